@@ -1,0 +1,84 @@
+"""`gain-pack validate --annotate OUT.xlsx`: a copy of the register with its problems marked.
+
+This is the one place we write with openpyxl rather than xlsxwriter: the copy must
+keep the user's own sheets, formats and formulas, which only a library that reads
+and re-saves the workbook can do. The user's file is only ever opened for reading;
+the copy is written to a temporary file and moved into place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gain_workbook import styles
+from gain_workbook.errors import RegisterError
+from gain_workbook.report import ValidationReport
+from gain_workbook.xlsx import atomic_path
+
+PROBLEMS_SHEET = "Problems"
+
+
+def _text(cell, value: str) -> None:
+    """Put text in a cell as text: openpyxl would make '=...' a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+def annotate(register_path, report: ValidationReport, out_path) -> Path:
+    """Write a copy of the register with every problem cell highlighted and commented."""
+    import warnings
+
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    out_path = Path(out_path)
+    if out_path.resolve() == Path(register_path).resolve():
+        raise RegisterError("The annotated copy must not replace the register itself; "
+                            "give --annotate a different file name.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")       # openpyxl warns about extensions it drops
+        wb = openpyxl.load_workbook(register_path, rich_text=False)
+    fills = {sev: PatternFill("solid", fgColor=colour.lstrip("#"))
+             for sev, colour in styles.PROBLEM_FILL.items()}
+    by_cell: dict[tuple[str, str], list] = {}
+    for p in report.problems:
+        if p.cell and p.sheet in wb.sheetnames:
+            by_cell.setdefault((p.sheet, p.cell), []).append(p)
+    for (sheet, ref), probs in by_cell.items():
+        cell = wb[sheet][ref]
+        sev = "error" if any(p.severity == "error" for p in probs) else "warning"
+        cell.fill = fills[sev]
+        text = "\n".join(f"{p.severity.upper()} {p.code}: {p.message}" for p in probs)
+        cell.comment = Comment(text[:30000], "gain-pack", width=320,
+                               height=min(60 + 40 * len(probs), 400))
+
+    if PROBLEMS_SHEET in wb.sheetnames:
+        del wb[PROBLEMS_SHEET]
+    ws = wb.create_sheet(PROBLEMS_SHEET, 0)
+    headers = ("Where", "Severity", "Rule", "Column", "Value", "What to do")
+    bold = Font(bold=True)
+    link_font = Font(color="0563C1", underline="single")
+    for c, h in enumerate(headers, start=1):
+        ws.cell(1, c, h).font = bold
+    for r, p in enumerate(report.problems, start=2):
+        where = ws.cell(r, 1)
+        _text(where, p.where)
+        if p.cell and p.sheet in wb.sheetnames:
+            quoted = p.sheet.replace("'", "''")
+            where.hyperlink = f"#'{quoted}'!{p.cell}"
+            where.font = link_font
+        _text(ws.cell(r, 2), p.severity)
+        ws.cell(r, 2).fill = fills[p.severity]
+        _text(ws.cell(r, 3), p.code)
+        _text(ws.cell(r, 4), p.header)
+        _text(ws.cell(r, 5), p.value)
+        _text(ws.cell(r, 6), p.message)
+    for letter, width in zip("ABCDEF", (16, 10, 24, 22, 30, 90)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    wb.active = 0
+    with atomic_path(out_path) as tmp:
+        wb.save(tmp)
+    return out_path

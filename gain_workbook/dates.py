@@ -1,0 +1,134 @@
+"""Dates as registers hold them: date cells, Excel serials, UK text dates, deadline phrases.
+
+Every parser returns a ``datetime.date`` or None (blank); a value that is there but
+cannot be read comes back as :data:`UNREADABLE` so the caller can report it with the
+original text. Nothing here guesses US order: 01/02/2024 is 1 February.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+UNREADABLE = object()
+
+_EXCEL_1900 = dt.date(1899, 12, 30)   # serial 1 = 1900-01-01, with Excel's 1900 leap bug
+_EXCEL_1904 = dt.date(1904, 1, 1)
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty four": 24,
+    "twenty-four": 24, "a": 1, "an": 1,
+}
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_WORDY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
+_US_WORDY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_MONTH_YEAR = re.compile(r"^(?:end of\s+)?([a-z]+)\.?\s+(\d{4})$")
+_PREFIX = re.compile(
+    r"^(?:by(?: the end of)?|not later than|no later than|on or before|before|deadline:?|"
+    r"due(?: by)?|until)\s+", re.I)
+_WITHIN = re.compile(r"^within\s+([a-z\- ]+?|\d+)\s+(day|week|month|year)s?\b", re.I)
+_IMMEDIATE = re.compile(r"\b(with immediate effect|immediately|immediate)\b", re.I)
+
+
+def from_serial(serial: float, date1904: bool = False) -> dt.date | None:
+    """An Excel serial day number as a date (None when out of Excel's range)."""
+    if not 0 < serial < 2958466:
+        return None
+    base = _EXCEL_1904 if date1904 else _EXCEL_1900
+    return base + dt.timedelta(days=int(serial))
+
+
+def parse_text_date(text: str) -> dt.date | None:
+    """A UK text date ('31/12/2024', '31 December 2024', '2024-12-31') or None."""
+    s = re.sub(r"\s+", " ", text.strip().lower())
+    try:
+        if m := _NUMERIC.match(s):
+            d, mo, y = (int(g) for g in m.groups())
+            if y < 100:
+                y += 2000
+            return dt.date(y, mo, d)
+        if m := _ISO.match(s):
+            y, mo, d = (int(g) for g in m.groups())
+            return dt.date(y, mo, d)
+        if (m := _WORDY.match(s)) and m.group(2) in _MONTHS:
+            return dt.date(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1)))
+        if (m := _US_WORDY.match(s)) and m.group(1) in _MONTHS:
+            return dt.date(int(m.group(3)), _MONTHS[m.group(1)], int(m.group(2)))
+        if (m := _MONTH_YEAR.match(s)) and m.group(1) in _MONTHS:
+            y, mo = int(m.group(2)), _MONTHS[m.group(1)]
+            return dt.date(y, mo, calendar.monthrange(y, mo)[1])   # "March 2025" = its last day
+    except ValueError:            # 31/02/2024 and friends
+        return None
+    return None
+
+
+def parse_date(value, date1904: bool = False):
+    """A cell value as a date: None when blank, UNREADABLE when it is not a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return UNREADABLE
+    if isinstance(value, (int, float)):
+        if value != value:  # NaN
+            return None
+        return from_serial(value, date1904) or UNREADABLE
+    text = str(value).strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{5}(\.0+)?", text):           # a serial that arrived as text
+        return from_serial(float(text), date1904) or UNREADABLE
+    return parse_text_date(text) or UNREADABLE
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end (31 Aug + 6 = 28/29 Feb)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_deadline(value, published: dt.date | None, date1904: bool = False):
+    """A deadline as written ('By 31 December 2024', 'Within six months') as a date.
+
+    Relative phrases count from the publication date; None when there is no deadline
+    or no publication date to count from, UNREADABLE when the words make no date.
+    """
+    if value is None or value == "":
+        return None
+    direct = parse_date(value, date1904)
+    if direct is not UNREADABLE:
+        return direct
+    text = re.sub(r"\s+", " ", str(value).strip())
+    if _IMMEDIATE.search(text):
+        return published
+    if m := _WITHIN.match(text):
+        qty = m.group(1).strip().lower()
+        n = int(qty) if qty.isdigit() else _NUMBER_WORDS.get(qty)
+        if n is None:
+            return UNREADABLE
+        if published is None:
+            return None
+        unit = m.group(2).lower()
+        if unit == "day":
+            return published + dt.timedelta(days=n)
+        if unit == "week":
+            return published + dt.timedelta(weeks=n)
+        return add_months(published, n * (12 if unit == "year" else 1))
+    rest = _PREFIX.sub("", text)
+    # "By 31 December 2024, all chief constables should ..." -> the date before the comma
+    rest = rest.split(",")[0] if not _US_WORDY.match(rest.lower()) else rest
+    return parse_text_date(rest) or UNREADABLE
+
+
+def s55_last_day(published: dt.date) -> dt.date:
+    """Last day to publish the PCC's comments: 56 days beginning with publication day."""
+    return published + dt.timedelta(days=55)

@@ -1,0 +1,449 @@
+"""The register's shape, once: tables, columns, vocabularies, header aliases and rules.
+
+Everything else is generated from this module: the template workbook and its
+Guide sheet (``template.py``), the pandera schemas (``validate.py``), the README
+tables (``scripts/gen_docs.py``). Nothing here imports pandas, so the CLI stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------- vocabularies
+
+INSPECTION_TYPES = (
+    "Force-specific",
+    "National",
+    "Thematic",
+    "Follow-up",
+    "Partner/joint",
+    "PEEL",
+    "Commissioned",
+)
+ITEM_KINDS = (
+    "Cause of concern",
+    "Accelerated cause of concern",
+    "Recommendation",
+    "Area for improvement",
+)
+HMICFRS_STATUSES = (
+    "Open",
+    "Being progressed",
+    "Proposed for closure",
+    "Closed – complete",
+    "Closed – superseded",
+    "Closed – no further action",
+)
+HMICFRS_CLOSED = frozenset(s for s in HMICFRS_STATUSES if s.startswith("Closed"))
+ACTION_STATUSES = (
+    "Not started",
+    "In progress",
+    "On hold",
+    "Complete",
+    "Ready for closure",
+    "Closed",
+)
+ACTION_DONE = frozenset({"Complete", "Ready for closure", "Closed"})
+YES_NO = ("Yes", "No")
+
+
+def norm_key(text: str) -> str:
+    """Fold a header or status word for matching: case, dashes, punctuation, spaces."""
+    s = str(text).strip().lower()
+    s = s.replace("&", " and ").replace("’", "'").replace("'", "")
+    s = re.sub(r"[\u2010-\u2015\-_/\\.,:;()\[\]?!#*]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# Synonyms typed in real trackers -> our word. Keys are norm_key()ed on use.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "inspection_type": {
+        "force specific": "Force-specific", "force": "Force-specific", "local": "Force-specific",
+        "force only": "Force-specific", "national": "National", "thematic": "Thematic",
+        "follow up": "Follow-up", "followup": "Follow-up", "revisit": "Follow-up",
+        "partner": "Partner/joint", "joint": "Partner/joint", "partner joint": "Partner/joint",
+        "partner inspection": "Partner/joint", "joint inspection": "Partner/joint",
+        "peel": "PEEL", "commissioned": "Commissioned",
+    },
+    "kind": {
+        "recommendation": "Recommendation", "rec": "Recommendation", "r": "Recommendation",
+        "area for improvement": "Area for improvement", "afi": "Area for improvement",
+        "areas for improvement": "Area for improvement",
+        "cause of concern": "Cause of concern", "coc": "Cause of concern",
+        "accelerated cause of concern": "Accelerated cause of concern",
+        "accelerated coc": "Accelerated cause of concern", "acoc": "Accelerated cause of concern",
+    },
+    "hmicfrs_status": {
+        "open": "Open", "awaiting review": "Open", "not started": "Open",
+        "being progressed": "Being progressed", "in progress": "Being progressed",
+        "ongoing": "Being progressed", "wip": "Being progressed",
+        "proposed for closure": "Proposed for closure", "ready for closure": "Proposed for closure",
+        "closed complete": "Closed – complete", "complete": "Closed – complete",
+        "completed": "Closed – complete", "closed": "Closed – complete",
+        "closed superseded": "Closed – superseded", "superseded": "Closed – superseded",
+        "closed no further action": "Closed – no further action",
+        "no further action": "Closed – no further action",
+        "no further action needed": "Closed – no further action",
+        "nfa": "Closed – no further action", "closed nfa": "Closed – no further action",
+    },
+    "action_status": {
+        "not started": "Not started", "awaiting allocation": "Not started", "new": "Not started",
+        "to do": "Not started", "todo": "Not started", "open": "Not started",
+        "in progress": "In progress", "wip": "In progress", "ongoing": "In progress",
+        "started": "In progress", "underway": "In progress", "under way": "In progress",
+        "in hand": "In progress", "progressing": "In progress",
+        "on hold": "On hold", "paused": "On hold", "deferred": "On hold", "hold": "On hold",
+        "complete": "Complete", "completed": "Complete", "done": "Complete",
+        "finished": "Complete", "achieved": "Complete",
+        "ready for closure": "Ready for closure", "pending sign off": "Ready for closure",
+        "awaiting sign off": "Ready for closure", "pending closure": "Ready for closure",
+        "proposed for closure": "Ready for closure",
+        "closed": "Closed", "closed complete": "Closed", "superseded": "Closed",
+        "closed superseded": "Closed",
+    },
+    "yes_no": {
+        "yes": "Yes", "y": "Yes", "true": "Yes", "x": "Yes", "✓": "Yes", "✔": "Yes", "1": "Yes",
+        "☒": "Yes", "no": "No", "n": "No", "false": "No", "0": "No", "☐": "No", "-": "No",
+    },
+}
+
+
+# ---------------------------------------------------------------- columns
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the register: how it is called, typed, checked and explained."""
+
+    key: str                  # canonical name, unique across the register
+    table: str                # "inspections" | "items" | "actions"
+    header: str               # the header our template writes
+    kind: str                 # id | ref | text | date | deadline | vocab | multi | yesno
+    description: str          # one sentence for the Guide sheet and the README
+    required: bool = False    # every row needs a value
+    required_column: bool = False  # a register without this column cannot be read
+    vocab: tuple[str, ...] = ()
+    synonyms: str = ""        # key into SYNONYMS
+    aliases: tuple[str, ...] = ()         # header spellings understood on any sheet
+    role_aliases: dict = field(default_factory=dict)  # {sheet role: (aliases ...)}
+    width: int = 14
+    example: str = ""
+    absent_default: str | None = None   # assumed when a register has no such column
+
+
+INSPECTIONS = "inspections"
+ITEMS = "items"
+ACTIONS = "actions"
+TABLES = (INSPECTIONS, ITEMS, ACTIONS)
+SHEET_NAMES = {INSPECTIONS: "Inspections", ITEMS: "Items", ACTIONS: "Actions"}
+ROW_NOUN = {INSPECTIONS: "inspection", ITEMS: "item", ACTIONS: "action"}
+
+_C = Column
+COLUMNS: tuple[Column, ...] = (
+    # ---- Inspections
+    _C("inspection_id", INSPECTIONS, "Inspection ID", "id",
+       "Your short reference for the report, used on the Items sheet.", required=True,
+       required_column=True, width=14, example="INS-2023-07",
+       aliases=("inspection ref", "inspection reference", "report id", "report ref",
+                "report reference", "inspection no", "inspection number", "hmicfrs ref"),
+       role_aliases={INSPECTIONS: ("id", "ref", "reference")}),
+    _C("title", INSPECTIONS, "Title", "text", "The report's title as HMICFRS published it.",
+       required=True, required_column=True, width=40,
+       aliases=("inspection title", "report title", "title of inspection", "inspection name",
+                "report name"),
+       role_aliases={INSPECTIONS: ("inspection", "report", "name"),
+                     "flat": ("inspection", "report")}),
+    _C("published", INSPECTIONS, "Published", "date",
+       "The date HMICFRS published the report (day 1 of the 56-day response period).",
+       required=True, required_column=True, width=12, example="08/12/2023",
+       aliases=("date published", "publication date", "published date", "date of publication",
+                "date inspection published", "report published", "report date")),
+    _C("inspection_type", INSPECTIONS, "Type", "multi",
+       "One or more of the types, separated by commas: " + ", ".join(INSPECTION_TYPES) + ".",
+       required=True, vocab=INSPECTION_TYPES, synonyms="inspection_type", width=20,
+       aliases=("inspection type", "type of inspection", "types", "report type"),
+       role_aliases={INSPECTIONS: ("type",), "flat": ()}),
+    _C("force_quoted", INSPECTIONS, "Force quoted", "yesno",
+       "Yes if the report names or quotes the force.", vocab=YES_NO, synonyms="yes_no",
+       width=9, aliases=("force named", "quoted", "force quoted in report", "is force quoted",
+                         "force mentioned")),
+    _C("executive_lead", INSPECTIONS, "Executive lead", "text",
+       "The chief officer named by the GAIN Board to drive the response.", width=18,
+       aliases=("exec lead", "chief officer lead", "strategic lead", "executive owner",
+                "senior lead")),
+    _C("executive_summary", INSPECTIONS, "Executive summary", "text",
+       "A short summary of the report, as it will appear on the PCC response.", width=50,
+       aliases=("summary", "report summary")),
+    _C("gain_board_told", INSPECTIONS, "GAIN Board told", "date",
+       "The date the GAIN Board was told the report was published.", width=12,
+       aliases=("gain board", "reported to gain", "gain board date", "reported to gain board",
+                "date reported to gain board")),
+    _C("plenary_date", INSPECTIONS, "Plenary session", "date",
+       "The date of the plenary session that agreed the actions.", width=12,
+       aliases=("plenary", "plenary date", "plenary session date")),
+    _C("cc_comments_received", INSPECTIONS, "Chief constable's comments received", "date",
+       "The date the chief constable's comments reached the PCC.", width=14,
+       aliases=("chief constables comments received", "cc comments received",
+                "chief constable comments", "cc comments", "cc comments date")),
+    _C("pcc_comment", INSPECTIONS, "PCC comment", "text",
+       "The PCC's comment on the report, for the published response.", width=40,
+       aliases=("pcc comments", "comment by the pcc", "pcc response")),
+    _C("pcc_monitoring", INSPECTIONS, "PCC monitoring", "text",
+       "How the PCC will monitor progress (for the published response).", width=30,
+       aliases=("how progress will be monitored", "monitoring", "pcc monitoring arrangements")),
+    _C("response_sent", INSPECTIONS, "Response sent to Home Office and HMICFRS", "date",
+       "The date the PCC's response went to the Home Office and HMICFRS.", width=14,
+       aliases=("response sent", "sent to home office", "response forwarded",
+                "forwarded to home office", "response sent to home office",
+                "response sent to the home office and hmicfrs")),
+    _C("response_published", INSPECTIONS, "Response published", "date",
+       "The date the response went on the PCC's website.", width=12,
+       aliases=("published on pcc website", "response published date",
+                "date response published")),
+    # ---- Items
+    _C("item_id", ITEMS, "Item ID", "id",
+       "Your reference for the item, used on the Actions sheet.", required=True,
+       required_column=True, width=16, example="INS-2023-07-R2",
+       aliases=("item ref", "item reference", "rec id", "recommendation id",
+                "recommendation ref", "recommendation reference", "rec ref", "afi ref"),
+       role_aliases={ITEMS: ("id", "ref", "reference"),
+                     ACTIONS: ("item", "recommendation", "rec", "afi")}),
+    _C("item_inspection_id", ITEMS, "Inspection ID", "ref",
+       "The Inspection ID of the report the item comes from.", required=True,
+       required_column=True, width=14,
+       role_aliases={ITEMS: ("inspection id", "inspection ref", "inspection reference",
+                             "inspection", "report", "report id", "report ref")}),
+    _C("kind", ITEMS, "Kind", "vocab",
+       "What HMICFRS called it: " + ", ".join(ITEM_KINDS) + ".", required=True,
+       vocab=ITEM_KINDS, synonyms="kind", width=14, absent_default="Recommendation",
+       aliases=("item type", "category", "rec or afi", "recommendation or afi", "rec afi",
+                "item kind"),
+       role_aliases={ITEMS: ("type",), "flat": ("type",)}),
+    _C("number", ITEMS, "Number", "text",
+       "The item's number in the report (1, 2 ... for each kind).", width=8,
+       aliases=("no", "rec no", "recommendation no", "recommendation number", "rec number",
+                "item no", "item number", "afi no", "ref no", "number")),
+    _C("item_text", ITEMS, "Text", "text",
+       "The item's words as the report gives them.", required=True, required_column=True,
+       width=60,
+       aliases=("recommendation text", "item text", "recommendation afi",
+                "recommendation or afi text", "finding", "recommendation afi text"),
+       role_aliases={ITEMS: ("text", "recommendation", "item", "description", "afi",
+                             "area for improvement"),
+                     "flat": ("recommendation", "item", "afi", "area for improvement")}),
+    _C("addressee", ITEMS, "Addressee", "text",
+       "Who HMICFRS addressed it to (all chief constables, the Home Office ...).", width=22,
+       aliases=("addressed to", "recipient", "directed to", "for whom")),
+    _C("applies", ITEMS, "Applies to force", "yesno",
+       "Yes if the item is for the force and needs actions; No if it is for someone else.",
+       required=True, vocab=YES_NO, synonyms="yes_no", width=10, absent_default="Yes",
+       aliases=("applies", "applicable", "relevant to force", "applies to us",
+                "applicable to force", "force applicable", "for force")),
+    _C("deadline_text", ITEMS, "Deadline (as written)", "deadline",
+       "The deadline in the report's words: 'By 31 December 2024', 'Within six months', "
+       "'With immediate effect'; leave blank if none.", width=22,
+       aliases=("deadline as written", "hmicfrs deadline", "timescale", "deadline text",
+                "recommendation deadline"),
+       role_aliases={ITEMS: ("deadline",), "flat": ("deadline",)}),
+    _C("deadline", ITEMS, "Deadline date", "date",
+       "The deadline as a date; worked out from the words when left blank.", width=12,
+       aliases=("deadline as date", "hmicfrs deadline date", "deadline as a date")),
+    _C("item_lead", ITEMS, "Lead", "text", "The officer who leads the force's work on the item.",
+       width=18, aliases=("item lead", "recommendation lead"),
+       role_aliases={ITEMS: ("lead", "lead officer", "owner")}),
+    _C("hmicfrs_status", ITEMS, "HMICFRS status", "vocab",
+       "Where HMICFRS has the item: " + ", ".join(HMICFRS_STATUSES) + ".", required=True,
+       vocab=HMICFRS_STATUSES, synonyms="hmicfrs_status", width=18, absent_default="Open",
+       aliases=("item status", "recommendation status", "inspectorate status",
+                "hmicfrs position"),
+       role_aliases={ITEMS: ("status",)}),
+    _C("board_ready_date", ITEMS, "Ready for closure (board signed)", "date",
+       "The date the GAIN Board signed the item off as ready for closure.", width=14,
+       aliases=("ready for closure", "board signed off", "gain signed off",
+                "ready for closure date", "date signed off", "signed off by board",
+                "board sign off")),
+    _C("no_action_reason", ITEMS, "No action because", "text",
+       "For an item that applies but will get no actions: why (section 55(5B)).", width=30,
+       aliases=("reason for no action", "no action reason", "why no action",
+                "rationale for no action")),
+    # ---- Actions
+    _C("action_id", ACTIONS, "Action ID", "id", "Your reference for the action.", required=True,
+       required_column=True, width=18, example="INS-2023-07-R2-A1",
+       aliases=("action ref", "action no", "action number", "action reference"),
+       role_aliases={ACTIONS: ("id", "ref", "reference")}),
+    _C("action_item_id", ACTIONS, "Item ID", "ref", "The Item ID the action answers.",
+       required=True, required_column=True, width=16,
+       role_aliases={ACTIONS: ("item id", "item ref", "item reference", "item",
+                               "recommendation", "rec", "rec id", "recommendation ref",
+                               "recommendation id", "rec ref", "afi")}),
+    _C("action_text", ACTIONS, "Action", "text", "What the force will do.", required=True,
+       required_column=True, width=50,
+       aliases=("action text", "actions", "action description", "action required",
+                "agreed action", "action to be taken", "activity", "action"),),
+    _C("owner", ACTIONS, "Owner", "text", "The person responsible for the action.",
+       required=True, width=18,
+       aliases=("action owner", "responsible officer", "responsible", "assigned to",
+                "lead officer"),
+       role_aliases={ACTIONS: ("lead",), "flat": ("lead",)}),
+    _C("due", ACTIONS, "Due", "date", "The date the action was agreed to be done by.",
+       required=True, required_column=True, width=12,
+       aliases=("due date", "target date", "target", "date due", "target completion date",
+                "original due date", "completion target"),
+       role_aliases={ACTIONS: ("deadline",), "flat": ("deadline",)}),
+    _C("revised_due", ACTIONS, "Revised due", "date",
+       "A new due date agreed by the board, if the first was moved.", width=12,
+       aliases=("revised due date", "revised date", "new due date", "revised target date",
+                "revised deadline", "revised target", "extended to")),
+    _C("action_status", ACTIONS, "Status", "vocab",
+       "Where the action stands: " + ", ".join(ACTION_STATUSES) + ".", required=True,
+       required_column=True, vocab=ACTION_STATUSES, synonyms="action_status", width=16,
+       aliases=("action status", "progress status"),
+       role_aliases={ACTIONS: ("status",), "flat": ("status",)}),
+    _C("completed", ACTIONS, "Completed on", "date",
+       "The date the action was completed.", width=12,
+       aliases=("date completed", "completion date", "actual completion date", "completed",
+                "date closed")),
+    _C("last_updated", ACTIONS, "Last updated", "date",
+       "The date of the latest update.", width=12,
+       aliases=("updated", "date updated", "last update date", "update date",
+                "date of update", "date of last update")),
+    _C("latest_update", ACTIONS, "Latest update", "text", "The latest progress update.",
+       width=45,
+       aliases=("update", "progress update", "progress", "commentary", "update notes",
+                "comments", "progress notes", "latest position")),
+    _C("evidence", ACTIONS, "Evidence", "text",
+       "Where the evidence of completion is (document name or reference).", width=25,
+       aliases=("evidence of completion", "evidence link", "supporting evidence")),
+)
+
+BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
+
+
+def columns_of(table: str) -> tuple[Column, ...]:
+    """The columns of one table, in template order."""
+    return tuple(c for c in COLUMNS if c.table == table)
+
+
+def id_column(table: str) -> str:
+    """The key of a table's own id column."""
+    return {INSPECTIONS: "inspection_id", ITEMS: "item_id", ACTIONS: "action_id"}[table]
+
+
+# Which table a reference column points at, and through which id.
+REFERENCES = {"item_inspection_id": INSPECTIONS, "action_item_id": ITEMS}
+
+# Sheet roles: the three tables, or "flat" (one row per action carrying its item
+# and inspection). A role sees the aliases of its own table's columns; flat sees all.
+ROLES = (INSPECTIONS, ITEMS, ACTIONS, "flat")
+ROLE_TABLES = {INSPECTIONS: (INSPECTIONS,), ITEMS: (ITEMS,), ACTIONS: (ACTIONS,),
+               "flat": (INSPECTIONS, ITEMS, ACTIONS)}
+# On a flat sheet the item and inspection a row belongs to are read from these;
+# references between tables are made by us, not typed.
+FLAT_SKIP = frozenset({"item_inspection_id", "action_item_id"})
+
+
+def header_map(role: str, extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:
+    """norm_key(header) -> candidate column keys for a sheet of this role.
+
+    Role-specific aliases come first; on a flat sheet an ambiguous word such as
+    'Deadline' names more than one candidate and the reader gives it to the first
+    one no other header has claimed. ``extra`` are the Settings sheet's aliases.
+    """
+    tables = ROLE_TABLES[role]
+    out: dict[str, list[str]] = {}
+
+    def add(alias: str, key: str, first: bool = False) -> None:
+        lst = out.setdefault(norm_key(alias), [])
+        if key in lst:
+            return
+        lst.insert(0, key) if first else lst.append(key)
+
+    for col in COLUMNS:
+        if col.table not in tables or (role == "flat" and col.key in FLAT_SKIP):
+            continue
+        for alias in col.role_aliases.get(role, ()):
+            add(alias, col.key)
+    for col in COLUMNS:
+        if col.table not in tables or (role == "flat" and col.key in FLAT_SKIP):
+            continue
+        add(col.header, col.key)
+        for alias in col.aliases:
+            add(alias, col.key)
+    for key, aliases in (extra or {}).items():
+        col = BY_KEY[key]
+        if col.table in tables and not (role == "flat" and key in FLAT_SKIP):
+            for alias in aliases:
+                add(alias, key, first=True)
+    if role == "flat":
+        # One row per action: a bare 'Deadline' is the action's due date unless
+        # another header already gave the due date.
+        rank = {ACTIONS: 0, ITEMS: 1, INSPECTIONS: 2}
+        for lst in out.values():
+            lst.sort(key=lambda k: rank[BY_KEY[k].table])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------- rules
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of problem a register can have: its code, severity and plain-English message."""
+
+    code: str
+    severity: str   # "error" | "warning"
+    title: str
+    message: str    # str.format template: value, header, noun, allowed, normalised, ...
+
+
+_R = Rule
+RULES: dict[str, Rule] = {r.code: r for r in (
+    _R("REQUIRED_MISSING", "error", "A required value is empty",
+       "{header} is empty; every {noun} needs one."),
+    _R("DUPLICATE_ID", "error", "The same id is used twice",
+       "'{value}' is used for more than one {noun}; give each {noun} its own {header}."),
+    _R("UNKNOWN_INSPECTION", "error", "An item names an inspection that is not on the register",
+       "There is no inspection '{value}' on the {target} sheet; check the {header} or add the "
+       "inspection."),
+    _R("UNKNOWN_ITEM", "error", "An action names an item that is not on the register",
+       "There is no item '{value}' on the {target} sheet; check the {header} or add the item."),
+    _R("NOT_IN_LIST", "error", "A value is not one of the allowed words",
+       "'{value}' is not an allowed {header}; choose one of: {allowed}."),
+    _R("BAD_DATE", "error", "A date cannot be read",
+       "'{value}' in {header} is not a date we can read; type it like 31/12/2024 or use a "
+       "date cell."),
+    _R("NORMALISED", "warning", "A value was read as one of the allowed words",
+       "'{value}' was read as '{normalised}'; pick '{normalised}' from the list to "
+       "silence this."),
+    _R("BAD_DEADLINE", "warning", "A deadline cannot be turned into a date",
+       "We could not work out a date from the deadline '{value}'; put the date in "
+       "Deadline date, or leave both blank if there is none."),
+    _R("NO_ACTIONS", "warning", "An item that applies to the force has no actions",
+       "This item applies to the force and is open but has no actions and no reason in "
+       "'No action because'; add its actions or say why none will be taken."),
+    _R("COMPLETE_NO_DATE", "warning", "A finished action has no completion date",
+       "The action is '{value}' but has no {date_header}; add the date it was completed."),
+    _R("DUE_BEFORE_PUBLISHED", "warning", "A date is before the report was published",
+       "{header} {value} is before the report was published ({published}); check the date."),
+    _R("REVISED_BEFORE_DUE", "warning", "A revised due date is earlier than the first",
+       "Revised due {value} is earlier than the original due date {due}; a revised date "
+       "usually moves later. Check it."),
+    _R("CLOSED_WITH_OPEN_ACTIONS", "warning", "A closed item still has open actions",
+       "HMICFRS status is '{value}' but {open} of its actions are not finished; update the "
+       "actions or the status."),
+    _R("NOTE_BELOW_TABLE", "warning", "Text below the table was not read as a row",
+       "'{value}' below the table looks like a note, not a row, and was not read."),
+    _R("DUPLICATE_COLUMN", "warning", "Two columns mean the same thing",
+       "{header} means the same as an earlier column ({other}); only the first was read."),
+    _R("MISSING_COLUMN", "warning", "A useful column is missing",
+       "There is no {header} column{assumed}; add one so every {noun} can have a value."),
+    _R("FLAT_CONFLICT", "warning", "Rows of the same item or inspection disagree",
+       "'{value}' differs from '{first}' given for the same {noun} in row {first_row}; the "
+       "first was used."),
+    _R("BAD_SETTING", "error", "A setting cannot be used",
+       "The setting '{key}' has the value '{value}', which is not {expected}."),
+    _R("UNKNOWN_SETTING", "warning", "A setting is not one we know",
+       "The setting '{key}' is not one gain-pack knows and was ignored; known settings: "
+       "{known}."),
+)}
+
+SEVERITIES = ("error", "warning")

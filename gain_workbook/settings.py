@@ -1,0 +1,137 @@
+"""Settings: the defaults, the register's optional Settings sheet, and command-line overrides.
+
+The Settings sheet is two columns, setting and value. Unknown settings are reported,
+not fatal. ``Alias: <column header>`` rows add header spellings, e.g.
+``Alias: Due`` = ``Completion target; Date to finish``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from gain_workbook.schema import COLUMNS, norm_key
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of the Settings sheet."""
+
+    attr: str
+    label: str
+    default: object
+    kind: str        # text | int | list
+    description: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("force_name", "Force name", "the force", "text",
+            "The force's name as it appears on the response, e.g. Cleveland Police."),
+    Setting("pcc_name", "PCC name", "the Police and Crime Commissioner", "text",
+            "The Commissioner's title or name, for the response."),
+    Setting("board_name", "Board name", "GAIN Board", "text",
+            "The board the pack goes to."),
+    Setting("board_chair", "Board chair", "the Deputy Chief Constable", "text",
+            "Who chairs the board (used in the response's process text)."),
+    Setting("protective_marking", "Protective marking", "OFFICIAL-SENSITIVE", "text",
+            "The marking printed in every header and footer and in email subjects."),
+    Setting("due_soon_days", "Due soon (days)", 28, "int",
+            "An action due within this many days is 'due soon' (Amber)."),
+    Setting("stale_days", "Stale after (days)", 60, "int",
+            "An open action with no update for this many days is 'stale' (Amber)."),
+    Setting("email_to", "Email to", (), "list",
+            "Who gets the board pack; several addresses separated by ; or ,."),
+    Setting("email_cc", "Email cc", (), "list", "Copied on the board pack email."),
+    Setting("smtp_host", "SMTP host", "", "text", "The force's mail server, for --send."),
+    Setting("smtp_port", "SMTP port", 587, "int", "Its port (587 for STARTTLS, 465 for SSL)."),
+    Setting("smtp_security", "SMTP security", "starttls", "text",
+            "starttls, ssl or none."),
+    Setting("smtp_user", "SMTP user", "", "text", "The user name to log in with, if any."),
+    Setting("email_from", "Email from", "", "text", "The sender address used with --send."),
+)
+BY_LABEL = {norm_key(s.label): s for s in SETTINGS}
+ALIAS_PREFIX = "alias"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force for one run."""
+
+    force_name: str = "the force"
+    pcc_name: str = "the Police and Crime Commissioner"
+    board_name: str = "GAIN Board"
+    board_chair: str = "the Deputy Chief Constable"
+    protective_marking: str = "OFFICIAL-SENSITIVE"
+    due_soon_days: int = 28
+    stale_days: int = 60
+    email_to: tuple = ()
+    email_cc: tuple = ()
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    email_from: str = ""
+    aliases: dict = field(default_factory=dict)   # column key -> (header spellings ...)
+
+    def replace(self, **changes) -> "Settings":
+        """A copy with some values changed (None values are ignored)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _column_for_alias(target: str):
+    key = norm_key(target)
+    for col in COLUMNS:
+        if key in (norm_key(col.header), norm_key(col.key)):
+            return col
+    for col in COLUMNS:
+        if key in {norm_key(a) for a in col.aliases}:
+            return col
+    return None
+
+
+def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, str]]]:
+    """Settings from (row number, key, value) triples; also the problems found.
+
+    Each problem is (code, row, key, value, expected-or-known) for the reader to place.
+    """
+    values: dict[str, object] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    problems = []
+    for row, key, value in rows:
+        nk = norm_key(key)
+        if not nk or nk in ("setting", "settings", "key", "name"):
+            continue
+        if nk.startswith(ALIAS_PREFIX + " ") or nk == ALIAS_PREFIX:
+            target = str(key).split(":", 1)[1] if ":" in str(key) else str(key)[len("alias"):]
+            col = _column_for_alias(target)
+            if col is None:
+                problems.append(("BAD_SETTING", row, key, value, "an alias for a column we know "
+                                 "(write 'Alias: Due', naming one of the Guide's columns)"))
+                continue
+            spellings = tuple(s.strip() for s in str(value or "").replace(",", ";").split(";")
+                              if s.strip())
+            if spellings:
+                aliases[col.key] = aliases.get(col.key, ()) + spellings
+            continue
+        setting = BY_LABEL.get(nk)
+        if setting is None:
+            known = ", ".join(s.label for s in SETTINGS) + ", Alias: <column>"
+            problems.append(("UNKNOWN_SETTING", row, key, value, known))
+            continue
+        if value is None or str(value).strip() == "":
+            continue
+        if setting.kind == "int":
+            try:
+                number = float(value)
+                if not number.is_integer() or number < 0:
+                    raise ValueError
+                values[setting.attr] = int(number)
+            except (TypeError, ValueError):
+                expected = "a whole number of days" if setting.attr.endswith("_days") else "a whole number"
+                problems.append(("BAD_SETTING", row, key, value, expected))
+        elif setting.kind == "list":
+            values[setting.attr] = tuple(s.strip() for s in str(value).replace(",", ";").split(";")
+                                         if s.strip())
+        else:
+            values[setting.attr] = str(value).strip()
+    return Settings(**values, aliases=aliases), problems

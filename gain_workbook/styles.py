@@ -1,0 +1,59 @@
+"""Every cell format and colour we write, in one place."""
+
+from __future__ import annotations
+
+FONT = "Calibri"
+NAVY = "#1F3864"
+HEADER_FILL = "#D9E1F2"
+BORDER_GREY = "#A6A6A6"
+RAG_COLOURS = {           # fill, font
+    "Red": ("#F4B6B6", "#7F0000"),
+    "Amber": ("#FFE29A", "#6B4E00"),
+    "Green": ("#C6E7C6", "#1E5E1E"),
+    "Blue": ("#BDD7EE", "#1F3864"),
+    "Grey": ("#D9D9D9", "#404040"),
+}
+PROBLEM_FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
+DATE_FORMAT = "dd/mm/yyyy"
+
+BASE = {"font_name": FONT, "font_size": 10, "valign": "top"}
+SPECS = {
+    "title": {"bold": True, "font_size": 16, "font_color": NAVY},
+    "subtitle": {"font_size": 11, "font_color": "#404040"},
+    "heading": {"bold": True, "font_size": 12, "font_color": NAVY, "bottom": 2,
+                "bottom_color": NAVY},
+    "header": {"bold": True, "bg_color": HEADER_FILL, "border": 1, "border_color": BORDER_GREY,
+               "text_wrap": True, "valign": "vcenter"},
+    "text": {"border": 1, "border_color": BORDER_GREY},
+    "wrap": {"border": 1, "border_color": BORDER_GREY, "text_wrap": True},
+    "date": {"border": 1, "border_color": BORDER_GREY, "num_format": DATE_FORMAT,
+             "align": "left"},
+    "int": {"border": 1, "border_color": BORDER_GREY, "num_format": "0", "align": "center"},
+    "center": {"border": 1, "border_color": BORDER_GREY, "align": "center"},
+    "plain": {},
+    "plain_wrap": {"text_wrap": True},
+    "label": {"bold": True},
+    "label_wrap": {"bold": True, "text_wrap": True},
+    "note": {"italic": True, "font_color": "#595959", "text_wrap": True},
+    "link": {"font_color": "#0563C1", "underline": 1},
+    "big_number": {"bold": True, "font_size": 20, "font_color": NAVY, "align": "center",
+                   "valign": "vcenter", "border": 1, "border_color": BORDER_GREY},
+    "big_label": {"font_size": 9, "align": "center", "text_wrap": True, "border": 1,
+                  "border_color": BORDER_GREY, "bg_color": "#F2F2F2"},
+}
+
+
+def formats(wb) -> dict:
+    """Add every named format to a workbook; return them by name (plus rag_<colour>)."""
+    out = {name: wb.add_format({**BASE, **spec}) for name, spec in SPECS.items()}
+    for rag, (fill, font) in RAG_COLOURS.items():
+        out[f"rag_{rag}"] = wb.add_format({**BASE, "bg_color": fill, "font_color": font,
+                                           "bold": True, "border": 1,
+                                           "border_color": BORDER_GREY, "align": "center"})
+    return out
+
+
+def rag_cf(wb) -> dict:
+    """Conditional formats (fill + font only) for RAG words."""
+    return {rag: wb.add_format({"bg_color": fill, "font_color": font, "bold": True})
+            for rag, (fill, font) in RAG_COLOURS.items()}

@@ -1,0 +1,202 @@
+"""`gain-pack init`: a new register workbook, generated from the schema.
+
+Dropdowns (data validation) on every controlled column, frozen headers, widths,
+and a Guide sheet describing every column, all from ``schema.COLUMNS`` so the
+template cannot drift from what the reader and validator expect. Unless blank, it
+carries the worked example in ``templates/example_register.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from gain_workbook import schema, styles
+from gain_workbook.dates import parse_date
+from gain_workbook.settings import SETTINGS
+from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
+
+TEMPLATE_ROWS = 2000          # rows that get dropdowns and formats
+EXAMPLE = "example_register.json"
+
+
+def templates_dir():
+    """The folder of editable templates shipped with the package."""
+    return resources.files("gain_workbook.templates")
+
+
+def load_example() -> dict:
+    """The worked example register (settings, inspections, items, actions) as dicts."""
+    return json.loads(templates_dir().joinpath(EXAMPLE).read_text(encoding="utf-8"))
+
+
+def write_template(path, blank: bool = False, force: bool = False) -> Path:
+    """Write a new register to ``path``; refuses to replace a file unless ``force``."""
+    path = Path(path)
+    data = {"settings": {}, "inspections": [], "items": [], "actions": []}
+    if not blank:
+        data = load_example()
+    with atomic_path(path, overwrite=force) as tmp:
+        wb = new_workbook(tmp, title="HMICFRS inspection register",
+                          subject="Register of HMICFRS inspections, items and actions")
+        fmt = styles.formats(wb)
+        _guide(wb, fmt)
+        lists = _lists_sheet(wb, fmt)
+        for table in schema.TABLES:
+            _table_sheet(wb, fmt, table, data[table], lists)
+        _settings_sheet(wb, fmt, data["settings"])
+        lists.hide()
+        close_workbook(wb, path)
+    return path
+
+
+def _lists_sheet(wb, fmt):
+    ws = wb.add_worksheet("Lists")
+    vocabularies = {"Kind": schema.ITEM_KINDS, "HMICFRS status": schema.HMICFRS_STATUSES,
+                    "Action status": schema.ACTION_STATUSES, "Yes/No": schema.YES_NO,
+                    "Type": schema.INSPECTION_TYPES}
+    ws.ranges = {}
+    for c, (name, words) in enumerate(vocabularies.items()):
+        ws.write_string(0, c, name, fmt["header"])
+        for r, word in enumerate(words, start=1):
+            ws.write_string(r, c, word)
+        letter = chr(65 + c)
+        ws.ranges[words] = f"=Lists!${letter}$2:${letter}${len(words) + 1}"
+    return ws
+
+
+def _table_sheet(wb, fmt, table: str, rows: list[dict], lists) -> None:
+    ws = wb.add_worksheet(schema.SHEET_NAMES[table])
+    cols = schema.columns_of(table)
+    ws.freeze_panes(1, 1)
+    ws.set_row(0, 30)
+    last = TEMPLATE_ROWS
+    for c, col in enumerate(cols):
+        cell_fmt = {"date": fmt["date"], "text": fmt["wrap"] if col.width >= 30 else fmt["text"]}
+        ws.set_column(c, c, col.width, cell_fmt.get(col.kind, fmt["text"]))
+        ws.write_string(0, c, col.header, fmt["header"])
+        ws.write_comment(0, c, col.description, {"x_scale": 2, "y_scale": 1.2})
+        if col.kind in ("vocab", "yesno"):
+            ws.data_validation(1, c, last, c, {
+                "validate": "list", "source": lists.ranges[col.vocab],
+                "error_title": col.header[:32], "error_type": "warning",
+                "error_message": f"Choose one of: {', '.join(col.vocab)}"[:255]})
+        elif col.kind == "date":
+            ws.data_validation(1, c, last, c, {
+                "validate": "date", "criteria": "between",
+                "minimum": _d("01/01/2000"), "maximum": _d("31/12/2100"),
+                "error_title": col.header[:32], "error_type": "warning",
+                "error_message": "Type a date such as 31/12/2024."})
+        elif col.kind == "multi":
+            ws.data_validation(1, c, last, c, {
+                "validate": "any", "input_title": col.header,
+                "input_message": ("One or more, separated by commas: "
+                                  + ", ".join(col.vocab))[:255]})
+        elif col.key in schema.REFERENCES:
+            target = schema.REFERENCES[col.key]
+            letter = "A"     # the id is the first column of every table
+            ws.data_validation(1, c, last, c, {
+                "validate": "list", "error_type": "warning",
+                "source": f"={schema.SHEET_NAMES[target]}!${letter}$2:${letter}${last + 1}",
+                "error_title": col.header[:32],
+                "error_message": f"Use an id from the {schema.SHEET_NAMES[target]} sheet."})
+    for r, row in enumerate(rows, start=1):
+        tall = 15
+        for c, col in enumerate(cols):
+            value = row.get(col.header)
+            if value in (None, ""):
+                continue
+            if col.kind == "date":
+                ws.write_datetime(r, c, _dt(value), fmt["date"])
+            else:
+                text = str(value)
+                ws.write_string(r, c, text)
+                if col.width >= 30:
+                    lines = sum(1 + len(part) // int(col.width * 1.1) for part in text.split("\n"))
+                    tall = max(tall, min(lines, 12) * 13 + 2)
+        ws.set_row(r, tall)
+    ws.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
+
+
+def _d(text):
+    return parse_date(text)
+
+
+def _dt(text):
+    import datetime as dt
+
+    d = parse_date(text)
+    return dt.datetime(d.year, d.month, d.day)
+
+
+def _settings_sheet(wb, fmt, values: dict) -> None:
+    ws = wb.add_worksheet("Settings")
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 2, 70, fmt["plain_wrap"])
+    for c, h in enumerate(("Setting", "Value", "What it means")):
+        ws.write_string(0, c, h, fmt["header"])
+    ws.freeze_panes(1, 0)
+    r = 1
+    for s in SETTINGS:
+        ws.write_string(r, 0, s.label, fmt["label"])
+        value = values.get(s.label, s.default if s.kind == "int" else "")
+        if isinstance(value, (tuple, list)):
+            value = "; ".join(value)
+        if isinstance(value, int):
+            ws.write_number(r, 1, value)
+        elif value:
+            ws.write_string(r, 1, str(value))
+        ws.write_string(r, 2, s.description)
+        r += 1
+    ws.write_string(r + 1, 0, "Alias: Due", fmt["label"])
+    ws.write_string(r + 1, 2, "Example of an alias row: if your sheets call a column something "
+                    "else, name our column after 'Alias:' and put your headers in Value, "
+                    "separated by ;. This row has no value, so it does nothing.")
+
+
+def _guide(wb, fmt) -> None:
+    ws = wb.add_worksheet("Guide")
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 30)
+    ws.set_column(2, 2, 10)
+    ws.set_column(3, 3, 80)
+    ws.write_string(0, 0, "HMICFRS inspection register", fmt["title"])
+    ws.write_string(1, 0, "How to keep this register", fmt["heading"])
+    lines = (
+        "Inspections: one row per HMICFRS report. Items: one row per recommendation, area for "
+        "improvement or cause of concern in it, including those not for this force (they "
+        "appear on the PCC response). Actions: one row per action the force takes on an item.",
+        "Pick controlled values from the dropdowns. Type dates as 31/12/2024. Ids link the "
+        "sheets: an item names its Inspection ID, an action names its Item ID.",
+        "Check the register with: gain-pack validate \"<this file>\". Build the board pack "
+        "with: gain-pack build \"<this file>\".",
+    )
+    r = 2
+    for line in lines:
+        ws.merge_range(r, 0, r, 3, line, fmt["plain_wrap"])
+        ws.set_row(r, 30)
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "The columns", fmt["heading"])
+    r += 1
+    for c, h in enumerate(("Sheet", "Column", "Required", "What to put in it")):
+        ws.write_string(r, c, h, fmt["header"])
+    ws.freeze_panes(r + 1, 0)
+    for col in schema.COLUMNS:
+        r += 1
+        ws.write_string(r, 0, schema.SHEET_NAMES[col.table], fmt["text"])
+        ws.write_string(r, 1, col.header, fmt["text"])
+        ws.write_string(r, 2, "Yes" if col.required else "", fmt["center"])
+        ws.write_string(r, 3, col.description, fmt["wrap"])
+        ws.set_row(r, 13 * (1 + len(col.description) // 95) + 3)
+    r += 2
+    ws.write_string(r, 0, "Settings", fmt["heading"])
+    for s in SETTINGS:
+        r += 1
+        ws.write_string(r, 0, "Settings", fmt["text"])
+        ws.write_string(r, 1, s.label, fmt["text"])
+        ws.write_string(r, 2, "", fmt["center"])
+        ws.write_string(r, 3, s.description, fmt["wrap"])
+    ws.activate()

@@ -1,0 +1,189 @@
+"""Check a register: pandera schemas per table, then checks across tables.
+
+Bad data is a result, not an exception: :func:`validate` returns a
+ValidationReport listing every problem with its sheet, cell, header, value, rule
+code and a sentence a clerk can act on. The schemas are built from
+``schema.COLUMNS`` and name their checks by rule code, so a pandera failure case
+maps straight onto a Problem; each frame is indexed by Excel row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+from gain_workbook import schema
+from gain_workbook.register import Register, Table, read_register
+from gain_workbook.report import Problem, ValidationReport, display, make_problem
+from gain_workbook.schema import ACTION_DONE, HMICFRS_CLOSED
+
+
+def _is_date(s):
+    return s.map(lambda v: v is None or isinstance(v, dt.date))
+
+
+def _not_duplicate(s):
+    return ~(s.duplicated(keep="first") & s.notna())
+
+
+def _in_vocab(vocab):
+    allowed = frozenset(vocab)
+    return lambda s: s.isin(allowed)
+
+
+def _multi_in_vocab(vocab):
+    allowed = frozenset(vocab)
+    return lambda s: s.map(lambda v: all(p.strip() in allowed for p in str(v).split(",")))
+
+
+def table_schema(table: str, present: set[str]):
+    """The pandera schema of one canonical table.
+
+    ``present`` are the columns the sheet really has: a required value is only
+    demanded of a column that is there (a missing column is reported once instead).
+    """
+    import pandera.pandas as pa
+
+    columns = {}
+    for col in schema.columns_of(table):
+        checks = []
+        if col.kind == "id":
+            checks.append(pa.Check(_not_duplicate, name="DUPLICATE_ID", ignore_na=False))
+        if col.kind == "date":
+            checks.append(pa.Check(_is_date, name="BAD_DATE"))
+        if col.kind in ("vocab", "yesno"):
+            checks.append(pa.Check(_in_vocab(col.vocab), name="NOT_IN_LIST"))
+        if col.kind == "multi":
+            checks.append(pa.Check(_multi_in_vocab(col.vocab), name="NOT_IN_LIST"))
+        nullable = not (col.required and col.key in present)
+        columns[col.key] = pa.Column(object, nullable=nullable, checks=checks, required=True)
+    return pa.DataFrameSchema(columns, name=table, coerce=False)
+
+
+_CHECK_CODES = {"not_nullable": "REQUIRED_MISSING"}
+
+
+def _schema_problems(table: Table) -> list[Problem]:
+    import pandera.errors as pe
+
+    present = set(table.headers)
+    sch = table_schema(table.name, present)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sch.validate(table.frame, lazy=True)
+        return []
+    except pe.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems = []
+    noun = schema.ROW_NOUN[table.name]
+    seen = set()
+    for column, check, index, value in zip(cases["column"], cases["check"], cases["index"],
+                                           cases["failure_case"]):
+        code = _CHECK_CODES.get(str(check), str(check))
+        if code not in schema.RULES or index is None or (code, column, index) in seen:
+            continue
+        seen.add((code, column, index))
+        col = schema.BY_KEY[column]
+        problems.append(make_problem(
+            code, table.sheet, table.cell(column, index), table.header(column),
+            None if code == "REQUIRED_MISSING" else table.frame.at[index, column],
+            noun=noun, allowed=", ".join(col.vocab)))
+    return problems
+
+
+def _dates(series):
+    """A column of dates (unreadable values dropped) as datetime64."""
+    import pandas as pd
+
+    return pd.to_datetime(series.map(lambda v: v if isinstance(v, dt.date) else None),
+                          errors="coerce")
+
+
+def _cross_problems(reg: Register) -> list[Problem]:
+    import pandas as pd
+
+    out: list[Problem] = []
+    ins, items, acts = reg.inspections, reg.items, reg.actions
+    fi, fit, fa = ins.frame, items.frame, acts.frame
+
+    # Every item's inspection and every action's item must exist.
+    for tbl, ref, target_tbl, target_key, code in (
+            (items, "item_inspection_id", ins, "inspection_id", "UNKNOWN_INSPECTION"),
+            (acts, "action_item_id", items, "item_id", "UNKNOWN_ITEM")):
+        f = tbl.frame
+        known = set(target_tbl.frame[target_key].dropna())
+        bad = f[ref].notna() & ~f[ref].isin(known)
+        for row, value in f.loc[bad, ref].items():
+            out.append(make_problem(code, tbl.sheet, tbl.cell(ref, row), tbl.header(ref), value,
+                                    target=target_tbl.sheet))
+
+    done = fa["action_status"].isin(ACTION_DONE)
+    open_action = fa["action_status"].notna() & ~done
+    per_item_all = fa.groupby("action_item_id").size()
+    per_item_open = fa[open_action].groupby("action_item_id").size()
+    n_actions = fit["item_id"].map(per_item_all).fillna(0)
+    n_open = fit["item_id"].map(per_item_open).fillna(0)
+    closed_item = fit["hmicfrs_status"].isin(HMICFRS_CLOSED)
+
+    # Applicable open items need actions or a reason (s55(5B)).
+    no_actions = ((fit["applies"] == "Yes") & ~closed_item & (n_actions == 0)
+                  & fit["no_action_reason"].isna())
+    key = "no_action_reason" if "no_action_reason" in items.headers else "item_id"
+    for row in fit.index[no_actions]:
+        out.append(make_problem("NO_ACTIONS", items.sheet, items.cell(key, row),
+                                items.header(key), fit.at[row, key]))
+
+    # Items HMICFRS has closed while our actions are still open.
+    for row in fit.index[closed_item & (n_open > 0)]:
+        out.append(make_problem("CLOSED_WITH_OPEN_ACTIONS", items.sheet,
+                                items.cell("hmicfrs_status", row), items.header("hmicfrs_status"),
+                                fit.at[row, "hmicfrs_status"], open=int(n_open[row])))
+
+    # Finished actions need the date they finished.
+    date_key = "completed" if "completed" in acts.headers else "last_updated"
+    if date_key in acts.headers or "completed" not in acts.headers:
+        missing = done & ~fa[date_key].map(lambda v: isinstance(v, dt.date))
+        for row in fa.index[missing]:
+            out.append(make_problem("COMPLETE_NO_DATE", acts.sheet,
+                                    acts.cell("action_status", row), acts.header("action_status"),
+                                    fa.at[row, "action_status"], date_header=acts.header(date_key)))
+
+    # Dates before the report was published, and revised dates that move earlier.
+    published = pd.Series(_dates(fi["published"]).values, index=fi["inspection_id"].values)
+    published = published[~published.index.duplicated()]
+    item_pub = fit["item_inspection_id"].map(published)
+    item_pub_by_id = pd.Series(item_pub.values, index=fit["item_id"].values)
+    item_pub_by_id = item_pub_by_id[~item_pub_by_id.index.duplicated()]
+    act_pub = fa["action_item_id"].map(item_pub_by_id)
+    due = _dates(fa["due"])
+    for tbl, frame, key, pub in ((acts, fa, "due", act_pub), (items, fit, "deadline", item_pub)):
+        d = due if key == "due" else _dates(frame[key])
+        early = d.notna() & pub.notna() & (d < pub)
+        src_key = key if key in tbl.headers or key != "deadline" else "deadline_text"
+        for row in frame.index[early]:
+            out.append(make_problem("DUE_BEFORE_PUBLISHED", tbl.sheet, tbl.cell(src_key, row),
+                                    tbl.header(src_key), display(d[row].date()),
+                                    published=display(pub[row].date())))
+    revised = _dates(fa["revised_due"])
+    earlier = revised.notna() & due.notna() & (revised < due)
+    for row in fa.index[earlier]:
+        out.append(make_problem("REVISED_BEFORE_DUE", acts.sheet, acts.cell("revised_due", row),
+                                acts.header("revised_due"), display(revised[row].date()),
+                                due=display(due[row].date())))
+    return out
+
+
+def validate(register: Register) -> ValidationReport:
+    """Every problem in a register that has been read: schemas, then across tables."""
+    problems = list(register.problems)
+    for name in schema.TABLES:
+        problems.extend(_schema_problems(register.table(name)))
+    problems.extend(_cross_problems(register))
+    return ValidationReport(str(register.path.name), problems, register.counts)
+
+
+def check(path, settings=None) -> tuple[Register, ValidationReport]:
+    """Read and validate a register file. Raises RegisterError if it cannot be read."""
+    register = read_register(path, settings)
+    return register, validate(register)

@@ -1,0 +1,1 @@
+"""Templates the office can edit: the worked example register and the response text."""
