@@ -376,10 +376,9 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
         if kind == "multi":
             parts = [p for p in _split_multi(raw)]
             mapped = [vocab_keys.get(norm_key(p)) or synonyms.get(norm_key(p)) for p in parts]
-            if parts and all(mapped):
-                canon = ", ".join(dict.fromkeys(m for m in col.vocab if m in mapped))
-            else:
-                canon = None
+            canon = ", ".join(dict.fromkeys(mapped)) if parts and all(mapped) else None
+            if canon is not None and [p.strip() for p in parts] == mapped:
+                raw = canon            # only the separators differ: nothing to report
         else:
             canon = vocab_keys.get(norm_key(raw)) or synonyms.get(norm_key(raw))
         if canon is None:

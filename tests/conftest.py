@@ -1,0 +1,159 @@
+"""Shared fixtures: registers built in code, the generator script, a CLI runner."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+TOOLS = SHARED / "tools"
+
+
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+make_register = _load_script("make_register")
+HEADERS = make_register.HEADERS
+D = dt.date
+
+# A small valid register: one inspection, three items, three actions.
+BASE = {
+    "settings": {"Force name": "Example Police", "Protective marking": "OFFICIAL-SENSITIVE"},
+    "inspections": [{
+        "Inspection ID": "INS-1", "Title": "An inspection of custody", "Published": D(2024, 1, 10),
+        "Type": "National, Thematic", "Force quoted": "No", "Executive lead": "ACC Ops",
+        "Executive summary": "Custody is mostly safe.",
+    }],
+    "items": [
+        {"Item ID": "INS-1-R1", "Inspection ID": "INS-1", "Kind": "Recommendation", "Number": "1",
+         "Text": "By 31 December 2024, all chief constables should review custody.",
+         "Addressee": "All chief constables", "Applies to force": "Yes",
+         "Deadline (as written)": "By 31 December 2024", "Lead": "Ch Insp Custody",
+         "HMICFRS status": "Being progressed"},
+        {"Item ID": "INS-1-R2", "Inspection ID": "INS-1", "Kind": "Recommendation", "Number": "2",
+         "Text": "The Home Office should publish data.", "Addressee": "Home Office",
+         "Applies to force": "No", "HMICFRS status": "Open"},
+        {"Item ID": "INS-1-AFI1", "Inspection ID": "INS-1", "Kind": "Area for improvement",
+         "Number": "1", "Text": "Forces should improve detainee welfare checks.",
+         "Addressee": "All chief constables", "Applies to force": "Yes", "HMICFRS status": "Open"},
+    ],
+    "actions": [
+        {"Action ID": "A1", "Item ID": "INS-1-R1", "Action": "Review the custody policy.",
+         "Owner": "Ch Insp Custody", "Due": D(2024, 6, 30), "Status": "In progress",
+         "Last updated": D(2024, 5, 1), "Latest update": "Draft written."},
+        {"Action ID": "A2", "Item ID": "INS-1-R1", "Action": "Train custody sergeants.",
+         "Owner": "Head of L&D", "Due": D(2024, 9, 30), "Revised due": D(2024, 12, 31),
+         "Status": "Complete", "Completed on": D(2024, 12, 1), "Last updated": D(2024, 12, 1)},
+        {"Action ID": "A3", "Item ID": "INS-1-AFI1", "Action": "Audit welfare checks.",
+         "Owner": "Custody QA", "Due": D(2025, 1, 31), "Status": "Not started"},
+    ],
+}
+SHEETS = {"inspections": "Inspections", "items": "Items", "actions": "Actions"}
+
+
+def base_data() -> dict:
+    """A fresh deep copy of the small valid register."""
+    return copy.deepcopy(BASE)
+
+
+def cell_of(table: str, header: str, index: int, title_rows: int = 0) -> str:
+    """The cell our builder writes header ``header`` of row ``index`` (0-based) to."""
+    from gain_workbook.register import col_letter
+
+    return f"{col_letter(HEADERS[table].index(header))}{index + 2 + title_rows}"
+
+
+def write_register(path, data: dict, headers: dict | None = None, title_rows: int = 0,
+                   extra: dict | None = None, notes: dict | None = None) -> Path:
+    """Write a template-layout register with openpyxl, as an office's own file would be.
+
+    ``headers`` renames or (value None) drops columns; ``extra`` adds columns
+    {table: {header: [values]}}; ``notes`` adds {table: text} two rows below the table.
+    """
+    import openpyxl
+
+    headers = headers or {}
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for table, sheet in SHEETS.items():
+        ws = wb.create_sheet(sheet)
+        for t in range(title_rows):
+            ws.cell(t + 1, 1, f"{sheet} - title row {t + 1}")
+        cols = [h for h in HEADERS[table] if headers.get(h, h) is not None]
+        extra_cols = list((extra or {}).get(table, {}))
+        for c, h in enumerate(cols + extra_cols, start=1):
+            ws.cell(title_rows + 1, c, headers.get(h, h))
+        for r, row in enumerate(data[table], start=title_rows + 2):
+            for c, h in enumerate(cols, start=1):
+                v = row.get(h)
+                if v is not None:
+                    ws.cell(r, c, v)
+                    if isinstance(v, dt.date):
+                        ws.cell(r, c).number_format = "dd/mm/yyyy"
+            for c, h in enumerate(extra_cols, start=len(cols) + 1):
+                values = extra[table][h]
+                if r - title_rows - 2 < len(values):
+                    ws.cell(r, c, values[r - title_rows - 2])
+        if notes and table in notes:
+            ws.cell(ws.max_row + 2, 1, notes[table])
+    if data.get("settings") is not None:
+        ws = wb.create_sheet("Settings")
+        ws.append(["Setting", "Value"])
+        for k, v in data["settings"].items():
+            ws.append([k, v])
+    wb.save(path)
+    return Path(path)
+
+
+def sha256(path) -> str:
+    """Hash of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def base_register(tmp_path):
+    """A valid register on disk (path with a space, as on a Windows desktop)."""
+    return write_register(tmp_path / "My register.xlsx", base_data())
+
+
+@pytest.fixture(scope="session")
+def example_register(tmp_path_factory):
+    """The template with the worked example, as `gain-pack init` writes it."""
+    from gain_workbook.template import write_template
+
+    return write_template(tmp_path_factory.mktemp("example") / "Example register.xlsx")
+
+
+def libreoffice_tool(name: str) -> Path:
+    """Path to a shared LibreOffice tool; fails (not skips) if LibreOffice is missing."""
+    tool = TOOLS / name
+    assert tool.exists(), f"{tool} is missing: shared/ must sit beside the project"
+    assert shutil.which("soffice") or shutil.which("libreoffice"), \
+        "LibreOffice is not installed; .ci/run installs it"
+    return tool
+
+
+def run_tool(name: str, *args, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run a shared LibreOffice tool and return the finished process."""
+    return subprocess.run(["bash", str(libreoffice_tool(name)), *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout)

@@ -1,0 +1,149 @@
+"""Malformed registers, each named for its defect: the exact rule code and cell are reported.
+
+Every case starts from the small valid register in conftest.BASE and breaks one
+thing. Errors make the register invalid; a register with only warnings is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import base_data, write_register
+from gain_workbook.schema import RULES
+from gain_workbook.validate import check
+
+D = dt.date
+
+
+def setv(table, index, header, value):
+    def mutate(data, opts):
+        data[table][index][header] = value
+    return mutate
+
+
+def remove(table, index):
+    def mutate(data, opts):
+        del data[table][index]
+    return mutate
+
+
+def add_row(table, row):
+    def mutate(data, opts):
+        data[table].append(row)
+    return mutate
+
+
+def option(**kw):
+    def mutate(data, opts):
+        opts.update(kw)
+    return mutate
+
+
+def setting(key, value):
+    def mutate(data, opts):
+        data["settings"][key] = value
+    return mutate
+
+
+CASES = {
+    # name: (mutation, rule code, where)
+    "action_without_owner": (setv("actions", 0, "Owner", None), "REQUIRED_MISSING", "Actions!D2"),
+    "action_without_due_date": (setv("actions", 0, "Due", None), "REQUIRED_MISSING", "Actions!E2"),
+    "action_without_status": (setv("actions", 0, "Status", None), "REQUIRED_MISSING", "Actions!G2"),
+    "action_without_text": (setv("actions", 1, "Action", None), "REQUIRED_MISSING", "Actions!C3"),
+    "action_without_item": (setv("actions", 0, "Item ID", None), "REQUIRED_MISSING", "Actions!B2"),
+    "action_id_used_twice": (setv("actions", 1, "Action ID", "A1"), "DUPLICATE_ID", "Actions!A3"),
+    "item_id_used_twice": (setv("items", 1, "Item ID", "INS-1-R1"), "DUPLICATE_ID", "Items!A3"),
+    "inspection_id_used_twice": (add_row("inspections", {
+        "Inspection ID": "INS-1", "Title": "Another report", "Published": D(2024, 2, 1),
+        "Type": "PEEL"}), "DUPLICATE_ID", "Inspections!A3"),
+    "action_names_unknown_item": (setv("actions", 2, "Item ID", "INS-1-R9"), "UNKNOWN_ITEM",
+                                  "Actions!B4"),
+    "item_names_unknown_inspection": (setv("items", 1, "Inspection ID", "INS-9"),
+                                      "UNKNOWN_INSPECTION", "Items!B3"),
+    "action_status_not_a_status": (setv("actions", 0, "Status", "Parked"), "NOT_IN_LIST",
+                                   "Actions!G2"),
+    "action_status_is_a_tick_box": (setv("actions", 0, "Status", True), "NOT_IN_LIST",
+                                    "Actions!G2"),
+    "item_kind_not_a_kind": (setv("items", 0, "Kind", "Observation"), "NOT_IN_LIST", "Items!C2"),
+    "hmicfrs_status_not_a_status": (setv("items", 1, "HMICFRS status", "Pending"), "NOT_IN_LIST",
+                                    "Items!K3"),
+    "applies_neither_yes_nor_no": (setv("items", 0, "Applies to force", "Maybe"), "NOT_IN_LIST",
+                                   "Items!G2"),
+    "inspection_type_not_a_type": (setv("inspections", 0, "Type", "Local, Regional"),
+                                   "NOT_IN_LIST", "Inspections!D2"),
+    "due_date_in_words": (setv("actions", 0, "Due", "next spring"), "BAD_DATE", "Actions!E2"),
+    "due_date_impossible": (setv("actions", 0, "Due", "31/02/2024"), "BAD_DATE", "Actions!E2"),
+    "published_date_tbc": (setv("inspections", 0, "Published", "TBC"), "BAD_DATE",
+                           "Inspections!C2"),
+    "published_date_missing": (setv("inspections", 0, "Published", None), "REQUIRED_MISSING",
+                               "Inspections!C2"),
+    "inspection_without_title": (setv("inspections", 0, "Title", None), "REQUIRED_MISSING",
+                                 "Inspections!B2"),
+    "item_without_text": (setv("items", 1, "Text", None), "REQUIRED_MISSING", "Items!E3"),
+    "applicable_item_without_actions": (remove("actions", 2), "NO_ACTIONS", "Items!M4"),
+    "complete_action_without_date": (setv("actions", 1, "Completed on", None),
+                                     "COMPLETE_NO_DATE", "Actions!G3"),
+    "action_due_before_publication": (setv("actions", 0, "Due", D(2023, 12, 1)),
+                                      "DUE_BEFORE_PUBLISHED", "Actions!E2"),
+    "deadline_before_publication": (setv("items", 0, "Deadline date", D(2023, 1, 1)),
+                                    "DUE_BEFORE_PUBLISHED", "Items!I2"),
+    "revised_due_earlier_than_due": (setv("actions", 1, "Revised due", D(2024, 8, 1)),
+                                     "REVISED_BEFORE_DUE", "Actions!F3"),
+    "item_closed_with_open_actions": (setv("items", 0, "HMICFRS status", "Closed – complete"),
+                                      "CLOSED_WITH_OPEN_ACTIONS", "Items!K2"),
+    "deadline_in_words_we_cannot_date": (setv("items", 0, "Deadline (as written)",
+                                              "When resources allow"), "BAD_DEADLINE", "Items!H2"),
+    "status_typed_as_wip": (setv("actions", 0, "Status", "WIP"), "NORMALISED", "Actions!G2"),
+    "status_in_capitals_with_spaces": (setv("actions", 2, "Status", "  NOT STARTED "),
+                                       "NORMALISED", "Actions!G4"),
+    "note_typed_below_the_table": (option(notes={"actions": "Figures checked by JB, 3 May"}),
+                                   "NOTE_BELOW_TABLE", "Actions!A6"),
+    "two_columns_for_the_due_date": (option(headers={"Revised due": "Due date"}),
+                                     "DUPLICATE_COLUMN", "Actions!F1"),
+    "no_owner_column": (option(headers={"Owner": None}), "MISSING_COLUMN", "Actions"),
+    "threshold_setting_not_a_number": (setting("Due soon (days)", "a month"), "BAD_SETTING",
+                                       "Settings!B4"),
+    "setting_we_do_not_know": (setting("Colour scheme", "blue"), "UNKNOWN_SETTING",
+                               "Settings!A4"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_defect_is_reported_with_rule_and_cell(tmp_path, name):
+    mutate, code, where = CASES[name]
+    data, opts = base_data(), {}
+    mutate(data, opts)
+    path = write_register(tmp_path / f"{name}.xlsx", data, **opts)
+    _, report = check(path)
+    found = [p for p in report.problems if p.code == code and p.where == where]
+    assert found, f"{code} at {where} not in:\n{report.to_text()}"
+    p = found[0]
+    assert p.severity == RULES[code].severity
+    assert p.message and p.message.endswith((".", "?")) and "{" not in p.message
+    assert report.valid is (RULES[code].severity == "warning"), report.to_text()
+
+
+def test_base_register_is_clean(base_register):
+    _, report = check(base_register)
+    assert report.problems == [], report.to_text()
+    assert report.valid
+
+
+def test_there_are_at_least_25_malformed_registers():
+    assert len(CASES) >= 25
+    # and between them they exercise every rule but the ones tested elsewhere
+    covered = {code for _, code, _ in CASES.values()}
+    assert set(RULES) - covered <= {"FLAT_CONFLICT"}
+
+
+def test_problem_carries_header_as_user_wrote_it_and_value(tmp_path):
+    data = base_data()
+    data["actions"][0]["Due"] = "soon-ish"
+    path = write_register(tmp_path / "r.xlsx", data, headers={"Due": "Target Date"})
+    _, report = check(path)
+    (p,) = [p for p in report.problems if p.code == "BAD_DATE"]
+    assert (p.sheet, p.cell, p.header, p.value) == ("Actions", "E2", "Target Date", "soon-ish")
+    assert "'soon-ish' in Target Date is not a date we can read" in p.message

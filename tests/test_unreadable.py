@@ -1,0 +1,243 @@
+"""Files we cannot read: one plain sentence, exit code 2, no traceback, input untouched."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import base_data, sha256, write_register
+from gain_workbook.cli import cli
+
+ENTITY_BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+               + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                          for i in range(1, 10))
+               + b']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                 b'count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>')
+
+
+def _copy_zip(src, dst, replace: dict) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, replace.get(info.filename, zin.read(info.filename)))
+
+
+def make_not_a_zip(d):
+    p = d / "register.xlsx"
+    p.write_bytes(bytes(range(256)) * 10)
+    return p
+
+
+def make_text_named_xlsx(d):
+    p = d / "register.xlsx"
+    p.write_text("Inspection,Item,Action\nPEEL,1,Do it\n")
+    return p
+
+
+def make_csv(d):
+    p = d / "register.csv"
+    p.write_text("Inspection,Item,Action\nPEEL,1,Do it\n")
+    return p
+
+
+def make_xls(d):
+    p = d / "register.xls"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le"))
+    return p
+
+
+def make_xls_renamed_xlsx(d):
+    p = d / "register.xlsx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "Workbook".encode("utf-16-le"))
+    return p
+
+
+def make_password_protected(d):
+    import msoffcrypto.format.ooxml as ooxml
+
+    plain = write_register(d / "plain.xlsx", base_data())
+    p = d / "register.xlsx"
+    with open(plain, "rb") as fin, open(p, "wb") as fout:
+        ooxml.OOXMLFile(fin).encrypt("s3cret", fout)
+    return p
+
+
+def make_truncated(d):
+    full = write_register(d / "full.xlsx", base_data())
+    p = d / "register.xlsx"
+    p.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    return p
+
+
+def make_lock_file(d):
+    write_register(d / "register.xlsx", base_data())
+    p = d / "~$register.xlsx"
+    p.write_bytes(b"\x0bSome User" + b"\x20" * 40)
+    return p
+
+
+def make_zip_bomb(d):
+    p = d / "register.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as fh:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(64):
+                fh.write(chunk)
+    return p
+
+
+def make_entity_expansion(d):
+    """A real register whose first sheet declares a billion-laughs entity and uses it."""
+    src = write_register(d / "plain.xlsx", base_data())
+    p = d / "register.xlsx"
+    with zipfile.ZipFile(src) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    dtd = ENTITY_BOMB[ENTITY_BOMB.index(b"<!DOCTYPE"):ENTITY_BOMB.index(b"]>") + 2]
+    body = sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet
+    body = body.replace(b"Inspection ID", b"&lol9;", 1)
+    _copy_zip(src, p, {"xl/worksheets/sheet1.xml": b'<?xml version="1.0"?>\n' + dtd + body})
+    return p
+
+
+def make_word_document(d):
+    p = d / "register.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return p
+
+
+def make_no_register_sheet(d):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Budget"
+    ws.append(["Cost centre", "Amount", "Quarter"])
+    ws.append(["CC1", 100, "Q1"])
+    p = d / "register.xlsx"
+    wb.save(p)
+    return p
+
+
+def make_missing_required_columns(d):
+    p = d / "register.xlsx"
+    write_register(p, base_data(), headers={"Due": None, "Status": None})
+    return p
+
+
+def make_no_inspections_sheet(d):
+    p = write_register(d / "register.xlsx", base_data())
+    wb = openpyxl.load_workbook(p)
+    del wb["Inspections"]
+    wb.save(p)
+    return p
+
+
+def make_empty_workbook(d):
+    p = d / "register.xlsx"
+    openpyxl.Workbook().save(p)
+    return p
+
+
+def make_zero_bytes(d):
+    p = d / "register.xlsx"
+    p.write_bytes(b"")
+    return p
+
+
+def make_folder(d):
+    p = d / "register.xlsx"
+    p.mkdir()
+    return p
+
+
+def make_missing(d):
+    return d / "no such register.xlsx"
+
+
+CASES = {
+    "not_a_zip": (make_not_a_zip, "not an Excel workbook"),
+    "text_file_named_xlsx": (make_text_named_xlsx, "it is a text file"),
+    "csv_file": (make_csv, "it is a .csv text file; open it in Excel and save it as"),
+    "old_xls_workbook": (make_xls, "old-style Excel 97-2003 (.xls) workbook"),
+    "xls_renamed_to_xlsx": (make_xls_renamed_xlsx, "old-style Excel 97-2003 (.xls) workbook"),
+    "password_protected": (make_password_protected, "it is password-protected"),
+    "truncated_download": (make_truncated, "damaged or incomplete"),
+    "excel_lock_file": (make_lock_file, "it is an Excel lock file"),
+    "zip_bomb": (make_zip_bomb, "it may be a zip bomb"),
+    "xml_entity_expansion": (make_entity_expansion, "declares XML entities"),
+    "word_document": (make_word_document, "it is a Word document"),
+    "no_sheet_like_a_register": (make_no_register_sheet,
+                                 "no sheet looks like a register of inspections, items and actions "
+                                 "(found: 'Budget' (headers: Cost centre, Amount, Quarter))"),
+    "missing_required_columns": (make_missing_required_columns,
+                                 "The Actions sheet is missing the required columns Due and Status; "
+                                 "its headers are: Action ID, Item ID, Action, Owner,"),
+    "no_inspections_sheet": (make_no_inspections_sheet, "has Items and Actions but no sheet of "
+                                                        "Inspections"),
+    "empty_workbook": (make_empty_workbook, "the workbook is empty"),
+    "zero_bytes": (make_zero_bytes, "the file is empty (0 bytes)"),
+    "folder": (make_folder, "it is a folder"),
+    "missing_file": (make_missing, "There is no file"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_unreadable_is_one_sentence_and_exit_2(tmp_path, runner, name):
+    make, expected = CASES[name]
+    path = make(tmp_path)
+    before = sha256(path) if path.is_file() else None
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2, (result.output, result.stderr)
+    assert expected in result.stderr
+    assert result.stderr.startswith("gain-pack: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr + result.output
+    assert result.stdout == ""
+    if before:
+        assert sha256(path) == before
+
+
+def test_debug_shows_the_traceback(tmp_path, runner):
+    path = make_not_a_zip(tmp_path)
+    result = runner.invoke(cli, ["--debug", "validate", str(path)])
+    assert result.exit_code != 0
+    assert result.exception is not None and "not an Excel workbook" in str(result.exception)
+
+
+def test_openpyxl_uses_defusedxml_and_refuses_entities(tmp_path):
+    """Belt and braces: even past our sniff, openpyxl (with defusedxml) refuses the bomb."""
+    import defusedxml
+
+    assert openpyxl.DEFUSEDXML is True
+    path = make_entity_expansion(tmp_path)
+    with pytest.raises(ValueError) as info:   # openpyxl wraps the refusal
+        openpyxl.load_workbook(path)
+    cause = info.value.__cause__ or info.value.__context__
+    assert isinstance(cause, defusedxml.EntitiesForbidden)
+
+
+def test_register_open_in_excel_is_read_with_a_note(tmp_path, runner):
+    path = write_register(tmp_path / "register.xlsx", base_data())
+    (tmp_path / "~$register.xlsx").write_bytes(b"\x0bSome User" + b" " * 40)
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "is open in Excel; reading the version last saved" in result.stderr
+
+
+def test_bad_option_is_exit_2(runner, base_register):
+    result = runner.invoke(cli, ["validate", str(base_register), "--format", "xml"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.stderr
+
+
+def test_unreadable_file_is_never_modified_or_copied(tmp_path, runner):
+    path = make_truncated(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "annotated.xlsx"
+    result = runner.invoke(cli, ["validate", str(path), "--annotate", str(out)])
+    assert result.exit_code == 2
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
