@@ -97,7 +97,7 @@ def _dates(series):
     import pandas as pd
 
     return pd.to_datetime(series.map(lambda v: v if isinstance(v, dt.date) else None),
-                          errors="coerce")
+                          errors="coerce").astype("datetime64[ns]")
 
 
 def _cross_problems(reg: Register) -> list[Problem]:
@@ -150,12 +150,11 @@ def _cross_problems(reg: Register) -> list[Problem]:
                                     fa.at[row, "action_status"], date_header=acts.header(date_key)))
 
     # Dates before the report was published, and revised dates that move earlier.
-    published = pd.Series(_dates(fi["published"]).values, index=fi["inspection_id"].values)
-    published = published[~published.index.duplicated()]
-    item_pub = fit["item_inspection_id"].map(published)
-    item_pub_by_id = pd.Series(item_pub.values, index=fit["item_id"].values)
-    item_pub_by_id = item_pub_by_id[~item_pub_by_id.index.duplicated()]
-    act_pub = fa["action_item_id"].map(item_pub_by_id)
+    published = dict(zip(fi["inspection_id"], _dates(fi["published"])))
+    # (pd.to_datetime keeps the dtype when a map over an empty table gives floats)
+    item_pub = pd.to_datetime(fit["item_inspection_id"].map(published))
+    item_pub_by_id = dict(zip(fit["item_id"], item_pub))
+    act_pub = pd.to_datetime(fa["action_item_id"].map(item_pub_by_id))
     due = _dates(fa["due"])
     for tbl, frame, key, pub in ((acts, fa, "due", act_pub), (items, fit, "deadline", item_pub)):
         d = due if key == "due" else _dates(frame[key])

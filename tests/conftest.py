@@ -103,6 +103,8 @@ def write_register(path, data: dict, headers: dict | None = None, title_rows: in
                 v = row.get(h)
                 if v is not None:
                     ws.cell(r, c, v)
+                    if isinstance(v, str) and v.startswith("="):
+                        ws.cell(r, c).data_type = "s"     # text that only looks like a formula
                     if isinstance(v, dt.date):
                         ws.cell(r, c).number_format = "dd/mm/yyyy"
             for c, h in enumerate(extra_cols, start=len(cols) + 1):

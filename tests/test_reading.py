@@ -1,0 +1,302 @@
+"""Real registers are not our template: shapes, headers, dates and words all normalise."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from conftest import base_data, make_register, write_register
+from gain_workbook.register import read_register
+from gain_workbook.schema import TABLES, id_column
+from gain_workbook.validate import check
+
+D = dt.date
+
+FLAT_RENAME = {
+    "Inspection ID": "Report Ref", "Title": "Inspection", "Published": "Date Published",
+    "Type": "Type of inspection", "Item ID": "Recommendation Ref", "Kind": "Rec or AFI",
+    "Number": "Rec No.", "Text": "Recommendation", "Addressee": "Addressed to",
+    "Applies to force": "Applicable?", "Deadline (as written)": "Timescale",
+    "Lead": "Recommendation lead", "HMICFRS status": "HMICFRS Status",
+    "No action because": "Reason for no action", "Action ID": "Action Ref",
+    "Action": "Action", "Owner": "Action Owner", "Due": "Target Date",
+    "Revised due": "Revised Target Date", "Status": "Status", "Completed on": "Date Completed",
+    "Last updated": "Date Updated", "Latest update": "Progress Update",
+}
+ALIAS_RENAME = {"Due": "When by", "Owner": "Who", "Status": "Where we are",
+                "Latest update": "Update (latest)", "Text": "Wording"}
+ALIAS_SETTINGS = [("Alias: Due", "When by"), ("Alias: Owner", "Who"),
+                  ("Alias: Status", "Where we are; Position"),
+                  ("Alias: Latest update", "Update (latest)"), ("Alias: Text", "Wording")]
+
+
+def _as_text_dates(data):
+    """Dates typed the ways offices type them: text, serial numbers, long form."""
+    data = copy.deepcopy(data)
+    for a in data["actions"]:
+        if a["Due"]:
+            a["Due"] = a["Due"].strftime("%d/%m/%Y")
+        if a["Last updated"]:
+            a["Last updated"] = f"{a['Last updated'].day} {a['Last updated']:%B %Y}"
+    for i in data["inspections"]:
+        i["Published"] = (i["Published"] - D(1899, 12, 30)).days    # an Excel serial, General
+    return data
+
+
+@pytest.fixture(scope="module")
+def three_shapes(tmp_path_factory):
+    d = tmp_path_factory.mktemp("shapes")
+    data = make_register.generate(60, seed=3)
+    a = d / "template.xlsx"
+    make_register.write_template(data, a)
+    b = d / "flat tracker.xlsx"
+    make_register.write_flat(data, b, rename=FLAT_RENAME, merge=True, title_rows=True)
+    c = d / "renamed with aliases.xlsx"
+    make_register.write_template(_as_text_dates(data), c, rename=ALIAS_RENAME, title_rows=2,
+                                 settings_rows=ALIAS_SETTINGS)
+    return data, [read_register(p) for p in (a, b, c)]
+
+
+def _canonical(reg, table, columns):
+    f = reg.table(table).frame[columns]
+    return f.sort_values(id_column(table)).reset_index(drop=True)
+
+
+def test_three_shapes_normalise_to_the_same_tables(three_shapes):
+    data, regs = three_shapes
+    template, flat, aliased = regs
+    assert [r.layout for r in regs] == ["template", "flat", "template"]
+    for table in TABLES:
+        # the columns the flat tracker carries (it has no GAIN dates, for example)
+        cols = [k for k in template.table(table).headers if k in flat.table(table).headers]
+        assert len(cols) >= 3
+        want = _canonical(template, table, cols)
+        assert len(want) == len(data[table])
+        for other in (flat, aliased):
+            got = _canonical(other, table, cols)
+            assert got.equals(want), (table, other.path.name,
+                                      got.compare(want) if got.shape == want.shape else got.shape)
+
+
+def test_the_three_shapes_are_valid_and_say_where_values_came_from(three_shapes):
+    from gain_workbook.validate import validate
+
+    _, (template, flat, aliased) = three_shapes
+    for reg in (template, flat, aliased):
+        report = validate(reg)
+        assert report.valid, report.to_text()
+    # provenance: the flat tracker's due dates come from its 'Target Date' column (row 5 on)
+    assert flat.actions.header("due") == "Target Date"
+    assert flat.actions.sheet == "Tracker"
+    assert min(flat.items.frame.index) == 5        # title, date, blank, header rows above
+    assert aliased.actions.header("due") == "When by"
+    assert aliased.actions.cell("due", 4) == "E4"     # two title rows, header on row 3
+
+
+def test_merged_item_cells_fill_every_action_row(three_shapes):
+    _, (_, flat, _) = three_shapes
+    f = flat.actions.frame
+    per_item = f.groupby("action_item_id").size()
+    multi = per_item[per_item > 1].index[0]
+    assert f.loc[f["action_item_id"] == multi, "action_item_id"].nunique() == 1
+    item = flat.items.frame.set_index("item_id").loc[multi]
+    assert item["item_text"] and item["kind"]
+
+
+def test_flat_sheet_without_ids_gets_stable_ids(tmp_path):
+    data = make_register.generate(20, seed=5)
+    rename = {h: None for h in ("Inspection ID", "Item ID", "Action ID")}
+    p = tmp_path / "no ids.xlsx"
+    headers = [h for h in make_register.FLAT_HEADERS if h not in rename]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(headers)
+    insp = {i["Inspection ID"]: i for i in data["inspections"]}
+    by_item = {}
+    for a in data["actions"]:
+        by_item.setdefault(a["Item ID"], []).append(a)
+    for item in data["items"]:
+        for a in by_item.get(item["Item ID"], [{}]):
+            row = {**insp[item["Inspection ID"]], **item, **a}
+            ws.append([row.get(h) for h in headers])
+    wb.save(p)
+    reg, report = check(p)
+    assert report.valid, report.to_text()
+    assert len(reg.actions) == len(data["actions"])
+    assert len(reg.items) == len(data["items"])
+    first = data["items"][0]
+    title = insp[first["Inspection ID"]]["Title"]
+    abbr = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC"}
+    want = f"{title} {abbr[first['Kind']]}{first['Number']}"
+    assert want in set(reg.items.frame["item_id"])
+    again = read_register(p)
+    assert list(again.actions.frame["action_id"]) == list(reg.actions.frame["action_id"])
+
+
+def test_headers_in_any_case_spacing_and_punctuation(tmp_path):
+    rename = {"Action ID": "action ref.", "Owner": "  ACTION   owner ", "Due": "Due Date:",
+              "Number": "Rec No.", "Item ID": "Recommendation Ref", "Status": "STATUS",
+              "Latest update": "Progress update", "Last updated": "Date updated"}
+    p = write_register(tmp_path / "r.xlsx", base_data(), headers=rename)
+    reg, report = check(p)
+    assert report.valid, report.to_text()
+    assert reg.actions.header("owner") == "  ACTION   owner ".strip()
+    assert list(reg.actions.frame["owner"]) == [a["Owner"] for a in base_data()["actions"]]
+    assert reg.items.header("number") == "Rec No."
+
+
+def test_columns_we_do_not_know_are_kept_and_ignored(tmp_path):
+    p = write_register(tmp_path / "r.xlsx", base_data(),
+                       extra={"actions": {"RAG (manual)": ["Red", "Green", "Amber"],
+                                          "Notes": ["x", "", "y"]}})
+    reg, report = check(p)
+    assert report.valid and not report.problems, report.to_text()
+    assert reg.actions.extra_headers == ["RAG (manual)", "Notes"]
+    assert "RAG (manual)" not in reg.actions.frame.columns
+
+
+def test_blank_rows_are_skipped(tmp_path):
+    p = write_register(tmp_path / "r.xlsx", base_data())
+    wb = openpyxl.load_workbook(p)
+    wb["Actions"].insert_rows(3, 2)
+    wb.save(p)
+    reg, report = check(p)
+    assert report.valid and not report.problems, report.to_text()
+    assert list(reg.actions.frame.index) == [2, 5, 6]
+    assert list(reg.actions.frame["action_id"]) == ["A1", "A2", "A3"]
+
+
+@pytest.mark.parametrize("typed, expected", [
+    (D(2024, 12, 31), D(2024, 12, 31)),
+    (45657, D(2024, 12, 31)),
+    ("45657", D(2024, 12, 31)),
+    ("31/12/2024", D(2024, 12, 31)),
+    ("31/12/24", D(2024, 12, 31)),
+    ("31 December 2024", D(2024, 12, 31)),
+    ("31st Dec 2024", D(2024, 12, 31)),
+    ("2024-12-31", D(2024, 12, 31)),
+    ("01/02/2025", D(2025, 2, 1)),        # UK order, never US
+])
+def test_due_dates_typed_every_way(tmp_path, typed, expected):
+    data = base_data()
+    data["actions"][0]["Due"] = typed
+    reg, report = check(write_register(tmp_path / "r.xlsx", data))
+    assert report.valid, report.to_text()
+    assert reg.actions.frame.at[2, "due"] == expected
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("By 31 December 2024", D(2024, 12, 31)),
+    ("Not later than 31 March 2025", D(2025, 3, 31)),
+    ("No later than 30/06/2024", D(2024, 6, 30)),
+    ("Within six months", D(2024, 7, 10)),          # published 10 January 2024
+    ("Within 3 months", D(2024, 4, 10)),
+    ("With immediate effect", D(2024, 1, 10)),
+    ("immediately", D(2024, 1, 10)),
+    ("By March 2025", D(2025, 3, 31)),
+])
+def test_deadline_phrases_become_dates_and_keep_their_words(tmp_path, words, expected):
+    data = base_data()
+    data["items"][0]["Deadline (as written)"] = words
+    reg, report = check(write_register(tmp_path / "r.xlsx", data))
+    assert report.valid, report.to_text()
+    assert reg.items.frame.at[2, "deadline"] == expected
+    assert reg.items.frame.at[2, "deadline_text"] == words
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("Completed", "Complete"), ("WIP", "In progress"), ("Ongoing", "In progress"),
+    ("in progress", "In progress"), (" On Hold ", "On hold"), ("Pending sign off", "Ready for closure"),
+    ("Awaiting allocation", "Not started"), ("Closed - complete", "Closed"),
+])
+def test_action_status_synonyms_are_normalised_with_a_warning(tmp_path, typed, canonical):
+    data = base_data()
+    data["actions"][0]["Status"] = typed
+    data["actions"][0]["Completed on"] = D(2024, 6, 1)
+    reg, report = check(write_register(tmp_path / "r.xlsx", data))
+    assert reg.actions.frame.at[2, "action_status"] == canonical
+    (p,) = [p for p in report.problems if p.code == "NORMALISED"]
+    assert p.where == "Actions!G2" and p.severity == "warning" and canonical in p.message
+    assert report.valid
+
+
+@pytest.mark.parametrize("typed, canonical", [
+    ("Closed - complete", "Closed – complete"), ("closed – superseded", "Closed – superseded"),
+    ("NFA", "Closed – no further action"), ("Awaiting review", "Open"),
+])
+def test_hmicfrs_status_synonyms(tmp_path, typed, canonical):
+    data = base_data()
+    data["items"][1]["HMICFRS status"] = typed
+    reg, _ = check(write_register(tmp_path / "r.xlsx", data))
+    assert reg.items.frame.at[3, "hmicfrs_status"] == canonical
+
+
+def test_yes_no_as_ticks_and_booleans(tmp_path):
+    data = base_data()
+    data["items"][0]["Applies to force"] = True
+    data["items"][1]["Applies to force"] = "n"
+    data["inspections"][0]["Force quoted"] = "Y"
+    reg, report = check(write_register(tmp_path / "r.xlsx", data))
+    assert list(reg.items.frame["applies"]) == ["Yes", "No", "Yes"]
+    assert reg.inspections.frame.at[2, "force_quoted"] == "Yes"
+    assert {p.where for p in report.problems} == {"Items!G3", "Inspections!E2"}
+
+
+def test_1904_date_system(tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    p = write_register(tmp_path / "r.xlsx", base_data())
+    wb = openpyxl.load_workbook(p)
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb["Actions"]
+    ws["E2"] = (D(2024, 6, 30) - D(1904, 1, 1)).days      # a bare serial, General format
+    ws["E2"].number_format = "General"
+    wb.save(p)
+    reg, report = check(p)
+    assert reg.actions.frame.at[2, "due"] == D(2024, 6, 30)
+    assert reg.actions.frame.at[3, "due"] == D(2024, 9, 30)   # a date cell, as saved
+    assert report.valid, report.to_text()
+
+
+def test_settings_sheet_and_defaults(tmp_path):
+    data = base_data()
+    data["settings"] = {"Force name": "Example Police", "Due soon (days)": 14,
+                        "Email to": "a@example.org; b@example.org"}
+    reg, _ = check(write_register(tmp_path / "r.xlsx", data))
+    s = reg.settings
+    assert (s.force_name, s.due_soon_days, s.stale_days) == ("Example Police", 14, 60)
+    assert s.email_to == ("a@example.org", "b@example.org")
+    data["settings"] = None
+    reg, _ = check(write_register(tmp_path / "r2.xlsx", data))
+    assert (reg.settings.board_name, reg.settings.protective_marking) == \
+        ("GAIN Board", "OFFICIAL-SENSITIVE")
+
+
+def test_flat_rows_that_disagree_are_reported(tmp_path):
+    data = make_register.generate(30, seed=2)
+    p = tmp_path / "flat.xlsx"
+    make_register.write_flat(data, p, merge=False, title_rows=False)
+    wb = openpyxl.load_workbook(p)
+    ws = wb.active
+    # find two rows of the same item and change the item text on the second
+    col_item = make_register.FLAT_HEADERS.index("Item ID") + 1
+    col_text = make_register.FLAT_HEADERS.index("Text") + 1
+    seen = {}
+    for r in range(2, ws.max_row + 1):
+        iid = ws.cell(r, col_item).value
+        if iid in seen:
+            ws.cell(r, col_text).value = "Something else entirely"
+            target = r
+            break
+        seen[iid] = r
+    wb.save(p)
+    reg, report = check(p)
+    from gain_workbook.register import col_letter
+
+    (conflict,) = [x for x in report.problems if x.code == "FLAT_CONFLICT"]
+    assert conflict.where == f"Tracker!{col_letter(col_text - 1)}{target}"
+    assert f"row {seen[iid]}" in conflict.message
+    assert report.valid

@@ -1,0 +1,115 @@
+"""`gain-pack init`: the register the office keeps, with dropdowns, a Guide and the example."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+
+from conftest import run_tool, sha256
+from gain_workbook import schema
+from gain_workbook.cli import cli
+from gain_workbook.settings import SETTINGS
+from gain_workbook.validate import check
+
+
+def test_init_writes_a_valid_register_with_the_worked_example(tmp_path, runner):
+    out = tmp_path / "Inspection register.xlsx"
+    result = runner.invoke(cli, ["init", str(out)])
+    assert result.exit_code == 0, result.output
+    reg, report = check(out)
+    assert report.valid and not report.problems, report.to_text()
+    assert reg.counts == {"inspections": 1, "items": 10, "actions": 7}
+    ins = reg.inspections.frame.iloc[0]
+    assert ins["published"] == dt.date(2023, 12, 8)
+    assert ins["title"].startswith("An inspection of the effectiveness of the police")
+    assert ins["inspection_type"] == "National, Thematic" and ins["force_quoted"] == "No"
+    items = reg.items.frame
+    recs = items[items["kind"] == "Recommendation"]
+    assert list(recs["number"]) == [str(n) for n in range(1, 10)]
+    assert list(items[items["kind"] == "Area for improvement"]["number"]) == ["1"]
+    applies = items[items["applies"] == "Yes"]
+    assert sorted(applies["item_id"]) == sorted(["INS-2023-07-R2", "INS-2023-07-R4",
+                                                  "INS-2023-07-R9", "INS-2023-07-AFI1"])
+    # every applicable item has actions
+    assert set(applies["item_id"]) <= set(reg.actions.frame["action_item_id"])
+    assert reg.settings.force_name == "Cleveland Police"
+
+
+def test_init_has_dropdowns_frozen_headers_and_widths(tmp_path):
+    from gain_workbook.template import write_template
+
+    out = write_template(tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(out)
+    for table in schema.TABLES:
+        ws = wb[schema.SHEET_NAMES[table]]
+        assert ws.freeze_panes == "B2"
+        cols = schema.columns_of(table)
+        assert [c.value for c in ws[1]] == [c.header for c in cols]
+        ranges = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+        dims = list(ws.column_dimensions.values())
+        for i, col in enumerate(cols):
+            letter = openpyxl.utils.get_column_letter(i + 1)
+            (dim,) = [d for d in dims if d.min <= i + 1 <= d.max]    # xlsxwriter groups columns
+            assert dim.width >= col.width
+            if col.kind in ("vocab", "yesno"):
+                dv = ranges[f"{letter}2:{letter}2001"]
+                assert dv.type == "list" and dv.formula1.startswith("Lists!")
+                # the list on the Lists sheet holds exactly the vocabulary
+                col_letter = dv.formula1.split("$")[1]
+                words = [c.value for c in wb["Lists"][col_letter][1:] if c.value]
+                assert tuple(words) == col.vocab
+    assert wb["Lists"].sheet_state == "hidden"
+
+
+def test_guide_describes_every_column_and_setting(tmp_path):
+    from gain_workbook.template import write_template
+
+    wb = openpyxl.load_workbook(write_template(tmp_path / "r.xlsx", blank=True))
+    ws = wb["Guide"]
+    rows = {(r[0], r[1]): r[3] for r in ws.iter_rows(values_only=True) if r[1]}
+    for col in schema.COLUMNS:
+        assert rows[(schema.SHEET_NAMES[col.table], col.header)] == col.description
+    for s in SETTINGS:
+        assert rows[("Settings", s.label)] == s.description
+    assert wb.sheetnames[0] == "Guide"
+
+
+def test_blank_template_is_an_empty_valid_register(tmp_path, runner):
+    out = tmp_path / "blank.xlsx"
+    assert runner.invoke(cli, ["init", "--blank", str(out)]).exit_code == 0
+    reg, report = check(out)
+    assert reg.counts == {"inspections": 0, "items": 0, "actions": 0}
+    assert report.valid
+
+
+def test_init_never_overwrites_without_force(tmp_path, runner):
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(b"precious")
+    result = runner.invoke(cli, ["init", str(out)])
+    assert result.exit_code == 2
+    assert "already exists; pass --force" in result.stderr
+    assert out.read_bytes() == b"precious"
+    assert runner.invoke(cli, ["init", "--force", str(out)]).exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]     # no temp file left
+
+
+def test_init_is_byte_identical(tmp_path):
+    from gain_workbook.template import write_template
+
+    a = write_template(tmp_path / "a.xlsx")
+    b = write_template(tmp_path / "b.xlsx")
+    assert sha256(a) == sha256(b)
+
+
+def test_init_into_missing_folder_is_one_sentence(tmp_path, runner):
+    result = runner.invoke(cli, ["init", str(tmp_path / "nope" / "r.xlsx")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_template_opens_cleanly_in_libreoffice(example_register, tmp_path):
+    proc = run_tool("xlsx-recalc-check", example_register, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "OK" in proc.stdout

@@ -1,0 +1,136 @@
+"""`gain-pack validate`: formats, exit codes, --annotate, and the CLI's basic promises."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from conftest import ROOT, base_data, sha256, write_register
+from gain_workbook.cli import cli
+from gain_workbook.validate import check
+
+
+@pytest.fixture
+def bad_register(tmp_path):
+    data = base_data()
+    data["actions"][0]["Status"] = "Parked"          # error
+    data["actions"][1]["Due"] = "soon"               # error
+    data["actions"][2]["Status"] = "WIP"             # warning
+    data["actions"][0]["Latest update"] = '=HYPERLINK("http://x","y")'
+    return write_register(tmp_path / "Bad register.xlsx", data)
+
+
+def test_exit_codes_0_valid_1_errors(runner, base_register, bad_register):
+    assert runner.invoke(cli, ["validate", str(base_register)]).exit_code == 0
+    result = runner.invoke(cli, ["validate", str(bad_register)])
+    assert result.exit_code == 1
+    assert "NOT valid - 2 errors, 1 warning" in result.stdout
+
+
+def test_text_groups_problems_by_sheet(runner, bad_register):
+    out = runner.invoke(cli, ["validate", str(bad_register)]).stdout
+    assert "Actions (2 errors, 1 warning)" in out
+    lines = [line for line in out.splitlines() if line.startswith("  ")]
+    assert lines[0].split()[:3] == ["G2", "error", "NOT_IN_LIST"]     # errors first, by row
+    assert lines[1].split()[:3] == ["E3", "error", "BAD_DATE"]
+    assert lines[2].split()[:3] == ["G4", "warning", "NORMALISED"]
+
+
+def test_json_and_csv_carry_every_field(runner, bad_register):
+    js = json.loads(runner.invoke(cli, ["validate", str(bad_register), "--format", "json"]).stdout)
+    assert js["valid"] is False and js["errors"] == 2 and js["warnings"] == 1
+    p = next(p for p in js["problems"] if p["code"] == "NOT_IN_LIST")
+    assert p == {"code": "NOT_IN_LIST", "severity": "error", "sheet": "Actions", "cell": "G2",
+                 "header": "Status", "value": "Parked", "where": "Actions!G2",
+                 "message": p["message"]}
+    assert "'Parked' is not an allowed Status; choose one of: Not started" in p["message"]
+    rows = list(csv.DictReader(io.StringIO(
+        runner.invoke(cli, ["validate", str(bad_register), "--format", "csv"]).stdout)))
+    assert [(r["where"], r["code"]) for r in rows] == [
+        ("Actions!G2", "NOT_IN_LIST"), ("Actions!E3", "BAD_DATE"), ("Actions!G4", "NORMALISED")]
+
+
+def test_python_api_returns_the_report_the_cli_renders(runner, bad_register):
+    _, report = check(bad_register)
+    out = runner.invoke(cli, ["validate", str(bad_register), "--format", "json"]).stdout
+    assert json.loads(out) == json.loads(report.to_json())
+
+
+def test_annotate_marks_every_problem_and_never_touches_the_input(runner, bad_register, tmp_path):
+    before = sha256(bad_register)
+    out = tmp_path / "checked copy.xlsx"
+    result = runner.invoke(cli, ["validate", str(bad_register), "--annotate", str(out)])
+    assert result.exit_code == 1
+    assert sha256(bad_register) == before
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Actions"]
+    for ref, code in (("G2", "NOT_IN_LIST"), ("E3", "BAD_DATE"), ("G4", "NORMALISED")):
+        assert code in ws[ref].comment.text
+        assert ws[ref].fill.fgColor.rgb.endswith(("FFC7CE", "FFEB9C"))
+    assert ws["G2"].fill.fgColor.rgb.endswith("FFC7CE")      # error red
+    assert ws["G4"].fill.fgColor.rgb.endswith("FFEB9C")      # warning amber
+    assert ws["A2"].comment is None
+    probs = wb["Problems"]
+    assert wb.sheetnames[0] == "Problems"
+    assert probs["A2"].value == "Actions!G2"
+    assert probs["A2"].hyperlink.location == "'Actions'!G2" or \
+        probs["A2"].hyperlink.target.endswith("'Actions'!G2")
+    # register text that looks like a formula stays text in the copy
+    assert ws["J2"].data_type == "s" and ws["J2"].value.startswith("=HYPERLINK")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~gain")] == []
+
+
+def test_annotate_refuses_to_overwrite_the_register(runner, bad_register):
+    before = sha256(bad_register)
+    result = runner.invoke(cli, ["validate", str(bad_register), "--annotate", str(bad_register)])
+    assert result.exit_code == 2
+    assert "must not replace the register" in result.stderr
+    assert sha256(bad_register) == before
+
+
+def test_help_on_every_command_has_an_example(runner):
+    for name, cmd in cli.commands.items():
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.stdout and "gain-pack " + name in result.stdout, name
+
+
+def test_version_and_python_m(runner):
+    from gain_workbook import __version__
+
+    assert runner.invoke(cli, ["--version"]).stdout.strip() == f"gain-pack, version {__version__}"
+    proc = subprocess.run([sys.executable, "-m", "gain_workbook", "--version"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_help_does_not_import_pandas_or_pandera():
+    code = ("import sys; from gain_workbook.cli import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'pandera', 'openpyxl', 'xlsxwriter') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
+def test_console_script_is_installed():
+    import shutil
+
+    exe = shutil.which("gain-pack")
+    assert exe, "gain-pack is not on PATH: is the package installed?"
+    proc = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "validate" in proc.stdout
+
+
+def test_validate_register_with_only_warnings_exits_0(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Status"] = "wip"
+    result = runner.invoke(cli, ["validate", str(write_register(tmp_path / "w.xlsx", data))])
+    assert result.exit_code == 0
+    assert "valid - 0 errors, 1 warning" in result.stdout
