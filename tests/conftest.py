@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import hashlib
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# CI lays shared/ beside the clone; GAIN_SHARED points elsewhere when it is not.
+SHARED = Path(os.environ.get("GAIN_SHARED", ROOT.parent / "shared"))
 TOOLS = SHARED / "tools"
 
 

@@ -17,7 +17,7 @@ def test_readme_is_up_to_date():
 def test_readme_opens_with_the_two_command_quickstart():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     quick = text.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
-    blocks = [b.split("\n", 1)[1].strip() for b in quick.split("```sh")[1:]]
+    blocks = [b.split("\n", 1)[1].split("```", 1)[0].strip() for b in quick.split("```sh")[1:]]
     assert len(blocks) == 2
     assert blocks[0].startswith("python3 -m venv") and "pip install ." in blocks[0]
     assert blocks[1] == "bash scripts/test"
