@@ -141,6 +141,108 @@ def validate(register, fmt, annotate):
     sys.exit(EXIT_OK if report.valid else EXIT_DATA)
 
 
+def _checked(register, allow_errors: bool = False):
+    """Read and validate; stop with the errors (exit 1) unless they are allowed."""
+    from gain_workbook.errors import InvalidRegisterError
+    from gain_workbook.validate import check
+
+    reg, report = check(register)
+    _note_if_open(reg)
+    if not report.valid and not allow_errors:
+        click.echo(report.to_text(), err=True, nl=False)
+        raise InvalidRegisterError(report)
+    return reg, report
+
+
+def _as_of(value) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+@cli.command()
+@register_argument
+@click.option("--by", type=click.Choice(["item", "inspection", "action"]), default="item",
+              show_default=True, help="One row per item, inspection or action.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@as_of_option
+@debug_option
+def rollup(register, by, fmt, as_of):
+    """Print the status roll-up the board pack will show: overdue, due soon, stale,
+    status and RAG with its reason.
+
+    An invalid register prints its errors and exits 1.
+
+    \b
+    Example:
+      gain-pack rollup register.xlsx
+      gain-pack rollup register.xlsx --by inspection --as-of 2026-11-30
+      gain-pack rollup register.xlsx --by action --format csv > actions.csv
+    """
+    from gain_workbook import views
+    from gain_workbook.rollup import roll_up
+
+    reg, _ = _checked(register)
+    result = roll_up(reg, _as_of(as_of))
+    headers, rows = views.records(result, by)
+    if fmt == "table":
+        click.echo(views.as_table(headers, rows), nl=False)
+    elif fmt == "json":
+        click.echo(views.as_json(headers, rows, result.as_of), nl=False)
+    else:
+        click.echo(views.as_csv(headers, rows), nl=False)
+
+
+@cli.command()
+@register_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The pack to write; default 'GAIN board pack YYYY-MM.xlsx' beside the register.")
+@as_of_option
+@click.option("--meeting", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The board meeting date (YYYY-MM-DD), shown on the cover.")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Last month's register or pack, for the Movement sheet.")
+@click.option("--allow-errors", is_flag=True,
+              help="Build even if the register has errors; they are listed on Data quality.")
+@debug_option
+def build(register, output, as_of, meeting, previous, allow_errors):
+    """Write the monthly board pack for REGISTER: cover, summary with charts, items,
+    exceptions, movement, actions, responses and data quality, print-ready on A4.
+
+    \b
+    Example:
+      gain-pack build register.xlsx
+      gain-pack build register.xlsx --meeting 2026-12-03 --previous "GAIN board pack 2026-10.xlsx"
+    """
+    from gain_workbook.errors import UsageError
+    from gain_workbook.pack import build_pack, default_pack_name
+    from gain_workbook.rollup import roll_up
+
+    day = _as_of(as_of)
+    out = output or default_pack_name(register, day)
+    if Path(out).resolve() == Path(register).resolve():
+        raise UsageError("The pack must not replace the register; choose another -o name.")
+    reg, report = _checked(register, allow_errors)
+    result = roll_up(reg, day)
+    movement = None
+    if previous is not None:
+        from gain_workbook.movement import compare, read_previous, snapshot_of
+
+        movement = compare(read_previous(previous, day), snapshot_of(result))
+    total = len(result.items) + len(result.actions)
+    if sys.stderr.isatty() and total > 20000:
+        with click.progressbar(length=total, label="Writing the pack", file=sys.stderr) as bar:
+            path = build_pack(result, report, out, meeting=meeting.date() if meeting else None,
+                              movement=movement, register_name=reg.path.name, progress=bar.update)
+    else:
+        path = build_pack(result, report, out, meeting=meeting.date() if meeting else None,
+                          movement=movement, register_name=reg.path.name)
+    head = result.headline()
+    click.echo(f"Wrote {path}")
+    click.echo(f"{head['open_items']} open items, {head['overdue_actions']} overdue actions, "
+               f"{head['ready_for_closure']} ready for closure, {head['responses_due']} "
+               f"responses not yet sent (as at {day:%d/%m/%Y}).")
+
+
 def main():
     """Console-script entry point."""
     cli(prog_name="gain-pack")

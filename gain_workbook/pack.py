@@ -1,0 +1,639 @@
+"""The monthly GAIN Board pack: one xlsxwriter workbook, sheets in the order a board reads them.
+
+Cover, Summary, Items, Exceptions, Movement (with a previous month), Actions,
+Responses, Data quality (when there are problems), and a hidden PackInfo sheet that
+lets this pack serve as next month's --previous.
+
+Every sheet is print-ready on A4: one page wide, header rows repeated, header and
+footer with the protective marking, board name, as-of date and "Page X of Y"; wrapped
+text has its row height set (LibreOffice does not grow rows by itself). Register
+text is only ever written with write_string, and the workbook refuses to turn
+strings into formulas or links anyway (xlsx.new_workbook).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from gain_workbook import styles
+from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER, item_label
+from gain_workbook.rollup import RAG_ORDER
+from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+LINE_HEIGHT = 12.75     # Excel's line height for 10 pt Calibri (LibreOffice sets lines tighter)
+CHARS_PER_WIDTH = 1.15  # Calibri 10 fits a little over one character per width unit
+CHART_TOP_N = 12
+SHEETS = ("Cover", "Summary", "Items", "Exceptions", "Movement", "Actions", "Responses",
+          "Data quality")
+SHEET_PURPOSE = {
+    "Summary": "Headline figures, RAG and status-by-inspection charts, the inspections",
+    "Items": "Every item of every inspection with its status, RAG and the reason",
+    "Exceptions": "Overdue actions, items with no actions, stale updates, actions due soon",
+    "Movement": "What changed since the previous pack",
+    "Actions": "Every action with its derived status (filterable table)",
+    "Responses": "Each inspection's s55 deadline and where the PCC's response stands",
+    "Data quality": "Problems found when checking the register",
+}
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a written table: header, source key, kind and width."""
+
+    header: str
+    key: str
+    kind: str = "text"     # text | wrap | date | int | center | rag
+    width: float = 12
+    hidden: bool = False
+
+
+class _Ctx:
+    """What every sheet writer needs: the workbook, formats, titles for headers."""
+
+    def __init__(self, wb, rollup, meeting):
+        self.wb = wb
+        self.fmt = styles.formats(wb)
+        self.cf = styles.rag_cf(wb)
+        self.rollup = rollup
+        self.settings = rollup.settings
+        self.as_of = rollup.as_of
+        self.meeting = meeting
+
+    def page(self, ws, title: str, landscape: bool = True, repeat: int | None = None,
+             last_col: int | None = None) -> None:
+        """A4, one page wide, marking/board/as-of/page numbers in header and footer."""
+        s = self.settings
+        mark, board = _hf(s.protective_marking), _hf(s.board_name)
+        ws.set_paper(9)
+        ws.set_landscape() if landscape else ws.set_portrait()
+        ws.set_margins(left=0.4, right=0.4, top=0.8, bottom=0.7)
+        ws.set_header(f'&L&"Calibri,Bold"&10{mark}&C&"Calibri,Bold"&10{board}: {_hf(title)}'
+                      f'&R&10As at {self.as_of:%d/%m/%Y}', {"margin": 0.3})
+        ws.set_footer(f'&L&"Calibri,Bold"&10{mark}&C&10Page &P of &N&R&10{board} pack',
+                      {"margin": 0.3})
+        if repeat is not None:
+            ws.repeat_rows(repeat)
+        ws.fit_to_pages(1, 0)
+        ws.hide_gridlines(2)
+
+    def title(self, ws, text: str, sub: str = "", span: int = 6) -> int:
+        """Sheet title (and subtitle) in the top rows; returns the next free row."""
+        ws.set_row(0, 24)
+        ws.write_string(0, 0, text, self.fmt["title"])
+        if sub:
+            ws.write_string(1, 0, sub, self.fmt["subtitle"])
+        return 3
+
+
+def _hf(text: str) -> str:
+    """Text safe inside an Excel header/footer ('&' starts a control code)."""
+    return str(text).replace("&", "&&")
+
+
+def _serials(series):
+    """Dates as Excel serial numbers (None when missing): fast to write as numbers."""
+    import pandas as pd
+
+    days = (pd.to_datetime(series) - EXCEL_EPOCH).dt.days
+    return [None if v != v else int(v) for v in days]
+
+
+def _lines(text: str, width: float, per_width: float = CHARS_PER_WIDTH) -> int:
+    cap = max(1, int(width * per_width))
+    return sum(max(1, math.ceil(len(part) / cap)) for part in text.split("\n"))
+
+
+def _text(v) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v)
+
+
+def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
+                progress=None) -> int:
+    """Write a frame as a table at ``row``; returns the next free row.
+
+    Wrapped columns get row heights from their longest text; dates are written as
+    serial numbers with a date format; register text goes through write_string only.
+    """
+    f = ctx.fmt
+    if header:
+        for c, col in enumerate(cols):
+            ws.write_string(row, c, col.header, f["header"])
+        # bold headers break on words: count them conservatively
+        ws.set_row(row, max(15, LINE_HEIGHT * max(_lines(col.header, col.width, 0.85)
+                                                  for col in cols) + 3))
+        row += 1
+    columns = []
+    for col in cols:
+        values = frame[col.key] if col.key in frame else [None] * len(frame)
+        if col.kind == "date":
+            values = _serials(values)
+        else:
+            values = list(values)
+        columns.append(values)
+    wraps = [i for i, col in enumerate(cols) if col.kind == "wrap"]
+    fmt_of = {"text": f["text"], "wrap": f["wrap"], "date": f["date_center"], "int": f["int"],
+              "center": f["center"], "rag": f["center"]}
+    kinds = [(c, col.kind, fmt_of[col.kind]) for c, col in enumerate(cols)]
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    n = len(frame)
+    for i in range(n):
+        tall = 1
+        for c, kind, cf in kinds:
+            v = columns[c][i]
+            if kind in ("date", "int"):
+                if v is None or v != v:
+                    write_blank(row, c, None, cf)
+                else:
+                    write_number(row, c, v, cf)
+            else:
+                text = _text(v)
+                if text:
+                    write_string(row, c, text, cf)
+                    if kind == "wrap":
+                        tall = max(tall, _lines(text, cols[c].width))
+                else:
+                    write_blank(row, c, None, cf)
+        if tall > 1:
+            ws.set_row(row, LINE_HEIGHT * tall + 3)
+        row += 1
+        if progress and i and i % 5000 == 0:
+            progress(5000)
+    for c, col in enumerate(cols):
+        ws.set_column(c, c, col.width, None, {"hidden": True} if col.hidden else {})
+        if col.kind == "rag" and n:
+            first = row - n
+            for rag, cf in ctx.cf.items():
+                ws.conditional_format(first, c, row - 1, c, {
+                    "type": "cell", "criteria": "==", "value": f'"{rag}"', "format": cf})
+    return row
+
+
+def section(ctx, ws, row: int, text: str, ncols: int) -> int:
+    """A section heading row across the table."""
+    ws.merge_range(row, 0, row, ncols - 1, text, ctx.fmt["section"])
+    ws.set_row(row, 18)
+    return row + 1
+
+
+# ---------------------------------------------------------------- the sheets
+
+def _cover(ctx, ws, sheets: list[str], register_name: str) -> None:
+    f, s = ctx.fmt, ctx.settings
+    ctx.page(ws, "Cover", landscape=False)
+    ws.set_column(0, 0, 3)
+    ws.set_column(1, 1, 26)
+    ws.set_column(2, 2, 62)
+    ws.merge_range(0, 1, 0, 2, s.protective_marking, f["marking"])
+    ws.set_row(2, 36)
+    ws.write_string(2, 1, s.board_name, f["cover_title"])
+    ws.set_row(3, 22)
+    ws.write_string(3, 1, "Monthly pack: HMICFRS inspections, recommendations and actions",
+                    f["cover_sub"])
+    rows = [("Force", s.force_name, None), ("Meeting", ctx.meeting, "date"),
+            ("Position as at", ctx.as_of, "date"), ("Register", register_name, None),
+            ("Protective marking", s.protective_marking, None)]
+    r = 5
+    for label, value, kind in rows:
+        ws.write_string(r, 1, label, f["cover_label"])
+        if kind == "date" and value:
+            ws.write_datetime(r, 2, dt.datetime(value.year, value.month, value.day),
+                              f["cover_date"])
+        else:
+            ws.write_string(r, 2, _text(value) or "not set", f["cover_value"])
+        r += 1
+    r += 1
+    ws.write_string(r, 1, "Contents", f["heading"])
+    ws.write_blank(r, 2, None, f["heading"])
+    r += 1
+    for name in sheets:
+        ws.write_url(r, 1, f"internal:'{name}'!A1", f["link"], name)
+        ws.write_string(r, 2, SHEET_PURPOSE.get(name, ""), f["plain_wrap"])
+        ws.set_row(r, 18)
+        r += 1
+    r += 1
+    ws.merge_range(r, 1, r + 1, 2, "RAG: Red - overdue, past deadline or no actions; Amber - due "
+                   "soon, not updated recently or on hold; Green - on track; Blue - ready for "
+                   "closure; Grey - closed, not for the force or no action needed.", f["note"])
+    ws.set_row(r, 20)
+    ws.set_row(r + 1, 20)
+    ws.merge_range(r + 3, 1, r + 3, 2, s.protective_marking, f["marking"])
+    ws.print_area(0, 0, r + 3, 2)
+
+
+def _summary(ctx, ws, movement) -> None:
+    import pandas as pd
+
+    f, ru = ctx.fmt, ctx.rollup
+    ctx.page(ws, "Summary", landscape=True)
+    for c in range(12):
+        ws.set_column(c, c, 11.5)
+    meeting = f"; meeting {ctx.meeting:%d %B %Y}" if ctx.meeting else ""
+    ctx.title(ws, "Summary", f"{ctx.settings.force_name}: position as at "
+              f"{ctx.as_of:%d %B %Y}{meeting}")
+    head = ru.headline()
+    closed = movement.count("Closed or ready for closure") if movement is not None else None
+    tiles = [("Open items for the force", head["open_items"]),
+             ("Overdue actions", head["overdue_actions"]),
+             ("Ready for closure", head["ready_for_closure"]),
+             ("Closed or ready since last pack", closed),
+             ("New inspections (last 31 days)", head["new_inspections"]),
+             ("Responses not yet sent", head["responses_due"])]
+    ws.set_row(3, 36)
+    ws.set_row(4, 28)
+    for i, (label, value) in enumerate(tiles):
+        c = i * 2
+        if value is None:
+            ws.merge_range(3, c, 3, c + 1, "n/a", f["big_number"])
+            label += " (no previous pack given)"
+        else:
+            ws.merge_range(3, c, 3, c + 1, "", f["big_number"])
+            ws.write_number(3, c, value, f["big_number"])
+        ws.merge_range(4, c, 4, c + 1, label, f["big_label"])
+
+    items = ru.items
+    app = items[items["applies"] == "Yes"]
+    # chart data lives beside the print area (columns N onwards)
+    rag_names = ["Red", "Amber", "Green", "Blue", "Grey"]
+    ws.write_string(6, 13, "RAG", f["label"])
+    ws.write_string(6, 14, "Items", f["label"])
+    for i, rag in enumerate(rag_names):
+        ws.write_string(7 + i, 13, rag)
+        ws.write_number(7 + i, 14, int((app["rag"] == rag).sum()))
+    ws.set_column(13, 18, 9)
+    ws.write_string(6, 0, "Items for the force by RAG", f["heading"])
+    ws.write_string(6, 4, "Items for the force by inspection and RAG", f["heading"])
+    pie = ctx.wb.add_chart({"type": "doughnut"})
+    pie.add_series({"name": "Items by RAG", "categories": ["Summary", 7, 13, 11, 13],
+                    "values": ["Summary", 7, 14, 11, 14],
+                    "points": [{"fill": {"color": styles.RAG_COLOURS[r][0]},
+                                "border": {"color": "#FFFFFF"}} for r in rag_names],
+                    "data_labels": {"value": True}})
+    pie.set_title({"none": True})
+    pie.set_legend({"position": "right"})
+    pie.set_hole_size(45)
+    pie.set_size({"width": 4 * 86 - 10, "height": 290})
+    ws.insert_chart(7, 0, pie, {"x_offset": 2, "y_offset": 6, "object_position": 3})
+
+    ins = ru.inspections.copy()
+    counts = {rag: ins["inspection_id"].map(app[app["rag"] == rag].groupby("item_inspection_id")
+                                            .size()).fillna(0).astype(int) for rag in rag_names}
+    for rag in rag_names:
+        ins["c_" + rag] = counts[rag]
+    ins["c_open"] = ins["c_Red"] + ins["c_Amber"] + ins["c_Green"]
+    ins = ins.sort_values(["c_Red", "c_Amber", "c_open", "published"],
+                          ascending=[False, False, False, False], kind="stable")
+    top = ins.head(CHART_TOP_N)
+    top_rev = top.iloc[::-1]    # a bar chart draws its first category at the bottom
+    for i, r in enumerate(top_rev.itertuples(index=False)):
+        ws.write_string(14 + i, 13, r.inspection_id)
+        for j, rag in enumerate(["Red", "Amber", "Green", "Blue"]):
+            ws.write_number(14 + i, 14 + j, int(getattr(r, "c_" + rag)))
+    bar = ctx.wb.add_chart({"type": "bar", "subtype": "stacked"})
+    n = len(top_rev)
+    for j, rag in enumerate(["Red", "Amber", "Green", "Blue"]):
+        bar.add_series({"name": rag, "categories": ["Summary", 14, 13, 13 + max(n, 1), 13],
+                        "values": ["Summary", 14, 14 + j, 13 + max(n, 1), 14 + j],
+                        "fill": {"color": styles.RAG_COLOURS[rag][0]},
+                        "border": {"color": "#7F7F7F"}, "gap": 60})
+    if len(ins) > CHART_TOP_N:
+        bar.set_title({"name": f"The {CHART_TOP_N} inspections with most red and amber items",
+                       "name_font": {"size": 10, "bold": False}})
+    else:
+        bar.set_title({"none": True})
+    bar.set_legend({"position": "bottom"})
+    bar.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                    "num_format": "0", "min": 0})
+    bar.set_size({"width": 8 * 86 - 10, "height": 290})
+    ws.insert_chart(7, 4, bar, {"x_offset": 2, "y_offset": 6, "object_position": 3})
+
+    row = 23
+    ws.write_string(row, 0, "Inspections", f["heading"])
+    row += 1
+    hdr = ["Inspection ID", "Title", "", "", "Published", "Items for force", "Red", "Amber",
+           "Green", "Ready for closure", "RAG", "Response"]
+    for c, h in enumerate(hdr):
+        ws.write_string(row, c, h, f["header"])
+    ws.merge_range(row, 1, row, 3, "Title", f["header"])
+    ws.set_row(row, 28)
+    ctx_rows = row
+    row += 1
+    for r in ins.sort_values("published", ascending=False, kind="stable").itertuples(index=False):
+        ws.write_string(row, 0, r.inspection_id or "", f["text"])
+        ws.merge_range(row, 1, row, 3, "", f["wrap"])
+        ws.write_string(row, 1, _text(r.title), f["wrap"])
+        if pd.notna(r.published):
+            ws.write_number(row, 4, (r.published - EXCEL_EPOCH).days, f["date_center"])
+        else:
+            ws.write_blank(row, 4, None, f["date_center"])
+        for c, v in ((5, r.n_for_force), (6, r.c_Red), (7, r.c_Amber), (8, r.c_Green),
+                     (9, r.c_Blue)):
+            ws.write_number(row, c, int(v), f["int"])
+        ws.write_string(row, 10, r.rag, f["center"])
+        ws.write_string(row, 11, r.response_state or "", f["center"])
+        ws.set_row(row, LINE_HEIGHT * _lines(_text(r.title), 34) + 3)
+        row += 1
+    for rag, cf in ctx.cf.items():
+        ws.conditional_format(ctx_rows + 1, 10, max(row - 1, ctx_rows + 1), 10, {
+            "type": "cell", "criteria": "==", "value": f'"{rag}"', "format": cf})
+    ws.repeat_rows(ctx_rows)
+    ws.print_area(0, 0, max(row - 1, ctx_rows), 11)
+
+
+ITEM_COLS = [
+    Col("Inspection ID", "item_inspection_id", "text", 12),
+    Col("Item ID", "item_id", "text", 16, hidden=True),
+    Col("Item", "label", "text", 8),
+    Col("Text", "item_text", "wrap", 48),
+    Col("Lead", "item_lead", "wrap", 14),
+    Col("Deadline", "deadline", "date", 11),
+    Col("HMICFRS status", "hmicfrs_status", "wrap", 12),
+    Col("Actions done", "done_of", "center", 8),
+    Col("Overdue", "n_overdue", "int", 8),
+    Col("Next due", "next_due", "date", 11),
+    Col("Status", "status", "wrap", 13),
+    Col("RAG", "rag", "rag", 7),
+    Col("Reason", "reason", "wrap", 28),
+]
+
+
+def _items(ctx, ws, progress) -> None:
+    it = ctx.rollup.items.copy()
+    it["label"] = [item_label(k, n) for k, n in zip(it["kind"], it["number"])]
+    it["done_of"] = [f"{d} / {n}" if n else "-" for d, n in zip(it["n_done"], it["n_actions"])]
+    it = _ordered_items(it)
+    ctx.page(ws, "Items", repeat=3)
+    ctx.title(ws, "Items", "Every item of every inspection: its status, RAG and why")
+    last = write_table(ctx, ws, 3, ITEM_COLS, it, progress=progress)
+    ws.freeze_panes(4, 3)
+    ws.autofilter(3, 0, max(last - 1, 3), len(ITEM_COLS) - 1)
+
+
+def _ordered_items(it):
+    from gain_workbook.schema import ITEM_KINDS
+
+    order = {k: i for i, k in enumerate(ITEM_KINDS)}
+    it["_k"] = it["kind"].map(order).fillna(len(order))
+    it["_n"] = it["number"].map(lambda v: int(v) if str(v).isdigit() else 10**6)
+    it = it.sort_values(["published", "item_inspection_id", "_k", "_n", "number"],
+                        ascending=[False, True, True, True, True], kind="stable")
+    return it.drop(columns=["_k", "_n"])
+
+
+EXC_COLS = [
+    Col("Exception", "exception", "wrap", 13),
+    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Item", "label", "text", 8),
+    Col("Action (or item)", "what", "wrap", 46),
+    Col("Owner", "owner", "wrap", 16),
+    Col("Date", "date", "date", 11),
+    Col("Days", "days", "int", 7),
+    Col("Detail", "detail", "wrap", 38),
+]
+
+
+def _exceptions(ctx, ws) -> None:
+    import pandas as pd
+
+    ru = ctx.rollup
+    a = ru.actions.copy()
+    a["label"] = [item_label(k, n) for k, n in zip(a["kind"], a["number"])]
+    s = ctx.settings
+    ctx.page(ws, "Exceptions", repeat=3)
+    ctx.title(ws, "Exceptions", "What needs the board's attention; the worst first in each part")
+    groups = []
+    od = a[a["overdue"]].sort_values("days_overdue", ascending=False, kind="stable")
+    groups.append(("Overdue actions", pd.DataFrame({
+        "exception": "Overdue", "inspection_id": od["inspection_id"], "label": od["label"],
+        "what": od["action_text"], "owner": od["owner"], "date": od["effective_due"],
+        "days": od["days_overdue"], "detail": od["action_status"].fillna("") + ". " +
+        od["latest_update"].fillna("No update recorded.")})))
+    it = ru.items
+    gap = it[it["status"] == "No actions"].sort_values("published", kind="stable")
+    groups.append(("Items for the force with no actions and no reason", pd.DataFrame({
+        "exception": "No actions", "inspection_id": gap["item_inspection_id"],
+        "label": [item_label(k, n) for k, n in zip(gap["kind"], gap["number"])],
+        "what": gap["item_text"], "owner": gap["item_lead"], "date": gap["published"],
+        "days": (pd.Timestamp(ctx.as_of) - gap["published"]).dt.days,
+        "detail": "Published on the date shown; add actions or a reason for none."})))
+    st = a[a["stale"]].sort_values("days_since_update", ascending=False, na_position="first",
+                                   kind="stable")
+    groups.append((f"Not updated for more than {s.stale_days} days", pd.DataFrame({
+        "exception": "Stale", "inspection_id": st["inspection_id"], "label": st["label"],
+        "what": st["action_text"], "owner": st["owner"], "date": st["last_updated"],
+        "days": st["days_since_update"],
+        "detail": st["latest_update"].fillna("Never updated.")})))
+    ds = a[a["due_soon"]].sort_values("days_to_due", kind="stable")
+    groups.append((f"Due in the next {s.due_soon_days} days", pd.DataFrame({
+        "exception": "Due soon", "inspection_id": ds["inspection_id"], "label": ds["label"],
+        "what": ds["action_text"], "owner": ds["owner"], "date": ds["effective_due"],
+        "days": ds["days_to_due"], "detail": ds["action_status"]})))
+    row = write_table(ctx, ws, 3, EXC_COLS, pd.DataFrame(columns=[c.key for c in EXC_COLS]))
+    for title, frame in groups:
+        row = section(ctx, ws, row, f"{title} ({len(frame)})", len(EXC_COLS))
+        if frame.empty:
+            ws.merge_range(row, 0, row, len(EXC_COLS) - 1, "None.", ctx.fmt["note"])
+            row += 1
+        else:
+            row = write_table(ctx, ws, row, EXC_COLS, frame, header=False)
+    ws.freeze_panes(4, 0)
+
+
+MOVE_COLS = [
+    Col("Change", "kind", "wrap", 14),
+    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Item", "item", "text", 8),
+    Col("Action", "action", "wrap", 44),
+    Col("Owner", "owner", "wrap", 15),
+    Col("Was", "was", "text", 16),
+    Col("Now", "now", "text", 16),
+    Col("Days", "days", "int", 7),
+]
+
+
+def _movement(ctx, ws, movement) -> None:
+    import pandas as pd
+
+    ctx.page(ws, "Movement", repeat=3)
+    ctx.title(ws, "Movement", f"Changes since the previous pack (as at "
+              f"{movement.previous_as_of:%d %B %Y}, from {movement.source})")
+    rows = movement.rows.copy()
+    for col in ("was", "now"):
+        rows[col] = [v.strftime("%d/%m/%Y") if isinstance(v, (pd.Timestamp, dt.date)) and
+                     pd.notna(v) else _text(v) for v in rows[col]]
+    row = write_table(ctx, ws, 3, MOVE_COLS, rows.iloc[0:0])
+    for kind in MOVEMENT_KINDS:
+        part = rows[rows["kind"] == kind]
+        row = section(ctx, ws, row, f"{kind} ({len(part)})", len(MOVE_COLS))
+        if part.empty:
+            ws.merge_range(row, 0, row, len(MOVE_COLS) - 1, "None.", ctx.fmt["note"])
+            row += 1
+        else:
+            row = write_table(ctx, ws, row, MOVE_COLS, part, header=False)
+    ws.freeze_panes(4, 0)
+
+
+ACTION_COLS = [
+    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Item", "label", "text", 8),
+    Col("Action ID", "action_id", "text", 16, hidden=True),
+    Col("Item ID", "action_item_id", "text", 16, hidden=True),
+    Col("Action", "action_text", "wrap", 36),
+    Col("Owner", "owner", "wrap", 14),
+    Col("Due", "due", "date", 11),
+    Col("Revised due", "revised_due", "date", 11),
+    Col("Effective due", "effective_due", "date", 11),
+    Col("Status", "action_status", "wrap", 12),
+    Col("Overdue", "overdue_text", "center", 8),
+    Col("Days overdue", "days_overdue_n", "int", 8),
+    Col("Flags", "flags", "wrap", 10),
+    Col("Last updated", "last_updated", "date", 11),
+    Col("Latest update", "latest_update", "wrap", 26),
+    Col("RAG", "rag", "rag", 7),
+]
+
+
+def _actions(ctx, ws, progress) -> None:
+    import numpy as np
+
+    a = ctx.rollup.actions.copy()
+    a["label"] = [item_label(k, n) for k, n in zip(a["kind"], a["number"])]
+    a["overdue_text"] = np.where(a["overdue"], "Yes", "No")
+    a["days_overdue_n"] = a["days_overdue"].where(a["overdue"])
+    flags = np.where(a["due_soon"], "due soon", "")
+    flags = np.where(a["stale"], np.char.add(flags, np.where(flags != "", ", stale", "stale")),
+                     flags)
+    flags = np.where(a["on_hold"], np.char.add(flags, np.where(flags != "", ", on hold",
+                                                               "on hold")), flags)
+    a["flags"] = flags
+    ctx.page(ws, "Actions", repeat=3)
+    ctx.title(ws, "Actions", "Every action, with its effective due date and derived status")
+    last = write_table(ctx, ws, 3, ACTION_COLS, a, progress=progress)
+    if len(a):
+        ws.add_table(3, 0, last - 1, len(ACTION_COLS) - 1, {
+            "name": "Actions", "style": "Table Style Light 1", "autofilter": True,
+            "columns": [{"header": c.header, "header_format": ctx.fmt["header"]}
+                        for c in ACTION_COLS]})
+    ws.freeze_panes(4, 2)
+
+
+RESP_COLS = [
+    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Title", "title", "wrap", 40),
+    Col("Published", "published", "date", 11),
+    Col("Type", "inspection_type", "wrap", 14),
+    Col("s55 last day", "s55_last_day", "date", 11),
+    Col("Chief constable's comments", "cc_comments_received", "date", 12),
+    Col("Sent to Home Office", "response_sent", "date", 11),
+    Col("Published by PCC", "response_published", "date", 11),
+    Col("Position", "response_state", "center", 10),
+    Col("Detail", "response_text", "wrap", 30),
+]
+
+
+def _responses(ctx, ws) -> None:
+    ins = ctx.rollup.inspections.sort_values("published", ascending=False, kind="stable")
+    ctx.page(ws, "Responses", repeat=3)
+    ctx.title(ws, "PCC responses (section 55)", "The PCC must publish comments within 56 days "
+              "of publication (last day = published + 55 days)")
+    last = write_table(ctx, ws, 3, RESP_COLS, ins)
+    colours = {"Overdue": "Red", "Due": "Amber", "Not due": "Green", "Sent": "Blue",
+               "Published": "Grey"}
+    c = [x.key for x in RESP_COLS].index("response_state")
+    if len(ins):
+        for state, rag in colours.items():
+            ws.conditional_format(4, c, last - 1, c, {"type": "cell", "criteria": "==",
+                                                      "value": f'"{state}"',
+                                                      "format": ctx.cf[rag]})
+    ws.freeze_panes(4, 1)
+
+
+DQ_COLS = [
+    Col("Where", "where", "text", 14),
+    Col("Severity", "severity", "center", 9),
+    Col("Rule", "code", "text", 22),
+    Col("Column", "header", "wrap", 16),
+    Col("Value", "value", "wrap", 24),
+    Col("What to do", "message", "wrap", 60),
+]
+
+
+def _data_quality(ctx, ws, report) -> None:
+    import pandas as pd
+
+    ctx.page(ws, "Data quality", repeat=3)
+    e, w = len(report.errors), len(report.warnings)
+    ctx.title(ws, "Data quality", f"{e} error{'s' * (e != 1)} and {w} warning{'s' * (w != 1)} "
+              "found when checking the register")
+    frame = pd.DataFrame([p.to_dict() for p in report.problems])
+    last = write_table(ctx, ws, 3, DQ_COLS, frame)
+    ws.conditional_format(4, 1, max(last - 1, 4), 1, {"type": "cell", "criteria": "==",
+                                                      "value": '"error"', "format": ctx.cf["Red"]})
+    ws.conditional_format(4, 1, max(last - 1, 4), 1, {"type": "cell", "criteria": "==",
+                                                      "value": '"warning"',
+                                                      "format": ctx.cf["Amber"]})
+    ws.freeze_panes(4, 0)
+
+
+def _pack_info(ctx, ws, register_name: str) -> None:
+    from gain_workbook import __version__
+
+    rows = [("Marker", PACK_MARKER), ("Version", __version__), ("Register", register_name),
+            ("Meeting", ctx.meeting.strftime("%d/%m/%Y") if ctx.meeting else "")]
+    for r, (k, v) in enumerate(rows):
+        ws.write_string(r, 0, k)
+        ws.write_string(r, 1, v)
+    ws.write_string(len(rows), 0, "As at")
+    ws.write_datetime(len(rows), 1, dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day),
+                      ctx.fmt["date"])
+    ws.hide()
+
+
+def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movement=None,
+               register_name: str = "", progress=None) -> Path:
+    """Write the board pack for a roll-up to ``out_path`` (atomically); returns the path.
+
+    ``report`` is the register's ValidationReport (its problems go on Data quality);
+    ``movement`` the comparison with last month, if any; ``progress(n)`` is called as
+    rows are written.
+    """
+    out_path = Path(out_path)
+    sheets = ["Cover", "Summary", "Items", "Exceptions"]
+    if movement is not None:
+        sheets.append("Movement")
+    sheets += ["Actions", "Responses"]
+    if report.problems:
+        sheets.append("Data quality")
+    with atomic_path(out_path) as tmp:
+        wb = new_workbook(tmp, title=f"{rollup.settings.board_name} pack {rollup.as_of:%B %Y}",
+                          subject=rollup.settings.protective_marking)
+        ctx = _Ctx(wb, rollup, meeting)
+        ws = {name: wb.add_worksheet(name) for name in sheets}
+        info = wb.add_worksheet(PACK_INFO_SHEET)
+        _cover(ctx, ws["Cover"], sheets[1:], register_name)
+        _summary(ctx, ws["Summary"], movement)
+        _items(ctx, ws["Items"], progress)
+        _exceptions(ctx, ws["Exceptions"])
+        if movement is not None:
+            _movement(ctx, ws["Movement"], movement)
+        _actions(ctx, ws["Actions"], progress)
+        _responses(ctx, ws["Responses"])
+        if report.problems:
+            _data_quality(ctx, ws["Data quality"], report)
+        _pack_info(ctx, info, register_name)
+        ws["Cover"].activate()
+        close_workbook(wb, out_path)
+    return out_path
+
+
+def default_pack_name(register_path, as_of: dt.date) -> Path:
+    """'GAIN board pack YYYY-MM.xlsx' beside the register."""
+    return Path(register_path).with_name(f"GAIN board pack {as_of:%Y-%m}.xlsx")
+
+
+del RAG_ORDER

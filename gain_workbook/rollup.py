@@ -1,0 +1,301 @@
+"""Status roll-up: from the canonical tables and an as-of date to what the board sees.
+
+Pure functions, no I/O and no clock: the as-of date is a parameter. One roll-up is
+used by the board pack, the `rollup` command and the PCC response, so they always
+agree on every item's status.
+
+The rules (also in the README, generated from RAG_RULES):
+
+* an **action** is overdue when it is not finished and its effective due date
+  (revised due, else due) is before the as-of date; due soon when it falls within
+  the due-soon threshold; stale when it has had no update for longer than the stale
+  threshold (or never). Action RAG: overdue Red; due soon, stale or on hold Amber;
+  other open actions Green; finished actions Grey.
+* an **item**'s RAG is the worse of its own state and its worst action's RAG, so it
+  is never better than its worst action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gain_workbook import schema
+from gain_workbook.settings import Settings
+
+RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
+RAG_BY_RANK = {v: k for k, v in RAG_ORDER.items()}
+
+# Item states, the RAG each one gives on its own, and when it applies (first match wins).
+ITEM_STATES = (
+    ("Closed", "Grey", "HMICFRS has closed the item (complete, superseded or no further action)."),
+    ("Not for the force", "Grey", "The item is addressed to someone else (Applies to force = No)."),
+    ("No action (reason given)", "Grey",
+     "It applies, has no actions, and 'No action because' says why."),
+    ("Ready for closure", "Blue",
+     "Every action is finished and the board has signed the item off as ready for closure."),
+    ("Awaiting sign-off", "Green",
+     "Every action is finished but the board has not yet signed the item off."),
+    ("No actions", "Red", "It applies and is open but has no actions and no reason."),
+    ("Not started", "Green", "No action has started yet."),
+    ("In progress", "Green", "Otherwise."),
+)
+RAG_RULES = (
+    ("Red", "any action is overdue; or the item's own deadline has passed while it is open; "
+            "or it applies and is open with no actions and no reason"),
+    ("Amber", "any open action is due soon, stale or on hold"),
+    ("Green", "otherwise, for an open item (and for one awaiting board sign-off)"),
+    ("Blue", "ready for closure: all actions finished and signed off by the board"),
+    ("Grey", "closed by HMICFRS, not for the force, or no action with a reason given"),
+)
+RESPONSE_STATES = ("Published", "Sent", "Overdue", "Due", "Not due")
+
+
+@dataclass
+class RollUp:
+    """The register rolled up as at one date: three DataFrames and the figures for the pack."""
+
+    as_of: dt.date
+    settings: Settings
+    inspections: object      # pandas.DataFrame, one row per inspection
+    items: object            # one row per item
+    actions: object          # one row per action
+
+    def headline(self) -> dict:
+        """The headline figures the Summary sheet shows."""
+        it, ac, ins = self.items, self.actions, self.inspections
+        return {
+            "open_items": int(((it["applies"] == "Yes") & it["status"].isin(
+                ["No actions", "Not started", "In progress", "Awaiting sign-off"])).sum()),
+            "overdue_actions": int(ac["overdue"].sum()),
+            "ready_for_closure": int((it["status"] == "Ready for closure").sum()),
+            "new_inspections": int((ins["published"] > _ts(self.as_of - dt.timedelta(days=31))).sum()),
+            "responses_due": int(ins["response_state"].isin(["Due", "Overdue", "Not due"]).sum()),
+            "responses_overdue": int((ins["response_state"] == "Overdue").sum()),
+        }
+
+
+def _ts(day):
+    import pandas as pd
+
+    return pd.Timestamp(day)
+
+
+def _dates(series):
+    import pandas as pd
+
+    return pd.to_datetime(series.map(lambda v: v if isinstance(v, dt.date) else None),
+                          errors="coerce").astype("datetime64[ns]")
+
+
+def _vocab(series, vocab):
+    return series.where(series.isin(vocab))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _fmt(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollUp:
+    """Roll a register up as at ``as_of`` (thresholds from ``settings`` or the register's)."""
+    settings = settings or register.settings
+    inspections = typed(register.inspections.frame, schema.INSPECTIONS)
+    items = typed(register.items.frame, schema.ITEMS)
+    actions = typed(register.actions.frame, schema.ACTIONS)
+    actions = roll_up_actions(actions, items, as_of, settings)
+    items = roll_up_items(items, actions, inspections, as_of)
+    inspections = roll_up_inspections(inspections, items, as_of, settings)
+    return RollUp(as_of, settings, inspections, items, actions)
+
+
+def typed(frame, table: str):
+    """A canonical frame with real types: dates as datetime64, unknown words as missing."""
+    out = frame.copy()
+    for col in schema.columns_of(table):
+        if col.kind == "date":
+            out[col.key] = _dates(out[col.key])
+        elif col.kind in ("vocab", "yesno"):
+            out[col.key] = _vocab(out[col.key], col.vocab)
+    out["row"] = out.index
+    return out.reset_index(drop=True)
+
+
+def roll_up_actions(actions, items, as_of: dt.date, settings: Settings):
+    """Per action: effective due, overdue, due soon, stale, RAG, and its item's details."""
+    import numpy as np
+
+    a = actions
+    today = _ts(as_of)
+    a["effective_due"] = a["revised_due"].fillna(a["due"])
+    a["done"] = a["action_status"].isin(schema.ACTION_DONE)
+    open_ = ~a["done"]
+    a["days_to_due"] = (a["effective_due"] - today).dt.days
+    a["overdue"] = open_ & (a["days_to_due"] < 0)
+    a["days_overdue"] = np.where(a["overdue"], -a["days_to_due"], 0).astype(int)
+    a["due_soon"] = open_ & a["days_to_due"].between(0, settings.due_soon_days)
+    a["days_since_update"] = (today - a["last_updated"]).dt.days
+    a["stale"] = open_ & (a["last_updated"].isna() | (a["days_since_update"] > settings.stale_days))
+    a["on_hold"] = a["action_status"] == "On hold"
+    a["due_moved_days"] = (a["revised_due"] - a["due"]).dt.days
+    rag = np.select([a["overdue"], open_ & (a["due_soon"] | a["stale"] | a["on_hold"]), open_],
+                    ["Red", "Amber", "Green"], "Grey")
+    a["rag"] = rag
+    info = items[["item_id", "item_inspection_id", "kind", "number", "item_text"]].drop_duplicates(
+        "item_id")
+    a = a.merge(info.rename(columns={"item_id": "action_item_id",
+                                     "item_inspection_id": "inspection_id"}),
+                on="action_item_id", how="left")
+    return a
+
+
+def roll_up_items(items, actions, inspections, as_of: dt.date):
+    """Per item: action counts, next due, derived status, RAG and the reason in words."""
+    import numpy as np
+
+    it = items
+    today = _ts(as_of)
+    g = actions.groupby("action_item_id")
+    counts = {
+        "n_actions": g.size(),
+        "n_done": g["done"].sum(),
+        "n_overdue": g["overdue"].sum(),
+        "n_due_soon": g["due_soon"].sum(),
+        "n_stale": g["stale"].sum(),
+        "n_on_hold": g["on_hold"].sum(),
+        "n_not_started": g["action_status"].apply(lambda s: (s == "Not started").sum()),
+        "max_days_overdue": g["days_overdue"].max(),
+        "worst_action_rag": g["rag"].agg(lambda s: max(RAG_ORDER[r] for r in s)),
+    }
+    for name, series in counts.items():
+        it[name] = it["item_id"].map(series).fillna(0).astype(int)
+    open_actions = actions[~actions["done"]]
+    it["next_due"] = it["item_id"].map(open_actions.groupby("action_item_id")["effective_due"].min())
+    it["n_open"] = it["n_actions"] - it["n_done"]
+    for status in schema.ACTION_STATUSES:
+        col = "n_" + status.lower().replace(" ", "_")
+        if col not in it:
+            it[col] = it["item_id"].map(
+                actions[actions["action_status"] == status].groupby("action_item_id").size()
+            ).fillna(0).astype(int)
+
+    closed = it["hmicfrs_status"].isin(schema.HMICFRS_CLOSED)
+    applies = it["applies"] == "Yes"
+    reason = it["no_action_reason"].notna()
+    board = it["board_ready_date"].notna()
+    all_done = (it["n_actions"] > 0) & (it["n_open"] == 0)
+    states = [
+        closed,
+        ~applies,
+        (it["n_actions"] == 0) & reason,
+        all_done & board,
+        all_done,
+        it["n_actions"] == 0,
+        it["n_not_started"] == it["n_actions"],
+    ]
+    names = [s[0] for s in ITEM_STATES]
+    it["status"] = np.select(states, names[:-1], names[-1])
+    own_rag = dict((s[0], s[1]) for s in ITEM_STATES)
+    it["deadline_passed"] = (it["deadline"] < today) & it["status"].isin(
+        ["No actions", "Not started", "In progress"])
+    it["days_past_deadline"] = ((today - it["deadline"]).dt.days.where(it["deadline_passed"], 0)
+                                .fillna(0).astype(int))
+    own = it["status"].map(own_rag).map(RAG_ORDER)
+    own = np.where(it["deadline_passed"], RAG_ORDER["Red"], own)
+    rank = np.maximum(own, it["worst_action_rag"])
+    it["rag"] = [RAG_BY_RANK[int(r)] for r in rank]
+    it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
+    it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
+        "inspection_id").rename(columns={"inspection_id": "item_inspection_id"}),
+        on="item_inspection_id", how="left")
+    return it
+
+
+def _item_reason(r, as_of) -> str:
+    """The RAG's reason in words: '2 of 3 actions overdue; oldest 41 days'."""
+    parts = []
+    if r.n_overdue:
+        parts.append(f"{r.n_overdue} of {_plural(r.n_actions, 'action')} overdue; "
+                     f"oldest {_plural(r.max_days_overdue, 'day')}")
+    if r.status == "No actions":
+        parts.append("applies to the force but has no actions and no reason given")
+    if r.deadline_passed:
+        parts.append(f"deadline {_fmt(r.deadline)} passed {_plural(r.days_past_deadline, 'day')} "
+                     "ago")
+    if r.n_due_soon:
+        parts.append(f"{_plural(r.n_due_soon, 'action')} due soon (next {_fmt(r.next_due)})")
+    if r.n_stale:
+        parts.append(f"{_plural(r.n_stale, 'action')} not updated recently")
+    if r.n_on_hold:
+        parts.append(f"{_plural(r.n_on_hold, 'action')} on hold")
+    if parts:
+        return "; ".join(parts)
+    if r.status == "Closed":
+        return f"closed by HMICFRS ({r.hmicfrs_status})"
+    if r.status == "Not for the force":
+        return f"for {r.addressee or 'others'}; no action needed by the force"
+    if r.status == "No action (reason given)":
+        return f"no action: {r.no_action_reason}"
+    if r.status == "Ready for closure":
+        return f"all actions finished; signed off by the board on {_fmt(r.board_ready_date)}"
+    if r.status == "Awaiting sign-off":
+        return f"all {_plural(r.n_actions, 'action')} finished; awaiting board sign-off"
+    nxt = f"; next due {_fmt(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
+    return f"on track{nxt}"
+
+
+def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
+    """Per inspection: items by kind and status, overall RAG, and the s55 response position."""
+    import numpy as np
+    import pandas as pd
+
+    ins = inspections
+    today = _ts(as_of)
+    g = items.groupby("item_inspection_id")
+    ins["n_items"] = ins["inspection_id"].map(g.size()).fillna(0).astype(int)
+    for kind in schema.ITEM_KINDS:
+        col = "n_" + kind.lower().replace(" ", "_")
+        ins[col] = ins["inspection_id"].map(
+            items[items["kind"] == kind].groupby("item_inspection_id").size()).fillna(0).astype(int)
+    app = items[items["applies"] == "Yes"]
+    ins["n_for_force"] = ins["inspection_id"].map(
+        app.groupby("item_inspection_id").size()).fillna(0).astype(int)
+    for state, _, _ in ITEM_STATES:
+        col = "items_" + state.lower().replace(" ", "_").replace("(", "").replace(")", "").replace("-", "_")
+        ins[col] = ins["inspection_id"].map(
+            items[items["status"] == state].groupby("item_inspection_id").size()).fillna(0).astype(int)
+    worst = items.groupby("item_inspection_id")["rag"].agg(lambda s: max(RAG_ORDER[r] for r in s))
+    ins["rag"] = ins["inspection_id"].map(worst).map(RAG_BY_RANK).fillna("Grey")
+
+    ins["s55_last_day"] = ins["published"] + pd.Timedelta(days=55)
+    days_left = (ins["s55_last_day"] - today).dt.days
+    ins["s55_days_left"] = days_left
+    published, sent = ins["response_published"].notna(), ins["response_sent"].notna()
+    state = np.select(
+        [published, sent, days_left < 0, days_left <= settings.due_soon_days, days_left.notna()],
+        ["Published", "Sent", "Overdue", "Due", "Not due"], "")
+    ins["response_state"] = state
+    ins["response_text"] = [_response_text(r) for r in ins.itertuples(index=False)]
+    return ins
+
+
+def _response_text(r) -> str:
+    if r.response_state == "":
+        return "no publication date: cannot work out the s55 deadline"
+    last = r.s55_last_day
+    if r.response_state == "Published":
+        late = (r.response_published - last).days
+        extra = f", {_plural(late, 'day')} late" if late > 0 else ""
+        return f"published {_fmt(r.response_published)}{extra}"
+    if r.response_state == "Sent":
+        return f"sent {_fmt(r.response_sent)}; not yet published (last day {_fmt(last)})"
+    days = int(r.s55_days_left)
+    if r.response_state == "Overdue":
+        return f"overdue by {_plural(-days, 'day')} (last day was {_fmt(last)})"
+    if days == 0:
+        return f"due today ({_fmt(last)})"
+    return f"due in {_plural(days, 'day')} (last day {_fmt(last)})"
+
