@@ -152,9 +152,18 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings):
     return a
 
 
+def _crosstab(keys, values, categories):
+    """Counts of each category per key, with a column for every category."""
+    import pandas as pd
+
+    table = pd.crosstab(keys, values)
+    return table.reindex(columns=list(categories), fill_value=0)
+
+
 def roll_up_items(items, actions, inspections, as_of: dt.date):
     """Per item: action counts, next due, derived status, RAG and the reason in words."""
     import numpy as np
+    import pandas as pd
 
     it = items
     today = _ts(as_of)
@@ -166,21 +175,20 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
         "n_due_soon": g["due_soon"].sum(),
         "n_stale": g["stale"].sum(),
         "n_on_hold": g["on_hold"].sum(),
-        "n_not_started": g["action_status"].apply(lambda s: (s == "Not started").sum()),
         "max_days_overdue": g["days_overdue"].max(),
-        "worst_action_rag": g["rag"].agg(lambda s: max(RAG_ORDER[r] for r in s)),
+        "worst_action_rag": actions["rag"].map(RAG_ORDER).groupby(actions["action_item_id"]).max(),
     }
-    for name, series in counts.items():
-        it[name] = it["item_id"].map(series).fillna(0).astype(int)
-    open_actions = actions[~actions["done"]]
-    it["next_due"] = it["item_id"].map(open_actions.groupby("action_item_id")["effective_due"].min())
-    it["n_open"] = it["n_actions"] - it["n_done"]
+    by_status = _crosstab(actions["action_item_id"], actions["action_status"],
+                          schema.ACTION_STATUSES)
     for status in schema.ACTION_STATUSES:
-        col = "n_" + status.lower().replace(" ", "_")
-        if col not in it:
-            it[col] = it["item_id"].map(
-                actions[actions["action_status"] == status].groupby("action_item_id").size()
-            ).fillna(0).astype(int)
+        counts["n_" + status.lower().replace(" ", "_")] = by_status[status]
+    for name, series in counts.items():
+        it[name] = it["item_id"].map(dict(series.items())).fillna(0).astype(int)
+    open_actions = actions[~actions["done"]]
+    next_due = open_actions.groupby("action_item_id")["effective_due"].min()
+    # (a dict, not a Series: mapping through an empty datetime Series fails in pandas)
+    it["next_due"] = pd.to_datetime(it["item_id"].map(dict(next_due.items())))
+    it["n_open"] = it["n_actions"] - it["n_done"]
 
     closed = it["hmicfrs_status"].isin(schema.HMICFRS_CLOSED)
     applies = it["applies"] == "Yes"
@@ -254,21 +262,23 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
 
     ins = inspections
     today = _ts(as_of)
+    def per_inspection(series):
+        return ins["inspection_id"].map(dict(series.items())).fillna(0).astype(int)
+
     g = items.groupby("item_inspection_id")
-    ins["n_items"] = ins["inspection_id"].map(g.size()).fillna(0).astype(int)
+    ins["n_items"] = per_inspection(g.size())
+    kinds = _crosstab(items["item_inspection_id"], items["kind"], schema.ITEM_KINDS)
     for kind in schema.ITEM_KINDS:
-        col = "n_" + kind.lower().replace(" ", "_")
-        ins[col] = ins["inspection_id"].map(
-            items[items["kind"] == kind].groupby("item_inspection_id").size()).fillna(0).astype(int)
+        ins["n_" + kind.lower().replace(" ", "_")] = per_inspection(kinds[kind])
     app = items[items["applies"] == "Yes"]
-    ins["n_for_force"] = ins["inspection_id"].map(
-        app.groupby("item_inspection_id").size()).fillna(0).astype(int)
-    for state, _, _ in ITEM_STATES:
+    ins["n_for_force"] = per_inspection(app.groupby("item_inspection_id").size())
+    states = [s[0] for s in ITEM_STATES]
+    by_state = _crosstab(items["item_inspection_id"], items["status"], states)
+    for state in states:
         col = "items_" + state.lower().replace(" ", "_").replace("(", "").replace(")", "").replace("-", "_")
-        ins[col] = ins["inspection_id"].map(
-            items[items["status"] == state].groupby("item_inspection_id").size()).fillna(0).astype(int)
-    worst = items.groupby("item_inspection_id")["rag"].agg(lambda s: max(RAG_ORDER[r] for r in s))
-    ins["rag"] = ins["inspection_id"].map(worst).map(RAG_BY_RANK).fillna("Grey")
+        ins[col] = per_inspection(by_state[state])
+    worst = items["rag"].map(RAG_ORDER).groupby(items["item_inspection_id"]).max()
+    ins["rag"] = ins["inspection_id"].map(dict(worst.items())).map(RAG_BY_RANK).fillna("Grey")
 
     ins["s55_last_day"] = ins["published"] + pd.Timedelta(days=55)
     days_left = (ins["s55_last_day"] - today).dt.days

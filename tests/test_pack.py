@@ -1,0 +1,308 @@
+"""`gain-pack build`: the board pack, read back cell by cell and opened in LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+
+import openpyxl
+import pytest
+
+from conftest import base_data, make_register, run_tool, sha256, write_register
+from gain_workbook.cli import cli
+from gain_workbook.rollup import roll_up
+from gain_workbook.validate import check
+
+D = dt.date
+AS_OF = "2026-11-28"
+
+
+def build(runner, register, out, *extra):
+    result = runner.invoke(cli, ["build", str(register), "-o", str(out), "--as-of", AS_OF, *extra])
+    assert result.exit_code == 0, result.output + result.stderr
+    return openpyxl.load_workbook(out)
+
+
+def column(ws, header, header_row=4):
+    """Values of a column below its header."""
+    headers = [c.value for c in ws[header_row]]
+    i = headers.index(header) + 1
+    return [ws.cell(r, i).value for r in range(header_row + 1, ws.max_row + 1)]
+
+
+@pytest.fixture(scope="module")
+def example_pack(tmp_path_factory, example_register):
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("pack") / "GAIN board pack.xlsx"
+    wb = build(CliRunner(), example_register, out, "--meeting", "2026-12-03")
+    return out, wb
+
+
+def test_sheets_in_the_order_a_board_reads_them(example_pack):
+    _, wb = example_pack
+    assert wb.sheetnames == ["Cover", "Summary", "Items", "Exceptions", "Actions", "Responses",
+                             "PackInfo"]
+    assert wb["PackInfo"].sheet_state == "hidden"
+
+
+def test_cover_carries_board_force_dates_marking_and_contents(example_pack):
+    _, wb = example_pack
+    ws = wb["Cover"]
+    values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    assert values.count("OFFICIAL-SENSITIVE") >= 2 and "GAIN Board" in values
+    assert "Cleveland Police" in values
+    assert dt.datetime(2026, 12, 3) in values and dt.datetime(2026, 11, 28) in values
+    links = {c.value: c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
+    assert links == {"Summary": "'Summary'!A1", "Items": "'Items'!A1",
+                     "Exceptions": "'Exceptions'!A1", "Actions": "'Actions'!A1",
+                     "Responses": "'Responses'!A1"}
+
+
+def test_summary_headline_figures_and_native_charts(example_pack, example_register):
+    out, wb = example_pack
+    ws = wb["Summary"]
+    reg, _ = check(example_register)
+    head = roll_up(reg, D(2026, 11, 28)).headline()
+    tiles = {ws.cell(5, c).value: ws.cell(4, c).value for c in range(1, 13, 2)}
+    assert tiles["Open items for the force"] == head["open_items"] == 3
+    assert tiles["Overdue actions"] == head["overdue_actions"] == 2
+    assert tiles["Ready for closure"] == 1
+    assert tiles["Closed or ready since last pack (no previous pack given)"] == "n/a"
+    assert len(ws._charts) == 2
+    import zipfile
+
+    names = zipfile.ZipFile(out).namelist()
+    assert sum(n.startswith("xl/charts/chart") for n in names) == 2
+
+
+def test_items_sheet_one_row_per_item_with_rag_and_reason(example_pack):
+    _, wb = example_pack
+    ws = wb["Items"]
+    assert column(ws, "Item") == ["Rec %d" % n for n in range(1, 10)] + ["AFI 1"]
+    rag = dict(zip(column(ws, "Item"), column(ws, "RAG")))
+    assert rag == {"Rec 1": "Grey", "Rec 2": "Blue", "Rec 3": "Grey", "Rec 4": "Red",
+                   "Rec 5": "Grey", "Rec 6": "Grey", "Rec 7": "Grey", "Rec 8": "Grey",
+                   "Rec 9": "Red", "AFI 1": "Amber"}
+    reason = dict(zip(column(ws, "Item"), column(ws, "Reason")))
+    assert reason["Rec 4"].startswith("1 of 2 actions overdue; oldest 516 days")
+    assert ws.conditional_formatting, "RAG colours come from conditional formatting"
+    assert ws.freeze_panes == "D5"
+
+
+def test_exceptions_list_overdue_stale_and_due_soon_with_owner_and_days(example_pack):
+    _, wb = example_pack
+    ws = wb["Exceptions"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    sections = [r[0] for r in rows if r[0] and r[1] is None and "(" in str(r[0])]
+    assert sections == ["Overdue actions (2)", "Items for the force with no actions and no reason (0)",
+                        "Not updated for more than 60 days (2)", "Due in the next 28 days (0)"]
+    overdue = [r for r in rows if r[0] == "Overdue"]
+    assert [(r[4], r[6]) for r in overdue] == [("Public Protection QA Lead", 607),
+                                              ("Head of Information Systems", 516)]
+
+
+def test_actions_sheet_is_a_native_table_with_derived_columns(example_pack):
+    _, wb = example_pack
+    ws = wb["Actions"]
+    assert list(ws.tables) == ["Actions"]
+    assert ws.tables["Actions"].ref == "A4:P11"
+    assert column(ws, "Overdue") == ["No", "No", "Yes", "No", "No", "Yes", "No"]
+    assert column(ws, "Effective due")[2] == dt.datetime(2025, 6, 30)
+
+
+def test_responses_sheet_has_the_s55_deadline(example_pack):
+    _, wb = example_pack
+    ws = wb["Responses"]
+    assert column(ws, "s55 last day") == [dt.datetime(2024, 2, 1)]
+    assert column(ws, "Position") == ["Published"]
+
+
+def test_print_setup_a4_one_page_wide_marking_in_header_and_footer(example_pack):
+    _, wb = example_pack
+    for name in ("Cover", "Summary", "Items", "Exceptions", "Actions", "Responses"):
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9, name
+        # fitToWidth absent means the OOXML default, 1
+        assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0, name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert "OFFICIAL-SENSITIVE" in ws.oddHeader.left.text, name
+        assert "OFFICIAL-SENSITIVE" in ws.oddFooter.left.text, name
+        assert "Page &P of &N" in ws.oddFooter.center.text, name
+        assert "GAIN Board" in ws.oddHeader.center.text and "28/11/2026" in ws.oddHeader.right.text
+    assert wb["Cover"].page_setup.orientation == "portrait"
+    for name in ("Items", "Exceptions", "Actions", "Responses"):
+        assert wb[name].page_setup.orientation == "landscape"
+        assert wb[name].print_title_rows == "$4:$4", name
+
+
+def test_pack_opens_clean_in_libreoffice_and_has_no_hashes(example_pack, tmp_path):
+    out, _ = example_pack
+    proc = run_tool("xlsx-recalc-check", out, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_tool("xlsx-render", out, tmp_path / "render")
+    assert proc.returncode == 0, proc.stderr
+    pdf = tmp_path / "render" / (out.stem + ".pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True).stdout
+    assert "Rec 9" in text and "OFFICIAL-SENSITIVE" in text
+    assert "###" not in text, "a column is too narrow for its value"
+
+
+INJECTIONS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)",
+              "http://evil.example/phish", "=1/0"]
+
+
+def test_register_text_never_becomes_a_formula_or_link(tmp_path, runner):
+    data = base_data()
+    data["actions"][0].update({"Action": INJECTIONS[0], "Owner": INJECTIONS[1],
+                               "Latest update": INJECTIONS[4]})
+    data["actions"][2].update({"Action": INJECTIONS[2], "Owner": INJECTIONS[3],
+                               "Latest update": INJECTIONS[5]})
+    data["items"][0]["Text"] = INJECTIONS[0]
+    data["items"][0]["Lead"] = INJECTIONS[4]
+    data["inspections"][0]["Title"] = INJECTIONS[5]
+    data["inspections"][0]["Inspection ID"] = "=INS"
+    for i in data["items"]:
+        i["Inspection ID"] = "=INS"
+    data["actions"][1]["Status"] = "wip"          # a warning, so Data quality is written too
+    reg = write_register(tmp_path / "r.xlsx", data)
+    out = tmp_path / "pack.xlsx"
+    result = runner.invoke(cli, ["build", str(reg), "-o", str(out), "--as-of", "2024-08-01",
+                                 "--previous", str(reg)])
+    assert result.exit_code == 0, result.output + result.stderr
+    wb = openpyxl.load_workbook(out)
+    assert "Data quality" in wb.sheetnames and "Movement" in wb.sheetnames
+    seen = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and any(s in c.value for s in INJECTIONS + ["=INS"]):
+                    assert c.data_type == "s", (ws.title, c.coordinate, c.value)
+                    assert c.hyperlink is None, (ws.title, c.coordinate)
+                    seen.add(c.value)
+    assert set(INJECTIONS) | {"=INS"} <= seen
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in s and "HYPERLINK" in s for s in sheets)
+
+
+def test_same_register_same_options_byte_identical(runner, tmp_path, example_register):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    build(runner, example_register, a, "--meeting", "2026-12-03")
+    build(runner, example_register, b, "--meeting", "2026-12-03")
+    assert sha256(a) == sha256(b)
+    c = tmp_path / "c.xlsx"
+    build(runner, example_register, c, "--meeting", "2026-12-04")
+    assert sha256(a) != sha256(c)
+
+
+def test_failed_build_leaves_no_partial_file_and_keeps_the_old_pack(tmp_path, example_register):
+    from gain_workbook.pack import build_pack
+
+    reg, report = check(example_register)
+    result = roll_up(reg, D(2026, 11, 28))
+    out = tmp_path / "pack.xlsx"
+    build_pack(result, report, out)
+    before = sha256(out)
+
+    def explode(n):
+        raise RuntimeError("disk full")
+
+    many = make_register.generate(6000, seed=4)
+    big = tmp_path / "big.xlsx"
+    make_register.write_template(many, big)
+    reg2, report2 = check(big)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_pack(roll_up(reg2, D(2026, 11, 28)), report2, out, progress=explode)
+    assert sha256(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.xlsx", "pack.xlsx"]
+
+
+def test_invalid_register_is_refused_unless_allow_errors(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Status"] = "Parked"
+    reg = write_register(tmp_path / "bad.xlsx", data)
+    out = tmp_path / "pack.xlsx"
+    result = runner.invoke(cli, ["build", str(reg), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "NOT_IN_LIST" in result.stderr and "--allow-errors" in result.stderr
+    assert not out.exists()
+    wb = build(runner, reg, out, "--allow-errors")
+    ws = wb["Data quality"]
+    assert column(ws, "Where") == ["Actions!G2"]
+    assert column(ws, "Severity") == ["error"]
+
+
+def test_default_name_beside_the_register(runner, tmp_path):
+    reg = write_register(tmp_path / "My register.xlsx", base_data())
+    result = runner.invoke(cli, ["build", str(reg), "--as-of", "2026-11-28"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "GAIN board pack 2026-11.xlsx").exists()
+    assert "Wrote " in result.stdout and "overdue actions" in result.stdout
+
+
+def test_build_refuses_to_overwrite_the_register(runner, base_register):
+    before = sha256(base_register)
+    result = runner.invoke(cli, ["build", str(base_register), "-o", str(base_register)])
+    assert result.exit_code == 2 and "must not replace the register" in result.stderr
+    assert sha256(base_register) == before
+
+
+def test_movement_from_last_months_pack(runner, tmp_path):
+    data = base_data()
+    reg = write_register(tmp_path / "register.xlsx", data)
+    last = tmp_path / "GAIN board pack 2024-07.xlsx"
+    result = runner.invoke(cli, ["build", str(reg), "-o", str(last), "--as-of", "2024-07-01"])
+    assert result.exit_code == 0, result.stderr
+    # a month of work: A1 finished, A3 moved, a new action, and A1's due date passes for A3
+    data["actions"][0].update({"Status": "Complete", "Completed on": D(2024, 7, 20)})
+    data["actions"][2]["Revised due"] = D(2025, 3, 31)
+    data["actions"].append({"Action ID": "A4", "Item ID": "INS-1-AFI1", "Action": "Brief staff.",
+                            "Owner": "Custody QA", "Due": D(2024, 7, 15), "Status": "In progress"})
+    data["items"][0]["Ready for closure (board signed)"] = D(2024, 7, 25)
+    write_register(reg, data)
+    out = tmp_path / "GAIN board pack 2024-08.xlsx"
+    wb = build(runner, reg, out, "--previous", str(last))
+    ws = wb["Movement"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    changes = [(r[0], r[3], r[5], r[6], r[7]) for r in rows if r[1] is not None]
+    assert ("New actions", "Brief staff.", None, "In progress", None) in changes
+    assert ("Closed or ready for closure", None, "In progress", "Ready for closure", None) in changes
+    assert ("Status changes", "Review the custody policy.", "In progress", "Complete", None) in changes
+    assert ("Due dates moved", "Audit welfare checks.", "31/01/2025", "31/03/2025", 59) in changes
+    assert ("Newly overdue", "Brief staff.", None, "15/07/2024", None) in changes
+    tiles = {wb["Summary"].cell(5, c).value: wb["Summary"].cell(4, c).value for c in range(1, 13, 2)}
+    assert tiles["Closed or ready since last pack"] == 1
+
+
+def test_movement_from_last_months_register(runner, tmp_path):
+    data = base_data()
+    prev = write_register(tmp_path / "last month.xlsx", data)
+    data["actions"][2].update({"Status": "In progress"})
+    reg = write_register(tmp_path / "register.xlsx", data)
+    wb = build(runner, reg, tmp_path / "p.xlsx", "--previous", str(prev))
+    rows = [[c.value for c in r] for r in wb["Movement"].iter_rows(min_row=5)]
+    assert ["Status changes", "INS-1", "AFI 1", "Audit welfare checks.", "Custody QA",
+            "Not started", "In progress", None] in rows
+
+
+def test_previous_that_is_unreadable_is_exit_2(runner, tmp_path, base_register):
+    bad = tmp_path / "last.xlsx"
+    bad.write_text("not a workbook")
+    result = runner.invoke(cli, ["build", str(base_register), "-o", str(tmp_path / "p.xlsx"),
+                                 "--previous", str(bad)])
+    assert result.exit_code == 2 and "Cannot read 'last.xlsx'" in result.stderr
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_generated_register_with_previous_is_clean_in_libreoffice(runner, tmp_path):
+    data = make_register.generate(300, seed=11)
+    reg = tmp_path / "register.xlsx"
+    make_register.write_template(data, reg)
+    out = tmp_path / "pack.xlsx"
+    build(runner, reg, out, "--previous", str(reg), "--meeting", "2026-12-03")
+    proc = run_tool("xlsx-recalc-check", out, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

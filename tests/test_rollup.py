@@ -1,0 +1,247 @@
+"""The roll-up: overdue, due soon, stale, item status and RAG with reasons, s55 position."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import base_data, make_register, write_register
+from gain_workbook.cli import cli
+from gain_workbook.register import build_register
+from gain_workbook.rollup import RAG_ORDER, roll_up
+from gain_workbook.validate import check
+
+D = dt.date
+
+
+def rolled(tmp_path, data, as_of=D(2024, 8, 1), name="r.xlsx"):
+    reg, report = check(write_register(tmp_path / name, data))
+    return roll_up(reg, as_of), report
+
+
+def item(r, item_id):
+    return r.items.set_index("item_id").loc[item_id]
+
+
+def test_action_flags_use_revised_due_and_thresholds(tmp_path):
+    data = base_data()
+    data["actions"][0].update({"Due": D(2024, 7, 1), "Revised due": D(2024, 8, 20)})   # due soon
+    r, _ = rolled(tmp_path, data)
+    a = r.actions.set_index("action_id")
+    assert a.at["A1", "effective_due"].date() == D(2024, 8, 20)
+    assert not a.at["A1", "overdue"] and a.at["A1", "due_soon"] and a.at["A1", "rag"] == "Amber"
+    assert a.at["A1", "days_to_due"] == 19
+    assert not a.at["A2", "overdue"] and a.at["A2", "rag"] == "Grey"      # complete
+    assert a.at["A3", "stale"] and not a.at["A3", "overdue"]               # never updated
+
+
+def test_item_red_with_reason_in_words(tmp_path):
+    data = base_data()
+    data["actions"][1].update({"Status": "In progress", "Completed on": None,
+                               "Revised due": None, "Due": D(2024, 6, 21)})
+    r, _ = rolled(tmp_path, data)
+    i = item(r, "INS-1-R1")
+    assert (i["status"], i["rag"]) == ("In progress", "Red")
+    assert i["reason"].startswith("2 of 2 actions overdue; oldest 41 days")
+    assert (i["n_actions"], i["n_done"], i["n_overdue"]) == (2, 0, 2)
+
+
+def test_item_states(tmp_path):
+    data = base_data()
+    data["items"][0]["Ready for closure (board signed)"] = D(2024, 7, 1)
+    data["actions"][0].update({"Status": "Complete", "Completed on": D(2024, 6, 1)})
+    data["items"].append({"Item ID": "INS-1-R3", "Inspection ID": "INS-1", "Kind": "Recommendation",
+                          "Number": "3", "Text": "x", "Applies to force": "Yes",
+                          "HMICFRS status": "Open", "No action because": "Already done in 2023."})
+    data["items"].append({"Item ID": "INS-1-R4", "Inspection ID": "INS-1", "Kind": "Recommendation",
+                          "Number": "4", "Text": "y", "Applies to force": "Yes",
+                          "HMICFRS status": "Open"})
+    data["items"].append({"Item ID": "INS-1-R5", "Inspection ID": "INS-1", "Kind": "Recommendation",
+                          "Number": "5", "Text": "z", "Applies to force": "Yes",
+                          "HMICFRS status": "Closed – superseded"})
+    r, _ = rolled(tmp_path, data)
+    got = {i: (item(r, i)["status"], item(r, i)["rag"]) for i in
+           ("INS-1-R1", "INS-1-R2", "INS-1-R3", "INS-1-R4", "INS-1-R5", "INS-1-AFI1")}
+    assert got == {
+        "INS-1-R1": ("Ready for closure", "Blue"),
+        "INS-1-R2": ("Not for the force", "Grey"),
+        "INS-1-R3": ("No action (reason given)", "Grey"),
+        "INS-1-R4": ("No actions", "Red"),
+        "INS-1-R5": ("Closed", "Grey"),
+        "INS-1-AFI1": ("Not started", "Amber"),     # its one action has never been updated
+    }
+    assert "signed off by the board on 01/07/2024" in item(r, "INS-1-R1")["reason"]
+    assert item(r, "INS-1-R4")["reason"] == "applies to the force but has no actions and no reason given"
+
+
+def test_deadline_passed_makes_an_open_item_red(tmp_path):
+    data = base_data()
+    data["actions"][0].update({"Due": D(2025, 6, 30), "Last updated": D(2024, 7, 30)})
+    r, _ = rolled(tmp_path, data, as_of=D(2025, 1, 15))
+    i = item(r, "INS-1-R1")
+    assert i["rag"] == "Red" and "deadline 31/12/2024 passed 15 days ago" in i["reason"]
+
+
+def test_s55_response_positions(tmp_path):
+    data = base_data()
+    ins = data["inspections"][0]
+    ins["Published"] = D(2023, 12, 8)
+    base = dict(data["inspections"][0])
+    more = []
+    for n, (pub, sent, published) in enumerate([
+            (D(2024, 7, 20), None, None),                 # not due (last day 13/09/2024)
+            (D(2024, 6, 20), None, None),                 # due in 13 days (last day 14/08/2024)
+            (D(2024, 5, 1), None, None),                  # overdue
+            (D(2024, 5, 1), D(2024, 6, 20), None),        # sent
+            (D(2024, 5, 1), D(2024, 6, 20), D(2024, 6, 30))]):   # published, 5 days late
+        more.append({**base, "Inspection ID": f"INS-X{n}", "Published": pub,
+                     "Response sent to Home Office and HMICFRS": sent, "Response published": published})
+    data["inspections"] += more
+    r, _ = rolled(tmp_path, data)
+    i = r.inspections.set_index("inspection_id")
+    assert i.at["INS-1", "s55_last_day"].date() == D(2024, 2, 1)      # DOMAIN: 8 Dec -> 1 Feb
+    got = {k: (i.at[k, "response_state"], i.at[k, "response_text"]) for k in i.index[1:]}
+    assert got == {
+        "INS-X0": ("Not due", "due in 43 days (last day 13/09/2024)"),
+        "INS-X1": ("Due", "due in 13 days (last day 14/08/2024)"),
+        "INS-X2": ("Overdue", "overdue by 37 days (last day was 25/06/2024)"),
+        "INS-X3": ("Sent", "sent 20/06/2024; not yet published (last day 25/06/2024)"),
+        "INS-X4": ("Published", "published 30/06/2024, 5 days late"),
+    }
+
+
+def test_inspection_counts_by_kind(tmp_path):
+    r, _ = rolled(tmp_path, base_data())
+    i = r.inspections.iloc[0]
+    assert (i["n_items"], i["n_recommendation"], i["n_area_for_improvement"], i["n_for_force"]) \
+        == (3, 2, 1, 2)
+
+
+def test_thresholds_come_from_settings(tmp_path):
+    data = base_data()
+    data["actions"][0].update({"Due": D(2024, 8, 20), "Last updated": D(2024, 7, 25)})
+    data["settings"]["Due soon (days)"] = 10
+    r, _ = rolled(tmp_path, data)
+    assert not r.actions.set_index("action_id").at["A1", "due_soon"]
+    data["settings"]["Due soon (days)"] = 30
+    r, _ = rolled(tmp_path, data, name="r2.xlsx")
+    assert r.actions.set_index("action_id").at["A1", "due_soon"]
+
+
+# ---------------------------------------------------------------- the command
+
+def test_rollup_command_formats(runner, base_register):
+    out = runner.invoke(cli, ["rollup", str(base_register), "--as-of", "2024-08-01"])
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines[0].split()[:3] == ["Inspection", "ID", "Item"]
+    row = next(line for line in lines if "INS-1-R1" in line)
+    assert "Red" in row and "1 of 2 actions overdue; oldest 32 days" in row
+    js = json.loads(runner.invoke(cli, ["rollup", str(base_register), "--by", "inspection",
+                                        "--format", "json", "--as-of", "2024-08-01"]).stdout)
+    assert js["as_of"] == "2024-08-01"
+    assert js["rows"][0]["s55 last day"] == "2024-03-05" and js["rows"][0]["RAG"] == "Red"
+    csv_out = runner.invoke(cli, ["rollup", str(base_register), "--by", "action", "--format",
+                                  "csv", "--as-of", "2024-08-01"]).stdout
+    assert csv_out.splitlines()[0].startswith("Action ID,Item ID,Owner,Effective due")
+    assert len(csv_out.splitlines()) == 4
+
+
+def test_rollup_of_invalid_register_prints_errors_and_exits_1(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Status"] = "Parked"
+    result = runner.invoke(cli, ["rollup", str(write_register(tmp_path / "bad.xlsx", data))])
+    assert result.exit_code == 1
+    assert "NOT_IN_LIST" in result.stderr and "run `gain-pack validate`" in result.stderr
+    assert result.stdout == ""
+
+
+def test_bad_as_of_is_exit_2(runner, base_register):
+    result = runner.invoke(cli, ["rollup", str(base_register), "--as-of", "31/12/2024"])
+    assert result.exit_code == 2 and "--as-of" in result.stderr
+
+
+# ---------------------------------------------------------------- properties
+
+STATUSES = ["Not started", "In progress", "On hold", "Complete", "Ready for closure", "Closed"]
+
+
+@st.composite
+def registers(draw):
+    """Random small registers as grids, straight into build_register (no file needed)."""
+    n_items = draw(st.integers(1, 6))
+    headers = make_register.HEADERS
+    inspections = [["Inspection ID", "Title", "Published"], ["I1", "T", D(2024, 1, 1)]]
+    items = [headers["items"]]
+    actions = [headers["actions"]]
+    for i in range(n_items):
+        row = {"Item ID": f"R{i}", "Inspection ID": "I1", "Kind": "Recommendation",
+               "Number": str(i), "Text": "t", "Applies to force": draw(st.sampled_from(["Yes", "No"])),
+               "HMICFRS status": draw(st.sampled_from(["Open", "Being progressed", "Closed – complete"])),
+               "Deadline date": draw(st.one_of(st.none(), st.dates(D(2024, 1, 1), D(2026, 1, 1))))}
+        items.append([row.get(h, "") if row.get(h) is not None else "" for h in headers["items"]])
+        for a in range(draw(st.integers(0, 4))):
+            due = draw(st.dates(D(2024, 1, 1), D(2026, 1, 1)))
+            revised = draw(st.one_of(st.none(), st.dates(due, D(2026, 6, 1))))
+            upd = draw(st.one_of(st.none(), st.dates(D(2024, 1, 1), D(2025, 6, 1))))
+            status = draw(st.sampled_from(STATUSES))
+            arow = {"Action ID": f"R{i}A{a}", "Item ID": f"R{i}", "Action": "a", "Owner": "o",
+                    "Due": due, "Revised due": revised, "Status": status, "Last updated": upd,
+                    "Completed on": upd or due}
+            actions.append([arow.get(h) if arow.get(h) is not None else "" for h in headers["actions"]])
+    grids = {"Inspections": (inspections, []), "Items": (items, []), "Actions": (actions, [])}
+    from pathlib import Path
+
+    return build_register(Path("generated.xlsx"), grids)
+
+
+AS_OF = st.dates(D(2024, 1, 1), D(2026, 6, 1))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registers(), AS_OF)
+def test_counts_add_up(reg, as_of):
+    r = roll_up(reg, as_of)
+    assert r.items["n_actions"].sum() == len(r.actions)
+    assert (r.items["n_done"] + r.items["n_open"] == r.items["n_actions"]).all()
+    by_status = sum(r.items["n_" + s.lower().replace(" ", "_")] for s in STATUSES)
+    assert (by_status == r.items["n_actions"]).all()
+    assert r.inspections["n_items"].sum() == len(r.items)
+    assert r.items["n_overdue"].sum() == r.actions["overdue"].sum()
+    assert r.headline()["overdue_actions"] == int(r.actions["overdue"].sum())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registers(), AS_OF)
+def test_item_rag_never_better_than_its_worst_action(reg, as_of):
+    r = roll_up(reg, as_of)
+    worst = r.actions.groupby("action_item_id")["rag"].agg(lambda s: max(RAG_ORDER[x] for x in s))
+    for item_id, rank in worst.items():
+        assert RAG_ORDER[item(r, item_id)["rag"]] >= rank
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registers(), AS_OF, st.integers(0, 400))
+def test_later_as_of_never_turns_overdue_back_to_on_time(reg, as_of, later):
+    a = roll_up(reg, as_of).actions.set_index("action_id")["overdue"]
+    b = roll_up(reg, as_of + dt.timedelta(days=later)).actions.set_index("action_id")["overdue"]
+    assert not (a & ~b).any()
+
+
+def test_generated_register_rolls_up(tmp_path):
+    data = make_register.generate(400, seed=9)
+    p = tmp_path / "g.xlsx"
+    make_register.write_template(data, p)
+    reg, report = check(p)
+    assert report.valid
+    r = roll_up(reg, D(2026, 11, 28))
+    assert len(r.actions) == len(data["actions"])
+    assert set(r.items["rag"]) <= set(RAG_ORDER)
+    assert r.actions["overdue"].any() and (~r.actions["overdue"]).any()
+
+
+del pytest
