@@ -20,7 +20,7 @@ PACK_INFO_SHEET = "PackInfo"
 # Headers of the pack's own sheets that a snapshot is read from.
 ACTION_COLUMNS = {"action_id": "Action ID", "action_item_id": "Item ID", "action_text": "Action",
                   "owner": "Owner", "action_status": "Status", "due": "Due",
-                  "effective_due": "Effective due", "overdue": "Overdue"}
+                  "effective_due": "Effective due", "days_overdue": "Days overdue"}
 ITEM_COLUMNS = {"item_id": "Item ID", "item_inspection_id": "Inspection ID", "label": "Item",
                 "hmicfrs_status": "HMICFRS status", "status": "Status", "rag": "RAG"}
 MOVEMENT_KINDS = ("New items", "New actions", "Closed or ready for closure", "Status changes",
@@ -49,8 +49,9 @@ def snapshot_of(rollup, source: str = "") -> Snapshot:
     """The snapshot of a roll-up."""
     items = rollup.items.copy()
     items["label"] = [item_label(k, n) for k, n in zip(items["kind"], items["number"])]
-    return Snapshot(rollup.as_of, source, items[list(ITEM_COLUMNS)],
-                    rollup.actions[list(ACTION_COLUMNS)].copy())
+    actions = rollup.actions[list(ACTION_COLUMNS)].copy()
+    actions["overdue"] = rollup.actions["overdue"].values
+    return Snapshot(rollup.as_of, source, items[list(ITEM_COLUMNS)], actions)
 
 
 def read_previous(path, as_of: dt.date) -> Snapshot:
@@ -114,7 +115,7 @@ def _from_pack(path: Path, wb) -> Snapshot:
     for col in ("due", "effective_due"):
         acts[col] = pd.to_datetime(acts[col].map(lambda v: parse_date(v) if v not in ("", None)
                                                  else None), errors="coerce")
-    acts["overdue"] = acts["overdue"].map(lambda v: str(v).strip().lower() == "yes")
+    acts["overdue"] = acts["days_overdue"].map(lambda v: v not in ("", None))
     for frame in frames.values():
         for col in frame.columns:
             if frame[col].dtype == object:

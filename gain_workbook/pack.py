@@ -27,6 +27,7 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 LINE_HEIGHT = 12.75     # Excel's line height for 10 pt Calibri (LibreOffice sets lines tighter)
 CHARS_PER_WIDTH = 1.15  # Calibri 10 fits a little over one character per width unit
 CHART_TOP_N = 12
+EXCEPTION_LIMIT = 500     # rows per Exceptions section; the Actions sheet has them all
 SHEETS = ("Cover", "Summary", "Items", "Exceptions", "Movement", "Actions", "Responses",
           "Data quality")
 SHEET_PURPOSE = {
@@ -58,6 +59,7 @@ class _Ctx:
         self.wb = wb
         self.fmt = styles.formats(wb)
         self.cf = styles.rag_cf(wb)
+        self.grid = styles.grid_cf(wb)
         self.rollup = rollup
         self.settings = rollup.settings
         self.as_of = rollup.as_of
@@ -94,33 +96,72 @@ def _hf(text: str) -> str:
     return str(text).replace("&", "&&")
 
 
-def _serials(series):
+def _serials(series) -> list:
     """Dates as Excel serial numbers (None when missing): fast to write as numbers."""
     import pandas as pd
 
-    days = (pd.to_datetime(series) - EXCEL_EPOCH).dt.days
-    return [None if v != v else int(v) for v in days]
+    days = (pd.to_datetime(pd.Series(series)) - EXCEL_EPOCH).dt.days
+    return [None if v != v else int(v) for v in days.to_numpy(dtype=float).tolist()]
 
 
 def _lines(text: str, width: float, per_width: float = CHARS_PER_WIDTH) -> int:
+    """Lines a wrapped cell needs at this column width."""
     cap = max(1, int(width * per_width))
     return sum(max(1, math.ceil(len(part) / cap)) for part in text.split("\n"))
 
 
 def _text(v) -> str:
+    """One value as cell text ('' when missing)."""
     if v is None or (isinstance(v, float) and v != v):
         return ""
     return str(v)
 
 
+def _texts(values) -> list:
+    """Cell texts, None where the cell stays empty."""
+    import pandas as pd
+
+    out = pd.Series(values, dtype=object).tolist()
+    for i, v in enumerate(out):
+        if type(v) is str:
+            if not v:
+                out[i] = None
+        elif v is None or v != v or v is pd.NaT:
+            out[i] = None
+        else:
+            out[i] = str(v)
+    return out
+
+
+def _heights(columns: list, cols: list[Col]) -> list:
+    """Row height for each row from its wrapped cells (None: one line, Excel's default)."""
+    n = len(columns[0]) if columns else 0
+    tall = [1] * n
+    for values, col in zip(columns, cols):
+        if col.kind != "wrap":
+            continue
+        cap = max(1, int(col.width * CHARS_PER_WIDTH))
+        for i, text in enumerate(values):
+            if text is not None and (len(text) > cap or "\n" in text):
+                lines = _lines(text, col.width)
+                if lines > tall[i]:
+                    tall[i] = lines
+    return [LINE_HEIGHT * t + 3 if t > 1 else None for t in tall]
+
+
 def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
-                progress=None) -> int:
+                progress=None, highlight: dict | None = None) -> int:
     """Write a frame as a table at ``row``; returns the next free row.
 
-    Wrapped columns get row heights from their longest text; dates are written as
-    serial numbers with a date format; register text goes through write_string only.
+    Only cells with a value are written (a cell costs xlsxwriter the same whether it
+    holds text or is blank); the grid comes from one conditional format over the
+    table. Wrapped columns get row heights from their longest text; dates are serial
+    numbers with a date format; register text goes through write_string only.
+    ``highlight`` colours cells by value: {column key: {value: format}} (RAG columns
+    get the RAG colours without asking).
     """
     f = ctx.fmt
+    first = row
     if header:
         for c, col in enumerate(cols):
             ws.write_string(row, c, col.header, f["header"])
@@ -128,49 +169,53 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
         ws.set_row(row, max(15, LINE_HEIGHT * max(_lines(col.header, col.width, 0.85)
                                                   for col in cols) + 3))
         row += 1
-    columns = []
+    fmt_of = {"text": f["cell"], "wrap": f["cell_wrap"], "date": f["cell_date"],
+              "int": f["cell_center"], "center": f["cell_center"], "rag": f["cell_center"]}
+    # The typed writers behind write_string/write_number, without the wrapper that
+    # accepts 'A1' notation: a measurable share of the time on large registers.
+    # (Row/column numbers here are always ints; the public methods are the fallback.)
+    write_string = getattr(ws, "_write_string", ws.write_string)
+    write_number = getattr(ws, "_write_number", ws.write_number)
+    writes = []
     for col in cols:
         values = frame[col.key] if col.key in frame else [None] * len(frame)
-        if col.kind == "date":
-            values = _serials(values)
+        if col.kind in ("date", "int"):
+            values = _serials(values) if col.kind == "date" else \
+                [None if v is None or v != v else int(v) for v in list(values)]
+            writes.append((write_number, values, fmt_of[col.kind]))
         else:
-            values = list(values)
-        columns.append(values)
-    wraps = [i for i, col in enumerate(cols) if col.kind == "wrap"]
-    fmt_of = {"text": f["text"], "wrap": f["wrap"], "date": f["date_center"], "int": f["int"],
-              "center": f["center"], "rag": f["center"]}
-    kinds = [(c, col.kind, fmt_of[col.kind]) for c, col in enumerate(cols)]
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+            writes.append((write_string, _texts(values), fmt_of[col.kind]))
+    heights = _heights([w[1] for w in writes], cols)
     n = len(frame)
-    for i in range(n):
-        tall = 1
-        for c, kind, cf in kinds:
-            v = columns[c][i]
-            if kind in ("date", "int"):
-                if v is None or v != v:
-                    write_blank(row, c, None, cf)
-                else:
-                    write_number(row, c, v, cf)
-            else:
-                text = _text(v)
-                if text:
-                    write_string(row, c, text, cf)
-                    if kind == "wrap":
-                        tall = max(tall, _lines(text, cols[c].width))
-                else:
-                    write_blank(row, c, None, cf)
-        if tall > 1:
-            ws.set_row(row, LINE_HEIGHT * tall + 3)
-        row += 1
-        if progress and i and i % 5000 == 0:
-            progress(5000)
+    set_row = ws.set_row
+    for c, (write, values, cf) in enumerate(writes):
+        # column by column: xlsxwriter keeps cells in a dict, so order does not matter
+        r = row
+        for v in values:
+            if v is not None:
+                write(r, c, v, cf)
+            r += 1
+        if progress:
+            progress(n // len(cols))
+    for i, h in enumerate(heights):
+        if h is not None:
+            set_row(row + i, h)
+    row += n
+    highlight = dict(highlight or {})
     for c, col in enumerate(cols):
         ws.set_column(c, c, col.width, None, {"hidden": True} if col.hidden else {})
-        if col.kind == "rag" and n:
-            first = row - n
-            for rag, cf in ctx.cf.items():
-                ws.conditional_format(first, c, row - 1, c, {
-                    "type": "cell", "criteria": "==", "value": f'"{rag}"', "format": cf})
+        if col.kind == "rag":
+            highlight.setdefault(col.key, ctx.cf)
+    # LibreOffice applies only the first conditional format that matches a cell, so the
+    # highlights (which carry the grid's border too) go before the grid.
+    if n:
+        for c, col in enumerate(cols):
+            for value, hf in highlight.get(col.key, {}).items():
+                ws.conditional_format(row - n, c, row - 1, c, {
+                    "type": "cell", "criteria": "==", "value": f'"{value}"', "format": hf})
+    if row > first:
+        ws.conditional_format(first, 0, row - 1, len(cols) - 1,
+                              {"type": "no_errors", "format": ctx.grid})
     return row
 
 
@@ -439,8 +484,14 @@ def _exceptions(ctx, ws) -> None:
         if frame.empty:
             ws.merge_range(row, 0, row, len(EXC_COLS) - 1, "None.", ctx.fmt["note"])
             row += 1
-        else:
-            row = write_table(ctx, ws, row, EXC_COLS, frame, header=False)
+            continue
+        row = write_table(ctx, ws, row, EXC_COLS, frame.head(EXCEPTION_LIMIT), header=False)
+        if len(frame) > EXCEPTION_LIMIT:
+            ws.merge_range(row, 0, row, len(EXC_COLS) - 1,
+                           f"... and {len(frame) - EXCEPTION_LIMIT:,} more, not listed here: "
+                           "the Actions sheet has every action (filter its columns).",
+                           ctx.fmt["note"])
+            row += 1
     ws.freeze_panes(4, 0)
 
 
@@ -489,7 +540,6 @@ ACTION_COLS = [
     Col("Revised due", "revised_due", "date", 11),
     Col("Effective due", "effective_due", "date", 11),
     Col("Status", "action_status", "wrap", 12),
-    Col("Overdue", "overdue_text", "center", 8),
     Col("Days overdue", "days_overdue_n", "int", 8),
     Col("Flags", "flags", "wrap", 10),
     Col("Last updated", "last_updated", "date", 11),
@@ -503,7 +553,6 @@ def _actions(ctx, ws, progress) -> None:
 
     a = ctx.rollup.actions.copy()
     a["label"] = [item_label(k, n) for k, n in zip(a["kind"], a["number"])]
-    a["overdue_text"] = np.where(a["overdue"], "Yes", "No")
     a["days_overdue_n"] = a["days_overdue"].where(a["overdue"])
     flags = np.where(a["due_soon"], "due soon", "")
     flags = np.where(a["stale"], np.char.add(flags, np.where(flags != "", ", stale", "stale")),
@@ -541,15 +590,10 @@ def _responses(ctx, ws) -> None:
     ctx.page(ws, "Responses", repeat=3)
     ctx.title(ws, "PCC responses (section 55)", "The PCC must publish comments within 56 days "
               "of publication (last day = published + 55 days)")
-    last = write_table(ctx, ws, 3, RESP_COLS, ins)
     colours = {"Overdue": "Red", "Due": "Amber", "Not due": "Green", "Sent": "Blue",
                "Published": "Grey"}
-    c = [x.key for x in RESP_COLS].index("response_state")
-    if len(ins):
-        for state, rag in colours.items():
-            ws.conditional_format(4, c, last - 1, c, {"type": "cell", "criteria": "==",
-                                                      "value": f'"{state}"',
-                                                      "format": ctx.cf[rag]})
+    write_table(ctx, ws, 3, RESP_COLS, ins, highlight={
+        "response_state": {state: ctx.cf[rag] for state, rag in colours.items()}})
     ws.freeze_panes(4, 1)
 
 
@@ -571,12 +615,8 @@ def _data_quality(ctx, ws, report) -> None:
     ctx.title(ws, "Data quality", f"{e} error{'s' * (e != 1)} and {w} warning{'s' * (w != 1)} "
               "found when checking the register")
     frame = pd.DataFrame([p.to_dict() for p in report.problems])
-    last = write_table(ctx, ws, 3, DQ_COLS, frame)
-    ws.conditional_format(4, 1, max(last - 1, 4), 1, {"type": "cell", "criteria": "==",
-                                                      "value": '"error"', "format": ctx.cf["Red"]})
-    ws.conditional_format(4, 1, max(last - 1, 4), 1, {"type": "cell", "criteria": "==",
-                                                      "value": '"warning"',
-                                                      "format": ctx.cf["Amber"]})
+    write_table(ctx, ws, 3, DQ_COLS, frame, highlight={
+        "severity": {"error": ctx.cf["Red"], "warning": ctx.cf["Amber"]}})
     ws.freeze_panes(4, 0)
 
 

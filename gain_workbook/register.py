@@ -355,7 +355,8 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
     """Canonical values for one column; what cannot be read is kept as written."""
     kind = col.kind
     if kind in ("id", "ref", "text", "deadline"):
-        return [_text(v) for v in values]
+        # most cells are plain text: keep that path short
+        return [(v.strip() or None) if type(v) is str else _text(v) for v in values]
     if kind == "date":
         out = []
         for v in values:
@@ -364,8 +365,12 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
         return out
     synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
     vocab_keys = {norm_key(v): v for v in col.vocab}
+    exact = frozenset(col.vocab) if kind != "multi" else frozenset()
     out = []
     for v, r in zip(values, rows):
+        if v in exact:                 # the usual case: picked from the dropdown
+            out.append(v)
+            continue
         if v is None or v == "" or (isinstance(v, str) and not v.strip()):
             out.append(None)
             continue

@@ -154,9 +154,7 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings):
 
 def _crosstab(keys, values, categories):
     """Counts of each category per key, with a column for every category."""
-    import pandas as pd
-
-    table = pd.crosstab(keys, values)
+    table = values.groupby([keys, values]).size().unstack(fill_value=0)
     return table.reindex(columns=list(categories), fill_value=0)
 
 

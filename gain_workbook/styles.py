@@ -32,6 +32,11 @@ SPECS = {
                     "align": "center"},
     "int": {"border": 1, "border_color": BORDER_GREY, "num_format": "0", "align": "center"},
     "center": {"border": 1, "border_color": BORDER_GREY, "align": "center"},
+    # table body cells: no border of their own (the grid is one conditional format)
+    "cell": {},
+    "cell_wrap": {"text_wrap": True},
+    "cell_date": {"num_format": DATE_FORMAT, "align": "center"},
+    "cell_center": {"align": "center"},
     "plain": {},
     "plain_wrap": {"text_wrap": True},
     "label": {"bold": True},
@@ -63,7 +68,13 @@ def formats(wb) -> dict:
     return out
 
 
+def grid_cf(wb):
+    """The thin grey grid drawn over a whole table by one conditional format."""
+    return wb.add_format({"border": 1, "border_color": BORDER_GREY})
+
+
 def rag_cf(wb) -> dict:
-    """Conditional formats (fill + font only) for RAG words."""
-    return {rag: wb.add_format({"bg_color": fill, "font_color": font, "bold": True})
+    """Conditional formats for RAG words: fill, font and the table grid's border."""
+    return {rag: wb.add_format({"bg_color": fill, "font_color": font, "bold": True,
+                                "border": 1, "border_color": BORDER_GREY})
             for rag, (fill, font) in RAG_COLOURS.items()}
