@@ -243,6 +243,56 @@ def build(register, output, as_of, meeting, previous, allow_errors):
                f"responses not yet sent (as at {day:%d/%m/%Y}).")
 
 
+@cli.command()
+@register_argument
+@click.option("--inspection", "inspection_id", default=None, metavar="ID",
+              help="The inspection to respond to (its Inspection ID).")
+@click.option("--all", "all_", is_flag=True, help="Every inspection, one sheet each.")
+@click.option("--open", "open_", is_flag=True,
+              help="Every inspection whose response is not yet published.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The workbook to write; default 'PCC response ID.xlsx' beside the register.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="An edited copy of templates/response_process.txt for the GAIN process text.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF (for the PCC's website) with "
+              "LibreOffice.")
+@as_of_option
+@click.option("--allow-errors", is_flag=True, help="Write even if the register has errors.")
+@debug_option
+def response(register, inspection_id, all_, open_, output, template, pdf, as_of, allow_errors):
+    """Write the PCC's section 55 response for an inspection, laid out like the published
+    responses: details, summary, every recommendation, the force's response, the PCC's
+    comment, the statutory deadline and the office-use boxes.
+
+    \b
+    Example:
+      gain-pack response register.xlsx --inspection INS-2023-07
+      gain-pack response register.xlsx --open --pdf
+    """
+    from gain_workbook.errors import UsageError
+    from gain_workbook.response import (LIBREOFFICE_MISSING, build_responses,
+                                        default_response_name, load_process_template,
+                                        select_inspections, to_pdf)
+    from gain_workbook.rollup import roll_up
+
+    if pdf:
+        import shutil
+
+        if not (shutil.which("soffice") or shutil.which("libreoffice")):
+            raise UsageError(LIBREOFFICE_MISSING)
+    text = load_process_template(template)
+    reg, _ = _checked(register, allow_errors)
+    result = roll_up(reg, _as_of(as_of))
+    chosen = select_inspections(result, inspection_id, all_, open_)
+    out = output or default_response_name(register, chosen)
+    if Path(out).resolve() == Path(register).resolve():
+        raise UsageError("The response must not replace the register; choose another -o name.")
+    path = build_responses(result, chosen, out, text)
+    click.echo(f"Wrote {path} ({len(chosen)} inspection{'s' * (len(chosen) != 1)})")
+    if pdf:
+        click.echo(f"Wrote {to_pdf(path, Path(path).with_suffix('.pdf'))}")
+
+
 def main():
     """Console-script entry point."""
     cli(prog_name="gain-pack")

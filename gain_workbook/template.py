@@ -31,12 +31,18 @@ def load_example() -> dict:
     return json.loads(templates_dir().joinpath(EXAMPLE).read_text(encoding="utf-8"))
 
 
-def write_template(path, blank: bool = False, force: bool = False) -> Path:
-    """Write a new register to ``path``; refuses to replace a file unless ``force``."""
+def write_template(path, blank: bool = False, force: bool = False,
+                   data: dict | None = None) -> Path:
+    """Write a new register to ``path``; refuses to replace a file unless ``force``.
+
+    ``data`` (settings, inspections, items, actions as dicts keyed by our headers)
+    replaces the worked example.
+    """
     path = Path(path)
-    data = {"settings": {}, "inspections": [], "items": [], "actions": []}
-    if not blank:
-        data = load_example()
+    if data is None:
+        data = {"settings": {}, "inspections": [], "items": [], "actions": []}
+        if not blank:
+            data = load_example()
     with atomic_path(path, overwrite=force) as tmp:
         wb = new_workbook(tmp, title="HMICFRS inspection register",
                           subject="Register of HMICFRS inspections, items and actions")

@@ -110,7 +110,18 @@ def validate_example() -> str:
     return f"$ gain-pack validate \"Inspection register.xlsx\"\n{proc.stdout}(exit code {proc.returncode})"
 
 
+def rag_table() -> str:
+    from gain_workbook.rollup import ITEM_STATES, RAG_RULES
+
+    rows = ["| RAG | When |", "|---|---|"]
+    rows += [f"| {rag} | {_cell(when)} |" for rag, when in RAG_RULES]
+    rows += ["", "| Item status | RAG on its own | When (first that applies) |", "|---|---|---|"]
+    rows += [f"| {name} | {rag} | {_cell(when)} |" for name, rag, when in ITEM_STATES]
+    return "\n".join(rows)
+
+
 PARTS = {
+    "rag": rag_table,
     "columns": columns_table,
     "aliases": aliases_table,
     "vocab": vocab_table,
