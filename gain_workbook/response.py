@@ -185,7 +185,8 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     ws.set_paper(9)
     ws.set_portrait()
     ws.set_margins(left=0.6, right=0.6, top=0.8, bottom=0.7)
-    ws.set_header(f'&L&"Calibri,Bold"&10{mark}&R&10{_short(rollup.as_of)}', {"margin": 0.3})
+    ws.set_header(f'&L&"Calibri,Bold"&10{mark}&R&10As at {_short(rollup.as_of)}',
+                  {"margin": 0.3})
     ws.set_footer(f'&L&"Calibri,Bold"&10{mark}&CPage &P of &N&R&10PCC response: '
                   f'{str(ins["inspection_id"]).replace("&", "&&")}', {"margin": 0.3})
     ws.fit_to_pages(1, 0)

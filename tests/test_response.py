@@ -126,6 +126,8 @@ def test_print_setup(response_sheet):
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
     assert "OFFICIAL-SENSITIVE" in ws.oddHeader.left.text
+    # a digit straight after a font-size code would be read as part of it (&1028 ...)
+    assert ws.oddHeader.right.text == "As at 28/11/2026"
     assert "OFFICIAL-SENSITIVE" in ws.oddFooter.left.text and "Page &P of &N" in ws.oddFooter.center.text
 
 

@@ -1,0 +1,312 @@
+"""Email the board pack (or a response): an Outlook draft by default, or through SMTP.
+
+The message is built once (``build_message``) and handed to a transport: a
+``DraftTransport`` writes an .eml that Outlook opens as an unsent message (the
+sender reviews it and sends it from their own mailbox); an ``SMTPTransport`` sends
+through the force's server. Passwords come only from an environment variable or a
+hidden prompt and are never printed or logged.
+
+Errors are typed: ``MailSettingsError`` (exit 2: host, port, TLS, certificate or
+credentials need changing) and ``DeliveryError`` (exit 1: the server was reached
+but the message did not get through, or only partly).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from pathlib import Path
+
+from gain_workbook.errors import GainError, UsageError
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+BODY_TEMPLATE = "email_body.txt"
+LARGE_ATTACHMENT = 10 * 1024 * 1024
+PASSWORD_ENV = "GAIN_SMTP_PASSWORD"
+ENCRYPT_ENV = "GAIN_ATTACHMENT_PASSWORD"
+ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+class MailSettingsError(GainError):
+    """The mail settings need changing (host, port, TLS, certificate, login); exit 2."""
+
+    exit_code = 2
+
+
+class DeliveryError(GainError):
+    """The server was reached but the message did not get through (or only partly); exit 1."""
+
+    exit_code = 1
+
+
+@dataclass
+class Mail:
+    """What goes in the message."""
+
+    to: tuple
+    cc: tuple
+    subject: str
+    body: str
+    attachment: bytes
+    filename: str
+    warnings: list = field(default_factory=list)
+
+
+def check_attachment(path) -> bytes:
+    """The bytes of an .xlsx we can open; anything else is refused with one sentence."""
+    from gain_workbook.sniff import check_workbook
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"Only .xlsx workbooks are attached; '{path.name}' is not one.")
+    check_workbook(path)           # missing, damaged, encrypted, lock file, zip bomb ...
+    import python_calamine as pc
+
+    try:
+        pc.CalamineWorkbook.from_path(str(path)).close()
+    except Exception:
+        raise UsageError(f"'{path.name}' cannot be opened as a workbook, so it is not "
+                         "attached.") from None
+    return path.read_bytes()
+
+
+def pack_facts(path) -> dict:
+    """Headline figures and dates a board pack carries on its PackInfo sheet ({} if none)."""
+    import python_calamine as pc
+
+    from gain_workbook.movement import PACK_INFO_SHEET, PACK_MARKER
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        if PACK_INFO_SHEET not in wb.sheet_names:
+            return {}
+        rows = wb.get_sheet_by_name(PACK_INFO_SHEET).to_python()
+    except Exception:
+        return {}
+    facts = {str(r[0]): r[1] for r in rows if r and r[0] != ""}
+    return facts if facts.get("Marker") == PACK_MARKER else {}
+
+
+def addresses(values, what: str) -> tuple:
+    """Split and check addresses ('a@x.org; b@y.org' or several options)."""
+    out = []
+    for v in values:
+        for a in re.split(r"[;,]", str(v)):
+            a = a.strip()
+            if not a:
+                continue
+            if not ADDRESS.match(a):
+                raise UsageError(f"'{a}' in {what} is not an email address.")
+            out.append(a)
+    return tuple(dict.fromkeys(out))
+
+
+def compose(path, settings, to=(), cc=(), subject=None, body_template: str | None = None,
+            attachment: bytes | None = None, filename: str | None = None) -> Mail:
+    """The mail for a workbook: recipients, subject and body from options or Settings."""
+    from gain_workbook.response import fill_template
+    from gain_workbook.template import templates_dir
+
+    path = Path(path)
+    data = attachment if attachment is not None else check_attachment(path)
+    to = addresses(to or settings.email_to, "the recipients")
+    cc = addresses(cc or settings.email_cc, "the copy list")
+    if not to:
+        raise MailSettingsError("No recipients: give --to, or fill in 'Email to' on the "
+                                "register's Settings sheet (and pass --register).")
+    facts = pack_facts(path)
+    as_of = facts.get("As at")
+    month = as_of.strftime("%B %Y") if isinstance(as_of, (dt.date, dt.datetime)) else ""
+    marking = settings.protective_marking
+    if subject is None:
+        subject = (f"{settings.board_name} pack {month}".strip() if facts
+                   else f"{path.stem}")
+    if not subject.upper().startswith(marking.upper()):
+        subject = f"{marking}: {subject}"
+    template = body_template if body_template is not None else \
+        templates_dir().joinpath(BODY_TEMPLATE).read_text(encoding="utf-8")
+    values = {"board": settings.board_name, "force": settings.force_name, "marking": marking,
+              "month": month or "this month", "file": filename or path.name,
+              "meeting": facts.get("Meeting") or "the next meeting",
+              "open_items": facts.get("Open items", "-"),
+              "overdue_actions": facts.get("Overdue actions", "-"),
+              "ready_for_closure": facts.get("Ready for closure", "-"),
+              "responses_due": facts.get("Responses not yet sent", "-")}
+    body = fill_template(template, {k: _num(v) for k, v in values.items()}, path.name)
+    warnings = []
+    if len(data) > LARGE_ATTACHMENT:
+        warnings.append(f"the attachment is {len(data) / 1024 ** 2:.1f} MB; many mail servers "
+                        "refuse messages over 10 MB")
+    return Mail(to, cc, subject, body, data, filename or path.name, warnings)
+
+
+def _num(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def build_message(mail: Mail, sender: str = "", draft: bool = True) -> EmailMessage:
+    """The MIME message. A draft has X-Unsent: 1 and no From, Date or Message-ID."""
+    msg = EmailMessage(policy=SMTP_POLICY)
+    if draft:
+        msg["X-Unsent"] = "1"
+    else:
+        msg["From"] = sender
+    msg["To"] = ", ".join(mail.to)
+    if mail.cc:
+        msg["Cc"] = ", ".join(mail.cc)
+    msg["Subject"] = mail.subject
+    msg.set_content(mail.body)
+    msg.add_attachment(mail.attachment, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
+                       filename=mail.filename)
+    return msg
+
+
+def encrypt_xlsx(data: bytes, password: str) -> bytes:
+    """The workbook encrypted with Office's own (AES) encryption: Excel asks for the password."""
+    import io
+
+    import msoffcrypto.format.ooxml as ooxml
+
+    out = io.BytesIO()
+    ooxml.OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+class DraftTransport:
+    """Writes the message as an .eml draft (CRLF line ends) for Outlook to open."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def send(self, msg: EmailMessage) -> str:
+        from gain_workbook.xlsx import atomic_path
+
+        with atomic_path(self.path) as tmp:
+            Path(tmp).write_bytes(msg.as_bytes(policy=SMTP_POLICY))
+        return f"Wrote the draft {self.path}; open it in Outlook, check it and send it."
+
+
+@dataclass
+class SMTPSettings:
+    """How to reach the force's mail server."""
+
+    host: str
+    port: int = 587
+    security: str = "starttls"        # starttls | ssl | none
+    user: str = ""
+    password: str = ""
+    sender: str = ""
+    cafile: str | None = None         # extra CA certificates to trust (PEM)
+    timeout: float = 30.0
+
+
+class SMTPTransport:
+    """Sends through an SMTP server, turning each failure into one plain sentence."""
+
+    def __init__(self, cfg: SMTPSettings):
+        self.cfg = cfg
+
+    def _context(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context()
+        if self.cfg.cafile:
+            ctx.load_verify_locations(cafile=self.cfg.cafile)
+        return ctx
+
+    def send(self, msg: EmailMessage) -> str:
+        c = self.cfg
+        where = f"{c.host}:{c.port}"
+        recipients = [a for h in ("To", "Cc") for a in addresses([msg.get(h, "")], h)]
+        try:
+            if c.security == "ssl":
+                server = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=self._context())
+            else:
+                server = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+        except ConnectionRefusedError:
+            raise MailSettingsError(f"Could not connect to the mail server {where}: connection "
+                                    "refused. Check the SMTP host and port; nothing was sent.") from None
+        except (socket.timeout, TimeoutError):
+            raise DeliveryError(f"The mail server {where} did not answer within "
+                                f"{c.timeout:.0f} s; nothing was sent. Try again later.") from None
+        except ssl.SSLCertVerificationError as exc:
+            raise MailSettingsError(_cert_message(where, exc)) from None
+        except ssl.SSLError as exc:
+            raise MailSettingsError(f"TLS failed with {where} ({exc.reason or exc}); check SMTP "
+                                    "security (ssl or starttls) and the port; nothing was sent.") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailSettingsError(f"Could not connect to the mail server {where}: "
+                                    f"{getattr(exc, 'strerror', None) or exc}; nothing was sent.") from None
+        try:
+            with server:
+                if c.security == "starttls":
+                    try:
+                        server.starttls(context=self._context())
+                    except ssl.SSLCertVerificationError as exc:
+                        raise MailSettingsError(_cert_message(where, exc)) from None
+                    except smtplib.SMTPNotSupportedError:
+                        raise MailSettingsError(f"The mail server {where} does not offer STARTTLS; "
+                                                "set SMTP security to ssl or none; nothing was "
+                                                "sent.") from None
+                    except ssl.SSLError as exc:
+                        raise MailSettingsError(f"TLS failed with {where} ({exc.reason or exc}); "
+                                                "nothing was sent.") from None
+                if c.user:
+                    try:
+                        server.login(c.user, c.password)
+                    except smtplib.SMTPAuthenticationError:
+                        raise MailSettingsError(f"The mail server {where} refused the login for "
+                                                f"'{c.user}' (wrong user name or password); "
+                                                "nothing was sent.") from None
+                    except smtplib.SMTPNotSupportedError:
+                        raise MailSettingsError(f"The mail server {where} does not accept logins "
+                                                "here (it may need STARTTLS first); nothing was "
+                                                "sent.") from None
+                del msg["From"]
+                msg["From"] = c.sender or c.user
+                msg["Date"] = _now()
+                refused = server.send_message(msg, from_addr=c.sender or c.user,
+                                              to_addrs=recipients)
+        except smtplib.SMTPRecipientsRefused as exc:
+            names = ", ".join(exc.recipients)
+            raise DeliveryError(f"The mail server refused every recipient ({names}); nothing "
+                                "was sent.") from None
+        except smtplib.SMTPSenderRefused as exc:
+            raise MailSettingsError(f"The mail server refused the sender '{exc.sender}'; set "
+                                    "'Email from' on the Settings sheet; nothing was sent.") from None
+        except (socket.timeout, TimeoutError):
+            raise DeliveryError(f"The mail server {where} stopped answering; the message may "
+                                "not have been sent. Check with the recipients before sending "
+                                "again.") from None
+        except smtplib.SMTPServerDisconnected:
+            raise DeliveryError(f"The mail server {where} closed the connection; the message "
+                                "may not have been sent.") from None
+        except smtplib.SMTPDataError as exc:
+            raise DeliveryError(f"The mail server refused the message ({exc.smtp_code} "
+                                f"{_text(exc.smtp_error)}); nothing was sent.") from None
+        if refused:
+            names = ", ".join(refused)
+            sent = ", ".join(r for r in recipients if r not in refused)
+            raise DeliveryError(f"The mail server refused {names}; the message was sent to "
+                                f"{sent} only.")
+        return f"Sent to {', '.join(recipients)} through {where}."
+
+
+def _cert_message(where: str, exc) -> str:
+    return (f"The mail server {where} presented a certificate that is not trusted "
+            f"({getattr(exc, 'verify_message', '') or exc}); ask IT for the CA certificate "
+            "and pass it with --cafile; nothing was sent.")
+
+
+def _text(v) -> str:
+    return v.decode(errors="replace") if isinstance(v, bytes) else str(v)
+
+
+def _now() -> str:
+    from email.utils import formatdate
+
+    return formatdate(localtime=True)
