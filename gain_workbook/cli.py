@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from gain_workbook import __version__
-from gain_workbook.errors import GainError
+from gain_workbook.errors import GainError, InvalidRegisterError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -143,7 +143,6 @@ def validate(register, fmt, annotate):
 
 def _checked(register, allow_errors: bool = False):
     """Read and validate; stop with the errors (exit 1) unless they are allowed."""
-    from gain_workbook.errors import InvalidRegisterError
     from gain_workbook.validate import check
 
     reg, report = check(register)
@@ -291,6 +290,190 @@ def response(register, inspection_id, all_, open_, output, template, pdf, as_of,
     click.echo(f"Wrote {path} ({len(chosen)} inspection{'s' * (len(chosen) != 1)})")
     if pdf:
         click.echo(f"Wrote {to_pdf(path, Path(path).with_suffix('.pdf'))}")
+
+
+def smtp_options(f):
+    """The options that say how to send (override the register's Settings)."""
+    for opt in reversed([
+        click.option("--to", "to", multiple=True, help="Recipient (repeatable); default "
+                     "'Email to' on the Settings sheet."),
+        click.option("--cc", "cc", multiple=True, help="Copy to (repeatable)."),
+        click.option("--send", is_flag=True, help="Send through the SMTP server instead of "
+                     "writing a draft."),
+        click.option("--smtp-host", default=None, help="SMTP server (Settings: SMTP host)."),
+        click.option("--smtp-port", type=int, default=None, help="SMTP port (Settings: SMTP port)."),
+        click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
+                     default=None, help="How to secure the connection (Settings: SMTP security)."),
+        click.option("--smtp-user", default=None, help="User to log in as; the password comes "
+                     "from GAIN_SMTP_PASSWORD or a hidden prompt, never an option."),
+        click.option("--from", "sender", default=None, help="Sender address (Settings: Email "
+                     "from; default the SMTP user)."),
+        click.option("--cafile", type=click.Path(dir_okay=False, exists=True), default=None,
+                     help="Extra CA certificate(s) to trust for the server, in PEM."),
+        click.option("--timeout", type=float, default=30.0, show_default=True,
+                     help="Seconds to wait for the server."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _secret(env: str, prompt: str, confirm: bool = False) -> str:
+    """A password from the environment or a hidden prompt; never from an option."""
+    import os
+
+    from gain_workbook.mailer import MailSettingsError
+
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise MailSettingsError(f"{prompt} is needed: set the environment variable {env} "
+                                "(or run where you can type it).")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+
+
+def _transport(settings, opts, draft_path):
+    from gain_workbook.mailer import DraftTransport, MailSettingsError, SMTPSettings, SMTPTransport
+
+    if not opts["send"]:
+        return DraftTransport(draft_path)
+    host = opts["smtp_host"] or settings.smtp_host
+    if not host:
+        raise MailSettingsError("No SMTP server: give --smtp-host or fill in 'SMTP host' on the "
+                                "Settings sheet (and pass --register).")
+    user = opts["smtp_user"] if opts["smtp_user"] is not None else settings.smtp_user
+    security = opts["smtp_security"] or settings.smtp_security
+    if security not in ("starttls", "ssl", "none"):
+        raise MailSettingsError(f"SMTP security '{security}' is not starttls, ssl or none.")
+    cfg = SMTPSettings(host=host, port=opts["smtp_port"] or settings.smtp_port,
+                       security=security, user=user or "",
+                       sender=opts["sender"] or settings.email_from or (user or ""),
+                       cafile=opts["cafile"], timeout=opts["timeout"])
+    if not cfg.sender:
+        raise MailSettingsError("No sender address: give --from or fill in 'Email from' on the "
+                                "Settings sheet.")
+    if cfg.user and not opts.get("dry_run"):
+        from gain_workbook.mailer import PASSWORD_ENV
+
+        cfg.password = _secret(PASSWORD_ENV, f"Password for {cfg.user} on {cfg.host}")
+    return SMTPTransport(cfg)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--register", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Take recipients, marking and mail settings from this register's Settings.")
+@click.option("--subject", default=None, help="Subject (the protective marking is put first).")
+@click.option("--body-template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="An edited copy of templates/email_body.txt.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the draft; default FILE with .eml beside it.")
+@click.option("--encrypt", is_flag=True, help="Password-protect the attached workbook with "
+              "Office encryption (password from GAIN_ATTACHMENT_PASSWORD or a prompt).")
+@click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send nothing.")
+@smtp_options
+@debug_option
+def email(file, register, subject, body_template, output, encrypt, dry_run, **opts):
+    """Email FILE (the board pack, or a response): by default an Outlook draft (.eml) to
+    review and send from your own mailbox; with --send, through the SMTP server.
+
+    Exit code 2 for settings to fix (host, port, TLS, certificate, login), 1 when the
+    message did not get through (timeout, a recipient refused).
+
+    \b
+    Example:
+      gain-pack email "GAIN board pack 2026-11.xlsx" --register register.xlsx
+      gain-pack email pack.xlsx --to dcc@force.police.uk --send --smtp-host mail.force.police.uk
+    """
+    from gain_workbook.mailer import ENCRYPT_ENV, build_message, check_attachment, compose, encrypt_xlsx
+    from gain_workbook.settings import Settings
+
+    settings = Settings()
+    if register is not None:
+        from gain_workbook.register import read_register
+
+        settings = read_register(register).settings
+    data = check_attachment(file)
+    if encrypt:
+        data = encrypt_xlsx(data, _secret(ENCRYPT_ENV, "Password for the attachment",
+                                          confirm=True))
+    body = body_template.read_text(encoding="utf-8") if body_template else None
+    mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
+                   body_template=body, attachment=data)
+    for w in mail.warnings:
+        click.echo(f"gain-pack: warning: {w}", err=True)
+    draft_path = output or Path(file).with_suffix(".eml")
+    transport = _transport(settings, {**opts, "dry_run": dry_run}, draft_path)
+    msg = build_message(mail, draft=transport.draft, sender=transport.sender)
+    if dry_run:
+        how = (f"would send through {transport.cfg.host}:{transport.cfg.port} "
+               f"({transport.cfg.security}{', as ' + transport.cfg.user if transport.cfg.user else ''})"
+               if not transport.draft else f"would write the draft {draft_path}")
+        click.echo(f"Dry run: {how}; nothing sent or written.")
+        for h in ("From", "To", "Cc", "Subject", "X-Unsent"):
+            if msg.get(h):
+                click.echo(f"{h}: {msg[h]}")
+        click.echo(f"Attachment: {mail.filename} ({len(mail.attachment):,} bytes, "
+                   f"{'encrypted, ' if encrypt else ''}"
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)")
+        click.echo("")
+        click.echo(mail.body.rstrip())
+        return
+    click.echo(transport.send(msg))
+
+
+@cli.command()
+@register_argument
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the pack, responses and draft go; default the register's folder.")
+@as_of_option
+@click.option("--meeting", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The board meeting date (YYYY-MM-DD).")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Log file to append a line per run to; default gain-pack.log in --out-dir.")
+@click.option("--no-email", is_flag=True, help="Stop after the pack and responses.")
+@smtp_options
+@debug_option
+def monthly(register, out_dir, as_of, meeting, log_file, no_email, **opts):
+    """The month in one go, for Task Scheduler or cron: validate, build the pack (with
+    last month's pack as --previous when it is beside it), write the responses whose
+    s55 deadline is open, then an email draft (or --send). Stops at the first failure
+    with a clear message and a non-zero exit; never emails a pack from an invalid
+    register; appends one line per run to the log.
+
+    \b
+    Example:
+      gain-pack monthly "C:\\GAIN\\Inspection register.xlsx" --meeting 2026-12-03
+      gain-pack monthly register.xlsx --send --smtp-host mail.force.police.uk
+    """
+    from gain_workbook.monthly import MonthResult, log_line, run_month
+
+    day = _as_of(as_of)
+    folder = out_dir or Path(register).parent
+    log_path = log_file or folder / "gain-pack.log"
+    result = MonthResult()
+    error = None
+    try:
+        def transport_for(settings, pack):
+            return _transport(settings, opts, pack.with_suffix(".eml"))
+
+        run_month(register, day, out_dir=folder, meeting=meeting.date() if meeting else None,
+                  transport_for=None if no_email else transport_for,
+                  compose_kwargs={"to": opts["to"], "cc": opts["cc"]}, result=result)
+    except GainError as exc:
+        error = exc
+        if isinstance(exc, InvalidRegisterError):
+            click.echo(exc.report.to_text(), err=True, nl=False)
+        raise
+    finally:
+        for step, outcome in result.steps:
+            click.echo(f"{step}: {outcome}")
+        line = log_line(register, result, error, dt.datetime.now())
+        try:
+            with open(log_path, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+        except OSError as exc:
+            click.echo(f"gain-pack: could not write the log {log_path}: {exc}", err=True)
 
 
 def main():

@@ -181,6 +181,9 @@ def encrypt_xlsx(data: bytes, password: str) -> bytes:
 class DraftTransport:
     """Writes the message as an .eml draft (CRLF line ends) for Outlook to open."""
 
+    draft = True
+    sender = ""
+
     def __init__(self, path):
         self.path = Path(path)
 
@@ -209,8 +212,11 @@ class SMTPSettings:
 class SMTPTransport:
     """Sends through an SMTP server, turning each failure into one plain sentence."""
 
+    draft = False
+
     def __init__(self, cfg: SMTPSettings):
         self.cfg = cfg
+        self.sender = cfg.sender or cfg.user
 
     def _context(self) -> ssl.SSLContext:
         ctx = ssl.create_default_context()
@@ -233,6 +239,13 @@ class SMTPTransport:
         except (socket.timeout, TimeoutError):
             raise DeliveryError(f"The mail server {where} did not answer within "
                                 f"{c.timeout:.0f} s; nothing was sent. Try again later.") from None
+        except smtplib.SMTPServerDisconnected as exc:
+            # smtplib reports a silent server as "Connection unexpectedly closed: timed out"
+            if "timed out" in str(exc):
+                raise DeliveryError(f"The mail server {where} did not answer within "
+                                    f"{c.timeout:.0f} s; nothing was sent. Try again later.") from None
+            raise DeliveryError(f"The mail server {where} closed the connection before it said "
+                                "hello; nothing was sent. Try again later.") from None
         except ssl.SSLCertVerificationError as exc:
             raise MailSettingsError(_cert_message(where, exc)) from None
         except ssl.SSLError as exc:
@@ -258,7 +271,8 @@ class SMTPTransport:
                 if c.user:
                     try:
                         server.login(c.user, c.password)
-                    except smtplib.SMTPAuthenticationError:
+                    except (smtplib.SMTPAuthenticationError, smtplib.SMTPServerDisconnected):
+                        # some servers hang up after failed attempts instead of answering 535
                         raise MailSettingsError(f"The mail server {where} refused the login for "
                                                 f"'{c.user}' (wrong user name or password); "
                                                 "nothing was sent.") from None

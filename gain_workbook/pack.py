@@ -623,14 +623,23 @@ def _data_quality(ctx, ws, report) -> None:
 def _pack_info(ctx, ws, register_name: str) -> None:
     from gain_workbook import __version__
 
+    head = ctx.rollup.headline()
     rows = [("Marker", PACK_MARKER), ("Version", __version__), ("Register", register_name),
-            ("Meeting", ctx.meeting.strftime("%d/%m/%Y") if ctx.meeting else "")]
+            ("Meeting", f"{ctx.meeting.day} {ctx.meeting:%B %Y}" if ctx.meeting else "")]
     for r, (k, v) in enumerate(rows):
         ws.write_string(r, 0, k)
         ws.write_string(r, 1, v)
-    ws.write_string(len(rows), 0, "As at")
-    ws.write_datetime(len(rows), 1, dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day),
+    r = len(rows)
+    ws.write_string(r, 0, "As at")
+    ws.write_datetime(r, 1, dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day),
                       ctx.fmt["date"])
+    # the headline figures, for the covering email (gain-pack email)
+    for k, key in (("Open items", "open_items"), ("Overdue actions", "overdue_actions"),
+                   ("Ready for closure", "ready_for_closure"),
+                   ("Responses not yet sent", "responses_due")):
+        r += 1
+        ws.write_string(r, 0, k)
+        ws.write_number(r, 1, head[key])
     ws.hide()
 
 

@@ -1,0 +1,94 @@
+"""The month in one go: validate -> build the pack -> open s55 responses -> email.
+
+``run_month`` stops at the first failure (raising the step's typed error, so the
+exit code says what went wrong) and never emails a pack built from an invalid
+register. ``log_line`` is the one line per run appended to the log file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gain_workbook.errors import InvalidRegisterError
+
+
+@dataclass
+class MonthResult:
+    """What a monthly run produced, step by step."""
+
+    steps: list = field(default_factory=list)     # (step, outcome) pairs, in order
+    pack: Path | None = None
+    previous: Path | None = None
+    responses: Path | None = None
+    email: str = ""
+
+
+def previous_pack(folder: Path, as_of: dt.date) -> Path | None:
+    """Last month's pack in ``folder`` (by its default name), if it is there."""
+    from gain_workbook.dates import add_months
+    from gain_workbook.pack import default_pack_name
+
+    candidate = default_pack_name(folder / "register.xlsx", add_months(as_of, -1))
+    return candidate if candidate.exists() else None
+
+
+def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = None,
+              transport_for=None, compose_kwargs: dict | None = None,
+              result: MonthResult | None = None) -> MonthResult:
+    """Run the month's steps; ``transport_for(settings, pack_path)`` gives the email transport."""
+    from gain_workbook.mailer import build_message, compose
+    from gain_workbook.movement import compare, read_previous, snapshot_of
+    from gain_workbook.pack import build_pack, default_pack_name
+    from gain_workbook.response import build_responses
+    from gain_workbook.rollup import roll_up
+    from gain_workbook.validate import check
+
+    res = result if result is not None else MonthResult()
+    register = Path(register)
+    folder = Path(out_dir) if out_dir else register.parent
+
+    reg, report = check(register)
+    if not report.valid:
+        res.steps.append(("validate", f"{len(report.errors)} errors"))
+        raise InvalidRegisterError(report)
+    res.steps.append(("validate", f"valid, {len(report.warnings)} warnings"))
+
+    rolled = roll_up(reg, as_of)
+    pack = default_pack_name(folder / register.name, as_of)
+    res.previous = previous_pack(folder, as_of)
+    movement = None
+    if res.previous is not None:
+        movement = compare(read_previous(res.previous, as_of), snapshot_of(rolled))
+    build_pack(rolled, report, pack, meeting=meeting, movement=movement,
+               register_name=register.name)
+    res.pack = pack
+    res.steps.append(("build", pack.name + (f" (previous {res.previous.name})"
+                                            if res.previous else " (no previous pack found)")))
+
+    ins = rolled.inspections
+    due = ins[ins["response_state"].isin(["Due", "Overdue", "Not due"])]
+    if len(due):
+        chosen = [row for _, row in due.sort_values("published", ascending=False,
+                                                    kind="stable").iterrows()]
+        res.responses = folder / f"PCC responses {as_of:%Y-%m}.xlsx"
+        build_responses(rolled, chosen, res.responses)
+        res.steps.append(("responses", f"{len(chosen)} in {res.responses.name}"))
+    else:
+        res.steps.append(("responses", "none open"))
+
+    if transport_for is not None:
+        mail = compose(pack, reg.settings, **(compose_kwargs or {}))
+        transport = transport_for(reg.settings, pack)
+        res.email = transport.send(build_message(mail, draft=transport.draft,
+                                                 sender=getattr(transport, "sender", "")))
+        res.steps.append(("email", res.email))
+    return res
+
+
+def log_line(register, result: MonthResult, error: Exception | None, now: dt.datetime) -> str:
+    """One line for the log: when, which register, each step, and how it ended."""
+    steps = "; ".join(f"{k}: {v}" for k, v in result.steps)
+    status = "OK" if error is None else f"FAILED ({type(error).__name__}: {error})"
+    return f"{now:%Y-%m-%d %H:%M:%S} {Path(register).name}: {status}" + (f" | {steps}" if steps else "")

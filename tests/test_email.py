@@ -1,0 +1,347 @@
+"""`gain-pack email`: drafts, and sending through a real SMTP server on 127.0.0.1 (aiosmtpd)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import io
+import socket
+import ssl
+import threading
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from conftest import base_data, write_register
+from gain_workbook.cli import cli
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PASSWORD = "s3cret-Pa55"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives and refuses nobody@."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+
+    ok = auth_data.login == b"clerk" and auth_data.password == PASSWORD.encode()
+    return AuthResult(success=ok)
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 that only the tests trust."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+
+    d = tmp_path_factory.mktemp("certs")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "gain-test-smtp")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (d / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (d / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                  serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    return d / "cert.pem", d / "key.pem"
+
+
+@pytest.fixture
+def smtp_server(certs):
+    """Start real aiosmtpd servers on 127.0.0.1: plain (with AUTH) or STARTTLS."""
+    from aiosmtpd.controller import Controller
+
+    started = []
+
+    def start(tls: bool = False, auth: bool = False):
+        inbox = Inbox()
+        kw = {}
+        if tls:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(str(certs[0]), str(certs[1]))
+            kw.update(tls_context=ctx, require_starttls=False)
+        if auth:
+            kw.update(authenticator=_authenticator, auth_require_tls=False)
+        port = free_port()
+        c = Controller(inbox, hostname="127.0.0.1", port=port, **kw)
+        c.start()
+        started.append(c)
+        return port, inbox
+    yield start
+    for c in started:
+        c.stop()
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory, example_register):
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("mail") / "GAIN board pack 2026-11.xlsx"
+    r = CliRunner().invoke(cli, ["build", str(example_register), "-o", str(out), "--as-of",
+                                 "2026-11-28", "--meeting", "2026-12-03"])
+    assert r.exit_code == 0, r.stderr
+    return out
+
+
+def send(runner, pack, port, *extra, env=None):
+    return runner.invoke(cli, ["email", str(pack), "--to", "dcc@force.example", "--send",
+                               "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                               "--from", "gain@force.example", "--timeout", "5", *extra],
+                         env=env or {})
+
+
+def parsed(raw: bytes):
+    return email.message_from_bytes(raw, policy=policy.default)
+
+
+def attachment_of(msg):
+    (part,) = [p for p in msg.iter_attachments()]
+    return part
+
+
+# ---------------------------------------------------------------- drafts
+
+def test_draft_is_an_unsent_outlook_message(runner, pack, tmp_path):
+    out = tmp_path / "draft.eml"
+    r = runner.invoke(cli, ["email", str(pack), "--to", "dcc@force.example", "--cc",
+                            "pcc@force.example", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    raw = out.read_bytes()
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")     # CRLF only
+    msg = parsed(raw)
+    assert msg["X-Unsent"] == "1"
+    assert msg["From"] is None and msg["Date"] is None and msg["Message-ID"] is None
+    assert msg["To"] == "dcc@force.example" and msg["Cc"] == "pcc@force.example"
+    assert msg["Subject"] == "OFFICIAL-SENSITIVE: GAIN Board pack November 2026"
+    body = msg.get_body(("plain",)).get_content()
+    assert "for the meeting on 3 December 2026" in body
+    assert "- Overdue actions: 2" in body and "- Open items for the force: 3" in body
+    part = attachment_of(msg)
+    assert part.get_content_type() == XLSX
+    assert part.get_filename() == pack.name
+    assert part.get_content() == pack.read_bytes()
+
+
+def test_recipients_and_marking_from_the_register_settings(runner, pack, tmp_path):
+    data = base_data()
+    data["settings"].update({"Email to": "chair@force.example; dcc@force.example",
+                             "Protective marking": "OFFICIAL", "Board name": "Audit Board"})
+    reg = write_register(tmp_path / "r.xlsx", data)
+    out = tmp_path / "d.eml"
+    r = runner.invoke(cli, ["email", str(pack), "--register", str(reg), "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    msg = parsed(out.read_bytes())
+    assert msg["To"] == "chair@force.example, dcc@force.example"
+    assert msg["Subject"] == "OFFICIAL: Audit Board pack November 2026"
+
+
+def test_no_recipients_is_a_settings_error(runner, pack, tmp_path):
+    r = runner.invoke(cli, ["email", str(pack), "-o", str(tmp_path / "d.eml")])
+    assert r.exit_code == 2 and "No recipients: give --to" in r.stderr
+    assert not (tmp_path / "d.eml").exists()
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda d: d / "problems.csv", "Only .xlsx workbooks are attached"),
+    (lambda d: d / "broken.xlsx", "damaged or incomplete"),
+])
+def test_refuses_what_it_cannot_open(runner, tmp_path, pack, make, words):
+    bad = make(tmp_path)
+    bad.write_bytes(pack.read_bytes()[:2000] if bad.suffix == ".xlsx" else b"a,b\n")
+    r = runner.invoke(cli, ["email", str(bad), "--to", "x@force.example"])
+    assert r.exit_code == 2 and words in r.stderr
+    assert not bad.with_suffix(".eml").exists()
+
+
+def test_warns_when_the_attachment_is_over_10_mb(runner, tmp_path, pack):
+    import zipfile
+
+    big = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(pack) as zin, zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+        import os
+
+        zout.writestr("xl/media/extra.bin", os.urandom(11 * 1024 * 1024))
+    r = runner.invoke(cli, ["email", str(big), "--to", "x@force.example", "-o",
+                            str(tmp_path / "d.eml")])
+    assert r.exit_code == 0, r.stderr
+    assert "warning: the attachment is 11.0 MB" in r.stderr
+
+
+def test_dry_run_shows_what_would_be_sent_and_sends_nothing(runner, pack, smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    r = send(runner, pack, port, "--dry-run")
+    assert r.exit_code == 0, r.stderr
+    assert f"would send through 127.0.0.1:{port} (starttls)" in r.stdout
+    assert "Subject: OFFICIAL-SENSITIVE: GAIN Board pack November 2026" in r.stdout
+    assert "From: gain@force.example" in r.stdout and "Attachment: " + pack.name in r.stdout
+    assert inbox.messages == []
+
+
+# ---------------------------------------------------------------- sending
+
+def test_plain_delivery(runner, pack, smtp_server):
+    port, inbox = smtp_server()
+    r = send(runner, pack, port, "--smtp-security", "none", "--cc", "pcc@force.example")
+    assert r.exit_code == 0, r.stderr
+    assert f"Sent to dcc@force.example, pcc@force.example through 127.0.0.1:{port}." in r.stdout
+    (sender, rcpts, raw), = inbox.messages
+    assert sender == "gain@force.example"
+    assert rcpts == ["dcc@force.example", "pcc@force.example"]
+    msg = parsed(raw)
+    assert msg["From"] == "gain@force.example" and msg["Date"] and msg["X-Unsent"] is None
+    assert msg["Subject"].startswith("OFFICIAL-SENSITIVE: ")
+    assert "Headline figures:" in msg.get_body(("plain",)).get_content()
+    assert attachment_of(msg).get_content() == pack.read_bytes()
+
+
+def test_starttls_with_a_certificate_the_test_trusts(runner, pack, smtp_server, certs):
+    port, inbox = smtp_server(tls=True)
+    r = send(runner, pack, port, "--smtp-security", "starttls", "--cafile", str(certs[0]))
+    assert r.exit_code == 0, r.stderr
+    assert len(inbox.messages) == 1
+
+
+def test_certificate_not_trusted_is_a_settings_error(runner, pack, smtp_server):
+    port, inbox = smtp_server(tls=True)
+    r = send(runner, pack, port, "--smtp-security", "starttls")
+    assert r.exit_code == 2
+    assert "presented a certificate that is not trusted" in r.stderr and "--cafile" in r.stderr
+    assert "nothing was sent" in r.stderr and inbox.messages == []
+
+
+def test_tls_failure_against_a_plain_server(runner, pack, smtp_server):
+    port, inbox = smtp_server()
+    r = send(runner, pack, port, "--smtp-security", "ssl")
+    assert r.exit_code == 2 and "TLS failed" in r.stderr and inbox.messages == []
+
+
+def test_login_succeeds_with_the_password_from_the_environment(runner, pack, smtp_server):
+    port, inbox = smtp_server(auth=True)
+    r = send(runner, pack, port, "--smtp-security", "none", "--smtp-user", "clerk",
+             env={"GAIN_SMTP_PASSWORD": PASSWORD})
+    assert r.exit_code == 0, r.stderr
+    assert len(inbox.messages) == 1
+    assert PASSWORD not in r.stdout + r.stderr
+
+
+def test_login_refused(runner, pack, smtp_server):
+    port, inbox = smtp_server(auth=True)
+    r = send(runner, pack, port, "--smtp-security", "none", "--smtp-user", "clerk",
+             env={"GAIN_SMTP_PASSWORD": "wrong"})
+    assert r.exit_code == 2
+    assert "refused the login for 'clerk' (wrong user name or password); nothing was sent" in r.stderr
+    assert "wrong" not in r.stdout and inbox.messages == []
+
+
+def test_password_is_never_an_option(runner, pack):
+    r = runner.invoke(cli, ["email", str(pack), "--to", "a@b.example", "--password", "x"])
+    assert r.exit_code == 2 and "No such option '--password'" in r.stderr
+
+
+def test_no_password_and_no_terminal_is_a_clear_error(runner, pack, smtp_server):
+    port, _ = smtp_server(auth=True)
+    r = send(runner, pack, port, "--smtp-security", "none", "--smtp-user", "clerk")
+    assert r.exit_code == 2 and "set the environment variable GAIN_SMTP_PASSWORD" in r.stderr
+
+
+def test_one_recipient_rejected_is_named(runner, pack, smtp_server):
+    port, inbox = smtp_server()
+    r = send(runner, pack, port, "--smtp-security", "none", "--cc", "nobody@force.example")
+    assert r.exit_code == 1
+    assert ("refused nobody@force.example; the message was sent to dcc@force.example only"
+            in r.stderr)
+    (_, rcpts, _), = inbox.messages
+    assert rcpts == ["dcc@force.example"]
+
+
+def test_every_recipient_rejected(runner, pack, smtp_server):
+    port, inbox = smtp_server()
+    r = runner.invoke(cli, ["email", str(pack), "--to", "nobody@force.example", "--send",
+                            "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--from",
+                            "gain@force.example", "--smtp-security", "none"])
+    assert r.exit_code == 1
+    assert "refused every recipient (nobody@force.example); nothing was sent" in r.stderr
+    assert inbox.messages == []
+
+
+def test_server_down(runner, pack):
+    r = send(runner, pack, free_port(), "--smtp-security", "none")
+    assert r.exit_code == 2
+    assert "connection refused. Check the SMTP host and port; nothing was sent." in r.stderr
+
+
+def test_server_that_never_answers_times_out(runner, pack):
+    """A real listener that accepts the connection and says nothing."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    conns = []
+    t = threading.Thread(target=lambda: conns.append(srv.accept()), daemon=True)
+    t.start()
+    try:
+        r = runner.invoke(cli, ["email", str(pack), "--to", "dcc@force.example", "--send",
+                                "--smtp-host", "127.0.0.1", "--smtp-port",
+                                str(srv.getsockname()[1]), "--from", "g@force.example",
+                                "--smtp-security", "none", "--timeout", "1"])
+    finally:
+        for c, _ in conns:
+            c.close()
+        srv.close()
+    assert r.exit_code == 1
+    assert "did not answer within 1 s; nothing was sent" in r.stderr
+
+
+def test_encrypted_attachment_decrypts_to_the_original(runner, pack, smtp_server):
+    import msoffcrypto
+
+    port, inbox = smtp_server()
+    r = send(runner, pack, port, "--smtp-security", "none", "--encrypt",
+             env={"GAIN_ATTACHMENT_PASSWORD": PASSWORD})
+    assert r.exit_code == 0, r.stderr
+    (_, _, raw), = inbox.messages
+    msg = parsed(raw)
+    data = attachment_of(msg).get_content()
+    assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"          # an encrypted Office file
+    assert PASSWORD.encode() not in raw
+    office = msoffcrypto.OfficeFile(io.BytesIO(data))
+    office.load_key(password=PASSWORD)
+    out = io.BytesIO()
+    office.decrypt(out)
+    assert out.getvalue() == pack.read_bytes()
+
+
+del Path

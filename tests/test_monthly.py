@@ -1,0 +1,110 @@
+"""`gain-pack monthly` and scripts/monthly.sh: the month in one go, stopping at the first failure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import shutil
+import subprocess
+from email import policy
+
+import openpyxl
+
+from conftest import ROOT, base_data, write_register
+from gain_workbook.cli import cli
+from test_email import smtp_server, certs, free_port  # noqa: F401  (fixtures)
+
+D = dt.date
+
+
+def _register(tmp_path, changes: dict | None = None):
+    data = base_data()
+    data["settings"]["Email to"] = "board@force.example"
+    data["inspections"][0].update({"Plenary session": D(2024, 2, 1), "Executive lead": "ACC"})
+    for k, v in (changes or {}).items():
+        data[k[0]][k[1]].update(v)
+    return write_register(tmp_path / "Inspection register.xlsx", data)
+
+
+def test_month_builds_pack_responses_and_draft_and_logs(tmp_path, runner):
+    reg = _register(tmp_path)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20", "--meeting",
+                            "2024-02-27"])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert (tmp_path / "GAIN board pack 2024-02.xlsx").exists()
+    wb = openpyxl.load_workbook(tmp_path / "PCC responses 2024-02.xlsx")
+    assert wb.sheetnames == ["INS-1"]                  # its s55 deadline (5 March) is open
+    msg = email.message_from_bytes((tmp_path / "GAIN board pack 2024-02.eml").read_bytes(),
+                                   policy=policy.default)
+    assert msg["X-Unsent"] == "1" and msg["To"] == "board@force.example"
+    assert "for the meeting on 27 February 2024" in msg.get_body(("plain",)).get_content()
+    log = (tmp_path / "gain-pack.log").read_text().splitlines()
+    assert len(log) == 1 and "Inspection register.xlsx: OK | validate: valid" in log[0]
+    assert "build: GAIN board pack 2024-02.xlsx (no previous pack found)" in log[0]
+    assert "responses: 1 in PCC responses 2024-02.xlsx" in log[0]
+
+    # next month: last month's pack is found and used for Movement
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-03-20"])
+    assert r.exit_code == 0, r.stderr
+    assert "previous GAIN board pack 2024-02.xlsx" in r.stdout
+    wb = openpyxl.load_workbook(tmp_path / "GAIN board pack 2024-03.xlsx")
+    assert "Movement" in wb.sheetnames
+    assert len((tmp_path / "gain-pack.log").read_text().splitlines()) == 2
+
+
+def test_invalid_register_stops_before_the_pack_and_never_emails(tmp_path, runner, smtp_server):
+    port, inbox = smtp_server()
+    reg = _register(tmp_path, {("actions", 0): {"Status": "Parked"}})
+    r = runner.invoke(cli, ["monthly", str(reg), "--send", "--smtp-host", "127.0.0.1",
+                            "--smtp-port", str(port), "--smtp-security", "none", "--from",
+                            "g@force.example"])
+    assert r.exit_code == 1
+    assert "NOT_IN_LIST" in r.stderr and "validate: 1 errors" in r.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Inspection register.xlsx",
+                                                          "gain-pack.log"]
+    assert inbox.messages == []
+    line = (tmp_path / "gain-pack.log").read_text()
+    assert "FAILED (InvalidRegisterError: The register has 1 error" in line
+
+
+def test_month_sends_through_smtp(tmp_path, runner, smtp_server):
+    port, inbox = smtp_server()
+    reg = _register(tmp_path)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20", "--send",
+                            "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                            "--smtp-security", "none", "--from", "gain@force.example"])
+    assert r.exit_code == 0, r.stderr
+    (_, rcpts, raw), = inbox.messages
+    assert rcpts == ["board@force.example"]
+    part = next(email.message_from_bytes(raw, policy=policy.default).iter_attachments())
+    assert part.get_content() == (tmp_path / "GAIN board pack 2024-02.xlsx").read_bytes()
+    assert "email: Sent to board@force.example" in (tmp_path / "gain-pack.log").read_text()
+
+
+def test_delivery_failure_is_logged_with_its_exit_code(tmp_path, runner):
+    reg = _register(tmp_path)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20", "--send",
+                            "--smtp-host", "127.0.0.1", "--smtp-port", str(free_port()),
+                            "--smtp-security", "none", "--from", "gain@force.example"])
+    assert r.exit_code == 2 and "connection refused" in r.stderr
+    log = (tmp_path / "gain-pack.log").read_text()
+    assert "FAILED (MailSettingsError" in log and "build: GAIN board pack 2024-02.xlsx" in log
+
+
+def test_shell_wrapper_runs_the_month_and_passes_the_exit_code(tmp_path):
+    assert shutil.which("gain-pack"), "gain-pack is not installed on PATH"
+    reg = _register(tmp_path)
+    proc = subprocess.run(["sh", str(ROOT / "scripts" / "monthly.sh"), str(reg), "--as-of",
+                           "2024-02-20", "--no-email"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "GAIN board pack 2024-02.xlsx").exists()
+    bad = _register(tmp_path, {("actions", 0): {"Due": "soon"}})
+    proc = subprocess.run(["sh", str(ROOT / "scripts" / "monthly.sh"), str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "BAD_DATE" in proc.stderr
+
+
+def test_windows_wrapper_has_crlf_and_passes_arguments_and_exit_code():
+    text = (ROOT / "scripts" / "monthly.bat").read_bytes()
+    assert b"\r\n" in text and b"\n" not in text.replace(b"\r\n", b"")
+    assert b'monthly %*' in text and b"exit /b %ERRORLEVEL%" in text
