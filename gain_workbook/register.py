@@ -321,17 +321,23 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems) -> 
     """0-based indexes of the rows below the header that hold data; notes are reported."""
     rows = []
     seen_blank = False
-    colset = set(cols)
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
-        filled = [i for i, v in enumerate(row) if v not in ("", None)
-                  and not (isinstance(v, str) and not v.strip())]
-        if not filled:
-            seen_blank = True
-            continue
-        mapped = [i for i in filled if i in colset]
-        if not mapped or (seen_blank and len(filled) == 1):
-            i = filled[0]
+        empty = row.count("") + row.count(None)      # counted in C: most rows are full
+        if empty >= len(row) - 1:
+            filled = [i for i, v in enumerate(row) if v not in ("", None)
+                      and not (isinstance(v, str) and not v.strip())]
+            if not filled:
+                seen_blank = True
+                continue
+            if seen_blank and len(filled) == 1:
+                i = filled[0]
+                problems.append(make_problem("NOTE_BELOW_TABLE", sheet,
+                                             f"{col_letter(i)}{r + 1}", "", row[i]))
+                continue
+        if not any(i < len(row) and row[i] not in ("", None) and
+                   not (isinstance(row[i], str) and not row[i].strip()) for i in cols):
+            i = next(i for i, v in enumerate(row) if v not in ("", None))
             problems.append(make_problem("NOTE_BELOW_TABLE", sheet, f"{col_letter(i)}{r + 1}",
                                          "", row[i]))
             continue
@@ -414,8 +420,13 @@ def _columns(sheet, grid, header_row, mapping_info, table_keys, date1904, proble
     rows = _data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], problems)
     data = {}
     srcs = {}
+    width = max((len(grid[r]) for r in rows), default=0)
+    # one transpose (in C) instead of indexing every cell column by column
+    columns = list(zip(*[grid[r] if len(grid[r]) == width else
+                         list(grid[r]) + [""] * (width - len(grid[r])) for r in rows])) \
+        if rows else []
     for key, (idx, text) in mapping.items():
-        values = [grid[r][idx] if idx < len(grid[r]) else "" for r in rows]
+        values = list(columns[idx]) if idx < len(columns) else [""] * len(rows)
         data[key] = _normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text,
                                date1904, problems)
         srcs[key] = (col_letter(idx), text)
