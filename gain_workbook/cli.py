@@ -270,15 +270,12 @@ def response(register, inspection_id, all_, open_, output, template, pdf, as_of,
     """
     from gain_workbook.errors import UsageError
     from gain_workbook.response import (LIBREOFFICE_MISSING, build_responses,
-                                        default_response_name, load_process_template,
-                                        select_inspections, to_pdf)
+                                        default_response_name, find_soffice,
+                                        load_process_template, select_inspections, to_pdf)
     from gain_workbook.rollup import roll_up
 
-    if pdf:
-        import shutil
-
-        if not (shutil.which("soffice") or shutil.which("libreoffice")):
-            raise UsageError(LIBREOFFICE_MISSING)
+    if pdf and find_soffice() is None:      # say so before doing any work
+        raise UsageError(LIBREOFFICE_MISSING)
     text = load_process_template(template)
     reg, _ = _checked(register, allow_errors)
     result = roll_up(reg, _as_of(as_of))

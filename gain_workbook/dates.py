@@ -129,6 +129,14 @@ def parse_deadline(value, published: dt.date | None, date1904: bool = False):
     return parse_text_date(rest) or UNREADABLE
 
 
+def as_datetime64(series):
+    """A column of canonical values as datetime64; anything that is not a date becomes NaT."""
+    import pandas as pd
+
+    return pd.to_datetime(series.map(lambda v: v if isinstance(v, dt.date) else None),
+                          errors="coerce").astype("datetime64[ns]")
+
+
 def s55_last_day(published: dt.date) -> dt.date:
     """Last day to publish the PCC's comments: 56 days beginning with publication day."""
     return published + dt.timedelta(days=55)

@@ -14,19 +14,19 @@ strings into formulas or links anyway (xlsx.new_workbook).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook import styles
+from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
+from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER, item_label
 from gain_workbook.rollup import RAG_ORDER
 from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-LINE_HEIGHT = 12.75     # Excel's line height for 10 pt Calibri (LibreOffice sets lines tighter)
-CHARS_PER_WIDTH = 1.15  # Calibri 10 fits a little over one character per width unit
 CHART_TOP_N = 12
+SUMMARY_INSPECTIONS = 40  # the Summary lists the most recent; Responses lists them all
 EXCEPTION_LIMIT = 500     # rows per Exceptions section; the Actions sheet has them all
 SHEETS = ("Cover", "Summary", "Items", "Exceptions", "Movement", "Actions", "Responses",
           "Data quality")
@@ -102,12 +102,6 @@ def _serials(series) -> list:
 
     days = (pd.to_datetime(pd.Series(series)) - EXCEL_EPOCH).dt.days
     return [None if v != v else int(v) for v in days.to_numpy(dtype=float).tolist()]
-
-
-def _lines(text: str, width: float, per_width: float = CHARS_PER_WIDTH) -> int:
-    """Lines a wrapped cell needs at this column width."""
-    cap = max(1, int(width * per_width))
-    return sum(max(1, math.ceil(len(part) / cap)) for part in text.split("\n"))
 
 
 def _text(v) -> str:
@@ -368,7 +362,8 @@ def _summary(ctx, ws, movement) -> None:
     ws.set_row(row, 28)
     ctx_rows = row
     row += 1
-    for r in ins.sort_values("published", ascending=False, kind="stable").itertuples(index=False):
+    recent = ins.sort_values("published", ascending=False, kind="stable")
+    for r in recent.head(SUMMARY_INSPECTIONS).itertuples(index=False):
         ws.write_string(row, 0, r.inspection_id or "", f["text"])
         ws.merge_range(row, 1, row, 3, "", f["wrap"])
         ws.write_string(row, 1, _text(r.title), f["wrap"])
@@ -386,6 +381,10 @@ def _summary(ctx, ws, movement) -> None:
     for rag, cf in ctx.cf.items():
         ws.conditional_format(ctx_rows + 1, 10, max(row - 1, ctx_rows + 1), 10, {
             "type": "cell", "criteria": "==", "value": f'"{rag}"', "format": cf})
+    if len(recent) > SUMMARY_INSPECTIONS:
+        ws.merge_range(row, 0, row, 11, f"... and {len(recent) - SUMMARY_INSPECTIONS:,} older "
+                       "inspections: the Responses sheet lists every inspection.", f["note"])
+        row += 1
     ws.repeat_rows(ctx_rows)
     ws.print_area(0, 0, max(row - 1, ctx_rows), 11)
 
@@ -478,17 +477,25 @@ def _exceptions(ctx, ws) -> None:
         "exception": "Due soon", "inspection_id": ds["inspection_id"], "label": ds["label"],
         "what": ds["action_text"], "owner": ds["owner"], "date": ds["effective_due"],
         "days": ds["days_to_due"], "detail": ds["action_status"]})))
-    row = write_table(ctx, ws, 3, EXC_COLS, pd.DataFrame(columns=[c.key for c in EXC_COLS]))
+    _sectioned(ctx, ws, EXC_COLS, groups, limit=EXCEPTION_LIMIT)
+
+
+def _sectioned(ctx, ws, cols: list[Col], groups, limit: int | None = None) -> None:
+    """One header row, then a titled section per group ('None.' when it is empty)."""
+    import pandas as pd
+
+    row = write_table(ctx, ws, 3, cols, pd.DataFrame(columns=[c.key for c in cols]))
     for title, frame in groups:
-        row = section(ctx, ws, row, f"{title} ({len(frame)})", len(EXC_COLS))
+        row = section(ctx, ws, row, f"{title} ({len(frame)})", len(cols))
         if frame.empty:
-            ws.merge_range(row, 0, row, len(EXC_COLS) - 1, "None.", ctx.fmt["note"])
+            ws.merge_range(row, 0, row, len(cols) - 1, "None.", ctx.fmt["note"])
             row += 1
             continue
-        row = write_table(ctx, ws, row, EXC_COLS, frame.head(EXCEPTION_LIMIT), header=False)
-        if len(frame) > EXCEPTION_LIMIT:
-            ws.merge_range(row, 0, row, len(EXC_COLS) - 1,
-                           f"... and {len(frame) - EXCEPTION_LIMIT:,} more, not listed here: "
+        shown = frame if limit is None else frame.head(limit)
+        row = write_table(ctx, ws, row, cols, shown, header=False)
+        if len(frame) > len(shown):
+            ws.merge_range(row, 0, row, len(cols) - 1,
+                           f"... and {len(frame) - len(shown):,} more, not listed here: "
                            "the Actions sheet has every action (filter its columns).",
                            ctx.fmt["note"])
             row += 1
@@ -517,16 +524,7 @@ def _movement(ctx, ws, movement) -> None:
     for col in ("was", "now"):
         rows[col] = [v.strftime("%d/%m/%Y") if isinstance(v, (pd.Timestamp, dt.date)) and
                      pd.notna(v) else _text(v) for v in rows[col]]
-    row = write_table(ctx, ws, 3, MOVE_COLS, rows.iloc[0:0])
-    for kind in MOVEMENT_KINDS:
-        part = rows[rows["kind"] == kind]
-        row = section(ctx, ws, row, f"{kind} ({len(part)})", len(MOVE_COLS))
-        if part.empty:
-            ws.merge_range(row, 0, row, len(MOVE_COLS) - 1, "None.", ctx.fmt["note"])
-            row += 1
-        else:
-            row = write_table(ctx, ws, row, MOVE_COLS, part, header=False)
-    ws.freeze_panes(4, 0)
+    _sectioned(ctx, ws, MOVE_COLS, [(kind, rows[rows["kind"] == kind]) for kind in MOVEMENT_KINDS])
 
 
 ACTION_COLS = [

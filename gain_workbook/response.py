@@ -11,11 +11,11 @@ roll-up as the board pack, so the two always agree.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from pathlib import Path
 
 from gain_workbook import styles
+from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.errors import TemplateError, UsageError
 from gain_workbook.movement import item_label
 from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
@@ -23,7 +23,7 @@ from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
 PROCESS_TEMPLATE = "response_process.txt"
 TICK, BOX = "☒", "☐"
 WIDTHS = (26, 34, 34)          # columns A-C: about one A4 portrait page wide
-LINE = 12.75
+LINE = styles.LINE_HEIGHT
 TYPE_BOXES = (("Force-specific", "{force} specific"), ("National", "National"),
               ("Follow-up", "Follow up"), ("Thematic", "Thematic"),
               ("Partner/joint", "Partner inspection"))
@@ -103,11 +103,6 @@ def _date(v) -> str:
 
 def _short(v) -> str:
     return "" if v is None or v != v else v.strftime("%d/%m/%Y")
-
-
-def _lines(text: str, width: float) -> int:
-    cap = max(1, int(width * 1.15))
-    return sum(max(1, math.ceil(len(p) / cap)) for p in str(text).split("\n"))
 
 
 def _sheet_name(inspection_id: str, used: set) -> str:
@@ -350,13 +345,28 @@ def default_response_name(register_path, inspections: list) -> Path:
     return Path(register_path).with_name("PCC responses.xlsx")
 
 
+def find_soffice() -> str | None:
+    """LibreOffice's soffice: on PATH, or where the Windows and macOS installers put it."""
+    import os
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    for base in (os.environ.get("ProgramFiles"), os.environ.get("ProgramFiles(x86)")):
+        if base and Path(base, "LibreOffice", "program", "soffice.exe").exists():
+            return str(Path(base, "LibreOffice", "program", "soffice.exe"))
+    mac = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
+    return str(mac) if mac.exists() else None
+
+
 def to_pdf(xlsx_path, pdf_path) -> Path:
     """Convert a written response to PDF with LibreOffice (headless), atomically."""
     import shutil
     import subprocess
     import tempfile
 
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    exe = find_soffice()
     if exe is None:
         raise UsageError(LIBREOFFICE_MISSING)
     pdf_path = Path(pdf_path)

@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gain_workbook import schema
+from gain_workbook.dates import as_datetime64
 from gain_workbook.settings import Settings
 
 RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
@@ -81,11 +82,6 @@ def _ts(day):
     return pd.Timestamp(day)
 
 
-def _dates(series):
-    import pandas as pd
-
-    return pd.to_datetime(series.map(lambda v: v if isinstance(v, dt.date) else None),
-                          errors="coerce").astype("datetime64[ns]")
 
 
 def _vocab(series, vocab):
@@ -117,7 +113,7 @@ def typed(frame, table: str):
     out = frame.copy()
     for col in schema.columns_of(table):
         if col.kind == "date":
-            out[col.key] = _dates(out[col.key])
+            out[col.key] = as_datetime64(out[col.key])
         elif col.kind in ("vocab", "yesno"):
             out[col.key] = _vocab(out[col.key], col.vocab)
     out["row"] = out.index

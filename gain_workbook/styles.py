@@ -58,6 +58,18 @@ SPECS = {
 }
 
 
+LINE_HEIGHT = 12.75     # Excel's line height for 10 pt Calibri (LibreOffice sets lines tighter)
+CHARS_PER_WIDTH = 1.15  # Calibri 10 fits a little over one character per column-width unit
+
+
+def wrapped_lines(text: str, width: float, per_width: float = CHARS_PER_WIDTH) -> int:
+    """Lines a wrapped cell needs at a column width (LibreOffice does not grow rows itself)."""
+    import math
+
+    cap = max(1, int(width * per_width))
+    return sum(max(1, math.ceil(len(part) / cap)) for part in str(text).split("\n"))
+
+
 def formats(wb) -> dict:
     """Add every named format to a workbook; return them by name (plus rag_<colour>)."""
     out = {name: wb.add_format({**BASE, **spec}) for name, spec in SPECS.items()}

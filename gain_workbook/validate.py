@@ -13,6 +13,7 @@ import datetime as dt
 import warnings
 
 from gain_workbook import schema
+from gain_workbook.dates import as_datetime64
 from gain_workbook.register import Register, Table, read_register
 from gain_workbook.report import Problem, ValidationReport, display, make_problem
 from gain_workbook.schema import ACTION_DONE, HMICFRS_CLOSED
@@ -92,12 +93,6 @@ def _schema_problems(table: Table) -> list[Problem]:
     return problems
 
 
-def _dates(series):
-    """A column of dates (unreadable values dropped) as datetime64."""
-    import pandas as pd
-
-    return pd.to_datetime(series.map(lambda v: v if isinstance(v, dt.date) else None),
-                          errors="coerce").astype("datetime64[ns]")
 
 
 def _cross_problems(reg: Register) -> list[Problem]:
@@ -150,21 +145,21 @@ def _cross_problems(reg: Register) -> list[Problem]:
                                     fa.at[row, "action_status"], date_header=acts.header(date_key)))
 
     # Dates before the report was published, and revised dates that move earlier.
-    published = dict(zip(fi["inspection_id"], _dates(fi["published"])))
+    published = dict(zip(fi["inspection_id"], as_datetime64(fi["published"])))
     # (pd.to_datetime keeps the dtype when a map over an empty table gives floats)
     item_pub = pd.to_datetime(fit["item_inspection_id"].map(published))
     item_pub_by_id = dict(zip(fit["item_id"], item_pub))
     act_pub = pd.to_datetime(fa["action_item_id"].map(item_pub_by_id))
-    due = _dates(fa["due"])
+    due = as_datetime64(fa["due"])
     for tbl, frame, key, pub in ((acts, fa, "due", act_pub), (items, fit, "deadline", item_pub)):
-        d = due if key == "due" else _dates(frame[key])
+        d = due if key == "due" else as_datetime64(frame[key])
         early = d.notna() & pub.notna() & (d < pub)
         src_key = key if key in tbl.headers or key != "deadline" else "deadline_text"
         for row in frame.index[early]:
             out.append(make_problem("DUE_BEFORE_PUBLISHED", tbl.sheet, tbl.cell(src_key, row),
                                     tbl.header(src_key), display(d[row].date()),
                                     published=display(pub[row].date())))
-    revised = _dates(fa["revised_due"])
+    revised = as_datetime64(fa["revised_due"])
     earlier = revised.notna() & due.notna() & (revised < due)
     for row in fa.index[earlier]:
         out.append(make_problem("REVISED_BEFORE_DUE", acts.sheet, acts.cell("revised_due", row),

@@ -10,7 +10,6 @@ Each generated part sits between ``<!-- BEGIN name -->`` and ``<!-- END name -->
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import subprocess
 import sys
@@ -158,5 +157,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    del dt
     sys.exit(main())

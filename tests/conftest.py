@@ -8,6 +8,8 @@ import hashlib
 import importlib.util
 import os
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -71,13 +73,6 @@ SHEETS = {"inspections": "Inspections", "items": "Items", "actions": "Actions"}
 def base_data() -> dict:
     """A fresh deep copy of the small valid register."""
     return copy.deepcopy(BASE)
-
-
-def cell_of(table: str, header: str, index: int, title_rows: int = 0) -> str:
-    """The cell our builder writes header ``header`` of row ``index`` (0-based) to."""
-    from gain_workbook.register import col_letter
-
-    return f"{col_letter(HEADERS[table].index(header))}{index + 2 + title_rows}"
 
 
 def write_register(path, data: dict, headers: dict | None = None, title_rows: int = 0,
@@ -146,6 +141,95 @@ def example_register(tmp_path_factory):
     from gain_workbook.template import write_template
 
     return write_template(tmp_path_factory.mktemp("example") / "Example register.xlsx")
+
+
+# ---------------------------------------------------------------- a real SMTP server
+
+PASSWORD = "s3cret-Pa55"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives and refuses nobody@."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("nobody@"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+
+    ok = auth_data.login == b"clerk" and auth_data.password == PASSWORD.encode()
+    return AuthResult(success=ok)
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 that only the tests trust."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+
+    d = tmp_path_factory.mktemp("certs")
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "gain-test-smtp")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (d / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (d / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                  serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    return d / "cert.pem", d / "key.pem"
+
+
+@pytest.fixture
+def smtp_server(certs):
+    """Start real aiosmtpd servers on 127.0.0.1: plain (with AUTH) or STARTTLS."""
+    from aiosmtpd.controller import Controller
+
+    started = []
+
+    def start(tls: bool = False, auth: bool = False):
+        inbox = Inbox()
+        kw = {}
+        if tls:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(str(certs[0]), str(certs[1]))
+            kw.update(tls_context=ctx, require_starttls=False)
+        if auth:
+            kw.update(authenticator=_authenticator, auth_require_tls=False)
+        port = free_port()
+        c = Controller(inbox, hostname="127.0.0.1", port=port, **kw)
+        c.start()
+        started.append(c)
+        return port, inbox
+    yield start
+    for c in started:
+        c.stop()
 
 
 def libreoffice_tool(name: str) -> Path:

@@ -10,9 +10,8 @@ from email import policy
 
 import openpyxl
 
-from conftest import ROOT, base_data, write_register
+from conftest import ROOT, base_data, free_port, write_register
 from gain_workbook.cli import cli
-from test_email import smtp_server, certs, free_port  # noqa: F401  (fixtures)
 
 D = dt.date
 

@@ -306,3 +306,23 @@ def test_generated_register_with_previous_is_clean_in_libreoffice(runner, tmp_pa
     build(runner, reg, out, "--previous", str(reg), "--meeting", "2026-12-03")
     proc = run_tool("xlsx-recalc-check", out, tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_summary_lists_the_recent_inspections_and_points_to_the_rest(runner, tmp_path):
+    from gain_workbook.pack import SUMMARY_INSPECTIONS
+
+    data = make_register.generate(900, seed=8)
+    reg = tmp_path / "register.xlsx"
+    make_register.write_template(data, reg)
+    wb = build(runner, reg, tmp_path / "p.xlsx")
+    ws = wb["Summary"]
+    ids = [ws.cell(r, 1).value for r in range(26, ws.max_row + 1)]
+    n = len(data["inspections"])
+    assert n > SUMMARY_INSPECTIONS
+    listed = [i for i in ids if i and str(i).startswith("INS-")]
+    assert len(listed) == SUMMARY_INSPECTIONS
+    newest = sorted(data["inspections"], key=lambda i: i["Published"], reverse=True)
+    assert listed[0] == newest[0]["Inspection ID"]
+    assert ids[-1] == f"... and {n - SUMMARY_INSPECTIONS:,} older inspections: the Responses " \
+                      "sheet lists every inspection."
+    assert len(column(wb["Responses"], "Inspection ID")) == n
