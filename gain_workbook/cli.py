@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from gain_workbook import __version__
-from gain_workbook.errors import GainError, InvalidRegisterError
+from gain_workbook.errors import GainError, InvalidRegisterError, UsageError
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -47,12 +47,18 @@ class _Group(click.Group):
 
 def _debug(ctx) -> bool:
     root = ctx.find_root()
-    return bool((root.params or {}).get("debug")) or "--debug" in sys.argv
+    return bool((root.params or {}).get("debug") or root.meta.get("gain_debug"))
+
+
+def _remember_debug(ctx, param, value):
+    if value:
+        ctx.find_root().meta["gain_debug"] = True
 
 
 def debug_option(f):
     """--debug on every command as well as on the group."""
     return click.option("--debug", is_flag=True, expose_value=False, is_eager=True,
+                        callback=_remember_debug,
                         help="Show a full traceback when something goes wrong.")(f)
 
 
@@ -212,7 +218,6 @@ def build(register, output, as_of, meeting, previous, allow_errors):
       gain-pack build register.xlsx
       gain-pack build register.xlsx --meeting 2026-12-03 --previous "GAIN board pack 2026-10.xlsx"
     """
-    from gain_workbook.errors import UsageError
     from gain_workbook.pack import build_pack, default_pack_name
     from gain_workbook.rollup import roll_up
 
@@ -227,14 +232,16 @@ def build(register, output, as_of, meeting, previous, allow_errors):
         from gain_workbook.movement import compare, read_previous, snapshot_of
 
         movement = compare(read_previous(previous, day), snapshot_of(result))
+    import contextlib
+
     total = len(result.items) + len(result.actions)
-    if sys.stderr.isatty() and total > 20000:
-        with click.progressbar(length=total, label="Writing the pack", file=sys.stderr) as bar:
-            path = build_pack(result, report, out, meeting=meeting.date() if meeting else None,
-                              movement=movement, register_name=reg.path.name, progress=bar.update)
-    else:
+    show = sys.stderr.isatty() and total > 20000          # only long builds, only on a terminal
+    bar_cm = click.progressbar(length=total, label="Writing the pack", file=sys.stderr) \
+        if show else contextlib.nullcontext()
+    with bar_cm as bar:
         path = build_pack(result, report, out, meeting=meeting.date() if meeting else None,
-                          movement=movement, register_name=reg.path.name)
+                          movement=movement, register_name=reg.path.name,
+                          progress=bar.update if bar is not None else None)
     head = result.headline()
     click.echo(f"Wrote {path}")
     click.echo(f"{head['open_items']} open items, {head['overdue_actions']} overdue actions, "
@@ -268,7 +275,6 @@ def response(register, inspection_id, all_, open_, output, template, pdf, as_of,
       gain-pack response register.xlsx --inspection INS-2023-07
       gain-pack response register.xlsx --open --pdf
     """
-    from gain_workbook.errors import UsageError
     from gain_workbook.response import (LIBREOFFICE_MISSING, build_responses,
                                         default_response_name, find_soffice,
                                         load_process_template, select_inspections, to_pdf)

@@ -326,3 +326,36 @@ def test_summary_lists_the_recent_inspections_and_points_to_the_rest(runner, tmp
     assert ids[-1] == f"... and {n - SUMMARY_INSPECTIONS:,} older inspections: the Responses " \
                       "sheet lists every inspection."
     assert len(column(wb["Responses"], "Inspection ID")) == n
+
+
+def test_long_build_shows_progress_on_a_terminal_and_not_in_a_pipe(tmp_path):
+    """stderr on a real pseudo-terminal gets a progress bar; a pipe gets none."""
+    import os
+    import pty
+    import shutil
+    import sys
+
+    data = make_register.generate(13000, seed=12)       # items + actions just over 20,000
+    reg = tmp_path / "big.xlsx"
+    make_register.write_template(data, reg)
+    exe = shutil.which("gain-pack") or sys.executable
+    cmd = ([exe] if exe.endswith("gain-pack") else [exe, "-m", "gain_workbook"]) + \
+        ["build", str(reg), "-o", str(tmp_path / "p.xlsx"), "--as-of", "2026-11-28"]
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=300)
+    os.close(leader)
+    assert proc.returncode == 0, seen.decode(errors="replace")
+    assert b"Writing the pack" in seen
+    piped = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and "Writing the pack" not in piped.stderr

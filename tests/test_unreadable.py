@@ -199,11 +199,15 @@ def test_unreadable_is_one_sentence_and_exit_2(tmp_path, runner, name):
         assert sha256(path) == before
 
 
-def test_debug_shows_the_traceback(tmp_path, runner):
+@pytest.mark.parametrize("where", ["group", "command"])
+def test_debug_shows_the_traceback(tmp_path, runner, where):
     path = make_not_a_zip(tmp_path)
-    result = runner.invoke(cli, ["--debug", "validate", str(path)])
+    args = ["--debug", "validate", str(path)] if where == "group" else \
+        ["validate", str(path), "--debug"]
+    result = runner.invoke(cli, args)
     assert result.exit_code != 0
     assert result.exception is not None and "not an Excel workbook" in str(result.exception)
+    assert not isinstance(result.exception, SystemExit)
 
 
 def test_openpyxl_uses_defusedxml_and_refuses_entities(tmp_path):
