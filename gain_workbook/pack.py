@@ -104,6 +104,11 @@ def _serials(series) -> list:
     return [None if v != v else int(v) for v in days.to_numpy(dtype=float).tolist()]
 
 
+def _long(day) -> str:
+    """'3 December 2026' (no leading zero), as the cover and the response write dates."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
 def _text(v) -> str:
     """One value as cell text ('' when missing)."""
     if v is None or (isinstance(v, float) and v != v):
@@ -272,9 +277,9 @@ def _summary(ctx, ws, movement) -> None:
     ctx.page(ws, "Summary", landscape=True)
     for c in range(12):
         ws.set_column(c, c, 11.5)
-    meeting = f"; meeting {ctx.meeting:%d %B %Y}" if ctx.meeting else ""
+    meeting = f"; meeting {_long(ctx.meeting)}" if ctx.meeting else ""
     ctx.title(ws, "Summary", f"{ctx.settings.force_name}: position as at "
-              f"{ctx.as_of:%d %B %Y}{meeting}")
+              f"{_long(ctx.as_of)}{meeting}")
     head = ru.headline()
     closed = movement.count("Closed or ready for closure") if movement is not None else None
     tiles = [("Open items for the force", head["open_items"]),
@@ -519,7 +524,7 @@ def _movement(ctx, ws, movement) -> None:
 
     ctx.page(ws, "Movement", repeat=3)
     ctx.title(ws, "Movement", f"Changes since the previous pack (as at "
-              f"{movement.previous_as_of:%d %B %Y}, from {movement.source})")
+              f"{_long(movement.previous_as_of)}, from {movement.source})")
     rows = movement.rows.copy()
     for col in ("was", "now"):
         rows[col] = [v.strftime("%d/%m/%Y") if isinstance(v, (pd.Timestamp, dt.date)) and

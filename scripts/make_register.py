@@ -99,8 +99,8 @@ def generate(n_actions: int, seed: int = 1, as_of: dt.date = dt.date(2026, 11, 2
                                   "Closed – complete"], weights=[3, 5, 1, 1])[0]
             item = {
                 "Item ID": item_id, "Inspection ID": iid, "Kind": kind, "Number": str(number),
-                "Text": f"{deadline + ', ' if deadline else ''}{addressee.lower()} should "
-                        f"improve how they deal with {topic} (item {number}).",
+                "Text": (f"{deadline}, {addressee.lower()}" if deadline else addressee)
+                        + f" should improve how they deal with {topic} (item {number}).",
                 "Addressee": addressee, "Applies to force": applies,
                 "Deadline (as written)": deadline or None, "Deadline date": None,
                 "Lead": rng.choice(OWNERS) if applies == "Yes" else None,
