@@ -391,12 +391,21 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
     from gain_workbook.mailer import ENCRYPT_ENV, build_message, check_attachment, compose, encrypt_xlsx
     from gain_workbook.settings import Settings
 
+    data = check_attachment(file)
     settings = Settings()
+    if register is None:
+        # a pack names the register it was built from; use it when it is beside the pack
+        from gain_workbook.mailer import pack_facts
+
+        name = pack_facts(file).get("Register")
+        beside = Path(file).with_name(str(name)) if name else None
+        if beside is not None and beside.is_file():
+            register = beside
+            click.echo(f"gain-pack: using the Settings of {beside.name}", err=True)
     if register is not None:
         from gain_workbook.register import read_register
 
         settings = read_register(register).settings
-    data = check_attachment(file)
     if encrypt:
         data = encrypt_xlsx(data, _secret(ENCRYPT_ENV, "Password for the attachment",
                                           confirm=True))

@@ -258,3 +258,18 @@ def test_encrypted_attachment_decrypts_to_the_original(runner, pack, smtp_server
 
 
 del Path
+
+
+def test_settings_come_from_the_register_beside_the_pack(runner, tmp_path):
+    data = base_data()
+    data["settings"].update({"Email to": "board@force.example", "Protective marking": "OFFICIAL"})
+    reg = write_register(tmp_path / "Inspection register.xlsx", data)
+    pack = tmp_path / "GAIN board pack 2024-08.xlsx"
+    assert runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of",
+                               "2024-08-01"]).exit_code == 0
+    r = runner.invoke(cli, ["email", str(pack)])
+    assert r.exit_code == 0, r.stderr
+    assert "using the Settings of Inspection register.xlsx" in r.stderr
+    msg = parsed(pack.with_suffix(".eml").read_bytes())
+    assert msg["To"] == "board@force.example"
+    assert msg["Subject"] == "OFFICIAL: GAIN Board pack August 2024"
