@@ -137,6 +137,10 @@ def as_datetime64(series):
                           errors="coerce").astype("datetime64[ns]")
 
 
+# s55 Police Act 1996: 56 days *beginning with* the publication day, so day 56 is +55.
+S55_DAYS_AFTER_PUBLICATION = 55
+
+
 def s55_last_day(published: dt.date) -> dt.date:
     """Last day to publish the PCC's comments: 56 days beginning with publication day."""
-    return published + dt.timedelta(days=55)
+    return published + dt.timedelta(days=S55_DAYS_AFTER_PUBLICATION)

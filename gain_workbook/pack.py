@@ -21,15 +21,12 @@ from gain_workbook import styles
 from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER, item_label
-from gain_workbook.rollup import RAG_ORDER
 from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 CHART_TOP_N = 12
 SUMMARY_INSPECTIONS = 40  # the Summary lists the most recent; Responses lists them all
 EXCEPTION_LIMIT = 500     # rows per Exceptions section; the Actions sheet has them all
-SHEETS = ("Cover", "Summary", "Items", "Exceptions", "Movement", "Actions", "Responses",
-          "Data quality")
 SHEET_PURPOSE = {
     "Summary": "Headline figures, RAG and status-by-inspection charts, the inspections",
     "Items": "Every item of every inspection with its status, RAG and the reason",
@@ -65,8 +62,7 @@ class _Ctx:
         self.as_of = rollup.as_of
         self.meeting = meeting
 
-    def page(self, ws, title: str, landscape: bool = True, repeat: int | None = None,
-             last_col: int | None = None) -> None:
+    def page(self, ws, title: str, landscape: bool = True, repeat: int | None = None) -> None:
         """A4, one page wide, marking/board/as-of/page numbers in header and footer."""
         s = self.settings
         mark, board = _hf(s.protective_marking), _hf(s.board_name)
@@ -82,7 +78,7 @@ class _Ctx:
         ws.fit_to_pages(1, 0)
         ws.hide_gridlines(2)
 
-    def title(self, ws, text: str, sub: str = "", span: int = 6) -> int:
+    def title(self, ws, text: str, sub: str = "") -> int:
         """Sheet title (and subtitle) in the top rows; returns the next free row."""
         ws.set_row(0, 24)
         ws.write_string(0, 0, text, self.fmt["title"])
@@ -687,5 +683,3 @@ def default_pack_name(register_path, as_of: dt.date) -> Path:
     """'GAIN board pack YYYY-MM.xlsx' beside the register."""
     return Path(register_path).with_name(f"GAIN board pack {as_of:%Y-%m}.xlsx")
 
-
-del RAG_ORDER

@@ -408,8 +408,7 @@ def _split_multi(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[,;+\n]|\band\b", text) if p.strip()]
 
 
-def _columns(sheet, grid, header_row, mapping_info, table_keys, date1904, problems,
-             noun_of=None):
+def _columns(sheet, grid, header_row, mapping_info, table_keys, date1904, problems):
     """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, headers)."""
     mapping, dupes, headers = mapping_info
     for idx, text, key in dupes:

@@ -10,7 +10,6 @@ roll-up as the board pack, so the two always agree.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -392,5 +391,3 @@ LIBREOFFICE_MISSING = (
     "libreoffice.org (then run again), on Debian or Ubuntu run "
     "'apt-get install libreoffice-calc-nogui'; or print the sheet to PDF from Excel.")
 
-
-del dt

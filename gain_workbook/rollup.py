@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gain_workbook import schema
-from gain_workbook.dates import as_datetime64
+from gain_workbook.dates import S55_DAYS_AFTER_PUBLICATION, as_datetime64
 from gain_workbook.settings import Settings
 
 RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
@@ -49,7 +49,6 @@ RAG_RULES = (
     ("Blue", "ready for closure: all actions finished and signed off by the board"),
     ("Grey", "closed by HMICFRS, not for the force, or no action with a reason given"),
 )
-RESPONSE_STATES = ("Published", "Sent", "Overdue", "Due", "Not due")
 
 
 @dataclass
@@ -274,7 +273,7 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
     worst = items["rag"].map(RAG_ORDER).groupby(items["item_inspection_id"]).max()
     ins["rag"] = ins["inspection_id"].map(dict(worst.items())).map(RAG_BY_RANK).fillna("Grey")
 
-    ins["s55_last_day"] = ins["published"] + pd.Timedelta(days=55)
+    ins["s55_last_day"] = ins["published"] + pd.Timedelta(days=S55_DAYS_AFTER_PUBLICATION)
     days_left = (ins["s55_last_day"] - today).dt.days
     ins["s55_days_left"] = days_left
     published, sent = ins["response_published"].notna(), ins["response_sent"].notna()

@@ -127,7 +127,6 @@ class Column:
     aliases: tuple[str, ...] = ()         # header spellings understood on any sheet
     role_aliases: dict = field(default_factory=dict)  # {sheet role: (aliases ...)}
     width: int = 14
-    example: str = ""
     absent_default: str | None = None   # assumed when a register has no such column
 
 
@@ -143,7 +142,7 @@ COLUMNS: tuple[Column, ...] = (
     # ---- Inspections
     _C("inspection_id", INSPECTIONS, "Inspection ID", "id",
        "Your short reference for the report, used on the Items sheet.", required=True,
-       required_column=True, width=14, example="INS-2023-07",
+       required_column=True, width=14,
        aliases=("inspection ref", "inspection reference", "report id", "report ref",
                 "report reference", "inspection no", "inspection number", "hmicfrs ref"),
        role_aliases={INSPECTIONS: ("id", "ref", "reference")}),
@@ -155,7 +154,7 @@ COLUMNS: tuple[Column, ...] = (
                      "flat": ("inspection", "report")}),
     _C("published", INSPECTIONS, "Published", "date",
        "The date HMICFRS published the report (day 1 of the 56-day response period).",
-       required=True, required_column=True, width=12, example="08/12/2023",
+       required=True, required_column=True, width=12,
        aliases=("date published", "publication date", "published date", "date of publication",
                 "date inspection published", "report published", "report date")),
     _C("inspection_type", INSPECTIONS, "Type", "multi",
@@ -203,7 +202,7 @@ COLUMNS: tuple[Column, ...] = (
     # ---- Items
     _C("item_id", ITEMS, "Item ID", "id",
        "Your reference for the item, used on the Actions sheet.", required=True,
-       required_column=True, width=16, example="INS-2023-07-R2",
+       required_column=True, width=16,
        aliases=("item ref", "item reference", "rec id", "recommendation id",
                 "recommendation ref", "recommendation reference", "rec ref", "afi ref"),
        role_aliases={ITEMS: ("id", "ref", "reference"),
@@ -268,7 +267,7 @@ COLUMNS: tuple[Column, ...] = (
                 "rationale for no action")),
     # ---- Actions
     _C("action_id", ACTIONS, "Action ID", "id", "Your reference for the action.", required=True,
-       required_column=True, width=18, example="INS-2023-07-R2-A1",
+       required_column=True, width=18,
        aliases=("action ref", "action no", "action number", "action reference"),
        role_aliases={ACTIONS: ("id", "ref", "reference")}),
     _C("action_item_id", ACTIONS, "Item ID", "ref", "The Item ID the action answers.",
@@ -445,5 +444,3 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "The setting '{key}' is not one gain-pack knows and was ignored; known settings: "
        "{known}."),
 )}
-
-SEVERITIES = ("error", "warning")

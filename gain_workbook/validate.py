@@ -137,12 +137,11 @@ def _cross_problems(reg: Register) -> list[Problem]:
 
     # Finished actions need the date they finished.
     date_key = "completed" if "completed" in acts.headers else "last_updated"
-    if date_key in acts.headers or "completed" not in acts.headers:
-        missing = done & ~fa[date_key].map(lambda v: isinstance(v, dt.date))
-        for row in fa.index[missing]:
-            out.append(make_problem("COMPLETE_NO_DATE", acts.sheet,
-                                    acts.cell("action_status", row), acts.header("action_status"),
-                                    fa.at[row, "action_status"], date_header=acts.header(date_key)))
+    missing = done & ~fa[date_key].map(lambda v: isinstance(v, dt.date))
+    for row in fa.index[missing]:
+        out.append(make_problem("COMPLETE_NO_DATE", acts.sheet,
+                                acts.cell("action_status", row), acts.header("action_status"),
+                                fa.at[row, "action_status"], date_header=acts.header(date_key)))
 
     # Dates before the report was published, and revised dates that move earlier.
     published = dict(zip(fi["inspection_id"], as_datetime64(fi["published"])))

@@ -7,7 +7,6 @@ import io
 import socket
 import threading
 from email import policy
-from pathlib import Path
 
 import pytest
 
@@ -256,8 +255,6 @@ def test_encrypted_attachment_decrypts_to_the_original(runner, pack, smtp_server
     office.decrypt(out)
     assert out.getvalue() == pack.read_bytes()
 
-
-del Path
 
 
 def test_settings_come_from_the_register_beside_the_pack(runner, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -243,5 +242,3 @@ def test_generated_register_rolls_up(tmp_path):
     assert set(r.items["rag"]) <= set(RAG_ORDER)
     assert r.actions["overdue"].any() and (~r.actions["overdue"]).any()
 
-
-del pytest
