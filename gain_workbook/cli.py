@@ -336,28 +336,15 @@ def _secret(env: str, prompt: str, confirm: bool = False) -> str:
 
 
 def _transport(settings, opts, draft_path):
-    from gain_workbook.mailer import DraftTransport, MailSettingsError, SMTPSettings, SMTPTransport
+    """A draft transport, or an SMTP one (asking for the password only when it will be used)."""
+    from gain_workbook.mailer import PASSWORD_ENV, DraftTransport, SMTPTransport, smtp_settings
 
     if not opts["send"]:
         return DraftTransport(draft_path)
-    host = opts["smtp_host"] or settings.smtp_host
-    if not host:
-        raise MailSettingsError("No SMTP server: give --smtp-host or fill in 'SMTP host' on the "
-                                "Settings sheet (and pass --register).")
-    user = opts["smtp_user"] if opts["smtp_user"] is not None else settings.smtp_user
-    security = opts["smtp_security"] or settings.smtp_security
-    if security not in ("starttls", "ssl", "none"):
-        raise MailSettingsError(f"SMTP security '{security}' is not starttls, ssl or none.")
-    cfg = SMTPSettings(host=host, port=opts["smtp_port"] or settings.smtp_port,
-                       security=security, user=user or "",
-                       sender=opts["sender"] or settings.email_from or (user or ""),
-                       cafile=opts["cafile"], timeout=opts["timeout"])
-    if not cfg.sender:
-        raise MailSettingsError("No sender address: give --from or fill in 'Email from' on the "
-                                "Settings sheet.")
+    cfg = smtp_settings(settings, host=opts["smtp_host"], port=opts["smtp_port"],
+                        security=opts["smtp_security"], user=opts["smtp_user"],
+                        sender=opts["sender"], cafile=opts["cafile"], timeout=opts["timeout"])
     if cfg.user and not opts.get("dry_run"):
-        from gain_workbook.mailer import PASSWORD_ENV
-
         cfg.password = _secret(PASSWORD_ENV, f"Password for {cfg.user} on {cfg.host}")
     return SMTPTransport(cfg)
 
@@ -388,16 +375,16 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
       gain-pack email "GAIN board pack 2026-11.xlsx" --register register.xlsx
       gain-pack email pack.xlsx --to dcc@force.police.uk --send --smtp-host mail.force.police.uk
     """
-    from gain_workbook.mailer import ENCRYPT_ENV, build_message, check_attachment, compose, encrypt_xlsx
+    from gain_workbook.mailer import (ENCRYPT_ENV, build_message, check_attachment, compose,
+                                      encrypt_xlsx, pack_facts)
     from gain_workbook.settings import Settings
 
     data = check_attachment(file)
+    facts = pack_facts(file)
     settings = Settings()
     if register is None:
         # a pack names the register it was built from; use it when it is beside the pack
-        from gain_workbook.mailer import pack_facts
-
-        name = pack_facts(file).get("Register")
+        name = facts.get("Register")
         beside = Path(file).with_name(str(name)) if name else None
         if beside is not None and beside.is_file():
             register = beside
@@ -411,7 +398,7 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
                                           confirm=True))
     body = body_template.read_text(encoding="utf-8") if body_template else None
     mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
-                   body_template=body, attachment=data)
+                   body_template=body, attachment=data, facts=facts)
     for w in mail.warnings:
         click.echo(f"gain-pack: warning: {w}", err=True)
     draft_path = output or Path(file).with_suffix(".eml")

@@ -108,8 +108,12 @@ def addresses(values, what: str) -> tuple:
 
 
 def compose(path, settings, to=(), cc=(), subject=None, body_template: str | None = None,
-            attachment: bytes | None = None, filename: str | None = None) -> Mail:
-    """The mail for a workbook: recipients, subject and body from options or Settings."""
+            attachment: bytes | None = None, filename: str | None = None,
+            facts: dict | None = None) -> Mail:
+    """The mail for a workbook: recipients, subject and body from options or Settings.
+
+    ``attachment`` and ``facts`` (pack_facts) may be passed when the caller already has them.
+    """
     from gain_workbook.response import fill_template
     from gain_workbook.template import templates_dir
 
@@ -120,7 +124,7 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
     if not to:
         raise MailSettingsError("No recipients: give --to, or fill in 'Email to' on the "
                                 "register's Settings sheet (and pass --register).")
-    facts = pack_facts(path)
+    facts = pack_facts(path) if facts is None else facts
     as_of = facts.get("As at")
     month = as_of.strftime("%B %Y") if isinstance(as_of, (dt.date, dt.datetime)) else ""
     marking = settings.protective_marking
@@ -207,6 +211,28 @@ class SMTPSettings:
     sender: str = ""
     cafile: str | None = None         # extra CA certificates to trust (PEM)
     timeout: float = 30.0
+
+
+def smtp_settings(settings, host=None, port=None, security=None, user=None, sender=None,
+                  cafile=None, timeout: float = 30.0) -> SMTPSettings:
+    """How to reach the server: options where given, else the register's Settings.
+
+    The password is left empty: it comes from the environment or a prompt, never from here.
+    """
+    host = host or settings.smtp_host
+    if not host:
+        raise MailSettingsError("No SMTP server: give --smtp-host or fill in 'SMTP host' on the "
+                                "Settings sheet (and pass --register).")
+    security = security or settings.smtp_security
+    if security not in ("starttls", "ssl", "none"):
+        raise MailSettingsError(f"SMTP security '{security}' is not starttls, ssl or none.")
+    user = user if user is not None else settings.smtp_user
+    sender = sender or settings.email_from or (user or "")
+    if not sender:
+        raise MailSettingsError("No sender address: give --from or fill in 'Email from' on the "
+                                "Settings sheet.")
+    return SMTPSettings(host=host, port=port or settings.smtp_port, security=security,
+                        user=user or "", sender=sender, cafile=cafile, timeout=timeout)
 
 
 class SMTPTransport:

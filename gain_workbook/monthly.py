@@ -28,9 +28,9 @@ class MonthResult:
 def previous_pack(folder: Path, as_of: dt.date) -> Path | None:
     """Last month's pack in ``folder`` (by its default name), if it is there."""
     from gain_workbook.dates import add_months
-    from gain_workbook.pack import default_pack_name
+    from gain_workbook.pack import pack_file_name
 
-    candidate = default_pack_name(folder / "register.xlsx", add_months(as_of, -1))
+    candidate = folder / pack_file_name(add_months(as_of, -1))
     return candidate if candidate.exists() else None
 
 
@@ -40,7 +40,7 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
     """Run the month's steps; ``transport_for(settings, pack_path)`` gives the email transport."""
     from gain_workbook.mailer import build_message, compose
     from gain_workbook.movement import compare, read_previous, snapshot_of
-    from gain_workbook.pack import build_pack, default_pack_name
+    from gain_workbook.pack import build_pack, pack_file_name
     from gain_workbook.response import build_responses
     from gain_workbook.rollup import roll_up
     from gain_workbook.validate import check
@@ -56,7 +56,7 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
     res.steps.append(("validate", f"valid, {len(report.warnings)} warnings"))
 
     rolled = roll_up(reg, as_of)
-    pack = default_pack_name(folder / register.name, as_of)
+    pack = folder / pack_file_name(as_of)
     res.previous = previous_pack(folder, as_of)
     movement = None
     if res.previous is not None:

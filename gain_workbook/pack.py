@@ -679,7 +679,12 @@ def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movemen
     return out_path
 
 
+def pack_file_name(as_of: dt.date) -> str:
+    """'GAIN board pack YYYY-MM.xlsx': the month's pack, by the month of its as-of date."""
+    return f"GAIN board pack {as_of:%Y-%m}.xlsx"
+
+
 def default_pack_name(register_path, as_of: dt.date) -> Path:
-    """'GAIN board pack YYYY-MM.xlsx' beside the register."""
-    return Path(register_path).with_name(f"GAIN board pack {as_of:%Y-%m}.xlsx")
+    """The month's pack beside the register."""
+    return Path(register_path).with_name(pack_file_name(as_of))
 

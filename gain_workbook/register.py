@@ -157,10 +157,11 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
 
     candidates = []
     described = []
+    maps = {role: schema.header_map(role, settings.aliases) for role in schema.ROLES}
     for name, (grid, merged) in grids.items():
         if name == settings_sheet or norm_key(name) in SKIP_SHEETS:
             continue
-        found = _classify(name, grid, settings.aliases)
+        found = _classify(name, grid, maps)
         described.append(_describe(name, grid, found))
         if found:
             candidates.append((name, grid, merged) + found)
@@ -257,9 +258,11 @@ def _role_ok(role: str, keys) -> bool:
     return bool(need[role] & keys)
 
 
-def _classify(name: str, grid, aliases):
-    """(role, header row index, score, mapping) for a sheet that looks like a table, or None."""
-    maps = {role: schema.header_map(role, aliases) for role in schema.ROLES}
+def _classify(name: str, grid, maps: dict):
+    """(role, header row index, score, mapping) for a sheet that looks like a table, or None.
+
+    ``maps`` are the header maps of every role (schema.header_map), built once per register.
+    """
     every = set().union(*maps.values())
     best = None
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
