@@ -31,7 +31,7 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
 
     import openpyxl
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     out_path = Path(out_path)
     if out_path.resolve() == Path(register_path).resolve():
@@ -58,10 +58,16 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
         del wb[PROBLEMS_SHEET]
     ws = wb.create_sheet(PROBLEMS_SHEET, 0)
     headers = ("Where", "Severity", "Rule", "Column", "Value", "What to do")
-    bold = Font(bold=True)
-    link_font = Font(color="0563C1", underline="single")
+    widths = (16, 10, 24, 18, 26, 70)
+    # name the font: openpyxl's Font() has none, and LibreOffice then falls back to a serif
+    plain = Font(name=styles.FONT, size=10)
+    bold = Font(name=styles.FONT, size=10, bold=True)
+    link_font = Font(name=styles.FONT, size=10, color="0563C1", underline="single")
+    wrap = Alignment(wrap_text=True, vertical="top")
     for c, h in enumerate(headers, start=1):
-        ws.cell(1, c, h).font = bold
+        cell = ws.cell(1, c, h)
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor=styles.HEADER_FILL.lstrip("#"))
     for r, p in enumerate(report.problems, start=2):
         where = ws.cell(r, 1)
         _text(where, p.where)
@@ -75,9 +81,23 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
         _text(ws.cell(r, 4), p.header)
         _text(ws.cell(r, 5), p.value)
         _text(ws.cell(r, 6), p.message)
-    for letter, width in zip("ABCDEF", (16, 10, 24, 22, 30, 90)):
+        for c in range(1, 7):
+            cell = ws.cell(r, c)
+            cell.alignment = wrap
+            if c != 1 or not cell.hyperlink:
+                cell.font = plain
+        lines = max(styles.wrapped_lines(v or "", w) for v, w in
+                    zip((p.where, p.severity, p.code, p.header, p.value, p.message), widths))
+        ws.row_dimensions[r].height = styles.LINE_HEIGHT * lines + 3
+    for letter, width in zip("ABCDEF", widths):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    # printable like our other sheets: A4 landscape, one page wide, header row repeated
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     wb.active = 0
     with atomic_path(out_path) as tmp:
         wb.save(tmp)

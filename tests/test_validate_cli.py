@@ -81,6 +81,10 @@ def test_annotate_marks_every_problem_and_never_touches_the_input(runner, bad_re
     assert probs["A2"].value == "Actions!G2"
     assert probs["A2"].hyperlink.location == "'Actions'!G2" or \
         probs["A2"].hyperlink.target.endswith("'Actions'!G2")
+    # the Problems sheet prints one page wide on A4, in the body font
+    assert probs.page_setup.paperSize == 9 and probs.page_setup.fitToHeight == 0
+    assert probs.sheet_properties.pageSetUpPr.fitToPage
+    assert probs["F2"].alignment.wrap_text and probs["A1"].font.name == "Calibri"
     # register text that looks like a formula stays text in the copy
     assert ws["J2"].data_type == "s" and ws["J2"].value.startswith("=HYPERLINK")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~gain")] == []
