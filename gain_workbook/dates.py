@@ -13,6 +13,7 @@ import re
 
 UNREADABLE = object()
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)   # dates a register can hold
 _EXCEL_1900 = dt.date(1899, 12, 30)   # serial 1 = 1900-01-01, with Excel's 1900 leap bug
 _EXCEL_1904 = dt.date(1904, 1, 1)
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -68,25 +69,32 @@ def parse_text_date(text: str) -> dt.date | None:
 
 
 def parse_date(value, date1904: bool = False):
-    """A cell value as a date: None when blank, UNREADABLE when it is not a date."""
+    """A cell value as a date: None when blank, UNREADABLE when it is not a date.
+
+    A date outside EARLIEST..LATEST (a mistyped year: 31/12/9999, 01/01/1024) is
+    UNREADABLE too: no register date is that far away, and pandas cannot hold it.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, bool):
         return UNREADABLE
-    if isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)):
         if value != value:  # NaN
             return None
-        return from_serial(value, date1904) or UNREADABLE
-    text = str(value).strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{5}(\.0+)?", text):           # a serial that arrived as text
-        return from_serial(float(text), date1904) or UNREADABLE
-    return parse_text_date(text) or UNREADABLE
+        day = from_serial(value, date1904)
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        if re.fullmatch(r"\d{5}(\.0+)?", text):           # a serial that arrived as text
+            day = from_serial(float(text), date1904)
+        else:
+            day = parse_text_date(text)
+    return day if day is not None and EARLIEST <= day <= LATEST else UNREADABLE
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -129,12 +137,25 @@ def parse_deadline(value, published: dt.date | None, date1904: bool = False):
     return parse_text_date(rest) or UNREADABLE
 
 
+_ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
+_FIRST_DAY, _LAST_DAY = (d.toordinal() - _ORDINAL_1970 for d in (EARLIEST, LATEST))
+_NONE = -(1 << 40)
+
+
 def as_datetime64(series):
-    """A column of canonical values as datetime64; anything that is not a date becomes NaT."""
+    """A column of canonical values as datetime64; anything that is not a date becomes NaT.
+
+    Built from day ordinals in numpy: no text parsing, so a value the reader kept as
+    written (unreadable) can never be read here in some other way.
+    """
+    import numpy as np
     import pandas as pd
 
-    return pd.to_datetime(series.map(lambda v: v if isinstance(v, dt.date) else None),
-                          errors="coerce").astype("datetime64[ns]")
+    days = np.fromiter((v.toordinal() - _ORDINAL_1970 if isinstance(v, dt.date) else _NONE
+                        for v in series), dtype=np.int64, count=len(series))
+    values = days.astype("datetime64[D]").astype("datetime64[ns]")
+    values[(days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")   # and _NONE
+    return pd.Series(values, index=series.index, name=series.name)
 
 
 # s55 Police Act 1996: 56 days *beginning with* the publication day, so day 56 is +55.

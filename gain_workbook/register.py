@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook import schema
-from gain_workbook.dates import UNREADABLE, parse_date, parse_deadline
+from gain_workbook.dates import EARLIEST, LATEST, UNREADABLE, parse_date, parse_deadline
 from gain_workbook.errors import RegisterError
 from gain_workbook.report import Problem, display, make_problem
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, SYNONYMS, norm_key
@@ -369,8 +369,12 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
     if kind == "date":
         out = []
         for v in values:
+            if type(v) is dt.datetime and EARLIEST <= (d := v.date()) <= LATEST:
+                out.append(d)              # the usual case: a date cell
+                continue
             d = parse_date(v, date1904)
-            out.append(v if d is UNREADABLE else d)
+            # kept as written (as text, so that a date cell out of range fails BAD_DATE)
+            out.append(_text(v) if d is UNREADABLE else d)
         return out
     synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
     vocab_keys = {norm_key(v): v for v in col.vocab}
@@ -623,12 +627,17 @@ def _derive_deadlines(tables, date1904, problems) -> None:
             published.setdefault(iid, pub)
     frame = items.frame
     new = []
+    # An inspection's items mostly share one deadline phrase: work each out once.
+    known = {}
     for row, text, date, ins in zip(frame.index, frame["deadline_text"], frame["deadline"],
                                     frame["item_inspection_id"]):
         if date is not None or text is None:
             new.append(date)
             continue
-        d = parse_deadline(text, published.get(ins), date1904)
+        key = (text, published.get(ins))
+        d = known.get(key)
+        if d is None:
+            d = known[key] = parse_deadline(text, key[1], date1904)
         if d is UNREADABLE:
             problems.append(make_problem("BAD_DEADLINE", items.sheet,
                                          items.cell("deadline_text", row),

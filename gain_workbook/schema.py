@@ -409,7 +409,7 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "'{value}' is not an allowed {header}; choose one of: {allowed}."),
     _R("BAD_DATE", "error", "A date cannot be read",
        "'{value}' in {header} is not a date we can read; type it like 31/12/2024 or use a "
-       "date cell."),
+       "date cell (years 1900 to 2199)."),
     _R("NORMALISED", "warning", "A value was read as one of the allowed words",
        "'{value}' was read as '{normalised}'; pick '{normalised}' from the list to "
        "silence this."),

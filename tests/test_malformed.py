@@ -76,6 +76,12 @@ CASES = {
                                    "NOT_IN_LIST", "Inspections!D2"),
     "due_date_in_words": (setv("actions", 0, "Due", "next spring"), "BAD_DATE", "Actions!E2"),
     "due_date_impossible": (setv("actions", 0, "Due", "31/02/2024"), "BAD_DATE", "Actions!E2"),
+    # a mistyped year: no register date is that far away (and pandas cannot hold it)
+    "due_year_9999_typed": (setv("actions", 0, "Due", "31/12/9999"), "BAD_DATE", "Actions!E2"),
+    "due_year_9999_date_cell": (setv("actions", 1, "Due", dt.datetime(9999, 12, 31)), "BAD_DATE",
+                                "Actions!E3"),
+    "published_year_1066": (setv("inspections", 0, "Published", "14/10/1066"), "BAD_DATE",
+                            "Inspections!C2"),
     "published_date_tbc": (setv("inspections", 0, "Published", "TBC"), "BAD_DATE",
                            "Inspections!C2"),
     "published_date_missing": (setv("inspections", 0, "Published", None), "REQUIRED_MISSING",

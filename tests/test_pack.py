@@ -236,6 +236,19 @@ def test_invalid_register_is_refused_unless_allow_errors(runner, tmp_path):
     assert column(ws, "Severity") == ["error"]
 
 
+def test_mistyped_years_are_errors_and_still_build_with_allow_errors(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Due"] = dt.datetime(9999, 12, 31)   # a date cell
+    data["actions"][1]["Revised due"] = "31/12/9999"
+    data["inspections"][0]["Published"] = "14/10/1066"
+    reg = write_register(tmp_path / "far.xlsx", data)
+    wb = build(runner, reg, tmp_path / "pack.xlsx", "--allow-errors")
+    ws = wb["Data quality"]
+    assert sorted(column(ws, "Where")) == ["Actions!E2", "Actions!F3", "Inspections!C2"]
+    assert set(column(ws, "Rule")) == {"BAD_DATE"}
+    assert set(column(ws, "Value")) == {"31/12/9999", "14/10/1066"}
+
+
 def test_default_name_beside_the_register(runner, tmp_path):
     reg = write_register(tmp_path / "My register.xlsx", base_data())
     result = runner.invoke(cli, ["build", str(reg), "--as-of", "2026-11-28"])
