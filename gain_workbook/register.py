@@ -103,39 +103,76 @@ class Register:
 
 # ---------------------------------------------------------------- entry point
 
-def read_register(path, settings: Settings | None = None) -> Register:
+def read_register(path, settings: Settings | None = None, meanwhile=None) -> Register:
     """Read a register workbook. Raises RegisterError when it cannot be read at all.
 
     ``settings`` (e.g. from the command line) override the register's Settings sheet.
+    ``meanwhile`` is called while the sheets are being parsed (see _load_grids).
     """
-    import python_calamine as pc
-
     info = check_workbook(path)
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(info.path))
-    except PermissionError:
-        raise RegisterError(f"Cannot read '{info.path.name}': permission denied; it may be "
-                            "locked by another program.") from None
-    except Exception as exc:  # calamine raises its own error types for damaged parts
-        raise RegisterError(f"Cannot read '{info.path.name}': the workbook is damaged "
-                            f"({type(exc).__name__}: {str(exc)[:120]}).") from None
-    sheets = []
-    try:
-        for meta in wb.sheets_metadata:
-            if str(meta.typ).endswith("WorkSheet"):
-                sheets.append(meta.name)
-        grids = {}
-        for name in sheets:
-            sh = wb.get_sheet_by_name(name)
-            grids[name] = (sh.to_python(skip_empty_area=False), sh.merged_cell_ranges or [])
-    except Exception as exc:
-        raise RegisterError(f"Cannot read '{info.path.name}': the workbook is damaged "
-                            f"({type(exc).__name__}: {str(exc)[:120]}).") from None
-    finally:
-        wb.close()
+    grids = _load_grids(info.path, meanwhile)
     reg = build_register(info.path, grids, info.date1904, settings)
     reg.open_in_excel = info.lock_file is not None
     return reg
+
+
+def _load_grids(path: Path, meanwhile=None) -> dict:
+    """Every worksheet's cells and merged ranges: {name: (rows, merged ranges)}.
+
+    python-calamine parses a sheet without holding the GIL, so two threads parse two
+    sheets at once (each with its own workbook object: one cannot serve two threads),
+    and the main thread imports pandas, and runs ``meanwhile``, in the time that frees.
+    """
+    import python_calamine as pc
+    from concurrent.futures import ThreadPoolExecutor
+
+    def damaged(exc) -> RegisterError:
+        return RegisterError(f"Cannot read '{path.name}': the workbook is damaged "
+                             f"({type(exc).__name__}: {str(exc)[:120]}).")
+
+    def open_book():
+        try:
+            return pc.CalamineWorkbook.from_path(str(path))
+        except PermissionError:
+            raise RegisterError(f"Cannot read '{path.name}': permission denied; it may be "
+                                "locked by another program.") from None
+        except Exception as exc:  # calamine raises its own error types for damaged parts
+            raise damaged(exc) from None
+
+    def parse(book, names):
+        out = {}
+        try:
+            book = book or open_book()
+            for name in names:
+                sh = book.get_sheet_by_name(name)
+                out[name] = (sh.to_python(skip_empty_area=False), sh.merged_cell_ranges or [])
+        except RegisterError:
+            raise
+        except Exception as exc:
+            raise damaged(exc) from None
+        finally:
+            if book is not None:
+                book.close()
+        return out
+
+    first = open_book()
+    try:
+        sheets = [m.name for m in first.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+    except Exception as exc:
+        first.close()
+        raise damaged(exc) from None
+    grids = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        lanes = [pool.submit(parse, first, sheets[0::2])]
+        if sheets[1::2]:
+            lanes.append(pool.submit(parse, None, sheets[1::2]))
+        import pandas  # noqa: F401  (build_register needs it next)
+
+        if meanwhile is not None:
+            meanwhile()
+        for lane in lanes:
+            grids.update(lane.result())
+    return {name: grids[name] for name in sheets}
 
 
 def build_register(path: Path, grids: dict, date1904: bool = False,

@@ -153,6 +153,16 @@ def _crosstab(keys, values, categories):
     return table.reindex(columns=list(categories), fill_value=0)
 
 
+def _aligned(per_key, keys, fill=0):
+    """Values looked up by key for each of ``keys`` (numpy; ``fill`` where a key has none).
+
+    ``per_key`` is a Series or DataFrame indexed by unique keys (a groupby result);
+    reindexing looks every key up at once, where Series.map(dict) goes one by one.
+    """
+    out = per_key.reindex(keys.to_numpy())
+    return out.fillna(fill) if fill is not None else out
+
+
 def roll_up_items(items, actions, inspections, as_of: dt.date):
     """Per item: action counts, next due, derived status, RAG and the reason in words."""
     import numpy as np
@@ -175,12 +185,12 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
                           schema.ACTION_STATUSES)
     for status in schema.ACTION_STATUSES:
         counts["n_" + status.lower().replace(" ", "_")] = by_status[status]
-    for name, series in counts.items():
-        it[name] = it["item_id"].map(dict(series.items())).fillna(0).astype(int)
+    per_item = _aligned(pd.DataFrame(counts), it["item_id"]).astype(int)
+    for name in counts:
+        it[name] = per_item[name].to_numpy()
     open_actions = actions[~actions["done"]]
     next_due = open_actions.groupby("action_item_id")["effective_due"].min()
-    # (a dict, not a Series: mapping through an empty datetime Series fails in pandas)
-    it["next_due"] = pd.to_datetime(it["item_id"].map(dict(next_due.items())))
+    it["next_due"] = pd.to_datetime(_aligned(next_due, it["item_id"], None).to_numpy())
     it["n_open"] = it["n_actions"] - it["n_done"]
 
     closed = it["hmicfrs_status"].isin(schema.HMICFRS_CLOSED)
@@ -207,7 +217,7 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     own = it["status"].map(own_rag).map(RAG_ORDER)
     own = np.where(it["deadline_passed"], RAG_ORDER["Red"], own)
     rank = np.maximum(own, it["worst_action_rag"])
-    it["rag"] = [RAG_BY_RANK[int(r)] for r in rank]
+    it["rag"] = np.array([RAG_BY_RANK[r] for r in range(len(RAG_BY_RANK))])[rank.astype(int)]
     it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
     it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
         "inspection_id").rename(columns={"inspection_id": "item_inspection_id"}),
@@ -256,7 +266,7 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
     ins = inspections
     today = _ts(as_of)
     def per_inspection(series):
-        return ins["inspection_id"].map(dict(series.items())).fillna(0).astype(int)
+        return _aligned(series, ins["inspection_id"]).astype(int).to_numpy()
 
     g = items.groupby("item_inspection_id")
     ins["n_items"] = per_inspection(g.size())
@@ -271,7 +281,8 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
         col = "items_" + state.lower().replace(" ", "_").replace("(", "").replace(")", "").replace("-", "_")
         ins[col] = per_inspection(by_state[state])
     worst = items["rag"].map(RAG_ORDER).groupby(items["item_inspection_id"]).max()
-    ins["rag"] = ins["inspection_id"].map(dict(worst.items())).map(RAG_BY_RANK).fillna("Grey")
+    ins["rag"] = _aligned(worst, ins["inspection_id"], RAG_ORDER["Grey"]).astype(int).map(
+        RAG_BY_RANK).to_numpy()
 
     ins["s55_last_day"] = ins["published"] + pd.Timedelta(days=S55_DAYS_AFTER_PUBLICATION)
     days_left = (ins["s55_last_day"] - today).dt.days

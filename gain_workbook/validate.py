@@ -178,5 +178,12 @@ def validate(register: Register) -> ValidationReport:
 
 def check(path, settings=None) -> tuple[Register, ValidationReport]:
     """Read and validate a register file. Raises RegisterError if it cannot be read."""
-    register = read_register(path, settings)
+    register = read_register(path, settings, meanwhile=_load_pandera)
     return register, validate(register)
+
+
+def _load_pandera() -> None:
+    """Import pandera and its pandas backends (about half a second), while the register
+    is being parsed on other threads, rather than after it."""
+    import pandera.backends.pandas.register  # noqa: F401
+    import pandera.pandas  # noqa: F401
