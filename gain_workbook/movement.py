@@ -18,9 +18,11 @@ from gain_workbook.errors import RegisterError
 PACK_MARKER = "gain-pack board pack"
 PACK_INFO_SHEET = "PackInfo"
 # Headers of the pack's own sheets that a snapshot is read from.
-ACTION_COLUMNS = {"action_id": "Action ID", "action_item_id": "Item ID", "action_text": "Action",
-                  "owner": "Owner", "action_status": "Status", "due": "Due",
-                  "effective_due": "Effective due", "days_overdue": "Days overdue"}
+# (an action's inspection and item are read as the pack shows them, so the Actions
+# sheet needs no hidden Item ID column: a cell per action costs real time at 100,000)
+ACTION_COLUMNS = {"action_id": "Action ID", "inspection_id": "Inspection ID", "label": "Item",
+                  "action_text": "Action", "owner": "Owner", "action_status": "Status",
+                  "due": "Due", "effective_due": "Effective due", "days_overdue": "Days overdue"}
 ITEM_COLUMNS = {"item_id": "Item ID", "item_inspection_id": "Inspection ID", "label": "Item",
                 "hmicfrs_status": "HMICFRS status", "status": "Status", "rag": "RAG"}
 MOVEMENT_KINDS = ("New items", "New actions", "Closed or ready for closure", "Status changes",
@@ -34,12 +36,14 @@ class Snapshot:
     as_of: dt.date
     source: str
     items: object      # DataFrame: item_id, item_inspection_id, label, hmicfrs_status, status, rag
-    actions: object    # DataFrame: action_id, action_item_id, action_text, owner, action_status,
-    #                    due, effective_due, overdue
+    actions: object    # DataFrame: action_id, inspection_id, label, action_text, owner,
+    #                    action_status, due, effective_due, overdue
 
 
 def item_label(kind, number) -> str:
-    """'Rec 2', 'AFI 1', 'CoC 1' ..."""
+    """'Rec 2', 'AFI 1', 'CoC 1' ... (missing parts, None or NaN, are left out)."""
+    kind = kind if kind == kind else None
+    number = number if number == number else None
     short = {"Recommendation": "Rec", "Area for improvement": "AFI", "Cause of concern": "CoC",
              "Accelerated cause of concern": "Accelerated CoC"}.get(kind, kind or "Item")
     return f"{short} {number}" if number else short
@@ -49,8 +53,10 @@ def snapshot_of(rollup, source: str = "") -> Snapshot:
     """The snapshot of a roll-up."""
     items = rollup.items.copy()
     items["label"] = [item_label(k, n) for k, n in zip(items["kind"], items["number"])]
-    actions = rollup.actions[list(ACTION_COLUMNS)].copy()
-    actions["overdue"] = rollup.actions["overdue"].values
+    acts = rollup.actions
+    actions = acts[[k for k in ACTION_COLUMNS if k != "label"]].copy()
+    actions["label"] = [item_label(k, n) for k, n in zip(acts["kind"], acts["number"])]
+    actions["overdue"] = acts["overdue"].values
     return Snapshot(rollup.as_of, source, items[list(ITEM_COLUMNS)], actions)
 
 
@@ -148,11 +154,9 @@ def compare(prev: Snapshot, cur: Snapshot) -> Movement:
     items["item"] = items["label"].fillna(items["label_prev"])
     acts = cur.actions.merge(prev.actions, on="action_id", how="outer", suffixes=("", "_prev"),
                              indicator=True)
-    acts["action_item_id"] = acts["action_item_id"].fillna(acts["action_item_id_prev"])
-    for col in ("action_text", "owner"):
+    for col in ("inspection_id", "label", "action_text", "owner"):
         acts[col] = acts[col].fillna(acts[col + "_prev"])
-    acts = acts.merge(items[["item_id", "inspection_id", "item"]].rename(
-        columns={"item_id": "action_item_id"}), on="action_item_id", how="left")
+    acts["item"] = acts["label"]
 
     parts = []
 

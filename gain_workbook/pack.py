@@ -129,19 +129,23 @@ def _texts(values) -> list:
 
 
 def _heights(columns: list, cols: list[Col]) -> list:
-    """Row height for each row from its wrapped cells (None: one line, Excel's default)."""
+    """Row height for each row from its wrapped cells (None: one line, Excel's default).
+
+    The same count as styles.wrapped_lines, inline for text without line breaks.
+    """
+    import numpy as np
+
     n = len(columns[0]) if columns else 0
-    tall = [1] * n
+    tall = np.ones(n, dtype=np.int64)
     for values, col in zip(columns, cols):
         if col.kind != "wrap":
             continue
         cap = max(1, int(col.width * CHARS_PER_WIDTH))
-        for i, text in enumerate(values):
-            if text is not None and (len(text) > cap or "\n" in text):
-                lines = _lines(text, col.width)
-                if lines > tall[i]:
-                    tall[i] = lines
-    return [LINE_HEIGHT * t + 3 if t > 1 else None for t in tall]
+        w = col.width
+        lines = [1 if t is None else -(-len(t) // cap) if "\n" not in t else _lines(t, w)
+                 for t in values]
+        np.maximum(tall, np.array(lines, dtype=np.int64), out=tall)
+    return [LINE_HEIGHT * t + 3 if t > 1 else None for t in tall.tolist()]
 
 
 def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
@@ -531,8 +535,7 @@ def _movement(ctx, ws, movement) -> None:
 ACTION_COLS = [
     Col("Inspection ID", "inspection_id", "text", 12),
     Col("Item", "label", "text", 8),
-    Col("Action ID", "action_id", "text", 16, hidden=True),
-    Col("Item ID", "action_item_id", "text", 16, hidden=True),
+    Col("Action ID", "action_id", "text", 16, hidden=True),   # for next month's Movement
     Col("Action", "action_text", "wrap", 36),
     Col("Owner", "owner", "wrap", 14),
     Col("Due", "due", "date", 11),

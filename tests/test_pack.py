@@ -106,7 +106,7 @@ def test_actions_sheet_is_a_native_table_with_derived_columns(example_pack):
     _, wb = example_pack
     ws = wb["Actions"]
     assert list(ws.tables) == ["Actions"]
-    assert ws.tables["Actions"].ref == "A4:O11"
+    assert ws.tables["Actions"].ref == "A4:N11"
     assert column(ws, "Days overdue") == [None, None, 516, None, None, 607, None]
     assert column(ws, "Effective due")[2] == dt.datetime(2025, 6, 30)
 
@@ -234,6 +234,19 @@ def test_invalid_register_is_refused_unless_allow_errors(runner, tmp_path):
     ws = wb["Data quality"]
     assert column(ws, "Where") == ["Actions!G2"]
     assert column(ws, "Severity") == ["error"]
+
+
+def test_action_of_an_unknown_item_is_listed_without_nan(runner, tmp_path):
+    data = base_data()
+    data["actions"][2]["Item ID"] = "INS-1-R9"
+    reg = write_register(tmp_path / "bad.xlsx", data)
+    wb = build(runner, reg, tmp_path / "pack.xlsx", "--allow-errors")
+    ws = wb["Actions"]
+    row = column(ws, "Action").index("Audit welfare checks.")
+    assert column(ws, "Item")[row] == "Item"
+    assert column(ws, "Inspection ID")[row] is None
+    texts = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    assert not [t for t in texts if "nan" in t.split()]
 
 
 def test_mistyped_years_are_errors_and_still_build_with_allow_errors(runner, tmp_path):
