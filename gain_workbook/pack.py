@@ -170,30 +170,21 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
         row += 1
     fmt_of = {"text": f["cell"], "wrap": f["cell_wrap"], "date": f["cell_date"],
               "int": f["cell_center"], "center": f["cell_center"], "rag": f["cell_center"]}
-    # The typed writers behind write_string/write_number, without the wrapper that
-    # accepts 'A1' notation: a measurable share of the time on large registers.
-    # (Row/column numbers here are always ints; the public methods are the fallback.)
-    write_string = getattr(ws, "_write_string", ws.write_string)
-    write_number = getattr(ws, "_write_number", ws.write_number)
     writes = []
     for col in cols:
         values = frame[col.key] if col.key in frame else [None] * len(frame)
         if col.kind in ("date", "int"):
             values = _serials(values) if col.kind == "date" else \
                 [None if v is None or v != v else int(v) for v in list(values)]
-            writes.append((write_number, values, fmt_of[col.kind]))
+            writes.append((True, values, fmt_of[col.kind]))
         else:
-            writes.append((write_string, _texts(values), fmt_of[col.kind]))
+            writes.append((False, _texts(values), fmt_of[col.kind]))
     heights = _heights([w[1] for w in writes], cols)
     n = len(frame)
     set_row = ws.set_row
-    for c, (write, values, cf) in enumerate(writes):
+    for c, (numbers, values, cf) in enumerate(writes):
         # column by column: xlsxwriter keeps cells in a dict, so order does not matter
-        r = row
-        for v in values:
-            if v is not None:
-                write(r, c, v, cf)
-            r += 1
+        _write_column(ws, row, c, values, cf, numbers)
         if progress:
             progress(n // len(cols))
     for i, h in enumerate(heights):
@@ -216,6 +207,17 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
         ws.conditional_format(first, 0, row - 1, len(cols) - 1,
                               {"type": "no_errors", "format": ctx.grid})
     return row
+
+
+def _write_column(ws, first_row: int, col: int, values: list, cell_format, numbers: bool):
+    """Values down a column (None: no cell), through FastWorksheet when the sheet is one."""
+    if hasattr(ws, "write_column_values"):
+        ws.write_column_values(first_row, col, values, cell_format, numbers)
+        return
+    write = ws.write_number if numbers else ws.write_string
+    for i, v in enumerate(values):
+        if v is not None:
+            write(first_row + i, col, v, cell_format)
 
 
 def section(ctx, ws, row: int, text: str, ncols: int) -> int:
