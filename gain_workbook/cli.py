@@ -476,8 +476,32 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, **opts):
 
 
 def main():
-    """Console-script entry point."""
-    cli(prog_name="gain-pack")
+    """Console-script entry point (``gain-pack`` and ``python -m gain_workbook``).
+
+    When the command has finished, its output is flushed and the process ends with
+    os._exit: every file was already written and closed (atomically), and Python's
+    own shutdown would only spend time freeing memory the system takes back anyway,
+    about 0.3 s (15% of a 5,000-action build). An exception that escapes click
+    (``--debug``) takes the normal path, so its traceback is printed as usual.
+    """
+    try:
+        cli(prog_name="gain-pack")
+        code = 0                 # (click exits by itself; this is for completeness)
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe ('gain-pack rollup | head')
+            pass
+    import os
+
+    os._exit(code)
 
 
 if __name__ == "__main__":   # pragma: no cover

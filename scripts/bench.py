@@ -88,9 +88,17 @@ def run(cmd: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def measure(cmd, repeat: int) -> tuple[float, float]:
-    runs = [run(cmd) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+def measure(cmds: list, repeat: int) -> list[tuple[float, float]]:
+    """(median wall seconds, peak MB) of each command, ``repeat`` runs each.
+
+    The commands take turns (a, b, c, a, b, c, ...): a shared machine speeds up and
+    slows down over minutes, and taking turns spreads that over all of them alike.
+    """
+    runs = [[] for _ in cmds]
+    for _ in range(repeat):
+        for i, cmd in enumerate(cmds):
+            runs[i].append(run(cmd))
+    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for rs in runs]
 
 
 def main(argv=None) -> int:
@@ -111,18 +119,18 @@ def main(argv=None) -> int:
                             "--actions", str(n)], check=True, stderr=subprocess.DEVNULL)
         out = str(work / f"out-{n}.xlsx")
         print(f"{n:,} actions ...", file=sys.stderr, flush=True)
-        b = measure(gain + ["build", str(reg), "-o", out, "--as-of", AS_OF], args.repeat)
-        nv = measure([py, "-c", NAIVE, str(reg), out], args.repeat)
-        fl = measure([py, "-c", FLOOR, str(reg), out], args.repeat)
+        b, nv, fl = measure([gain + ["build", str(reg), "-o", out, "--as-of", AS_OF],
+                             [py, "-c", NAIVE, str(reg), out],
+                             [py, "-c", FLOOR, str(reg), out]], args.repeat)
         rows.append((n, b, nv, fl))
     reg5 = work / "register-5000.xlsx"
     if not reg5.exists():
         subprocess.run([py, str(ROOT / "scripts" / "make_register.py"), str(reg5),
                         "--actions", "5000"], check=True, stderr=subprocess.DEVNULL)
-    five = measure(gain + ["build", str(reg5), "-o", str(work / "out-5000.xlsx"),
-                           "--as-of", AS_OF], max(args.repeat, 3))
-    helps = measure([str(Path(py).with_name("gain-pack")), "--help"]
-                    if Path(py).with_name("gain-pack").exists() else gain + ["--help"], 5)
+    (five,) = measure([gain + ["build", str(reg5), "-o", str(work / "out-5000.xlsx"),
+                               "--as-of", AS_OF]], max(args.repeat, 5))
+    (helps,) = measure([[str(Path(py).with_name("gain-pack")), "--help"]
+                        if Path(py).with_name("gain-pack").exists() else gain + ["--help"]], 5)
 
     print("| actions | build s | naive s | floor s | build / floor | naive / build | "
           "peak MB build / naive / floor |")
@@ -131,7 +139,7 @@ def main(argv=None) -> int:
         print(f"| {n:,} | {b[0]:.1f} | {nv[0]:.1f} | {fl[0]:.1f} | {b[0] / fl[0]:.2f}x | "
               f"{nv[0] / b[0]:.2f}x | {b[1]:.0f} / {nv[1]:.0f} / {fl[1]:.0f} |")
     print(f"\n`gain-pack build` at 5,000 actions: {five[0]:.2f} s; `gain-pack --help`: "
-          f"{helps[0]:.2f} s (median of {max(args.repeat, 3)} and 5 runs; "
+          f"{helps[0]:.2f} s (median of {max(args.repeat, 5)} and 5 runs; "
           f"{os.cpu_count()} cores).")
     return 0
 

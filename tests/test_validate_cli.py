@@ -123,6 +123,31 @@ def test_help_does_not_import_pandas_or_pandera():
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
 
 
+def test_process_ends_with_all_output_and_the_right_exit_code(runner, tmp_path, bad_register):
+    """main() ends the process with os._exit: nothing may be lost on the way out."""
+    from conftest import make_register
+
+    reg = tmp_path / "big.xlsx"
+    make_register.write_template(make_register.generate(3000, seed=4), reg)
+    args = ["rollup", str(reg), "--by", "action", "--format", "csv"]
+    proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == runner.invoke(cli, args).stdout       # every row, through a pipe
+    assert len(proc.stdout.splitlines()) == 1 + len(check(reg)[0].actions) > 3000
+    for argv, code, words in ((["validate", str(bad_register)], 1, "NOT valid"),
+                              (["validate", str(tmp_path / "none.xlsx")], 2, "There is no file"),
+                              (["build", str(bad_register), "-o", str(tmp_path / "p.xlsx")], 1,
+                               "--allow-errors")):
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", *argv],
+                              capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == code and words in proc.stdout + proc.stderr, argv
+    head = subprocess.run(f'"{sys.executable}" -m gain_workbook {" ".join(args[:1])} '
+                          f'"{reg}" --by action --format csv | head -1', shell=True,
+                          capture_output=True, text=True, cwd=ROOT)
+    assert head.stdout.startswith("Action ID,") and "Traceback" not in head.stderr
+
+
 def test_console_script_is_installed():
     import shutil
 
