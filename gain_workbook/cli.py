@@ -483,7 +483,20 @@ def main():
     own shutdown would only spend time freeing memory the system takes back anyway,
     about 0.3 s (15% of a 5,000-action build). An exception that escapes click
     (``--debug``) takes the normal path, so its traceback is printed as usual.
+
+    pandera imports hypothesis, when it happens to be installed, for its data
+    synthesis, which gain-pack never uses; marking it absent for this process saves
+    ~0.15 s of every command that validates (pandera treats it as not installed).
+
+    The cyclic garbage collector is off for the command: a build allocates millions
+    of objects that reference counting frees, and the collector kept scanning them,
+    spending 0.2 s of a 5,000-action build and 1.5-2 s at 100,000 in collections
+    that found about a thousand objects in all; peak memory is the same without it.
     """
+    sys.modules.setdefault("hypothesis", None)
+    import gc
+
+    gc.disable()
     try:
         cli(prog_name="gain-pack")
         code = 0                 # (click exits by itself; this is for completeness)

@@ -148,6 +148,19 @@ def test_process_ends_with_all_output_and_the_right_exit_code(runner, tmp_path, 
     assert head.stdout.startswith("Action ID,") and "Traceback" not in head.stderr
 
 
+def test_command_does_not_import_hypothesis(base_register):
+    """pandera would import hypothesis (installed here for the tests) at ~0.15 s a run."""
+    pytest.importorskip("hypothesis")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "gain_workbook", "validate",
+                           str(base_register)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines()
+                if line.startswith("import time:")]
+    assert "pandera" in imported
+    # (pandera's attempt at hypothesis.strategies is listed, and fails at once)
+    assert "hypothesis" not in imported and "hypothesis.core" not in imported
+
+
 def test_console_script_is_installed():
     import shutil
 
