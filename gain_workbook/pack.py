@@ -131,7 +131,7 @@ def _texts(values) -> list:
 def _heights(columns: list, cols: list[Col]) -> list:
     """Row height for each row from its wrapped cells (None: one line, Excel's default).
 
-    The same count as styles.wrapped_lines, inline for text without line breaks.
+    styles.wrapped_lines for each text longer than a line, once per distinct text.
     """
     import numpy as np
 
@@ -142,8 +142,9 @@ def _heights(columns: list, cols: list[Col]) -> list:
             continue
         cap = max(1, int(col.width * CHARS_PER_WIDTH))
         w = col.width
-        lines = [1 if t is None else -(-len(t) // cap) if "\n" not in t else _lines(t, w)
-                 for t in values]
+        known: dict = {}          # owners, statuses and updates repeat: count each once
+        lines = [1 if t is None or len(t) <= cap else known.get(t) or
+                 known.setdefault(t, _lines(t, w)) for t in values]
         np.maximum(tall, np.array(lines, dtype=np.int64), out=tall)
     return [LINE_HEIGHT * t + 3 if t > 1 else None for t in tall.tolist()]
 

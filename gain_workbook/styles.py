@@ -59,15 +59,35 @@ SPECS = {
 
 
 LINE_HEIGHT = 12.75     # Excel's line height for 10 pt Calibri (LibreOffice sets lines tighter)
-CHARS_PER_WIDTH = 1.15  # Calibri 10 fits a little over one character per column-width unit
+CHARS_PER_WIDTH = 1.25  # Calibri 10 fits about 1.3 characters of prose per column-width unit
 
 
 def wrapped_lines(text: str, width: float, per_width: float = CHARS_PER_WIDTH) -> int:
-    """Lines a wrapped cell needs at a column width (LibreOffice does not grow rows itself)."""
-    import math
+    """Lines a wrapped cell needs at a column width (LibreOffice does not grow rows itself).
 
+    Breaks at spaces as Excel and LibreOffice do ("Head of Information Systems" in a
+    15-character column is three lines, not two), and splits a word longer than a line.
+    """
     cap = max(1, int(width * per_width))
-    return sum(max(1, math.ceil(len(part) / cap)) for part in str(text).split("\n"))
+    lines = 0
+    for part in str(text).split("\n"):
+        if len(part) <= cap:
+            lines += 1
+            continue
+        n, used = 1, 0
+        for word in part.split(" "):
+            w = len(word)
+            if not w:             # repeated or trailing spaces take no line of their own
+                continue
+            if used and used + 1 + w <= cap:
+                used += 1 + w
+                continue
+            if used:              # the word starts a new line
+                n += 1
+            n += (w - 1) // cap
+            used = (w - 1) % cap + 1
+        lines += n
+    return lines
 
 
 def formats(wb) -> dict:

@@ -385,3 +385,16 @@ def test_long_build_shows_progress_on_a_terminal_and_not_in_a_pipe(tmp_path):
     assert b"Writing the pack" in seen
     piped = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and "Writing the pack" not in piped.stderr
+
+
+def test_wrapped_lines_breaks_at_words_as_excel_does():
+    from gain_workbook.styles import CHARS_PER_WIDTH, wrapped_lines
+
+    width = 14                                     # a line holds int(14 * 1.25) = 17 characters
+    assert int(width * CHARS_PER_WIDTH) == 17
+    assert wrapped_lines("Head of Analysis", width) == 1
+    # 27 characters would fit in two lines of 17, but the words break it into three
+    assert wrapped_lines("Head of Information Systems", width) == 3
+    assert wrapped_lines("x" * 40, width) == 3                 # a long word is split
+    assert wrapped_lines("one two   three four five six seven  ", width) == 3
+    assert wrapped_lines("a\n\nb", width) == 3
