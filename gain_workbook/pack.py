@@ -7,8 +7,10 @@ lets this pack serve as next month's --previous.
 Every sheet is print-ready on A4: one page wide, header rows repeated, header and
 footer with the protective marking, board name, as-of date and "Page X of Y"; wrapped
 text has its row height set (LibreOffice does not grow rows by itself). Register
-text is only ever written with write_string, and the workbook refuses to turn
-strings into formulas or links anyway (xlsx.new_workbook).
+text is only ever stored as a string (write_string, or FastWorksheet's column
+writer, which puts it in the same shared-string table), never through write(),
+and the workbook refuses to turn strings into formulas or links anyway
+(xlsx.new_workbook).
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
     Only cells with a value are written (a cell costs xlsxwriter the same whether it
     holds text or is blank); the grid comes from one conditional format over the
     table. Wrapped columns get row heights from their longest text; dates are serial
-    numbers with a date format; register text goes through write_string only.
+    numbers with a date format; register text is stored as strings only (_write_column).
     ``highlight`` colours cells by value: {column key: {value: format}} (RAG columns
     get the RAG colours without asking).
     """
