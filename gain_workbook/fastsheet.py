@@ -49,7 +49,7 @@ def worksheet_class():
         """A Worksheet with a batch column writer and a shorter cell writer."""
 
         def write_column_values(self, first_row: int, col: int, values: list, cell_format,
-                         numbers: bool = False) -> None:
+                                numbers: bool = False) -> None:
             """Store ``values`` down a column from ``first_row``; None leaves a cell empty.
 
             Strings go into the shared string table exactly as write_string puts them;
