@@ -40,24 +40,10 @@ class Snapshot:
     #                    action_status, due, effective_due, overdue
 
 
-def item_label(kind, number) -> str:
-    """'Rec 2', 'AFI 1', 'CoC 1' ... (missing parts, None or NaN, are left out)."""
-    kind = kind if kind == kind else None
-    number = number if number == number else None
-    short = {"Recommendation": "Rec", "Area for improvement": "AFI", "Cause of concern": "CoC",
-             "Accelerated cause of concern": "Accelerated CoC"}.get(kind, kind or "Item")
-    return f"{short} {number}" if number else short
-
-
 def snapshot_of(rollup, source: str = "") -> Snapshot:
     """The snapshot of a roll-up."""
-    items = rollup.items.copy()
-    items["label"] = [item_label(k, n) for k, n in zip(items["kind"], items["number"])]
-    acts = rollup.actions
-    actions = acts[[k for k in ACTION_COLUMNS if k != "label"]].copy()
-    actions["label"] = [item_label(k, n) for k, n in zip(acts["kind"], acts["number"])]
-    actions["overdue"] = acts["overdue"].values
-    return Snapshot(rollup.as_of, source, items[list(ITEM_COLUMNS)], actions)
+    actions = rollup.actions[[*ACTION_COLUMNS, "overdue"]].copy()
+    return Snapshot(rollup.as_of, source, rollup.items[list(ITEM_COLUMNS)].copy(), actions)
 
 
 def read_previous(path, as_of: dt.date) -> Snapshot:

@@ -22,7 +22,8 @@ from pathlib import Path
 from gain_workbook import styles
 from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
-from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER, item_label
+from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER
+from gain_workbook.rollup import report_order
 from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -418,25 +419,13 @@ ITEM_COLS = [
 
 def _items(ctx, ws, progress) -> None:
     it = ctx.rollup.items.copy()
-    it["label"] = [item_label(k, n) for k, n in zip(it["kind"], it["number"])]
     it["done_of"] = [f"{d} / {n}" if n else "-" for d, n in zip(it["n_done"], it["n_actions"])]
-    it = _ordered_items(it)
+    it = report_order(it, ("published", "item_inspection_id"), (False, True))
     ctx.page(ws, "Items", repeat=3)
     ctx.title(ws, "Items", "Every item of every inspection: its status, RAG and why")
     last = write_table(ctx, ws, 3, ITEM_COLS, it, progress=progress)
     ws.freeze_panes(4, 3)
     ws.autofilter(3, 0, max(last - 1, 3), len(ITEM_COLS) - 1)
-
-
-def _ordered_items(it):
-    from gain_workbook.schema import ITEM_KINDS
-
-    order = {k: i for i, k in enumerate(ITEM_KINDS)}
-    it["_k"] = it["kind"].map(order).fillna(len(order))
-    it["_n"] = it["number"].map(lambda v: int(v) if str(v).isdigit() else 10**6)
-    it = it.sort_values(["published", "item_inspection_id", "_k", "_n", "number"],
-                        ascending=[False, True, True, True, True], kind="stable")
-    return it.drop(columns=["_k", "_n"])
 
 
 EXC_COLS = [
@@ -455,8 +444,7 @@ def _exceptions(ctx, ws) -> None:
     import pandas as pd
 
     ru = ctx.rollup
-    a = ru.actions.copy()
-    a["label"] = [item_label(k, n) for k, n in zip(a["kind"], a["number"])]
+    a = ru.actions
     s = ctx.settings
     ctx.page(ws, "Exceptions", repeat=3)
     ctx.title(ws, "Exceptions", "What needs the board's attention; the worst first in each part")
@@ -471,7 +459,7 @@ def _exceptions(ctx, ws) -> None:
     gap = it[it["status"] == "No actions"].sort_values("published", kind="stable")
     groups.append(("Items for the force with no actions and no reason", pd.DataFrame({
         "exception": "No actions", "inspection_id": gap["item_inspection_id"],
-        "label": [item_label(k, n) for k, n in zip(gap["kind"], gap["number"])],
+        "label": gap["label"],
         "what": gap["item_text"], "owner": gap["item_lead"], "date": gap["published"],
         "days": (pd.Timestamp(ctx.as_of) - gap["published"]).dt.days,
         "detail": "Published on the date shown; add actions or a reason for none."})))
@@ -559,7 +547,6 @@ def _actions(ctx, ws, progress) -> None:
     import numpy as np
 
     a = ctx.rollup.actions.copy()
-    a["label"] = [item_label(k, n) for k, n in zip(a["kind"], a["number"])]
     a["days_overdue_n"] = a["days_overdue"].where(a["overdue"])
     flags = np.where(a["due_soon"], "due soon", "")
     flags = np.where(a["stale"], np.char.add(flags, np.where(flags != "", ", stale", "stale")),

@@ -16,7 +16,7 @@ from pathlib import Path
 from gain_workbook import styles
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.errors import TemplateError, UsageError
-from gain_workbook.movement import item_label
+from gain_workbook.rollup import KIND_ORDER, report_order
 from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
 
 PROCESS_TEMPLATE = "response_process.txt"
@@ -29,8 +29,6 @@ TYPE_BOXES = (("Force-specific", "{force} specific"), ("National", "National"),
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
                 "seventeen", "eighteen", "nineteen", "twenty")
-KIND_ORDER = ("Accelerated cause of concern", "Cause of concern", "Recommendation",
-              "Area for improvement")
 KIND_NAMES = {"Recommendation": ("recommendation", "recommendations"),
               "Area for improvement": ("area for improvement", "areas for improvement"),
               "Cause of concern": ("cause of concern", "causes of concern"),
@@ -216,10 +214,7 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
         w.para(part, "bullet" if part.lstrip().startswith(("-", "•")) else "para")
 
     # ---- Recommendations (every item, causes of concern first, then recs, then AFIs)
-    items = rollup.items[rollup.items["item_inspection_id"] == ins["inspection_id"]].copy()
-    items["_k"] = items["kind"].map({k: i for i, k in enumerate(KIND_ORDER)}).fillna(9)
-    items["_n"] = items["number"].map(lambda v: int(v) if str(v).isdigit() else 10**6)
-    items = items.sort_values(["_k", "_n", "number"], kind="stable")
+    items = report_order(rollup.items[rollup.items["item_inspection_id"] == ins["inspection_id"]])
     counts = items["kind"].value_counts().to_dict()
     w.heading("Recommendations")
     w.para(f"HMICFRS made {_kinds_sentence(counts)}.", gap=True)
@@ -248,7 +243,7 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     w.row += 1
     actions = rollup.actions
     for it in mine.itertuples(index=False):
-        w.para(f"{item_label(it.kind, it.number)}: action taken or proposed", "r_sub", height=17)
+        w.para(f"{it.label}: action taken or proposed", "r_sub", height=17)
         acts = actions[actions["action_item_id"] == it.item_id]
         if len(acts):
             for a in acts.itertuples(index=False):

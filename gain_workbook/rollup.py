@@ -75,6 +75,37 @@ class RollUp:
         }
 
 
+# The order a report lists its findings in, the gravest first (pack and response alike).
+KIND_ORDER = ("Accelerated cause of concern", "Cause of concern", "Recommendation",
+              "Area for improvement")
+_SHORT_KIND = {"Recommendation": "Rec", "Area for improvement": "AFI", "Cause of concern": "CoC",
+               "Accelerated cause of concern": "Accelerated CoC"}
+
+
+def item_label(kind, number) -> str:
+    """'Rec 2', 'AFI 1', 'CoC 1' ... (missing parts, None or NaN, are left out)."""
+    kind = kind if kind == kind else None
+    number = number if number == number else None
+    short = _SHORT_KIND.get(kind, kind or "Item")
+    return f"{short} {number}" if number else short
+
+
+def _labels(frame) -> list[str]:
+    return [item_label(k, n) for k, n in zip(frame["kind"], frame["number"])]
+
+
+def report_order(items, first: tuple = (), ascending: tuple = ()):
+    """Items (or anything with kind and number) sorted by ``first``, then as a report
+    lists them: kind, gravest first, then number (2 before 10)."""
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    keyed = items.assign(
+        _k=items["kind"].map(rank).fillna(len(rank)),
+        _n=items["number"].map(lambda v: int(v) if str(v).isdigit() else 10**6))
+    keyed = keyed.sort_values([*first, "_k", "_n", "number"],
+                              ascending=[*ascending, True, True, True], kind="stable")
+    return keyed.drop(columns=["_k", "_n"])
+
+
 def _ts(day):
     import pandas as pd
 
@@ -144,6 +175,7 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings):
     a = a.merge(info.rename(columns={"item_id": "action_item_id",
                                      "item_inspection_id": "inspection_id"}),
                 on="action_item_id", how="left")
+    a["label"] = _labels(a)      # 'Rec 2': its item as the pack and response name it
     return a
 
 
@@ -219,6 +251,7 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     rank = np.maximum(own, it["worst_action_rag"])
     it["rag"] = np.array([RAG_BY_RANK[r] for r in range(len(RAG_BY_RANK))])[rank.astype(int)]
     it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
+    it["label"] = _labels(it)
     it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
         "inspection_id").rename(columns={"inspection_id": "item_inspection_id"}),
         on="item_inspection_id", how="left")

@@ -7,8 +7,6 @@ import csv
 import io
 import json
 
-from gain_workbook.movement import item_label
-
 VIEWS = {
     "item": [("Inspection ID", "item_inspection_id"), ("Item ID", "item_id"), ("Item", "label"),
              ("Status", "status"), ("RAG", "rag"), ("Actions done", "done_of"),
@@ -32,7 +30,6 @@ def records(rollup, by: str) -> tuple[list[str], list[list]]:
     frame = {"item": rollup.items, "inspection": rollup.inspections,
              "action": rollup.actions}[by].copy()
     if by == "item":
-        frame["label"] = [item_label(k, n) for k, n in zip(frame["kind"], frame["number"])]
         frame["done_of"] = [f"{d}/{n}" for d, n in zip(frame["n_done"], frame["n_actions"])]
     cols = VIEWS[by]
     rows = []

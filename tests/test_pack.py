@@ -398,3 +398,31 @@ def test_wrapped_lines_breaks_at_words_as_excel_does():
     assert wrapped_lines("x" * 40, width) == 3                 # a long word is split
     assert wrapped_lines("one two   three four five six seven  ", width) == 3
     assert wrapped_lines("a\n\nb", width) == 3
+
+
+def test_items_are_in_report_order_like_the_response(runner, tmp_path):
+    """Gravest kind first, then by number (2 before 10): the pack and the response agree."""
+    data = base_data()
+    data["inspections"][0].update({"Plenary session": D(2024, 2, 1), "PCC comment": "Welcome."})
+    extra = [("Recommendation", "10"), ("Cause of concern", "1"),
+             ("Accelerated cause of concern", "1")]
+    for kind, number in extra:
+        data["items"].append({"Item ID": f"INS-1-{kind[:3]}{number}", "Inspection ID": "INS-1",
+                              "Kind": kind, "Number": number, "Text": f"{kind} {number}.",
+                              "Addressee": "Others", "Applies to force": "No",
+                              "HMICFRS status": "Open"})
+    reg = write_register(tmp_path / "r.xlsx", data)
+    wb = build(runner, reg, tmp_path / "p.xlsx")
+    expected = ["Accelerated CoC 1", "CoC 1", "Rec 1", "Rec 2", "Rec 10", "AFI 1"]
+    assert column(wb["Items"], "Item") == expected
+    result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1",
+                                 "-o", str(tmp_path / "resp.xlsx")])
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(tmp_path / "resp.xlsx").active
+    texts = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    order = [t.split(".")[0] for t in texts if t in {f"{k} {n}." for k, n in extra}
+             or t.startswith(("By 31 December 2024", "The Home Office", "Forces should"))]
+    assert order == ["Accelerated cause of concern 1", "Cause of concern 1",
+                     "By 31 December 2024, all chief constables should review custody",
+                     "The Home Office should publish data", "Recommendation 10",
+                     "Forces should improve detainee welfare checks"]
