@@ -119,8 +119,8 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists) -> None:
                 text = str(value)
                 ws.write_string(r, c, text)
                 if col.width >= 30:
-                    lines = sum(1 + len(part) // int(col.width * 1.1) for part in text.split("\n"))
-                    tall = max(tall, min(lines, 12) * 13 + 2)
+                    lines = min(styles.wrapped_lines(text, col.width), 12)
+                    tall = max(tall, lines * styles.LINE_HEIGHT + 2)
         ws.set_row(r, tall)
     ws.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
 
@@ -156,16 +156,27 @@ def _settings_sheet(wb, fmt, values: dict) -> None:
             ws.write_string(r, 1, str(value))
         ws.write_string(r, 2, s.description)
         r += 1
+    _printable(ws, repeat=0)
     ws.write_string(r + 1, 0, "Alias: Due", fmt["label"])
     ws.write_string(r + 1, 2, "Example of an alias row: if your sheets call a column something "
                     "else, name our column after 'Alias:' and put your headers in Value, "
                     "separated by ;. This row has no value, so it does nothing.")
 
 
+def _printable(ws, repeat: int) -> None:
+    """A4 landscape, one page wide, the header row on every page: the Guide and Settings
+    are what someone prints to keep beside them."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(repeat)
+
+
 def _guide(wb, fmt) -> None:
     ws = wb.add_worksheet("Guide")
     ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 30)
+    ws.set_column(1, 1, 36)
     ws.set_column(2, 2, 10)
     ws.set_column(3, 3, 80)
     ws.write_string(0, 0, "HMICFRS inspection register", fmt["title"])
@@ -190,13 +201,14 @@ def _guide(wb, fmt) -> None:
     for c, h in enumerate(("Sheet", "Column", "Required", "What to put in it")):
         ws.write_string(r, c, h, fmt["header"])
     ws.freeze_panes(r + 1, 0)
+    _printable(ws, repeat=r)
     for col in schema.COLUMNS:
         r += 1
         ws.write_string(r, 0, schema.SHEET_NAMES[col.table], fmt["text"])
         ws.write_string(r, 1, col.header, fmt["text"])
         ws.write_string(r, 2, "Yes" if col.required else "", fmt["center"])
         ws.write_string(r, 3, col.description, fmt["wrap"])
-        ws.set_row(r, 13 * (1 + len(col.description) // 95) + 3)
+        ws.set_row(r, styles.LINE_HEIGHT * styles.wrapped_lines(col.description, 80) + 3)
     r += 2
     ws.write_string(r, 0, "Settings", fmt["heading"])
     for s in SETTINGS:

@@ -75,6 +75,19 @@ def test_guide_describes_every_column_and_setting(tmp_path):
     assert wb.sheetnames[0] == "Guide"
 
 
+def test_guide_and_settings_print_one_page_wide_with_their_header_row(tmp_path):
+    from gain_workbook.template import write_template
+
+    wb = openpyxl.load_workbook(write_template(tmp_path / "r.xlsx", blank=True))
+    for name, header_row in (("Guide", "$8:$8"), ("Settings", "$1:$1")):
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.fitToWidth in (None, 1)      # 1 is the default, left out
+        assert ws.print_title_rows == header_row, name
+    assert wb["Guide"].cell(8, 1).value == "Sheet"
+
+
 def test_blank_template_is_an_empty_valid_register(tmp_path, runner):
     out = tmp_path / "blank.xlsx"
     assert runner.invoke(cli, ["init", "--blank", str(out)]).exit_code == 0
