@@ -158,6 +158,17 @@ def as_datetime64(series):
     return pd.Series(values, index=series.index, name=series.name)
 
 
+def long_date(day) -> str:
+    """'3 December 2026' (no leading zero), as the cover and the response write dates;
+    '' when there is none (None, NaN or NaT)."""
+    return "" if day is None or day != day else f"{day.day} {day:%B %Y}"
+
+
+def uk_date(day) -> str:
+    """'03/12/2026', as tables and sentences write dates; '' when there is none."""
+    return "" if day is None or day != day else day.strftime("%d/%m/%Y")
+
+
 # s55 Police Act 1996: 56 days *beginning with* the publication day, so day 56 is +55.
 S55_DAYS_AFTER_PUBLICATION = 55
 

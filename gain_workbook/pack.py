@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook import styles
+from gain_workbook.dates import long_date
 from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER
@@ -101,11 +102,6 @@ def _serials(series) -> list:
 
     days = (pd.to_datetime(pd.Series(series)) - EXCEL_EPOCH).dt.days
     return [None if v != v else int(v) for v in days.to_numpy(dtype=float).tolist()]
-
-
-def _long(day) -> str:
-    """'3 December 2026' (no leading zero), as the cover and the response write dates."""
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def _text(v) -> str:
@@ -283,9 +279,9 @@ def _summary(ctx, ws, movement) -> None:
     ctx.page(ws, "Summary", landscape=True)
     for c in range(12):
         ws.set_column(c, c, 11.5)
-    meeting = f"; meeting {_long(ctx.meeting)}" if ctx.meeting else ""
+    meeting = f"; meeting {long_date(ctx.meeting)}" if ctx.meeting else ""
     ctx.title(ws, "Summary", f"{ctx.settings.force_name}: position as at "
-              f"{_long(ctx.as_of)}{meeting}")
+              f"{long_date(ctx.as_of)}{meeting}")
     head = ru.headline()
     closed = movement.count("Closed or ready for closure") if movement is not None else None
     tiles = [("Open items for the force", head["open_items"]),
@@ -517,7 +513,7 @@ def _movement(ctx, ws, movement) -> None:
 
     ctx.page(ws, "Movement", repeat=3)
     ctx.title(ws, "Movement", f"Changes since the previous pack (as at "
-              f"{_long(movement.previous_as_of)}, from {movement.source})")
+              f"{long_date(movement.previous_as_of)}, from {movement.source})")
     rows = movement.rows.copy()
     for col in ("was", "now"):
         rows[col] = [v.strftime("%d/%m/%Y") if isinstance(v, (pd.Timestamp, dt.date)) and
@@ -619,7 +615,7 @@ def _pack_info(ctx, ws, register_name: str) -> None:
 
     head = ctx.rollup.headline()
     rows = [("Marker", PACK_MARKER), ("Version", __version__), ("Register", register_name),
-            ("Meeting", f"{ctx.meeting.day} {ctx.meeting:%B %Y}" if ctx.meeting else "")]
+            ("Meeting", long_date(ctx.meeting))]
     for r, (k, v) in enumerate(rows):
         ws.write_string(r, 0, k)
         ws.write_string(r, 1, v)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from gain_workbook import styles
+from gain_workbook.dates import long_date, uk_date
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.errors import TemplateError, UsageError
 from gain_workbook.rollup import KIND_ORDER, report_order
@@ -92,16 +93,6 @@ def _kinds_sentence(counts: dict, numeric: bool = False) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _date(v) -> str:
-    if v is None or v != v:
-        return ""
-    return f"{v.day} {v:%B %Y}"
-
-
-def _short(v) -> str:
-    return "" if v is None or v != v else v.strftime("%d/%m/%Y")
-
-
 def _sheet_name(inspection_id: str, used: set) -> str:
     base = re.sub(r"[\[\]:*?/\\']", "-", str(inspection_id)).strip() or "Inspection"
     base = base[:28]
@@ -177,7 +168,7 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     ws.set_paper(9)
     ws.set_portrait()
     ws.set_margins(left=0.6, right=0.6, top=0.8, bottom=0.7)
-    ws.set_header(f'&L&"Calibri,Bold"&10{mark}&R&10As at {_short(rollup.as_of)}',
+    ws.set_header(f'&L&"Calibri,Bold"&10{mark}&R&10As at {uk_date(rollup.as_of)}',
                   {"margin": 0.3})
     ws.set_footer(f'&L&"Calibri,Bold"&10{mark}&CPage &P of &N&R&10PCC response: '
                   f'{str(ins["inspection_id"]).replace("&", "&&")}', {"margin": 0.3})
@@ -191,7 +182,7 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     # ---- Inspection details
     w.heading("Inspection details")
     w.label_value("Title of inspection", ins["title"] or "", "r_value_bold")
-    w.label_value("Date inspection published", _date(ins["published"]))
+    w.label_value("Date inspection published", long_date(ins["published"]))
     types = set(str(ins["inspection_type"] or "").split(", "))
     r = w.row
     ws.write_string(r, 0, "Type of inspection", fmt["r_label"])
@@ -230,8 +221,8 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     # ---- Force response
     w.heading("Force response to recommendations")
     values = {"board": s.board_name, "chair": s.board_chair, "force": force, "pcc": s.pcc_name,
-              "executive_lead": ins["executive_lead"], "plenary_date": _date(ins["plenary_date"]),
-              "title": ins["title"], "published": _date(ins["published"])}
+              "executive_lead": ins["executive_lead"], "plenary_date": long_date(ins["plenary_date"]),
+              "title": ins["title"], "published": long_date(ins["published"])}
     text = fill_template(template_text, values, str(ins["inspection_id"]))
     for para in [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]:
         w.para(" ".join(para.split()), gap=True)
@@ -247,7 +238,7 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
         acts = actions[actions["action_item_id"] == it.item_id]
         if len(acts):
             for a in acts.itertuples(index=False):
-                due = _short(a.effective_due)
+                due = uk_date(a.effective_due)
                 w.para(f"•  {a.action_text} (owner: {a.owner or 'not set'}; due {due or 'not set'}; "
                        f"{(a.action_status or 'no status').lower()})", "bullet")
         elif it.no_action_reason:
@@ -267,8 +258,8 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
 
     # ---- Statutory position
     w.heading("Statutory position (Police Act 1996, section 55)")
-    w.label_value("Date published", _date(ins["published"]))
-    w.label_value("Last day to publish (56 days)", _date(ins["s55_last_day"]))
+    w.label_value("Date published", long_date(ins["published"]))
+    w.label_value("Last day to publish (56 days)", long_date(ins["s55_last_day"]))
     left = ins["s55_days_left"]
     if ins["response_state"] in ("Published", "Sent"):
         position = ins["response_text"]
@@ -280,15 +271,15 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
         position = f"{int(-left)} day{'s' * (int(-left) != 1)} late"
     w.label_value("Days left or late", position)
     w.label_value("Chief constable's comments received",
-                  _date(ins["cc_comments_received"]) or "not yet")
+                  long_date(ins["cc_comments_received"]) or "not yet")
 
     # ---- Office use
     w.heading("For office use only")
     sent, pub = ins["response_sent"], ins["response_published"]
     w.label_value(f"{TICK if sent == sent and sent is not None else BOX} Response forwarded to "
-                  "Home Office and HMICFRS", _date(sent) or "not yet")
+                  "Home Office and HMICFRS", long_date(sent) or "not yet")
     w.label_value(f"{TICK if pub == pub and pub is not None else BOX} Response published on "
-                  "PCC website", _date(pub) or "not yet")
+                  "PCC website", long_date(pub) or "not yet")
     w.row += 1
     w.para(s.protective_marking, "r_marking", height=18)
     ws.print_area(0, 0, w.row - 1, 2)

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gain_workbook import schema
-from gain_workbook.dates import S55_DAYS_AFTER_PUBLICATION, as_datetime64
+from gain_workbook.dates import S55_DAYS_AFTER_PUBLICATION, as_datetime64, uk_date
 from gain_workbook.settings import Settings
 
 RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
@@ -120,10 +120,6 @@ def _vocab(series, vocab):
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _fmt(day) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollUp:
@@ -267,10 +263,10 @@ def _item_reason(r, as_of) -> str:
     if r.status == "No actions":
         parts.append("applies to the force but has no actions and no reason given")
     if r.deadline_passed:
-        parts.append(f"deadline {_fmt(r.deadline)} passed {_plural(r.days_past_deadline, 'day')} "
+        parts.append(f"deadline {uk_date(r.deadline)} passed {_plural(r.days_past_deadline, 'day')} "
                      "ago")
     if r.n_due_soon:
-        parts.append(f"{_plural(r.n_due_soon, 'action')} due soon (next {_fmt(r.next_due)})")
+        parts.append(f"{_plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due)})")
     if r.n_stale:
         parts.append(f"{_plural(r.n_stale, 'action')} not updated recently")
     if r.n_on_hold:
@@ -284,10 +280,10 @@ def _item_reason(r, as_of) -> str:
     if r.status == "No action (reason given)":
         return f"no action: {r.no_action_reason}"
     if r.status == "Ready for closure":
-        return f"all actions finished; signed off by the board on {_fmt(r.board_ready_date)}"
+        return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
     if r.status == "Awaiting sign-off":
         return f"all {_plural(r.n_actions, 'action')} finished; awaiting board sign-off"
-    nxt = f"; next due {_fmt(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
+    nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
     return f"on track{nxt}"
 
 
@@ -336,13 +332,13 @@ def _response_text(r) -> str:
     if r.response_state == "Published":
         late = (r.response_published - last).days
         extra = f", {_plural(late, 'day')} late" if late > 0 else ""
-        return f"published {_fmt(r.response_published)}{extra}"
+        return f"published {uk_date(r.response_published)}{extra}"
     if r.response_state == "Sent":
-        return f"sent {_fmt(r.response_sent)}; not yet published (last day {_fmt(last)})"
+        return f"sent {uk_date(r.response_sent)}; not yet published (last day {uk_date(last)})"
     days = int(r.s55_days_left)
     if r.response_state == "Overdue":
-        return f"overdue by {_plural(-days, 'day')} (last day was {_fmt(last)})"
+        return f"overdue by {_plural(-days, 'day')} (last day was {uk_date(last)})"
     if days == 0:
-        return f"due today ({_fmt(last)})"
-    return f"due in {_plural(days, 'day')} (last day {_fmt(last)})"
+        return f"due today ({uk_date(last)})"
+    return f"due in {_plural(days, 'day')} (last day {uk_date(last)})"
 
