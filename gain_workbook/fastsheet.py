@@ -24,9 +24,6 @@ from __future__ import annotations
 
 import functools
 
-# xlsxwriter writes strings longer than this through a slower check (UTF-16 length).
-_LONG = 32767 // 2
-
 
 @functools.cache
 def worksheet_class():
@@ -39,7 +36,7 @@ def worksheet_class():
         return None
     probe = Worksheet()
     if not all(hasattr(probe, n) for n in ("_write_cell", "_check_dimensions", "_write_string",
-                                            "_write_number", "str_table", "table", "fh")):
+                                            "_write_number", "str_table", "table", "fh", "xls_strmax")):
         return None         # pragma: no cover
 
     string_t, number_t, datetime_t = CellStringTuple, CellNumberTuple, CellDatetimeTuple
@@ -81,9 +78,10 @@ def worksheet_class():
                         self._write_number(first_row + i, col, v, cell_format)
                 return
             index = self.str_table._get_shared_string_index
+            long = self.xls_strmax // 2   # longer: xlsxwriter's own check and truncation
             for i in filled:
                 v = values[i]
-                if len(v) > _LONG:      # xlsxwriter truncates what Excel cannot hold
+                if len(v) > long:
                     self._write_string(first_row + i, col, v, cell_format)
                     continue
                 k = index(v)
