@@ -35,8 +35,9 @@ def worksheet_class():
     except ImportError:     # pragma: no cover - a future xlsxwriter
         return None
     probe = Worksheet()
-    if not all(hasattr(probe, n) for n in ("_write_cell", "_check_dimensions", "_write_string",
-                                            "_write_number", "str_table", "table", "fh", "xls_strmax")):
+    needed = ("_write_cell", "_check_dimensions", "_write_string", "_write_number", "str_table",
+              "table", "fh", "xls_strmax")
+    if not all(hasattr(probe, n) for n in needed):
         return None         # pragma: no cover
 
     string_t, number_t, datetime_t = CellStringTuple, CellNumberTuple, CellDatetimeTuple
