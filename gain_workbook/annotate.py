@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gain_workbook import styles
-from gain_workbook.errors import RegisterError
+from gain_workbook.files import atomic_path
 from gain_workbook.report import ValidationReport
-from gain_workbook.xlsx import atomic_path
+from gain_workbook.xlsx import FIXED_CREATED
 
 PROBLEMS_SHEET = "Problems"
 
@@ -34,9 +34,6 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     out_path = Path(out_path)
-    if out_path.resolve() == Path(register_path).resolve():
-        raise RegisterError("The annotated copy must not replace the register itself; "
-                            "give --annotate a different file name.")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")       # openpyxl warns about extensions it drops
         wb = openpyxl.load_workbook(register_path, rich_text=False)
@@ -101,4 +98,27 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
     wb.active = 0
     with atomic_path(out_path) as tmp:
         wb.save(tmp)
+        _repeatable(tmp)
     return out_path
+
+
+def _repeatable(path: Path) -> None:
+    """Same register, same problems -> same bytes: fixed zip times and 'modified' date.
+
+    openpyxl stamps the time of saving on every zip entry and in docProps/core.xml.
+    """
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(i, z.read(i.filename)) for i in z.infolist()]
+    stamp = FIXED_CREATED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + stamp + rb"\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            z.writestr(entry, data)

@@ -21,27 +21,59 @@ from gain_workbook.errors import GainError, InvalidRegisterError, UsageError
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 
+def _echo(text="", err: bool = False, nl: bool = True) -> None:
+    """Print text that may hold register values: escape sequences and other control
+    characters are shown (\\e, \\x07), never acted on by the terminal."""
+    from gain_workbook.text import terminal_safe
+
+    click.echo(terminal_safe(str(text)), err=err, nl=nl)
+
+
+def _warn_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """A library warning that still reaches us is one line of ours, not a screenful."""
+    from gain_workbook.text import one_line
+
+    first = str(message).strip().splitlines()[0] if str(message).strip() else category.__name__
+    _echo(f"gain-pack: warning: {one_line(first)[:300]}", err=True)
+
+
 class _Group(click.Group):
     """Maps our typed errors to one line on stderr and an exit code."""
 
     def invoke(self, ctx):
+        import warnings
+
+        from gain_workbook.files import forget_inputs
+
+        forget_inputs()               # each command guards its own inputs
+        warnings.showwarning = _warn_line
         try:
             return super().invoke(ctx)
         except GainError as exc:
             if _debug(ctx):
                 raise
-            click.echo(f"gain-pack: {exc}", err=True)
+            _echo(f"gain-pack: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:   # a bad option value is one sentence, like the rest
+            if _debug(ctx):
+                raise
+            where = exc.ctx.command_path if exc.ctx is not None else "gain-pack"
+            _echo(f"{where}: {exc.format_message()} (see '{where} --help').", err=True)
+            ctx.exit(EXIT_USAGE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("gain-pack: interrupted.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as exc:
+            _echo("gain-pack: stopped before it finished; nothing half-written was left "
+                  "behind.", err=True)
+            ctx.exit(128 + getattr(exc, "signum", 2))
         except Exception as exc:  # a bug: say so plainly; the traceback is for --debug
             if _debug(ctx):
                 raise
-            click.echo(f"gain-pack: unexpected error ({type(exc).__name__}: {exc}); run again "
-                       "with --debug for details and report it.", err=True)
+            from gain_workbook.text import one_line
+
+            _echo(f"gain-pack: unexpected error ({type(exc).__name__}: "
+                  f"{one_line(str(exc))[:300]}); run again with --debug for details and "
+                  "report it.", err=True)
             ctx.exit(EXIT_USAGE)
 
 
@@ -67,16 +99,43 @@ def register_argument(f):
     return click.argument("register", type=click.Path(dir_okay=True, path_type=Path))(f)
 
 
+class DateType(click.ParamType):
+    """A date as YYYY-MM-DD, on the calendar and within the years gain-pack handles."""
+
+    name = "date"
+
+    def get_metavar(self, param, ctx=None):
+        return "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        from gain_workbook.dates import EARLIEST, LATEST
+
+        try:
+            day = dt.datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
+        except ValueError:
+            self.fail(f"'{value}' is not a date on the calendar; write it as YYYY-MM-DD, "
+                      "e.g. 2026-11-28", param, ctx)
+        if not EARLIEST <= day <= LATEST:
+            self.fail(f"{day:%d/%m/%Y} is outside the years gain-pack works with "
+                      f"({EARLIEST.year} to {LATEST.year})", param, ctx)
+        return day
+
+
+DATE = DateType()
+
+
 def as_of_option(f):
-    """--as-of YYYY-MM-DD (default today)."""
-    return click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+    """--as-of DATE (default today)."""
+    return click.option("--as-of", "as_of", type=DATE, default=None,
                         help="Date to report as at (YYYY-MM-DD); default today.")(f)
 
 
 def _note_if_open(register) -> None:
     if getattr(register, "open_in_excel", False):
-        click.echo(f"gain-pack: note: '{register.path.name}' is open in Excel; reading the "
-                   "version last saved.", err=True)
+        _echo(f"gain-pack: note: '{register.path.name}' is open in Excel; reading the "
+              "version last saved.", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -111,7 +170,7 @@ def init(path, blank, force):
     from gain_workbook.template import write_template
 
     out = write_template(path, blank=blank, force=force)
-    click.echo(f"Wrote {out}")
+    _echo(f"Wrote {out}")
 
 
 @cli.command()
@@ -138,12 +197,12 @@ def validate(register, fmt, annotate):
     reg, report = check(register)
     _note_if_open(reg)
     out = {"text": report.to_text, "json": report.to_json, "csv": report.to_csv}[fmt]()
-    click.echo(out, nl=False)
+    _echo(out, nl=False)
     if annotate:
         from gain_workbook.annotate import annotate as write_annotated
 
         write_annotated(register, report, annotate)
-        click.echo(f"Wrote {annotate}", err=True)
+        _echo(f"Wrote {annotate}", err=True)
     sys.exit(EXIT_OK if report.valid else EXIT_DATA)
 
 
@@ -154,13 +213,13 @@ def _checked(register, allow_errors: bool = False):
     reg, report = check(register)
     _note_if_open(reg)
     if not report.valid and not allow_errors:
-        click.echo(report.to_text(), err=True, nl=False)
+        _echo(report.to_text(), err=True, nl=False)
         raise InvalidRegisterError(report)
     return reg, report
 
 
 def _as_of(value) -> dt.date:
-    return value.date() if value else dt.date.today()
+    return value or dt.date.today()
 
 
 @cli.command()
@@ -190,11 +249,11 @@ def rollup(register, by, fmt, as_of):
     result = roll_up(reg, _as_of(as_of))
     headers, rows = views.records(result, by)
     if fmt == "table":
-        click.echo(views.as_table(headers, rows), nl=False)
+        _echo(views.as_table(headers, rows), nl=False)
     elif fmt == "json":
-        click.echo(views.as_json(headers, rows, result.as_of), nl=False)
+        _echo(views.as_json(headers, rows, result.as_of), nl=False)
     else:
-        click.echo(views.as_csv(headers, rows), nl=False)
+        _echo(views.as_csv(headers, rows), nl=False)
 
 
 @cli.command()
@@ -202,7 +261,7 @@ def rollup(register, by, fmt, as_of):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The pack to write; default 'GAIN board pack YYYY-MM.xlsx' beside the register.")
 @as_of_option
-@click.option("--meeting", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--meeting", type=DATE, default=None,
               help="The board meeting date (YYYY-MM-DD), shown on the cover.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last month's register or pack, for the Movement sheet.")
@@ -223,8 +282,6 @@ def build(register, output, as_of, meeting, previous, allow_errors):
 
     day = _as_of(as_of)
     out = output or default_pack_name(register, day)
-    if Path(out).resolve() == Path(register).resolve():
-        raise UsageError("The pack must not replace the register; choose another -o name.")
     reg, report = _checked(register, allow_errors)
     result = roll_up(reg, day)
     movement = None
@@ -239,14 +296,14 @@ def build(register, output, as_of, meeting, previous, allow_errors):
     bar_cm = click.progressbar(length=total, label="Writing the pack", file=sys.stderr) \
         if show else contextlib.nullcontext()
     with bar_cm as bar:
-        path = build_pack(result, report, out, meeting=meeting.date() if meeting else None,
+        path = build_pack(result, report, out, meeting=meeting,
                           movement=movement, register_name=reg.path.name,
                           progress=bar.update if bar is not None else None)
     head = result.headline()
-    click.echo(f"Wrote {path}")
-    click.echo(f"{head['open_items']} open items, {head['overdue_actions']} overdue actions, "
-               f"{head['ready_for_closure']} ready for closure, {head['responses_due']} "
-               f"responses not yet sent (as at {day:%d/%m/%Y}).")
+    _echo(f"Wrote {path}")
+    _echo(f"{head['open_items']} open items, {head['overdue_actions']} overdue actions, "
+          f"{head['ready_for_closure']} ready for closure, {head['responses_due']} "
+          f"responses not yet sent (as at {day:%d/%m/%Y}).")
 
 
 @cli.command()
@@ -287,12 +344,10 @@ def response(register, inspection_id, all_, open_, output, template, pdf, as_of,
     result = roll_up(reg, _as_of(as_of))
     chosen = select_inspections(result, inspection_id, all_, open_)
     out = output or default_response_name(register, chosen)
-    if Path(out).resolve() == Path(register).resolve():
-        raise UsageError("The response must not replace the register; choose another -o name.")
     path = build_responses(result, chosen, out, text)
-    click.echo(f"Wrote {path} ({len(chosen)} inspection{'s' * (len(chosen) != 1)})")
+    _echo(f"Wrote {path} ({len(chosen)} inspection{'s' * (len(chosen) != 1)})")
     if pdf:
-        click.echo(f"Wrote {to_pdf(path, Path(path).with_suffix('.pdf'))}")
+        _echo(f"Wrote {to_pdf(path, Path(path).with_suffix('.pdf'))}")
 
 
 def smtp_options(f):
@@ -388,19 +443,25 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
         beside = Path(file).with_name(str(name)) if name else None
         if beside is not None and beside.is_file():
             register = beside
-            click.echo(f"gain-pack: using the Settings of {beside.name}", err=True)
+            _echo(f"gain-pack: using the Settings of {beside.name}", err=True)
     if register is not None:
-        from gain_workbook.register import read_register
+        from gain_workbook.mailer import register_settings
 
-        settings = read_register(register).settings
+        settings = register_settings(register)
     if encrypt:
         data = encrypt_xlsx(data, _secret(ENCRYPT_ENV, "Password for the attachment",
                                           confirm=True))
-    body = body_template.read_text(encoding="utf-8") if body_template else None
+    body = None
+    if body_template:
+        from gain_workbook.files import protect
+        from gain_workbook.text import read_text_file
+
+        protect(body_template, "the email template")
+        body = read_text_file(body_template, "the email template")
     mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
                    body_template=body, attachment=data, facts=facts)
     for w in mail.warnings:
-        click.echo(f"gain-pack: warning: {w}", err=True)
+        _echo(f"gain-pack: warning: {w}", err=True)
     draft_path = output or Path(file).with_suffix(".eml")
     transport = _transport(settings, {**opts, "dry_run": dry_run}, draft_path)
     msg = build_message(mail, draft=transport.draft, sender=transport.sender)
@@ -408,17 +469,17 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
         how = (f"would send through {transport.cfg.host}:{transport.cfg.port} "
                f"({transport.cfg.security}{', as ' + transport.cfg.user if transport.cfg.user else ''})"
                if not transport.draft else f"would write the draft {draft_path}")
-        click.echo(f"Dry run: {how}; nothing sent or written.")
+        _echo(f"Dry run: {how}; nothing sent or written.")
         for h in ("From", "To", "Cc", "Subject", "X-Unsent"):
             if msg.get(h):
-                click.echo(f"{h}: {msg[h]}")
-        click.echo(f"Attachment: {mail.filename} ({len(mail.attachment):,} bytes, "
-                   f"{'encrypted, ' if encrypt else ''}"
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)")
-        click.echo("")
-        click.echo(mail.body.rstrip())
+                _echo(f"{h}: {msg[h]}")
+        _echo(f"Attachment: {mail.filename} ({len(mail.attachment):,} bytes, "
+              f"{'encrypted, ' if encrypt else ''}"
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)")
+        _echo("")
+        _echo(mail.body.rstrip())
         return
-    click.echo(transport.send(msg))
+    _echo(transport.send(msg))
 
 
 @cli.command()
@@ -426,7 +487,7 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the pack, responses and draft go; default the register's folder.")
 @as_of_option
-@click.option("--meeting", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--meeting", type=DATE, default=None,
               help="The board meeting date (YYYY-MM-DD).")
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Log file to append a line per run to; default gain-pack.log in --out-dir.")
@@ -445,34 +506,42 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, **opts):
       gain-pack monthly "C:\\GAIN\\Inspection register.xlsx" --meeting 2026-12-03
       gain-pack monthly register.xlsx --send --smtp-host mail.force.police.uk
     """
+    from gain_workbook.files import append_line, check_output, protect
     from gain_workbook.monthly import MonthResult, log_line, run_month
 
+    protect(register, "the register")     # before anything, so even the log cannot replace it
     day = _as_of(as_of)
     folder = out_dir or Path(register).parent
     log_path = log_file or folder / "gain-pack.log"
+    check_output(log_path)                # a log that cannot be written stops the run first
     result = MonthResult()
     error = None
     try:
         def transport_for(settings, pack):
             return _transport(settings, opts, pack.with_suffix(".eml"))
 
-        run_month(register, day, out_dir=folder, meeting=meeting.date() if meeting else None,
+        run_month(register, day, out_dir=folder, meeting=meeting,
                   transport_for=None if no_email else transport_for,
                   compose_kwargs={"to": opts["to"], "cc": opts["cc"]}, result=result)
     except GainError as exc:
         error = exc
         if isinstance(exc, InvalidRegisterError):
-            click.echo(exc.report.to_text(), err=True, nl=False)
+            _echo(exc.report.to_text(), err=True, nl=False)
         raise
     finally:
         for step, outcome in result.steps:
-            click.echo(f"{step}: {outcome}")
+            _echo(f"{step}: {outcome}")
         line = log_line(register, result, error, dt.datetime.now())
         try:
-            with open(log_path, "a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
-        except OSError as exc:
-            click.echo(f"gain-pack: could not write the log {log_path}: {exc}", err=True)
+            append_line(log_path, line)
+        except GainError as exc:
+            _echo(f"gain-pack: the log was not written: {exc}", err=True)
+
+
+def _stop_on_signal(signum, frame):
+    stop = KeyboardInterrupt()
+    stop.signum = signum
+    raise stop
 
 
 def main():
@@ -495,8 +564,15 @@ def main():
     """
     sys.modules.setdefault("hypothesis", None)
     import gc
+    import signal
 
     gc.disable()
+    # SIGTERM (cron, systemd, `timeout`) and SIGHUP (the terminal closed) end the run as
+    # Ctrl+C does: through the code's cleanup, so no temporary file of ours or of
+    # xlsxwriter's is left behind, and an older output stays as it was.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop_on_signal)
     try:
         cli(prog_name="gain-pack")
         code = 0                 # (click exits by itself; this is for completeness)

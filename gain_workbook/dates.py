@@ -120,7 +120,7 @@ def parse_deadline(value, published: dt.date | None, date1904: bool = False):
         return published
     if m := _WITHIN.match(text):
         qty = m.group(1).strip().lower()
-        n = int(qty) if qty.isdigit() else _NUMBER_WORDS.get(qty)
+        n = int(qty) if qty.isdecimal() else _NUMBER_WORDS.get(qty)
         if n is None:
             return UNREADABLE
         if published is None:

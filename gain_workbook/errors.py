@@ -23,6 +23,10 @@ class OutputError(GainError):
     """An output file cannot be written (folder missing, file open in Excel ...)."""
 
 
+class SettingsError(GainError):
+    """A setting (from the Settings sheet or an option) cannot be used as it is."""
+
+
 class TemplateError(GainError):
     """A template in templates/ is missing, unreadable, or needs a value we do not have."""
 

@@ -13,6 +13,7 @@ but the message did not get through, or only partly).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import smtplib
@@ -24,6 +25,7 @@ from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
 from gain_workbook.errors import GainError, UsageError
+from gain_workbook.text import TERMINAL_UNSAFE, one_line
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 BODY_TEMPLATE = "email_body.txt"
@@ -65,7 +67,7 @@ def check_attachment(path) -> bytes:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"Only .xlsx workbooks are attached; '{path.name}' is not one.")
-    check_workbook(path)           # missing, damaged, encrypted, lock file, zip bomb ...
+    check_workbook(path, role="the workbook to attach")           # missing, damaged, encrypted, lock file, zip bomb ...
     import python_calamine as pc
 
     try:
@@ -93,6 +95,26 @@ def pack_facts(path) -> dict:
     return facts if facts.get("Marker") == PACK_MARKER else {}
 
 
+def register_settings(path):
+    """The Settings of a register, refused when validation would flag one as an error.
+
+    A setting that cannot be used (an SMTP port that is not a number) would
+    otherwise quietly fall back to its default, and a dry run would promise to send
+    through a server the register never named.
+    """
+    from gain_workbook.register import read_register
+
+    reg = read_register(path)
+    bad = [p for p in reg.problems if p.code == "BAD_SETTING"]
+    if bad:
+        p = bad[0]
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise MailSettingsError(f"The Settings sheet of '{Path(path).name}' has an error at "
+                                f"{p.where}{more}: {p.message} Fix it first; nothing was sent "
+                                "or written.")
+    return reg.settings
+
+
 def addresses(values, what: str) -> tuple:
     """Split and check addresses ('a@x.org; b@y.org' or several options)."""
     out = []
@@ -102,7 +124,7 @@ def addresses(values, what: str) -> tuple:
             if not a:
                 continue
             if not ADDRESS.match(a):
-                raise UsageError(f"'{a}' in {what} is not an email address.")
+                raise UsageError(f"'{one_line(a)}' in {what} is not an email address.")
             out.append(a)
     return tuple(dict.fromkeys(out))
 
@@ -154,17 +176,32 @@ def _num(v):
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
+def header_value(value: str, what: str) -> str:
+    """A value for an email header: one line, no control characters, else one sentence.
+
+    A line break in a Setting such as the marking would otherwise start a header of
+    its own (a forged Bcc, say) or stop the message being built at all.
+    """
+    value = str(value)
+    if "\r" in value or "\n" in value or TERMINAL_UNSAFE.search(value):
+        raise MailSettingsError(f"{what} cannot go in an email because it holds a line break or "
+                                f"a control character: '{one_line(value)[:120]}'; put it on one "
+                                "line on the Settings sheet (or in the option) and try again.")
+    return value
+
+
 def build_message(mail: Mail, sender: str = "", draft: bool = True) -> EmailMessage:
     """The MIME message. A draft has X-Unsent: 1 and no From, Date or Message-ID."""
     msg = EmailMessage(policy=SMTP_POLICY)
     if draft:
         msg["X-Unsent"] = "1"
     else:
-        msg["From"] = sender
-    msg["To"] = ", ".join(mail.to)
+        msg["From"] = header_value(sender, "The sender address")
+    msg["To"] = ", ".join(header_value(a, "A recipient") for a in mail.to)
     if mail.cc:
-        msg["Cc"] = ", ".join(mail.cc)
-    msg["Subject"] = mail.subject
+        msg["Cc"] = ", ".join(header_value(a, "A copy address") for a in mail.cc)
+    msg["Subject"] = header_value(mail.subject, "The subject (protective marking and board "
+                                                "name)")
     msg.set_content(mail.body)
     msg.add_attachment(mail.attachment, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
                        filename=mail.filename)
@@ -192,10 +229,9 @@ class DraftTransport:
         self.path = Path(path)
 
     def send(self, msg: EmailMessage) -> str:
-        from gain_workbook.xlsx import atomic_path
+        from gain_workbook.files import write_bytes
 
-        with atomic_path(self.path) as tmp:
-            Path(tmp).write_bytes(msg.as_bytes(policy=SMTP_POLICY))
+        write_bytes(self.path, msg.as_bytes(policy=SMTP_POLICY))
         return f"Wrote the draft {self.path}; open it in Outlook, check it and send it."
 
 
@@ -231,6 +267,8 @@ def smtp_settings(settings, host=None, port=None, security=None, user=None, send
     if not sender:
         raise MailSettingsError("No sender address: give --from or fill in 'Email from' on the "
                                 "Settings sheet.")
+    header_value(sender, "The sender address ('Email from')")
+    header_value(host, "The SMTP host")
     return SMTPSettings(host=host, port=port or settings.smtp_port, security=security,
                         user=user or "", sender=sender, cafile=cafile, timeout=timeout)
 
@@ -279,9 +317,10 @@ class SMTPTransport:
                                     "security (ssl or starttls) and the port; nothing was sent.") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise MailSettingsError(f"Could not connect to the mail server {where}: "
-                                    f"{getattr(exc, 'strerror', None) or exc}; nothing was sent.") from None
+                                    f"{_text(getattr(exc, 'strerror', None) or exc)}; nothing "
+                                    "was sent.") from None
         try:
-            with server:
+            with _closing(server):
                 if c.security == "starttls":
                     try:
                         server.starttls(context=self._context())
@@ -328,12 +367,37 @@ class SMTPTransport:
         except smtplib.SMTPDataError as exc:
             raise DeliveryError(f"The mail server refused the message ({exc.smtp_code} "
                                 f"{_text(exc.smtp_error)}); nothing was sent.") from None
+        except smtplib.SMTPHeloError as exc:
+            raise MailSettingsError(f"The mail server {where} refused to talk to this computer "
+                                    f"({exc.smtp_code} {_text(exc.smtp_error)}); check the SMTP "
+                                    "host and port, or ask IT to allow it; nothing was "
+                                    "sent.") from None
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(f"The mail server {where} gave an answer gain-pack cannot use "
+                                f"({exc.smtp_code} {_text(exc.smtp_error)}); the message was "
+                                "not sent.") from None
+        except smtplib.SMTPException as exc:
+            raise DeliveryError(f"The mail server {where} failed ({_text(exc)}); the message "
+                                "may not have been sent.") from None
         if refused:
             names = ", ".join(refused)
             sent = ", ".join(r for r in recipients if r not in refused)
             raise DeliveryError(f"The mail server refused {names}; the message was sent to "
                                 f"{sent} only.")
         return f"Sent to {', '.join(recipients)} through {where}."
+
+
+@contextlib.contextmanager
+def _closing(server):
+    """Say goodbye, quietly: a server that misbehaved may answer QUIT with an error too,
+    which must not replace the error that matters (smtplib's own ``with`` raises it)."""
+    try:
+        yield server
+    finally:
+        try:
+            server.quit()
+        except (smtplib.SMTPException, OSError):
+            server.close()
 
 
 def _cert_message(where: str, exc) -> str:
@@ -343,7 +407,9 @@ def _cert_message(where: str, exc) -> str:
 
 
 def _text(v) -> str:
-    return v.decode(errors="replace") if isinstance(v, bytes) else str(v)
+    """A server's answer, shown safely on one line (it may be long, or hold anything)."""
+    text = v.decode(errors="replace") if isinstance(v, bytes) else str(v)
+    return one_line(text)[:200]
 
 
 def _now() -> str:

@@ -89,6 +89,10 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
 
 def log_line(register, result: MonthResult, error: Exception | None, now: dt.datetime) -> str:
     """One line for the log: when, which register, each step, and how it ended."""
+    from gain_workbook.text import one_line
+
     steps = "; ".join(f"{k}: {v}" for k, v in result.steps)
     status = "OK" if error is None else f"FAILED ({type(error).__name__}: {error})"
-    return f"{now:%Y-%m-%d %H:%M:%S} {Path(register).name}: {status}" + (f" | {steps}" if steps else "")
+    # register text (a file name, a value in an error) can never start a line of its own
+    return one_line(f"{now:%Y-%m-%d %H:%M:%S} {Path(register).name}: {status}"
+                    + (f" | {steps}" if steps else ""))

@@ -51,7 +51,7 @@ def read_previous(path, as_of: dt.date) -> Snapshot:
     path = Path(path)
     from gain_workbook.sniff import check_workbook
 
-    check_workbook(path)
+    check_workbook(path, role="last month's pack or register")
     import python_calamine as pc
 
     try:
@@ -82,13 +82,23 @@ def _from_pack(path: Path, wb) -> Snapshot:
 
     from gain_workbook.dates import parse_date
 
-    info = {str(r[0]): r[1] for r in wb.get_sheet_by_name(PACK_INFO_SHEET).to_python() if r}
+    from gain_workbook.dates import UNREADABLE
+
+    info = {str(r[0]): r[1] for r in wb.get_sheet_by_name(PACK_INFO_SHEET).to_python()
+            if r and len(r) > 1}
     if info.get("Marker") != PACK_MARKER:
         raise RegisterError(f"'{path.name}' has a {PACK_INFO_SHEET} sheet but is not a board pack "
                             "written by gain-pack.")
     as_of = parse_date(info.get("As at"))
+    if as_of is None or as_of is UNREADABLE:
+        raise RegisterError(f"The previous pack '{path.name}' does not say which date it was "
+                            "built for (its PackInfo sheet has been changed); use last month's "
+                            "register instead.")
     frames = {}
     for sheet, columns in (("Items", ITEM_COLUMNS), ("Actions", ACTION_COLUMNS)):
+        if sheet not in wb.sheet_names:
+            raise RegisterError(f"The previous pack '{path.name}' has no {sheet} sheet; it may "
+                                "have been edited. Use last month's register instead.")
         rows = wb.get_sheet_by_name(sheet).to_python()
         header_at = next((i for i, r in enumerate(rows[:30]) if columns[next(iter(columns))] in r),
                          None)
@@ -104,17 +114,28 @@ def _from_pack(path: Path, wb) -> Snapshot:
         data = {k: [r[i] if i < len(r) else None for r in body] for k, i in idx.items()}
         frames[sheet] = pd.DataFrame(data)
     acts = frames["Actions"]
+
+    def a_date(v):
+        d = parse_date(v) if v not in ("", None) else None
+        return None if d is UNREADABLE else d
+
     for col in ("due", "effective_due"):
-        acts[col] = pd.to_datetime(acts[col].map(lambda v: parse_date(v) if v not in ("", None)
-                                                 else None), errors="coerce")
+        acts[col] = pd.to_datetime(acts[col].map(a_date), errors="coerce")
     acts["overdue"] = acts["days_overdue"].map(lambda v: v not in ("", None))
+    # every other value as text, as the pack showed it (an edited pack may hold anything)
     for frame in frames.values():
         for col in frame.columns:
-            if frame[col].dtype == object:
-                frame[col] = frame[col].map(lambda v: None if v == "" else
-                                            (str(int(v)) if isinstance(v, float) and v.is_integer()
-                                             else v))
+            if col not in ("due", "effective_due", "overdue"):
+                frame[col] = frame[col].map(_as_text).astype(object)
     return Snapshot(as_of, path.name, frames["Items"], acts)
+
+
+def _as_text(v):
+    from gain_workbook.report import display
+
+    if v is None or v == "":
+        return None
+    return v if isinstance(v, str) else display(v)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER
 from gain_workbook.rollup import report_order
-from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
+from gain_workbook.xlsx import Part, header_footer, workbook_at
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 CHART_TOP_N = 12
@@ -69,18 +69,26 @@ class _Ctx:
     def page(self, ws, title: str, landscape: bool = True, repeat: int | None = None) -> None:
         """A4, one page wide, marking/board/as-of/page numbers in header and footer."""
         s = self.settings
-        mark, board = _hf(s.protective_marking), _hf(s.board_name)
         ws.set_paper(9)
         ws.set_landscape() if landscape else ws.set_portrait()
         ws.set_margins(left=0.4, right=0.4, top=0.8, bottom=0.7)
-        ws.set_header(f'&L&"Calibri,Bold"&10{mark}&C&"Calibri,Bold"&10{board}: {_hf(title)}'
-                      f'&R&10As at {self.as_of:%d/%m/%Y}', {"margin": 0.3})
-        ws.set_footer(f'&L&"Calibri,Bold"&10{mark}&C&10Page &P of &N&R&10{board} pack',
-                      {"margin": 0.3})
+        ws.set_header(self.header(title), {"margin": 0.3})
+        ws.set_footer(header_footer(left=[Part(s.protective_marking, bold=True)],
+                                    center=[Part("Page &P of &N", code=True)],
+                                    right=[Part(f"{s.board_name} pack", shorten=1)],
+                                    what="page footer"), {"margin": 0.3})
         if repeat is not None:
             ws.repeat_rows(repeat)
         ws.fit_to_pages(1, 0)
         ws.hide_gridlines(2)
+
+    def header(self, title: str) -> str:
+        """Marking | board: sheet title | as-of date; the sheet title gives way first."""
+        s = self.settings
+        return header_footer(left=[Part(s.protective_marking, bold=True)],
+                             center=[Part(f"{s.board_name}: ", bold=True, shorten=2),
+                                     Part(title, bold=True, shorten=3)],
+                             right=[Part(f"As at {self.as_of:%d/%m/%Y}", shorten=1)])
 
     def title(self, ws, text: str, sub: str = "") -> int:
         """Sheet title (and subtitle) in the top rows; returns the next free row."""
@@ -89,11 +97,6 @@ class _Ctx:
         if sub:
             ws.write_string(1, 0, sub, self.fmt["subtitle"])
         return 3
-
-
-def _hf(text: str) -> str:
-    """Text safe inside an Excel header/footer ('&' starts a control code)."""
-    return str(text).replace("&", "&&")
 
 
 def _serials(series) -> list:
@@ -648,10 +651,11 @@ def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movemen
     sheets += ["Actions", "Responses"]
     if report.problems:
         sheets.append("Data quality")
-    with atomic_path(out_path) as tmp:
-        wb = new_workbook(tmp, title=f"{rollup.settings.board_name} pack {rollup.as_of:%B %Y}",
-                          subject=rollup.settings.protective_marking)
+    with workbook_at(out_path, title=f"{rollup.settings.board_name} pack {rollup.as_of:%B %Y}",
+                     subject=rollup.settings.protective_marking) as wb:
         ctx = _Ctx(wb, rollup, meeting)
+        for name in sheets:     # every header first: a marking that cannot fit stops early
+            ctx.header(name)
         ws = {name: wb.add_worksheet(name) for name in sheets}
         info = wb.add_worksheet(PACK_INFO_SHEET)
         _cover(ctx, ws["Cover"], sheets[1:], register_name)
@@ -666,7 +670,6 @@ def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movemen
             _data_quality(ctx, ws["Data quality"], report)
         _pack_info(ctx, info, register_name)
         ws["Cover"].activate()
-        close_workbook(wb, out_path)
     return out_path
 
 

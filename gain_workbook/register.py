@@ -25,6 +25,7 @@ from gain_workbook.report import Problem, display, make_problem
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, SYNONYMS, norm_key
 from gain_workbook.settings import Settings, parse_settings
 from gain_workbook.sniff import check_workbook
+from gain_workbook.text import has_xml_illegal, xml_safe
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
@@ -35,6 +36,8 @@ NAME_HINTS = {
     ITEMS: ("item", "recommendation", "afi"),
     ACTIONS: ("action",),
 }
+ROLE_TEXT = {INSPECTIONS: "inspections", ITEMS: "items", ACTIONS: "actions",
+             "flat": "one row per action"}
 ITEM_ABBR = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC",
              "Accelerated cause of concern": "ACoC"}
 
@@ -110,14 +113,19 @@ def read_register(path, settings: Settings | None = None, meanwhile=None) -> Reg
     ``meanwhile`` is called while the sheets are being parsed (see _load_grids).
     """
     info = check_workbook(path)
-    grids = _load_grids(info.path, meanwhile)
-    reg = build_register(info.path, grids, info.date1904, settings)
+    hidden: dict[str, str] = {}
+    grids = _load_grids(info.path, meanwhile, hidden)
+    reg = build_register(info.path, grids, info.date1904, settings, hidden,
+                         clean=info.may_hold_controls)
     reg.open_in_excel = info.lock_file is not None
     return reg
 
 
-def _load_grids(path: Path, meanwhile=None) -> dict:
+def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
     """Every worksheet's cells and merged ranges: {name: (rows, merged ranges)}.
+
+    ``hidden`` (if given) is filled with the sheets the user cannot see:
+    {name: "hidden" | "very hidden"}.
 
     python-calamine parses a sheet without holding the GIL, so two threads parse two
     sheets at once (each with its own workbook object: one cannot serve two threads),
@@ -157,7 +165,13 @@ def _load_grids(path: Path, meanwhile=None) -> dict:
 
     first = open_book()
     try:
-        sheets = [m.name for m in first.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        meta = [m for m in first.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        sheets = [m.name for m in meta]
+        if hidden is not None:
+            for m in meta:
+                state = str(m.visible).rsplit(".", 1)[-1]
+                if state != "Visible":
+                    hidden[m.name] = "very hidden" if state == "VeryHidden" else "hidden"
     except Exception as exc:
         first.close()
         raise damaged(exc) from None
@@ -176,23 +190,37 @@ def _load_grids(path: Path, meanwhile=None) -> dict:
 
 
 def build_register(path: Path, grids: dict, date1904: bool = False,
-                   overrides: Settings | None = None) -> Register:
-    """Canonical tables from sheet grids ({name: (rows, merged ranges)})."""
+                   overrides: Settings | None = None, hidden: dict | None = None,
+                   clean: bool = True) -> Register:
+    """Canonical tables from sheet grids ({name: (rows, merged ranges)}).
+
+    ``hidden`` names the sheets the user cannot see ({name: "hidden"/"very hidden"}):
+    a visible sheet always wins; a hidden one is read only when no visible sheet
+    has the register, and each hidden sheet that looks like a register is reported.
+    ``clean`` False skips looking for control characters (the sniff found none possible).
+    """
     problems: list[Problem] = []
+    hidden = hidden or {}
+    cleaned: list[Problem] = []
+    if clean:
+        for name, (grid, _) in grids.items():
+            _clean_grid(name, grid, cleaned)
     if not grids or all(not any(v not in ("", None) for row in g for v in row)
                         for g, _ in grids.values()):
         raise RegisterError(f"Cannot read '{path.name}': the workbook is empty.")
 
-    settings_sheet = next((n for n in grids if norm_key(n) in SETTINGS_SHEETS), None)
+    settings_sheet = next((n for n in sorted(grids, key=lambda n: n in hidden)   # visible first
+                           if norm_key(n) in SETTINGS_SHEETS), None)
     settings = Settings()
     if settings_sheet:
         settings, problems = _read_settings(settings_sheet, grids[settings_sheet][0])
+    problems = cleaned + problems
     if overrides is not None:
         changed = {k: v for k, v in vars(overrides).items()
                    if k != "aliases" and v != getattr(Settings(), k)}
         settings = settings.replace(**changed)
 
-    candidates = []
+    candidates = []      # (name, grid, merged, role, header row, score, mapping)
     described = []
     maps = {role: schema.header_map(role, settings.aliases) for role in schema.ROLES}
     for name, (grid, merged) in grids.items():
@@ -203,22 +231,32 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         if found:
             candidates.append((name, grid, merged) + found)
 
-    by_role: dict[str, list] = {}
-    for cand in sorted(candidates, key=lambda c: -c[5]):
-        by_role.setdefault(cand[3], []).append(cand)
     found_txt = "; ".join(described) or "no sheets"
-
-    if all(r in by_role for r in schema.TABLES):
-        tables = {}
-        for role in schema.TABLES:
-            name, grid, merged, _, hrow, _, mapping = by_role[role][0]
-            tables[role] = _read_table(role, name, grid, merged, hrow, mapping, date1904, problems)
-        layout = "template"
-    elif "flat" in by_role:
-        name, grid, merged, _, hrow, _, mapping = by_role["flat"][0]
-        tables = _read_flat(name, grid, merged, hrow, mapping, date1904, problems)
-        layout = "flat"
+    visible = [c for c in candidates if c[0] not in hidden]
+    chosen = _choose_layout(visible) or _choose_layout(candidates)
+    for cand in candidates:
+        name = cand[0]
+        if name in hidden:
+            used = chosen is not None and any(c[0] == name for c in chosen[1].values())
+            problems.append(make_problem(
+                "HIDDEN_SHEET", name, "", "", name, state=hidden[name], role=ROLE_TEXT[cand[3]],
+                outcome=("it was read, because no visible sheet holds the register; unhide it "
+                         "in Excel (right-click a sheet tab, Unhide) to check it" if used else
+                         "it was not read, because a visible sheet was; unhide it in Excel if it "
+                         "is the one to read")))
+    if chosen is not None:
+        layout, picked = chosen
+        if layout == "template":
+            tables = {}
+            for role in schema.TABLES:
+                name, grid, merged, _, hrow, _, mapping = picked[role]
+                tables[role] = _read_table(role, name, grid, merged, hrow, mapping, date1904,
+                                           problems)
+        else:
+            name, grid, merged, _, hrow, _, mapping = picked["flat"]
+            tables = _read_flat(name, grid, merged, hrow, mapping, date1904, problems)
     else:
+        by_role = {c[3] for c in candidates}
         have = [r for r in schema.TABLES if r in by_role]
         if have:
             missing = [schema.SHEET_NAMES[r] for r in schema.TABLES if r not in by_role]
@@ -231,6 +269,35 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     _derive_deadlines(tables, date1904, problems)
     return Register(path, layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
                     settings, problems, list(grids))
+
+
+def _choose_layout(candidates) -> tuple[str, dict] | None:
+    """('template', {role: candidate}) or ('flat', {'flat': candidate}), best scores first."""
+    by_role: dict[str, list] = {}
+    for cand in sorted(candidates, key=lambda c: -c[5]):
+        by_role.setdefault(cand[3], []).append(cand)
+    if all(r in by_role for r in schema.TABLES):
+        return "template", {r: by_role[r][0] for r in schema.TABLES}
+    if "flat" in by_role:
+        return "flat", {"flat": by_role["flat"][0]}
+    return None
+
+
+def _clean_grid(sheet: str, grid, problems: list) -> None:
+    """Remove what XML 1.0 cannot hold from every text cell, with a warning on its cell.
+
+    Such a character (a control character pasted from another system, a lone
+    surrogate) would make any workbook we write from the value unreadable.
+    """
+    texts = [v for row in grid for v in row if type(v) is str]
+    if not texts or not has_xml_illegal("\n".join(texts)):
+        return
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if type(v) is str and has_xml_illegal(v):
+                row[c] = clean = xml_safe(v)
+                problems.append(make_problem("CONTROL_CHARACTER", sheet,
+                                             f"{col_letter(c)}{r + 1}", "", clean))
 
 
 def _and(words: list[str]) -> str:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from gain_workbook.schema import RULES
+from gain_workbook.text import csv_cell, json_text
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Problem:
     @property
     def row(self) -> int | None:
         """The Excel row number of the cell, if it has one."""
-        digits = "".join(ch for ch in self.cell if ch.isdigit())
+        digits = "".join(ch for ch in self.cell if "0" <= ch <= "9")
         return int(digits) if digits else None
 
     @property
@@ -138,21 +139,21 @@ class ValidationReport:
 
     def to_json(self) -> str:
         """The whole report as JSON."""
-        return json.dumps({
+        return json_text(json.dumps({
             "path": self.path,
             "valid": self.valid,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "counts": self.counts,
             "problems": [p.to_dict() for p in self.problems],
-        }, indent=2, ensure_ascii=False) + "\n"
+        }, indent=2, ensure_ascii=False)) + "\n"
 
     def to_csv(self) -> str:
-        """One row per problem, for Excel."""
+        """One row per problem, for Excel (text that would run as a formula made inert)."""
         buf = io.StringIO()
         cols = ["severity", "code", "sheet", "cell", "where", "header", "value", "message"]
         w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         for p in self.problems:
-            w.writerow(p.to_dict())
+            w.writerow({k: csv_cell(v) for k, v in p.to_dict().items()})
         return buf.getvalue()

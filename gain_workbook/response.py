@@ -18,7 +18,9 @@ from gain_workbook.dates import long_date, uk_date
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.errors import TemplateError, UsageError
 from gain_workbook.rollup import KIND_ORDER, report_order
-from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
+from gain_workbook.files import atomic_path
+from gain_workbook.text import truncate_utf16
+from gain_workbook.xlsx import Part, header_footer, workbook_at
 
 PROCESS_TEMPLATE = "response_process.txt"
 TICK, BOX = "☒", "☐"
@@ -40,11 +42,11 @@ KIND_NAMES = {"Recommendation": ("recommendation", "recommendations"),
 def load_process_template(path=None) -> str:
     """The GAIN process text: an edited copy if given, else the one in templates/."""
     if path is not None:
-        try:
-            return Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise TemplateError(f"Cannot read the response template '{path}': "
-                                f"{exc.strerror or exc}.") from None
+        from gain_workbook.files import protect
+        from gain_workbook.text import read_text_file
+
+        protect(path, "the response template")
+        return read_text_file(path, "the response template")
     from gain_workbook.template import templates_dir
 
     return templates_dir().joinpath(PROCESS_TEMPLATE).read_text(encoding="utf-8")
@@ -77,6 +79,13 @@ PLACEHOLDER_SOURCE = {
 }
 
 
+def _t(value, missing: str = "") -> str:
+    """A register value as text; None, NaN and '' (a value left blank or not read) as ``missing``."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return missing
+    return str(value)
+
+
 def _words(n: int) -> str:
     return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
 
@@ -93,12 +102,20 @@ def _kinds_sentence(counts: dict, numeric: bool = False) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+SHEET_NAME_LIMIT = 31       # Excel counts UTF-16 units
+RESERVED_SHEET_NAMES = {"history"}
+FILE_ID_LIMIT = 60          # of an inspection id in a file name: Excel opens paths up to 218
+
+
 def _sheet_name(inspection_id: str, used: set) -> str:
+    """A sheet name Excel accepts: no []:*?/\\ or quotes, at most 31 UTF-16 units, unique."""
     base = re.sub(r"[\[\]:*?/\\']", "-", str(inspection_id)).strip() or "Inspection"
-    base = base[:28]
+    if base.lower() in RESERVED_SHEET_NAMES:
+        base = f"{base} (inspection)"
+    base = truncate_utf16(base, SHEET_NAME_LIMIT - 3).strip() or "Inspection"
     name, n = base, 2
     while name.lower() in used:
-        name = f"{base[:25]} ({n})"
+        name = f"{truncate_utf16(base, SHEET_NAME_LIMIT - 3 - len(str(n)))} ({n})"
         n += 1
     used.add(name.lower())
     return name
@@ -164,14 +181,16 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     w = _Writer(wb, ws, fmt)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
-    mark = s.protective_marking.replace("&", "&&")
     ws.set_paper(9)
     ws.set_portrait()
     ws.set_margins(left=0.6, right=0.6, top=0.8, bottom=0.7)
-    ws.set_header(f'&L&"Calibri,Bold"&10{mark}&R&10As at {uk_date(rollup.as_of)}',
+    ws.set_header(header_footer(left=[Part(s.protective_marking, bold=True)],
+                                right=[Part(f"As at {uk_date(rollup.as_of)}", shorten=1)]),
                   {"margin": 0.3})
-    ws.set_footer(f'&L&"Calibri,Bold"&10{mark}&CPage &P of &N&R&10PCC response: '
-                  f'{str(ins["inspection_id"]).replace("&", "&&")}', {"margin": 0.3})
+    ws.set_footer(header_footer(left=[Part(s.protective_marking, bold=True)],
+                                center=[Part("Page &P of &N", code=True)],
+                                right=[Part(f"PCC response: {ins['inspection_id']}", shorten=1)],
+                                what="page footer"), {"margin": 0.3})
     ws.fit_to_pages(1, 0)
     ws.hide_gridlines(2)
 
@@ -211,10 +230,10 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     w.para(f"HMICFRS made {_kinds_sentence(counts)}.", gap=True)
     for it in items.itertuples(index=False):
         one = KIND_NAMES.get(it.kind, ("item",))[0]
-        w.para(f"{one[0].upper() + one[1:]} {it.number or ''}".strip(), "r_sub", height=17)
-        w.para(it.item_text or "")
-        meta = [f"Addressed to: {it.addressee}" if it.addressee else "",
-                f"Deadline: {it.deadline_text}" if it.deadline_text else "",
+        w.para(f"{one[0].upper() + one[1:]} {_t(it.number)}".strip(), "r_sub", height=17)
+        w.para(_t(it.item_text))
+        meta = [f"Addressed to: {_t(it.addressee)}" if _t(it.addressee) else "",
+                f"Deadline: {_t(it.deadline_text)}" if _t(it.deadline_text) else "",
                 "For this force" if it.applies == "Yes" else "Not for this force"]
         w.para("; ".join(m for m in meta if m), "r_small", gap=True)
 
@@ -230,7 +249,7 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     mine_counts = mine["kind"].value_counts().to_dict()
     w.para(f"The report included {_kinds_sentence(mine_counts, numeric=True)} for forces:")
     for it in mine.itertuples(index=False):
-        w.para(f"•  {it.item_text}", "bullet")
+        w.para(f"•  {_t(it.item_text)}", "bullet")
     w.row += 1
     actions = rollup.actions
     for it in mine.itertuples(index=False):
@@ -239,10 +258,11 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
         if len(acts):
             for a in acts.itertuples(index=False):
                 due = uk_date(a.effective_due)
-                w.para(f"•  {a.action_text} (owner: {a.owner or 'not set'}; due {due or 'not set'}; "
-                       f"{(a.action_status or 'no status').lower()})", "bullet")
-        elif it.no_action_reason:
-            w.para(f"No action will be taken: {it.no_action_reason}", "bullet")
+                w.para(f"•  {_t(a.action_text)} (owner: {_t(a.owner, 'not set')}; due "
+                       f"{due or 'not set'}; {_t(a.action_status, 'no status').lower()})",
+                       "bullet")
+        elif _t(it.no_action_reason):
+            w.para(f"No action will be taken: {_t(it.no_action_reason)}", "bullet")
         else:
             w.para("GAP: no action and no reason recorded on the register. Section 55(5B) "
                    "requires the response to say what action has been or will be taken, or why "
@@ -310,22 +330,21 @@ def build_responses(rollup, inspections: list, out_path, template_text: str | No
     """Write one response sheet per inspection to ``out_path`` (atomically)."""
     template_text = template_text if template_text is not None else load_process_template()
     out_path = Path(out_path)
-    with atomic_path(out_path) as tmp:
-        wb = new_workbook(tmp, title="PCC response to HMICFRS inspection",
-                          subject=rollup.settings.protective_marking)
+    with workbook_at(out_path, title="PCC response to HMICFRS inspection",
+                     subject=rollup.settings.protective_marking) as wb:
         fmt = _formats(wb)
         used: set = set()
         for ins in inspections:
             ws = wb.add_worksheet(_sheet_name(ins["inspection_id"], used))
             _write_one(wb, ws, fmt, rollup, ins, template_text)
-        close_workbook(wb, out_path)
     return out_path
 
 
 def default_response_name(register_path, inspections: list) -> Path:
     """'PCC response INS-2023-07.xlsx' (or 'PCC responses.xlsx') beside the register."""
     if len(inspections) == 1:
-        safe = re.sub(r'[<>:"/\\|?*]', "-", str(inspections[0]["inspection_id"]))
+        safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", str(inspections[0]["inspection_id"]))
+        safe = truncate_utf16(safe, FILE_ID_LIMIT).strip(" .") or "inspection"
         return Path(register_path).with_name(f"PCC response {safe}.xlsx")
     return Path(register_path).with_name("PCC responses.xlsx")
 

@@ -100,7 +100,7 @@ def report_order(items, first: tuple = (), ascending: tuple = ()):
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     keyed = items.assign(
         _k=items["kind"].map(rank).fillna(len(rank)),
-        _n=items["number"].map(lambda v: int(v) if str(v).isdigit() else 10**6))
+        _n=items["number"].map(lambda v: int(v) if str(v).isdecimal() else 10**6))
     keyed = keyed.sort_values([*first, "_k", "_n", "number"],
                               ascending=[*ascending, True, True, True], kind="stable")
     return keyed.drop(columns=["_k", "_n"])

@@ -438,6 +438,11 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("FLAT_CONFLICT", "warning", "Rows of the same item or inspection disagree",
        "'{value}' differs from '{first}' given for the same {noun} in row {first_row}; the "
        "first was used."),
+    _R("CONTROL_CHARACTER", "warning", "A cell held characters a workbook cannot store",
+       "The cell held control characters, which no workbook can store; they were removed "
+       "and it was read as '{value}'. Retype it in Excel if that is not right."),
+    _R("HIDDEN_SHEET", "warning", "A hidden sheet looks like a register table",
+       "The sheet is {state} and looks like a register table ({role}); {outcome}."),
     _R("BAD_SETTING", "error", "A setting cannot be used",
        "The setting '{key}' has the value '{value}', which is not {expected}."),
     _R("UNKNOWN_SETTING", "warning", "A setting is not one we know",

@@ -8,6 +8,7 @@ run on the zip directory and the first bytes of each part, so a hostile file
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,11 @@ MAX_UNPACKED = 2 * 1024**3
 MAX_PART = 1024**3
 MAX_RATIO = 200          # sheet XML compresses about 10-30:1; zeros compress 1000:1
 RATIO_FLOOR = 20 * 1024**2   # small parts may compress as well as they like
+# A sheet is read as a grid from A1 to its last cell: a value typed far out (at
+# XFD1048576, say) makes a grid of 17 billion cells, which python-calamine tries to
+# allocate and the process aborts. A 100,000-action register is about 2 million cells.
+MAX_CELLS = 20_000_000
+CHUNK = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -30,15 +36,24 @@ class WorkbookInfo:
     path: Path
     date1904: bool
     lock_file: Path | None   # Excel's ~$ owner file beside it: the register is open in Excel
+    # False when no part can hold a control character (Excel's _x0007_ escape, or a raw
+    # one a lenient parser would pass on): the reader then need not look for them
+    may_hold_controls: bool = True
 
 
 def _refuse(path: Path, why: str) -> RegisterError:
     return RegisterError(f"Cannot read '{path.name}': {why}")
 
 
-def check_workbook(path: str | os.PathLike) -> WorkbookInfo:
-    """Refuse anything that is not a safe, readable .xlsx; return what the reader needs."""
+def check_workbook(path: str | os.PathLike, role: str = "the register") -> WorkbookInfo:
+    """Refuse anything that is not a safe, readable .xlsx; return what the reader needs.
+
+    The file is remembered as an input (files.protect): no output may replace it.
+    """
+    from gain_workbook.files import protect
+
     path = Path(path)
+    protect(path, role)
     if path.name.startswith("~$"):
         real = path.with_name(path.name[2:])
         raise _refuse(path, "it is an Excel lock file (Excel makes it while a workbook is open), "
@@ -47,6 +62,8 @@ def check_workbook(path: str | os.PathLike) -> WorkbookInfo:
         raise _refuse(path, "it is a folder, not a file.")
     if not path.exists():
         raise RegisterError(f"There is no file '{path}'.")
+    if not path.is_file():          # opening a FIFO would wait for ever for a writer
+        raise _refuse(path, "it is not an ordinary file (a device, pipe or socket).")
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -93,10 +110,10 @@ def check_workbook(path: str | os.PathLike) -> WorkbookInfo:
                     "a zip archive")
             raise _refuse(path, f"it is {kind}, not an Excel workbook.")
         _check_sizes(path, infos)
-        _check_xml_heads(path, zf, infos)
+        controls = _scan_parts(path, zf, infos)
         date1904 = _date1904(path, zf)
     lock = path.with_name("~$" + path.name)
-    return WorkbookInfo(path, date1904, lock if lock.exists() else None)
+    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls)
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -124,19 +141,144 @@ def _check_sizes(path: Path, infos) -> None:
                       "register; it may be a zip bomb.")
 
 
-def _check_xml_heads(path: Path, zf: zipfile.ZipFile, infos) -> None:
-    """Excel never writes a DTD; one in any part is an entity-expansion attack or worse."""
+CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
+
+
+def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
+    """Read every XML part once, in chunks, before any parser does.
+
+    Returns whether any part may hold a control character (see WorkbookInfo).
+
+    * Excel never writes a DTD: a DOCTYPE or ENTITY anywhere in a part (not only in
+      its first bytes) is an entity-expansion attack or worse, and is refused.
+    * A worksheet whose cells reach so far that its grid would exceed MAX_CELLS is
+      refused, naming how far it reaches (see MAX_CELLS and _Extent).
+    """
+    controls = False
     for info in infos:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
+        extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
+        tail = b""
         try:
             with zf.open(info) as fh:
-                head = fh.read(4096)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
+                while True:
+                    chunk = fh.read(CHUNK)
+                    if not chunk:
+                        break
+                    data = tail + chunk
+                    at = data.find(b"<!")
+                    while at != -1:
+                        if data[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
+                            raise _refuse(path, f"its part '{info.filename}' declares XML "
+                                          "entities, which Excel never writes; the file was "
+                                          "refused as unsafe.")
+                        at = data.find(b"<!", at + 2)
+                    if not controls:
+                        controls = b"_x00" in data or bool(data.translate(None, NOT_CONTROL))
+                    cut = data.rfind(b"<")      # a tag split by the chunk goes with the next
+                    body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+                    if extent is not None:
+                        extent.add(body)
+                if extent is not None and tail:
+                    extent.add(tail)
+        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
             raise _refuse(path, f"the file is damaged (part '{info.filename}': {exc}).") from None
-        if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-            raise _refuse(path, f"its part '{info.filename}' declares XML entities, which Excel "
-                          "never writes; the file was refused as unsafe.")
+        if extent is not None and extent.cells(zf, info) > MAX_CELLS:
+            rows, cols = extent.rows, extent.cols
+            raise _refuse(path, f"its sheet '{_sheet_name_of(zf, info.filename)}' reaches row "
+                          f"{rows:,} and column {_col_letters(cols)} (cell {_col_letters(cols)}"
+                          f"{rows}), a grid of {rows * cols:,} cells, more than the "
+                          f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
+                          "sheet, delete the stray cells beyond the table, save and try again.")
+    return controls
+
+
+# A cell reference past column CZ (104) or row 99,999, as Excel writes it (space, r,
+# double quote): one pass, and an honest register has none or a few. Without any, the
+# grid is at most 99,999 x 104 cells, under MAX_CELLS. Every reference past those
+# limits matches, so the largest row and column among the matches are exact.
+SUSPECT_REF = re.compile(rb' r="((?:[A-Z]{3}|[D-Z][A-Z])\d+|[A-Z]{0,2}\d{6,})"')
+PLAIN_ROWS, PLAIN_COLS = 99_999, 104
+ANY_REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
+
+
+def _split_ref(ref: bytes) -> tuple[int, int]:
+    letters = ref.rstrip(b"0123456789")
+    return int(ref[len(letters):]), _col_number(letters)
+
+
+class _Extent:
+    """How far a worksheet's cells reach (calamine's grid is A1 to the farthest cell)."""
+
+    def __init__(self):
+        self.rows = self.cols = 0       # the largest among suspect references
+        self.far = False
+
+    def add(self, body: bytes) -> None:
+        """Take in one chunk of the sheet's XML."""
+        for ref in SUSPECT_REF.findall(body):
+            self.far = True
+            row, col = _split_ref(ref)
+            self.rows, self.cols = max(self.rows, row), max(self.cols, col)
+
+    def cells(self, zf: zipfile.ZipFile, info) -> int:
+        """The grid's size in cells: bounded cheaply, exact where the bound would refuse."""
+        self.rows = self.rows if self.rows > PLAIN_ROWS else PLAIN_ROWS
+        self.cols = self.cols if self.cols > PLAIN_COLS else PLAIN_COLS
+        if not self.far or self.rows * self.cols <= MAX_CELLS:
+            return min(self.rows * self.cols, MAX_CELLS)
+        rows = cols = 1
+        with zf.open(info) as fh:
+            tail = b""
+            while True:
+                chunk = fh.read(CHUNK)
+                if not chunk:
+                    break
+                data = tail + chunk
+                cut = data.rfind(b"<")
+                body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+                for letters, digits in ANY_REF.findall(body):
+                    rows = max(rows, int(digits))
+                    if letters:
+                        cols = max(cols, _col_number(letters))
+        self.rows, self.cols = rows, cols
+        return rows * cols
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _col_letters(n: int) -> str:
+    s = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _sheet_name_of(zf: zipfile.ZipFile, part: str) -> str:
+    """The sheet's name as Excel shows it, for a message (the part name if unknown)."""
+    from defusedxml import ElementTree
+
+    try:
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = {el.get("Id"): el.get("Target", "").lstrip("/").removeprefix("xl/")
+                  for el in rels.iter() if el.get("Id")}
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        for el in book.iter():
+            if el.tag.endswith("}sheet"):
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                if rid and "xl/" + target.get(rid, "") == part:
+                    return el.get("name", part)
+    except Exception:  # only for the message: any damage here means "use the part name"
+        pass
+    return part
 
 
 def _date1904(path: Path, zf: zipfile.ZipFile) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from gain_workbook import schema, styles
 from gain_workbook.dates import parse_date
 from gain_workbook.settings import SETTINGS
-from gain_workbook.xlsx import atomic_path, close_workbook, new_workbook
+from gain_workbook.xlsx import workbook_at
 
 TEMPLATE_ROWS = 2000          # rows that get dropdowns and formats
 EXAMPLE = "example_register.json"
@@ -43,9 +43,9 @@ def write_template(path, blank: bool = False, force: bool = False,
         data = {"settings": {}, "inspections": [], "items": [], "actions": []}
         if not blank:
             data = load_example()
-    with atomic_path(path, overwrite=force) as tmp:
-        wb = new_workbook(tmp, title="HMICFRS inspection register",
-                          subject="Register of HMICFRS inspections, items and actions")
+    with workbook_at(path, title="HMICFRS inspection register",
+                     subject="Register of HMICFRS inspections, items and actions",
+                     overwrite=force) as wb:
         fmt = styles.formats(wb)
         _guide(wb, fmt)
         lists = _lists_sheet(wb, fmt)
@@ -53,7 +53,6 @@ def write_template(path, blank: bool = False, force: bool = False,
             _table_sheet(wb, fmt, table, data[table], lists)
         _settings_sheet(wb, fmt, data["settings"])
         lists.hide()
-        close_workbook(wb, path)
     return path
 
 

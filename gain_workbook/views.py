@@ -7,6 +7,8 @@ import csv
 import io
 import json
 
+from gain_workbook.text import csv_cell, json_text, one_line
+
 VIEWS = {
     "item": [("Inspection ID", "item_inspection_id"), ("Item ID", "item_id"), ("Item", "label"),
              ("Status", "status"), ("RAG", "rag"), ("Actions done", "done_of"),
@@ -48,12 +50,12 @@ def records(rollup, by: str) -> tuple[list[str], list[list]]:
 
 
 def as_table(headers, rows) -> str:
-    """A plain fixed-width table for a terminal."""
+    """A plain fixed-width table for a terminal (often pasted into Excel: no formulas)."""
     text_rows = []
     for row in rows:
         cells = []
         for h, v in zip(headers, row):
-            s = "yes" if v is True else "" if v is False else str(v)
+            s = "yes" if v is True else "" if v is False else csv_cell(one_line(str(v)))
             limit = TRUNCATE.get(h)
             if limit and len(s) > limit:
                 s = s[: limit - 3] + "..."
@@ -67,15 +69,15 @@ def as_table(headers, rows) -> str:
 
 def as_json(headers, rows, as_of) -> str:
     """The rows as a JSON list of objects."""
-    return json.dumps({"as_of": as_of.isoformat(),
-                       "rows": [dict(zip(headers, r)) for r in rows]},
-                      indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps({"as_of": as_of.isoformat(),
+                                 "rows": [dict(zip(headers, r)) for r in rows]},
+                                indent=2, ensure_ascii=False)) + "\n"
 
 
 def as_csv(headers, rows) -> str:
-    """The rows as CSV."""
+    """The rows as CSV, with any text Excel would run as a formula made inert (OWASP)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headers)
-    w.writerows(rows)
+    w.writerows([csv_cell(v) for v in row] for row in rows)
     return buf.getvalue()

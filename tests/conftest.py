@@ -76,11 +76,15 @@ def base_data() -> dict:
 
 
 def write_register(path, data: dict, headers: dict | None = None, title_rows: int = 0,
-                   extra: dict | None = None, notes: dict | None = None) -> Path:
+                   extra: dict | None = None, notes: dict | None = None, post=None,
+                   xml_replace: dict | None = None) -> Path:
     """Write a template-layout register with openpyxl, as an office's own file would be.
 
     ``headers`` renames or (value None) drops columns; ``extra`` adds columns
-    {table: {header: [values]}}; ``notes`` adds {table: text} two rows below the table.
+    {table: {header: [values]}}; ``notes`` adds {table: text} two rows below the table;
+    ``post(wb)`` changes the openpyxl workbook before it is saved (a hidden sheet, say);
+    ``xml_replace`` {text: raw XML} edits the saved file's XML parts, for what openpyxl
+    refuses to write (Excel's _x001B_ escape for a control character, say).
     """
     import openpyxl
 
@@ -115,8 +119,27 @@ def write_register(path, data: dict, headers: dict | None = None, title_rows: in
         ws.append(["Setting", "Value"])
         for k, v in data["settings"].items():
             ws.append([k, v])
+    if post is not None:
+        post(wb)
     wb.save(path)
+    if xml_replace:
+        replace_in_parts(path, xml_replace)
     return Path(path)
+
+
+def replace_in_parts(path, replace: dict) -> None:
+    """Replace text in every XML part of a saved workbook (bytes in, bytes out)."""
+    import zipfile
+
+    tmp = Path(str(path) + ".part")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith(".xml"):
+                for old, new in replace.items():
+                    data = data.replace(old.encode(), new.encode())
+            zout.writestr(info.filename, data)
+    os.replace(tmp, path)
 
 
 def sha256(path) -> str:

@@ -47,6 +47,22 @@ def setting(key, value):
     return mutate
 
 
+def both(*mutations):
+    def mutate(data, opts):
+        for m in mutations:
+            m(data, opts)
+    return mutate
+
+
+def hidden_copy(sheet):
+    """A hidden copy of a sheet beside it, as offices keep last year's table."""
+    def post(wb):
+        copy = wb.copy_worksheet(wb[sheet])
+        copy.title = f"{sheet} (old)"
+        copy.sheet_state = "hidden"
+    return post
+
+
 CASES = {
     # name: (mutation, rule code, where)
     "action_without_owner": (setv("actions", 0, "Owner", None), "REQUIRED_MISSING", "Actions!D2"),
@@ -114,6 +130,12 @@ CASES = {
                                        "Settings!B4"),
     "setting_we_do_not_know": (setting("Colour scheme", "blue"), "UNKNOWN_SETTING",
                                "Settings!A4"),
+    "escape_sequence_pasted_into_an_update": (
+        both(setv("actions", 0, "Latest update", "Draft CTRL written."),
+             option(xml_replace={"CTRL": "_x001B_[31m_x0007_"})), "CONTROL_CHARACTER",
+        "Actions!J2"),
+    "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
+                                                  "HIDDEN_SHEET", "Actions (old)"),
 }
 
 

@@ -1,0 +1,204 @@
+"""Every file gain-pack writes goes through here: one guard, one way to put a file in place.
+
+* **Inputs are sacred.** Each file a command reads is remembered (``protect``) as it
+  is opened; no output may be the same file as one of them, under any spelling of
+  the path: the check compares the files themselves (device and inode), so
+  relative, absolute, ``..``, symbolic links, hard links and letter case on a
+  case-insensitive file system all come to the same answer.
+* **Only ordinary files are replaced.** A folder, device, FIFO or socket at the output
+  path is refused (as root, ``-o /dev/null`` must not replace the system's /dev/null).
+* **Atomic.** A file is written to a temporary file beside it and moved into place
+  with os.replace, so a failure, Ctrl+C or SIGTERM leaves the old file intact and
+  no partial one. A temporary file's name carries its writer's process id; a later
+  run in that folder removes those of runs that no longer exist (``kill -9``).
+* **Faults are sentences.** A full disk, a read-only folder or a file open in Excel
+  is an OutputError naming the file or folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gain_workbook.errors import OutputError
+
+TEMP_PREFIX = ".~gain-"          # our temporary files beside an output: .~gain-<pid>-xxxx.xlsx
+WORK_PREFIX = "gain-work-"       # xlsxwriter's scratch folder in TMPDIR: gain-work-<pid>-xxxx
+STALE_AGE = 24 * 3600            # where a process id cannot be checked (Windows)
+
+_inputs: dict[str, str] = {}     # absolute path -> what it is ("the register" ...)
+
+
+def protect(path, role: str = "a file") -> None:
+    """Remember a file this command reads (``role``: 'the register' ...): no output may replace it."""
+    _inputs.setdefault(os.path.abspath(os.fspath(path)), role)
+
+
+def forget_inputs() -> None:
+    """Start a new command: forget the previous command's inputs."""
+    _inputs.clear()
+
+
+def _same_file(a: str, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(target) -> Path:
+    """The output path, if it is safe to (re)place; else an OutputError in one sentence."""
+    target = Path(target)
+    try:
+        st = os.stat(target)          # follows a symbolic link to what it points at
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"Cannot write '{target}': {exc.strerror or exc}.") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"Cannot write '{target}': it is a folder; give a file name.")
+        if not stat.S_ISREG(st.st_mode):
+            raise OutputError(f"Cannot write '{target}': it is not an ordinary file (a device, "
+                              "pipe or socket), and gain-pack only ever replaces ordinary files.")
+        for inp, role in _inputs.items():
+            if _same_file(inp, target):
+                raise OutputError(f"Cannot write '{target}': it is {role} ('{Path(inp).name}'), "
+                                  f"which this command reads, and an output must not replace "
+                                  f"{role}; choose another name or folder.")
+    return target
+
+
+def _folder_of(target: Path) -> Path:
+    return target.parent if str(target.parent) else Path(".")
+
+
+def fault(path, exc: OSError) -> OutputError:
+    """One sentence for an OSError met while writing ``path``."""
+    path = Path(path)
+    if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
+        return OutputError(f"Cannot write '{path.name}': the disk holding '{_folder_of(path)}' is "
+                           "full; free some space (nothing was written).")
+    if exc.errno == errno.EROFS:
+        return OutputError(f"Cannot write '{path.name}': the folder '{_folder_of(path)}' is on a "
+                           "read-only drive; write somewhere else (nothing was written).")
+    if isinstance(exc, PermissionError):
+        return OutputError(f"Cannot write '{path.name}': no permission to write in "
+                           f"'{_folder_of(path)}'; choose a folder you can write to "
+                           "(nothing was written).")
+    return OutputError(f"Cannot write '{path}': {exc.strerror or exc} (nothing was written).")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":     # os.kill(pid, 0) would terminate the process there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True                 # someone else's process: leave its files alone
+    return True
+
+
+def _stale(path: Path, prefix: str) -> bool:
+    rest = path.name[len(prefix):]
+    pid_text = rest.split("-", 1)[0]
+    if not (pid_text.isascii() and pid_text.isdigit()):
+        return False
+    if sys.platform == "win32":
+        with contextlib.suppress(OSError):
+            return time.time() - path.stat().st_mtime > STALE_AGE
+        return False
+    return not _pid_alive(int(pid_text))
+
+
+def sweep_stale(folder) -> None:
+    """Remove our temporary files (and xlsxwriter's scratch folders) left by killed runs."""
+    for where, prefix in ((Path(folder), TEMP_PREFIX), (Path(tempfile.gettempdir()), WORK_PREFIX)):
+        try:
+            names = [n for n in os.listdir(where) if n.startswith(prefix)]
+        except OSError:
+            continue
+        for name in names:
+            p = where / name
+            if _stale(p, prefix):
+                with contextlib.suppress(OSError):
+                    if p.is_dir() and not p.is_symlink():
+                        shutil.rmtree(p)
+                    else:
+                        p.unlink()
+
+
+@contextlib.contextmanager
+def atomic_path(target, overwrite: bool = True):
+    """Yield a temporary path beside ``target``; move it into place if the block succeeds."""
+    target = check_output(target)
+    folder = _folder_of(target)
+    if not folder.is_dir():
+        raise OutputError(f"Cannot write '{target}': the folder '{folder}' does not exist.")
+    if not overwrite and target.exists():
+        raise OutputError(f"'{target}' already exists; pass --force to replace it.")
+    sweep_stale(folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.suffix,
+                                   dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise fault(target, exc) from None
+    try:
+        try:
+            yield Path(tmp)
+        except OSError as exc:
+            raise fault(target, exc) from None
+        check_output(target)          # nothing took its place meanwhile
+        try:
+            os.replace(tmp, target)
+        except PermissionError:
+            raise OutputError(f"Cannot write '{target}': it is open in another program "
+                              "(Excel?) or read-only; close it and try again.") from None
+        except OSError as exc:
+            raise fault(target, exc) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def work_dir():
+    """A private scratch folder in TMPDIR (for xlsxwriter's part files), always removed."""
+    try:
+        d = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-")
+    except OSError as exc:
+        raise fault(Path(tempfile.gettempdir(), "gain-work"), exc) from None
+    try:
+        yield Path(d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def write_bytes(target, data: bytes) -> Path:
+    """Write a whole file atomically, through the guard."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return target
+
+
+def append_line(target, line: str) -> None:
+    """Append one line to a log file, through the guard (never to an input or a device)."""
+    target = check_output(target)
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    except OSError as exc:
+        raise fault(target, exc) from None

@@ -1,0 +1,124 @@
+"""Text from a register made safe for where it goes: XML, a terminal, a CSV, a log line.
+
+Register text is the user's (or anyone's who could edit the file): it may hold
+characters XML 1.0 cannot store, terminal escape sequences, a leading '=' that
+Excel runs as a formula from a CSV, or line breaks that would forge a log line or
+an email header. Each destination has one function here, used everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+# XML 1.0 allows tab, newline, carriage return and everything from U+0020 except
+# the surrogates and U+FFFE/U+FFFF.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What a terminal acts on: C0 controls (ESC starts colours, titles and links), DEL,
+# C1 controls (0x9B is a one-byte CSI), bidi overrides that reorder what is shown,
+# and lone surrogates (which cannot even be printed).
+TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                             "\ud800-\udfff]")
+# OWASP's CSV injection list: Excel treats a field starting with one of these as a formula.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def has_xml_illegal(text: str) -> bool:
+    """True when the text holds a character an .xlsx (XML 1.0) cannot store."""
+    return XML_ILLEGAL.search(text) is not None
+
+
+def xml_safe(text: str) -> str:
+    """The text with every character XML 1.0 cannot hold removed."""
+    return XML_ILLEGAL.sub("", text)
+
+
+def _visible(m: re.Match) -> str:
+    ch = m.group(0)
+    if ch == "\x1b":
+        return "\\e"
+    if ch == "\r":
+        return "\\r"
+    return f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: control characters shown as escapes (\\e, \\x07), never acted on."""
+    if not TERMINAL_UNSAFE.search(text):
+        return text
+    return TERMINAL_UNSAFE.sub(_visible, text)
+
+
+def one_line(text: str) -> str:
+    """Text on one line, safely shown: line breaks as \\n and \\r, controls as escapes."""
+    return terminal_safe(str(text).replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def json_text(text: str) -> str:
+    """JSON text whose every character is safe for a terminal: unsafe ones as \\u escapes."""
+    if not TERMINAL_UNSAFE.search(text):
+        return text
+    return TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def csv_cell(value):
+    """A CSV field Excel will not run: text starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def utf16_len(text: str) -> int:
+    """Length as Excel counts it (UTF-16 code units: an emoji counts two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def truncate_utf16(text: str, limit: int) -> str:
+    """The longest start of ``text`` that is at most ``limit`` UTF-16 units."""
+    if utf16_len(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        n = 2 if ord(ch) > 0xFFFF else 1
+        if used + n > limit:
+            break
+        out.append(ch)
+        used += n
+    return "".join(out)
+
+
+def read_text_file(path, what: str) -> str:
+    """A text file as a person saved it: UTF-8 (with or without BOM), UTF-16, or Windows-1252.
+
+    Notepad on a UK desktop saves 'ANSI' (Windows-1252) unless told otherwise, so a
+    file that is not UTF-8 is read as that. Raises TemplateError with one sentence
+    when it is neither (or cannot be read).
+    """
+    from pathlib import Path
+
+    from gain_workbook.errors import TemplateError
+
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        raise TemplateError(f"Cannot read {what} '{path.name}': it is not an ordinary file.")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"Cannot read {what} '{path}': {exc.strerror or exc}.") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for enc in encodings:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TemplateError(f"Cannot read {what} '{path.name}': it is not a text file in UTF-8 "
+                            "or Windows-1252; open it in Notepad and save it with the encoding "
+                            "UTF-8.")
+    if "\x00" in text or has_xml_illegal(text.replace("\x00", "")):
+        raise TemplateError(f"Cannot read {what} '{path.name}': it holds control characters, "
+                            "so it is not a plain text file.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,993 @@
+"""Hostile and unlucky users across every command: each test is named for the fault.
+
+The user's files are never written over; what the board and the public see is what
+the register says; faults (signals, a full disk, a broken mail server) leave nothing
+behind and end in one sentence. Faults are real: signals go to a real child
+process, the full disk is a real (small) file system, the mail server listens on
+127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+
+from conftest import base_data, make_register, sha256, write_register
+from gain_workbook.cli import cli
+
+D = dt.date
+AS_OF = "2026-11-28"
+
+
+def with_plenary(data):
+    """The response text needs a plenary date (issue 12 makes it optional)."""
+    data["inspections"][0]["Plenary session"] = D(2024, 2, 1)
+    return data
+
+
+def opens_cleanly(path) -> None:
+    """Every XML part of a written workbook parses, and openpyxl opens it."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels", ".vml")):
+                ElementTree.fromstring(z.read(name))        # raises on anything XML 1.0 refuses
+    openpyxl.load_workbook(path).close()
+
+
+NOTES = ("gain-pack: using the Settings of ", "gain-pack: note: ")
+
+
+def one_sentence(stderr: str) -> str:
+    """The error output is one line (beside the notes a command may print), no traceback."""
+    lines = [ln for ln in stderr.splitlines() if ln.strip() and not ln.startswith(NOTES)]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    return lines[0]
+
+
+def our_temp_files(folder) -> list[str]:
+    return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith(".~gain-"))
+
+
+# ---------------------------------------------------------------- the user's files are sacred
+
+@pytest.fixture
+def pack(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    out = tmp_path / "GAIN board pack 2026-11.xlsx"
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(out), "--as-of", AS_OF])
+    assert r.exit_code == 0, r.stderr
+    return reg, out
+
+
+def _spelling(tmp_path, target: Path, how: str) -> Path:
+    """Another name for ``target``: relative, with '..', a symlink or a hard link."""
+    if how == "relative":
+        return Path(os.path.relpath(target))
+    if how == "dotdot":
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        return tmp_path / "sub" / ".." / target.name
+    if how == "symlink":
+        link = tmp_path / "link to it.xlsx"
+        link.symlink_to(target)
+        return link
+    if how == "hardlink":
+        link = tmp_path / "hard link.eml"
+        os.link(target, link)
+        return link
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", ["relative", "dotdot", "symlink", "hardlink"])
+def test_email_output_equal_to_register_is_refused(runner, pack, tmp_path, how):
+    reg, out = pack
+    before = sha256(reg)
+    target = _spelling(tmp_path, reg, how)
+    r = runner.invoke(cli, ["email", str(out), "--to", "dcc@force.example",
+                            "--register", str(reg), "-o", str(target)])
+    assert r.exit_code == 2
+    assert "must not replace the register" in one_sentence(r.stderr)
+    assert sha256(reg) == before
+    assert our_temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("how", ["relative", "symlink", "hardlink"])
+def test_email_output_equal_to_the_attached_pack_is_refused(runner, pack, tmp_path, how):
+    reg, out = pack
+    before = sha256(out)
+    target = _spelling(tmp_path, out, how)
+    r = runner.invoke(cli, ["email", str(out), "--to", "dcc@force.example", "-o", str(target)])
+    assert r.exit_code == 2
+    assert "must not replace the workbook to attach" in one_sentence(r.stderr)
+    assert sha256(out) == before
+
+
+def test_build_output_that_is_a_hard_link_to_the_register_is_refused(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    os.link(reg, tmp_path / "GAIN board pack 2026-11.xlsx")
+    before = sha256(reg)
+    r = runner.invoke(cli, ["build", str(reg), "--as-of", AS_OF])     # the default name
+    assert r.exit_code == 2 and "must not replace the register" in r.stderr
+    assert sha256(reg) == before
+
+
+def test_previous_pack_cannot_be_the_output(runner, pack, tmp_path):
+    reg, out = pack
+    before = sha256(out)
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(out), "--previous", str(out),
+                            "--as-of", AS_OF])
+    assert r.exit_code == 2 and "last month's pack" in one_sentence(r.stderr)
+    assert sha256(out) == before
+
+
+def test_monthly_refuses_to_replace_a_register_named_like_the_months_pack(runner, tmp_path):
+    reg = write_register(tmp_path / "GAIN board pack 2026-11.xlsx", with_plenary(base_data()))
+    before = sha256(reg)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", AS_OF, "--no-email"])
+    assert r.exit_code == 2
+    assert "must not replace the register" in r.stderr
+    assert sha256(reg) == before
+
+
+def test_monthly_log_equal_to_the_register_is_refused(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    before = sha256(reg)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", AS_OF, "--no-email",
+                            "--log", str(_spelling(tmp_path, reg, "symlink"))])
+    assert r.exit_code == 2                    # refused before the month's work starts
+    assert "must not replace the register" in one_sentence(r.stderr)
+    assert sha256(reg) == before
+    assert not (tmp_path / "GAIN board pack 2026-11.xlsx").exists()
+
+
+def test_response_template_cannot_be_the_output(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    template = tmp_path / "process.txt"
+    template.write_text("The {board} agreed the actions.", encoding="utf-8")
+    r = runner.invoke(cli, ["response", str(reg), "--all", "--template", str(template),
+                            "-o", str(template), "--as-of", AS_OF])
+    assert r.exit_code == 2 and "must not replace the response template" in r.stderr
+    assert template.read_text(encoding="utf-8") == "The {board} agreed the actions."
+
+
+def test_output_onto_dev_null_is_refused(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    r = runner.invoke(cli, ["build", str(reg), "-o", "/dev/null", "--as-of", AS_OF])
+    assert r.exit_code == 2 and "not an ordinary file" in one_sentence(r.stderr)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_output_onto_a_fifo_is_refused(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    fifo = tmp_path / "pack.xlsx"
+    os.mkfifo(fifo)
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(fifo), "--as-of", AS_OF])
+    assert r.exit_code == 2 and "not an ordinary file" in one_sentence(r.stderr)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_output_onto_a_socket_is_refused(runner, tmp_path):
+    sock_path = tmp_path / "draft.eml"
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(sock_path))
+    try:
+        r = runner.invoke(cli, ["init", str(sock_path), "--force"])
+        assert r.exit_code == 2 and "not an ordinary file" in one_sentence(r.stderr)
+        assert stat.S_ISSOCK(os.stat(sock_path).st_mode)
+    finally:
+        s.close()
+
+
+def test_output_onto_a_folder_is_refused(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    (tmp_path / "pack.xlsx").mkdir()
+    for args in (["build", str(reg), "-o", str(tmp_path / "pack.xlsx"), "--as-of", AS_OF],
+                 ["email", str(reg), "--to", "a@force.example", "-o", str(tmp_path / "pack.xlsx")]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 2
+        assert re.search("is a (folder|directory)", one_sentence(r.stderr)), r.stderr
+    assert (tmp_path / "pack.xlsx").is_dir()
+
+
+def test_a_fifo_given_as_an_input_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "register.xlsx"
+    os.mkfifo(fifo)
+    template = tmp_path / "process.txt"
+    os.mkfifo(template)
+    reg = write_register(tmp_path / "real.xlsx", with_plenary(base_data()))
+    for args in (["validate", str(fifo)], ["email", str(fifo), "--to", "a@force.example"],
+                 ["response", str(reg), "--all", "--template", str(template)]):
+        # a child process with a timeout: opening a FIFO would block for ever
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2, proc.stderr
+        assert "not an ordinary file" in one_sentence(proc.stderr)
+
+
+def test_log_onto_dev_null_is_refused(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", AS_OF, "--no-email",
+                            "--log", "/dev/null"])
+    assert r.exit_code == 2 and "not an ordinary file" in one_sentence(r.stderr)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+# ---------------------------------------------------------------- headers, footers, marking
+
+def header_sections(raw: str) -> dict:
+    """Excel's header syntax read as Excel prints it: {L, C, R} -> text, codes as <P> etc."""
+    out = {"L": "", "C": "", "R": ""}
+    pos, i = "C", 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch != "&":
+            out[pos] += ch
+            i += 1
+            continue
+        nxt = raw[i + 1] if i + 1 < len(raw) else ""
+        if nxt == "&":
+            out[pos] += "&"
+            i += 2
+        elif nxt in "LCR" and nxt:
+            pos, i = nxt, i + 2
+        elif nxt == '"':
+            i = raw.index('"', i + 2) + 1
+        elif nxt.isdigit():
+            i += 1
+            while i < len(raw) and raw[i].isdigit():
+                i += 1
+        elif nxt == "K":
+            i += 8
+        else:
+            out[pos] += f"<{nxt}>"
+            i += 2
+    return out
+
+
+def sheet_headers(path) -> dict:
+    """{part name: (oddHeader, oddFooter)} as written in each worksheet's XML."""
+    out = {}
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                root = ElementTree.fromstring(z.read(name))
+                hf = root.find(f"{ns}headerFooter")
+                if hf is not None:
+                    out[name] = (hf.findtext(f"{ns}oddHeader") or "",
+                                 hf.findtext(f"{ns}oddFooter") or "")
+    return out
+
+
+@pytest.mark.parametrize("marking", ["OFFICIAL &G", "OFFICIAL &[Picture]", "2 OFFICIAL",
+                                     'R&D &P &N &D &"Arial" &12 &&', "OFFICIAL – SENSITIVE ☒"])
+def test_header_codes_in_the_marking_do_not_drop_the_header(runner, tmp_path, marking):
+    data = with_plenary(base_data())
+    data["settings"]["Protective marking"] = marking
+    data["settings"]["Board name"] = "Audit & Risk &G Board"
+    data["inspections"][0]["Inspection ID"] = "INS-1 &N"
+    for item in data["items"]:
+        item["Inspection ID"] = "INS-1 &N"
+    reg = write_register(tmp_path / "register.xlsx", data)
+    for cmd, out in (("build", "pack.xlsx"), ("response", "response.xlsx")):
+        args = [cmd, str(reg), "-o", str(tmp_path / out), "--as-of", AS_OF]
+        r = runner.invoke(cli, args + (["--all"] if cmd == "response" else []))
+        assert r.exit_code == 0, r.stderr
+        assert r.stderr == "", r.stderr                  # no library warnings as noise
+        written = sheet_headers(tmp_path / out)
+        assert written, out
+        for part, (head, foot) in written.items():
+            assert len(head.encode("utf-16-le")) // 2 <= 255, part
+            assert header_sections(head)["L"] == marking, (part, head)
+            assert header_sections(foot)["L"] == marking, (part, foot)
+            assert header_sections(foot)["C"] == "Page <P> of <N>", (part, foot)
+        if cmd == "build":
+            centre = header_sections(written["xl/worksheets/sheet2.xml"][0])["C"]
+            assert centre == "Audit & Risk &G Board: Summary"
+        else:
+            assert header_sections(next(iter(written.values()))[1])["R"] == \
+                "PCC response: INS-1 &N"
+        opens_cleanly(tmp_path / out)
+
+
+def test_long_board_name_is_shortened_but_the_marking_is_kept(runner, tmp_path):
+    data = base_data()
+    data["settings"]["Board name"] = "Governance of Audit and Inspection Board " * 8
+    data["settings"]["Protective marking"] = "OFFICIAL-SENSITIVE PERSONAL"
+    reg = write_register(tmp_path / "register.xlsx", data)
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "p.xlsx"), "--as-of", AS_OF])
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    for head, foot in sheet_headers(tmp_path / "p.xlsx").values():
+        for text in (head, foot):
+            assert len(text) <= 255
+            assert header_sections(text)["L"] == "OFFICIAL-SENSITIVE PERSONAL"
+        assert header_sections(head)["R"] == "As at 28/11/2026"
+        assert header_sections(head)["C"].endswith("…")
+
+
+def test_marking_too_long_for_a_header_is_refused_with_one_sentence(runner, tmp_path):
+    data = base_data()
+    data["settings"]["Protective marking"] = "OFFICIAL-SENSITIVE " * 15
+    reg = write_register(tmp_path / "register.xlsx", data)
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "p.xlsx"), "--as-of", AS_OF])
+    assert r.exit_code == 2
+    assert "too long for the page header" in one_sentence(r.stderr)
+    assert not (tmp_path / "p.xlsx").exists() and our_temp_files(tmp_path) == []
+
+
+# ---------------------------------------------------------------- CSV and terminal output
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+44 1234", "-2+3", "@SUM(A1)",
+            "\tTab"]
+
+
+def test_csv_output_neutralises_formulas(runner, tmp_path):
+    import csv
+    import io
+
+    data = base_data()
+    for i, text in enumerate(FORMULAS[:3]):
+        data["actions"][i]["Owner"] = text
+    data["actions"][0]["Status"] = "=1+2"                    # reported as NOT_IN_LIST
+    reg = write_register(tmp_path / "register.xlsx", data)
+    r = runner.invoke(cli, ["validate", str(reg), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    (bad,) = [row for row in rows if row["code"] == "NOT_IN_LIST"]
+    assert bad["value"] == "'=1+2"
+    data["actions"][0]["Status"] = "In progress"
+    reg = write_register(tmp_path / "register.xlsx", data)
+    r = runner.invoke(cli, ["rollup", str(reg), "--by", "action", "--format", "csv",
+                            "--as-of", AS_OF])
+    assert r.exit_code == 0, r.stderr
+    owners = [row["Owner"] for row in csv.DictReader(io.StringIO(r.stdout))]
+    assert owners == ["'" + t for t in FORMULAS[:3]]
+    for line in r.stdout.splitlines()[1:]:
+        for field in next(csv.reader([line])):
+            assert not field.startswith(("=", "+", "-", "@", "\t", "\r")), line
+
+
+def test_terminal_table_neutralises_formulas(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Owner"] = "=cmd|' /C calc'!A0"
+    reg = write_register(tmp_path / "register.xlsx", data)
+    r = runner.invoke(cli, ["rollup", str(reg), "--by", "action", "--as-of", AS_OF])
+    assert r.exit_code == 0
+    assert "'=cmd|" in r.stdout
+    assert not any(cell.startswith("=") for line in r.stdout.splitlines()
+                   for cell in line.split("  ") if cell)
+
+
+def test_escape_sequences_from_the_register_never_reach_the_terminal(runner, tmp_path):
+    data = base_data()
+    # ESC and BEL are removed when read (no workbook can hold them); CSI (U+009B) and a
+    # right-to-left override (U+202E) are legal in XML, so the terminal output escapes them
+    data["actions"][0]["Owner"] = "Ch Insp CTRL Custody \u009b31m \u202eevil"
+    data["actions"][1]["Status"] = "Done \u009b2J"
+    reg = write_register(tmp_path / "register.xlsx", data,
+                         xml_replace={"CTRL": "_x001B_]0;pwned_x0007_"})
+    for args in (["rollup", str(reg), "--by", "action", "--as-of", AS_OF],
+                 ["rollup", str(reg), "--by", "action", "--format", "csv", "--as-of", AS_OF],
+                 ["validate", str(reg)], ["validate", str(reg), "--format", "csv"]):
+        r = runner.invoke(cli, args)
+        for stream in (r.stdout, r.stderr):
+            assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", stream), args
+    r = runner.invoke(cli, ["validate", str(reg), "--format", "json"])
+    import json
+
+    doc = json.loads(r.stdout)                              # still valid JSON
+    assert any("\u009b" in p["value"] for p in doc["problems"])
+    assert "\u009b" not in r.stdout and "\\u009b" in r.stdout
+
+
+# ---------------------------------------------------------------- hidden sheets
+
+def _hide(*names, state="hidden"):
+    def post(wb):
+        for n in names:
+            wb[n].sheet_state = state
+    return post
+
+
+def test_hidden_sheet_does_not_win_over_the_visible_one(tmp_path):
+    from gain_workbook.validate import check
+
+    def post(wb):
+        old = wb.copy_worksheet(wb["Actions"])
+        old.title = "Actions (2019)"
+        for row in old.iter_rows(min_row=2):
+            row[2].value = "An old action from another register"
+        old.sheet_state = "veryHidden"
+        wb.move_sheet(old, offset=-10)                    # first in the workbook, too
+    reg = write_register(tmp_path / "register.xlsx", base_data(), post=post)
+    rg, report = check(reg)
+    assert rg.actions.sheet == "Actions"
+    assert "An old action from another register" not in set(rg.actions.frame["action_text"])
+    (p,) = [p for p in report.problems if p.code == "HIDDEN_SHEET"]
+    assert p.sheet == "Actions (2019)" and "very hidden" in p.message
+    assert "was not read" in p.message
+
+
+def test_hidden_register_is_read_only_when_nothing_visible_is_and_said_so(tmp_path):
+    from gain_workbook.validate import check
+
+    def post(wb):
+        for name in ("Inspections", "Items", "Actions"):
+            wb[name].sheet_state = "hidden"
+        wb.create_sheet("Notes", 0).append(["Nothing to see here"])
+    reg = write_register(tmp_path / "register.xlsx", base_data(), post=post)
+    rg, report = check(reg)
+    assert len(rg.actions) == 3
+    hidden = sorted(p.sheet for p in report.problems if p.code == "HIDDEN_SHEET")
+    assert hidden == ["Actions", "Inspections", "Items"]
+    assert all("it was read" in p.message for p in report.problems if p.code == "HIDDEN_SHEET")
+
+
+# ---------------------------------------------------------------- text XML cannot hold
+
+def test_control_characters_are_removed_reported_and_every_output_opens(runner, tmp_path):
+    data = with_plenary(base_data())
+    data["inspections"][0]["Title"] = "An inspection of CTRL custody"
+    data["items"][0]["Text"] = "By 31 December 2024, CTRL all chief constables should act."
+    data["actions"][0]["Latest update"] = "Draft CTRL written."
+    data["settings"]["Board name"] = "GAIN CTRL Board"
+    data["settings"]["Protective marking"] = "OFFICIAL CTRL"
+    reg = write_register(tmp_path / "register.xlsx", data,
+                         xml_replace={"CTRL": "_x0001__x001B_[2J_x0008__x000B_"})
+    r = runner.invoke(cli, ["validate", str(reg), "--format", "json"])
+    import json
+
+    found = {p["where"] for p in json.loads(r.stdout)["problems"]
+             if p["code"] == "CONTROL_CHARACTER"}
+    assert {"Inspections!B2", "Items!E2", "Actions!J2", "Settings!B3", "Settings!B4"} <= found
+    outputs = []
+    for args, out in ((["build", "--allow-errors"], "pack.xlsx"),
+                      (["response", "--all", "--allow-errors"], "response.xlsx"),
+                      (["validate", "--annotate"], "annotated.xlsx")):
+        target = tmp_path / out
+        cmd = [args[0], str(reg)] + (["-o", str(target)] if args[0] != "validate" else
+                                     ["--annotate", str(target)]) + args[1:]
+        if args[0] == "validate":
+            cmd = ["validate", str(reg), "--annotate", str(target)]
+        if args[0] in ("build", "response"):
+            cmd += ["--as-of", AS_OF]
+        r = runner.invoke(cli, cmd)
+        assert r.exit_code in (0, 1), r.stderr
+        opens_cleanly(target)
+        outputs.append(target)
+    ws = openpyxl.load_workbook(outputs[0])["Cover"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert not any(re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in texts)
+
+
+def test_control_character_in_a_status_with_annotate_writes_the_copy(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Status"] = "In CTRL progress"
+    reg = write_register(tmp_path / "register.xlsx", data, xml_replace={"CTRL": "_x0007_"})
+    before = sha256(reg)
+    out = tmp_path / "checked.xlsx"
+    r = runner.invoke(cli, ["validate", str(reg), "--annotate", str(out)])
+    assert r.exit_code in (0, 1) and "unexpected" not in r.stderr, r.stderr
+    assert "CONTROL_CHARACTER" in r.stdout
+    opens_cleanly(out)
+    assert sha256(reg) == before
+
+
+# ---------------------------------------------------------------- huge sheets, DOCTYPE
+
+def test_far_away_cell_is_refused_before_the_sheet_is_read(tmp_path):
+    def post(wb):
+        wb["Actions"]["XFD1048576"] = "a stray value"
+    reg = write_register(tmp_path / "register.xlsx", base_data(), post=post)
+    # a child process: if the grid were allocated, the process would abort, not fail
+    for args in (["validate", str(reg)], ["build", str(reg), "--as-of", AS_OF]):
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        line = one_sentence(proc.stderr)
+        assert "sheet 'Actions'" in line and "XFD1048576" in line and "Ctrl+End" in line
+
+
+def test_a_sheet_that_only_claims_to_be_huge_is_read(tmp_path):
+    from gain_workbook.validate import check
+
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    with zipfile.ZipFile(reg) as z:
+        sheet = z.read("xl/worksheets/sheet3.xml").decode()
+    claimed = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', sheet)
+    from conftest import replace_in_parts
+
+    replace_in_parts(reg, {sheet: claimed})
+    _, report = check(reg)
+    assert report.valid and report.counts["actions"] == 3
+
+
+def _doctype_deep(src: Path, dst: Path) -> Path:
+    """A real register whose Actions sheet declares a DTD after 8 KB of comment."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                head, body = data.split(b"?>", 1) if data.startswith(b"<?xml") else (b"", data)
+                data = (head + b"?>" if head else b"") + b"<!--" + b" " * 8192 + b"-->" + \
+                    b'<!DOCTYPE w [<!ENTITY e "x">]>' + body
+            zout.writestr(info, data)
+    return dst
+
+
+def test_doctype_after_the_first_4kb_is_refused_for_every_command(runner, pack, tmp_path):
+    reg, good_pack = pack
+    bad = _doctype_deep(reg, tmp_path / "deep.xlsx")
+    bad_pack = _doctype_deep(good_pack, tmp_path / "deep pack.xlsx")
+    before = sha256(bad)
+    for args in (["validate", str(bad)], ["validate", str(bad), "--annotate",
+                                           str(tmp_path / "a.xlsx")],
+                 ["rollup", str(bad)], ["build", str(bad), "-o", str(tmp_path / "b.xlsx")],
+                 ["response", str(bad), "--all", "-o", str(tmp_path / "c.xlsx")],
+                 ["build", str(reg), "-o", str(tmp_path / "d.xlsx"), "--previous",
+                  str(bad_pack)],
+                 ["email", str(bad_pack), "--to", "a@force.example", "-o",
+                  str(tmp_path / "e.eml")],
+                 ["monthly", str(bad), "--no-email", "--log", str(tmp_path / "m.log")]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 2, (args, r.stderr)
+        assert "declares XML entities" in r.stderr, (args, r.stderr)
+    assert sha256(bad) == before
+    assert not any((tmp_path / n).exists() for n in ("a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx",
+                                                     "e.eml"))
+
+
+# ---------------------------------------------------------------- data that crashed a command
+
+def test_status_not_in_the_list_with_allow_errors_builds_and_responds(runner, tmp_path):
+    data = with_plenary(base_data())
+    data["actions"][0]["Status"] = "Wibble"
+    data["items"][0]["HMICFRS status"] = "Sort of done"
+    reg = write_register(tmp_path / "register.xlsx", data)
+    for cmd in (["build", str(reg), "-o", str(tmp_path / "p.xlsx")],
+                ["response", str(reg), "--all", "-o", str(tmp_path / "r.xlsx")]):
+        r = runner.invoke(cli, cmd + ["--allow-errors", "--as-of", AS_OF])
+        assert r.exit_code == 0, r.stderr
+    opens_cleanly(tmp_path / "p.xlsx")
+
+
+@pytest.mark.parametrize("number", ["²", "１２", "٣", "1½"])
+def test_non_ascii_digits_in_an_item_number_do_not_crash(runner, tmp_path, number):
+    data = with_plenary(base_data())
+    data["items"][0]["Number"] = number
+    data["items"][0]["Deadline (as written)"] = "Within ６ months"
+    reg = write_register(tmp_path / "register.xlsx", data)
+    for cmd in (["validate", str(reg)], ["rollup", str(reg), "--as-of", AS_OF],
+                ["build", str(reg), "-o", str(tmp_path / "p.xlsx"), "--as-of", AS_OF],
+                ["response", str(reg), "--all", "-o", str(tmp_path / "r.xlsx"),
+                 "--as-of", AS_OF]):
+        r = runner.invoke(cli, cmd)
+        assert r.exit_code in (0, 1) and "unexpected" not in r.stderr, (cmd, r.stderr)
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "1800-01-01", "2026-02-30", "28/11/2026x"])
+def test_as_of_that_cannot_be_used_is_one_sentence(runner, base_register, value):
+    for cmd in ("rollup", "build", "monthly"):
+        r = runner.invoke(cli, [cmd, str(base_register), "--as-of", value])
+        assert r.exit_code == 2
+        line = one_sentence(r.stderr)
+        assert "--as-of" in line and "unexpected" not in line and "Usage:" not in r.stderr
+
+
+def test_bad_meeting_date_is_one_sentence(runner, base_register):
+    r = runner.invoke(cli, ["build", str(base_register), "--meeting", "2026-13-01"])
+    assert r.exit_code == 2 and "--meeting" in one_sentence(r.stderr)
+
+
+def _edit_pack(src: Path, dst: Path, edit) -> Path:
+    wb = openpyxl.load_workbook(src)
+    edit(wb)
+    wb.save(dst)
+    return dst
+
+
+@pytest.mark.parametrize("forgery", ["as_at_not_a_date", "no_actions_sheet", "ids_as_numbers",
+                                     "dates_as_words", "marker_only"])
+def test_forged_or_damaged_previous_pack_is_one_sentence_or_read(runner, pack, tmp_path,
+                                                                 forgery):
+    reg, good = pack
+
+    def edit(wb):
+        info = wb["PackInfo"]
+        if forgery == "as_at_not_a_date":
+            for row in info.iter_rows():
+                if row[0].value == "As at":
+                    row[1].value = "last month"
+        elif forgery == "no_actions_sheet":
+            del wb["Actions"]
+        elif forgery == "ids_as_numbers":
+            ws = wb["Actions"]
+            for r in range(5, ws.max_row + 1):
+                ws.cell(r, 1).value = r * 1.5
+        elif forgery == "dates_as_words":
+            ws = wb["Actions"]
+            for r in range(5, ws.max_row + 1):
+                for c in range(1, ws.max_column + 1):
+                    if isinstance(ws.cell(r, c).value, dt.datetime):
+                        ws.cell(r, c).value = "sometime"
+        elif forgery == "marker_only":
+            for name in list(wb.sheetnames):
+                if name != "PackInfo":
+                    del wb[name]
+            info.sheet_state = "visible"
+    forged = _edit_pack(good, tmp_path / "forged.xlsx", edit)
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "next.xlsx"),
+                            "--previous", str(forged), "--as-of", "2026-12-28"])
+    assert "unexpected" not in r.stderr, r.stderr
+    if r.exit_code == 0:
+        opens_cleanly(tmp_path / "next.xlsx")
+    else:
+        assert r.exit_code == 2 and "previous pack" in one_sentence(r.stderr)
+
+
+def test_inspection_id_too_long_for_a_sheet_name_as_excel_counts(runner, tmp_path):
+    data = with_plenary(base_data())
+    long_id = "PEEL 2025/27 😀" + "😀" * 20 + " follow-up"
+    data["inspections"][0]["Inspection ID"] = long_id
+    for item in data["items"]:
+        item["Inspection ID"] = long_id
+    reg = write_register(tmp_path / "register.xlsx", data)
+    r = runner.invoke(cli, ["response", str(reg), "--inspection", long_id, "--as-of", AS_OF])
+    assert r.exit_code == 0, r.stderr
+    (out,) = [p for p in tmp_path.iterdir() if p.name.startswith("PCC response")]
+    assert out.parent == tmp_path and "/" not in out.name
+    opens_cleanly(out)
+    (name,) = openpyxl.load_workbook(out).sheetnames
+    assert len(name.encode("utf-16-le")) // 2 <= 31
+
+
+def test_inspection_id_with_path_separators_makes_a_safe_file_name(runner, tmp_path):
+    data = with_plenary(base_data())
+    weird = "../../etc/INS\\1:2*?"
+    data["inspections"][0]["Inspection ID"] = weird
+    for item in data["items"]:
+        item["Inspection ID"] = weird
+    (tmp_path / "sub").mkdir()
+    reg = write_register(tmp_path / "sub" / "register.xlsx", data)
+    r = runner.invoke(cli, ["response", str(reg), "--inspection", weird, "--as-of", AS_OF])
+    assert r.exit_code == 0, r.stderr
+    written = [p.name for p in (tmp_path / "sub").iterdir() if p.name != "register.xlsx"]
+    assert len(written) == 1 and written[0].startswith("PCC response ") and \
+        not re.search(r"[/\\:*?]", written[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
+
+
+def test_templates_saved_by_notepad_in_windows_1252_are_read(runner, pack, tmp_path):
+    reg, out = pack
+    data = with_plenary(base_data())
+    reg = write_register(tmp_path / "register2.xlsx", data)
+    process = tmp_path / "process.txt"
+    process.write_bytes("The {board} – chaired by {chair} – agreed the actions; cost £0.\r\n"
+                        .encode("cp1252"))
+    r = runner.invoke(cli, ["response", str(reg), "--all", "--template", str(process), "-o",
+                            str(tmp_path / "r.xlsx"), "--as-of", AS_OF])
+    assert r.exit_code == 0, r.stderr
+    cells = [c.value for row in openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows()
+             for c in row if isinstance(c.value, str)]
+    assert any("– chaired by the Deputy Chief Constable – agreed the actions; cost £0." in c
+               for c in cells)
+    body = tmp_path / "body.txt"
+    body.write_bytes("Dear colleagues – the {board} pack for {month} (£0).".encode("cp1252"))
+    r = runner.invoke(cli, ["email", str(out), "--to", "a@force.example", "--body-template",
+                            str(body), "-o", str(tmp_path / "d.eml")])
+    assert r.exit_code == 0, r.stderr
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes((tmp_path / "d.eml").read_bytes(), policy=policy.default)
+    assert "Dear colleagues – the GAIN Board pack for November 2026 (£0)." in \
+        msg.get_body(("plain",)).get_content()
+
+
+def test_template_that_is_not_text_is_one_sentence(runner, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    bad = tmp_path / "process.txt"
+    bad.write_bytes(b"\x00\x81\x8d\x8f\x90\x9d" * 10)
+    r = runner.invoke(cli, ["response", str(reg), "--all", "--template", str(bad),
+                            "--as-of", AS_OF])
+    assert r.exit_code == 2 and "Notepad" in one_sentence(r.stderr)
+
+
+# ---------------------------------------------------------------- settings in email headers
+
+@pytest.mark.parametrize("setting,value", [("Protective marking", "OFFICIAL\r\nBcc: x@evil.example"),
+                                           ("Board name", "GAIN\nBoard"),
+                                           ("Email from", "gain@force.example\r\nBcc: x@e.org")])
+def test_line_break_in_a_setting_for_an_email_header_is_refused(runner, pack, tmp_path,
+                                                                 setting, value):
+    reg_path, out = pack
+    data = base_data()
+    data["settings"][setting] = value
+    reg = write_register(tmp_path / "settings.xlsx", data)
+    args = ["email", str(out), "--to", "dcc@force.example", "--register", str(reg),
+            "-o", str(tmp_path / "d.eml")]
+    if setting == "Email from":
+        args += ["--send", "--smtp-host", "127.0.0.1", "--dry-run"]
+    r = runner.invoke(cli, args)
+    assert r.exit_code == 2
+    line = one_sentence(r.stderr)
+    assert "line break" in line and "\\n" in line
+    assert not (tmp_path / "d.eml").exists()
+
+
+def test_line_break_in_a_recipient_is_one_sentence(runner, pack, tmp_path):
+    _, out = pack
+    r = runner.invoke(cli, ["email", str(out), "--to", "dcc@force.example\nBcc: x@evil.example",
+                            "-o", str(tmp_path / "d.eml")])
+    assert r.exit_code == 2
+    assert "not an email address" in one_sentence(r.stderr)
+
+
+def test_setting_flagged_as_an_error_stops_the_dry_run(runner, pack, tmp_path):
+    _, out = pack
+    data = base_data()
+    data["settings"].update({"SMTP host": "127.0.0.1", "SMTP port": "twenty-five",
+                             "Email from": "gain@force.example"})
+    reg = write_register(tmp_path / "settings.xlsx", data)
+    r = runner.invoke(cli, ["email", str(out), "--to", "dcc@force.example", "--register",
+                            str(reg), "--send", "--dry-run"])
+    assert r.exit_code == 2
+    line = one_sentence(r.stderr)
+    assert "SMTP port" in line and "twenty-five" in line and "would send" not in r.stdout
+
+
+def test_log_line_cannot_be_forged_by_a_value(runner, tmp_path):
+    from gain_workbook.errors import RegisterError
+    from gain_workbook.monthly import MonthResult, log_line
+
+    res = MonthResult(steps=[("build", "pack.xlsx\n2026-11-28 10:00:00 register.xlsx: OK")])
+    line = log_line("reg\r\nister.xlsx", res, RegisterError("bad\n2026-01-01 x: OK"),
+                    dt.datetime(2026, 11, 28, 9, 0))
+    assert "\n" not in line and "\r" not in line
+    assert line.startswith("2026-11-28 09:00:00 reg\\r\\nister.xlsx: FAILED")
+    reg = write_register(tmp_path / "register\nOK.xlsx", with_plenary(base_data()))
+    runner.invoke(cli, ["monthly", str(reg), "--as-of", AS_OF, "--no-email"])
+    assert len((tmp_path / "gain-pack.log").read_text(encoding="utf-8").splitlines()) == 1
+
+
+# ---------------------------------------------------------------- a real SMTP server that misbehaves
+
+def _bad_smtp(replies):
+    """A server on 127.0.0.1 that greets, then answers each command from ``replies``."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    srv.settimeout(10)
+
+    def serve():
+        try:
+            conn, _ = srv.accept()
+        except OSError:
+            return
+        with conn:
+            conn.sendall(b"220 smtp.test ESMTP\r\n")
+            f = conn.makefile("rb")
+            for reply in replies:
+                if not f.readline():
+                    return
+                conn.sendall(reply)
+            f.readline()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    return srv, srv.getsockname()[1]
+
+
+@pytest.mark.parametrize("case,replies,code,words", [
+    ("554_to_ehlo", [b"554 5.7.1 Not welcome here\r\n"] * 3, 2, "refused to talk"),
+    ("over_long_line", [b"250-smtp.test\r\n250-" + b"X" * 10000 + b"\r\n"], 1, "cannot use"),
+])
+def test_smtp_server_that_misbehaves_is_one_sentence(runner, pack, case, replies, code, words):
+    _, out = pack
+    srv, port = _bad_smtp(replies)
+    try:
+        r = runner.invoke(cli, ["email", str(out), "--to", "dcc@force.example", "--send",
+                                "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                                "--smtp-security", "none", "--from", "gain@force.example",
+                                "--timeout", "5"])
+    finally:
+        srv.close()
+    assert r.exit_code == code, r.stderr
+    line = one_sentence(r.stderr)
+    assert words in line and "unexpected" not in line and len(line) < 500
+
+
+# ---------------------------------------------------------------- faults leave nothing behind
+
+@pytest.fixture(scope="module")
+def big_register(tmp_path_factory):
+    """A register large enough that writing its pack takes a while (to signal it midway)."""
+    path = tmp_path_factory.mktemp("big") / "register.xlsx"
+    make_register.write_template(make_register.generate(12000, seed=3), path)
+    return path
+
+
+def _start_build(register, out, tmpdir):
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    return subprocess.Popen([sys.executable, "-m", "gain_workbook", "build", str(register), "-o",
+                             str(out), "--as-of", AS_OF, "--allow-errors"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_for(check, proc, timeout=120):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.005)
+    return False
+
+
+def _scratch_files(tmpdir) -> list:
+    return [f for d in Path(tmpdir).glob("gain-work-*") for f in d.iterdir()]
+
+
+@pytest.mark.parametrize("sig,code,when", [(signal.SIGTERM, 143, "ours"),
+                                           (signal.SIGTERM, 143, "xlsxwriter's"),
+                                           (signal.SIGINT, 130, "xlsxwriter's")])
+def test_signal_during_build_leaves_the_old_pack_and_no_temporary_files(big_register, tmp_path,
+                                                                        sig, code, when):
+    out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
+    out_dir.mkdir()
+    tmpdir.mkdir()
+    out = out_dir / "GAIN board pack.xlsx"
+    out.write_bytes(b"last month's pack, as it was")
+    proc = _start_build(big_register, out, tmpdir)
+    if when == "ours":
+        started = _wait_for(lambda: our_temp_files(out_dir), proc)
+    else:
+        started = _wait_for(lambda: _scratch_files(tmpdir), proc)
+    assert started, f"no temporary file appeared: {proc.communicate()}"
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    assert "stopped before it finished" in one_sentence(err)
+    assert out.read_bytes() == b"last month's pack, as it was"
+    assert our_temp_files(out_dir) == []
+    assert list(tmpdir.iterdir()) == []           # xlsxwriter's scratch folder went too
+
+
+def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, tmp_path):
+    out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
+    out_dir.mkdir()
+    tmpdir.mkdir()
+    out = out_dir / "GAIN board pack.xlsx"
+    out.write_bytes(b"last month's pack")
+    proc = _start_build(big_register, out, tmpdir)
+    assert _wait_for(lambda: _scratch_files(tmpdir), proc), proc.communicate()
+    proc.kill()
+    proc.wait(timeout=60)
+    assert out.read_bytes() == b"last month's pack"
+    assert our_temp_files(out_dir), "kill -9 should have left our temporary file"
+    small = write_register(tmp_path / "small.xlsx", base_data())
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    done = subprocess.run([sys.executable, "-m", "gain_workbook", "build", str(small), "-o",
+                           str(out_dir / "other.xlsx"), "--as-of", AS_OF],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert our_temp_files(out_dir) == []
+    assert list(tmpdir.iterdir()) == []
+    assert out.read_bytes() == b"last month's pack"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real, nearly full file system: a 64 KB tmpfs (needs root to mount)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root; CI runs as root")
+    where = tmp_path / "full disk"
+    where.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(where)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+    yield where
+    subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a read-only tmpfs needs root; CI runs as root")
+    where = tmp_path / "read only"
+    where.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(where)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+    yield where
+    subprocess.run(["umount", str(where)], check=False)
+
+
+def _fill(folder: Path) -> None:
+    """Leave a few KB free: enough to create a file, not to write a pack."""
+    with open(folder / "ballast", "wb") as fh:
+        try:
+            fh.write(b"\0" * (56 * 1024))
+        except OSError:
+            pass
+
+
+def test_full_disk_is_one_sentence_and_leaves_nothing(small_disk, tmp_path):
+    _fill(small_disk)
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    for args in (["build", str(reg), "-o", str(small_disk / "pack.xlsx"), "--as-of", AS_OF],
+                 ["response", str(reg), "--all", "-o", str(small_disk / "r.xlsx"),
+                  "--as-of", AS_OF],
+                 ["init", str(small_disk / "new register.xlsx")]):
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2, proc.stderr
+        line = one_sentence(proc.stderr)
+        assert "is full" in line and str(small_disk) in line, line
+        assert sorted(p.name for p in small_disk.iterdir()) == ["ballast"]
+
+
+def test_full_disk_for_a_draft_is_one_sentence(small_disk, pack, runner):
+    _, out = pack
+    _fill(small_disk)
+    r = runner.invoke(cli, ["email", str(out), "--to", "a@force.example", "-o",
+                            str(small_disk / "draft.eml")])
+    assert r.exit_code == 2 and "is full" in one_sentence(r.stderr)
+    assert sorted(p.name for p in small_disk.iterdir()) == ["ballast"]
+
+
+def test_read_only_folder_is_one_sentence(read_only_folder, tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    proc = subprocess.run([sys.executable, "-m", "gain_workbook", "build", str(reg), "-o",
+                           str(read_only_folder / "pack.xlsx"), "--as-of", AS_OF],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    line = one_sentence(proc.stderr)
+    assert "read-only" in line and str(read_only_folder) in line
+
+
+# ---------------------------------------------------------------- repeatable
+
+def test_annotate_is_repeatable(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Status"] = "Wibble"
+    reg = write_register(tmp_path / "register.xlsx", data)
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    runner.invoke(cli, ["validate", str(reg), "--annotate", str(first)])
+    time.sleep(2.1)                                   # zip times have 2-second steps
+    runner.invoke(cli, ["validate", str(reg), "--annotate", str(second)])
+    assert sha256(first) == sha256(second)
+    opens_cleanly(first)
+
+
+def test_a_library_warning_becomes_one_line_of_ours(runner, tmp_path, monkeypatch):
+    """Any warning that still escapes is a single 'gain-pack: warning:' line."""
+    import warnings
+
+    from gain_workbook import cli as cli_module
+
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+
+    real = cli_module.validate.callback
+
+    def noisy(*a, **k):
+        warnings.warn("Something deep inside a library\nwith a second line", UserWarning)
+        return real(*a, **k)
+    monkeypatch.setattr(cli_module.validate, "callback", noisy)
+    r = runner.invoke(cli, ["validate", str(reg)])
+    assert r.stderr == "gain-pack: warning: Something deep inside a library\n"
