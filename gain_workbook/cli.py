@@ -344,10 +344,15 @@ def response(register, inspection_id, all_, open_, output, template, pdf, as_of,
     result = roll_up(reg, _as_of(as_of))
     chosen = select_inspections(result, inspection_id, all_, open_)
     out = output or default_response_name(register, chosen)
+    pdf_path = Path(out).with_suffix(".pdf") if pdf else None
+    if pdf_path is not None:
+        from gain_workbook.files import check_output
+
+        check_output(pdf_path)              # refused before anything is written
     path = build_responses(result, chosen, out, text)
     _echo(f"Wrote {path} ({len(chosen)} inspection{'s' * (len(chosen) != 1)})")
-    if pdf:
-        _echo(f"Wrote {to_pdf(path, Path(path).with_suffix('.pdf'))}")
+    if pdf_path is not None:
+        _echo(f"Wrote {to_pdf(path, pdf_path)}")
 
 
 def smtp_options(f):

@@ -9,8 +9,8 @@
   path is refused (as root, ``-o /dev/null`` must not replace the system's /dev/null).
 * **Atomic.** A file is written to a temporary file beside it and moved into place
   with os.replace, so a failure, Ctrl+C or SIGTERM leaves the old file intact and
-  no partial one. A temporary file's name carries its writer's process id; a later
-  run in that folder removes those of runs that no longer exist (``kill -9``).
+  no partial one. A temporary file's name carries its writer's process id and host;
+  a later run in that folder removes those of runs that no longer exist (``kill -9``).
 * **Faults are sentences.** A full disk, a read-only folder or a file open in Excel
   is an OutputError naming the file or folder.
 """
@@ -29,9 +29,9 @@ from pathlib import Path
 
 from gain_workbook.errors import OutputError
 
-TEMP_PREFIX = ".~gain-"          # our temporary files beside an output: .~gain-<pid>-xxxx.xlsx
-WORK_PREFIX = "gain-work-"       # xlsxwriter's scratch folder in TMPDIR: gain-work-<pid>-xxxx
-STALE_AGE = 24 * 3600            # where a process id cannot be checked (Windows)
+TEMP_PREFIX = ".~gain-"     # our temporary files beside an output: .~gain-<pid>@<host>-xxxx.xlsx
+WORK_PREFIX = "gain-work-"  # xlsxwriter's scratch folder in TMPDIR: gain-work-<pid>@<host>-xxxx
+STALE_AGE = 24 * 3600       # for files whose process cannot be checked (another PC, Windows)
 
 _inputs: dict[str, str] = {}     # absolute path -> what it is ("the register" ...)
 
@@ -96,30 +96,44 @@ def fault(path, exc: OSError) -> OutputError:
     return OutputError(f"Cannot write '{path}': {exc.strerror or exc} (nothing was written).")
 
 
+def _host() -> str:
+    import re
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:20] or "host"
+
+
+def _temp_tag() -> str:
+    """'<pid>@<host>-': whose temporary file this is (folders may be shared between PCs)."""
+    return f"{os.getpid()}@{_host()}-"
+
+
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
-        return True
-    if sys.platform == "win32":     # os.kill(pid, 0) would terminate the process there
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:
         return True                 # someone else's process: leave its files alone
     return True
 
 
 def _stale(path: Path, prefix: str) -> bool:
-    rest = path.name[len(prefix):]
-    pid_text = rest.split("-", 1)[0]
-    if not (pid_text.isascii() and pid_text.isdigit()):
-        return False
-    if sys.platform == "win32":
-        with contextlib.suppress(OSError):
-            return time.time() - path.stat().st_mtime > STALE_AGE
-        return False
-    return not _pid_alive(int(pid_text))
+    """A temporary file of a run that has ended: this machine's, of a process that is gone.
+
+    Another machine's files (a shared drive) and, on Windows, where a process id cannot
+    be checked safely (os.kill would end the process), go only when a day old.
+    """
+    tag = path.name[len(prefix):].split("-", 1)[0]
+    pid_text, _, host = tag.partition("@")
+    if (host == _host() and sys.platform != "win32" and pid_text.isascii()
+            and pid_text.isdigit()):
+        return not _pid_alive(int(pid_text))
+    with contextlib.suppress(OSError):
+        return time.time() - path.stat().st_mtime > STALE_AGE
+    return False
 
 
 def sweep_stale(folder) -> None:
@@ -150,7 +164,7 @@ def atomic_path(target, overwrite: bool = True):
         raise OutputError(f"'{target}' already exists; pass --force to replace it.")
     sweep_stale(folder)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=target.suffix,
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + _temp_tag(), suffix=target.suffix,
                                    dir=folder)
         os.close(fd)
     except OSError as exc:
@@ -177,7 +191,7 @@ def atomic_path(target, overwrite: bool = True):
 def work_dir():
     """A private scratch folder in TMPDIR (for xlsxwriter's part files), always removed."""
     try:
-        d = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-")
+        d = tempfile.mkdtemp(prefix=WORK_PREFIX + _temp_tag())
     except OSError as exc:
         raise fault(Path(tempfile.gettempdir(), "gain-work"), exc) from None
     try:

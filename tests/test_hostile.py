@@ -164,6 +164,17 @@ def test_response_template_cannot_be_the_output(runner, tmp_path):
     assert template.read_text(encoding="utf-8") == "The {board} agreed the actions."
 
 
+def test_response_pdf_that_is_a_link_to_the_register_is_refused_before_writing(runner,
+                                                                               tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    (tmp_path / "response.pdf").symlink_to(reg)
+    before = sha256(reg)
+    r = runner.invoke(cli, ["response", str(reg), "--all", "--pdf", "-o",
+                            str(tmp_path / "response.xlsx"), "--as-of", AS_OF])
+    assert r.exit_code == 2 and "must not replace the register" in one_sentence(r.stderr)
+    assert sha256(reg) == before and not (tmp_path / "response.xlsx").exists()
+
+
 def test_output_onto_dev_null_is_refused(runner, tmp_path):
     reg = write_register(tmp_path / "register.xlsx", base_data())
     r = runner.invoke(cli, ["build", str(reg), "-o", "/dev/null", "--as-of", AS_OF])
@@ -453,22 +464,17 @@ def test_control_characters_are_removed_reported_and_every_output_opens(runner, 
     found = {p["where"] for p in json.loads(r.stdout)["problems"]
              if p["code"] == "CONTROL_CHARACTER"}
     assert {"Inspections!B2", "Items!E2", "Actions!J2", "Settings!B3", "Settings!B4"} <= found
-    outputs = []
-    for args, out in ((["build", "--allow-errors"], "pack.xlsx"),
-                      (["response", "--all", "--allow-errors"], "response.xlsx"),
-                      (["validate", "--annotate"], "annotated.xlsx")):
-        target = tmp_path / out
-        cmd = [args[0], str(reg)] + (["-o", str(target)] if args[0] != "validate" else
-                                     ["--annotate", str(target)]) + args[1:]
-        if args[0] == "validate":
-            cmd = ["validate", str(reg), "--annotate", str(target)]
-        if args[0] in ("build", "response"):
-            cmd += ["--as-of", AS_OF]
+    outputs = {name: tmp_path / name for name in ("pack.xlsx", "response.xlsx", "annotated.xlsx")}
+    for cmd in (["build", str(reg), "-o", str(outputs["pack.xlsx"]), "--allow-errors",
+                 "--as-of", AS_OF],
+                ["response", str(reg), "--all", "-o", str(outputs["response.xlsx"]),
+                 "--allow-errors", "--as-of", AS_OF],
+                ["validate", str(reg), "--annotate", str(outputs["annotated.xlsx"])]):
         r = runner.invoke(cli, cmd)
         assert r.exit_code in (0, 1), r.stderr
-        opens_cleanly(target)
-        outputs.append(target)
-    ws = openpyxl.load_workbook(outputs[0])["Cover"]
+    for out in outputs.values():
+        opens_cleanly(out)
+    ws = openpyxl.load_workbook(outputs["pack.xlsx"])["Cover"]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
     assert not any(re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in texts)
 
@@ -887,6 +893,24 @@ def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, 
     assert our_temp_files(out_dir) == []
     assert list(tmpdir.iterdir()) == []
     assert out.read_bytes() == b"last month's pack"
+
+
+def test_another_pcs_temporary_file_on_a_shared_folder_is_left_alone(runner, tmp_path):
+    """Its process id means nothing here: only a day-old one is taken for abandoned."""
+    theirs = tmp_path / ".~gain-4242@OTHERPC-abcd.xlsx"
+    theirs.write_bytes(b"being written on another PC")
+    old = tmp_path / ".~gain-4243@OTHERPC-efgh.xlsx"
+    old.write_bytes(b"abandoned long ago")
+    os.utime(old, (time.time() - 3 * 86400,) * 2)
+    from gain_workbook.files import _host
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()                                    # a process id that is certainly gone
+    ours_dead = tmp_path / f".~gain-{ended.pid}@{_host()}-x.xlsx"
+    ours_dead.write_bytes(b"killed")
+    r = runner.invoke(cli, ["init", str(tmp_path / "register.xlsx")])
+    assert r.exit_code == 0, r.stderr
+    assert theirs.exists() and not old.exists() and not ours_dead.exists()
 
 
 @pytest.fixture
