@@ -37,7 +37,7 @@ _inputs: dict[str, str] = {}     # absolute path -> what it is ("the register" .
 
 
 def protect(path, role: str = "a file") -> None:
-    """Remember a file this command reads (``role``: 'the register' ...): no output may replace it."""
+    """Remember a file this command reads ('the register' ...): no output may replace it."""
     _inputs.setdefault(os.path.abspath(os.fspath(path)), role)
 
 

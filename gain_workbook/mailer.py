@@ -67,7 +67,8 @@ def check_attachment(path) -> bytes:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"Only .xlsx workbooks are attached; '{path.name}' is not one.")
-    check_workbook(path, role="the workbook to attach")           # missing, damaged, encrypted, lock file, zip bomb ...
+    # missing, damaged, encrypted, a lock file, a zip bomb ...
+    check_workbook(path, role="the workbook to attach")
     import python_calamine as pc
 
     try:
