@@ -27,6 +27,7 @@ RATIO_FLOOR = 20 * 1024**2   # small parts may compress as well as they like
 # allocate and the process aborts. A 100,000-action register is about 2 million cells.
 MAX_CELLS = 20_000_000
 CHUNK = 4 * 1024 * 1024
+OVERLAP = 64          # longer than anything searched for (' r="XFD1048576"' is 16 bytes)
 
 
 @dataclass(frozen=True)
@@ -160,29 +161,19 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
-        tail = b""
         try:
-            with zf.open(info) as fh:
-                while True:
-                    chunk = fh.read(CHUNK)
-                    if not chunk:
-                        break
-                    data = tail + chunk
-                    at = data.find(b"<!")
-                    while at != -1:
-                        if data[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
-                            raise _refuse(path, f"its part '{info.filename}' declares XML "
-                                          "entities, which Excel never writes; the file was "
-                                          "refused as unsafe.")
-                        at = data.find(b"<!", at + 2)
-                    if not controls:
-                        controls = b"_x00" in data or bool(data.translate(None, NOT_CONTROL))
-                    cut = data.rfind(b"<")      # a tag split by the chunk goes with the next
-                    body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
-                    if extent is not None:
-                        extent.add(body)
-                if extent is not None and tail:
-                    extent.add(tail)
+            for body in _bodies(zf, info):
+                at = body.find(b"<!")
+                while at != -1:
+                    if body[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
+                        raise _refuse(path, f"its part '{info.filename}' declares XML "
+                                      "entities, which Excel never writes; the file was "
+                                      "refused as unsafe.")
+                    at = body.find(b"<!", at + 2)
+                if not controls:
+                    controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL))
+                if extent is not None:
+                    extent.add(body)
         except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
             raise _refuse(path, f"the file is damaged (part '{info.filename}': {exc}).") from None
         if extent is not None and extent.cells(zf, info) > MAX_CELLS:
@@ -193,6 +184,18 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
                           f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
                           "sheet, delete the stray cells beyond the table, save and try again.")
     return controls
+
+
+def _bodies(zf: zipfile.ZipFile, info):
+    """A part's XML in chunks, each starting with the last OVERLAP bytes of the one before:
+    anything shorter than that (a declaration, a cell reference, an escape) lies whole in
+    at least one chunk, wherever the chunks are cut. Seeing a thing twice is harmless."""
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            yield data
+            tail = data[-OVERLAP:]
 
 
 # A cell reference past column CZ (104) or row 99,999, as Excel writes it (space, r,
@@ -230,19 +233,11 @@ class _Extent:
         if not self.far or self.rows * self.cols <= MAX_CELLS:
             return min(self.rows * self.cols, MAX_CELLS)
         rows = cols = 1
-        with zf.open(info) as fh:
-            tail = b""
-            while True:
-                chunk = fh.read(CHUNK)
-                if not chunk:
-                    break
-                data = tail + chunk
-                cut = data.rfind(b"<")
-                body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
-                for letters, digits in ANY_REF.findall(body):
-                    rows = max(rows, int(digits))
-                    if letters:
-                        cols = max(cols, _col_number(letters))
+        for body in _bodies(zf, info):
+            for letters, digits in ANY_REF.findall(body):
+                rows = max(rows, int(digits))
+                if letters:
+                    cols = max(cols, _col_number(letters))
         self.rows, self.cols = rows, cols
         return rows * cols
 

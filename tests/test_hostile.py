@@ -556,6 +556,24 @@ def test_doctype_after_the_first_4kb_is_refused_for_every_command(runner, pack, 
                                                      "e.eml"))
 
 
+@pytest.mark.parametrize("chunk", [7, 16, 61, 256])
+def test_the_scan_finds_what_a_chunk_boundary_would_split(tmp_path, monkeypatch, chunk):
+    """Small chunks put a boundary inside every tag somewhere: nothing may slip through."""
+    from gain_workbook import sniff
+    from gain_workbook.errors import RegisterError
+
+    monkeypatch.setattr(sniff, "CHUNK", chunk)
+    good = write_register(tmp_path / "good.xlsx", base_data())
+    sniff.check_workbook(good)                             # no false alarm
+    deep = _doctype_deep(good, tmp_path / "deep.xlsx")
+    with pytest.raises(RegisterError, match="declares XML entities"):
+        sniff.check_workbook(deep)
+    far = write_register(tmp_path / "far.xlsx", base_data(),
+                         post=lambda wb: wb["Actions"].__setitem__("XFD1048576", "x"))
+    with pytest.raises(RegisterError, match="XFD1048576"):
+        sniff.check_workbook(far)
+
+
 # ---------------------------------------------------------------- data that crashed a command
 
 def test_status_not_in_the_list_with_allow_errors_builds_and_responds(runner, tmp_path):
@@ -913,33 +931,28 @@ def test_another_pcs_temporary_file_on_a_shared_folder_is_left_alone(runner, tmp
     assert theirs.exists() and not old.exists() and not ours_dead.exists()
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A real, nearly full file system: a 64 KB tmpfs (needs root to mount)."""
+def _mounted_tmpfs(where: Path, options: str):
+    """A real small file system at ``where`` (mounting needs root; skipped otherwise)."""
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root; CI runs as root")
-    where = tmp_path / "full disk"
     where.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(where)],
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
     yield where
     subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A nearly full disk: a 64 KB tmpfs."""
+    yield from _mounted_tmpfs(tmp_path / "full disk", "size=64k")
 
 
 @pytest.fixture
 def read_only_folder(tmp_path):
-    if os.geteuid() != 0:
-        pytest.skip("mounting a read-only tmpfs needs root; CI runs as root")
-    where = tmp_path / "read only"
-    where.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(where)],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
-    yield where
-    subprocess.run(["umount", str(where)], check=False)
+    yield from _mounted_tmpfs(tmp_path / "read only", "ro,size=64k")
 
 
 def _fill(folder: Path) -> None:
