@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import shutil
 import stat
@@ -96,6 +97,7 @@ def fault(path, exc: OSError) -> OutputError:
     return OutputError(f"Cannot write '{path}': {exc.strerror or exc} (nothing was written).")
 
 
+@functools.lru_cache(maxsize=1)
 def _host() -> str:
     import re
     import socket

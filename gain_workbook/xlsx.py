@@ -75,8 +75,6 @@ def close_workbook(wb, target) -> None:
         if inner is not None:
             raise fault(target, inner) from None
         raise OutputError(f"Cannot write '{target}': {exc}.") from None
-    finally:
-        wb.fileclosed = True        # never a second attempt from the destructor
 
 
 @contextlib.contextmanager
@@ -96,7 +94,7 @@ def workbook_at(target, title: str = "", subject: str = "", overwrite: bool = Tr
                 yield wb
                 close_workbook(wb, target)
             finally:
-                wb.fileclosed = True
+                wb.fileclosed = True    # xlsxwriter 1.x-2.x would close again when collected
         ours = [w for w in caught if "xlsxwriter" in str(w.filename)]
         for w in caught:
             if w not in ours:
