@@ -63,6 +63,9 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt as exc:
+            from gain_workbook.files import remove_own_leftovers
+
+            remove_own_leftovers()
             _echo("gain-pack: stopped before it finished; nothing half-written was left "
                   "behind.", err=True)
             ctx.exit(128 + getattr(exc, "signum", 2))
@@ -543,7 +546,16 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, **opts):
             _echo(f"gain-pack: the log was not written: {exc}", err=True)
 
 
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
 def _stop_on_signal(signum, frame):
+    """End the run through its cleanup; a second signal must not interrupt the cleanup."""
+    import signal
+
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     stop = KeyboardInterrupt()
     stop.signum = signum
     raise stop
@@ -572,10 +584,10 @@ def main():
     import signal
 
     gc.disable()
-    # SIGTERM (cron, systemd, `timeout`) and SIGHUP (the terminal closed) end the run as
-    # Ctrl+C does: through the code's cleanup, so no temporary file of ours or of
-    # xlsxwriter's is left behind, and an older output stays as it was.
-    for name in ("SIGTERM", "SIGHUP"):
+    # Ctrl+C, SIGTERM (cron, systemd, `timeout`) and SIGHUP (the terminal closed) end the
+    # run through the code's cleanup, so no temporary file of ours or of xlsxwriter's is
+    # left behind, and an older output stays as it was.
+    for name in STOP_SIGNALS:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop_on_signal)
     try:

@@ -138,6 +138,30 @@ def _stale(path: Path, prefix: str) -> bool:
     return False
 
 
+_folders_used: set[str] = set()      # where this process made temporary files
+
+
+def remove_own_leftovers() -> None:
+    """After Ctrl+C or SIGTERM: remove every temporary file and scratch folder of this process.
+
+    A signal can land between creating a temporary file and the ``try`` that would
+    remove it; the names carry this process's tag, so they are found here instead.
+    """
+    tag = _temp_tag()
+    places = [(Path(f), TEMP_PREFIX) for f in _folders_used]
+    places.append((Path(tempfile.gettempdir()), WORK_PREFIX))
+    for where, prefix in places:
+        with contextlib.suppress(OSError):
+            for name in os.listdir(where):
+                if name.startswith(prefix + tag):
+                    p = where / name
+                    if p.is_dir() and not p.is_symlink():
+                        shutil.rmtree(p, ignore_errors=True)
+                    else:
+                        with contextlib.suppress(OSError):
+                            p.unlink()
+
+
 def sweep_stale(folder) -> None:
     """Remove our temporary files (and xlsxwriter's scratch folders) left by killed runs."""
     for where, prefix in ((Path(folder), TEMP_PREFIX), (Path(tempfile.gettempdir()), WORK_PREFIX)):
@@ -165,6 +189,7 @@ def atomic_path(target, overwrite: bool = True):
     if not overwrite and target.exists():
         raise OutputError(f"'{target}' already exists; pass --force to replace it.")
     sweep_stale(folder)
+    _folders_used.add(os.path.abspath(folder))      # before the file exists (see above)
     try:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + _temp_tag(), suffix=target.suffix,
                                    dir=folder)

@@ -890,6 +890,27 @@ def test_signal_during_build_leaves_the_old_pack_and_no_temporary_files(big_regi
     assert list(tmpdir.iterdir()) == []           # xlsxwriter's scratch folder went too
 
 
+@pytest.mark.parametrize("delay", [0.2, 0.6, 1.0, 1.5, 2.2, 3.0])
+def test_sigterm_at_any_moment_leaves_nothing_behind(big_register, tmp_path, delay):
+    """Reading, checking, rolling up or writing: wherever the signal lands."""
+    out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
+    out_dir.mkdir()
+    tmpdir.mkdir()
+    out = out_dir / "GAIN board pack.xlsx"
+    out.write_bytes(b"last month's pack, as it was")
+    proc = _start_build(big_register, out, tmpdir)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:                      # finished before the signal came
+        opens_cleanly(out)
+    else:
+        assert proc.returncode == 143, err
+        assert out.read_bytes() == b"last month's pack, as it was"
+    assert our_temp_files(out_dir) == []
+    assert list(tmpdir.iterdir()) == []
+
+
 def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, tmp_path):
     out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
     out_dir.mkdir()
