@@ -149,33 +149,30 @@ def remove_own_leftovers() -> None:
     """
     tag = _temp_tag()
     places = [(Path(f), TEMP_PREFIX) for f in _folders_used]
-    places.append((Path(tempfile.gettempdir()), WORK_PREFIX))
-    for where, prefix in places:
-        with contextlib.suppress(OSError):
-            for name in os.listdir(where):
-                if name.startswith(prefix + tag):
-                    p = where / name
-                    if p.is_dir() and not p.is_symlink():
-                        shutil.rmtree(p, ignore_errors=True)
-                    else:
-                        with contextlib.suppress(OSError):
-                            p.unlink()
+    _remove_ours(places + [(Path(tempfile.gettempdir()), WORK_PREFIX)],
+                 lambda path, prefix: path.name.startswith(prefix + tag))
 
 
 def sweep_stale(folder) -> None:
     """Remove our temporary files (and xlsxwriter's scratch folders) left by killed runs."""
-    for where, prefix in ((Path(folder), TEMP_PREFIX), (Path(tempfile.gettempdir()), WORK_PREFIX)):
+    _remove_ours([(Path(folder), TEMP_PREFIX), (Path(tempfile.gettempdir()), WORK_PREFIX)],
+                 _stale)
+
+
+def _remove_ours(places, doomed) -> None:
+    """Remove the entries named ``prefix...`` in each (folder, prefix) that ``doomed`` picks."""
+    for where, prefix in places:
         try:
             names = [n for n in os.listdir(where) if n.startswith(prefix)]
         except OSError:
             continue
         for name in names:
             p = where / name
-            if _stale(p, prefix):
-                with contextlib.suppress(OSError):
-                    if p.is_dir() and not p.is_symlink():
-                        shutil.rmtree(p)
-                    else:
+            if doomed(p, prefix):
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
                         p.unlink()
 
 

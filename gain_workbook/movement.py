@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook.errors import RegisterError
+from gain_workbook.report import display
 
 PACK_MARKER = "gain-pack board pack"
 PACK_INFO_SHEET = "PackInfo"
@@ -131,8 +132,6 @@ def _from_pack(path: Path, wb) -> Snapshot:
 
 
 def _as_text(v):
-    from gain_workbook.report import display
-
     if v is None or v == "":
         return None
     return v if isinstance(v, str) else display(v)

@@ -23,6 +23,7 @@ from gain_workbook import styles
 from gain_workbook.dates import long_date
 from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
+from gain_workbook.text import as_text as _text
 from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER
 from gain_workbook.rollup import report_order
 from gain_workbook.xlsx import Part, header_footer, workbook_at
@@ -105,13 +106,6 @@ def _serials(series) -> list:
 
     days = (pd.to_datetime(pd.Series(series)) - EXCEL_EPOCH).dt.days
     return [None if v != v else int(v) for v in days.to_numpy(dtype=float).tolist()]
-
-
-def _text(v) -> str:
-    """One value as cell text ('' when missing)."""
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    return str(v)
 
 
 def _texts(values) -> list:
@@ -654,8 +648,6 @@ def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movemen
     with workbook_at(out_path, title=f"{rollup.settings.board_name} pack {rollup.as_of:%B %Y}",
                      subject=rollup.settings.protective_marking) as wb:
         ctx = _Ctx(wb, rollup, meeting)
-        for name in sheets:     # every header first: a marking that cannot fit stops early
-            ctx.header(name)
         ws = {name: wb.add_worksheet(name) for name in sheets}
         info = wb.add_worksheet(PACK_INFO_SHEET)
         _cover(ctx, ws["Cover"], sheets[1:], register_name)

@@ -24,7 +24,7 @@ from gain_workbook.errors import RegisterError
 from gain_workbook.report import Problem, display, make_problem
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, SYNONYMS, norm_key
 from gain_workbook.settings import Settings, parse_settings
-from gain_workbook.sniff import check_workbook
+from gain_workbook.sniff import check_workbook, col_letter
 from gain_workbook.text import has_xml_illegal, xml_safe
 
 HEADER_SCAN_ROWS = 30
@@ -40,16 +40,6 @@ ROLE_TEXT = {INSPECTIONS: "inspections", ITEMS: "items", ACTIONS: "actions",
              "flat": "one row per action"}
 ITEM_ABBR = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC",
              "Accelerated cause of concern": "ACoC"}
-
-
-def col_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    s = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 @dataclass
@@ -201,10 +191,9 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     """
     problems: list[Problem] = []
     hidden = hidden or {}
-    cleaned: list[Problem] = []
     if clean:
         for name, (grid, _) in grids.items():
-            _clean_grid(name, grid, cleaned)
+            _clean_grid(name, grid, problems)
     if not grids or all(not any(v not in ("", None) for row in g for v in row)
                         for g, _ in grids.values()):
         raise RegisterError(f"Cannot read '{path.name}': the workbook is empty.")
@@ -213,8 +202,8 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
                            if norm_key(n) in SETTINGS_SHEETS), None)
     settings = Settings()
     if settings_sheet:
-        settings, problems = _read_settings(settings_sheet, grids[settings_sheet][0])
-    problems = cleaned + problems
+        settings, found = _read_settings(settings_sheet, grids[settings_sheet][0])
+        problems += found
     if overrides is not None:
         changed = {k: v for k, v in vars(overrides).items()
                    if k != "aliases" and v != getattr(Settings(), k)}

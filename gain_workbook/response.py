@@ -19,6 +19,7 @@ from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.errors import TemplateError, UsageError
 from gain_workbook.rollup import KIND_ORDER, report_order
 from gain_workbook.files import atomic_path
+from gain_workbook.text import as_text as _t
 from gain_workbook.text import truncate_utf16
 from gain_workbook.xlsx import Part, header_footer, workbook_at
 
@@ -77,13 +78,6 @@ PLACEHOLDER_SOURCE = {
     "title": "the inspection's Title",
     "published": "the inspection's Published date",
 }
-
-
-def _t(value, missing: str = "") -> str:
-    """A register value as text; None, NaN and '' (a value left blank or not read) as ``missing``."""
-    if value is None or value == "" or (isinstance(value, float) and value != value):
-        return missing
-    return str(value)
 
 
 def _words(n: int) -> str:

@@ -1,8 +1,9 @@
 """Look at a file before any parser does: is it an .xlsx we can safely open?
 
-Each refusal is a RegisterError with one plain sentence. The checks are cheap and
-run on the zip directory and the first bytes of each part, so a hostile file
-(zip bomb, XML entity expansion) is refused before it costs memory.
+Each refusal is a RegisterError with one plain sentence. The checks run on the zip
+directory and then on one streamed pass over every XML part, so a hostile file (a zip
+bomb, XML entity expansion, a cell so far out that the grid would exhaust memory) is
+refused before any parser sees it.
 """
 
 from __future__ import annotations
@@ -179,8 +180,8 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
         if extent is not None and extent.cells(zf, info) > MAX_CELLS:
             rows, cols = extent.rows, extent.cols
             raise _refuse(path, f"its sheet '{_sheet_name_of(zf, info.filename)}' reaches row "
-                          f"{rows:,} and column {_col_letters(cols)} (cell {_col_letters(cols)}"
-                          f"{rows}), a grid of {rows * cols:,} cells, more than the "
+                          f"{rows:,} and column {col_letter(cols - 1)} (cell "
+                          f"{col_letter(cols - 1)}{rows}), a grid of {rows * cols:,} cells, more than the "
                           f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
                           "sheet, delete the stray cells beyond the table, save and try again.")
     return controls
@@ -231,7 +232,7 @@ class _Extent:
         self.rows = self.rows if self.rows > PLAIN_ROWS else PLAIN_ROWS
         self.cols = self.cols if self.cols > PLAIN_COLS else PLAIN_COLS
         if not self.far or self.rows * self.cols <= MAX_CELLS:
-            return min(self.rows * self.cols, MAX_CELLS)
+            return self.rows * self.cols
         rows = cols = 1
         for body in _bodies(zf, info):
             for letters, digits in ANY_REF.findall(body):
@@ -249,10 +250,12 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _col_letters(n: int) -> str:
+def col_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
     s = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
         s = chr(65 + rem) + s
     return s
 

@@ -53,6 +53,13 @@ def one_line(text: str) -> str:
     return terminal_safe(str(text).replace("\r", "\\r").replace("\n", "\\n"))
 
 
+def as_text(value, missing: str = "") -> str:
+    """A value as cell or sentence text; None, NaN and '' (blank, or not read) as ``missing``."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return missing
+    return str(value)
+
+
 def json_text(text: str) -> str:
     """JSON text whose every character is safe for a terminal: unsafe ones as \\u escapes."""
     if not TERMINAL_UNSAFE.search(text):
@@ -118,7 +125,7 @@ def read_text_file(path, what: str) -> str:
         raise TemplateError(f"Cannot read {what} '{path.name}': it is not a text file in UTF-8 "
                             "or Windows-1252; open it in Notepad and save it with the encoding "
                             "UTF-8.")
-    if "\x00" in text or has_xml_illegal(text.replace("\x00", "")):
+    if has_xml_illegal(text):
         raise TemplateError(f"Cannot read {what} '{path.name}': it holds control characters, "
                             "so it is not a plain text file.")
     return text.replace("\r\n", "\n").replace("\r", "\n")

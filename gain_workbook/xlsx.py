@@ -130,11 +130,10 @@ def _font(bold: bool, size: int) -> str:
 
 
 def _escaped(text: str, font: str) -> str:
-    s = xml_safe(str(text)).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    s = s.replace("&", "&&")
+    s = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("&", "&&")
     # xlsxwriter counts every "&G" (and "&[Picture]") as a picture placeholder, even the
     # "&G" inside an escaped "&&G": repeat the font code between them (Excel shows "&G").
-    return re.sub(r"&&(?=[G\[])", "&&" + font.replace("\\", "\\\\"), s)
+    return re.sub(r"&&(?=[G\[])", lambda m: "&&" + font, s)
 
 
 def _render(sections: dict, texts: dict, size: int) -> str:
@@ -179,8 +178,6 @@ def header_footer(left=(), center=(), right=(), size: int = 10,
             keep = max(0, len(t) - over - 1)
             texts[(pos, i)] = (t[:keep].rstrip() + "…") if keep else ""
             result = _render(sections, texts, size)
-        if utf16_len(result) <= HEADER_LIMIT:
-            return result
     if utf16_len(result) > HEADER_LIMIT:
         fixed = [texts[(pos, i)] for pos, parts in sections.items()
                  for i, p in enumerate(parts) if p.shorten == 0 and not p.code]

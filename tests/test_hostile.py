@@ -843,11 +843,37 @@ def big_register(tmp_path_factory):
     return path
 
 
-def _start_build(register, out, tmpdir):
-    env = {**os.environ, "TMPDIR": str(tmpdir)}
-    return subprocess.Popen([sys.executable, "-m", "gain_workbook", "build", str(register), "-o",
-                             str(out), "--as-of", AS_OF, "--allow-errors"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+OLD_PACK = b"last month's pack, as it was"
+
+
+class Site:
+    """An output folder holding last month's pack, and a TMPDIR of its own."""
+
+    def __init__(self, root: Path):
+        self.out_dir, self.tmpdir = root / "out", root / "tmp"
+        self.out_dir.mkdir()
+        self.tmpdir.mkdir()
+        self.out = self.out_dir / "GAIN board pack.xlsx"
+        self.out.write_bytes(OLD_PACK)
+        self.env = {**os.environ, "TMPDIR": str(self.tmpdir)}
+
+    def start_build(self, register) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "gain_workbook", "build", str(register),
+                                 "-o", str(self.out), "--as-of", AS_OF, "--allow-errors"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=self.env)
+
+    def scratch_files(self) -> list:
+        return [f for d in self.tmpdir.glob("gain-work-*") for f in d.iterdir()]
+
+    def assert_nothing_left(self) -> None:
+        assert our_temp_files(self.out_dir) == []
+        assert list(self.tmpdir.iterdir()) == []      # xlsxwriter's scratch folder went too
+
+
+@pytest.fixture
+def site(tmp_path):
+    return Site(tmp_path)
 
 
 def _wait_for(check, proc, timeout=120):
@@ -861,77 +887,54 @@ def _wait_for(check, proc, timeout=120):
     return False
 
 
-def _scratch_files(tmpdir) -> list:
-    return [f for d in Path(tmpdir).glob("gain-work-*") for f in d.iterdir()]
-
-
 @pytest.mark.parametrize("sig,code,when", [(signal.SIGTERM, 143, "ours"),
                                            (signal.SIGTERM, 143, "xlsxwriter's"),
                                            (signal.SIGINT, 130, "xlsxwriter's")])
-def test_signal_during_build_leaves_the_old_pack_and_no_temporary_files(big_register, tmp_path,
+def test_signal_during_build_leaves_the_old_pack_and_no_temporary_files(big_register, site,
                                                                         sig, code, when):
-    out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
-    out_dir.mkdir()
-    tmpdir.mkdir()
-    out = out_dir / "GAIN board pack.xlsx"
-    out.write_bytes(b"last month's pack, as it was")
-    proc = _start_build(big_register, out, tmpdir)
+    proc = site.start_build(big_register)
     if when == "ours":
-        started = _wait_for(lambda: our_temp_files(out_dir), proc)
+        started = _wait_for(lambda: our_temp_files(site.out_dir), proc)
     else:
-        started = _wait_for(lambda: _scratch_files(tmpdir), proc)
+        started = _wait_for(site.scratch_files, proc)
     assert started, f"no temporary file appeared: {proc.communicate()}"
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == code, err
     assert "stopped before it finished" in one_sentence(err)
-    assert out.read_bytes() == b"last month's pack, as it was"
-    assert our_temp_files(out_dir) == []
-    assert list(tmpdir.iterdir()) == []           # xlsxwriter's scratch folder went too
+    assert site.out.read_bytes() == OLD_PACK
+    site.assert_nothing_left()
 
 
 @pytest.mark.parametrize("delay", [0.2, 0.6, 1.0, 1.5, 2.2, 3.0])
-def test_sigterm_at_any_moment_leaves_nothing_behind(big_register, tmp_path, delay):
+def test_sigterm_at_any_moment_leaves_nothing_behind(big_register, site, delay):
     """Reading, checking, rolling up or writing: wherever the signal lands."""
-    out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
-    out_dir.mkdir()
-    tmpdir.mkdir()
-    out = out_dir / "GAIN board pack.xlsx"
-    out.write_bytes(b"last month's pack, as it was")
-    proc = _start_build(big_register, out, tmpdir)
+    proc = site.start_build(big_register)
     time.sleep(delay)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     if proc.returncode == 0:                      # finished before the signal came
-        opens_cleanly(out)
+        opens_cleanly(site.out)
     else:
         assert proc.returncode == 143, err
-        assert out.read_bytes() == b"last month's pack, as it was"
-    assert our_temp_files(out_dir) == []
-    assert list(tmpdir.iterdir()) == []
+        assert site.out.read_bytes() == OLD_PACK
+    site.assert_nothing_left()
 
 
-def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, tmp_path):
-    out_dir, tmpdir = tmp_path / "out", tmp_path / "tmp"
-    out_dir.mkdir()
-    tmpdir.mkdir()
-    out = out_dir / "GAIN board pack.xlsx"
-    out.write_bytes(b"last month's pack")
-    proc = _start_build(big_register, out, tmpdir)
-    assert _wait_for(lambda: _scratch_files(tmpdir), proc), proc.communicate()
+def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, site, tmp_path):
+    proc = site.start_build(big_register)
+    assert _wait_for(site.scratch_files, proc), proc.communicate()
     proc.kill()
     proc.wait(timeout=60)
-    assert out.read_bytes() == b"last month's pack"
-    assert our_temp_files(out_dir), "kill -9 should have left our temporary file"
+    assert site.out.read_bytes() == OLD_PACK
+    assert our_temp_files(site.out_dir), "kill -9 should have left our temporary file"
     small = write_register(tmp_path / "small.xlsx", base_data())
-    env = {**os.environ, "TMPDIR": str(tmpdir)}
     done = subprocess.run([sys.executable, "-m", "gain_workbook", "build", str(small), "-o",
-                           str(out_dir / "other.xlsx"), "--as-of", AS_OF],
-                          capture_output=True, text=True, env=env, timeout=120)
+                           str(site.out_dir / "other.xlsx"), "--as-of", AS_OF],
+                          capture_output=True, text=True, env=site.env, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert our_temp_files(out_dir) == []
-    assert list(tmpdir.iterdir()) == []
-    assert out.read_bytes() == b"last month's pack"
+    site.assert_nothing_left()
+    assert site.out.read_bytes() == OLD_PACK
 
 
 def test_another_pcs_temporary_file_on_a_shared_folder_is_left_alone(runner, tmp_path):
