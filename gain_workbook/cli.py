@@ -199,6 +199,7 @@ def validate(register, fmt, annotate):
 
     reg, report = check(register)
     _note_if_open(reg)
+    _layout(reg)
     out = {"text": report.to_text, "json": report.to_json, "csv": report.to_csv}[fmt]()
     _echo(out, nl=False)
     if annotate:
@@ -209,12 +210,19 @@ def validate(register, fmt, annotate):
     sys.exit(EXIT_OK if report.valid else EXIT_DATA)
 
 
+def _layout(reg) -> None:
+    """One line on stderr: the layout the register was read in, and from which sheets."""
+    if reg.plan is not None:
+        _echo(f"gain-pack: {reg.plan.layout_line()}", err=True)
+
+
 def _checked(register, allow_errors: bool = False):
     """Read and validate; stop with the errors (exit 1) unless they are allowed."""
     from gain_workbook.validate import check
 
     reg, report = check(register)
     _note_if_open(reg)
+    _layout(reg)
     if not report.valid and not allow_errors:
         _echo(report.to_text(), err=True, nl=False)
         raise InvalidRegisterError(report)
@@ -223,6 +231,32 @@ def _checked(register, allow_errors: bool = False):
 
 def _as_of(value) -> dt.date:
     return value or dt.date.today()
+
+
+@cli.command()
+@register_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@debug_option
+def describe(register, fmt):
+    """Say how REGISTER is read: each sheet's role, its header row, and for every column
+    the header as written, what it is read as and how it was matched; rows not read.
+
+    Exit code 0 when the register can be read, 1 when it cannot (what is missing and
+    the Settings line that fixes it are printed), 2 when the file cannot be opened.
+
+    \b
+    Example:
+      gain-pack describe "Action tracker.xlsx"
+      gain-pack describe register.xlsx --format json
+    """
+    from gain_workbook.register import describe_workbook
+
+    plan, reg = describe_workbook(register)
+    if reg is not None:
+        _note_if_open(reg)
+    _echo(plan.to_json() if fmt == "json" else plan.to_text(), nl=False)
+    sys.exit(EXIT_OK if reg is not None else EXIT_DATA)
 
 
 @cli.command()
@@ -248,8 +282,12 @@ def rollup(register, by, fmt, as_of):
     from gain_workbook import views
     from gain_workbook.rollup import roll_up
 
+    from gain_workbook.rollup import office_rag_problems
+
     reg, _ = _checked(register)
     result = roll_up(reg, _as_of(as_of))
+    for p in office_rag_problems(reg, result):
+        _echo(f"gain-pack: warning: {p.where}: {p.message}", err=True)
     headers, rows = views.records(result, by)
     if fmt == "table":
         _echo(views.as_table(headers, rows), nl=False)
@@ -285,8 +323,11 @@ def build(register, output, as_of, meeting, previous, allow_errors):
 
     day = _as_of(as_of)
     out = output or default_pack_name(register, day)
+    from gain_workbook.rollup import office_rag_problems
+
     reg, report = _checked(register, allow_errors)
     result = roll_up(reg, day)
+    report = report.adding(office_rag_problems(reg, result))
     movement = None
     if previous is not None:
         from gain_workbook.movement import compare, read_previous, snapshot_of

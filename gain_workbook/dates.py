@@ -97,6 +97,60 @@ def parse_date(value, date1904: bool = False):
     return day if day is not None and EARLIEST <= day <= LATEST else UNREADABLE
 
 
+# Words offices type in a date column for "no date yet".
+NO_DATE_WORDS = frozenset({
+    "tbc", "tba", "tbd", "to be confirmed", "to be agreed", "to be decided", "ongoing",
+    "on going", "on-going", "n/a", "na", "n.a.", "-", "–", "—", "none", "not applicable",
+    "various", "unknown", "not known", "no date", "not set", "?", "pending"})
+_MON_YY = re.compile(r"^(?:end of\s+)?([a-z]{3,9})\.?[\-\s'/]+'?(\d{2}|\d{4})$")
+_QUARTER = re.compile(r"^q([1-4])\s*[\-/ ]?\s*(?:fy\s*)?(\d{4})(?:\s*[/\-]\s*(\d{2}|\d{4}))?$")
+_QUARTER_AFTER = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*q([1-4])$")
+
+
+def is_no_date(text) -> bool:
+    """True for 'TBC', 'ongoing', 'N/A', '-' and the like: a date column with no date yet."""
+    return isinstance(text, str) and re.sub(r"\s+", " ", text.strip().lower()) in NO_DATE_WORDS
+
+
+def month_or_quarter(text, quarters: str = "financial"):
+    """('Dec-25' | 'December 2025' | 'Q1 2026') -> (last day, how it was read), or None.
+
+    A month means its last day. A quarter means the last day of its last month:
+    financial quarters (``quarters='financial'``, as UK public bodies count: Q1 2026 is
+    April to June 2026, in 2026/27) or calendar ones (Q1 = January to March).
+    """
+    if not isinstance(text, str):
+        return None
+    s = re.sub(r"\s+", " ", text.strip().lower())
+    if (m := _MON_YY.match(s)) and m.group(1) in _MONTHS:
+        y = int(m.group(2))
+        y = y + 2000 if y < 100 else y
+        mo = _MONTHS[m.group(1)]
+        if not 1900 <= y <= 2199:
+            return None
+        day = dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        return day, "the last day of the month"
+    q = year = None
+    if m := _QUARTER.match(s):
+        q, year, second = int(m.group(1)), int(m.group(2)), m.group(3)
+        fy = second is not None
+    elif m := _QUARTER_AFTER.match(s):
+        year, q, fy = int(m.group(1)), int(m.group(3)), True
+    if q is None or not 1900 <= year <= 2198:
+        return None
+    if fy or quarters == "financial":
+        months = ("April to June", "July to September", "October to December",
+                  "January to March")[q - 1]
+        end_y, end_m = (year, 3 + 3 * q) if q < 4 else (year + 1, 3)
+        why = (f"the end of financial quarter {q} of {year}/{str(year + 1)[2:]}, {months}; "
+               "the Quarters setting can say calendar")
+    else:
+        end_y, end_m = year, 3 * q
+        why = (f"the end of calendar quarter {q} of {year}; the Quarters setting can say "
+               "financial")
+    return dt.date(end_y, end_m, calendar.monthrange(end_y, end_m)[1]), why
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later, clamped to the month's end (31 Aug + 6 = 28/29 Feb)."""
     y, m = divmod(day.month - 1 + months, 12)

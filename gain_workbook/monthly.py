@@ -42,7 +42,7 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
     from gain_workbook.movement import compare, read_previous, snapshot_of
     from gain_workbook.pack import build_pack, pack_file_name
     from gain_workbook.response import build_responses
-    from gain_workbook.rollup import roll_up
+    from gain_workbook.rollup import office_rag_problems, roll_up
     from gain_workbook.validate import check
 
     res = result if result is not None else MonthResult()
@@ -53,9 +53,11 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
     if not report.valid:
         res.steps.append(("validate", f"{len(report.errors)} errors"))
         raise InvalidRegisterError(report)
-    res.steps.append(("validate", f"valid, {len(report.warnings)} warnings"))
+    res.steps.append(("validate", f"valid, {len(report.warnings)} warnings; "
+                      f"{reg.plan.layout_line()}"))
 
     rolled = roll_up(reg, as_of)
+    report = report.adding(office_rag_problems(reg, rolled))
     pack = folder / pack_file_name(as_of)
     res.previous = previous_pack(folder, as_of)
     movement = None

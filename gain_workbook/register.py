@@ -1,15 +1,17 @@
 """Read a register workbook (our template, or a register an office already keeps) into
 canonical tables, remembering where every value came from.
 
-Two layouts are understood:
+How the workbook is read (each sheet's role, header row and columns) is decided
+first, by ``detect.plan_workbook``; this module follows that plan. The layouts:
 
-* **template**: Inspections, Items and Actions sheets, one row per thing;
-* **flat**: one sheet, one row per action, the item and inspection columns repeated
-  on each row or merged across the item's rows.
+* **template**: Inspections, Items and Actions sheets, one row per thing (a role may
+  have several sheets, e.g. open and archived actions: they are read together);
+* **flat**: one row per action, the item and inspection columns repeated on each row
+  or merged across the item's rows, on one sheet or several (open and archive);
+* **per report**: one sheet per report, the report's title and date above its table.
 
-Headers may sit below title rows and may be spelt many ways (``schema.header_map``).
-Values are normalised (dates, status words, yes/no); what cannot be normalised is
-left as the user wrote it, for the validator to report with its cell.
+Values are normalised (dates, status words, yes/no, refs); what cannot be normalised
+is left as the user wrote it, for the validator to report with its cell.
 """
 
 from __future__ import annotations
@@ -18,28 +20,32 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gain_workbook import schema
-from gain_workbook.dates import EARLIEST, LATEST, UNREADABLE, parse_date, parse_deadline
+from gain_workbook import detect, schema
+from gain_workbook.dates import (EARLIEST, LATEST, UNREADABLE, is_no_date, month_or_quarter,
+                                 parse_date, parse_deadline)
+from gain_workbook.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.errors import RegisterError
+from gain_workbook.refs import parse_ref
 from gain_workbook.report import Problem, display, make_problem
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, SYNONYMS, norm_key
 from gain_workbook.settings import Settings, parse_settings
 from gain_workbook.sniff import check_workbook, col_letter
 from gain_workbook.text import has_xml_illegal, xml_safe
 
-HEADER_SCAN_ROWS = 30
-MIN_HEADER_MATCHES = 3
-SETTINGS_SHEETS = {"settings", "setting", "config", "configuration"}
-SKIP_SHEETS = {"guide", "lists", "list", "lookups", "lookup", "problems", "readme", "help"}
-NAME_HINTS = {
-    INSPECTIONS: ("inspection", "report"),
-    ITEMS: ("item", "recommendation", "afi"),
-    ACTIONS: ("action",),
-}
-ROLE_TEXT = {INSPECTIONS: "inspections", ITEMS: "items", ACTIONS: "actions",
-             "flat": "one row per action"}
 ITEM_ABBR = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC",
              "Accelerated cause of concern": "ACoC"}
+# A table read from several sheets indexes each sheet's rows from part * PART_SPAN + the
+# Excel row (more than any sheet's rows), so the first sheet's index is its Excel rows.
+PART_SPAN = 10_000_000
+
+
+@dataclass
+class Part:
+    """One sheet a table was read from, and where each of its columns is on it."""
+
+    sheet: str
+    headers: dict = field(default_factory=dict)    # key -> (letter, header)
+    extra_headers: list = field(default_factory=list)
 
 
 @dataclass
@@ -47,24 +53,62 @@ class Table:
     """One canonical table and where it came from.
 
     ``frame`` has one column per schema key of the table (object dtype) and is
-    indexed by the Excel row the value was read from.
+    indexed by where each row was read: the Excel row on the table's first sheet,
+    ``part * PART_SPAN`` + the Excel row on the others (see ``parts``).
+    ``raw`` keeps a cell's value as written where the canonical value does not
+    carry it ('TBC' read as no date, 'Q1 2026' read as 30/06/2026).
     """
 
     name: str
-    sheet: str
+    parts: list[Part]
     frame: object                                   # pandas.DataFrame
-    headers: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (letter, header)
-    extra_headers: list[str] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)         # (key, index) -> value as written
+
+    @property
+    def sheet(self) -> str:
+        """The (first) sheet the table was read from."""
+        return self.parts[0].sheet
+
+    @property
+    def sheets(self) -> list[str]:
+        return list(dict.fromkeys(p.sheet for p in self.parts))
+
+    @property
+    def headers(self) -> dict[str, tuple[str, str]]:
+        """key -> (letter, header) of every column the table's sheets have (first wins)."""
+        out: dict = {}
+        for p in self.parts:
+            for k, v in p.headers.items():
+                out.setdefault(k, v)
+        return out
+
+    @property
+    def extra_headers(self) -> list[str]:
+        return list(dict.fromkeys(h for p in self.parts for h in p.extra_headers))
+
+    def part(self, row) -> Part:
+        return self.parts[min(int(row) // PART_SPAN, len(self.parts) - 1)]
+
+    def sheet_of(self, row) -> str:
+        return self.part(row).sheet
 
     def cell(self, key: str, row) -> str:
-        """'F12' for a key and an Excel row, or '' when the column is not on the sheet."""
-        src = self.headers.get(key)
-        return f"{src[0]}{int(row)}" if src else ""
+        """'F12' for a key and a row, or '' when the column is not on the row's sheet."""
+        src = self.part(row).headers.get(key)
+        return f"{src[0]}{int(row) % PART_SPAN}" if src and src[0] else ""
 
-    def header(self, key: str) -> str:
+    def header(self, key: str, row=None) -> str:
         """The header as the user wrote it, or our own header if the column is missing."""
-        src = self.headers.get(key)
+        src = (self.part(row).headers if row is not None else self.headers).get(key)
         return src[1] if src else BY_KEY[key].header
+
+    def where(self, key: str, row) -> tuple[str, str, str]:
+        """(sheet, cell, header) of a key's value in a row, for a Problem."""
+        return self.sheet_of(row), self.cell(key, row), self.header(key, row)
+
+    def has(self, key: str, row) -> bool:
+        """Is the key's column on the sheet this row was read from?"""
+        return key in self.part(row).headers
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -75,7 +119,7 @@ class Register:
     """A register read into canonical tables, with the problems found on the way."""
 
     path: Path
-    layout: str                    # "template" | "flat"
+    layout: str                    # "template" | "flat" | "per report"
     inspections: Table
     items: Table
     actions: Table
@@ -83,6 +127,7 @@ class Register:
     problems: list[Problem]
     sheet_names: list[str]
     open_in_excel: bool = False
+    plan: Plan | None = None
 
     def table(self, name: str) -> Table:
         """The table called inspections, items or actions."""
@@ -95,6 +140,26 @@ class Register:
 
 
 # ---------------------------------------------------------------- entry point
+
+def describe_workbook(path) -> tuple[Plan, Register | None]:
+    """How a workbook is read, and the register when it can be: for `gain-pack describe`.
+
+    Unlike read_register this does not stop at a register it cannot read: the plan
+    says what could not be placed (``plan.problem``)."""
+    info = check_workbook(path)
+    hidden: dict[str, str] = {}
+    grids = _load_grids(info.path, None, hidden)
+    try:
+        reg = build_register(info.path, grids, info.date1904, None, hidden,
+                             clean=info.may_hold_controls)
+        return reg.plan, reg
+    except RegisterError as exc:
+        plan = getattr(exc, "plan", None)
+        if plan is None:
+            raise
+        plan.problem = str(exc).split(": ", 1)[-1]
+        return plan, None
+
 
 def read_register(path, settings: Settings | None = None, meanwhile=None) -> Register:
     """Read a register workbook. Raises RegisterError when it cannot be read at all.
@@ -209,67 +274,64 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
                    if k != "aliases" and v != getattr(Settings(), k)}
         settings = settings.replace(**changed)
 
-    candidates = []      # (name, grid, merged, role, header row, score, mapping)
-    described = []
-    maps = {role: schema.header_map(role, settings.aliases) for role in schema.ROLES}
-    for name, (grid, merged) in grids.items():
-        if name == settings_sheet or norm_key(name) in SKIP_SHEETS:
-            continue
-        found = _classify(name, grid, maps)
-        described.append(_describe(name, grid, found))
-        if found:
-            candidates.append((name, grid, merged) + found)
-
-    found_txt = "; ".join(described) or "no sheets"
-    visible = [c for c in candidates if c[0] not in hidden]
-    chosen = _choose_layout(visible) or _choose_layout(candidates)
-    for cand in candidates:
-        name = cand[0]
-        if name in hidden:
-            used = chosen is not None and any(c[0] == name for c in chosen[1].values())
+    plan = detect.plan_workbook(path.name, grids, settings.aliases, hidden, settings_sheet)
+    _check_plan(path, plan, grids)
+    for s in plan.sheets:
+        if s.hidden and (s.looks_like or s.read):
+            role = s.looks_like or s.role
             problems.append(make_problem(
-                "HIDDEN_SHEET", name, "", "", name, state=hidden[name], role=ROLE_TEXT[cand[3]],
+                "HIDDEN_SHEET", s.name, "", "", s.name, state=s.hidden, role=ROLE_TEXT[role],
                 outcome=("it was read, because no visible sheet holds the register; unhide it "
-                         "in Excel (right-click a sheet tab, Unhide) to check it" if used else
+                         "in Excel (right-click a sheet tab, Unhide) to check it" if s.read else
                          "it was not read, because a visible sheet was; unhide it in Excel if it "
                          "is the one to read")))
-    if chosen is not None:
-        layout, picked = chosen
-        if layout == "template":
-            tables = {}
-            for role in schema.TABLES:
-                name, grid, merged, _, hrow, _, mapping = picked[role]
-                tables[role] = _read_table(role, name, grid, merged, hrow, mapping, date1904,
-                                           problems)
-        else:
-            name, grid, merged, _, hrow, _, mapping = picked["flat"]
-            tables = _read_flat(name, grid, merged, hrow, mapping, date1904, problems)
+    ctx = _Context(date1904, settings, problems)
+    if plan.layout == "template":
+        tables = {role: _read_role(role, plan.chosen(role), grids, ctx) for role in schema.TABLES}
     else:
-        by_role = {c[3] for c in candidates}
-        have = [r for r in schema.TABLES if r in by_role]
-        if have:
-            missing = [schema.SHEET_NAMES[r] for r in schema.TABLES if r not in by_role]
-            raise RegisterError(
-                f"Cannot read '{path.name}': it has {_and([schema.SHEET_NAMES[r] for r in have])} "
-                f"but no sheet of {_and(missing)} (found: {found_txt}).")
-        raise RegisterError(f"Cannot read '{path.name}': no sheet looks like a register of "
-                            f"inspections, items and actions (found: {found_txt}).")
-
+        tables = _read_flat(plan.chosen(), grids, ctx)
+    _derive_refs(tables, problems)
+    _qualify_action_ids(tables[ACTIONS])
     _derive_deadlines(tables, date1904, problems)
-    return Register(path, layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
-                    settings, problems, list(grids))
+    return Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
+                    settings, problems, list(grids), plan=plan)
 
 
-def _choose_layout(candidates) -> tuple[str, dict] | None:
-    """('template', {role: candidate}) or ('flat', {'flat': candidate}), best scores first."""
-    by_role: dict[str, list] = {}
-    for cand in sorted(candidates, key=lambda c: -c[5]):
-        by_role.setdefault(cand[3], []).append(cand)
-    if all(r in by_role for r in schema.TABLES):
-        return "template", {r: by_role[r][0] for r in schema.TABLES}
-    if "flat" in by_role:
-        return "flat", {"flat": by_role["flat"][0]}
-    return None
+def _check_plan(path: Path, plan: Plan, grids: dict) -> None:
+    """Refuse a workbook the plan cannot read, naming every sheet's missing columns
+    (the RegisterError carries the plan, for describe)."""
+    try:
+        _refuse_unreadable(path, plan, grids)
+    except RegisterError as exc:
+        exc.plan = plan
+        raise
+
+
+def _refuse_unreadable(path: Path, plan: Plan, grids: dict) -> None:
+    if plan.layout is None:
+        found = "; ".join(f"'{s.name}' ({s.reason or ROLE_TEXT[s.role]})" for s in plan.sheets)
+        have = {s.looks_like or s.role for s in plan.sheets} & set(schema.TABLES)
+        if have:
+            missing = [schema.SHEET_NAMES[r] for r in schema.TABLES if r not in have]
+            raise RegisterError(
+                f"Cannot read '{path.name}': it has "
+                f"{_and([schema.SHEET_NAMES[r] for r in schema.TABLES if r in have])} but no "
+                f"sheet of {_and(missing)} (found: {found}).")
+        raise RegisterError(f"Cannot read '{path.name}': no sheet looks like a register of "
+                            f"inspections, items and actions (found: {found}).")
+    lines = [detect.fix_line(s, key, grids[s.name][0]) for s in plan.chosen() for key in s.missing]
+    if lines:
+        raise RegisterError(f"Cannot read '{path.name}': " + "; ".join(lines)
+                            + " (gain-pack describe shows how every column was read).")
+
+
+@dataclass
+class _Context:
+    """What normalising a value needs besides the value."""
+
+    date1904: bool
+    settings: Settings
+    problems: list
 
 
 def _clean_grid(sheet: str, grid, problems: list) -> None:
@@ -310,92 +372,6 @@ def _read_settings(sheet: str, grid) -> tuple[Settings, list[Problem]]:
     return settings, problems
 
 
-# ---------------------------------------------------------------- classifying sheets
-
-def _cell_text(v) -> str:
-    return v.strip() if isinstance(v, str) else ""
-
-
-def _resolve(headers: list[tuple[int, str]], hmap) -> tuple[dict, list]:
-    """Give each header cell a column key: unambiguous headers first, then the rest.
-
-    Returns ({key: (col index, header)}, [(col index, header, key it repeats)]).
-    """
-    mapping: dict[str, tuple[int, str]] = {}
-    dupes = []
-    pending = []
-    for idx, text in headers:
-        cands = hmap.get(norm_key(text))
-        if not cands:
-            continue
-        if len(cands) == 1:
-            if cands[0] in mapping:
-                dupes.append((idx, text, cands[0]))
-            else:
-                mapping[cands[0]] = (idx, text)
-        else:
-            pending.append((idx, text, cands))
-    for idx, text, cands in pending:
-        free = [k for k in cands if k not in mapping]
-        if free:
-            mapping[free[0]] = (idx, text)
-        else:
-            dupes.append((idx, text, cands[0]))
-    return mapping, dupes
-
-
-def _role_ok(role: str, keys) -> bool:
-    if role == "flat":
-        return "action_text" in keys and bool({"item_text", "number", "kind"} & keys)
-    need = {INSPECTIONS: {"title", "published"}, ITEMS: {"item_text"}, ACTIONS: {"action_text"}}
-    return bool(need[role] & keys)
-
-
-def _classify(name: str, grid, maps: dict):
-    """(role, header row index, score, mapping) for a sheet that looks like a table, or None.
-
-    ``maps`` are the header maps of every role (schema.header_map), built once per register.
-    """
-    every = set().union(*maps.values())
-    best = None
-    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        hits = sum(1 for v in row if _cell_text(v) and norm_key(v) in every)
-        if hits >= MIN_HEADER_MATCHES and (best is None or hits > best[1]):
-            best = (r, hits)
-    if best is None:
-        return None
-    r = best[0]
-    headers = [(i, _cell_text(v)) for i, v in enumerate(grid[r]) if _cell_text(v)]
-    hint = next((role for role, words in NAME_HINTS.items()
-                 if any(w in norm_key(name) for w in words)), None)
-    options = []
-    for role in schema.ROLES:
-        mapping, dupes = _resolve(headers, maps[role])
-        keys = set(mapping)
-        if _role_ok(role, keys):
-            bonus = 0.5 if role == hint else 0
-            options.append((len(keys) + bonus, role, mapping, dupes))
-    if not options:
-        return None
-    score, role, mapping, dupes = max(options, key=lambda o: o[0])
-    return role, r, score, (mapping, dupes, headers)
-
-
-def _describe(name: str, grid, found) -> str:
-    if found:
-        return f"'{name}' (looks like {found[0]})"
-    texts = []
-    for row in grid[:HEADER_SCAN_ROWS]:
-        texts = [_cell_text(v) for v in row if _cell_text(v)]
-        if len(texts) >= 2:
-            break
-    if not texts:
-        return f"'{name}' (empty)" if not any(v not in ("", None) for row in grid for v in row) \
-            else f"'{name}' (no header row)"
-    shown = ", ".join(texts[:8]) + (" ..." if len(texts) > 8 else "")
-    return f"'{name}' (headers: {shown})"
-
-
 # ---------------------------------------------------------------- reading rows
 
 def _fill_merged(grid, merged, header_row: int) -> None:
@@ -413,24 +389,55 @@ def _fill_merged(grid, merged, header_row: int) -> None:
                 row[c] = value
 
 
-def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems) -> list[int]:
-    """0-based indexes of the rows below the header that hold data; notes are reported."""
+def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
+               headings: dict | None = None, not_heading: frozenset = frozenset()) -> list[int]:
+    """0-based indexes of the rows below the header that hold data.
+
+    Rows that are not data are reported, never dropped in silence: a note below the
+    table, a totals row, a section heading (a lone text in a column that is not an
+    action's or an item's words; kept in ``headings`` {row: text} when given, for the
+    reader to use as the title of the rows below).
+    """
     rows = []
     seen_blank = False
     for r in range(header_row + 1, len(grid)):
         row = grid[r]
         empty = row.count("") + row.count(None)      # counted in C: most rows are full
+        lone = None
         if empty >= len(row) - 1:
             filled = [i for i, v in enumerate(row) if v not in ("", None)
                       and not (isinstance(v, str) and not v.strip())]
             if not filled:
                 seen_blank = True
                 continue
-            if seen_blank and len(filled) == 1:
-                i = filled[0]
+            if len(filled) == 1:
+                lone = filled[0]
+        elif row[0] not in ("", None) and row.count(row[0]) > 2 \
+                and row.count(row[0]) + empty == len(row):
+            lone = 0                                   # a heading merged across the row
+        if lone is not None:
+            v = row[lone]
+            if seen_blank:
                 problems.append(make_problem("NOTE_BELOW_TABLE", sheet,
-                                             f"{col_letter(i)}{r + 1}", "", row[i]))
+                                             f"{col_letter(lone)}{r + 1}", "", v))
                 continue
+            if isinstance(v, str) and lone not in not_heading and len(cols) >= 3:
+                if headings is not None:
+                    headings[r] = v.strip()
+                problems.append(make_problem(
+                    "ROW_SKIPPED", sheet, f"{col_letter(lone)}{r + 1}", "", v,
+                    reason=f"'{one_line(v)}' is a section heading, not a row"
+                           + (" (it was read as the report's title for the rows below it)"
+                              if headings is not None else "")))
+                continue
+        first = row[0] if row[0] not in ("", None) else next(
+            (v for v in row if v not in ("", None)), None)
+        if isinstance(first, str) and first[:5].lower() == "total" and \
+                norm_key(first).split(" ")[0] in ("total", "totals"):
+            i = row.index(first)
+            problems.append(make_problem("ROW_SKIPPED", sheet, f"{col_letter(i)}{r + 1}", "",
+                                         first, reason="it is a totals row"))
+            continue
         if not any(i < len(row) and row[i] not in ("", None) and
                    not (isinstance(row[i], str) and not row[i].strip()) for i in cols):
             i = next(i for i, v in enumerate(row) if v not in ("", None))
@@ -439,6 +446,11 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems) -> 
             continue
         rows.append(r)
     return rows
+
+
+def one_line(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= 50 else text[:47] + "..."
 
 
 def _text(v):
@@ -452,26 +464,76 @@ def _text(v):
     return s or None
 
 
+def _near(word: str, choices: dict) -> str | None:
+    """The canonical word one edit away (a typo: 'Compelte'), when there is exactly one."""
+    if len(word) < 5:
+        return None
+    found = {canon for key, canon in choices.items()
+             if abs(len(key) - len(word)) <= 1 and _one_edit(word, key)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion, change or swap of neighbours."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+_YES_NO_LEAD = (("yes", "Yes"), ("y", "Yes"), ("no", "No"), ("n a", "No"), ("na", "No"),
+                ("not applicable", "No"), ("not relevant", "No"), ("not for", "No"))
+_OVERDUE_WORDS = frozenset({"overdue", "late", "behind schedule", "off track", "delayed"})
+
+
 def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, letter: str,
-               header: str, date1904: bool, problems: list[Problem]) -> list:
-    """Canonical values for one column; what cannot be read is kept as written."""
+               header: str, ctx: _Context, raw: dict, index_of) -> list:
+    """Canonical values for one column; what cannot be read is kept as written.
+
+    ``raw`` gets (key, index) -> the value as written where the canonical value loses it;
+    ``index_of`` turns a 0-based grid row into the table's index.
+    """
     kind = col.kind
+    problems = ctx.problems
     if kind in ("id", "ref", "text", "deadline"):
         # most cells are plain text: keep that path short
         return [(v.strip() or None) if type(v) is str else _text(v) for v in values]
     if kind == "date":
         out = []
-        for v in values:
+        for v, r in zip(values, rows):
             if type(v) is dt.datetime and EARLIEST <= (d := v.date()) <= LATEST:
                 out.append(d)              # the usual case: a date cell
                 continue
-            d = parse_date(v, date1904)
+            if type(v) is str and v.strip():
+                if is_no_date(v):
+                    problems.append(make_problem("DATE_NOT_GIVEN", sheet, f"{letter}{r + 1}",
+                                                 header, v.strip()))
+                    raw[(col.key, index_of(r))] = v.strip()
+                    out.append(None)
+                    continue
+                loose = month_or_quarter(v, ctx.settings.quarters)
+                if loose is not None:
+                    problems.append(make_problem("DATE_READ_AS", sheet, f"{letter}{r + 1}",
+                                                 header, v.strip(), date=display(loose[0]),
+                                                 why=loose[1]))
+                    raw[(col.key, index_of(r))] = v.strip()
+                    out.append(loose[0])
+                    continue
+            d = parse_date(v, ctx.date1904)
             # kept as written (as text, so that a date cell out of range fails BAD_DATE)
             out.append(_text(v) if d is UNREADABLE else d)
         return out
     synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
     vocab_keys = {norm_key(v): v for v in col.vocab}
-    exact = frozenset(col.vocab) if kind != "multi" else frozenset()
+    exact = frozenset(col.vocab)
     out = []
     for v, r in zip(values, rows):
         if v in exact:                 # the usual case: picked from the dropdown
@@ -483,20 +545,29 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
         if isinstance(v, bool) and kind == "yesno":
             out.append("Yes" if v else "No")
             continue
-        raw = _text(v)
-        if kind == "multi":
-            parts = [p for p in _split_multi(raw)]
+        raw_text = _text(v)
+        folded = norm_key(raw_text)
+        code = "NORMALISED"
+        canon = vocab_keys.get(folded) or synonyms.get(folded)
+        if canon is None and kind == "multi":
+            parts = _split_multi(raw_text)
             mapped = [vocab_keys.get(norm_key(p)) or synonyms.get(norm_key(p)) for p in parts]
             canon = ", ".join(dict.fromkeys(mapped)) if parts and all(mapped) else None
             if canon is not None and [p.strip() for p in parts] == mapped:
-                raw = canon            # only the separators differ: nothing to report
-        else:
-            canon = vocab_keys.get(norm_key(raw)) or synonyms.get(norm_key(raw))
+                raw_text = canon       # only the separators differ: nothing to report
+        if canon is None and kind == "yesno":
+            canon = next((word for lead, word in _YES_NO_LEAD
+                          if folded == lead or folded.startswith(lead + " ")), None)
+        if canon is None and kind == "vocab":
+            canon = _near(folded, {**synonyms, **vocab_keys})
+            code = "WORD_READ_AS"
         if canon is None:
-            out.append(raw)       # left for NOT_IN_LIST
+            out.append(raw_text)       # left for NOT_IN_LIST
             continue
-        if canon != raw:
-            problems.append(make_problem("NORMALISED", sheet, f"{letter}{r + 1}", header, raw,
+        if col.key == "action_status" and folded in _OVERDUE_WORDS:
+            code = "OVERDUE_WORD"
+        if canon != raw_text:
+            problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
                                          normalised=canon))
         out.append(canon)
     return out
@@ -505,18 +576,26 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
 def _split_multi(text: str) -> list[str]:
     import re
 
-    return [p.strip() for p in re.split(r"[,;+\n]|\band\b", text) if p.strip()]
+    return [p.strip() for p in re.split(r"[,;+/&\n]|\band\b", text) if p.strip()]
 
 
-def _columns(sheet, grid, header_row, mapping_info, table_keys, date1904, problems):
-    """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, headers)."""
-    mapping, dupes, headers = mapping_info
-    for idx, text, key in dupes:
-        other = mapping[key][1]
-        problems.append(make_problem("DUPLICATE_COLUMN", sheet, f"{col_letter(idx)}{header_row + 1}",
-                                     text, text, other=other))
-    mapping = {k: v for k, v in mapping.items() if k in table_keys}
-    rows = _data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], problems)
+def _columns(plan: SheetPlan, grid, table_keys, ctx: _Context, part_no: int, raw: dict,
+             headings: dict | None = None):
+    """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, srcs, extra)."""
+    sheet, header_row = plan.name, plan.header_row
+    for idx, text, key in plan.dupes:
+        other = plan.mapping[key][1]
+        ctx.problems.append(make_problem("DUPLICATE_COLUMN", sheet,
+                                         f"{col_letter(idx)}{header_row + 1}", text, text,
+                                         other=other))
+    mapping = {k: v for k, v in plan.mapping.items() if k in table_keys}
+    not_heading = frozenset(i for k, (i, _) in mapping.items()
+                            if BY_KEY[k].table == ACTIONS or k == "item_text")
+    before = len(ctx.problems)
+    rows = _data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], ctx.problems,
+                      headings, not_heading)
+    plan.rows_read = len(rows)
+    plan.skipped = [(p.cell, p.message) for p in ctx.problems[before:]]
     data = {}
     srcs = {}
     width = max((len(grid[r]) for r in rows), default=0)
@@ -524,30 +603,38 @@ def _columns(sheet, grid, header_row, mapping_info, table_keys, date1904, proble
     columns = list(zip(*[grid[r] if len(grid[r]) == width else
                          list(grid[r]) + [""] * (width - len(grid[r])) for r in rows])) \
         if rows else []
+    base = part_no * PART_SPAN + 1
+
+    def index_of(r):
+        return base + r
+
     for key, (idx, text) in mapping.items():
         values = list(columns[idx]) if idx < len(columns) else [""] * len(rows)
-        data[key] = _normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text,
-                               date1904, problems)
+        data[key] = _normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
+                               raw, index_of)
         srcs[key] = (col_letter(idx), text)
     used = {i for i, _ in mapping.values()}
-    extra = [text for i, text in headers if i not in used]
+    extra = [c.header for c in plan.columns if c.header and c.index not in used]
     return rows, data, srcs, extra
 
 
-def _frame(table: str, excel_rows: list[int], data: dict):
+def _frame(table: str, index: list[int], data: dict):
     import pandas as pd
 
     keys = [c.key for c in schema.columns_of(table)]
-    n = len(excel_rows)
+    n = len(index)
     cols = {k: data.get(k, [None] * n) for k in keys}
-    frame = pd.DataFrame(cols, index=pd.Index(excel_rows, name="row"), dtype=object)
-    return frame
+    return pd.DataFrame(cols, index=pd.Index(index, name="row"), dtype=object)
 
 
-def _absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems) -> None:
-    """Report useful columns that are missing, filling the assumed value where we have one."""
+def _absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems,
+            later: frozenset = frozenset()) -> None:
+    """Report useful columns that are missing, filling the assumed value where we have one.
+
+    Keys in ``later`` are worked out afterwards (a kind from the refs) and reported then.
+    """
     for col in schema.columns_of(table):
-        if col.key in srcs or col.key in data:
+        if col.key in srcs or col.key in data or col.key in later:
             continue
         if col.absent_default is not None:
             data[col.key] = [col.absent_default] * n
@@ -560,133 +647,224 @@ def _absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems) ->
                                          noun=schema.ROW_NOUN[table], assumed=""))
 
 
-def _check_required_columns(sheet: str, keys, required: list[str], headers) -> None:
-    missing = [BY_KEY[k].header for k in required if k not in keys]
-    if missing:
-        found = ", ".join(t for _, t in headers) or "none"
-        raise RegisterError(
-            f"The {sheet} sheet is missing the required column{'s' * (len(missing) > 1)} "
-            f"{_and(missing)}; its headers are: {found}.")
-
-
-def _read_table(role, sheet, grid, merged, header_row, mapping_info, date1904, problems) -> Table:
+def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: _Context) -> Table:
+    """One table of the template layout, from every sheet of its role (open and archive)."""
     keys = {c.key for c in schema.columns_of(role)}
-    required = [c.key for c in schema.columns_of(role) if c.required_column]
-    _check_required_columns(sheet, mapping_info[0], required, mapping_info[2])
-    _fill_merged(grid, merged, header_row)
-    rows, data, srcs, extra = _columns(sheet, grid, header_row, mapping_info, keys, date1904,
-                                       problems)
-    _absent(role, sheet, srcs, data, len(rows), problems)
-    excel_rows = [r + 1 for r in rows]
-    return Table(role, sheet, _frame(role, excel_rows, data), srcs, extra)
+    parts, index, data, raw = [], [], {k: [] for k in keys}, {}
+    for part_no, plan in enumerate(plans):
+        grid, merged = grids[plan.name]
+        _fill_merged(grid, merged, plan.header_row)
+        rows, got, srcs, extra = _columns(plan, grid, keys, ctx, part_no, raw)
+        later = frozenset({"kind"}) if role == ITEMS and {"number", "item_id"} & set(srcs) \
+            else frozenset()
+        _absent(role, plan.name, srcs, got, len(rows), ctx.problems, later)
+        parts.append(Part(plan.name, srcs, extra))
+        index += [part_no * PART_SPAN + r + 1 for r in rows]
+        for k in keys:
+            data[k] += got.get(k, [None] * len(rows))
+    return Table(role, parts, _frame(role, index, data), raw)
 
 
-# ---------------------------------------------------------------- the flat layout
+# ---------------------------------------------------------------- the flat layouts
 
-FLAT_REQUIRED = ["title", "published", "item_text", "action_text", "due", "action_status"]
+# Inspection columns a report's rows must share; any other inspection-level column
+# that differs between one report's rows is the action's, not the report's.
+_INSPECTION_CORE = frozenset({"inspection_id", "title", "published", "inspection_type"})
 
 
-def _read_flat(sheet, grid, merged, header_row, mapping_info, date1904, problems):
-    mapping = mapping_info[0]
-    present = set(mapping)
-    if "inspection_id" in present:
-        need = [k for k in FLAT_REQUIRED if k != "title"]
-    else:
-        need = FLAT_REQUIRED
-    if "number" in present or "item_id" in present:
-        need = [k for k in need if k != "item_text"]
-    _check_required_columns(sheet, present, need, mapping_info[2])
-    _fill_merged(grid, merged, header_row)
+def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
+    """The three tables from one or more sheets of one row per action.
+
+    Sheets are read in order and share their groups: an item whose actions are split
+    over an open and an archive sheet is one item. A report sheet (title above its
+    table) gives every row that report.
+    """
+    problems = ctx.problems
     keys = {c.key for c in schema.COLUMNS if c.key not in schema.FLAT_SKIP}
-    rows, data, srcs, extra = _columns(sheet, grid, header_row, mapping_info, keys, date1904,
-                                       problems)
-    n = len(rows)
-    get = {k: data.get(k, [None] * n) for k in keys}
-
-    def src_of(*cands):
-        return next((srcs[k] for k in cands if k in srcs), None)
-
     insp_cols = [c.key for c in schema.columns_of(INSPECTIONS)]
     item_cols = [c.key for c in schema.columns_of(ITEMS) if c.key != "item_inspection_id"]
     action_cols = [c.key for c in schema.columns_of(ACTIONS) if c.key != "action_item_id"]
 
-    inspections: dict = {}   # key -> {"row": excel row, "values": {...}}
+    inspections: dict = {}   # key -> {"row": index, "values": {...}}
     items: dict = {}
     actions = []
     item_counter: dict = {}
     action_counter: dict = {}
-    for i, r in enumerate(rows):
-        excel = r + 1
-        ins_key = get["inspection_id"][i] or get["title"][i] or "(no inspection)"
-        ins = inspections.get(ins_key)
-        if ins is None:
-            ins = inspections[ins_key] = {"row": excel, "values": {}}
-            ins["values"]["inspection_id"] = get["inspection_id"][i] or get["title"][i]
-        _merge_group(ins, insp_cols, get, i, excel, sheet, srcs, problems, "inspection")
-        ins_id = ins["values"]["inspection_id"]
+    parts = {INSPECTIONS: [], ITEMS: [], ACTIONS: []}
+    raw: dict = {}
+    for part_no, plan in enumerate(plans):
+        sheet = plan.name
+        grid, merged = grids[sheet]
+        _fill_merged(grid, merged, plan.header_row)
+        headings: dict = {}
+        rows, data, srcs, extra = _columns(plan, grid, keys, ctx, part_no, raw, headings)
+        n = len(rows)
+        get = {k: data.get(k, [None] * n) for k in keys}
+        _fill_report(plan, get, srcs, n, problems)
+        _titles_from_headings(rows, headings, get, srcs)
+        _keep_with_actions(plan, get, srcs)
+        base = part_no * PART_SPAN + 1
 
-        kind = get["kind"][i] if "kind" in srcs else BY_KEY["kind"].absent_default
-        number = get["number"][i]
-        if get["item_id"][i]:
-            item_key = (ins_key, "id", get["item_id"][i])
-        elif number:
-            item_key = (ins_key, kind, number)
-        else:
-            item_key = (ins_key, "text", get["item_text"][i])
-        item = items.get(item_key)
-        if item is None:
-            item_counter[ins_key] = item_counter.get(ins_key, 0) + 1
-            if get["item_id"][i]:
-                item_id = get["item_id"][i]
-            elif number:
-                item_id = f"{ins_id} {ITEM_ABBR.get(kind, 'R')}{number}"
+        def src_of(*cands):
+            return next((srcs[k] for k in cands if k in srcs), None)
+
+        last_item = None
+        for i, r in enumerate(rows):
+            excel = base + r
+            ins_key = get["inspection_id"][i] or get["title"][i] or "(no inspection)"
+            ins = inspections.get(ins_key)
+            if ins is None:
+                ins = inspections[ins_key] = {"row": excel, "values": {}}
+                ins["values"]["inspection_id"] = get["inspection_id"][i] or get["title"][i]
+            _merge_group(ins, insp_cols, get, i, excel, sheet, srcs, problems, "inspection")
+            ins_id = ins["values"]["inspection_id"]
+
+            number = get["number"][i]
+            if "kind" in srcs and get["kind"][i]:
+                kind = get["kind"][i]
             else:
-                item_id = f"{ins_id} item {item_counter[ins_key]}"
-            item = items[item_key] = {"row": excel, "values": {"item_id": item_id,
-                                                              "item_inspection_id": ins_id}}
-        _merge_group(item, item_cols, get, i, excel, sheet, srcs, problems, "item")
+                ref = parse_ref(number)
+                kind = ref.kind if ref is not None and ref.kind else BY_KEY["kind"].absent_default
+            if get["item_id"][i]:
+                item_key = (ins_key, "id", get["item_id"][i])
+            elif number:
+                item_key = (ins_key, kind, number)
+            elif get["item_text"][i]:
+                item_key = (ins_key, "text", get["item_text"][i])
+            elif last_item is not None and last_item[0] == ins_key:
+                item_key = last_item           # blank item cells: the item above continues
+            else:
+                item_key = (ins_key, "text", None)
+            last_item = item_key
+            item = items.get(item_key)
+            if item is None:
+                item_counter[ins_key] = item_counter.get(ins_key, 0) + 1
+                if get["item_id"][i]:
+                    item_id = get["item_id"][i]
+                elif number and not str(number).isdecimal():
+                    item_id = f"{ins_id} {number}"          # a ref as the office wrote it
+                elif number:
+                    item_id = f"{ins_id} {ITEM_ABBR.get(kind, 'R')}{number}"
+                else:
+                    item_id = f"{ins_id} item {item_counter[ins_key]}"
+                item = items[item_key] = {"row": excel, "values": {
+                    "item_id": item_id, "item_inspection_id": ins_id}}
+                if "kind" not in srcs or not get["kind"][i]:
+                    item["values"]["kind"] = kind
+            _merge_group(item, item_cols, get, i, excel, sheet, srcs, problems, "item")
 
-        if any(get[k][i] not in (None, "") for k in ("action_text", "action_id", "due",
-                                                      "action_status", "owner")):
-            item_id = item["values"]["item_id"]
-            action_counter[item_id] = action_counter.get(item_id, 0) + 1
-            values = {k: get[k][i] for k in action_cols}
-            values["action_id"] = values["action_id"] or f"{item_id} A{action_counter[item_id]}"
-            values["action_item_id"] = item_id
-            actions.append((excel, values))
+            if any(get[k][i] not in (None, "") for k in ("action_text", "action_id", "due",
+                                                          "action_status", "owner")):
+                item_id = item["values"]["item_id"]
+                action_counter[item_id] = action_counter.get(item_id, 0) + 1
+                values = {k: get[k][i] for k in action_cols}
+                values["action_id"] = values["action_id"] or f"{item_id} A{action_counter[item_id]}"
+                values["action_item_id"] = item_id
+                actions.append((excel, values))
 
-    def table(name, groups):
-        excel_rows = [g["row"] for g in groups]
-        data = {k: [g["values"].get(k) for g in groups] for k in
-                [c.key for c in schema.columns_of(name)]}
-        return excel_rows, data
-
-    # Where each canonical column of a derived table was read from on the flat sheet.
-    hdr_ins = {k: srcs[k] for k in insp_cols if k in srcs}
-    hdr_ins.setdefault("inspection_id", src_of("title"))
-    hdr_item = {k: srcs[k] for k in item_cols if k in srcs}
-    hdr_item.setdefault("item_id", src_of("number", "item_text"))
-    hdr_item["item_inspection_id"] = src_of("inspection_id", "title")
-    hdr_act = {k: srcs[k] for k in action_cols if k in srcs}
-    hdr_act.setdefault("action_id", src_of("action_text"))
-    hdr_act["action_item_id"] = src_of("item_id", "number", "item_text")
+        # Where each canonical column of a derived table was read from on this sheet.
+        hdr_ins = {k: srcs[k] for k in insp_cols if k in srcs}
+        hdr_ins.setdefault("inspection_id", src_of("title"))
+        hdr_item = {k: srcs[k] for k in item_cols if k in srcs}
+        hdr_item.setdefault("item_id", src_of("number", "item_text"))
+        hdr_item["item_inspection_id"] = src_of("inspection_id", "title")
+        hdr_act = {k: srcs[k] for k in action_cols if k in srcs}
+        hdr_act.setdefault("action_id", src_of("action_text"))
+        hdr_act["action_item_id"] = src_of("item_id", "number", "item_text")
+        for name, hdrs in ((INSPECTIONS, hdr_ins), (ITEMS, hdr_item), (ACTIONS, hdr_act)):
+            parts[name].append(Part(sheet, {k: v for k, v in hdrs.items() if v}, extra))
 
     out = {}
-    for name, groups, hdrs in ((INSPECTIONS, list(inspections.values()), hdr_ins),
-                               (ITEMS, list(items.values()), hdr_item)):
-        excel_rows, tdata = table(name, groups)
-        hdrs = {k: v for k, v in hdrs.items() if v}
-        present_data = {k: v for k, v in tdata.items() if k in hdrs}
-        _absent(name, sheet, hdrs, present_data, len(groups), problems)
-        tdata.update({k: v for k, v in present_data.items()})
-        out[name] = Table(name, sheet, _frame(name, excel_rows, tdata), hdrs, extra)
-    a_rows = [a[0] for a in actions]
+    for name, groups in ((INSPECTIONS, list(inspections.values())),
+                         (ITEMS, list(items.values()))):
+        index = [g["row"] for g in groups]
+        tdata = {k: [g["values"].get(k) for g in groups]
+                 for k in [c.key for c in schema.columns_of(name)]}
+        _absent_flat(name, parts[name], tdata, len(groups), problems)
+        out[name] = Table(name, parts[name], _frame(name, index, tdata), raw)
+    index = [a[0] for a in actions]
     a_data = {k: [a[1].get(k) for a in actions] for k in [c.key for c in schema.columns_of(ACTIONS)]}
-    hdr_act = {k: v for k, v in hdr_act.items() if v}
-    _absent(ACTIONS, sheet, hdr_act, {k: v for k, v in a_data.items() if k in hdr_act},
-            len(actions), problems)
-    out[ACTIONS] = Table(ACTIONS, sheet, _frame(ACTIONS, a_rows, a_data), hdr_act, extra)
+    _absent_flat(ACTIONS, parts[ACTIONS], a_data, len(actions), problems)
+    out[ACTIONS] = Table(ACTIONS, parts[ACTIONS], _frame(ACTIONS, index, a_data), raw)
     return out
+
+
+def _absent_flat(name: str, parts: list[Part], tdata: dict, n: int, problems) -> None:
+    """MISSING_COLUMN for a derived table: said once, for the columns no sheet had."""
+    have = set().union(*(p.headers for p in parts)) if parts else set()
+    present = {k: v for k, v in tdata.items() if k in have}
+    if name == ITEMS:
+        present["kind"] = tdata["kind"]          # from the Kind column or the refs
+    _absent(name, parts[0].sheet if parts else "", have, present, n, problems,
+            later=frozenset({"kind"}) if name == ITEMS else frozenset())
+    tdata.update(present)
+
+
+def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, problems) -> None:
+    """A report sheet's title, date, type and ref (above its table) on every row."""
+    if plan.role != "report":
+        return
+    meta = dict(plan.meta)
+    if "title" not in meta:
+        meta["title"] = (plan.name, "")
+        problems.append(make_problem("TITLE_FROM_SHEET_NAME", plan.name, "", "", plan.name))
+    for key, (value, cell) in meta.items():
+        if key in srcs:
+            continue
+        col = BY_KEY[key]
+        if col.kind == "date":
+            d = parse_date(value)
+            value = _text(value) if d is UNREADABLE else d
+        elif col.kind == "multi":
+            value = _text(value)
+        else:
+            value = _text(value)
+        get[key] = [value] * n
+        letter = "".join(ch for ch in cell if ch.isalpha()) or "A"
+        srcs[key] = (letter, BY_KEY[key].header) if cell else ("", BY_KEY[key].header)
+
+
+def _titles_from_headings(rows: list[int], headings: dict, get: dict, srcs: dict) -> None:
+    """Rows with no report of their own take the section heading above them as its title."""
+    if not headings or "inspection_id" in srcs:
+        return
+    if "title" in srcs and all(get["title"]):
+        return
+    current = None
+    marks = sorted(headings)
+    j = 0
+    for i, r in enumerate(rows):
+        while j < len(marks) and marks[j] < r:
+            current = headings[marks[j]]
+            j += 1
+        if not get["title"][i] and current:
+            get["title"][i] = current
+    srcs.setdefault("title", ("A", "(section heading)"))
+
+
+def _keep_with_actions(plan: SheetPlan, get: dict, srcs: dict) -> None:
+    """An inspection-level column whose value differs between one report's rows (a
+    'GAIN Board date' on each action row) is the action's: it is not read as the
+    report's, so the rows do not disagree, and describe says so."""
+    ins_of = [g or t for g, t in zip(get["inspection_id"], get["title"])]
+    for key in [k for k in srcs if BY_KEY[k].table == INSPECTIONS and k not in _INSPECTION_CORE]:
+        seen: dict = {}
+        varies = False
+        for ins, v in zip(ins_of, get[key]):
+            if v in (None, ""):
+                continue
+            if seen.setdefault(ins, v) != v:
+                varies = True
+                break
+        if varies:
+            idx = plan.mapping[key][0]
+            for c in plan.columns:
+                if c.index == idx:
+                    c.note = (f"differs between the rows of one report, so it is kept with each "
+                              f"action, not read as the report's {BY_KEY[key].header}")
+                    c.key, c.how = None, ""
+            del srcs[key]
+            get[key] = [None] * len(get[key])
 
 
 def _merge_group(group, cols, get, i, excel, sheet, srcs, problems, noun):
@@ -701,13 +879,80 @@ def _merge_group(group, cols, get, i, excel, sheet, srcs, problems, noun):
         if old is None or old == "":
             values[k] = v
             first_rows[k] = excel
-        elif old != v and k in srcs and excel != group["row"]:
-            problems.append(make_problem("FLAT_CONFLICT", sheet, f"{srcs[k][0]}{excel}",
-                                         srcs[k][1], v, first=display(old), noun=noun,
-                                         first_row=first_rows.get(k, group["row"])))
+        elif old != v and k in srcs and srcs[k][0] and excel != group["row"]:
+            first = first_rows.get(k, group["row"])
+            where = str(first % PART_SPAN)
+            if first // PART_SPAN != excel // PART_SPAN:
+                where += " of another sheet"
+            problems.append(make_problem("FLAT_CONFLICT", sheet,
+                                         f"{srcs[k][0]}{excel % PART_SPAN}", srcs[k][1], v,
+                                         first=display(old), noun=noun, first_row=where))
 
 
 # ---------------------------------------------------------------- derived values
+
+def _derive_refs(tables, problems) -> None:
+    """Kinds from refs ('AFI 7', 'CoC1-R2') where the register has no Kind, and each
+    recommendation made under a cause of concern linked to it ('Under')."""
+    items = tables[ITEMS]
+    frame = items.frame
+    if not len(frame):
+        return
+    kinds, parents = list(frame["kind"]), list(frame["parent_item"])
+    refs = [parse_ref(n) or parse_ref(_last_word(i)) for n, i in
+            zip(frame["number"], frame["item_id"])]
+    defaulted = []
+    for n, (row, ref) in enumerate(zip(frame.index, refs)):
+        if kinds[n] is None:
+            if ref is not None and ref.kind:
+                kinds[n] = ref.kind
+            else:
+                kinds[n] = BY_KEY["kind"].absent_default
+                defaulted.append(row)
+    if defaulted and not any(items.has("kind", r) for r in defaulted):
+        problems.append(make_problem(
+            "MISSING_COLUMN", items.sheet_of(defaulted[0]), "", BY_KEY["kind"].header, "",
+            noun="item", assumed=f", and {len(defaulted)} of the items' refs do not say their "
+                                 f"kind, so they were taken as '{BY_KEY['kind'].absent_default}'"))
+    by_number = {}
+    for row_kind, ref, ins, iid in zip(kinds, refs, frame["item_inspection_id"], frame["item_id"]):
+        if row_kind in ("Cause of concern", "Accelerated cause of concern") and ref is not None \
+                and ref.number and ref.parent is None:
+            by_number.setdefault((ins, ref.number), iid)
+    for n, (ref, ins) in enumerate(zip(refs, frame["item_inspection_id"])):
+        if parents[n] is None and ref is not None and ref.parent is not None:
+            parents[n] = by_number.get((ins, ref.parent[1]))
+    frame["kind"] = kinds
+    frame["parent_item"] = parents
+
+
+def _last_word(text):
+    return str(text).split(" ")[-1] if text else None
+
+
+def _qualify_action_ids(actions: Table) -> None:
+    """Action refs that restart in each item ('1', '2'; '1.1') name an action within its
+    item: where the same ref is used under different items, the action's id becomes
+    'item ref', so only a repeat within one item is a duplicate."""
+    f = actions.frame
+    if not len(f):
+        return
+    items_per_id: dict = {}
+    for aid, iid in zip(f["action_id"], f["action_item_id"]):
+        if aid is not None:
+            items_per_id.setdefault(aid, set()).add(iid)
+    shared = {aid for aid, owners in items_per_id.items() if len(owners) > 1}
+    if not shared:
+        return
+    new = []
+    for row, aid, iid in zip(f.index, f["action_id"], f["action_item_id"]):
+        if aid in shared:
+            actions.raw.setdefault(("action_id", row), aid)
+            new.append(f"{iid} {aid}")
+        else:
+            new.append(aid)
+    f["action_id"] = new
+
 
 def _derive_deadlines(tables, date1904, problems) -> None:
     """Work out 'Deadline date' from the deadline's words where it was left blank."""
@@ -732,9 +977,8 @@ def _derive_deadlines(tables, date1904, problems) -> None:
         if d is None:
             d = known[key] = parse_deadline(text, key[1], date1904)
         if d is UNREADABLE:
-            problems.append(make_problem("BAD_DEADLINE", items.sheet,
-                                         items.cell("deadline_text", row),
-                                         items.header("deadline_text"), text))
+            problems.append(make_problem("BAD_DEADLINE", *items.where("deadline_text", row),
+                                         text))
             d = None
         new.append(d)
     frame["deadline"] = new

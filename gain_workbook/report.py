@@ -86,6 +86,12 @@ class ValidationReport:
     def __post_init__(self):
         self.problems = sorted(set(self.problems), key=_sort_key)
 
+    def adding(self, problems: list[Problem]) -> "ValidationReport":
+        """The report with more problems (found after validation, e.g. by the roll-up)."""
+        if not problems:
+            return self
+        return ValidationReport(self.path, self.problems + list(problems), dict(self.counts))
+
     @property
     def errors(self) -> list[Problem]:
         """Problems of severity 'error'."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from gain_workbook import schema
 from gain_workbook.dates import S55_DAYS_AFTER_PUBLICATION, as_datetime64, uk_date
+from gain_workbook.refs import sort_number
 from gain_workbook.settings import Settings
 
 RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
@@ -83,9 +84,12 @@ _SHORT_KIND = {"Recommendation": "Rec", "Area for improvement": "AFI", "Cause of
 
 
 def item_label(kind, number) -> str:
-    """'Rec 2', 'AFI 1', 'CoC 1' ... (missing parts, None or NaN, are left out)."""
+    """'Rec 2', 'AFI 1', 'CoC 1' ... (missing parts, None or NaN, are left out); a ref
+    the office wrote with its letters ('AFI 7', 'CoC1-R2', 'E1') is shown as written."""
     kind = kind if kind == kind else None
     number = number if number == number else None
+    if number and not str(number).isdecimal():
+        return str(number)
     short = _SHORT_KIND.get(kind, kind or "Item")
     return f"{short} {number}" if number else short
 
@@ -100,7 +104,7 @@ def report_order(items, first: tuple = (), ascending: tuple = ()):
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     keyed = items.assign(
         _k=items["kind"].map(rank).fillna(len(rank)),
-        _n=items["number"].map(lambda v: int(v) if str(v).isdecimal() else 10**6))
+        _n=items["number"].map(sort_number))
     keyed = keyed.sort_values([*first, "_k", "_n", "number"],
                               ascending=[*ascending, True, True, True], kind="stable")
     return keyed.drop(columns=["_k", "_n"])
@@ -198,6 +202,12 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
 
     it = items
     today = _ts(as_of)
+    # A cause of concern takes its status from the recommendations made under it.
+    up = actions["action_item_id"].map(dict(zip(it["item_id"], it["parent_item"])))
+    under = up.notna()
+    if under.any():
+        actions = pd.concat([actions, actions[under].assign(action_item_id=up[under])],
+                            ignore_index=True)
     g = actions.groupby("action_item_id")
     counts = {
         "n_actions": g.size(),
@@ -342,3 +352,49 @@ def _response_text(r) -> str:
         return f"due today ({uk_date(last)})"
     return f"due in {_plural(days, 'day')} (last day {uk_date(last)})"
 
+
+
+# ---------------------------------------------------------------- the office's own RAG
+
+_RAG_WORDS = {"r": "Red", "red": "Red", "a": "Amber", "amber": "Amber", "g": "Green",
+              "green": "Green", "b": "Blue", "blue": "Blue", "complete": "Blue",
+              "completed": "Blue", "grey": "Grey", "gray": "Grey", "closed": "Grey"}
+
+
+def _their_rag(word):
+    if word is None or word != word:
+        return None
+    return _RAG_WORDS.get(str(word).strip().lower())
+
+
+def office_rag_problems(register, result: RollUp) -> list:
+    """A warning wherever the office's own RAG is better than the one the dates give,
+    with our reason: 'you have Green; from the dates it is Red: 2 of 3 actions overdue'."""
+    from gain_workbook.report import make_problem
+
+    out = []
+    for table, frame, key, reason in (
+            (register.items, result.items, "item_rag", lambda r: r.reason),
+            (register.actions, result.actions, "action_rag", _action_reason)):
+        if key not in table.headers:
+            continue
+        for r in frame.itertuples(index=False):
+            theirs = _their_rag(getattr(r, key))
+            if theirs is None or RAG_ORDER[theirs] >= RAG_ORDER[r.rag]:
+                continue
+            out.append(make_problem("RAG_BETTER_THAN_OURS", *table.where(key, r.row),
+                                    getattr(r, key), ours=r.rag, reason=reason(r)))
+    return out
+
+
+def _action_reason(r) -> str:
+    if r.overdue:
+        return f"overdue by {_plural(r.days_overdue, 'day')} (due {uk_date(r.effective_due)})"
+    if r.due_soon:
+        return f"due in {_plural(int(r.days_to_due), 'day')}"
+    if r.on_hold:
+        return "on hold"
+    if r.stale:
+        return "no update recorded" if r.last_updated != r.last_updated or r.last_updated is None \
+            else f"not updated for {_plural(int(r.days_since_update), 'day')}"
+    return "open"

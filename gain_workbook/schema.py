@@ -86,6 +86,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "no further action": "Closed – no further action",
         "no further action needed": "Closed – no further action",
         "nfa": "Closed – no further action", "closed nfa": "Closed – no further action",
+        "discharged": "Closed – complete", "closed by hmicfrs": "Closed – complete",
     },
     "action_status": {
         "not started": "Not started", "awaiting allocation": "Not started", "new": "Not started",
@@ -101,10 +102,18 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "proposed for closure": "Ready for closure",
         "closed": "Closed", "closed complete": "Closed", "superseded": "Closed",
         "closed superseded": "Closed",
+        # words force trackers use for an open action (whether it is late is worked out
+        # from its dates, not from the word)
+        "on track": "In progress", "off track": "In progress", "not yet started": "Not started",
+        "behind schedule": "In progress", "at risk": "In progress", "delayed": "In progress",
+        "blocked": "On hold", "awaiting evidence": "In progress", "overdue": "In progress",
+        "late": "In progress", "partially complete": "In progress",
+        "partially completed": "In progress",
     },
     "yes_no": {
         "yes": "Yes", "y": "Yes", "true": "Yes", "x": "Yes", "✓": "Yes", "✔": "Yes", "1": "Yes",
         "☒": "Yes", "no": "No", "n": "No", "false": "No", "0": "No", "☐": "No", "-": "No",
+        "n a": "No", "na": "No", "not applicable": "No", "not relevant": "No",
     },
 }
 
@@ -253,9 +262,23 @@ COLUMNS: tuple[Column, ...] = (
     _C("hmicfrs_status", ITEMS, "HMICFRS status", "vocab",
        "Where HMICFRS has the item: " + ", ".join(HMICFRS_STATUSES) + ".", required=True,
        vocab=HMICFRS_STATUSES, synonyms="hmicfrs_status", width=18, absent_default="Open",
-       aliases=("item status", "recommendation status", "inspectorate status",
-                "hmicfrs position"),
+       aliases=("inspectorate status", "hmicfrs position", "hmicfrs view",
+                "status with hmicfrs", "hmic status")),
+    _C("force_status", ITEMS, "Force's status", "text",
+       "The office's own word for where the item stands (kept as written; HMICFRS status "
+       "is the inspectorate's).", width=14,
+       aliases=("item status", "recommendation status", "overall status", "afi status",
+                "force status", "overall position"),
        role_aliases={ITEMS: ("status",)}),
+    _C("item_rag", ITEMS, "RAG (yours)", "text",
+       "The office's own RAG or BRAG for the item, if it keeps one: compared with ours.",
+       width=10, aliases=("item rag", "recommendation rag", "overall rag", "afi rag"),
+       role_aliases={ITEMS: ("rag", "brag", "rag status", "rag rating")}),
+    _C("parent_item", ITEMS, "Under", "ref",
+       "For a recommendation made under a cause of concern: the cause of concern's Item ID "
+       "(worked out from refs like 'CoC1-R2' when left blank).", width=14,
+       aliases=("parent", "parent item", "under cause of concern", "cause of concern ref",
+                "parent ref")),
     _C("board_ready_date", ITEMS, "Ready for closure (board signed)", "date",
        "The date the GAIN Board signed the item off as ready for closure.", width=14,
        aliases=("ready for closure", "board signed off", "gain signed off",
@@ -313,6 +336,10 @@ COLUMNS: tuple[Column, ...] = (
     _C("evidence", ACTIONS, "Evidence", "text",
        "Where the evidence of completion is (document name or reference).", width=25,
        aliases=("evidence of completion", "evidence link", "supporting evidence")),
+    _C("action_rag", ACTIONS, "RAG (yours)", "text",
+       "The office's own RAG or BRAG for the action, if it keeps one: compared with ours.",
+       width=10, aliases=("action rag", "rag", "brag", "rag status", "rag rating",
+                          "b rag", "rag rating (yours)")),
 )
 
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
@@ -339,6 +366,124 @@ ROLE_TABLES = {INSPECTIONS: (INSPECTIONS,), ITEMS: (ITEMS,), ACTIONS: (ACTIONS,)
 # On a flat sheet the item and inspection a row belongs to are read from these;
 # references between tables are made by us, not typed.
 FLAT_SKIP = frozenset({"item_inspection_id", "action_item_id"})
+
+
+# ---------------------------------------------------------------- headers by their words
+
+# Phrases read as one word before a header's words are matched.
+HEADER_PHRASES = (
+    ("progress to date", "progress"), ("to date", ""), ("areas for improvement", "afi"),
+    ("area for improvement", "afi"), ("causes of concern", "coc"), ("cause of concern", "coc"),
+    ("applies to us", "applies"), ("applies to the force", "applies"), ("by when", "due"),
+    ("b rag", "brag"), ("rag rating", "rag"),
+)
+
+
+@dataclass(frozen=True)
+class WordRule:
+    """A header means ``key`` when it has a word of every group and none of ``never``."""
+
+    key: str
+    groups: tuple[frozenset, ...]
+    never: frozenset = frozenset()
+    example: str = ""          # the families the README lists
+
+
+def _w(*words: str) -> frozenset:
+    return frozenset(words)
+
+
+_DATEISH = _w("date", "target", "due", "deadline", "completion", "timescale", "timeline")
+_LEAD = _w("lead", "owner", "officer", "responsible", "accountable", "assigned", "manager")
+_ITEM = _w("recommendation", "rec", "afi", "coc", "item", "finding")
+# First match wins: the more particular meaning of a word comes first.
+WORD_RULES: tuple[WordRule, ...] = (
+    WordRule("revised_due", (_w("revised", "new", "extended", "amended", "rescheduled", "moved",
+                                "reset"), _DATEISH), _w("status"),
+             "Revised Target Completion; Revised Target; New target date"),
+    WordRule("completed", (_w("completed", "completion", "closed", "actual"),
+                           _w("date", "on", "actual")),
+             _w("target", "due", "planned", "expected", "forecast", "proposed", "evidence"),
+             "Date completed; Actual completion date"),
+    WordRule("due", (_w("target", "due", "deadline", "timescale", "timeline"),),
+             _w("status", "rag", "hmicfrs", "met", "report", "published"),
+             "Target Completion; Target Completion Date; Target date (original)"),
+    WordRule("response_published", (_w("response"), _w("published", "website")), _w(),
+             "Response published on website"),
+    WordRule("published", (_w("published", "publication"),), _w("response", "website", "pcc"),
+             "Date Published; Publication date"),
+    WordRule("published", (_w("report", "inspection"), _w("date")), _w("response", "gain"),
+             "Date of Report; Report Date"),
+    WordRule("last_updated", (_w("updated"),), _w(), "Last updated; Date updated"),
+    WordRule("last_updated", (_w("update", "position", "progress"), _w("date")), _w(),
+             "Date of last update"),
+    WordRule("latest_update", (_w("update", "position", "progress", "commentary", "comments",
+                                  "comment", "narrative", "notes"),),
+             _w("status", "rag", "brag", "pcc"),
+             "Current Position; Progress to date; Update"),
+    WordRule("executive_lead", (_w("executive", "exec", "chief", "strategic", "senior", "gold",
+                                   "portfolio"), _LEAD), _w(),
+             "Executive lead; Chief officer lead"),
+    WordRule("item_lead", (_ITEM, _LEAD), _w("action"), "Recommendation lead; AFI owner"),
+    WordRule("owner", (_LEAD,), _w(), "Responsible Officer; Action Lead; Owner (Name)"),
+    WordRule("hmicfrs_status", (_w("hmicfrs", "inspectorate", "hmic", "hmicfrss"),
+                                _w("status", "position", "view")), _w(),
+             "HMICFRS status; Inspectorate status"),
+    WordRule("item_rag", (_w("rag", "brag"), _ITEM | _w("overall")), _w(),
+             "Recommendation RAG; Overall RAG"),
+    WordRule("action_rag", (_w("rag", "brag"),), _w(), "BRAG; RAG; RAG Status"),
+    WordRule("force_status", (_w("status"), _ITEM | _w("overall", "force")), _w("action"),
+             "Overall Status; Recommendation status"),
+    WordRule("action_status", (_w("status"),), _w(), "Action status; Progress status"),
+    WordRule("applies", (_w("applies", "applicable", "relevant", "applicability", "apply"),),
+             _w(), "Applicable?; Applies to us?"),
+    WordRule("item_text", (_ITEM, _ITEM | _w("text", "description", "wording", "detail",
+                                             "details", "narrative")),
+             _w("ref", "id", "no", "number", "lead", "owner", "date", "type", "kind",
+                "deadline", "category"),
+             "Area for Improvement / Recommendation; Recommendation / AFI text"),
+    WordRule("action_text", (_w("action", "actions"), _w("text", "description", "detail",
+                                                         "details", "planned", "agreed",
+                                                         "required", "proposed", "taken")),
+             _w("owner", "date", "ref", "id", "no", "lead", "due"),
+             "Action(s) agreed; Action description"),
+    WordRule("addressee", (_w("addressed", "addressee", "recipient", "directed"),), _w(),
+             "Addressed to"),
+    WordRule("kind", (_w("type", "kind", "category"), _ITEM), _w(),
+             "Recommendation type; Type of finding"),
+    WordRule("evidence", (_w("evidence"),), _w("date"), "Evidence; Evidence of completion"),
+    WordRule("title", (_w("report", "inspection"), _w("title", "name")), _w(),
+             "Report title; Name of inspection"),
+)
+
+
+def header_words(text: str) -> frozenset:
+    """The words of a header as a person reads them: folded, phrases joined, plurals off."""
+    s = " " + norm_key(text) + " "
+    for phrase, word in HEADER_PHRASES:
+        s = s.replace(" " + phrase + " ", " " + word + " ")
+    words = set()
+    for w in s.split():
+        words.add(w)
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            words.add(w[:-1])
+    return frozenset(words)
+
+
+# On a sheet of items, words that mean an action's column mean the item's.
+WORD_STAND_INS = {"owner": "item_lead", "action_rag": "item_rag", "action_status": "force_status"}
+
+
+def match_words(text: str, keys) -> str | None:
+    """The column ``text`` names by its words, among ``keys`` (those a sheet can hold)."""
+    words = header_words(text)
+    if not words:
+        return None
+    for rule in WORD_RULES:
+        key = rule.key if rule.key in keys else WORD_STAND_INS.get(rule.key)
+        if key in keys and all(g & words for g in rule.groups) and not rule.never & words:
+            return key
+    return None
 
 
 def header_map(role: str, extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:
@@ -420,7 +565,7 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "This item applies to the force and is open but has no actions and no reason in "
        "'No action because'; add its actions or say why none will be taken."),
     _R("COMPLETE_NO_DATE", "warning", "A finished action has no completion date",
-       "The action is '{value}' but has no {date_header}; add the date it was completed."),
+       "The action is '{value}' but {missing}."),
     _R("DUE_BEFORE_PUBLISHED", "warning", "A date is before the report was published",
        "{header} {value} is before the report was published ({published}); check the date."),
     _R("REVISED_BEFORE_DUE", "warning", "A revised due date is earlier than the first",
@@ -443,6 +588,25 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "and it was read as '{value}'. Retype it in Excel if that is not right."),
     _R("HIDDEN_SHEET", "warning", "A hidden sheet looks like a register table",
        "The sheet is {state} and looks like a register table ({role}); {outcome}."),
+    _R("DATE_NOT_GIVEN", "warning", "A date column says there is no date yet",
+       "'{value}' in {header} was read as no date yet (the text is kept); type the date "
+       "when it is known."),
+    _R("DATE_READ_AS", "warning", "A date was read from a month or a quarter",
+       "'{value}' in {header} was read as {date} ({why}); type the day to silence this."),
+    _R("WORD_READ_AS", "warning", "A misspelt word was read as the nearest allowed one",
+       "'{value}' is not an allowed {header}; it was read as '{normalised}', the nearest "
+       "word. Pick '{normalised}' from the list to silence this."),
+    _R("OVERDUE_WORD", "warning", "A status says 'Overdue'",
+       "'{value}' was read as '{normalised}': an action is overdue by its dates, which "
+       "gain-pack works out, so its status says where the work stands. Pick one from the "
+       "list to silence this."),
+    _R("ROW_SKIPPED", "warning", "A row in the table was not read",
+       "The row was not read: {reason}."),
+    _R("RAG_BETTER_THAN_OURS", "warning", "Your RAG is better than the one worked out",
+       "You have {value}; from the dates it is {ours}: {reason}."),
+    _R("TITLE_FROM_SHEET_NAME", "warning", "No report title above a report's table",
+       "No report title was found above the table, so the sheet's name '{value}' was used; "
+       "put 'Report:' and the title in a row above the headers."),
     _R("BAD_SETTING", "error", "A setting cannot be used",
        "The setting '{key}' has the value '{value}', which is not {expected}."),
     _R("UNKNOWN_SETTING", "warning", "A setting is not one we know",

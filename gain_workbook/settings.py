@@ -20,7 +20,7 @@ class Setting:
     attr: str
     label: str
     default: object
-    kind: str        # text | int | list
+    kind: str        # text | int | list | "a|b" (one of the words)
     description: str
 
 
@@ -39,6 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
             "An action due within this many days is 'due soon' (Amber)."),
     Setting("stale_days", "Stale after (days)", 60, "int",
             "An open action with no update for this many days is 'stale' (Amber)."),
+    Setting("quarters", "Quarters", "financial", "financial|calendar",
+            "How 'Q1 2026' in a date column is read: financial (Q1 = April to June, as UK "
+            "public bodies count) or calendar (Q1 = January to March)."),
     Setting("email_to", "Email to", (), "list",
             "Who gets the board pack; several addresses separated by ; or ,."),
     Setting("email_cc", "Email cc", (), "list", "Copied on the board pack email."),
@@ -64,6 +67,7 @@ class Settings:
     protective_marking: str = "OFFICIAL-SENSITIVE"
     due_soon_days: int = 28
     stale_days: int = 60
+    quarters: str = "financial"
     email_to: tuple = ()
     email_cc: tuple = ()
     smtp_host: str = ""
@@ -132,6 +136,12 @@ def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, st
         elif setting.kind == "list":
             values[setting.attr] = tuple(s.strip() for s in str(value).replace(",", ";").split(";")
                                          if s.strip())
+        elif "|" in setting.kind:
+            choices = setting.kind.split("|")
+            if norm_key(value) in choices:
+                values[setting.attr] = norm_key(value)
+            else:
+                problems.append(("BAD_SETTING", row, key, value, " or ".join(choices)))
         else:
             values[setting.attr] = str(value).strip()
     return Settings(**values, aliases=aliases), problems

@@ -84,11 +84,13 @@ def _schema_problems(table: Table) -> list[Problem]:
         code = _CHECK_CODES.get(str(check), str(check))
         if code not in schema.RULES or index is None or (code, column, index) in seen:
             continue
+        if code == "REQUIRED_MISSING" and (column, index) in table.raw:
+            continue            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning)
         seen.add((code, column, index))
         col = schema.BY_KEY[column]
+        value = table.raw.get((column, index), table.frame.at[index, column])
         problems.append(make_problem(
-            code, table.sheet, table.cell(column, index), table.header(column),
-            None if code == "REQUIRED_MISSING" else table.frame.at[index, column],
+            code, *table.where(column, index), None if code == "REQUIRED_MISSING" else value,
             noun=noun, allowed=", ".join(col.vocab)))
     return problems
 
@@ -110,13 +112,17 @@ def _cross_problems(reg: Register) -> list[Problem]:
         known = set(target_tbl.frame[target_key].dropna())
         bad = f[ref].notna() & ~f[ref].isin(known)
         for row, value in f.loc[bad, ref].items():
-            out.append(make_problem(code, tbl.sheet, tbl.cell(ref, row), tbl.header(ref), value,
-                                    target=target_tbl.sheet))
+            out.append(make_problem(code, *tbl.where(ref, row), value,
+                                    target=" and ".join(target_tbl.sheets)))
 
     done = fa["action_status"].isin(ACTION_DONE)
     open_action = fa["action_status"].notna() & ~done
-    per_item_all = fa.groupby("action_item_id").size()
-    per_item_open = fa[open_action].groupby("action_item_id").size()
+    # A cause of concern's recommendations carry its actions ('Under').
+    owner = fa["action_item_id"].map(dict(zip(fit["item_id"], fit["parent_item"]))).dropna()
+    keys = pd.concat([fa["action_item_id"], owner])
+    per_item_all = keys.groupby(keys).size()
+    opened = pd.concat([open_action, open_action[owner.index]])
+    per_item_open = keys[opened.to_numpy()].value_counts()
     n_actions = fit["item_id"].map(per_item_all).fillna(0)
     n_open = fit["item_id"].map(per_item_open).fillna(0)
     closed_item = fit["hmicfrs_status"].isin(HMICFRS_CLOSED)
@@ -124,24 +130,27 @@ def _cross_problems(reg: Register) -> list[Problem]:
     # Applicable open items need actions or a reason (s55(5B)).
     no_actions = ((fit["applies"] == "Yes") & ~closed_item & (n_actions == 0)
                   & fit["no_action_reason"].isna())
-    key = "no_action_reason" if "no_action_reason" in items.headers else "item_id"
     for row in fit.index[no_actions]:
-        out.append(make_problem("NO_ACTIONS", items.sheet, items.cell(key, row),
-                                items.header(key), fit.at[row, key]))
+        key = "no_action_reason" if items.has("no_action_reason", row) else "item_id"
+        out.append(make_problem("NO_ACTIONS", *items.where(key, row), fit.at[row, key]))
 
     # Items HMICFRS has closed while our actions are still open.
     for row in fit.index[closed_item & (n_open > 0)]:
-        out.append(make_problem("CLOSED_WITH_OPEN_ACTIONS", items.sheet,
-                                items.cell("hmicfrs_status", row), items.header("hmicfrs_status"),
+        out.append(make_problem("CLOSED_WITH_OPEN_ACTIONS", *items.where("hmicfrs_status", row),
                                 fit.at[row, "hmicfrs_status"], open=int(n_open[row])))
 
-    # Finished actions need the date they finished.
-    date_key = "completed" if "completed" in acts.headers else "last_updated"
-    missing = done & ~fa[date_key].map(lambda v: isinstance(v, dt.date))
-    for row in fa.index[missing]:
-        out.append(make_problem("COMPLETE_NO_DATE", acts.sheet,
-                                acts.cell("action_status", row), acts.header("action_status"),
-                                fa.at[row, "action_status"], date_header=acts.header(date_key)))
+    # Finished actions need the date they finished (said in the sheet's own words).
+    for row in fa.index[done]:
+        date_key = next((k for k in ("completed", "last_updated") if acts.has(k, row)), None)
+        if date_key is not None and isinstance(fa.at[row, date_key], dt.date):
+            continue
+        missing = (f"has no date in {acts.header(date_key, row)}; add the date it was completed"
+                   if date_key == "completed" else
+                   f"the sheet has no column for the date it was completed (add one headed "
+                   f"'{schema.BY_KEY['completed'].header}')"
+                   + (f"; {acts.header(date_key, row)} is empty too" if date_key else ""))
+        out.append(make_problem("COMPLETE_NO_DATE", *acts.where("action_status", row),
+                                fa.at[row, "action_status"], missing=missing))
 
     # Dates before the report was published, and revised dates that move earlier.
     published = dict(zip(fi["inspection_id"], as_datetime64(fi["published"])))
@@ -149,21 +158,23 @@ def _cross_problems(reg: Register) -> list[Problem]:
     item_pub = pd.to_datetime(fit["item_inspection_id"].map(published))
     item_pub_by_id = dict(zip(fit["item_id"], item_pub))
     act_pub = pd.to_datetime(fa["action_item_id"].map(item_pub_by_id))
+    # An accelerated cause of concern is raised before the report is published.
+    accelerated = fit["kind"] == "Accelerated cause of concern"
+    early_ok = set(fit.loc[accelerated, "item_id"])
     due = as_datetime64(fa["due"])
-    for tbl, frame, key, pub in ((acts, fa, "due", act_pub), (items, fit, "deadline", item_pub)):
+    for tbl, frame, key, pub, ok in ((acts, fa, "due", act_pub, fa["action_item_id"].isin(early_ok)),
+                                     (items, fit, "deadline", item_pub, accelerated)):
         d = due if key == "due" else as_datetime64(frame[key])
-        early = d.notna() & pub.notna() & (d < pub)
-        src_key = key if key in tbl.headers or key != "deadline" else "deadline_text"
+        early = d.notna() & pub.notna() & (d < pub) & ~ok
         for row in frame.index[early]:
-            out.append(make_problem("DUE_BEFORE_PUBLISHED", tbl.sheet, tbl.cell(src_key, row),
-                                    tbl.header(src_key), display(d[row].date()),
-                                    published=display(pub[row].date())))
+            src_key = key if tbl.has(key, row) or key != "deadline" else "deadline_text"
+            out.append(make_problem("DUE_BEFORE_PUBLISHED", *tbl.where(src_key, row),
+                                    display(d[row].date()), published=display(pub[row].date())))
     revised = as_datetime64(fa["revised_due"])
     earlier = revised.notna() & due.notna() & (revised < due)
     for row in fa.index[earlier]:
-        out.append(make_problem("REVISED_BEFORE_DUE", acts.sheet, acts.cell("revised_due", row),
-                                acts.header("revised_due"), display(revised[row].date()),
-                                due=display(due[row].date())))
+        out.append(make_problem("REVISED_BEFORE_DUE", *acts.where("revised_due", row),
+                                display(revised[row].date()), due=display(due[row].date())))
     return out
 
 

@@ -98,8 +98,21 @@ CASES = {
                                 "Actions!E3"),
     "published_year_1066": (setv("inspections", 0, "Published", "14/10/1066"), "BAD_DATE",
                             "Inspections!C2"),
-    "published_date_tbc": (setv("inspections", 0, "Published", "TBC"), "BAD_DATE",
+    # 'TBC' means no date yet (issue 10): a warning, not an error
+    "published_date_tbc": (setv("inspections", 0, "Published", "TBC"), "DATE_NOT_GIVEN",
                            "Inspections!C2"),
+    "published_date_gibberish": (setv("inspections", 0, "Published", "soon-ish"), "BAD_DATE",
+                                 "Inspections!C2"),
+    # values as offices type them (issue 10): read, with a warning naming what was used
+    "due_tbc": (setv("actions", 0, "Due", "TBC"), "DATE_NOT_GIVEN", "Actions!E2"),
+    "due_a_quarter": (setv("actions", 0, "Due", "Q1 2026"), "DATE_READ_AS", "Actions!E2"),
+    "due_a_month": (setv("actions", 2, "Due", "Dec-25"), "DATE_READ_AS", "Actions!E4"),
+    "status_misspelt": (setv("actions", 0, "Status", "In progres"), "WORD_READ_AS",
+                        "Actions!G2"),
+    "status_typed_overdue": (setv("actions", 2, "Status", "Overdue"), "OVERDUE_WORD",
+                             "Actions!G4"),
+    "totals_row_under_actions": (add_row("actions", {"Action ID": "Total", "Item ID": 3}),
+                                 "ROW_SKIPPED", "Actions!A5"),
     "published_date_missing": (setv("inspections", 0, "Published", None), "REQUIRED_MISSING",
                                "Inspections!C2"),
     "inspection_without_title": (setv("inspections", 0, "Title", None), "REQUIRED_MISSING",
@@ -164,7 +177,9 @@ def test_there_are_at_least_25_malformed_registers():
     assert len(CASES) >= 25
     # and between them they exercise every rule but the ones tested elsewhere
     covered = {code for _, code, _ in CASES.values()}
-    assert set(RULES) - covered <= {"FLAT_CONFLICT"}
+    # (the layouts the template writer cannot make are tested in test_shapes.py)
+    assert set(RULES) - covered <= {"FLAT_CONFLICT", "TITLE_FROM_SHEET_NAME",
+                                    "RAG_BETTER_THAN_OURS"}
 
 
 def test_problem_carries_header_as_user_wrote_it_and_value(tmp_path):

@@ -151,11 +151,19 @@ def test_headers_in_any_case_spacing_and_punctuation(tmp_path):
 def test_columns_we_do_not_know_are_kept_and_ignored(tmp_path):
     p = write_register(tmp_path / "r.xlsx", base_data(),
                        extra={"actions": {"RAG (manual)": ["Red", "Green", "Amber"],
-                                          "Notes": ["x", "", "y"]}})
+                                          "Notes": ["x", "", "y"], "Cost code": ["1", "", "2"]}})
     reg, report = check(p)
     assert report.valid and not report.problems, report.to_text()
-    assert reg.actions.extra_headers == ["RAG (manual)", "Notes"]
-    assert "RAG (manual)" not in reg.actions.frame.columns
+    # the office's RAG is read by its words (to be compared with ours); the rest is kept
+    assert list(reg.actions.frame["action_rag"]) == ["Red", "Green", "Amber"]
+    assert reg.actions.header("action_rag") == "RAG (manual)"
+    assert reg.actions.extra_headers == ["Notes", "Cost code"]
+    assert "Cost code" not in reg.actions.frame.columns
+    # describe names every column not used, and why where it can
+    (actions,) = reg.plan.chosen("actions")
+    unused = [c for c in actions.columns if c.key is None]
+    assert [(c.letter, c.header) for c in unused] == [("M", "Notes"), ("N", "Cost code")]
+    assert "Latest update, which column J is" in unused[0].note
 
 
 def test_blank_rows_are_skipped(tmp_path):

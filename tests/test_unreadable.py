@@ -171,10 +171,13 @@ CASES = {
     "word_document": (make_word_document, "it is a Word document"),
     "no_sheet_like_a_register": (make_no_register_sheet,
                                  "no sheet looks like a register of inspections, items and actions "
-                                 "(found: 'Budget' (headers: Cost centre, Amount, Quarter))"),
+                                 "(found: 'Budget' (no register table: its headers are Cost "
+                                 "centre, Amount, Quarter))"),
     "missing_required_columns": (make_missing_required_columns,
-                                 "The Actions sheet is missing the required columns Due and Status; "
-                                 "its headers are: Action ID, Item ID, Action, Owner,"),
+                                 "the Actions sheet has no column for Due (the date the action "
+                                 "was agreed to be done by); headers not placed: none; add a row "
+                                 "to the Settings sheet: Alias: Due = <your header>; the Actions "
+                                 "sheet has no column for Status"),
     "no_inspections_sheet": (make_no_inspections_sheet, "has Items and Actions but no sheet of "
                                                         "Inspections"),
     "empty_workbook": (make_empty_workbook, "the workbook is empty"),

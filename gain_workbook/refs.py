@@ -1,0 +1,70 @@
+"""Item references as offices write them: 'R1', 'Rec 3', 'AFI7', 'CoC 1', 'CoC1-R2', 'E1'.
+
+A reference carries the item's kind and number when the register has no Kind or
+Number column of its own. 'CoC1-R2' is recommendation 2 made under cause of
+concern 1. Fire services' pillar references ('E1', 'P1', 'EF1') are kept as written:
+HMICFRS does not number those, so they carry no kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Longest first: 'ACoC' before 'CoC', 'Recommendation' before 'Rec' before 'R'.
+KIND_WORDS = (
+    ("accelerated cause of concern", "Accelerated cause of concern"),
+    ("accelerated coc", "Accelerated cause of concern"),
+    ("acoc", "Accelerated cause of concern"),
+    ("cause of concern", "Cause of concern"),
+    ("coc", "Cause of concern"),
+    ("area for improvement", "Area for improvement"),
+    ("afi", "Area for improvement"),
+    ("recommendation", "Recommendation"),
+    ("rec", "Recommendation"),
+    ("r", "Recommendation"),
+)
+_KIND = "|".join(re.escape(w) for w, _ in KIND_WORDS)
+_ONE = rf"(?P<word>{_KIND})\.?\s*(?:no\.?\s*)?(?P<num>\d+[a-z]?)"
+_REF = re.compile(rf"^{_ONE}$", re.I)
+_UNDER = re.compile(rf"^(?P<pword>{_KIND})\.?\s*(?P<pnum>\d+)\s*[\-–./ ]\s*{_ONE}$", re.I)
+_PILLAR = re.compile(r"^[a-z]{1,3}\d+$", re.I)
+_WORD_KIND = {w: k for w, k in KIND_WORDS}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a reference says: its kind and number, and the item it sits under."""
+
+    kind: str | None
+    number: str | None          # the item's own number within its kind ('2' in 'CoC1-R2')
+    parent: tuple[str, str] | None = None   # (kind, number) of the cause of concern above it
+
+
+def parse_ref(text) -> Ref | None:
+    """The kind and number in a reference, or None when it is not one we can read.
+
+    A bare number ('3') is a number with no kind; a pillar reference ('E1') is kept
+    as written, with neither.
+    """
+    if text is None:
+        return None
+    s = re.sub(r"\s+", " ", str(text).strip())
+    if not s:
+        return None
+    if s.isdecimal():
+        return Ref(None, s)
+    if m := _UNDER.match(s):
+        parent = (_WORD_KIND[m.group("pword").lower()], m.group("pnum"))
+        return Ref(_WORD_KIND[m.group("word").lower()], m.group("num"), parent)
+    if m := _REF.match(s):
+        return Ref(_WORD_KIND[m.group("word").lower()], m.group("num"))
+    if _PILLAR.match(s):
+        return Ref(None, None)
+    return None
+
+
+def sort_number(text) -> int:
+    """The number a reference ends with, for ordering ('AFI 10' after 'AFI 2')."""
+    m = re.search(r"(\d+)\D*$", str(text or ""))
+    return int(m.group(1)) if m else 10 ** 6
