@@ -178,6 +178,33 @@ def init(path, blank, force):
 
 @cli.command()
 @register_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The new register to write (our template).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it already exists.")
+@debug_option
+def adopt(register, output, force):
+    """Write REGISTER (a register your office already keeps, in any layout describe
+    understands) into our template: Inspections, Items, Actions and Settings sheets with
+    dropdowns and a Guide. Every value is kept, your own columns at the right, and a
+    "Read from" sheet gives each row's original sheet and row. REGISTER is not changed.
+
+    \b
+    Example:
+      gain-pack adopt "Action tracker.xlsx" -o "Inspection register.xlsx"
+    """
+    from gain_workbook.adopt import adopt as adopt_register
+
+    path, reg = adopt_register(register, output, force=force)
+    _note_if_open(reg)
+    _layout(reg)
+    counts = reg.counts
+    _echo(f"Wrote {path}: {counts['inspections']} inspections, {counts['items']} items and "
+          f"{counts['actions']} actions, every value kept. Check it with: gain-pack validate "
+          f"\"{path}\"")
+
+
+@cli.command()
+@register_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True, help="How to print the problems.")
 @click.option("--annotate", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -90,6 +90,7 @@ class SheetPlan:
     archive: bool = False
     hidden: str = ""                  # '' | 'hidden' | 'very hidden'
     meta: dict = field(default_factory=dict)   # key -> (value, 'B2') for a report sheet
+    plain_meta: set = field(default_factory=set)   # meta keys read from unlabelled cells
     looks_like: str = ""              # the role a sheet not read would have had
     score: float = 0.0
     dupes: list = field(default_factory=list)  # (index, header, key it repeats)
@@ -97,6 +98,7 @@ class SheetPlan:
     read: bool = False                # chosen by the layout
     rows_read: int | None = None      # filled in by the reader
     skipped: list = field(default_factory=list)   # (cell, why) of rows not read
+    extras: dict = field(default_factory=dict)    # header -> {index: value}, columns not used
 
     @property
     def mapping(self) -> dict[str, tuple[int, str]]:
@@ -213,12 +215,12 @@ class HeaderIndex:
 def header_index(role: str, aliases: dict | None = None) -> HeaderIndex:
     """The spellings for a role (``schema.header_map``), each with how it matches."""
     hmap = schema.header_map(role, aliases)
-    ours = {norm_key(c.header): c.key for c in schema.COLUMNS}
+    ours = {(norm_key(c.header), c.key) for c in schema.COLUMNS}
     set_by = {(norm_key(a), k) for k, spellings in (aliases or {}).items() for a in spellings}
     out = {}
     for norm, keys in hmap.items():
         out[norm] = tuple((k, "setting" if (norm, k) in set_by else
-                           "exact" if ours.get(norm) == k else "alias") for k in keys)
+                           "exact" if (norm, k) in ours else "alias") for k in keys)
     keys = frozenset(c.key for c in schema.COLUMNS if c.table in schema.ROLE_TABLES[role]
                      and not (role == "flat" and c.key in schema.FLAT_SKIP))
     return HeaderIndex(role, out, keys)
@@ -252,9 +254,12 @@ def _fits(key: str, values: list) -> bool:
 
 
 def _sample(grid, header_row: int, idx: int) -> list:
+    """Up to CONTENT_SAMPLE values of a column, from rows with more than one value
+    (a section heading or a note is not the column's content)."""
     out = []
     for row in grid[header_row + 1:]:
-        if idx < len(row) and row[idx] not in ("", None):
+        if idx < len(row) and row[idx] not in ("", None) and \
+                len(row) - row.count("") - row.count(None) > 1:
             out.append(row[idx])
             if len(out) >= CONTENT_SAMPLE:
                 break
@@ -262,10 +267,12 @@ def _sample(grid, header_row: int, idx: int) -> list:
 
 
 def _is_ref_column(values: list) -> bool:
+    """Mostly refs ('R1', 'AFI 2', 'E1', '3'), some with letters: an item's ref column."""
     if len(values) < 2:
         return False
     refs = [parse_ref(v) for v in values]
-    return sum(1 for r in refs if r is not None and r.kind) >= 0.8 * len(values)
+    lettered = sum(1 for r in refs if r is not None and (r.kind or r.number is None))
+    return lettered > 0 and sum(1 for r in refs if r is not None) >= 0.6 * len(values)
 
 
 def map_columns(grid, header_row: int, index: HeaderIndex) -> tuple[list[ColumnPlan], list]:
@@ -275,7 +282,7 @@ def map_columns(grid, header_row: int, index: HeaderIndex) -> tuple[list[ColumnP
     row = grid[header_row]
     width = max((len(r) for r in grid[header_row:]), default=0)
     cols: list[ColumnPlan] = []
-    pending = []
+    singles, pending = [], []
     taken: dict[str, int] = {}
     dupes = []
     for idx in range(width):
@@ -288,21 +295,20 @@ def map_columns(grid, header_row: int, index: HeaderIndex) -> tuple[list[ColumnP
         plan = ColumnPlan(idx, text, None, "")
         cols.append(plan)
         cands = _candidates(text, index)
-        if len(cands) == 1:
-            key, how = cands[0]
-            if key in taken and how == "words":
-                plan.note = (f"its words suggest {BY_KEY[key].header}, which column "
-                             f"{col_letter(taken[key])} is")
-            elif key in taken:
-                dupes.append((idx, text, key))
-                plan.note = f"means the same as column {col_letter(taken[key])}; only that was read"
-            else:
-                plan.key, plan.how = key, how
-                taken[key] = idx
-        elif cands:
-            pending.append((plan, cands))
+        (singles if len(cands) == 1 else pending).append((plan, cands))
+    # headers we know by name first, then those read by their words, then the ambiguous
+    singles.sort(key=lambda pc: pc[1][0][1] == "words")
+    for plan, cands in singles:
+        key, how = cands[0]
+        if key in taken and how == "words":
+            plan.note = (f"its words suggest {BY_KEY[key].header}, which column "
+                         f"{col_letter(taken[key])} is")
+        elif key in taken:
+            dupes.append((plan.index, plan.header, key))
+            plan.note = f"means the same as column {col_letter(taken[key])}; only that was read"
         else:
-            pending.append((plan, ()))
+            plan.key, plan.how = key, how
+            taken[key] = plan.index
     for plan, cands in pending:
         if not cands:
             continue
@@ -319,10 +325,9 @@ def map_columns(grid, header_row: int, index: HeaderIndex) -> tuple[list[ColumnP
         taken[fit[0]] = plan.index
     # A column of refs ('R1', 'AFI 2') with a header we do not know gives the item's number.
     if "number" in index.keys and "number" not in taken:
-        for plan, cands in pending:
-            if plan.key is None and not cands and _is_ref_column(_sample(grid, header_row,
-                                                                         plan.index)):
-                plan.key, plan.how = "number", "content"
+        for plan in cols:
+            if plan.key is None and plan.header and _is_ref_column(_sample(grid, header_row, plan.index)):
+                plan.key, plan.how, plan.note = "number", "content", ""
                 taken["number"] = plan.index
                 break
     return cols, dupes
@@ -336,7 +341,8 @@ def _cell_text(v) -> str:
 
 def _role_ok(role: str, keys) -> bool:
     if role == "flat":
-        return "action_text" in keys and bool({"item_text", "number", "kind"} & keys)
+        return "action_text" in keys and bool({"item_text", "number", "kind", "title",
+                                               "inspection_id", "published"} & keys)
     need = {INSPECTIONS: {"title", "published"}, ITEMS: {"item_text"}, ACTIONS: {"action_text"}}
     return bool(need[role] & keys)
 
@@ -371,19 +377,24 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
         keys = {c.key for c in cols if c.key}
         if _role_ok(role, keys):
             bonus = 0.5 if role == hint else 0
+            if role == "flat" and {"item_text", "number"} & keys and "action_text" in keys:
+                bonus += 1         # an item's words beside its actions: one row per action
             options.append((len(keys) + bonus, role, cols, dupes))
     if not options:
         return None
-    score, role, cols, dupes = max(options, key=lambda o: o[0])
+    # a sheet named as ours ('Actions') is that table whenever it can be
+    ours = [o for o in options if o[1] in schema.TABLES
+            and folded == norm_key(schema.SHEET_NAMES[o[1]])]
+    score, role, cols, dupes = ours[0] if ours else max(options, key=lambda o: o[0])
     plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes)
     if role == "flat" and not {"title", "inspection_id"} & set(plan.mapping):
         plan.role = "report"
-        plan.meta = report_meta(grid, r)
+        plan.meta, plan.plain_meta = report_meta(grid, r)
     plan.archive = bool(set(folded.split()) & ARCHIVE_WORDS)
     return plan
 
 
-def report_meta(grid, header_row: int) -> dict:
+def report_meta(grid, header_row: int) -> tuple[dict, set]:
     """A report's title, date, type and ref from the rows above its table:
     labelled ('Report:', 'Published:') or plain cells (the first long text, the first date)."""
     meta: dict = {}
@@ -414,11 +425,14 @@ def report_meta(grid, header_row: int) -> dict:
             elif isinstance(v, str) and len(v.strip()) >= 8:
                 plain_texts.append((v.strip(), cell))
             i += 1
+    plain = set()
     if "title" not in meta and plain_texts:
         meta["title"] = plain_texts[0]
+        plain.add("title")
     if "published" not in meta and plain_dates:
         meta["published"] = plain_dates[0]
-    return meta
+        plain.add("published")
+    return meta, plain
 
 
 # ---------------------------------------------------------------- the whole workbook

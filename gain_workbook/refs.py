@@ -1,7 +1,7 @@
 """Item references as offices write them: 'R1', 'Rec 3', 'AFI7', 'CoC 1', 'CoC1-R2', 'E1'.
 
 A reference carries the item's kind and number when the register has no Kind or
-Number column of its own. 'CoC1-R2' is recommendation 2 made under cause of
+Number column of its own ('CfC 1': fire services write cause *for* concern). 'CoC1-R2' is recommendation 2 made under cause of
 concern 1. Fire services' pillar references ('E1', 'P1', 'EF1') are kept as written:
 HMICFRS does not number those, so they carry no kind.
 """
@@ -17,7 +17,9 @@ KIND_WORDS = (
     ("accelerated coc", "Accelerated cause of concern"),
     ("acoc", "Accelerated cause of concern"),
     ("cause of concern", "Cause of concern"),
+    ("cause for concern", "Cause of concern"),
     ("coc", "Cause of concern"),
+    ("cfc", "Cause of concern"),
     ("area for improvement", "Area for improvement"),
     ("afi", "Area for improvement"),
     ("recommendation", "Recommendation"),

@@ -63,6 +63,7 @@ class Table:
     parts: list[Part]
     frame: object                                   # pandas.DataFrame
     raw: dict = field(default_factory=dict)         # (key, index) -> value as written
+    extras: dict = field(default_factory=dict)      # header -> {index: value} of columns not used
 
     @property
     def sheet(self) -> str:
@@ -290,6 +291,8 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         tables = {role: _read_role(role, plan.chosen(role), grids, ctx) for role in schema.TABLES}
     else:
         tables = _read_flat(plan.chosen(), grids, ctx)
+    if plan.layout == "per report" and not plan.chosen("report"):
+        plan.layout = "flat"
     _derive_refs(tables, problems)
     _qualify_action_ids(tables[ACTIONS])
     _derive_deadlines(tables, date1904, problems)
@@ -438,6 +441,12 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
             problems.append(make_problem("ROW_SKIPPED", sheet, f"{col_letter(i)}{r + 1}", "",
                                          first, reason="it is a totals row"))
             continue
+        if seen_blank and isinstance(first, str) and \
+                norm_key(first).split(" ")[0] in _KEY_WORDS:
+            i = row.index(first)
+            problems.append(make_problem("ROW_SKIPPED", sheet, f"{col_letter(i)}{r + 1}", "",
+                                         first, reason="it is a key or note below the table"))
+            continue
         if not any(i < len(row) and row[i] not in ("", None) and
                    not (isinstance(row[i], str) and not row[i].strip()) for i in cols):
             i = next(i for i, v in enumerate(row) if v not in ("", None))
@@ -446,6 +455,9 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
             continue
         rows.append(r)
     return rows
+
+
+_KEY_WORDS = frozenset({"key", "keys", "note", "notes", "source", "sources", "legend", "nb"})
 
 
 def one_line(text: str) -> str:
@@ -615,6 +627,12 @@ def _columns(plan: SheetPlan, grid, table_keys, ctx: _Context, part_no: int, raw
         srcs[key] = (col_letter(idx), text)
     used = {i for i, _ in mapping.values()}
     extra = [c.header for c in plan.columns if c.header and c.index not in used]
+    extras = {}
+    for c in plan.columns:
+        if c.header and c.index not in used and c.index < len(columns):
+            extras[c.header] = {index_of(r): v for r, v in zip(rows, columns[c.index])
+                                if v not in ("", None)}
+    plan.extras = extras
     return rows, data, srcs, extra
 
 
@@ -662,7 +680,18 @@ def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: _Context) ->
         index += [part_no * PART_SPAN + r + 1 for r in rows]
         for k in keys:
             data[k] += got.get(k, [None] * len(rows))
-    return Table(role, parts, _frame(role, index, data), raw)
+    return Table(role, parts, _frame(role, index, data), raw, _extras(plans))
+
+
+def _extras(plans: list[SheetPlan], keep=None) -> dict:
+    """The values of the columns not used, from every sheet (``keep``: indexes wanted)."""
+    out: dict = {}
+    for plan in plans:
+        for header, values in getattr(plan, "extras", {}).items():
+            got = out.setdefault(header, {})
+            got.update(values if keep is None else
+                       {i: v for i, v in values.items() if i in keep})
+    return {h: v for h, v in out.items() if v}
 
 
 # ---------------------------------------------------------------- the flat layouts
@@ -692,6 +721,7 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
     action_counter: dict = {}
     parts = {INSPECTIONS: [], ITEMS: [], ACTIONS: []}
     raw: dict = {}
+    kind_warned = False
     for part_no, plan in enumerate(plans):
         sheet = plan.name
         grid, merged = grids[sheet]
@@ -700,14 +730,21 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
         rows, data, srcs, extra = _columns(plan, grid, keys, ctx, part_no, raw, headings)
         n = len(rows)
         get = {k: data.get(k, [None] * n) for k in keys}
-        _fill_report(plan, get, srcs, n, problems)
+        if headings and plan.role == "report" and "title" in plan.plain_meta:
+            # section headings name the reports; the text above is the tracker's own title
+            plan.role, plan.reason = "flat", "its section headings name the reports"
+            plan.meta.pop("title")
+        _fill_report(plan, get, srcs, n, ctx)
         _titles_from_headings(rows, headings, get, srcs)
-        _keep_with_actions(plan, get, srcs)
         base = part_no * PART_SPAN + 1
+        _keep_with_actions(plan, get, srcs, rows, base)
 
         def src_of(*cands):
             return next((srcs[k] for k in cands if k in srcs), None)
 
+        default_kind = kind_named(srcs.get("item_text", ("", ""))[1]) \
+            or BY_KEY["kind"].absent_default
+        defaulted: list = []
         last_item = None
         for i, r in enumerate(rows):
             excel = base + r
@@ -724,7 +761,7 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
                 kind = get["kind"][i]
             else:
                 ref = parse_ref(number)
-                kind = ref.kind if ref is not None and ref.kind else BY_KEY["kind"].absent_default
+                kind = ref.kind if ref is not None and ref.kind else default_kind
             if get["item_id"][i]:
                 item_key = (ins_key, "id", get["item_id"][i])
             elif number:
@@ -751,6 +788,9 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
                     "item_id": item_id, "item_inspection_id": ins_id}}
                 if "kind" not in srcs or not get["kind"][i]:
                     item["values"]["kind"] = kind
+                    ref = parse_ref(number)
+                    if ref is None or not ref.kind:
+                        defaulted.append(kind)
             _merge_group(item, item_cols, get, i, excel, sheet, srcs, problems, "item")
 
             if any(get[k][i] not in (None, "") for k in ("action_text", "action_id", "due",
@@ -762,6 +802,15 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
                 values["action_item_id"] = item_id
                 actions.append((excel, values))
 
+        if defaulted and "kind" not in srcs and not kind_warned:
+            kind_warned = True
+            why = ("the kind its text column's header names" if default_kind != BY_KEY["kind"]
+                   .absent_default or kind_named(srcs.get("item_text", ("", ""))[1]) else
+                   "the usual kind")
+            problems.append(make_problem(
+                "MISSING_COLUMN", sheet, "", BY_KEY["kind"].header, "", noun="item",
+                assumed=f", and the refs of {len(defaulted)} item{'s' * (len(defaulted) != 1)} "
+                        f"do not say their kind, so they were taken as '{default_kind}' ({why})"))
         # Where each canonical column of a derived table was read from on this sheet.
         hdr_ins = {k: srcs[k] for k in insp_cols if k in srcs}
         hdr_ins.setdefault("inspection_id", src_of("title"))
@@ -785,7 +834,10 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
     index = [a[0] for a in actions]
     a_data = {k: [a[1].get(k) for a in actions] for k in [c.key for c in schema.columns_of(ACTIONS)]}
     _absent_flat(ACTIONS, parts[ACTIONS], a_data, len(actions), problems)
-    out[ACTIONS] = Table(ACTIONS, parts[ACTIONS], _frame(ACTIONS, index, a_data), raw)
+    out[ACTIONS] = Table(ACTIONS, parts[ACTIONS], _frame(ACTIONS, index, a_data), raw,
+                         _extras(plans, set(index)))
+    # the columns not used of a row that is an item's only (it has no action)
+    out[ITEMS].extras = _extras(plans, set(out[ITEMS].frame.index) - set(index))
     return out
 
 
@@ -800,28 +852,24 @@ def _absent_flat(name: str, parts: list[Part], tdata: dict, n: int, problems) ->
     tdata.update(present)
 
 
-def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, problems) -> None:
+def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: _Context) -> None:
     """A report sheet's title, date, type and ref (above its table) on every row."""
     if plan.role != "report":
         return
     meta = dict(plan.meta)
     if "title" not in meta:
         meta["title"] = (plan.name, "")
-        problems.append(make_problem("TITLE_FROM_SHEET_NAME", plan.name, "", "", plan.name))
+        ctx.problems.append(make_problem("TITLE_FROM_SHEET_NAME", plan.name, "", "", plan.name))
     for key, (value, cell) in meta.items():
         if key in srcs:
             continue
-        col = BY_KEY[key]
-        if col.kind == "date":
-            d = parse_date(value)
-            value = _text(value) if d is UNREADABLE else d
-        elif col.kind == "multi":
-            value = _text(value)
-        else:
-            value = _text(value)
+        if cell:
+            letter = "".join(ch for ch in cell if ch.isalpha())
+            row0 = int("".join(ch for ch in cell if ch.isdigit())) - 1
+            (value,) = _normalise(BY_KEY[key], [value], [row0], plan.name, letter,
+                                  BY_KEY[key].header, ctx, {}, lambda r: r)
         get[key] = [value] * n
-        letter = "".join(ch for ch in cell if ch.isalpha()) or "A"
-        srcs[key] = (letter, BY_KEY[key].header) if cell else ("", BY_KEY[key].header)
+        srcs[key] = ("", BY_KEY[key].header)     # one cell above the table, not a column
 
 
 def _titles_from_headings(rows: list[int], headings: dict, get: dict, srcs: dict) -> None:
@@ -839,10 +887,10 @@ def _titles_from_headings(rows: list[int], headings: dict, get: dict, srcs: dict
             j += 1
         if not get["title"][i] and current:
             get["title"][i] = current
-    srcs.setdefault("title", ("A", "(section heading)"))
+    srcs.setdefault("title", ("", "(section heading)"))
 
 
-def _keep_with_actions(plan: SheetPlan, get: dict, srcs: dict) -> None:
+def _keep_with_actions(plan: SheetPlan, get: dict, srcs: dict, rows: list, base: int) -> None:
     """An inspection-level column whose value differs between one report's rows (a
     'GAIN Board date' on each action row) is the action's: it is not read as the
     report's, so the rows do not disagree, and describe says so."""
@@ -863,6 +911,8 @@ def _keep_with_actions(plan: SheetPlan, get: dict, srcs: dict) -> None:
                     c.note = (f"differs between the rows of one report, so it is kept with each "
                               f"action, not read as the report's {BY_KEY[key].header}")
                     c.key, c.how = None, ""
+                    plan.extras[c.header] = {base + r: v for r, v in zip(rows, get[key])
+                                             if v not in (None, "")}
             del srcs[key]
             get[key] = [None] * len(get[key])
 
@@ -907,7 +957,8 @@ def _derive_refs(tables, problems) -> None:
             if ref is not None and ref.kind:
                 kinds[n] = ref.kind
             else:
-                kinds[n] = BY_KEY["kind"].absent_default
+                kinds[n] = kind_named(items.header("item_text", row)) \
+                    or BY_KEY["kind"].absent_default
                 defaulted.append(row)
     if defaulted and not any(items.has("kind", r) for r in defaulted):
         problems.append(make_problem(
@@ -922,8 +973,18 @@ def _derive_refs(tables, problems) -> None:
     for n, (ref, ins) in enumerate(zip(refs, frame["item_inspection_id"])):
         if parents[n] is None and ref is not None and ref.parent is not None:
             parents[n] = by_number.get((ins, ref.parent[1]))
-    frame["kind"] = kinds
-    frame["parent_item"] = parents
+    import pandas as pd
+
+    frame["kind"] = pd.Series(kinds, index=frame.index, dtype=object)
+    frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
+
+
+def kind_named(header: str) -> str | None:
+    """The one kind a text column's header names ('Area for Improvement' -> AFI), if any."""
+    words = schema.header_words(header)
+    named = {k for w, k in (("afi", "Area for improvement"), ("recommendation", "Recommendation"),
+                            ("coc", "Cause of concern")) if w in words}
+    return named.pop() if len(named) == 1 else None
 
 
 def _last_word(text):
@@ -944,14 +1005,18 @@ def _qualify_action_ids(actions: Table) -> None:
     shared = {aid for aid, owners in items_per_id.items() if len(owners) > 1}
     if not shared:
         return
+    # every action of a sheet where refs restart, so that its ids read alike
+    restarting = {row // PART_SPAN for row, aid in zip(f.index, f["action_id"]) if aid in shared}
     new = []
     for row, aid, iid in zip(f.index, f["action_id"], f["action_item_id"]):
-        if aid in shared:
+        if aid is not None and row // PART_SPAN in restarting:
             actions.raw.setdefault(("action_id", row), aid)
             new.append(f"{iid} {aid}")
         else:
             new.append(aid)
-    f["action_id"] = new
+    import pandas as pd
+
+    f["action_id"] = pd.Series(new, index=f.index, dtype=object)
 
 
 def _derive_deadlines(tables, date1904, problems) -> None:

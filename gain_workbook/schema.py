@@ -73,6 +73,8 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "cause of concern": "Cause of concern", "coc": "Cause of concern",
         "accelerated cause of concern": "Accelerated cause of concern",
         "accelerated coc": "Accelerated cause of concern", "acoc": "Accelerated cause of concern",
+        "cause for concern": "Cause of concern", "cfc": "Cause of concern",
+        "causes of concern": "Cause of concern", "recommendations": "Recommendation",
     },
     "hmicfrs_status": {
         "open": "Open", "awaiting review": "Open", "not started": "Open",
@@ -374,7 +376,7 @@ FLAT_SKIP = frozenset({"item_inspection_id", "action_item_id"})
 HEADER_PHRASES = (
     ("progress to date", "progress"), ("to date", ""), ("areas for improvement", "afi"),
     ("area for improvement", "afi"), ("causes of concern", "coc"), ("cause of concern", "coc"),
-    ("applies to us", "applies"), ("applies to the force", "applies"), ("by when", "due"),
+    ("causes for concern", "coc"), ("cause for concern", "coc"), ("applies to us", "applies"), ("applies to the force", "applies"), ("by when", "due"),
     ("b rag", "brag"), ("rag rating", "rag"),
 )
 

@@ -32,11 +32,14 @@ def load_example() -> dict:
 
 
 def write_template(path, blank: bool = False, force: bool = False,
-                   data: dict | None = None) -> Path:
+                   data: dict | None = None, extra_headers: dict | None = None,
+                   read_from: list | None = None) -> Path:
     """Write a new register to ``path``; refuses to replace a file unless ``force``.
 
     ``data`` (settings, inspections, items, actions as dicts keyed by our headers)
-    replaces the worked example.
+    replaces the worked example. ``extra_headers`` {table: [header ...]} are the
+    office's own columns, written at the right of ours (`adopt`); ``read_from`` rows
+    (sheet, row, original sheet, original row) become a "Read from" sheet.
     """
     path = Path(path)
     if data is None:
@@ -50,8 +53,10 @@ def write_template(path, blank: bool = False, force: bool = False,
         _guide(wb, fmt)
         lists = _lists_sheet(wb, fmt)
         for table in schema.TABLES:
-            _table_sheet(wb, fmt, table, data[table], lists)
+            _table_sheet(wb, fmt, table, data[table], lists, (extra_headers or {}).get(table, ()))
         _settings_sheet(wb, fmt, data["settings"])
+        if read_from is not None:
+            _read_from_sheet(wb, fmt, read_from)
         lists.hide()
     return path
 
@@ -71,7 +76,7 @@ def _lists_sheet(wb, fmt):
     return ws
 
 
-def _table_sheet(wb, fmt, table: str, rows: list[dict], lists) -> None:
+def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None:
     ws = wb.add_worksheet(schema.SHEET_NAMES[table])
     cols = schema.columns_of(table)
     ws.freeze_panes(1, 1)
@@ -106,33 +111,74 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists) -> None:
                 "source": f"={schema.SHEET_NAMES[target]}!${letter}$2:${letter}${last + 1}",
                 "error_title": col.header[:32],
                 "error_message": f"Use an id from the {schema.SHEET_NAMES[target]} sheet."})
+    for c, header in enumerate(extra, start=len(cols)):
+        ws.set_column(c, c, 16, fmt["text"])
+        ws.write_string(0, c, header, fmt["header"])
     for r, row in enumerate(rows, start=1):
         tall = 15
         for c, col in enumerate(cols):
             value = row.get(col.header)
             if value in (None, ""):
                 continue
-            if col.kind == "date":
-                ws.write_datetime(r, c, _dt(value), fmt["date"])
+            day = _as_date(value) if col.kind == "date" else None
+            if day is not None:
+                ws.write_datetime(r, c, day, fmt["date"])
             else:
-                text = str(value)
+                text = str(value)          # a date column's 'TBC' is kept as written
                 ws.write_string(r, c, text)
                 if col.width >= 30:
                     lines = min(styles.wrapped_lines(text, col.width), 12)
                     tall = max(tall, lines * styles.LINE_HEIGHT + 2)
+        for c, header in enumerate(extra, start=len(cols)):
+            _write_kept(ws, r, c, row.get(("extra", header)), fmt)
         ws.set_row(r, tall)
-    ws.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
+    ws.autofilter(0, 0, max(len(rows), 1), len(cols) + len(extra) - 1)
+
+
+def _as_date(value):
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    d = parse_date(value) if isinstance(value, str) and value.strip() else None
+    return dt.datetime(d.year, d.month, d.day) if isinstance(d, dt.date) else None
+
+
+def _write_kept(ws, r, c, value, fmt) -> None:
+    """A cell of the office's own column, with the type it had (text stays text)."""
+    import datetime as dt
+
+    if value in (None, ""):
+        return
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, _as_date(value), fmt["date"])
+    else:
+        ws.write_string(r, c, str(value))
+
+
+def _read_from_sheet(wb, fmt, rows: list) -> None:
+    ws = wb.add_worksheet("Read from")
+    widths = (14, 8, 30, 10)
+    for c, (h, w) in enumerate(zip(("Sheet", "Row", "Read from sheet", "Read from row"), widths)):
+        ws.set_column(c, c, w)
+        ws.write_string(0, c, h, fmt["header"])
+    ws.freeze_panes(1, 0)
+    for r, (sheet, row, source, source_row) in enumerate(rows, start=1):
+        ws.write_string(r, 0, sheet)
+        ws.write_number(r, 1, row)
+        ws.write_string(r, 2, source)
+        ws.write_number(r, 3, source_row)
+    _printable(ws, repeat=0)
 
 
 def _d(text):
     return parse_date(text)
-
-
-def _dt(text):
-    import datetime as dt
-
-    d = parse_date(text)
-    return dt.datetime(d.year, d.month, d.day)
 
 
 def _settings_sheet(wb, fmt, values: dict) -> None:

@@ -1,0 +1,186 @@
+"""Registers in the shapes offices keep (tests/shapes.py): read right the first time, or
+refused with exactly what could not be placed and the line that fixes it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gain_workbook.cli import cli
+from gain_workbook.errors import RegisterError
+from gain_workbook.register import read_register
+from gain_workbook.rollup import item_label, office_rag_problems, roll_up
+from gain_workbook.schema import TABLES
+from gain_workbook.validate import check
+from shapes import AS_OF, SHAPES, pcc_panel_flat_tracker, text_column_not_placed
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def _read(tmp_path, name):
+    path = tmp_path / f"{name}.xlsx"
+    exp = SHAPES[name](path)
+    if exp.refused:
+        path = tmp_path / f"{name} with alias.xlsx"
+        SHAPES[name](path, with_alias=True)
+    return path, exp
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_each_shape_reads_as_it_should(tmp_path, name):
+    path, exp = _read(tmp_path, name)
+    reg, report = check(path)
+    assert reg.layout == exp.layout
+    assert reg.counts == exp.counts, report.to_text()
+    it = reg.items.frame
+    got_items = [(i, k, n, item_label(k, n)) for i, k, n in
+                 zip(it["item_id"], it["kind"], it["number"])]
+    assert sorted(got_items, key=str) == sorted(exp.items, key=str)
+    acts = reg.actions.frame
+    assert sorted(set(zip(acts["action_id"], acts["action_item_id"]))) == \
+        sorted(exp.actions.items())
+    rolled = roll_up(reg, AS_OF)
+    overdue = set(rolled.actions.loc[rolled.actions["overdue"], "action_id"])
+    assert overdue == exp.overdue
+    assert {(p.code, p.where) for p in report.warnings} == exp.warnings, report.to_text()
+    assert {(p.code, p.where) for p in report.errors} == exp.errors, report.to_text()
+    roles = {s.name: s.role for s in reg.plan.sheets}
+    assert {k: roles[k] for k in exp.sheets} == exp.sheets
+    if exp.parents:
+        assert dict(zip(it["item_id"], it["parent_item"])) == \
+            {i: exp.parents.get(i) for i in it["item_id"]}
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_the_first_run_reads_it_or_says_how_to_fix_it(tmp_path, runner, name):
+    path = tmp_path / f"{name}.xlsx"
+    exp = SHAPES[name](path)
+    r = runner.invoke(cli, ["validate", str(path)])
+    if exp.refused:
+        assert r.exit_code == 2
+        assert exp.refused in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        d = runner.invoke(cli, ["describe", str(path)])
+        assert d.exit_code == 1 and "Area of focus" in d.stdout and "not used" in d.stdout
+        assert exp.refused in d.stdout
+        return
+    assert r.exit_code == (1 if exp.errors else 0), r.stdout + r.stderr
+    layout = [ln for ln in r.stderr.splitlines() if ln.startswith("gain-pack: read as ")]
+    assert len(layout) == 1
+    for sheet, role in exp.sheets.items():
+        assert (f"'{sheet}'" in layout[0]) == (role not in ("not read", "settings")), layout
+
+
+def test_the_silent_archive_mistake_is_gone(tmp_path):
+    """Open and closed actions on two sheets: both read, and the 5 overdue are there."""
+    path, exp = _read(tmp_path, "open_and_archive_sheets")
+    reg = read_register(path)
+    assert reg.actions.sheets == ["Open actions", "Archive"]
+    rolled = roll_up(reg, AS_OF)
+    assert int(rolled.actions["overdue"].sum()) == 5
+    # an item whose actions are split over the sheets is one item, with all its actions
+    item = rolled.items.set_index("item_id").loc["Violence against women and girls R1"]
+    assert (item["n_actions"], item["n_done"]) == (3, 2)
+    # and a problem on the archive sheet names the archive sheet and its own row
+    (p,) = [p for p in check(path)[1].problems if p.code == "NORMALISED"]
+    assert p.where == "Archive!H3"
+
+
+def test_describe_names_every_sheet_column_and_row(tmp_path, runner):
+    path = tmp_path / "tracker.xlsx"
+    pcc_panel_flat_tracker(path)
+    r = runner.invoke(cli, ["describe", str(path)])
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "read as one row per action" in out
+    assert "headers on row 4" in out
+    for line in ("Ref", "Date of Report", "Current Position", "BRAG", "Responsible Officer"):
+        assert line in out
+    assert "Date of Report                           -> Inspections: Published [words]" in out
+    assert "Ref                                      -> Items: Number [content]" in out
+    assert "A12   not read: 'Key: B = complete" in out
+    data = json.loads(runner.invoke(cli, ["describe", str(path), "--format", "json"]).stdout)
+    (sheet,) = data["sheets"]
+    assert sheet["header_row"] == 4 and sheet["rows_read"] == 6
+    cols = {c["header"]: (c["reads_as"], c["matched_by"]) for c in sheet["columns"]}
+    assert cols["Current Position"] == ("Latest update", "words")
+    assert cols["Applicable?"] == ("Applies to force", "alias")
+
+
+def test_a_summary_sheet_is_named_as_not_read(tmp_path):
+    path, _ = _read(tmp_path, "one_sheet_per_report")
+    plan = read_register(path).plan
+    (summary,) = [s for s in plan.sheets if s.name == "Summary"]
+    assert summary.role == "not read" and "summary sheet" in summary.reason
+    # each report's title and date come from the cells above its table
+    peel = next(s for s in plan.sheets if s.name == "PEEL 2025")
+    assert peel.meta["title"][1] == "B1" and peel.meta["published"][1] == "B2"
+
+
+def test_the_office_rag_is_compared_with_ours(tmp_path):
+    path, _ = _read(tmp_path, "pcc_panel_flat_tracker")
+    reg = read_register(path)
+    found = {p.where: p.message for p in office_rag_problems(reg, roll_up(reg, AS_OF))}
+    # Amber where the action is 334 days overdue; Green on one not updated (stale)
+    assert found["Tracker!L6"] == ("You have Amber; from the dates it is Red: overdue by "
+                                   "334 days (due 31/12/2025).")
+    assert "Tracker!L5" in found and "from the dates it is Amber" in found["Tracker!L5"]
+    assert "Tracker!L7" not in found        # their Red is worse than ours: nothing to say
+
+
+def test_a_cause_of_concern_takes_its_status_from_its_recommendations(tmp_path):
+    path, exp = _read(tmp_path, "fire_action_plan")
+    reg, report = check(path)
+    assert not [p for p in report.problems if p.code == "NO_ACTIONS"]
+    rolled = roll_up(reg, AS_OF).items.set_index("item_id")
+    coc = rolled.loc[next(i for i in exp.parents.values())]
+    assert (coc["n_actions"], coc["n_overdue"], coc["rag"]) == (2, 1, "Red")
+
+
+def test_the_settings_line_in_the_refusal_fixes_it(tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    exp = text_column_not_placed(bad)
+    with pytest.raises(RegisterError) as e:
+        read_register(bad)
+    assert exp.refused in str(e.value)
+    good = tmp_path / "good.xlsx"
+    text_column_not_placed(good, with_alias=True)
+    reg = read_register(good)
+    assert reg.items.header("item_text") == "Area of focus"
+    (tracker,) = reg.plan.chosen()
+    assert [c.how for c in tracker.columns if c.header == "Area of focus"] == ["setting"]
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_adopt_keeps_every_value_and_reads_back_the_same(tmp_path, runner, name):
+    path, _ = _read(tmp_path, name)
+    before = path.read_bytes()
+    new = tmp_path / f"{name} adopted.xlsx"
+    r = runner.invoke(cli, ["adopt", str(path), "-o", str(new)])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert path.read_bytes() == before                        # the original is only read
+    again = runner.invoke(cli, ["adopt", str(path), "-o", str(new)])
+    assert again.exit_code == 2 and "--force" in again.stderr  # never overwritten by default
+    old, adopted = read_register(path), read_register(new)
+    assert adopted.layout == "template"
+    for table in TABLES:
+        a = old.table(table).frame.reset_index(drop=True)
+        b = adopted.table(table).frame.reset_index(drop=True)
+        assert a.equals(b), (table, a.compare(b) if a.shape == b.shape else (a.shape, b.shape))
+    # the office's own columns are kept at the right, and each row says where it came from
+    import openpyxl
+
+    wb = openpyxl.load_workbook(new, read_only=True)
+    read_from = list(wb["Read from"].iter_rows(min_row=2, values_only=True))
+    assert len(read_from) == sum(old.counts.values())
+    for table in TABLES:
+        t = old.table(table)
+        for header, cells in t.extras.items():
+            ws = wb[{"inspections": "Inspections", "items": "Items", "actions": "Actions"}[table]]
+            heads = [c.value for c in next(ws.iter_rows(max_row=1))]
+            assert any(h in (header, f"{header} (yours)") for h in heads), (header, heads)
+            assert len(cells) > 0
