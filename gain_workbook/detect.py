@@ -91,6 +91,7 @@ class SheetPlan:
     hidden: str = ""                  # '' | 'hidden' | 'very hidden'
     meta: dict = field(default_factory=dict)   # key -> (value, 'B2') for a report sheet
     plain_meta: set = field(default_factory=set)   # meta keys read from unlabelled cells
+    labels: set = field(default_factory=set)       # cells of the labels ('Report:') of meta
     looks_like: str = ""              # the role a sheet not read would have had
     score: float = 0.0
     dupes: list = field(default_factory=list)  # (index, header, key it repeats)
@@ -99,6 +100,8 @@ class SheetPlan:
     rows_read: int | None = None      # filled in by the reader
     skipped: list = field(default_factory=list)   # (cell, why) of rows not read
     extras: dict = field(default_factory=dict)    # header -> {index: value}, columns not used
+    titles: list = field(default_factory=list)    # (cell, text) above the headers, not read
+    read_rows: list = field(default_factory=list)  # 0-based rows read (filled by the reader)
 
     @property
     def mapping(self) -> dict[str, tuple[int, str]]:
@@ -118,6 +121,7 @@ class SheetPlan:
                 or None,
                 "columns": [c.to_dict() for c in self.columns],
                 "rows_read": self.rows_read,
+                "titles": [{"cell": c, "text": _plain(v)} for c, v in self.titles],
                 "rows_skipped": [{"cell": c, "why": w} for c, w in self.skipped]}
 
 
@@ -163,6 +167,10 @@ class Plan:
                 out.append(f"  {s.reason}")
             if s.header_row is not None and s.role != "settings":
                 out.append(f"  headers on row {s.header_row + 1}")
+                if s.titles:
+                    shown = "; ".join(f"{c} '{_short(v)}'" for c, v in s.titles[:4])
+                    more = f" and {len(s.titles) - 4} more" if len(s.titles) > 4 else ""
+                    out.append(f"  above the headers, not read (titles): {shown}{more}")
             for key, (value, cell) in s.meta.items():
                 out.append(f"  {BY_KEY[key].header:<18} {_plain(value)}  (from {cell})")
             for c in s.columns:
@@ -193,6 +201,11 @@ class Plan:
                                      "problem": self.problem or None,
                                      "sheets": [s.to_dict() for s in self.sheets]},
                                     indent=2, ensure_ascii=False)) + "\n"
+
+
+def _short(v) -> str:
+    text = " ".join(_plain(v).split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _plain(v):
@@ -231,12 +244,22 @@ def _words(text: str, keys: frozenset) -> str | None:
     return schema.match_words(text, keys)
 
 
-def _candidates(text: str, index: HeaderIndex) -> tuple:
+def match_header(text: str, index: HeaderIndex) -> tuple:
+    """The columns a header can be on a sheet of ``index.role``, best first, each with how
+    it matched: ((key, 'exact' | 'alias' | 'setting' | 'words'), ...); () when none.
+
+    The one header matcher: our headers and the aliases (``schema.COLUMNS``, the
+    Settings sheet's ``Alias:`` rows) by their folded spelling, then a header's words
+    (``schema.WORD_RULES``). A column's content breaks a tie (``map_columns``).
+    """
     found = index.spellings.get(norm_key(text))
     if found:
         return found
     key = _words(text, index.keys)
     return ((key, "words"),) if key else ()
+
+
+_candidates = match_header
 
 
 def _fits(key: str, values: list) -> bool:
@@ -389,15 +412,20 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
     plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes)
     if role == "flat" and not {"title", "inspection_id"} & set(plan.mapping):
         plan.role = "report"
-        plan.meta, plan.plain_meta = report_meta(grid, r)
+        plan.meta, plan.plain_meta, plan.labels = report_meta(grid, r)
     plan.archive = bool(set(folded.split()) & ARCHIVE_WORDS)
+    used = {cell for _, cell in plan.meta.values()} | plan.labels
+    plan.titles = [(f"{col_letter(c)}{i + 1}", v) for i, row in enumerate(grid[:r])
+                   for c, v in enumerate(row) if v not in ("", None)
+                   and f"{col_letter(c)}{i + 1}" not in used]
     return plan
 
 
-def report_meta(grid, header_row: int) -> tuple[dict, set]:
+def report_meta(grid, header_row: int) -> tuple[dict, set, set]:
     """A report's title, date, type and ref from the rows above its table:
     labelled ('Report:', 'Published:') or plain cells (the first long text, the first date)."""
     meta: dict = {}
+    labels: set = set()
     plain_texts, plain_dates = [], []
     for r in range(header_row):
         row = grid[r]
@@ -415,6 +443,7 @@ def report_meta(grid, header_row: int) -> tuple[dict, set]:
                     i += 1
                     continue
                 if key and i + 1 < len(filled):
+                    labels.add(cell)
                     c2, v2 = filled[i + 1]
                     meta.setdefault(key, (v2.strip() if isinstance(v2, str) else v2,
                                           f"{col_letter(c2)}{r + 1}"))
@@ -432,7 +461,7 @@ def report_meta(grid, header_row: int) -> tuple[dict, set]:
     if "published" not in meta and plain_dates:
         meta["published"] = plain_dates[0]
         plain.add("published")
-    return meta, plain
+    return meta, plain, labels
 
 
 # ---------------------------------------------------------------- the whole workbook

@@ -26,6 +26,9 @@ KIND_WORDS = (
     ("rec", "Recommendation"),
     ("r", "Recommendation"),
 )
+# How the README writes each kind word.
+KIND_SPELLING = {"acoc": "ACoC", "accelerated coc": "Accelerated CoC", "coc": "CoC",
+                 "cfc": "CfC", "afi": "AFI", "rec": "Rec", "r": "R"}
 _KIND = "|".join(re.escape(w) for w, _ in KIND_WORDS)
 _ONE = rf"(?P<word>{_KIND})\.?\s*(?:no\.?\s*)?(?P<num>\d+[a-z]?)"
 _REF = re.compile(rf"^{_ONE}$", re.I)

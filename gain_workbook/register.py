@@ -501,9 +501,6 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
-_YES_NO_LEAD = (("yes", "Yes"), ("y", "Yes"), ("no", "No"), ("n a", "No"), ("na", "No"),
-                ("not applicable", "No"), ("not relevant", "No"), ("not for", "No"))
-_OVERDUE_WORDS = frozenset({"overdue", "late", "behind schedule", "off track", "delayed"})
 
 
 def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, letter: str,
@@ -568,7 +565,7 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
             if canon is not None and [p.strip() for p in parts] == mapped:
                 raw_text = canon       # only the separators differ: nothing to report
         if canon is None and kind == "yesno":
-            canon = next((word for lead, word in _YES_NO_LEAD
+            canon = next((word for lead, word, _ in schema.YES_NO_LEADS
                           if folded == lead or folded.startswith(lead + " ")), None)
         if canon is None and kind == "vocab":
             canon = _near(folded, {**synonyms, **vocab_keys})
@@ -576,7 +573,7 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
         if canon is None:
             out.append(raw_text)       # left for NOT_IN_LIST
             continue
-        if col.key == "action_status" and folded in _OVERDUE_WORDS:
+        if col.key == "action_status" and folded in schema.OVERDUE_WORDS:
             code = "OVERDUE_WORD"
         if canon != raw_text:
             problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
@@ -607,7 +604,10 @@ def _columns(plan: SheetPlan, grid, table_keys, ctx: _Context, part_no: int, raw
     rows = _data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], ctx.problems,
                       headings, not_heading)
     plan.rows_read = len(rows)
-    plan.skipped = [(p.cell, p.message) for p in ctx.problems[before:]]
+    plan.read_rows = rows
+    plan.skipped = [(p.cell, f"a note below the table ('{one_line(p.value)}')"
+                     if p.code == "NOTE_BELOW_TABLE" else p.message.split(": ", 1)[-1].rstrip("."))
+                    for p in ctx.problems[before:]]
     data = {}
     srcs = {}
     width = max((len(grid[r]) for r in rows), default=0)
@@ -733,7 +733,8 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
         if headings and plan.role == "report" and "title" in plan.plain_meta:
             # section headings name the reports; the text above is the tracker's own title
             plan.role, plan.reason = "flat", "its section headings name the reports"
-            plan.meta.pop("title")
+            value, cell = plan.meta.pop("title")
+            plan.titles.insert(0, (cell, value))
         _fill_report(plan, get, srcs, n, ctx)
         _titles_from_headings(rows, headings, get, srcs)
         base = part_no * PART_SPAN + 1

@@ -370,6 +370,17 @@ ROLE_TABLES = {INSPECTIONS: (INSPECTIONS,), ITEMS: (ITEMS,), ACTIONS: (ACTIONS,)
 FLAT_SKIP = frozenset({"item_inspection_id", "action_item_id"})
 
 
+# Yes or no written in words: a cell that starts with one of these ('N/A – for the Home
+# Office', 'Yes (all forces)'), folded as norm_key folds it, and how the README shows it.
+YES_NO_LEADS = (("yes", "Yes", "Yes ..."), ("y", "Yes", "Y ..."), ("no", "No", "No ..."),
+                ("n a", "No", "N/A ..."), ("na", "No", "NA ..."),
+                ("not applicable", "No", "Not applicable ..."),
+                ("not relevant", "No", "Not relevant ..."), ("not for", "No", "Not for ..."))
+# Action statuses that say the action is late: read as still open (overdue is worked
+# out from the dates), with their own warning.
+OVERDUE_WORDS = frozenset({"overdue", "late", "behind schedule", "off track", "delayed"})
+
+
 # ---------------------------------------------------------------- headers by their words
 
 # Phrases read as one word before a header's words are matched.

@@ -109,6 +109,87 @@ def validate_example() -> str:
     return f"$ gain-pack validate \"Inspection register.xlsx\"\n{proc.stdout}(exit code {proc.returncode})"
 
 
+def describe_example() -> str:
+    """Real output of `gain-pack describe` on a PCC panel's tracker (tests/shapes.py)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from shapes import pcc_panel_flat_tracker
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "HMICFRS tracker.xlsx"
+        pcc_panel_flat_tracker(path)
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", "describe", path.name],
+                              capture_output=True, text=True, cwd=d)
+    return f"$ gain-pack describe \"HMICFRS tracker.xlsx\"\n{proc.stdout}(exit code {proc.returncode})"
+
+
+def word_rules_table() -> str:
+    from gain_workbook import schema
+
+    rows = ["| Read as | When the header has a word of each group | and none of | For example |",
+            "|---|---|---|---|"]
+    for r in schema.WORD_RULES:
+        col = schema.BY_KEY[r.key]
+        groups = " + ".join("(" + ", ".join(sorted(g)) + ")" for g in r.groups)
+        rows.append(f"| {schema.SHEET_NAMES[col.table]}: {_cell(col.header)} | {_cell(groups)} "
+                    f"| {_cell(', '.join(sorted(r.never))) or '-'} | {_cell(r.example)} |")
+    phrases = ", ".join(f"'{a}' = '{b}'" if b else f"'{a}' (dropped)"
+                        for a, b in schema.HEADER_PHRASES)
+    rows += ["", f"Read as one word first: {_cell(phrases)}. Plurals count as the singular. "
+                 "On an Items sheet, a word for an action's owner, RAG or status means the "
+                 "item's lead, RAG or the force's status."]
+    return "\n".join(rows)
+
+
+def value_forms() -> str:
+    from gain_workbook import dates, refs, schema
+
+    kinds = ", ".join(f"'{refs.KIND_SPELLING.get(w, w.capitalize())}'"
+                      for w, _ in reversed(refs.KIND_WORDS))
+    no_date = ", ".join(f"'{w}'" for w in sorted(dates.NO_DATE_WORDS))
+    yes_no = ", ".join(f"'{shown}' = {v}" for _, v, shown in schema.YES_NO_LEADS)
+    overdue = ", ".join(f"'{w}'" for w in sorted(schema.OVERDUE_WORDS))
+    return "\n".join([
+        f"- **No date yet** in a date column ({no_date}): read as no date, a warning "
+        "(`DATE_NOT_GIVEN`), not an error, even in a required column; the text is kept "
+        "(`adopt` writes it back as it was).",
+        "- **A month or a quarter**: 'Dec-25', 'Dec 2025', 'December 2025' mean the last day "
+        "of that month; 'Q1 2026' the last day of that quarter, financial quarters by "
+        "default (Q1 = April to June, as UK public bodies count; the `Quarters` setting "
+        "says `calendar` for Q1 = January to March); 'Q4 2025/26' is always financial. Each "
+        "such reading is a warning (`DATE_READ_AS`) that shows the date used.",
+        "- **Status words** beyond the list (table above) and **typos one letter away** "
+        "('Compelte', `WORD_READ_AS`). A typed "
+        f"{overdue} means the action is still open (`OVERDUE_WORD`): overdue is worked out "
+        "from the dates.",
+        "- **Several types in one cell**: 'National / Thematic', 'National & Thematic', "
+        "'National; Thematic' (only the separators differ from our list, so no warning).",
+        f"- **Yes or no in words**: {yes_no} ('N/A – for the Home Office', 'Yes (all "
+        "forces)'), with a warning.",
+        f"- **Refs** in one column ('Ref', 'Rec No.'): the kind words {kinds} followed by a "
+        "number give the item's kind and number when there is no Kind column ('R1', 'Rec 3', "
+        "'AFI7', 'CoC 1', 'ACoC 1', 'CfC 1'); 'CoC1-R2' is recommendation 2 under cause of "
+        "concern 1, linked to it (the cause of concern takes its status from those "
+        "recommendations, and needs no actions of its own). Fire services' pillar refs "
+        "('E1', 'P1', 'EF1') are kept as written; their kind comes from the text column's "
+        "header when it names one ('Area for Improvement'). The pack shows the ref as you "
+        "wrote it.",
+        "- **Action refs that restart** in each item ('1', '2'; '1.1'; 'R2.1'): an action is "
+        "its item and its ref, shown as 'item ref'; only a repeat within one item is a "
+        "`DUPLICATE_ID`.",
+        "- **An item 'Status'** on an Items sheet, or 'Overall Status', is the force's own "
+        "word, kept as written in *Force's status*; only a header that says HMICFRS or "
+        "inspectorate is the HMICFRS status.",
+        "- **Your RAG or BRAG** column is read and compared with ours by `rollup`, `build` "
+        "and `monthly`: where yours is better, a warning with our reason (`RAG_BETTER_THAN_OURS`: "
+        "'You have Green; from the dates it is Red: overdue by 41 days').",
+        "- **An inspection-level date on every action row** (a 'GAIN Board date' that differs "
+        "between one report's rows) stays with the actions and is not read as the "
+        "report's; `describe` says so.",
+        "- **An accelerated cause of concern** may have dates before publication (it is "
+        "raised before the report is published): no `DUE_BEFORE_PUBLISHED`.",
+    ])
+
+
 def rag_table() -> str:
     from gain_workbook.rollup import ITEM_STATES, RAG_RULES
 
@@ -127,6 +208,9 @@ PARTS = {
     "rules": rules_table,
     "settings": settings_table,
     "validate-example": lambda: "```text\n" + validate_example() + "\n```",
+    "describe-example": lambda: "```text\n" + describe_example() + "\n```",
+    "word-rules": word_rules_table,
+    "value-forms": value_forms,
 }
 
 

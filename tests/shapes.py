@@ -486,3 +486,39 @@ SHAPES = {f.__name__: f for f in (
     inspections_recommendations_completed_actions, section_headings_totals_and_key,
     thematic_with_gain_dates_per_action, text_column_not_placed,
     two_trackers_and_a_hidden_old_copy, action_refs_restart_in_each_item)}
+
+
+def unaccounted(path, reg) -> list[str]:
+    """Every non-empty cell of the workbook that was neither read nor named: read with
+    openpyxl (not the reader under test) and checked against the plan describe prints."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    plans = {s.name: s for s in reg.plan.sheets}
+    lost = []
+    for ws in wb.worksheets:
+        s = plans[ws.title]
+        if s.role in ("not read", "settings"):
+            if not s.reason:
+                lost.append(f"{ws.title}: not read and no reason given")
+            continue
+        listed = {c.index for c in s.columns}
+        above = {c for c, _ in s.titles} | {c for _, c in s.meta.values()} | s.labels
+        skipped = {int("".join(ch for ch in cell if ch.isdigit())) for cell, _ in s.skipped}
+        read = set(s.read_rows)
+        for r0, row in enumerate(ws.iter_rows(values_only=True)):
+            for c0, v in enumerate(row):
+                if v in (None, "") or (isinstance(v, str) and not v.strip()):
+                    continue
+                from gain_workbook.sniff import col_letter
+
+                cell = f"{col_letter(c0)}{r0 + 1}"
+                if r0 < s.header_row:
+                    ok = cell in above
+                elif r0 == s.header_row:
+                    ok = c0 in listed
+                else:
+                    ok = (r0 in read and c0 in listed) or r0 + 1 in skipped
+                if not ok:
+                    lost.append(f"{ws.title}!{cell} ({v!r})")
+    return lost

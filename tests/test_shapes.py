@@ -102,7 +102,7 @@ def test_describe_names_every_sheet_column_and_row(tmp_path, runner):
         assert line in out
     assert "Date of Report                           -> Inspections: Published [words]" in out
     assert "Ref                                      -> Items: Number [content]" in out
-    assert "A12   not read: 'Key: B = complete" in out
+    assert "A12   not read: a note below the table ('Key: B = complete" in out
     data = json.loads(runner.invoke(cli, ["describe", str(path), "--format", "json"]).stdout)
     (sheet,) = data["sheets"]
     assert sheet["header_row"] == 4 and sheet["rows_read"] == 6
@@ -184,3 +184,11 @@ def test_adopt_keeps_every_value_and_reads_back_the_same(tmp_path, runner, name)
             heads = [c.value for c in next(ws.iter_rows(max_row=1))]
             assert any(h in (header, f"{header} (yours)") for h in heads), (header, heads)
             assert len(cells) > 0
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_nothing_in_a_shape_is_dropped_without_a_word(tmp_path, name):
+    from shapes import unaccounted
+
+    path, _ = _read(tmp_path, name)
+    assert unaccounted(path, read_register(path)) == []

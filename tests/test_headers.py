@@ -1,0 +1,88 @@
+"""Headers in the words clerks use: one matcher (detect.match_header), a test per family."""
+
+from __future__ import annotations
+
+import pytest
+
+from gain_workbook import schema
+from gain_workbook.detect import header_index, match_header
+
+# (role of the sheet, header as written, the column it is)
+FAMILIES = {
+    "due date": [("flat", "Target Completion", "due"), ("flat", "Target Completion Date", "due"),
+                 ("flat", "Target date (original)", "due"), ("actions", "Due", "due")],
+    "revised due date": [("flat", "Revised Target Completion", "revised_due"),
+                         ("flat", "Revised Target", "revised_due"),
+                         ("flat", "New target date", "revised_due"),
+                         ("actions", "Extended deadline", "revised_due"),
+                         ("flat", "Amended completion date", "revised_due")],
+    "date published": [("flat", "Date of Report", "published"),
+                       ("flat", "Report Date", "published"),
+                       ("flat", "Date Published", "published"),
+                       ("inspections", "Publication date", "published")],
+    "latest update": [("flat", "Current Position", "latest_update"),
+                      ("flat", "Progress to date", "latest_update"),
+                      ("flat", "Update", "latest_update"),
+                      ("actions", "Progress commentary", "latest_update")],
+    "owner": [("flat", "Responsible Officer", "owner"), ("flat", "Action Lead", "owner"),
+              ("flat", "Owner (Name)", "owner"), ("actions", "Accountable manager", "owner")],
+    "item lead": [("items", "Responsible Officer", "item_lead"),
+                  ("flat", "Recommendation lead", "item_lead")],
+    "executive lead": [("inspections", "Chief officer lead", "executive_lead"),
+                       ("flat", "Portfolio lead", "executive_lead")],
+    "item status (the force's)": [("items", "Overall Status", "force_status"),
+                                  ("items", "Status", "force_status"),
+                                  ("flat", "Recommendation status", "force_status")],
+    "item status (HMICFRS)": [("items", "Inspectorate status", "hmicfrs_status"),
+                              ("flat", "HMICFRS status", "hmicfrs_status"),
+                              ("items", "HMICFRS position", "hmicfrs_status")],
+    "item text": [("flat", "Area for Improvement / Recommendation", "item_text"),
+                  ("flat", "Recommendation / AFI text", "item_text"),
+                  ("items", "Cause of concern / recommendation wording", "item_text")],
+    "applies": [("flat", "Applicable?", "applies"), ("flat", "Applies to us?", "applies"),
+                ("items", "Relevant to the force", "applies")],
+    "the office's RAG": [("flat", "BRAG", "action_rag"), ("flat", "RAG", "action_rag"),
+                         ("flat", "RAG Status", "action_rag"), ("items", "RAG", "item_rag"),
+                         ("flat", "Overall RAG", "item_rag")],
+    "completed": [("flat", "Date completed", "completed"),
+                  ("flat", "Actual completion date", "completed")],
+    "last updated": [("flat", "Last updated", "last_updated"),
+                     ("flat", "Date of last update", "last_updated")],
+}
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_header_family(family):
+    for role, header, key in FAMILIES[family]:
+        found = match_header(header, header_index(role))
+        assert found and found[0][0] == key, (role, header, found)
+
+
+@pytest.mark.parametrize("role, header", [
+    ("flat", "Pillar"), ("flat", "Cost code"), ("flat", "Notes for the PA"), ("items", "Date"),
+    ("flat", "Comments received from the PCC"), ("actions", "Target met?")])
+def test_headers_that_say_nothing_we_hold_are_not_placed(role, header):
+    found = match_header(header, header_index(role))
+    assert not found or found[0][0] not in ("due", "owner", "item_text"), found
+
+
+def test_how_each_header_matched():
+    idx = header_index("flat", {"due": ("When by",)})
+    assert match_header("Due", idx)[0] == ("due", "exact")
+    assert match_header("Target date", idx)[0] == ("due", "alias")
+    assert match_header("when by", idx)[0] == ("due", "setting")
+    assert match_header("Target Completion", idx)[0] == ("due", "words")
+
+
+def test_the_word_rules_only_name_columns_we_have():
+    assert {r.key for r in schema.WORD_RULES} <= set(schema.BY_KEY)
+    assert all(r.example for r in schema.WORD_RULES)      # the README lists each family
+
+
+@pytest.mark.parametrize("rule", schema.WORD_RULES, ids=lambda r: f"{r.key}: {r.example}")
+def test_every_example_the_readme_gives_is_read_so(rule):
+    role = "flat" if rule.key not in schema.FLAT_SKIP else schema.BY_KEY[rule.key].table
+    for header in rule.example.split("; "):
+        idx = header_index(role)
+        found = match_header(header, idx)
+        assert found and found[0][0] == rule.key, (header, found)
