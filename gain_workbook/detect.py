@@ -298,12 +298,17 @@ def _is_ref_column(values: list) -> bool:
     return lettered > 0 and sum(1 for r in refs if r is not None) >= 0.6 * len(values)
 
 
+def _width(grid) -> int:
+    """The widest row's length (calamine's rows are all one length: checked in C)."""
+    return max(map(len, grid), default=0)
+
+
 def map_columns(grid, header_row: int, index: HeaderIndex) -> tuple[list[ColumnPlan], list]:
     """Each non-empty column of the header row given a key (or none): returns
     (columns, dupes). Unambiguous headers first; a header that could be two columns
     goes to the first one free whose kind its cells fit."""
     row = grid[header_row]
-    width = max((len(r) for r in grid[header_row:]), default=0)
+    width = _width(grid)
     cols: list[ColumnPlan] = []
     singles, pending = [], []
     taken: dict[str, int] = {}
@@ -504,7 +509,8 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
         if layout is None:
             for s in summaries:
                 s.looks_like, s.role, s.reason = s.role, "not read", "a summary sheet, by its name"
-    _mark_unread(plan, usable)
+    if layout is not None:
+        _mark_unread(plan, usable)
     for s in plan.chosen():
         s.missing = required_missing(s)
     return plan

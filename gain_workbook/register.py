@@ -17,6 +17,7 @@ is left as the user wrote it, for the validator to report with its cell.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,7 +313,8 @@ def _check_plan(path: Path, plan: Plan, grids: dict) -> None:
 
 def _refuse_unreadable(path: Path, plan: Plan, grids: dict) -> None:
     if plan.layout is None:
-        found = "; ".join(f"'{s.name}' ({s.reason or ROLE_TEXT[s.role]})" for s in plan.sheets)
+        found = "; ".join(f"'{s.name}' ({s.reason or 'looks like ' + ROLE_TEXT[s.role]})"
+                          for s in plan.sheets)
         have = {s.looks_like or s.role for s in plan.sheets} & set(schema.TABLES)
         if have:
             missing = [schema.SHEET_NAMES[r] for r in schema.TABLES if r not in have]
@@ -415,8 +417,8 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
                 continue
             if len(filled) == 1:
                 lone = filled[0]
-        elif row[0] not in ("", None) and row.count(row[0]) > 2 \
-                and row.count(row[0]) + empty == len(row):
+        elif (v0 := row[0]) not in ("", None) and row[-1] == v0 \
+                and row.count(v0) + empty == len(row):
             lone = 0                                   # a heading merged across the row
         if lone is not None:
             v = row[lone]
@@ -435,7 +437,7 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
                 continue
         first = row[0] if row[0] not in ("", None) else next(
             (v for v in row if v not in ("", None)), None)
-        if isinstance(first, str) and first[:5].lower() == "total" and \
+        if type(first) is str and first[:1] in "Tt" and first[:5].lower() == "total" and \
                 norm_key(first).split(" ")[0] in ("total", "totals"):
             i = row.index(first)
             problems.append(make_problem("ROW_SKIPPED", sheet, f"{col_letter(i)}{r + 1}", "",
@@ -583,8 +585,6 @@ def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, le
 
 
 def _split_multi(text: str) -> list[str]:
-    import re
-
     return [p.strip() for p in re.split(r"[,;+/&\n]|\band\b", text) if p.strip()]
 
 
@@ -950,11 +950,18 @@ def _derive_refs(tables, problems) -> None:
     if not len(frame):
         return
     kinds, parents = list(frame["kind"]), list(frame["parent_item"])
-    refs = [parse_ref(n) or parse_ref(_last_word(i)) for n, i in
-            zip(frame["number"], frame["item_id"])]
+    numbers, ids = list(frame["number"]), list(frame["item_id"])
+    refs: dict = {}          # parsed only where needed: most registers need none
+
+    def ref_of(n):
+        if n not in refs:
+            refs[n] = parse_ref(numbers[n]) or parse_ref(_last_word(ids[n]))
+        return refs[n]
+
     defaulted = []
-    for n, (row, ref) in enumerate(zip(frame.index, refs)):
+    for n, row in enumerate(frame.index):
         if kinds[n] is None:
+            ref = ref_of(n)
             if ref is not None and ref.kind:
                 kinds[n] = ref.kind
             else:
@@ -966,14 +973,20 @@ def _derive_refs(tables, problems) -> None:
             "MISSING_COLUMN", items.sheet_of(defaulted[0]), "", BY_KEY["kind"].header, "",
             noun="item", assumed=f", and {len(defaulted)} of the items' refs do not say their "
                                  f"kind, so they were taken as '{BY_KEY['kind'].absent_default}'"))
-    by_number = {}
-    for row_kind, ref, ins, iid in zip(kinds, refs, frame["item_inspection_id"], frame["item_id"]):
-        if row_kind in ("Cause of concern", "Accelerated cause of concern") and ref is not None \
-                and ref.number and ref.parent is None:
-            by_number.setdefault((ins, ref.number), iid)
-    for n, (ref, ins) in enumerate(zip(refs, frame["item_inspection_id"])):
-        if parents[n] is None and ref is not None and ref.parent is not None:
-            parents[n] = by_number.get((ins, ref.parent[1]))
+    inspections = list(frame["item_inspection_id"])
+    under = [n for n, (p, num, iid) in enumerate(zip(parents, numbers, ids))
+             if p is None and _MAY_BE_UNDER.search(str(num if num is not None else iid))]
+    if under:
+        by_number = {}
+        for n, kind in enumerate(kinds):
+            ref = ref_of(n) if kind in ("Cause of concern", "Accelerated cause of concern") \
+                else None
+            if ref is not None and ref.number and ref.parent is None:
+                by_number.setdefault((inspections[n], ref.number), ids[n])
+        for n in under:
+            ref = ref_of(n)
+            if ref is not None and ref.parent is not None:
+                parents[n] = by_number.get((inspections[n], ref.parent[1]))
     import pandas as pd
 
     frame["kind"] = pd.Series(kinds, index=frame.index, dtype=object)
@@ -988,6 +1001,10 @@ def kind_named(header: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+# 'CoC1-R2': a kind word and number, a separator, another kind word (a cheap first look).
+_MAY_BE_UNDER = re.compile(r"[a-z]\s*\d+\s*[-–./ ]\s*[a-z]", re.I)
+
+
 def _last_word(text):
     return str(text).split(" ")[-1] if text else None
 
@@ -997,13 +1014,10 @@ def _qualify_action_ids(actions: Table) -> None:
     item: where the same ref is used under different items, the action's id becomes
     'item ref', so only a repeat within one item is a duplicate."""
     f = actions.frame
-    if not len(f):
+    if not len(f) or f["action_id"].dropna().is_unique:
         return
-    items_per_id: dict = {}
-    for aid, iid in zip(f["action_id"], f["action_item_id"]):
-        if aid is not None:
-            items_per_id.setdefault(aid, set()).add(iid)
-    shared = {aid for aid, owners in items_per_id.items() if len(owners) > 1}
+    owners = f.dropna(subset=["action_id"]).groupby("action_id")["action_item_id"].nunique()
+    shared = set(owners.index[owners > 1])
     if not shared:
         return
     # every action of a sheet where refs restart, so that its ids read alike

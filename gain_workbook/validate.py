@@ -14,7 +14,7 @@ import warnings
 
 from gain_workbook import schema
 from gain_workbook.dates import as_datetime64
-from gain_workbook.register import Register, Table, read_register
+from gain_workbook.register import PART_SPAN, Register, Table, read_register
 from gain_workbook.report import Problem, ValidationReport, display, make_problem
 from gain_workbook.schema import ACTION_DONE, HMICFRS_CLOSED
 
@@ -139,18 +139,24 @@ def _cross_problems(reg: Register) -> list[Problem]:
         out.append(make_problem("CLOSED_WITH_OPEN_ACTIONS", *items.where("hmicfrs_status", row),
                                 fit.at[row, "hmicfrs_status"], open=int(n_open[row])))
 
-    # Finished actions need the date they finished (said in the sheet's own words).
-    for row in fa.index[done]:
-        date_key = next((k for k in ("completed", "last_updated") if acts.has(k, row)), None)
-        if date_key is not None and isinstance(fa.at[row, date_key], dt.date):
+    # Finished actions need the date they finished (said in each sheet's own words).
+    part_of = fa.index.to_numpy() // PART_SPAN
+    for n, part in enumerate(acts.parts):
+        date_key = next((k for k in ("completed", "last_updated") if k in part.headers), None)
+        lacking = done & (part_of == n)
+        if date_key is not None:
+            lacking &= ~fa[date_key].map(lambda v: isinstance(v, dt.date))
+        if not lacking.any():
             continue
-        missing = (f"has no date in {acts.header(date_key, row)}; add the date it was completed"
+        header = part.headers[date_key][1] if date_key else ""
+        missing = (f"has no date in {header}; add the date it was completed"
                    if date_key == "completed" else
                    f"the sheet has no column for the date it was completed (add one headed "
                    f"'{schema.BY_KEY['completed'].header}')"
-                   + (f"; {acts.header(date_key, row)} is empty too" if date_key else ""))
-        out.append(make_problem("COMPLETE_NO_DATE", *acts.where("action_status", row),
-                                fa.at[row, "action_status"], missing=missing))
+                   + (f"; {header} is empty too" if date_key else ""))
+        for row, status in fa.loc[lacking, "action_status"].items():
+            out.append(make_problem("COMPLETE_NO_DATE", *acts.where("action_status", row),
+                                    status, missing=missing))
 
     # Dates before the report was published, and revised dates that move earlier.
     published = dict(zip(fi["inspection_id"], as_datetime64(fi["published"])))

@@ -13,6 +13,12 @@ as a separate process (median wall seconds, peak resident memory from wait4):
 
 It also times the whole command at 5,000 actions and `gain-pack --help`, and prints
 a Markdown table (the README's table comes from a run of this script).
+
+    python scripts/bench.py --validate-against REF [--sizes 100000] [--repeat 5]
+
+times `gain-pack validate` of this tree against the same command of git commit REF
+(checked out in a temporary worktree), taking turns, in the same run: reading must
+stay within 10 % of what it was (issue 10's target).
 Targets (2-core machine): build <= 1.5x floor and >= 2.5x faster than naive at
 100,000 actions, peak < 1 GB; 5,000 actions < 2 s; --help < 0.3 s.
 """
@@ -106,11 +112,15 @@ def main(argv=None) -> int:
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--keep", default=None, help="keep generated files in this folder")
+    p.add_argument("--validate-against", default=None, metavar="REF",
+                   help="time validate of this tree against git commit REF instead")
     args = p.parse_args(argv)
     py = sys.executable
     gain = [py, "-m", "gain_workbook"]
     work = Path(args.keep or tempfile.mkdtemp(prefix="gain-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.validate_against:
+        return compare_validate(args, py, work)
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         reg = work / f"register-{n}.xlsx"
@@ -142,6 +152,40 @@ def main(argv=None) -> int:
           f"{helps[0]:.2f} s (median of {max(args.repeat, 5)} and 5 runs; "
           f"{os.cpu_count()} cores).")
     return 0
+
+
+def _register(py, work: Path, n: int) -> Path:
+    reg = work / f"register-{n}.xlsx"
+    if not reg.exists():
+        subprocess.run([py, str(ROOT / "scripts" / "make_register.py"), str(reg),
+                        "--actions", str(n)], check=True, stderr=subprocess.DEVNULL)
+    return reg
+
+
+def compare_validate(args, py, work: Path) -> int:
+    """validate of this tree vs. validate of git commit REF, taking turns."""
+    old = Path(tempfile.mkdtemp(prefix="gain-ref-")) / "tree"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old),
+                    args.validate_against], check=True, capture_output=True)
+    try:
+        here = [py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+                          "from gain_workbook.cli import main; main()", "validate"]
+        then = [py, "-c", f"import sys; sys.path.insert(0, {str(old)!r}); "
+                          "from gain_workbook.cli import main; main()", "validate"]
+        print(f"| actions | validate s (this tree) | validate s ({args.validate_against}) | "
+              "ratio |\n|---:|---:|---:|---:|")
+        worst = 0.0
+        for n in [int(s) for s in args.sizes.split(",")]:
+            reg = str(_register(py, work, n))
+            (a, b) = measure([[*here, reg], [*then, reg]], args.repeat)
+            worst = max(worst, a[0] / b[0])
+            print(f"| {n:,} | {a[0]:.2f} | {b[0]:.2f} | {a[0] / b[0]:.2f}x |", flush=True)
+        print(f"\nworst ratio {worst:.2f}x (target at most 1.10x); median of {args.repeat} "
+              f"runs each, taking turns; {os.cpu_count()} cores.")
+        return 0 if worst <= 1.10 else 1
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
+                       capture_output=True)
 
 
 if __name__ == "__main__":
