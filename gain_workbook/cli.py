@@ -197,10 +197,27 @@ def adopt(register, output, force):
     path, reg = adopt_register(register, output, force=force)
     _note_if_open(reg)
     _layout(reg)
-    counts = reg.counts
-    _echo(f"Wrote {path}: {counts['inspections']} inspections, {counts['items']} items and "
-          f"{counts['actions']} actions, every value kept. Check it with: gain-pack validate "
-          f"\"{path}\"")
+    from gain_workbook.text import plural
+
+    n = reg.counts
+    _echo(f"Wrote {path}: {plural(n['inspections'], 'inspection')}, {plural(n['items'], 'item')} "
+          f"and {plural(n['actions'], 'action')}, every value kept.")
+    from gain_workbook.validate import check
+
+    _, report = check(path)
+    if not report.valid:
+        # the template asks for values your register had no column for (a Type, say)
+        empty: dict = {}
+        for p in report.errors:
+            if p.code == "REQUIRED_MISSING":
+                empty[(p.sheet, p.header)] = empty.get((p.sheet, p.header), 0) + 1
+        said = "; ".join(f"{h} is empty in {plural(k, 'row')} of {sheet}"
+                         for (sheet, h), k in empty.items())
+        _echo(f"To do before the first build: {plural(len(report.errors), 'error')} in the new "
+              f"register" + (f" ({said})" if said else "") + f"; gain-pack validate "
+              f"\"{path}\" lists each with its cell.")
+    else:
+        _echo(f"It is valid: build with gain-pack build \"{path}\"")
 
 
 @cli.command()

@@ -20,7 +20,7 @@ from gain_workbook.dates import UNREADABLE, is_no_date, month_or_quarter, parse_
 from gain_workbook.refs import parse_ref
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.sniff import col_letter
-from gain_workbook.text import json_text
+from gain_workbook.text import json_text, plural
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
@@ -43,6 +43,8 @@ ROLE_TEXT = {INSPECTIONS: "inspections", ITEMS: "items", ACTIONS: "actions",
 LAYOUT_TEXT = {"template": "Inspections, Items and Actions sheets",
                "flat": "one row per action",
                "per report": "one sheet per report"}
+REFERENCE_REASON = "a reference sheet, by its name"
+EMPTY_REASON = "it is empty"
 # Labels of the cells above a report's table that carry the report's details.
 META_LABELS = {
     "title": ("report", "report title", "title", "inspection", "inspection title",
@@ -147,9 +149,10 @@ class Plan:
             extra = ", archive" if s.archive else ""
             parts.append(f"'{s.name}' ({ROLE_TEXT[s.role] if s.role != 'report' else 'report'}"
                          f"{extra}, headers on row {s.header_row + 1})")
-        unread = [s for s in self.sheets if s.role == "not read"]
-        tail = (f"; {len(unread)} sheet{'s' * (len(unread) != 1)} not read "
-                "(gain-pack describe says why)") if unread else ""
+        unread = [s for s in self.sheets if s.role == "not read"
+                  and s.reason not in (REFERENCE_REASON, EMPTY_REASON)]
+        tail = (f"; {plural(len(unread), 'sheet')} not read (gain-pack describe says why)"
+                if unread else "")
         return f"read as {LAYOUT_TEXT[self.layout]}: {', '.join(parts)}{tail}."
 
     def to_text(self) -> str:
@@ -187,7 +190,7 @@ class Plan:
                     line += f"; {c.note}"
                 out.append(line)
             if s.rows_read is not None:
-                out.append(f"  {s.rows_read} row{'s' * (s.rows_read != 1)} read")
+                out.append(f"  {plural(s.rows_read, 'row')} read")
             for cell, why in s.skipped:
                 out.append(f"  {cell:<5} not read: {why}")
         if self.problem:
@@ -481,9 +484,9 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
         if name == settings_sheet:
             plan = SheetPlan(name, "settings", "settings for this register")
         elif folded in SKIP_SHEETS:
-            plan = SheetPlan(name, "not read", "a reference sheet, by its name")
+            plan = SheetPlan(name, "not read", REFERENCE_REASON)
         elif not any(v not in ("", None) for row in grid for v in row):
-            plan = SheetPlan(name, "not read", "it is empty")
+            plan = SheetPlan(name, "not read", EMPTY_REASON)
         else:
             plan = classify(name, grid, indexes)
             if plan is None:

@@ -69,7 +69,9 @@ def parse_ref(text) -> Ref | None:
     return None
 
 
-def sort_number(text) -> int:
-    """The number a reference ends with, for ordering ('AFI 10' after 'AFI 2')."""
-    m = re.search(r"(\d+)\D*$", str(text or ""))
-    return int(m.group(1)) if m else 10 ** 6
+def sort_key(text) -> str:
+    """A reference as a key that orders as a person would: '2' before '10', 'AFI 2'
+    before 'AFI 10', fire pillars E1, E2, EF1, P1 (numbers zero-padded); none last."""
+    if text is None or text != text or str(text).strip() == "":
+        return "\uffff"
+    return re.sub(r"\d+", lambda m: m.group().zfill(9), str(text).strip().lower())

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from gain_workbook import schema
 from gain_workbook.dates import S55_DAYS_AFTER_PUBLICATION, as_datetime64, uk_date
-from gain_workbook.refs import sort_number
+from gain_workbook.refs import sort_key
+from gain_workbook.text import plural
 from gain_workbook.settings import Settings
 
 RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
@@ -104,7 +105,7 @@ def report_order(items, first: tuple = (), ascending: tuple = ()):
     rank = {k: i for i, k in enumerate(KIND_ORDER)}
     keyed = items.assign(
         _k=items["kind"].map(rank).fillna(len(rank)),
-        _n=items["number"].map(sort_number))
+        _n=items["number"].map(sort_key))
     keyed = keyed.sort_values([*first, "_k", "_n", "number"],
                               ascending=[*ascending, True, True, True], kind="stable")
     return keyed.drop(columns=["_k", "_n"])
@@ -122,8 +123,7 @@ def _vocab(series, vocab):
     return series.where(series.isin(vocab))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+_plural = plural
 
 
 def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollUp:

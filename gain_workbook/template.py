@@ -262,4 +262,5 @@ def _guide(wb, fmt) -> None:
         ws.write_string(r, 1, s.label, fmt["text"])
         ws.write_string(r, 2, "", fmt["center"])
         ws.write_string(r, 3, s.description, fmt["wrap"])
+        ws.set_row(r, styles.LINE_HEIGHT * styles.wrapped_lines(s.description, 80) + 3)
     ws.activate()

@@ -129,3 +129,8 @@ def read_text_file(path, what: str) -> str:
         raise TemplateError(f"Cannot read {what} '{path.name}': it holds control characters, "
                             "so it is not a plain text file.")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 action', '2 actions' ('1 inspection', '3 inspections'); ``many`` for the odd word."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

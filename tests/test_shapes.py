@@ -165,6 +165,9 @@ def test_adopt_keeps_every_value_and_reads_back_the_same(tmp_path, runner, name)
     assert path.read_bytes() == before                        # the original is only read
     again = runner.invoke(cli, ["adopt", str(path), "-o", str(new)])
     assert again.exit_code == 2 and "--force" in again.stderr  # never overwritten by default
+    twice = tmp_path / f"{name} adopted again.xlsx"
+    assert runner.invoke(cli, ["adopt", str(path), "-o", str(twice)]).exit_code == 0
+    assert twice.read_bytes() == new.read_bytes()              # same register, same bytes
     old, adopted = read_register(path), read_register(new)
     assert adopted.layout == "template"
     for table in TABLES:
@@ -192,3 +195,18 @@ def test_nothing_in_a_shape_is_dropped_without_a_word(tmp_path, name):
 
     path, _ = _read(tmp_path, name)
     assert unaccounted(path, read_register(path)) == []
+
+
+def test_adopt_says_what_the_template_still_needs(tmp_path, runner):
+    """A register with no Type column adopts (every value kept), and the clerk is told
+    which required values the template still needs, before the first build."""
+    path, _ = _read(tmp_path, "open_and_archive_sheets")
+    new = tmp_path / "Inspection register.xlsx"
+    r = runner.invoke(cli, ["adopt", str(path), "-o", str(new)])
+    assert r.exit_code == 0, r.output
+    assert "Wrote" in r.stdout and "2 inspections, 5 items and 10 actions" in r.stdout
+    assert "Type is empty in 2 rows of Inspections" in r.stdout
+    v = runner.invoke(cli, ["validate", str(new), "--format", "json"])
+    assert v.exit_code == 1
+    found = {(p["code"], p["where"]) for p in json.loads(v.stdout)["problems"]}
+    assert found == {("REQUIRED_MISSING", "Inspections!D2"), ("REQUIRED_MISSING", "Inspections!D3")}

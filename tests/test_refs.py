@@ -1,0 +1,46 @@
+"""References as offices write them (refs.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gain_workbook.refs import Ref, parse_ref, sort_key
+from gain_workbook.rollup import item_label
+
+R, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern",
+                     "Accelerated cause of concern")
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("R1", Ref(R, "1")), ("Rec 3", Ref(R, "3")), ("Recommendation 3", Ref(R, "3")),
+    ("Rec. 4", Ref(R, "4")), ("AFI 2", Ref(AFI, "2")), ("AFI7", Ref(AFI, "7")),
+    ("Area for improvement 5", Ref(AFI, "5")), ("CoC 1", Ref(COC, "1")),
+    ("CfC 1", Ref(COC, "1")), ("ACoC 1", Ref(ACOC, "1")),
+    ("CoC1-R2", Ref(R, "2", (COC, "1"))), ("CoC 2 - Rec 1", Ref(R, "1", (COC, "2"))),
+    ("CfC1-R1", Ref(R, "1", (COC, "1"))),
+    ("E1", Ref(None, None)), ("P1", Ref(None, None)), ("EF1", Ref(None, None)),
+    ("3", Ref(None, "3")),
+])
+def test_refs_as_offices_write_them(text, ref):
+    assert parse_ref(text) == ref
+
+
+@pytest.mark.parametrize("text", ["", None, "See the report", "Recommendations 1 and 2"])
+def test_what_is_not_a_ref(text):
+    assert parse_ref(text) is None
+
+
+def test_the_label_is_what_the_office_wrote():
+    assert item_label(AFI, "AFI 7") == "AFI 7"
+    assert item_label(R, "CoC1-R2") == "CoC1-R2"
+    assert item_label(AFI, "E1") == "E1"
+    assert item_label(AFI, "2") == "AFI 2"        # a bare number gets its kind's short name
+
+
+def test_refs_sort_as_a_person_reads_them():
+    refs = ["E2", "P1", "AFI 10", "EF1", "AFI 2", "E1", None, "10", "2"]
+    ordered = sorted(refs, key=sort_key)
+    assert ordered.index("2") < ordered.index("10")
+    assert ordered.index("AFI 2") < ordered.index("AFI 10")
+    assert [r for r in ordered if r and r[0] in "EP"] == ["E1", "E2", "EF1", "P1"]
+    assert ordered[-1] is None
