@@ -403,19 +403,21 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
     hint = next((role for role, words in NAME_HINTS.items() if any(w in folded for w in words)),
                 None)
     options = []
+    named = next((t for t in schema.TABLES if folded == norm_key(schema.SHEET_NAMES[t])), None)
     for role in schema.ROLES:
         cols, dupes = map_columns(grid, r, indexes[role])
         keys = {c.key for c in cols if c.key}
-        if _role_ok(role, keys):
+        # a sheet named as ours is that table even when a column it needs is missing:
+        # the missing column is then named, with its fix
+        if _role_ok(role, keys) or role == named:
             bonus = 0.5 if role == hint else 0
             if role == "flat" and {"item_text", "number"} & keys and "action_text" in keys:
                 bonus += 1         # an item's words beside its actions: one row per action
             options.append((len(keys) + bonus, role, cols, dupes))
     if not options:
         return None
-    # a sheet named as ours ('Actions') is that table whenever it can be
-    ours = [o for o in options if o[1] in schema.TABLES
-            and folded == norm_key(schema.SHEET_NAMES[o[1]])]
+    # a sheet named as ours ('Actions') is that table
+    ours = [o for o in options if o[1] == named]
     score, role, cols, dupes = ours[0] if ours else max(options, key=lambda o: o[0])
     plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes)
     if role == "flat" and not {"title", "inspection_id"} & set(plan.mapping):

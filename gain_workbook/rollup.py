@@ -369,7 +369,7 @@ def _their_rag(word):
 
 def office_rag_problems(register, result: RollUp) -> list:
     """A warning wherever the office's own RAG is better than the one the dates give,
-    with our reason: 'you have Green; from the dates it is Red: 2 of 3 actions overdue'."""
+    with our reason: 'You have Green; gain-pack makes it Red: 2 of 3 actions overdue ...'."""
     from gain_workbook.report import make_problem
 
     out = []

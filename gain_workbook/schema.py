@@ -616,7 +616,7 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("ROW_SKIPPED", "warning", "A row in the table was not read",
        "The row was not read: {reason}."),
     _R("RAG_BETTER_THAN_OURS", "warning", "Your RAG is better than the one worked out",
-       "You have {value}; from the dates it is {ours}: {reason}."),
+       "You have {value}; gain-pack makes it {ours}: {reason}."),
     _R("TITLE_FROM_SHEET_NAME", "warning", "No report title above a report's table",
        "No report title was found above the table, so the sheet's name '{value}' was used; "
        "put 'Report:' and the title in a row above the headers."),

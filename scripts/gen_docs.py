@@ -181,7 +181,7 @@ def value_forms() -> str:
         "inspectorate is the HMICFRS status.",
         "- **Your RAG or BRAG** column is read and compared with ours by `rollup`, `build` "
         "and `monthly`: where yours is better, a warning with our reason (`RAG_BETTER_THAN_OURS`: "
-        "'You have Green; from the dates it is Red: overdue by 41 days').",
+        "'You have Green; gain-pack makes it Red: overdue by 41 days').",
         "- **An inspection-level date on every action row** (a 'GAIN Board date' that differs "
         "between one report's rows) stays with the actions and is not read as the "
         "report's; `describe` says so.",

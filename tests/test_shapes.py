@@ -126,9 +126,9 @@ def test_the_office_rag_is_compared_with_ours(tmp_path):
     reg = read_register(path)
     found = {p.where: p.message for p in office_rag_problems(reg, roll_up(reg, AS_OF))}
     # Amber where the action is 334 days overdue; Green on one not updated (stale)
-    assert found["Tracker!L6"] == ("You have Amber; from the dates it is Red: overdue by "
+    assert found["Tracker!L6"] == ("You have Amber; gain-pack makes it Red: overdue by "
                                    "334 days (due 31/12/2025).")
-    assert "Tracker!L5" in found and "from the dates it is Amber" in found["Tracker!L5"]
+    assert found["Tracker!L5"] == "You have Green; gain-pack makes it Amber: no update recorded."
     assert "Tracker!L7" not in found        # their Red is worse than ours: nothing to say
 
 
@@ -210,3 +210,46 @@ def test_adopt_says_what_the_template_still_needs(tmp_path, runner):
     assert v.exit_code == 1
     found = {(p["code"], p["where"]) for p in json.loads(v.stdout)["problems"]}
     assert found == {("REQUIRED_MISSING", "Inspections!D2"), ("REQUIRED_MISSING", "Inspections!D3")}
+
+
+def test_the_forces_own_status_is_not_the_inspectorates(tmp_path):
+    """'Overall Status' (and a plain item 'Status') is the force's word, kept as written;
+    its 'Complete' never becomes HMICFRS 'Closed – complete'."""
+    path, _ = _read(tmp_path, "inspections_recommendations_completed_actions")
+    it = read_register(path).items.frame.set_index("item_id")
+    assert (it.at["CUST24-2", "force_status"], it.at["CUST24-2", "hmicfrs_status"]) == \
+        ("Complete", "Open")
+    from shapes import write
+
+    plain = tmp_path / "plain status.xlsx"
+    write(plain, {
+        "Inspections": [["Inspection ID", "Title", "Published", "Type"],
+                        ["C1", "Custody", shapes_date(), "PEEL"]],
+        "Items": [["Item ID", "Inspection ID", "Text", "Status"],
+                  ["C1-R1", "C1", "Improve custody checks.", "Complete"]],
+        "Actions": [["Action ID", "Item ID", "Action", "Owner", "Due", "Status"],
+                    ["A1", "C1-R1", "Check cells", "Insp Moss", shapes_date(), "Complete"]]})
+    reg, report = check(plain)
+    row = reg.items.frame.iloc[0]
+    assert (row["force_status"], row["hmicfrs_status"]) == ("Complete", "Open")
+    assert reg.items.header("force_status") == "Status"
+    assert any(p.code == "MISSING_COLUMN" and p.header == "HMICFRS status" for p in report.problems)
+
+
+def shapes_date():
+    import datetime as dt
+
+    return dt.date(2025, 1, 31)
+
+
+@pytest.mark.parametrize("command", ["rollup", "build"])
+def test_rollup_and_build_say_which_layout_they_read(tmp_path, runner, command):
+    path, _ = _read(tmp_path, "open_and_archive_sheets")
+    args = [command, str(path), "--as-of", AS_OF.isoformat()]
+    if command == "build":
+        args += ["-o", str(tmp_path / "pack.xlsx")]
+    r = runner.invoke(cli, args)
+    assert r.exit_code == 0, r.output + r.stderr
+    assert ("gain-pack: read as one row per action: 'Open actions' (one row per action, "
+            "headers on row 1), 'Archive' (one row per action, archive, headers on row 1).") \
+        in r.stderr.splitlines()

@@ -248,3 +248,46 @@ def test_unreadable_file_is_never_modified_or_copied(tmp_path, runner):
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
+
+
+@pytest.mark.parametrize("name", ["truncated_download", "password_protected", "not_a_zip", "csv_file",
+                                  "zip_bomb", "missing_file", "folder"])
+@pytest.mark.parametrize("command", ["describe", "adopt"])
+def test_describe_and_adopt_refuse_bad_files_in_one_sentence(tmp_path, runner, name, command):
+    make, expected = CASES[name]
+    path = make(tmp_path)
+    before = sha256(path) if path.is_file() else None
+    args = [command, str(path)] + (["-o", str(tmp_path / "new.xlsx")] if command == "adopt"
+                                   else [])
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, (result.output, result.stderr)
+    assert expected in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr + result.output
+    assert not (tmp_path / "new.xlsx").exists()
+    if before:
+        assert sha256(path) == before
+
+
+def test_describe_shows_what_it_could_not_place_and_exits_1(tmp_path, runner):
+    path = make_missing_required_columns(tmp_path)
+    r = runner.invoke(cli, ["describe", str(path)])
+    assert r.exit_code == 1 and r.stderr == ""
+    assert "Sheet 'Actions': actions" in r.stdout
+    assert "Cannot read it: the Actions sheet has no column for Due" in r.stdout
+
+
+def test_every_sheet_missing_a_column_is_named_in_one_message(tmp_path, runner):
+    p = tmp_path / "register.xlsx"
+    write_register(p, base_data(), headers={"Title": None, "Due": None, "Text": None})
+    r = runner.invoke(cli, ["validate", str(p)])
+    assert r.exit_code == 2 and r.stderr.count("\n") == 1, r.stderr
+    for sheet, column in (("Inspections", "Title"), ("Items", "Text"), ("Actions", "Due")):
+        assert f"the {sheet} sheet has no column for {column} " in r.stderr, r.stderr
+
+
+def test_adopt_will_not_write_over_the_register(tmp_path, runner):
+    p = write_register(tmp_path / "register.xlsx", base_data())
+    before = sha256(p)
+    r = runner.invoke(cli, ["adopt", str(p), "-o", str(p), "--force"])
+    assert r.exit_code == 2 and "register" in r.stderr, r.stderr
+    assert sha256(p) == before
