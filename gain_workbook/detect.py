@@ -262,9 +262,6 @@ def match_header(text: str, index: HeaderIndex) -> tuple:
     return ((key, "words"),) if key else ()
 
 
-_candidates = match_header
-
-
 def _fits(key: str, values: list) -> bool:
     """Do a column's cells look like what ``key`` holds (dates for a date column ...)?"""
     col = BY_KEY[key]
@@ -306,12 +303,16 @@ def _width(grid) -> int:
     return max(map(len, grid), default=0)
 
 
-def map_columns(grid, header_row: int, index: HeaderIndex) -> tuple[list[ColumnPlan], list]:
+def map_columns(grid, header_row: int, index: HeaderIndex,
+                filled: set[int] | None = None) -> tuple[list[ColumnPlan], list]:
     """Each non-empty column of the header row given a key (or none): returns
     (columns, dupes). Unambiguous headers first; a header that could be two columns
-    goes to the first one free whose kind its cells fit."""
+    goes to the first one free whose kind its cells fit. ``filled``: the columns with no
+    header that have values below it (_filled_quickly), listed so nothing goes unsaid."""
     row = grid[header_row]
     width = _width(grid)
+    if filled is None:
+        filled = _filled_quickly(grid, header_row)
     cols: list[ColumnPlan] = []
     singles, pending = [], []
     taken: dict[str, int] = {}
@@ -320,12 +321,12 @@ def map_columns(grid, header_row: int, index: HeaderIndex) -> tuple[list[ColumnP
         v = row[idx] if idx < len(row) else ""
         text = v.strip() if isinstance(v, str) else ("" if v in ("", None) else str(v))
         if not text:
-            if any(idx < len(r) and r[idx] not in ("", None) for r in grid[header_row + 1:]):
+            if idx in filled:
                 cols.append(ColumnPlan(idx, "", None, "", "values with no header"))
             continue
         plan = ColumnPlan(idx, text, None, "")
         cols.append(plan)
-        cands = _candidates(text, index)
+        cands = match_header(text, index)
         (singles if len(cands) == 1 else pending).append((plan, cands))
     # headers we know by name first, then those read by their words, then the ambiguous
     singles.sort(key=lambda pc: pc[1][0][1] == "words")
@@ -404,8 +405,9 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
                 None)
     options = []
     named = next((t for t in schema.TABLES if folded == norm_key(schema.SHEET_NAMES[t])), None)
+    filled = _filled_quickly(grid, r)
     for role in schema.ROLES:
-        cols, dupes = map_columns(grid, r, indexes[role])
+        cols, dupes = map_columns(grid, r, indexes[role], filled)
         keys = {c.key for c in cols if c.key}
         # a sheet named as ours is that table even when a column it needs is missing:
         # the missing column is then named, with its fix
@@ -429,6 +431,21 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
                    for c, v in enumerate(row) if v not in ("", None)
                    and f"{col_letter(c)}{i + 1}" not in used]
     return plan
+
+
+def _filled_quickly(grid, header_row: int) -> set[int]:
+    """filled_columns, but only where it matters: the columns with no header."""
+    head = grid[header_row]
+    blank = [i for i in range(_width(grid)) if i >= len(head) or head[i] in ("", None)
+             or (isinstance(head[i], str) and not head[i].strip())]
+    if not blank:
+        return set()
+    out = set()
+    for row in grid[header_row + 1:]:
+        out.update(i for i in blank if i < len(row) and row[i] not in ("", None))
+        if len(out) == len(blank):
+            break
+    return out
 
 
 def report_meta(grid, header_row: int) -> tuple[dict, set, set]:
@@ -563,7 +580,7 @@ def _mark_unread(plan: Plan, usable) -> None:
                         "from its Inspections, Items and Actions sheets")
         else:
             s.reason = (f"it looks like {ROLE_TEXT[s.looks_like]}, but the register was read "
-                        "as one row per action")
+                        f"as {LAYOUT_TEXT[plan.layout]}")
 
 
 FLAT_REQUIRED = ["title", "published", "item_text", "action_text", "due", "action_status"]
@@ -595,7 +612,8 @@ def fix_line(s: SheetPlan, key: str, grid) -> str:
            if guess else f"add a row to the Settings sheet: Alias: {col.header} = <your header>")
     if key == "published" and s.role in ("flat", "report"):
         fix += ", or put 'Published:' and the date in a row above the headers"
-    return (f"the {s.name} sheet has no column for {col.header} ({col.description[:-1].lower()}); "
+    what = col.description[0].lower() + col.description[1:].rstrip(".")
+    return (f"the {s.name} sheet has no column for {col.header} ({what}); "
             f"headers not placed: {names}; {fix}")
 
 

@@ -16,104 +16,27 @@ is left as the user wrote it, for the validator to report with its cell.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook import detect, schema
-from gain_workbook.dates import (EARLIEST, LATEST, UNREADABLE, is_no_date, month_or_quarter,
-                                 parse_date, parse_deadline)
+from gain_workbook.derive import derive_deadlines, derive_refs, kind_named, qualify_action_ids
 from gain_workbook.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.errors import RegisterError
 from gain_workbook.refs import parse_ref
 from gain_workbook.report import Problem, display, make_problem
-from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, SYNONYMS, norm_key
+from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.settings import Settings, parse_settings
 from gain_workbook.sniff import check_workbook, col_letter
+from gain_workbook.tables import PART_SPAN, Part, Table
 from gain_workbook.text import has_xml_illegal, xml_safe
+from gain_workbook.values import Context, normalise
+
+__all__ = ["PART_SPAN", "Part", "Register", "Table", "build_register", "describe_workbook",
+           "read_register"]
 
 ITEM_ABBR = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC",
              "Accelerated cause of concern": "ACoC"}
-# A table read from several sheets indexes each sheet's rows from part * PART_SPAN + the
-# Excel row (more than any sheet's rows), so the first sheet's index is its Excel rows.
-PART_SPAN = 10_000_000
-
-
-@dataclass
-class Part:
-    """One sheet a table was read from, and where each of its columns is on it."""
-
-    sheet: str
-    headers: dict = field(default_factory=dict)    # key -> (letter, header)
-    extra_headers: list = field(default_factory=list)
-
-
-@dataclass
-class Table:
-    """One canonical table and where it came from.
-
-    ``frame`` has one column per schema key of the table (object dtype) and is
-    indexed by where each row was read: the Excel row on the table's first sheet,
-    ``part * PART_SPAN`` + the Excel row on the others (see ``parts``).
-    ``raw`` keeps a cell's value as written where the canonical value does not
-    carry it ('TBC' read as no date, 'Q1 2026' read as 30/06/2026).
-    """
-
-    name: str
-    parts: list[Part]
-    frame: object                                   # pandas.DataFrame
-    raw: dict = field(default_factory=dict)         # (key, index) -> value as written
-    extras: dict = field(default_factory=dict)      # header -> {index: value} of columns not used
-
-    @property
-    def sheet(self) -> str:
-        """The (first) sheet the table was read from."""
-        return self.parts[0].sheet
-
-    @property
-    def sheets(self) -> list[str]:
-        return list(dict.fromkeys(p.sheet for p in self.parts))
-
-    @property
-    def headers(self) -> dict[str, tuple[str, str]]:
-        """key -> (letter, header) of every column the table's sheets have (first wins)."""
-        out: dict = {}
-        for p in self.parts:
-            for k, v in p.headers.items():
-                out.setdefault(k, v)
-        return out
-
-    @property
-    def extra_headers(self) -> list[str]:
-        return list(dict.fromkeys(h for p in self.parts for h in p.extra_headers))
-
-    def part(self, row) -> Part:
-        return self.parts[min(int(row) // PART_SPAN, len(self.parts) - 1)]
-
-    def sheet_of(self, row) -> str:
-        return self.part(row).sheet
-
-    def cell(self, key: str, row) -> str:
-        """'F12' for a key and a row, or '' when the column is not on the row's sheet."""
-        src = self.part(row).headers.get(key)
-        return f"{src[0]}{int(row) % PART_SPAN}" if src and src[0] else ""
-
-    def header(self, key: str, row=None) -> str:
-        """The header as the user wrote it, or our own header if the column is missing."""
-        src = (self.part(row).headers if row is not None else self.headers).get(key)
-        return src[1] if src else BY_KEY[key].header
-
-    def where(self, key: str, row) -> tuple[str, str, str]:
-        """(sheet, cell, header) of a key's value in a row, for a Problem."""
-        return self.sheet_of(row), self.cell(key, row), self.header(key, row)
-
-    def has(self, key: str, row) -> bool:
-        """Is the key's column on the sheet this row was read from?"""
-        return key in self.part(row).headers
-
-    def __len__(self) -> int:
-        return len(self.frame)
 
 
 @dataclass
@@ -287,16 +210,16 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
                          "in Excel (right-click a sheet tab, Unhide) to check it" if s.read else
                          "it was not read, because a visible sheet was; unhide it in Excel if it "
                          "is the one to read")))
-    ctx = _Context(date1904, settings, problems)
+    ctx = Context(date1904, settings, problems)
     if plan.layout == "template":
         tables = {role: _read_role(role, plan.chosen(role), grids, ctx) for role in schema.TABLES}
     else:
         tables = _read_flat(plan.chosen(), grids, ctx)
     if plan.layout == "per report" and not plan.chosen("report"):
         plan.layout = "flat"
-    _derive_refs(tables, problems)
-    _qualify_action_ids(tables[ACTIONS])
-    _derive_deadlines(tables, date1904, problems)
+    derive_refs(tables, problems)
+    qualify_action_ids(tables[ACTIONS])
+    derive_deadlines(tables, date1904, problems)
     return Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
                     settings, problems, list(grids), plan=plan)
 
@@ -328,15 +251,6 @@ def _refuse_unreadable(path: Path, plan: Plan, grids: dict) -> None:
     if lines:
         raise RegisterError(f"Cannot read '{path.name}': " + "; ".join(lines)
                             + " (gain-pack describe shows how every column was read).")
-
-
-@dataclass
-class _Context:
-    """What normalising a value needs besides the value."""
-
-    date1904: bool
-    settings: Settings
-    problems: list
 
 
 def _clean_grid(sheet: str, grid, problems: list) -> None:
@@ -467,128 +381,7 @@ def one_line(text: str) -> str:
     return text if len(text) <= 50 else text[:47] + "..."
 
 
-def _text(v):
-    if v is None or v == "":
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, (dt.date, dt.datetime, float, int, bool)):
-        return display(v)
-    s = str(v).strip()
-    return s or None
-
-
-def _near(word: str, choices: dict) -> str | None:
-    """The canonical word one edit away (a typo: 'Compelte'), when there is exactly one."""
-    if len(word) < 5:
-        return None
-    found = {canon for key, canon in choices.items()
-             if abs(len(key) - len(word)) <= 1 and _one_edit(word, key)}
-    return found.pop() if len(found) == 1 else None
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """True when a and b differ by one insertion, deletion, change or swap of neighbours."""
-    if a == b:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1:]
-
-
-
-
-def _normalise(col: schema.Column, values: list, rows: list[int], sheet: str, letter: str,
-               header: str, ctx: _Context, raw: dict, index_of) -> list:
-    """Canonical values for one column; what cannot be read is kept as written.
-
-    ``raw`` gets (key, index) -> the value as written where the canonical value loses it;
-    ``index_of`` turns a 0-based grid row into the table's index.
-    """
-    kind = col.kind
-    problems = ctx.problems
-    if kind in ("id", "ref", "text", "deadline"):
-        # most cells are plain text: keep that path short
-        return [(v.strip() or None) if type(v) is str else _text(v) for v in values]
-    if kind == "date":
-        out = []
-        for v, r in zip(values, rows):
-            if type(v) is dt.datetime and EARLIEST <= (d := v.date()) <= LATEST:
-                out.append(d)              # the usual case: a date cell
-                continue
-            if type(v) is str and v.strip():
-                if is_no_date(v):
-                    problems.append(make_problem("DATE_NOT_GIVEN", sheet, f"{letter}{r + 1}",
-                                                 header, v.strip()))
-                    raw[(col.key, index_of(r))] = v.strip()
-                    out.append(None)
-                    continue
-                loose = month_or_quarter(v, ctx.settings.quarters)
-                if loose is not None:
-                    problems.append(make_problem("DATE_READ_AS", sheet, f"{letter}{r + 1}",
-                                                 header, v.strip(), date=display(loose[0]),
-                                                 why=loose[1]))
-                    raw[(col.key, index_of(r))] = v.strip()
-                    out.append(loose[0])
-                    continue
-            d = parse_date(v, ctx.date1904)
-            # kept as written (as text, so that a date cell out of range fails BAD_DATE)
-            out.append(_text(v) if d is UNREADABLE else d)
-        return out
-    synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
-    vocab_keys = {norm_key(v): v for v in col.vocab}
-    exact = frozenset(col.vocab)
-    out = []
-    for v, r in zip(values, rows):
-        if v in exact:                 # the usual case: picked from the dropdown
-            out.append(v)
-            continue
-        if v is None or v == "" or (isinstance(v, str) and not v.strip()):
-            out.append(None)
-            continue
-        if isinstance(v, bool) and kind == "yesno":
-            out.append("Yes" if v else "No")
-            continue
-        raw_text = _text(v)
-        folded = norm_key(raw_text)
-        code = "NORMALISED"
-        canon = vocab_keys.get(folded) or synonyms.get(folded)
-        if canon is None and kind == "multi":
-            parts = _split_multi(raw_text)
-            mapped = [vocab_keys.get(norm_key(p)) or synonyms.get(norm_key(p)) for p in parts]
-            canon = ", ".join(dict.fromkeys(mapped)) if parts and all(mapped) else None
-            if canon is not None and [p.strip() for p in parts] == mapped:
-                raw_text = canon       # only the separators differ: nothing to report
-        if canon is None and kind == "yesno":
-            canon = next((word for lead, word, _ in schema.YES_NO_LEADS
-                          if folded == lead or folded.startswith(lead + " ")), None)
-        if canon is None and kind == "vocab":
-            canon = _near(folded, {**synonyms, **vocab_keys})
-            code = "WORD_READ_AS"
-        if canon is None:
-            out.append(raw_text)       # left for NOT_IN_LIST
-            continue
-        if col.key == "action_status" and folded in schema.OVERDUE_WORDS:
-            code = "OVERDUE_WORD"
-        if canon != raw_text:
-            problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
-                                         normalised=canon))
-        out.append(canon)
-    return out
-
-
-def _split_multi(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[,;+/&\n]|\band\b", text) if p.strip()]
-
-
-def _columns(plan: SheetPlan, grid, table_keys, ctx: _Context, part_no: int, raw: dict,
+def _columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw: dict,
              headings: dict | None = None):
     """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, srcs, extra)."""
     sheet, header_row = plan.name, plan.header_row
@@ -622,7 +415,7 @@ def _columns(plan: SheetPlan, grid, table_keys, ctx: _Context, part_no: int, raw
 
     for key, (idx, text) in mapping.items():
         values = list(columns[idx]) if idx < len(columns) else [""] * len(rows)
-        data[key] = _normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
+        data[key] = normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
                                raw, index_of)
         srcs[key] = (col_letter(idx), text)
     used = {i for i, _ in mapping.values()}
@@ -665,7 +458,7 @@ def _absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems,
                                          noun=schema.ROW_NOUN[table], assumed=""))
 
 
-def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: _Context) -> Table:
+def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: Context) -> Table:
     """One table of the template layout, from every sheet of its role (open and archive)."""
     keys = {c.key for c in schema.columns_of(role)}
     parts, index, data, raw = [], [], {k: [] for k in keys}, {}
@@ -701,7 +494,7 @@ def _extras(plans: list[SheetPlan], keep=None) -> dict:
 _INSPECTION_CORE = frozenset({"inspection_id", "title", "published", "inspection_type"})
 
 
-def _read_flat(plans: list[SheetPlan], grids: dict, ctx: _Context) -> dict:
+def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
     """The three tables from one or more sheets of one row per action.
 
     Sheets are read in order and share their groups: an item whose actions are split
@@ -853,7 +646,7 @@ def _absent_flat(name: str, parts: list[Part], tdata: dict, n: int, problems) ->
     tdata.update(present)
 
 
-def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: _Context) -> None:
+def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: Context) -> None:
     """A report sheet's title, date, type and ref (above its table) on every row."""
     if plan.role != "report":
         return
@@ -867,7 +660,7 @@ def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: _Context) 
         if cell:
             letter = "".join(ch for ch in cell if ch.isalpha())
             row0 = int("".join(ch for ch in cell if ch.isdigit())) - 1
-            (value,) = _normalise(BY_KEY[key], [value], [row0], plan.name, letter,
+            (value,) = normalise(BY_KEY[key], [value], [row0], plan.name, letter,
                                   BY_KEY[key].header, ctx, {}, lambda r: r)
         get[key] = [value] * n
         srcs[key] = ("", BY_KEY[key].header)     # one cell above the table, not a column
@@ -940,125 +733,3 @@ def _merge_group(group, cols, get, i, excel, sheet, srcs, problems, noun):
                                          first=display(old), noun=noun, first_row=where))
 
 
-# ---------------------------------------------------------------- derived values
-
-def _derive_refs(tables, problems) -> None:
-    """Kinds from refs ('AFI 7', 'CoC1-R2') where the register has no Kind, and each
-    recommendation made under a cause of concern linked to it ('Under')."""
-    items = tables[ITEMS]
-    frame = items.frame
-    if not len(frame):
-        return
-    kinds, parents = list(frame["kind"]), list(frame["parent_item"])
-    numbers, ids = list(frame["number"]), list(frame["item_id"])
-    refs: dict = {}          # parsed only where needed: most registers need none
-
-    def ref_of(n):
-        if n not in refs:
-            refs[n] = parse_ref(numbers[n]) or parse_ref(_last_word(ids[n]))
-        return refs[n]
-
-    defaulted = []
-    for n, row in enumerate(frame.index):
-        if kinds[n] is None:
-            ref = ref_of(n)
-            if ref is not None and ref.kind:
-                kinds[n] = ref.kind
-            else:
-                kinds[n] = kind_named(items.header("item_text", row)) \
-                    or BY_KEY["kind"].absent_default
-                defaulted.append(row)
-    if defaulted and not any(items.has("kind", r) for r in defaulted):
-        problems.append(make_problem(
-            "MISSING_COLUMN", items.sheet_of(defaulted[0]), "", BY_KEY["kind"].header, "",
-            noun="item", assumed=f", and {len(defaulted)} of the items' refs do not say their "
-                                 f"kind, so they were taken as '{BY_KEY['kind'].absent_default}'"))
-    inspections = list(frame["item_inspection_id"])
-    under = [n for n, (p, num, iid) in enumerate(zip(parents, numbers, ids))
-             if p is None and _MAY_BE_UNDER.search(str(num if num is not None else iid))]
-    if under:
-        by_number = {}
-        for n, kind in enumerate(kinds):
-            ref = ref_of(n) if kind in ("Cause of concern", "Accelerated cause of concern") \
-                else None
-            if ref is not None and ref.number and ref.parent is None:
-                by_number.setdefault((inspections[n], ref.number), ids[n])
-        for n in under:
-            ref = ref_of(n)
-            if ref is not None and ref.parent is not None:
-                parents[n] = by_number.get((inspections[n], ref.parent[1]))
-    import pandas as pd
-
-    frame["kind"] = pd.Series(kinds, index=frame.index, dtype=object)
-    frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
-
-
-def kind_named(header: str) -> str | None:
-    """The one kind a text column's header names ('Area for Improvement' -> AFI), if any."""
-    words = schema.header_words(header)
-    named = {k for w, k in (("afi", "Area for improvement"), ("recommendation", "Recommendation"),
-                            ("coc", "Cause of concern")) if w in words}
-    return named.pop() if len(named) == 1 else None
-
-
-# 'CoC1-R2': a kind word and number, a separator, another kind word (a cheap first look).
-_MAY_BE_UNDER = re.compile(r"[a-z]\s*\d+\s*[-–./ ]\s*[a-z]", re.I)
-
-
-def _last_word(text):
-    return str(text).split(" ")[-1] if text else None
-
-
-def _qualify_action_ids(actions: Table) -> None:
-    """Action refs that restart in each item ('1', '2'; '1.1') name an action within its
-    item: where the same ref is used under different items, the action's id becomes
-    'item ref', so only a repeat within one item is a duplicate."""
-    f = actions.frame
-    if not len(f) or f["action_id"].dropna().is_unique:
-        return
-    owners = f.dropna(subset=["action_id"]).groupby("action_id")["action_item_id"].nunique()
-    shared = set(owners.index[owners > 1])
-    if not shared:
-        return
-    # every action of a sheet where refs restart, so that its ids read alike
-    restarting = {row // PART_SPAN for row, aid in zip(f.index, f["action_id"]) if aid in shared}
-    new = []
-    for row, aid, iid in zip(f.index, f["action_id"], f["action_item_id"]):
-        if aid is not None and row // PART_SPAN in restarting:
-            actions.raw.setdefault(("action_id", row), aid)
-            new.append(f"{iid} {aid}")
-        else:
-            new.append(aid)
-    import pandas as pd
-
-    f["action_id"] = pd.Series(new, index=f.index, dtype=object)
-
-
-def _derive_deadlines(tables, date1904, problems) -> None:
-    """Work out 'Deadline date' from the deadline's words where it was left blank."""
-    items, inspections = tables[ITEMS], tables[INSPECTIONS]
-    if not len(items.frame):
-        return
-    published = {}
-    for iid, pub in zip(inspections.frame["inspection_id"], inspections.frame["published"]):
-        if isinstance(pub, dt.date) and iid is not None:
-            published.setdefault(iid, pub)
-    frame = items.frame
-    new = []
-    # An inspection's items mostly share one deadline phrase: work each out once.
-    known = {}
-    for row, text, date, ins in zip(frame.index, frame["deadline_text"], frame["deadline"],
-                                    frame["item_inspection_id"]):
-        if date is not None or text is None:
-            new.append(date)
-            continue
-        key = (text, published.get(ins))
-        d = known.get(key)
-        if d is None:
-            d = known[key] = parse_deadline(text, key[1], date1904)
-        if d is UNREADABLE:
-            problems.append(make_problem("BAD_DEADLINE", *items.where("deadline_text", row),
-                                         text))
-            d = None
-        new.append(d)
-    frame["deadline"] = new
