@@ -20,9 +20,13 @@ def derive_refs(tables, problems) -> None:
     frame = items.frame
     if not len(frame):
         return
-    kinds, parents = list(frame["kind"]), list(frame["parent_item"])
-    numbers, ids = list(frame["number"]), list(frame["item_id"])
-    refs: dict = {}          # parsed only where needed: most registers need none
+    kind_col = frame["kind"]
+    no_kind = kind_col.isna().to_numpy()
+    if not no_kind.any() and not kind_col.isin(_CONCERNS).any():
+        return               # kinds all given, no cause of concern to link to: the usual case
+    kinds, parents = kind_col.tolist(), frame["parent_item"].tolist()
+    numbers, ids = frame["number"].tolist(), frame["item_id"].tolist()
+    refs: dict = {}          # parsed only where needed
 
     def ref_of(n):
         if n not in refs:
@@ -30,28 +34,29 @@ def derive_refs(tables, problems) -> None:
         return refs[n]
 
     defaulted = []
-    for n, row in enumerate(frame.index):
-        if kinds[n] is None:
-            ref = ref_of(n)
-            if ref is not None and ref.kind:
-                kinds[n] = ref.kind
-            else:
-                kinds[n] = kind_named(items.header("item_text", row)) \
-                    or BY_KEY["kind"].absent_default
-                defaulted.append(row)
+    index = frame.index.tolist()
+    for n in no_kind.nonzero()[0]:
+        ref = ref_of(n)
+        if ref is not None and ref.kind:
+            kinds[n] = ref.kind
+        else:
+            kinds[n] = kind_named(items.header("item_text", index[n])) \
+                or BY_KEY["kind"].absent_default
+            defaulted.append(index[n])
     if defaulted and not any(items.has("kind", r) for r in defaulted):
         problems.append(make_problem(
             "MISSING_COLUMN", items.sheet_of(defaulted[0]), "", BY_KEY["kind"].header, "",
             noun="item", assumed=f", and {len(defaulted)} of the items' refs do not say their "
                                  f"kind, so they were taken as '{BY_KEY['kind'].absent_default}'"))
-    inspections = list(frame["item_inspection_id"])
+    search = _MAY_BE_UNDER.search
     under = [n for n, (p, num, iid) in enumerate(zip(parents, numbers, ids))
-             if p is None and _MAY_BE_UNDER.search(str(num if num is not None else iid))]
+             if p is None and search(num if num is not None else str(iid))] \
+        if any(k in _CONCERNS for k in kinds) else []
     if under:
+        inspections = frame["item_inspection_id"].tolist()
         by_number = {}
         for n, kind in enumerate(kinds):
-            ref = ref_of(n) if kind in ("Cause of concern", "Accelerated cause of concern") \
-                else None
+            ref = ref_of(n) if kind in _CONCERNS else None
             if ref is not None and ref.number and ref.parent is None:
                 by_number.setdefault((inspections[n], ref.number), ids[n])
         for n in under:
@@ -60,8 +65,10 @@ def derive_refs(tables, problems) -> None:
                 parents[n] = by_number.get((inspections[n], ref.parent[1]))
     import pandas as pd
 
-    frame["kind"] = pd.Series(kinds, index=frame.index, dtype=object)
-    frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
+    if no_kind.any():
+        frame["kind"] = pd.Series(kinds, index=frame.index, dtype=object)
+    if under:
+        frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
 
 
 def kind_named(header: str) -> str | None:
@@ -72,6 +79,7 @@ def kind_named(header: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+_CONCERNS = ("Cause of concern", "Accelerated cause of concern")
 # 'CoC1-R2': a kind word and number, a separator, another kind word (a cheap first look).
 _MAY_BE_UNDER = re.compile(r"[a-z]\s*\d+\s*[-–./ ]\s*[a-z]", re.I)
 
@@ -85,7 +93,7 @@ def qualify_action_ids(actions: Table) -> None:
     item: where the same ref is used under different items, the action's id becomes
     'item ref', so only a repeat within one item is a duplicate."""
     f = actions.frame
-    if not len(f) or f["action_id"].dropna().is_unique:
+    if not len(f) or f["action_id"].is_unique:
         return
     owners = f.dropna(subset=["action_id"]).groupby("action_id")["action_item_id"].nunique()
     shared = set(owners.index[owners > 1])

@@ -303,16 +303,16 @@ def _width(grid) -> int:
     return max(map(len, grid), default=0)
 
 
-def map_columns(grid, header_row: int, index: HeaderIndex,
-                filled: set[int] | None = None) -> tuple[list[ColumnPlan], list]:
+def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | None = None,
+                width: int | None = None) -> tuple[list[ColumnPlan], list]:
     """Each non-empty column of the header row given a key (or none): returns
     (columns, dupes). Unambiguous headers first; a header that could be two columns
     goes to the first one free whose kind its cells fit. ``filled``: the columns with no
     header that have values below it (_filled_quickly), listed so nothing goes unsaid."""
     row = grid[header_row]
-    width = _width(grid)
+    width = _width(grid) if width is None else width
     if filled is None:
-        filled = _filled_quickly(grid, header_row)
+        filled = _filled_quickly(grid, header_row, width)
     cols: list[ColumnPlan] = []
     singles, pending = [], []
     taken: dict[str, int] = {}
@@ -405,9 +405,10 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
                 None)
     options = []
     named = next((t for t in schema.TABLES if folded == norm_key(schema.SHEET_NAMES[t])), None)
-    filled = _filled_quickly(grid, r)
+    width = _width(grid)
+    filled = _filled_quickly(grid, r, width)
     for role in schema.ROLES:
-        cols, dupes = map_columns(grid, r, indexes[role], filled)
+        cols, dupes = map_columns(grid, r, indexes[role], filled, width)
         keys = {c.key for c in cols if c.key}
         # a sheet named as ours is that table even when a column it needs is missing:
         # the missing column is then named, with its fix
@@ -433,10 +434,10 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
     return plan
 
 
-def _filled_quickly(grid, header_row: int) -> set[int]:
-    """filled_columns, but only where it matters: the columns with no header."""
+def _filled_quickly(grid, header_row: int, width: int) -> set[int]:
+    """The columns with no header that have a value below it."""
     head = grid[header_row]
-    blank = [i for i in range(_width(grid)) if i >= len(head) or head[i] in ("", None)
+    blank = [i for i in range(width) if i >= len(head) or head[i] in ("", None)
              or (isinstance(head[i], str) and not head[i].strip())]
     if not blank:
         return set()

@@ -331,7 +331,7 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
                 continue
             if len(filled) == 1:
                 lone = filled[0]
-        elif (v0 := row[0]) not in ("", None) and row[-1] == v0 \
+        elif row[-1] == (v0 := row[0]) and v0 not in ("", None) \
                 and row.count(v0) + empty == len(row):
             lone = 0                                   # a heading merged across the row
         if lone is not None:
@@ -349,8 +349,9 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
                            + (" (it was read as the report's title for the rows below it)"
                               if headings is not None else "")))
                 continue
-        first = row[0] if row[0] not in ("", None) else next(
-            (v for v in row if v not in ("", None)), None)
+        first = row[0]
+        if first == "" or first is None:
+            first = next((v for v in row if v not in ("", None)), None)
         if type(first) is str and first[:1] in "Tt" and first[:5].lower() == "total" and \
                 norm_key(first).split(" ")[0] in ("total", "totals"):
             i = row.index(first)
@@ -471,8 +472,11 @@ def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: Context) -> 
         _absent(role, plan.name, srcs, got, len(rows), ctx.problems, later)
         parts.append(Part(plan.name, srcs, extra))
         index += [part_no * PART_SPAN + r + 1 for r in rows]
-        for k in keys:
-            data[k] += got.get(k, [None] * len(rows))
+        if len(plans) == 1:
+            data = got                   # one sheet, the usual case: nothing to join
+        else:
+            for k in keys:
+                data[k] += got.get(k, [None] * len(rows))
     return Table(role, parts, _frame(role, index, data), raw, _extras(plans))
 
 

@@ -118,10 +118,12 @@ def _cross_problems(reg: Register) -> list[Problem]:
     done = fa["action_status"].isin(ACTION_DONE)
     open_action = fa["action_status"].notna() & ~done
     # A cause of concern's recommendations carry its actions ('Under').
-    owner = fa["action_item_id"].map(dict(zip(fit["item_id"], fit["parent_item"]))).dropna()
-    keys = pd.concat([fa["action_item_id"], owner])
+    keys, opened = fa["action_item_id"], open_action
+    if fit["parent_item"].notna().any():
+        owner = keys.map(dict(zip(fit["item_id"], fit["parent_item"]))).dropna()
+        keys = pd.concat([keys, owner])
+        opened = pd.concat([open_action, open_action[owner.index]])
     per_item_all = keys.groupby(keys).size()
-    opened = pd.concat([open_action, open_action[owner.index]])
     per_item_open = keys[opened.to_numpy()].value_counts()
     n_actions = fit["item_id"].map(per_item_all).fillna(0)
     n_open = fit["item_id"].map(per_item_open).fillna(0)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from gain_workbook import schema
-from gain_workbook.dates import EARLIEST, LATEST, UNREADABLE, is_no_date, month_or_quarter, parse_date
+from gain_workbook.dates import (EARLIEST, LATEST, UNREADABLE, is_no_date, month_or_quarter,
+                                 parse_date)
 from gain_workbook.report import display, make_problem
 from gain_workbook.schema import SYNONYMS, norm_key
 from gain_workbook.settings import Settings
@@ -28,6 +29,7 @@ class Context:
 
 
 def as_text(v):
+    """A cell as text, as the user reads it (3.0 as '3', a date as 31/12/2024); None if blank."""
     if v is None or v == "":
         return None
     if isinstance(v, float) and v.is_integer():
@@ -63,8 +65,6 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
-
-
 def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, letter: str,
                header: str, ctx: Context, raw: dict, index_of) -> list:
     """Canonical values for one column; what cannot be read is kept as written.
@@ -82,6 +82,9 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
         for v, r in zip(values, rows):
             if type(v) is dt.datetime and EARLIEST <= (d := v.date()) <= LATEST:
                 out.append(d)              # the usual case: a date cell
+                continue
+            if v == "" or v is None:
+                out.append(None)           # and the next most usual: an empty one
                 continue
             if type(v) is str and v.strip():
                 if is_no_date(v):
@@ -145,4 +148,5 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
 
 
 def split_multi(text: str) -> list[str]:
+    """The words of a cell holding several ('National / Thematic', 'National & Thematic')."""
     return [p.strip() for p in re.split(r"[,;+/&\n]|\band\b", text) if p.strip()]
