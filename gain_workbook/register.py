@@ -345,9 +345,7 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
                     headings[r] = v.strip()
                 problems.append(make_problem(
                     "ROW_SKIPPED", sheet, f"{col_letter(lone)}{r + 1}", "", v,
-                    reason=f"'{one_line(v)}' is a section heading, not a row"
-                           + (" (it was read as the report's title for the rows below it)"
-                              if headings is not None else "")))
+                    reason=f"'{one_line(v)}' is a section heading, not a row"))
                 continue
         first = row[0]
         if first == "" or first is None:
@@ -533,7 +531,7 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
             value, cell = plan.meta.pop("title")
             plan.titles.insert(0, (cell, value))
         _fill_report(plan, get, srcs, n, ctx)
-        _titles_from_headings(rows, headings, get, srcs)
+        _titles_from_headings(plan, rows, headings, get, srcs)
         base = part_no * PART_SPAN + 1
         _keep_with_actions(plan, get, srcs, rows, base)
 
@@ -543,10 +541,12 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
         default_kind = kind_named(srcs.get("item_text", ("", ""))[1]) \
             or BY_KEY["kind"].absent_default
         defaulted: list = []
-        last_item = None
+        last_item = last_ins = None
         for i, r in enumerate(rows):
             excel = base + r
-            ins_key = get["inspection_id"][i] or get["title"][i] or "(no inspection)"
+            # blank report cells (not merged, just left blank): the report above continues
+            ins_key = get["inspection_id"][i] or get["title"][i] or last_ins or "(no inspection)"
+            last_ins = ins_key
             ins = inspections.get(ins_key)
             if ins is None:
                 ins = inspections[ins_key] = {"row": excel, "values": {}}
@@ -670,12 +670,15 @@ def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: Context) -
         srcs[key] = ("", BY_KEY[key].header)     # one cell above the table, not a column
 
 
-def _titles_from_headings(rows: list[int], headings: dict, get: dict, srcs: dict) -> None:
-    """Rows with no report of their own take the section heading above them as its title."""
-    if not headings or "inspection_id" in srcs:
+def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get: dict,
+                          srcs: dict) -> None:
+    """On a sheet with no report column, the section heading above a row names its report.
+
+    (Where the sheet has a report column or a report's title above its table, a heading
+    is a part of the report, such as a pillar, and names nothing.)"""
+    if not headings or "inspection_id" in srcs or "title" in srcs:
         return
-    if "title" in srcs and all(get["title"]):
-        return
+    plan.reason = "its section headings name the reports"
     current = None
     marks = sorted(headings)
     j = 0

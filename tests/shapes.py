@@ -21,7 +21,8 @@ committees publish as appendices (not from our template):
 * a tracker whose text column cannot be placed ('Area of focus'): refused, then read
   once the Settings line is added;
 * two trackers on two sheets (force reports, national thematics) and a hidden old copy;
-* Items and Actions whose action refs restart in each item ('1', '2'), one repeated.
+* Items and Actions whose action refs restart in each item ('1', '2'), one repeated;
+* a tracker whose report and item cells are left blank under an item's first row.
 
 Each shape is a function writing the workbook and returning what it must read as.
 Several carry real mistakes, which must be reported at the right cell.
@@ -481,11 +482,44 @@ def action_refs_restart_in_each_item(path) -> Expect:
         sheets={"Inspections": "inspections", "Items": "items", "Actions": "actions"})
 
 
+# ---------------------------------------------------------------- 11
+
+def blank_cells_continue_the_item_above(path) -> Expect:
+    """Report and item cells left blank (not merged) under an item's first row, and a
+    section heading merged across a sheet that has a report column (it names nothing)."""
+    head = ["Report", "Published", "No.", "Recommendation", "Action", "Lead officer", "Due",
+            "Status", "Update"]
+    rows = [["HMICFRS action plan"], [], head,
+            ["Custody 2025", D(2025, 3, 1), "1", "Improve detainee checks.", "Review checks",
+             "Insp A", D(2025, 6, 30), "Complete", "Done"],
+            ["", "", "", "", "Train staff", "Insp B", D(2026, 1, 31), "In progress", ""],
+            ["", "", "", "", "Audit the checks", "Insp C", D(2027, 1, 31), "Not started", ""],
+            ["Custody 2025", D(2025, 3, 1), "2", "Publish data.", "Publish", "Insp D",
+             D(2025, 9, 30), "In progress", ""],
+            ["Vetting 2025"] + [None] * 8,
+            ["Vetting 2025", D(2025, 5, 1), "1", "Re-vet staff.", "Re-vet staff", "Ms P",
+             D(2025, 12, 31), "on trak", ""]]
+    write(path, {"Plan": rows}, merges={"Plan": ["A8:I8"]})
+    c1, c2, v1 = "Custody 2025 R1", "Custody 2025 R2", "Vetting 2025 R1"
+    return Expect(
+        layout="flat",
+        counts={"inspections": 2, "items": 3, "actions": 5},
+        items=[(c1, "Recommendation", "1", "Rec 1"), (c2, "Recommendation", "2", "Rec 2"),
+               (v1, "Recommendation", "1", "Rec 1")],
+        actions={f"{c1} A1": c1, f"{c1} A2": c1, f"{c1} A3": c1, f"{c2} A1": c2,
+                 f"{v1} A1": v1},
+        overdue={f"{c1} A2", f"{c2} A1", f"{v1} A1"},
+        warnings={("MISSING_COLUMN", "Plan"), ("COMPLETE_NO_DATE", "Plan!H4"),
+                  ("ROW_SKIPPED", "Plan!A8"), ("WORD_READ_AS", "Plan!H9")},
+        sheets={"Plan": "flat"})
+
+
 SHAPES = {f.__name__: f for f in (
     pcc_panel_flat_tracker, open_and_archive_sheets, one_sheet_per_report, fire_action_plan,
     inspections_recommendations_completed_actions, section_headings_totals_and_key,
     thematic_with_gain_dates_per_action, text_column_not_placed,
-    two_trackers_and_a_hidden_old_copy, action_refs_restart_in_each_item)}
+    two_trackers_and_a_hidden_old_copy, action_refs_restart_in_each_item,
+    blank_cells_continue_the_item_above)}
 
 
 def unaccounted(path, reg) -> list[str]:

@@ -253,3 +253,18 @@ def test_rollup_and_build_say_which_layout_they_read(tmp_path, runner, command):
     assert ("gain-pack: read as one row per action: 'Open actions' (one row per action, "
             "headers on row 1), 'Archive' (one row per action, archive, headers on row 1).") \
         in r.stderr.splitlines()
+
+
+def test_a_report_sheet_with_no_title_takes_the_sheets_name_and_says_so(tmp_path):
+    from shapes import write
+
+    path = tmp_path / "per report.xlsx"
+    write(path, {"PEEL 2023": [
+        ["Published", "Ref", "Area for improvement", "Action", "Owner", "Due", "Status"],
+        [shapes_date(), "AFI 1", "Improve crime recording.", "Audit", "DCI Reed",
+         shapes_date(), "In progress"]]})
+    reg, report = check(path)
+    assert reg.layout == "per report"
+    assert list(reg.inspections.frame["title"]) == ["PEEL 2023"]
+    (p,) = [p for p in report.problems if p.code == "TITLE_FROM_SHEET_NAME"]
+    assert p.where == "PEEL 2023" and "'PEEL 2023' was used" in p.message
