@@ -16,6 +16,7 @@ is left as the user wrote it, for the validator to report with its cell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -517,6 +518,7 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
     parts = {INSPECTIONS: [], ITEMS: [], ACTIONS: []}
     raw: dict = {}
     kind_warned = False
+    prepared = []                # each sheet's rows, read before any is grouped
     for part_no, plan in enumerate(plans):
         sheet = plan.name
         grid, merged = grids[sheet]
@@ -534,6 +536,11 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
         _titles_from_headings(plan, rows, headings, get, srcs)
         base = part_no * PART_SPAN + 1
         _keep_with_actions(plan, get, srcs, rows, base)
+        prepared.append((part_no, plan, rows, get, srcs, extra, base))
+
+    short = _short_ids(prepared)
+    for part_no, plan, rows, get, srcs, extra, base in prepared:
+        sheet = plan.name
 
         def src_of(*cands):
             return next((srcs[k] for k in cands if k in srcs), None)
@@ -550,7 +557,8 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
             ins = inspections.get(ins_key)
             if ins is None:
                 ins = inspections[ins_key] = {"row": excel, "values": {}}
-                ins["values"]["inspection_id"] = get["inspection_id"][i] or get["title"][i]
+                ins["values"]["inspection_id"] = get["inspection_id"][i] or \
+                    short.get(get["title"][i], get["title"][i])
             _merge_group(ins, insp_cols, get, i, excel, sheet, srcs, problems, "inspection")
             ins_id = ins["values"]["inspection_id"]
 
@@ -637,6 +645,37 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
     # the columns not used of a row that is an item's only (it has no action)
     out[ITEMS].extras = _extras(plans, set(out[ITEMS].frame.index) - set(index))
     return out
+
+
+def _short_ids(prepared) -> dict:
+    """title -> the Inspection ID a register with no such column gets: the part of the
+    title before a colon ('PEEL 2025: An inspection of ...' -> 'PEEL 2025'), else a
+    report sheet's own name, when short; the whole title where that would not be unique.
+
+    Ids are what the pack's narrow columns show and what items' ids are made from, so a
+    short one reads better; it is made from the title alone, so it stays the same from
+    month to month."""
+    given, wanted = set(), {}
+    for _, plan, rows, get, _, _, _ in prepared:
+        for ins_id, title in zip(get["inspection_id"], get["title"]):
+            if ins_id:
+                given.add(ins_id)
+            elif title and title not in wanted:
+                head = re.split(r"\s*[:–—]\s+|\s+-\s+", title, maxsplit=1)[0].strip()
+                if head == title or not 3 <= len(head) <= SHORT_ID:
+                    head = plan.name if plan.role == "report" and len(plan.name) <= SHORT_ID \
+                        else title
+                wanted[title] = head
+    count: dict = {}
+    for title, head in wanted.items():
+        count[head] = count.get(head, 0) + 1
+    titles = set(wanted)
+    return {title: head if count[head] == 1 and head not in given and
+            (head == title or head not in titles) else title
+            for title, head in wanted.items()}
+
+
+SHORT_ID = 30
 
 
 def _absent_flat(name: str, parts: list[Part], tdata: dict, n: int, problems) -> None:

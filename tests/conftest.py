@@ -18,8 +18,27 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
-# CI lays shared/ beside the clone; GAIN_SHARED points elsewhere when it is not.
-SHARED = Path(os.environ.get("GAIN_SHARED", ROOT.parent / "shared"))
+def _shared() -> Path:
+    """The project's shared/ folder (LibreOffice tools): GAIN_SHARED when set, else beside
+    this checkout (as CI lays it out), else beside the repository this one was cloned
+    from (a clone to /tmp/fresh of a checkout that has shared/ beside it)."""
+    if os.environ.get("GAIN_SHARED"):
+        return Path(os.environ["GAIN_SHARED"])
+    here = ROOT.parent / "shared"
+    if here.is_dir():
+        return here
+    import subprocess
+
+    origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                            capture_output=True, text=True).stdout.strip()
+    if origin and Path(origin).is_dir():
+        there = Path(origin).resolve().parent / "shared"
+        if there.is_dir():
+            return there
+    return here
+
+
+SHARED = _shared()
 TOOLS = SHARED / "tools"
 
 

@@ -268,3 +268,23 @@ def test_a_report_sheet_with_no_title_takes_the_sheets_name_and_says_so(tmp_path
     assert list(reg.inspections.frame["title"]) == ["PEEL 2023"]
     (p,) = [p for p in report.problems if p.code == "TITLE_FROM_SHEET_NAME"]
     assert p.where == "PEEL 2023" and "'PEEL 2023' was used" in p.message
+
+
+def test_short_inspection_ids_never_merge_two_reports(tmp_path):
+    """With no Inspection ID column, 'PEEL 2025: ...' is known as 'PEEL 2025'; two titles
+    that would share that short id keep their whole titles, so two reports stay two."""
+    from shapes import write
+
+    head = ["Report", "Published", "Rec No.", "Recommendation", "Action", "Owner", "Due",
+            "Status"]
+    d = shapes_date()
+    path = tmp_path / "two peel.xlsx"
+    write(path, {"Tracker": [head,
+                             ["PEEL 2025: effectiveness", d, 1, "A.", "Do A", "X", d, "Open"],
+                             ["PEEL 2025: legitimacy", d, 1, "B.", "Do B", "Y", d, "Open"],
+                             ["Custody 2024: a review", d, 1, "C.", "Do C", "Z", d, "Open"]]})
+    reg = read_register(path)
+    assert sorted(reg.inspections.frame["inspection_id"]) == [
+        "Custody 2024", "PEEL 2025: effectiveness", "PEEL 2025: legitimacy"]
+    assert sorted(reg.items.frame["item_id"]) == [
+        "Custody 2024 R1", "PEEL 2025: effectiveness R1", "PEEL 2025: legitimacy R1"]
