@@ -51,7 +51,7 @@ def template_data(reg: Register) -> tuple[dict, dict, list]:
                 row[col.header] = value if isinstance(value, dt.date) else str(value)
             for header, cells in extras.items():
                 if index in cells:
-                    row[("extra", named[header])] = cells[index]
+                    row[named[header]] = cells[index]     # never one of our headers
             rows.append(row)
             read_from.append((schema.SHEET_NAMES[table], n, t.sheet_of(index),
                               int(index) % PART_SPAN))

@@ -20,7 +20,7 @@ from gain_workbook.dates import UNREADABLE, is_no_date, month_or_quarter, parse_
 from gain_workbook.refs import parse_ref
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.sniff import col_letter
-from gain_workbook.text import json_text, plural
+from gain_workbook.text import json_text, plural, shorten
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
@@ -171,7 +171,7 @@ class Plan:
             if s.header_row is not None and s.role != "settings":
                 out.append(f"  headers on row {s.header_row + 1}")
                 if s.titles:
-                    shown = "; ".join(f"{c} '{_short(v)}'" for c, v in s.titles[:4])
+                    shown = "; ".join(f"{c} '{shorten(_plain(v), 40)}'" for c, v in s.titles[:4])
                     more = f" and {len(s.titles) - 4} more" if len(s.titles) > 4 else ""
                     out.append(f"  above the headers, not read (titles): {shown}{more}")
             for key, (value, cell) in s.meta.items():
@@ -204,11 +204,6 @@ class Plan:
                                      "problem": self.problem or None,
                                      "sheets": [s.to_dict() for s in self.sheets]},
                                     indent=2, ensure_ascii=False)) + "\n"
-
-
-def _short(v) -> str:
-    text = " ".join(_plain(v).split())
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _plain(v):

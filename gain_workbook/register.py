@@ -30,7 +30,7 @@ from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.settings import Settings, parse_settings
 from gain_workbook.sniff import check_workbook, col_letter
 from gain_workbook.tables import PART_SPAN, Part, Table
-from gain_workbook.text import has_xml_illegal, xml_safe
+from gain_workbook.text import has_xml_illegal, shorten, xml_safe
 from gain_workbook.values import Context, normalise
 
 __all__ = ["PART_SPAN", "Part", "Register", "Table", "build_register", "describe_workbook",
@@ -72,19 +72,15 @@ def describe_workbook(path) -> tuple[Plan, Register | None]:
 
     Unlike read_register this does not stop at a register it cannot read: the plan
     says what could not be placed (``plan.problem``)."""
-    info = check_workbook(path)
-    hidden: dict[str, str] = {}
-    grids = _load_grids(info.path, None, hidden)
     try:
-        reg = build_register(info.path, grids, info.date1904, None, hidden,
-                             clean=info.may_hold_controls)
-        return reg.plan, reg
+        reg = read_register(path)
     except RegisterError as exc:
-        plan = getattr(exc, "plan", None)
+        plan = getattr(exc, "plan", None)       # set when the workbook opened but was not read
         if plan is None:
             raise
         plan.problem = str(exc).split(": ", 1)[-1]
         return plan, None
+    return reg.plan, reg
 
 
 def read_register(path, settings: Settings | None = None, meanwhile=None) -> Register:
@@ -201,7 +197,11 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         settings = settings.replace(**changed)
 
     plan = detect.plan_workbook(path.name, grids, settings.aliases, hidden, settings_sheet)
-    _check_plan(path, plan, grids)
+    try:
+        _refuse_unreadable(path, plan, grids)
+    except RegisterError as exc:
+        exc.plan = plan                          # describe prints what could not be placed
+        raise
     for s in plan.sheets:
         if s.hidden and (s.looks_like or s.read):
             role = s.looks_like or s.role
@@ -225,17 +225,8 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
                     settings, problems, list(grids), plan=plan)
 
 
-def _check_plan(path: Path, plan: Plan, grids: dict) -> None:
-    """Refuse a workbook the plan cannot read, naming every sheet's missing columns
-    (the RegisterError carries the plan, for describe)."""
-    try:
-        _refuse_unreadable(path, plan, grids)
-    except RegisterError as exc:
-        exc.plan = plan
-        raise
-
-
 def _refuse_unreadable(path: Path, plan: Plan, grids: dict) -> None:
+    """Refuse a workbook the plan cannot read, naming every sheet's missing columns."""
     if plan.layout is None:
         found = "; ".join(f"'{s.name}' ({s.reason or 'looks like ' + ROLE_TEXT[s.role]})"
                           for s in plan.sheets)
@@ -346,7 +337,7 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
                     headings[r] = v.strip()
                 problems.append(make_problem(
                     "ROW_SKIPPED", sheet, f"{col_letter(lone)}{r + 1}", "", v,
-                    reason=f"'{one_line(v)}' is a section heading, not a row"))
+                    reason=f"'{shorten(v, 50)}' is a section heading, not a row"))
                 continue
         first = row[0]
         if first == "" or first is None:
@@ -376,11 +367,6 @@ def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
 _KEY_WORDS = frozenset({"key", "keys", "note", "notes", "source", "sources", "legend", "nb"})
 
 
-def one_line(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= 50 else text[:47] + "..."
-
-
 def _columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw: dict,
              headings: dict | None = None):
     """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, srcs, extra)."""
@@ -398,7 +384,7 @@ def _columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw:
                       headings, not_heading)
     plan.rows_read = len(rows)
     plan.read_rows = rows
-    plan.skipped = [(p.cell, f"a note below the table ('{one_line(p.value)}')"
+    plan.skipped = [(p.cell, f"a note below the table ('{shorten(p.value, 50)}')"
                      if p.code == "NOTE_BELOW_TABLE" else p.message.split(": ", 1)[-1].rstrip("."))
                     for p in ctx.problems[before:]]
     data = {}

@@ -123,7 +123,6 @@ def _vocab(series, vocab):
     return series.where(series.isin(vocab))
 
 
-_plural = plural
 
 
 def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollUp:
@@ -268,19 +267,19 @@ def _item_reason(r, as_of) -> str:
     """The RAG's reason in words: '2 of 3 actions overdue; oldest 41 days'."""
     parts = []
     if r.n_overdue:
-        parts.append(f"{r.n_overdue} of {_plural(r.n_actions, 'action')} overdue; "
-                     f"oldest {_plural(r.max_days_overdue, 'day')}")
+        parts.append(f"{r.n_overdue} of {plural(r.n_actions, 'action')} overdue; "
+                     f"oldest {plural(r.max_days_overdue, 'day')}")
     if r.status == "No actions":
         parts.append("applies to the force but has no actions and no reason given")
     if r.deadline_passed:
-        parts.append(f"deadline {uk_date(r.deadline)} passed {_plural(r.days_past_deadline, 'day')} "
+        parts.append(f"deadline {uk_date(r.deadline)} passed {plural(r.days_past_deadline, 'day')} "
                      "ago")
     if r.n_due_soon:
-        parts.append(f"{_plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due)})")
+        parts.append(f"{plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due)})")
     if r.n_stale:
-        parts.append(f"{_plural(r.n_stale, 'action')} not updated recently")
+        parts.append(f"{plural(r.n_stale, 'action')} not updated recently")
     if r.n_on_hold:
-        parts.append(f"{_plural(r.n_on_hold, 'action')} on hold")
+        parts.append(f"{plural(r.n_on_hold, 'action')} on hold")
     if parts:
         return "; ".join(parts)
     if r.status == "Closed":
@@ -292,7 +291,7 @@ def _item_reason(r, as_of) -> str:
     if r.status == "Ready for closure":
         return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
     if r.status == "Awaiting sign-off":
-        return f"all {_plural(r.n_actions, 'action')} finished; awaiting board sign-off"
+        return f"all {plural(r.n_actions, 'action')} finished; awaiting board sign-off"
     nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
     return f"on track{nxt}"
 
@@ -341,16 +340,16 @@ def _response_text(r) -> str:
     last = r.s55_last_day
     if r.response_state == "Published":
         late = (r.response_published - last).days
-        extra = f", {_plural(late, 'day')} late" if late > 0 else ""
+        extra = f", {plural(late, 'day')} late" if late > 0 else ""
         return f"published {uk_date(r.response_published)}{extra}"
     if r.response_state == "Sent":
         return f"sent {uk_date(r.response_sent)}; not yet published (last day {uk_date(last)})"
     days = int(r.s55_days_left)
     if r.response_state == "Overdue":
-        return f"overdue by {_plural(-days, 'day')} (last day was {uk_date(last)})"
+        return f"overdue by {plural(-days, 'day')} (last day was {uk_date(last)})"
     if days == 0:
         return f"due today ({uk_date(last)})"
-    return f"due in {_plural(days, 'day')} (last day {uk_date(last)})"
+    return f"due in {plural(days, 'day')} (last day {uk_date(last)})"
 
 
 
@@ -389,12 +388,12 @@ def office_rag_problems(register, result: RollUp) -> list:
 
 def _action_reason(r) -> str:
     if r.overdue:
-        return f"overdue by {_plural(r.days_overdue, 'day')} (due {uk_date(r.effective_due)})"
+        return f"overdue by {plural(r.days_overdue, 'day')} (due {uk_date(r.effective_due)})"
     if r.due_soon:
-        return f"due in {_plural(int(r.days_to_due), 'day')}"
+        return f"due in {plural(int(r.days_to_due), 'day')}"
     if r.on_hold:
         return "on hold"
     if r.stale:
         return "no update recorded" if r.last_updated != r.last_updated or r.last_updated is None \
-            else f"not updated for {_plural(int(r.days_since_update), 'day')}"
+            else f"not updated for {plural(int(r.days_since_update), 'day')}"
     return "open"

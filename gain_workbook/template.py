@@ -130,7 +130,7 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None
                     lines = min(styles.wrapped_lines(text, col.width), 12)
                     tall = max(tall, lines * styles.LINE_HEIGHT + 2)
         for c, header in enumerate(extra, start=len(cols)):
-            _write_kept(ws, r, c, row.get(("extra", header)), fmt)
+            _write_kept(ws, r, c, row.get(header), fmt)
         ws.set_row(r, tall)
     ws.autofilter(0, 0, max(len(rows), 1), len(cols) + len(extra) - 1)
 

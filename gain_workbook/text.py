@@ -53,6 +53,12 @@ def one_line(text: str) -> str:
     return terminal_safe(str(text).replace("\r", "\\r").replace("\n", "\\n"))
 
 
+def shorten(value, limit: int = 60) -> str:
+    """Text for quoting in a message: on one line, cut to ``limit`` with '...'."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def as_text(value, missing: str = "") -> str:
     """A value as cell or sentence text; None, NaN and '' (blank, or not read) as ``missing``."""
     if value is None or value == "" or (isinstance(value, float) and value != value):

@@ -28,7 +28,7 @@ class Context:
     problems: list
 
 
-def as_text(v):
+def cell_text(v):
     """A cell as text, as the user reads it (3.0 as '3', a date as 31/12/2024); None if blank."""
     if v is None or v == "":
         return None
@@ -76,7 +76,7 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
     problems = ctx.problems
     if kind in ("id", "ref", "text", "deadline"):
         # most cells are plain text: keep that path short
-        return [(v.strip() or None) if type(v) is str else as_text(v) for v in values]
+        return [(v.strip() or None) if type(v) is str else cell_text(v) for v in values]
     if kind == "date":
         out = []
         for v, r in zip(values, rows):
@@ -103,7 +103,7 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
                     continue
             d = parse_date(v, ctx.date1904)
             # kept as written (as text, so that a date cell out of range fails BAD_DATE)
-            out.append(as_text(v) if d is UNREADABLE else d)
+            out.append(cell_text(v) if d is UNREADABLE else d)
         return out
     synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
     vocab_keys = {norm_key(v): v for v in col.vocab}
@@ -119,7 +119,7 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
         if isinstance(v, bool) and kind == "yesno":
             out.append("Yes" if v else "No")
             continue
-        raw_text = as_text(v)
+        raw_text = cell_text(v)
         folded = norm_key(raw_text)
         code = "NORMALISED"
         canon = vocab_keys.get(folded) or synonyms.get(folded)

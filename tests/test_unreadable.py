@@ -225,10 +225,12 @@ def test_openpyxl_uses_defusedxml_and_refuses_entities(tmp_path):
     assert isinstance(cause, defusedxml.EntitiesForbidden)
 
 
-def test_register_open_in_excel_is_read_with_a_note(tmp_path, runner):
+@pytest.mark.parametrize("command", ["validate", "describe", "adopt"])
+def test_register_open_in_excel_is_read_with_a_note(tmp_path, runner, command):
     path = write_register(tmp_path / "register.xlsx", base_data())
     (tmp_path / "~$register.xlsx").write_bytes(b"\x0bSome User" + b" " * 40)
-    result = runner.invoke(cli, ["validate", str(path)])
+    extra = ["-o", str(tmp_path / "new.xlsx")] if command == "adopt" else []
+    result = runner.invoke(cli, [command, str(path), *extra])
     assert result.exit_code == 0, result.output
     assert "is open in Excel; reading the version last saved" in result.stderr
 
