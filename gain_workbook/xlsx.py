@@ -95,7 +95,10 @@ def workbook_at(target, title: str = "", subject: str = "", overwrite: bool = Tr
                 close_workbook(wb, target)
             finally:
                 wb.fileclosed = True    # xlsxwriter 1.x-2.x would close again when collected
-        ours = [w for w in caught if "xlsxwriter" in str(w.filename)]
+        # xlsxwriter says what it refused with a UserWarning; a ResourceWarning is the
+        # collector closing someone else's file while xlsxwriter's code happened to run.
+        ours = [w for w in caught if issubclass(w.category, UserWarning)
+                and "xlsxwriter" in str(w.filename)]
         for w in caught:
             if w not in ours:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

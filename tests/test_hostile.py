@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -1058,3 +1059,31 @@ def test_a_library_warning_becomes_one_line_of_ours(runner, tmp_path, monkeypatc
     monkeypatch.setattr(cli_module.validate, "callback", noisy)
     r = runner.invoke(cli, ["validate", str(reg)])
     assert noise(r.stderr) == "gain-pack: warning: Something deep inside a library\n"
+
+
+def _warn_from_xlsxwriter(category, message):
+    import xlsxwriter
+    warnings.warn_explicit(message, category, xlsxwriter.__file__, 1)
+
+
+def test_writer_refusal_stops_the_write_but_a_stray_resource_warning_does_not(tmp_path):
+    """xlsxwriter's UserWarning means a cell was refused: nothing is written. A
+    ResourceWarning raised while xlsxwriter's code runs is the collector closing an
+    unrelated file (CI saw one from an earlier test); the write goes on."""
+    from gain_workbook import xlsx
+    from gain_workbook.errors import OutputError
+
+    refused = tmp_path / "refused.xlsx"
+    with pytest.raises(OutputError, match="refused part of it"):
+        with xlsx.workbook_at(refused) as wb:
+            wb.add_worksheet("A").write(0, 0, "x")
+            _warn_from_xlsxwriter(UserWarning, "Ignoring URL 'x' longer than 2079")
+    assert not refused.exists()
+
+    kept = tmp_path / "kept.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with xlsx.workbook_at(kept) as wb:
+            wb.add_worksheet("A").write(0, 0, "x")
+            _warn_from_xlsxwriter(ResourceWarning, "unclosed file <_io.BufferedReader>")
+    assert openpyxl.load_workbook(kept)["A"]["A1"].value == "x"

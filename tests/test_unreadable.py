@@ -219,8 +219,8 @@ def test_openpyxl_uses_defusedxml_and_refuses_entities(tmp_path):
 
     assert openpyxl.DEFUSEDXML is True
     path = make_entity_expansion(tmp_path)
-    with pytest.raises(ValueError) as info:   # openpyxl wraps the refusal
-        openpyxl.load_workbook(path)
+    with pytest.raises(ValueError) as info, path.open("rb") as handle:
+        openpyxl.load_workbook(handle)      # openpyxl wraps the refusal
     cause = info.value.__cause__ or info.value.__context__
     assert isinstance(cause, defusedxml.EntitiesForbidden)
 
