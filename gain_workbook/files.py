@@ -11,6 +11,10 @@
   with os.replace, so a failure, Ctrl+C or SIGTERM leaves the old file intact and
   no partial one. A temporary file's name carries its writer's process id and host;
   a later run in that folder removes those of runs that no longer exist (``kill -9``).
+* **Permissions as any new file.** mkstemp makes the temporary file private (0600),
+  and os.replace would carry that onto the output, so colleagues on a shared drive
+  could not open the pack. Before the move, a new file gets the mode the user's
+  umask gives any new file; a file replaced in place keeps the mode it had.
 * **Faults are sentences.** A full disk, a read-only folder or a file open in Excel
   is an OutputError naming the file or folder.
 """
@@ -176,6 +180,22 @@ def _remove_ours(places, doomed) -> None:
                         p.unlink()
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the output should have: those of the file it replaces, else the
+    mode an ordinary new file gets (0666 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 @contextlib.contextmanager
 def atomic_path(target, overwrite: bool = True):
     """Yield a temporary path beside ``target``; move it into place if the block succeeds."""
@@ -200,6 +220,7 @@ def atomic_path(target, overwrite: bool = True):
             raise fault(target, exc) from None
         check_output(target)          # nothing took its place meanwhile
         try:
+            os.chmod(tmp, _mode_for(target))
             os.replace(tmp, target)
         except PermissionError:
             raise OutputError(f"Cannot write '{target}': it is open in another program "

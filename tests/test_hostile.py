@@ -1087,3 +1087,36 @@ def test_writer_refusal_stops_the_write_but_a_stray_resource_warning_does_not(tm
             wb.add_worksheet("A").write(0, 0, "x")
             _warn_from_xlsxwriter(ResourceWarning, "unclosed file <_io.BufferedReader>")
     assert openpyxl.load_workbook(kept)["A"]["A1"].value == "x"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_written_files_get_the_umask_and_a_replaced_file_keeps_its_mode(tmp_path, runner,
+                                                                          umask):
+    """mkstemp's private 0600 must not reach the outputs: colleagues open the pack."""
+    old = os.umask(umask)
+    try:
+        reg = tmp_path / "Shared drive" / "register.xlsx"
+        reg.parent.mkdir()
+        outputs = {
+            "init": (["init", str(reg)], reg),
+            "build": (["build", str(reg), "-o", str(reg.parent / "pack.xlsx"),
+                       "--as-of", AS_OF, "--allow-errors"], reg.parent / "pack.xlsx"),
+            "response": (["response", str(reg), "--all", "-o", str(reg.parent / "resp.xlsx"),
+                          "--as-of", AS_OF, "--allow-errors"], reg.parent / "resp.xlsx"),
+            "annotate": (["validate", str(reg), "--annotate", str(reg.parent / "marked.xlsx")],
+                         reg.parent / "marked.xlsx"),
+            "email": (["email", str(reg.parent / "pack.xlsx"), "--to", "board@example.org",
+                       "-o", str(reg.parent / "pack.eml")], reg.parent / "pack.eml"),
+        }
+        for name, (args, out) in outputs.items():
+            result = runner.invoke(cli, args)
+            assert out.exists(), (name, result.output)
+            assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask, name
+        pack = reg.parent / "pack.xlsx"
+        pack.chmod(0o640)                       # the office's own choice, kept on replace
+        result = runner.invoke(cli, outputs["build"][0])
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE(pack.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
