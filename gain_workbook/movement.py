@@ -25,7 +25,8 @@ ACTION_COLUMNS = {"action_id": "Action ID", "inspection_id": "Inspection ID", "l
                   "action_text": "Action", "owner": "Owner", "action_status": "Status",
                   "due": "Due", "effective_due": "Effective due", "days_overdue": "Days overdue"}
 ITEM_COLUMNS = {"item_id": "Item ID", "item_inspection_id": "Inspection ID", "label": "Item",
-                "hmicfrs_status": "HMICFRS status", "status": "Status", "rag": "RAG"}
+                "item_text": "Text", "hmicfrs_status": "HMICFRS status", "status": "Status",
+                "rag": "RAG"}
 MOVEMENT_KINDS = ("New items", "New actions", "Closed or ready for closure", "Status changes",
                   "Due dates moved", "Newly overdue", "No longer on the register")
 
@@ -36,7 +37,8 @@ class Snapshot:
 
     as_of: dt.date
     source: str
-    items: object      # DataFrame: item_id, item_inspection_id, label, hmicfrs_status, status, rag
+    items: object      # DataFrame: item_id, item_inspection_id, label, item_text,
+    #                    hmicfrs_status, status, rag
     actions: object    # DataFrame: action_id, inspection_id, label, action_text, owner,
     #                    action_status, due, effective_due, overdue
 
@@ -166,20 +168,20 @@ def compare(prev: Snapshot, cur: Snapshot) -> Movement:
 
     parts = []
 
-    def take(kind, frame, was, now, days=None):
+    def take(kind, frame, was, now, days=None, what="action_text"):
         if frame.empty:
             return
         part = pd.DataFrame({
             "kind": kind, "inspection_id": frame["inspection_id"].values,
             "item": frame["item"].values,
-            "action": frame["action_text"].values if "action_text" in frame else "",
+            "action": frame[what].values if what in frame else "",
             "owner": frame["owner"].values if "owner" in frame else "",
             "was": frame[was].values if was else "", "now": frame[now].values if now else "",
             "days": frame[days].values if days else None})
         parts.append(part)
 
     new_i, both_i = items["_merge"] == "left_only", items["_merge"] == "both"
-    take("New items", items[new_i], None, "status")
+    take("New items", items[new_i], None, "status", what="item_text")
     new_a, both_a = acts["_merge"] == "left_only", acts["_merge"] == "both"
     take("New actions", acts[new_a], None, "action_status")
     closed = both_i & items["status"].isin(["Closed", "Ready for closure"]) & \
@@ -194,7 +196,7 @@ def compare(prev: Snapshot, cur: Snapshot) -> Movement:
     was_overdue = acts["overdue_prev"].fillna(False).astype(bool)
     newly = (acts["_merge"] != "right_only") & acts["overdue"].fillna(False).astype(bool) & \
         ~was_overdue
-    take("Newly overdue", acts[newly], None, "effective_due")
+    take("Newly overdue", acts[newly], None, "effective_due", "days_overdue")
     gone = acts["_merge"] == "right_only"
     take("No longer on the register", acts[gone], "action_status_prev", None)
     cols = ["kind", "inspection_id", "item", "action", "owner", "was", "now", "days"]

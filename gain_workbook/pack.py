@@ -24,6 +24,8 @@ from gain_workbook.dates import long_date
 from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.text import as_text as _text
+from gain_workbook.text import plural
+from gain_workbook.report import board_order
 from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER
 from gain_workbook.rollup import report_order
 from gain_workbook.xlsx import Part, header_footer, workbook_at
@@ -35,7 +37,8 @@ EXCEPTION_LIMIT = 500     # rows per Exceptions section; the Actions sheet has t
 SHEET_PURPOSE = {
     "Summary": "Headline figures, RAG and status-by-inspection charts, the inspections",
     "Items": "Every item of every inspection with its status, RAG and the reason",
-    "Exceptions": "Overdue actions, items with no actions, stale updates, actions due soon",
+    "Exceptions": "Every Red item with its cause (overdue actions, deadlines passed, no "
+                  "actions), then stale updates and actions due soon",
     "Movement": "What changed since the previous pack",
     "Actions": "Every action with its derived status (filterable table)",
     "Responses": "Each inspection's s55 deadline and where the PCC's response stands",
@@ -400,6 +403,7 @@ ITEM_COLS = [
     Col("Text", "item_text", "wrap", 48),
     Col("Lead", "item_lead", "wrap", 14),
     Col("Deadline", "deadline", "date", 11),
+    Col("Agreed deadline", "agreed_deadline", "date", 11),
     Col("HMICFRS status", "hmicfrs_status", "wrap", 12),
     Col("Actions done", "done_of", "center", 8),
     Col("Overdue", "n_overdue", "int", 8),
@@ -413,9 +417,18 @@ ITEM_COLS = [
 def _items(ctx, ws, progress) -> None:
     it = ctx.rollup.items.copy()
     it["done_of"] = [f"{d} / {n}" if n else "-" for d, n in zip(it["n_done"], it["n_actions"])]
-    it = report_order(it, ("published", "item_inspection_id"), (False, True))
+    # Within each inspection the force's own items first: most of a national report is
+    # addressed to others, and the board reads what the force must do.
+    it["_others"] = it["applies"] != "Yes"
+    shown = "Every item of every inspection: its status, RAG and why"
+    if ctx.settings.show_not_for_force == "no":
+        hidden = int(it["_others"].sum())
+        it = it[~it["_others"]]
+        shown = ("The force's items of every inspection: status, RAG and why "
+                 f"({plural(hidden, 'item')} not for the force left off, as Settings ask)")
+    it = report_order(it, ("published", "item_inspection_id", "_others"), (False, True, True))
     ctx.page(ws, "Items", repeat=3)
-    ctx.title(ws, "Items", "Every item of every inspection: its status, RAG and why")
+    ctx.title(ws, "Items", shown)
     last = write_table(ctx, ws, 3, ITEM_COLS, it, progress=progress)
     ws.freeze_panes(4, 3)
     ws.autofilter(3, 0, max(last - 1, 3), len(ITEM_COLS) - 1)
@@ -424,8 +437,8 @@ def _items(ctx, ws, progress) -> None:
 EXC_COLS = [
     Col("Exception", "exception", "wrap", 13),
     Col("Inspection ID", "inspection_id", "text", 12),
-    Col("Item", "label", "text", 8),
-    Col("Action (or item)", "what", "wrap", 46),
+    Col("Item", "label", "wrap", 9),
+    Col("Action (or item)", "what", "wrap", 45),
     Col("Owner", "owner", "wrap", 16),
     Col("Date", "date", "date", 11),
     Col("Days", "days", "int", 7),
@@ -440,15 +453,24 @@ def _exceptions(ctx, ws) -> None:
     a = ru.actions
     s = ctx.settings
     ctx.page(ws, "Exceptions", repeat=3)
-    ctx.title(ws, "Exceptions", "What needs the board's attention; the worst first in each part")
+    ctx.title(ws, "Exceptions", "Every Red item with its cause, then what is stale or due soon; "
+              "the worst first in each part")
     groups = []
     od = a[a["overdue"]].sort_values("days_overdue", ascending=False, kind="stable")
     groups.append(("Overdue actions", pd.DataFrame({
-        "exception": "Overdue", "inspection_id": od["inspection_id"], "label": od["label"],
+        "exception": "Overdue", "inspection_id": od["inspection_id"],
+        "label": _with_parent(ru.items, od),
         "what": od["action_text"], "owner": od["owner"], "date": od["effective_due"],
         "days": od["days_overdue"], "detail": od["action_status"].fillna("") + ". " +
         od["latest_update"].fillna("No update recorded.")})))
     it = ru.items
+    late = it[it["deadline_passed"]].sort_values("days_past_deadline", ascending=False,
+                                                 kind="stable")
+    groups.append(("Items open past their deadline", pd.DataFrame({
+        "exception": "Past deadline", "inspection_id": late["item_inspection_id"],
+        "label": late["label"], "what": late["item_text"], "owner": late["item_lead"],
+        "date": late["effective_deadline"], "days": late["days_past_deadline"],
+        "detail": late["reason"]})))
     gap = it[it["status"] == "No actions"].sort_values("published", kind="stable")
     groups.append(("Items for the force with no actions and no reason", pd.DataFrame({
         "exception": "No actions", "inspection_id": gap["item_inspection_id"],
@@ -456,19 +478,37 @@ def _exceptions(ctx, ws) -> None:
         "what": gap["item_text"], "owner": gap["item_lead"], "date": gap["published"],
         "days": (pd.Timestamp(ctx.as_of) - gap["published"]).dt.days,
         "detail": "Published on the date shown; add actions or a reason for none."})))
-    st = a[a["stale"]].sort_values("days_since_update", ascending=False, na_position="first",
+    st = a[a["stale"]].sort_values("days_quiet", ascending=False, na_position="first",
                                    kind="stable")
+    never = [f"Never updated (counted from {d:%d/%m/%Y})." if d == d else "Never updated."
+             for d in st["quiet_since"]]
     groups.append((f"Not updated for more than {s.stale_days} days", pd.DataFrame({
         "exception": "Stale", "inspection_id": st["inspection_id"], "label": st["label"],
-        "what": st["action_text"], "owner": st["owner"], "date": st["last_updated"],
-        "days": st["days_since_update"],
-        "detail": st["latest_update"].fillna("Never updated.")})))
+        "what": st["action_text"], "owner": st["owner"], "date": st["quiet_since"],
+        "days": st["days_quiet"],
+        "detail": st["latest_update"].where(st["last_updated"].notna(),
+                                            pd.Series(never, index=st.index, dtype=object))})))
     ds = a[a["due_soon"]].sort_values("days_to_due", kind="stable")
     groups.append((f"Due in the next {s.due_soon_days} days", pd.DataFrame({
         "exception": "Due soon", "inspection_id": ds["inspection_id"], "label": ds["label"],
         "what": ds["action_text"], "owner": ds["owner"], "date": ds["effective_due"],
         "days": ds["days_to_due"], "detail": ds["action_status"]})))
     _sectioned(ctx, ws, EXC_COLS, groups, limit=EXCEPTION_LIMIT)
+
+
+def _with_parent(items, actions) -> list[str]:
+    """Each action's item label, with the cause of concern it comes under when it is
+    one of a CoC's recommendations ('Rec 2 (CoC 1)'): the CoC is Red through it."""
+    label = dict(zip(items["item_id"], items["label"]))
+    parent = dict(zip(items["item_id"], items["parent_item"]))
+    out = []
+    for item_id, own in zip(actions["action_item_id"], actions["label"]):
+        up = parent.get(item_id)
+        up = label.get(up) if up == up and up is not None else None
+        compact = str(own).replace(" ", "").lower()
+        out.append(f"{own} ({up})" if up and not compact.startswith(
+            up.replace(" ", "").lower()) else own)
+    return out
 
 
 def _sectioned(ctx, ws, cols: list[Col], groups, limit: int | None = None) -> None:
@@ -497,7 +537,7 @@ MOVE_COLS = [
     Col("Change", "kind", "wrap", 14),
     Col("Inspection ID", "inspection_id", "text", 12),
     Col("Item", "item", "text", 8),
-    Col("Action", "action", "wrap", 44),
+    Col("Action (or item)", "action", "wrap", 44),
     Col("Owner", "owner", "wrap", 15),
     Col("Was", "was", "text", 16),
     Col("Now", "now", "text", 16),
@@ -585,12 +625,13 @@ def _responses(ctx, ws) -> None:
 
 
 DQ_COLS = [
-    Col("Where", "where", "text", 14),
     Col("Severity", "severity", "center", 9),
-    Col("Rule", "code", "text", 22),
-    Col("Column", "header", "wrap", 16),
-    Col("Value", "value", "wrap", 24),
-    Col("What to do", "message", "wrap", 60),
+    Col("About", "about", "wrap", 20),
+    Col("What to do", "message", "wrap", 56),
+    Col("Column", "header", "wrap", 14),
+    Col("Value", "value", "wrap", 18),
+    Col("Rule", "code", "text", 19),
+    Col("Where", "where", "wrap", 12),
 ]
 
 
@@ -601,7 +642,8 @@ def _data_quality(ctx, ws, report) -> None:
     e, w = len(report.errors), len(report.warnings)
     ctx.title(ws, "Data quality", f"{e} error{'s' * (e != 1)} and {w} warning{'s' * (w != 1)} "
               "found when checking the register")
-    frame = pd.DataFrame([p.to_dict() for p in report.problems])
+    frame = pd.DataFrame([p.to_dict() for p in board_order(report.problems)])
+    frame["about"] = [p or s for p, s in zip(frame["subject"], frame["sheet"])]
     write_table(ctx, ws, 3, DQ_COLS, frame, highlight={
         "severity": {"error": ctx.cf["Red"], "warning": ctx.cf["Amber"]}})
     ws.freeze_panes(4, 0)

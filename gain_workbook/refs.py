@@ -75,3 +75,18 @@ def sort_key(text) -> str:
     if text is None or text != text or str(text).strip() == "":
         return "\uffff"
     return re.sub(r"\d+", lambda m: m.group().zfill(9), str(text).strip().lower())
+
+
+_SHORT_KIND = {"Recommendation": "Rec", "Area for improvement": "AFI", "Cause of concern": "CoC",
+               "Accelerated cause of concern": "Accelerated CoC"}
+
+
+def item_label(kind, number) -> str:
+    """'Rec 2', 'AFI 1', 'CoC 1' ... (missing parts, None or NaN, are left out); a ref
+    the office wrote with its letters ('AFI 7', 'CoC1-R2', 'E1') is shown as written."""
+    kind = kind if kind == kind else None
+    number = number if number == number else None
+    if number and not str(number).isdecimal():
+        return str(number)
+    short = _SHORT_KIND.get(kind, kind or "Item")
+    return f"{short} {number}" if number else short

@@ -195,6 +195,10 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         changed = {k: v for k, v in vars(overrides).items()
                    if k != "aliases" and v != getattr(Settings(), k)}
         settings = settings.replace(**changed)
+    if settings.force_name == Settings().force_name:
+        where = _setting_row(grids[settings_sheet][0], "Force name") if settings_sheet else None
+        problems.append(make_problem("NO_FORCE_NAME", settings_sheet or "Settings",
+                                     f"B{where}" if where else "", "Force name", ""))
 
     plan = detect.plan_workbook(path.name, grids, settings.aliases, hidden, settings_sheet)
     try:
@@ -266,6 +270,14 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _setting_row(grid, label: str) -> int | None:
+    """The Excel row of a setting on the Settings sheet, if it has one."""
+    for r, row in enumerate(grid, start=1):
+        if row and norm_key(row[0]) == norm_key(label):
+            return r
+    return None
+
+
 def _read_settings(sheet: str, grid) -> tuple[Settings, list[Problem]]:
     triples = []
     for r, row in enumerate(grid, start=1):
@@ -278,8 +290,9 @@ def _read_settings(sheet: str, grid) -> tuple[Settings, list[Problem]]:
     problems = []
     for code, r, key, value, expected in raw:
         fmt = {"key": key, "expected": expected, "known": expected}
-        problems.append(make_problem(code, sheet, f"B{r}" if code == "BAD_SETTING" else f"A{r}",
-                                     "Setting", value if code == "BAD_SETTING" else key, **fmt))
+        on_value = code != "UNKNOWN_SETTING"
+        problems.append(make_problem(code, sheet, f"B{r}" if on_value else f"A{r}",
+                                     "Setting", value if on_value else key, **fmt))
     return settings, problems
 
 

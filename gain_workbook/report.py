@@ -28,6 +28,7 @@ class Problem:
     header: str        # the column header as the user wrote it
     value: str         # the value as the user wrote it (text)
     message: str
+    subject: str = ""  # what the row is, for the board: 'PEEL-2026 AFI 2', '... action A3'
 
     @property
     def row(self) -> int | None:
@@ -73,6 +74,11 @@ def display(value) -> str:
 
 def _sort_key(p: Problem):
     return (p.sheet, p.row or 0, len(p.cell), p.cell, p.code)
+
+
+def board_order(problems) -> list[Problem]:
+    """Errors before warnings, each in the register's order (the Data quality sheet)."""
+    return sorted(problems, key=lambda p: (p.severity != "error",) + _sort_key(p))
 
 
 @dataclass
@@ -157,7 +163,8 @@ class ValidationReport:
     def to_csv(self) -> str:
         """One row per problem, for Excel (text that would run as a formula made inert)."""
         buf = io.StringIO()
-        cols = ["severity", "code", "sheet", "cell", "where", "header", "value", "message"]
+        cols = ["severity", "code", "subject", "sheet", "cell", "where", "header", "value",
+                "message"]
         w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         for p in self.problems:

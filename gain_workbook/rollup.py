@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from gain_workbook import schema
 from gain_workbook.dates import S55_DAYS_AFTER_PUBLICATION, as_datetime64, uk_date
-from gain_workbook.refs import sort_key
+from gain_workbook.refs import item_label, sort_key
 from gain_workbook.text import plural
 from gain_workbook.settings import Settings
 
@@ -43,10 +43,16 @@ ITEM_STATES = (
     ("Not started", "Green", "No action has started yet."),
     ("In progress", "Green", "Otherwise."),
 )
+# An action never updated is stale counted from the first of these its inspection has.
+STALE_FROM = ("plenary_date", "gain_board_told", "published")
 RAG_RULES = (
-    ("Red", "any action is overdue; or the item's own deadline has passed while it is open; "
+    ("Red", "any action is overdue; or the item's own deadline (the board-agreed revised "
+            "deadline when there is one, else HMICFRS's) has passed while it is open; "
             "or it applies and is open with no actions and no reason"),
-    ("Amber", "any open action is due soon, stale or on hold"),
+    ("Amber", "any open action is due soon, stale or on hold; stale is no update for more "
+              "than 'Stale after (days)', and an action never updated counts from its "
+              "inspection's plenary session, else the day the GAIN Board was told, else "
+              "publication (so a new action is not stale on its first pack)"),
     ("Green", "otherwise, for an open item (and for one awaiting board sign-off)"),
     ("Blue", "ready for closure: all actions finished and signed off by the board"),
     ("Grey", "closed by HMICFRS, not for the force, or no action with a reason given"),
@@ -80,19 +86,6 @@ class RollUp:
 # The order a report lists its findings in, the gravest first (pack and response alike).
 KIND_ORDER = ("Accelerated cause of concern", "Cause of concern", "Recommendation",
               "Area for improvement")
-_SHORT_KIND = {"Recommendation": "Rec", "Area for improvement": "AFI", "Cause of concern": "CoC",
-               "Accelerated cause of concern": "Accelerated CoC"}
-
-
-def item_label(kind, number) -> str:
-    """'Rec 2', 'AFI 1', 'CoC 1' ... (missing parts, None or NaN, are left out); a ref
-    the office wrote with its letters ('AFI 7', 'CoC1-R2', 'E1') is shown as written."""
-    kind = kind if kind == kind else None
-    number = number if number == number else None
-    if number and not str(number).isdecimal():
-        return str(number)
-    short = _SHORT_KIND.get(kind, kind or "Item")
-    return f"{short} {number}" if number else short
 
 
 def _labels(frame) -> list[str]:
@@ -131,7 +124,7 @@ def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollU
     inspections = typed(register.inspections.frame, schema.INSPECTIONS)
     items = typed(register.items.frame, schema.ITEMS)
     actions = typed(register.actions.frame, schema.ACTIONS)
-    actions = roll_up_actions(actions, items, as_of, settings)
+    actions = roll_up_actions(actions, items, as_of, settings, inspections)
     items = roll_up_items(items, actions, inspections, as_of)
     inspections = roll_up_inspections(inspections, items, as_of, settings)
     return RollUp(as_of, settings, inspections, items, actions)
@@ -149,12 +142,24 @@ def typed(frame, table: str):
     return out.reset_index(drop=True)
 
 
-def roll_up_actions(actions, items, as_of: dt.date, settings: Settings):
-    """Per action: effective due, overdue, due soon, stale, RAG, and its item's details."""
+def roll_up_actions(actions, items, as_of: dt.date, settings: Settings, inspections=None):
+    """Per action: effective due, overdue, due soon, stale, RAG, and its item's details.
+
+    Stale counts from the last update; an action never updated counts from when the
+    force took it on (STALE_FROM: the plenary, else the day the GAIN Board was told,
+    else publication), so a new action is not stale on its first pack.
+    """
     import numpy as np
+    import pandas as pd
 
     a = actions
     today = _ts(as_of)
+    info = items[["item_id", "item_inspection_id", "kind", "number", "item_text"]].drop_duplicates(
+        "item_id")
+    a = a.merge(info.rename(columns={"item_id": "action_item_id",
+                                     "item_inspection_id": "inspection_id"}),
+                on="action_item_id", how="left")
+    a.index = actions.index
     a["effective_due"] = a["revised_due"].fillna(a["due"])
     a["done"] = a["action_status"].isin(schema.ACTION_DONE)
     open_ = ~a["done"]
@@ -163,17 +168,20 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings):
     a["days_overdue"] = np.where(a["overdue"], -a["days_to_due"], 0).astype(int)
     a["due_soon"] = open_ & a["days_to_due"].between(0, settings.due_soon_days)
     a["days_since_update"] = (today - a["last_updated"]).dt.days
-    a["stale"] = open_ & (a["last_updated"].isna() | (a["days_since_update"] > settings.stale_days))
+    a["quiet_since"] = a["last_updated"]
+    if inspections is not None:
+        ins = inspections.drop_duplicates("inspection_id").set_index("inspection_id")
+        for key in STALE_FROM:
+            start = pd.to_datetime(ins[key].reindex(a["inspection_id"].to_numpy()).to_numpy())
+            a["quiet_since"] = a["quiet_since"].fillna(pd.Series(start, index=a.index))
+    a["days_quiet"] = (today - a["quiet_since"]).dt.days
+    a["stale"] = open_ & (a["quiet_since"].isna() | (a["days_quiet"] > settings.stale_days))
     a["on_hold"] = a["action_status"] == "On hold"
     a["due_moved_days"] = (a["revised_due"] - a["due"]).dt.days
     rag = np.select([a["overdue"], open_ & (a["due_soon"] | a["stale"] | a["on_hold"]), open_],
                     ["Red", "Amber", "Green"], "Grey")
     a["rag"] = rag
-    info = items[["item_id", "item_inspection_id", "kind", "number", "item_text"]].drop_duplicates(
-        "item_id")
-    a = a.merge(info.rename(columns={"item_id": "action_item_id",
-                                     "item_inspection_id": "inspection_id"}),
-                on="action_item_id", how="left")
+    a = a.reset_index(drop=True)
     a["label"] = _labels(a)      # 'Rec 2': its item as the pack and response name it
     return a
 
@@ -247,10 +255,16 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     names = [s[0] for s in ITEM_STATES]
     it["status"] = np.select(states, names[:-1], names[-1])
     own_rag = dict((s[0], s[1]) for s in ITEM_STATES)
-    it["deadline_passed"] = (it["deadline"] < today) & it["status"].isin(
-        ["No actions", "Not started", "In progress"])
-    it["days_past_deadline"] = ((today - it["deadline"]).dt.days.where(it["deadline_passed"], 0)
-                                .fillna(0).astype(int))
+    # The board may agree a later deadline than HMICFRS's ('with immediate effect' is the
+    # day of publication); the RAG goes by the agreed one when there is one.
+    it["effective_deadline"] = it["agreed_deadline"].fillna(it["deadline"])
+    still_open = it["status"].isin(["No actions", "Not started", "In progress"])
+    it["deadline_passed"] = (it["effective_deadline"] < today) & still_open
+    it["days_past_deadline"] = ((today - it["effective_deadline"]).dt.days
+                                .where(it["deadline_passed"], 0).fillna(0).astype(int))
+    it["hmicfrs_deadline_passed"] = (it["deadline"] < today) & still_open
+    it["days_past_hmicfrs"] = ((today - it["deadline"]).dt.days
+                               .where(it["hmicfrs_deadline_passed"], 0).fillna(0).astype(int))
     own = it["status"].map(own_rag).map(RAG_ORDER)
     own = np.where(it["deadline_passed"], RAG_ORDER["Red"], own)
     rank = np.maximum(own, it["worst_action_rag"])
@@ -271,9 +285,16 @@ def _item_reason(r, as_of) -> str:
                      f"oldest {plural(r.max_days_overdue, 'day')}")
     if r.status == "No actions":
         parts.append("applies to the force but has no actions and no reason given")
+    agreed = r.agreed_deadline == r.agreed_deadline and r.agreed_deadline is not None
     if r.deadline_passed:
-        parts.append(f"deadline {uk_date(r.deadline)} passed {plural(r.days_past_deadline, 'day')} "
-                     "ago")
+        which = "board-agreed deadline" if agreed else "deadline"
+        parts.append(f"{which} {uk_date(r.effective_deadline)} passed "
+                     f"{plural(r.days_past_deadline, 'day')} ago")
+    if agreed and r.hmicfrs_deadline_passed:
+        parts.append(f"HMICFRS deadline {uk_date(r.deadline)} passed "
+                     f"{plural(r.days_past_hmicfrs, 'day')} ago"
+                     + ("" if r.deadline_passed else
+                        f"; the board agreed {uk_date(r.agreed_deadline)}"))
     if r.n_due_soon:
         parts.append(f"{plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due)})")
     if r.n_stale:
@@ -383,7 +404,9 @@ def office_rag_problems(register, result: RollUp) -> list:
                 continue
             out.append(make_problem("RAG_BETTER_THAN_OURS", *table.where(key, r.row),
                                     getattr(r, key), ours=r.rag, reason=reason(r)))
-    return out
+    from gain_workbook.validate import name_subjects
+
+    return name_subjects(register, out)
 
 
 def _action_reason(r) -> str:

@@ -258,6 +258,11 @@ COLUMNS: tuple[Column, ...] = (
     _C("deadline", ITEMS, "Deadline date", "date",
        "The deadline as a date; worked out from the words when left blank.", width=12,
        aliases=("deadline as date", "hmicfrs deadline date", "deadline as a date")),
+    _C("agreed_deadline", ITEMS, "Revised deadline (board agreed)", "date",
+       "A later deadline the GAIN Board agreed for the item (an HMICFRS deadline 'with "
+       "immediate effect' is the publication day); the RAG uses it when set.", width=14,
+       aliases=("board agreed deadline", "agreed deadline", "revised deadline board agreed",
+                "revised item deadline", "board revised deadline")),
     _C("item_lead", ITEMS, "Lead", "text", "The officer who leads the force's work on the item.",
        width=18, aliases=("item lead", "recommendation lead"),
        role_aliases={ITEMS: ("lead", "lead officer", "owner")}),
@@ -622,6 +627,15 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "put 'Report:' and the title in a row above the headers."),
     _R("BAD_SETTING", "error", "A setting cannot be used",
        "The setting '{key}' has the value '{value}', which is not {expected}."),
+    _R("MARKING_NOT_GSC", "warning", "The protective marking is not a security classification",
+       "The protective marking '{value}' is not a Government Security Classification "
+       "(OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP SECRET, optionally with a descriptor "
+       "such as 'OFFICIAL-SENSITIVE: PERSONAL'); it prints as written on every page and in "
+       "every email subject, so check its spelling."),
+    _R("NO_FORCE_NAME", "warning", "The force's name is not set",
+       "The Settings sheet gives no Force name, so the pack, the response ('RESPONSE ... OF "
+       "THE FORCE') and emails say 'the force'; write the force's name beside 'Force name' "
+       "on the Settings sheet."),
     _R("UNKNOWN_SETTING", "warning", "A setting is not one we know",
        "The setting '{key}' is not one gain-pack knows and was ignored; known settings: "
        "{known}."),

@@ -35,6 +35,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Who chairs the board (used in the response's process text)."),
     Setting("protective_marking", "Protective marking", "OFFICIAL-SENSITIVE", "text",
             "The marking printed in every header and footer and in email subjects."),
+    Setting("show_not_for_force", "Show items not for the force", "yes", "yes|no",
+            "yes: the pack's Items sheet lists items addressed to others (after the force's "
+            "own items of each inspection); no: it leaves them off."),
     Setting("due_soon_days", "Due soon (days)", 28, "int",
             "An action due within this many days is 'due soon' (Amber)."),
     Setting("stale_days", "Stale after (days)", 60, "int",
@@ -45,6 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("email_to", "Email to", (), "list",
             "Who gets the board pack; several addresses separated by ; or ,."),
     Setting("email_cc", "Email cc", (), "list", "Copied on the board pack email."),
+    Setting("email_signature", "Email signature", "", "text",
+            "The sign-off under every email (name, role, office); several lines may be "
+            "separated by ' | ' or written with Alt+Enter."),
     Setting("smtp_host", "SMTP host", "", "text", "The force's mail server, for --send."),
     Setting("smtp_port", "SMTP port", 587, "int", "Its port (587 for STARTTLS, 465 for SSL)."),
     Setting("smtp_security", "SMTP security", "starttls", "text",
@@ -65,11 +71,13 @@ class Settings:
     board_name: str = "GAIN Board"
     board_chair: str = "the Deputy Chief Constable"
     protective_marking: str = "OFFICIAL-SENSITIVE"
+    show_not_for_force: str = "yes"
     due_soon_days: int = 28
     stale_days: int = 60
     quarters: str = "financial"
     email_to: tuple = ()
     email_cc: tuple = ()
+    email_signature: str = ""
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_security: str = "starttls"
@@ -80,6 +88,27 @@ class Settings:
     def replace(self, **changes) -> "Settings":
         """A copy with some values changed (None values are ignored)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# A Government Security Classification, with an optional descriptor after it
+# ('OFFICIAL-SENSITIVE: PERSONAL', 'OFFICIAL-SENSITIVE [COMMERCIAL]').
+GSC_MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+GSC_DESCRIPTORS = ("COMMERCIAL", "LOCSEN", "PERSONAL", "UK EYES ONLY")
+_GSC = None
+
+
+def is_gsc_marking(text: str) -> bool:
+    """True for OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP SECRET, with or without one
+    of the descriptors ('OFFICIAL-SENSITIVE: PERSONAL'); a typo ('OFFICAL') is not."""
+    global _GSC
+    import re
+
+    if _GSC is None:
+        level = r"OFFICIAL\s*-\s*SENSITIVE|OFFICIAL SENSITIVE|OFFICIAL|SECRET|TOP SECRET"
+        word = "|".join(GSC_DESCRIPTORS).replace(" ", r"\s+")
+        _GSC = re.compile(rf"\s*(?:{level})(?:\s*(?::|-|\u2013)?\s*(?:\[\s*(?:{word})\s*\]"
+                          rf"|(?:{word})))?\s*", re.I)
+    return bool(_GSC.fullmatch(str(text)))
 
 
 def _column_for_alias(target: str):
@@ -144,4 +173,6 @@ def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, st
                 problems.append(("BAD_SETTING", row, key, value, " or ".join(choices)))
         else:
             values[setting.attr] = str(value).strip()
+            if setting.attr == "protective_marking" and not is_gsc_marking(value):
+                problems.append(("MARKING_NOT_GSC", row, key, value, ""))
     return Settings(**values, aliases=aliases), problems

@@ -192,7 +192,57 @@ def validate(register: Register) -> ValidationReport:
     for name in schema.TABLES:
         problems.extend(_schema_problems(register.table(name)))
     problems.extend(_cross_problems(register))
-    return ValidationReport(str(register.path.name), problems, register.counts)
+    return ValidationReport(str(register.path.name), name_subjects(register, problems),
+                            register.counts)
+
+
+def _text(v) -> str:
+    return "" if v is None or v != v else str(v).strip()
+
+
+def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
+    """Each problem with what its row is, in the board's words: 'PEEL-2026 AFI 2',
+    'PEEL-2026 AFI 2, action A3', 'PEEL-2026' (the cell reference says where)."""
+    import dataclasses
+
+    from gain_workbook.refs import item_label
+
+    items = register.items.frame
+    item_of = {}
+    for iid, ins, kind, number in zip(items["item_id"], items["item_inspection_id"],
+                                      items["kind"], items["number"]):
+        if _text(iid):
+            item_of.setdefault(_text(iid), " ".join(
+                t for t in (_text(ins), item_label(kind, number)) if t))
+
+    def subject(table: Table, index) -> str:
+        r = table.frame.loc[index]
+        if table.name == schema.INSPECTIONS:
+            return _text(r["inspection_id"]) or _text(r["title"])[:40]
+        if table.name == schema.ITEMS:
+            return item_of.get(_text(r["item_id"])) or " ".join(
+                t for t in (_text(r["item_inspection_id"]), item_label(r["kind"], r["number"]))
+                if t)
+        item = item_of.get(_text(r["action_item_id"]), _text(r["action_item_id"]))
+        action = _text(r["action_id"])
+        return ", ".join(t for t in (item, f"action {action}" if action else "") if t)
+
+    # the most specific table first: a flat sheet holds all three on each row
+    tables = [register.table(n) for n in (schema.ACTIONS, schema.ITEMS, schema.INSPECTIONS)]
+    out = []
+    for p in problems:
+        found = ""
+        if p.row is not None and not p.subject:
+            for table in tables:
+                for i, part in enumerate(table.parts):
+                    index = i * PART_SPAN + p.row
+                    if part.sheet == p.sheet and index in table.frame.index:
+                        found = subject(table, index)
+                        break
+                if found:
+                    break
+        out.append(dataclasses.replace(p, subject=found) if found else p)
+    return out
 
 
 def check(path, settings=None) -> tuple[Register, ValidationReport]:

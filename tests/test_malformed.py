@@ -141,6 +141,9 @@ CASES = {
     "no_owner_column": (option(headers={"Owner": None}), "MISSING_COLUMN", "Actions"),
     "threshold_setting_not_a_number": (setting("Due soon (days)", "a month"), "BAD_SETTING",
                                        "Settings!B4"),
+    "marking_misspelt": (setting("Protective marking", "OFFICAL-SENSITIVE"), "MARKING_NOT_GSC",
+                         "Settings!B3"),
+    "force_name_left_blank": (setting("Force name", None), "NO_FORCE_NAME", "Settings!B2"),
     "setting_we_do_not_know": (setting("Colour scheme", "blue"), "UNKNOWN_SETTING",
                                "Settings!A4"),
     "escape_sequence_pasted_into_an_update": (

@@ -79,7 +79,13 @@ def test_summary_headline_figures_and_native_charts(example_pack, example_regist
 def test_items_sheet_one_row_per_item_with_rag_and_reason(example_pack):
     _, wb = example_pack
     ws = wb["Items"]
-    assert column(ws, "Item") == ["Rec %d" % n for n in range(1, 10)] + ["AFI 1"]
+    # the force's own items first, in report order; then those addressed to others
+    labels, status = column(ws, "Item"), column(ws, "Status")
+    others = [lbl for lbl, st in zip(labels, status) if st == "Not for the force"]
+    assert others and labels[-len(others):] == others
+    assert sorted(labels) == sorted(["Rec %d" % n for n in range(1, 10)] + ["AFI 1"])
+    own = labels[:-len(others)]
+    assert own == sorted(own, key=lambda x: (x.startswith("AFI"), int(x.split()[1])))
     rag = dict(zip(column(ws, "Item"), column(ws, "RAG")))
     assert rag == {"Rec 1": "Grey", "Rec 2": "Blue", "Rec 3": "Grey", "Rec 4": "Red",
                    "Rec 5": "Grey", "Rec 6": "Grey", "Rec 7": "Grey", "Rec 8": "Grey",
@@ -95,7 +101,8 @@ def test_exceptions_list_overdue_stale_and_due_soon_with_owner_and_days(example_
     ws = wb["Exceptions"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
     sections = [r[0] for r in rows if r[0] and r[1] is None and "(" in str(r[0])]
-    assert sections == ["Overdue actions (2)", "Items for the force with no actions and no reason (0)",
+    assert sections == ["Overdue actions (2)", "Items open past their deadline (2)",
+                        "Items for the force with no actions and no reason (0)",
                         "Not updated for more than 60 days (2)", "Due in the next 28 days (0)"]
     overdue = [r for r in rows if r[0] == "Overdue"]
     assert [(r[4], r[6]) for r in overdue] == [("Public Protection QA Lead", 607),
@@ -299,7 +306,8 @@ def test_movement_from_last_months_pack(runner, tmp_path):
     assert ("Closed or ready for closure", None, "In progress", "Ready for closure", None) in changes
     assert ("Status changes", "Review the custody policy.", "In progress", "Complete", None) in changes
     assert ("Due dates moved", "Audit welfare checks.", "31/01/2025", "31/03/2025", 59) in changes
-    assert ("Newly overdue", "Brief staff.", None, "15/07/2024", None) in changes
+    days = (dt.date.fromisoformat(AS_OF) - D(2024, 7, 15)).days
+    assert ("Newly overdue", "Brief staff.", None, "15/07/2024", days) in changes
     tiles = {wb["Summary"].cell(5, c).value: wb["Summary"].cell(4, c).value for c in range(1, 13, 2)}
     assert tiles["Closed or ready since last pack"] == 1
 
@@ -409,11 +417,12 @@ def test_items_are_in_report_order_like_the_response(runner, tmp_path):
     for kind, number in extra:
         data["items"].append({"Item ID": f"INS-1-{kind[:3]}{number}", "Inspection ID": "INS-1",
                               "Kind": kind, "Number": number, "Text": f"{kind} {number}.",
-                              "Addressee": "Others", "Applies to force": "No",
-                              "HMICFRS status": "Open"})
+                              "Addressee": "All chief constables", "Applies to force": "Yes",
+                              "No action because": "Done in 2023.", "HMICFRS status": "Open"})
     reg = write_register(tmp_path / "r.xlsx", data)
     wb = build(runner, reg, tmp_path / "p.xlsx")
-    expected = ["Accelerated CoC 1", "CoC 1", "Rec 1", "Rec 2", "Rec 10", "AFI 1"]
+    # Rec 2 is for the Home Office: after the force's own items
+    expected = ["Accelerated CoC 1", "CoC 1", "Rec 1", "Rec 10", "AFI 1", "Rec 2"]
     assert column(wb["Items"], "Item") == expected
     result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1",
                                  "-o", str(tmp_path / "resp.xlsx")])
@@ -426,3 +435,67 @@ def test_items_are_in_report_order_like_the_response(runner, tmp_path):
                      "By 31 December 2024, all chief constables should review custody",
                      "The Home Office should publish data", "Recommendation 10",
                      "Forces should improve detainee welfare checks"]
+
+
+def _red_register(tmp_path):
+    """Every cause of Red: overdue actions, a deadline passed, no actions, a CoC Red
+    through its recommendation's action; and a board-agreed deadline that is not Red."""
+    data = base_data()
+    item = {"Inspection ID": "INS-1", "Applies to force": "Yes", "HMICFRS status": "Open",
+            "Addressee": "All chief constables"}
+    data["items"] += [
+        {**item, "Item ID": "INS-1-R4", "Kind": "Recommendation", "Number": "4",
+         "Text": "Review detention times."},
+        {**item, "Item ID": "INS-1-CoC1", "Kind": "Cause of concern", "Number": "1",
+         "Text": "Detainees are not always safe."},
+        {**item, "Item ID": "INS-1-CoC1-R1", "Kind": "Recommendation", "Number": "5",
+         "Text": "Check cells hourly.", "Under": "INS-1-CoC1"},
+        {**item, "Item ID": "INS-1-R6", "Kind": "Recommendation", "Number": "6",
+         "Text": "By 31 March 2025, audit.", "Deadline (as written)": "By 31 March 2025"},
+        {**item, "Item ID": "INS-1-R7", "Kind": "Recommendation", "Number": "7",
+         "Text": "With immediate effect, stop strip searches of children.",
+         "Deadline (as written)": "With immediate effect",
+         "Revised deadline (board agreed)": D(2027, 3, 31)},
+    ]
+    later = {"Due": D(2027, 6, 30), "Status": "In progress", "Owner": "Ch Insp Custody",
+             "Last updated": D(2026, 11, 20), "Latest update": "On track."}
+    data["actions"] += [
+        {"Action ID": "A5", "Item ID": "INS-1-CoC1-R1", "Action": "Hourly checks.",
+         "Owner": "Custody QA", "Due": D(2025, 3, 1), "Status": "In progress"},
+        {**later, "Action ID": "A6", "Item ID": "INS-1-R6", "Action": "Audit."},
+        {**later, "Action ID": "A7", "Item ID": "INS-1-R7", "Action": "New policy."},
+    ]
+    extra = {key: [i.pop(key, None) for i in data["items"]]
+             for key in ("Under", "Revised deadline (board agreed)")}
+    return write_register(tmp_path / "red.xlsx", data, extra={"items": extra})
+
+
+def test_every_red_item_on_items_is_explained_on_exceptions(runner, tmp_path):
+    wb = build(runner, _red_register(tmp_path), tmp_path / "p.xlsx")
+    items = wb["Items"]
+    red = {(i, lbl) for i, lbl, rag in zip(column(items, "Inspection ID"), column(items, "Item"),
+                                           column(items, "RAG")) if rag == "Red"}
+    assert len(red) == 6              # R1, AFI 1, R4, CoC 1, Rec 5 under it, R6
+    rows = [[c.value for c in r] for r in wb["Exceptions"].iter_rows(min_row=5)]
+    explained = set()
+    for r in rows:
+        if r[0] in ("Overdue", "Past deadline", "No actions"):
+            for label in str(r[2]).replace(")", "").split(" ("):   # 'Rec 5 (CoC 1)'
+                explained.add((r[1], label))
+    assert explained == red
+    causes = {(r[0], r[2]) for r in rows if r[0] in ("Past deadline", "No actions")}
+    assert causes == {("Past deadline", "Rec 1"), ("Past deadline", "Rec 6"),
+                      ("No actions", "Rec 4")}
+
+
+def test_a_board_agreed_deadline_is_what_the_rag_goes_by(runner, tmp_path):
+    wb = build(runner, _red_register(tmp_path), tmp_path / "p.xlsx")
+    ws = wb["Items"]
+    row = dict(zip(column(ws, "Item"), zip(column(ws, "Deadline"), column(ws, "Agreed deadline"),
+                                           column(ws, "RAG"), column(ws, "Reason"))))
+    deadline, agreed, rag, reason = row["Rec 7"]
+    assert (deadline, agreed) == (dt.datetime(2024, 1, 10), dt.datetime(2027, 3, 31))
+    assert rag == "Green"
+    days = (dt.date.fromisoformat(AS_OF) - D(2024, 1, 10)).days
+    assert reason == (f"HMICFRS deadline 10/01/2024 passed {days} days ago; the board agreed "
+                      "31/03/2027")

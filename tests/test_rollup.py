@@ -242,3 +242,19 @@ def test_generated_register_rolls_up(tmp_path):
     assert set(r.items["rag"]) <= set(RAG_ORDER)
     assert r.actions["overdue"].any() and (~r.actions["overdue"]).any()
 
+
+
+def test_a_new_action_is_not_stale_on_its_first_pack(tmp_path):
+    """Never updated: stale counts from the plenary (else GAIN Board told, else
+    publication), not from the beginning of time."""
+    data = base_data()                      # A3 never updated; published 10/01/2024
+    data["inspections"][0]["Plenary session"] = D(2024, 7, 15)
+    r, _ = rolled(tmp_path, data, as_of=D(2024, 8, 1))
+    a = r.actions.set_index("action_id")
+    assert not a.at["A3", "stale"] and a.at["A3", "days_quiet"] == 17
+    r, _ = rolled(tmp_path, data, as_of=D(2024, 9, 14), name="later.xlsx")   # 61 days on
+    assert r.actions.set_index("action_id").at["A3", "stale"]
+    del data["inspections"][0]["Plenary session"]
+    data["inspections"][0]["GAIN Board told"] = D(2024, 7, 1)
+    r, _ = rolled(tmp_path, data, as_of=D(2024, 8, 1), name="told.xlsx")
+    assert r.actions.set_index("action_id").at["A3", "days_quiet"] == 31

@@ -48,7 +48,7 @@ def test_json_and_csv_carry_every_field(runner, bad_register):
     p = next(p for p in js["problems"] if p["code"] == "NOT_IN_LIST")
     assert p == {"code": "NOT_IN_LIST", "severity": "error", "sheet": "Actions", "cell": "G2",
                  "header": "Status", "value": "Parked", "where": "Actions!G2",
-                 "message": p["message"]}
+                 "subject": "INS-1 Rec 1, action A1", "message": p["message"]}
     assert "'Parked' is not an allowed Status; choose one of: Not started" in p["message"]
     rows = list(csv.DictReader(io.StringIO(
         runner.invoke(cli, ["validate", str(bad_register), "--format", "csv"]).stdout)))
