@@ -17,6 +17,7 @@ import click
 
 from gain_workbook import __version__
 from gain_workbook.errors import GainError, InvalidRegisterError, UsageError
+from gain_workbook.text import plural
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -27,6 +28,16 @@ def _echo(text="", err: bool = False, nl: bool = True) -> None:
     from gain_workbook.text import terminal_safe
 
     click.echo(terminal_safe(str(text)), err=err, nl=nl)
+
+
+def _echo_csv(text: str) -> None:
+    """CSV for Excel: UTF-8 with a byte-order mark, so Excel reads 'Closed – complete' and
+    not 'Closed â€“ complete', whatever the console's own code page."""
+    from gain_workbook.text import terminal_safe
+
+    out = click.get_binary_stream("stdout")
+    out.write(("\ufeff" + terminal_safe(text)).encode("utf-8"))
+    out.flush()
 
 
 def _warn_line(message, category, filename, lineno, file=None, line=None) -> None:
@@ -52,7 +63,7 @@ class _Group(click.Group):
         except GainError as exc:
             if _debug(ctx):
                 raise
-            _echo(f"gain-pack: {exc}", err=True)
+            _echo(f"gain-pack: {exc.text_for(_options_of(ctx).__contains__)}", err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:   # a bad option value is one sentence, like the rest
             if _debug(ctx):
@@ -80,6 +91,13 @@ class _Group(click.Group):
             ctx.exit(EXIT_USAGE)
 
 
+def _options_of(ctx) -> set[str]:
+    """The options ('--allow-errors' ...) of the command being run."""
+    name = ctx.invoked_subcommand
+    command = ctx.command.get_command(ctx, name) if name else None
+    return {o for p in getattr(command, "params", ()) for o in getattr(p, "opts", ())}
+
+
 def _debug(ctx) -> bool:
     root = ctx.find_root()
     return bool((root.params or {}).get("debug") or root.meta.get("gain_debug"))
@@ -103,27 +121,38 @@ def register_argument(f):
 
 
 class DateType(click.ParamType):
-    """A date as YYYY-MM-DD, on the calendar and within the years gain-pack handles."""
+    """A date typed the UK way (28/11/2026) or as ISO (2026-11-28), on the calendar and
+    within the years gain-pack handles."""
 
     name = "date"
+    FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
 
     def get_metavar(self, param, ctx=None):
-        return "YYYY-MM-DD"
+        return "DD/MM/YYYY"
 
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
         from gain_workbook.dates import EARLIEST, LATEST
 
-        try:
-            day = dt.datetime.strptime(str(value).strip(), "%Y-%m-%d").date()
-        except ValueError:
-            self.fail(f"'{value}' is not a date on the calendar; write it as YYYY-MM-DD, "
-                      "e.g. 2026-11-28", param, ctx)
+        text = str(value).strip()
+        day = None
+        for fmt in self.FORMATS:
+            try:
+                day = dt.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        if day is None:
+            self.fail(f"'{value}' is not a date on the calendar; write it as day/month/year, "
+                      "e.g. 28/11/2026 (or 2026-11-28)", param, ctx)
         if not EARLIEST <= day <= LATEST:
             self.fail(f"{day:%d/%m/%Y} is outside the years gain-pack works with "
                       f"({EARLIEST.year} to {LATEST.year})", param, ctx)
         return day
+
+
+DATE_HELP = "28/11/2026 or 2026-11-28"
 
 
 DATE = DateType()
@@ -132,7 +161,7 @@ DATE = DateType()
 def as_of_option(f):
     """--as-of DATE (default today)."""
     return click.option("--as-of", "as_of", type=DATE, default=None,
-                        help="Date to report as at (YYYY-MM-DD); default today.")(f)
+                        help=f"Date to report as at ({DATE_HELP}); default today.")(f)
 
 
 def _note_if_open(register) -> None:
@@ -244,8 +273,10 @@ def validate(register, fmt, annotate):
     reg, report = check(register)
     _note_if_open(reg)
     _layout(reg)
-    out = {"text": report.to_text, "json": report.to_json, "csv": report.to_csv}[fmt]()
-    _echo(out, nl=False)
+    if fmt == "csv":
+        _echo_csv(report.to_csv())
+    else:
+        _echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
     if annotate:
         from gain_workbook.annotate import annotate as write_annotated
 
@@ -334,11 +365,14 @@ def rollup(register, by, fmt, as_of):
         _echo(f"gain-pack: warning: {p.where}: {p.message}", err=True)
     headers, rows = views.records(result, by)
     if fmt == "table":
-        _echo(views.as_table(headers, rows), nl=False)
+        import shutil
+
+        wide = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else None
+        _echo(views.as_table(headers, rows, wide), nl=False)
     elif fmt == "json":
         _echo(views.as_json(headers, rows, result.as_of), nl=False)
     else:
-        _echo(views.as_csv(headers, rows), nl=False)
+        _echo_csv(views.as_csv(headers, rows))
 
 
 @cli.command()
@@ -347,7 +381,7 @@ def rollup(register, by, fmt, as_of):
               help="The pack to write; default 'GAIN board pack YYYY-MM.xlsx' beside the register.")
 @as_of_option
 @click.option("--meeting", type=DATE, default=None,
-              help="The board meeting date (YYYY-MM-DD), shown on the cover.")
+              help=f"The board meeting date ({DATE_HELP}), shown on the cover.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last month's register or pack, for the Movement sheet.")
 @click.option("--allow-errors", is_flag=True,
@@ -389,9 +423,10 @@ def build(register, output, as_of, meeting, previous, allow_errors):
                           progress=bar.update if bar is not None else None)
     head = result.headline()
     _echo(f"Wrote {path}")
-    _echo(f"{head['open_items']} open items, {head['overdue_actions']} overdue actions, "
-          f"{head['ready_for_closure']} ready for closure, {head['responses_due']} "
-          f"responses not yet sent (as at {day:%d/%m/%Y}).")
+    _echo(f"{plural(head['open_items'], 'open item')}, "
+          f"{plural(head['overdue_actions'], 'overdue action')}, "
+          f"{head['ready_for_closure']} ready for closure, "
+          f"{plural(head['responses_due'], 'response')} not yet sent (as at {day:%d/%m/%Y}).")
 
 
 @cli.command()
@@ -438,7 +473,7 @@ def response(register, inspection_id, all_, open_, output, template, pdf, as_of,
 
         check_output(pdf_path)              # refused before anything is written
     path = build_responses(result, chosen, out, text)
-    _echo(f"Wrote {path} ({len(chosen)} inspection{'s' * (len(chosen) != 1)})")
+    _echo(f"Wrote {path} ({plural(len(chosen), 'inspection')})")
     if pdf_path is not None:
         _echo(f"Wrote {to_pdf(path, pdf_path)}")
 
@@ -581,7 +616,7 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
               help="Where the pack, responses and draft go; default the register's folder.")
 @as_of_option
 @click.option("--meeting", type=DATE, default=None,
-              help="The board meeting date (YYYY-MM-DD).")
+              help=f"The board meeting date ({DATE_HELP}).")
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Log file to append a line per run to; default gain-pack.log in --out-dir.")
 @click.option("--no-email", is_flag=True, help="Stop after the pack and responses.")

@@ -204,7 +204,8 @@ def atomic_path(target, overwrite: bool = True):
     if not folder.is_dir():
         raise OutputError(f"Cannot write '{target}': the folder '{folder}' does not exist.")
     if not overwrite and target.exists():
-        raise OutputError(f"'{target}' already exists; pass --force to replace it.")
+        raise OutputError(f"'{target}' already exists; choose another name.",
+                          hints=[("--force", ", or pass --force to replace it")])
     sweep_stale(folder)
     _folders_used.add(os.path.abspath(folder))      # before the file exists (see above)
     try:

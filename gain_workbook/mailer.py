@@ -145,8 +145,9 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
     to = addresses(to or settings.email_to, "the recipients")
     cc = addresses(cc or settings.email_cc, "the copy list")
     if not to:
-        raise MailSettingsError("No recipients: give --to, or fill in 'Email to' on the "
-                                "register's Settings sheet (and pass --register).")
+        raise MailSettingsError("No recipients: fill in 'Email to' on the register's Settings "
+                                "sheet.", hints=[("--register", " (and pass --register)"),
+                                                 ("--to", ", or give --to")])
     facts = pack_facts(path) if facts is None else facts
     as_of = facts.get("As at")
     month = as_of.strftime("%B %Y") if isinstance(as_of, (dt.date, dt.datetime)) else ""
@@ -258,16 +259,17 @@ def smtp_settings(settings, host=None, port=None, security=None, user=None, send
     """
     host = host or settings.smtp_host
     if not host:
-        raise MailSettingsError("No SMTP server: give --smtp-host or fill in 'SMTP host' on the "
-                                "Settings sheet (and pass --register).")
+        raise MailSettingsError("No SMTP server: fill in 'SMTP host' on the Settings sheet.",
+                                hints=[("--register", " (and pass --register)"),
+                                       ("--smtp-host", ", or give --smtp-host")])
     security = security or settings.smtp_security
     if security not in ("starttls", "ssl", "none"):
         raise MailSettingsError(f"SMTP security '{security}' is not starttls, ssl or none.")
     user = user if user is not None else settings.smtp_user
     sender = sender or settings.email_from or (user or "")
     if not sender:
-        raise MailSettingsError("No sender address: give --from or fill in 'Email from' on the "
-                                "Settings sheet.")
+        raise MailSettingsError("No sender address: fill in 'Email from' on the Settings sheet.",
+                                hints=[("--from", ", or give --from")])
     header_value(sender, "The sender address ('Email from')")
     header_value(host, "The SMTP host")
     return SMTPSettings(host=host, port=port or settings.smtp_port, security=security,

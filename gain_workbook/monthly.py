@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.errors import InvalidRegisterError
+from gain_workbook.text import plural
 
 
 @dataclass
@@ -51,9 +52,9 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
 
     reg, report = check(register)
     if not report.valid:
-        res.steps.append(("validate", f"{len(report.errors)} errors"))
+        res.steps.append(("validate", plural(len(report.errors), "error")))
         raise InvalidRegisterError(report)
-    res.steps.append(("validate", f"valid, {len(report.warnings)} warnings; "
+    res.steps.append(("validate", f"valid, {plural(len(report.warnings), 'warning')}; "
                       f"{reg.plan.layout_line()}"))
 
     rolled = roll_up(reg, as_of)

@@ -640,7 +640,7 @@ def _data_quality(ctx, ws, report) -> None:
 
     ctx.page(ws, "Data quality", repeat=3)
     e, w = len(report.errors), len(report.warnings)
-    ctx.title(ws, "Data quality", f"{e} error{'s' * (e != 1)} and {w} warning{'s' * (w != 1)} "
+    ctx.title(ws, "Data quality", f"{plural(e, 'error')} and {plural(w, 'warning')} "
               "found when checking the register")
     frame = pd.DataFrame([p.to_dict() for p in board_order(report.problems)])
     frame["about"] = [p or s for p, s in zip(frame["subject"], frame["sheet"])]

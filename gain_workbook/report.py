@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from gain_workbook.schema import RULES
-from gain_workbook.text import csv_cell, json_text
+from gain_workbook.text import csv_cell, json_text, plural
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,7 @@ class ValidationReport:
         """One line: valid or not, how many errors and warnings."""
         e, w = len(self.errors), len(self.warnings)
         verdict = "valid" if self.valid else "NOT valid"
-        return (f"{self.path}: {verdict} - {e} error{'s' * (e != 1)}, "
-                f"{w} warning{'s' * (w != 1)}")
+        return f"{self.path}: {verdict} - {plural(e, 'error')}, {plural(w, 'warning')}"
 
     # ---- renderings (the CLI prints these; the API returns the report itself)
 
@@ -126,16 +125,15 @@ class ValidationReport:
         """Problems grouped by sheet, errors first, for a terminal."""
         out = [self.summary()]
         if self.counts:
-            out.append("Read " + ", ".join(f"{n} {t if n != 1 else t[:-1]}"
-                                          for t, n in self.counts.items()) + ".")
+            out.append("Read " + ", ".join(plural(n, t[:-1]) for t, n in self.counts.items())
+                       + ".")
         by_sheet: dict[str, list[Problem]] = defaultdict(list)
         for p in self.problems:
             by_sheet[p.sheet].append(p)
         for sheet, probs in by_sheet.items():
             out.append("")
             ne = sum(p.severity == "error" for p in probs)
-            out.append(f"{sheet} ({ne} error{'s' * (ne != 1)}, "
-                       f"{len(probs) - ne} warning{'s' * (len(probs) - ne != 1)})")
+            out.append(f"{sheet} ({plural(ne, 'error')}, {plural(len(probs) - ne, 'warning')})")
             shown: dict[str, int] = defaultdict(int)
             hidden: dict[str, int] = defaultdict(int)
             for p in sorted(probs, key=lambda p: (p.severity != "error",) + _sort_key(p)):
@@ -146,7 +144,8 @@ class ValidationReport:
                 where = p.cell or "-"
                 out.append(f"  {where:<7} {p.severity:<7} {p.code:<22} {p.message}")
             for code, n in hidden.items():
-                out.append(f"  ... and {n} more {code} (see --format csv for all)")
+                out.append(f"  ... and {n} more {code} (`gain-pack validate --format csv` "
+                           "lists them all)")
         return "\n".join(out) + "\n"
 
     def to_json(self) -> str:

@@ -20,7 +20,7 @@ from gain_workbook.errors import TemplateError, UsageError
 from gain_workbook.rollup import KIND_ORDER, report_order
 from gain_workbook.files import atomic_path
 from gain_workbook.text import as_text as _t
-from gain_workbook.text import truncate_utf16
+from gain_workbook.text import plural, truncate_utf16
 from gain_workbook.xlsx import Part, header_footer, workbook_at
 
 PROCESS_TEMPLATE = "response_process.txt"
@@ -280,9 +280,9 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
     elif left != left:
         position = "no publication date recorded"
     elif left >= 0:
-        position = f"{int(left)} day{'s' * (int(left) != 1)} left"
+        position = f"{plural(int(left), 'day')} left"
     else:
-        position = f"{int(-left)} day{'s' * (int(-left) != 1)} late"
+        position = f"{plural(int(-left), 'day')} late"
     w.label_value("Days left or late", position)
     w.label_value("Chief constable's comments received",
                   long_date(ins["cc_comments_received"]) or "not yet")

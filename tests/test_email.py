@@ -81,7 +81,8 @@ def test_recipients_and_marking_from_the_register_settings(runner, pack, tmp_pat
 
 def test_no_recipients_is_a_settings_error(runner, pack, tmp_path):
     r = runner.invoke(cli, ["email", str(pack), "-o", str(tmp_path / "d.eml")])
-    assert r.exit_code == 2 and "No recipients: give --to" in r.stderr
+    assert r.exit_code == 2 and "No recipients: fill in 'Email to'" in r.stderr
+    assert "(and pass --register), or give --to." in r.stderr
     assert not (tmp_path / "d.eml").exists()
 
 

@@ -363,7 +363,7 @@ def test_csv_output_neutralises_formulas(runner, tmp_path):
     data["actions"][0]["Status"] = "=1+2"                    # reported as NOT_IN_LIST
     reg = write_register(tmp_path / "register.xlsx", data)
     r = runner.invoke(cli, ["validate", str(reg), "--format", "csv"])
-    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
     (bad,) = [row for row in rows if row["code"] == "NOT_IN_LIST"]
     assert bad["value"] == "'=1+2"
     data["actions"][0]["Status"] = "In progress"
@@ -371,7 +371,7 @@ def test_csv_output_neutralises_formulas(runner, tmp_path):
     r = runner.invoke(cli, ["rollup", str(reg), "--by", "action", "--format", "csv",
                             "--as-of", AS_OF])
     assert r.exit_code == 0, r.stderr
-    owners = [row["Owner"] for row in csv.DictReader(io.StringIO(r.stdout))]
+    owners = [row["Owner"] for row in csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff")))]
     assert owners == ["'" + t for t in FORMULAS[:3]]
     for line in r.stdout.splitlines()[1:]:
         for field in next(csv.reader([line])):

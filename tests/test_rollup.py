@@ -146,7 +146,7 @@ def test_rollup_command_formats(runner, base_register):
     assert js["rows"][0]["s55 last day"] == "2024-03-05" and js["rows"][0]["RAG"] == "Red"
     csv_out = runner.invoke(cli, ["rollup", str(base_register), "--by", "action", "--format",
                                   "csv", "--as-of", "2024-08-01"]).stdout
-    assert csv_out.splitlines()[0].startswith("Action ID,Item ID,Owner,Effective due")
+    assert csv_out.startswith("\ufeffAction ID,Item ID,Owner,Effective due")   # BOM for Excel
     assert len(csv_out.splitlines()) == 4
 
 
@@ -155,13 +155,27 @@ def test_rollup_of_invalid_register_prints_errors_and_exits_1(runner, tmp_path):
     data["actions"][0]["Status"] = "Parked"
     result = runner.invoke(cli, ["rollup", str(write_register(tmp_path / "bad.xlsx", data))])
     assert result.exit_code == 1
-    assert "NOT_IN_LIST" in result.stderr and "run `gain-pack validate`" in result.stderr
+    assert "NOT_IN_LIST" in result.stderr and "(`gain-pack validate` lists it)" in result.stderr
     assert result.stdout == ""
 
 
 def test_bad_as_of_is_exit_2(runner, base_register):
-    result = runner.invoke(cli, ["rollup", str(base_register), "--as-of", "31/12/2024"])
-    assert result.exit_code == 2 and "--as-of" in result.stderr
+    for bad in ("12/31/2024", "31/12/24", "next Tuesday"):        # US order, short year
+        result = runner.invoke(cli, ["rollup", str(base_register), "--as-of", bad])
+        assert result.exit_code == 2 and "--as-of" in result.stderr
+        assert "day/month/year, e.g. 28/11/2026" in result.stderr
+
+
+def test_date_options_are_typed_the_uk_way_or_iso(runner, base_register):
+    """--as-of 28/11/2026 and 2026-11-28 are the same day, and --help says so."""
+    outs = [runner.invoke(cli, ["rollup", str(base_register), "--as-of", day, "--format", "json"])
+            for day in ("01/08/2024", "2024-08-01", "1/8/2024")]
+    assert all(r.exit_code == 0 for r in outs), outs[0].stderr
+    assert outs[0].stdout == outs[1].stdout == outs[2].stdout
+    for command in ("rollup", "build", "response", "monthly"):
+        text = " ".join(runner.invoke(cli, [command, "--help"]).stdout.split())
+        assert "DD/MM/YYYY" in text and "28/11/2026 or 2026-11-28" in text
+        assert "%Y" not in text and "YYYY-MM-DD" not in text
 
 
 # ---------------------------------------------------------------- properties
@@ -258,3 +272,45 @@ def test_a_new_action_is_not_stale_on_its_first_pack(tmp_path):
     data["inspections"][0]["GAIN Board told"] = D(2024, 7, 1)
     r, _ = rolled(tmp_path, data, as_of=D(2024, 8, 1), name="told.xlsx")
     assert r.actions.set_index("action_id").at["A3", "days_quiet"] == 31
+
+
+def test_csv_is_for_excel(runner, tmp_path):
+    """UTF-8 with a BOM; '1 of 2', not '1/2' (Excel's 1 February); Yes/No, not
+    True/False; dates one way, as the reasons write them."""
+    import csv
+    import io
+
+    data = base_data()
+    data["items"][0]["HMICFRS status"] = "Closed – complete"
+    reg = write_register(tmp_path / "r.xlsx", data)
+    raw = runner.invoke(cli, ["rollup", str(reg), "--format", "csv", "--as-of", "2024-08-01"]
+                        ).stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf")
+    items = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    r1 = next(r for r in items if r["Item ID"] == "INS-1-R1")
+    assert r1["Actions done"] == "1 of 2" and r1["Status"] == "Closed"
+    afi = next(r for r in items if r["Item ID"] == "INS-1-AFI1")
+    assert afi["Next due"] == "31/01/2025"
+    raw = runner.invoke(cli, ["rollup", str(reg), "--by", "action", "--format", "csv",
+                              "--as-of", "2024-08-01"]).stdout_bytes
+    acts = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {r["Stale"] for r in acts} == {"Yes", "No"} and {r["Due soon"] for r in acts} == {"No"}
+    assert acts[0]["Effective due"] == "30/06/2024"
+    ins = list(csv.DictReader(io.StringIO(runner.invoke(
+        cli, ["rollup", str(reg), "--by", "inspection", "--format", "csv",
+              "--as-of", "2024-08-01"]).stdout_bytes.decode("utf-8-sig"))))
+    assert "Closed – complete" not in ins[0]["Detail"]          # (decoded right, or absent)
+    v = runner.invoke(cli, ["validate", str(reg), "--format", "csv"]).stdout_bytes
+    assert v.startswith(b"\xef\xbb\xbf")
+
+
+def test_terminal_table_cuts_long_columns_only_when_it_must(runner, tmp_path):
+    from gain_workbook import views
+
+    headers = ["Item", "Owner", "Reason"]
+    rows = [["Rec 1", "Detective Chief Superintendent Head of Crime", "x" * 90]]
+    wide = views.as_table(headers, rows, width=200)
+    assert "x" * 90 in wide and "Head of Crime" in wide
+    narrow = views.as_table(headers, rows, width=100).splitlines()
+    assert max(len(line) for line in narrow) <= 100 and narrow[2].endswith("...")
+    assert "Detective Chief Superintendent Head of Crime" in narrow[2]   # Reason gave way first

@@ -51,7 +51,8 @@ def test_json_and_csv_carry_every_field(runner, bad_register):
                  "subject": "INS-1 Rec 1, action A1", "message": p["message"]}
     assert "'Parked' is not an allowed Status; choose one of: Not started" in p["message"]
     rows = list(csv.DictReader(io.StringIO(
-        runner.invoke(cli, ["validate", str(bad_register), "--format", "csv"]).stdout)))
+        runner.invoke(cli, ["validate", str(bad_register), "--format", "csv"]).stdout
+        .lstrip("\ufeff"))))
     assert [(r["where"], r["code"]) for r in rows] == [
         ("Actions!G2", "NOT_IN_LIST"), ("Actions!E3", "BAD_DATE"), ("Actions!G4", "NORMALISED")]
 
@@ -145,7 +146,7 @@ def test_process_ends_with_all_output_and_the_right_exit_code(runner, tmp_path, 
     head = subprocess.run(f'"{sys.executable}" -m gain_workbook {" ".join(args[:1])} '
                           f'"{reg}" --by action --format csv | head -1', shell=True,
                           capture_output=True, text=True, cwd=ROOT)
-    assert head.stdout.startswith("Action ID,") and "Traceback" not in head.stderr
+    assert head.stdout.startswith("\ufeffAction ID,") and "Traceback" not in head.stderr
 
 
 def test_command_does_not_import_hypothesis(base_register):

@@ -1,0 +1,110 @@
+"""Messages never tell a user to pass an option their command does not have.
+
+Every `--flag` a message names is either an option of the command that printed it,
+or sits in a quoted command line that names its own command (`gain-pack validate
+--format csv`). The walk runs each command into the faults that name options; the
+static check catches a flag that no command has at all (a typo, a removed option).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, base_data, write_register
+from gain_workbook.cli import cli
+
+D = dt.date
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]+")
+QUOTED = re.compile(r"`gain-pack ([a-z-]+)[^`]*`")
+NOT_OURS = {"--headless", "--convert-to", "--outdir", "--norestore"}   # LibreOffice's own
+
+
+def options(name: str | None) -> set[str]:
+    command = cli.commands[name] if name else cli
+    return {o for p in command.params for o in getattr(p, "opts", ())} | {"--help"}
+
+
+def flags_named(text: str, command: str) -> list[tuple[str, str]]:
+    """(flag, the command it must belong to) for every flag in a message."""
+    out = []
+    for quoted in QUOTED.finditer(text):
+        out += [(f, quoted.group(1)) for f in FLAG.findall(quoted.group(0))]
+    rest = QUOTED.sub("", text)
+    out += [(f, command) for f in FLAG.findall(rest)]
+    return out
+
+
+def test_every_flag_in_the_source_is_an_option_of_some_command():
+    every = set().union(*(options(n) for n in cli.commands), options(None))
+    for path in sorted((ROOT / "gain_workbook").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                for flag in set(FLAG.findall(node.value)) - NOT_OURS:
+                    assert flag in every, f"{path.name}: {flag} is no command's option"
+
+
+def _invalid(tmp_path) -> Path:
+    data = base_data()
+    for a in data["actions"]:
+        a["Status"] = "Parked"                     # an error in every row
+    return write_register(tmp_path / "invalid.xlsx", data)
+
+
+def _valid_without_mail(tmp_path) -> Path:
+    data = base_data()
+    data["inspections"][0].update({"Plenary session": D(2024, 2, 1)})
+    return write_register(tmp_path / "valid.xlsx", data)
+
+
+def scenarios(tmp_path):
+    bad, good = _invalid(tmp_path), _valid_without_mail(tmp_path)
+    pack = tmp_path / "pack.xlsx"
+    existing = tmp_path / "exists.xlsx"
+    existing.write_bytes(b"")
+    out = ["--as-of", "2024-02-20"]
+    return [
+        ("validate", [str(bad)]),
+        ("rollup", [str(bad), *out]),
+        ("build", [str(bad), "-o", str(pack), *out]),
+        ("response", [str(bad), "--all", "-o", str(tmp_path / "r.xlsx"), *out]),
+        ("response", [str(good), "-o", str(tmp_path / "r.xlsx")]),           # which one?
+        ("monthly", [str(bad), "--no-email", *out]),
+        ("build", [str(good), "-o", str(pack), *out]),                      # (for email)
+        ("email", [str(pack), "--register", str(good)]),                   # no recipients
+        ("email", [str(pack), "--to", "a@example.org", "--send"]),         # no SMTP host
+        ("monthly", [str(good), "--out-dir", str(tmp_path), *out]),        # no recipients
+        ("monthly", [str(good), "--out-dir", str(tmp_path), "--to", "a@example.org",
+                     "--send", *out]),                                    # no SMTP host
+        ("init", [str(existing)]),
+        ("adopt", [str(good), "-o", str(existing)]),
+    ]
+
+
+def test_no_message_names_an_option_its_command_lacks(tmp_path, runner):
+    named = 0
+    for command, args in scenarios(tmp_path):
+        result = runner.invoke(cli, [command, *args])
+        text = result.stdout + result.stderr
+        for flag, owner in flags_named(text, command):
+            named += 1
+            assert flag in options(owner), f"`gain-pack {command}` said {flag}:\n{text}"
+    assert named >= 8        # the faults above do name options where the command has them
+
+
+@pytest.mark.parametrize("command, has", [("build", True), ("rollup", False),
+                                          ("monthly", False)])
+def test_the_way_out_is_offered_only_where_it_exists(tmp_path, runner, command, has):
+    args = [command, str(_invalid(tmp_path)), "--as-of", "2024-02-20"]
+    if command == "build":
+        args += ["-o", str(tmp_path / "p.xlsx")]
+    if command == "monthly":
+        args += ["--no-email"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert "The register has 3 errors; fix them (`gain-pack validate` lists them)" in result.stderr
+    assert ("or pass --allow-errors to go on regardless" in result.stderr) is has
