@@ -187,22 +187,32 @@ def cli(debug):
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--blank", is_flag=True, help="No worked example: just the headers, dropdowns "
-              "and Guide.")
+@click.option("--force-name", default="", metavar="NAME",
+              help="Your force's name, for the Settings sheet (e.g. \"Cleveland Police\").")
+@click.option("--example", is_flag=True, help="Fill it with the worked example instead: "
+              "another force's inspection, items and actions, to try the commands on.")
+@click.option("--blank", is_flag=True, hidden=True)      # the default now; kept for old scripts
 @click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
 @debug_option
-def init(path, blank, force):
-    """Write a new register workbook to PATH, with dropdowns, a Guide sheet and (unless
-    --blank) the worked example from the PCC response reference.
+def init(path, force_name, example, blank, force):
+    """Write a new, empty register workbook to PATH: Inspections, Items and Actions
+    sheets with dropdowns, a Guide sheet and Settings. With --example, the worked
+    example (Cleveland Police's response to the group-based child sexual exploitation
+    inspection) fills it, to try the commands on.
 
     \b
     Example:
-      gain-pack init "Inspection register.xlsx"
+      gain-pack init "Inspection register.xlsx" --force-name "Cleveland Police"
+      gain-pack init "Try it.xlsx" --example
     """
     from gain_workbook.template import write_template
 
-    out = write_template(path, blank=blank, force=force)
+    out = write_template(path, example=example and not blank, force=force,
+                         force_name=force_name)
     _echo(f"Wrote {out}")
+    if not force_name and not (example and not blank):
+        _echo("gain-pack: note: Force name is blank on the Settings sheet; fill it in before "
+              "the first pack (the pack, the response and emails print it).", err=True)
 
 
 @cli.command()

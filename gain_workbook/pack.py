@@ -688,7 +688,7 @@ def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movemen
     if report.problems:
         sheets.append("Data quality")
     with workbook_at(out_path, title=f"{rollup.settings.board_name} pack {rollup.as_of:%B %Y}",
-                     subject=rollup.settings.protective_marking) as wb:
+                     subject=rollup.settings.protective_marking, created=rollup.as_of) as wb:
         ctx = _Ctx(wb, rollup, meeting)
         ws = {name: wb.add_worksheet(name) for name in sheets}
         info = wb.add_worksheet(PACK_INFO_SHEET)

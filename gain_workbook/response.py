@@ -325,7 +325,7 @@ def build_responses(rollup, inspections: list, out_path, template_text: str | No
     template_text = template_text if template_text is not None else load_process_template()
     out_path = Path(out_path)
     with workbook_at(out_path, title="PCC response to HMICFRS inspection",
-                     subject=rollup.settings.protective_marking) as wb:
+                     subject=rollup.settings.protective_marking, created=rollup.as_of) as wb:
         fmt = _formats(wb)
         used: set = set()
         for ins in inspections:

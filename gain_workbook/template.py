@@ -2,12 +2,15 @@
 
 Dropdowns (data validation) on every controlled column, frozen headers, widths,
 and a Guide sheet describing every column, all from ``schema.COLUMNS`` so the
-template cannot drift from what the reader and validator expect. Unless blank, it
-carries the worked example in ``templates/example_register.json``.
+template cannot drift from what the reader and validator expect. Blank unless asked
+for the worked example in ``templates/example_register.json``. Each column is wide
+enough for its header's longest word and its dropdown's longest choice; text wraps,
+with row heights set; the sheets print A4 landscape, one page wide, headers repeated.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib import resources
 from pathlib import Path
@@ -31,24 +34,30 @@ def load_example() -> dict:
     return json.loads(templates_dir().joinpath(EXAMPLE).read_text(encoding="utf-8"))
 
 
-def write_template(path, blank: bool = False, force: bool = False,
+def write_template(path, example: bool = False, force: bool = False,
                    data: dict | None = None, extra_headers: dict | None = None,
-                   read_from: list | None = None) -> Path:
+                   read_from: list | None = None, force_name: str = "",
+                   created: dt.date | None = None) -> Path:
     """Write a new register to ``path``; refuses to replace a file unless ``force``.
 
-    ``data`` (settings, inspections, items, actions as dicts keyed by our headers)
-    replaces the worked example. ``extra_headers`` {table: [header ...]} are the
-    office's own columns, written at the right of ours (`adopt`); ``read_from`` rows
-    (sheet, row, original sheet, original row) become a "Read from" sheet.
+    A blank register (headers, dropdowns, Guide, Settings) unless ``example`` asks for
+    the worked example (another force's name and inspection). ``data`` (settings,
+    inspections, items, actions as dicts keyed by our headers) fills it instead.
+    ``force_name`` goes on the Settings sheet. ``extra_headers`` {table: [header ...]}
+    are the office's own columns, written at the right of ours (`adopt`); ``read_from``
+    rows (sheet, row, original sheet, original row) become a "Read from" sheet.
+    ``created`` is the file's created date (default: today).
     """
     path = Path(path)
     if data is None:
         data = {"settings": {}, "inspections": [], "items": [], "actions": []}
-        if not blank:
+        if example:
             data = load_example()
+    if force_name:
+        data = {**data, "settings": {**data["settings"], "Force name": force_name}}
     with workbook_at(path, title="HMICFRS inspection register",
                      subject="Register of HMICFRS inspections, items and actions",
-                     overwrite=force) as wb:
+                     overwrite=force, created=created or dt.date.today()) as wb:
         fmt = styles.formats(wb)
         _guide(wb, fmt)
         lists = _lists_sheet(wb, fmt)
@@ -76,15 +85,36 @@ def _lists_sheet(wb, fmt):
     return ws
 
 
+MAX_LINES = 30               # a row taller than this (Excel's limit is 409 pt) is cut
+SHORT_TEXT = 30              # a short text column grows to fit its values up to this width
+
+
+def column_width(col, values=()) -> float:
+    """A template column's width: the schema's, widened to the longest word of its
+    (bold) header, the longest choice of its dropdown (and the arrow beside it), and
+    for a short text column the longest value, up to SHORT_TEXT."""
+    width = float(col.width)
+    words = col.header.replace("(", " ").replace(")", " ").split()
+    width = max(width, max(len(w) for w in words) * 1.15 + 2)
+    if col.kind in ("vocab", "yesno"):
+        width = max(width, max(len(v) for v in col.vocab) * 1.05 + 3)
+    if col.kind in ("text", "id", "ref") and col.width < SHORT_TEXT:
+        longest = max((len(str(v)) for v in values if v not in (None, "")), default=0)
+        width = max(width, min(longest * 1.05 + 2, SHORT_TEXT))
+    return round(width, 1)
+
+
 def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None:
     ws = wb.add_worksheet(schema.SHEET_NAMES[table])
     cols = schema.columns_of(table)
+    widths = [column_width(col, [r.get(col.header) for r in rows]) for col in cols]
     ws.freeze_panes(1, 1)
-    ws.set_row(0, 30)
+    header_lines = max(styles.wrapped_lines(col.header, w, 1.1) for col, w in zip(cols, widths))
+    ws.set_row(0, max(2, header_lines) * styles.LINE_HEIGHT + 4)
     last = TEMPLATE_ROWS
-    for c, col in enumerate(cols):
-        cell_fmt = {"date": fmt["date"], "text": fmt["wrap"] if col.width >= 30 else fmt["text"]}
-        ws.set_column(c, c, col.width, cell_fmt.get(col.kind, fmt["text"]))
+    for c, (col, width) in enumerate(zip(cols, widths)):
+        cell_fmt = {"date": fmt["date"], "text": fmt["wrap"]}
+        ws.set_column(c, c, width, cell_fmt.get(col.kind, fmt["text"]))
         ws.write_string(0, c, col.header, fmt["header"])
         ws.write_comment(0, c, col.description, {"x_scale": 2, "y_scale": 1.2})
         if col.kind in ("vocab", "yesno"):
@@ -126,13 +156,14 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None
             else:
                 text = str(value)          # a date column's 'TBC' is kept as written
                 ws.write_string(r, c, text)
-                if col.width >= 30:
-                    lines = min(styles.wrapped_lines(text, col.width), 12)
+                if col.kind == "text":
+                    lines = min(styles.wrapped_lines(text, widths[c]), MAX_LINES)
                     tall = max(tall, lines * styles.LINE_HEIGHT + 2)
         for c, header in enumerate(extra, start=len(cols)):
             _write_kept(ws, r, c, row.get(header), fmt)
         ws.set_row(r, tall)
     ws.autofilter(0, 0, max(len(rows), 1), len(cols) + len(extra) - 1)
+    _printable(ws, repeat=0)
 
 
 def _as_date(value):

@@ -37,8 +37,13 @@ HEADER_LIMIT = 255          # Excel's limit for a header or footer, codes includ
 HEADER_FONT = "Calibri"
 
 
-def new_workbook(path: str | os.PathLike, title: str = "", subject: str = "", **options):
-    """An xlsxwriter Workbook with our safety options and fixed document properties."""
+def new_workbook(path: str | os.PathLike, title: str = "", subject: str = "",
+                 created: dt.date | None = None, **options):
+    """An xlsxwriter Workbook with our safety options and fixed document properties.
+
+    ``created`` is the date the file is for (a pack's as-of date), at midnight, so the
+    same inputs still give the same bytes; without one, FIXED_CREATED.
+    """
     import xlsxwriter
 
     opts = {
@@ -54,7 +59,9 @@ def new_workbook(path: str | os.PathLike, title: str = "", subject: str = "", **
     if fast is not None:
         wb.worksheet_class = fast   # xlsxwriter's hook for a Worksheet subclass
     wb.set_properties({"title": xml_safe(title), "subject": xml_safe(subject),
-                       "author": "gain-workbook", "company": "", "created": FIXED_CREATED,
+                       "author": "gain-workbook", "company": "",
+                       "created": FIXED_CREATED if created is None else
+                       dt.datetime(created.year, created.month, created.day),
                        "comments": ""})
     wb.set_calc_mode("auto")
     return wb
@@ -79,7 +86,7 @@ def close_workbook(wb, target) -> None:
 
 @contextlib.contextmanager
 def workbook_at(target, title: str = "", subject: str = "", overwrite: bool = True,
-                **options):
+                created: dt.date | None = None, **options):
     """Yield a new Workbook; when the block ends, write it to ``target`` atomically.
 
     Nothing is left behind if the block or the write fails: not the temporary file
@@ -88,8 +95,8 @@ def workbook_at(target, title: str = "", subject: str = "", overwrite: bool = Tr
     with atomic_path(target, overwrite=overwrite) as tmp, work_dir() as scratch:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            wb = new_workbook(tmp, title=title, subject=subject, tmpdir=str(scratch),
-                              **options)
+            wb = new_workbook(tmp, title=title, subject=subject, created=created,
+                              tmpdir=str(scratch), **options)
             try:
                 yield wb
                 close_workbook(wb, target)

@@ -96,7 +96,7 @@ def validate_example() -> str:
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "Inspection register.xlsx"
-        write_template(path)
+        write_template(path, example=True)
         wb = openpyxl.load_workbook(path)
         acts = wb["Actions"]
         acts["G3"] = "Completed"                 # a synonym

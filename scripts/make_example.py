@@ -44,7 +44,7 @@ def main(argv=None) -> int:
     from gain_workbook.template import write_template
 
     out = Path((argv or sys.argv[1:] or [OUT])[0])
-    write_template(out, force=True, data=example_data())
+    write_template(out, force=True, data=example_data(), created=AS_OF)
     print(f"Wrote {out}", file=sys.stderr)
     return 0
 

@@ -1099,7 +1099,7 @@ def test_written_files_get_the_umask_and_a_replaced_file_keeps_its_mode(tmp_path
         reg = tmp_path / "Shared drive" / "register.xlsx"
         reg.parent.mkdir()
         outputs = {
-            "init": (["init", str(reg)], reg),
+            "init": (["init", str(reg), "--example"], reg),
             "build": (["build", str(reg), "-o", str(reg.parent / "pack.xlsx"),
                        "--as-of", AS_OF, "--allow-errors"], reg.parent / "pack.xlsx"),
             "response": (["response", str(reg), "--all", "-o", str(reg.parent / "resp.xlsx"),

@@ -58,7 +58,7 @@ def test_invalid_register_stops_before_the_pack_and_never_emails(tmp_path, runne
                             "--smtp-port", str(port), "--smtp-security", "none", "--from",
                             "g@force.example"])
     assert r.exit_code == 1
-    assert "NOT_IN_LIST" in r.stderr and "validate: 1 errors" in r.stdout
+    assert "NOT_IN_LIST" in r.stderr and "validate: 1 error" in r.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Inspection register.xlsx",
                                                           "gain-pack.log"]
     assert inbox.messages == []
