@@ -597,7 +597,7 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
         protect(body_template, "the email template")
         body = read_text_file(body_template, "the email template")
     mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
-                   body_template=body, attachment=data, facts=facts)
+                   body_template=body, attachment=data, facts=facts, encrypted=encrypt)
     for w in mail.warnings:
         _echo(f"gain-pack: warning: {w}", err=True)
     draft_path = output or Path(file).with_suffix(".eml")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from email.utils import make_msgid
 import smtplib
 import socket
 import ssl
@@ -130,12 +131,28 @@ def addresses(values, what: str) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
+PASSWORD_NOTE = ("The attachment is protected with a password, which will reach you "
+                 "separately; it is not in this email.")
+
+
+def signature(settings) -> str:
+    """The sign-off under the email: the 'Email signature' Setting (' | ' or line breaks
+    between its lines), else the board's secretariat."""
+    text = str(settings.email_signature or "").strip()
+    if not text:
+        return f"{settings.board_name} secretariat"
+    lines = [line.strip() for part in text.splitlines() for line in part.split(" | ")]
+    return "\n".join(line for line in lines if line)
+
+
 def compose(path, settings, to=(), cc=(), subject=None, body_template: str | None = None,
             attachment: bytes | None = None, filename: str | None = None,
-            facts: dict | None = None) -> Mail:
+            facts: dict | None = None, encrypted: bool = False) -> Mail:
     """The mail for a workbook: recipients, subject and body from options or Settings.
 
     ``attachment`` and ``facts`` (pack_facts) may be passed when the caller already has them.
+    An ``encrypted`` attachment gets a paragraph saying its password comes separately,
+    before the sign-off (the body's last paragraph).
     """
     from gain_workbook.response import fill_template
     from gain_workbook.template import templates_dir
@@ -165,8 +182,13 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
               "open_items": facts.get("Open items", "-"),
               "overdue_actions": facts.get("Overdue actions", "-"),
               "ready_for_closure": facts.get("Ready for closure", "-"),
-              "responses_due": facts.get("Responses not yet sent", "-")}
+              "responses_due": facts.get("Responses not yet sent", "-"),
+              "signature": signature(settings)}
     body = fill_template(template, {k: _num(v) for k, v in values.items()}, path.name)
+    if encrypted:
+        paragraphs = body.rstrip().split("\n\n")
+        paragraphs.insert(max(len(paragraphs) - 1, 1), PASSWORD_NOTE)
+        body = "\n\n".join(paragraphs) + "\n"
     warnings = []
     if len(data) > LARGE_ATTACHMENT:
         warnings.append(f"the attachment is {len(data) / 1024 ** 2:.1f} MB; many mail servers "
@@ -351,6 +373,8 @@ class SMTPTransport:
                 del msg["From"]
                 msg["From"] = c.sender or c.user
                 msg["Date"] = _now()
+                del msg["Message-ID"]
+                msg["Message-ID"] = make_msgid(domain=_domain(c.sender or c.user))
                 refused = server.send_message(msg, from_addr=c.sender or c.user,
                                               to_addrs=recipients)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -413,6 +437,12 @@ def _text(v) -> str:
     """A server's answer, shown safely on one line (it may be long, or hold anything)."""
     text = v.decode(errors="replace") if isinstance(v, bytes) else str(v)
     return one_line(text)[:200]
+
+
+def _domain(address: str) -> str:
+    """The sender's mail domain, for the Message-ID (not this computer's name)."""
+    domain = str(address).rpartition("@")[2].strip().strip(">")
+    return domain if re.fullmatch(r"[A-Za-z0-9.-]+", domain or "") else "gain-pack.invalid"
 
 
 def _now() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import io
+import re
 import socket
 import threading
 from email import policy
@@ -69,7 +70,8 @@ def test_draft_is_an_unsent_outlook_message(runner, pack, tmp_path):
 def test_recipients_and_marking_from_the_register_settings(runner, pack, tmp_path):
     data = base_data()
     data["settings"].update({"Email to": "chair@force.example; dcc@force.example",
-                             "Protective marking": "OFFICIAL", "Board name": "Audit Board"})
+                             "Protective marking": "OFFICIAL", "Board name": "Audit Board",
+                             "Email signature": "Jo Bloggs | Governance Officer | OPCC"})
     reg = write_register(tmp_path / "r.xlsx", data)
     out = tmp_path / "d.eml"
     r = runner.invoke(cli, ["email", str(pack), "--register", str(reg), "-o", str(out)])
@@ -77,6 +79,8 @@ def test_recipients_and_marking_from_the_register_settings(runner, pack, tmp_pat
     msg = parsed(out.read_bytes())
     assert msg["To"] == "chair@force.example, dcc@force.example"
     assert msg["Subject"] == "OFFICIAL: Audit Board pack November 2026"
+    assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n").rstrip().endswith(
+        "Kind regards,\nJo Bloggs\nGovernance Officer\nOPCC")
 
 
 def test_no_recipients_is_a_settings_error(runner, pack, tmp_path):
@@ -136,8 +140,12 @@ def test_plain_delivery(runner, pack, smtp_server):
     assert rcpts == ["dcc@force.example", "pcc@force.example"]
     msg = parsed(raw)
     assert msg["From"] == "gain@force.example" and msg["Date"] and msg["X-Unsent"] is None
+    assert re.fullmatch(r"<[^@<>\s]+@force\.example>", msg["Message-ID"])    # sent: an id
     assert msg["Subject"].startswith("OFFICIAL-SENSITIVE: ")
-    assert "Headline figures:" in msg.get_body(("plain",)).get_content()
+    body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Headline figures:" in body
+    assert body.rstrip().endswith("Kind regards,\nGAIN Board secretariat")     # no Setting
+    assert "password" not in body
     assert attachment_of(msg).get_content() == pack.read_bytes()
 
 
@@ -247,6 +255,9 @@ def test_encrypted_attachment_decrypts_to_the_original(runner, pack, smtp_server
     assert r.exit_code == 0, r.stderr
     (_, _, raw), = inbox.messages
     msg = parsed(raw)
+    body = msg.get_body(("plain",)).get_content()
+    assert "protected with a password, which will reach you separately" in body
+    assert body.index("password") < body.index("Kind regards,")
     data = attachment_of(msg).get_content()
     assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"          # an encrypted Office file
     assert PASSWORD.encode() not in raw
