@@ -49,3 +49,37 @@ def test_quickstart_build_works_on_the_bundled_example(tmp_path, runner):
                                  "2026-12-03"])
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "GAIN board pack 2026-11.xlsx").exists()
+
+
+def test_windows_quickstart_is_windows_powershell_5_and_runs_the_same_build(tmp_path, runner):
+    """No PowerShell here, so its form is checked: Windows PowerShell 5.1 has no && (only
+    PowerShell 7 does), a relative program needs .\\, a path with a space needs quotes;
+    and its gain-pack arguments, read as PowerShell reads them, build the pack."""
+    import re
+    import shutil
+
+    from gain_workbook.cli import cli
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = text.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    (block,) = [b.split("\n", 1)[1].split("```", 1)[0].strip()
+                for b in quick.split("```powershell")[1:]]
+    assert "\n" not in block and "&&" not in block and "||" not in block
+    assert block.count("{") == block.count("}") and block.count("(") == block.count(")")
+    steps = [s.strip() for s in block.split(";")]
+    assert steps[0] == "py -m venv .venv"
+    bodies = []
+    for step in steps[1:]:
+        m = re.fullmatch(r"if \(\$\?\) \{ (.+) \}", step)
+        assert m, step                    # each step runs only if the one before worked
+        bodies.append(m.group(1))
+    assert bodies[0] == r".\.venv\Scripts\python.exe -m pip install ."
+    program, rest = bodies[1].split(" ", 1)
+    assert program == r".\.venv\Scripts\gain-pack.exe"
+    args = [a[1:-1] if a.startswith('"') else a for a in re.findall(r'"[^"]*"|\S+', rest)]
+    assert args[:2] == ["build", r".\examples\Example register.xlsx"]
+    reg = tmp_path / "Example register.xlsx"
+    shutil.copyfile(ROOT / "examples" / "Example register.xlsx", reg)
+    result = runner.invoke(cli, ["build", str(reg), *args[2:]])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "GAIN board pack 2026-11.xlsx").exists()
