@@ -30,7 +30,7 @@ from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.settings import Settings, parse_settings
 from gain_workbook.sniff import check_workbook, col_letter
 from gain_workbook.tables import PART_SPAN, Part, Table
-from gain_workbook.text import has_xml_illegal, shorten, xml_safe
+from gain_workbook.text import has_xml_illegal, plural, shorten, xml_safe
 from gain_workbook.values import Context, normalise
 
 __all__ = ["PART_SPAN", "Part", "Register", "Table", "build_register", "describe_workbook",
@@ -614,7 +614,7 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
                    "the usual kind")
             problems.append(make_problem(
                 "MISSING_COLUMN", sheet, "", BY_KEY["kind"].header, "", noun="item",
-                assumed=f", and the refs of {len(defaulted)} item{'s' * (len(defaulted) != 1)} "
+                assumed=f", and the refs of {plural(len(defaulted), 'item')} "
                         f"do not say their kind, so they were taken as '{default_kind}' ({why})"))
         # Where each canonical column of a derived table was read from on this sheet.
         hdr_ins = {k: srcs[k] for k in insp_cols if k in srcs}

@@ -108,3 +108,25 @@ def test_the_way_out_is_offered_only_where_it_exists(tmp_path, runner, command, 
     assert result.exit_code == 1
     assert "The register has 3 errors; fix them (`gain-pack validate` lists them)" in result.stderr
     assert ("or pass --allow-errors to go on regardless" in result.stderr) is has
+
+
+def test_counts_read_as_english_through_one_helper():
+    """'1 overdue action', '2 warnings': text.plural, not a hand-made 's' in each message."""
+    from gain_workbook.text import plural
+
+    assert plural(1, "overdue action") == "1 overdue action"
+    assert plural(0, "warning") == "0 warnings" and plural(2, "error") == "2 errors"
+    assert plural(3, "inspection") == "3 inspections"
+    hand_made = re.compile(r"""\{['"]s['"] \*|['"]s['"] if [^'"]* != 1""")
+    for path in sorted((ROOT / "gain_workbook").glob("*.py")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            assert not hand_made.search(line), f"{path.name}:{n} makes its own plural: {line}"
+
+
+def test_one_error_is_it_and_one_warning_is_a_warning(tmp_path, runner):
+    data = base_data()
+    data["actions"][0]["Status"] = "Parked"
+    reg = write_register(tmp_path / "one.xlsx", data)
+    result = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "p.xlsx")])
+    assert "NOT valid - 1 error, 0 warnings" in result.stderr
+    assert "The register has 1 error; fix it (`gain-pack validate` lists it)" in result.stderr

@@ -499,3 +499,16 @@ def test_a_board_agreed_deadline_is_what_the_rag_goes_by(runner, tmp_path):
     days = (dt.date.fromisoformat(AS_OF) - D(2024, 1, 10)).days
     assert reason == (f"HMICFRS deadline 10/01/2024 passed {days} days ago; the board agreed "
                       "31/03/2027")
+
+
+def test_items_not_for_the_force_can_be_left_off_the_items_sheet(runner, tmp_path):
+    data = base_data()                           # Rec 2 is for the Home Office
+    data["settings"]["Show items not for the force"] = "no"
+    wb = build(runner, write_register(tmp_path / "r.xlsx", data), tmp_path / "p.xlsx")
+    ws = wb["Items"]
+    assert column(ws, "Item") == ["Rec 1", "AFI 1"]
+    assert "(1 item not for the force left off, as Settings ask)" in ws["A2"].value
+    data["settings"]["Show items not for the force"] = "perhaps"
+    _, report = check(write_register(tmp_path / "bad.xlsx", data))
+    assert [p.code for p in report.errors] == ["BAD_SETTING"]
+    assert "which is not yes or no" in report.errors[0].message
