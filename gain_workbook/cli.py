@@ -252,6 +252,9 @@ def adopt(register, output, force):
                 empty[(p.sheet, p.header)] = empty.get((p.sheet, p.header), 0) + 1
         said = "; ".join(f"{h} is empty in {plural(k, 'row')} of {sheet}"
                          for (sheet, h), k in empty.items())
+        others = len(report.errors) - sum(empty.values())
+        if said and others:
+            said += f"; {plural(others, 'other')}"
         _echo(f"To do before the first build: {plural(len(report.errors), 'error')} in the new "
               f"register" + (f" ({said})" if said else "") + f"; gain-pack validate "
               f"\"{path}\" lists each with its cell.")

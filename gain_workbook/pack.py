@@ -397,7 +397,7 @@ def _summary(ctx, ws, movement) -> None:
 
 
 ITEM_COLS = [
-    Col("Inspection ID", "item_inspection_id", "text", 12),
+    Col("Inspection ID", "item_inspection_id", "wrap", 12),
     Col("Item ID", "item_id", "text", 16, hidden=True),
     Col("Item", "label", "text", 8),
     Col("Text", "item_text", "wrap", 48),
@@ -436,7 +436,7 @@ def _items(ctx, ws, progress) -> None:
 
 EXC_COLS = [
     Col("Exception", "exception", "wrap", 13),
-    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Inspection ID", "inspection_id", "wrap", 12),
     Col("Item", "label", "wrap", 9),
     Col("Action (or item)", "what", "wrap", 45),
     Col("Owner", "owner", "wrap", 16),
@@ -480,20 +480,30 @@ def _exceptions(ctx, ws) -> None:
         "detail": "Published on the date shown; add actions or a reason for none."})))
     st = a[a["stale"]].sort_values("days_quiet", ascending=False, na_position="first",
                                    kind="stable")
-    never = [f"Never updated (counted from {d:%d/%m/%Y})." if d == d else "Never updated."
-             for d in st["quiet_since"]]
     groups.append((f"Not updated for more than {s.stale_days} days", pd.DataFrame({
         "exception": "Stale", "inspection_id": st["inspection_id"], "label": st["label"],
         "what": st["action_text"], "owner": st["owner"], "date": st["quiet_since"],
         "days": st["days_quiet"],
-        "detail": st["latest_update"].where(st["last_updated"].notna(),
-                                            pd.Series(never, index=st.index, dtype=object))})))
+        "detail": [_quiet_detail(t, u, d) for t, u, d in
+                   zip(st["latest_update"], st["last_updated"], st["quiet_since"])]})))
     ds = a[a["due_soon"]].sort_values("days_to_due", kind="stable")
     groups.append((f"Due in the next {s.due_soon_days} days", pd.DataFrame({
         "exception": "Due soon", "inspection_id": ds["inspection_id"], "label": ds["label"],
         "what": ds["action_text"], "owner": ds["owner"], "date": ds["effective_due"],
         "days": ds["days_to_due"], "detail": ds["action_status"]})))
     _sectioned(ctx, ws, EXC_COLS, groups, limit=EXCEPTION_LIMIT)
+
+
+def _quiet_detail(update, updated, since) -> str:
+    """What a stale action last said, and from when its quiet is counted when the
+    update has no date (a tracker's 'Current Position' column with no date beside it)."""
+    text = _text(update)
+    if updated == updated and updated is not None:
+        return text or "Updated, with no text."
+    counted = f"counted from {since:%d/%m/%Y}" if since == since and since is not None else ""
+    if text:
+        return f"{text} (the update has no date{'; ' + counted if counted else ''})"
+    return f"Never updated ({counted})." if counted else "Never updated."
 
 
 def _with_parent(items, actions) -> list[str]:
@@ -535,7 +545,7 @@ def _sectioned(ctx, ws, cols: list[Col], groups, limit: int | None = None) -> No
 
 MOVE_COLS = [
     Col("Change", "kind", "wrap", 14),
-    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Inspection ID", "inspection_id", "wrap", 12),
     Col("Item", "item", "text", 8),
     Col("Action (or item)", "action", "wrap", 44),
     Col("Owner", "owner", "wrap", 15),
@@ -559,7 +569,7 @@ def _movement(ctx, ws, movement) -> None:
 
 
 ACTION_COLS = [
-    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Inspection ID", "inspection_id", "wrap", 12),
     Col("Item", "label", "text", 8),
     Col("Action ID", "action_id", "text", 16, hidden=True),   # for next month's Movement
     Col("Action", "action_text", "wrap", 36),
@@ -599,7 +609,7 @@ def _actions(ctx, ws, progress) -> None:
 
 
 RESP_COLS = [
-    Col("Inspection ID", "inspection_id", "text", 12),
+    Col("Inspection ID", "inspection_id", "wrap", 12),
     Col("Title", "title", "wrap", 40),
     Col("Published", "published", "date", 11),
     Col("Type", "inspection_type", "wrap", 14),
@@ -627,10 +637,10 @@ def _responses(ctx, ws) -> None:
 DQ_COLS = [
     Col("Severity", "severity", "center", 9),
     Col("About", "about", "wrap", 20),
-    Col("What to do", "message", "wrap", 56),
+    Col("What to do", "message", "wrap", 52),
     Col("Column", "header", "wrap", 14),
     Col("Value", "value", "wrap", 18),
-    Col("Rule", "code", "text", 19),
+    Col("Rule", "code", "text", 24),     # the longest code, CLOSED_WITH_OPEN_ACTIONS
     Col("Where", "where", "wrap", 12),
 ]
 

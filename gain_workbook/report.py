@@ -142,7 +142,8 @@ class ValidationReport:
                     hidden[p.code] += 1
                     continue
                 where = p.cell or "-"
-                out.append(f"  {where:<7} {p.severity:<7} {p.code:<22} {p.message}")
+                about = f"{p.subject}: " if p.subject else ""
+                out.append(f"  {where:<7} {p.severity:<7} {p.code:<22} {about}{p.message}")
             for code, n in hidden.items():
                 out.append(f"  ... and {n} more {code} (`gain-pack validate --format csv` "
                            "lists them all)")

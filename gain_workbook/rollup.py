@@ -236,6 +236,8 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     open_actions = actions[~actions["done"]]
     next_due = open_actions.groupby("action_item_id")["effective_due"].min()
     it["next_due"] = pd.to_datetime(_aligned(next_due, it["item_id"], None).to_numpy())
+    soon = actions[actions["due_soon"]].groupby("action_item_id")["effective_due"].min()
+    it["next_due_soon"] = pd.to_datetime(_aligned(soon, it["item_id"], None).to_numpy())
     it["n_open"] = it["n_actions"] - it["n_done"]
 
     closed = it["hmicfrs_status"].isin(schema.HMICFRS_CLOSED)
@@ -296,7 +298,7 @@ def _item_reason(r, as_of) -> str:
                      + ("" if r.deadline_passed else
                         f"; the board agreed {uk_date(r.agreed_deadline)}"))
     if r.n_due_soon:
-        parts.append(f"{plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due)})")
+        parts.append(f"{plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due_soon)})")
     if r.n_stale:
         parts.append(f"{plural(r.n_stale, 'action')} not updated recently")
     if r.n_on_hold:

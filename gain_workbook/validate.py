@@ -225,6 +225,10 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
                 if t)
         item = item_of.get(_text(r["action_item_id"]), _text(r["action_item_id"]))
         action = _text(r["action_id"])
+        for prefix in (item, _text(r["action_item_id"])):   # 'PEEL 2025 AFI 1 A2' -> 'A2'
+            if prefix and action.lower().startswith(prefix.lower()) and len(action) > len(prefix):
+                action = action[len(prefix):].lstrip(" -_/.")
+                break
         return ", ".join(t for t in (item, f"action {action}" if action else "") if t)
 
     # the most specific table first: a flat sheet holds all three on each row

@@ -512,3 +512,38 @@ def test_items_not_for_the_force_can_be_left_off_the_items_sheet(runner, tmp_pat
     _, report = check(write_register(tmp_path / "bad.xlsx", data))
     assert [p.code for p in report.errors] == ["BAD_SETTING"]
     assert "which is not yes or no" in report.errors[0].message
+
+
+def test_stale_detail_says_when_an_update_has_no_date(runner, tmp_path):
+    """A tracker's 'Current Position' with no date beside it is not 'Never updated'."""
+    data = base_data()
+    data["actions"][2]["Latest update"] = "Scoping."          # A3: text, but no date
+    wb = build(runner, write_register(tmp_path / "r.xlsx", data), tmp_path / "p.xlsx")
+    stale = {r[3]: r[7] for r in wb["Exceptions"].iter_rows(values_only=True) if r[0] == "Stale"}
+    assert stale["Audit welfare checks."] == \
+        "Scoping. (the update has no date; counted from 10/01/2024)"
+    assert stale["Review the custody policy."] == "Draft written."
+
+
+def test_data_quality_columns_hold_every_rule_code():
+    from gain_workbook.pack import DQ_COLS
+    from gain_workbook.schema import RULES
+
+    (rule,) = [c for c in DQ_COLS if c.key == "code"]
+    assert rule.width >= max(len(code) for code in RULES)
+    assert [c.header for c in DQ_COLS][:3] == ["Severity", "About", "What to do"]
+    assert DQ_COLS[-1].header == "Where"
+
+
+def test_data_quality_is_for_the_board_errors_first_each_naming_its_item(runner, tmp_path):
+    data = base_data()
+    data["actions"][0]["Latest update"] = None
+    data["actions"][0]["Status"] = "wip"            # a warning on A1 (row 2) ...
+    data["actions"][2]["Status"] = "Parked"         # ... and an error on A3 (row 4)
+    wb = build(runner, write_register(tmp_path / "r.xlsx", data), tmp_path / "p.xlsx",
+               "--allow-errors")
+    ws = wb["Data quality"]
+    rows = list(zip(column(ws, "Severity"), column(ws, "About"), column(ws, "Where")))
+    assert rows[0] == ("error", "INS-1 AFI 1, action A3", "Actions!G4")
+    assert ("warning", "INS-1 Rec 1, action A1", "Actions!G2") in rows[1:]
+    assert [c.value for c in ws[4]][-1] == "Where"

@@ -314,3 +314,12 @@ def test_terminal_table_cuts_long_columns_only_when_it_must(runner, tmp_path):
     narrow = views.as_table(headers, rows, width=100).splitlines()
     assert max(len(line) for line in narrow) <= 100 and narrow[2].endswith("...")
     assert "Detective Chief Superintendent Head of Crime" in narrow[2]   # Reason gave way first
+
+
+def test_due_soon_names_the_date_of_the_action_due_soon_not_an_overdue_one(tmp_path):
+    data = base_data()
+    data["actions"][1].update({"Status": "In progress", "Completed on": None,
+                               "Revised due": None, "Due": D(2024, 8, 20)})   # A1 is overdue
+    r, _ = rolled(tmp_path, data)
+    reason = item(r, "INS-1-R1")["reason"]
+    assert "1 action due soon (next 20/08/2024)" in reason, reason
