@@ -16,13 +16,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from email.utils import make_msgid
 import smtplib
 import socket
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from email.utils import make_msgid
 from pathlib import Path
 
 from gain_workbook.errors import GainError, UsageError

@@ -215,8 +215,7 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
             item_of.setdefault(_text(iid), " ".join(
                 t for t in (_text(ins), item_label(kind, number)) if t))
 
-    def subject(table: Table, index) -> str:
-        r = table.frame.loc[index]
+    def subject(table: Table, r: dict) -> str:
         if table.name == schema.INSPECTIONS:
             return _text(r["inspection_id"]) or _text(r["title"])[:40]
         if table.name == schema.ITEMS:
@@ -233,19 +232,26 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
 
     # the most specific table first: a flat sheet holds all three on each row
     tables = [register.table(n) for n in (schema.ACTIONS, schema.ITEMS, schema.INSPECTIONS)]
-    out = []
-    for p in problems:
-        found = ""
-        if p.row is not None and not p.subject:
-            for table in tables:
-                for i, part in enumerate(table.parts):
-                    index = i * PART_SPAN + p.row
-                    if part.sheet == p.sheet and index in table.frame.index:
-                        found = subject(table, index)
-                        break
-                if found:
-                    break
-        out.append(dataclasses.replace(p, subject=found) if found else p)
+    wanted: dict[int, tuple] = {}                 # problem number -> (table, index)
+    for n, p in enumerate(problems):
+        if p.row is None or p.subject:
+            continue
+        for table in tables:
+            hit = next((i * PART_SPAN + p.row for i, part in enumerate(table.parts)
+                        if part.sheet == p.sheet and i * PART_SPAN + p.row in table.frame.index),
+                       None)
+            if hit is not None:
+                wanted[n] = (table, hit)
+                break
+    names: dict[tuple, str] = {}
+    for table in tables:                          # one lookup per table, not per problem
+        rows = sorted({i for t, i in wanted.values() if t is table})
+        if rows:
+            for index, r in zip(rows, table.frame.loc[rows].to_dict("records")):
+                names[(table.name, index)] = subject(table, r)
+    out = list(problems)
+    for n, (table, index) in wanted.items():
+        out[n] = dataclasses.replace(out[n], subject=names[(table.name, index)])
     return out
 
 
