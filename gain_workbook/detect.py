@@ -99,11 +99,15 @@ class SheetPlan:
     dupes: list = field(default_factory=list)  # (index, header, key it repeats)
     missing: list = field(default_factory=list)  # required keys it lacks
     read: bool = False                # chosen by the layout
-    rows_read: int | None = None      # filled in by the reader
     skipped: list = field(default_factory=list)   # (cell, why) of rows not read
     extras: dict = field(default_factory=dict)    # header -> {index: value}, columns not used
     titles: list = field(default_factory=list)    # (cell, text) above the headers, not read
-    read_rows: list = field(default_factory=list)  # 0-based rows read (filled by the reader)
+    read_rows: list | None = None     # 0-based rows read (filled by the reader)
+
+    @property
+    def rows_read(self) -> int | None:
+        """How many rows the reader read (None until it has read the sheet)."""
+        return None if self.read_rows is None else len(self.read_rows)
 
     @property
     def mapping(self) -> dict[str, tuple[int, str]]:

@@ -395,7 +395,6 @@ def _columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw:
     before = len(ctx.problems)
     rows = _data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], ctx.problems,
                       headings, not_heading)
-    plan.rows_read = len(rows)
     plan.read_rows = rows
     plan.skipped = [(p.cell, f"a note below the table ('{shorten(p.value, 50)}')"
                      if p.code == "NOTE_BELOW_TABLE" else p.message.split(": ", 1)[-1].rstrip("."))

@@ -136,7 +136,7 @@ class ValidationReport:
             out.append(f"{sheet} ({plural(ne, 'error')}, {plural(len(probs) - ne, 'warning')})")
             shown: dict[str, int] = defaultdict(int)
             hidden: dict[str, int] = defaultdict(int)
-            for p in sorted(probs, key=lambda p: (p.severity != "error",) + _sort_key(p)):
+            for p in board_order(probs):
                 shown[p.code] += 1
                 if shown[p.code] > limit_per_rule:
                     hidden[p.code] += 1

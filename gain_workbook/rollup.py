@@ -158,8 +158,7 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings, inspecti
         "item_id")
     a = a.merge(info.rename(columns={"item_id": "action_item_id",
                                      "item_inspection_id": "inspection_id"}),
-                on="action_item_id", how="left")
-    a.index = actions.index
+                on="action_item_id", how="left")      # (a left merge keeps the rows' order)
     a["effective_due"] = a["revised_due"].fillna(a["due"])
     a["done"] = a["action_status"].isin(schema.ACTION_DONE)
     open_ = ~a["done"]
@@ -181,7 +180,6 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings, inspecti
     rag = np.select([a["overdue"], open_ & (a["due_soon"] | a["stale"] | a["on_hold"]), open_],
                     ["Red", "Amber", "Green"], "Grey")
     a["rag"] = rag
-    a = a.reset_index(drop=True)
     a["label"] = _labels(a)      # 'Rec 2': its item as the pack and response name it
     return a
 

@@ -8,6 +8,7 @@ not fatal. ``Alias: <column header>`` rows add header spellings, e.g.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from gain_workbook.schema import COLUMNS, norm_key
@@ -92,22 +93,24 @@ class Settings:
 
 # A Government Security Classification, with an optional descriptor after it
 # ('OFFICIAL-SENSITIVE: PERSONAL', 'OFFICIAL-SENSITIVE [COMMERCIAL]').
-GSC_MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+GSC_MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL", "TOP SECRET", "SECRET")   # longest first
 GSC_DESCRIPTORS = ("COMMERCIAL", "LOCSEN", "PERSONAL", "UK EYES ONLY")
-_GSC = None
+
+
+def _words(texts) -> str:
+    """An alternation of phrases, a hyphen or space between words as people type them."""
+    return "|".join(re.escape(t).replace(r"\-", r"(?:\s*-\s*|\s+)").replace(r"\ ", r"\s+")
+                    for t in texts)
+
+
+_GSC = re.compile(rf"\s*(?:{_words(GSC_MARKINGS)})(?:\s*(?::|-|\u2013)?\s*"
+                  rf"(?:\[\s*(?:{_words(GSC_DESCRIPTORS)})\s*\]|(?:{_words(GSC_DESCRIPTORS)})))?"
+                  r"\s*", re.I)
 
 
 def is_gsc_marking(text: str) -> bool:
     """True for OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP SECRET, with or without one
     of the descriptors ('OFFICIAL-SENSITIVE: PERSONAL'); a typo ('OFFICAL') is not."""
-    global _GSC
-    import re
-
-    if _GSC is None:
-        level = r"OFFICIAL\s*-\s*SENSITIVE|OFFICIAL SENSITIVE|OFFICIAL|SECRET|TOP SECRET"
-        word = "|".join(GSC_DESCRIPTORS).replace(" ", r"\s+")
-        _GSC = re.compile(rf"\s*(?:{level})(?:\s*(?::|-|\u2013)?\s*(?:\[\s*(?:{word})\s*\]"
-                          rf"|(?:{word})))?\s*", re.I)
     return bool(_GSC.fullmatch(str(text)))
 
 

@@ -17,6 +17,7 @@ from gain_workbook.dates import as_datetime64
 from gain_workbook.register import PART_SPAN, Register, Table, read_register
 from gain_workbook.report import Problem, ValidationReport, display, make_problem
 from gain_workbook.schema import ACTION_DONE, HMICFRS_CLOSED
+from gain_workbook.text import as_text
 
 
 def _is_date(s):
@@ -196,10 +197,6 @@ def validate(register: Register) -> ValidationReport:
                             register.counts)
 
 
-def _text(v) -> str:
-    return "" if v is None or v != v else str(v).strip()
-
-
 def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
     """Each problem with what its row is, in the board's words: 'PEEL-2026 AFI 2',
     'PEEL-2026 AFI 2, action A3', 'PEEL-2026' (the cell reference says where)."""
@@ -211,20 +208,20 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
     item_of = {}
     for iid, ins, kind, number in zip(items["item_id"], items["item_inspection_id"],
                                       items["kind"], items["number"]):
-        if _text(iid):
-            item_of.setdefault(_text(iid), " ".join(
-                t for t in (_text(ins), item_label(kind, number)) if t))
+        if as_text(iid):
+            item_of.setdefault(as_text(iid), " ".join(
+                t for t in (as_text(ins), item_label(kind, number)) if t))
 
     def subject(table: Table, r: dict) -> str:
         if table.name == schema.INSPECTIONS:
-            return _text(r["inspection_id"]) or _text(r["title"])[:40]
+            return as_text(r["inspection_id"]) or as_text(r["title"])[:40]
         if table.name == schema.ITEMS:
-            return item_of.get(_text(r["item_id"])) or " ".join(
-                t for t in (_text(r["item_inspection_id"]), item_label(r["kind"], r["number"]))
+            return item_of.get(as_text(r["item_id"])) or " ".join(
+                t for t in (as_text(r["item_inspection_id"]), item_label(r["kind"], r["number"]))
                 if t)
-        item = item_of.get(_text(r["action_item_id"]), _text(r["action_item_id"]))
-        action = _text(r["action_id"])
-        for prefix in (item, _text(r["action_item_id"])):   # 'PEEL 2025 AFI 1 A2' -> 'A2'
+        item = item_of.get(as_text(r["action_item_id"]), as_text(r["action_item_id"]))
+        action = as_text(r["action_id"])
+        for prefix in (item, as_text(r["action_item_id"])):   # 'PEEL 2025 AFI 1 A2' -> 'A2'
             if prefix and action.lower().startswith(prefix.lower()) and len(action) > len(prefix):
                 action = action[len(prefix):].lstrip(" -_/.")
                 break

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+from gain_workbook.report import display
 from gain_workbook.text import csv_cell, json_text, one_line
 
 VIEWS = {
@@ -53,15 +54,11 @@ def records(rollup, by: str) -> tuple[list[str], list[list]]:
 
 
 def _cell(v) -> str:
-    """A value as the table and the CSV write it: dates as 28/11/2026 (as in the reasons),
-    True/False as Yes/No."""
-    import datetime as dt
-
+    """A value as the table and the CSV write it: True/False as Yes/No, the rest as the
+    register's readers see it (report.display: dates as 28/11/2026, as in the reasons)."""
     if v is True or v is False:
         return "Yes" if v else "No"
-    if isinstance(v, dt.date):
-        return v.strftime("%d/%m/%Y")
-    return str(v)
+    return display(v)
 
 
 def as_table(headers, rows, width: int | None = None) -> str:

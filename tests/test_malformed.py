@@ -193,3 +193,16 @@ def test_problem_carries_header_as_user_wrote_it_and_value(tmp_path):
     (p,) = [p for p in report.problems if p.code == "BAD_DATE"]
     assert (p.sheet, p.cell, p.header, p.value) == ("Actions", "E2", "Target Date", "soon-ish")
     assert "'soon-ish' in Target Date is not a date we can read" in p.message
+
+
+@pytest.mark.parametrize("marking, ok", [
+    ("OFFICIAL", True), ("OFFICIAL-SENSITIVE", True), ("official-sensitive", True),
+    ("OFFICIAL SENSITIVE", True), ("OFFICIAL - SENSITIVE", True), ("TOP SECRET", True),
+    ("OFFICIAL-SENSITIVE: PERSONAL", True), ("OFFICIAL-SENSITIVE [COMMERCIAL]", True),
+    ("OFFICIAL-SENSITIVE - LOCSEN", True), ("SECRET UK EYES ONLY", True),
+    ("OFFICAL-SENSITIVE", False), ("OFFICIAL-SENSITVE", False), ("RESTRICTED", False),
+    ("NOT PROTECTIVELY MARKED", False), ("OFFICIAL-SENSITIVE: GOSSIP", False)])
+def test_marking_is_a_government_security_classification(marking, ok):
+    from gain_workbook.settings import is_gsc_marking
+
+    assert is_gsc_marking(marking) is ok
