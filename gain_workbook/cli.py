@@ -207,10 +207,10 @@ def init(path, force_name, example, blank, force):
     """
     from gain_workbook.template import write_template
 
-    out = write_template(path, example=example and not blank, force=force,
-                         force_name=force_name)
+    example = example and not blank          # the old --blank still means no example
+    out = write_template(path, example=example, force=force, force_name=force_name)
     _echo(f"Wrote {out}")
-    if not force_name and not (example and not blank):
+    if not force_name and not example:
         _echo("gain-pack: note: Force name is blank on the Settings sheet; fill it in before "
               "the first pack (the pack, the response and emails print it).", err=True)
 
@@ -236,8 +236,6 @@ def adopt(register, output, force):
     path, reg = adopt_register(register, output, force=force)
     _note_if_open(reg)
     _layout(reg)
-    from gain_workbook.text import plural
-
     n = reg.counts
     _echo(f"Wrote {path}: {plural(n['inspections'], 'inspection')}, {plural(n['items'], 'item')} "
           f"and {plural(n['actions'], 'action')}, every value kept.")
