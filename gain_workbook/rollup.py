@@ -166,7 +166,6 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings, inspecti
     a["overdue"] = open_ & (a["days_to_due"] < 0)
     a["days_overdue"] = np.where(a["overdue"], -a["days_to_due"], 0).astype(int)
     a["due_soon"] = open_ & a["days_to_due"].between(0, settings.due_soon_days)
-    a["days_since_update"] = (today - a["last_updated"]).dt.days
     a["quiet_since"] = a["last_updated"]
     if inspections is not None:
         ins = inspections.drop_duplicates("inspection_id").set_index("inspection_id")
@@ -418,5 +417,5 @@ def _action_reason(r) -> str:
         return "on hold"
     if r.stale:
         return "no update recorded" if r.last_updated != r.last_updated or r.last_updated is None \
-            else f"not updated for {plural(int(r.days_since_update), 'day')}"
+            else f"not updated for {plural(int(r.days_quiet), 'day')}"
     return "open"
