@@ -230,3 +230,28 @@ S55_DAYS_AFTER_PUBLICATION = 55
 def s55_last_day(published: dt.date) -> dt.date:
     """Last day to publish the PCC's comments: 56 days beginning with publication day."""
     return published + dt.timedelta(days=S55_DAYS_AFTER_PUBLICATION)
+
+
+def closed_day(day) -> str | None:
+    """Why ``day`` is not a working day in England and Wales ('a Sunday', 'Christmas Day'),
+    or None when it is one. Bank holidays come from the ``holidays`` package (kept up to
+    date with the proclamations, one-off holidays included), not a table of our own."""
+    if day is None or day != day:
+        return None
+    import holidays
+
+    day = dt.date(day.year, day.month, day.day)
+    name = holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
+    if name:
+        return str(name).split(";")[0].strip()
+    if day.weekday() >= 5:
+        return f"a {day:%A}"
+    return None
+
+
+def working_day_before(day) -> dt.date:
+    """The last working day before ``day`` (England and Wales)."""
+    day = dt.date(day.year, day.month, day.day) - dt.timedelta(days=1)
+    while closed_day(day):
+        day -= dt.timedelta(days=1)
+    return day

@@ -613,11 +613,11 @@ RESP_COLS = [
     Col("Title", "title", "wrap", 40),
     Col("Published", "published", "date", 11),
     Col("Type", "inspection_type", "wrap", 14),
-    Col("s55 last day", "s55_last_day", "date", 11),
+    Col("Day 56 (last day)", "s55_last_day", "date", 11),
     Col("Chief constable's comments", "cc_comments_received", "date", 12),
     Col("Sent to Home Office", "response_sent", "date", 11),
     Col("Published by PCC", "response_published", "date", 11),
-    Col("Position", "response_state", "center", 10),
+    Col("Position", "response_state", "center", 12),
     Col("Detail", "response_text", "wrap", 30),
 ]
 
@@ -625,11 +625,16 @@ RESP_COLS = [
 def _responses(ctx, ws) -> None:
     ins = ctx.rollup.inspections.sort_values("published", ascending=False, kind="stable")
     ctx.page(ws, "Responses", repeat=3)
+    target = ctx.rollup.settings.response_target_days
+    cols = list(RESP_COLS)
+    if target:      # the office's own target, beside the statutory day
+        cols.insert(5, Col(f"Local target (day {target})", "response_target_day", "date", 11))
     ctx.title(ws, "PCC responses (section 55)", "The PCC must publish comments within 56 days "
-              "of publication (last day = published + 55 days)")
+              "of publication (day 56 = published + 55 days)"
+              + (f"; the office's own target is day {target}" if target else ""))
     colours = {"Overdue": "Red", "Due": "Amber", "Not due": "Green", "Sent": "Blue",
-               "Published": "Grey"}
-    write_table(ctx, ws, 3, RESP_COLS, ins, highlight={
+               "Published": "Grey", "Not required": "Grey"}
+    write_table(ctx, ws, 3, cols, ins, highlight={
         "response_state": {state: ctx.cf[rag] for state, rag in colours.items()}})
     ws.freeze_panes(4, 1)
 

@@ -447,6 +447,8 @@ def _absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems,
             continue
         if col.absent_default is not None:
             data[col.key] = [col.absent_default] * n
+            if not col.required:        # an optional column's default needs no word
+                continue
             problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
                                          noun=schema.ROW_NOUN[table],
                                          assumed=f", so every {schema.ROW_NOUN[table]} was taken "

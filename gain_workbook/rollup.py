@@ -21,7 +21,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gain_workbook import schema
-from gain_workbook.dates import S55_DAYS_AFTER_PUBLICATION, as_datetime64, uk_date
+from gain_workbook.dates import (S55_DAYS_AFTER_PUBLICATION, as_datetime64, closed_day, uk_date,
+                                 working_day_before)
 from gain_workbook.refs import item_label, sort_key
 from gain_workbook.text import plural
 from gain_workbook.settings import Settings
@@ -78,7 +79,7 @@ class RollUp:
             "overdue_actions": int(ac["overdue"].sum()),
             "ready_for_closure": int((it["status"] == "Ready for closure").sum()),
             "new_inspections": int((ins["published"] > _ts(self.as_of - dt.timedelta(days=31))).sum()),
-            "responses_due": int(ins["response_state"].isin(["Due", "Overdue", "Not due"]).sum()),
+            "responses_due": int(ins["response_state"].isin(PENDING_RESPONSE).sum()),
             "responses_overdue": int((ins["response_state"] == "Overdue").sum()),
         }
 
@@ -346,30 +347,49 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
     days_left = (ins["s55_last_day"] - today).dt.days
     ins["s55_days_left"] = days_left
     published, sent = ins["response_published"].notna(), ins["response_sent"].notna()
+    not_required = ins["response_required"] == "No"
     state = np.select(
-        [published, sent, days_left < 0, days_left <= settings.due_soon_days, days_left.notna()],
-        ["Published", "Sent", "Overdue", "Due", "Not due"], "")
+        [published, sent, not_required, days_left < 0, days_left <= settings.due_soon_days,
+         days_left.notna()],
+        ["Published", "Sent", "Not required", "Overdue", "Due", "Not due"], "")
     ins["response_state"] = state
+    pending = ins["response_state"].isin(PENDING_RESPONSE)
+    ins["s55_closed_day"] = [(closed_day(d) or "") if p else ""
+                             for d, p in zip(ins["s55_last_day"], pending)]
+    target = settings.response_target_days
+    ins["response_target_day"] = (ins["published"] + pd.Timedelta(days=target - 1)
+                                  if target else pd.NaT)
     ins["response_text"] = [_response_text(r) for r in ins.itertuples(index=False)]
     return ins
+
+
+# The response states that still need the PCC's response sent.
+PENDING_RESPONSE = ("Due", "Overdue", "Not due")
 
 
 def _response_text(r) -> str:
     if r.response_state == "":
         return "no publication date: cannot work out the s55 deadline"
+    if r.response_state == "Not required":
+        return "no section 55 response needed (Response required: No)"
     last = r.s55_last_day
     if r.response_state == "Published":
         late = (r.response_published - last).days
         extra = f", {plural(late, 'day')} late" if late > 0 else ""
         return f"published {uk_date(r.response_published)}{extra}"
     if r.response_state == "Sent":
-        return f"sent {uk_date(r.response_sent)}; not yet published (last day {uk_date(last)})"
+        return f"sent {uk_date(r.response_sent)}; not yet published (day 56: {uk_date(last)})"
     days = int(r.s55_days_left)
     if r.response_state == "Overdue":
-        return f"overdue by {plural(-days, 'day')} (last day was {uk_date(last)})"
+        return f"overdue by {plural(-days, 'day')} (day 56 was {uk_date(last)})"
+    closed = (f"; day 56 is {r.s55_closed_day}, so publish by "
+              f"{uk_date(working_day_before(last))}" if r.s55_closed_day else "")
+    target = ""
+    if r.response_target_day == r.response_target_day and r.response_target_day is not None:
+        target = f"; local target {uk_date(r.response_target_day)}"
     if days == 0:
-        return f"due today ({uk_date(last)})"
-    return f"due in {plural(days, 'day')} (last day {uk_date(last)})"
+        return f"due today (day 56: {uk_date(last)}){closed}{target}"
+    return f"due in {plural(days, 'day')} (day 56: {uk_date(last)}){closed}{target}"
 
 
 
@@ -403,6 +423,23 @@ def office_rag_problems(register, result: RollUp) -> list:
                 continue
             out.append(make_problem("RAG_BETTER_THAN_OURS", *table.where(key, r.row),
                                     getattr(r, key), ours=r.rag, reason=reason(r)))
+    from gain_workbook.validate import name_subjects
+
+    return name_subjects(register, out)
+
+
+def rollup_problems(register, result: RollUp) -> list:
+    """The warnings only a roll-up can give: the office's RAG better than ours, and a
+    response whose day 56 (still to come) falls on a weekend or bank holiday."""
+    from gain_workbook.report import make_problem
+
+    out = office_rag_problems(register, result)
+    table = register.inspections
+    for r in result.inspections.itertuples(index=False):
+        if r.s55_closed_day and r.s55_days_left >= 0:
+            out.append(make_problem("S55_LAST_DAY_CLOSED", *table.where("published", r.row),
+                                    uk_date(r.s55_last_day), why=r.s55_closed_day,
+                                    working=uk_date(working_day_before(r.s55_last_day))))
     from gain_workbook.validate import name_subjects
 
     return name_subjects(register, out)

@@ -191,13 +191,40 @@ COLUMNS: tuple[Column, ...] = (
     _C("plenary_date", INSPECTIONS, "Plenary session", "date",
        "The date of the plenary session that agreed the actions.", width=12,
        aliases=("plenary", "plenary date", "plenary session date")),
+    _C("response_required", INSPECTIONS, "Response required", "yesno",
+       "No for a publication that needs no section 55 response (a super-complaint, or a "
+       "joint inspection whose recommendations are all national); it is then not counted "
+       "as a response not yet sent.", vocab=YES_NO, synonyms="yes_no", width=10,
+       absent_default="Yes",
+       aliases=("s55 response required", "pcc response required", "response needed",
+                "s55 required", "section 55 response required")),
+    _C("force_response", INSPECTIONS, "Force response", "text",
+       "The force's account of its response to the report, in paragraphs, for the "
+       "published response's 'Force response to recommendations'.", width=50,
+       aliases=("force response to recommendations", "force narrative",
+                "forces response", "response of the force")),
     _C("cc_comments_received", INSPECTIONS, "Chief constable's comments received", "date",
        "The date the chief constable's comments reached the PCC.", width=14,
+       # a bare 'CC comments' column has held this date in the registers we have read;
+       # one holding the comments themselves is then refused cell by cell (BAD_DATE),
+       # not printed as a date on the published response
        aliases=("chief constables comments received", "cc comments received",
-                "chief constable comments", "cc comments", "cc comments date")),
+                "chief constable comments", "cc comments", "cc comments date",
+                "date cc comments received")),
+    _C("cc_comments", INSPECTIONS, "Chief constable's comments", "text",
+       "The chief constable's comments on the report, as the PCC publishes them "
+       "(section 55(5)); leave blank if the PCC does not publish them.", width=40,
+       aliases=("comments of the chief constable", "chief constables comments text",
+                "cc comments text", "text of the chief constables comments")),
     _C("pcc_comment", INSPECTIONS, "PCC comment", "text",
        "The PCC's comment on the report, for the published response.", width=40,
        aliases=("pcc comments", "comment by the pcc", "pcc response")),
+    _C("pcc_response_to_cc", INSPECTIONS, "PCC response to the chief constable", "text",
+       "The PCC's response to the chief constable's comments (section 55(5)), for the "
+       "published response.", width=40,
+       aliases=("pcc response to chief constable", "pcc response to cc",
+                "pcc response to the chief constables comments",
+                "pcc response to cc comments")),
     _C("pcc_monitoring", INSPECTIONS, "PCC monitoring", "text",
        "How the PCC will monitor progress (for the published response).", width=30,
        aliases=("how progress will be monitored", "monitoring", "pcc monitoring arrangements")),
@@ -291,6 +318,12 @@ COLUMNS: tuple[Column, ...] = (
        aliases=("ready for closure", "board signed off", "gain signed off",
                 "ready for closure date", "date signed off", "signed off by board",
                 "board sign off")),
+    _C("item_response", ITEMS, "Response", "text",
+       "What the force has done or will do about the item, or why nothing, in words for "
+       "the published response (section 55(5B)); when blank the response lists the "
+       "item's actions.", width=40,
+       aliases=("force response to item", "response to recommendation", "item response",
+                "action taken or proposed", "s55 response")),
     _C("no_action_reason", ITEMS, "No action because", "text",
        "For an item that applies but will get no actions: why (section 55(5B)).", width=30,
        aliases=("reason for no action", "no action reason", "why no action",
@@ -581,7 +614,15 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "Deadline date, or leave both blank if there is none."),
     _R("NO_ACTIONS", "warning", "An item that applies to the force has no actions",
        "This item applies to the force and is open but has no actions and no reason in "
-       "'No action because'; add its actions or say why none will be taken."),
+       "'No action because'; add its actions or say why none will be taken (the PCC's "
+       "response must say which, section 55(5B))."),
+    _R("NO_RESPONSE", "warning", "The PCC's response would say nothing about an item",
+       "This item is for the force but has no Response, no actions and no reason in 'No "
+       "action because', so the PCC's response cannot say what has been or will be done "
+       "about it (section 55(5B)); fill in one of them."),
+    _R("S55_LAST_DAY_CLOSED", "warning", "The response's last day is not a working day",
+       "Day 56 of the response period, {value}, is {why}; the response must still be "
+       "published by then, so plan to publish by {working}."),
     _R("COMPLETE_NO_DATE", "warning", "A finished action has no completion date",
        "The action is '{value}' but {missing}."),
     _R("DUE_BEFORE_PUBLISHED", "warning", "A date is before the report was published",

@@ -36,6 +36,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Who chairs the board (used in the response's process text)."),
     Setting("protective_marking", "Protective marking", "OFFICIAL-SENSITIVE", "text",
             "The marking printed in every header and footer and in email subjects."),
+    Setting("response_marking", "Response marking", "", "text",
+            "A marking for the PCC's published response, if it must carry one (usually "
+            "blank: the response is public, and the board pack's marking never goes on it)."),
+    Setting("response_target_days", "Response target (days)", 0, "int",
+            "A local target for sending the PCC's response, in days from publication "
+            "(e.g. 30), shown beside the statutory day 56; 0 or blank for none."),
+    Setting("response_template", "Response template", "", "text",
+            "An edited copy of the response's process text, by file name beside the "
+            "register (used by response and monthly unless --template names another)."),
+    Setting("response_to", "Response to", (), "list",
+            "Who gets the PCC's response by email (the Home Office and HMICFRS addresses); "
+            "several separated by ; or ,."),
+    Setting("response_cc", "Response cc", (), "list", "Copied on the response email."),
     Setting("show_not_for_force", "Show items not for the force", "yes", "yes|no",
             "yes: the pack's Items sheet lists items addressed to others (after the force's "
             "own items of each inspection); no: it leaves them off."),
@@ -72,6 +85,11 @@ class Settings:
     board_name: str = "GAIN Board"
     board_chair: str = "the Deputy Chief Constable"
     protective_marking: str = "OFFICIAL-SENSITIVE"
+    response_marking: str = ""
+    response_target_days: int = 0
+    response_template: str = ""
+    response_to: tuple = ()
+    response_cc: tuple = ()
     show_not_for_force: str = "yes"
     due_soon_days: int = 28
     stale_days: int = 60
@@ -176,6 +194,7 @@ def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, st
                 problems.append(("BAD_SETTING", row, key, value, " or ".join(choices)))
         else:
             values[setting.attr] = str(value).strip()
-            if setting.attr == "protective_marking" and not is_gsc_marking(value):
+            if setting.attr in ("protective_marking", "response_marking") \
+                    and not is_gsc_marking(value):
                 problems.append(("MARKING_NOT_GSC", row, key, value, ""))
     return Settings(**values, aliases=aliases), problems

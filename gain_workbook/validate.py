@@ -137,6 +137,17 @@ def _cross_problems(reg: Register) -> list[Problem]:
         key = "no_action_reason" if items.has("no_action_reason", row) else "item_id"
         out.append(make_problem("NO_ACTIONS", *items.where(key, row), fit.at[row, key]))
 
+    # The PCC's response must say, for every item for the force, what is being done or
+    # why nothing (s55(5B)); an open item with nothing is NO_ACTIONS above already.
+    pending = _responses_pending(fi)
+    pending_ids = set(fi.loc[pending, "inspection_id"].dropna())
+    silent = ((fit["applies"] == "Yes") & closed_item & (n_actions == 0)
+              & fit["no_action_reason"].isna() & fit["item_response"].isna()
+              & fit["item_inspection_id"].isin(pending_ids))
+    for row in fit.index[silent]:
+        key = "item_response" if items.has("item_response", row) else "item_id"
+        out.append(make_problem("NO_RESPONSE", *items.where(key, row), fit.at[row, key]))
+
     # Items HMICFRS has closed while our actions are still open.
     for row in fit.index[closed_item & (n_open > 0)]:
         out.append(make_problem("CLOSED_WITH_OPEN_ACTIONS", *items.where("hmicfrs_status", row),
@@ -185,6 +196,12 @@ def _cross_problems(reg: Register) -> list[Problem]:
         out.append(make_problem("REVISED_BEFORE_DUE", *acts.where("revised_due", row),
                                 display(revised[row].date()), due=display(due[row].date())))
     return out
+
+
+def _responses_pending(fi):
+    """Inspections whose s55 response is still to be sent (and is needed)."""
+    return (as_datetime64(fi["response_sent"]).isna() & as_datetime64(fi["response_published"]).isna()
+            & (fi["response_required"] != "No"))
 
 
 def validate(register: Register) -> ValidationReport:

@@ -121,7 +121,7 @@ def test_actions_sheet_is_a_native_table_with_derived_columns(example_pack):
 def test_responses_sheet_has_the_s55_deadline(example_pack):
     _, wb = example_pack
     ws = wb["Responses"]
-    assert column(ws, "s55 last day") == [dt.datetime(2024, 2, 1)]
+    assert column(ws, "Day 56 (last day)") == [dt.datetime(2024, 2, 1)]
     assert column(ws, "Position") == ["Published"]
 
 

@@ -105,12 +105,55 @@ def test_s55_response_positions(tmp_path):
     assert i.at["INS-1", "s55_last_day"].date() == D(2024, 2, 1)      # DOMAIN: 8 Dec -> 1 Feb
     got = {k: (i.at[k, "response_state"], i.at[k, "response_text"]) for k in i.index[1:]}
     assert got == {
-        "INS-X0": ("Not due", "due in 43 days (last day 13/09/2024)"),
-        "INS-X1": ("Due", "due in 13 days (last day 14/08/2024)"),
-        "INS-X2": ("Overdue", "overdue by 37 days (last day was 25/06/2024)"),
-        "INS-X3": ("Sent", "sent 20/06/2024; not yet published (last day 25/06/2024)"),
+        "INS-X0": ("Not due", "due in 43 days (day 56: 13/09/2024)"),
+        "INS-X1": ("Due", "due in 13 days (day 56: 14/08/2024)"),
+        "INS-X2": ("Overdue", "overdue by 37 days (day 56 was 25/06/2024)"),
+        "INS-X3": ("Sent", "sent 20/06/2024; not yet published (day 56: 25/06/2024)"),
         "INS-X4": ("Published", "published 30/06/2024, 5 days late"),
     }
+
+
+def test_a_report_that_needs_no_response_is_not_waiting_for_one(tmp_path):
+    data = base_data()
+    data["inspections"].append({**data["inspections"][0], "Inspection ID": "SC-1",
+                                "Title": "A super-complaint", "Published": D(2024, 7, 20)})
+    extra = {"inspections": {"Response required": ["Yes", "No"]}}
+    reg = write_register(tmp_path / "r.xlsx", data, extra=extra)
+    r = roll_up(check(reg)[0], D(2024, 8, 1))
+    i = r.inspections.set_index("inspection_id")
+    assert i.at["SC-1", "response_state"] == "Not required"
+    assert i.at["SC-1", "response_text"] == "no section 55 response needed (Response required: No)"
+    assert i.at["INS-1", "response_state"] == "Overdue"
+    assert r.headline()["responses_due"] == 1       # INS-1 only
+
+
+def test_day_56_on_christmas_day_is_said_with_the_working_day_before(tmp_path):
+    """DOMAIN: published 31 October 2023, the last day is 25 December 2023."""
+    data = base_data()
+    data["inspections"][0]["Published"] = D(2023, 10, 31)
+    data["settings"]["Response target (days)"] = 30
+    reg = write_register(tmp_path / "r.xlsx", data)
+    result = roll_up(check(reg)[0], D(2023, 11, 20))
+    ins = result.inspections.iloc[0]
+    assert ins["s55_last_day"].date() == D(2023, 12, 25)
+    assert ins["s55_closed_day"] == "Christmas Day"
+    assert ins["response_target_day"].date() == D(2023, 11, 29)        # day 30
+    assert ins["response_text"] == ("due in 35 days (day 56: 25/12/2023); day 56 is Christmas "
+                                    "Day, so publish by 22/12/2023; local target 29/11/2023")
+    from gain_workbook.rollup import rollup_problems
+
+    (p,) = [p for p in rollup_problems(check(reg)[0], result) if p.code == "S55_LAST_DAY_CLOSED"]
+    assert (p.where, p.subject) == ("Inspections!C2", "INS-1")
+    assert p.message == ("Day 56 of the response period, 25/12/2023, is Christmas Day; the "
+                         "response must still be published by then, so plan to publish by "
+                         "22/12/2023.")
+    # a Saturday; and once day 56 has passed there is nothing left to plan
+    data["inspections"][0]["Published"] = D(2026, 10, 18)          # day 56: Sat 12/12/2026
+    reg = write_register(tmp_path / "r2.xlsx", data)
+    assert roll_up(check(reg)[0], D(2026, 12, 1)).inspections.iloc[0]["s55_closed_day"] \
+        == "a Saturday"
+    late = roll_up(check(reg)[0], D(2026, 12, 20))
+    assert not [p for p in rollup_problems(check(reg)[0], late) if p.code == "S55_LAST_DAY_CLOSED"]
 
 
 def test_inspection_counts_by_kind(tmp_path):
