@@ -368,11 +368,11 @@ def rollup(register, by, fmt, as_of):
     from gain_workbook import views
     from gain_workbook.rollup import roll_up
 
-    from gain_workbook.rollup import office_rag_problems
+    from gain_workbook.rollup import rollup_problems
 
     reg, _ = _checked(register)
     result = roll_up(reg, _as_of(as_of))
-    for p in office_rag_problems(reg, result):
+    for p in rollup_problems(reg, result):
         _echo(f"gain-pack: warning: {p.where}: {p.message}", err=True)
     headers, rows = views.records(result, by)
     if fmt == "table":
@@ -412,11 +412,11 @@ def build(register, output, as_of, meeting, previous, allow_errors):
 
     day = _as_of(as_of)
     out = output or default_pack_name(register, day)
-    from gain_workbook.rollup import office_rag_problems
+    from gain_workbook.rollup import rollup_problems
 
     reg, report = _checked(register, allow_errors)
     result = roll_up(reg, day)
-    report = report.adding(office_rag_problems(reg, result))
+    report = report.adding(rollup_problems(reg, result))
     movement = None
     if previous is not None:
         from gain_workbook.movement import compare, read_previous, snapshot_of
@@ -446,47 +446,81 @@ def build(register, output, as_of, meeting, previous, allow_errors):
               help="The inspection to respond to (its Inspection ID).")
 @click.option("--all", "all_", is_flag=True, help="Every inspection, one sheet each.")
 @click.option("--open", "open_", is_flag=True,
-              help="Every inspection whose response is not yet published.")
+              help="Every inspection whose response is still to be sent.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The workbook to write; default 'PCC response ID.xlsx' beside the register.")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="An edited copy of templates/response_process.txt for the GAIN process text.")
+              help="An edited copy of templates/response_process.txt for the GAIN process "
+              "text (default: the 'Response template' Setting, else the built-in text).")
+@click.option("--working", is_flag=True, help="Write the office's working copy instead: "
+              "adds owners, due dates, RAG and the statutory position, under the board "
+              "pack's marking. Not for publication.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF (for the PCC's website) with "
               "LibreOffice.")
+@click.option("--docx", is_flag=True, help="Also write a Word document, to edit the final "
+              "words in Word.")
 @as_of_option
 @click.option("--allow-errors", is_flag=True, help="Write even if the register has errors.")
 @debug_option
-def response(register, inspection_id, all_, open_, output, template, pdf, as_of, allow_errors):
-    """Write the PCC's section 55 response for an inspection, laid out like the published
-    responses: details, summary, every recommendation, the force's response, the PCC's
-    comment, the statutory deadline and the office-use boxes.
+def response(register, inspection_id, all_, open_, output, template, working, pdf, docx,
+             as_of, allow_errors):
+    """Write the PCC's section 55 response for an inspection, as it is published:
+    details, summary, every recommendation, the force's response, the PCC's response
+    and the office-use boxes; nothing internal (no marking unless 'Response marking'
+    is set, no owners, RAG, ids or as-at dates). --working writes the office's copy.
 
     \b
     Example:
-      gain-pack response register.xlsx --inspection INS-2023-07
+      gain-pack response register.xlsx --inspection INS-2023-07 --docx
       gain-pack response register.xlsx --open --pdf
+      gain-pack response register.xlsx --open --working
     """
-    from gain_workbook.response import (LIBREOFFICE_MISSING, build_responses,
-                                        default_response_name, find_soffice,
-                                        load_process_template, select_inspections, to_pdf)
+    from gain_workbook.files import check_output
+    from gain_workbook.libreoffice import LIBREOFFICE_MISSING, find_soffice, to_pdf
+    from gain_workbook.response import (default_response_name, documents,
+                                        load_process_template, select_inspections,
+                                        template_path)
+    from gain_workbook.response_sheet import write_responses
     from gain_workbook.rollup import roll_up
 
     if pdf and find_soffice() is None:      # say so before doing any work
         raise UsageError(LIBREOFFICE_MISSING)
-    text = load_process_template(template)
     reg, _ = _checked(register, allow_errors)
-    result = roll_up(reg, _as_of(as_of))
+    text = load_process_template(template_path(register, reg.settings, template))
+    day = _as_of(as_of)
+    result = roll_up(reg, day)
     chosen = select_inspections(result, inspection_id, all_, open_)
-    out = output or default_response_name(register, chosen)
-    pdf_path = Path(out).with_suffix(".pdf") if pdf else None
-    if pdf_path is not None:
-        from gain_workbook.files import check_output
+    responses = documents(result, chosen, text, working=working)
+    out = Path(output or default_response_name(register, chosen, working))
+    extra = [out.with_suffix(s) for s, on in ((".pdf", pdf), (".docx", docx)) if on]
+    for path in extra:
+        check_output(path)                  # refused before anything is written
+    path = write_responses(responses, result.settings, day, out, working)
+    _echo(f"Wrote {path} ({plural(len(chosen), 'inspection')}"
+          f"{', working copy: not for publication' if working else ''})")
+    for path in extra:
+        if path.suffix == ".pdf":
+            _echo(f"Wrote {to_pdf(out, path)}")
+        else:
+            from gain_workbook.response_docx import write_docx
 
-        check_output(pdf_path)              # refused before anything is written
-    path = build_responses(result, chosen, out, text)
-    _echo(f"Wrote {path} ({plural(len(chosen), 'inspection')})")
-    if pdf_path is not None:
-        _echo(f"Wrote {to_pdf(path, pdf_path)}")
+            _echo(f"Wrote {write_docx(responses, result.settings, day, path, working)}")
+    _response_warnings(responses, chosen)
+
+
+def _response_warnings(responses, chosen) -> None:
+    """Say on stderr what a response still needs before it can be published."""
+    from gain_workbook.dates import uk_date, working_day_before
+
+    for resp, ins in zip(responses, chosen):
+        if resp.missing:
+            _echo(f"gain-pack: warning: the response for {resp.inspection_id} is not ready to "
+                  f"publish: {'; '.join(resp.missing)} (marked 'To be added' in it).", err=True)
+        if ins["s55_closed_day"] and ins["s55_days_left"] >= 0:
+            last = ins["s55_last_day"]
+            _echo(f"gain-pack: warning: day 56 for {resp.inspection_id} ({uk_date(last)}) is "
+                  f"{ins['s55_closed_day']}; publish by {uk_date(working_day_before(last))}.",
+                  err=True)
 
 
 def smtp_options(f):
@@ -558,8 +592,10 @@ def _transport(settings, opts, draft_path):
 @smtp_options
 @debug_option
 def email(file, register, subject, body_template, output, encrypt, dry_run, **opts):
-    """Email FILE (the board pack, or a response): by default an Outlook draft (.eml) to
-    review and send from your own mailbox; with --send, through the SMTP server.
+    """Email FILE (the board pack, or a PCC response as .xlsx, .docx or .pdf): by default
+    an Outlook draft (.eml) to review and send from your own mailbox; with --send,
+    through the SMTP server. A response goes to 'Response to' on the Settings sheet
+    (the Home Office and HMICFRS), with its own subject and body.
 
     Exit code 2 for settings to fix (host, port, TLS, certificate, login), 1 when the
     message did not get through (timeout, a recipient refused).
@@ -570,16 +606,27 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
       gain-pack email pack.xlsx --to dcc@force.police.uk --send --smtp-host mail.force.police.uk
     """
     from gain_workbook.mailer import (ENCRYPT_ENV, build_message, check_attachment, compose,
-                                      encrypt_xlsx, pack_facts)
+                                      compose_response, encrypt_xlsx, is_response, pack_facts,
+                                      register_beside)
     from gain_workbook.settings import Settings
 
     data = check_attachment(file)
-    facts = pack_facts(file)
+    response = is_response(file)
+    facts = {} if response else pack_facts(file)
     settings = Settings()
     if register is None:
-        # a pack names the register it was built from; use it when it is beside the pack
+        # a pack names the register it was built from; a response (which must carry
+        # nothing internal) is sent with the one register in its folder
         name = facts.get("Register")
-        beside = Path(file).with_name(str(name)) if name else None
+        if response:
+            found = register_beside(file)
+            beside = found[0] if len(found) == 1 else None
+            if len(found) > 1:
+                _echo(f"gain-pack: several registers are beside {Path(file).name} "
+                      f"({', '.join(f.name for f in found[:4])}); pass --register to say "
+                      "which one's Settings to use.", err=True)
+        else:
+            beside = Path(file).with_name(str(name)) if name else None
         if beside is not None and beside.is_file():
             register = beside
             _echo(f"gain-pack: using the Settings of {beside.name}", err=True)
@@ -588,6 +635,9 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
 
         settings = register_settings(register)
     if encrypt:
+        if Path(file).suffix.lower() == ".pdf":
+            raise UsageError("--encrypt protects .xlsx and .docx files; a PDF cannot be "
+                             "encrypted this way.")
         data = encrypt_xlsx(data, _secret(ENCRYPT_ENV, "Password for the attachment",
                                           confirm=True))
     body = None
@@ -597,8 +647,12 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
 
         protect(body_template, "the email template")
         body = read_text_file(body_template, "the email template")
-    mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
-                   body_template=body, attachment=data, facts=facts, encrypted=encrypt)
+    if response:
+        mail = compose_response(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
+                                body_template=body, attachment=data)
+    else:
+        mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
+                       body_template=body, attachment=data, facts=facts, encrypted=encrypt)
     for w in mail.warnings:
         _echo(f"gain-pack: warning: {w}", err=True)
     draft_path = output or Path(file).with_suffix(".eml")
@@ -613,8 +667,7 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
             if msg.get(h):
                 _echo(f"{h}: {msg[h]}")
         _echo(f"Attachment: {mail.filename} ({len(mail.attachment):,} bytes, "
-              f"{'encrypted, ' if encrypt else ''}"
-              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)")
+              f"{'encrypted, ' if encrypt else ''}{'/'.join(mail.mime)})")
         _echo("")
         _echo(mail.body.rstrip())
         return
@@ -631,14 +684,18 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
 @click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Log file to append a line per run to; default gain-pack.log in --out-dir.")
 @click.option("--no-email", is_flag=True, help="Stop after the pack and responses.")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The responses' process text, as for 'response --template' (default: "
+              "the 'Response template' Setting, else the built-in text).")
 @smtp_options
 @debug_option
-def monthly(register, out_dir, as_of, meeting, log_file, no_email, **opts):
+def monthly(register, out_dir, as_of, meeting, log_file, no_email, template, **opts):
     """The month in one go, for Task Scheduler or cron: validate, build the pack (with
-    last month's pack as --previous when it is beside it), write the responses whose
-    s55 deadline is open, then an email draft (or --send). Stops at the first failure
-    with a clear message and a non-zero exit; never emails a pack from an invalid
-    register; appends one line per run to the log.
+    last month's pack as --previous when it is beside it), write the responses still
+    to be sent, then an email draft (or --send) that lists them. Stops at a failing
+    validate or build with a clear message and a non-zero exit, and never emails a
+    pack from an invalid register; if only the responses fail, the email still goes
+    and says so, and the run ends with that error. Appends one line per run to the log.
 
     \b
     Example:
@@ -661,7 +718,8 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, **opts):
 
         run_month(register, day, out_dir=folder, meeting=meeting,
                   transport_for=None if no_email else transport_for,
-                  compose_kwargs={"to": opts["to"], "cc": opts["cc"]}, result=result)
+                  compose_kwargs={"to": opts["to"], "cc": opts["cc"]}, result=result,
+                  template=template)
     except GainError as exc:
         error = exc
         if isinstance(exc, InvalidRegisterError):

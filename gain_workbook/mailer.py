@@ -29,7 +29,12 @@ from gain_workbook.errors import GainError, UsageError
 from gain_workbook.text import TERMINAL_UNSAFE, one_line
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+MIME_TYPES = {".xlsx": XLSX_TYPE,
+              ".docx": ("application",
+                        "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+              ".pdf": ("application", "pdf")}
 BODY_TEMPLATE = "email_body.txt"
+RESPONSE_BODY_TEMPLATE = "response_email.txt"
 LARGE_ATTACHMENT = 10 * 1024 * 1024
 PASSWORD_ENV = "GAIN_SMTP_PASSWORD"
 ENCRYPT_ENV = "GAIN_ATTACHMENT_PASSWORD"
@@ -59,15 +64,21 @@ class Mail:
     attachment: bytes
     filename: str
     warnings: list = field(default_factory=list)
+    mime: tuple = XLSX_TYPE
 
 
 def check_attachment(path) -> bytes:
-    """The bytes of an .xlsx we can open; anything else is refused with one sentence."""
+    """The bytes of an .xlsx, .docx or .pdf we can open; anything else is refused with
+    one sentence."""
     from gain_workbook.sniff import check_workbook
 
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"Only .xlsx workbooks are attached; '{path.name}' is not one.")
+    suffix = path.suffix.lower()
+    if suffix not in MIME_TYPES:
+        raise UsageError(f"Only .xlsx workbooks, and responses as .docx or .pdf, are attached; "
+                         f"'{path.name}' is none of them.")
+    if suffix != ".xlsx":
+        return _document_bytes(path)
     # missing, damaged, encrypted, a lock file, a zip bomb ...
     check_workbook(path, role="the workbook to attach")
     import python_calamine as pc
@@ -78,6 +89,174 @@ def check_attachment(path) -> bytes:
         raise UsageError(f"'{path.name}' cannot be opened as a workbook, so it is not "
                          "attached.") from None
     return path.read_bytes()
+
+
+def _document_bytes(path: Path) -> bytes:
+    """A response as .docx or .pdf: there, a file, and what its name says it is."""
+    import io
+    import zipfile
+
+    from gain_workbook.files import protect
+
+    protect(path, "the file to attach")
+    if not path.is_file():
+        raise UsageError(f"There is no file '{path}'." if not path.exists() else
+                         f"'{path.name}' is not an ordinary file, so it is not attached.")
+    data = path.read_bytes()
+    if path.suffix.lower() == ".pdf":
+        if not data.startswith(b"%PDF-"):
+            raise UsageError(f"'{path.name}' is not a PDF (it does not start like one), so it "
+                             "is not attached.")
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            ok = "word/document.xml" in zf.namelist()
+    except zipfile.BadZipFile:
+        ok = False
+    if not ok:
+        raise UsageError(f"'{path.name}' cannot be opened as a Word document, so it is not "
+                         "attached.")
+    return data
+
+
+def response_facts(path) -> list[tuple[str, str]]:
+    """The (title, date published) of each report a response file answers; [] when the
+    file is not a response written by gain-pack (or is a PDF, which we do not read)."""
+    from gain_workbook.response import TITLE
+
+    path = Path(path)
+    pairs: list[tuple[str, str]] = []
+    try:
+        if path.suffix.lower() == ".docx":
+            import docx
+
+            doc = docx.Document(str(path))
+            if not str(doc.core_properties.title or "").startswith(TITLE):
+                return []
+            rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+        elif path.suffix.lower() == ".xlsx":
+            import python_calamine as pc
+
+            from gain_workbook.sniff import check_workbook
+
+            check_workbook(path, role="the file to attach")
+            if not _xlsx_title(path).startswith(TITLE):
+                return []
+            wb = pc.CalamineWorkbook.from_path(str(path))
+            rows = [r for name in wb.sheet_names
+                    for r in wb.get_sheet_by_name(name).to_python()]
+        else:
+            return []
+    except GainError:
+        raise
+    except Exception:
+        return []
+    title = None
+    for r in rows:
+        if len(r) > 1 and r[0] == "Title of inspection":
+            title = str(r[1])
+        elif len(r) > 1 and r[0] == "Date inspection published" and title is not None:
+            pairs.append((title, str(r[1])))
+            title = None
+    return pairs
+
+
+def _xlsx_title(path: Path) -> str:
+    """The title in a workbook's document properties ('' when it has none)."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    with zipfile.ZipFile(path) as zf:
+        if "docProps/core.xml" not in zf.namelist():
+            return ""
+        root = ElementTree.fromstring(zf.read("docProps/core.xml"))
+    el = root.find("{http://purl.org/dc/elements/1.1/}title")
+    return (el.text or "") if el is not None else ""
+
+
+def is_response(path) -> bool:
+    """A response written by gain-pack: every .docx or .pdf we attach is one (packs are
+    .xlsx), and an .xlsx whose document title says so."""
+    path = Path(path)
+    return path.suffix.lower() in (".pdf", ".docx") or (
+        path.suffix.lower() == ".xlsx" and _xlsx_title(path).startswith(_response_title()))
+
+
+def _response_title() -> str:
+    from gain_workbook.response import TITLE
+
+    return TITLE
+
+
+def register_beside(path) -> list[Path]:
+    """The registers in the folder of ``path``: workbooks with a Settings sheet that are
+    not a pack, a response or an Excel lock file (the caller uses one when it is alone)."""
+    import python_calamine as pc
+
+    path = Path(path)
+    found = []
+    for cand in sorted(path.parent.glob("*.xlsx")):
+        if cand.name.startswith("~$") or cand == path or cand.name.startswith("PCC response"):
+            continue
+        try:
+            wb = pc.CalamineWorkbook.from_path(str(cand))
+            names = wb.sheet_names
+            wb.close()
+        except Exception:
+            continue
+        from gain_workbook.movement import PACK_INFO_SHEET
+
+        if "Settings" in names and PACK_INFO_SHEET not in names:
+            found.append(cand)
+    return found
+
+
+def compose_response(path, settings, to=(), cc=(), subject=None,
+                     body_template: str | None = None, attachment: bytes | None = None) -> Mail:
+    """The email that sends the PCC's response to the Home Office and HMICFRS ('Response
+    to' and 'Response cc' on the Settings sheet); marked only with 'Response marking'."""
+    from gain_workbook.response import fill_template
+    from gain_workbook.template import templates_dir
+
+    path = Path(path)
+    data = attachment if attachment is not None else check_attachment(path)
+    to, cc = recipients(to or settings.response_to, cc or settings.response_cc,
+                        "No recipients for the response: fill in 'Response to' on the "
+                        "register's Settings sheet (the Home Office and HMICFRS addresses).")
+    reports = response_facts(path)
+    if subject is None:
+        named = reports[0][0] if len(reports) == 1 else ""
+        subject = (f"Response of {_the(settings.pcc_name)} to HMICFRS"
+                   + (f": {named}" if named else " inspection reports" if len(reports) > 1
+                      else ""))
+        subject = one_line(subject)
+        if len(subject) > 180:
+            subject = subject[:177].rstrip() + "..."
+    marking = settings.response_marking
+    if marking and not subject.upper().startswith(marking.upper()):
+        subject = f"{marking}: {subject}"
+    listed = "\n".join(f"- {t} (published {d})" for t, d in reports) or f"- {path.name}"
+    template = body_template if body_template is not None else \
+        templates_dir().joinpath(RESPONSE_BODY_TEMPLATE).read_text(encoding="utf-8")
+    values = {"pcc": _the(settings.pcc_name), "force": settings.force_name, "file": path.name,
+              "reports": listed, "marking": marking, "signature": signature(settings)}
+    body = fill_template(template, values, path.name)
+    return Mail(to, cc, subject, body, data, path.name, _size_warnings(data),
+                MIME_TYPES[path.suffix.lower()])
+
+
+def _the(name: str) -> str:
+    """'the Police and Crime Commissioner for Cleveland', never 'the the ...'."""
+    name = str(name).strip()
+    return name if name.lower().startswith("the ") else f"the {name}"
+
+
+def _size_warnings(data: bytes) -> list[str]:
+    if len(data) > LARGE_ATTACHMENT:
+        return [f"the attachment is {len(data) / 1024 ** 2:.1f} MB; many mail servers "
+                "refuse messages over 10 MB"]
+    return []
 
 
 def pack_facts(path) -> dict:
@@ -131,6 +310,16 @@ def addresses(values, what: str) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
+def recipients(to, cc, none: str) -> tuple[tuple, tuple]:
+    """The checked To and Cc addresses; ``none`` is the sentence when there is no To."""
+    to = addresses(to, "the recipients")
+    cc = addresses(cc, "the copy list")
+    if not to:
+        raise MailSettingsError(none, hints=[("--register", " (and pass --register)"),
+                                             ("--to", ", or give --to")])
+    return to, cc
+
+
 PASSWORD_NOTE = ("The attachment is protected with a password, which will reach you "
                  "separately; it is not in this email.")
 
@@ -147,7 +336,7 @@ def signature(settings) -> str:
 
 def compose(path, settings, to=(), cc=(), subject=None, body_template: str | None = None,
             attachment: bytes | None = None, filename: str | None = None,
-            facts: dict | None = None, encrypted: bool = False) -> Mail:
+            facts: dict | None = None, encrypted: bool = False, notes=()) -> Mail:
     """The mail for a workbook: recipients, subject and body from options or Settings.
 
     ``attachment`` and ``facts`` (pack_facts) may be passed when the caller already has them.
@@ -159,12 +348,8 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
 
     path = Path(path)
     data = attachment if attachment is not None else check_attachment(path)
-    to = addresses(to or settings.email_to, "the recipients")
-    cc = addresses(cc or settings.email_cc, "the copy list")
-    if not to:
-        raise MailSettingsError("No recipients: fill in 'Email to' on the register's Settings "
-                                "sheet.", hints=[("--register", " (and pass --register)"),
-                                                 ("--to", ", or give --to")])
+    to, cc = recipients(to or settings.email_to, cc or settings.email_cc,
+                        "No recipients: fill in 'Email to' on the register's Settings sheet.")
     facts = pack_facts(path) if facts is None else facts
     as_of = facts.get("As at")
     month = as_of.strftime("%B %Y") if isinstance(as_of, (dt.date, dt.datetime)) else ""
@@ -185,15 +370,13 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
               "responses_due": facts.get("Responses not yet sent", "-"),
               "signature": signature(settings)}
     body = fill_template(template, {k: _num(v) for k, v in values.items()}, path.name)
-    if encrypted:
+    extra = [*notes] + ([PASSWORD_NOTE] if encrypted else [])
+    if extra:
         paragraphs = body.rstrip().split("\n\n")
-        paragraphs.insert(max(len(paragraphs) - 1, 1), PASSWORD_NOTE)
+        at = max(len(paragraphs) - 1, 1)      # before the sign-off
+        paragraphs[at:at] = extra
         body = "\n\n".join(paragraphs) + "\n"
-    warnings = []
-    if len(data) > LARGE_ATTACHMENT:
-        warnings.append(f"the attachment is {len(data) / 1024 ** 2:.1f} MB; many mail servers "
-                        "refuse messages over 10 MB")
-    return Mail(to, cc, subject, body, data, filename or path.name, warnings)
+    return Mail(to, cc, subject, body, data, filename or path.name, _size_warnings(data))
 
 
 def _num(v):
@@ -227,7 +410,7 @@ def build_message(mail: Mail, sender: str = "", draft: bool = True) -> EmailMess
     msg["Subject"] = header_value(mail.subject, "The subject (protective marking and board "
                                                 "name)")
     msg.set_content(mail.body)
-    msg.add_attachment(mail.attachment, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1],
+    msg.add_attachment(mail.attachment, maintype=mail.mime[0], subtype=mail.mime[1],
                        filename=mail.filename)
     return msg
 

@@ -1,32 +1,35 @@
-"""The PCC's response to an inspection (Police Act 1996, s55), one sheet per inspection.
+"""What the PCC's response to an inspection says (Police Act 1996, s55), as blocks.
 
 Laid out like shared/reference/pcc-response-example.md: inspection details with
-type check boxes, executive summary, every recommendation and area for improvement,
-the force's response (the GAIN process text from templates/response_process.txt,
-the items for forces, and what is being done about each), the PCC's comment, the
-statutory position and the office-use boxes. Item statuses come from the same
-roll-up as the board pack, so the two always agree.
+type check boxes, executive summary, every recommendation and area for
+improvement, the force's response (the GAIN process text from
+templates/response_process.txt, the items for forces, the force's own account and
+what is being done about each item), the PCC's comments and the office-use boxes.
+
+The **published** response carries that and nothing of the office's working state:
+no protective marking unless the 'Response marking' Setting asks for one, no
+owners, due dates, RAG, days late, internal ids or as-at dates. The **working
+copy** (``working=True``) adds them, under a banner saying it is not for
+publication. The writers (``response_sheet``, ``response_docx``) lay the same
+blocks out as a sheet or a Word document, so the formats never disagree.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from gain_workbook import styles
-from gain_workbook.dates import long_date, uk_date
-from gain_workbook.styles import wrapped_lines as _lines
-from gain_workbook.errors import TemplateError, UsageError
-from gain_workbook.rollup import KIND_ORDER, report_order
-from gain_workbook.files import atomic_path
+from gain_workbook.dates import long_date, uk_date, working_day_before
+from gain_workbook.errors import SettingsError, TemplateError, UsageError
+from gain_workbook.rollup import KIND_ORDER, PENDING_RESPONSE, report_order
+from gain_workbook.schema import ACTION_DONE
 from gain_workbook.text import as_text as _t
 from gain_workbook.text import plural, truncate_utf16
-from gain_workbook.xlsx import Part, header_footer, workbook_at
 
 PROCESS_TEMPLATE = "response_process.txt"
 TICK, BOX = "☒", "☐"
-WIDTHS = (26, 34, 34)          # columns A-C: about one A4 portrait page wide
-LINE = styles.LINE_HEIGHT
 TYPE_BOXES = (("Force-specific", "{force} specific"), ("National", "National"),
               ("Follow-up", "Follow up"), ("Thematic", "Thematic"),
               ("Partner/joint", "Partner inspection"))
@@ -38,7 +41,44 @@ KIND_NAMES = {"Recommendation": ("recommendation", "recommendations"),
               "Cause of concern": ("cause of concern", "causes of concern"),
               "Accelerated cause of concern": ("accelerated cause of concern",
                                                "accelerated causes of concern")}
+# HMICFRS 'makes' recommendations and 'identifies' causes of concern and areas for improvement
+KIND_VERBS = {"Recommendation": "made", "Area for improvement": "identified",
+              "Cause of concern": "identified", "Accelerated cause of concern": "identified"}
+TITLE = "PCC response to HMICFRS inspection"
+WORKING_BANNER = ("WORKING COPY FOR THE OFFICE: NOT FOR PUBLICATION. It adds owners, due "
+                  "dates, RAG and the statutory position to the response as it will be "
+                  "published; publish the copy written without --working.")
 
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a response: ``kind`` says how a writer lays it out.
+
+    title, banner, heading, sub (a bold line), para, bullet, small (working detail),
+    status (working status line), gap (something the response still needs),
+    field (``text`` is the label, ``value`` the value), boxes (``text`` the label,
+    ``values`` the check boxes, two a row), marking.
+    """
+
+    kind: str
+    text: str = ""
+    value: str = ""
+    values: tuple = ()
+    bold: bool = False
+
+
+@dataclass
+class Response:
+    """The blocks of one inspection's response, and what it still lacks (for warnings)."""
+
+    inspection_id: str
+    title: str
+    published: object
+    blocks: list
+    missing: list          # plain sentences: 'no PCC comment', 'nothing for Recommendation 4'
+
+
+# ---------------------------------------------------------------- the process text
 
 def load_process_template(path=None) -> str:
     """The GAIN process text: an edited copy if given, else the one in templates/."""
@@ -53,19 +93,67 @@ def load_process_template(path=None) -> str:
     return templates_dir().joinpath(PROCESS_TEMPLATE).read_text(encoding="utf-8")
 
 
+def template_path(register, settings, option):
+    """The process text file: --template, else the 'Response template' Setting (a file
+    beside the register), else None for the built-in text."""
+    if option is not None or not settings.response_template:
+        return option
+    path = Path(settings.response_template)
+    path = path if path.is_absolute() else Path(register).parent / path
+    if not path.is_file():
+        raise SettingsError(f"The Settings sheet names the response template "
+                            f"'{settings.response_template}', which is not there "
+                            f"(looked for {path}); put the file beside the register or "
+                            "clear the setting.")
+    return path
+
+
 def fill_template(text: str, values: dict, inspection_id: str) -> str:
     """Fill {placeholders}; a placeholder with no value is an error that names it."""
     def sub(m):
         key = m.group(1)
         if key not in values:
-            raise TemplateError(f"The response template uses {{{key}}}, which gain-pack does not "
+            raise TemplateError(f"The template uses {{{key}}}, which gain-pack does not "
                                 f"know; use one of: {', '.join('{%s}' % k for k in values)}.")
         if values[key] in (None, ""):
-            raise TemplateError(f"The response text for {inspection_id} needs {{{key}}} "
+            raise TemplateError(f"The text for {inspection_id} needs {{{key}}} "
                                 f"({PLACEHOLDER_SOURCE.get(key, key)}), which is empty; fill it "
-                                "in on the register or take it out of the template.")
+                                f"in on the register, start its paragraph with [if {key}] "
+                                "(and give one starting [if no " + key + "] for when it is "
+                                "empty), or take it out of the template.")
         return str(values[key])
     return re.sub(r"\{([a-z_]+)\}", sub, text)
+
+
+_CONDITION = re.compile(r"\[if\s+(no\s+|not\s+)?([a-z_]+)\]\s*", re.I)
+
+
+def fill_paragraphs(text: str, values: dict, inspection_id: str) -> list[str]:
+    """The process text's paragraphs, filled in.
+
+    Lines starting with # are notes for whoever edits the file. A paragraph that
+    starts with ``[if plenary_date]`` is used only when the inspection has a plenary
+    date, one that starts with ``[if no plenary_date]`` only when it has none, so the
+    wording for each case lives in the template.
+    """
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    out = []
+    for para in re.split(r"\n\s*\n", "\n".join(lines)):
+        para = " ".join(para.split())
+        if not para:
+            continue
+        m = _CONDITION.match(para)
+        if m:
+            key = m.group(2).lower()
+            if key not in values:
+                raise TemplateError(f"The response template has [if {key}], which gain-pack "
+                                    f"does not know; use one of: {', '.join(values)}.")
+            present = values[key] not in (None, "")
+            if present == bool(m.group(1)):
+                continue
+            para = para[m.end():]
+        out.append(fill_template(para, values, inspection_id))
+    return out
 
 
 PLACEHOLDER_SOURCE = {
@@ -74,208 +162,249 @@ PLACEHOLDER_SOURCE = {
     "force": "Force name on the Settings sheet",
     "pcc": "PCC name on the Settings sheet",
     "executive_lead": "the inspection's Executive lead",
-    "plenary_date": "the inspection's Plenary session date",
+    "plenary_date": "the inspection's Plenary session date, if it was held by the day of the "
+                    "response",
     "title": "the inspection's Title",
     "published": "the inspection's Published date",
+    "cc_comments_received": "the inspection's Chief constable's comments received date",
 }
 
+
+def _present(value):
+    return value is not None and value == value
+
+
+def response_day(ins, as_of: dt.date) -> dt.date:
+    """The day the response speaks from: the day it was sent, else the as-of date."""
+    sent = ins["response_sent"]
+    return sent.date() if _present(sent) else as_of
+
+
+def template_values(settings, ins, as_of: dt.date) -> dict:
+    """The placeholders' values for one inspection. A plenary after the day of the
+    response had not happened when the response was written, so it counts as none."""
+    day = response_day(ins, as_of)
+    plenary = ins["plenary_date"]
+    held = _present(plenary) and plenary.date() <= day
+    return {"board": settings.board_name, "chair": settings.board_chair,
+            "force": settings.force_name, "pcc": settings.pcc_name,
+            "executive_lead": _t(ins["executive_lead"]),
+            "plenary_date": long_date(plenary) if held else "",
+            "title": _t(ins["title"]), "published": long_date(ins["published"]),
+            "cc_comments_received": long_date(ins["cc_comments_received"])}
+
+
+# ---------------------------------------------------------------- wording
 
 def _words(n: int) -> str:
     return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
 
 
-def _kinds_sentence(counts: dict, numeric: bool = False) -> str:
+def _kind_parts(counts: dict, numeric: bool) -> list[tuple[str, str]]:
     parts = []
     for kind in KIND_ORDER:
         n = counts.get(kind, 0)
         if n:
             one, many = KIND_NAMES[kind]
-            parts.append(f"{n if numeric else _words(n)} {one if n == 1 else many}")
-    if not parts:
-        return "no recommendations or areas for improvement"
+            parts.append((KIND_VERBS[kind], f"{n if numeric else _words(n)} "
+                                            f"{one if n == 1 else many}"))
+    return parts
+
+
+def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-SHEET_NAME_LIMIT = 31       # Excel counts UTF-16 units
-RESERVED_SHEET_NAMES = {"history"}
-FILE_ID_LIMIT = 60          # of an inspection id in a file name: Excel opens paths up to 218
+def made_sentence(counts: dict) -> str:
+    """'HMICFRS made nine recommendations and identified one area for improvement.'"""
+    parts = _kind_parts(counts, numeric=False)
+    if not parts:
+        return "HMICFRS made no recommendations and identified no areas for improvement."
+    said, last = [], None
+    for verb, what in parts:
+        said.append(what if verb == last else f"{verb} {what}")
+        last = verb
+    return f"HMICFRS {_and(said)}."
 
 
-def _sheet_name(inspection_id: str, used: set) -> str:
-    """A sheet name Excel accepts: no []:*?/\\ or quotes, at most 31 UTF-16 units, unique."""
-    base = re.sub(r"[\[\]:*?/\\']", "-", str(inspection_id)).strip() or "Inspection"
-    if base.lower() in RESERVED_SHEET_NAMES:
-        base = f"{base} (inspection)"
-    base = truncate_utf16(base, SHEET_NAME_LIMIT - 3).strip() or "Inspection"
-    name, n = base, 2
-    while name.lower() in used:
-        name = f"{truncate_utf16(base, SHEET_NAME_LIMIT - 3 - len(str(n)))} ({n})"
-        n += 1
-    used.add(name.lower())
-    return name
+def kinds_sentence(counts: dict) -> str:
+    """'3 recommendations and 1 area for improvement' (figures, as the reference writes)."""
+    parts = _kind_parts(counts, numeric=True)
+    return _and([w for _, w in parts]) if parts else "no recommendations or areas for improvement"
 
 
-class _Writer:
-    """Writes one response sheet row by row."""
-
-    def __init__(self, wb, ws, fmt):
-        self.wb, self.ws, self.f = wb, ws, fmt
-        self.row = 0
-
-    def para(self, text: str, fmt="para", height=None, gap=False) -> None:
-        ws, r = self.ws, self.row
-        ws.merge_range(r, 0, r, 2, "", self.f[fmt])
-        ws.write_string(r, 0, text, self.f[fmt])
-        ws.set_row(r, height or LINE * _lines(text, sum(WIDTHS) - 2) + 4)
-        self.row += 2 if gap else 1
-
-    def heading(self, text: str) -> None:
-        self.row += 1
-        ws, r = self.ws, self.row
-        ws.merge_range(r, 0, r, 2, text, self.f["r_heading"])
-        ws.set_row(r, 20)
-        self.row += 1
-
-    def label_value(self, label: str, value: str, vfmt="r_value") -> None:
-        ws, r = self.ws, self.row
-        ws.write_string(r, 0, label, self.f["r_label"])
-        ws.merge_range(r, 1, r, 2, "", self.f[vfmt])
-        ws.write_string(r, 1, value, self.f[vfmt])
-        ws.set_row(r, max(LINE * _lines(value, WIDTHS[1] + WIDTHS[2]) + 4,
-                          LINE * _lines(label, WIDTHS[0]) + 4))
-        self.row += 1
+def item_heading(kind: str, number, alone: bool) -> str:
+    """'Recommendation 9'; 'Area for improvement' when it is the report's only one."""
+    one = KIND_NAMES.get(kind, ("item",))[0]
+    name = one[0].upper() + one[1:]
+    return name if alone or not _t(number) else f"{name} {_t(number)}"
 
 
-def _formats(wb) -> dict:
-    base = dict(styles.BASE)
-    base["font_size"] = 10.5
-    spec = {
-        "r_title": {"bold": True, "font_size": 14, "font_color": styles.NAVY, "text_wrap": True,
-                    "valign": "vcenter"},
-        "r_heading": {"bold": True, "font_size": 11.5, "font_color": styles.NAVY, "bottom": 2,
-                      "bottom_color": styles.NAVY, "valign": "bottom"},
-        "r_sub": {"bold": True, "text_wrap": True},
-        "para": {"text_wrap": True},
-        "bullet": {"text_wrap": True, "indent": 1},
-        "r_label": {"bold": True, "text_wrap": True},
-        "r_value": {"text_wrap": True},
-        "r_value_bold": {"bold": True, "text_wrap": True},
-        "r_box": {"text_wrap": True},
-        "r_small": {"text_wrap": True, "font_size": 9, "font_color": "#404040"},
-        "r_gap": {"text_wrap": True, "bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE",
-                  "border": 1, "border_color": "#9C0006"},
-        "r_status": {"text_wrap": True, "italic": True, "font_color": "#404040", "indent": 1},
-        "r_marking": {"bold": True, "font_color": "#C00000", "align": "center"},
-    }
-    return {k: wb.add_format({**base, **v}) for k, v in spec.items()}
+def _paragraphs(text) -> list[str]:
+    return [p.strip() for p in str(text).split("\n") if p.strip()]
 
 
-def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
+def _prose(value) -> list["Block"]:
+    """A text the office wrote, line by line: lines starting '-' or '•' are bullets."""
+    out = []
+    for part in _paragraphs(_t(value)):
+        bullet = part.startswith(("-", "•"))
+        out.append(Block("bullet" if bullet else "para",
+                         part.lstrip("-• ").strip() if bullet else part))
+    return out
+
+
+def _to_add(missing: list, what: str, wanted: str) -> "Block":
+    """A visible placeholder for something the response still needs, noted for the warning."""
+    missing.append(what)
+    return Block("gap", f"[To be added: {wanted}.]")
+
+
+# ---------------------------------------------------------------- the blocks
+
+def document(rollup, ins, template_text: str, working: bool = False) -> Response:
+    """The response for one inspection (a row of rollup.inspections)."""
     s = rollup.settings
-    w = _Writer(wb, ws, fmt)
-    for c, width in enumerate(WIDTHS):
-        ws.set_column(c, c, width)
-    ws.set_paper(9)
-    ws.set_portrait()
-    ws.set_margins(left=0.6, right=0.6, top=0.8, bottom=0.7)
-    ws.set_header(header_footer(left=[Part(s.protective_marking, bold=True)],
-                                right=[Part(f"As at {uk_date(rollup.as_of)}", shorten=1)]),
-                  {"margin": 0.3})
-    ws.set_footer(header_footer(left=[Part(s.protective_marking, bold=True)],
-                                center=[Part("Page &P of &N", code=True)],
-                                right=[Part(f"PCC response: {ins['inspection_id']}", shorten=1)],
-                                what="page footer"), {"margin": 0.3})
-    ws.fit_to_pages(1, 0)
-    ws.hide_gridlines(2)
-
     force = s.force_name
-    w.para(f"Response by the PCC to HMICFRS inspections of {force}".upper(), "r_title",
-           height=40)
+    iid = str(ins["inspection_id"])
+    b: list[Block] = []
+    missing: list[str] = []
+    add = b.append
 
-    # ---- Inspection details
-    w.heading("Inspection details")
-    w.label_value("Title of inspection", ins["title"] or "", "r_value_bold")
-    w.label_value("Date inspection published", long_date(ins["published"]))
-    types = set(str(ins["inspection_type"] or "").split(", "))
-    r = w.row
-    ws.write_string(r, 0, "Type of inspection", fmt["r_label"])
+    add(Block("title", f"Response by the PCC to HMICFRS inspections of {force}".upper()))
+    if working:
+        add(Block("banner", WORKING_BANNER))
+
+    add(Block("heading", "Inspection details"))
+    add(Block("field", "Title of inspection", _t(ins["title"]), bold=True))
+    add(Block("field", "Date inspection published", long_date(ins["published"])))
+    types = set(_t(ins["inspection_type"]).split(", "))
     boxes = [f"{TICK if key in types else BOX} {label.format(force=force)}"
              for key, label in TYPE_BOXES]
-    for i, box in enumerate(boxes):
-        ws.write_string(r + i // 2, 1 + i % 2, box, fmt["r_box"])
-    others = sorted(types - {k for k, _ in TYPE_BOXES} - {""})
-    rows_used = (len(boxes) + 1) // 2
-    if others:
-        ws.write_string(r + rows_used - 1, 2, f"{TICK} {', '.join(others)}", fmt["r_box"])
-    w.row += rows_used
+    boxes += [f"{TICK} {t}" for t in sorted(types - {k for k, _ in TYPE_BOXES} - {""})]
+    add(Block("boxes", "Type of inspection", values=tuple(boxes)))
     quoted = ins["force_quoted"]
-    w.label_value(f"Is {force} quoted in the report?",
-                  f"{TICK if quoted == 'Yes' else BOX} Yes    {TICK if quoted == 'No' else BOX} No")
+    add(Block("field", f"Is {force} quoted in the report?",
+              f"{TICK if quoted == 'Yes' else BOX} Yes    {TICK if quoted == 'No' else BOX} No"))
+    if working:
+        add(Block("field", "Inspection ID (not published)", iid))
 
-    # ---- Executive summary
-    w.heading("Executive summary of report")
-    for part in str(ins["executive_summary"] or "No summary recorded on the register.").split("\n"):
-        w.para(part, "bullet" if part.lstrip().startswith(("-", "•")) else "para")
+    add(Block("heading", "Executive summary of report"))
+    summary = _prose(ins["executive_summary"])
+    if not summary:
+        b.append(_to_add(missing, "no executive summary",
+                         "a summary of the report (Executive summary on the register)"))
+    b.extend(summary)
 
-    # ---- Recommendations (every item, causes of concern first, then recs, then AFIs)
     items = report_order(rollup.items[rollup.items["item_inspection_id"] == ins["inspection_id"]])
     counts = items["kind"].value_counts().to_dict()
-    w.heading("Recommendations")
-    w.para(f"HMICFRS made {_kinds_sentence(counts)}.", gap=True)
+    add(Block("heading", "Recommendations"))
+    add(Block("para", made_sentence(counts)))
     for it in items.itertuples(index=False):
-        one = KIND_NAMES.get(it.kind, ("item",))[0]
-        w.para(f"{one[0].upper() + one[1:]} {_t(it.number)}".strip(), "r_sub", height=17)
-        w.para(_t(it.item_text))
-        meta = [f"Addressed to: {_t(it.addressee)}" if _t(it.addressee) else "",
-                f"Deadline: {_t(it.deadline_text)}" if _t(it.deadline_text) else "",
-                "For this force" if it.applies == "Yes" else "Not for this force"]
-        w.para("; ".join(m for m in meta if m), "r_small", gap=True)
+        add(Block("sub", item_heading(it.kind, it.number, counts.get(it.kind) == 1)))
+        for part in _paragraphs(_t(it.item_text)):
+            add(Block("para", part))
+        if working:
+            meta = [f"Addressed to: {_t(it.addressee)}" if _t(it.addressee) else "",
+                    f"Deadline: {_t(it.deadline_text)}" if _t(it.deadline_text) else "",
+                    "For this force" if it.applies == "Yes" else "Not for this force"]
+            add(Block("small", "; ".join(m for m in meta if m)))
 
-    # ---- Force response
-    w.heading("Force response to recommendations")
-    values = {"board": s.board_name, "chair": s.board_chair, "force": force, "pcc": s.pcc_name,
-              "executive_lead": ins["executive_lead"], "plenary_date": long_date(ins["plenary_date"]),
-              "title": ins["title"], "published": long_date(ins["published"])}
-    text = fill_template(template_text, values, str(ins["inspection_id"]))
-    for para in [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]:
-        w.para(" ".join(para.split()), gap=True)
+    add(Block("heading", "Force response to recommendations"))
+    for para in fill_paragraphs(template_text, template_values(s, ins, rollup.as_of), iid):
+        add(Block("para", para))
     mine = items[items["applies"] == "Yes"]
     mine_counts = mine["kind"].value_counts().to_dict()
-    w.para(f"The report included {_kinds_sentence(mine_counts, numeric=True)} for forces:")
+    add(Block("para", f"The report included {kinds_sentence(mine_counts)} for forces"
+                      + (":" if len(mine) else ".")))
     for it in mine.itertuples(index=False):
-        w.para(f"•  {_t(it.item_text)}", "bullet")
-    w.row += 1
+        parts = _paragraphs(_t(it.item_text))
+        add(Block("bullet", "\n".join(parts)))
+    b.extend(_prose(ins["force_response"]))
+    _item_answers(b, missing, rollup, mine, counts, working)
+
+    add(Block("heading", "PCC response to inspection"))
+    add(Block("sub", "Comment by the PCC:"))
+    comment = _paragraphs(_t(ins["pcc_comment"]))
+    if not comment:
+        b.append(_to_add(missing, "no PCC comment",
+                         "the PCC's comment on the report (PCC comment on the register)"))
+    for part in comment + _paragraphs(_t(ins["pcc_monitoring"])):
+        add(Block("para", part))
+    cc = _paragraphs(_t(ins["cc_comments"]))
+    if cc:
+        add(Block("sub", "Comments of the chief constable:"))
+        b.extend(Block("para", part) for part in cc)
+    reply = _paragraphs(_t(ins["pcc_response_to_cc"]))
+    if reply:
+        add(Block("sub", "The PCC's response to the chief constable's comments:"))
+        b.extend(Block("para", part) for part in reply)
+
+    if working:
+        _statutory(b, ins, s)
+
+    add(Block("heading", "For office use only"))
+    for key, text in (("response_sent", "Response forwarded to Home Office"),
+                      ("response_published", "Response published on PCC website")):
+        done = _present(ins[key])
+        if working:
+            add(Block("field", f"{TICK if done else BOX} {text}", long_date(ins[key]) or "not yet"))
+        else:
+            add(Block("para", f"{TICK if done else BOX} {text}"))
+    marking = s.protective_marking if working else s.response_marking
+    if marking:
+        add(Block("marking", marking))
+    return Response(iid, _t(ins["title"]), ins["published"], b, missing)
+
+
+def _item_answers(b, missing, rollup, mine, counts, working: bool) -> None:
+    """What has been or will be done about each item for the force (s55(5B))."""
+    if not len(mine):
+        return
+    b.append(Block("sub", "Action taken or proposed"))
     actions = rollup.actions
     for it in mine.itertuples(index=False):
-        w.para(f"{it.label}: action taken or proposed", "r_sub", height=17)
+        heading = item_heading(it.kind, it.number, counts.get(it.kind) == 1)
+        b.append(Block("sub", heading))
         acts = actions[actions["action_item_id"] == it.item_id]
-        if len(acts):
+        answer = _paragraphs(_t(it.item_response))
+        for part in answer:
+            b.append(Block("para", part))
+        if not answer and len(acts):
             for a in acts.itertuples(index=False):
-                due = uk_date(a.effective_due)
-                w.para(f"•  {_t(a.action_text)} (owner: {_t(a.owner, 'not set')}; due "
-                       f"{due or 'not set'}; {_t(a.action_status, 'no status').lower()})",
-                       "bullet")
-        elif _t(it.no_action_reason):
-            w.para(f"No action will be taken: {_t(it.no_action_reason)}", "bullet")
-        else:
-            w.para("GAP: no action and no reason recorded on the register. Section 55(5B) "
-                   "requires the response to say what action has been or will be taken, or why "
-                   "none will be.", "r_gap")
-        w.para(f"Status: {it.status} ({it.rag}): {it.reason}", "r_status", gap=True)
+                if working:
+                    due = uk_date(a.effective_due) or "not set"
+                    b.append(Block("bullet", f"{_t(a.action_text)} (owner: {_t(a.owner, 'not set')}"
+                                             f"; due {due}; {_t(a.action_status, 'no status').lower()})"))
+                else:
+                    done = " (completed)" if a.action_status in ACTION_DONE else ""
+                    b.append(Block("bullet", f"{_t(a.action_text)}{done}"))
+        elif not answer and _t(it.no_action_reason):
+            b.append(Block("para", f"No action will be taken: {_t(it.no_action_reason)}"))
+        elif not answer:
+            b.append(_to_add(missing, f"nothing on what is being done about {heading}",
+                             "what the force has done or will do about this, or why nothing "
+                             "will be done (section 55(5B)); write it in Response on the Items "
+                             "sheet, or add its actions"))
+        if working:
+            b.append(Block("status", f"Status: {it.status} ({it.rag}): {it.reason}"))
 
-    # ---- PCC response
-    w.heading("PCC response to inspection")
-    w.para("Comment by the PCC:", "r_sub", height=17)
-    w.para(ins["pcc_comment"] or "No comment recorded on the register yet.", gap=True)
-    if ins["pcc_monitoring"]:
-        w.para(ins["pcc_monitoring"], gap=True)
 
-    # ---- Statutory position
-    w.heading("Statutory position (Police Act 1996, section 55)")
-    w.label_value("Date published", long_date(ins["published"]))
-    w.label_value("Last day to publish (56 days)", long_date(ins["s55_last_day"]))
+def _statutory(b, ins, settings) -> None:
+    b.append(Block("heading", "Statutory position (Police Act 1996, section 55)"))
+    b.append(Block("field", "Date published", long_date(ins["published"])))
+    last = ins["s55_last_day"]
+    b.append(Block("field", "Last day to publish", f"day 56: {long_date(last)}" if _present(last)
+                   else "no publication date recorded"))
+    if ins["s55_closed_day"]:
+        b.append(Block("field", "Not a working day",
+                       f"Day 56 is {ins['s55_closed_day']}: publish by "
+                       f"{long_date(working_day_before(last))}"))
+    if _present(ins["response_target_day"]):
+        b.append(Block("field", f"Local target ({settings.response_target_days} days)",
+                       long_date(ins["response_target_day"])))
     left = ins["s55_days_left"]
-    if ins["response_state"] in ("Published", "Sent"):
+    if ins["response_state"] in ("Published", "Sent", "Not required"):
         position = ins["response_text"]
     elif left != left:
         position = "no publication date recorded"
@@ -283,21 +412,12 @@ def _write_one(wb, ws, fmt, rollup, ins, template_text: str) -> None:
         position = f"{plural(int(left), 'day')} left"
     else:
         position = f"{plural(int(-left), 'day')} late"
-    w.label_value("Days left or late", position)
-    w.label_value("Chief constable's comments received",
-                  long_date(ins["cc_comments_received"]) or "not yet")
+    b.append(Block("field", "Days left or late", position))
+    b.append(Block("field", "Chief constable's comments received",
+                   long_date(ins["cc_comments_received"]) or "not yet"))
 
-    # ---- Office use
-    w.heading("For office use only")
-    sent, pub = ins["response_sent"], ins["response_published"]
-    w.label_value(f"{TICK if sent == sent and sent is not None else BOX} Response forwarded to "
-                  "Home Office and HMICFRS", long_date(sent) or "not yet")
-    w.label_value(f"{TICK if pub == pub and pub is not None else BOX} Response published on "
-                  "PCC website", long_date(pub) or "not yet")
-    w.row += 1
-    w.para(s.protective_marking, "r_marking", height=18)
-    ws.print_area(0, 0, w.row - 1, 2)
 
+# ---------------------------------------------------------------- which, and where
 
 def select_inspections(rollup, inspection: str | None, all_: bool, open_: bool) -> list:
     """The inspections to write, as rows of rollup.inspections."""
@@ -311,82 +431,33 @@ def select_inspections(rollup, inspection: str | None, all_: bool, open_: bool) 
             raise UsageError(f"There is no inspection '{inspection}' on the register "
                              f"(it has: {known}{' ...' if len(ins) > 10 else ''}).")
     elif open_:
-        chosen = ins[ins["response_published"].isna()]
+        chosen = ins[ins["response_state"].isin(PENDING_RESPONSE)]
         if chosen.empty:
-            raise UsageError("Every inspection's response has been published; nothing to write.")
+            raise UsageError("No inspection is waiting for its response (every one has been "
+                             "sent or published, or needs none); nothing to write.")
     else:
         chosen = ins
     return [row for _, row in chosen.sort_values("published", ascending=False,
                                                   kind="stable").iterrows()]
 
 
-def build_responses(rollup, inspections: list, out_path, template_text: str | None = None) -> Path:
-    """Write one response sheet per inspection to ``out_path`` (atomically)."""
-    template_text = template_text if template_text is not None else load_process_template()
-    out_path = Path(out_path)
-    with workbook_at(out_path, title="PCC response to HMICFRS inspection",
-                     subject=rollup.settings.protective_marking, created=rollup.as_of) as wb:
-        fmt = _formats(wb)
-        used: set = set()
-        for ins in inspections:
-            ws = wb.add_worksheet(_sheet_name(ins["inspection_id"], used))
-            _write_one(wb, ws, fmt, rollup, ins, template_text)
-    return out_path
+def documents(rollup, inspections: list, template_text: str | None = None,
+              working: bool = False) -> list[Response]:
+    """The responses for the chosen inspections, newest report first."""
+    text = template_text if template_text is not None else load_process_template()
+    return [document(rollup, ins, text, working) for ins in inspections]
 
 
-def default_response_name(register_path, inspections: list) -> Path:
-    """'PCC response INS-2023-07.xlsx' (or 'PCC responses.xlsx') beside the register."""
+FILE_ID_LIMIT = 60          # of an inspection id in a file name: Excel opens paths up to 218
+
+
+def default_response_name(register_path, inspections: list, working: bool = False,
+                          suffix: str = ".xlsx") -> Path:
+    """'PCC response INS-2023-07.xlsx' (or 'PCC responses.xlsx') beside the register;
+    '... (working copy).xlsx' for the office's copy."""
+    tail = " (working copy)" if working else ""
     if len(inspections) == 1:
         safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", str(inspections[0]["inspection_id"]))
         safe = truncate_utf16(safe, FILE_ID_LIMIT).strip(" .") or "inspection"
-        return Path(register_path).with_name(f"PCC response {safe}.xlsx")
-    return Path(register_path).with_name("PCC responses.xlsx")
-
-
-def find_soffice() -> str | None:
-    """LibreOffice's soffice: on PATH, or where the Windows and macOS installers put it."""
-    import os
-    import shutil
-
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    for base in (os.environ.get("ProgramFiles"), os.environ.get("ProgramFiles(x86)")):
-        if base and Path(base, "LibreOffice", "program", "soffice.exe").exists():
-            return str(Path(base, "LibreOffice", "program", "soffice.exe"))
-    mac = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
-    return str(mac) if mac.exists() else None
-
-
-def to_pdf(xlsx_path, pdf_path) -> Path:
-    """Convert a written response to PDF with LibreOffice (headless), atomically."""
-    import shutil
-    import subprocess
-    import tempfile
-
-    exe = find_soffice()
-    if exe is None:
-        raise UsageError(LIBREOFFICE_MISSING)
-    pdf_path = Path(pdf_path)
-    with tempfile.TemporaryDirectory(prefix="gain-pdf-") as d:
-        profile = Path(d, "profile").as_uri()
-        src = Path(d, "response.xlsx")
-        shutil.copyfile(xlsx_path, src)
-        proc = subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless",
-                               "--norestore", "--convert-to", "pdf", "--outdir", d, str(src)],
-                              capture_output=True, text=True, timeout=180,
-                              env={"HOME": d, "PATH": "/usr/bin:/bin"} if Path("/usr/bin").exists()
-                              else None)
-        made = Path(d, "response.pdf")
-        if proc.returncode != 0 or not made.exists():
-            raise UsageError(f"LibreOffice could not make the PDF ({proc.stderr.strip()[:200] or 'no output'}).")
-        with atomic_path(pdf_path) as tmp:
-            shutil.copyfile(made, tmp)
-    return pdf_path
-
-
-LIBREOFFICE_MISSING = (
-    "--pdf needs LibreOffice, which is not installed: on Windows install it from "
-    "libreoffice.org (then run again), on Debian or Ubuntu run "
-    "'apt-get install libreoffice-calc-nogui'; or print the sheet to PDF from Excel.")
-
+        return Path(register_path).with_name(f"PCC response {safe}{tail}{suffix}")
+    return Path(register_path).with_name(f"PCC responses{tail}{suffix}")

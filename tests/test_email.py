@@ -91,7 +91,7 @@ def test_no_recipients_is_a_settings_error(runner, pack, tmp_path):
 
 
 @pytest.mark.parametrize("make, words", [
-    (lambda d: d / "problems.csv", "Only .xlsx workbooks are attached"),
+    (lambda d: d / "problems.csv", "Only .xlsx workbooks, and responses as .docx or .pdf, are attached"),
     (lambda d: d / "broken.xlsx", "damaged or incomplete"),
 ])
 def test_refuses_what_it_cannot_open(runner, tmp_path, pack, make, words):
@@ -282,3 +282,98 @@ def test_settings_come_from_the_register_beside_the_pack(runner, tmp_path):
     msg = parsed(pack.with_suffix(".eml").read_bytes())
     assert msg["To"] == "board@force.example"
     assert msg["Subject"] == "OFFICIAL: GAIN Board pack August 2024"
+
+
+# ---------------------------------------------------------------- the PCC's response
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _response_folder(tmp_path, runner, *formats):
+    data = base_data()
+    data["settings"].update({"Response to": "s55@homeoffice.example; hmicfrs@hmicfrs.example",
+                             "Response cc": "office@pcc.example",
+                             "Email to": "board@force.example"})
+    data["inspections"][0]["PCC comment"] = "Welcome."
+    reg = write_register(tmp_path / "Inspection register.xlsx", data)
+    out = tmp_path / "PCC response INS-1.xlsx"
+    r = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out),
+                            "--as-of", "2024-02-20", *formats])
+    assert r.exit_code == 0, r.stderr
+    return reg, out
+
+
+@pytest.mark.parametrize("suffix, mime", [(".docx", DOCX), (".pdf", "application/pdf"),
+                                          (".xlsx", XLSX)])
+def test_a_response_goes_to_the_home_office_and_hmicfrs(runner, tmp_path, suffix, mime):
+    _, out = _response_folder(tmp_path, runner, "--docx", "--pdf")
+    file = out.with_suffix(suffix)
+    r = runner.invoke(cli, ["email", str(file)])
+    assert r.exit_code == 0, r.stderr
+    assert "using the Settings of Inspection register.xlsx" in r.stderr   # found beside it
+    msg = parsed(file.with_suffix(".eml").read_bytes())
+    assert msg["To"] == "s55@homeoffice.example, hmicfrs@hmicfrs.example"
+    assert msg["Cc"] == "office@pcc.example"
+    # no board-pack marking on a public document, and a subject about the response
+    expected = ("Response of the Police and Crime Commissioner to HMICFRS: An inspection of "
+                "custody") if suffix != ".pdf" else \
+        "Response of the Police and Crime Commissioner to HMICFRS"
+    assert msg["Subject"] == expected
+    body = msg.get_body(("plain",)).get_content()
+    assert "under section 55 of the Police Act 1996" in body and "OFFICIAL" not in body
+    if suffix != ".pdf":
+        assert "- An inspection of custody (published 10 January 2024)" in body
+    part = attachment_of(msg)
+    assert part.get_content_type() == mime and part.get_content() == file.read_bytes()
+
+
+def test_two_registers_beside_a_response_are_not_guessed_between(runner, tmp_path):
+    _, out = _response_folder(tmp_path, runner, "--docx")
+    import shutil
+
+    shutil.copyfile(tmp_path / "Inspection register.xlsx", tmp_path / "Old register.xlsx")
+    r = runner.invoke(cli, ["email", str(out.with_suffix(".docx"))])
+    assert r.exit_code == 2
+    assert ("several registers are beside PCC response INS-1.docx (Inspection register.xlsx, "
+            "Old register.xlsx); pass --register") in r.stderr
+    r = runner.invoke(cli, ["email", str(out.with_suffix(".docx")), "--register",
+                            str(tmp_path / "Old register.xlsx")])
+    assert r.exit_code == 0, r.stderr
+
+
+def test_a_response_email_without_recipients_says_which_setting(runner, tmp_path):
+    reg, out = _response_folder(tmp_path, runner, "--docx")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(reg)
+    ws = wb["Settings"]
+    for row in ws.iter_rows():
+        if row[0].value in ("Response to", "Response cc"):
+            row[1].value = None
+    wb.save(reg)
+    r = runner.invoke(cli, ["email", str(out.with_suffix(".docx"))])
+    assert r.exit_code == 2
+    assert "fill in 'Response to' on the register's Settings sheet" in r.stderr
+    assert not out.with_suffix(".eml").exists()
+
+
+def test_a_response_with_a_marking_carries_it_in_the_subject(runner, tmp_path):
+    data = base_data()
+    data["settings"].update({"Response to": "s55@homeoffice.example",
+                             "Response marking": "OFFICIAL"})
+    reg = write_register(tmp_path / "Inspection register.xlsx", data)
+    out = tmp_path / "PCC response INS-1.xlsx"
+    r = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    r = runner.invoke(cli, ["email", str(out), "--register", str(reg), "--dry-run"])
+    assert r.exit_code == 0, r.stderr
+    assert "Subject: OFFICIAL: Response of the Police and Crime Commissioner to HMICFRS: An " \
+           "inspection of custody" in r.stdout
+
+
+def test_a_damaged_word_or_pdf_file_is_refused(runner, tmp_path):
+    for name, data in (("r.docx", b"PK\x03\x04 not really"), ("r.pdf", b"<html>")):
+        (tmp_path / name).write_bytes(data)
+        r = runner.invoke(cli, ["email", str(tmp_path / name), "--to", "a@x.example"])
+        assert r.exit_code == 2 and "is not attached" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr

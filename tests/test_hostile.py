@@ -35,8 +35,10 @@ AS_OF = "2026-11-28"
 
 
 def with_plenary(data):
-    """The response text needs a plenary date (issue 12 makes it optional)."""
+    """A response with nothing left to add (plenary held, the PCC's comment written), so
+    the command has nothing to warn about."""
     data["inspections"][0]["Plenary session"] = D(2024, 2, 1)
+    data["inspections"][0]["PCC comment"] = "The PCC welcomes the report."
     return data
 
 
@@ -303,7 +305,7 @@ def test_header_codes_in_the_marking_do_not_drop_the_header(runner, tmp_path, ma
     reg = write_register(tmp_path / "register.xlsx", data)
     for cmd, out in (("build", "pack.xlsx"), ("response", "response.xlsx")):
         args = [cmd, str(reg), "-o", str(tmp_path / out), "--as-of", AS_OF]
-        r = runner.invoke(cli, args + (["--all"] if cmd == "response" else []))
+        r = runner.invoke(cli, args + (["--all", "--working"] if cmd == "response" else []))
         assert r.exit_code == 0, r.stderr
         assert noise(r.stderr) == "", r.stderr           # no library warnings as noise
         written = sheet_headers(tmp_path / out)
@@ -318,8 +320,19 @@ def test_header_codes_in_the_marking_do_not_drop_the_header(runner, tmp_path, ma
             assert centre == "Audit & Risk &G Board: Summary"
         else:
             assert header_sections(next(iter(written.values()))[1])["R"] == \
-                "PCC response: INS-1 &N"
+                "Working copy: INS-1 &N"
         opens_cleanly(tmp_path / out)
+    # the published response carries a marking only as 'Response marking', and then intact
+    data["settings"]["Response marking"] = marking
+    reg = write_register(tmp_path / "register.xlsx", data)
+    r = runner.invoke(cli, ["response", str(reg), "--all", "-o", str(tmp_path / "public.xlsx"),
+                            "--as-of", AS_OF])
+    assert r.exit_code == 0 and noise(r.stderr) == "", r.stderr
+    for part, (head, foot) in sheet_headers(tmp_path / "public.xlsx").items():
+        assert header_sections(head)["C"] == marking, (part, head)
+        assert header_sections(foot)["L"] == marking, (part, foot)
+        assert header_sections(foot)["C"] == "Page <P> of <N>", (part, foot)
+    opens_cleanly(tmp_path / "public.xlsx")
 
 
 def test_long_board_name_is_shortened_but_the_marking_is_kept(runner, tmp_path):
@@ -987,10 +1000,11 @@ def read_only_folder(tmp_path):
 
 
 def _fill(folder: Path) -> None:
-    """Leave a few KB free: enough to create a file, not to write a pack."""
+    """Leave one 4 KB page free: enough to create a file, not to write a pack or a
+    response (the published response, with nothing internal, is under 8 KB)."""
     with open(folder / "ballast", "wb") as fh:
         try:
-            fh.write(b"\0" * (56 * 1024))
+            fh.write(b"\0" * (60 * 1024))
         except OSError:
             pass
 

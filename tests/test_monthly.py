@@ -32,7 +32,7 @@ def test_month_builds_pack_responses_and_draft_and_logs(tmp_path, runner):
     assert r.exit_code == 0, r.output + r.stderr
     assert (tmp_path / "GAIN board pack 2024-02.xlsx").exists()
     wb = openpyxl.load_workbook(tmp_path / "PCC responses 2024-02.xlsx")
-    assert wb.sheetnames == ["INS-1"]                  # its s55 deadline (5 March) is open
+    assert wb.sheetnames == ["Response"]               # its s55 deadline (5 March) is open
     msg = email.message_from_bytes((tmp_path / "GAIN board pack 2024-02.eml").read_bytes(),
                                    policy=policy.default)
     assert msg["X-Unsent"] == "1" and msg["To"] == "board@force.example"
@@ -107,3 +107,63 @@ def test_windows_wrapper_has_crlf_and_passes_arguments_and_exit_code():
     text = (ROOT / "scripts" / "monthly.bat").read_bytes()
     assert b"\r\n" in text and b"\n" not in text.replace(b"\r\n", b"")
     assert b'monthly %*' in text and b"exit /b %ERRORLEVEL%" in text
+
+
+def test_a_month_with_a_new_report_not_yet_planned_still_runs_and_says_so(tmp_path, runner,
+                                                                          smtp_server):
+    """A report 10 days old: no plenary, no chief constable's comments, no PCC comment."""
+    port, inbox = smtp_server()
+    data = base_data()
+    data["settings"]["Email to"] = "board@force.example"
+    data["inspections"][0].update({"Plenary session": D(2024, 2, 1), "PCC comment": "Welcome.",
+                                   "Response sent to Home Office and HMICFRS": D(2024, 2, 20),
+                                   "Response published": D(2024, 2, 21)})
+    data["inspections"].append({"Inspection ID": "VAWG-2026", "Title": "Violence against "
+                                "women and girls", "Published": D(2026, 11, 18),
+                                "Type": "National", "Force quoted": "No"})
+    data["items"].append({"Item ID": "VAWG-R1", "Inspection ID": "VAWG-2026",
+                          "Kind": "Recommendation", "Number": "1", "Applies to force": "Yes",
+                          "Text": "By 31 May 2027, chief constables should review VAWG plans.",
+                          "HMICFRS status": "Open"})
+    reg = write_register(tmp_path / "Inspection register.xlsx", data)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2026-11-28", "--send",
+                            "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                            "--smtp-security", "none", "--from", "gain@force.example"])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "responses: 1 in PCC responses 2026-11.xlsx" in r.stdout
+    wb = openpyxl.load_workbook(tmp_path / "PCC responses 2026-11.xlsx")
+    texts = [c.value for row in wb.active.iter_rows() for c in row if c.value]
+    assert "Violence against women and girls" in texts
+    assert any("will be held to discuss the actions" in str(t) for t in texts)
+    (_, _, raw), = inbox.messages
+    body = email.message_from_bytes(raw, policy=policy.default).get_body(("plain",)).get_content()
+    body = body.replace("\r\n", "\n")
+    assert ("1 PCC response still to be sent (section 55):\n- Violence against women and girls: "
+            "due in 45 days (day 56: 12/01/2027)") in body
+    assert body.index("still to be sent") < body.index("Kind regards")
+
+
+def test_a_response_that_cannot_be_written_is_told_and_the_pack_still_goes(tmp_path, runner):
+    data = base_data()
+    data["settings"].update({"Email to": "board@force.example",
+                             "Response template": "missing process.txt"})
+    reg = write_register(tmp_path / "Inspection register.xlsx", data)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20"])
+    assert r.exit_code == 2
+    assert "names the response template 'missing process.txt', which is not there" in r.stderr
+    assert "responses: FAILED" in r.stdout
+    assert (tmp_path / "GAIN board pack 2024-02.xlsx").exists()
+    assert not (tmp_path / "PCC responses 2024-02.xlsx").exists()
+    msg = email.message_from_bytes((tmp_path / "GAIN board pack 2024-02.eml").read_bytes(),
+                                   policy=policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "The PCC responses could not be written this month: The Settings sheet names" in body
+    log = (tmp_path / "gain-pack.log").read_text()
+    assert "FAILED (SettingsError" in log and "email: Wrote the draft" in log
+    # the same template named with --template is used
+    (tmp_path / "process.txt").write_text("Our words.", encoding="utf-8")
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20", "--template",
+                            str(tmp_path / "process.txt"), "--no-email"])
+    assert r.exit_code == 0, r.stderr
+    wb = openpyxl.load_workbook(tmp_path / "PCC responses 2024-02.xlsx")
+    assert "Our words." in [c.value for row in wb.active.iter_rows() for c in row]

@@ -1,206 +1,466 @@
-"""`gain-pack response`: the PCC's s55 response, checked cell by cell against the reference."""
+"""`gain-pack response`: the PCC's s55 response as it is published, checked against the
+reference (shared/reference/pcc-response-example.md) sentence by sentence, and the
+office's working copy."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
+import zipfile
 
 import openpyxl
 import pytest
 
-from conftest import base_data, run_tool, sha256, write_register
+from conftest import SHARED, base_data, run_tool, sha256, write_register
 from gain_workbook.cli import cli
 from gain_workbook.rollup import roll_up
 from gain_workbook.validate import check
 
 AS_OF = "2026-11-28"
+D = dt.date
+REFERENCE = SHARED / "reference" / "pcc-response-example.md"
+
+
+# ---------------------------------------------------------------- reading what we wrote
+
+def sheet_rows(path, sheet=None):
+    ws = openpyxl.load_workbook(path)[sheet] if sheet else openpyxl.load_workbook(path).active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    return [r for r in rows if any(v is not None for v in r)]
+
+
+def flat(texts) -> str:
+    """Texts in reading order, bullets and spacing folded, as one string."""
+    return " ".join(" ".join(str(t).replace("•", " ").split()) for t in texts if t)
+
+
+def xlsx_text(path) -> str:
+    return flat(v for r in sheet_rows(path) for v in r)
+
+
+def docx_text(path) -> str:
+    """Every paragraph and table cell of the body, in document order."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = docx.Document(str(path))
+    out = []
+    for el in doc.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            out.append(Paragraph(el, doc).text)
+        elif el.tag.endswith("}tbl"):
+            for row in Table(el, doc).rows:
+                seen = []
+                for cell in row.cells:          # a merged cell comes back once per column
+                    if cell._tc not in seen:
+                        seen.append(cell._tc)
+                        out.append(cell.text)
+    return flat(out)
+
+
+def every_part(path) -> str:
+    """All the XML of a zip package (sheets, headers, document properties), as text."""
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist()
+                         if n.endswith((".xml", ".rels")))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def in_order(text: str, expected: list[str]) -> list[str]:
+    """The expected strings that are not found in ``text`` after the one before."""
+    missing, pos = [], 0
+    for want in expected:
+        at = text.find(want, pos)
+        if at < 0:
+            missing.append(want)
+        else:
+            pos = at + len(want)
+    return missing
+
+
+# ---------------------------------------------------------------- the reference, read
+
+def _clean(md: str) -> str:
+    md = re.sub(r"\[([^\]]+)\]\(#\)", r"\1", md)        # links the web page had
+    return " ".join(md.replace("**", "").split())
+
+
+def reference_sentences() -> list[str]:
+    """Everything in the reference response that comes from the register, in its order
+    (the GAIN process paragraphs, which come from our template, are left out)."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    out = []
+    title = re.search(r"\*\*Title of Inspection\*\*\s+\*\*(.+?)\*\*", text).group(1)
+    out += [_clean(title), "8 December 2023", "☒ National", "☒ Thematic", "☐ Yes ☒ No"]
+    summary = text.split("### EXECUTIVE SUMMARY OF REPORT")[1].split("### Recommendations")[0]
+    out += [_clean(p.lstrip("- ")) for p in summary.split("\n") if p.strip()]
+    recs = text.split("### Recommendations")[1].split("## FORCE RESPONSE")[0]
+    first, *blocks = re.split(r"### \*\*(.+?)\*\*", recs)
+    out.append(_clean(first).split(". ")[0] + ".")      # the report's own second sentence is not ours
+    for heading, body in zip(blocks[::2], blocks[1::2]):
+        out.append(heading)
+        out += [_clean(p) for p in body.split("\n\n") if p.strip()]
+    force = text.split("## FORCE RESPONSE TO RECOMMENDATIONS")[1].split("## **PCC RESPONSE")[0]
+    paras = [p for p in force.strip().split("\n\n") if p.strip()][3:]     # after the process text
+    joined = []
+    for p in paras:                     # the web page broke one paragraph across a page
+        if joined and not joined[-1].rstrip().endswith((".", ":")) and p[:1].islower():
+            joined[-1] += " " + p
+        else:
+            joined.append(p)
+    for p in joined:
+        if p.startswith("- "):
+            out += [_clean(b.lstrip("- ")) for b in p.split("\n- ")]
+        else:
+            out.append(_clean(p))
+    pcc = text.split("## **PCC RESPONSE TO INSPECTION**")[1].split("---")[0]
+    out += [_clean(p) for p in pcc.split("\n\n") if p.strip()]
+    out += ["☒ Response forwarded to Home Office", "☒ Response published on PCC website"]
+    return out
+
+
+def internal_words(register) -> list[str]:
+    """What the published response must not carry: the marking, owners' and leads' names,
+    internal ids and the office's working words."""
+    reg, _ = check(register)
+    owners = set(reg.actions.frame["owner"].dropna()) | set(reg.items.frame["item_lead"].dropna())
+    owners |= set(reg.inspections.frame["executive_lead"].dropna())
+    ids = set(reg.inspections.frame["inspection_id"]) | set(reg.items.frame["item_id"])
+    return sorted(owners | ids | {"OFFICIAL", "As at", "days late", "days left", "overdue",
+                                  "owner:", "Status:", "GAP"})
+
+
+RAG_WORD = re.compile(r"\b(Red|Amber|Green|Blue|Grey)\b")
 
 
 @pytest.fixture(scope="module")
-def response_sheet(tmp_path_factory, example_register):
+def published(tmp_path_factory, example_register):
+    """The example's response as published: xlsx, PDF and Word."""
     from click.testing import CliRunner
 
     out = tmp_path_factory.mktemp("resp") / "PCC response.xlsx"
     result = CliRunner().invoke(cli, ["response", str(example_register), "--inspection",
-                                      "INS-2023-07", "-o", str(out), "--as-of", AS_OF])
+                                      "INS-2023-07", "-o", str(out), "--as-of", AS_OF,
+                                      "--pdf", "--docx"])
     assert result.exit_code == 0, result.output + result.stderr
-    wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["INS-2023-07"]
-    ws = wb["INS-2023-07"]
-    rows = [[c.value for c in r] for r in ws.iter_rows()]
-    return out, ws, [r for r in rows if any(v is not None for v in r)]
+    return out
 
 
-def find(rows, text):
-    """Index of the first row whose first cell starts with text."""
-    return next(i for i, r in enumerate(rows) if str(r[0] or "").startswith(text))
+def test_the_published_response_says_what_the_reference_says_in_its_order(published):
+    expected = reference_sentences()
+    assert len(expected) > 35           # the parse found the reference's parts
+    assert in_order(xlsx_text(published), expected) == []
+    assert in_order(docx_text(published.with_suffix(".docx")), expected) == []
+    pdf = subprocess.run(["pdftotext", str(published.with_suffix(".pdf")), "-"],
+                         capture_output=True, text=True).stdout
+    # pdftotext joins a word hyphenated at a line end and reads a label beside its value,
+    # so the PDF is compared on letters and digits alone
+    # (and its check boxes, laid out in columns, may come in another order)
+    assert in_order(squash(pdf), [squash(e) for e in expected if not set(e) & {"☒", "☐"}]) == []
 
 
-def test_heading_and_inspection_details(response_sheet):
-    _, _, rows = response_sheet
+def test_the_published_response_carries_nothing_internal(published, example_register):
+    banned = internal_words(example_register)
+    assert "DCI Intelligence" in banned and "INS-2023-07-R2" in banned
+    docx = published.with_suffix(".docx")
+    for name, text in (("xlsx", every_part(published)), ("docx", every_part(docx))):
+        found = [w for w in banned if w in text]
+        assert found == [], (name, found)
+        assert not RAG_WORD.search(xlsx_text(published)), name
+    assert openpyxl.load_workbook(published).sheetnames == ["Response"]
+    info = subprocess.run(["pdfinfo", str(published.with_suffix(".pdf"))], capture_output=True,
+                          text=True).stdout
+    pdf = subprocess.run(["pdftotext", str(published.with_suffix(".pdf")), "-"],
+                         capture_output=True, text=True).stdout
+    assert [w for w in banned if w in info + pdf] == []
+
+
+def test_the_published_layout(published):
+    rows = sheet_rows(published)
     assert rows[0][0] == "RESPONSE BY THE PCC TO HMICFRS INSPECTIONS OF CLEVELAND POLICE"
-    assert rows[1][0] == "Inspection details"
-    title = rows[find(rows, "Title of inspection")]
-    assert title[1].startswith("An inspection of the effectiveness of the police and law "
-                               "enforcement bodies' response to group-based child sexual")
-    assert rows[find(rows, "Date inspection published")][1] == "8 December 2023"
-    i = find(rows, "Type of inspection")
-    boxes = rows[i][1:3] + rows[i + 1][1:3] + rows[i + 2][1:3]
-    assert boxes == ["☐ Cleveland Police specific", "☒ National", "☐ Follow up", "☒ Thematic",
-                     "☐ Partner inspection", None]
-    assert rows[find(rows, "Is Cleveland Police quoted in the report?")][1] == "☐ Yes    ☒ No"
-
-
-def test_executive_summary(response_sheet):
-    _, _, rows = response_sheet
-    i = find(rows, "Executive summary of report")
-    assert rows[i + 1][0].startswith("The purpose of the inspection was to establish how well")
-    assert any(str(r[0]).startswith("- Forces weren't always doing enough") for r in rows[i:])
-
-
-def test_every_item_in_order_with_addressee_and_deadline(response_sheet):
-    _, _, rows = response_sheet
-    i = find(rows, "Recommendations")
-    assert rows[i + 1][0] == "HMICFRS made nine recommendations and one area for improvement."
-    end = find(rows, "Force response to recommendations")
-    headings = [r[0] for r in rows[i:end] if str(r[0]).startswith(("Recommendation ", "Area for"))]
-    assert headings == [f"Recommendation {n}" for n in range(1, 10)] + ["Area for improvement 1"]
-    r9 = find(rows, "Recommendation 9")
-    assert rows[r9 + 1][0].startswith("With immediate effect, all chief constables should")
-    assert rows[r9 + 2][0] == ("Addressed to: All chief constables; Deadline: With immediate "
-                               "effect; For this force")
-    r5 = find(rows, "Recommendation 5")
-    assert rows[r5 + 2][0] == ("Addressed to: Home Office; Deadline: By 31 March 2025; "
-                               "Not for this force")
-
-
-def test_force_response_process_text_and_the_items_for_forces(response_sheet):
-    _, _, rows = response_sheet
-    i = find(rows, "Force response to recommendations")
-    assert rows[i + 1][0].startswith("All new reports into the Force follow a specific process "
-                                     "which involves informing the GAIN Board, chaired by the "
-                                     "Deputy Chief Constable")
-    assert "Executive Lead (ACC Crime and Vulnerability)" in rows[i + 1][0]
-    assert "was held on 12 March 2024" in rows[i + 2][0]
-    j = find(rows, "The report included")
-    assert rows[j][0] == "The report included 3 recommendations and 1 area for improvement for forces:"
-    bullets = [r[0] for r in rows[j + 1:j + 5]]
-    starts = ("•  By 31 December 2024, all chief constables should make sure",
-              "•  By 31 December 2024, all chief constables and the relevant",
-              "•  With immediate effect, all chief constables should",
-              "•  All chief constables should work with their statutory")
-    assert all(b.startswith(w) for b, w in zip(bullets, starts)), bullets
-    assert "problem profiles" in bullets[0] and "record management systems" in bullets[1]
-
-
-def test_actions_for_each_item_with_the_same_status_as_the_pack(response_sheet, example_register):
-    _, _, rows = response_sheet
-    i = find(rows, "Rec 4: action taken or proposed")
-    assert rows[i + 1][0] == ("•  Add a group-based CSE flag to the records management system. "
-                              "(owner: Head of Information Systems; due 30/06/2025; in progress)")
-    reg, _ = check(example_register)
-    items = roll_up(reg, dt.date(2026, 11, 28)).items.set_index("item_id")
-    for label, item_id in (("Rec 2", "INS-2023-07-R2"), ("Rec 4", "INS-2023-07-R4"),
-                           ("Rec 9", "INS-2023-07-R9"), ("AFI 1", "INS-2023-07-AFI1")):
-        k = find(rows, f"{label}: action taken or proposed")
-        status = next(r[0] for r in rows[k:] if str(r[0]).startswith("Status: "))
-        assert status.startswith(f"Status: {items.at[item_id, 'status']} "
-                                 f"({items.at[item_id, 'rag']})"), status
-
-
-def test_pcc_response_statutory_position_and_office_use(response_sheet):
-    _, _, rows = response_sheet
-    i = find(rows, "PCC response to inspection")
-    assert rows[i + 2][0] == ("The PCC welcomes the report and agrees with the recommendations "
-                              "that have been made.")
-    assert rows[i + 3][0].startswith("Progress on the recommendations will be monitored")
-    assert rows[find(rows, "Last day to publish (56 days)")][1] == "1 February 2024"
-    assert rows[find(rows, "Days left or late")][1] == "published 31/01/2024"
-    assert rows[find(rows, "Chief constable's comments received")][1] == "15 January 2024"
-    assert rows[find(rows, "☒ Response forwarded to Home Office and HMICFRS")][1] == "30 January 2024"
-    assert rows[find(rows, "☒ Response published on PCC website")][1] == "31 January 2024"
-    assert rows[-1][0] == "OFFICIAL-SENSITIVE"
-
-
-def test_print_setup(response_sheet):
-    _, ws, _ = response_sheet
+    i = next(n for n, r in enumerate(rows) if r[0] == "Type of inspection")
+    assert rows[i][1:3] + rows[i + 1][1:3] + rows[i + 2][1:3] == [
+        "☐ Cleveland Police specific", "☒ National", "☐ Follow up", "☒ Thematic",
+        "☐ Partner inspection", None]
+    headings = [r[0] for r in rows if str(r[0]).startswith(("Recommendation ", "Area for"))]
+    # the report's only area for improvement has no number, as the reference prints it
+    assert headings[:10] == [f"Recommendation {n}" for n in range(1, 10)] + ["Area for improvement"]
+    assert rows[-1][0] == "☒ Response published on PCC website"     # no marking below it
+    ws = openpyxl.load_workbook(published).active
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "portrait"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
-    assert "OFFICIAL-SENSITIVE" in ws.oddHeader.left.text
-    # a digit straight after a font-size code would be read as part of it (&1028 ...)
-    assert ws.oddHeader.right.text == "As at 28/11/2026"
-    assert "OFFICIAL-SENSITIVE" in ws.oddFooter.left.text and "Page &P of &N" in ws.oddFooter.center.text
+    assert (ws.oddHeader.left.text, ws.oddHeader.center.text, ws.oddHeader.right.text) == \
+        (None, None, None)
+    assert ws.oddFooter.center.text == "Page &P of &N" and ws.oddFooter.left.text is None
 
 
-def test_rendered_response_shows_all_text(response_sheet, tmp_path):
-    out, _, _ = response_sheet
-    proc = run_tool("xlsx-render", out, tmp_path)
+def test_actions_stand_for_an_items_response_in_plain_words(published):
+    rows = [r[0] for r in sheet_rows(published)]
+    i = rows.index("Recommendation 4", rows.index("Action taken or proposed"))
+    assert rows[i + 1:i + 3] == ["•  Add a group-based CSE flag to the records management system.",
+                                 "•  Train crime recorders to apply the group-based CSE flag."]
+    assert "•  Refresh the CSE problem profile with partner data, including an assessment of " \
+           "group-based CSE. (completed)" in rows
+
+
+def test_rendered_response_shows_all_text(published, tmp_path):
+    proc = run_tool("xlsx-render", published, tmp_path)
     assert proc.returncode == 0, proc.stderr
-    import subprocess
-
-    text = subprocess.run(["pdftotext", str(tmp_path / (out.stem + ".pdf")), "-"],
+    text = subprocess.run(["pdftotext", str(tmp_path / (published.stem + ".pdf")), "-"],
                           capture_output=True, text=True).stdout
-    flat = " ".join(text.split())
+    flat_text = " ".join(text.split())
     for phrase in ("group-based child sexual exploitation disruption and prevention initiatives",
                    "Operation Makesafe", "Scrutiny, Standards and Accountability Programme",
                    "Response published on PCC website"):
-        assert phrase in flat, phrase
+        assert phrase in flat_text, phrase
     assert "###" not in text
 
 
-def _unanswered(tmp_path):
+def test_the_word_document_opens_in_libreoffice_and_repeats(published, tmp_path,
+                                                            example_register, runner):
+    docx = published.with_suffix(".docx")
+    proc = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+                           "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(docx)], capture_output=True, text=True, timeout=180)
+    made = tmp_path / (docx.stem + ".pdf")
+    assert made.exists(), proc.stderr
+    pages = subprocess.run(["pdfinfo", str(made)], capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+595.\d* x 841.\d* pts \(A4\)", pages), pages
+    text = " ".join(subprocess.run(["pdftotext", str(made), "-"], capture_output=True,
+                                   text=True).stdout.split())
+    assert "Page 1 of" in text and "For office use only".upper() in text
+    again = tmp_path / "again.docx"
+    r = runner.invoke(cli, ["response", str(example_register), "--inspection", "INS-2023-07",
+                            "-o", str(again.with_suffix(".xlsx")), "--as-of", AS_OF, "--docx"])
+    assert r.exit_code == 0, r.stderr
+    assert sha256(again) == sha256(docx)
+    import docx as python_docx
+
+    props = python_docx.Document(str(docx)).core_properties
+    assert (props.title, props.subject, props.created.replace(tzinfo=None)) == (
+        "PCC response to HMICFRS inspection", "", dt.datetime(2026, 11, 28))
+
+
+# ---------------------------------------------------------------- the working copy
+
+@pytest.fixture(scope="module")
+def working(tmp_path_factory, example_register):
+    from click.testing import CliRunner
+
+    out = tmp_path_factory.mktemp("work") / "working.xlsx"
+    result = CliRunner().invoke(cli, ["response", str(example_register), "--inspection",
+                                      "INS-2023-07", "-o", str(out), "--as-of", AS_OF,
+                                      "--working"])
+    assert result.exit_code == 0, result.stderr
+    assert "working copy: not for publication" in result.stdout
+    return out
+
+
+def test_working_copy_adds_owners_rag_and_the_statutory_position(working, example_register):
+    rows = sheet_rows(working, "INS-2023-07")
+    assert rows[1][0].startswith("WORKING COPY FOR THE OFFICE: NOT FOR PUBLICATION")
+    texts = [r[0] for r in rows]
+    i = texts.index("Recommendation 4", texts.index("Action taken or proposed"))
+    assert texts[i + 1] == ("•  Add a group-based CSE flag to the records management system. "
+                            "(owner: Head of Information Systems; due 30/06/2025; in progress)")
+    items = roll_up(check(example_register)[0], D(2026, 11, 28)).items.set_index("item_id")
+    statuses = [t for t in texts if str(t).startswith("Status: ")]
+    assert statuses[1].startswith(f"Status: {items.at['INS-2023-07-R4', 'status']} "
+                                  f"({items.at['INS-2023-07-R4', 'rag']})")
+    fields = {r[0]: r[1] for r in rows if r[1] is not None}
+    assert fields["Last day to publish"] == "day 56: 1 February 2024"
+    assert fields["Days left or late"] == "published 31/01/2024"
+    assert fields["Chief constable's comments received"] == "15 January 2024"
+    assert fields["☒ Response forwarded to Home Office"] == "30 January 2024"
+    assert fields["Inspection ID (not published)"] == "INS-2023-07"
+    assert rows[-1][0] == "OFFICIAL-SENSITIVE"
+    ws = openpyxl.load_workbook(working).active
+    assert "OFFICIAL-SENSITIVE" in ws.oddHeader.left.text
+    assert ws.oddHeader.right.text == "Working copy, as at 28/11/2026"
+    assert ws.oddFooter.right.text == "Working copy: INS-2023-07"
+
+
+# ---------------------------------------------------------------- from the register
+
+def _register(tmp_path, inspection=None, items=None, extra=None, settings=None, drop=()):
     data = base_data()
-    ins = data["inspections"][0]
-    ins.update({"Plenary session": dt.date(2024, 2, 1), "PCC comment": "Welcome."})
-    del data["actions"][2]          # AFI 1 applies and now has no action and no reason
-    return write_register(tmp_path / "r.xlsx", data)
+    data["inspections"][0].update(inspection or {})
+    for n, changes in (items or {}).items():
+        data["items"][n].update(changes)
+    for n in sorted(drop, reverse=True):
+        del data["actions"][n]
+    data["settings"].update(settings or {})
+    return write_register(tmp_path / "register.xlsx", data, extra=extra)
 
 
-def test_gap_is_marked_and_warned(tmp_path, runner):
-    reg = _unanswered(tmp_path)
+def _respond(runner, reg, *args, as_of="2024-02-20"):
+    out = reg.with_name("resp.xlsx")
+    r = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out),
+                            "--as-of", as_of, *args])
+    return r, out
+
+
+def test_a_new_report_without_plenary_or_comments_is_written_and_says_what_is_missing(
+        tmp_path, runner):
+    reg = _register(tmp_path)           # no plenary, no PCC comment, no chief constable's
+    r, out = _respond(runner, reg, "--docx")
+    assert r.exit_code == 0, r.stderr
+    text = xlsx_text(out)
+    assert "A plenary session with the Executive Lead and relevant stakeholders will be held" in text
+    assert "was held on" not in text
+    assert "[To be added: the PCC's comment on the report" in text
+    assert "Comments of the chief constable" not in text
+    assert ("warning: the response for INS-1 is not ready to publish: no PCC comment (marked "
+            "'To be added' in it)") in r.stderr
+    assert "[To be added: the PCC's comment" in docx_text(out.with_suffix(".docx"))
+
+
+def test_a_plenary_is_said_once_held_by_the_day_of_the_response(tmp_path, runner):
+    reg = _register(tmp_path, {"Plenary session": D(2024, 2, 1), "PCC comment": "Welcome."})
+    r, out = _respond(runner, reg)
+    assert r.exit_code == 0, r.stderr
+    assert "A plenary session with the Executive Lead and relevant stakeholders was held on " \
+           "1 February 2024" in xlsx_text(out)
+    # a plenary after the response went out had not happened when it was written
+    reg = _register(tmp_path, {"Plenary session": D(2024, 2, 1), "PCC comment": "Welcome.",
+                               "Response sent to Home Office and HMICFRS": D(2024, 1, 30)})
+    r, out = _respond(runner, reg)
+    assert "will be held" in xlsx_text(out) and "was held on" not in xlsx_text(out)
+
+
+def test_the_words_the_office_writes_go_in(tmp_path, runner):
+    extra = {"inspections": {"Force response": ["The force has set up a custody board.\n"
+                                                "- It meets monthly"],
+                             "Chief constable's comments": ["I accept the findings."],
+                             "PCC response to the chief constable": ["I welcome the chief "
+                                                                     "constable's response."]},
+             "items": {"Response": ["A custody review is under way.", "", ""]}}
+    reg = _register(tmp_path, {"PCC comment": "Welcome.", "PCC monitoring": "Quarterly."},
+                    extra=extra)
+    r, out = _respond(runner, reg, "--docx")
+    assert r.exit_code == 0, r.stderr
+    expected = ["for forces:", "The force has set up a custody board.", "It meets monthly",
+                "Action taken or proposed", "Recommendation 1", "A custody review is under way.",
+                "Comment by the PCC:", "Welcome.", "Quarterly.",
+                "Comments of the chief constable:", "I accept the findings.",
+                "The PCC's response to the chief constable's comments:",
+                "I welcome the chief constable's response."]
+    for text in (xlsx_text(out), docx_text(out.with_suffix(".docx"))):
+        assert in_order(text, expected) == []
+        # the item's Response stands for its actions; AFI 1, with none, lists its action
+        assert "Review the custody policy" not in text
+        assert in_order(text, ["A custody review is under way.", "Area for improvement",
+                               "Audit welfare checks.", "Comment by the PCC:"]) == []
+
+
+def test_an_item_with_nothing_to_say_is_marked_and_warned(tmp_path, runner):
+    reg = _register(tmp_path, {"PCC comment": "Welcome."}, drop=[2])   # AFI 1: no action
     _, report = check(reg)
     assert [(p.code, p.where) for p in report.problems] == [("NO_ACTIONS", "Items!M4")]
-    out = tmp_path / "resp.xlsx"
-    result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out),
-                                 "--as-of", "2024-02-20"])
-    assert result.exit_code == 0, result.stderr
+    r, out = _respond(runner, reg, "--working")
+    assert r.exit_code == 0, r.stderr
+    assert "nothing on what is being done about Area for improvement" in r.stderr
     ws = openpyxl.load_workbook(out).active
-    gap = [c for row in ws.iter_rows() for c in row if str(c.value).startswith("GAP:")]
+    gap = [c for row in ws.iter_rows() for c in row if str(c.value).startswith("[To be added: what")]
     assert len(gap) == 1 and gap[0].fill.fgColor.rgb.endswith("FFC7CE")
-    rows = [[c.value for c in r] for r in ws.iter_rows()]
-    assert [r[1] for r in rows if r[0] == "Days left or late"] == ["14 days left"]   # last day 5 Mar 2024 (leap year)
+    rows = sheet_rows(out)
+    assert [r[1] for r in rows if r[0] == "Days left or late"] == ["14 days left"]   # day 56: 5 Mar 2024
     assert [r[1] for r in rows if str(r[0]).startswith("☐ Response forwarded")] == ["not yet"]
+    # the published copy has the same placeholder, plain
+    r, out = _respond(runner, reg)
+    assert "[To be added: what the force has done or will do about this" in xlsx_text(out)
+    assert not any(c.fill.fgColor.rgb.endswith("FFC7CE")
+                   for row in openpyxl.load_workbook(out).active.iter_rows() for c in row
+                   if c.fill and c.fill.fgColor and isinstance(c.fill.fgColor.rgb, str))
 
 
-def test_missing_placeholder_value_is_a_clear_error(tmp_path, runner):
-    reg = _unanswered(tmp_path)
-    import openpyxl as ox
-
-    wb = ox.load_workbook(reg)
-    wb["Inspections"]["I2"] = None          # no plenary date
-    wb.save(reg)
-    out = tmp_path / "resp.xlsx"
-    result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out)])
-    assert result.exit_code == 2
-    assert ("needs {plenary_date} (the inspection's Plenary session date), which is empty"
-            in result.stderr)
-    assert not out.exists()
+def test_response_marking_is_its_own_setting(tmp_path, runner):
+    reg = _register(tmp_path, {"PCC comment": "Welcome."},
+                    settings={"Protective marking": "OFFICIAL-SENSITIVE",
+                              "Response marking": "OFFICIAL"})
+    r, out = _respond(runner, reg, "--docx")
+    assert r.exit_code == 0, r.stderr
+    ws = openpyxl.load_workbook(out).active
+    assert ws.oddHeader.center.text.endswith("OFFICIAL") and sheet_rows(out)[-1][0] == "OFFICIAL"
+    for part in (every_part(out), every_part(out.with_suffix(".docx"))):
+        assert "OFFICIAL-SENSITIVE" not in part and "<dc:subject>OFFICIAL</dc:subject>" in part
 
 
-def test_edited_template_and_unknown_placeholder(tmp_path, runner):
-    reg = _unanswered(tmp_path)
+def test_day_56_on_a_bank_holiday_is_warned(tmp_path, runner):
+    """DOMAIN: a report published on 31 October has Christmas Day as its last day."""
+    reg = _register(tmp_path, {"Published": D(2023, 10, 31), "PCC comment": "Welcome."},
+                    items={0: {"Deadline (as written)": None}, 1: {"Deadline (as written)": None}})
+    r, out = _respond(runner, reg, "--working", as_of="2023-11-20")
+    assert r.exit_code == 0, r.stderr
+    assert ("warning: day 56 for INS-1 (25/12/2023) is Christmas Day; publish by 22/12/2023."
+            in r.stderr)
+    fields = {row[0]: row[1] for row in sheet_rows(out) if row[1] is not None}
+    assert fields["Last day to publish"] == "day 56: 25 December 2023"
+    assert fields["Not a working day"] == "Day 56 is Christmas Day: publish by 22 December 2023"
+    # a working day 56 (Thursday 21 December) is not warned about
+    reg = _register(tmp_path, {"Published": D(2023, 10, 27), "PCC comment": "Welcome."},
+                    items={0: {"Deadline (as written)": None}, 1: {"Deadline (as written)": None}})
+    r, out = _respond(runner, reg, "--working", as_of="2023-11-20")
+    assert r.exit_code == 0 and "day 56" not in r.stderr, r.stderr
+    assert "Not a working day" not in [row[0] for row in sheet_rows(out)]
+
+
+def test_an_item_answered_in_words_needs_nothing_more_for_the_response(tmp_path):
+    """NO_RESPONSE: an item for the force that HMICFRS has closed, with no actions."""
+    extra = {"items": {"Response": ["", "", "Checks are already audited monthly."]}}
+    reg = _register(tmp_path, items={2: {"HMICFRS status": "Closed – complete"}}, drop=[2],
+                    extra=extra)
+    assert [p.code for p in check(reg)[1].problems] == []
+    reg = _register(tmp_path, items={2: {"HMICFRS status": "Closed – complete"}}, drop=[2])
+    assert [p.code for p in check(reg)[1].problems] == ["NO_RESPONSE"]
+    # once the response has gone, there is nothing left to warn about
+    reg = _register(tmp_path, {"Response sent to Home Office and HMICFRS": D(2024, 2, 1)},
+                    items={2: {"HMICFRS status": "Closed – complete"}}, drop=[2])
+    assert [p.code for p in check(reg)[1].problems] == []
+
+
+def test_template_conditions_and_clear_errors(tmp_path, runner):
+    reg = _register(tmp_path, {"PCC comment": "Welcome."})
     tpl = tmp_path / "process.txt"
-    tpl.write_text("Our {board} met. {unknown_thing}", encoding="utf-8")
-    result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "--template",
-                                 str(tpl), "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 2 and "{unknown_thing}, which gain-pack does not know" in result.stderr
-    tpl.write_text("Our {board}, chaired by {chair}, met about {title}.", encoding="utf-8")
-    out = tmp_path / "y.xlsx"
-    result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "--template",
-                                 str(tpl), "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
-    values = [c.value for r in openpyxl.load_workbook(out).active.iter_rows() for c in r]
-    assert ("Our GAIN Board, chaired by the Deputy Chief Constable, met about An inspection of "
-            "custody.") in values
+    tpl.write_text("# a note for whoever edits this\nOur {board} met about {title}.\n\n"
+                   "[if executive_lead] {executive_lead} leads.\n\n"
+                   "[if no plenary_date] No plenary yet.\n\n[if plenary_date] Plenary "
+                   "{plenary_date}.", encoding="utf-8")
+    r, out = _respond(runner, reg, "--template", str(tpl))
+    assert r.exit_code == 0, r.stderr
+    text = xlsx_text(out)
+    assert "Our GAIN Board met about An inspection of custody. ACC Ops leads. No plenary yet." \
+        in text and "a note" not in text and "Plenary " not in text
+    tpl.write_text("A plenary was held on {plenary_date}.", encoding="utf-8")
+    out.unlink()
+    r, out = _respond(runner, reg, "--template", str(tpl))
+    assert r.exit_code == 2 and not out.exists()
+    assert ("needs {plenary_date} (the inspection's Plenary session date, if it was held by the "
+            "day of the response), which is empty" in r.stderr)
+    assert "start its paragraph with [if plenary_date]" in r.stderr
+    for bad, words in (("{unknown_thing}", "{unknown_thing}, which gain-pack does not know"),
+                       ("[if wibble] x", "[if wibble], which gain-pack does not know")):
+        tpl.write_text(bad, encoding="utf-8")
+        r, _ = _respond(runner, reg, "--template", str(tpl))
+        assert r.exit_code == 2 and words in r.stderr, r.stderr
+
+
+def test_the_response_template_setting_names_a_file_beside_the_register(tmp_path, runner):
+    (tmp_path / "our process.txt").write_text("Our own words for {force}.", encoding="utf-8")
+    reg = _register(tmp_path, {"PCC comment": "Welcome."},
+                    settings={"Response template": "our process.txt"})
+    r, out = _respond(runner, reg)
+    assert r.exit_code == 0, r.stderr
+    assert "Our own words for Example Police." in xlsx_text(out)
+    (tmp_path / "our process.txt").unlink()
+    r, _ = _respond(runner, reg)
+    assert r.exit_code == 2
+    assert "names the response template 'our process.txt', which is not there" in r.stderr
 
 
 def test_all_and_open(tmp_path, runner):
@@ -210,14 +470,18 @@ def test_all_and_open(tmp_path, runner):
     data["inspections"].append({"Inspection ID": "INS/2", "Title": "PEEL 2025",
                                 "Published": dt.date(2025, 3, 1), "Type": "PEEL", "Executive lead": "DCC",
                                 "Plenary session": dt.date(2025, 4, 1)})
-    reg = write_register(tmp_path / "r.xlsx", data)
+    data["inspections"].append({"Inspection ID": "SC-3", "Title": "A super-complaint",
+                                "Published": dt.date(2025, 3, 2), "Type": "National"})
+    extra = {"inspections": {"Response required": ["Yes", "Yes", "No"]}}
+    reg = write_register(tmp_path / "r.xlsx", data, extra=extra)
     result = runner.invoke(cli, ["response", str(reg), "--all", "--as-of", "2025-03-10"])
     assert result.exit_code == 0, result.stderr
     wb = openpyxl.load_workbook(tmp_path / "PCC responses.xlsx")
-    assert wb.sheetnames == ["INS-2", "INS-1"]
-    result = runner.invoke(cli, ["response", str(reg), "--open", "-o", str(tmp_path / "o.xlsx")])
+    assert wb.sheetnames == ["Response 2 Mar 2025", "Response 1 Mar 2025", "Response 10 Jan 2024"]
+    result = runner.invoke(cli, ["response", str(reg), "--open", "--working", "-o",
+                                 str(tmp_path / "o.xlsx"), "--as-of", "2025-03-10"])
     assert result.exit_code == 0
-    assert openpyxl.load_workbook(tmp_path / "o.xlsx").sheetnames == ["INS-2"]
+    assert openpyxl.load_workbook(tmp_path / "o.xlsx").sheetnames == ["INS-2"]  # not SC-3
     result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-9"])
     assert result.exit_code == 2 and "There is no inspection 'INS-9'" in result.stderr
     result = runner.invoke(cli, ["response", str(reg)])
@@ -230,33 +494,38 @@ def test_response_is_safe_repeatable_and_leaves_the_register_alone(tmp_path, run
                                    "PCC comment": '=HYPERLINK("http://x","y")',
                                    "Executive summary": "+1+1 and http://evil.example"})
     data["items"][0]["Text"] = "@SUM(A1)"
-    reg = write_register(tmp_path / "r.xlsx", data)
+    extra = {"items": {"Response": ['{ HYPERLINK "http://evil.example" }', "", ""]}}
+    reg = write_register(tmp_path / "r.xlsx", data, extra=extra)
     before = sha256(reg)
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     for out in (a, b):
         result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out),
-                                     "--as-of", AS_OF])
+                                     "--as-of", AS_OF, "--docx"])
         assert result.exit_code == 0, result.stderr
     assert sha256(a) == sha256(b) and sha256(reg) == before
+    assert sha256(a.with_suffix(".docx")) == sha256(b.with_suffix(".docx"))
     ws = openpyxl.load_workbook(a).active
     texts = [c for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
     hits = [c for c in texts if c.value.startswith(("=HYPERLINK", "+1+1", "@SUM"))]
     assert len(hits) == 3 and all(c.data_type == "s" and c.hyperlink is None for c in hits)
+    body = zipfile.ZipFile(a.with_suffix(".docx")).read("word/document.xml").decode()
+    assert "=HYPERLINK(" in body and "HYPERLINK &quot;http://evil.example&quot;" not in body
+    assert "<w:hyperlink" not in body and "w:instrText" not in body
+    # our only fields are the page numbers in the footer
+    footer = zipfile.ZipFile(a.with_suffix(".docx")).read("word/footer1.xml").decode()
+    assert re.findall(r'w:instr="([^"]+)"', body + footer) == ["PAGE", "NUMPAGES"]
 
 
 def test_pdf_for_the_website(tmp_path, runner):
-    reg = _unanswered(tmp_path)
-    out = tmp_path / "resp.xlsx"
-    result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out),
-                                 "--pdf"])
-    assert result.exit_code == 0, result.stderr
-    pdf = out.with_suffix(".pdf")
-    assert pdf.read_bytes()[:5] == b"%PDF-"
+    reg = _register(tmp_path, {"PCC comment": "Welcome."})
+    r, out = _respond(runner, reg, "--pdf")
+    assert r.exit_code == 0, r.stderr
+    assert out.with_suffix(".pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_pdf_without_libreoffice_says_how_to_install(tmp_path, runner, monkeypatch):
     """PATH without LibreOffice: a real lookup that finds nothing, not a mock."""
-    reg = _unanswered(tmp_path)
+    reg = _register(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "--pdf",
                                  "-o", str(tmp_path / "x.xlsx")])
