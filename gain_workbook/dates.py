@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 
 UNREADABLE = object()
@@ -238,10 +239,8 @@ def closed_day(day) -> str | None:
     date with the proclamations, one-off holidays included), not a table of our own."""
     if day is None or day != day:
         return None
-    import holidays
-
     day = dt.date(day.year, day.month, day.day)
-    name = holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
+    name = _bank_holidays(day.year).get(day)
     if name:
         return str(name).split(";")[0].strip()
     if day.weekday() >= 5:
@@ -255,3 +254,10 @@ def working_day_before(day) -> dt.date:
     while closed_day(day):
         day -= dt.timedelta(days=1)
     return day
+
+
+@functools.lru_cache(maxsize=None)
+def _bank_holidays(year: int):
+    import holidays
+
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)

@@ -175,18 +175,50 @@ def _xlsx_title(path: Path) -> str:
     return (el.text or "") if el is not None else ""
 
 
-def is_response(path) -> bool:
-    """A response written by gain-pack: every .docx or .pdf we attach is one (packs are
-    .xlsx), and an .xlsx whose document title says so."""
+def document_title(path) -> str:
+    """The title in a workbook's, Word document's or PDF's properties ('' when none)."""
     path = Path(path)
-    return path.suffix.lower() in (".pdf", ".docx") or (
-        path.suffix.lower() == ".xlsx" and _xlsx_title(path).startswith(_response_title()))
+    try:
+        if path.suffix.lower() == ".pdf":
+            return _pdf_title(path.read_bytes())
+        return _xlsx_title(path)          # a .docx keeps it in the same part
+    except Exception:
+        return ""
 
 
-def _response_title() -> str:
+def _pdf_title(data: bytes) -> str:
+    """The document's /Title in a PDF written by LibreOffice from our file: a literal
+    (...) or UTF-16 hex <FEFF...>. Bookmarks have a /Title too (the sheet names), so the
+    one that is ours is taken."""
     from gain_workbook.response import TITLE
 
-    return TITLE
+    for m in re.finditer(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", data):
+        raw = m.group(1)
+        if raw.startswith(b"<"):
+            blob = bytes.fromhex(re.sub(rb"\s", b"", raw[1:-1]).decode("ascii"))
+            text = blob[2:].decode("utf-16-be", "replace") if blob[:2] == b"\xfe\xff" \
+                else blob.decode("latin-1")
+        else:
+            text = re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1")
+        if text.startswith(TITLE):
+            return text
+    return ""
+
+
+def is_response(path) -> bool:
+    """A response written by gain-pack: every .docx or .pdf we attach is one (packs are
+    .xlsx), and an .xlsx whose document title says so. A working copy is refused: it
+    is the office's, not for the Home Office."""
+    from gain_workbook.response import TITLE
+
+    path = Path(path)
+    title = document_title(path)
+    if title.startswith(TITLE) and "working copy" in title:
+        raise UsageError(f"'{path.name}' is the office's working copy of the response (owners, "
+                         "RAG and the board pack's marking), not for publication, so it is not "
+                         "emailed; email the published copy instead (the one 'gain-pack "
+                         "response' writes by default).")
+    return path.suffix.lower() in (".pdf", ".docx") or title.startswith(TITLE)
 
 
 def register_beside(path) -> list[Path]:

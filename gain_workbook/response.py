@@ -47,7 +47,7 @@ KIND_VERBS = {"Recommendation": "made", "Area for improvement": "identified",
 TITLE = "PCC response to HMICFRS inspection"
 WORKING_BANNER = ("WORKING COPY FOR THE OFFICE: NOT FOR PUBLICATION. It adds owners, due "
                   "dates, RAG and the statutory position to the response as it will be "
-                  "published; publish the copy written without --working.")
+                  "published; publish the copy without this banner, never this one.")
 
 
 @dataclass(frozen=True)

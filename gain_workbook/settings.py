@@ -40,8 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
             "A marking for the PCC's published response, if it must carry one (usually "
             "blank: the response is public, and the board pack's marking never goes on it)."),
     Setting("response_target_days", "Response target (days)", 0, "int",
-            "A local target for sending the PCC's response, in days from publication "
-            "(e.g. 30), shown beside the statutory day 56; 0 or blank for none."),
+            "A local target for sending the PCC's response, as a day of the response "
+            "period (e.g. 30; publication day is day 1, as for the statutory day 56), "
+            "shown beside day 56; 0 or blank for none."),
     Setting("response_template", "Response template", "", "text",
             "An edited copy of the response's process text, by file name beside the "
             "register (used by response and monthly unless --template names another)."),

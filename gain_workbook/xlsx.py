@@ -93,6 +93,12 @@ def workbook_at(target, title: str = "", subject: str = "", overwrite: bool = Tr
     beside the target, not xlsxwriter's scratch files.
     """
     with atomic_path(target, overwrite=overwrite) as tmp, work_dir() as scratch:
+        if Path(target).suffix.lower() != ".xlsx":
+            # (after the output guard's own refusals, which say more) Excel opens a file
+            # by its name: a workbook called 'pack.csv' or 'response.docx' would not
+            # open, and --docx/--pdf beside it would take the same name
+            raise OutputError(f"'{Path(target).name}' is not a name for a workbook; give it "
+                              f"the ending .xlsx ('{Path(target).with_suffix('.xlsx').name}').")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             wb = new_workbook(tmp, title=title, subject=subject, created=created,

@@ -377,3 +377,16 @@ def test_a_damaged_word_or_pdf_file_is_refused(runner, tmp_path):
         r = runner.invoke(cli, ["email", str(tmp_path / name), "--to", "a@x.example"])
         assert r.exit_code == 2 and "is not attached" in r.stderr, r.stderr
         assert "Traceback" not in r.stderr
+
+
+def test_a_working_copy_is_never_sent_as_the_response(runner, tmp_path):
+    reg, _ = _response_folder(tmp_path, runner)
+    out = tmp_path / "PCC response INS-1 (working copy).xlsx"
+    r = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "--working",
+                            "--docx", "--pdf", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    for suffix in (".xlsx", ".docx", ".pdf"):
+        r = runner.invoke(cli, ["email", str(out.with_suffix(suffix)), "--to", "a@x.example"])
+        assert r.exit_code == 2, (suffix, r.stderr)
+        assert "is the office's working copy of the response" in r.stderr
+    assert not list(tmp_path.glob("*.eml"))

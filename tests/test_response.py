@@ -533,3 +533,15 @@ def test_pdf_without_libreoffice_says_how_to_install(tmp_path, runner, monkeypat
     assert "--pdf needs LibreOffice, which is not installed" in result.stderr
     assert "apt-get install libreoffice-calc-nogui" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_an_output_named_for_another_format_is_refused(tmp_path, runner):
+    """-o out.docx with --docx would write the workbook there and then the document over it."""
+    reg = _register(tmp_path, {"PCC comment": "Welcome."})
+    for args in (["response", str(reg), "--inspection", "INS-1", "-o", str(tmp_path / "out.docx"),
+                  "--docx"],
+                 ["build", str(reg), "-o", str(tmp_path / "pack.csv")]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 2, r.stderr
+        assert "is not a name for a workbook; give it the ending .xlsx" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
