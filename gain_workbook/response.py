@@ -262,8 +262,34 @@ def _to_add(missing: list, what: str, wanted: str) -> "Block":
 
 # ---------------------------------------------------------------- the blocks
 
-def document(rollup, ins, template_text: str, working: bool = False) -> Response:
+class _Lookup:
+    """A roll-up's items per inspection and actions per item, grouped once: a register
+    of thousands of inspections must not scan every item for each one."""
+
+    # the columns a response reads (itertuples over a roll-up's sixty is the slow part)
+    ITEM_FIELDS = ("item_id", "item_inspection_id", "kind", "number", "item_text", "addressee",
+                   "deadline_text", "applies", "item_response", "no_action_reason", "status",
+                   "rag", "reason")
+    ACTION_FIELDS = ("action_item_id", "action_text", "owner", "effective_due", "action_status")
+
+    def __init__(self, rollup):
+        self._items = rollup.items[list(self.ITEM_FIELDS)]
+        self._actions = rollup.actions[list(self.ACTION_FIELDS)]
+        # row positions per key (cheap); a frame is cut only for the keys asked for
+        self.item_rows = self._items.groupby("item_inspection_id", sort=False).indices
+        self.action_rows = self._actions.groupby("action_item_id", sort=False).indices
+
+    def items_of(self, inspection_id):
+        return self._items.iloc[self.item_rows.get(inspection_id, [])]
+
+    def actions_of(self, item_id):
+        return self._actions.iloc[self.action_rows.get(item_id, [])]
+
+
+def document(rollup, ins, template_text: str, working: bool = False,
+             lookup: _Lookup | None = None) -> Response:
     """The response for one inspection (a row of rollup.inspections)."""
+    lookup = lookup or _Lookup(rollup)
     s = rollup.settings
     force = s.force_name
     iid = str(ins["inspection_id"])
@@ -296,7 +322,7 @@ def document(rollup, ins, template_text: str, working: bool = False) -> Response
                          "a summary of the report (Executive summary on the register)"))
     b.extend(summary)
 
-    items = report_order(rollup.items[rollup.items["item_inspection_id"] == ins["inspection_id"]])
+    items = report_order(lookup.items_of(ins["inspection_id"]))
     counts = items["kind"].value_counts().to_dict()
     add(Block("heading", "Recommendations"))
     add(Block("para", made_sentence(counts)))
@@ -321,7 +347,7 @@ def document(rollup, ins, template_text: str, working: bool = False) -> Response
         parts = _paragraphs(_t(it.item_text))
         add(Block("bullet", "\n".join(parts)))
     b.extend(_prose(ins["force_response"]))
-    _item_answers(b, missing, rollup, mine, counts, working)
+    _item_answers(b, missing, lookup, mine, counts, working)
 
     add(Block("heading", "PCC response to inspection"))
     add(Block("sub", "Comment by the PCC:"))
@@ -357,16 +383,15 @@ def document(rollup, ins, template_text: str, working: bool = False) -> Response
     return Response(iid, _t(ins["title"]), ins["published"], b, missing)
 
 
-def _item_answers(b, missing, rollup, mine, counts, working: bool) -> None:
+def _item_answers(b, missing, lookup, mine, counts, working: bool) -> None:
     """What has been or will be done about each item for the force (s55(5B))."""
     if not len(mine):
         return
     b.append(Block("sub", "Action taken or proposed"))
-    actions = rollup.actions
     for it in mine.itertuples(index=False):
         heading = item_heading(it.kind, it.number, counts.get(it.kind) == 1)
         b.append(Block("sub", heading))
-        acts = actions[actions["action_item_id"] == it.item_id]
+        acts = lookup.actions_of(it.item_id)
         answer = _paragraphs(_t(it.item_response))
         for part in answer:
             b.append(Block("para", part))
@@ -445,7 +470,8 @@ def documents(rollup, inspections: list, template_text: str | None = None,
               working: bool = False) -> list[Response]:
     """The responses for the chosen inspections, newest report first."""
     text = template_text if template_text is not None else load_process_template()
-    return [document(rollup, ins, text, working) for ins in inspections]
+    lookup = _Lookup(rollup)
+    return [document(rollup, ins, text, working, lookup) for ins in inspections]
 
 
 FILE_ID_LIMIT = 60          # of an inspection id in a file name: Excel opens paths up to 218

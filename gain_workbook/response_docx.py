@@ -48,14 +48,22 @@ def _field(paragraph, code: str) -> None:
     paragraph._p.append(fld)
 
 
-def _page_setup(doc, marking: str, working: bool, as_of) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+def _page_size(doc):
+    """A4 portrait with our margins (tables are laid out to the width between them)."""
+    from docx.shared import Cm
 
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
     sec.left_margin = sec.right_margin = Cm(2.0)
     sec.top_margin, sec.bottom_margin = Cm(2.0), Cm(1.8)
+    return sec
+
+
+def _page_setup(doc, marking: str, working: bool, as_of) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    sec = _page_size(doc)
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10.5)
@@ -139,6 +147,9 @@ def _write_blocks(doc, resp, working: bool) -> None:
     from docx.shared import Pt
 
     blocks = resp.blocks
+    # the style id is set on the paragraph directly: python-docx would scan every style
+    # for each paragraph given a style by name or object
+    bullet = doc.styles["List Bullet"].style_id
     i = 0
     while i < len(blocks):
         blk = blocks[i]
@@ -164,7 +175,8 @@ def _write_blocks(doc, resp, working: bool) -> None:
             p.paragraph_format.space_after = Pt(3)
             _lines(p, blk.text, bold=True)
         elif k == "bullet":
-            p = doc.add_paragraph(style="List Bullet")
+            p = doc.add_paragraph()
+            p._p.style = bullet
             _lines(p, blk.text)
         elif k == "banner":
             p = doc.add_paragraph()
@@ -201,15 +213,27 @@ def _repeatable(data: bytes) -> bytes:
 def write_docx(responses: list, settings, as_of: dt.date, out_path, working: bool = False) -> Path:
     """Write the responses as one Word document (a page break between them), atomically."""
     import docx
+    from docx.oxml.ns import qn
 
     out_path = Path(out_path)
     marking = settings.protective_marking if working else settings.response_marking
     doc = docx.Document()
     _page_setup(doc, marking, working, as_of)
+    body = doc.element.body
+    end = body.find(qn("w:sectPr"))
     for n, resp in enumerate(responses):
+        # python-docx finds the end of the body afresh for every paragraph it adds, so a
+        # long document costs the square of its length: each response is written into
+        # a document of its own (the same template, so the same styles and numbering)
+        # and its body moved across
+        part = docx.Document()
+        _page_size(part)
         if n:
-            doc.add_page_break()
-        _write_blocks(doc, resp, working)
+            part.add_page_break()
+        _write_blocks(part, resp, working)
+        for el in list(part.element.body):
+            if el.tag != qn("w:sectPr"):
+                end.addprevious(el)
     props = doc.core_properties
     day = dt.datetime(as_of.year, as_of.month, as_of.day)
     props.title = TITLE + (" (working copy)" if working else "")

@@ -125,6 +125,26 @@ def test_responses_sheet_has_the_s55_deadline(example_pack):
     assert column(ws, "Position") == ["Published"]
 
 
+def test_responses_sheet_has_the_local_target_and_reports_needing_none(tmp_path, runner):
+    data = base_data()
+    data["settings"]["Response target (days)"] = 30
+    data["inspections"][0]["Published"] = dt.date(2026, 11, 18)
+    data["inspections"].append({"Inspection ID": "SC-1", "Title": "A super-complaint",
+                                "Published": dt.date(2026, 11, 1), "Type": "National"})
+    reg = write_register(tmp_path / "r.xlsx", data,
+                         extra={"inspections": {"Response required": ["Yes", "No"]}})
+    wb = build(runner, reg, tmp_path / "p.xlsx")
+    ws = wb["Responses"]
+    assert column(ws, "Day 56 (last day)") == [dt.datetime(2027, 1, 12), dt.datetime(2026, 12, 26)]
+    assert column(ws, "Local target (day 30)") == [dt.datetime(2026, 12, 17),
+                                                   dt.datetime(2026, 11, 30)]
+    assert column(ws, "Position") == ["Not due", "Not required"]
+    assert ws["A2"].value.endswith("the office's own target is day 30")
+    assert "1 response not yet sent" in runner.invoke(cli, ["build", str(reg), "-o",
+                                                            str(tmp_path / "q.xlsx"),
+                                                            "--as-of", AS_OF]).stdout
+
+
 def test_print_setup_a4_one_page_wide_marking_in_header_and_footer(example_pack):
     _, wb = example_pack
     for name in ("Cover", "Summary", "Items", "Exceptions", "Actions", "Responses"):

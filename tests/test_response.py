@@ -478,6 +478,14 @@ def test_all_and_open(tmp_path, runner):
     assert result.exit_code == 0, result.stderr
     wb = openpyxl.load_workbook(tmp_path / "PCC responses.xlsx")
     assert wb.sheetnames == ["Response 2 Mar 2025", "Response 1 Mar 2025", "Response 10 Jan 2024"]
+    # in Word: one document, each response from a new page, newest report first
+    result = runner.invoke(cli, ["response", str(reg), "--all", "--as-of", "2025-03-10",
+                                 "--docx", "-o", str(tmp_path / "all.xlsx")])
+    assert result.exit_code == 0, result.stderr
+    text = docx_text(tmp_path / "all.docx")
+    assert in_order(text, ["A super-complaint", "PEEL 2025", "An inspection of custody"]) == []
+    body = zipfile.ZipFile(tmp_path / "all.docx").read("word/document.xml").decode()
+    assert body.count('<w:br w:type="page"/>') == 2 and body.count("<w:sectPr") == 1
     result = runner.invoke(cli, ["response", str(reg), "--open", "--working", "-o",
                                  str(tmp_path / "o.xlsx"), "--as-of", "2025-03-10"])
     assert result.exit_code == 0
