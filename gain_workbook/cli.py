@@ -510,17 +510,16 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
 
 def _response_warnings(responses, chosen) -> None:
     """Say on stderr what a response still needs before it can be published."""
-    from gain_workbook.dates import uk_date, working_day_before
+    from gain_workbook.dates import uk_date
 
     for resp, ins in zip(responses, chosen):
         if resp.missing:
             _echo(f"gain-pack: warning: the response for {resp.inspection_id} is not ready to "
                   f"publish: {'; '.join(resp.missing)} (marked 'To be added' in it).", err=True)
-        if ins["s55_closed_day"] and ins["s55_days_left"] >= 0:
-            last = ins["s55_last_day"]
-            _echo(f"gain-pack: warning: day 56 for {resp.inspection_id} ({uk_date(last)}) is "
-                  f"{ins['s55_closed_day']}; publish by {uk_date(working_day_before(last))}.",
-                  err=True)
+        if ins["s55_closed_day"]:
+            _echo(f"gain-pack: warning: day 56 for {resp.inspection_id} "
+                  f"({uk_date(ins['s55_last_day'])}) is {ins['s55_closed_day']}; publish by "
+                  f"{uk_date(ins['s55_publish_by'])}.", err=True)
 
 
 def smtp_options(f):
@@ -611,7 +610,7 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
     from gain_workbook.settings import Settings
 
     data = check_attachment(file)
-    response = is_response(file)
+    response = is_response(file, data)
     facts = {} if response else pack_facts(file)
     settings = Settings()
     if register is None:

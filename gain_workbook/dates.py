@@ -213,15 +213,20 @@ def as_datetime64(series):
     return pd.Series(values, index=series.index, name=series.name)
 
 
+def given(day) -> bool:
+    """A date is there: not None, NaN or NaT (a missing date in a frame is one of those)."""
+    return day is not None and day == day
+
+
 def long_date(day) -> str:
     """'3 December 2026' (no leading zero), as the cover and the response write dates;
     '' when there is none (None, NaN or NaT)."""
-    return "" if day is None or day != day else f"{day.day} {day:%B %Y}"
+    return f"{day.day} {day:%B %Y}" if given(day) else ""
 
 
 def uk_date(day) -> str:
     """'03/12/2026', as tables and sentences write dates; '' when there is none."""
-    return "" if day is None or day != day else day.strftime("%d/%m/%Y")
+    return day.strftime("%d/%m/%Y") if given(day) else ""
 
 
 # s55 Police Act 1996: 56 days *beginning with* the publication day, so day 56 is +55.
@@ -237,7 +242,7 @@ def closed_day(day) -> str | None:
     """Why ``day`` is not a working day in England and Wales ('a Sunday', 'Christmas Day'),
     or None when it is one. Bank holidays come from the ``holidays`` package (kept up to
     date with the proclamations, one-off holidays included), not a table of our own."""
-    if day is None or day != day:
+    if not given(day):
         return None
     day = dt.date(day.year, day.month, day.day)
     name = _bank_holidays(day.year).get(day)

@@ -120,38 +120,24 @@ def _document_bytes(path: Path) -> bytes:
 
 
 def response_facts(path) -> list[tuple[str, str]]:
-    """The (title, date published) of each report a response file answers; [] when the
-    file is not a response written by gain-pack (or is a PDF, which we do not read)."""
-    from gain_workbook.response import TITLE
-
+    """The (title, date published) of each report a response answers, read from its
+    details ([] for a PDF, whose text we do not read). Call it on a file
+    check_attachment has already let through."""
     path = Path(path)
-    pairs: list[tuple[str, str]] = []
-    try:
-        if path.suffix.lower() == ".docx":
-            import docx
+    if path.suffix.lower() == ".docx":
+        import docx
 
-            doc = docx.Document(str(path))
-            if not str(doc.core_properties.title or "").startswith(TITLE):
-                return []
-            rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
-        elif path.suffix.lower() == ".xlsx":
-            import python_calamine as pc
+        doc = docx.Document(str(path))
+        rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    elif path.suffix.lower() == ".xlsx":
+        import python_calamine as pc
 
-            from gain_workbook.sniff import check_workbook
-
-            check_workbook(path, role="the file to attach")
-            if not _xlsx_title(path).startswith(TITLE):
-                return []
-            wb = pc.CalamineWorkbook.from_path(str(path))
-            rows = [r for name in wb.sheet_names
-                    for r in wb.get_sheet_by_name(name).to_python()]
-        else:
-            return []
-    except GainError:
-        raise
-    except Exception:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        rows = [r for name in wb.sheet_names for r in wb.get_sheet_by_name(name).to_python()]
+        wb.close()
+    else:
         return []
-    title = None
+    pairs, title = [], None
     for r in rows:
         if len(r) > 1 and r[0] == "Title of inspection":
             title = str(r[1])
@@ -161,13 +147,14 @@ def response_facts(path) -> list[tuple[str, str]]:
     return pairs
 
 
-def _xlsx_title(path: Path) -> str:
-    """The title in a workbook's document properties ('' when it has none)."""
+def _xlsx_title(data: bytes) -> str:
+    """The title in a workbook's (or Word document's) properties ('' when it has none)."""
+    import io
     import zipfile
 
     from defusedxml import ElementTree
 
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         if "docProps/core.xml" not in zf.namelist():
             return ""
         root = ElementTree.fromstring(zf.read("docProps/core.xml"))
@@ -175,13 +162,13 @@ def _xlsx_title(path: Path) -> str:
     return (el.text or "") if el is not None else ""
 
 
-def document_title(path) -> str:
-    """The title in a workbook's, Word document's or PDF's properties ('' when none)."""
-    path = Path(path)
+def document_title(path, data: bytes) -> str:
+    """The title in the properties of a workbook, Word document or PDF, given its name
+    and bytes ('' when it has none)."""
     try:
-        if path.suffix.lower() == ".pdf":
-            return _pdf_title(path.read_bytes())
-        return _xlsx_title(path)          # a .docx keeps it in the same part
+        if Path(path).suffix.lower() == ".pdf":
+            return _pdf_title(data)
+        return _xlsx_title(data)          # a .docx keeps it in the same part
     except Exception:
         return ""
 
@@ -205,14 +192,14 @@ def _pdf_title(data: bytes) -> str:
     return ""
 
 
-def is_response(path) -> bool:
-    """A response written by gain-pack: every .docx or .pdf we attach is one (packs are
-    .xlsx), and an .xlsx whose document title says so. A working copy is refused: it
-    is the office's, not for the Home Office."""
+def is_response(path, data: bytes) -> bool:
+    """A response written by gain-pack (``data``: the file's bytes, from check_attachment):
+    every .docx or .pdf we attach is one (packs are .xlsx), and an .xlsx whose document
+    title says so. A working copy is refused: it is the office's, not for the Home Office."""
     from gain_workbook.response import TITLE
 
     path = Path(path)
-    title = document_title(path)
+    title = document_title(path, data)
     if title.startswith(TITLE) and "working copy" in title:
         raise UsageError(f"'{path.name}' is the office's working copy of the response (owners, "
                          "RAG and the board pack's marking), not for publication, so it is not "
@@ -226,6 +213,8 @@ def register_beside(path) -> list[Path]:
     not a pack, a response or an Excel lock file (the caller uses one when it is alone)."""
     import python_calamine as pc
 
+    from gain_workbook.movement import PACK_INFO_SHEET
+
     path = Path(path)
     found = []
     for cand in sorted(path.parent.glob("*.xlsx")):
@@ -237,8 +226,6 @@ def register_beside(path) -> list[Path]:
             wb.close()
         except Exception:
             continue
-        from gain_workbook.movement import PACK_INFO_SHEET
-
         if "Settings" in names and PACK_INFO_SHEET not in names:
             found.append(cand)
     return found
@@ -248,9 +235,6 @@ def compose_response(path, settings, to=(), cc=(), subject=None,
                      body_template: str | None = None, attachment: bytes | None = None) -> Mail:
     """The email that sends the PCC's response to the Home Office and HMICFRS ('Response
     to' and 'Response cc' on the Settings sheet); marked only with 'Response marking'."""
-    from gain_workbook.response import fill_template
-    from gain_workbook.template import templates_dir
-
     path = Path(path)
     data = attachment if attachment is not None else check_attachment(path)
     to, cc = recipients(to or settings.response_to, cc or settings.response_cc,
@@ -269,13 +253,21 @@ def compose_response(path, settings, to=(), cc=(), subject=None,
     if marking and not subject.upper().startswith(marking.upper()):
         subject = f"{marking}: {subject}"
     listed = "\n".join(f"- {t} (published {d})" for t, d in reports) or f"- {path.name}"
-    template = body_template if body_template is not None else \
-        templates_dir().joinpath(RESPONSE_BODY_TEMPLATE).read_text(encoding="utf-8")
-    values = {"pcc": _the(settings.pcc_name), "force": settings.force_name, "file": path.name,
-              "reports": listed, "marking": marking, "signature": signature(settings)}
-    body = fill_template(template, values, path.name)
+    body = _body(body_template, RESPONSE_BODY_TEMPLATE, path.name, {
+        "pcc": _the(settings.pcc_name), "force": settings.force_name, "file": path.name,
+        "reports": listed, "marking": marking, "signature": signature(settings)})
     return Mail(to, cc, subject, body, data, path.name, _size_warnings(data),
                 MIME_TYPES[path.suffix.lower()])
+
+
+def _body(edited: str | None, name: str, file: str, values: dict) -> str:
+    """An email body: the office's edited template if given, else ours, filled in."""
+    from gain_workbook.response import fill_template
+    from gain_workbook.template import templates_dir
+
+    template = edited if edited is not None else \
+        templates_dir().joinpath(name).read_text(encoding="utf-8")
+    return fill_template(template, values, file)
 
 
 def _the(name: str) -> str:
@@ -375,9 +367,6 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
     An ``encrypted`` attachment gets a paragraph saying its password comes separately,
     before the sign-off (the body's last paragraph).
     """
-    from gain_workbook.response import fill_template
-    from gain_workbook.template import templates_dir
-
     path = Path(path)
     data = attachment if attachment is not None else check_attachment(path)
     to, cc = recipients(to or settings.email_to, cc or settings.email_cc,
@@ -391,8 +380,6 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
                    else f"{path.stem}")
     if not subject.upper().startswith(marking.upper()):
         subject = f"{marking}: {subject}"
-    template = body_template if body_template is not None else \
-        templates_dir().joinpath(BODY_TEMPLATE).read_text(encoding="utf-8")
     values = {"board": settings.board_name, "force": settings.force_name, "marking": marking,
               "month": month or "this month", "file": filename or path.name,
               "meeting": facts.get("Meeting") or "the next meeting",
@@ -401,7 +388,7 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
               "ready_for_closure": facts.get("Ready for closure", "-"),
               "responses_due": facts.get("Responses not yet sent", "-"),
               "signature": signature(settings)}
-    body = fill_template(template, {k: _num(v) for k, v in values.items()}, path.name)
+    body = _body(body_template, BODY_TEMPLATE, path.name, {k: _num(v) for k, v in values.items()})
     extra = [*notes] + ([PASSWORD_NOTE] if encrypted else [])
     if extra:
         paragraphs = body.rstrip().split("\n\n")

@@ -81,19 +81,21 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
     chosen = [row for _, row in due.sort_values("published", ascending=False,
                                                 kind="stable").iterrows()]
     notes = [pending_note(chosen)] if chosen else []
-    if chosen:
-        try:
+    try:
+        # the template is read in a month with no response to write too, so a wrong
+        # one is found the month it is named, not the month a report comes out
+        text = load_process_template(template_path(register, reg.settings, template))
+        if chosen:
             target = folder / f"PCC responses {as_of:%Y-%m}.xlsx"
-            text = load_process_template(template_path(register, reg.settings, template))
             responses = documents(rolled, chosen, text)
             res.responses = write_responses(responses, rolled.settings, as_of, target)
             res.steps.append(("responses", f"{len(chosen)} in {res.responses.name}"))
-        except GainError as exc:
-            res.failed.append(("responses", exc))
-            res.steps.append(("responses", f"FAILED: {exc}"))
-            notes.append(f"The PCC responses could not be written this month: {exc}")
-    else:
-        res.steps.append(("responses", "none open"))
+        else:
+            res.steps.append(("responses", "none open"))
+    except GainError as exc:
+        res.failed.append(("responses", exc))
+        res.steps.append(("responses", f"FAILED: {exc}"))
+        notes.append(f"The PCC responses could not be written this month: {exc}")
 
     if transport_for is not None:
         mail = compose(pack, reg.settings, notes=notes, **(compose_kwargs or {}))

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from gain_workbook.dates import long_date, uk_date, working_day_before
+from gain_workbook.dates import given, long_date, uk_date
 from gain_workbook.errors import SettingsError, TemplateError, UsageError
 from gain_workbook.rollup import KIND_ORDER, PENDING_RESPONSE, report_order
 from gain_workbook.schema import ACTION_DONE
@@ -72,7 +72,6 @@ class Response:
     """The blocks of one inspection's response, and what it still lacks (for warnings)."""
 
     inspection_id: str
-    title: str
     published: object
     blocks: list
     missing: list          # plain sentences: 'no PCC comment', 'nothing for Recommendation 4'
@@ -170,14 +169,10 @@ PLACEHOLDER_SOURCE = {
 }
 
 
-def _present(value):
-    return value is not None and value == value
-
-
 def response_day(ins, as_of: dt.date) -> dt.date:
     """The day the response speaks from: the day it was sent, else the as-of date."""
     sent = ins["response_sent"]
-    return sent.date() if _present(sent) else as_of
+    return sent.date() if given(sent) else as_of
 
 
 def template_values(settings, ins, as_of: dt.date) -> dict:
@@ -185,7 +180,7 @@ def template_values(settings, ins, as_of: dt.date) -> dict:
     response had not happened when the response was written, so it counts as none."""
     day = response_day(ins, as_of)
     plenary = ins["plenary_date"]
-    held = _present(plenary) and plenary.date() <= day
+    held = given(plenary) and plenary.date() <= day
     return {"board": settings.board_name, "chair": settings.board_chair,
             "force": settings.force_name, "pcc": settings.pcc_name,
             "executive_lead": _t(ins["executive_lead"]),
@@ -372,7 +367,7 @@ def document(rollup, ins, template_text: str, working: bool = False,
     add(Block("heading", "For office use only"))
     for key, text in (("response_sent", "Response forwarded to Home Office"),
                       ("response_published", "Response published on PCC website")):
-        done = _present(ins[key])
+        done = given(ins[key])
         if working:
             add(Block("field", f"{TICK if done else BOX} {text}", long_date(ins[key]) or "not yet"))
         else:
@@ -380,7 +375,7 @@ def document(rollup, ins, template_text: str, working: bool = False,
     marking = s.protective_marking if working else s.response_marking
     if marking:
         add(Block("marking", marking))
-    return Response(iid, _t(ins["title"]), ins["published"], b, missing)
+    return Response(iid, ins["published"], b, missing)
 
 
 def _item_answers(b, missing, lookup, mine, counts, working: bool) -> None:
@@ -419,13 +414,13 @@ def _statutory(b, ins, settings) -> None:
     b.append(Block("heading", "Statutory position (Police Act 1996, section 55)"))
     b.append(Block("field", "Date published", long_date(ins["published"])))
     last = ins["s55_last_day"]
-    b.append(Block("field", "Last day to publish", f"day 56: {long_date(last)}" if _present(last)
+    b.append(Block("field", "Last day to publish", f"day 56: {long_date(last)}" if given(last)
                    else "no publication date recorded"))
     if ins["s55_closed_day"]:
         b.append(Block("field", "Not a working day",
                        f"Day 56 is {ins['s55_closed_day']}: publish by "
-                       f"{long_date(working_day_before(last))}"))
-    if _present(ins["response_target_day"]):
+                       f"{long_date(ins['s55_publish_by'])}"))
+    if given(ins["response_target_day"]):
         b.append(Block("field", f"Local target ({settings.response_target_days} days)",
                        long_date(ins["response_target_day"])))
     left = ins["s55_days_left"]

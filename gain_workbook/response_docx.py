@@ -19,6 +19,12 @@ import io
 import zipfile
 from pathlib import Path
 
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
 from gain_workbook.files import atomic_path
 from gain_workbook.response import TITLE
 
@@ -27,17 +33,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LABEL_CM, VALUE_CM = 5.2, 5.9
 
 
-def _rgb(c):
-    from docx.shared import RGBColor
-
-    return RGBColor(*c)
-
-
 def _field(paragraph, code: str) -> None:
     """One of our own simple fields (PAGE, NUMPAGES) in a paragraph."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), code)
     run = OxmlElement("w:r")
@@ -50,8 +47,6 @@ def _field(paragraph, code: str) -> None:
 
 def _page_size(doc):
     """A4 portrait with our margins (tables are laid out to the width between them)."""
-    from docx.shared import Cm
-
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
     sec.left_margin = sec.right_margin = Cm(2.0)
@@ -60,9 +55,6 @@ def _page_size(doc):
 
 
 def _page_setup(doc, marking: str, working: bool, as_of) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     sec = _page_size(doc)
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
@@ -86,9 +78,6 @@ def _page_setup(doc, marking: str, working: bool, as_of) -> None:
 
 
 def _borderless(table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     props = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -100,8 +89,6 @@ def _borderless(table) -> None:
 
 def _details(doc, blocks) -> None:
     """Consecutive field and boxes blocks as one borderless three-column table."""
-    from docx.shared import Cm
-
     rows = []
     for blk in blocks:
         if blk.kind == "field":
@@ -133,19 +120,14 @@ def _lines(paragraph, text: str, **run_props) -> None:
         run = paragraph.add_run(line)
         for k, v in run_props.items():
             if k == "color":
-                run.font.color.rgb = _rgb(v)
+                run.font.color.rgb = RGBColor(*v)
             elif k == "size":
-                from docx.shared import Pt
-
                 run.font.size = Pt(v)
             else:
                 setattr(run, k, v)
 
 
 def _write_blocks(doc, resp, working: bool) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     blocks = resp.blocks
     # the style id is set on the paragraph directly: python-docx would scan every style
     # for each paragraph given a style by name or object
@@ -212,9 +194,6 @@ def _repeatable(data: bytes) -> bytes:
 
 def write_docx(responses: list, settings, as_of: dt.date, out_path, working: bool = False) -> Path:
     """Write the responses as one Word document (a page break between them), atomically."""
-    import docx
-    from docx.oxml.ns import qn
-
     out_path = Path(out_path)
     marking = settings.protective_marking if working else settings.response_marking
     doc = docx.Document()

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from gain_workbook import styles
-from gain_workbook.dates import uk_date
+from gain_workbook.dates import given, uk_date
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.text import truncate_utf16
 from gain_workbook.xlsx import Part, header_footer, workbook_at
@@ -43,7 +43,7 @@ def _public_name(resp, count: int) -> str:
     if count == 1:
         return "Response"
     day = resp.published
-    return f"Response {day.day} {day:%b %Y}" if day == day and day is not None else "Response"
+    return f"Response {day.day} {day:%b %Y}" if given(day) else "Response"
 
 
 def _formats(wb) -> dict:

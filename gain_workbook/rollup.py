@@ -21,8 +21,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gain_workbook import schema
-from gain_workbook.dates import (S55_DAYS_AFTER_PUBLICATION, as_datetime64, closed_day, uk_date,
-                                 working_day_before)
+from gain_workbook.dates import (S55_DAYS_AFTER_PUBLICATION, as_datetime64, closed_day, given,
+                                 uk_date, working_day_before)
 from gain_workbook.refs import item_label, sort_key
 from gain_workbook.text import plural
 from gain_workbook.settings import Settings
@@ -285,7 +285,7 @@ def _item_reason(r, as_of) -> str:
                      f"oldest {plural(r.max_days_overdue, 'day')}")
     if r.status == "No actions":
         parts.append("applies to the force but has no actions and no reason given")
-    agreed = r.agreed_deadline == r.agreed_deadline and r.agreed_deadline is not None
+    agreed = given(r.agreed_deadline)
     if r.deadline_passed:
         which = "board-agreed deadline" if agreed else "deadline"
         parts.append(f"{which} {uk_date(r.effective_deadline)} passed "
@@ -353,9 +353,14 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
          days_left.notna()],
         ["Published", "Sent", "Not required", "Overdue", "Due", "Not due"], "")
     ins["response_state"] = state
-    pending = ins["response_state"].isin(PENDING_RESPONSE)
-    ins["s55_closed_day"] = [(closed_day(d) or "") if p else ""
-                             for d, p in zip(ins["s55_last_day"], pending)]
+    # Day 56 on a weekend or bank holiday, while it is still to come: why, and the
+    # working day before it (the law does not move the day)
+    upcoming = ins["response_state"].isin(PENDING_RESPONSE) & (days_left >= 0)
+    ins["s55_closed_day"] = [(closed_day(d) or "") if u else ""
+                             for d, u in zip(ins["s55_last_day"], upcoming)]
+    ins["s55_publish_by"] = pd.to_datetime(
+        [working_day_before(d) if why else None
+         for d, why in zip(ins["s55_last_day"], ins["s55_closed_day"])])
     target = settings.response_target_days
     ins["response_target_day"] = (ins["published"] + pd.Timedelta(days=target - 1)
                                   if target else pd.NaT)
@@ -382,11 +387,10 @@ def _response_text(r) -> str:
     days = int(r.s55_days_left)
     if r.response_state == "Overdue":
         return f"overdue by {plural(-days, 'day')} (day 56 was {uk_date(last)})"
-    closed = (f"; day 56 is {r.s55_closed_day}, so publish by "
-              f"{uk_date(working_day_before(last))}" if r.s55_closed_day else "")
-    target = ""
-    if r.response_target_day == r.response_target_day and r.response_target_day is not None:
-        target = f"; local target {uk_date(r.response_target_day)}"
+    closed = (f"; day 56 is {r.s55_closed_day}, so publish by {uk_date(r.s55_publish_by)}"
+              if r.s55_closed_day else "")
+    target = f"; local target {uk_date(r.response_target_day)}" if given(r.response_target_day) \
+        else ""
     if days == 0:
         return f"due today (day 56: {uk_date(last)}){closed}{target}"
     return f"due in {plural(days, 'day')} (day 56: {uk_date(last)}){closed}{target}"
@@ -409,6 +413,12 @@ def _their_rag(word):
 def office_rag_problems(register, result: RollUp) -> list:
     """A warning wherever the office's own RAG is better than the one the dates give,
     with our reason: 'You have Green; gain-pack makes it Red: 2 of 3 actions overdue ...'."""
+    from gain_workbook.validate import name_subjects
+
+    return name_subjects(register, _rag_problems(register, result))
+
+
+def _rag_problems(register, result: RollUp) -> list:
     from gain_workbook.report import make_problem
 
     out = []
@@ -423,25 +433,22 @@ def office_rag_problems(register, result: RollUp) -> list:
                 continue
             out.append(make_problem("RAG_BETTER_THAN_OURS", *table.where(key, r.row),
                                     getattr(r, key), ours=r.rag, reason=reason(r)))
-    from gain_workbook.validate import name_subjects
-
-    return name_subjects(register, out)
+    return out
 
 
 def rollup_problems(register, result: RollUp) -> list:
     """The warnings only a roll-up can give: the office's RAG better than ours, and a
     response whose day 56 (still to come) falls on a weekend or bank holiday."""
     from gain_workbook.report import make_problem
-
-    out = office_rag_problems(register, result)
-    table = register.inspections
-    for r in result.inspections.itertuples(index=False):
-        if r.s55_closed_day and r.s55_days_left >= 0:
-            out.append(make_problem("S55_LAST_DAY_CLOSED", *table.where("published", r.row),
-                                    uk_date(r.s55_last_day), why=r.s55_closed_day,
-                                    working=uk_date(working_day_before(r.s55_last_day))))
     from gain_workbook.validate import name_subjects
 
+    out = _rag_problems(register, result)
+    table = register.inspections
+    for r in result.inspections.itertuples(index=False):
+        if r.s55_closed_day:
+            out.append(make_problem("S55_LAST_DAY_CLOSED", *table.where("published", r.row),
+                                    uk_date(r.s55_last_day), why=r.s55_closed_day,
+                                    working=uk_date(r.s55_publish_by)))
     return name_subjects(register, out)
 
 

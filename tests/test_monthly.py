@@ -167,3 +167,17 @@ def test_a_response_that_cannot_be_written_is_told_and_the_pack_still_goes(tmp_p
     assert r.exit_code == 0, r.stderr
     wb = openpyxl.load_workbook(tmp_path / "PCC responses 2024-02.xlsx")
     assert "Our words." in [c.value for row in wb.active.iter_rows() for c in row]
+
+
+def test_a_template_that_cannot_be_read_is_told_in_a_month_with_no_response_due(tmp_path,
+                                                                              runner):
+    reg = _register(tmp_path, {("inspections", 0): {
+        "Response sent to Home Office and HMICFRS": D(2024, 2, 1)}})
+    png = tmp_path / "process.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20", "--template",
+                            str(png), "--no-email"])
+    assert r.exit_code == 2
+    assert "Cannot read the response template 'process.png'" in r.stderr
+    assert "responses: FAILED" in r.stdout
+    assert (tmp_path / "GAIN board pack 2024-02.xlsx").exists()
