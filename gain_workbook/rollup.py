@@ -389,8 +389,10 @@ def _response_text(r) -> str:
         return f"overdue by {plural(-days, 'day')} (day 56 was {uk_date(last)})"
     closed = (f"; day 56 is {r.s55_closed_day}, so publish by {uk_date(r.s55_publish_by)}"
               if r.s55_closed_day else "")
-    target = f"; local target {uk_date(r.response_target_day)}" if given(r.response_target_day) \
-        else ""
+    target = ""
+    if given(r.response_target_day):
+        target = f"; local target {uk_date(r.response_target_day)}" + (
+            " (passed)" if (last - r.response_target_day).days > days else "")
     if days == 0:
         return f"due today (day 56: {uk_date(last)}){closed}{target}"
     return f"due in {plural(days, 'day')} (day 56: {uk_date(last)}){closed}{target}"

@@ -140,6 +140,8 @@ def test_day_56_on_christmas_day_is_said_with_the_working_day_before(tmp_path):
     assert ins["response_target_day"].date() == D(2023, 11, 29)        # day 30
     assert ins["response_text"] == ("due in 35 days (day 56: 25/12/2023); day 56 is Christmas "
                                     "Day, so publish by 22/12/2023; local target 29/11/2023")
+    later = roll_up(check(reg)[0], D(2023, 11, 30)).inspections.iloc[0]["response_text"]
+    assert later.endswith("local target 29/11/2023 (passed)")
     from gain_workbook.rollup import rollup_problems
 
     (p,) = [p for p in rollup_problems(check(reg)[0], result) if p.code == "S55_LAST_DAY_CLOSED"]
