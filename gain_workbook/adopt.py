@@ -15,14 +15,14 @@ from pathlib import Path
 from gain_workbook import schema
 from gain_workbook.register import PART_SPAN, Register, read_register
 from gain_workbook.settings import SETTINGS, Settings
-from gain_workbook.template import write_template
+from gain_workbook.register_template import write_register_template
 
 
 def adopt(register, output, force: bool = False) -> tuple[Path, Register]:
     """Write ``register`` into a new template workbook at ``output``: (path, what was read)."""
     reg = read_register(register)
     data, extra_headers, read_from = template_data(reg)
-    path = write_template(output, force=force, data=data, extra_headers=extra_headers,
+    path = write_register_template(output, force=force, data=data, extra_headers=extra_headers,
                           read_from=read_from)
     return path, reg
 

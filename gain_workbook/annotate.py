@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gain_workbook import styles
 from gain_workbook.files import atomic_path
-from gain_workbook.report import ValidationReport
+from gain_workbook.problems import ValidationReport
 from gain_workbook.xlsx import FIXED_CREATED
 
 PROBLEMS_SHEET = "Problems"

@@ -205,10 +205,10 @@ def init(path, force_name, example, blank, force):
       gain-pack init "Inspection register.xlsx" --force-name "Cleveland Police"
       gain-pack init "Try it.xlsx" --example
     """
-    from gain_workbook.template import write_template
+    from gain_workbook.register_template import write_register_template
 
     example = example and not blank          # the old --blank still means no example
-    out = write_template(path, example=example, force=force, force_name=force_name)
+    out = write_register_template(path, example=example, force=force, force_name=force_name)
     _echo(f"Wrote {out}")
     if not force_name and not example:
         _echo("gain-pack: note: Force name is blank on the Settings sheet; fill it in before "
@@ -478,15 +478,15 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
     from gain_workbook.files import check_output
     from gain_workbook.libreoffice import LIBREOFFICE_MISSING, find_soffice, to_pdf
     from gain_workbook.response import (default_response_name, documents,
-                                        load_process_template, select_inspections,
-                                        template_path)
+                                        load_process_text, process_text_path,
+                                        select_inspections)
     from gain_workbook.response_sheet import write_responses
     from gain_workbook.rollup import roll_up
 
     if pdf and find_soffice() is None:      # say so before doing any work
         raise UsageError(LIBREOFFICE_MISSING)
     reg, _ = _checked(register, allow_errors)
-    text = load_process_template(template_path(register, reg.settings, template))
+    text = load_process_text(process_text_path(register, reg.settings, template))
     day = _as_of(as_of)
     result = roll_up(reg, day)
     chosen = select_inspections(result, inspection_id, all_, open_)
@@ -642,10 +642,10 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
     body = None
     if body_template:
         from gain_workbook.files import protect
-        from gain_workbook.text import read_text_file
+        from gain_workbook.wording import read_wording_file
 
         protect(body_template, "the email template")
-        body = read_text_file(body_template, "the email template")
+        body = read_wording_file(body_template, "the email template")
     if response:
         mail = compose_response(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
                                 body_template=body, attachment=data)

@@ -9,7 +9,7 @@ import re
 from gain_workbook import schema
 from gain_workbook.dates import UNREADABLE, parse_deadline
 from gain_workbook.refs import parse_ref
-from gain_workbook.report import make_problem
+from gain_workbook.problems import make_problem
 from gain_workbook.schema import BY_KEY, INSPECTIONS, ITEMS
 from gain_workbook.tables import PART_SPAN, Table
 

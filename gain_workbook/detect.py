@@ -211,7 +211,7 @@ class Plan:
 
 
 def _plain(v):
-    from gain_workbook.report import display
+    from gain_workbook.problems import display
 
     return display(v)
 

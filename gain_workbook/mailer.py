@@ -262,12 +262,10 @@ def compose_response(path, settings, to=(), cc=(), subject=None,
 
 def _body(edited: str | None, name: str, file: str, values: dict) -> str:
     """An email body: the office's edited template if given, else ours, filled in."""
-    from gain_workbook.response import fill_template
-    from gain_workbook.template import templates_dir
+    from gain_workbook.bundled import bundled_text
+    from gain_workbook.wording import fill
 
-    template = edited if edited is not None else \
-        templates_dir().joinpath(name).read_text(encoding="utf-8")
-    return fill_template(template, values, file)
+    return fill(edited if edited is not None else bundled_text(name), values, file)
 
 
 def _the(name: str) -> str:

@@ -47,7 +47,7 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
     from gain_workbook.mailer import build_message, compose
     from gain_workbook.movement import compare, read_previous, snapshot_of
     from gain_workbook.pack import build_pack, pack_file_name
-    from gain_workbook.response import documents, load_process_template, template_path
+    from gain_workbook.response import documents, load_process_text, process_text_path
     from gain_workbook.response_sheet import write_responses
     from gain_workbook.rollup import PENDING_RESPONSE, rollup_problems, roll_up
     from gain_workbook.validate import check
@@ -84,7 +84,7 @@ def run_month(register, as_of: dt.date, out_dir=None, meeting: dt.date | None = 
     try:
         # the template is read in a month with no response to write too, so a wrong
         # one is found the month it is named, not the month a report comes out
-        text = load_process_template(template_path(register, reg.settings, template))
+        text = load_process_text(process_text_path(register, reg.settings, template))
         if chosen:
             target = folder / f"PCC responses {as_of:%Y-%m}.xlsx"
             responses = documents(rolled, chosen, text)

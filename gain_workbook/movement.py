@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook.errors import RegisterError
-from gain_workbook.report import display
+from gain_workbook.problems import display
 
 PACK_MARKER = "gain-pack board pack"
 PACK_INFO_SHEET = "PackInfo"

@@ -25,7 +25,7 @@ from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.text import as_text as _text
 from gain_workbook.text import plural
-from gain_workbook.report import board_order
+from gain_workbook.problems import board_order
 from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER
 from gain_workbook.rollup import report_order
 from gain_workbook.xlsx import Part, header_footer, workbook_at

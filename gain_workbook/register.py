@@ -25,7 +25,7 @@ from gain_workbook.derive import derive_deadlines, derive_refs, kind_named, qual
 from gain_workbook.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.errors import RegisterError
 from gain_workbook.refs import parse_ref
-from gain_workbook.report import Problem, display, make_problem
+from gain_workbook.problems import Problem, display, make_problem
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.settings import Settings, parse_settings
 from gain_workbook.sniff import check_workbook, col_letter

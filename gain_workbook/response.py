@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook.dates import given, long_date, uk_date
-from gain_workbook.errors import SettingsError, TemplateError, UsageError
+from gain_workbook.errors import SettingsError, UsageError
 from gain_workbook.rollup import KIND_ORDER, PENDING_RESPONSE, report_order
 from gain_workbook.schema import ACTION_DONE
 from gain_workbook.text import as_text as _t
 from gain_workbook.text import plural, truncate_utf16
+from gain_workbook.wording import fill_paragraphs
 
-PROCESS_TEMPLATE = "response_process.txt"
+PROCESS_TEXT = "response_process.txt"
 TICK, BOX = "☒", "☐"
 TYPE_BOXES = (("Force-specific", "{force} specific"), ("National", "National"),
               ("Follow-up", "Follow up"), ("Thematic", "Thematic"),
@@ -79,20 +80,20 @@ class Response:
 
 # ---------------------------------------------------------------- the process text
 
-def load_process_template(path=None) -> str:
+def load_process_text(path=None) -> str:
     """The GAIN process text: an edited copy if given, else the one in templates/."""
     if path is not None:
         from gain_workbook.files import protect
-        from gain_workbook.text import read_text_file
+        from gain_workbook.wording import read_wording_file
 
         protect(path, "the response template")
-        return read_text_file(path, "the response template")
-    from gain_workbook.template import templates_dir
+        return read_wording_file(path, "the response template")
+    from gain_workbook.bundled import bundled_text
 
-    return templates_dir().joinpath(PROCESS_TEMPLATE).read_text(encoding="utf-8")
+    return bundled_text(PROCESS_TEXT)
 
 
-def template_path(register, settings, option):
+def process_text_path(register, settings, option):
     """The process text file: --template, else the 'Response template' Setting (a file
     beside the register), else None for the built-in text."""
     if option is not None or not settings.response_template:
@@ -105,54 +106,6 @@ def template_path(register, settings, option):
                             f"(looked for {path}); put the file beside the register or "
                             "clear the setting.")
     return path
-
-
-def fill_template(text: str, values: dict, inspection_id: str) -> str:
-    """Fill {placeholders}; a placeholder with no value is an error that names it."""
-    def sub(m):
-        key = m.group(1)
-        if key not in values:
-            raise TemplateError(f"The template uses {{{key}}}, which gain-pack does not "
-                                f"know; use one of: {', '.join('{%s}' % k for k in values)}.")
-        if values[key] in (None, ""):
-            raise TemplateError(f"The text for {inspection_id} needs {{{key}}} "
-                                f"({PLACEHOLDER_SOURCE.get(key, key)}), which is empty; fill it "
-                                f"in on the register, start its paragraph with [if {key}] "
-                                "(and give one starting [if no " + key + "] for when it is "
-                                "empty), or take it out of the template.")
-        return str(values[key])
-    return re.sub(r"\{([a-z_]+)\}", sub, text)
-
-
-_CONDITION = re.compile(r"\[if\s+(no\s+|not\s+)?([a-z_]+)\]\s*", re.I)
-
-
-def fill_paragraphs(text: str, values: dict, inspection_id: str) -> list[str]:
-    """The process text's paragraphs, filled in.
-
-    Lines starting with # are notes for whoever edits the file. A paragraph that
-    starts with ``[if plenary_date]`` is used only when the inspection has a plenary
-    date, one that starts with ``[if no plenary_date]`` only when it has none, so the
-    wording for each case lives in the template.
-    """
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    out = []
-    for para in re.split(r"\n\s*\n", "\n".join(lines)):
-        para = " ".join(para.split())
-        if not para:
-            continue
-        m = _CONDITION.match(para)
-        if m:
-            key = m.group(2).lower()
-            if key not in values:
-                raise TemplateError(f"The response template has [if {key}], which gain-pack "
-                                    f"does not know; use one of: {', '.join(values)}.")
-            present = values[key] not in (None, "")
-            if present == bool(m.group(1)):
-                continue
-            para = para[m.end():]
-        out.append(fill_template(para, values, inspection_id))
-    return out
 
 
 PLACEHOLDER_SOURCE = {
@@ -175,7 +128,7 @@ def response_day(ins, as_of: dt.date) -> dt.date:
     return sent.date() if given(sent) else as_of
 
 
-def template_values(settings, ins, as_of: dt.date) -> dict:
+def process_values(settings, ins, as_of: dt.date) -> dict:
     """The placeholders' values for one inspection. A plenary after the day of the
     response had not happened when the response was written, so it counts as none."""
     day = response_day(ins, as_of)
@@ -281,7 +234,7 @@ class _Lookup:
         return self._actions.iloc[self.action_rows.get(item_id, [])]
 
 
-def document(rollup, ins, template_text: str, working: bool = False,
+def document(rollup, ins, process_text: str, working: bool = False,
              lookup: _Lookup | None = None) -> Response:
     """The response for one inspection (a row of rollup.inspections)."""
     lookup = lookup or _Lookup(rollup)
@@ -332,7 +285,8 @@ def document(rollup, ins, template_text: str, working: bool = False,
             add(Block("small", "; ".join(m for m in meta if m)))
 
     add(Block("heading", "Force response to recommendations"))
-    for para in fill_paragraphs(template_text, template_values(s, ins, rollup.as_of), iid):
+    for para in fill_paragraphs(process_text, process_values(s, ins, rollup.as_of), iid,
+                                PLACEHOLDER_SOURCE):
         add(Block("para", para))
     mine = items[items["applies"] == "Yes"]
     mine_counts = mine["kind"].value_counts().to_dict()
@@ -461,10 +415,10 @@ def select_inspections(rollup, inspection: str | None, all_: bool, open_: bool) 
                                                   kind="stable").iterrows()]
 
 
-def documents(rollup, inspections: list, template_text: str | None = None,
+def documents(rollup, inspections: list, process_text: str | None = None,
               working: bool = False) -> list[Response]:
     """The responses for the chosen inspections, newest report first."""
-    text = template_text if template_text is not None else load_process_template()
+    text = process_text if process_text is not None else load_process_text()
     lookup = _Lookup(rollup)
     return [document(rollup, ins, text, working, lookup) for ins in inspections]
 

@@ -421,7 +421,7 @@ def office_rag_problems(register, result: RollUp) -> list:
 
 
 def _rag_problems(register, result: RollUp) -> list:
-    from gain_workbook.report import make_problem
+    from gain_workbook.problems import make_problem
 
     out = []
     for table, frame, key, reason in (
@@ -441,7 +441,7 @@ def _rag_problems(register, result: RollUp) -> list:
 def rollup_problems(register, result: RollUp) -> list:
     """The warnings only a roll-up can give: the office's RAG better than ours, and a
     response whose day 56 (still to come) falls on a weekend or bank holiday."""
-    from gain_workbook.report import make_problem
+    from gain_workbook.problems import make_problem
     from gain_workbook.validate import name_subjects
 
     out = _rag_problems(register, result)

@@ -1,7 +1,7 @@
 """The register's shape, once: tables, columns, vocabularies, header aliases and rules.
 
 Everything else is generated from this module: the template workbook and its
-Guide sheet (``template.py``), the pandera schemas (``validate.py``), the README
+Guide sheet (``register_template.py``), the pandera schemas (``validate.py``), the README
 tables (``scripts/gen_docs.py``). Nothing here imports pandas, so the CLI stays fast.
 """
 

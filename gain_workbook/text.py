@@ -99,44 +99,6 @@ def truncate_utf16(text: str, limit: int) -> str:
     return "".join(out)
 
 
-def read_text_file(path, what: str) -> str:
-    """A text file as a person saved it: UTF-8 (with or without BOM), UTF-16, or Windows-1252.
-
-    Notepad on a UK desktop saves 'ANSI' (Windows-1252) unless told otherwise, so a
-    file that is not UTF-8 is read as that. Raises TemplateError with one sentence
-    when it is neither (or cannot be read).
-    """
-    from pathlib import Path
-
-    from gain_workbook.errors import TemplateError
-
-    path = Path(path)
-    if path.exists() and not path.is_file():
-        raise TemplateError(f"Cannot read {what} '{path.name}': it is not an ordinary file.")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TemplateError(f"Cannot read {what} '{path}': {exc.strerror or exc}.") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for enc in encodings:
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise TemplateError(f"Cannot read {what} '{path.name}': it is not a text file in UTF-8 "
-                            "or Windows-1252; open it in Notepad and save it with the encoding "
-                            "UTF-8.")
-    if has_xml_illegal(text):
-        raise TemplateError(f"Cannot read {what} '{path.name}': it holds control characters, "
-                            "so it is not a plain text file.")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 action', '2 actions' ('1 inspection', '3 inspections'); ``many`` for the odd word."""
     return f"{n} {word if n == 1 else (many or word + 's')}"

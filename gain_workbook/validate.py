@@ -15,7 +15,7 @@ import warnings
 from gain_workbook import schema
 from gain_workbook.dates import as_datetime64
 from gain_workbook.register import PART_SPAN, Register, Table, read_register
-from gain_workbook.report import Problem, ValidationReport, display, make_problem
+from gain_workbook.problems import Problem, ValidationReport, display, make_problem
 from gain_workbook.schema import ACTION_DONE, HMICFRS_CLOSED
 from gain_workbook.text import as_text
 

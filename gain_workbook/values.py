@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from gain_workbook import schema
 from gain_workbook.dates import (EARLIEST, LATEST, UNREADABLE, is_no_date, month_or_quarter,
                                  parse_date)
-from gain_workbook.report import display, make_problem
+from gain_workbook.problems import display, make_problem
 from gain_workbook.schema import SYNONYMS, norm_key
 from gain_workbook.settings import Settings
 

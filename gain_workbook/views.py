@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from gain_workbook.report import display
+from gain_workbook.problems import display
 from gain_workbook.text import csv_cell, json_text, one_line
 
 VIEWS = {

@@ -92,11 +92,11 @@ def validate_example() -> str:
     """Real output of `gain-pack validate` on the worked example with four mistakes in it."""
     import openpyxl
 
-    from gain_workbook.template import write_template
+    from gain_workbook.register_template import write_register_template
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "Inspection register.xlsx"
-        write_template(path, example=True)
+        write_register_template(path, example=True)
         wb = openpyxl.load_workbook(path)
         acts = wb["Actions"]
         acts["G3"] = "Completed"                 # a synonym

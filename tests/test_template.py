@@ -37,9 +37,9 @@ def test_init_writes_a_valid_register_with_the_worked_example(tmp_path, runner):
 
 
 def test_init_has_dropdowns_frozen_headers_and_widths(tmp_path):
-    from gain_workbook.template import write_template
+    from gain_workbook.register_template import write_register_template
 
-    out = write_template(tmp_path / "r.xlsx", example=True)
+    out = write_register_template(tmp_path / "r.xlsx", example=True)
     wb = openpyxl.load_workbook(out)
     for table in schema.TABLES:
         ws = wb[schema.SHEET_NAMES[table]]
@@ -63,9 +63,9 @@ def test_init_has_dropdowns_frozen_headers_and_widths(tmp_path):
 
 
 def test_guide_describes_every_column_and_setting(tmp_path):
-    from gain_workbook.template import write_template
+    from gain_workbook.register_template import write_register_template
 
-    wb = openpyxl.load_workbook(write_template(tmp_path / "r.xlsx"))
+    wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx"))
     ws = wb["Guide"]
     rows = {(r[0], r[1]): r[3] for r in ws.iter_rows(values_only=True) if r[1]}
     for col in schema.COLUMNS:
@@ -76,9 +76,9 @@ def test_guide_describes_every_column_and_setting(tmp_path):
 
 
 def test_guide_and_settings_print_one_page_wide_with_their_header_row(tmp_path):
-    from gain_workbook.template import write_template
+    from gain_workbook.register_template import write_register_template
 
-    wb = openpyxl.load_workbook(write_template(tmp_path / "r.xlsx"))
+    wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx"))
     for name, header_row in (("Guide", "$8:$8"), ("Settings", "$1:$1")):
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
@@ -122,10 +122,10 @@ def test_init_never_overwrites_without_force(tmp_path, runner):
 
 
 def test_init_is_byte_identical(tmp_path):
-    from gain_workbook.template import write_template
+    from gain_workbook.register_template import write_register_template
 
-    a = write_template(tmp_path / "a.xlsx", example=True)
-    b = write_template(tmp_path / "b.xlsx", example=True)
+    a = write_register_template(tmp_path / "a.xlsx", example=True)
+    b = write_register_template(tmp_path / "b.xlsx", example=True)
     assert sha256(a) == sha256(b)
 
 
@@ -146,9 +146,9 @@ def test_data_sheets_fit_their_words_and_print_a4_landscape_one_page_wide(tmp_pa
     choice ('Accelerated cause of concern'); short text fits its values ('ACC Crime and
     Vulnerability'); the header row is tall enough for its wrapped headers."""
     from gain_workbook import styles
-    from gain_workbook.template import write_template
+    from gain_workbook.register_template import write_register_template
 
-    wb = openpyxl.load_workbook(write_template(tmp_path / "r.xlsx", example=True))
+    wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx", example=True))
     for table in schema.TABLES:
         ws = wb[schema.SHEET_NAMES[table]]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from importlib import resources
 from pathlib import Path
 
 from gain_workbook import schema, styles
+from gain_workbook.bundled import bundled_text
 from gain_workbook.dates import parse_date
 from gain_workbook.settings import SETTINGS
 from gain_workbook.xlsx import workbook_at
@@ -24,17 +24,12 @@ TEMPLATE_ROWS = 2000          # rows that get dropdowns and formats
 EXAMPLE = "example_register.json"
 
 
-def templates_dir():
-    """The folder of editable templates shipped with the package."""
-    return resources.files("gain_workbook.templates")
-
-
 def load_example() -> dict:
     """The worked example register (settings, inspections, items, actions) as dicts."""
-    return json.loads(templates_dir().joinpath(EXAMPLE).read_text(encoding="utf-8"))
+    return json.loads(bundled_text(EXAMPLE))
 
 
-def write_template(path, example: bool = False, force: bool = False,
+def write_register_template(path, example: bool = False, force: bool = False,
                    data: dict | None = None, extra_headers: dict | None = None,
                    read_from: list | None = None, force_name: str = "",
                    created: dt.date | None = None) -> Path:
