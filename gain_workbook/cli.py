@@ -605,18 +605,18 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
       gain-pack email pack.xlsx --to dcc@force.police.uk --send --smtp-host mail.force.police.uk
     """
     from gain_workbook.mailer import (ENCRYPT_ENV, build_message, check_attachment, compose,
-                                      compose_response, encrypt_xlsx, is_response, pack_facts,
+                                      compose_response, encrypt_xlsx, is_response, pack_info,
                                       register_beside)
     from gain_workbook.settings import Settings
 
     data = check_attachment(file)
     response = is_response(file, data)
-    facts = {} if response else pack_facts(file)
+    info = None if response else pack_info(file)
     settings = Settings()
     if register is None:
         # a pack names the register it was built from; a response (which must carry
         # nothing internal) is sent with the one register in its folder
-        name = facts.get("Register")
+        name = info.register if info is not None else ""
         if response:
             found = register_beside(file)
             beside = found[0] if len(found) == 1 else None
@@ -651,7 +651,7 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
                                 body_template=body, attachment=data)
     else:
         mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
-                       body_template=body, attachment=data, facts=facts, encrypted=encrypt)
+                       body_template=body, attachment=data, info=info, encrypted=encrypt)
     for w in mail.warnings:
         _echo(f"gain-pack: warning: {w}", err=True)
     draft_path = output or Path(file).with_suffix(".eml")

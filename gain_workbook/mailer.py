@@ -14,7 +14,6 @@ but the message did not get through, or only partly).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import re
 import smtplib
 import socket
@@ -26,6 +25,8 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from gain_workbook.errors import GainError, UsageError
+from gain_workbook.packfile import RESPONSE_TITLE as TITLE
+from gain_workbook.packfile import HEADLINE, PackInfo, is_pack, open_workbook, read_info
 from gain_workbook.text import TERMINAL_UNSAFE, one_line
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -177,8 +178,6 @@ def _pdf_title(data: bytes) -> str:
     """The document's /Title in a PDF written by LibreOffice from our file: a literal
     (...) or UTF-16 hex <FEFF...>. Bookmarks have a /Title too (the sheet names), so the
     one that is ours is taken."""
-    from gain_workbook.response import TITLE
-
     for m in re.finditer(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", data):
         raw = m.group(1)
         if raw.startswith(b"<"):
@@ -196,8 +195,6 @@ def is_response(path, data: bytes) -> bool:
     """A response written by gain-pack (``data``: the file's bytes, from check_attachment):
     every .docx or .pdf we attach is one (packs are .xlsx), and an .xlsx whose document
     title says so. A working copy is refused: it is the office's, not for the Home Office."""
-    from gain_workbook.response import TITLE
-
     path = Path(path)
     title = document_title(path, data)
     if title.startswith(TITLE) and "working copy" in title:
@@ -211,22 +208,18 @@ def is_response(path, data: bytes) -> bool:
 def register_beside(path) -> list[Path]:
     """The registers in the folder of ``path``: workbooks with a Settings sheet that are
     not a pack, a response or an Excel lock file (the caller uses one when it is alone)."""
-    import python_calamine as pc
-
-    from gain_workbook.movement import PACK_INFO_SHEET
-
     path = Path(path)
     found = []
     for cand in sorted(path.parent.glob("*.xlsx")):
         if cand.name.startswith("~$") or cand == path or cand.name.startswith("PCC response"):
             continue
         try:
-            wb = pc.CalamineWorkbook.from_path(str(cand))
+            wb = open_workbook(cand)
             names = wb.sheet_names
             wb.close()
         except Exception:
             continue
-        if "Settings" in names and PACK_INFO_SHEET not in names:
+        if "Settings" in names and not is_pack(names):
             found.append(cand)
     return found
 
@@ -281,21 +274,12 @@ def _size_warnings(data: bytes) -> list[str]:
     return []
 
 
-def pack_facts(path) -> dict:
-    """Headline figures and dates a board pack carries on its PackInfo sheet ({} if none)."""
-    import python_calamine as pc
-
-    from gain_workbook.movement import PACK_INFO_SHEET, PACK_MARKER
-
+def pack_info(path) -> PackInfo | None:
+    """What a board pack says about itself (None for a workbook that is not one)."""
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-        if PACK_INFO_SHEET not in wb.sheet_names:
-            return {}
-        rows = wb.get_sheet_by_name(PACK_INFO_SHEET).to_python()
+        return read_info(open_workbook(path), Path(path).name)
     except Exception:
-        return {}
-    facts = {str(r[0]): r[1] for r in rows if r and r[0] != ""}
-    return facts if facts.get("Marker") == PACK_MARKER else {}
+        return None
 
 
 def register_settings(path):
@@ -358,10 +342,10 @@ def signature(settings) -> str:
 
 def compose(path, settings, to=(), cc=(), subject=None, body_template: str | None = None,
             attachment: bytes | None = None, filename: str | None = None,
-            facts: dict | None = None, encrypted: bool = False, notes=()) -> Mail:
+            info: PackInfo | None = None, encrypted: bool = False, notes=()) -> Mail:
     """The mail for a workbook: recipients, subject and body from options or Settings.
 
-    ``attachment`` and ``facts`` (pack_facts) may be passed when the caller already has them.
+    ``attachment`` and ``info`` (pack_info) may be passed when the caller already has them.
     An ``encrypted`` attachment gets a paragraph saying its password comes separately,
     before the sign-off (the body's last paragraph).
     """
@@ -369,22 +353,19 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
     data = attachment if attachment is not None else check_attachment(path)
     to, cc = recipients(to or settings.email_to, cc or settings.email_cc,
                         "No recipients: fill in 'Email to' on the register's Settings sheet.")
-    facts = pack_facts(path) if facts is None else facts
-    as_of = facts.get("As at")
-    month = as_of.strftime("%B %Y") if isinstance(as_of, (dt.date, dt.datetime)) else ""
+    info = pack_info(path) if info is None else info
+    month = info.as_of.strftime("%B %Y") if info is not None and info.as_of else ""
+    head = info.headline if info is not None else {}
     marking = settings.protective_marking
     if subject is None:
-        subject = (f"{settings.board_name} pack {month}".strip() if facts
+        subject = (f"{settings.board_name} pack {month}".strip() if info is not None
                    else f"{path.stem}")
     if not subject.upper().startswith(marking.upper()):
         subject = f"{marking}: {subject}"
     values = {"board": settings.board_name, "force": settings.force_name, "marking": marking,
               "month": month or "this month", "file": filename or path.name,
-              "meeting": facts.get("Meeting") or "the next meeting",
-              "open_items": facts.get("Open items", "-"),
-              "overdue_actions": facts.get("Overdue actions", "-"),
-              "ready_for_closure": facts.get("Ready for closure", "-"),
-              "responses_due": facts.get("Responses not yet sent", "-"),
+              "meeting": (info.meeting if info is not None else "") or "the next meeting",
+              **{key: head.get(key, "-") for _, key in HEADLINE},
               "signature": signature(settings)}
     body = _body(body_template, BODY_TEMPLATE, path.name, {k: _num(v) for k, v in values.items()})
     extra = [*notes] + ([PASSWORD_NOTE] if encrypted else [])

@@ -14,19 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook.errors import RegisterError
-from gain_workbook.problems import display
 
-PACK_MARKER = "gain-pack board pack"
-PACK_INFO_SHEET = "PackInfo"
-# Headers of the pack's own sheets that a snapshot is read from.
-# (an action's inspection and item are read as the pack shows them, so the Actions
-# sheet needs no hidden Item ID column: a cell per action costs real time at 100,000)
-ACTION_COLUMNS = {"action_id": "Action ID", "inspection_id": "Inspection ID", "label": "Item",
-                  "action_text": "Action", "owner": "Owner", "action_status": "Status",
-                  "due": "Due", "effective_due": "Effective due", "days_overdue": "Days overdue"}
-ITEM_COLUMNS = {"item_id": "Item ID", "item_inspection_id": "Inspection ID", "label": "Item",
-                "item_text": "Text", "hmicfrs_status": "HMICFRS status", "status": "Status",
-                "rag": "RAG"}
+# What a snapshot holds, by the keys of the roll-up, which the pack's Items and
+# Actions tables carry under the same keys (packfile.ITEM_COLS, ACTION_COLS).
+ITEM_KEYS = ("item_id", "item_inspection_id", "label", "item_text", "hmicfrs_status", "status",
+             "rag")
+ACTION_KEYS = ("action_id", "inspection_id", "label", "action_text", "owner", "action_status",
+               "due", "effective_due", "days_overdue")
 MOVEMENT_KINDS = ("New items", "New actions", "Closed or ready for closure", "Status changes",
                   "Due dates moved", "Newly overdue", "No longer on the register")
 
@@ -45,8 +39,8 @@ class Snapshot:
 
 def snapshot_of(rollup, source: str = "") -> Snapshot:
     """The snapshot of a roll-up."""
-    actions = rollup.actions[[*ACTION_COLUMNS, "overdue"]].copy()
-    return Snapshot(rollup.as_of, source, rollup.items[list(ITEM_COLUMNS)].copy(), actions)
+    actions = rollup.actions[[*ACTION_KEYS, "overdue"]].copy()
+    return Snapshot(rollup.as_of, source, rollup.items[list(ITEM_KEYS)].copy(), actions)
 
 
 def read_previous(path, as_of: dt.date) -> Snapshot:
@@ -55,88 +49,39 @@ def read_previous(path, as_of: dt.date) -> Snapshot:
     from gain_workbook.sniff import check_workbook
 
     check_workbook(path, role="last month's pack or register")
-    import python_calamine as pc
+    from gain_workbook import packfile
 
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-        names = wb.sheet_names
-        if PACK_INFO_SHEET in names:
+        wb = packfile.open_workbook(path)
+        if packfile.is_pack(wb.sheet_names):
             return _from_pack(path, wb)
     except RegisterError:
         raise
     except Exception as exc:
         raise RegisterError(f"Cannot read the previous file '{path.name}': "
                             f"{type(exc).__name__}.") from None
+    from gain_workbook.dates import add_months
     from gain_workbook.register import read_register
     from gain_workbook.rollup import roll_up
 
-    prev_as_of = _month_before(as_of)
-    return snapshot_of(roll_up(read_register(path), prev_as_of), str(path.name))
-
-
-def _month_before(day: dt.date) -> dt.date:
-    from gain_workbook.dates import add_months
-
-    return add_months(day, -1)
+    return snapshot_of(roll_up(read_register(path), add_months(as_of, -1)), str(path.name))
 
 
 def _from_pack(path: Path, wb) -> Snapshot:
-    import pandas as pd
+    from gain_workbook import packfile
 
-    from gain_workbook.dates import parse_date
-
-    from gain_workbook.dates import UNREADABLE
-
-    info = {str(r[0]): r[1] for r in wb.get_sheet_by_name(PACK_INFO_SHEET).to_python()
-            if r and len(r) > 1}
-    if info.get("Marker") != PACK_MARKER:
-        raise RegisterError(f"'{path.name}' has a {PACK_INFO_SHEET} sheet but is not a board pack "
-                            "written by gain-pack.")
-    as_of = parse_date(info.get("As at"))
-    if as_of is None or as_of is UNREADABLE:
+    info = packfile.read_info(wb, path.name)
+    if info.as_of is None:
         raise RegisterError(f"The previous pack '{path.name}' does not say which date it was "
                             "built for (its PackInfo sheet has been changed); use last month's "
                             "register instead.")
-    frames = {}
-    for sheet, columns in (("Items", ITEM_COLUMNS), ("Actions", ACTION_COLUMNS)):
-        if sheet not in wb.sheet_names:
-            raise RegisterError(f"The previous pack '{path.name}' has no {sheet} sheet; it may "
-                                "have been edited. Use last month's register instead.")
-        rows = wb.get_sheet_by_name(sheet).to_python()
-        header_at = next((i for i, r in enumerate(rows[:30]) if columns[next(iter(columns))] in r),
-                         None)
-        if header_at is None:
-            raise RegisterError(f"The previous pack '{path.name}' has no {sheet} table.")
-        header = [str(h) for h in rows[header_at]]
-        missing = [h for h in columns.values() if h not in header]
-        if missing:
-            raise RegisterError(f"The previous pack '{path.name}' is missing the {sheet} columns "
-                                f"{', '.join(missing)}.")
-        idx = {k: header.index(h) for k, h in columns.items()}
-        body = [r for r in rows[header_at + 1:] if r and r[idx[next(iter(columns))]] not in ("", None)]
-        data = {k: [r[i] if i < len(r) else None for r in body] for k, i in idx.items()}
-        frames[sheet] = pd.DataFrame(data)
-    acts = frames["Actions"]
-
-    def a_date(v):
-        d = parse_date(v) if v not in ("", None) else None
-        return None if d is UNREADABLE else d
-
-    for col in ("due", "effective_due"):
-        acts[col] = pd.to_datetime(acts[col].map(a_date), errors="coerce")
-    acts["overdue"] = acts["days_overdue"].map(lambda v: v not in ("", None))
-    # every other value as text, as the pack showed it (an edited pack may hold anything)
-    for frame in frames.values():
-        for col in frame.columns:
-            if col not in ("due", "effective_due", "overdue"):
-                frame[col] = frame[col].map(_as_text).astype(object)
-    return Snapshot(as_of, path.name, frames["Items"], acts)
-
-
-def _as_text(v):
-    if v is None or v == "":
-        return None
-    return v if isinstance(v, str) else display(v)
+    items = packfile.read_table(wb, packfile.ITEMS_SHEET, ITEM_KEYS, path.name)
+    # the pack shows days overdue only for an overdue action
+    keys = [k if k != "days_overdue" else "days_overdue_n" for k in ACTION_KEYS]
+    acts = packfile.read_table(wb, packfile.ACTIONS_SHEET, keys, path.name)
+    acts = acts.rename(columns={"days_overdue_n": "days_overdue"})
+    acts["overdue"] = acts["days_overdue"].notna()
+    return Snapshot(info.as_of, path.name, items, acts)
 
 
 @dataclass

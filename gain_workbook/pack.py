@@ -16,7 +16,6 @@ and the workbook refuses to turn strings into formulas or links anyway
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from gain_workbook import styles
@@ -26,7 +25,8 @@ from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.text import as_text as _text
 from gain_workbook.text import plural
 from gain_workbook.problems import board_order
-from gain_workbook.movement import MOVEMENT_KINDS, PACK_INFO_SHEET, PACK_MARKER
+from gain_workbook.movement import MOVEMENT_KINDS
+from gain_workbook.packfile import ACTION_COLS, ITEM_COLS, PACK_INFO_SHEET, Col, PackInfo
 from gain_workbook.rollup import report_order
 from gain_workbook.xlsx import Part, header_footer, workbook_at
 
@@ -44,17 +44,6 @@ SHEET_PURPOSE = {
     "Responses": "Each inspection's s55 deadline and where the PCC's response stands",
     "Data quality": "Problems found when checking the register",
 }
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a written table: header, source key, kind and width."""
-
-    header: str
-    key: str
-    kind: str = "text"     # text | wrap | date | int | center | rag
-    width: float = 12
-    hidden: bool = False
 
 
 class _Ctx:
@@ -396,24 +385,6 @@ def _summary(ctx, ws, movement) -> None:
     ws.print_area(0, 0, max(row - 1, ctx_rows), 11)
 
 
-ITEM_COLS = [
-    Col("Inspection ID", "item_inspection_id", "wrap", 12),
-    Col("Item ID", "item_id", "text", 16, hidden=True),
-    Col("Item", "label", "text", 8),
-    Col("Text", "item_text", "wrap", 48),
-    Col("Lead", "item_lead", "wrap", 14),
-    Col("Deadline", "deadline", "date", 11),
-    Col("Agreed deadline", "agreed_deadline", "date", 11),
-    Col("HMICFRS status", "hmicfrs_status", "wrap", 12),
-    Col("Actions done", "done_of", "center", 8),
-    Col("Overdue", "n_overdue", "int", 8),
-    Col("Next due", "next_due", "date", 11),
-    Col("Status", "status", "wrap", 13),
-    Col("RAG", "rag", "rag", 7),
-    Col("Reason", "reason", "wrap", 28),
-]
-
-
 def _items(ctx, ws, progress) -> None:
     it = ctx.rollup.items.copy()
     it["done_of"] = [f"{d} / {n}" if n else "-" for d, n in zip(it["n_done"], it["n_actions"])]
@@ -568,24 +539,6 @@ def _movement(ctx, ws, movement) -> None:
     _sectioned(ctx, ws, MOVE_COLS, [(kind, rows[rows["kind"] == kind]) for kind in MOVEMENT_KINDS])
 
 
-ACTION_COLS = [
-    Col("Inspection ID", "inspection_id", "wrap", 12),
-    Col("Item", "label", "text", 8),
-    Col("Action ID", "action_id", "text", 16, hidden=True),   # for next month's Movement
-    Col("Action", "action_text", "wrap", 36),
-    Col("Owner", "owner", "wrap", 14),
-    Col("Due", "due", "date", 11),
-    Col("Revised due", "revised_due", "date", 11),
-    Col("Effective due", "effective_due", "date", 11),
-    Col("Status", "action_status", "wrap", 12),
-    Col("Days overdue", "days_overdue_n", "int", 8),
-    Col("Flags", "flags", "wrap", 10),
-    Col("Last updated", "last_updated", "date", 11),
-    Col("Latest update", "latest_update", "wrap", 26),
-    Col("RAG", "rag", "rag", 7),
-]
-
-
 def _actions(ctx, ws, progress) -> None:
     import numpy as np
 
@@ -667,24 +620,8 @@ def _data_quality(ctx, ws, report) -> None:
 def _pack_info(ctx, ws, register_name: str) -> None:
     from gain_workbook import __version__
 
-    head = ctx.rollup.headline()
-    rows = [("Marker", PACK_MARKER), ("Version", __version__), ("Register", register_name),
-            ("Meeting", long_date(ctx.meeting))]
-    for r, (k, v) in enumerate(rows):
-        ws.write_string(r, 0, k)
-        ws.write_string(r, 1, v)
-    r = len(rows)
-    ws.write_string(r, 0, "As at")
-    ws.write_datetime(r, 1, dt.datetime(ctx.as_of.year, ctx.as_of.month, ctx.as_of.day),
-                      ctx.fmt["date"])
-    # the headline figures, for the covering email (gain-pack email)
-    for k, key in (("Open items", "open_items"), ("Overdue actions", "overdue_actions"),
-                   ("Ready for closure", "ready_for_closure"),
-                   ("Responses not yet sent", "responses_due")):
-        r += 1
-        ws.write_string(r, 0, k)
-        ws.write_number(r, 1, head[key])
-    ws.hide()
+    PackInfo(ctx.as_of, register=register_name, meeting=long_date(ctx.meeting),
+             headline=ctx.rollup.headline(), version=__version__).write(ws, ctx.fmt["date"])
 
 
 def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movement=None,

@@ -45,7 +45,6 @@ KIND_NAMES = {"Recommendation": ("recommendation", "recommendations"),
 # HMICFRS 'makes' recommendations and 'identifies' causes of concern and areas for improvement
 KIND_VERBS = {"Recommendation": "made", "Area for improvement": "identified",
               "Cause of concern": "identified", "Accelerated cause of concern": "identified"}
-TITLE = "PCC response to HMICFRS inspection"
 WORKING_BANNER = ("WORKING COPY FOR THE OFFICE: NOT FOR PUBLICATION. It adds owners, due "
                   "dates, RAG and the statutory position to the response as it will be "
                   "published; publish the copy without this banner, never this one.")

@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from gain_workbook.files import atomic_path
-from gain_workbook.response import TITLE
+from gain_workbook.packfile import RESPONSE_TITLE as TITLE
 
 NAVY, RED, GREY = (0x1F, 0x38, 0x64), (0x9C, 0x00, 0x06), (0x40, 0x40, 0x40)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -17,7 +17,7 @@ from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.text import truncate_utf16
 from gain_workbook.xlsx import Part, header_footer, workbook_at
 
-from gain_workbook.response import TITLE
+from gain_workbook.packfile import RESPONSE_TITLE as TITLE
 
 WIDTHS = (26, 34, 34)          # columns A-C: about one A4 portrait page wide
 LINE = styles.LINE_HEIGHT
