@@ -1,10 +1,11 @@
 """The `gain-pack` command. The only module that imports click.
 
 Each command parses its options, calls one library function, renders the result and
-turns typed errors into one sentence and an exit code:
-0 success, 1 the register has errors (or the job failed on data), 2 misuse or an
-unreadable input. Tracebacks only with --debug. pandas and pandera are imported
-inside the commands, so `gain-pack --help` stays fast.
+turns typed errors into one sentence and an exit code (the codes are listed in
+errors.py): 0 success, 1 the register has errors (or the job failed on data), 2
+misuse or an input that cannot be used, 70 a bug in gain-pack. An error's hints
+become the options of the command being run. Tracebacks only with --debug. pandas
+and pandera are imported inside the commands, so `gain-pack --help` stays fast.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 import click
 
 from gain_workbook import __version__
-from gain_workbook.errors import GainError, InvalidRegisterError, UsageError
+from gain_workbook.errors import GainError, InvalidRegisterError, ToolError, UsageError
 from gain_workbook.text import plural
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_BUG = 70          # sysexits' EX_SOFTWARE: an internal error, not the user's input
 
 
 def _echo(text="", err: bool = False, nl: bool = True) -> None:
@@ -63,7 +65,7 @@ class _Group(click.Group):
         except GainError as exc:
             if _debug(ctx):
                 raise
-            _echo(f"gain-pack: {exc.text_for(_options_of(ctx).__contains__)}", err=True)
+            _echo(f"gain-pack: {exc.text_for(_option_for(ctx))}", err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:   # a bad option value is one sentence, like the rest
             if _debug(ctx):
@@ -85,17 +87,20 @@ class _Group(click.Group):
                 raise
             from gain_workbook.text import one_line
 
-            _echo(f"gain-pack: unexpected error ({type(exc).__name__}: "
-                  f"{one_line(str(exc))[:300]}); run again with --debug for details and "
-                  "report it.", err=True)
-            ctx.exit(EXIT_USAGE)
+            _echo(f"gain-pack: this is a bug in gain-pack, not a problem with your files "
+                  f"({type(exc).__name__}: {one_line(str(exc))[:300]}); run again with "
+                  "--debug to see where it happened, and report it.", err=True)
+            ctx.exit(EXIT_BUG)
 
 
-def _options_of(ctx) -> set[str]:
-    """The options ('--allow-errors' ...) of the command being run."""
+def _option_for(ctx):
+    """For an error's hints: the option ('--allow-errors') of the command being run that
+    sets an argument ('allow_errors'), or None when the command has none."""
     name = ctx.invoked_subcommand
     command = ctx.command.get_command(ctx, name) if name else None
-    return {o for p in getattr(command, "params", ()) for o in getattr(p, "opts", ())}
+    options = {p.name: max(p.opts, key=len) for p in getattr(command, "params", ())
+               if isinstance(p, click.Option)}
+    return options.get
 
 
 def _debug(ctx) -> bool:
@@ -483,8 +488,10 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
     from gain_workbook.response_sheet import write_responses
     from gain_workbook.rollup import roll_up
 
+    if sum(bool(x) for x in (inspection_id, all_, open_)) != 1:
+        raise click.UsageError("Say which response to write: --inspection ID, --all or --open.")
     if pdf and find_soffice() is None:      # say so before doing any work
-        raise UsageError(LIBREOFFICE_MISSING)
+        raise ToolError(LIBREOFFICE_MISSING)
     reg, _ = _checked(register, allow_errors)
     text = load_process_text(process_text_path(register, reg.settings, template))
     day = _as_of(as_of)

@@ -1,21 +1,43 @@
 """Typed exceptions. Each one stops the run and becomes one plain sentence in the CLI.
 
 Bad *data* in a register is never an exception: it is a Problem in a
-ValidationReport. These are for things that stop the job altogether.
+ValidationReport. These are for things that stop the job altogether. Each class
+has the exit code the command ends with:
+
+====  =====================================================================
+0     done
+1     the register has errors, or the job could not be done with this data
+      (InvalidRegisterError); a message that did not get through (DeliveryError)
+2     misuse, an input that cannot be read or used, a setting to fix, a program
+      that is missing (every other GainError)
+70    a bug in gain-pack: anything that is not a GainError (``cli.EXIT_BUG``)
+128+N stopped by signal N (Ctrl+C is 130)
+====  =====================================================================
+
+Messages say what is wrong in the library's terms and never name a command-line
+option: the way out through an argument travels as a :class:`Hint`, and the CLI
+puts the option's name in (``text_for``).
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from gain_workbook.text import plural
 
 
-class GainError(Exception):
-    """Base class: the message is one sentence a clerk can act on.
+@dataclass(frozen=True)
+class Hint:
+    """A way out through an argument: ``param`` is its name, as the api function and the
+    command both call it ('allow_errors'); ``clause`` is added to the sentence with
+    ``{option}`` in place of the option ('--allow-errors')."""
 
-    ``hints`` are (option, clause) pairs: the way out through a command-line option
-    ('--allow-errors'). A command that has the option adds its clause to the sentence
-    (``text_for``); one that has not says only the rest, so no message ever tells a
-    user to pass an option their command does not have.
-    """
+    param: str
+    clause: str
+
+
+class GainError(Exception):
+    """Base class: the message is one sentence a clerk can act on."""
 
     exit_code = 2
 
@@ -23,10 +45,13 @@ class GainError(Exception):
         super().__init__(message)
         self.hints = tuple(hints)
 
-    def text_for(self, has_option) -> str:
-        """The sentence for a command: with the clauses of the options it has."""
+    def text_for(self, option_of) -> str:
+        """The sentence with the clauses of the hints whose argument has an option:
+        ``option_of(param)`` gives the option ('--allow-errors') or None, so no message
+        tells a user to pass an option their command does not have."""
         message = str(self)
-        extra = "".join(clause for option, clause in self.hints if has_option(option))
+        extra = "".join(h.clause.format(option=opt) for h in self.hints
+                        if (opt := option_of(h.param)))
         if not extra:
             return message
         end = message[-1] if message and message[-1] in ".?" else ""
@@ -37,8 +62,12 @@ class RegisterError(GainError):
     """The register cannot be read: missing, damaged, encrypted, wrong type or wrong shape."""
 
 
+class InputError(GainError):
+    """Another file given to a command cannot be used: missing, the wrong type, damaged."""
+
+
 class UsageError(GainError):
-    """An option or argument is wrong (bad date, unknown inspection, file exists ...)."""
+    """An argument is wrong (bad date, unknown inspection, nothing chosen ...)."""
 
 
 class OutputError(GainError):
@@ -46,11 +75,25 @@ class OutputError(GainError):
 
 
 class SettingsError(GainError):
-    """A setting (from the Settings sheet or an option) cannot be used as it is."""
+    """A setting (from the Settings sheet or an argument) cannot be used as it is."""
 
 
 class TemplateError(GainError):
-    """A template in templates/ is missing, unreadable, or needs a value we do not have."""
+    """A text template is missing, unreadable, or needs a value we do not have."""
+
+
+class ToolError(GainError):
+    """A program gain-pack needs (LibreOffice, for a PDF) is missing or failed."""
+
+
+class MailSettingsError(GainError):
+    """The mail settings need changing (host, port, TLS, certificate, login); exit 2."""
+
+
+class DeliveryError(GainError):
+    """The server was reached but the message did not get through (or only partly); exit 1."""
+
+    exit_code = 1
 
 
 class InvalidRegisterError(GainError):
@@ -65,4 +108,4 @@ class InvalidRegisterError(GainError):
         super().__init__(
             f"The register has {plural(n, 'error')}; fix {them} "
             f"(`gain-pack validate` lists {them}).",
-            hints=[("--allow-errors", ", or pass --allow-errors to go on regardless")])
+            hints=[Hint("allow_errors", ", or pass {option} to go on regardless")])

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gain_workbook.errors import OutputError
+from gain_workbook.errors import Hint, OutputError
 
 TEMP_PREFIX = ".~gain-"     # our temporary files beside an output: .~gain-<pid>@<host>-xxxx.xlsx
 WORK_PREFIX = "gain-work-"  # xlsxwriter's scratch folder in TMPDIR: gain-work-<pid>@<host>-xxxx
@@ -205,7 +205,7 @@ def atomic_path(target, overwrite: bool = True):
         raise OutputError(f"Cannot write '{target}': the folder '{folder}' does not exist.")
     if not overwrite and target.exists():
         raise OutputError(f"'{target}' already exists; choose another name.",
-                          hints=[("--force", ", or pass --force to replace it")])
+                          hints=[Hint("force", ", or pass {option} to replace it")])
     sweep_stale(folder)
     _folders_used.add(os.path.abspath(folder))      # before the file exists (see above)
     try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gain_workbook.errors import UsageError
+from gain_workbook.errors import ToolError
 
 LIBREOFFICE_MISSING = (
-    "--pdf needs LibreOffice, which is not installed: on Windows install it from "
+    "A PDF needs LibreOffice, which is not installed: on Windows install it from "
     "libreoffice.org (then run again), on Debian or Ubuntu run "
     "'apt-get install libreoffice-calc-nogui'; or print the sheet to PDF from Excel.")
 
@@ -37,7 +37,7 @@ def to_pdf(source, pdf_path) -> Path:
 
     exe = find_soffice()
     if exe is None:
-        raise UsageError(LIBREOFFICE_MISSING)
+        raise ToolError(LIBREOFFICE_MISSING)
     pdf_path = Path(pdf_path)
     with tempfile.TemporaryDirectory(prefix="gain-pdf-") as d:
         profile = Path(d, "profile").as_uri()
@@ -50,8 +50,8 @@ def to_pdf(source, pdf_path) -> Path:
                               else None)
         made = Path(d, "response.pdf")
         if proc.returncode != 0 or not made.exists():
-            raise UsageError("LibreOffice could not make the PDF "
-                             f"({proc.stderr.strip()[:200] or 'no output'}).")
+            raise ToolError("LibreOffice could not make the PDF "
+                            f"({proc.stderr.strip()[:200] or 'no output'}).")
         with atomic_path(pdf_path) as tmp:
             shutil.copyfile(made, tmp)
     return pdf_path

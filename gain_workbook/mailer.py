@@ -24,7 +24,8 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import make_msgid
 from pathlib import Path
 
-from gain_workbook.errors import GainError, UsageError
+from gain_workbook.errors import (DeliveryError, Hint, InputError,  # noqa: F401 (re-exported)
+                                  MailSettingsError, SettingsError, UsageError)
 from gain_workbook.packfile import RESPONSE_TITLE as TITLE
 from gain_workbook.packfile import HEADLINE, PackInfo, is_pack, open_workbook, read_info
 from gain_workbook.text import TERMINAL_UNSAFE, one_line
@@ -40,18 +41,6 @@ LARGE_ATTACHMENT = 10 * 1024 * 1024
 PASSWORD_ENV = "GAIN_SMTP_PASSWORD"
 ENCRYPT_ENV = "GAIN_ATTACHMENT_PASSWORD"
 ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
-
-
-class MailSettingsError(GainError):
-    """The mail settings need changing (host, port, TLS, certificate, login); exit 2."""
-
-    exit_code = 2
-
-
-class DeliveryError(GainError):
-    """The server was reached but the message did not get through (or only partly); exit 1."""
-
-    exit_code = 1
 
 
 @dataclass
@@ -76,7 +65,7 @@ def check_attachment(path) -> bytes:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in MIME_TYPES:
-        raise UsageError(f"Only .xlsx workbooks, and responses as .docx or .pdf, are attached; "
+        raise InputError(f"Only .xlsx workbooks, and responses as .docx or .pdf, are attached; "
                          f"'{path.name}' is none of them.")
     if suffix != ".xlsx":
         return _document_bytes(path)
@@ -87,7 +76,7 @@ def check_attachment(path) -> bytes:
     try:
         pc.CalamineWorkbook.from_path(str(path)).close()
     except Exception:
-        raise UsageError(f"'{path.name}' cannot be opened as a workbook, so it is not "
+        raise InputError(f"'{path.name}' cannot be opened as a workbook, so it is not "
                          "attached.") from None
     return path.read_bytes()
 
@@ -101,12 +90,12 @@ def _document_bytes(path: Path) -> bytes:
 
     protect(path, "the file to attach")
     if not path.is_file():
-        raise UsageError(f"There is no file '{path}'." if not path.exists() else
+        raise InputError(f"There is no file '{path}'." if not path.exists() else
                          f"'{path.name}' is not an ordinary file, so it is not attached.")
     data = path.read_bytes()
     if path.suffix.lower() == ".pdf":
         if not data.startswith(b"%PDF-"):
-            raise UsageError(f"'{path.name}' is not a PDF (it does not start like one), so it "
+            raise InputError(f"'{path.name}' is not a PDF (it does not start like one), so it "
                              "is not attached.")
         return data
     try:
@@ -115,7 +104,7 @@ def _document_bytes(path: Path) -> bytes:
     except zipfile.BadZipFile:
         ok = False
     if not ok:
-        raise UsageError(f"'{path.name}' cannot be opened as a Word document, so it is not "
+        raise InputError(f"'{path.name}' cannot be opened as a Word document, so it is not "
                          "attached.")
     return data
 
@@ -311,7 +300,7 @@ def addresses(values, what: str) -> tuple:
             if not a:
                 continue
             if not ADDRESS.match(a):
-                raise UsageError(f"'{one_line(a)}' in {what} is not an email address.")
+                raise SettingsError(f"'{one_line(a)}' in {what} is not an email address.")
             out.append(a)
     return tuple(dict.fromkeys(out))
 
@@ -321,8 +310,8 @@ def recipients(to, cc, none: str) -> tuple[tuple, tuple]:
     to = addresses(to, "the recipients")
     cc = addresses(cc, "the copy list")
     if not to:
-        raise MailSettingsError(none, hints=[("--register", " (and pass --register)"),
-                                             ("--to", ", or give --to")])
+        raise MailSettingsError(none, hints=[Hint("register", " (and pass {option})"),
+                                             Hint("to", ", or give {option}")])
     return to, cc
 
 
@@ -463,8 +452,8 @@ def smtp_settings(settings, host=None, port=None, security=None, user=None, send
     host = host or settings.smtp_host
     if not host:
         raise MailSettingsError("No SMTP server: fill in 'SMTP host' on the Settings sheet.",
-                                hints=[("--register", " (and pass --register)"),
-                                       ("--smtp-host", ", or give --smtp-host")])
+                                hints=[Hint("register", " (and pass {option})"),
+                                       Hint("smtp_host", ", or give {option}")])
     security = security or settings.smtp_security
     if security not in ("starttls", "ssl", "none"):
         raise MailSettingsError(f"SMTP security '{security}' is not starttls, ssl or none.")
@@ -472,7 +461,7 @@ def smtp_settings(settings, host=None, port=None, security=None, user=None, send
     sender = sender or settings.email_from or (user or "")
     if not sender:
         raise MailSettingsError("No sender address: fill in 'Email from' on the Settings sheet.",
-                                hints=[("--from", ", or give --from")])
+                                hints=[Hint("sender", ", or give {option}")])
     header_value(sender, "The sender address ('Email from')")
     header_value(host, "The SMTP host")
     return SMTPSettings(host=host, port=port or settings.smtp_port, security=security,
@@ -517,7 +506,7 @@ class SMTPTransport:
             raise DeliveryError(f"The mail server {where} closed the connection before it said "
                                 "hello; nothing was sent. Try again later.") from None
         except ssl.SSLCertVerificationError as exc:
-            raise MailSettingsError(_cert_message(where, exc)) from None
+            raise _cert_message(where, exc) from None
         except ssl.SSLError as exc:
             raise MailSettingsError(f"TLS failed with {where} ({exc.reason or exc}); check SMTP "
                                     "security (ssl or starttls) and the port; nothing was sent.") from None
@@ -531,7 +520,7 @@ class SMTPTransport:
                     try:
                         server.starttls(context=self._context())
                     except ssl.SSLCertVerificationError as exc:
-                        raise MailSettingsError(_cert_message(where, exc)) from None
+                        raise _cert_message(where, exc) from None
                     except smtplib.SMTPNotSupportedError:
                         raise MailSettingsError(f"The mail server {where} does not offer STARTTLS; "
                                                 "set SMTP security to ssl or none; nothing was "
@@ -608,10 +597,11 @@ def _closing(server):
             server.close()
 
 
-def _cert_message(where: str, exc) -> str:
-    return (f"The mail server {where} presented a certificate that is not trusted "
-            f"({getattr(exc, 'verify_message', '') or exc}); ask IT for the CA certificate "
-            "and pass it with --cafile; nothing was sent.")
+def _cert_message(where: str, exc) -> MailSettingsError:
+    return MailSettingsError(
+        f"The mail server {where} presented a certificate that is not trusted "
+        f"({getattr(exc, 'verify_message', '') or exc}); nothing was sent. Ask IT for the CA "
+        "certificate that signed it.", hints=[Hint("cafile", " and pass it with {option}")])
 
 
 def _text(v) -> str:

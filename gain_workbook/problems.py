@@ -145,8 +145,8 @@ class ValidationReport:
                 about = f"{p.subject}: " if p.subject else ""
                 out.append(f"  {where:<7} {p.severity:<7} {p.code:<22} {about}{p.message}")
             for code, n in hidden.items():
-                out.append(f"  ... and {n} more {code} (`gain-pack validate --format csv` "
-                           "lists them all)")
+                out.append(f"  ... and {n} more {code} (the CSV and JSON output list "
+                           "every one)")
         return "\n".join(out) + "\n"
 
     def to_json(self) -> str:

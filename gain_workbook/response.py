@@ -393,10 +393,12 @@ def _statutory(b, ins, settings) -> None:
 # ---------------------------------------------------------------- which, and where
 
 def select_inspections(rollup, inspection: str | None, all_: bool, open_: bool) -> list:
-    """The inspections to write, as rows of rollup.inspections."""
+    """The inspections to write, as rows of rollup.inspections: the one with the id
+    ``inspection``, all of them, or the ``open_`` ones (response still to be sent)."""
     ins = rollup.inspections
     if sum(bool(x) for x in (inspection, all_, open_)) != 1:
-        raise UsageError("Say which response to write: --inspection ID, --all or --open.")
+        raise UsageError("Say which responses to write: one inspection by its ID, all of "
+                         "them, or those whose response is still to be sent.")
     if inspection:
         chosen = ins[ins["inspection_id"] == inspection]
         if chosen.empty:

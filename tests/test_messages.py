@@ -130,3 +130,86 @@ def test_one_error_is_it_and_one_warning_is_a_warning(tmp_path, runner):
     result = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "p.xlsx")])
     assert "NOT valid - 1 error, 0 warnings" in result.stderr
     assert "The register has 1 error; fix it (`gain-pack validate` lists it)" in result.stderr
+
+
+# Text that documents a Setting on the Settings sheet may say which option it stands
+# in for ('for --send'): it is the Guide for the person filling the sheet in, not a
+# message. Everything else outside cli.py says what is wrong in the library's terms.
+DOCUMENTATION = {("settings.py", "Setting")}
+
+
+def _library_strings():
+    """(file, line, text) for every string in gain_workbook outside cli.py that is not a
+    docstring, not a Setting's description, and not an argument to a program we run."""
+    for path in sorted((ROOT / "gain_workbook").glob("*.py")):
+        if path.name in ("cli.py", "__main__.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body \
+                    and isinstance(node.body[0], ast.Expr) \
+                    and isinstance(node.body[0].value, ast.Constant):
+                skip.add(id(node.body[0].value))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    (path.name, node.func.id) in DOCUMENTATION:
+                skip.update(id(n) for n in ast.walk(node))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                    id(node) not in skip:
+                yield path.name, node.lineno, node.value
+
+
+def test_no_library_message_names_a_command_line_option():
+    found = [(name, line, text) for name, line, text in _library_strings()
+             if set(FLAG.findall(text)) - NOT_OURS]
+    assert not found, found
+    # the test sees the strings it must: f-string parts and hint clauses alike
+    texts = [t for _, _, t in _library_strings()]
+    assert any("pass {option} to go on regardless" in t for t in texts)
+    assert any("is not an email address" in t for t in texts)
+
+
+def test_a_hint_names_the_option_of_the_command_that_has_one():
+    from gain_workbook.errors import GainError, Hint
+
+    exc = GainError("No recipients: fill in 'Email to'.",
+                    hints=[Hint("register", " (and pass {option})"),
+                           Hint("to", ", or give {option}")])
+    assert exc.text_for({"to": "--to"}.get) == "No recipients: fill in 'Email to', or give --to."
+    assert exc.text_for({}.get) == "No recipients: fill in 'Email to'."
+    assert exc.text_for({"register": "--register", "to": "--to"}.get) == \
+        "No recipients: fill in 'Email to' (and pass --register), or give --to."
+
+
+def test_the_sender_hint_is_the_from_option(tmp_path, runner):
+    """The argument is 'sender'; its option is --from: the CLI looks the name up."""
+    good = _valid_without_mail(tmp_path)
+    pack = tmp_path / "pack.xlsx"
+    assert runner.invoke(cli, ["build", str(good), "-o", str(pack)]).exit_code == 0
+    r = runner.invoke(cli, ["email", str(pack), "--to", "a@example.org", "--send",
+                            "--smtp-host", "127.0.0.1"])
+    assert r.exit_code == 2
+    assert "No sender address: fill in 'Email from' on the Settings sheet, or give --from." \
+        in r.stderr
+
+
+def test_a_bug_is_said_to_be_one_with_its_own_exit_code(tmp_path, runner, monkeypatch):
+    """Not 2 (misuse or an unreadable input): the user did nothing wrong."""
+    from gain_workbook import views
+    from gain_workbook.cli import EXIT_BUG
+
+    good = _valid_without_mail(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise TypeError("unsupported operand type(s)")
+
+    monkeypatch.setattr(views, "records", broken)
+    r = runner.invoke(cli, ["rollup", str(good)])
+    assert r.exit_code == EXIT_BUG == 70
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("gain-pack: ")   # the layout, then it
+    assert "this is a bug in gain-pack" in lines[1] and "--debug" in lines[1]
+    assert "TypeError: unsupported operand" in lines[1] and "Traceback" not in r.stderr
+    r = runner.invoke(cli, ["rollup", str(good), "--debug"])
+    assert isinstance(r.exception, TypeError)

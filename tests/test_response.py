@@ -538,7 +538,7 @@ def test_pdf_without_libreoffice_says_how_to_install(tmp_path, runner, monkeypat
     result = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "--pdf",
                                  "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2
-    assert "--pdf needs LibreOffice, which is not installed" in result.stderr
+    assert "A PDF needs LibreOffice, which is not installed" in result.stderr
     assert "apt-get install libreoffice-calc-nogui" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
 
