@@ -22,8 +22,8 @@ def adopt(register, output, force: bool = False) -> tuple[Path, Register]:
     """Write ``register`` into a new template workbook at ``output``: (path, what was read)."""
     reg = read_register(register)
     data, extra_headers, read_from = template_data(reg)
-    path = write_register_template(output, force=force, data=data, extra_headers=extra_headers,
-                          read_from=read_from)
+    path = write_register_template(output, force=force, data=data,
+                                   extra_headers=extra_headers, read_from=read_from)
     return path, reg
 
 

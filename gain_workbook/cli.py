@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from gain_workbook import __version__
-from gain_workbook.errors import GainError, InvalidRegisterError, ToolError, UsageError
+from gain_workbook.errors import GainError, InvalidRegisterError
 from gain_workbook.text import plural
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -65,6 +65,9 @@ class _Group(click.Group):
         except GainError as exc:
             if _debug(ctx):
                 raise
+            _notes(exc.notes, _option_for(ctx))
+            if isinstance(exc, InvalidRegisterError):
+                _invalid(exc)
             _echo(f"gain-pack: {exc.text_for(_option_for(ctx))}", err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:   # a bad option value is one sentence, like the rest
@@ -94,10 +97,13 @@ class _Group(click.Group):
 
 
 def _option_for(ctx):
-    """For an error's hints: the option ('--allow-errors') of the command being run that
-    sets an argument ('allow_errors'), or None when the command has none."""
-    name = ctx.invoked_subcommand
-    command = ctx.command.get_command(ctx, name) if name else None
+    """For hints: the option ('--allow-errors') of the command being run that sets an
+    argument ('allow_errors'), or None when it has none. ``ctx``: the group's context
+    or the command's."""
+    command = ctx.command
+    if isinstance(command, click.Group):
+        name = ctx.invoked_subcommand
+        command = command.get_command(ctx, name) if name else None
     options = {p.name: max(p.opts, key=len) for p in getattr(command, "params", ())
                if isinstance(p, click.Option)}
     return options.get
@@ -169,10 +175,28 @@ def as_of_option(f):
                         help=f"Date to report as at ({DATE_HELP}); default today.")(f)
 
 
-def _note_if_open(register) -> None:
-    if getattr(register, "open_in_excel", False):
-        _echo(f"gain-pack: note: '{register.path.name}' is open in Excel; reading the "
-              "version last saved.", err=True)
+def _say(res, layout: bool = True) -> None:
+    """A result's notes, the layout its register was read in, and its warnings, on stderr."""
+    _notes(res.notes, _option_for(click.get_current_context()))
+    if layout and getattr(res, "layout", ""):
+        _echo(f"gain-pack: {res.layout}", err=True)
+    for warning in res.warnings:
+        _echo(f"gain-pack: warning: {warning}", err=True)
+
+
+def _notes(notes, option_of) -> None:
+    for note in notes:
+        text = note.text_for(option_of) if hasattr(note, "text_for") else str(note)
+        _echo(f"gain-pack: note: {text}", err=True)
+
+
+def _invalid(exc) -> None:
+    """Before the sentence: what was read, and the errors that stopped the job."""
+    from gain_workbook.api import ReadResult
+
+    if exc.register is not None:
+        _say(ReadResult(register=exc.register))
+    _echo(exc.report.to_text(), err=True, nl=False)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -210,14 +234,12 @@ def init(path, force_name, example, blank, force):
       gain-pack init "Inspection register.xlsx" --force-name "Cleveland Police"
       gain-pack init "Try it.xlsx" --example
     """
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook import api
 
-    example = example and not blank          # the old --blank still means no example
-    out = write_register_template(path, example=example, force=force, force_name=force_name)
-    _echo(f"Wrote {out}")
-    if not force_name and not example:
-        _echo("gain-pack: note: Force name is blank on the Settings sheet; fill it in before "
-              "the first pack (the pack, the response and emails print it).", err=True)
+    res = api.init(path, force_name=force_name, force=force,
+                   example=example and not blank)     # the old --blank still means no example
+    _echo(f"Wrote {res.path}")
+    _say(res)
 
 
 @cli.command()
@@ -236,33 +258,20 @@ def adopt(register, output, force):
     Example:
       gain-pack adopt "Action tracker.xlsx" -o "Inspection register.xlsx"
     """
-    from gain_workbook.adopt import adopt as adopt_register
+    from gain_workbook import api
 
-    path, reg = adopt_register(register, output, force=force)
-    _note_if_open(reg)
-    _layout(reg)
-    n = reg.counts
-    _echo(f"Wrote {path}: {plural(n['inspections'], 'inspection')}, {plural(n['items'], 'item')} "
+    res = api.adopt(register, output, force=force)
+    _say(res)
+    n = res.register.counts
+    _echo(f"Wrote {res.path}: {plural(n['inspections'], 'inspection')}, {plural(n['items'], 'item')} "
           f"and {plural(n['actions'], 'action')}, every value kept.")
-    from gain_workbook.validate import check
-
-    _, report = check(path)
-    if not report.valid:
-        # the template asks for values your register had no column for (a Type, say)
-        empty: dict = {}
-        for p in report.errors:
-            if p.code == "REQUIRED_MISSING":
-                empty[(p.sheet, p.header)] = empty.get((p.sheet, p.header), 0) + 1
-        said = "; ".join(f"{h} is empty in {plural(k, 'row')} of {sheet}"
-                         for (sheet, h), k in empty.items())
-        others = len(report.errors) - sum(empty.values())
-        if said and others:
-            said += f"; {plural(others, 'other')}"
-        _echo(f"To do before the first build: {plural(len(report.errors), 'error')} in the new "
-              f"register" + (f" ({said})" if said else "") + f"; gain-pack validate "
-              f"\"{path}\" lists each with its cell.")
-    else:
-        _echo(f"It is valid: build with gain-pack build \"{path}\"")
+    if res.report.valid:
+        return _echo(f"It is valid: build with gain-pack build \"{res.path}\"")
+    # the template asks for values your register had no column for (a Type, say)
+    said = res.empty_columns()
+    _echo(f"To do before the first build: {plural(len(res.report.errors), 'error')} in the new "
+          f"register" + (f" ({said})" if said else "") + f"; gain-pack validate "
+          f"\"{res.path}\" lists each with its cell.")
 
 
 @cli.command()
@@ -284,44 +293,17 @@ def validate(register, fmt, annotate):
       gain-pack validate register.xlsx --format csv > problems.csv
       gain-pack validate register.xlsx --annotate "register (checked).xlsx"
     """
-    from gain_workbook.validate import check
+    from gain_workbook import api
 
-    reg, report = check(register)
-    _note_if_open(reg)
-    _layout(reg)
+    res = api.validate(register, annotate=annotate)
+    _say(res)
     if fmt == "csv":
-        _echo_csv(report.to_csv())
+        _echo_csv(res.report.to_csv())
     else:
-        _echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
-    if annotate:
-        from gain_workbook.annotate import annotate as write_annotated
-
-        write_annotated(register, report, annotate)
-        _echo(f"Wrote {annotate}", err=True)
-    sys.exit(EXIT_OK if report.valid else EXIT_DATA)
-
-
-def _layout(reg) -> None:
-    """One line on stderr: the layout the register was read in, and from which sheets."""
-    if reg.plan is not None:
-        _echo(f"gain-pack: {reg.plan.layout_line()}", err=True)
-
-
-def _checked(register, allow_errors: bool = False):
-    """Read and validate; stop with the errors (exit 1) unless they are allowed."""
-    from gain_workbook.validate import check
-
-    reg, report = check(register)
-    _note_if_open(reg)
-    _layout(reg)
-    if not report.valid and not allow_errors:
-        _echo(report.to_text(), err=True, nl=False)
-        raise InvalidRegisterError(report)
-    return reg, report
-
-
-def _as_of(value) -> dt.date:
-    return value or dt.date.today()
+        _echo(res.report.to_json() if fmt == "json" else res.report.to_text(), nl=False)
+    if res.annotated:
+        _echo(f"Wrote {res.annotated}", err=True)
+    sys.exit(EXIT_OK if res.report.valid else EXIT_DATA)
 
 
 @cli.command()
@@ -341,13 +323,12 @@ def describe(register, fmt):
       gain-pack describe "Action tracker.xlsx"
       gain-pack describe register.xlsx --format json
     """
-    from gain_workbook.register import describe_workbook
+    from gain_workbook import api
 
-    plan, reg = describe_workbook(register)
-    if reg is not None:
-        _note_if_open(reg)
-    _echo(plan.to_json() if fmt == "json" else plan.to_text(), nl=False)
-    sys.exit(EXIT_OK if reg is not None else EXIT_DATA)
+    res = api.describe(register)
+    _say(res, layout=False)
+    _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(), nl=False)
+    sys.exit(EXIT_OK if res.readable else EXIT_DATA)
 
 
 @cli.command()
@@ -370,25 +351,19 @@ def rollup(register, by, fmt, as_of):
       gain-pack rollup register.xlsx --by inspection --as-of 2026-11-30
       gain-pack rollup register.xlsx --by action --format csv > actions.csv
     """
-    from gain_workbook import views
-    from gain_workbook.rollup import roll_up
+    from gain_workbook import api, views
 
-    from gain_workbook.rollup import rollup_problems
-
-    reg, _ = _checked(register)
-    result = roll_up(reg, _as_of(as_of))
-    for p in rollup_problems(reg, result):
-        _echo(f"gain-pack: warning: {p.where}: {p.message}", err=True)
-    headers, rows = views.records(result, by)
+    res = api.rollup(register, by=by, as_of=as_of)
+    _say(res)
     if fmt == "table":
         import shutil
 
         wide = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else None
-        _echo(views.as_table(headers, rows, wide), nl=False)
+        _echo(views.as_table(res.headers, res.rows, wide), nl=False)
     elif fmt == "json":
-        _echo(views.as_json(headers, rows, result.as_of), nl=False)
+        _echo(views.as_json(res.headers, res.rows, res.rollup.as_of), nl=False)
     else:
-        _echo_csv(views.as_csv(headers, rows))
+        _echo_csv(views.as_csv(res.headers, res.rows))
 
 
 @cli.command()
@@ -412,37 +387,17 @@ def build(register, output, as_of, meeting, previous, allow_errors):
       gain-pack build register.xlsx
       gain-pack build register.xlsx --meeting 2026-12-03 --previous "GAIN board pack 2026-10.xlsx"
     """
-    from gain_workbook.pack import build_pack, default_pack_name
-    from gain_workbook.rollup import roll_up
-
-    day = _as_of(as_of)
-    out = output or default_pack_name(register, day)
-    from gain_workbook.rollup import rollup_problems
-
-    reg, report = _checked(register, allow_errors)
-    result = roll_up(reg, day)
-    report = report.adding(rollup_problems(reg, result))
-    movement = None
-    if previous is not None:
-        from gain_workbook.movement import compare, read_previous, snapshot_of
-
-        movement = compare(read_previous(previous, day), snapshot_of(result))
     import contextlib
 
-    total = len(result.items) + len(result.actions)
-    show = sys.stderr.isatty() and total > 20000          # only long builds, only on a terminal
-    bar_cm = click.progressbar(length=total, label="Writing the pack", file=sys.stderr) \
-        if show else contextlib.nullcontext()
-    with bar_cm as bar:
-        path = build_pack(result, report, out, meeting=meeting,
-                          movement=movement, register_name=reg.path.name,
-                          progress=bar.update if bar is not None else None)
-    head = result.headline()
-    _echo(f"Wrote {path}")
-    _echo(f"{plural(head['open_items'], 'open item')}, "
-          f"{plural(head['overdue_actions'], 'overdue action')}, "
-          f"{head['ready_for_closure']} ready for closure, "
-          f"{plural(head['responses_due'], 'response')} not yet sent (as at {day:%d/%m/%Y}).")
+    from gain_workbook import api
+
+    with contextlib.ExitStack() as stack:
+        res = api.build(register, output=output, as_of=as_of, meeting=meeting,
+                        previous=previous, allow_errors=allow_errors,
+                        progress=lambda total: _progress(stack, total, "Writing the pack"))
+    _say(res)
+    _echo(f"Wrote {res.path}")
+    _echo(res.summary())
 
 
 @cli.command()
@@ -480,53 +435,19 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
       gain-pack response register.xlsx --open --pdf
       gain-pack response register.xlsx --open --working
     """
-    from gain_workbook.files import check_output
-    from gain_workbook.libreoffice import LIBREOFFICE_MISSING, find_soffice, to_pdf
-    from gain_workbook.response import (default_response_name, documents,
-                                        load_process_text, process_text_path,
-                                        select_inspections)
-    from gain_workbook.response_sheet import write_responses
-    from gain_workbook.rollup import roll_up
+    from gain_workbook import api
 
     if sum(bool(x) for x in (inspection_id, all_, open_)) != 1:
         raise click.UsageError("Say which response to write: --inspection ID, --all or --open.")
-    if pdf and find_soffice() is None:      # say so before doing any work
-        raise ToolError(LIBREOFFICE_MISSING)
-    reg, _ = _checked(register, allow_errors)
-    text = load_process_text(process_text_path(register, reg.settings, template))
-    day = _as_of(as_of)
-    result = roll_up(reg, day)
-    chosen = select_inspections(result, inspection_id, all_, open_)
-    responses = documents(result, chosen, text, working=working)
-    out = Path(output or default_response_name(register, chosen, working))
-    extra = [out.with_suffix(s) for s, on in ((".pdf", pdf), (".docx", docx)) if on]
-    for path in extra:
-        check_output(path)                  # refused before anything is written
-    path = write_responses(responses, result.settings, day, out, working)
-    _echo(f"Wrote {path} ({plural(len(chosen), 'inspection')}"
+    res = api.response(register, inspection_id=inspection_id, all_=all_, open_=open_,
+                       output=output, template=template, working=working, pdf=pdf, docx=docx,
+                       as_of=as_of, allow_errors=allow_errors)
+    _say(res)
+    first, *more = res.written
+    _echo(f"Wrote {first} ({plural(res.inspections, 'inspection')}"
           f"{', working copy: not for publication' if working else ''})")
-    for path in extra:
-        if path.suffix == ".pdf":
-            _echo(f"Wrote {to_pdf(out, path)}")
-        else:
-            from gain_workbook.response_docx import write_docx
-
-            _echo(f"Wrote {write_docx(responses, result.settings, day, path, working)}")
-    _response_warnings(responses, chosen)
-
-
-def _response_warnings(responses, chosen) -> None:
-    """Say on stderr what a response still needs before it can be published."""
-    from gain_workbook.dates import uk_date
-
-    for resp, ins in zip(responses, chosen):
-        if resp.missing:
-            _echo(f"gain-pack: warning: the response for {resp.inspection_id} is not ready to "
-                  f"publish: {'; '.join(resp.missing)} (marked 'To be added' in it).", err=True)
-        if ins["s55_closed_day"]:
-            _echo(f"gain-pack: warning: day 56 for {resp.inspection_id} "
-                  f"({uk_date(ins['s55_last_day'])}) is {ins['s55_closed_day']}; publish by "
-                  f"{uk_date(ins['s55_publish_by'])}.", err=True)
+    for path in more:
+        _echo(f"Wrote {path}")
 
 
 def smtp_options(f):
@@ -554,33 +475,43 @@ def smtp_options(f):
     return f
 
 
-def _secret(env: str, prompt: str, confirm: bool = False) -> str:
-    """A password from the environment or a hidden prompt; never from an option."""
+def _secret(env: str, what: str, confirm: bool = False) -> str:
+    """A password from the environment or a hidden prompt; never from an option.
+    ``what`` names it ('The password for gain on mail.force.police.uk')."""
     import os
 
-    from gain_workbook.mailer import MailSettingsError
+    from gain_workbook.errors import MailSettingsError
 
     value = os.environ.get(env)
     if value:
         return value
     if not sys.stdin.isatty():
-        raise MailSettingsError(f"{prompt} is needed: set the environment variable {env} "
+        raise MailSettingsError(f"{what} is needed: set the environment variable {env} "
                                 "(or run where you can type it).")
-    return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True)
+    return click.prompt(what, hide_input=True, confirmation_prompt=confirm, err=True)
 
 
-def _transport(settings, opts, draft_path):
-    """A draft transport, or an SMTP one (asking for the password only when it will be used)."""
-    from gain_workbook.mailer import PASSWORD_ENV, DraftTransport, SMTPTransport, smtp_settings
+PASSWORD_ENV = "GAIN_SMTP_PASSWORD"            # the SMTP login's password
+ENCRYPT_ENV = "GAIN_ATTACHMENT_PASSWORD"       # the password for --encrypt
 
-    if not opts["send"]:
-        return DraftTransport(draft_path)
-    cfg = smtp_settings(settings, host=opts["smtp_host"], port=opts["smtp_port"],
-                        security=opts["smtp_security"], user=opts["smtp_user"],
-                        sender=opts["sender"], cafile=opts["cafile"], timeout=opts["timeout"])
-    if cfg.user and not opts.get("dry_run"):
-        cfg.password = _secret(PASSWORD_ENV, f"Password for {cfg.user} on {cfg.host}")
-    return SMTPTransport(cfg)
+
+def _progress(stack, total: int, label: str):
+    """A progress bar's update function for a long job on a terminal, else None."""
+    if not (sys.stderr.isatty() and total > 20000):
+        return None
+    bar = stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
+    return bar.update
+
+
+def _dry_run(res) -> str:
+    """What a dry run of email would send: how, the headers, the attachment and the body."""
+    msg, mail = res.message, res.mail
+    lines = [f"Dry run: would {'write' if res.draft else 'send through'} {res.via}; "
+             "nothing sent or written."]
+    lines += [f"{h}: {msg[h]}" for h in ("From", "To", "Cc", "Subject", "X-Unsent") if msg.get(h)]
+    lines.append(f"Attachment: {mail.filename} ({len(mail.attachment):,} bytes, "
+                 f"{'encrypted, ' if res.encrypted else ''}{'/'.join(mail.mime)})")
+    return "\n".join(lines + ["", mail.body.rstrip()])
 
 
 @cli.command()
@@ -611,73 +542,14 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
       gain-pack email "GAIN board pack 2026-11.xlsx" --register register.xlsx
       gain-pack email pack.xlsx --to dcc@force.police.uk --send --smtp-host mail.force.police.uk
     """
-    from gain_workbook.mailer import (ENCRYPT_ENV, build_message, check_attachment, compose,
-                                      compose_response, encrypt_xlsx, is_response, pack_info,
-                                      register_beside)
-    from gain_workbook.settings import Settings
+    from gain_workbook import api
 
-    data = check_attachment(file)
-    response = is_response(file, data)
-    info = None if response else pack_info(file)
-    settings = Settings()
-    if register is None:
-        # a pack names the register it was built from; a response (which must carry
-        # nothing internal) is sent with the one register in its folder
-        name = info.register if info is not None else ""
-        if response:
-            found = register_beside(file)
-            beside = found[0] if len(found) == 1 else None
-            if len(found) > 1:
-                _echo(f"gain-pack: several registers are beside {Path(file).name} "
-                      f"({', '.join(f.name for f in found[:4])}); pass --register to say "
-                      "which one's Settings to use.", err=True)
-        else:
-            beside = Path(file).with_name(str(name)) if name else None
-        if beside is not None and beside.is_file():
-            register = beside
-            _echo(f"gain-pack: using the Settings of {beside.name}", err=True)
-    if register is not None:
-        from gain_workbook.mailer import register_settings
-
-        settings = register_settings(register)
-    if encrypt:
-        if Path(file).suffix.lower() == ".pdf":
-            raise UsageError("--encrypt protects .xlsx and .docx files; a PDF cannot be "
-                             "encrypted this way.")
-        data = encrypt_xlsx(data, _secret(ENCRYPT_ENV, "Password for the attachment",
-                                          confirm=True))
-    body = None
-    if body_template:
-        from gain_workbook.files import protect
-        from gain_workbook.wording import read_wording_file
-
-        protect(body_template, "the email template")
-        body = read_wording_file(body_template, "the email template")
-    if response:
-        mail = compose_response(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
-                                body_template=body, attachment=data)
-    else:
-        mail = compose(file, settings, to=opts["to"], cc=opts["cc"], subject=subject,
-                       body_template=body, attachment=data, info=info, encrypted=encrypt)
-    for w in mail.warnings:
-        _echo(f"gain-pack: warning: {w}", err=True)
-    draft_path = output or Path(file).with_suffix(".eml")
-    transport = _transport(settings, {**opts, "dry_run": dry_run}, draft_path)
-    msg = build_message(mail, draft=transport.draft, sender=transport.sender)
-    if dry_run:
-        how = (f"would send through {transport.cfg.host}:{transport.cfg.port} "
-               f"({transport.cfg.security}{', as ' + transport.cfg.user if transport.cfg.user else ''})"
-               if not transport.draft else f"would write the draft {draft_path}")
-        _echo(f"Dry run: {how}; nothing sent or written.")
-        for h in ("From", "To", "Cc", "Subject", "X-Unsent"):
-            if msg.get(h):
-                _echo(f"{h}: {msg[h]}")
-        _echo(f"Attachment: {mail.filename} ({len(mail.attachment):,} bytes, "
-              f"{'encrypted, ' if encrypt else ''}{'/'.join(mail.mime)})")
-        _echo("")
-        _echo(mail.body.rstrip())
-        return
-    _echo(transport.send(msg))
+    res = api.email(file, register=register, subject=subject, body_template=body_template,
+                    output=output, encrypt=encrypt, dry_run=dry_run, **opts,
+                    attachment_password=lambda what: _secret(ENCRYPT_ENV, what, confirm=True),
+                    smtp_password=lambda what: _secret(PASSWORD_ENV, what))
+    _say(res)
+    _echo(_dry_run(res) if dry_run else res.outcome)
 
 
 @cli.command()
@@ -708,37 +580,16 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, template, **o
       gain-pack monthly "C:\\GAIN\\Inspection register.xlsx" --meeting 2026-12-03
       gain-pack monthly register.xlsx --send --smtp-host mail.force.police.uk
     """
-    from gain_workbook.files import append_line, check_output, protect
-    from gain_workbook.monthly import MonthResult, log_line, run_month
+    from gain_workbook import api
 
-    protect(register, "the register")     # before anything, so even the log cannot replace it
-    day = _as_of(as_of)
-    folder = out_dir or Path(register).parent
-    log_path = log_file or folder / "gain-pack.log"
-    check_output(log_path)                # a log that cannot be written stops the run first
-    result = MonthResult()
-    error = None
-    try:
-        def transport_for(settings, pack):
-            return _transport(settings, opts, pack.with_suffix(".eml"))
-
-        run_month(register, day, out_dir=folder, meeting=meeting,
-                  transport_for=None if no_email else transport_for,
-                  compose_kwargs={"to": opts["to"], "cc": opts["cc"]}, result=result,
-                  template=template)
-    except GainError as exc:
-        error = exc
-        if isinstance(exc, InvalidRegisterError):
-            _echo(exc.report.to_text(), err=True, nl=False)
-        raise
-    finally:
-        for step, outcome in result.steps:
-            _echo(f"{step}: {outcome}")
-        line = log_line(register, result, error, dt.datetime.now())
-        try:
-            append_line(log_path, line)
-        except GainError as exc:
-            _echo(f"gain-pack: the log was not written: {exc}", err=True)
+    res = api.monthly(register, out_dir=out_dir, as_of=as_of, meeting=meeting,
+                      log_file=log_file, no_email=no_email, template=template, **opts,
+                      smtp_password=lambda what: _secret(PASSWORD_ENV, what))
+    for step, outcome in res.steps:
+        _echo(f"{step}: {outcome}")
+    _say(res)
+    if res.error is not None:
+        raise res.error
 
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")

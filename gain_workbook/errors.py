@@ -36,26 +36,46 @@ class Hint:
     clause: str
 
 
+def with_hints(message: str, hints, option_of) -> str:
+    """``message`` with the clauses of the hints whose argument has an option:
+    ``option_of(param)`` gives the option ('--allow-errors') or None, so no message
+    tells a user to pass an option their command does not have."""
+    extra = "".join(h.clause.format(option=opt) for h in hints if (opt := option_of(h.param)))
+    if not extra:
+        return message
+    end = message[-1] if message and message[-1] in ".?" else ""
+    return (message[:-1] if end else message) + extra + end
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence for the user that is not an error (a result's notes, or what was said
+    before an error), with hints like an error's."""
+
+    text: str
+    hints: tuple = ()
+
+    def text_for(self, option_of) -> str:
+        return with_hints(self.text, self.hints, option_of)
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class GainError(Exception):
-    """Base class: the message is one sentence a clerk can act on."""
+    """Base class: the message is one sentence a clerk can act on. ``notes`` are what
+    the job had to say before it stopped (the CLI prints them first)."""
 
     exit_code = 2
 
     def __init__(self, message: str = "", hints=()):
         super().__init__(message)
         self.hints = tuple(hints)
+        self.notes: list = []
 
     def text_for(self, option_of) -> str:
-        """The sentence with the clauses of the hints whose argument has an option:
-        ``option_of(param)`` gives the option ('--allow-errors') or None, so no message
-        tells a user to pass an option their command does not have."""
-        message = str(self)
-        extra = "".join(h.clause.format(option=opt) for h in self.hints
-                        if (opt := option_of(h.param)))
-        if not extra:
-            return message
-        end = message[-1] if message and message[-1] in ".?" else ""
-        return (message[:-1] if end else message) + extra + end
+        """The sentence, with the options of the hints the command has (``with_hints``)."""
+        return with_hints(str(self), self.hints, option_of)
 
 
 class RegisterError(GainError):
@@ -101,8 +121,9 @@ class InvalidRegisterError(GainError):
 
     exit_code = 1
 
-    def __init__(self, report):
+    def __init__(self, report, register=None):
         self.report = report
+        self.register = register
         n = len(report.errors)
         them = "it" if n == 1 else "them"
         super().__init__(

@@ -38,8 +38,6 @@ MIME_TYPES = {".xlsx": XLSX_TYPE,
 BODY_TEMPLATE = "email_body.txt"
 RESPONSE_BODY_TEMPLATE = "response_email.txt"
 LARGE_ATTACHMENT = 10 * 1024 * 1024
-PASSWORD_ENV = "GAIN_SMTP_PASSWORD"
-ENCRYPT_ENV = "GAIN_ATTACHMENT_PASSWORD"
 ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
@@ -269,26 +267,6 @@ def pack_info(path) -> PackInfo | None:
         return read_info(open_workbook(path), Path(path).name)
     except Exception:
         return None
-
-
-def register_settings(path):
-    """The Settings of a register, refused when validation would flag one as an error.
-
-    A setting that cannot be used (an SMTP port that is not a number) would
-    otherwise quietly fall back to its default, and a dry run would promise to send
-    through a server the register never named.
-    """
-    from gain_workbook.register import read_register
-
-    reg = read_register(path)
-    bad = [p for p in reg.problems if p.code == "BAD_SETTING"]
-    if bad:
-        p = bad[0]
-        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
-        raise MailSettingsError(f"The Settings sheet of '{Path(path).name}' has an error at "
-                                f"{p.where}{more}: {p.message} Fix it first; nothing was sent "
-                                "or written.")
-    return reg.settings
 
 
 def addresses(values, what: str) -> tuple:

@@ -174,8 +174,8 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
     for c, (numbers, values, cf) in enumerate(writes):
         # column by column: xlsxwriter keeps cells in a dict, so order does not matter
         _write_column(ws, row, c, values, cf, numbers)
-        if progress:
-            progress(n // len(cols))
+        if progress:     # the table's n rows, spread over its columns, adding up to n
+            progress(n * (c + 1) // len(cols) - n * c // len(cols))
     for i, h in enumerate(heights):
         if h is not None:
             set_row(row + i, h)

@@ -30,9 +30,9 @@ def load_example() -> dict:
 
 
 def write_register_template(path, example: bool = False, force: bool = False,
-                   data: dict | None = None, extra_headers: dict | None = None,
-                   read_from: list | None = None, force_name: str = "",
-                   created: dt.date | None = None) -> Path:
+                            data: dict | None = None, extra_headers: dict | None = None,
+                            read_from: list | None = None, force_name: str = "",
+                            created: dt.date | None = None) -> Path:
     """Write a new register to ``path``; refuses to replace a file unless ``force``.
 
     A blank register (headers, dropdowns, Guide, Settings) unless ``example`` asks for

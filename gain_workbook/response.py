@@ -406,14 +406,39 @@ def select_inspections(rollup, inspection: str | None, all_: bool, open_: bool) 
             raise UsageError(f"There is no inspection '{inspection}' on the register "
                              f"(it has: {known}{' ...' if len(ins) > 10 else ''}).")
     elif open_:
-        chosen = ins[ins["response_state"].isin(PENDING_RESPONSE)]
-        if chosen.empty:
+        rows = pending_responses(rollup)
+        if not rows:
             raise UsageError("No inspection is waiting for its response (every one has been "
                              "sent or published, or needs none); nothing to write.")
+        return rows
     else:
         chosen = ins
-    return [row for _, row in chosen.sort_values("published", ascending=False,
-                                                  kind="stable").iterrows()]
+    return _newest_first(chosen)
+
+
+def pending_responses(rollup) -> list:
+    """The inspections whose response is still to be sent, newest report first."""
+    ins = rollup.inspections
+    return _newest_first(ins[ins["response_state"].isin(PENDING_RESPONSE)])
+
+
+def _newest_first(frame) -> list:
+    return [row for _, row in frame.sort_values("published", ascending=False,
+                                                kind="stable").iterrows()]
+
+
+def response_warnings(responses, chosen) -> list[str]:
+    """What each response still needs before it can be published, and a day 56 that
+    falls when the office is closed."""
+    out = []
+    for resp, ins in zip(responses, chosen):
+        if resp.missing:
+            out.append(f"the response for {resp.inspection_id} is not ready to publish: "
+                       f"{'; '.join(resp.missing)} (marked 'To be added' in it).")
+        if ins["s55_closed_day"]:
+            out.append(f"day 56 for {resp.inspection_id} ({uk_date(ins['s55_last_day'])}) is "
+                       f"{ins['s55_closed_day']}; publish by {uk_date(ins['s55_publish_by'])}.")
+    return out
 
 
 def documents(rollup, inspections: list, process_text: str | None = None,

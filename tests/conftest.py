@@ -182,8 +182,8 @@ def example_register(tmp_path_factory):
     """The template with the worked example, as `gain-pack init` writes it."""
     from gain_workbook.register_template import write_register_template
 
-    return write_register_template(tmp_path_factory.mktemp("example") / "Example register.xlsx",
-                          example=True)
+    return write_register_template(
+        tmp_path_factory.mktemp("example") / "Example register.xlsx", example=True)
 
 
 # ---------------------------------------------------------------- a real SMTP server
