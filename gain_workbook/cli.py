@@ -607,29 +607,47 @@ def _stop_on_signal(signum, frame):
     raise stop
 
 
+PLAIN_ENV = "GAIN_PLAIN_PYTHON"
+
+
+def lean_process() -> bool:
+    """Run the command in a leaner interpreter, unless GAIN_PLAIN_PYTHON=1 asks for
+    Python's defaults (to profile, debug a leak, or rule these out). Returns whether
+    the tweaks are on; ``main`` then also ends the process with os._exit.
+
+    * pandera imports hypothesis, when it happens to be installed, for its data
+      synthesis, which gain-pack never uses; marking it absent for this process saves
+      ~0.15 s of every command that validates (pandera treats it as not installed).
+    * The cyclic garbage collector is off: a build allocates millions of objects that
+      reference counting frees, and the collector kept scanning them, spending 0.2 s
+      of a 5,000-action build and 1.5-2 s at 100,000 in collections that found about
+      a thousand objects in all; peak memory is the same without it.
+    * When the command has finished, its output is flushed and the process ends with
+      os._exit: every file was already written and closed (atomically), and Python's
+      own shutdown would only spend time freeing memory the system takes back anyway,
+      about 0.3 s (15% of a 5,000-action build).
+    """
+    import os
+
+    if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
+        return False
+    sys.modules.setdefault("hypothesis", None)
+    import gc
+
+    gc.disable()
+    return True
+
+
 def main():
     """Console-script entry point (``gain-pack`` and ``python -m gain_workbook``).
 
-    When the command has finished, its output is flushed and the process ends with
-    os._exit: every file was already written and closed (atomically), and Python's
-    own shutdown would only spend time freeing memory the system takes back anyway,
-    about 0.3 s (15% of a 5,000-action build). An exception that escapes click
-    (``--debug``) takes the normal path, so its traceback is printed as usual.
-
-    pandera imports hypothesis, when it happens to be installed, for its data
-    synthesis, which gain-pack never uses; marking it absent for this process saves
-    ~0.15 s of every command that validates (pandera treats it as not installed).
-
-    The cyclic garbage collector is off for the command: a build allocates millions
-    of objects that reference counting frees, and the collector kept scanning them,
-    spending 0.2 s of a 5,000-action build and 1.5-2 s at 100,000 in collections
-    that found about a thousand objects in all; peak memory is the same without it.
+    The process is tuned by ``lean_process`` (one switch, GAIN_PLAIN_PYTHON=1, turns
+    it off). An exception that escapes click (``--debug``) takes the normal path, so
+    its traceback is printed as usual.
     """
-    sys.modules.setdefault("hypothesis", None)
-    import gc
+    lean = lean_process()
     import signal
 
-    gc.disable()
     # Ctrl+C, SIGTERM (cron, systemd, `timeout`) and SIGHUP (the terminal closed) end the
     # run through the code's cleanup, so no temporary file of ours or of xlsxwriter's is
     # left behind, and an older output stays as it was.
@@ -651,6 +669,8 @@ def main():
             stream.flush()
         except (OSError, ValueError):   # a closed pipe ('gain-pack rollup | head')
             pass
+    if not lean:
+        sys.exit(code)
     import os
 
     os._exit(code)

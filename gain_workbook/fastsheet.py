@@ -14,19 +14,90 @@ through xlsxwriter's own ``worksheet_class`` hook, shortens both:
   unformatted cells, constant_memory mode) to xlsxwriter unchanged.
 
 The output is byte for byte what xlsxwriter itself writes (a test builds the same
-pack both ways and compares the files), so a change in xlsxwriter that this code
-does not follow fails that test, not a user's pack. When xlsxwriter's internals
-are not what this module expects, :func:`worksheet_class` returns None and the
-stock Worksheet is used.
+pack both ways and compares the files). Because this relies on xlsxwriter's
+private parts, which upstream may rework in any release, it is fenced three ways:
+
+* setup.cfg allows only the xlsxwriter minor versions that test has passed on;
+* once per process, before the first workbook, :func:`worksheet_class` writes a
+  small workbook both ways and compares the bytes; when they differ, or the parts
+  it needs are missing, it warns in one line and the stock Worksheet is used;
+* ``GAIN_STOCK_XLSXWRITER=1`` in the environment uses the stock Worksheet outright.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+
+STOCK_ENV = "GAIN_STOCK_XLSXWRITER"
+MISMATCH = ("this xlsxwriter ({version}) does not write what gain-pack's faster cell "
+            "writer expects, so xlsxwriter's own is used: the files are the same, only "
+            "slower to write at 100,000 actions.")
 
 
 @functools.cache
 def worksheet_class():
+    """FastWorksheet when it writes xlsxwriter's own bytes here, else None (the stock
+    Worksheet): the environment asks for it, the parts it relies on are missing, or
+    the self-check finds a difference (with a warning)."""
+    if os.environ.get(STOCK_ENV, "").strip() not in ("", "0"):
+        return None
+    return checked(_fast_class())
+
+
+def checked(cls):
+    """``cls`` if a workbook written with it is byte-identical to the stock one, else
+    None with a one-line warning."""
+    import warnings
+
+    import xlsxwriter
+
+    if cls is not None and _sample(cls) == _sample(None):
+        return cls
+    warnings.warn(MISMATCH.format(version=xlsxwriter.__version__), stacklevel=2)
+    return None
+
+
+def _sample(cls) -> bytes:
+    """A small workbook with each kind of cell the fast paths write or pass on: strings
+    (repeated, long, through the column writer), numbers, dates, blanks, a formula,
+    cells with and without a format."""
+    import datetime as dt
+    import io
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb.set_properties({"created": dt.datetime(2000, 1, 1)})
+    if cls is not None:
+        wb.worksheet_class = cls
+    ws = wb.add_worksheet()
+    bold, date = wb.add_format({"bold": True}), wb.add_format({"num_format": "dd/mm/yyyy"})
+    texts = ["Open", None, "Closed – complete", "Open", "x" * 40000, "<&>\"'"]
+    numbers = [1, None, 2.5, 45000, -3]
+    if cls is not None:
+        ws.write_column_values(1, 0, texts, bold)
+        ws.write_column_values(1, 1, numbers, bold, numbers=True)
+    else:
+        for i, v in enumerate(texts):
+            if v is not None:
+                ws.write_string(1 + i, 0, v, bold)
+        for i, v in enumerate(numbers):
+            if v is not None:
+                ws.write_number(1 + i, 1, v, bold)
+    ws.write_string(0, 0, "Header", bold)
+    ws.write_string(0, 1, "plain")
+    ws.write_number(0, 2, 7)
+    ws.write_datetime(2, 2, dt.datetime(2026, 11, 28), date)
+    ws.write_blank(3, 2, None, bold)
+    ws.write_formula(4, 2, "=B2+1", bold, 2)
+    ws.write_string(20, 30, "far", date)
+    wb.close()
+    return out.getvalue()
+
+
+def _fast_class():
     """FastWorksheet, or None when this xlsxwriter does not have the parts it relies on."""
     try:
         from xlsxwriter.utility import xl_col_to_name

@@ -13,20 +13,25 @@ import math
 import pytest
 
 from conftest import base_data, make_register, sha256, write_register
-from gain_workbook import xlsx
+from gain_workbook import fastsheet, xlsx
 from gain_workbook.cli import cli
 from gain_workbook.fastsheet import worksheet_class
 
 
 @pytest.fixture
 def both_ways(monkeypatch, tmp_path):
-    """Run ``make(path)`` with FastWorksheet and with the stock Worksheet; two paths."""
+    """Run ``make(path)`` with FastWorksheet and with the stock Worksheet (as the
+    environment variable asks for it); two paths."""
     def run(make, name="out.xlsx"):
         fast, stock = tmp_path / f"fast-{name}", tmp_path / f"stock-{name}"
+        assert fastsheet.worksheet_class() is not None
         make(fast)
         with monkeypatch.context() as m:
-            m.setattr(xlsx, "worksheet_class", lambda: None)
+            m.setenv(fastsheet.STOCK_ENV, "1")
+            fastsheet.worksheet_class.cache_clear()
+            assert fastsheet.worksheet_class() is None
             make(stock)
+        fastsheet.worksheet_class.cache_clear()
         return fast, stock
     return run
 
@@ -113,3 +118,89 @@ def test_write_column_values_matches_write_string_and_write_number(tmp_path):
         ["a", None, "b", "a", "x" * 32767, None, "a"]
     assert ws.cell(3, 4).value == 1 and ws.cell(5, 4).value == 2.5
     assert ws.cell(1_048_576, 1).value == "beyond the last row"
+
+
+_FAST_CLASS = fastsheet._fast_class
+
+
+def _broken():
+    """A FastWorksheet that writes a string cell's attributes in another order: what
+    an xlsxwriter release that changed its cell writer would look like to us."""
+    fast = _FAST_CLASS()
+
+    class Broken(fast):
+        def _write_cell(self, row, col, cell):
+            from xlsxwriter.utility import xl_rowcol_to_cell
+            from xlsxwriter.worksheet import CellStringTuple
+
+            if type(cell) is CellStringTuple and cell.format is not None:
+                xf = cell.format._get_xf_index()
+                self.fh.write(f'<c r="{xl_rowcol_to_cell(row, col)}" t="s" s="{xf}">'
+                              f'<v>{cell.string}</v></c>')
+                return
+            super()._write_cell(row, col, cell)
+    return Broken
+
+
+def test_the_self_check_keeps_a_writer_that_matches_and_drops_one_that_does_not():
+    fast = fastsheet._fast_class()
+    assert fastsheet.checked(fast) is fast
+    with pytest.warns(UserWarning, match="xlsxwriter's own is used: the files are the same"):
+        assert fastsheet.checked(_broken()) is None
+
+
+def test_a_build_falls_back_to_the_stock_writer_with_one_warning(runner, tmp_path, monkeypatch,
+                                                                 example_register):
+    stock = tmp_path / "stock.xlsx"
+    with monkeypatch.context() as m:
+        m.setenv(fastsheet.STOCK_ENV, "1")
+        fastsheet.worksheet_class.cache_clear()
+        invoke(runner, "build", example_register, "-o", stock, "--as-of", "2026-11-28")
+    monkeypatch.setattr(fastsheet, "_fast_class", _broken)
+    fastsheet.worksheet_class.cache_clear()
+    try:
+        out = tmp_path / "fallback.xlsx"
+        r = invoke(runner, "build", example_register, "-o", out, "--as-of", "2026-11-28")
+        warned = [line for line in r.stderr.splitlines() if "xlsxwriter's own is used" in line]
+        assert len(warned) == 1 and warned[0].startswith("gain-pack: warning: this xlsxwriter")
+        assert sha256(out) == sha256(stock)
+        r = invoke(runner, "build", example_register, "-o", out, "--as-of", "2026-11-28")
+        assert "xlsxwriter's own" not in r.stderr          # once per process
+    finally:
+        fastsheet.worksheet_class.cache_clear()
+
+
+def test_the_environment_can_ask_for_the_stock_writer(monkeypatch, recwarn):
+    for value, stock in (("1", True), ("yes", True), ("0", False), ("", False)):
+        monkeypatch.setenv(fastsheet.STOCK_ENV, value)
+        fastsheet.worksheet_class.cache_clear()
+        assert (fastsheet.worksheet_class() is None) is stock, value
+    fastsheet.worksheet_class.cache_clear()
+    assert not [w for w in recwarn if "xlsxwriter" in str(w.message)]
+
+
+PROBE = ("import gc, sys\n"
+         "from gain_workbook import cli\n"
+         "lean = cli.lean_process()\n"
+         "print(lean, gc.isenabled(), 'hypothesis' in sys.modules and "
+         "sys.modules['hypothesis'] is None)\n")
+
+
+@pytest.mark.parametrize("value, lean", [(None, True), ("1", False), ("0", True)])
+def test_one_switch_turns_the_interpreter_tweaks_off(value, lean):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "GAIN_PLAIN_PYTHON"}
+    if value is not None:
+        env["GAIN_PLAIN_PYTHON"] = value
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
+                         env=env, cwd=ROOT)
+    assert out.stdout.split() == [str(lean), str(not lean), str(lean)], out.stderr
+    # and the command runs and exits with its code either way
+    done = subprocess.run([sys.executable, "-m", "gain_workbook", "describe", "nothing.xlsx"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 2 and done.stderr.startswith("gain-pack: ")
