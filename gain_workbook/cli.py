@@ -51,7 +51,11 @@ def _warn_line(message, category, filename, lineno, file=None, line=None) -> Non
 
 
 class _Group(click.Group):
-    """Maps our typed errors to one line on stderr and an exit code."""
+    """Maps our typed errors to one line on stderr and an exit code; lists the commands
+    in the order of an office's month (as they are defined), not alphabetically."""
+
+    def list_commands(self, ctx):
+        return list(self.commands)
 
     def invoke(self, ctx):
         import warnings
@@ -263,8 +267,8 @@ def adopt(register, output, force):
     res = api.adopt(register, output, force=force)
     _say(res)
     n = res.register.counts
-    _echo(f"Wrote {res.path}: {plural(n['inspections'], 'inspection')}, {plural(n['items'], 'item')} "
-          f"and {plural(n['actions'], 'action')}, every value kept.")
+    _echo(f"Wrote {res.path}: {plural(n['inspections'], 'inspection')}, "
+          f"{plural(n['items'], 'item')} and {plural(n['actions'], 'action')}, every value kept.")
     if res.report.valid:
         return _echo(f"It is valid: build with gain-pack build \"{res.path}\"")
     # the template asks for values your register had no column for (a Type, say)
@@ -453,22 +457,24 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
 def smtp_options(f):
     """The options that say how to send (override the register's Settings)."""
     for opt in reversed([
-        click.option("--to", "to", multiple=True, help="Recipient (repeatable); default "
-                     "'Email to' on the Settings sheet."),
-        click.option("--cc", "cc", multiple=True, help="Copy to (repeatable)."),
+        click.option("--to", "to", multiple=True, metavar="ADDR",
+                     help="Recipient (repeatable); default 'Email to' on the Settings sheet."),
+        click.option("--cc", "cc", multiple=True, metavar="ADDR", help="Copy to (repeatable)."),
         click.option("--send", is_flag=True, help="Send through the SMTP server instead of "
                      "writing a draft."),
-        click.option("--smtp-host", default=None, help="SMTP server (Settings: SMTP host)."),
-        click.option("--smtp-port", type=int, default=None, help="SMTP port (Settings: SMTP port)."),
+        click.option("--smtp-host", default=None, metavar="HOST",
+                     help="SMTP server (Settings: SMTP host)."),
+        click.option("--smtp-port", type=int, default=None, metavar="PORT",
+                     help="SMTP port (Settings: SMTP port)."),
         click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
                      default=None, help="How to secure the connection (Settings: SMTP security)."),
-        click.option("--smtp-user", default=None, help="User to log in as; the password comes "
-                     "from GAIN_SMTP_PASSWORD or a hidden prompt, never an option."),
-        click.option("--from", "sender", default=None, help="Sender address (Settings: Email "
-                     "from; default the SMTP user)."),
+        click.option("--smtp-user", default=None, metavar="USER", help="User to log in as; the "
+                     "password comes from GAIN_SMTP_PASSWORD or a hidden prompt, never an option."),
+        click.option("--from", "sender", default=None, metavar="ADDR",
+                     help="Sender address (Settings: Email from; default the SMTP user)."),
         click.option("--cafile", type=click.Path(dir_okay=False, exists=True), default=None,
-                     help="Extra CA certificate(s) to trust for the server, in PEM."),
-        click.option("--timeout", type=float, default=30.0, show_default=True,
+                     metavar="PEM", help="Extra CA certificate(s) to trust for the server."),
+        click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
                      help="Seconds to wait for the server."),
     ]):
         f = opt(f)

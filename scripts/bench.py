@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `gain-pack build` against the pipeline a user would write and the floor.
 
-    python scripts/bench.py [--sizes 1000,10000,100000] [--repeat 3] [--keep DIR]
+    python scripts/bench.py [--sizes 1000,10000,100000] [--repeat 3] [--keep DIR] [--write-readme]
 
 For each size it generates a register (scripts/make_register.py), then times, each
 as a separate process (median wall seconds, peak resident memory from wait4):
@@ -12,7 +12,9 @@ as a separate process (median wall seconds, peak resident memory from wait4):
   floor  python-calamine reads the register; xlsxwriter writes its cells once, no formats
 
 It also times the whole command at 5,000 actions and `gain-pack --help`, and prints
-a Markdown table (the README's table comes from a run of this script).
+a Markdown table; with --write-readme it also writes it into README.md, between
+<!-- BEGIN bench --> and <!-- END bench --> (so the README's numbers are a run of this
+script, never pasted).
 
     python scripts/bench.py --validate-against REF [--sizes 100000] [--repeat 5]
 
@@ -27,6 +29,7 @@ Targets (2-core machine): build <= 1.5x floor and >= 2.5x faster than naive at
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import subprocess
@@ -36,6 +39,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 AS_OF = "2026-11-28"
 
 NAIVE = r'''
@@ -113,6 +117,8 @@ def main(argv=None) -> int:
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--keep", default=None, help="keep generated files in this folder")
+    p.add_argument("--write-readme", action="store_true",
+                   help="also write the table into README.md's bench block")
     p.add_argument("--validate-against", default=None, metavar="REF",
                    help="time validate of this tree against git commit REF instead")
     args = p.parse_args(argv)
@@ -146,18 +152,34 @@ def main(argv=None) -> int:
     (helps,) = measure([[str(Path(py).with_name("gain-pack")), "--help"]
                         if Path(py).with_name("gain-pack").exists() else gain + ["--help"]], 5)
 
-    print("| actions | build s | naive s | floor s | build / floor | naive / build | "
-          "peak MB build / naive / floor |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    lines = ["| actions | build s | naive s | floor s | build / floor | naive / build | "
+             "peak MB build / naive / floor |", "|---:|---:|---:|---:|---:|---:|---:|"]
     for n, b, nv, fl in rows:
-        print(f"| {n:,} | {b[0]:.1f} | {nv[0]:.1f} | {fl[0]:.1f} | {b[0] / fl[0]:.2f}x | "
-              f"{nv[0] / b[0]:.2f}x | {b[1]:.0f} / {nv[1]:.0f} / {fl[1]:.0f} |")
-    print(f"\n`gain-pack response --open --docx` at 5,000 actions: {resp[0]:.2f} s "
-          "(every response still to be sent, workbook and Word).")
-    print(f"\n`gain-pack build` at 5,000 actions: {five[0]:.2f} s; `gain-pack --help`: "
-          f"{helps[0]:.2f} s (median of {max(args.repeat, 5)} and 5 runs; "
-          f"{os.cpu_count()} cores).")
+        lines.append(f"| {n:,} | {b[0]:.1f} | {nv[0]:.1f} | {fl[0]:.1f} | {b[0] / fl[0]:.2f}x | "
+                     f"{nv[0] / b[0]:.2f}x | {b[1]:.0f} / {nv[1]:.0f} / {fl[1]:.0f} |")
+    lines += ["", f"`gain-pack build` at 5,000 actions: {five[0]:.2f} s; "
+              f"`gain-pack response --open --docx` (every response still to be sent, workbook "
+              f"and Word): {resp[0]:.2f} s; `gain-pack --help`: {helps[0]:.2f} s (medians of "
+              f"{max(args.repeat, 5)}, {max(args.repeat, 3)} and 5 runs; {os.cpu_count()} cores; "
+              f"{dt.date.today():%d %B %Y})."]
+    report = "\n".join(lines)
+    print(report)
+    if args.write_readme:
+        write_readme(report)
+        print(f"wrote the bench block of {README}", file=sys.stderr)
     return 0
+
+
+def write_readme(report: str, readme: Path | None = None) -> None:
+    """Put ``report`` into the README's bench block (gen_docs' block writer)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
+    gen_docs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_docs)
+    path = readme or README
+    path.write_text(gen_docs.replace_block(path.read_text(encoding="utf-8"), "bench", report),
+                    encoding="utf-8")
 
 
 def _register(py, work: Path, n: int) -> Path:

@@ -200,7 +200,66 @@ def rag_table() -> str:
     return "\n".join(rows)
 
 
+def _cli():
+    from gain_workbook.cli import cli
+
+    return cli
+
+
+def _usage(name: str) -> str:
+    """'gain-pack build REGISTER [OPTIONS]': the command and its arguments."""
+    import click
+
+    cmd = _cli().commands[name]
+    args = [p.human_readable_name for p in cmd.params if isinstance(p, click.Argument)]
+    return " ".join(["gain-pack", name, *args, "[OPTIONS]"])
+
+
+def _first_paragraph(name: str) -> str:
+    import inspect
+
+    doc = inspect.cleandoc(_cli().commands[name].help or "")
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def command_help(name: str) -> str:
+    """`gain-pack NAME --help` as it prints, at 100 columns whatever the terminal."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(_cli(), [name, "--help"], prog_name="gain-pack",
+                                terminal_width=100)
+    if result.exit_code != 0:
+        raise SystemExit(f"gain-pack {name} --help failed: {result.output}")
+    return result.output.rstrip("\n")
+
+
+def commands_table() -> str:
+    rows = ["| Command | What it does |", "|---|---|"]
+    rows += [f"| [`{_usage(n)}`](#gain-pack-{n}) | {_cell(_first_paragraph(n))} |"
+             for n in _cli().commands]
+    return "\n".join(rows)
+
+
+def command_reference() -> str:
+    parts = []
+    for name in _cli().commands:
+        parts.append(f"### gain-pack {name}\n\n```text\n{command_help(name)}\n```")
+    return "\n\n".join(parts)
+
+
+def layers() -> str:
+    """The layers of the one-way flow, bottom first, as tests/test_layering.py has them."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_layering import LAYERS
+
+    return "\n".join(f"{i}. {what}: " + ", ".join(f"`{m}`" for m in mods)
+                     for i, (what, mods) in enumerate(LAYERS, start=1))
+
+
 PARTS = {
+    "commands": commands_table,
+    "command-reference": command_reference,
+    "layers": layers,
     "rag": rag_table,
     "columns": columns_table,
     "aliases": aliases_table,
@@ -214,14 +273,19 @@ PARTS = {
 }
 
 
+def replace_block(text: str, name: str, body: str) -> str:
+    """``text`` with the block between <!-- BEGIN name --> and <!-- END name --> set to
+    ``body`` (scripts/bench.py --write-readme uses it too)."""
+    pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no <!-- BEGIN {name} --> ... END block")
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+
+
 def render(text: str) -> str:
     """README text with every generated part brought up to date."""
     for name, fn in PARTS.items():
-        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
-        if not pattern.search(text):
-            raise SystemExit(f"README.md has no <!-- BEGIN {name} --> ... END block")
-        body = fn()
-        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+        text = replace_block(text, name, fn())
     return text
 
 

@@ -83,3 +83,62 @@ def test_windows_quickstart_is_windows_powershell_5_and_runs_the_same_build(tmp_
     result = runner.invoke(cli, ["build", str(reg), *args[2:]])
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "GAIN board pack 2026-11.xlsx").exists()
+
+
+def _gen_docs():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_every_command_is_in_the_readme_with_the_help_it_prints(runner):
+    """The Commands table links each command to its --help, word for word as it prints."""
+    from gain_workbook.cli import cli
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(cli.commands) >= 9
+    for name in cli.commands:
+        printed = runner.invoke(cli, [name, "--help"], prog_name="gain-pack",
+                                terminal_width=100).output.rstrip("\n")
+        assert printed == _gen_docs().command_help(name)
+        assert f"### gain-pack {name}\n\n```text\n{printed}\n```" in text, \
+            f"gain-pack {name}: its --help is not in the README as it prints"
+        assert f"](#gain-pack-{name}) |" in text, f"gain-pack {name} is not in the Commands table"
+
+
+def test_the_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+    """The 'From Python' section's code, run as it stands in a new folder."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## From Python", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md (From Python)", "exec"), {"__name__": "readme"})
+    out = capsys.readouterr().out
+    assert "GAIN board pack" in out and "open items" in out
+    assert "['PCC response INS-2023-07.xlsx', 'PCC response INS-2023-07.docx']" in out
+    assert (tmp_path / "Inspection register.xlsx").is_file()
+    assert (tmp_path / "GAIN board pack 2026-11.xlsx").is_file()
+    assert "Wrote the draft" in out
+
+
+def test_the_bench_writes_its_block_into_the_readme(tmp_path):
+    """scripts/bench.py --write-readme replaces the bench block and nothing else."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n\nbefore\n<!-- BEGIN bench -->\nold table\n<!-- END bench -->\n"
+                      "after\n", encoding="utf-8")
+    bench.write_readme("| new | table |", readme)
+    assert readme.read_text(encoding="utf-8") == (
+        "# Title\n\nbefore\n<!-- BEGIN bench -->\n| new | table |\n<!-- END bench -->\nafter\n")
+    (tmp_path / "other.md").write_text("no block\n", encoding="utf-8")
+    import pytest
+
+    with pytest.raises(SystemExit):
+        bench.write_readme("x", tmp_path / "other.md")
