@@ -78,7 +78,8 @@ class _Group(click.Group):
             if _debug(ctx):
                 raise
             where = exc.ctx.command_path if exc.ctx is not None else "gain-pack"
-            _echo(f"{where}: {exc.format_message()} (see '{where} --help').", err=True)
+            _echo(f"{where}: {exc.format_message().rstrip('.')} (see '{where} --help').",
+                  err=True)
             ctx.exit(EXIT_USAGE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

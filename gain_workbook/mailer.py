@@ -248,10 +248,17 @@ def _body(edited: str | None, name: str, file: str, values: dict) -> str:
     return fill(edited if edited is not None else bundled_text(name), values, file)
 
 
+# a PCC named by office takes 'the'; one named as a person ('Steve Turner') does not
+OFFICE_WORDS = ("police", "pcc", "pfcc", "commissioner", "mayor", "deputy mayor", "office")
+
+
 def _the(name: str) -> str:
-    """'the Police and Crime Commissioner for Cleveland', never 'the the ...'."""
+    """'the Police and Crime Commissioner for Cleveland', never 'the the ...', and a
+    person's name as it is ('Steve Turner', not 'the Steve Turner')."""
     name = str(name).strip()
-    return name if name.lower().startswith("the ") else f"the {name}"
+    if name.lower().startswith("the ") or not name.lower().startswith(OFFICE_WORDS):
+        return name
+    return f"the {name}"
 
 
 def _size_warnings(data: bytes) -> list[str]:

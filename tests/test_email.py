@@ -390,3 +390,15 @@ def test_a_working_copy_is_never_sent_as_the_response(runner, tmp_path):
         assert r.exit_code == 2, (suffix, r.stderr)
         assert "is the office's working copy of the response" in r.stderr
     assert not list(tmp_path.glob("*.eml"))
+
+
+def test_the_pcc_is_named_by_office_with_the_and_as_a_person_without():
+    from gain_workbook.mailer import _the
+
+    assert _the("Police and Crime Commissioner for Cleveland") == \
+        "the Police and Crime Commissioner for Cleveland"
+    assert _the("the Police and Crime Commissioner") == "the Police and Crime Commissioner"
+    assert _the("Mayor of London") == "the Mayor of London"
+    assert _the("Steve Turner") == "Steve Turner"
+    assert _the("Dr Jane Smith, Police and Crime Commissioner") == \
+        "Dr Jane Smith, Police and Crime Commissioner"
