@@ -53,7 +53,8 @@ for table in schema.TABLES:
     df = pd.read_excel(src, sheet_name=schema.SHEET_NAMES[table], engine="openpyxl",
                        dtype=str, keep_default_na=False, na_values=[""])
     rename = {c.header: c.key for c in schema.columns_of(table)}
-    df = df.rename(columns=rename)[[c.key for c in schema.columns_of(table)]]
+    df = df.rename(columns=rename)
+    df = df[[c.key for c in schema.columns_of(table) if c.key in df.columns]]
     df = df.astype(object).where(df.notna(), None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
