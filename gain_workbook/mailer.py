@@ -24,7 +24,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import make_msgid
 from pathlib import Path
 
-from gain_workbook.errors import (DeliveryError, Hint, InputError,  # noqa: F401 (re-exported)
+from gain_workbook.errors import (DeliveryError, Hint, InputError,
                                   MailSettingsError, SettingsError, UsageError)
 from gain_workbook.packfile import RESPONSE_TITLE as TITLE
 from gain_workbook.packfile import HEADLINE, PackInfo, is_pack, open_workbook, read_info

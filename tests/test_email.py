@@ -402,3 +402,15 @@ def test_the_pcc_is_named_by_office_with_the_and_as_a_person_without():
     assert _the("Steve Turner") == "Steve Turner"
     assert _the("Dr Jane Smith, Police and Crime Commissioner") == \
         "Dr Jane Smith, Police and Crime Commissioner"
+
+
+def test_a_pdf_is_refused_for_encryption_before_any_password_is_asked(runner, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.delenv("GAIN_ATTACHMENT_PASSWORD", raising=False)
+    pdf = tmp_path / "PCC response INS-1.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Title (PCC response to HMICFRS inspection) >>\n")
+    r = runner.invoke(cli, ["email", str(pdf), "--encrypt", "--to", "ho@example.gov.uk"])
+    assert r.exit_code == 2
+    assert "A PDF cannot be encrypted this way" in r.stderr
+    assert "is needed" not in r.stderr             # no password was asked for
+    assert not (tmp_path / "PCC response INS-1.eml").exists()
