@@ -248,8 +248,9 @@ def _cover(ctx, ws, sheets: list[str], register_name: str) -> None:
     r += 1
     for name in sheets:
         ws.write_url(r, 1, f"internal:'{name}'!A1", f["link"], name)
-        ws.write_string(r, 2, SHEET_PURPOSE.get(name, ""), f["plain_wrap"])
-        ws.set_row(r, 18)
+        purpose = SHEET_PURPOSE.get(name, "")
+        ws.write_string(r, 2, purpose, f["plain_wrap"])
+        ws.set_row(r, max(18, LINE_HEIGHT * _lines(purpose, 62) + 5))   # (a long one wraps)
         r += 1
     r += 1
     ws.merge_range(r, 1, r + 1, 2, "RAG: Red - overdue, past deadline or no actions; Amber - due "

@@ -567,3 +567,16 @@ def test_data_quality_is_for_the_board_errors_first_each_naming_its_item(runner,
     assert rows[0] == ("error", "INS-1 AFI 1, action A3", "Actions!G4")
     assert ("warning", "INS-1 Rec 1, action A1", "Actions!G2") in rows[1:]
     assert [c.value for c in ws[4]][-1] == "Where"
+
+
+def test_a_contents_line_that_wraps_has_the_room_for_it(example_pack):
+    """'Exceptions' is described in two lines of its column; a one-line row cut it off."""
+    from gain_workbook.pack import SHEET_PURPOSE
+    from gain_workbook.styles import LINE_HEIGHT, wrapped_lines
+
+    out, _ = example_pack
+    ws = openpyxl.load_workbook(out)["Cover"]
+    rows = {ws.cell(r, 2).value: r for r in range(1, ws.max_row + 1)}
+    assert wrapped_lines(SHEET_PURPOSE["Exceptions"], 62) == 2
+    assert ws.row_dimensions[rows["Exceptions"]].height >= 2 * LINE_HEIGHT
+    assert ws.row_dimensions[rows["Items"]].height == 18
