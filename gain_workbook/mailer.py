@@ -26,6 +26,7 @@ from pathlib import Path
 
 from gain_workbook.errors import (DeliveryError, Hint, InputError,
                                   MailSettingsError, SettingsError, UsageError)
+from gain_workbook.packfile import RESPONSE_FIELDS
 from gain_workbook.packfile import RESPONSE_TITLE as TITLE
 from gain_workbook.packfile import HEADLINE, PackInfo, is_pack, open_workbook, read_info
 from gain_workbook.text import TERMINAL_UNSAFE, one_line
@@ -127,9 +128,9 @@ def response_facts(path) -> list[tuple[str, str]]:
         return []
     pairs, title = [], None
     for r in rows:
-        if len(r) > 1 and r[0] == "Title of inspection":
+        if len(r) > 1 and r[0] == RESPONSE_FIELDS[0]:
             title = str(r[1])
-        elif len(r) > 1 and r[0] == "Date inspection published" and title is not None:
+        elif len(r) > 1 and r[0] == RESPONSE_FIELDS[1] and title is not None:
             pairs.append((title, str(r[1])))
             title = None
     return pairs

@@ -12,7 +12,9 @@ read what this module writes:
   reads them back by the same headers, typed by the same kinds.
 
 ``RESPONSE_TITLE`` is the title a PCC response carries in its document
-properties, by which ``email`` knows one (and refuses the working copy).
+properties, by which ``email`` knows one (and refuses the working copy);
+``RESPONSE_FIELDS`` are the labels of the details by which ``email`` lists the
+reports a response answers.
 
 This module reads with python-calamine only: the mailer uses it without the
 register reader or pandas' roll-up behind it.
@@ -29,6 +31,8 @@ PACK_MARKER = "gain-pack board pack"
 PACK_INFO_SHEET = "PackInfo"
 ITEMS_SHEET, ACTIONS_SHEET = "Items", "Actions"
 RESPONSE_TITLE = "PCC response to HMICFRS inspection"
+# the labels of a response's details that email reads back: (title, date published)
+RESPONSE_FIELDS = ("Title of inspection", "Date inspection published")
 # the headline figures PackInfo carries, for the covering email: (label, headline key)
 HEADLINE = (("Open items", "open_items"), ("Overdue actions", "overdue_actions"),
             ("Ready for closure", "ready_for_closure"),

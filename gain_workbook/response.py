@@ -23,6 +23,7 @@ from pathlib import Path
 
 from gain_workbook.dates import given, long_date, uk_date
 from gain_workbook.errors import SettingsError, UsageError
+from gain_workbook.packfile import RESPONSE_FIELDS
 from gain_workbook.rollup import KIND_ORDER, PENDING_RESPONSE, report_order
 from gain_workbook.schema import ACTION_DONE
 from gain_workbook.text import as_text as _t
@@ -249,8 +250,8 @@ def document(rollup, ins, process_text: str, working: bool = False,
         add(Block("banner", WORKING_BANNER))
 
     add(Block("heading", "Inspection details"))
-    add(Block("field", "Title of inspection", _t(ins["title"]), bold=True))
-    add(Block("field", "Date inspection published", long_date(ins["published"])))
+    add(Block("field", RESPONSE_FIELDS[0], _t(ins["title"]), bold=True))
+    add(Block("field", RESPONSE_FIELDS[1], long_date(ins["published"])))
     types = set(_t(ins["inspection_type"]).split(", "))
     boxes = [f"{TICK if key in types else BOX} {label.format(force=force)}"
              for key, label in TYPE_BOXES]

@@ -346,13 +346,15 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
     ins["s55_last_day"] = ins["published"] + pd.Timedelta(days=S55_DAYS_AFTER_PUBLICATION)
     days_left = (ins["s55_last_day"] - today).dt.days
     ins["s55_days_left"] = days_left
-    published, sent = ins["response_published"].notna(), ins["response_sent"].notna()
-    not_required = ins["response_required"] == "No"
-    state = np.select(
-        [published, sent, not_required, days_left < 0, days_left <= settings.due_soon_days,
-         days_left.notna()],
-        ["Published", "Sent", "Not required", "Overdue", "Due", "Not due"], "")
-    ins["response_state"] = state
+    # still to be sent: the one predicate validate uses too; then the clock says how soon
+    from gain_workbook.validate import responses_pending
+
+    pending = responses_pending(ins)
+    done = np.select([ins["response_published"].notna(), ins["response_sent"].notna()],
+                     ["Published", "Sent"], "Not required")
+    clock = np.select([days_left < 0, days_left <= settings.due_soon_days, days_left.notna()],
+                      ["Overdue", "Due", "Not due"], "")
+    ins["response_state"] = np.where(pending, clock, done)
     # Day 56 on a weekend or bank holiday, while it is still to come: why, and the
     # working day before it (the law does not move the day)
     upcoming = ins["response_state"].isin(PENDING_RESPONSE) & (days_left >= 0)
@@ -410,14 +412,6 @@ def _their_rag(word):
     if word is None or word != word:
         return None
     return _RAG_WORDS.get(str(word).strip().lower())
-
-
-def office_rag_problems(register, result: RollUp) -> list:
-    """A warning wherever the office's own RAG is better than the one the dates give,
-    with our reason: 'You have Green; gain-pack makes it Red: 2 of 3 actions overdue ...'."""
-    from gain_workbook.validate import name_subjects
-
-    return name_subjects(register, _rag_problems(register, result))
 
 
 def _rag_problems(register, result: RollUp) -> list:

@@ -139,7 +139,7 @@ def _cross_problems(reg: Register) -> list[Problem]:
 
     # The PCC's response must say, for every item for the force, what is being done or
     # why nothing (s55(5B)); an open item with nothing is NO_ACTIONS above already.
-    pending = _responses_pending(fi)
+    pending = responses_pending(fi)
     pending_ids = set(fi.loc[pending, "inspection_id"].dropna())
     silent = ((fit["applies"] == "Yes") & closed_item & (n_actions == 0)
               & fit["no_action_reason"].isna() & fit["item_response"].isna()
@@ -198,9 +198,18 @@ def _cross_problems(reg: Register) -> list[Problem]:
     return out
 
 
-def _responses_pending(fi):
-    """Inspections whose s55 response is still to be sent (and is needed)."""
-    return (as_datetime64(fi["response_sent"]).isna() & as_datetime64(fi["response_published"]).isna()
+def responses_pending(fi):
+    """Inspections whose s55 response is still to be sent (and is needed): neither sent
+    nor published, and not marked Response required: No. The roll-up's response states
+    start from this (rollup.PENDING_RESPONSE are its states for these). ``fi``: the
+    register's inspections (dates as read) or the roll-up's (datetime64 columns)."""
+    import pandas as pd
+
+    def missing(col):
+        col = col if pd.api.types.is_datetime64_any_dtype(col) else as_datetime64(col)
+        return col.isna()
+
+    return (missing(fi["response_sent"]) & missing(fi["response_published"])
             & (fi["response_required"] != "No"))
 
 
