@@ -378,7 +378,8 @@ def _statutory(b, ins, settings) -> None:
         b.append(Block("field", f"Local target ({settings.response_target_days} days)",
                        long_date(ins["response_target_day"])))
     left = ins["s55_days_left"]
-    if ins["response_state"] in ("Published", "Sent", "Not required"):
+    state = ins["response_state"]
+    if state and state not in PENDING_RESPONSE:        # sent, published or not required
         position = ins["response_text"]
     elif left != left:
         position = "no publication date recorded"
