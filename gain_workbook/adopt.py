@@ -32,8 +32,10 @@ def template_data(reg: Register) -> tuple[dict, dict, list]:
     data = {"settings": _settings(reg.settings)}
     extra_headers: dict = {}
     read_from = []
-    for table in schema.TABLES:
+    for table in schema.TABLES + schema.OPTIONAL_TABLES:
         t = reg.table(table)
+        if t is None:
+            continue
         cols = schema.columns_of(table)
         extras = t.extras
         ours = {c.header.casefold() for c in cols}
@@ -56,6 +58,10 @@ def template_data(reg: Register) -> tuple[dict, dict, list]:
             read_from.append((schema.SHEET_NAMES[table], n, t.sheet_of(index),
                               int(index) % PART_SPAN))
         data[table] = rows
+    if reg.owners is None:
+        # every owner named once on Owners, for the office to give their addresses
+        names = {" ".join(str(o).split()) for o in reg.actions.frame["owner"].dropna()}
+        data[schema.OWNERS] = [{"Name": n} for n in sorted(names, key=str.casefold)]
     return data, extra_headers, read_from
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from gain_workbook import schema
 from gain_workbook.dates import UNREADABLE, is_no_date, month_or_quarter, parse_date
 from gain_workbook.refs import parse_ref
+from gain_workbook.history import history_kind
 from gain_workbook.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.sniff import col_letter
 from gain_workbook.text import json_text, plural, shorten
@@ -39,7 +40,9 @@ NAME_HINTS = {
 }
 ROLE_TEXT = {INSPECTIONS: "inspections", ITEMS: "items", ACTIONS: "actions",
              "flat": "one row per action", "report": "one report, its title above the table",
-             "settings": "settings", "not read": "not read"}
+             "settings": "settings", "not read": "not read",
+             "owners": "action owners and their email addresses",
+             "history": "the history gain-pack keeps of merged updates"}
 LAYOUT_TEXT = {"template": "Inspections, Items and Actions sheets",
                "flat": "one row per action",
                "per report": "one sheet per report"}
@@ -502,6 +505,10 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
         folded = norm_key(name)
         if name == settings_sheet:
             plan = SheetPlan(name, "settings", "settings for this register")
+        elif history_kind(name, grid):
+            plan = SheetPlan(name, "history", "kept by gain-pack merge, by its name and headers")
+        elif folded in schema.OWNERS_SHEETS:
+            plan = owners_plan(name, grid, aliases)
         elif folded in SKIP_SHEETS:
             plan = SheetPlan(name, "not read", REFERENCE_REASON)
         elif not any(v not in ("", None) for row in grid for v in row):
@@ -536,6 +543,24 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
     for s in plan.chosen():
         s.missing = required_missing(s)
     return plan
+
+
+def owners_plan(name: str, grid, aliases: dict) -> SheetPlan:
+    """The plan of a sheet found by its name to be the Owners sheet: the row of its
+    headers (the first of the top rows naming the most of its columns, a Name among
+    them) and its columns; 'not read', saying why, when it has no Name column."""
+    index = header_index(schema.OWNERS, aliases)
+    best = None
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        keys = {k for v in row if _cell_text(v) for k, _ in match_header(_cell_text(v), index)}
+        if "owner_name" in keys and (best is None or len(keys) > best[1]):
+            best = (r, len(keys))
+    if best is None:
+        return SheetPlan(name, "not read", "it is named as the Owners sheet but has no Name "
+                         "column (headers Name, Email, Copy when overdue)")
+    cols, dupes = map_columns(grid, best[0], index)
+    return SheetPlan(name, schema.OWNERS, "by its name", header_row=best[0], columns=cols,
+                     dupes=dupes)
 
 
 def _no_table_reason(grid) -> str:

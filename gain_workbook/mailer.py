@@ -39,7 +39,6 @@ MIME_TYPES = {".xlsx": XLSX_TYPE,
 BODY_TEMPLATE = "email_body.txt"
 RESPONSE_BODY_TEMPLATE = "response_email.txt"
 LARGE_ATTACHMENT = 10 * 1024 * 1024
-ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 @dataclass
@@ -279,14 +278,15 @@ def pack_info(path) -> PackInfo | None:
 
 def addresses(values, what: str) -> tuple:
     """Split and check addresses ('a@x.org; b@y.org' or several options)."""
+    from gain_workbook.addresses import address_problem, split_addresses
+
     out = []
     for v in values:
-        for a in re.split(r"[;,]", str(v)):
-            a = a.strip()
-            if not a:
-                continue
-            if not ADDRESS.match(a):
-                raise SettingsError(f"'{one_line(a)}' in {what} is not an email address.")
+        for a in split_addresses(v):
+            why = address_problem(a)
+            if why:
+                raise SettingsError(f"'{one_line(a)}' in {what} is not an email address: "
+                                    f"{why}.")
             out.append(a)
     return tuple(dict.fromkeys(out))
 

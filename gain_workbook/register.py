@@ -11,16 +11,18 @@ first, by ``detect.plan_workbook``; this module follows that plan. The layouts:
 * **per report**: one sheet per report, the report's title and date above its table.
 
 Values are normalised (dates, status words, yes/no, refs); what cannot be normalised
-is left as the user wrote it, for the validator to report with its cell.
+is left as the user wrote it, for the validator to report with its cell. Beside the
+tables, an Owners sheet (found by its name) is read through the schema too, and the
+Updates and Extension requests sheets that merge keeps are read as rows.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from gain_workbook import detect, schema
+from gain_workbook import detect, history, schema
 from gain_workbook.derive import derive_deadlines, derive_refs, kind_named, qualify_action_ids
 from gain_workbook.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.errors import RegisterError
@@ -54,10 +56,14 @@ class Register:
     sheet_names: list[str]
     open_in_excel: bool = False
     plan: Plan | None = None
+    owners: Table | None = None    # the Owners sheet, when the register has one
+    updates: list = field(default_factory=list)      # rows of merge's Updates sheet
+    extensions: list = field(default_factory=list)   # rows of its Extension requests sheet
 
     def table(self, name: str) -> Table:
-        """The table called inspections, items or actions."""
-        return {INSPECTIONS: self.inspections, ITEMS: self.items, ACTIONS: self.actions}[name]
+        """The table called inspections, items, actions (or owners, None without a sheet)."""
+        return {INSPECTIONS: self.inspections, ITEMS: self.items, ACTIONS: self.actions,
+                schema.OWNERS: self.owners}[name]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -225,8 +231,25 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     derive_refs(tables, problems)
     qualify_action_ids(tables[ACTIONS])
     derive_deadlines(tables, date1904, problems)
-    return Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
-                    settings, problems, list(grids), plan=plan)
+    reg = Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
+                   settings, problems, list(grids), plan=plan)
+    _read_beside(reg, plan, grids, ctx)
+    return reg
+
+
+def _read_beside(reg: Register, plan: Plan, grids: dict, ctx: Context) -> None:
+    """The sheets beside the register's tables: Owners (through the schema, as a table)
+    and the history merge keeps (Updates, Extension requests: rows as written)."""
+    for s in plan.sheets:
+        if s.role == schema.OWNERS and reg.owners is None:
+            reg.owners = _read_role(schema.OWNERS, [s], grids, ctx)
+        elif s.role == "history":
+            kind = history.history_kind(s.name, grids[s.name][0])
+            rows = history.read_history(grids[s.name][0], history.SHEETS[kind])
+            if kind == history.UPDATES_SHEET:
+                reg.updates = rows
+            else:
+                reg.extensions = rows
 
 
 def _refuse_unreadable(path: Path, plan: Plan, grids: dict) -> None:
@@ -390,8 +413,9 @@ def _columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw:
                                          f"{col_letter(idx)}{header_row + 1}", text, text,
                                          other=other))
     mapping = {k: v for k, v in plan.mapping.items() if k in table_keys}
+    # (an owner named with no address yet is a row, not a section heading)
     not_heading = frozenset(i for k, (i, _) in mapping.items()
-                            if BY_KEY[k].table == ACTIONS or k == "item_text")
+                            if BY_KEY[k].table == ACTIONS or k in ("item_text", "owner_name"))
     before = len(ctx.problems)
     rows = _data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], ctx.problems,
                       headings, not_heading)
@@ -505,7 +529,7 @@ def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
     table) gives every row that report.
     """
     problems = ctx.problems
-    keys = {c.key for c in schema.COLUMNS if c.key not in schema.FLAT_SKIP}
+    keys = {c.key for c in schema.register_columns() if c.key not in schema.FLAT_SKIP}
     insp_cols = [c.key for c in schema.columns_of(INSPECTIONS)]
     item_cols = [c.key for c in schema.columns_of(ITEMS) if c.key != "item_inspection_id"]
     action_cols = [c.key for c in schema.columns_of(ACTIONS) if c.key != "action_item_id"]

@@ -56,8 +56,9 @@ def write_register_template(path, example: bool = False, force: bool = False,
         fmt = styles.formats(wb)
         _guide(wb, fmt)
         lists = _lists_sheet(wb, fmt)
-        for table in schema.TABLES:
-            _table_sheet(wb, fmt, table, data[table], lists, (extra_headers or {}).get(table, ()))
+        for table in schema.TABLES + schema.OPTIONAL_TABLES:
+            _table_sheet(wb, fmt, table, data.get(table, []), lists,
+                         (extra_headers or {}).get(table, ()))
         _settings_sheet(wb, fmt, data["settings"])
         if read_from is not None:
             _read_from_sheet(wb, fmt, read_from)
@@ -128,6 +129,14 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None
                 "validate": "any", "input_title": col.header,
                 "input_message": ("One or more, separated by commas: "
                                   + ", ".join(col.vocab))[:255]})
+        elif col.key == "owner":
+            # a name from the Owners sheet, or any other (said, not refused)
+            ws.data_validation(1, c, last, c, {
+                "validate": "list", "error_type": "information", "ignore_blank": True,
+                "source": f"={schema.SHEET_NAMES[schema.OWNERS]}!$A$2:$A${last + 1}",
+                "error_title": col.header[:32],
+                "error_message": "This name is not on the Owners sheet, so no update request "
+                                 "can be emailed to them; add them there."})
         elif col.key in schema.REFERENCES:
             target = schema.REFERENCES[col.key]
             letter = "A"     # the id is the first column of every table
@@ -256,6 +265,9 @@ def _guide(wb, fmt) -> None:
         "Inspections: one row per HMICFRS report. Items: one row per recommendation, area for "
         "improvement or cause of concern in it, including those not for this force (they "
         "appear on the PCC response). Actions: one row per action the force takes on an item.",
+        "Owners (optional): one row per action owner, named as the Owner column names them, "
+        "with their email address and who to copy when their actions are badly overdue; "
+        "gain-pack requests then emails each owner a workbook of their open actions to update.",
         "Pick controlled values from the dropdowns. Type dates as 31/12/2024. Ids link the "
         "sheets: an item names its Inspection ID, an action names its Item ID.",
         "Check the register with: gain-pack validate \"<this file>\". Build the board pack "

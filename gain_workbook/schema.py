@@ -145,8 +145,15 @@ INSPECTIONS = "inspections"
 ITEMS = "items"
 ACTIONS = "actions"
 TABLES = (INSPECTIONS, ITEMS, ACTIONS)
-SHEET_NAMES = {INSPECTIONS: "Inspections", ITEMS: "Items", ACTIONS: "Actions"}
-ROW_NOUN = {INSPECTIONS: "inspection", ITEMS: "item", ACTIONS: "action"}
+# An optional table beside the register's three: who the owners are and how to reach them
+# (read from a sheet found by its name, never placed by its headers as the three are).
+OWNERS = "owners"
+OPTIONAL_TABLES = (OWNERS,)
+SHEET_NAMES = {INSPECTIONS: "Inspections", ITEMS: "Items", ACTIONS: "Actions", OWNERS: "Owners"}
+ROW_NOUN = {INSPECTIONS: "inspection", ITEMS: "item", ACTIONS: "action", OWNERS: "owner"}
+# The names an Owners sheet goes by (folded as norm_key folds them).
+OWNERS_SHEETS = frozenset({"owners", "action owners", "owner list", "owners list",
+                           "owner contacts", "owners contacts", "contacts"})
 
 _C = Column
 COLUMNS: tuple[Column, ...] = (
@@ -380,6 +387,22 @@ COLUMNS: tuple[Column, ...] = (
        "The office's own RAG or BRAG for the action, if it keeps one: compared with ours.",
        width=10, aliases=("action rag", "rag", "brag", "rag status", "rag rating",
                           "b rag", "rag rating (yours)")),
+    # ---- Owners (optional sheet)
+    _C("owner_name", OWNERS, "Name", "id",
+       "The owner's name exactly as the Owner and Lead columns write it.", required=True,
+       required_column=True, width=22,
+       aliases=("owner", "owner name", "action owner", "name of owner", "officer", "lead"),
+       role_aliases={OWNERS: ("name", "full name")}),
+    _C("owner_email", OWNERS, "Email", "email",
+       "Their email address, for the monthly update request.", width=32,
+       aliases=("email address", "e mail", "e mail address", "address", "owner email",
+                "email")),
+    _C("owner_copy", OWNERS, "Copy when overdue", "email",
+       "Who to copy (an address, or a name on this sheet: a line manager or the executive "
+       "lead) when one of their actions is overdue by more than 'Escalate after (days)'.",
+       width=32,
+       aliases=("escalate to", "escalation", "escalation contact", "line manager",
+                "manager email", "line manager email", "copy to", "cc when overdue")),
 )
 
 BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
@@ -392,7 +415,13 @@ def columns_of(table: str) -> tuple[Column, ...]:
 
 def id_column(table: str) -> str:
     """The key of a table's own id column."""
-    return {INSPECTIONS: "inspection_id", ITEMS: "item_id", ACTIONS: "action_id"}[table]
+    return {INSPECTIONS: "inspection_id", ITEMS: "item_id", ACTIONS: "action_id",
+            OWNERS: "owner_name"}[table]
+
+
+def register_columns() -> tuple[Column, ...]:
+    """The columns of the three register tables (an optional table's are not among them)."""
+    return tuple(c for c in COLUMNS if c.table in TABLES)
 
 
 # Which table a reference column points at, and through which id.
@@ -402,7 +431,7 @@ REFERENCES = {"item_inspection_id": INSPECTIONS, "action_item_id": ITEMS}
 # and inspection). A role sees the aliases of its own table's columns; flat sees all.
 ROLES = (INSPECTIONS, ITEMS, ACTIONS, "flat")
 ROLE_TABLES = {INSPECTIONS: (INSPECTIONS,), ITEMS: (ITEMS,), ACTIONS: (ACTIONS,),
-               "flat": (INSPECTIONS, ITEMS, ACTIONS)}
+               "flat": (INSPECTIONS, ITEMS, ACTIONS), OWNERS: (OWNERS,)}
 # On a flat sheet the item and inspection a row belongs to are read from these;
 # references between tables are made by us, not typed.
 FLAT_SKIP = frozenset({"item_inspection_id", "action_item_id"})
@@ -620,6 +649,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "This item is for the force but has no Response, no actions and no reason in 'No "
        "action because', so the PCC's response cannot say what has been or will be done "
        "about it (section 55(5B)); fill in one of them."),
+    _R("BAD_EMAIL", "warning", "An email address cannot be used",
+       "'{value}' in {header} is not an email address we can send to: {why}."),
+    _R("UNKNOWN_OWNER", "warning", "An action's owner is not on the Owners sheet",
+       "'{value}' is not on the Owners sheet; {advice}"),
     _R("S55_LAST_DAY_CLOSED", "warning", "The response's last day is not a working day",
        "Day 56 of the response period, {value}, is {why}; the response must still be "
        "published by then, so plan to publish by {working}."),

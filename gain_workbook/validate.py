@@ -38,6 +38,28 @@ def _multi_in_vocab(vocab):
     return lambda s: s.map(lambda v: all(p.strip() in allowed for p in str(v).split(",")))
 
 
+def _address_or_name(col):
+    """Owners' Email must be an address; 'Copy when overdue' may name someone on the sheet
+    instead (a part without '@', checked across the sheet by _owner_problems)."""
+    from gain_workbook.addresses import is_address, split_addresses
+
+    def ok(v) -> bool:
+        if v is None:
+            return True
+        parts = split_addresses(v) if col.key == "owner_copy" else [str(v)]
+        return bool(parts) and all(is_address(p) or (col.key == "owner_copy" and "@" not in p)
+                                   for p in parts)
+    return lambda s: s.map(ok)
+
+
+def _address_why(col, value) -> str:
+    from gain_workbook.addresses import address_problem, split_addresses
+
+    parts = split_addresses(value) if col.key == "owner_copy" else [str(value)]
+    return next((w for p in parts if "@" in p or col.key != "owner_copy"
+                 if (w := address_problem(p))), "it is empty")
+
+
 def table_schema(table: str, present: set[str]):
     """The pandera schema of one canonical table.
 
@@ -57,6 +79,8 @@ def table_schema(table: str, present: set[str]):
             checks.append(pa.Check(_in_vocab(col.vocab), name="NOT_IN_LIST"))
         if col.kind == "multi":
             checks.append(pa.Check(_multi_in_vocab(col.vocab), name="NOT_IN_LIST"))
+        if col.kind == "email":
+            checks.append(pa.Check(_address_or_name(col), name="BAD_EMAIL"))
         nullable = not (col.required and col.key in present)
         columns[col.key] = pa.Column(object, nullable=nullable, checks=checks, required=True)
     return pa.DataFrameSchema(columns, name=table, coerce=False)
@@ -92,8 +116,51 @@ def _schema_problems(table: Table) -> list[Problem]:
         value = table.raw.get((column, index), table.frame.at[index, column])
         problems.append(make_problem(
             code, *table.where(column, index), None if code == "REQUIRED_MISSING" else value,
-            noun=noun, allowed=", ".join(col.vocab)))
+            noun=noun, allowed=", ".join(col.vocab),
+            why=_address_why(col, value) if code == "BAD_EMAIL" else ""))
     return problems
+
+
+def owner_key(name) -> str:
+    """A name as the Owners sheet is matched: case and runs of spaces ignored."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _owner_problems(reg: Register) -> list[Problem]:
+    """Open actions whose owner is not on the Owners sheet (with the closest name on it),
+    and a 'Copy when overdue' naming no one on it. Nothing without an Owners sheet."""
+    import difflib
+
+    owners = reg.owners
+    if owners is None or not len(owners):      # no sheet, or one not filled in yet
+        return []
+    fo, fa = owners.frame, reg.actions.frame
+    names = [n for n in fo["owner_name"].dropna().astype(str)]
+    known = {owner_key(n): n for n in names}
+    out = []
+    for row, value in fo["owner_copy"].dropna().items():
+        from gain_workbook.addresses import split_addresses
+
+        for part in split_addresses(value):
+            if "@" not in part and owner_key(part) not in known:
+                out.append(make_problem("BAD_EMAIL", *owners.where("owner_copy", row), value,
+                                        why="it is neither an address nor a name on this "
+                                            "sheet"))
+    open_action = fa["action_status"].notna() & ~fa["action_status"].isin(ACTION_DONE)
+    owner = fa["owner"].where(open_action).dropna()
+    keys = owner.map(owner_key)
+    folded = list(known)
+    advice: dict = {}
+    for row, value in owner[~keys.isin(set(known))].items():
+        if value not in advice:
+            near = difflib.get_close_matches(owner_key(value), folded, n=1, cutoff=0.6)
+            advice[value] = (f"did you mean '{known[near[0]]}'? If not, add them to Owners, so "
+                             "their update request can be emailed." if near else
+                             "add them to Owners (or correct the name), so their update "
+                             "request can be emailed.")
+        out.append(make_problem("UNKNOWN_OWNER", *reg.actions.where("owner", row), value,
+                                advice=advice[value]))
+    return out
 
 
 
@@ -216,9 +283,11 @@ def responses_pending(fi):
 def validate(register: Register) -> ValidationReport:
     """Every problem in a register that has been read: schemas, then across tables."""
     problems = list(register.problems)
-    for name in schema.TABLES:
-        problems.extend(_schema_problems(register.table(name)))
+    for name in schema.TABLES + schema.OPTIONAL_TABLES:
+        if register.table(name) is not None:
+            problems.extend(_schema_problems(register.table(name)))
     problems.extend(_cross_problems(register))
+    problems.extend(_owner_problems(register))
     return ValidationReport(str(register.path.name), name_subjects(register, problems),
                             register.counts)
 

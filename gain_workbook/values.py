@@ -74,7 +74,7 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
     """
     kind = col.kind
     problems = ctx.problems
-    if kind in ("id", "ref", "text", "deadline"):
+    if kind in ("id", "ref", "text", "deadline", "email"):
         # most cells are plain text: keep that path short
         return [(v.strip() or None) if type(v) is str else cell_text(v) for v in values]
     if kind == "date":

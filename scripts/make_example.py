@@ -36,6 +36,14 @@ def example_data() -> dict:
     data["items"] += items
     ids = {i["Item ID"] for i in items}
     data["actions"] += [a for a in extra["actions"] if a["Item ID"] in ids]
+    # everyone who owns an action gets a row on Owners; one is left without an address,
+    # so the requests show how an owner without one is listed
+    named = {o["Name"] for o in data["owners"]}
+    for owner in sorted({a["Owner"] for a in data["actions"]} - named):
+        row = {"Name": owner, "Copy when overdue": "ACC Crime and Vulnerability"}
+        if owner != "Head of Contact Management":
+            row["Email"] = ".".join(owner.lower().split()) + "@cleveland.police.example"
+        data["owners"].append(row)
     return data
 
 

@@ -13,9 +13,9 @@ import statistics
 from conftest import ROOT
 
 LAYERS = [
-    ("foundations", ["text", "errors", "dates", "refs", "schema", "settings", "tables",
-                     "problems", "styles", "fastsheet", "files", "bundled", "wording", "xlsx",
-                     "libreoffice"]),
+    ("foundations", ["text", "errors", "dates", "refs", "schema", "history", "settings",
+                     "tables", "problems", "styles", "fastsheet", "files", "bundled", "wording",
+                     "xlsx", "libreoffice", "addresses"]),
     ("sniff: is the file safe to open", ["sniff"]),
     ("packfile: the pack read back as input", ["packfile"]),
     ("register: how a workbook is read, and reading it", ["detect", "values", "derive",

@@ -47,6 +47,16 @@ def setting(key, value):
     return mutate
 
 
+def owners_sheet(*rows):
+    """An Owners sheet (name, email) beside the register, as an office adds one."""
+    def post(wb):
+        ws = wb.create_sheet("Owners")
+        ws.append(["Name", "Email"])
+        for row in rows:
+            ws.append(list(row))
+    return post
+
+
 def both(*mutations):
     def mutate(data, opts):
         for m in mutations:
@@ -155,6 +165,12 @@ CASES = {
         "Actions!J2"),
     "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
                                                   "HIDDEN_SHEET", "Actions (old)"),
+    "owner_address_missing_its_domain": (option(post=owners_sheet(
+        ("Ch Insp Custody", "ch.insp.custody@"), ("Custody QA", "qa@force.example"))),
+        "BAD_EMAIL", "Owners!B2"),
+    "owner_spelt_differently_from_the_owners_sheet": (option(post=owners_sheet(
+        ("Ch Insp Custody", "cic@force.example"), ("Custody QA Lead", "qa@force.example"))),
+        "UNKNOWN_OWNER", "Actions!D4"),
 }
 
 

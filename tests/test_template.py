@@ -79,13 +79,13 @@ def test_guide_and_settings_print_one_page_wide_with_their_header_row(tmp_path):
     from gain_workbook.register_template import write_register_template
 
     wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx"))
-    for name, header_row in (("Guide", "$8:$8"), ("Settings", "$1:$1")):
+    for name, header_row in (("Guide", "$9:$9"), ("Settings", "$1:$1")):
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, name
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
         assert ws.page_setup.fitToWidth in (None, 1)      # 1 is the default, left out
         assert ws.print_title_rows == header_row, name
-    assert wb["Guide"].cell(8, 1).value == "Sheet"
+    assert wb["Guide"].cell(9, 1).value == "Sheet"
 
 
 def test_plain_init_is_an_empty_register_with_no_other_forces_name(tmp_path, runner):
