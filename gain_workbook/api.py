@@ -25,8 +25,8 @@ from pathlib import Path
 from gain_workbook.errors import GainError, Hint, InvalidRegisterError, MailSettingsError, Note
 from gain_workbook.text import plural
 
-__all__ = ["init", "adopt", "describe", "validate", "rollup", "build", "response", "email",
-           "monthly"]
+__all__ = ["init", "adopt", "describe", "validate", "rollup", "requests", "merge", "build",
+           "response", "email", "monthly"]
 
 
 @dataclass(kw_only=True)
@@ -208,19 +208,22 @@ class BuildResult(ReadResult):
 
 def build(register, *, output=None, as_of: dt.date | None = None,
           meeting: dt.date | None = None, previous=None, allow_errors: bool = False,
-          progress=None) -> BuildResult:
+          requests=None, progress=None) -> BuildResult:
     """Write the month's board pack (default 'GAIN board pack YYYY-MM.xlsx' beside the
-    register). ``previous``: last month's pack or register, for Movement. ``progress``:
-    called with the number of rows to write, it may return a function that is called
-    with each step's count."""
+    register). ``previous``: last month's pack or register, for Movement. ``requests``:
+    the folder of the month's update requests (default requests_folder, when it is
+    there), for the owners who have not replied. ``progress``: called with the number
+    of rows to write, it may return a function that is called with each step's count."""
     from gain_workbook.pack import default_pack_name
 
     day = _day(as_of)
     out = output or default_pack_name(register, day)
-    return _build(_check(register, allow_errors), out, day, meeting, previous, progress)
+    return _build(_check(register, allow_errors), out, day, meeting, previous, progress,
+                  requests)
 
 
-def _build(checked: _Checked, out, day, meeting, previous, progress=None) -> BuildResult:
+def _build(checked: _Checked, out, day, meeting, previous, progress=None,
+           requests=None) -> BuildResult:
     from gain_workbook.pack import build_pack
     from gain_workbook.rollup import roll_up, rollup_problems
 
@@ -231,9 +234,10 @@ def _build(checked: _Checked, out, day, meeting, previous, progress=None) -> Bui
         from gain_workbook.movement import compare, read_previous, snapshot_of
 
         movement = compare(read_previous(previous, day), snapshot_of(result))
+    got = _received(checked, result, day, movement, requests)
     update = progress(len(result.items) + len(result.actions)) if progress else None
     path = build_pack(result, report, out, meeting=meeting, movement=movement,
-                      register_name=checked.reg.path.name, progress=update)
+                      register_name=checked.reg.path.name, progress=update, received=got)
     return BuildResult(path=Path(path), register=checked.reg, rollup=result, report=report)
 
 
@@ -244,6 +248,25 @@ class ResponseResult(ReadResult):
     written: list               # the workbook, then any PDF and Word document
     inspections: int
     working: bool = False
+
+
+def _received(checked, result, day, movement, requests):
+    """What came back from owners, for the pack (the period: since the previous pack,
+    else the as-of date's month), and a note naming the requests it read."""
+    from gain_workbook.received import read_manifest, received
+
+    since = (movement.previous_as_of + dt.timedelta(days=1)
+             if movement is not None and movement.previous_as_of else day.replace(day=1))
+    folder = Path(requests) if requests else requests_folder(checked.path, day)
+    manifest = read_manifest(folder / REQUESTS_MANIFEST)
+    if requests and manifest is None:
+        from gain_workbook.errors import InputError
+
+        raise InputError(f"There are no update requests in '{folder}' (no "
+                         f"{REQUESTS_MANIFEST} written by gain-pack requests).")
+    if manifest is not None and manifest.get("register") != checked.path.name:
+        manifest = None
+    return received(checked.reg, result, since, manifest)
 
 
 def response(register, *, inspection_id: str | None = None, all_: bool = False,
@@ -298,6 +321,197 @@ def _respond(checked, rolled, chosen, text, day, output, working=False, pdf=Fals
             written.append(write_docx(responses, rolled.settings, day, path, working))
     return ResponseResult(register=checked.reg, written=written, inspections=len(chosen),
                           working=working, warnings=response_warnings(responses, chosen))
+
+
+# ---------------------------------------------------------------- requests, merge
+
+REQUESTS_MANIFEST = "requests.json"
+
+
+def requests_folder(register, as_of: dt.date) -> Path:
+    """'Update requests 2026-12' beside the register: where requests writes by default,
+    and where build looks for the month's requests."""
+    return Path(register).parent / f"Update requests {as_of:%Y-%m}"
+
+
+@dataclass(kw_only=True)
+class RequestsResult(ReadResult):
+    folder: Path
+    requests: list = field(default_factory=list)   # chase.OwnerRequest, each written
+    workbooks: list = field(default_factory=list)  # their paths, in the same order
+    outcomes: list = field(default_factory=list)   # per request: the draft's path, 'sent ...'
+    #                                                or '' (no address)
+    manifest: Path | None = None
+    reply_by: dt.date | None = None
+    sent: bool = False
+
+    @property
+    def no_address(self) -> list:
+        return [r for r in self.requests if not r.email]
+
+
+def requests(register, *, output=None, as_of: dt.date | None = None,
+             respond_by: dt.date | None = None, owner=(), send: bool = False,
+             **sending) -> RequestsResult:
+    """An update request workbook and an Outlook draft (or, with ``send``, an email
+    through SMTP: ``sending`` as for :func:`email`) for every owner with open actions,
+    in ``output`` (default requests_folder). The register is only read."""
+    from gain_workbook.chase import owner_requests
+    from gain_workbook.files import write_bytes
+    from gain_workbook.request_sheet import write_request
+    from gain_workbook.rollup import roll_up
+
+    day = _day(as_of)
+    checked = _check(register)
+    reg, settings = checked.reg, checked.reg.settings
+    reply_by = respond_by or day + dt.timedelta(days=settings.reply_days)
+    if reply_by < day:
+        from gain_workbook.errors import UsageError
+
+        raise UsageError(f"The reply-by date {reply_by:%d/%m/%Y} is before the requests' date "
+                         f"{day:%d/%m/%Y}.")
+    folder = Path(output) if output else requests_folder(register, day)
+    _make_folder(folder)
+    asked, notes = owner_requests(roll_up(reg, day), reg, day, only=owner)
+    res = RequestsResult(register=reg, folder=folder, reply_by=reply_by, notes=notes,
+                         sent=send)
+    replies_to = settings.replies_to or settings.email_from
+    transport = None
+    if send and any(r.email for r in asked):
+        transport, _ = _transport(settings, None, sending.pop("smtp_password", None), False,
+                                  send=True, **_smtp_only(sending))
+    # every workbook first: a server that fails half way leaves them all to send by hand
+    for req in asked:
+        res.requests.append(req)
+        res.workbooks.append(write_request(folder / f"{req.file_stem}.xlsx", req,
+                                           register_name=Path(register).name,
+                                           settings=settings, as_of=day, reply_by=reply_by,
+                                           replies_to=replies_to))
+    res.manifest = write_bytes(folder / REQUESTS_MANIFEST,
+                               _manifest(res, Path(register).name, day).encode())
+    failed = []
+    for req, book in zip(res.requests, res.workbooks):
+        res.outcomes.append(_send_request(req, book, settings, reply_by, replies_to, transport,
+                                          folder, failed))
+    if failed:
+        from gain_workbook.errors import DeliveryError
+
+        raise DeliveryError(f"{plural(len(failed), 'request')} of {len(asked)} could not be "
+                            f"sent ({failed[0]}); the workbooks are all written in "
+                            f"'{folder}', so send those by hand.")
+    return res
+
+
+def _make_folder(folder: Path) -> None:
+    from gain_workbook.errors import OutputError
+
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"Cannot write the requests into '{folder}': it is a file, not a "
+                          "folder.")
+    if not folder.parent.is_dir():
+        raise OutputError(f"Cannot write the requests into '{folder}': the folder "
+                          f"'{folder.parent}' does not exist.")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        from gain_workbook.files import fault
+
+        raise fault(folder / "x", exc) from None
+
+
+def _smtp_only(sending: dict) -> dict:
+    keys = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "sender", "cafile",
+            "timeout")
+    return {k: v for k, v in sending.items() if k in keys}
+
+
+def _send_request(req, book: Path, settings, reply_by, replies_to, transport, folder,
+                  failed: list) -> str:
+    """Draft or send one owner's mail: what happened, or '' when they have no address."""
+    from gain_workbook.errors import DeliveryError
+    from gain_workbook.mailer import DraftTransport, build_message, compose_request
+
+    if not req.email:
+        return ""
+    mail = compose_request(req, settings, attachment=book.read_bytes(), filename=book.name,
+                           reply_by=reply_by, replies_to=replies_to)
+    if transport is None:
+        draft = DraftTransport(folder / f"{req.file_stem}.eml")
+        draft.send(build_message(mail, draft=True))
+        return str(draft.path)
+    try:
+        return transport.send(build_message(mail, sender=transport.sender, draft=False))
+    except DeliveryError as exc:
+        failed.append(f"{req.owner}: {exc}")
+        return f"NOT SENT: {exc}"
+
+
+def _manifest(res: RequestsResult, register_name: str, day: dt.date) -> str:
+    import json
+
+    return json.dumps({
+        "format": 1, "register": register_name, "as_of": day.isoformat(),
+        "reply_by": res.reply_by.isoformat(), "sent": res.sent,
+        "requests": [{"owner": r.owner, "request": r.request_id, "file": b.name,
+                      "email": r.email or None, "copied": list(r.copy),
+                      "actions": [a.action_id for a in r.actions]}
+                     for r, b in zip(res.requests, res.workbooks)]},
+        indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+@dataclass(kw_only=True)
+class MergeResult(ReadResult):
+    plan: object                  # merge.MergePlan
+    applied: bool = False
+    backup: Path | None = None
+    report: object = None         # the register re-validated after --apply
+
+    @property
+    def clean(self) -> bool:
+        return self.plan.clean
+
+
+def merge(register, replies, *, apply: bool = False, as_of: dt.date | None = None,
+          now: dt.datetime | None = None) -> MergeResult:
+    """Owners' replies weighed against the register; with ``apply``, written into it
+    (atomically, after a backup beside it). Without, nothing changes (a dry run).
+    ``as_of``: the day of the merge (default today); no reply is dated later. ``now``:
+    the time in the backup's name (default now)."""
+    from gain_workbook.files import protect
+    from gain_workbook.merge import extension_rows, plan_merge, updates_rows
+    from gain_workbook.register import read_register
+    from gain_workbook.replies import read_reply
+
+    protect(register, "the register")
+    got = [read_reply(p) for p in replies]
+    reg = read_register(register)
+    if apply:
+        from gain_workbook.register_edit import check_rewritable
+
+        check_rewritable(reg)
+    plan = plan_merge(reg, got, _day(as_of))
+    res = MergeResult(register=reg, plan=plan)
+    ups, exts = updates_rows(plan), extension_rows(plan)
+    if apply and (ups or exts):
+        from gain_workbook.register_edit import apply_plan
+        from gain_workbook.validate import validate as validate_register
+
+        res.backup, notes = apply_plan(reg, plan, ups, exts, now or dt.datetime.now())
+        res.notes += notes
+        res.applied = True
+        # the register as now written, checked without reading it again: the changes
+        # are the only cells that differ from what was read
+        frame = reg.actions.frame
+        rows = {str(a): i for i, a in zip(frame.index, frame["action_id"]) if a is not None}
+        for _, change in plan.changes:
+            frame.at[rows[change.action_id], change.key] = change.new
+        res.report = validate_register(reg)
+        if not res.report.valid:
+            res.warnings.append(f"the register now has {plural(len(res.report.errors), 'error')}"
+                                " (gain-pack validate lists them)")
+    elif apply:
+        res.notes.append("nothing to apply, so the register was not rewritten")
+    return res
 
 
 # ---------------------------------------------------------------- email

@@ -371,6 +371,122 @@ def rollup(register, by, fmt, as_of):
         _echo_csv(views.as_csv(res.headers, res.rows))
 
 
+def smtp_options(f, recipients: bool = True):
+    """The options that say how to send (override the register's Settings); without
+    ``recipients``, no --to and --cc (requests: each owner's address is their own)."""
+    opts = [
+        click.option("--to", "to", multiple=True, metavar="ADDR",
+                     help="Recipient (repeatable); default 'Email to' on the Settings sheet."),
+        click.option("--cc", "cc", multiple=True, metavar="ADDR", help="Copy to (repeatable)."),
+    ] if recipients else []
+    for opt in reversed(opts + [
+        click.option("--send", is_flag=True, help="Send through the SMTP server instead of "
+                     "writing a draft."),
+        click.option("--smtp-host", default=None, metavar="HOST",
+                     help="SMTP server (Settings: SMTP host)."),
+        click.option("--smtp-port", type=int, default=None, metavar="PORT",
+                     help="SMTP port (Settings: SMTP port)."),
+        click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
+                     default=None, help="How to secure the connection (Settings: SMTP security)."),
+        click.option("--smtp-user", default=None, metavar="USER", help="User to log in as; the "
+                     "password comes from GAIN_SMTP_PASSWORD or a hidden prompt, never an option."),
+        click.option("--from", "sender", default=None, metavar="ADDR",
+                     help="Sender address (Settings: Email from; default the SMTP user)."),
+        click.option("--cafile", type=click.Path(dir_okay=False, exists=True), default=None,
+                     metavar="PEM", help="Extra CA certificate(s) to trust for the server."),
+        click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+                     help="Seconds to wait for the server."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def server_options(f):
+    """smtp_options without --to and --cc."""
+    return smtp_options(f, recipients=False)
+
+
+@cli.command()
+@register_argument
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The folder to write to; default 'Update requests YYYY-MM' beside the "
+              "register.")
+@as_of_option
+@click.option("--respond-by", type=DATE, default=None,
+              help="The reply-by date; default the as-of date plus 'Reply within (days)'.")
+@click.option("--owner", multiple=True, metavar="NAME",
+              help="Only this owner (repeatable), named as the register names them.")
+@server_options
+@debug_option
+def requests(register, output, as_of, respond_by, owner, **opts):
+    """Write an update request for every owner with open actions: a workbook of their
+    actions with yellow cells to fill in, and an Outlook draft (.eml) to them with it
+    attached, their overdue and due-soon actions named (with --send, emailed through
+    the SMTP server instead). Addresses come from the register's Owners sheet; owners
+    without one are listed and their workbooks still written. The register is only read.
+
+    \b
+    Example:
+      gain-pack requests "Inspection register.xlsx"
+      gain-pack requests register.xlsx --respond-by 12/12/2026 --owner "Supt J Smith"
+    """
+    from gain_workbook import api
+
+    res = api.requests(register, output=output, as_of=as_of, respond_by=respond_by,
+                       owner=owner, **opts,
+                       smtp_password=lambda what: _secret(PASSWORD_ENV, what))
+    _say(res)
+    for req, book, outcome in zip(res.requests, res.workbooks, res.outcomes):
+        how = outcome if res.sent and outcome else ("draft written" if outcome else
+                                                   f"NO EMAIL: {req.no_email}")
+        _echo(f"{req.owner}: {plural(len(req.actions), 'open action')} -> {book.name} ({how})")
+    _echo(f"Wrote {plural(len(res.requests), 'update request')} in {res.folder}, reply by "
+          f"{res.reply_by:%d/%m/%Y}" + (f"; {len(res.no_address)} without an email address"
+                                        if res.no_address else "") + ".")
+
+
+@cli.command()
+@register_argument
+@click.argument("replies", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", is_flag=True, help="Write the changes into REGISTER (a backup of it "
+              "is kept beside it); without this, a dry run.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True, help="How to print what would change and the problems.")
+@click.option("--as-of", "as_of", type=DATE, default=None,
+              help=f"The day of the merge ({DATE_HELP}); default today. A reply is dated the "
+              "day it was saved, never later.")
+@debug_option
+def merge(register, replies, apply, fmt, as_of):
+    """Merge owners' replies (the request workbooks, filled in) into REGISTER: list per
+    action what would change (field: old -> new) and every problem (a conflict with a
+    change made since the request, a bad date, a status not in the list, a locked cell
+    edited, another owner's action, the same reply twice). With --apply, the accepted
+    changes are written into the register, each on its Updates sheet; new due dates
+    asked for go on its Extension requests sheet for the board, not into Due.
+
+    Exit code 0 when every reply applies cleanly, 1 when some have problems, 2 when a
+    file cannot be read.
+
+    \b
+    Example:
+      gain-pack merge register.xlsx "Update requests 2026-12"/*.xlsx
+      gain-pack merge register.xlsx replies/*.xlsx --apply
+    """
+    from gain_workbook import api
+
+    res = api.merge(register, replies, apply=apply, as_of=as_of)
+    _say(res)
+    if fmt == "csv":
+        _echo_csv(res.plan.to_csv())
+    else:
+        _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(res.applied), nl=False)
+    if res.backup:
+        _echo(f"Wrote {res.register.path} (the register before the merge: {res.backup.name})",
+              err=True)
+    sys.exit(EXIT_OK if res.clean else EXIT_DATA)
+
+
 @cli.command()
 @register_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -382,8 +498,11 @@ def rollup(register, by, fmt, as_of):
               help="Last month's register or pack, for the Movement sheet.")
 @click.option("--allow-errors", is_flag=True,
               help="Build even if the register has errors; they are listed on Data quality.")
+@click.option("--requests", "requests_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The month's update requests folder, for who has not "
+              "replied; default 'Update requests YYYY-MM' beside the register, if there.")
 @debug_option
-def build(register, output, as_of, meeting, previous, allow_errors):
+def build(register, output, as_of, meeting, previous, allow_errors, requests_dir):
     """Write the monthly board pack for REGISTER: cover, summary with charts, items,
     exceptions, movement, actions, responses and data quality, print-ready on A4.
 
@@ -398,7 +517,7 @@ def build(register, output, as_of, meeting, previous, allow_errors):
 
     with contextlib.ExitStack() as stack:
         res = api.build(register, output=output, as_of=as_of, meeting=meeting,
-                        previous=previous, allow_errors=allow_errors,
+                        previous=previous, allow_errors=allow_errors, requests=requests_dir,
                         progress=lambda total: _progress(stack, total, "Writing the pack"))
     _say(res)
     _echo(f"Wrote {res.path}")
@@ -453,33 +572,6 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
           f"{', working copy: not for publication' if working else ''})")
     for path in more:
         _echo(f"Wrote {path}")
-
-
-def smtp_options(f):
-    """The options that say how to send (override the register's Settings)."""
-    for opt in reversed([
-        click.option("--to", "to", multiple=True, metavar="ADDR",
-                     help="Recipient (repeatable); default 'Email to' on the Settings sheet."),
-        click.option("--cc", "cc", multiple=True, metavar="ADDR", help="Copy to (repeatable)."),
-        click.option("--send", is_flag=True, help="Send through the SMTP server instead of "
-                     "writing a draft."),
-        click.option("--smtp-host", default=None, metavar="HOST",
-                     help="SMTP server (Settings: SMTP host)."),
-        click.option("--smtp-port", type=int, default=None, metavar="PORT",
-                     help="SMTP port (Settings: SMTP port)."),
-        click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
-                     default=None, help="How to secure the connection (Settings: SMTP security)."),
-        click.option("--smtp-user", default=None, metavar="USER", help="User to log in as; the "
-                     "password comes from GAIN_SMTP_PASSWORD or a hidden prompt, never an option."),
-        click.option("--from", "sender", default=None, metavar="ADDR",
-                     help="Sender address (Settings: Email from; default the SMTP user)."),
-        click.option("--cafile", type=click.Path(dir_okay=False, exists=True), default=None,
-                     metavar="PEM", help="Extra CA certificate(s) to trust for the server."),
-        click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
-                     help="Seconds to wait for the server."),
-    ]):
-        f = opt(f)
-    return f
 
 
 def _secret(env: str, what: str, confirm: bool = False) -> str:

@@ -58,8 +58,11 @@ def _same_file(a: str, b: Path) -> bool:
         return False
 
 
-def check_output(target) -> Path:
-    """The output path, if it is safe to (re)place; else an OutputError in one sentence."""
+def check_output(target, rewrite: bool = False) -> Path:
+    """The output path, if it is safe to (re)place; else an OutputError in one sentence.
+
+    ``rewrite``: the target is an input this command exists to change (merge --apply
+    and the register), so being one is not refused."""
     target = Path(target)
     try:
         st = os.stat(target)          # follows a symbolic link to what it points at
@@ -74,7 +77,7 @@ def check_output(target) -> Path:
             raise OutputError(f"Cannot write '{target}': it is not an ordinary file (a device, "
                               "pipe or socket), and gain-pack only ever replaces ordinary files.")
         for inp, role in _inputs.items():
-            if _same_file(inp, target):
+            if not rewrite and _same_file(inp, target):
                 raise OutputError(f"Cannot write '{target}': it is {role} ('{Path(inp).name}'), "
                                   f"which this command reads, and an output must not replace "
                                   f"{role}; choose another name or folder.")
@@ -197,9 +200,11 @@ def _mode_for(target: Path) -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(target, overwrite: bool = True):
-    """Yield a temporary path beside ``target``; move it into place if the block succeeds."""
-    target = check_output(target)
+def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
+    """Yield a temporary path beside ``target``; move it into place if the block succeeds.
+
+    ``rewrite`` lets the target be one of the command's inputs (see check_output)."""
+    target = check_output(target, rewrite)
     folder = _folder_of(target)
     if not folder.is_dir():
         raise OutputError(f"Cannot write '{target}': the folder '{folder}' does not exist.")
@@ -219,7 +224,7 @@ def atomic_path(target, overwrite: bool = True):
             yield Path(tmp)
         except OSError as exc:
             raise fault(target, exc) from None
-        check_output(target)          # nothing took its place meanwhile
+        check_output(target, rewrite)  # nothing took its place meanwhile
         try:
             os.chmod(tmp, _mode_for(target))
             os.replace(tmp, target)

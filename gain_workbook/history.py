@@ -19,6 +19,22 @@ EXTENSION_HEADERS = ("Date asked", "Action ID", "Current due", "Requested due", 
 SHEETS = {UPDATES_SHEET: UPDATES_HEADERS, EXTENSIONS_SHEET: EXTENSION_HEADERS}
 # The Field of an Updates row that records a reply which changed nothing.
 REPLY_FIELD = "Reply"
+# What the backup merge keeps beside the register has in its name:
+# 'Inspection register (before merge 2026-12-09 101500).xlsx'.
+BACKUP_TAG = " (before merge "
+
+
+def backup_name(register, now) -> str:
+    """The file name of the register's backup taken at ``now`` (a datetime)."""
+    from pathlib import Path
+
+    register = Path(register)
+    return f"{register.stem}{BACKUP_TAG}{now:%Y-%m-%d %H%M%S}){register.suffix}"
+
+
+def is_backup(name: str) -> bool:
+    """Is this file name one of merge's backups (not a register to use)?"""
+    return BACKUP_TAG in str(name)
 
 
 def history_kind(name: str, grid) -> str | None:

@@ -194,11 +194,15 @@ def is_response(path, data: bytes) -> bool:
 
 def register_beside(path) -> list[Path]:
     """The registers in the folder of ``path``: workbooks with a Settings sheet that are
-    not a pack, a response or an Excel lock file (the caller uses one when it is alone)."""
+    not a pack, a response, merge's backup of a register or an Excel lock file (the
+    caller uses one when it is alone)."""
+    from gain_workbook.history import is_backup
+
     path = Path(path)
     found = []
     for cand in sorted(path.parent.glob("*.xlsx")):
-        if cand.name.startswith("~$") or cand == path or cand.name.startswith("PCC response"):
+        if cand.name.startswith("~$") or cand == path or cand.name.startswith("PCC response") \
+                or is_backup(cand.name):
             continue
         try:
             wb = open_workbook(cand)
@@ -352,6 +356,46 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
     return Mail(to, cc, subject, body, data, filename or path.name, _size_warnings(data))
 
 
+def compose_request(req, settings, *, attachment: bytes, filename: str, reply_by,
+                    replies_to: str) -> Mail:
+    """The mail that goes with an owner's update request (``chase.OwnerRequest``): to the
+    owner, their escalation contact copied when escalated, the actions named in words."""
+    from gain_workbook.dates import long_date, uk_date
+    from gain_workbook.text import plural
+
+    to = addresses([req.email], f"the Owners sheet's Email for {one_line(req.owner)}")
+    cc = addresses(req.copy, f"the Owners sheet's 'Copy when overdue' for {one_line(req.owner)}")
+    marking = settings.protective_marking
+    subject = f"{marking}: Update request: your HMICFRS actions, reply by {long_date(reply_by)}"
+    n = len(req.actions)
+    back = f"send it back to {replies_to}" if replies_to else "send it back to me"
+    paras = [f"Dear {one_line(req.owner)},",
+             f"Please update your {plural(n, 'open HMICFRS action')} for the "
+             f"{settings.board_name} by {long_date(reply_by)}: fill in the yellow cells of the "
+             f"attached workbook, save it and {back}."]
+
+    def listed(title, actions):
+        lines = [f"- {a.inspection} {a.item}, action {a.action_id}: "
+                 f"{one_line(a.action_text)[:150]} (due "
+                 f"{uk_date(a.revised_due or a.due) or 'date not set'}, {a.when})"
+                 for a in actions]
+        return title + "\n" + "\n".join(lines)
+
+    if req.overdue:
+        paras.append(listed("Overdue:", req.overdue))
+    if req.due_soon:
+        paras.append(listed(f"Due in the next {settings.due_soon_days} days:", req.due_soon))
+    others = n - len(req.overdue) - len(req.due_soon)
+    if others:
+        paras.append(f"The workbook also lists {plural(others, 'other open action')}.")
+    if req.escalated:
+        paras.append(f"{', '.join(cc)} {'is' if len(cc) == 1 else 'are'} copied because an "
+                     f"action is more than {settings.escalate_days} days overdue.")
+    paras.append(signature(settings))
+    return Mail(to, cc, subject, "\n\n".join(paras) + "\n", attachment, filename,
+                _size_warnings(attachment))
+
+
 def _num(v):
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
@@ -385,6 +429,11 @@ def build_message(mail: Mail, sender: str = "", draft: bool = True) -> EmailMess
     msg.set_content(mail.body)
     msg.add_attachment(mail.attachment, maintype=mail.mime[0], subtype=mail.mime[1],
                        filename=mail.filename)
+    # the boundary from the content, not at random: the same mail gives the same draft
+    import hashlib
+
+    digest = hashlib.sha256(mail.body.encode() + mail.attachment).hexdigest()[:24]
+    msg.set_boundary(f"=_gain-pack_{digest}")
     return msg
 
 

@@ -19,11 +19,11 @@ import datetime as dt
 from pathlib import Path
 
 from gain_workbook import styles
-from gain_workbook.dates import long_date
+from gain_workbook.dates import long_date, uk_date
 from gain_workbook.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.styles import wrapped_lines as _lines
 from gain_workbook.text import as_text as _text
-from gain_workbook.text import plural
+from gain_workbook.text import plural, shorten
 from gain_workbook.problems import board_order
 from gain_workbook.movement import MOVEMENT_KINDS
 from gain_workbook.packfile import ACTION_COLS, ITEM_COLS, PACK_INFO_SHEET, Col, PackInfo
@@ -49,7 +49,8 @@ SHEET_PURPOSE = {
 class _Ctx:
     """What every sheet writer needs: the workbook, formats, titles for headers."""
 
-    def __init__(self, wb, rollup, meeting):
+    def __init__(self, wb, rollup, meeting, received=None):
+        self.received = received
         self.wb = wb
         self.fmt = styles.formats(wb)
         self.cf = styles.rag_cf(wb)
@@ -291,6 +292,17 @@ def _summary(ctx, ws, movement) -> None:
             ws.merge_range(3, c, 3, c + 1, "", f["big_number"])
             ws.write_number(3, c, value, f["big_number"])
         ws.merge_range(4, c, 4, c + 1, label, f["big_label"])
+    if ctx.received is not None:
+        got = ctx.received
+        line = (f"Actions updated this month: {got.updated} of {got.of} (since "
+                f"{uk_date(got.since)}).")
+        if got.asked:
+            line += (f" Update requests: {got.asked} owners asked on {uk_date(got.asked_on)}, "
+                     f"{got.asked - len(got.silent)} replied.")
+        if got.waiting:
+            line += (f" {plural(len(got.waiting), 'new due date')} asked for "
+                     f"wait{'s' if len(got.waiting) == 1 else ''} for the board (Exceptions).")
+        ws.write_string(5, 0, line, f["label"])
 
     items = ru.items
     app = items[items["applies"] == "Yes"]
@@ -425,8 +437,10 @@ def _exceptions(ctx, ws) -> None:
     a = ru.actions
     s = ctx.settings
     ctx.page(ws, "Exceptions", repeat=3)
-    ctx.title(ws, "Exceptions", "Every Red item with its cause, then what is stale or due soon; "
-              "the worst first in each part")
+    ctx.title(ws, "Exceptions", "Every Red item with its cause, then what is stale or due soon"
+              + ("; then new due dates asked for, owners whose reply is not merged and the "
+                 "updates received" if ctx.received is not None and _chasing(ctx.received) else "")
+              + "; the worst first in each part")
     groups = []
     od = a[a["overdue"]].sort_values("days_overdue", ascending=False, kind="stable")
     groups.append(("Overdue actions", pd.DataFrame({
@@ -463,7 +477,71 @@ def _exceptions(ctx, ws) -> None:
         "exception": "Due soon", "inspection_id": ds["inspection_id"], "label": ds["label"],
         "what": ds["action_text"], "owner": ds["owner"], "date": ds["effective_due"],
         "days": ds["days_to_due"], "detail": ds["action_status"]})))
+    if ctx.received is not None and _chasing(ctx.received):
+        groups += _received_groups(ctx, a)
     _sectioned(ctx, ws, EXC_COLS, groups, limit=EXCEPTION_LIMIT)
+
+
+def _chasing(got) -> bool:
+    """Does the office chase owners with requests (else the pack says nothing of it)?"""
+    return bool(got.asked or got.updates or got.waiting or got.kept)
+
+
+def _received_groups(ctx, a) -> list:
+    """The chase's sections: new due dates asked for, owners who have not replied, and
+    the updates merged since the last pack (when the register keeps them)."""
+    import pandas as pd
+
+    got = ctx.received
+    info = a.drop_duplicates("action_id").set_index("action_id")
+
+    def look(ids, key):
+        return [info[key].get(i, "") if i in info.index else "" for i in ids]
+
+    groups = []
+    w = got.waiting
+    ids = [e["action_id"] for e in w]
+    groups.append(("New due dates asked for, waiting for the board", pd.DataFrame({
+        "exception": "New date asked", "inspection_id": look(ids, "inspection_id"),
+        "label": look(ids, "label"), "what": look(ids, "action_text"),
+        "owner": [e["owner"] for e in w], "date": pd.to_datetime([e["requested"] for e in w]),
+        "days": [(e["requested"] - e["current"]).days if e["requested"] and e["current"]
+                 else None for e in w],
+        "detail": [f"Due {uk_date(e['current']) or '(none)'}; asks for {uk_date(e['requested'])}"
+                   + (f": {e['reason']}" if e["reason"] else "")
+                   + f" (asked {uk_date(e['asked'])})" for e in w]},
+        columns=[c.key for c in EXC_COLS])))
+    if got.asked:
+        sl = got.silent
+        groups.append(("Owners asked for an update whose reply is not merged", pd.DataFrame({
+            "exception": "No reply", "inspection_id": "", "label": "",
+            "what": [f"{plural(s['actions'], 'open action')} asked about"
+                     for s in sl],
+            "owner": [s["owner"] for s in sl],
+            "date": pd.to_datetime([s["reply_by"] for s in sl]),
+            "days": [max((ctx.as_of - s["reply_by"]).days, 0) if s["reply_by"] else None
+                     for s in sl],
+            "detail": [f"Asked {uk_date(s['asked'])}; reply by {uk_date(s['reply_by'])}."
+                       for s in sl]}, columns=[c.key for c in EXC_COLS])))
+    up = got.updates
+    ids = [u["action_id"] for u in up]
+    groups.append((f"Updates received since {uk_date(got.since)}", pd.DataFrame({
+        "exception": "Updated", "inspection_id": look(ids, "inspection_id"),
+        "label": look(ids, "label"), "what": look(ids, "action_text"),
+        "owner": [u["owner"] for u in up], "date": pd.to_datetime([u["date"] for u in up]),
+        "days": None,
+        "detail": ["; ".join(f"{f}: {_was(old)} -> {_was(new)}" for f, old, new in u["fields"]
+                             if f != "Last updated") for u in up]},
+        columns=[c.key for c in EXC_COLS])))
+    return groups
+
+
+def _was(v) -> str:
+    if v is None or v == "":
+        return "(blank)"
+    if isinstance(v, (dt.date, dt.datetime)):
+        return uk_date(v)
+    return shorten(str(v), 80)
 
 
 def _quiet_detail(update, updated, since) -> str:
@@ -626,7 +704,7 @@ def _pack_info(ctx, ws, register_name: str) -> None:
 
 
 def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movement=None,
-               register_name: str = "", progress=None) -> Path:
+               register_name: str = "", progress=None, received=None) -> Path:
     """Write the board pack for a roll-up to ``out_path`` (atomically); returns the path.
 
     ``report`` is the register's ValidationReport (its problems go on Data quality);
@@ -642,7 +720,7 @@ def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movemen
         sheets.append("Data quality")
     with workbook_at(out_path, title=f"{rollup.settings.board_name} pack {rollup.as_of:%B %Y}",
                      subject=rollup.settings.protective_marking, created=rollup.as_of) as wb:
-        ctx = _Ctx(wb, rollup, meeting)
+        ctx = _Ctx(wb, rollup, meeting, received)
         ws = {name: wb.add_worksheet(name) for name in sheets}
         info = wb.add_worksheet(PACK_INFO_SHEET)
         _cover(ctx, ws["Cover"], sheets[1:], register_name)

@@ -57,6 +57,14 @@ SETTINGS: tuple[Setting, ...] = (
             "An action due within this many days is 'due soon' (Amber)."),
     Setting("stale_days", "Stale after (days)", 60, "int",
             "An open action with no update for this many days is 'stale' (Amber)."),
+    Setting("reply_days", "Reply within (days)", 10, "int",
+            "How long owners get to return their update request (the reply-by date is the "
+            "request's date plus this)."),
+    Setting("escalate_days", "Escalate after (days)", 30, "int",
+            "An owner with an action overdue by more than this many days has their 'Copy when "
+            "overdue' contact (Owners sheet) copied on their update request."),
+    Setting("replies_to", "Replies to", "", "text",
+            "The address owners send their update requests back to (default: 'Email from')."),
     Setting("quarters", "Quarters", "financial", "financial|calendar",
             "How 'Q1 2026' in a date column is read: financial (Q1 = April to June, as UK "
             "public bodies count) or calendar (Q1 = January to March)."),
@@ -94,6 +102,9 @@ class Settings:
     show_not_for_force: str = "yes"
     due_soon_days: int = 28
     stale_days: int = 60
+    reply_days: int = 10
+    escalate_days: int = 30
+    replies_to: str = ""
     quarters: str = "financial"
     email_to: tuple = ()
     email_cc: tuple = ()

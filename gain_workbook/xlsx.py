@@ -92,7 +92,9 @@ def workbook_at(target, title: str = "", subject: str = "", overwrite: bool = Tr
     Nothing is left behind if the block or the write fails: not the temporary file
     beside the target, not xlsxwriter's scratch files.
     """
-    with atomic_path(target, overwrite=overwrite) as tmp, work_dir() as scratch:
+    in_memory = options.get("in_memory", False)
+    with atomic_path(target, overwrite=overwrite) as tmp, \
+            (contextlib.nullcontext(None) if in_memory else work_dir()) as scratch:
         if Path(target).suffix.lower() != ".xlsx":
             # (after the output guard's own refusals, which say more) Excel opens a file
             # by its name: a workbook called 'pack.csv' or 'response.docx' would not
@@ -101,8 +103,9 @@ def workbook_at(target, title: str = "", subject: str = "", overwrite: bool = Tr
                               f"the ending .xlsx ('{Path(target).with_suffix('.xlsx').name}').")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            wb = new_workbook(tmp, title=title, subject=subject, created=created,
-                              tmpdir=str(scratch), **options)
+            if scratch is not None:
+                options["tmpdir"] = str(scratch)
+            wb = new_workbook(tmp, title=title, subject=subject, created=created, **options)
             try:
                 yield wb
                 close_workbook(wb, target)

@@ -23,7 +23,12 @@ times `gain-pack validate` of this tree against the same command of git commit R
 stay within 10 % of what it was (issue 10's target).
 Targets (2-core machine): build <= 1.5x floor and >= 2.5x faster than naive at
 100,000 actions, peak < 1 GB; 5,000 actions < 2 s; --help < 0.3 s; response --open
---docx at 5,000 actions < 5 s.
+--docx at 5,000 actions < 5 s; `requests` at 5,000 actions and 200 owners < 3 s;
+`merge --apply` of 200 replies into that register < 5 s.
+
+    python scripts/bench.py --chase-only
+
+times just the chase (requests and merge), in the same way.
 """
 
 from __future__ import annotations
@@ -122,6 +127,8 @@ def main(argv=None) -> int:
                    help="also write the table into README.md's bench block")
     p.add_argument("--validate-against", default=None, metavar="REF",
                    help="time validate of this tree against git commit REF instead")
+    p.add_argument("--chase-only", action="store_true",
+                   help="time only requests and merge (200 owners, 5,000 actions)")
     args = p.parse_args(argv)
     py = sys.executable
     gain = [py, "-m", "gain_workbook"]
@@ -129,6 +136,9 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     if args.validate_against:
         return compare_validate(args, py, work)
+    if args.chase_only:
+        print(chase_line(*chase(py, work, args.repeat)))
+        return 0
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         reg = work / f"register-{n}.xlsx"
@@ -152,6 +162,7 @@ def main(argv=None) -> int:
                       max(args.repeat, 3))
     (helps,) = measure([[str(Path(py).with_name("gain-pack")), "--help"]
                         if Path(py).with_name("gain-pack").exists() else gain + ["--help"]], 5)
+    chased = chase(py, work, args.repeat)
 
     lines = ["| actions | build s | naive s | floor s | build / floor | naive / build | "
              "peak MB build / naive / floor |", "|---:|---:|---:|---:|---:|---:|---:|"]
@@ -162,13 +173,75 @@ def main(argv=None) -> int:
               f"`gain-pack response --open --docx` (every response still to be sent, workbook "
               f"and Word): {resp[0]:.2f} s; `gain-pack --help`: {helps[0]:.2f} s (medians of "
               f"{max(args.repeat, 5)}, {max(args.repeat, 3)} and 5 runs; {os.cpu_count()} cores; "
-              f"{dt.date.today():%d %B %Y})."]
+              f"{dt.date.today():%d %B %Y}).", "", chase_line(*chased)]
     report = "\n".join(lines)
     print(report)
     if args.write_readme:
         write_readme(report)
         print(f"wrote the bench block of {README}", file=sys.stderr)
     return 0
+
+
+CHASE_OWNERS = 200
+CHASE_ACTIONS = 5000
+
+
+def chase(py, work: Path, repeat: int):
+    """(requests, merge dry run, merge --apply) timings at 5,000 actions and 200 owners,
+    each owner's first action answered in a reply (the replies are made beforehand)."""
+    import shutil
+
+    sys.path.insert(0, str(ROOT))
+    reg = work / "chase-register.xlsx"
+    requests_dir = work / "chase-requests"
+    replies = work / "chase-replies"
+    if not reg.exists():
+        import importlib.util
+
+        from gain_workbook.register_template import write_register_template
+
+        spec = importlib.util.spec_from_file_location("make_register",
+                                                      ROOT / "scripts" / "make_register.py")
+        gen = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(gen)
+        data = gen.generate(CHASE_ACTIONS, seed=14, as_of=dt.date(2026, 11, 28))
+        names = [f"Officer {i:03d}" for i in range(1, CHASE_OWNERS + 1)]
+        for i, a in enumerate(data["actions"]):
+            a["Owner"] = names[i % CHASE_OWNERS]
+            if a["Status"] in ("Complete", "Closed", "Ready for closure") and i < CHASE_OWNERS:
+                a["Status"] = "In progress"      # every owner has an open action to answer
+        data["owners"] = [{"Name": n, "Email": f"officer.{n[-3:]}@force.example"} for n in names]
+        data["settings"] = {**data.get("settings", {}), "Force name": "Bench Police"}
+        write_register_template(reg, data=data, force=True)
+    shutil.rmtree(requests_dir, ignore_errors=True)
+    gain = [py, "-m", "gain_workbook"]
+    (req,) = measure([gain + ["requests", str(reg), "-o", str(requests_dir), "--as-of", AS_OF]],
+                     repeat)
+    if not replies.exists():
+        import openpyxl
+
+        replies.mkdir()
+        for book in sorted(requests_dir.glob("*.xlsx")):
+            wb = openpyxl.load_workbook(book)
+            wb["Update request"]["K8"] = "Progress made this month."
+            wb.save(replies / book.name)
+    files = [str(p) for p in sorted(replies.glob("*.xlsx"))]
+    (work / "chase-merged").mkdir(exist_ok=True)
+    target = work / "chase-merged" / reg.name       # a reply names the register it came from
+    apply = [py, "-c", "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2]); "
+             "from gain_workbook.cli import main; sys.argv = ['gain-pack', 'merge', "
+             "sys.argv[2], *sys.argv[3:], '--apply', '--as-of', '2026-12-09']; main()",
+             str(reg), str(target), *files]
+    dry, applied = measure([gain + ["merge", str(reg), *files, "--as-of", "2026-12-09"],
+                            apply], repeat)
+    return req, dry, applied, len(files)
+
+
+def chase_line(req, dry, applied, n) -> str:
+    return (f"The chase at {CHASE_ACTIONS:,} actions and {CHASE_OWNERS} owners: `gain-pack "
+            f"requests` (a workbook and a draft each) {req[0]:.2f} s, peak {req[1]:.0f} MB; "
+            f"`gain-pack merge` of {n} replies {dry[0]:.2f} s as a dry run, {applied[0]:.2f} s "
+            f"with `--apply` (peak {applied[1]:.0f} MB).")
 
 
 def write_readme(report: str, readme: Path | None = None) -> None:

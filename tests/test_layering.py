@@ -23,6 +23,8 @@ LAYERS = [
     ("the register template: init and adopt", ["register_template", "adopt"]),
     ("validate", ["validate", "annotate"]),
     ("rollup", ["rollup", "views"]),
+    ("the owners' chase: requests, replies, merge", ["chase", "request_sheet", "replies", "merge",
+                                                     "register_edit", "received"]),
     ("pack and response", ["movement", "pack", "response", "response_sheet",
                            "response_docx"]),
     ("mailer", ["mailer"]),

@@ -131,6 +131,15 @@ def test_adopt_lists_every_owner_on_owners_for_the_office_to_fill_in(tmp_path, r
     assert not [p for p in report.problems if p.code in ("UNKNOWN_OWNER", "BAD_EMAIL")]
 
 
+def test_an_owner_listed_without_an_address_is_told_so(tmp_path):
+    path = write_register(tmp_path / "r.xlsx", base_data(), post=_owners(
+        ("Ch Insp Custody",), ("Custody QA", "qa@force.example")))
+    res = api.requests(path, as_of=dt.date(2026, 12, 2))
+    assert {r.owner: (r.email, r.no_email) for r in res.requests} == {
+        "Ch Insp Custody": ("", "the Owners sheet gives no email address"),
+        "Custody QA": ("qa@force.example", "")}
+
+
 def test_an_empty_owners_sheet_says_nothing(tmp_path):
     path = write_register(tmp_path / "r.xlsx", base_data(), post=_owners())
     _, report = check(path)

@@ -1,0 +1,170 @@
+"""Write a merge plan into the office's own register, keeping the workbook as they made it.
+
+The one place gain-pack changes a register. openpyxl loads the whole workbook, so
+its other sheets, column order, extra columns, formats, dropdowns and conditional
+formats are kept; only the cells the plan names change, and rows are added at the
+bottom of the Updates and Extension requests sheets (made when missing). The file is
+then replaced atomically, after a byte-for-byte backup beside it:
+
+1. the new workbook is saved to a temporary file beside the register;
+2. the backup ('<name> (before merge 2026-12-09 101500).xlsx') is written, itself atomically;
+3. the temporary file is moved over the register (os.replace).
+
+Killed at any point, the register is the old one or the new one, never a mixture,
+and a later run removes the temporary file (``files.sweep_stale``).
+
+A workbook openpyxl cannot carry whole is refused before anything is written: one
+with charts, pictures or pivot tables (openpyxl drops them), an .xls, or one open in
+Excel (its ~$ lock file beside it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+from gain_workbook import history
+from gain_workbook.errors import OutputError, RegisterError
+from gain_workbook.schema import BY_KEY
+from gain_workbook.tables import PART_SPAN
+
+# Parts of a workbook that openpyxl does not read, so would not write back.
+_DROPPED = (("xl/charts/", "charts"), ("xl/media/", "pictures"), ("xl/pivotTables/", "pivot tables"),
+            ("xl/drawings/vmlDrawing", None), ("xl/chartsheets/", "chart sheets"),
+            ("xl/slicers/", "slicers"), ("xl/timelines/", "timelines"))
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def backup_name(register: Path, now: dt.datetime) -> Path:
+    """'Inspection register (before merge 2026-12-09 101500).xlsx' beside the register."""
+    return register.with_name(history.backup_name(register, now))
+
+
+def check_rewritable(register) -> None:
+    """Refuse, before anything is written, a register this module could not keep whole."""
+    path = Path(register.path)
+    if register.open_in_excel:
+        raise OutputError(f"'{path.name}' is open in Excel (its lock file '~${path.name}' is "
+                          "beside it); close it in Excel and merge again. Nothing was changed.")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise OutputError(f"'{path.name}' is not an .xlsx workbook, so merge cannot write into "
+                          "it; save it as .xlsx in Excel (or adopt it) and merge into that.")
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+    lost = sorted({what for prefix, what in _DROPPED if what
+                   and any(n.startswith(prefix) for n in names)})
+    if lost:
+        raise OutputError(f"'{path.name}' holds {', '.join(lost)}, which the library that "
+                          "rewrites it would drop; merge will not change a workbook it cannot "
+                          "keep whole. Move them to another workbook (or merge into an adopted "
+                          "copy of the register). Nothing was changed.")
+
+
+def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
+               now: dt.datetime) -> tuple[Path, list[str]]:
+    """Write the plan's changes into the register file: (backup path, notes)."""
+    import openpyxl
+
+    from gain_workbook.files import atomic_path, write_bytes
+
+    path = Path(register.path)
+    check_rewritable(register)
+    before = path.read_bytes()
+    try:
+        wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
+                                    keep_links=True, rich_text=True)
+    except Exception as exc:
+        raise RegisterError(f"Cannot open '{path.name}' to write into it "
+                            f"({type(exc).__name__}); nothing was changed.") from None
+    notes = []
+    headers_at = {s.name: s.header_row + 1 for s in register.plan.sheets
+                  if s.header_row is not None}
+    acts = register.actions
+    index_of = {str(a): i for i, a in zip(acts.frame.index, acts.frame["action_id"])
+                if a is not None}
+    added: dict[tuple[str, str], int] = {}
+    for _, change in plan.changes:
+        index = index_of[change.action_id]
+        sheet = acts.sheet_of(index)
+        ws = wb[sheet]
+        letter = acts.cell(change.key, index).rstrip("0123456789")
+        if letter:
+            col = openpyxl.utils.column_index_from_string(letter)
+        else:
+            col = added.get((sheet, change.key))
+            if col is None:
+                col = _add_column(ws, headers_at.get(sheet, 1), BY_KEY[change.key].header)
+                added[(sheet, change.key)] = col
+                notes.append(f"added a column '{BY_KEY[change.key].header}' to the sheet "
+                             f"'{sheet}', which had none")
+        row = int(index) % PART_SPAN
+        _put(ws.cell(row=row, column=col), change.new)
+    _append(wb, history.UPDATES_SHEET, history.UPDATES_HEADERS, rows_updates)
+    if rows_extensions:
+        _append(wb, history.EXTENSIONS_SHEET, history.EXTENSION_HEADERS, rows_extensions)
+    backup = backup_name(path, now)
+    with atomic_path(path, rewrite=True) as tmp:
+        try:
+            wb.save(tmp)
+        except OSError:
+            raise
+        except Exception as exc:
+            raise OutputError(f"Cannot write '{path.name}': the workbook could not be saved "
+                              f"({type(exc).__name__}); nothing was changed.") from None
+        if path.read_bytes() != before:
+            raise OutputError(f"'{path.name}' changed while merge was writing it (saved in "
+                              "Excel?); nothing was changed: merge again.")
+        write_bytes(backup, before)
+    return backup, notes
+
+
+def _add_column(ws, header_row: int, header: str) -> int:
+    col = ws.max_column + 1
+    _put(ws.cell(row=header_row, column=col), header)
+    return col
+
+
+def _put(cell, value) -> None:
+    """A value into a cell as data: text stays text (never a formula), a date a date."""
+    from openpyxl.cell.cell import MergedCell
+
+    if isinstance(cell, MergedCell):
+        raise OutputError(f"Cannot write {cell.coordinate} on '{cell.parent.title}': it is part "
+                          "of merged cells; unmerge them in Excel and merge again. Nothing was "
+                          "changed.")
+    if value is None or value == "":
+        cell.value = None
+    elif isinstance(value, dt.date):
+        cell.value = dt.datetime(value.year, value.month, value.day)
+        if cell.number_format in ("General", ""):
+            cell.number_format = DATE_FORMAT
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"         # '=...' from an owner is text, not a formula
+
+
+def _append(wb, name: str, headers: tuple, rows: list) -> None:
+    from openpyxl.styles import Font
+
+    if name in wb.sheetnames:
+        ws = wb[name]
+    else:
+        ws = wb.create_sheet(name)
+        for c, h in enumerate(headers, start=1):
+            ws.cell(row=1, column=c, value=h).font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for c, width in enumerate((12, 20, 16, 30, 30, 22, 34, 14, 16), start=1):
+            ws.column_dimensions[openpyxl_letter(c)].width = width
+    last = max((r for r in range(ws.max_row, 0, -1)
+                if any(ws.cell(row=r, column=c).value not in (None, "")
+                       for c in range(1, len(headers) + 1))), default=1)
+    for n, values in enumerate(rows, start=last + 1):
+        for c, v in enumerate(values, start=1):
+            _put(ws.cell(row=n, column=c), v)
+
+
+def openpyxl_letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(c)

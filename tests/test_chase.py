@@ -1,0 +1,594 @@
+"""The month's chase: update requests to owners, their replies merged back, with a history.
+
+The whole month runs in code: requests from the example register, replies filled in
+with openpyxl as owners fill them (with their mistakes), a dry run, --apply, the
+pack, and the requests sent to a real SMTP server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import run_tool, sha256, write_register, base_data
+
+from gain_workbook import api
+from gain_workbook.cli import cli
+
+D = dt.date
+AS_OF = D(2026, 12, 2)
+REPLIED = D(2026, 12, 9)
+HIS = "Head of Information Systems"
+SS = "Superintendent Safeguarding"
+FCR = "Force Crime Registrar"
+PPQA = "Public Protection QA Lead"
+
+
+# ---------------------------------------------------------------- helpers
+
+def month_register(folder: Path) -> Path:
+    """The example register with two more open actions, so owners have two rows."""
+    from gain_workbook.register_template import load_example, write_register_template
+
+    data = load_example()
+    data["actions"] += [
+        {"Action ID": "INS-2023-07-R4-A3", "Item ID": "INS-2023-07-R4",
+         "Action": "Report flag use to the Vulnerability Board.", "Owner": HIS,
+         "Due": "31/01/2027", "Status": "Not started"},
+        {"Action ID": "INS-2023-07-R9-A3", "Item ID": "INS-2023-07-R9",
+         "Action": "Share the audit findings with partners.", "Owner": PPQA,
+         "Due": "28/02/2027", "Status": "In progress", "Last updated": "01/11/2026",
+         "Latest update": "Draft letter written."},
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_register_template(folder / "Inspection register.xlsx", data=data,
+                                   created=AS_OF)
+
+
+def set_saved(path: Path, day: dt.date) -> None:
+    """Date a workbook's properties as Excel does when the owner saves it."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" +
+                              f"{day.isoformat()}T10:00:00Z".encode(), data)
+            zout.writestr(info, data)
+    tmp.replace(path)
+
+
+COL = {"new_status": "J", "update": "K", "evidence": "L", "completed": "M", "asked_due": "N",
+       "reason": "O", "action": "D", "action_id": "C"}
+
+
+def fill(request: Path, out: Path, answers: dict, saved: dt.date = REPLIED, post=None) -> Path:
+    """Fill a request as its owner would: {action id: {field: value}}; text typed that
+    begins with '=' stays text (as Excel keeps a cell typed with a leading quote)."""
+    wb = openpyxl.load_workbook(request)
+    ws = wb["Update request"]
+    rows = {ws[f"C{r}"].value: r for r in range(8, ws.max_row + 1) if ws[f"C{r}"].value}
+    for action, fields in answers.items():
+        r = rows[action]
+        for key, value in fields.items():
+            cell = ws[f"{COL[key]}{r}"]
+            cell.value = value
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"
+    if post:
+        post(ws)
+    wb.save(out)
+    set_saved(out, saved)
+    return out
+
+
+def request_of(res, owner: str) -> Path:
+    return next(b for r, b in zip(res.requests, res.workbooks) if r.owner == owner)
+
+
+# ---------------------------------------------------------------- the whole month
+
+@pytest.fixture
+def month(tmp_path):
+    """Requests made from the register on 02/12/2026, and the owners' replies."""
+    office = tmp_path / "GAIN office"
+    reg = month_register(office)
+    before = sha256(reg)
+    res = api.requests(reg, as_of=AS_OF)
+    assert sha256(reg) == before                       # requests only reads the register
+    # last month's request to one owner, answered late
+    old = api.requests(reg, as_of=D(2026, 11, 2), owner=[SS], output=tmp_path / "November")
+    assert sha256(reg) == before
+    replies = tmp_path / "replies"
+    replies.mkdir()
+    r = {}
+    r["his"] = fill(request_of(res, HIS), replies / "his.xlsx", {
+        "INS-2023-07-R4-A1": {"new_status": "Complete", "update": "Flag live in the RMS.",
+                              "evidence": "CR-1234", "completed": dt.datetime(2026, 12, 1)},
+        "INS-2023-07-R4-A3": {"update": "Board report drafted."}},
+        post=lambda ws: ws.__setitem__("D9", "Report flag use to the board (edited)"))
+    r["his_again"] = replies / "his (copy).xlsx"
+    shutil.copy(r["his"], r["his_again"])
+    r["ss"] = fill(request_of(res, SS), replies / "ss.xlsx", {
+        "INS-2023-07-AFI1-A1": {"update": "=HYPERLINK(\"http://evil.example\") partners met",
+                                "asked_due": dt.datetime(2027, 6, 30),
+                                "reason": "Waiting for the national guidance."}},
+        post=lambda ws: [ws.__setitem__("C9", "INS-2023-07-R4-A2"),
+                         ws.__setitem__("J9", "Complete")])
+    r["fcr"] = fill(request_of(res, FCR), replies / "fcr.xlsx", {
+        "INS-2023-07-R4-A2": {"new_status": "Nearly done", "completed": "last Tuesday"}})
+    r["ppqa"] = fill(request_of(res, PPQA), replies / "ppqa.xlsx", {
+        "INS-2023-07-R9-A2": {"new_status": "In progress", "update": "Q3 audit done."},
+        "INS-2023-07-R9-A3": {"update": "Letter sent to partners."}})
+    r["ss_old"] = fill(request_of(old, SS), replies / "ss november.xlsx", {
+        "INS-2023-07-AFI1-A1": {"update": "November's news."}}, saved=D(2026, 11, 30))
+    # the office changes the register after the requests went out
+    wb = openpyxl.load_workbook(reg)
+    ws = wb["Actions"]
+    for row in range(2, ws.max_row + 1):
+        if ws[f"A{row}"].value == "INS-2023-07-R9-A2":
+            ws[f"J{row}"] = "Office note: audit moved to January."
+        if ws[f"A{row}"].value == "INS-2023-07-R9-A3":
+            ws.delete_rows(row)
+            break
+    wb.save(reg)
+    return reg, res, r
+
+
+ORDER = ("his", "his_again", "ss", "fcr", "ppqa", "ss_old")
+
+EXPECTED_DRY_RUN = """\
+his.xlsx: Head of Information Systems, request of 02/12/2026, reply dated 09/12/2026
+  INS-2023-07-R4-A1
+    Status: 'In progress' -> 'Complete'
+    Latest update: 'Supplier change request raised; national RMS user group agreed the ...' -> 'Flag live in the RMS.'
+    Evidence: (blank) -> 'CR-1234'
+    Completed on: (blank) -> 01/12/2026
+    Last updated: 02/10/2026 -> 09/12/2026
+  INS-2023-07-R4-A3
+    PROBLEM LOCKED_EDITED: the register's side of row 9 was changed (Action: 'Report flag use to the Vulnerability Board.' -> 'Report flag use to the board (edited)'); a reply changes only the yellow cells, so nothing was taken from this row (ask the board's secretariat to change the action itself)
+his (copy).xlsx: Head of Information Systems, request of 02/12/2026, reply dated 09/12/2026
+  (the whole reply)
+    PROBLEM SAME_REPLY_TWICE: it answers the same request as 'his.xlsx' (same owner and date), which is merged instead; merge one reply per request
+ss.xlsx: Superintendent Safeguarding, request of 02/12/2026, reply dated 09/12/2026
+  INS-2023-07-AFI1-A1
+    Latest update: 'On hold until the national CSE Taskforce guidance is issued.' -> '=HYPERLINK("http://evil.example") partners met'
+    Last updated: 01/09/2026 -> 09/12/2026
+    new due date asked for: 31/01/2027 -> 30/06/2027 (Waiting for the national guidance.); for the board, not applied
+  INS-2023-07-R4-A2
+    PROBLEM NOT_ASKED: row 9 is not an action this request asked Superintendent Safeguarding about (it is Force Crime Registrar's); each owner updates their own actions
+fcr.xlsx: Force Crime Registrar, request of 02/12/2026, reply dated 09/12/2026
+  INS-2023-07-R4-A2
+    PROBLEM NOT_IN_LIST: 'Nearly done' is not a status; choose one of: Not started, In progress, On hold, Complete, Ready for closure, Closed
+    PROBLEM BAD_DATE: 'last Tuesday' in Completed on is not a date; type it like 31/12/2026
+ppqa.xlsx: Public Protection QA Lead, request of 02/12/2026, reply dated 09/12/2026
+  INS-2023-07-R9-A2
+    PROBLEM CONFLICT: the register was changed since the request (Latest update: was 'Q1 2026 audit found 3 files with victim-blaming language; feedback given.' at the request, is 'Office note: audit moved to January.' in the register now, reply says 'Q3 audit done.'); nothing was applied for this action, so neither change is lost: settle it by hand
+  INS-2023-07-R9-A3
+    PROBLEM ACTION_GONE: this action is no longer on the register (deleted or renamed since the request was made), so its update has nowhere to go
+ss november.xlsx: Superintendent Safeguarding, request of 02/11/2026, reply dated 30/11/2026
+  (the whole reply)
+    PROBLEM OLD_REPLY: it answers the request of 02/11/2026, but a reply from Superintendent Safeguarding dated 09/12/2026 has been merged since, so its updates are older than the register's; nothing was taken from it
+
+Dry run (nothing changed): 6 replies: 7 changes to 2 actions, 1 extension request for the board; 8 problems (nothing is taken from the actions or replies they are on).
+"""
+
+
+def test_requests_write_a_workbook_and_a_draft_per_owner(month):
+    reg, res, _ = month
+    owners = sorted(r.owner for r in res.requests)
+    assert owners == sorted([HIS, SS, FCR, PPQA])
+    folder = reg.parent / "Update requests 2026-12"
+    assert res.folder == folder
+    for req, book, outcome in zip(res.requests, res.workbooks, res.outcomes):
+        assert book == folder / f"Update request 2026-12 - {req.owner}.xlsx" and book.is_file()
+        msg = email.message_from_bytes(Path(outcome).read_bytes(), policy=email.policy.default)
+        assert msg["X-Unsent"] == "1" and msg["To"] == req.email
+        assert msg["Subject"] == ("OFFICIAL-SENSITIVE: Update request: your HMICFRS actions, "
+                                  "reply by 12 December 2026")
+        body = msg.get_body(("plain",)).get_content()
+        assert f"Dear {req.owner}," in body and "by 12 December 2026" in body
+        for a in req.actions:
+            if a.overdue:
+                assert f"action {a.action_id}:" in body and "days overdue" in body
+        att, = [p for p in msg.iter_attachments()]
+        assert att.get_filename() == book.name and att.get_content() == book.read_bytes()
+    # HIS's action is 520+ days overdue: the ACC (their 'Copy when overdue') is copied
+    his = next(r for r in res.requests if r.owner == HIS)
+    assert his.escalated and his.copy == ("acc.crime.and.vulnerability@cleveland.police.example",)
+    fcr = next(r for r in res.requests if r.owner == FCR)     # due soon, not overdue
+    assert not fcr.escalated and fcr.copy == ()
+    manifest = json.loads((folder / "requests.json").read_text())
+    assert manifest["register"] == reg.name and manifest["reply_by"] == "2026-12-12"
+    assert {m["owner"]: m["actions"] for m in manifest["requests"]}[HIS] == [
+        "INS-2023-07-R4-A1", "INS-2023-07-R4-A3"]
+
+
+def test_the_dry_run_reports_every_change_and_every_mistake(month, runner):
+    reg, _, r = month
+    before = sha256(reg)
+    out = runner.invoke(cli, ["merge", str(reg), *[str(r[k]) for k in ORDER], "--as-of",
+                              "10/12/2026"])
+    assert out.exit_code == 1, out.stderr
+    assert out.stdout.replace("\r\n", "\n") == EXPECTED_DRY_RUN
+    assert sha256(reg) == before                  # a dry run changes nothing
+    assert not list(reg.parent.glob("*before merge*"))
+
+
+def test_apply_writes_the_clean_changes_with_a_backup_and_a_history(month, runner):
+    reg, _, r = month
+    old = reg.read_bytes()
+    dry = json.loads(runner.invoke(cli, ["merge", str(reg), *[str(r[k]) for k in ORDER],
+                                         "--format", "json", "--as-of", "10/12/2026"]).stdout)
+    out = runner.invoke(cli, ["merge", str(reg), *[str(r[k]) for k in ORDER], "--apply",
+                              "--as-of", "10/12/2026"])
+    assert out.exit_code == 1, out.stderr          # some replies had problems
+    assert "Applied: 6 replies: 7 changes to 2 actions" in out.stdout
+    backup, = reg.parent.glob("Inspection register (before merge *).xlsx")
+    assert re.fullmatch(r"Inspection register \(before merge \d{4}-\d\d-\d\d \d{6}\)\.xlsx",
+                        backup.name)
+    assert backup.read_bytes() == old              # the register as it was, byte for byte
+    assert f"(the register before the merge: {backup.name})" in out.stderr
+    # the register re-validates, and holds the changes
+    v = api.validate(reg)
+    assert v.report.valid, v.report.to_text()
+    acts = {a["action_id"]: a for a in v.register.actions.frame.to_dict("records")}
+    a1 = acts["INS-2023-07-R4-A1"]
+    assert (a1["action_status"], a1["evidence"], a1["completed"], a1["last_updated"]) == (
+        "Complete", "CR-1234", D(2026, 12, 1), REPLIED)
+    afi = acts["INS-2023-07-AFI1-A1"]
+    assert afi["latest_update"] == '=HYPERLINK("http://evil.example") partners met'
+    assert afi["revised_due"] == D(2027, 1, 31)    # the new date asked for is not applied
+    wb = openpyxl.load_workbook(reg)
+    formula_cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formula_cells == []                     # the owner's '=' text stays text
+    # Updates rows are the changes the dry run listed, one for one
+    changes = [row for row in dry["rows"] if row["kind"] == "change"]
+    ups = list(wb["Updates"].iter_rows(values_only=True))
+    assert ups[0] == ("Date", "Action ID", "Field", "Old value", "New value", "From", "File",
+                      "Request")
+
+    def plain(v):
+        return v.date().isoformat() if isinstance(v, dt.datetime) else v
+    got = [(plain(u[0]), u[1], u[2], plain(u[3]), plain(u[4]), u[5], u[6]) for u in ups[1:]]
+    want = [("2026-12-09", c["action_id"], c["field"], c["old"], c["new"], c["owner"], c["file"])
+            for c in changes]
+    assert got == want
+    ext = list(wb["Extension requests"].iter_rows(values_only=True))
+    assert ext[1][:6] == (dt.datetime(2026, 12, 9), "INS-2023-07-AFI1-A1", dt.datetime(2027, 1, 31),
+                          dt.datetime(2027, 6, 30), "Waiting for the national guidance.", SS)
+    assert ext[1][8] is None                      # the board's decision, to come
+    # merging the same replies again changes nothing
+    after = sha256(reg)
+    again = runner.invoke(cli, ["merge", str(reg), str(r["his"]), str(r["ss"]), "--apply",
+                                "--as-of", "10/12/2026"])
+    assert again.exit_code == 1                    # (the locked-cell row is still a problem)
+    assert "0 changes to 0 actions, 0 extension requests" in again.stdout
+    assert "nothing to change: the register already says this" in again.stdout
+    assert sha256(reg) == after
+    assert len(list(reg.parent.glob("*before merge*"))) == 1
+
+
+def test_the_pack_shows_updates_requests_not_answered_and_new_dates_asked(month, tmp_path):
+    reg, _, r = month
+    api.merge(reg, [r[k] for k in ORDER], apply=True, as_of=D(2026, 12, 10))
+    built = api.build(reg, as_of=D(2026, 12, 28))
+    wb = openpyxl.load_workbook(built.path)
+    ex = [[c for c in row] for row in wb["Exceptions"].iter_rows(values_only=True)]
+    sections = [row[0] for row in ex if row[0] and re.match(r".+\(\d+\)$", str(row[0]))]
+    assert "New due dates asked for, waiting for the board (1)" in sections
+    assert "Owners asked for an update whose reply is not merged (2)" in sections
+    assert "Updates received since 01/12/2026 (2)" in sections
+    rows = {(row[0], row[4]): row for row in ex if row[0] in ("Updated", "No reply",
+                                                              "New date asked")}
+    assert set(rows) == {("Updated", HIS), ("Updated", SS), ("New date asked", SS),
+                         ("No reply", FCR), ("No reply", PPQA)}
+    assert "Status: In progress -> Complete" in rows[("Updated", HIS)][7]
+    assert rows[("New date asked", SS)][5] == dt.datetime(2027, 6, 30)
+    summary = [c for row in wb["Summary"].iter_rows(values_only=True) for c in row
+               if isinstance(c, str) and c.startswith("Actions updated this month")]
+    assert summary == ["Actions updated this month: 2 of 5 (since 01/12/2026). Update requests: "
+                       "4 owners asked on 02/12/2026, 2 replied. 1 new due date asked for waits "
+                       "for the board (Exceptions)."]
+
+
+def test_requests_are_sent_through_a_real_smtp_server(tmp_path, smtp_server, runner):
+    port, inbox = smtp_server()
+    reg = month_register(tmp_path / "office")
+    out = runner.invoke(cli, ["requests", str(reg), "--as-of", "02/12/2026", "--send",
+                              "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                              "--smtp-security", "none", "--from", "gain@force.example"])
+    assert out.exit_code == 0, out.stderr
+    assert len(inbox.messages) == 4
+    to = {tuple(rcpts) for _, rcpts, _ in inbox.messages}
+    assert ("head.of.information.systems@cleveland.police.example",
+            "acc.crime.and.vulnerability@cleveland.police.example") in to
+    for sender, rcpts, raw in inbox.messages:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        assert sender == "gain@force.example" and msg["From"] == "gain@force.example"
+        assert msg["X-Unsent"] is None
+    assert not list((reg.parent / "Update requests 2026-12").glob("*.eml"))   # sent, not drafted
+    assert "Wrote 4 update requests" in out.stdout
+
+
+# ---------------------------------------------------------------- the request workbook
+
+def test_the_request_workbook_is_protected_with_only_the_yellow_cells_open(month):
+    _, res, _ = month
+    book = request_of(res, HIS)
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Update request", "gain-pack request"]
+    assert wb["gain-pack request"].sheet_state == "veryHidden"
+    ws = wb["Update request"]
+    assert ws.protection.sheet and not ws.protection.password
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+    assert ws.page_setup.fitToHeight == 0
+    unlocked = {c.column_letter for row in ws.iter_rows(min_row=8, max_row=9) for c in row
+                if not c.protection.locked}
+    assert unlocked == set("JKLMNO")
+    assert [ws[f"C{r}"].value for r in (8, 9)] == ["INS-2023-07-R4-A1", "INS-2023-07-R4-A3"]
+    kinds = {str(dv.sqref): dv.type for dv in ws.data_validations.dataValidation}
+    assert kinds == {"J8:J9": "list", "M8:M9": "date", "N8:N9": "date"}
+    assert "12 December 2026" in ws["A3"].value and "yellow cells" in ws["A3"].value
+
+
+def test_the_same_register_and_date_give_the_same_request_bytes(tmp_path):
+    reg = month_register(tmp_path / "a")
+    one = api.requests(reg, as_of=AS_OF, output=tmp_path / "one")
+    two = api.requests(reg, as_of=AS_OF, output=tmp_path / "two")
+    for a, b in zip(one.workbooks + [one.manifest], two.workbooks + [two.manifest]):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    for a, b in zip(one.outcomes, two.outcomes):
+        assert Path(a).read_bytes() == Path(b).read_bytes()
+
+
+def test_libreoffice_opens_a_request_without_errors(month):
+    _, res, _ = month
+    proc = run_tool("xlsx-recalc-check", request_of(res, HIS))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_register_text_is_written_into_a_request_as_text(tmp_path):
+    data = base_data()
+    data["actions"][0]["Action"] = "=HYPERLINK(\"http://evil.example\",\"click\")"
+    data["actions"][0]["Status"] = "In progress"
+    reg = write_register(tmp_path / "r.xlsx", data)
+    res = api.requests(reg, as_of=AS_OF)
+    ws = openpyxl.load_workbook(res.workbooks[0])["Update request"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_owners_without_an_address_are_listed_and_still_get_a_workbook(tmp_path, runner):
+    reg = write_register(tmp_path / "r.xlsx", base_data())     # no Owners sheet
+    out = runner.invoke(cli, ["requests", str(reg), "--as-of", "02/12/2026"])
+    assert out.exit_code == 0, out.stderr
+    assert ("Ch Insp Custody: 1 open action -> Update request 2026-12 - Ch Insp Custody.xlsx "
+            "(NO EMAIL: the register has no Owners sheet)") in out.stdout
+    assert "2 without an email address" in out.stdout
+    folder = tmp_path / "Update requests 2026-12"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "Update request 2026-12 - Ch Insp Custody.xlsx",
+        "Update request 2026-12 - Custody QA.xlsx", "requests.json"]
+
+
+def test_owner_option_and_a_name_that_makes_no_safe_file_name(tmp_path):
+    data = base_data()
+    data["actions"][2]["Owner"] = 'DI "Bob" / CON'
+    reg = write_register(tmp_path / "r.xlsx", data)
+    res = api.requests(reg, as_of=AS_OF, owner=['di "bob" / con', "Nobody"])
+    assert [b.name for b in res.workbooks] == ["Update request 2026-12 - DI Bob CON.xlsx"]
+    assert any("'Nobody' has no open actions" in n for n in res.notes)
+
+
+# ---------------------------------------------------------------- merge refuses, and keeps
+
+def test_merge_refuses_a_file_that_is_not_a_reply_and_an_unreadable_one(month, runner, tmp_path):
+    reg, _, r = month
+    out = runner.invoke(cli, ["merge", str(reg), str(reg)])
+    assert out.exit_code == 2
+    assert "is not an update request made by gain-pack requests" in out.stderr
+    assert "Traceback" not in out.stderr
+    bad = tmp_path / "reply.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    out = runner.invoke(cli, ["merge", str(reg), str(r["his"]), str(bad), "--apply"])
+    assert out.exit_code == 2 and "Traceback" not in out.stderr
+    assert not list(reg.parent.glob("*before merge*"))      # nothing applied at all
+
+
+def test_merge_apply_is_refused_while_the_register_is_open_in_excel(month, runner):
+    reg, _, r = month
+    (reg.parent / f"~${reg.name}").write_bytes(b"\x00" * 165)
+    before = sha256(reg)
+    out = runner.invoke(cli, ["merge", str(reg), str(r["his"]), "--apply"])
+    assert out.exit_code == 2
+    assert "is open in Excel" in out.stderr and "close it in Excel and merge again" in out.stderr
+    assert sha256(reg) == before and not list(reg.parent.glob("*before merge*"))
+
+
+def test_merge_apply_refuses_a_register_with_a_chart_it_would_lose(tmp_path, runner):
+    from openpyxl.chart import BarChart, Reference
+
+    def chart(wb):
+        ws = wb.create_sheet("Dashboard")
+        ws.append(["RAG", "n"])
+        ws.append(["Red", 3])
+        c = BarChart()
+        c.add_data(Reference(ws, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+        ws.add_chart(c, "D2")
+    reg = write_register(tmp_path / "r.xlsx", base_data(), post=chart)
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(res.workbooks[0], tmp_path / "reply.xlsx",
+                 {"A1": {"update": "Policy signed off."}})
+    before = sha256(reg)
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--apply"])
+    assert out.exit_code == 2 and "holds charts" in out.stderr
+    assert sha256(reg) == before
+
+
+def test_merge_keeps_the_office_workbook_as_they_made_it(tmp_path):
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def dress(wb):
+        ws = wb["Actions"]
+        ws.column_dimensions["C"].width = 55
+        ws["A1"].font = Font(bold=True, color="FF0000")
+        dv = DataValidation(type="list", formula1='"Not started,In progress,Complete"')
+        dv.add("G2:G50")
+        ws.add_data_validation(dv)
+        ws.conditional_formatting.add("G2:G50", CellIsRule(operator="equal", formula=['"Complete"'],
+                                      fill=PatternFill("solid", bgColor="C6E7C6")))
+        notes = wb.create_sheet("Notes", 0)
+        notes["A1"] = "Our own notes sheet"
+    extra = {"actions": {"Directorate": ["Crime", "People", "Crime"]}}
+    reg = write_register(tmp_path / "Our register.xlsx", base_data(), extra=extra, post=dress)
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, "Ch Insp Custody"), tmp_path / "reply.xlsx",
+                 {"A1": {"new_status": "Complete", "completed": dt.datetime(2026, 12, 3),
+                         "update": "Policy signed off."}})
+    got = api.merge(reg, [reply], apply=True, as_of=D(2026, 12, 10))
+    assert got.applied and got.clean
+    wb = openpyxl.load_workbook(reg)
+    assert wb.sheetnames == ["Notes", "Inspections", "Items", "Actions", "Settings", "Updates"]
+    ws = wb["Actions"]
+    assert [c.value for c in ws[1]][:3] == ["Action ID", "Item ID", "Action"]
+    assert ws["L1"].value == "Directorate" and [ws[f"L{r}"].value for r in (2, 3, 4)] == [
+        "Crime", "People", "Crime"]
+    assert ws.column_dimensions["C"].width == 55
+    assert ws["A1"].font.bold and ws["A1"].font.color.rgb == "00FF0000"
+    assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["G2:G50"]
+    assert [str(r.sqref) for r in ws.conditional_formatting] == ["G2:G50"]
+    assert wb["Notes"]["A1"].value == "Our own notes sheet"
+    assert ws["G2"].value == "Complete" and ws["H2"].value == dt.datetime(2026, 12, 3)
+    assert ws["J2"].value == "Policy signed off."
+
+
+def test_killed_while_applying_the_register_is_old_or_new_never_a_mixture(tmp_path):
+    """SIGKILL merge --apply at moments spread over a whole run: the register is always
+    a whole workbook, the old bytes or one holding the change; some kills land while the
+    new one is being written (its temporary file is left), and the next run removes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import make_register
+
+    data = make_register.generate(3000, seed=5, as_of=dt.date(2026, 11, 28))
+    for a in data["actions"]:
+        if a["Status"] not in ("Complete", "Closed", "Ready for closure"):
+            a["Owner"] = "Supt Busy"
+    reg = tmp_path / "Big register.xlsx"
+    make_register.write_template(data, reg)
+    res = api.requests(reg, as_of=AS_OF, output=tmp_path / "requests")
+    busy = request_of(res, "Supt Busy")
+    wb = openpyxl.load_workbook(busy)
+    first = wb["Update request"]["C8"].value
+    wb["Update request"]["K8"] = "Updated while the test kills merge."
+    wb.save(tmp_path / "reply.xlsx")
+    old = reg.read_bytes()
+    code = ("import sys; from gain_workbook import api; "
+            "api.merge(sys.argv[1], [sys.argv[2]], apply=True)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    argv = [sys.executable, "-c", code, str(reg), str(tmp_path / "reply.xlsx")]
+
+    def temporary():
+        return [p.name for p in tmp_path.iterdir() if p.name.startswith(".~gain-")]
+
+    t0 = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, capture_output=True)    # how long a run takes
+    whole = time.perf_counter() - t0
+    reg.write_bytes(old)
+    for backup in tmp_path.glob("*before merge*"):
+        backup.unlink()
+    outcomes, left = set(), 0
+    for fraction in (0.2, 0.4, 0.55, 0.65, 0.72, 0.78, 0.84, 0.88, 0.92, 0.96):
+        p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(whole * fraction)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        left += bool(temporary())
+        if reg.read_bytes() == old:
+            outcomes.add("old")
+            continue
+        got = api.validate(reg).register.actions.frame
+        assert got.loc[got["action_id"] == first, "latest_update"].tolist() == [
+            "Updated while the test kills merge."]
+        outcomes.add("new")
+        reg.write_bytes(old)              # start the next round from the old register
+    assert "old" in outcomes
+    assert left, "no kill landed while the new register was being written"
+    done = api.merge(reg, [tmp_path / "reply.xlsx"], apply=True)   # the next run tidies
+    assert done.applied and temporary() == []
+
+
+def test_merge_into_a_flat_tracker_adds_the_columns_it_lacks_and_says_so(tmp_path):
+    """A PCC panel's one-row-per-action tracker, with no Completed on or Last updated."""
+    import shapes
+
+    path = tmp_path / "Panel tracker.xlsx"
+    shapes.pcc_panel_flat_tracker(path)
+    wb = openpyxl.load_workbook(path)
+    wb["Tracker"]["H9"] = dt.datetime(2026, 12, 31)       # the one error, mended
+    wb.save(path)
+    res = api.requests(path, as_of=AS_OF)
+    lowe = request_of(res, "Supt Lowe")
+    action = openpyxl.load_workbook(lowe)["Update request"]["C8"].value
+    reply = fill(lowe, tmp_path / "Lowe.xlsx", {action: {
+        "new_status": "Complete", "update": "Checks live.", "completed": dt.datetime(2026, 11, 30)}},
+        saved=D(2026, 12, 5))
+    got = api.merge(path, [reply], apply=True, as_of=D(2026, 12, 6))
+    assert got.applied and got.clean
+    assert got.notes == ["added a column 'Completed on' to the sheet 'Tracker', which had none",
+                         "added a column 'Last updated' to the sheet 'Tracker', which had none"]
+    ws = openpyxl.load_workbook(path)["Tracker"]
+    assert [c.value for c in ws[4]][12:] == ["Completed on", "Last updated"]
+    row = [c.value for c in ws[7]]
+    assert row[6] == "Supt Lowe" and row[9:11] == ["Checks live.", "Complete"]
+    assert row[12:] == [dt.datetime(2026, 11, 30), dt.datetime(2026, 12, 5)]
+    again = api.validate(path)
+    frame = again.register.actions.frame
+    assert frame.loc[frame["owner"] == "Supt Lowe", "completed"].tolist() == [D(2026, 11, 30)]
+
+
+def test_a_backup_beside_the_register_is_not_taken_for_a_register(month):
+    from gain_workbook.mailer import register_beside
+
+    reg, _, r = month
+    api.merge(reg, [r["his"]], apply=True, as_of=D(2026, 12, 10))
+    assert len(list(reg.parent.glob("*before merge*"))) == 1
+    assert register_beside(reg.parent / "PCC responses.pdf") == [reg]
+
+
+def test_a_request_the_server_refuses_is_said_and_the_others_still_go(tmp_path, smtp_server,
+                                                                        runner):
+    def owners(wb):
+        ws = wb.create_sheet("Owners")
+        ws.append(["Name", "Email"])
+        ws.append(["Ch Insp Custody", "nobody@force.example"])      # the server refuses it
+        ws.append(["Custody QA", "qa@force.example"])
+    data = base_data()
+    reg = write_register(tmp_path / "r.xlsx", data, post=owners)
+    port, inbox = smtp_server()
+    out = runner.invoke(cli, ["requests", str(reg), "--as-of", "02/12/2026", "--send",
+                              "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                              "--smtp-security", "none", "--from", "gain@force.example"])
+    assert out.exit_code == 1, out.stderr
+    assert "1 request of 2 could not be sent (Ch Insp Custody: " in out.stderr
+    assert [rcpts for _, rcpts, _ in inbox.messages] == [["qa@force.example"]]
+    folder = tmp_path / "Update requests 2026-12"
+    assert sorted(p.name for p in folder.glob("*.xlsx")) == [
+        "Update request 2026-12 - Ch Insp Custody.xlsx", "Update request 2026-12 - Custody QA.xlsx"]
