@@ -470,8 +470,8 @@ def merge(register, replies, apply, fmt, as_of):
 
     \b
     Example:
-      gain-pack merge register.xlsx "Update requests 2026-12"/*.xlsx
-      gain-pack merge register.xlsx replies/*.xlsx --apply
+      gain-pack merge register.xlsx replies/*.xlsx
+      gain-pack merge register.xlsx replies/*.xlsx --apply --format csv > merged.csv
     """
     from gain_workbook import api
 
@@ -499,8 +499,9 @@ def merge(register, replies, apply, fmt, as_of):
 @click.option("--allow-errors", is_flag=True,
               help="Build even if the register has errors; they are listed on Data quality.")
 @click.option("--requests", "requests_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="The month's update requests folder, for who has not "
-              "replied; default 'Update requests YYYY-MM' beside the register, if there.")
+              default=None, help="The month's update requests folder, for the owners whose "
+              "reply is not merged; default 'Update requests YYYY-MM' beside the register, "
+              "if there.")
 @debug_option
 def build(register, output, as_of, meeting, previous, allow_errors, requests_dir):
     """Write the monthly board pack for REGISTER: cover, summary with charts, items,
