@@ -302,6 +302,7 @@ def _summary(ctx, ws, movement) -> None:
         if got.waiting:
             line += (f" {plural(len(got.waiting), 'new due date')} asked for "
                      f"wait{'s' if len(got.waiting) == 1 else ''} for the board (Exceptions).")
+        ws.set_row(5, 21)                  # a little air between the tiles and the charts
         ws.write_string(5, 0, line, f["label"])
 
     items = ru.items
