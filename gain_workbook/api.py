@@ -234,11 +234,13 @@ def _build(checked: _Checked, out, day, meeting, previous, progress=None,
         from gain_workbook.movement import compare, read_previous, snapshot_of
 
         movement = compare(read_previous(previous, day), snapshot_of(result))
-    got = _received(checked, result, day, movement, requests)
+    notes: list = []
+    got = _received(checked, result, day, movement, requests, notes)
     update = progress(len(result.items) + len(result.actions)) if progress else None
     path = build_pack(result, report, out, meeting=meeting, movement=movement,
                       register_name=checked.reg.path.name, progress=update, received=got)
-    return BuildResult(path=Path(path), register=checked.reg, rollup=result, report=report)
+    return BuildResult(path=Path(path), register=checked.reg, rollup=result, report=report,
+                       warnings=notes)
 
 
 # ---------------------------------------------------------------- response
@@ -250,20 +252,24 @@ class ResponseResult(ReadResult):
     working: bool = False
 
 
-def _received(checked, result, day, movement, requests):
+def _received(checked, result, day, movement, requests, notes: list):
     """What came back from owners, for the pack (the period: since the previous pack,
-    else the as-of date's month), and a note naming the requests it read."""
+    else the as-of date's month); ``notes`` gets why the month's requests were not used."""
     from gain_workbook.received import read_manifest, received
 
     since = (movement.previous_as_of + dt.timedelta(days=1)
              if movement is not None and movement.previous_as_of else day.replace(day=1))
     folder = Path(requests) if requests else requests_folder(checked.path, day)
-    manifest = read_manifest(folder / REQUESTS_MANIFEST)
+    manifest, why = read_manifest(folder / REQUESTS_MANIFEST)
     if requests and manifest is None:
         from gain_workbook.errors import InputError
 
-        raise InputError(f"There are no update requests in '{folder}' (no "
-                         f"{REQUESTS_MANIFEST} written by gain-pack requests).")
+        raise InputError(f"Cannot use the update requests in '{folder}': its "
+                         f"{REQUESTS_MANIFEST} " + (why or "is not there (requests writes it)")
+                         + ".")
+    if why:
+        notes.append(f"the pack does not list whose reply is not merged: {REQUESTS_MANIFEST} "
+                     f"in '{folder}' {why}")
     if manifest is not None and manifest.get("register") != checked.path.name:
         manifest = None
     return received(checked.reg, result, since, manifest)
@@ -379,7 +385,7 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
     transport = None
     if send and any(r.email for r in asked):
         transport, _ = _transport(settings, None, sending.pop("smtp_password", None), False,
-                                  send=True, **_smtp_only(sending))
+                                  send=True, **sending)
     # every workbook first: a server that fails half way leaves them all to send by hand
     for req in asked:
         res.requests.append(req)
@@ -417,12 +423,6 @@ def _make_folder(folder: Path) -> None:
         from gain_workbook.files import fault
 
         raise fault(folder / "x", exc) from None
-
-
-def _smtp_only(sending: dict) -> dict:
-    keys = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "sender", "cafile",
-            "timeout")
-    return {k: v for k, v in sending.items() if k in keys}
 
 
 def _send_request(req, book: Path, settings, reply_by, replies_to, transport, folder,
@@ -501,10 +501,8 @@ def merge(register, replies, *, apply: bool = False, as_of: dt.date | None = Non
         res.applied = True
         # the register as now written, checked without reading it again: the changes
         # are the only cells that differ from what was read
-        frame = reg.actions.frame
-        rows = {str(a): i for i, a in zip(frame.index, frame["action_id"]) if a is not None}
         for _, change in plan.changes:
-            frame.at[rows[change.action_id], change.key] = change.new
+            reg.actions.frame.at[change.index, change.key] = change.new
         res.report = validate_register(reg)
         if not res.report.valid:
             res.warnings.append(f"the register now has {plural(len(res.report.errors), 'error')}"
@@ -733,6 +731,7 @@ def _month(res: MonthlyResult, register: Path, day, folder: Path, meeting, no_em
     res.previous = previous_pack(folder, day)
     built = _build(checked, folder / pack_file_name(day), day, meeting, res.previous)
     res.pack = built.path
+    res.warnings += built.warnings
     res.steps.append(("build", res.pack.name + (f" (previous {res.previous.name})"
                                                 if res.previous else " (no previous pack found)")))
     chosen = pending_responses(built.rollup)

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from gain_workbook import history
 from gain_workbook.chase import FINGERPRINT_KEYS, value_json
 from gain_workbook.dates import UNREADABLE, parse_date, uk_date
-from gain_workbook.schema import ACTION_DONE, ACTION_STATUSES, BY_KEY, SYNONYMS, norm_key
+from gain_workbook.schema import ACTION_DONE, ACTION_STATUSES, BY_KEY, norm_key
 from gain_workbook.text import as_text, json_text, one_line, plural, shorten
+from gain_workbook.validate import owner_key
 
 # What a reply's cells set in the register.
 FIELD_OF = {"new_status": "action_status", "update": "latest_update", "evidence": "evidence",
@@ -33,6 +34,7 @@ class Change:
     key: str                     # the register column (schema key)
     old: object
     new: object
+    index: object = None         # the action's row in register.actions (where it goes)
 
     @property
     def header(self) -> str:
@@ -66,11 +68,6 @@ class ReplyPlan:
     already: list[str] = field(default_factory=list)     # actions merged before: no change
     notes: list[str] = field(default_factory=list)
     answered: int = 0            # actions the owner filled something in for
-
-    @property
-    def held(self) -> bool:
-        """Nothing of this reply is applied (a problem with the reply as a whole)."""
-        return any(not p.action_id for p in self.problems)
 
     @property
     def record_reply(self) -> bool:
@@ -186,22 +183,15 @@ def _show(v) -> str:
 
 def _status(text):
     """A status typed or picked: one of ours (case ignored, synonyms read), else None."""
-    folded = norm_key(text)
-    for s in ACTION_STATUSES:
-        if norm_key(s) == folded:
-            return s
-    return {norm_key(k): v for k, v in SYNONYMS["action_status"].items()}.get(folded)
+    from gain_workbook.values import vocab_words
+
+    return vocab_words(BY_KEY["action_status"]).get(norm_key(text))
 
 
 def plan_merge(register, replies, today: dt.date) -> MergePlan:
     """Weigh every reply against the register (``register.Register``); changes nothing."""
-    from gain_workbook.validate import owner_key
-
     frame = register.actions.frame
-    rows_of = {}
-    for index, action_id in zip(frame.index, frame["action_id"]):
-        if action_id is not None:
-            rows_of.setdefault(str(action_id), index)
+    rows_of = register.actions.first_index("action_id")
     merged = {}                      # request id -> Updates rows already there
     newest = {}                      # owner -> latest reply date merged, with its request
     for u in register.updates:
@@ -227,7 +217,7 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
             continue
         seen[reply.request] = reply.path.name
         for row in reply.rows:
-            _weigh(rp, row, reply, frame, rows_of, asked_before, owner_key)
+            _weigh(rp, row, reply, frame, rows_of, asked_before)
         mine = newest.get(owner_key(reply.owner))
         if rp.answered and (mine is None or rp.replied_on > mine[0]):
             newest[owner_key(reply.owner)] = (rp.replied_on, reply.request)
@@ -236,8 +226,6 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
 
 
 def _whole_reply_problem(reply, register, seen, newest, merged):
-    from gain_workbook.validate import owner_key
-
     name = reply.meta.get("Register", "")
     if name and name != register.path.name:
         return ("OTHER_REGISTER", f"it was made from the register '{name}', not "
@@ -254,7 +242,7 @@ def _whole_reply_problem(reply, register, seen, newest, merged):
     return None
 
 
-def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, owner_key) -> None:
+def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
     """One row of a reply: its changes, its extension request, or why it is held back."""
     if not row.answered and not row.edited():
         return
@@ -311,10 +299,10 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, owner_key) -
     changes = []
     for key, new in wanted.items():
         if value_json(new) != now[key]:
-            changes.append(Change(aid, key, frame.at[index, key], new))
+            changes.append(Change(aid, key, frame.at[index, key], new, index))
     if changes and now["last_updated"] != rp.replied_on.isoformat():
         changes.append(Change(aid, "last_updated", frame.at[index, "last_updated"],
-                              rp.replied_on))
+                              rp.replied_on, index))
     rp.changes += changes
     status = wanted.get("action_status", frame.at[index, "action_status"])
     if status in ACTION_DONE and not (wanted.get("completed") or frame.at[index, "completed"]):

@@ -30,13 +30,19 @@ class Received:
     kept: bool = False                   # the register keeps an Updates sheet
 
 
-def read_manifest(path) -> dict | None:
-    """The requests.json that `requests` wrote, or None when there is none or it is not ours."""
+def read_manifest(path) -> tuple[dict | None, str]:
+    """(the requests.json that requests wrote, '') or (None, why not): why is '' when
+    there is no such file, else a predicate ('cannot be read ...')."""
+    path = Path(path)
+    if not path.is_file():
+        return None, ""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("format") == 1 else None
+        return None, "cannot be read (damaged, or edited by hand)"
+    if not isinstance(data, dict) or data.get("format") != 1:
+        return None, "was not written by this version of gain-pack requests"
+    return data, ""
 
 
 def _day(v):

@@ -36,11 +36,6 @@ _DROPPED = (("xl/charts/", "charts"), ("xl/media/", "pictures"), ("xl/pivotTable
 DATE_FORMAT = "DD/MM/YYYY"
 
 
-def backup_name(register: Path, now: dt.datetime) -> Path:
-    """'Inspection register (before merge 2026-12-09 101500).xlsx' beside the register."""
-    return register.with_name(history.backup_name(register, now))
-
-
 def check_rewritable(register) -> None:
     """Refuse, before anything is written, a register this module could not keep whole."""
     path = Path(register.path)
@@ -81,11 +76,9 @@ def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
     headers_at = {s.name: s.header_row + 1 for s in register.plan.sheets
                   if s.header_row is not None}
     acts = register.actions
-    index_of = {str(a): i for i, a in zip(acts.frame.index, acts.frame["action_id"])
-                if a is not None}
     added: dict[tuple[str, str], int] = {}
     for _, change in plan.changes:
-        index = index_of[change.action_id]
+        index = change.index
         sheet = acts.sheet_of(index)
         ws = wb[sheet]
         letter = acts.cell(change.key, index).rstrip("0123456789")
@@ -103,12 +96,12 @@ def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
     _append(wb, history.UPDATES_SHEET, history.UPDATES_HEADERS, rows_updates)
     if rows_extensions:
         _append(wb, history.EXTENSIONS_SHEET, history.EXTENSION_HEADERS, rows_extensions)
-    backup = backup_name(path, now)
+    backup = path.with_name(history.backup_name(path, now))
     with atomic_path(path, rewrite=True) as tmp:
         try:
             wb.save(tmp)
         except OSError:
-            raise
+            raise                    # atomic_path says which file and why
         except Exception as exc:
             raise OutputError(f"Cannot write '{path.name}': the workbook could not be saved "
                               f"({type(exc).__name__}); nothing was changed.") from None
@@ -146,6 +139,7 @@ def _put(cell, value) -> None:
 
 def _append(wb, name: str, headers: tuple, rows: list) -> None:
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     if name in wb.sheetnames:
         ws = wb[name]
@@ -155,7 +149,7 @@ def _append(wb, name: str, headers: tuple, rows: list) -> None:
             ws.cell(row=1, column=c, value=h).font = Font(bold=True)
         ws.freeze_panes = "A2"
         for c, width in enumerate((12, 20, 16, 30, 30, 22, 34, 14, 16), start=1):
-            ws.column_dimensions[openpyxl_letter(c)].width = width
+            ws.column_dimensions[get_column_letter(c)].width = width
     last = max((r for r in range(ws.max_row, 0, -1)
                 if any(ws.cell(row=r, column=c).value not in (None, "")
                        for c in range(1, len(headers) + 1))), default=1)
@@ -163,8 +157,3 @@ def _append(wb, name: str, headers: tuple, rows: list) -> None:
         for c, v in enumerate(values, start=1):
             _put(ws.cell(row=n, column=c), v)
 
-
-def openpyxl_letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(c)

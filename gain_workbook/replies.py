@@ -17,8 +17,8 @@ from pathlib import Path
 
 from gain_workbook.chase import FINGERPRINT_KEYS
 from gain_workbook.errors import InputError, RegisterError
-from gain_workbook.request_sheet import (COLUMNS, FILLED, LOCKED, META, META_TABLE_ROW,
-                                         REQUEST_MARKER, REQUEST_SHEET, SHEET)
+from gain_workbook.request_sheet import (COLUMNS, FILLED, FIRST_ROW, LOCKED, META,
+                                         META_TABLE_ROW, REQUEST_MARKER, REQUEST_SHEET, SHEET)
 from gain_workbook.text import one_line
 
 
@@ -139,8 +139,6 @@ def read_reply(path) -> Reply:
 
 def _rows(meta_grid, grid) -> list[ReplyRow]:
     import json
-
-    from gain_workbook.request_sheet import FIRST_ROW
 
     asked = {}
     for row in meta_grid[META_TABLE_ROW + 1:]:

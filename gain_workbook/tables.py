@@ -83,6 +83,14 @@ class Table:
         """(sheet, cell, header) of a key's value in a row, for a Problem."""
         return self.sheet_of(row), self.cell(key, row), self.header(key, row)
 
+    def first_index(self, key: str) -> dict:
+        """{value as text: index of the first row holding it} for a column (an id's rows)."""
+        out: dict = {}
+        for index, value in zip(self.frame.index, self.frame[key]):
+            if value is not None:
+                out.setdefault(str(value), index)
+        return out
+
     def has(self, key: str, row) -> bool:
         """Is the key's column on the sheet this row was read from?"""
         return key in self.part(row).headers

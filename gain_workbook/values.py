@@ -133,7 +133,7 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
             canon = next((word for lead, word, _ in schema.YES_NO_LEADS
                           if folded == lead or folded.startswith(lead + " ")), None)
         if canon is None and kind == "vocab":
-            canon = _near(folded, {**synonyms, **vocab_keys})
+            canon = _near(folded, vocab_words(col))
             code = "WORD_READ_AS"
         if canon is None:
             out.append(raw_text)       # left for NOT_IN_LIST
@@ -145,6 +145,13 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
                                          normalised=canon))
         out.append(canon)
     return out
+
+
+def vocab_words(col: schema.Column) -> dict:
+    """norm_key(word) -> the allowed word, for a vocabulary column: its words and their
+    synonyms (what normalise reads without a warning of a misspelling)."""
+    return {**{norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()},
+            **{norm_key(v): v for v in col.vocab}}
 
 
 def split_multi(text: str) -> list[str]:

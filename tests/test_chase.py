@@ -592,3 +592,19 @@ def test_a_request_the_server_refuses_is_said_and_the_others_still_go(tmp_path, 
     folder = tmp_path / "Update requests 2026-12"
     assert sorted(p.name for p in folder.glob("*.xlsx")) == [
         "Update request 2026-12 - Ch Insp Custody.xlsx", "Update request 2026-12 - Custody QA.xlsx"]
+
+
+def test_a_damaged_requests_manifest_is_said_not_passed_over(month, runner):
+    reg, _, _ = month
+    (reg.parent / "Update requests 2026-12" / "requests.json").write_text("{oops")
+    out = runner.invoke(cli, ["build", str(reg), "--as-of", "28/12/2026"])
+    assert out.exit_code == 0, out.stderr
+    assert ("gain-pack: warning: the pack does not list whose reply is not merged: "
+            "requests.json in ") in out.stderr and "cannot be read" in out.stderr
+    pack = reg.parent / "GAIN board pack 2026-12.xlsx"
+    before = pack.read_bytes()
+    out = runner.invoke(cli, ["build", str(reg), "--as-of", "28/12/2026", "--requests",
+                              str(reg.parent / "Update requests 2026-12")])
+    assert out.exit_code == 2
+    assert "its requests.json cannot be read (damaged, or edited by hand)." in out.stderr
+    assert pack.read_bytes() == before              # the earlier pack is untouched
