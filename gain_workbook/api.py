@@ -25,7 +25,7 @@ from pathlib import Path
 from gain_workbook.errors import GainError, Hint, InvalidRegisterError, MailSettingsError, Note
 from gain_workbook.text import plural
 
-__all__ = ["init", "adopt", "describe", "validate", "rollup", "requests", "merge", "build",
+__all__ = ["init", "adopt", "add_report", "describe", "validate", "rollup", "requests", "merge", "build",
            "response", "email", "monthly"]
 
 
@@ -131,6 +131,97 @@ def adopt(register, output, *, force: bool = False) -> AdoptResult:
 
 
 # ---------------------------------------------------------------- describe, validate
+
+@dataclass(kw_only=True)
+class AddReportResult(ReadResult):
+    found: object                 # report_items.Found: what the report's text gives
+    plan: object                  # report_add.AddPlan: the rows for the register
+    source_kind: str = ""         # text | html | pdf | docx
+    applied: bool = False
+    backup: Path | None = None
+
+    def to_text(self, option_of=None) -> str:
+        """The clerk's table; ``option_of(param)`` names the command's options in it."""
+        from gain_workbook.report_add import to_text
+
+        return to_text(self.found, self.plan, self.applied, option_of)
+
+    def to_json(self) -> str:
+        from gain_workbook.report_add import to_json
+
+        return to_json(self.found, self.plan)
+
+
+def add_report(register, source, *, published: dt.date | None = None,
+               title: str | None = None, inspection_id: str | None = None,
+               apply: bool = False, now: dt.datetime | None = None) -> AddReportResult:
+    """A published report's items read from its text (``source``: .txt, .html, .pdf or
+    .docx); with ``apply``, its inspection and items written into the register
+    (atomically, after a backup beside it). Without, nothing changes (a dry run).
+    ``published`` and ``title`` stand for what the text says; ``inspection_id`` for the
+    id the register would make. ``now``: the time in the backup's name."""
+    from gain_workbook.errors import InputError
+    from gain_workbook.files import protect
+    from gain_workbook.register import read_register
+    from gain_workbook.report_add import plan_add, write_add
+    from gain_workbook.report_items import find_items
+    from gain_workbook.report_source import read_source
+
+    protect(register, "the register")
+    protect(source, "the report")
+    reg = read_register(register)
+    if apply:
+        from gain_workbook.register_edit import check_rewritable
+
+        check_rewritable(reg, "add-report")
+        _check_separate_sheets(reg)
+    blocks, kind = read_source(source)
+    force = reg.settings.force_name
+    found = find_items(blocks, "" if force == "the force" else force, published=published,
+                       title=title)
+    if inspection_id and inspection_id.strip().casefold() in {
+            str(v).strip().casefold() for v in reg.inspections.frame["inspection_id"]
+            if v is not None}:
+        raise InputError(f"The register already has an inspection '{inspection_id}'; give "
+                         "another id, or leave it to add-report.")
+    plan = plan_add(reg, found, inspection_id.strip() if inspection_id else None)
+    res = AddReportResult(register=reg, found=found, plan=plan, source_kind=kind)
+    if plan.same_as:
+        res.warnings.append(f"this report is already on the register as {plan.same_as} (same "
+                            "title and publication date), so it would not be added again")
+    if not found.items:
+        res.warnings.append(f"no recommendations, areas for improvement or causes of concern "
+                            f"were found in '{Path(source).name}'")
+    if apply:
+        missing = [(what, Hint(param, "; give it with {option}")) for what, param, ok in (
+            ("title", "title", found.title), ("publication date", "published", found.published))
+            if not ok]
+        if missing:
+            raise InputError(f"add-report could not find the report's {missing[0][0]} in "
+                             f"'{Path(source).name}', so nothing was written",
+                             [missing[0][1]])
+        if plan.same_as:
+            raise InputError(f"'{found.title}' published {found.published:%d/%m/%Y} is already "
+                             f"on the register as {plan.same_as}; nothing was written.")
+        if not found.items:
+            raise InputError(f"No items were found in '{Path(source).name}', so nothing was "
+                             "written; is it the report's text?")
+        res.backup, notes = write_add(reg, plan, now or dt.datetime.now())
+        res.notes += notes
+        res.applied = True
+    return res
+
+
+def _check_separate_sheets(reg) -> None:
+    from gain_workbook.errors import InputError
+
+    if reg.inspections.sheet == reg.items.sheet or getattr(reg.plan, "layout", "") != \
+            "template":
+        raise InputError(f"'{reg.path.name}' keeps its reports and items on one sheet (or one "
+                         "sheet per report), so add-report cannot add rows to it; run "
+                         "'gain-pack adopt' to move it onto the register template, and add "
+                         "the report to that. Nothing was changed.")
+
 
 @dataclass(kw_only=True)
 class DescribeResult(ReadResult):

@@ -311,6 +311,46 @@ def validate(register, fmt, annotate):
     sys.exit(EXIT_OK if res.report.valid else EXIT_DATA)
 
 
+@cli.command("add-report")
+@register_argument
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--published", type=DATE, default=None,
+              help=f"The report's publication date ({DATE_HELP}), if the text does not give it "
+              "(or gives it wrong); deadlines like 'within six months' count from it.")
+@click.option("--title", default=None, help="The report's title, if the text does not give it.")
+@click.option("--id", "inspection_id", default=None, metavar="ID",
+              help="The inspection's id on the register; default the next in the register's "
+              "own style (INS-2026-01).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print what was found.")
+@click.option("--apply", is_flag=True, help="Write the inspection and its items into REGISTER "
+              "(a backup of it is kept beside it); without this, a dry run.")
+@debug_option
+def add_report(register, source, published, title, inspection_id, fmt, apply):
+    """Read a newly published report's recommendations, areas for improvement and causes
+    of concern from SOURCE (its text pasted into a .txt file, the web page saved as .html,
+    the .pdf or a .docx) and list them for checking: kind, number, text, who it is for,
+    whether it applies to the force, and the deadline as written and as a date. With
+    --apply, the inspection and its items go onto REGISTER.
+
+    \b
+    Example:
+      gain-pack add-report register.xlsx "Report text.txt"
+      gain-pack add-report register.xlsx report.pdf --published 2026-12-08 --apply
+    """
+    from gain_workbook import api
+
+    res = api.add_report(register, source, published=published, title=title,
+                         inspection_id=inspection_id, apply=apply)
+    _say(res, layout=False)
+    _echo(res.to_json() if fmt == "json" else
+          res.to_text(_option_for(click.get_current_context())), nl=False)
+    if res.applied:
+        _echo(f"Wrote {res.plan.inspection_id} and {plural(len(res.plan.items), 'item')} to "
+              f"{res.register.path} (the register before: {res.backup.name}); the PCC's "
+              f"response is due by {res.plan.s55_last_day:%d/%m/%Y}.", err=True)
+
+
 @cli.command()
 @register_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",

@@ -22,19 +22,22 @@ REPLY_FIELD = "Reply"
 # What the backup merge keeps beside the register has in its name:
 # 'Inspection register (before merge 2026-12-09 101500).xlsx'.
 BACKUP_TAG = " (before merge "
+BACKUP_TAGS = (BACKUP_TAG, " (before add-report ")
 
 
-def backup_name(register, now) -> str:
-    """The file name of the register's backup taken at ``now`` (a datetime)."""
+def backup_name(register, now, command: str = "merge") -> str:
+    """The file name of the register's backup taken at ``now`` (a datetime) by a command
+    that rewrites it ('merge', 'add-report')."""
     from pathlib import Path
 
     register = Path(register)
-    return f"{register.stem}{BACKUP_TAG}{now:%Y-%m-%d %H%M%S}){register.suffix}"
+    tag = BACKUP_TAG.replace("merge", command)
+    return f"{register.stem}{tag}{now:%Y-%m-%d %H%M%S}){register.suffix}"
 
 
 def is_backup(name: str) -> bool:
-    """Is this file name one of merge's backups (not a register to use)?"""
-    return BACKUP_TAG in str(name)
+    """Is this file name one of our backups (not a register to use)?"""
+    return any(tag in str(name) for tag in BACKUP_TAGS)
 
 
 def history_kind(name: str, grid) -> str | None:

@@ -1,4 +1,5 @@
-"""Write a merge plan into the office's own register, keeping the workbook as they made it.
+"""Write into the office's own register (a merge plan, a new report's rows), keeping the
+workbook as they made it.
 
 The one place gain-pack changes a register. openpyxl loads the whole workbook, so
 its other sheets, column order, extra columns, formats, dropdowns and conditional
@@ -36,35 +37,82 @@ _DROPPED = (("xl/charts/", "charts"), ("xl/media/", "pictures"), ("xl/pivotTable
 DATE_FORMAT = "DD/MM/YYYY"
 
 
-def check_rewritable(register) -> None:
+def check_rewritable(register, command: str = "merge") -> None:
     """Refuse, before anything is written, a register this module could not keep whole."""
     path = Path(register.path)
     if register.open_in_excel:
         raise OutputError(f"'{path.name}' is open in Excel (its lock file '~${path.name}' is "
-                          "beside it); close it in Excel and merge again. Nothing was changed.")
+                          f"beside it); close it in Excel and {_again(command)}. Nothing was "
+                          "changed.")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise OutputError(f"'{path.name}' is not an .xlsx workbook, so merge cannot write into "
-                          "it; save it as .xlsx in Excel (or adopt it) and merge into that.")
+        raise OutputError(f"'{path.name}' is not an .xlsx workbook, so {command} cannot write "
+                          "into it; save it as .xlsx in Excel (or adopt it) and "
+                          f"{_again(command, 'use that')}.")
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
     lost = sorted({what for prefix, what in _DROPPED if what
                    and any(n.startswith(prefix) for n in names)})
     if lost:
         raise OutputError(f"'{path.name}' holds {', '.join(lost)}, which the library that "
-                          "rewrites it would drop; merge will not change a workbook it cannot "
-                          "keep whole. Move them to another workbook (or merge into an adopted "
-                          "copy of the register). Nothing was changed.")
+                          f"rewrites it would drop; {command} will not change a workbook it "
+                          "cannot keep whole. Move them to another workbook (or "
+                          f"{_into_adopted(command)}). Nothing was changed.")
+
+
+def _again(command: str, how: str = "") -> str:
+    if command == "merge":
+        return "merge into that" if how else "merge again"
+    return f"run {command} again" + (" on that" if how else "")
+
+
+def _into_adopted(command: str) -> str:
+    return ("merge into an adopted copy of the register" if command == "merge"
+            else f"run {command} on an adopted copy of the register")
 
 
 def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
                now: dt.datetime) -> tuple[Path, list[str]]:
     """Write the plan's changes into the register file: (backup path, notes)."""
+
+    def edit(wb, notes):
+        import openpyxl
+
+        headers_at = {s.name: s.header_row + 1 for s in register.plan.sheets
+                      if s.header_row is not None}
+        acts = register.actions
+        added: dict[tuple[str, str], int] = {}
+        for _, change in plan.changes:
+            index = change.index
+            sheet = acts.sheet_of(index)
+            ws = wb[sheet]
+            letter = acts.cell(change.key, index).rstrip("0123456789")
+            if letter:
+                col = openpyxl.utils.column_index_from_string(letter)
+            else:
+                col = added.get((sheet, change.key))
+                if col is None:
+                    col = _add_column(ws, headers_at.get(sheet, 1), BY_KEY[change.key].header)
+                    added[(sheet, change.key)] = col
+                    notes.append(f"added a column '{BY_KEY[change.key].header}' to the sheet "
+                                 f"'{sheet}', which had none")
+            row = int(index) % PART_SPAN
+            _put(ws.cell(row=row, column=col), change.new)
+        _append(wb, history.UPDATES_SHEET, history.UPDATES_HEADERS, rows_updates)
+        if rows_extensions:
+            _append(wb, history.EXTENSIONS_SHEET, history.EXTENSION_HEADERS, rows_extensions)
+
+    return rewrite(register, edit, now, "merge")
+
+
+def rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list[str]]:
+    """Load the register, let ``edit(workbook, notes)`` change it, and replace the file
+    atomically after a backup of its old bytes: (backup path, notes)."""
     import openpyxl
 
     from gain_workbook.files import atomic_path, write_bytes
 
     path = Path(register.path)
-    check_rewritable(register)
+    check_rewritable(register, command)
     before = path.read_bytes()
     try:
         wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
@@ -72,31 +120,9 @@ def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
     except Exception as exc:
         raise RegisterError(f"Cannot open '{path.name}' to write into it "
                             f"({type(exc).__name__}); nothing was changed.") from None
-    notes = []
-    headers_at = {s.name: s.header_row + 1 for s in register.plan.sheets
-                  if s.header_row is not None}
-    acts = register.actions
-    added: dict[tuple[str, str], int] = {}
-    for _, change in plan.changes:
-        index = change.index
-        sheet = acts.sheet_of(index)
-        ws = wb[sheet]
-        letter = acts.cell(change.key, index).rstrip("0123456789")
-        if letter:
-            col = openpyxl.utils.column_index_from_string(letter)
-        else:
-            col = added.get((sheet, change.key))
-            if col is None:
-                col = _add_column(ws, headers_at.get(sheet, 1), BY_KEY[change.key].header)
-                added[(sheet, change.key)] = col
-                notes.append(f"added a column '{BY_KEY[change.key].header}' to the sheet "
-                             f"'{sheet}', which had none")
-        row = int(index) % PART_SPAN
-        _put(ws.cell(row=row, column=col), change.new)
-    _append(wb, history.UPDATES_SHEET, history.UPDATES_HEADERS, rows_updates)
-    if rows_extensions:
-        _append(wb, history.EXTENSIONS_SHEET, history.EXTENSION_HEADERS, rows_extensions)
-    backup = path.with_name(history.backup_name(path, now))
+    notes: list[str] = []
+    edit(wb, notes)
+    backup = path.with_name(history.backup_name(path, now, command))
     with atomic_path(path, rewrite=True) as tmp:
         try:
             wb.save(tmp)
@@ -106,10 +132,51 @@ def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
             raise OutputError(f"Cannot write '{path.name}': the workbook could not be saved "
                               f"({type(exc).__name__}); nothing was changed.") from None
         if path.read_bytes() != before:
-            raise OutputError(f"'{path.name}' changed while merge was writing it (saved in "
-                              "Excel?); nothing was changed: merge again.")
+            raise OutputError(f"'{path.name}' changed while {command} was writing it (saved "
+                              f"in Excel?); nothing was changed: {_again(command)}.")
         write_bytes(backup, before)
     return backup, notes
+
+
+def append_rows(wb, register, table, rows: list[dict], notes: list) -> None:
+    """Rows (key -> value) added below a table's last row on its first sheet, each cell
+    styled as the one above it; a column the sheet lacks is added at its right."""
+    import copy
+
+    import openpyxl
+
+    part = table.parts[0]
+    ws = wb[part.sheet]
+    header_row = next((s.header_row + 1 for s in register.plan.sheets
+                       if s.name == part.sheet and s.header_row is not None), 1)
+    cols = {k: openpyxl.utils.column_index_from_string(letter)
+            for k, (letter, _) in part.headers.items() if letter}
+    for key in dict.fromkeys(k for r in rows for k, v in r.items() if v not in (None, "")):
+        if key not in cols:
+            cols[key] = _add_column(ws, header_row, BY_KEY[key].header)
+            notes.append(f"added a column '{BY_KEY[key].header}' to the sheet '{part.sheet}', "
+                         "which had none")
+    last = max((r for r in range(ws.max_row, header_row, -1)
+                if any(ws.cell(row=r, column=c).value not in (None, "") for c in cols.values())),
+               default=header_row)
+    from gain_workbook.styles import LINE_HEIGHT, wrapped_lines
+
+    letters = {col: openpyxl.utils.get_column_letter(col) for col in cols.values()}
+    for n, row in enumerate(rows, start=last + 1):
+        lines = 1
+        for key, col in cols.items():
+            cell = ws.cell(row=n, column=col)
+            if last > header_row:
+                above = ws.cell(row=last, column=col)
+                if above.has_style:
+                    cell._style = copy.copy(above._style)
+            value = row.get(key)
+            _put(cell, value)
+            if isinstance(value, str) and cell.alignment.wrap_text:
+                width = ws.column_dimensions[letters[col]].width or 8.43
+                lines = max(lines, wrapped_lines(value, width))
+        if lines > 1:             # Excel does not grow a row for wrapped text it did not type
+            ws.row_dimensions[n].height = LINE_HEIGHT * lines + 3
 
 
 def _add_column(ws, header_row: int, header: str) -> int:

@@ -270,8 +270,10 @@ def _guide(wb, fmt) -> None:
         "gain-pack requests then emails each owner a workbook of their open actions to update.",
         "Pick controlled values from the dropdowns. Type dates as 31/12/2024. Ids link the "
         "sheets: an item names its Inspection ID, an action names its Item ID.",
-        "Check the register with: gain-pack validate \"<this file>\". Build the board pack "
-        "with: gain-pack build \"<this file>\".",
+        "A new report: paste its text into a .txt file (or save its page or PDF) and run "
+        "gain-pack add-report \"<this file>\" \"<the report>\" to list its items, then to put "
+        "them here once they are right. Check the register with: gain-pack validate \"<this file>\". "
+        "Build the board pack with: gain-pack build \"<this file>\".",
     )
     r = 2
     for line in lines:

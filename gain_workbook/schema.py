@@ -335,6 +335,11 @@ COLUMNS: tuple[Column, ...] = (
        "For an item that applies but will get no actions: why (section 55(5B)).", width=30,
        aliases=("reason for no action", "no action reason", "why no action",
                 "rationale for no action")),
+    _C("item_check", ITEMS, "To check", "text",
+       "What gain-pack add-report was not sure of when it read the item from the report "
+       "(who it is for, a deadline, a paragraph it could not place); check the item against "
+       "the report, then clear the cell.", width=30,
+       aliases=("to check", "needs checking", "check", "clerk to check", "check note")),
     # ---- Actions
     _C("action_id", ACTIONS, "Action ID", "id", "Your reference for the action.", required=True,
        required_column=True, width=18,
@@ -653,6 +658,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "'{value}' in {header} is not an email address we can send to: {why}."),
     _R("UNKNOWN_OWNER", "warning", "An action's owner is not on the Owners sheet",
        "'{value}' is not on the Owners sheet; {advice}"),
+    _R("TO_CHECK", "warning", "add-report was not sure of an item",
+       "add-report was not sure of this item when it read the report: {why}. Check it "
+       "against the report, then clear the cell."),
     _R("S55_LAST_DAY_CLOSED", "warning", "The response's last day is not a working day",
        "Day 56 of the response period, {value}, is {why}; the response must still be "
        "published by then, so plan to publish by {working}."),

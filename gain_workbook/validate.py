@@ -126,6 +126,15 @@ def owner_key(name) -> str:
     return " ".join(str(name).split()).casefold()
 
 
+def _check_problems(reg: Register) -> list[Problem]:
+    """Items add-report marked for the clerk ('To check' not blank)."""
+    col = reg.items.frame["item_check"]
+    return [make_problem("TO_CHECK", *reg.items.where("item_check", row), value,
+                         why=str(value).strip().rstrip("."))
+            for row, value in col.items()
+            if value is not None and value == value and str(value).strip()]
+
+
 def _owner_problems(reg: Register) -> list[Problem]:
     """Open actions whose owner is not on the Owners sheet (with the closest name on it),
     and a 'Copy when overdue' naming no one on it. Nothing without an Owners sheet."""
@@ -288,6 +297,7 @@ def validate(register: Register) -> ValidationReport:
             problems.extend(_schema_problems(register.table(name)))
     problems.extend(_cross_problems(register))
     problems.extend(_owner_problems(register))
+    problems.extend(_check_problems(register))
     return ValidationReport(str(register.path.name), name_subjects(register, problems),
                             register.counts)
 

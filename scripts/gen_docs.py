@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,23 @@ def describe_example() -> str:
         proc = subprocess.run([sys.executable, "-m", "gain_workbook", "describe", path.name],
                               capture_output=True, text=True, cwd=d)
     return f"$ gain-pack describe \"HMICFRS tracker.xlsx\"\n{proc.stdout}(exit code {proc.returncode})"
+
+
+def add_report_example() -> str:
+    """Real output of `gain-pack add-report` (a dry run) on the reference response's text,
+    into a new register."""
+    from gain_workbook.register_template import write_register_template
+
+    source = ROOT / "tests" / "data" / "reports" / "cse-2023 pcc response pasted.txt"
+    with tempfile.TemporaryDirectory() as d:
+        write_register_template(Path(d) / "Inspection register.xlsx",
+                                force_name="Cleveland Police")
+        shutil.copyfile(source, Path(d) / "CSE report.txt")
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", "add-report",
+                               "Inspection register.xlsx", "CSE report.txt"],
+                              capture_output=True, text=True, cwd=d)
+    return (f"$ gain-pack add-report \"Inspection register.xlsx\" \"CSE report.txt\"\n"
+            f"{proc.stdout}(exit code {proc.returncode})")
 
 
 def word_rules_table() -> str:
@@ -268,6 +286,7 @@ PARTS = {
     "settings": settings_table,
     "validate-example": lambda: "```text\n" + validate_example() + "\n```",
     "describe-example": lambda: "```text\n" + describe_example() + "\n```",
+    "add-report-example": lambda: "```text\n" + add_report_example() + "\n```",
     "word-rules": word_rules_table,
     "value-forms": value_forms,
 }

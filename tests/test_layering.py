@@ -25,6 +25,8 @@ LAYERS = [
     ("rollup", ["rollup", "views"]),
     ("the owners' chase: requests, replies, merge", ["chase", "request_sheet", "replies", "merge",
                                                      "register_edit", "received"]),
+    ("a new report: its text read into the register", ["report_source", "report_items",
+                                                        "report_add"]),
     ("pack and response", ["movement", "pack", "response", "response_sheet",
                            "response_docx"]),
     ("mailer", ["mailer"]),

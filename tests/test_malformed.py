@@ -171,6 +171,9 @@ CASES = {
     "owner_spelt_differently_from_the_owners_sheet": (option(post=owners_sheet(
         ("Ch Insp Custody", "cic@force.example"), ("Custody QA Lead", "qa@force.example"))),
         "UNKNOWN_OWNER", "Actions!D4"),
+    "item_add_report_was_not_sure_of": (option(extra={"items": {"To check": [
+        "who 'the relevant user groups' is could not be told; say whether it applies to the "
+        "force", None, None]}}), "TO_CHECK", "Items!N2"),
 }
 
 

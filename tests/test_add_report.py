@@ -1,0 +1,423 @@
+"""add-report: a published report's text read into items, and written onto the register.
+
+The fixtures in tests/data/reports are real published text (see its README), each
+named for its shape; expected/<name>.json is what a clerk reading that text would
+write down, item by item, checked by hand against the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT, run_tool, sha256
+
+from gain_workbook.cli import cli
+
+REPORTS = ROOT / "tests" / "data" / "reports"
+EXPECTED = REPORTS / "expected"
+REFERENCE_TXT = REPORTS / "cse-2023 pcc response pasted.txt"
+REFERENCE_HTML = REPORTS / "cse-2023 pcc response saved page.html"
+FIELDS = ("kind", "number", "text", "addressee", "deadline_text", "deadline",
+          "applies_to_force", "under")
+
+
+def run(runner, *args):
+    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def found_json(runner, register, source, *extra) -> dict:
+    res = run(runner, "add-report", register, source, "--format", "json", *extra)
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def compare(got: dict, expected: dict) -> None:
+    """Field by field, so a failure names the item and the field."""
+    assert got["inspection"]["title"] == expected["title"]
+    assert got["inspection"]["published"] == expected["published"]
+    assert len(got["items"]) == len(expected["items"]), \
+        [(i["kind"], i["number"]) for i in got["items"]]
+    for n, (g, e) in enumerate(zip(got["items"], expected["items"])):
+        for field in FIELDS:
+            assert g[field] == e[field], f"item {n + 1} ({e['kind']} {e['number']}): {field}"
+        assert bool(g["check"]) == e["to_check"], f"item {n + 1}: check is {g['check']!r}"
+
+
+@pytest.fixture
+def blank_register(tmp_path):
+    from gain_workbook.register_template import write_register_template
+
+    return write_register_template(tmp_path / "Inspection register.xlsx",
+                                   force_name="Cleveland Police")
+
+
+@pytest.fixture(scope="module")
+def reference_pdf(tmp_path_factory):
+    """The saved page printed to PDF by LibreOffice, as an office would keep it."""
+    from gain_workbook.libreoffice import to_pdf
+
+    return to_pdf(REFERENCE_HTML, tmp_path_factory.mktemp("pdf") / "CSE report.pdf")
+
+
+@pytest.fixture(scope="module")
+def reference_docx(tmp_path_factory):
+    """The pasted text as a Word document: headings, lists and paragraphs styled as Word
+    styles them."""
+    import docx
+
+    from gain_workbook.report_source import read_source
+
+    blocks, _ = read_source(REFERENCE_TXT)
+    doc = docx.Document()
+    for b in blocks:
+        if b.heading:
+            doc.add_heading(b.text, level=2)
+        elif b.bullet:
+            doc.add_paragraph(b.text, style="List Bullet")
+        else:
+            doc.add_paragraph(b.text)
+    path = tmp_path_factory.mktemp("docx") / "CSE report.docx"
+    doc.save(path)
+    return path
+
+
+# ---------------------------------------------------------------- the reference response
+
+@pytest.mark.parametrize("kind", ["txt", "html", "pdf", "docx"])
+def test_the_reference_inspection_from_each_kind_of_source(kind, runner, example_register,
+                                                           reference_pdf, reference_docx):
+    source = {"txt": REFERENCE_TXT, "html": REFERENCE_HTML, "pdf": reference_pdf,
+              "docx": reference_docx}[kind]
+    got = found_json(runner, example_register, source)
+    compare(got, json.loads((EXPECTED / "cse-2023 pcc response pasted.json").read_text()))
+    items = got["items"]
+    kinds = [i["kind"] for i in items]
+    assert kinds.count("Recommendation") == 9 and kinds.count("Area for improvement") == 1
+    rec9 = items[8]
+    assert (rec9["number"], rec9["deadline_text"], rec9["deadline"]) == \
+        ("9", "With immediate effect", "2023-12-08")
+    assert [(i["kind"], i["number"]) for i in items if i["applies_to_force"]] == [
+        ("Recommendation", "2"), ("Recommendation", "4"), ("Recommendation", "9"),
+        ("Area for improvement", "1")]
+    # the AFI runs over two paragraphs; the response lists the force's four items again
+    assert items[9]["text"].count("\n") == 1 and items[9]["text"].endswith("type of approach.")
+    assert got["repeats"] == 5
+    # the ticked boxes: in a PDF they are drawn, not text, so the type is worked out instead
+    assert got["inspection"]["type"] == ("National" if kind == "pdf" else "National, Thematic")
+    assert got["stated"] == {"Recommendation": 9, "Area for improvement": 1}
+    assert got["unplaced"] == []
+
+
+def test_the_clerks_table_says_what_was_found_and_writes_nothing(runner, example_register):
+    before = sha256(example_register)
+    res = run(runner, "add-report", example_register, REFERENCE_TXT)
+    assert res.exit_code == 0
+    out = res.stdout
+    assert "Published:  08/12/2023  [from its 'Published' line]; the PCC's response must be " \
+        "published by 01/02/2024 (s55, day 56)" in out
+    assert "Items:      9 recommendations, 1 area for improvement (the report says 9 " \
+        "recommendations, 1 area for improvement); 4 for the force" in out
+    assert "INS-2023-08-R9  Recommendation 9\n    For the force: Yes    Deadline: With " \
+        "immediate effect = 08/12/2023\n" in out
+    assert "    TO CHECK: it is for some forces only (see its Addressee); say Yes if the force " \
+        "is one of them\n" in out
+    assert "Dry run: nothing was written." in out
+    # the example register already holds this report
+    assert "already on the register as INS-2023-07" in res.stderr
+    assert sha256(example_register) == before
+    assert sorted(p.name for p in example_register.parent.iterdir()) == \
+        [example_register.name]
+
+
+# ---------------------------------------------------------------- other real reports
+
+CASES = sorted(p.stem for p in EXPECTED.glob("*.json")
+               if not p.stem.startswith("cse-2023"))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_real_reports_field_by_field(name, runner, example_register):
+    expected = json.loads((EXPECTED / f"{name}.json").read_text())
+    extra = ("--published", expected["published_option"]) if expected["published_option"] \
+        else ()
+    got = found_json(runner, example_register, REPORTS / expected["source"], *extra)
+    compare(got, expected)
+
+
+def test_a_cause_of_concern_keeps_its_recommendations_and_is_kept_once(runner,
+                                                                       blank_register):
+    res = run(runner, "add-report", blank_register,
+              REPORTS / "peel-2018-19 west mercia causes of concern table.txt",
+              "--published", "27/09/2019", "--apply")
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(blank_register)["Items"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in r))) for r in ws.iter_rows(min_row=2)
+            if r[0].value]
+    assert [(r["Item ID"], r["Under"]) for r in rows] == [
+        ("INS-2019-01-CoC1", None), ("INS-2019-01-CoC1-R1", "INS-2019-01-CoC1"),
+        ("INS-2019-01-CoC2", None), ("INS-2019-01-CoC2-R1", "INS-2019-01-CoC2"),
+        ("INS-2019-01-CoC2-R2", "INS-2019-01-CoC2")]
+    # the tracker gave the second cause of concern on two rows
+    assert "(1 item the text gives again, kept once)" in res.stdout
+
+
+# ---------------------------------------------------------------- --apply
+
+def test_apply_writes_the_inspection_and_items_with_a_backup(runner, blank_register, tmp_path):
+    before = blank_register.read_bytes()
+    now_files = set(tmp_path.iterdir())
+    res = run(runner, "add-report", blank_register, REFERENCE_TXT, "--apply")
+    assert res.exit_code == 0, res.output
+    backups = set(tmp_path.iterdir()) - now_files
+    assert len(backups) == 1
+    backup = backups.pop()
+    assert backup.name.startswith("Inspection register (before add-report ")
+    assert backup.read_bytes() == before
+    assert "Wrote INS-2023-01 and 10 items to" in res.stderr
+    assert "the PCC's response is due by 01/02/2024" in res.stderr
+
+    wb = openpyxl.load_workbook(blank_register)
+    ins = wb["Inspections"]
+    head = [c.value for c in ins[1]]
+    row = dict(zip(head, (c.value for c in ins[2])))
+    assert row["Inspection ID"] == "INS-2023-01"
+    assert row["Title"].startswith("An inspection of the effectiveness of the police")
+    assert row["Published"] == dt.datetime(2023, 12, 8)
+    assert row["Type"] == "National, Thematic"
+    items = wb["Items"]
+    head = [c.value for c in items[1]]
+    rows = [dict(zip(head, (c.value for c in r))) for r in items.iter_rows(min_row=2)
+            if r[0].value]
+    assert [r["Item ID"] for r in rows] == [f"INS-2023-01-R{n}" for n in range(1, 10)] + \
+        ["INS-2023-01-AFI1"]
+    assert {r["Applies to force"] for r in rows if r["Item ID"][-2:] in ("R2", "R4", "R9")} \
+        == {"Yes"}
+    assert rows[8]["Deadline (as written)"] == "With immediate effect"
+    assert rows[0]["Addressee"].startswith("The Home Office, the Department for Education")
+    assert [r["Item ID"] for r in rows if r["To check"]] == ["INS-2023-01-R8"]
+    assert all(r["HMICFRS status"] == "Open" for r in rows)
+    assert not any(c.data_type == "f" for r in items.iter_rows() for c in r)
+
+    # validate: the item marked for the clerk is a warning on its cell
+    res = run(runner, "validate", blank_register)
+    assert res.exit_code == 0, res.output
+    line = next(ln for ln in res.stdout.splitlines() if "TO_CHECK" in ln)
+    check_col = openpyxl.utils.get_column_letter(head.index("To check") + 1)
+    assert line.split()[0] == f"{check_col}9"
+    assert "for some forces only" in line
+    # the rewritten register opens and recalculates in LibreOffice
+    assert run_tool("xlsx-recalc-check", blank_register).returncode == 0
+
+    # the same report again is refused, and nothing changes
+    after = blank_register.read_bytes()
+    res = run(runner, "add-report", blank_register, REFERENCE_HTML, "--apply")
+    assert res.exit_code == 2
+    assert "is already on the register as INS-2023-01; nothing was written." in res.stderr
+    assert blank_register.read_bytes() == after
+
+
+def test_a_new_user_adds_a_report_to_the_example_and_runs_the_month(runner, tmp_path):
+    """init --example, add a report, validate, build (the new inspection and its s55 day
+    are in the pack), then the response for it."""
+    reg = tmp_path / "Our register.xlsx"
+    assert run(runner, "init", reg, "--example").exit_code == 0
+    source = REPORTS / "peel-2021-22 warwickshire pcc response page.txt"
+    res = run(runner, "add-report", reg, source, "--apply")
+    assert res.exit_code == 0, res.output
+    assert "Wrote INS-2022-01 and 2 items" in res.stderr
+    assert "the PCC's response is due by 08/12/2022" in res.stderr
+    res = run(runner, "validate", reg)
+    assert res.exit_code == 0, res.output
+    assert "INS-2022-01 AFI 1" in res.stdout       # no actions yet: a warning, not an error
+    pack = tmp_path / "pack.xlsx"
+    res = run(runner, "build", reg, "--as-of", "2022-11-01", "-o", pack)
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(pack)
+    cells = [str(c.value) for ws in wb for r in ws.iter_rows() for c in r if c.value]
+    assert any(v.startswith("Warwickshire Police PEEL 2021/22") for v in cells)
+    assert any("08/12/2022" in v for v in cells) or dt.datetime(2022, 12, 8) in [
+        c.value for ws in wb for r in ws.iter_rows() for c in r]
+    res = run(runner, "response", reg, "--inspection", "INS-2022-01", "-o",
+              tmp_path / "response.xlsx")
+    assert res.exit_code == 0, res.output
+    text = " ".join(str(c.value) for ws in openpyxl.load_workbook(tmp_path / "response.xlsx")
+                    for r in ws.iter_rows() for c in r if c.value)
+    assert "The force needs to improve how it identifies victims" in text
+
+
+def test_ids_follow_the_registers_own_style():
+    from gain_workbook.report_add import next_inspection_id
+
+    assert next_inspection_id(["INS-2023-07"], 2026) == "INS-2026-01"
+    assert next_inspection_id(["INS-2026-01", "INS-2026-02", "INS-2025-09"], 2026) == \
+        "INS-2026-03"
+    assert next_inspection_id(["HMI012", "HMI013"], 2026) == "HMI014"
+    assert next_inspection_id(["2023/01", "2023/02"], 2023) == "2023/03"
+    assert next_inspection_id([], 2026) == "INS-2026-01"
+    # ids that are names (an adopted tracker's: the report's title, or 'PEEL 2025') have no
+    # numbering to follow
+    assert next_inspection_id(["PEEL 2025", "An inspection of the custody estate"], 2022) \
+        == "INS-2022-01"
+
+
+def test_item_ids_follow_an_adopted_trackers_style(runner, tmp_path):
+    """A PCC panel's flat tracker, adopted: item ids are '<inspection> AFI 1'."""
+    import shapes
+
+    tracker = tmp_path / "Panel tracker.xlsx"
+    shapes.pcc_panel_flat_tracker(tracker)
+    reg = tmp_path / "Inspection register.xlsx"
+    assert run(runner, "adopt", tracker, "-o", reg).exit_code == 0
+    got = found_json(runner, reg, REPORTS / "peel-2021-22 warwickshire pcc response page.txt")
+    assert got["inspection"]["id"] == "INS-2022-01"
+    assert [i["id"] for i in got["items"]] == ["INS-2022-01 AFI 1", "INS-2022-01 AFI 2"]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(runner, blank_register, tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_text("Title: A test of what a cell holds\nPublished: 1 June 2026\n\n"
+                      "Recommendation 1\n=HYPERLINK(\"http://x.example\",\"y\") all chief "
+                      "constables should make sure that this stays text.\n", encoding="utf-8")
+    res = run(runner, "add-report", blank_register, source, "--apply")
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(blank_register)["Items"]
+    text_col = [c.value for c in ws[1]].index("Text")
+    cell = ws.cell(row=2, column=text_col + 1)
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+def test_a_paragraph_it_cannot_place_is_listed_and_the_item_before_it_marked(runner,
+                                                                            example_register,
+                                                                            tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_text("Title: An inspection of something\nPublished: 3 March 2026\n\n"
+                      "Recommendation 1\nBy 30 September 2026, all chief constables should "
+                      "review their vetting backlogs.\n\nWhat we found\n"
+                      "We looked at 40 files in each force.\n"
+                      "The force should also make sure its vetting unit has enough staff.\n",
+                      encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert got["unplaced"] == ["The force should also make sure its vetting unit has "
+                               "enough staff."]
+    assert len(got["items"]) == 1
+    assert "reads like an item but has no kind or number" in got["items"][0]["check"]
+    res = run(runner, "add-report", example_register, source)
+    assert "Not placed (1)" in res.stdout
+
+
+def test_a_lead_in_makes_one_recommendation_of_each_entry_of_its_list(runner,
+                                                                    example_register, tmp_path):
+    """As PEEL 2021/22 reports set out a cause of concern's recommendations."""
+    source = tmp_path / "report.txt"
+    source.write_text("Title: PEEL 2021/22 - An inspection of Example Police\n"
+                      "Published: 1 March 2022\n\nCause of concern\n"
+                      "The force isn't responding to calls for service quickly enough.\n"
+                      "Recommendations\nWithin three months, the force should:\n"
+                      "• make sure it answers emergency calls on time;\n"
+                      "• review how it grades calls.\n\nArea for improvement 1\n"
+                      "The force should improve how it records crime.\n"
+                      "We found that 1 in 10 crimes were not recorded.\n", encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert got["inspection"]["title"] == "PEEL 2021/22 - An inspection of Example Police"
+    assert got["inspection"]["published"] == "2022-03-01"
+    assert got["inspection"]["type"] == "PEEL"
+    assert [(i["kind"], i["number"], i["under"], i["deadline"]) for i in got["items"]] == [
+        ("Cause of concern", "1", None, None),
+        ("Recommendation", "1", "Cause of concern 1", "2022-06-01"),
+        ("Recommendation", "2", "Cause of concern 1", "2022-06-01"),
+        ("Area for improvement", "1", None, None)]
+    assert got["items"][2]["text"] == "Within three months, the force should: review how it " \
+        "grades calls."
+    assert got["items"][3]["text"] == "The force should improve how it records crime."
+    assert [i["id"] for i in got["items"]] == ["INS-2022-01-CoC1", "INS-2022-01-CoC1-R1",
+                                               "INS-2022-01-CoC1-R2", "INS-2022-01-AFI1"]
+
+
+# ---------------------------------------------------------------- refusals
+
+def test_refused_while_the_register_is_open_in_excel(runner, blank_register):
+    lock = blank_register.with_name("~$" + blank_register.name)
+    lock.write_bytes(b"\x00" * 165)
+    before = blank_register.read_bytes()
+    res = run(runner, "add-report", blank_register, REFERENCE_TXT, "--apply")
+    assert res.exit_code == 2
+    assert "is open in Excel" in res.stderr and "run add-report again" in res.stderr
+    assert blank_register.read_bytes() == before
+
+
+def test_a_flat_tracker_is_refused_with_the_way_out(runner, tmp_path):
+    import shapes
+
+    reg = tmp_path / "Panel tracker.xlsx"
+    shapes.pcc_panel_flat_tracker(reg)
+    before = reg.read_bytes()
+    res = run(runner, "add-report", reg, REFERENCE_TXT, "--apply")
+    assert res.exit_code == 2
+    assert "run 'gain-pack adopt'" in res.stderr
+    assert "Traceback" not in res.output
+    assert reg.read_bytes() == before
+    # the dry run still reads the report
+    assert run(runner, "add-report", reg, REFERENCE_TXT).exit_code == 0
+
+
+def test_no_publication_date_refuses_apply_and_names_the_option(runner, blank_register):
+    before = blank_register.read_bytes()
+    res = run(runner, "add-report", blank_register,
+              REPORTS / "peel-2023-25 cleveland afi listing.txt", "--apply")
+    assert res.exit_code == 2
+    assert "could not find the report's publication date" in res.stderr
+    assert "--published" in res.stderr
+    assert blank_register.read_bytes() == before
+
+
+def _damaged(tmp_path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("name,data,says", [
+    ("report.doc", b"\xd0\xcf\x11\xe0 old Word", "is not a report add-report can read"),
+    ("report.txt", b"PK\x03\x04 a zip called .txt", "is not text"),
+    ("report.pdf", b"%PDF-1.7\n broken", "is not a PDF add-report can read"),
+    ("report.docx", b"PK\x03\x04 not really", "is not a Word document add-report can read"),
+    ("report.html", b"", "has no text to read"),
+    ("report.txt", b"   \n\n", "has no text to read"),
+])
+def test_a_source_it_cannot_read_is_one_sentence(runner, example_register, tmp_path, name,
+                                                 data, says):
+    source = _damaged(tmp_path, name, data)
+    before = sha256(example_register)
+    res = run(runner, "add-report", example_register, source, "--apply")
+    assert res.exit_code == 2
+    assert says in res.stderr
+    assert "Traceback" not in res.output
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert sha256(example_register) == before
+
+
+def test_a_missing_source(runner, example_register, tmp_path):
+    res = run(runner, "add-report", example_register, tmp_path / "no such report.txt")
+    assert res.exit_code == 2 and "does not exist" in res.stderr
+
+
+def test_an_id_already_used_is_refused(runner, example_register):
+    res = run(runner, "add-report", example_register, REPORTS /
+              "peel-2021-22 warwickshire pcc response page.txt", "--id", "INS-2023-07")
+    assert res.exit_code == 2 and "already has an inspection 'INS-2023-07'" in res.stderr
+
+
+def test_copy_of_fixture_dir_is_whole():
+    """Every fixture has its expected items, and every expectation its fixture."""
+    sources = {p.name for p in REPORTS.iterdir() if p.is_file() and p.suffix in (".txt",
+                                                                                ".html")}
+    expected = {json.loads(p.read_text())["source"] for p in EXPECTED.glob("*.json")}
+    assert expected <= sources
+    assert sources - expected == {REFERENCE_HTML.name}      # compared with the .txt's
+    assert shutil.which("soffice") or shutil.which("libreoffice")
