@@ -145,6 +145,8 @@ def append_rows(wb, register, table, rows: list[dict], notes: list) -> None:
 
     import openpyxl
 
+    from gain_workbook.styles import LINE_HEIGHT, wrapped_lines
+
     part = table.parts[0]
     ws = wb[part.sheet]
     header_row = next((s.header_row + 1 for s in register.plan.sheets
@@ -159,8 +161,6 @@ def append_rows(wb, register, table, rows: list[dict], notes: list) -> None:
     last = max((r for r in range(ws.max_row, header_row, -1)
                 if any(ws.cell(row=r, column=c).value not in (None, "") for c in cols.values())),
                default=header_row)
-    from gain_workbook.styles import LINE_HEIGHT, wrapped_lines
-
     letters = {col: openpyxl.utils.get_column_letter(col) for col in cols.values()}
     for n, row in enumerate(rows, start=last + 1):
         lines = 1

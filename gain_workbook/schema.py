@@ -339,7 +339,8 @@ COLUMNS: tuple[Column, ...] = (
        "What gain-pack add-report was not sure of when it read the item from the report "
        "(who it is for, a deadline, a paragraph it could not place); check the item against "
        "the report, then clear the cell.", width=30,
-       aliases=("to check", "needs checking", "check", "clerk to check", "check note")),
+       # not a bare 'Check': offices use one for their own ticks
+       aliases=("to check", "needs checking", "clerk to check", "check note")),
     # ---- Actions
     _C("action_id", ACTIONS, "Action ID", "id", "Your reference for the action.", required=True,
        required_column=True, width=18,
