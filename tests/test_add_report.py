@@ -339,6 +339,36 @@ def test_a_lead_in_makes_one_recommendation_of_each_entry_of_its_list(runner,
                                                "INS-2022-01-CoC1-R2", "INS-2022-01-AFI1"]
 
 
+def test_a_long_national_report_is_numbered_and_counted(runner, example_register, tmp_path):
+    """The shape of a long national report (made up here, not a real report's words): its
+    summary says how many items it made; every recommendation is given twice, in the
+    summary list and again in its chapter; the count is checked, and a missing one said."""
+    recs = [f"Recommendation {n}\nBy 31 March 2027, chief constables should make sure that "
+            f"vetting check number {n} is done before an offer of employment is made."
+            for n in range(1, 44)]
+    afis = [f"Area for improvement {n}\nForces should review how they record reason {n} for "
+            "a vetting decision." for n in range(1, 6)]
+    summary = ("Title: An inspection of vetting in the police service\nPublished: 2 November "
+               "2022\n\nWe made 43 recommendations and identified 5 areas for improvement.\n\n")
+    chapters = "\n\nChapter 2: Pre-employment checks\n\n" + "\n\n".join(recs)
+    source = tmp_path / "report.txt"
+    source.write_text(summary + "\n\n".join(recs + afis) + chapters, encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert [(i["kind"], i["number"]) for i in got["items"]] == \
+        [("Recommendation", str(n)) for n in range(1, 44)] + \
+        [("Area for improvement", str(n)) for n in range(1, 6)]
+    assert got["repeats"] == 43
+    assert all(i["applies_to_force"] and i["deadline"] == "2027-03-31"
+               for i in got["items"][:43])
+    res = run(runner, "add-report", example_register, source)
+    assert "(the report says 43 recommendations, 5 areas for improvement)" in res.stdout
+    # one recommendation lost from the text: said, loudly
+    source.write_text(summary + "\n\n".join(recs[:42] + afis), encoding="utf-8")
+    res = run(runner, "add-report", example_register, source)
+    assert "42 recommendations, 5 areas for improvement -- BUT THE REPORT SAYS 43 " \
+        "RECOMMENDATIONS, 5 AREAS FOR IMPROVEMENT: check what is missing" in res.stdout
+
+
 # ---------------------------------------------------------------- refusals
 
 def test_refused_while_the_register_is_open_in_excel(runner, blank_register):
