@@ -23,6 +23,11 @@ in a 'Recommendations' section, a lead-in ending in a colon makes one recommenda
 of each item of the list that follows ('HMIC recommends that within six months the
 force should: - ensure ...; - improve ...'), as trackers record them.
 
+Where a report labels its items ('Recommendation 2'), items are taken from labels;
+where it lists them without ('Areas for improvement' then a paragraph or bullet
+each, as trackers and PCCs' pages do), each paragraph of the list that reads like an
+item is one. Contents lines ('Recommendation 3 ...... 12') are not items.
+
 An item the text gives twice (a summary and a chapter, or a response that lists
 the force's items again) is kept once. A paragraph that reads like an item ('... the
 force should ...') but has no label and is in no list of items is *not placed*: it
@@ -137,6 +142,7 @@ class FoundItem:
     parent: int | None = None           # index in Found.items of its cause of concern
     lead: str = ""                      # a list's lead-in ('the force should:'), if from one
     listing: bool = False               # its text ends in a list ('should: - a; - b')
+    after: list = field(default_factory=list)    # paragraphs after it that were not placed
     addressee: str = ""
     deadline_text: str = ""
     deadline: dt.date | None = None
@@ -194,6 +200,10 @@ def _label(text: str):
     if not m:
         return None
     word, rest, sep = m.group("kind"), m.group("rest").strip(), m.group("sep")
+    if re.fullmatch(r"[.\s…·_-]*\d{1,4}", rest) and (sep or "").strip() in (".", "", "…"):
+        return None                   # a contents line: 'Recommendation 3 ........ 12'
+    if m.group("num") and norm_key(word).startswith(("recommendations", "areas", "causes")):
+        return None                   # 'Recommendations 5': a contents line, or a count
     if re.fullmatch(r"\(\d{1,3}\)", rest):
         rest = ""                     # 'Areas for improvement (8)': a count, as trackers write
     short = norm_key(word) in ("afi", "coc", "acoc")
@@ -320,6 +330,7 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
     lead: str | None = None              # a lead-in whose list makes items
     listed = False                       # the lead-in's list has begun
     number = None                        # a number on its own line, for the next item
+    labelled: set = set()                # kinds the report labels here ('Recommendation 2')
     skip_to = -1
     for i, block in enumerate(blocks):
         if i <= skip_to:
@@ -342,7 +353,7 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
             kind, num, rest, plural = label
             current, lead, listed, number = None, None, False, None
             if plural:
-                section = kind
+                section, labelled = kind, set()
                 if kind != REC:
                     parent = None
                 if rest.endswith(":"):           # 'Recommendations: the force should:'
@@ -350,6 +361,7 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
                 continue
             if kind != REC:
                 parent = None
+            labelled.add(kind)
             item = FoundItem(kind, num or "", parent=parent if kind == REC else None)
             if rest:
                 item.paragraphs.append(rest)
@@ -360,6 +372,7 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
             continue
         if block.heading:
             current, lead, listed, section, parent = None, None, False, None, None
+            labelled = set()
             continue
         if current is not None:
             if not current.paragraphs and len(text.split()) < 4 and not _ENDS.search(text):
@@ -394,8 +407,8 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
                 lead, listed, section, parent, kind = None, False, None, None, None
         if not reads_like_item(text):
             continue
-        if kind is not None:
-            if text.endswith(":"):
+        if kind is not None and kind not in labelled:  # where the report labels its items,
+            if text.endswith(":"):                     # a paragraph without a label is not one
                 lead, listed = text, False
                 continue
             num, number = number, None
@@ -408,8 +421,7 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
             continue
         found.unplaced.append(text)
         if items:
-            items[-1].checks.append("after it the text has a paragraph that reads like an item "
-                                    f"but has no kind or number ('{_short(text)}')")
+            items[-1].after.append(text)
     if title:
         found.title, found.title_from = title, "the title given"
     elif not found.title:
@@ -571,6 +583,11 @@ def _finish(found: Found, force_name: str) -> None:
 
 
 def _place(it: FoundItem, items, published, force_name: str) -> None:
+    if it.after:
+        n = len(it.after)
+        it.checks.append(f"after it the text has {'a paragraph that reads' if n == 1 else f'{n} paragraphs that read'} "
+                         f"like an item but {'has' if n == 1 else 'have'} no kind or number "
+                         f"({'' if n == 1 else 'the first: '}'{_short(it.after[0])}')")
     source = it.lead or it.paragraphs[0]
     addressee, deadline_text, deadline, who = _who_and_when(source, published, force_name)
     it.addressee, it.deadline_text = addressee, deadline_text

@@ -297,6 +297,7 @@ def test_a_paragraph_it_cannot_place_is_listed_and_the_item_before_it_marked(run
                                                                             tmp_path):
     source = tmp_path / "report.txt"
     source.write_text("Title: An inspection of something\nPublished: 3 March 2026\n\n"
+                      "Contents\nRecommendations 4\nRecommendation 1 ........ 4\n\n"
                       "Recommendation 1\nBy 30 September 2026, all chief constables should "
                       "review their vetting backlogs.\n\nWhat we found\n"
                       "We looked at 40 files in each force.\n"
