@@ -210,6 +210,13 @@ def _give(option_of, param: str) -> str:
     return f": give it with {opt}" if opt else ""
 
 
+def _bullet(text: str, width: int = 100) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(" ".join(text.split()), width, initial_indent="    - ",
+                         subsequent_indent="      ", break_on_hyphens=False)
+
+
 def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
     """What add-report found, for a clerk to check line by line against the report.
     ``option_of(param)`` gives the command's option for an argument ('--title')."""
@@ -260,14 +267,14 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
         lines.append(f"Not placed ({len(found.unplaced)}): paragraphs that read like items but "
                      "have no kind or number; add them by hand if they are items:")
         for text in found.unplaced:
-            lines += _wrap("-", text)
+            lines += _bullet(text)
         lines.append("")
     checks = sum(1 for it in found.items if it.checks)
     if checks:
         from gain_workbook.text import plural
 
-        lines.append(f"{plural(checks, 'item')} marked 'To check' on the register: validate "
-                     "lists them until the cells are cleared.")
+        lines.append(f"{plural(checks, 'item')} marked 'To check' (on the register, validate "
+                     "lists them until the cells are cleared).")
     if not applied:
         opt = option_of("apply") if option_of else None
         lines.append("Dry run: nothing was written." + (
