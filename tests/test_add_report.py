@@ -445,10 +445,13 @@ def test_an_id_already_used_is_refused(runner, example_register):
     assert res.exit_code == 2 and "already has an inspection 'INS-2023-07'" in res.stderr
 
 
-def test_copy_of_fixture_dir_is_whole():
-    """Every fixture has its expected items, and every expectation its fixture."""
-    sources = {p.name for p in REPORTS.iterdir() if p.is_file() and p.suffix in (".txt",
-                                                                                ".html")}
+def test_every_report_text_has_its_expected_items():
+    """Every fixture has its expected items, and every expectation its fixture (a new
+    report's text and its expected/<name>.json are all a new case needs)."""
+    from gain_workbook.report_source import KINDS
+
+    sources = {p.name for p in REPORTS.iterdir() if p.is_file() and p.suffix in KINDS
+               and p.name != "README.md"}
     expected = {json.loads(p.read_text())["source"] for p in EXPECTED.glob("*.json")}
     assert expected <= sources
     assert sources - expected == {REFERENCE_HTML.name}      # compared with the .txt's
