@@ -455,11 +455,9 @@ def _meta(found: Found, i: int, text: str) -> None:
     'published on' in its first paragraphs."""
     for m in _STATED.finditer(text):
         for n, k in ((m.group("n1"), m.group("k1")), (m.group("n2"), m.group("k2"))):
-            if n and k:
-                count = int(n if n.isdecimal() else _NUMBER_WORDS.get(n.lower(), "x")) \
-                    if n.isdecimal() or n.lower() in _NUMBER_WORDS else None
-                if count is not None:
-                    found.stated.setdefault(kind_of(k), count)
+            word = _number(n) if n else None
+            if word and word.isdecimal() and k:
+                found.stated.setdefault(kind_of(k), int(word))
     for m in re.finditer(r"☒\s*([A-Za-z][A-Za-z -]{2,30}?)(?=\s*(?:☐|☒|$))", text):
         found.types.append(m.group(1).strip())
     if not found.title_from and i < 40 and (m := _TITLE_IN.search(text)):
