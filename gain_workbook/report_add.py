@@ -112,6 +112,8 @@ def _types(found, title: str) -> tuple[str, str]:
         return ", ".join(ticked), "ticked in the text"
     if re.search(r"\bPEEL\b", title):
         return "PEEL", "the title says PEEL"
+    if not found.items:
+        return "", "not found: fill it in on the register"
     national = any(it.applies and re.search(r"chief\s+constables|forces\b", it.addressee or "",
                                             re.I) for it in found.items)
     if national or any(not it.applies for it in found.items):
@@ -234,7 +236,8 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
                         if closed else "") + ")")
     else:
         lines.append(f"Published:  (no date found{_give(option_of, 'published')})")
-    lines.append(f"Type:       {plan.inspection['inspection_type']}  [{plan.types_from}]")
+    lines.append(f"Type:       {plan.inspection['inspection_type'] or '(none)'}  "
+                 f"[{plan.types_from}]")
     counts = found.counts()
     said = ""
     if found.stated:
@@ -276,7 +279,7 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
         lines.append(f"{plural(checks, 'item')} marked 'To check' (on the register, validate "
                      "lists them until the cells are cleared).")
     if not applied:
-        opt = option_of("apply") if option_of else None
+        opt = option_of("apply") if option_of and found.items else None
         lines.append("Dry run: nothing was written." + (
             f" Add {opt} to put this inspection and its items on the register."
             if opt else ""))

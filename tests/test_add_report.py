@@ -434,6 +434,30 @@ def test_a_source_it_cannot_read_is_one_sentence(runner, example_register, tmp_p
     assert sha256(example_register) == before
 
 
+def test_a_text_with_no_items_is_said_and_not_added(runner, blank_register, tmp_path):
+    """The opening of a PCC's letter (warwickshire-pcc.gov.uk, vetting report): the title
+    and date are there, the items are not."""
+    source = tmp_path / "letter.txt"
+    source.write_text("Dear Minister / H.M.Inspector,\n\nAs the Police and Crime Commissioner "
+                      "for Warwickshire (Local Policing Body) I am providing the following "
+                      "response in respect of the HMICFRS report An inspection of vetting, "
+                      "misconduct, and misogyny in the police service, which was published on "
+                      "the 2 November 2022.\n", encoding="utf-8")
+    res = run(runner, "add-report", blank_register, source)
+    assert res.exit_code == 0
+    assert "Report:     An inspection of vetting, misconduct, and misogyny in the police " \
+        "service" in res.stdout
+    # day 56 is a bank holiday: the working day before is given
+    assert "published by 27/12/2022 (s55, day 56, Christmas Day (observed): publish by " \
+        "23/12/2022)" in res.stdout
+    assert "Items:      no items" in res.stdout and "--apply" not in res.stdout
+    assert "no recommendations, areas for improvement or causes of concern" in res.stderr
+    before = blank_register.read_bytes()
+    res = run(runner, "add-report", blank_register, source, "--apply")
+    assert res.exit_code == 2 and "nothing was written" in res.stderr
+    assert blank_register.read_bytes() == before
+
+
 def test_a_missing_source(runner, example_register, tmp_path):
     res = run(runner, "add-report", example_register, tmp_path / "no such report.txt")
     assert res.exit_code == 2 and "does not exist" in res.stderr
