@@ -309,6 +309,29 @@ def _pdf_blocks(data: bytes, name: str) -> list[Block]:
     return lines_to_blocks(lines)
 
 
+def _check_zip(data: bytes, name: str) -> None:
+    """A Word file is a zip: refuse one that would unpack to far more than any document
+    (a zip bomb), from the sizes its directory declares, before anything unpacks it."""
+    import io
+    import zipfile
+
+    from gain_workbook.sniff import MAX_PART, MAX_RATIO, RATIO_FLOOR
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        return                        # python-docx says it is not a document
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_PART or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO) \
+                or total > MAX_PART:
+            raise InputError(f"'{name}' would unpack to far more than any report "
+                             f"({info.filename}: {info.file_size / 1024**2:,.0f} MB); it may "
+                             "be a zip bomb, so it was not opened.")
+
+
 def _docx_blocks(data: bytes, name: str) -> list[Block]:
     import io
     import zipfile
@@ -317,6 +340,7 @@ def _docx_blocks(data: bytes, name: str) -> list[Block]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_zip(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -458,6 +458,23 @@ def test_a_text_with_no_items_is_said_and_not_added(runner, blank_register, tmp_
     assert blank_register.read_bytes() == before
 
 
+def test_a_zip_bomb_called_docx_is_refused_before_it_unpacks(runner, example_register,
+                                                              tmp_path):
+    import zipfile
+
+    bomb = tmp_path / "report.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as f:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):                       # 300 MB of zeros, a few hundred KB packed
+                f.write(chunk)
+    assert bomb.stat().st_size < 2 * 1024**2
+    res = run(runner, "add-report", example_register, bomb)
+    assert res.exit_code == 2
+    assert "may be a zip bomb" in res.stderr and "Traceback" not in res.output
+
+
 def test_a_missing_source(runner, example_register, tmp_path):
     res = run(runner, "add-report", example_register, tmp_path / "no such report.txt")
     assert res.exit_code == 2 and "does not exist" in res.stderr
