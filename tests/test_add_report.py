@@ -475,6 +475,23 @@ def test_a_zip_bomb_called_docx_is_refused_before_it_unpacks(runner, example_reg
     assert "may be a zip bomb" in res.stderr and "Traceback" not in res.output
 
 
+@pytest.mark.parametrize("password,says", [
+    ("secret", "is protected by a password"),
+    (None, "has no text to read (a scanned PDF holds pictures of pages, not text)"),
+])
+def test_a_pdf_with_a_password_or_no_text(runner, example_register, tmp_path, password, says):
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    if password:
+        writer.encrypt(password, algorithm="RC4-128")
+    pdf = tmp_path / "report.pdf"
+    writer.write(pdf)
+    res = run(runner, "add-report", example_register, pdf)
+    assert res.exit_code == 2 and says in res.stderr and "Traceback" not in res.output
+
+
 def test_a_missing_source(runner, example_register, tmp_path):
     res = run(runner, "add-report", example_register, tmp_path / "no such report.txt")
     assert res.exit_code == 2 and "does not exist" in res.stderr
