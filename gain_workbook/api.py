@@ -169,21 +169,14 @@ def add_report(register, source, *, published: dt.date | None = None,
 
     protect(register, "the register")
     protect(source, "the report")
+    blocks, kind = read_source(source)      # before the register: a bad report is quick to say
     reg = read_register(register)
     if apply:
         from gain_workbook.register_edit import check_rewritable
 
         check_rewritable(reg, "add-report")
         _check_separate_sheets(reg)
-    blocks, kind = read_source(source)
-    force = reg.settings.force_name
-    found = find_items(blocks, "" if force == "the force" else force, published=published,
-                       title=title)
-    if inspection_id and inspection_id.strip().casefold() in {
-            str(v).strip().casefold() for v in reg.inspections.frame["inspection_id"]
-            if v is not None}:
-        raise InputError(f"The register already has an inspection '{inspection_id}'; give "
-                         "another id, or leave it to add-report.")
+    found = find_items(blocks, reg.settings.named_force, published=published, title=title)
     plan = plan_add(reg, found, inspection_id.strip() if inspection_id else None)
     res = AddReportResult(register=reg, found=found, plan=plan, source_kind=kind)
     if plan.same_as:
@@ -193,13 +186,12 @@ def add_report(register, source, *, published: dt.date | None = None,
         res.warnings.append(f"no recommendations, areas for improvement or causes of concern "
                             f"were found in '{Path(source).name}'")
     if apply:
-        missing = [(what, Hint(param, "; give it with {option}")) for what, param, ok in (
-            ("title", "title", found.title), ("publication date", "published", found.published))
-            if not ok]
-        if missing:
-            raise InputError(f"add-report could not find the report's {missing[0][0]} in "
-                             f"'{Path(source).name}', so nothing was written",
-                             [missing[0][1]])
+        for what, param, ok in (("title", "title", found.title),
+                                ("publication date", "published", found.published)):
+            if not ok:
+                raise InputError(f"add-report could not find the report's {what} in "
+                                 f"'{Path(source).name}', so nothing was written",
+                                 [Hint(param, "; give it with {option}")])
         if plan.same_as:
             raise InputError(f"'{found.title}' published {found.published:%d/%m/%Y} is already "
                              f"on the register as {plan.same_as}; nothing was written.")

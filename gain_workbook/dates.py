@@ -20,11 +20,11 @@ _EXCEL_1904 = dt.date(1904, 1, 1)
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty four": 24,
-    "twenty-four": 24, "a": 1, "an": 1,
-}
+# Numbers as reports write them ('within six months', 'made nine recommendations').
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                "seventeen", "eighteen", "nineteen", "twenty")
+_OTHER_NUMBERS = {"a": 1, "an": 1, "twenty four": 24, "thirty": 30, "thirty six": 36}
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _WORDY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
@@ -35,6 +35,16 @@ _PREFIX = re.compile(
     r"due(?: by)?|until)\s+", re.I)
 _WITHIN = re.compile(r"^within\s+([a-z\- ]+?|\d+)\s+(day|week|month|year)s?\b", re.I)
 _IMMEDIATE = re.compile(r"\b(with immediate effect|immediately|immediate)\b", re.I)
+
+
+def word_number(text) -> int | None:
+    """'6', 'six', 'a', 'twenty-four' as a number; None when it is not one."""
+    word = re.sub(r"[\s-]+", " ", str(text).strip().lower())
+    if word.isdecimal():
+        return int(word)
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS.index(word)
+    return _OTHER_NUMBERS.get(word)
 
 
 def from_serial(serial: float, date1904: bool = False) -> dt.date | None:
@@ -175,7 +185,7 @@ def parse_deadline(value, published: dt.date | None, date1904: bool = False):
         return published
     if m := _WITHIN.match(text):
         qty = m.group(1).strip().lower()
-        n = int(qty) if qty.isdecimal() else _NUMBER_WORDS.get(qty)
+        n = word_number(qty)
         if n is None:
             return UNREADABLE
         if published is None:

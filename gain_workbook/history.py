@@ -8,6 +8,8 @@ their names and headers (never as a register table), and the pack reads them bac
 
 from __future__ import annotations
 
+import re
+
 from gain_workbook.schema import norm_key
 
 UPDATES_SHEET = "Updates"
@@ -19,25 +21,23 @@ EXTENSION_HEADERS = ("Date asked", "Action ID", "Current due", "Requested due", 
 SHEETS = {UPDATES_SHEET: UPDATES_HEADERS, EXTENSIONS_SHEET: EXTENSION_HEADERS}
 # The Field of an Updates row that records a reply which changed nothing.
 REPLY_FIELD = "Reply"
-# What the backup merge keeps beside the register has in its name:
-# 'Inspection register (before merge 2026-12-09 101500).xlsx'.
-BACKUP_TAG = " (before merge "
-BACKUP_TAGS = (BACKUP_TAG, " (before add-report ")
+# What the backup a command that rewrites the register (merge, add-report) keeps beside it
+# has in its name: 'Inspection register (before merge 2026-12-09 101500).xlsx'.
+_BACKUP = re.compile(r" \(before [a-z][a-z-]* \d{4}-\d{2}-\d{2} \d{6}\)")
 
 
 def backup_name(register, now, command: str = "merge") -> str:
-    """The file name of the register's backup taken at ``now`` (a datetime) by a command
-    that rewrites it ('merge', 'add-report')."""
+    """The file name of the register's backup taken at ``now`` (a datetime) by
+    ``command`` ('merge', 'add-report')."""
     from pathlib import Path
 
     register = Path(register)
-    tag = BACKUP_TAG.replace("merge", command)
-    return f"{register.stem}{tag}{now:%Y-%m-%d %H%M%S}){register.suffix}"
+    return f"{register.stem} (before {command} {now:%Y-%m-%d %H%M%S}){register.suffix}"
 
 
 def is_backup(name: str) -> bool:
     """Is this file name one of our backups (not a register to use)?"""
-    return any(tag in str(name) for tag in BACKUP_TAGS)
+    return bool(_BACKUP.search(str(name)))
 
 
 def history_kind(name: str, grid) -> str | None:

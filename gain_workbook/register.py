@@ -201,7 +201,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         changed = {k: v for k, v in vars(overrides).items()
                    if k != "aliases" and v != getattr(Settings(), k)}
         settings = settings.replace(**changed)
-    if settings.force_name == Settings().force_name:
+    if not settings.named_force:
         where = _setting_row(grids[settings_sheet][0], "Force name") if settings_sheet else None
         problems.append(make_problem("NO_FORCE_NAME", settings_sheet or "Settings",
                                      f"B{where}" if where else "", "Force name", ""))

@@ -47,7 +47,7 @@ def check_rewritable(register, command: str = "merge") -> None:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise OutputError(f"'{path.name}' is not an .xlsx workbook, so {command} cannot write "
                           "into it; save it as .xlsx in Excel (or adopt it) and "
-                          f"{_again(command, 'use that')}.")
+                          f"run {command} on that.")
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
     lost = sorted({what for prefix, what in _DROPPED if what
@@ -56,18 +56,13 @@ def check_rewritable(register, command: str = "merge") -> None:
         raise OutputError(f"'{path.name}' holds {', '.join(lost)}, which the library that "
                           f"rewrites it would drop; {command} will not change a workbook it "
                           "cannot keep whole. Move them to another workbook (or "
-                          f"{_into_adopted(command)}). Nothing was changed.")
+                          f"run {command} on an adopted copy of the register). Nothing was "
+                          "changed.")
 
 
-def _again(command: str, how: str = "") -> str:
-    if command == "merge":
-        return "merge into that" if how else "merge again"
-    return f"run {command} again" + (" on that" if how else "")
-
-
-def _into_adopted(command: str) -> str:
-    return ("merge into an adopted copy of the register" if command == "merge"
-            else f"run {command} on an adopted copy of the register")
+def _again(command: str) -> str:
+    """'merge again' (a verb), 'run add-report again'."""
+    return "merge again" if command == "merge" else f"run {command} again"
 
 
 def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
@@ -158,9 +153,7 @@ def append_rows(wb, register, table, rows: list[dict], notes: list) -> None:
             cols[key] = _add_column(ws, header_row, BY_KEY[key].header)
             notes.append(f"added a column '{BY_KEY[key].header}' to the sheet '{part.sheet}', "
                          "which had none")
-    last = max((r for r in range(ws.max_row, header_row, -1)
-                if any(ws.cell(row=r, column=c).value not in (None, "") for c in cols.values())),
-               default=header_row)
+    last = _last_filled(ws, cols.values(), header_row)
     letters = {col: openpyxl.utils.get_column_letter(col) for col in cols.values()}
     for n, row in enumerate(rows, start=last + 1):
         lines = 1
@@ -177,6 +170,15 @@ def append_rows(wb, register, table, rows: list[dict], notes: list) -> None:
                 lines = max(lines, wrapped_lines(value, width))
         if lines > 1:             # Excel does not grow a row for wrapped text it did not type
             ws.row_dimensions[n].height = LINE_HEIGHT * lines + 3
+
+
+def _last_filled(ws, columns, floor: int) -> int:
+    """The last row below ``floor`` with a value in any of ``columns`` (else ``floor``):
+    where new rows go, after a table that may have blank formatted rows below it."""
+    columns = list(columns)
+    return next((r for r in range(ws.max_row, floor, -1)
+                 if any(ws.cell(row=r, column=c).value not in (None, "") for c in columns)),
+                floor)
 
 
 def _add_column(ws, header_row: int, header: str) -> int:
@@ -217,9 +219,7 @@ def _append(wb, name: str, headers: tuple, rows: list) -> None:
         ws.freeze_panes = "A2"
         for c, width in enumerate((12, 20, 16, 30, 30, 22, 34, 14, 16), start=1):
             ws.column_dimensions[get_column_letter(c)].width = width
-    last = max((r for r in range(ws.max_row, 0, -1)
-                if any(ws.cell(row=r, column=c).value not in (None, "")
-                       for c in range(1, len(headers) + 1))), default=1)
+    last = _last_filled(ws, range(1, len(headers) + 1), 1)
     for n, values in enumerate(rows, start=last + 1):
         for c, v in enumerate(values, start=1):
             _put(ws.cell(row=n, column=c), v)

@@ -26,7 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gain_workbook.dates import s55_last_day
-from gain_workbook.report_items import ACOC, AFI, COC, REC
+from gain_workbook.errors import InputError
+from gain_workbook.report_items import ACOC, AFI, COC, REC, fold
 from gain_workbook.schema import INSPECTION_TYPES, SYNONYMS, norm_key
 
 _TOKENS = {REC: "R", AFI: "AFI", COC: "CoC", ACOC: "ACoC"}
@@ -46,10 +47,6 @@ class AddPlan:
     s55_last_day: dt.date | None = None
     types_from: str = ""                # how the type was decided, in words
     same_as: str = ""                   # the id of this report already on the register
-
-
-def _texts(frame, key) -> list[str]:
-    return [str(v) for v in frame[key] if v is not None and v == v and str(v).strip()]
 
 
 def next_inspection_id(existing: list[str], year: int) -> str:
@@ -123,11 +120,10 @@ def _types(found, title: str) -> tuple[str, str]:
 
 def same_report(inspections_frame, title: str, published) -> str:
     """The id of the register's inspection with this title and publication date, or ''."""
-    key = re.sub(r"[^a-z0-9]+", " ", title.casefold()).strip()
+    key = fold(title)
     for iid, t, p in zip(inspections_frame["inspection_id"], inspections_frame["title"],
                          inspections_frame["published"]):
-        if isinstance(t, str) and re.sub(r"[^a-z0-9]+", " ", t.casefold()).strip() == key \
-                and isinstance(p, dt.date) and p == published:
+        if isinstance(t, str) and fold(t) == key and isinstance(p, dt.date) and p == published:
             return str(iid)
     return ""
 
@@ -137,7 +133,11 @@ def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
     ins, items = register.inspections.frame, register.items.frame
     published = found.published
     year = (published or dt.date.today()).year
-    iid = inspection_id or next_inspection_id(_texts(ins, "inspection_id"), year)
+    existing = list(register.inspections.first_index("inspection_id"))
+    if inspection_id and norm_key(inspection_id) in {norm_key(e) for e in existing}:
+        raise InputError(f"The register already has an inspection '{inspection_id}'; give "
+                         "another id, or leave it to add-report.")
+    iid = inspection_id or next_inspection_id(existing, year)
     types, how = _types(found, found.title)
     inspection = {"inspection_id": iid, "title": found.title, "published": published,
                   "inspection_type": types}
@@ -145,7 +145,7 @@ def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
                    s55_last_day=s55_last_day(published) if published else None,
                    same_as=same_report(ins, found.title, published) if published else "")
     sep, tokens = item_style(items)
-    taken = {norm_key(t) for t in _texts(items, "item_id")}
+    taken = {norm_key(t) for t in register.items.first_index("item_id")}
     ids: list[str] = []
     for it in found.items:
         base = ids[it.parent] if it.parent is not None else iid
@@ -183,18 +183,6 @@ def write_add(register, plan: AddPlan, now: dt.datetime):
 _SHORT = {REC: "Rec", AFI: "AFI", COC: "CoC", ACOC: "ACoC"}
 
 
-def _counts(counts: dict) -> str:
-    from gain_workbook.text import plural
-
-    words = {REC: "recommendation", AFI: "area for improvement", COC: "cause of concern",
-             ACOC: "accelerated cause of concern"}
-    many = {AFI: "areas for improvement", COC: "causes of concern",
-            ACOC: "accelerated causes of concern"}
-    parts = [plural(counts[k], words[k], many.get(k)) for k in (COC, ACOC, REC, AFI)
-             if counts.get(k)]
-    return ", ".join(parts) if parts else "no items"
-
-
 def _wrap(label: str, text: str, width: int = 100) -> list[str]:
     import textwrap
 
@@ -223,6 +211,7 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
     """What add-report found, for a clerk to check line by line against the report.
     ``option_of(param)`` gives the command's option for an argument ('--title')."""
     from gain_workbook.dates import closed_day, uk_date, working_day_before
+    from gain_workbook.response import kinds_sentence   # the published response's words
 
     no_title = f"(no title found{_give(option_of, 'title')})"
     lines = [f"Report:     {found.title or no_title}"
@@ -241,12 +230,12 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
     counts = found.counts()
     said = ""
     if found.stated:
-        stated = _counts(found.stated)
+        stated = kinds_sentence(found.stated)
         same = all(found.stated.get(k) == counts.get(k) for k in found.stated)
         said = (f" (the report says {stated})" if same else
                 f" -- BUT THE REPORT SAYS {stated.upper()}: check what is missing")
     applies = sum(1 for it in found.items if it.applies)
-    lines.append(f"Items:      {_counts(counts)}{said}; {applies} for the force")
+    lines.append(f"Items:      {kinds_sentence(counts)}{said}; {applies} for the force")
     if found.repeats:
         from gain_workbook.text import plural
 

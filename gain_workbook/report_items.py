@@ -41,18 +41,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gain_workbook.dates import UNREADABLE, parse_deadline, parse_text_date
+from gain_workbook.dates import (NUMBER_WORDS, UNREADABLE, parse_deadline, parse_text_date,
+                                 word_number)
 from gain_workbook.schema import norm_key
+from gain_workbook.text import shorten
 
+# Where the title and date were read, as the clerk's table says it; a 'Title' or
+# 'Published' line is what the report says of itself, so nothing found later replaces it.
+FROM_TITLE_LINE, FROM_PUBLISHED_LINE = "its 'Title' line", "its 'Published' line"
 REC, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern",
                        "Accelerated cause of concern")
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _KIND = (r"(?P<kind>accelerated\s+causes?\s+(?:of|for)\s+concern|causes?\s+(?:of|for)\s+concern|"
          r"areas?\s+for\s+improvement|recommendations?|acoc|coc|afi)")
 _LABEL = re.compile(
-    rf"^{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,3}}[a-z]?\b|(?:{'|'.join(_NUMBER_WORDS)})\b)?"
+    rf"^{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,3}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
     r"\s*(?P<sep>[:.)\-–—]\s*)?(?P<rest>.*)$", re.I)
 _ENDS = re.compile(r"[.:;!?]\s*$")
 _NUMBERED = re.compile(r"^\(?(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
@@ -149,9 +151,21 @@ class FoundItem:
     applies: bool = False
     checks: list = field(default_factory=list)   # what the clerk should check, in words
 
+    _folded: tuple = field(default=(), repr=False, compare=False)
+
     @property
     def text(self) -> str:
         return "\n".join(self.paragraphs)
+
+    def folded(self) -> tuple[str, str, str]:
+        """Its text folded for comparing (whole, first paragraph, the rest), kept until a
+        paragraph is added: every later paragraph of the report is compared with it."""
+        key = (id(self.paragraphs), len(self.paragraphs))
+        if not self._folded or self._folded[0] != key:
+            paras = self.paragraphs
+            self._folded = (key, (fold(self.text), fold(paras[0]) if paras else "",
+                                  fold(" ".join(paras[1:]))))
+        return self._folded[1]
 
     def to_dict(self, items) -> dict:
         parent = items[self.parent] if self.parent is not None else None
@@ -184,14 +198,17 @@ class Found:
         return out
 
 
-def _norm(text: str) -> str:
+def fold(text: str) -> str:
+    """Text folded for comparing: letters and digits only, in lower case."""
     return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
 
 
 def _number(num: str | None) -> str | None:
+    """A label's number as digits ('nine' -> '9'); '7a' as written."""
     if not num:
         return None
-    return _NUMBER_WORDS.get(num.lower(), num)
+    n = word_number(num)
+    return num if n is None else str(n)
 
 
 def _label(text: str):
@@ -338,15 +355,15 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
         text = block.text
         _meta(found, i, text)
         if not block.bullet and current is None:
-            if (m := _TITLE.match(text)) and found.title_from != "its 'Title' line":
+            if (m := _TITLE.match(text)) and found.title_from != FROM_TITLE_LINE:
                 value, at = _meta_value(blocks, i, m.group("rest"))
                 if value:
-                    found.title, found.title_from, skip_to = value, "its 'Title' line", at
+                    found.title, found.title_from, skip_to = value, FROM_TITLE_LINE, at
                     continue
-            if (m := _PUBLISHED.match(text)) and found.published_from != "its 'Published' line":
+            if (m := _PUBLISHED.match(text)) and found.published_from != FROM_PUBLISHED_LINE:
                 value, at = _meta_value(blocks, i, m.group("rest"))
                 if day := _date_in(value):
-                    found.published, found.published_from = day, "its 'Published' line"
+                    found.published, found.published_from = day, FROM_PUBLISHED_LINE
                     skip_to = at
                     continue
         if label := _label(text):
@@ -455,9 +472,9 @@ def _meta(found: Found, i: int, text: str) -> None:
     'published on' in its first paragraphs."""
     for m in _STATED.finditer(text):
         for n, k in ((m.group("n1"), m.group("k1")), (m.group("n2"), m.group("k2"))):
-            word = _number(n) if n else None
-            if word and word.isdecimal() and k:
-                found.stated.setdefault(kind_of(k), int(word))
+            count = word_number(n) if n else None
+            if count is not None and k:
+                found.stated.setdefault(kind_of(k), count)
     for m in re.finditer(r"☒\s*([A-Za-z][A-Za-z -]{2,30}?)(?=\s*(?:☐|☒|$))", text):
         found.types.append(m.group(1).strip())
     if not found.title_from and i < 40 and (m := _TITLE_IN.search(text)):
@@ -484,22 +501,15 @@ def _carries_on(item: FoundItem, text: str, block) -> bool:
 
 def _repeats(items, text: str) -> bool:
     """Does the paragraph give again (all or the start of) an item already found?"""
-    n = _norm(_RECOMMENDS.sub("", text))
+    n = fold(_RECOMMENDS.sub("", text))
     if len(n) < 30:
         return False
     for it in items:
-        whole = _norm(it.text)
-        first = _norm(it.paragraphs[0]) if it.paragraphs else ""
-        rest = _norm(" ".join(it.paragraphs[1:])) if len(it.paragraphs) > 1 else ""
+        whole, first, rest = it.folded()
         if n in (whole, first, rest) or (len(n) >= 60 and (whole.startswith(n)
                                                            or n.startswith(first or "\0"))):
             return True
     return False
-
-
-def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _finish(found: Found, force_name: str) -> None:
@@ -525,7 +535,7 @@ def _finish(found: Found, force_name: str) -> None:
     for n, it in enumerate(kept):
         if it.number:
             continue
-        key = (it.kind, _norm(it.text), it.parent)
+        key = (it.kind, fold(it.text), it.parent)
         if key in firsts:
             merged[n] = firsts[key]
         else:
@@ -560,10 +570,10 @@ def _finish(found: Found, force_name: str) -> None:
         key = (it.kind, it.number, parent_key)
         if key in seen:
             first = out[seen[key]]
-            if _norm(first.text) != _norm(it.text) and not _norm(first.text).startswith(
-                    _norm(it.text)) and not _norm(it.text).startswith(_norm(first.text)):
+            if fold(first.text) != fold(it.text) and not fold(first.text).startswith(
+                    fold(it.text)) and not fold(it.text).startswith(fold(first.text)):
                 first.checks.append(f"the text gives {it.kind} {it.number} again in other "
-                                    f"words ('{_short(it.text)}')")
+                                    f"words ('{shorten(it.text)}')")
             elif len(it.text) > len(first.text):
                 first.paragraphs = it.paragraphs
             found.repeats += 1
@@ -585,7 +595,7 @@ def _place(it: FoundItem, items, published, force_name: str) -> None:
         n = len(it.after)
         it.checks.append(f"after it the text has {'a paragraph that reads' if n == 1 else f'{n} paragraphs that read'} "
                          f"like an item but {'has' if n == 1 else 'have'} no kind or number "
-                         f"({'' if n == 1 else 'the first: '}'{_short(it.after[0])}')")
+                         f"({'' if n == 1 else 'the first: '}'{shorten(it.after[0])}')")
     source = it.lead or it.paragraphs[0]
     addressee, deadline_text, deadline, who = _who_and_when(source, published, force_name)
     it.addressee, it.deadline_text = addressee, deadline_text
@@ -627,5 +637,5 @@ def _place(it: FoundItem, items, published, force_name: str) -> None:
                          "force is one of them")
     else:
         it.applies = False
-        it.checks.append(f"who '{_short(addressee, 60)}' is could not be told; say whether it "
+        it.checks.append(f"who '{shorten(addressee, 60)}' is could not be told; say whether it "
                          "applies to the force")

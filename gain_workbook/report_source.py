@@ -15,7 +15,8 @@ list item), which ``report_items`` reads for the items.
   (p, li, h1-h6, td, div ...) a paragraph; scripts, styles, navigation and forms are
   passed over.
 - PDF text comes from ``pypdf`` (pure Python, maintained), page by page; page
-  numbers alone on a line are dropped.
+  numbers alone on a line are dropped (in pasted text a lone number is kept: trackers
+  put an item's number on its own line).
 - Word paragraphs come from ``python-docx`` (already used to write the response), in
   document order, tables included; 'Heading' and 'Title' styles are headings.
 
@@ -30,6 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from gain_workbook.errors import InputError
+from gain_workbook.text import decode_text
 
 MAX_SOURCE = 64 * 1024**2         # a report's PDF is a few MB; its text far less
 KINDS = {".txt": "text", ".md": "text", ".text": "text", ".html": "html", ".htm": "html",
@@ -78,15 +80,15 @@ def read_source(path) -> tuple[list[Block], str]:
 # ---------------------------------------------------------------- plain text
 
 def _decode(data: bytes, name: str) -> str:
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"%PDF") or b"\x00" in data[:4096]:
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))      # Notepad's 'Unicode'
+    if data.startswith((b"PK\x03\x04", b"%PDF")) or (b"\x00" in data[:4096] and not utf16):
         raise InputError(f"'{name}' is not text (it looks like a binary file); give the "
                          "report's text, or the file with its own extension (.pdf, .docx).")
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    text = decode_text(data)
+    if text is None:
+        raise InputError(f"'{name}' is not text in UTF-8 or Windows-1252; open it in Notepad "
+                         "and save it with the encoding UTF-8.")
+    return text
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
@@ -115,21 +117,24 @@ def _clean_line(line: str) -> tuple[str, bool, bool]:
     return s, heading, bullet
 
 
-def lines_to_blocks(lines: list[str]) -> list[Block]:
-    """Lines (pasted text, or a PDF's) as paragraphs: wrapped lines joined."""
-    cleaned = []
+def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
+    """Lines (pasted text, or a PDF's) as paragraphs: wrapped lines joined. ``pages``: the
+    lines are a PDF's, whose lone numbers are page numbers (in pasted text, a tracker's
+    item numbers), dropped so a paragraph carries on over the page."""
+    cleaned: list = []          # (text, heading, bullet) per line; None where a paragraph ends
     for raw in lines:
-        if _RULE.match(raw) or _PAGE_NUMBER.match(raw):
-            cleaned.append(None if not raw.strip() or _RULE.match(raw) else "skip")
+        if pages and _PAGE_NUMBER.match(raw):
             continue
-        if raw.count("|") >= 2 and not _RULE.match(raw):
+        if not raw.strip() or _RULE.match(raw):
+            cleaned.append(None)
+        elif raw.count("|") >= 2:
             # a table's row, as a page's table pastes: each cell its own paragraph
             cleaned.append(None)
             for cell in raw.strip().strip("|").split("|"):
                 if cell.strip():
                     cleaned += [_clean_line(cell), None]
-            continue
-        cleaned.append(_clean_line(raw) if raw.strip() else None)
+        else:
+            cleaned.append(_clean_line(raw))
     lengths = sorted(len(c[0]) for c in cleaned if isinstance(c, tuple) and c[0])
     usual = lengths[int(len(lengths) * 0.9)] if lengths else 0
     blocks: list[Block] = []
@@ -148,8 +153,6 @@ def lines_to_blocks(lines: list[str]) -> list[Block]:
         current = []
 
     for c in cleaned:
-        if c == "skip":
-            continue
         if c is None:
             flush()
             continue
@@ -166,14 +169,15 @@ def lines_to_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
-# a line that starts something of its own: 'Published: ...', 'Recommendation 2', 'Area for ...'
+# a line that starts something of its own: 'Published: ...', 'Recommendation 2', 'Area for ...',
+# or a number on its own (a tracker's item number)
 _STARTS = re.compile(r"^(?:[A-Z][A-Za-z’' ]{1,40}:\s|(?:Recommendations?|Areas? for improvement|"
-                     r"(?:Accelerated )?[Cc]auses? (?:of|for) concern)\b)")
+                     r"(?:Accelerated )?[Cc]auses? (?:of|for) concern)\b|\d{1,3}$)")
 
 
 def _continues(previous: str, line: str, usual: int) -> bool:
     """Is ``line`` the rest of a paragraph that ``previous`` wrapped?"""
-    if _ENDS_SENTENCE.search(previous) or _STARTS.match(line):
+    if _ENDS_SENTENCE.search(previous) or _STARTS.match(line) or previous.isdecimal():
         return False
     if previous.endswith(("-", ",")) or line[:1].islower():
         return True
@@ -306,7 +310,7 @@ def _pdf_blocks(data: bytes, name: str) -> list[Block]:
     except Exception as exc:
         raise InputError(f"'{name}' is not a PDF add-report can read "
                          f"({type(exc).__name__}); it may be damaged.") from None
-    return lines_to_blocks(lines)
+    return lines_to_blocks(lines, pages=True)
 
 
 def _check_zip(data: bytes, name: str) -> None:
@@ -315,21 +319,14 @@ def _check_zip(data: bytes, name: str) -> None:
     import io
     import zipfile
 
-    from gain_workbook.sniff import MAX_PART, MAX_RATIO, RATIO_FLOOR
+    from gain_workbook.sniff import MAX_PART, zip_bomb
 
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError):
         return                        # python-docx says it is not a document
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_PART or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO) \
-                or total > MAX_PART:
-            raise InputError(f"'{name}' would unpack to far more than any report "
-                             f"({info.filename}: {info.file_size / 1024**2:,.0f} MB); it may "
-                             "be a zip bomb, so it was not opened.")
+    if why := zip_bomb(infos, "report", most=MAX_PART):
+        raise InputError(f"Cannot read '{name}': {why}")
 
 
 def _docx_blocks(data: bytes, name: str) -> list[Block]:

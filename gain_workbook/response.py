@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from gain_workbook.dates import NUMBER_WORDS as _NUMBERS
 from gain_workbook.dates import given, long_date, uk_date
 from gain_workbook.errors import SettingsError, UsageError
 from gain_workbook.packfile import RESPONSE_FIELDS
@@ -35,9 +36,7 @@ TICK, BOX = "☒", "☐"
 TYPE_BOXES = (("Force-specific", "{force} specific"), ("National", "National"),
               ("Follow-up", "Follow up"), ("Thematic", "Thematic"),
               ("Partner/joint", "Partner inspection"))
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-                "seventeen", "eighteen", "nineteen", "twenty")
+NUMBER_WORDS = ("no",) + _NUMBERS[1:]     # 'HMICFRS made no recommendations'
 KIND_NAMES = {"Recommendation": ("recommendation", "recommendations"),
               "Area for improvement": ("area for improvement", "areas for improvement"),
               "Cause of concern": ("cause of concern", "causes of concern"),

@@ -116,6 +116,11 @@ class Settings:
     email_from: str = ""
     aliases: dict = field(default_factory=dict)   # column key -> (header spellings ...)
 
+    @property
+    def named_force(self) -> str:
+        """The force's name as the Settings sheet gives it; '' when it gives none."""
+        return "" if self.force_name == Settings.force_name else self.force_name
+
     def replace(self, **changes) -> "Settings":
         """A copy with some values changed (None values are ignored)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -130,17 +130,26 @@ def _looks_like_text(path: Path) -> bool:
 
 def _check_sizes(path: Path, infos) -> None:
     """Refuse zip bombs from the sizes the zip directory declares, before unpacking."""
+    if why := zip_bomb(infos):
+        raise _refuse(path, why)
+
+
+def zip_bomb(infos, what: str = "register", most: int = MAX_UNPACKED) -> str | None:
+    """Why a zip (an .xlsx, a .docx) would be a bomb to unpack, from the sizes its
+    directory declares (``zipfile.ZipFile.infolist()``), or None. ``what`` is what a
+    real one is ('register', 'report'); ``most`` what all its parts may unpack to."""
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MAX_PART or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
-            raise _refuse(path, f"its part '{info.filename}' would unpack to "
-                          f"{info.file_size / 1024**2:,.0f} MB ({ratio:,.0f} times its packed "
-                          "size), which no real register does; it may be a zip bomb.")
-    if total > MAX_UNPACKED:
-        raise _refuse(path, f"it would unpack to {total / 1024**3:,.1f} GB, more than any real "
-                      "register; it may be a zip bomb.")
+            return (f"its part '{info.filename}' would unpack to "
+                    f"{info.file_size / 1024**2:,.0f} MB ({ratio:,.0f} times its packed "
+                    f"size), which no real {what} does; it may be a zip bomb.")
+    if total > most:
+        return (f"it would unpack to {total / 1024**3:,.1f} GB, more than any real {what}; it "
+                "may be a zip bomb.")
+    return None
 
 
 CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])

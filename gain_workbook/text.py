@@ -22,6 +22,20 @@ TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def decode_text(raw: bytes) -> str | None:
+    """Bytes of a text file as a person saved it: UTF-16 with its byte-order mark, UTF-8
+    (with or without one), else Windows-1252 (what Notepad on a UK desktop saves unless
+    told otherwise); None when it is none of them."""
+    encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else \
+        ("utf-8-sig", "cp1252")
+    for enc in encodings:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def has_xml_illegal(text: str) -> bool:
     """True when the text holds a character an .xlsx (XML 1.0) cannot store."""
     return XML_ILLEGAL.search(text) is not None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from gain_workbook.errors import TemplateError
-from gain_workbook.text import has_xml_illegal
+from gain_workbook.text import decode_text, has_xml_illegal
 
 
 def read_wording_file(path, what: str) -> str:
@@ -33,17 +33,8 @@ def read_wording_file(path, what: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"Cannot read {what} '{path}': {exc.strerror or exc}.") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for enc in encodings:
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(raw)
+    if text is None:
         raise TemplateError(f"Cannot read {what} '{path.name}': it is not a text file in UTF-8 "
                             "or Windows-1252; open it in Notepad and save it with the encoding "
                             "UTF-8.")

@@ -120,8 +120,8 @@ def test_the_clerks_table_says_what_was_found_and_writes_nothing(runner, example
     out = res.stdout
     assert "Published:  08/12/2023  [from its 'Published' line]; the PCC's response must be " \
         "published by 01/02/2024 (s55, day 56)" in out
-    assert "Items:      9 recommendations, 1 area for improvement (the report says 9 " \
-        "recommendations, 1 area for improvement); 4 for the force" in out
+    assert "Items:      9 recommendations and 1 area for improvement (the report says 9 " \
+        "recommendations and 1 area for improvement); 4 for the force" in out
     assert "INS-2023-08-R9  Recommendation 9\n    For the force: Yes    Deadline: With " \
         "immediate effect = 08/12/2023\n" in out
     assert "    TO CHECK: it is for some forces only (see its Addressee); say Yes if the force " \
@@ -363,12 +363,32 @@ def test_a_long_national_report_is_numbered_and_counted(runner, example_register
     assert all(i["applies_to_force"] and i["deadline"] == "2027-03-31"
                for i in got["items"][:43])
     res = run(runner, "add-report", example_register, source)
-    assert "(the report says 43 recommendations, 5 areas for improvement)" in res.stdout
+    assert "(the report says 43 recommendations and 5 areas for improvement)" in res.stdout
     # one recommendation lost from the text: said, loudly
     source.write_text(summary + "\n\n".join(recs[:42] + afis), encoding="utf-8")
     res = run(runner, "add-report", example_register, source)
-    assert "42 recommendations, 5 areas for improvement -- BUT THE REPORT SAYS 43 " \
-        "RECOMMENDATIONS, 5 AREAS FOR IMPROVEMENT: check what is missing" in res.stdout
+    assert "42 recommendations and 5 areas for improvement -- BUT THE REPORT SAYS 43 " \
+        "RECOMMENDATIONS AND 5 AREAS FOR IMPROVEMENT: check what is missing" in res.stdout
+
+
+def test_a_listings_own_numbers_are_kept_and_a_pdfs_page_numbers_dropped(runner,
+                                                                        example_register,
+                                                                        tmp_path):
+    """In pasted text a lone number is a tracker's item number; in a PDF, a page's."""
+    source = tmp_path / "listing.txt"
+    source.write_text("Title: Tracker listing 2026\nPublished: 1 May 2026\n\nRecommendations\n"
+                      "3\nOpen\nThe force should review its call grading.\n7\nOpen\n"
+                      "The force should train its call handlers.\n", encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert [i["number"] for i in got["items"]] == ["3", "7"]
+    from gain_workbook.report_source import lines_to_blocks
+
+    lines = ["By 31 March 2027, chief constables should make sure that the", "12",
+             "vetting unit has enough staff."]
+    assert [b.text for b in lines_to_blocks(lines, pages=True)] == [
+        "By 31 March 2027, chief constables should make sure that the vetting unit has "
+        "enough staff."]
+    assert [b.text for b in lines_to_blocks(lines)][1] == "12"
 
 
 # ---------------------------------------------------------------- refusals
@@ -450,7 +470,7 @@ def test_a_text_with_no_items_is_said_and_not_added(runner, blank_register, tmp_
     # day 56 is a bank holiday: the working day before is given
     assert "published by 27/12/2022 (s55, day 56, Christmas Day (observed): publish by " \
         "23/12/2022)" in res.stdout
-    assert "Items:      no items" in res.stdout and "--apply" not in res.stdout
+    assert "Items:      no recommendations or areas for improvement" in res.stdout and "--apply" not in res.stdout
     assert "no recommendations, areas for improvement or causes of concern" in res.stderr
     before = blank_register.read_bytes()
     res = run(runner, "add-report", blank_register, source, "--apply")
