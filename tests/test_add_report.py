@@ -512,6 +512,14 @@ def test_a_pdf_with_a_password_or_no_text(runner, example_register, tmp_path, pa
     assert res.exit_code == 2 and says in res.stderr and "Traceback" not in res.output
 
 
+def test_text_saved_by_notepad_as_unicode_is_read(runner, example_register, tmp_path):
+    """Notepad's 'Unicode' is UTF-16 with a byte-order mark: it has NUL bytes, yet is text."""
+    source = tmp_path / "report.txt"
+    source.write_bytes(REFERENCE_TXT.read_text(encoding="utf-8").encode("utf-16"))
+    got = found_json(runner, example_register, source)
+    compare(got, json.loads((EXPECTED / "cse-2023 pcc response pasted.json").read_text()))
+
+
 def test_a_missing_source(runner, example_register, tmp_path):
     res = run(runner, "add-report", example_register, tmp_path / "no such report.txt")
     assert res.exit_code == 2 and "does not exist" in res.stderr
