@@ -251,7 +251,7 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
         lines.append(f"    For the force: {'Yes' if it.applies else 'No'}    Deadline: {deadline}")
         if it.addressee:
             lines += _wrap("Addressed to", it.addressee)
-        lines += _wrap("Text", it.text)
+        lines += _wrap("Text", it.text or "(not in the text)")
         for check in it.checks:
             lines += _wrap("TO CHECK", check)
         lines.append("")

@@ -11,7 +11,8 @@ cause of concern and accelerated cause of concern, with
   ('This should include ...'), or a lead-in's list ('the force should: - a; - b');
 - its **addressee**, the words before 'should' ('all chief constables', 'the Home
   Office, ... and the College of Policing'), and whether it **applies to the force**:
-  yes when that names chief constables, forces, the force or the force by name; no
+  yes when that names chief constables, forces, the force or the force by name (or,
+  in a fire and rescue service's report, the service); no
   when it names only other bodies; no, *marked for the clerk*, when it names some
   forces only ('chief constables of forces that are yet to ...') or no body we know;
 - its **deadline** as written ('By 31 December 2024', 'Within six months', 'With
@@ -19,6 +20,9 @@ cause of concern and accelerated cause of concern, with
   (``dates.parse_deadline``; relative ones count from the publication date).
 
 Recommendations after a cause of concern (up to the next heading) are made under it;
+a 'Cause for concern' heading over a list of like items ('The Service should make sure
+...' each) heads its recommendations, and the cause, whose words the text does not
+give, is kept with no text and marked for the clerk;
 in a 'Recommendations' section, a lead-in ending in a colon makes one recommendation
 of each item of the list that follows ('HMIC recommends that within six months the
 force should: - ensure ...; - improve ...'), as trackers record them.
@@ -78,9 +82,13 @@ _CONTINUES = re.compile(r"^(?:this|these|it|they|or|and|in doing so|to do (?:thi
                         r"that|including|for example|e\.g\.)\b", re.I)
 _FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|every|the|"
                     r"police|other|those|these|their|individual)\s+forces?|forces|the\s+"
-                    r"constabulary)\b", re.I)
-_OTHER_FORCE = re.compile(r"\b(?:[A-Z][a-z]+(?:\s+(?:and|&|of)?\s*[A-Z][a-z]+)*)\s+"
-                          r"(?:Police|Constabulary)\b")
+                    r"constabulary|"
+                    # a fire and rescue service's report says 'the service should'
+                    r"(?:all|each|every|the|individual)\s+(?:fire\s+(?:and|&)\s+rescue\s+)?"
+                    r"services?|fire\s+(?:and|&)\s+rescue\s+services|frss?|chief\s+fire\s+"
+                    r"officers?)\b", re.I)
+_OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:and|&|of)?\s*[A-Z][a-z]+)*)\s+"
+                          r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service)\b")
 _SOME_FORCES = re.compile(r"\b(?:chief\s+constables?|forces?)\b(?:\s+of\s+(?:the\s+)?"
                           r"(?:\w+\s+)?forces?)?\s+(?:that|which|where|whose|who|yet\s+to|"
                           r"not\s+yet|without)\b", re.I)
@@ -103,7 +111,8 @@ _PUBLISHED = re.compile(r"^(?:date\s+(?:inspection\s+|report\s+)?published|date\
                         r"publication|publication\s+date|published(?:\s+on)?|report\s+published"
                         r"|date\s+published)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.I)
 _PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({_DATE_WORDS})", re.I)
-_STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s+out)\s+"
+_STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s+out|"
+                     r"contained|contains)\s+"
                      r"(?P<n1>\d+|[a-z]+)\s+(?P<k1>recommendations?|areas?\s+for\s+improvement|"
                      r"causes?\s+of\s+concern)(?:\s*,?\s+and\s+(?:(?:also\s+)?(?:made|"
                      r"identified|raised)\s+)?(?P<n2>\d+|[a-z]+)\s+(?P<k2>recommendations?|"
@@ -150,6 +159,7 @@ class FoundItem:
     deadline: dt.date | None = None
     applies: bool = False
     checks: list = field(default_factory=list)   # what the clerk should check, in words
+    untold: bool = False                # a cause of concern the text names but does not word
 
     _folded: tuple = field(default=(), repr=False, compare=False)
 
@@ -169,7 +179,7 @@ class FoundItem:
 
     def to_dict(self, items) -> dict:
         parent = items[self.parent] if self.parent is not None else None
-        return {"kind": self.kind, "number": self.number, "text": self.text,
+        return {"kind": self.kind, "number": self.number, "text": self.text or None,
                 "addressee": self.addressee or None, "deadline_text": self.deadline_text or None,
                 "deadline": self.deadline.isoformat() if self.deadline else None,
                 "applies_to_force": self.applies,
@@ -296,7 +306,11 @@ def _who(addressee: str, force_name: str) -> str:
     if _FORCE.search(addressee):
         return "force"
     named = _OTHER_FORCE.search(addressee)
-    if named and not _BODIES.search(named.group(0)):
+    # 'City of London Police' is a national body; 'X Fire and Rescue Service' is a
+    # service ('service' alone would be a body)
+    body = named.group("name") if named and named.group(0).endswith("Service") else \
+        named.group(0) if named else ""
+    if named and not _BODIES.search(body):
         return "named force" if not force_name else "other force"
     if _BODIES.search(addressee):
         return "other"
@@ -399,6 +413,11 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
                 if parent == len(items):
                     parent = None
                 current = None
+            elif not current.paragraphs and current.kind in (COC, ACOC) and \
+                    _recommendations_follow(blocks, i):
+                # 'Cause for concern', then 'The service should ...' and more like it: its
+                # recommendations, the cause's own words not given (a service's tracker)
+                current.untold, current = True, None
             elif not current.paragraphs or _carries_on(current, text, block):
                 current.paragraphs.append(text)
                 continue
@@ -447,6 +466,22 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
         found.published, found.published_from = published, "the date given"
     _finish(found, force_name)
     return found
+
+
+def _recommendations_follow(blocks, i: int) -> bool:
+    """Is ``blocks[i]``, the first words after a cause of concern's label, the first of
+    like items ('The Service should make sure ...' each) before the next label or heading?
+    Then they are its recommendations, not its own words."""
+    text = blocks[i].text
+    if not reads_like_item(text):
+        return False
+    opening = fold(text).split()[:3]
+    for b in blocks[i + 1:i + 40]:
+        if b.heading or _label(b.text):
+            return False
+        if reads_like_item(b.text) and fold(b.text).split()[:3] == opening:
+            return True
+    return False
 
 
 def _list_entry(text: str, block) -> bool:
@@ -521,7 +556,7 @@ def _finish(found: Found, force_name: str) -> None:
     kept: list = []
     index_of: dict = {}
     for n, it in enumerate(items):
-        if not it.paragraphs:
+        if not it.paragraphs and not it.untold:
             found.unplaced.append(f"{it.kind} {it.number}".strip() + " (a label with no text)")
             continue
         index_of[n] = len(kept)
@@ -588,9 +623,16 @@ def _finish(found: Found, force_name: str) -> None:
     found.items = out
     for it in out:
         _place(it, out, found.published, force_name)
+    for n, it in enumerate(out):
+        if it.untold:           # for the force when its recommendations are
+            it.applies = any(r.applies for r in out if r.parent == n)
 
 
 def _place(it: FoundItem, items, published, force_name: str) -> None:
+    if it.untold:
+        it.checks.append("the text gives its recommendations but not the cause of concern's "
+                         "own words; copy them in from the report")
+        return
     if it.after:
         n = len(it.after)
         it.checks.append(f"after it the text has {'a paragraph that reads' if n == 1 else f'{n} paragraphs that read'} "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -145,6 +146,8 @@ def test_real_reports_field_by_field(name, runner, example_register):
     expected = json.loads((EXPECTED / f"{name}.json").read_text())
     extra = ("--published", expected["published_option"]) if expected["published_option"] \
         else ()
+    if expected.get("title_option"):        # a page that does not name its report
+        extra += ("--title", expected["title_option"])
     got = found_json(runner, example_register, REPORTS / expected["source"], *extra)
     compare(got, expected)
 
@@ -165,6 +168,72 @@ def test_a_cause_of_concern_keeps_its_recommendations_and_is_kept_once(runner,
         ("INS-2019-01-CoC2-R2", "INS-2019-01-CoC2")]
     # the tracker gave the second cause of concern on two rows
     assert "(1 item the text gives again, kept once)" in res.stdout
+
+
+SHROPSHIRE = REPORTS / "frs-2023-25 shropshire service tracker page.txt"
+
+
+def test_a_cause_of_concern_given_only_by_its_recommendations(runner, tmp_path):
+    """A service's tracker page heads its list 'Cause for Concern' and gives only the
+    recommendations under it: the cause's own words are left for the clerk, not taken
+    from its first recommendation, and its tracker lines ('Action Taken') are no item's."""
+    from gain_workbook.register_template import write_register_template
+
+    register = write_register_template(tmp_path / "Fire register.xlsx",
+                                       force_name="Shropshire Fire and Rescue Service")
+    res = run(runner, "add-report", register, SHROPSHIRE)
+    assert res.exit_code == 0, res.output
+    # the page says the report has 30 areas for improvement; its stored copy gives none
+    assert "BUT THE REPORT SAYS 30 AREAS FOR IMPROVEMENT" in res.stdout
+    assert "Text: (not in the text)" in res.stdout
+    assert "Action Taken" not in res.stdout and "In Progress" not in res.stdout
+    res = run(runner, "add-report", register, SHROPSHIRE, "--title",
+              "Shropshire Fire and Rescue Service 2023–2025", "--published", "29/11/2024",
+              "--apply")
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(register)["Items"]
+    head = [c.value for c in ws[1]]
+    rows = [dict(zip(head, (c.value for c in r))) for r in ws.iter_rows(min_row=2)
+            if r[0].value]
+    assert [(r["Item ID"], r["Under"], r["Applies to force"]) for r in rows] == [
+        ("INS-2024-01-CoC1", None, "Yes")] + [
+        (f"INS-2024-01-CoC1-R{n}", "INS-2024-01-CoC1", "Yes") for n in range(1, 5)]
+    assert rows[0]["Text"] is None and "own words" in rows[0]["To check"]
+    assert rows[1]["Text"].startswith("The Service Should make sure there are appropriate")
+    # validate sends the clerk to the empty cell
+    res = run(runner, "validate", register)
+    assert res.exit_code == 1
+    assert re.search(r"E2 +error +REQUIRED_MISSING +INS-2024-01 CoC 1: Text is empty",
+                     res.output), res.output
+
+
+def test_a_fire_and_rescue_services_items_are_the_services(runner, tmp_path):
+    from gain_workbook.register_template import write_register_template
+
+    register = write_register_template(tmp_path / "Fire register.xlsx",
+                                       force_name="Shropshire Fire and Rescue Service")
+    source = tmp_path / "report.txt"
+    source.write_text("Title: Example Fire and Rescue Service 2023-25\nPublished: 1 May 2024\n\n"
+                      "Cause of concern\nThe service should make sure it has enough staff.\n"
+                      "Recommendations\nBy 1 November 2024, the service should review its "
+                      "rotas.\nBy 1 November 2024, the service should train its managers.\n\n"
+                      "Area for improvement 1\nDevon and Somerset Fire and Rescue Service "
+                      "should share its data.\n\nRecommendation 1\nBy 31 March 2025, fire "
+                      "and rescue services should review their prevention work.\n\n"
+                      "Recommendation 2\nThe Home Office should publish guidance.\n",
+                      encoding="utf-8")
+    got = found_json(runner, register, source)
+    assert [(i["kind"], i["number"], i["under"], i["applies_to_force"], bool(i["check"]))
+            for i in got["items"]] == [
+        ("Cause of concern", "1", None, True, False),
+        ("Recommendation", "1", "Cause of concern 1", True, False),
+        ("Recommendation", "2", "Cause of concern 1", True, False),
+        ("Area for improvement", "1", None, False, True),      # another service, by name
+        ("Recommendation", "1", None, True, False),
+        ("Recommendation", "2", None, False, False)]
+    # a cause of concern with words of its own keeps them, however like its recommendations
+    assert got["items"][0]["text"] == "The service should make sure it has enough staff."
+    assert "Devon and Somerset Fire and Rescue Service" in got["items"][3]["check"]
 
 
 # ---------------------------------------------------------------- --apply
