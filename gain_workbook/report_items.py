@@ -530,7 +530,10 @@ def _carries_on(item: FoundItem, text: str, block) -> bool:
     if item.kind in (COC, ACOC):
         return not reads_like_item(text)
     if reads_like_item(text):
-        return False
+        # 'Recommendation 15: By 27 March 2025, review whether ...', then 'PCCs ... should
+        # provide ...': words that name no one, carried on by the words that say who
+        return len(item.paragraphs) == 1 and not item.lead and \
+            not _MODAL.search(_head(_RECOMMENDS.sub("", last)))
     return bool(_CONTINUES.match(text))
 
 
@@ -640,6 +643,9 @@ def _place(it: FoundItem, items, published, force_name: str) -> None:
                          f"({'' if n == 1 else 'the first: '}'{shorten(it.after[0])}')")
     source = it.lead or it.paragraphs[0]
     addressee, deadline_text, deadline, who = _who_and_when(source, published, force_name)
+    if not addressee and not it.lead and len(it.paragraphs) > 1:
+        # its first words say when but not who ('By 27 March 2025, review ...'); the next say
+        addressee, _, _, who = _who_and_when(it.paragraphs[1], published, force_name)
     it.addressee, it.deadline_text = addressee, deadline_text
     if deadline is UNREADABLE:
         it.checks.append(f"no date can be worked out from the deadline '{deadline_text}'")
