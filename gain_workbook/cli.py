@@ -520,7 +520,8 @@ def merge(register, replies, apply, fmt, as_of):
     if fmt == "csv":
         _echo_csv(res.plan.to_csv())
     else:
-        _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(res.applied), nl=False)
+        _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(res.applied, asked=apply),
+              nl=False)
     if res.backup:
         _echo(f"Wrote {res.register.path} (the register before the merge: {res.backup.name})",
               err=True)

@@ -103,7 +103,9 @@ class MergePlan:
                 + (f"{plural(len(probs), 'problem')} (nothing is taken from the actions or "
                    "replies they are on)." if probs else "no problems."))
 
-    def to_text(self, applied: bool = False) -> str:
+    def to_text(self, applied: bool = False, asked: bool = False) -> str:
+        """``applied``: written to the register; ``asked``: --apply was given (with
+        nothing to apply, the register is not rewritten: not a 'dry run')."""
         out = []
         for r in self.replies:
             rep = r.reply
@@ -130,7 +132,9 @@ class MergePlan:
                 out.append("  nothing filled in")
             out.extend(f"  note: {n}" for n in r.notes)
         out.append("")
-        head = "Applied" if applied else "Dry run (nothing changed)"
+        head = "Applied" if applied else \
+            "Nothing to apply (the register was not rewritten)" if asked else \
+            "Dry run (nothing changed)"
         out.append(f"{head}: {self.summary()}")
         return "\n".join(out) + "\n"
 

@@ -274,6 +274,9 @@ def test_apply_writes_the_clean_changes_with_a_backup_and_a_history(month, runne
     assert again.exit_code == 1                    # (the locked-cell row is still a problem)
     assert "0 changes to 0 actions, 0 extension requests" in again.stdout
     assert "nothing to change: the register already says this" in again.stdout
+    # --apply was given: not called a dry run, and it says why nothing was written
+    assert "Nothing to apply (the register was not rewritten): " in again.stdout
+    assert "Dry run" not in again.stdout
     assert sha256(reg) == after
     assert len(list(reg.parent.glob("*before merge*"))) == 1
 
