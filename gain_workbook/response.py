@@ -181,10 +181,47 @@ def kinds_sentence(counts: dict) -> str:
 
 
 def item_heading(kind: str, number, alone: bool) -> str:
-    """'Recommendation 9'; 'Area for improvement' when it is the report's only one."""
+    """'Recommendation 9'; 'Area for improvement' when it is the report's only one (the
+    only one on the register, numbered 1 or not at all: a lone 'Recommendation 15' is
+    one of more that the register does not hold, and keeps its number)."""
     one = KIND_NAMES.get(kind, ("item",))[0]
     name = one[0].upper() + one[1:]
-    return name if alone or not _t(number) else f"{name} {_t(number)}"
+    number = _t(number)
+    return name if not number or (alone and number == "1") else f"{name} {number}"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1 to 3 and 5'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return _and([f"{r[0]} to {r[-1]}" if len(r) > 2 else " and ".join(map(str, r))
+                 if len(r) == 2 else str(r[0]) for r in runs])
+
+
+def numbering_gaps(items) -> list[str]:
+    """Where the register's items of a report skip numbers ('Recommendation 15', but not
+    1 to 14): it holds only some of them, so how many HMICFRS made is not known from it.
+    Numbers count per kind and per cause of concern, as reports number them."""
+    gaps = []
+    groups: dict = {}
+    for it in items.itertuples(index=False):
+        number = _t(it.number)
+        if number.isdecimal():
+            groups.setdefault((it.kind, _t(getattr(it, "parent_item", ""))), set()).add(
+                int(number))
+    for (kind, under), held in groups.items():
+        missing = [n for n in range(1, max(held) + 1) if n not in held]
+        if missing:
+            one, many = KIND_NAMES.get(kind, ("item", "items"))
+            what = (f"{one} " if len(held) == 1 else f"{many} ") + _ranges(sorted(held))
+            # (not the cause of concern's id: the published copy carries no ids)
+            gaps.append(f"{what[0].upper()}{what[1:]}{' under a cause of concern' if under else ''} "
+                        f"but not {one if len(missing) == 1 else many} {_ranges(missing)}")
+    return gaps
 
 
 def _paragraphs(text) -> list[str]:
@@ -272,7 +309,14 @@ def document(rollup, ins, process_text: str, working: bool = False,
     items = report_order(lookup.items_of(ins["inspection_id"]))
     counts = items["kind"].value_counts().to_dict()
     add(Block("heading", "Recommendations"))
-    add(Block("para", made_sentence(counts)))
+    if gaps := numbering_gaps(items):
+        held = "; ".join(gaps)
+        b.append(_to_add(missing, f"the register holds {held}, so how many HMICFRS made is "
+                                  "not known",
+                         f"how many recommendations and areas for improvement HMICFRS made "
+                         f"(the register holds {held})"))
+    else:
+        add(Block("para", made_sentence(counts)))
     for it in items.itertuples(index=False):
         add(Block("sub", item_heading(it.kind, it.number, counts.get(it.kind) == 1)))
         for part in _paragraphs(_t(it.item_text)):

@@ -379,6 +379,30 @@ def test_an_item_with_nothing_to_say_is_marked_and_warned(tmp_path, runner):
                    if c.fill and c.fill.fgColor and isinstance(c.fill.fgColor.rgb, str))
 
 
+def test_a_register_holding_only_some_of_a_reports_items_does_not_miscount_them(tmp_path,
+                                                                              runner):
+    """An office that registered AFI 7 alone (and recommendations 1 and 2): the response
+    must not say 'HMICFRS ... identified one area for improvement', nor call it the
+    report's only one ('Area for improvement' with no number)."""
+    reg = _register(tmp_path, {"PCC comment": "Welcome."},
+                    items={2: {"Number": "7"}})
+    r, out = _respond(runner, reg, "--docx")
+    assert r.exit_code == 0, r.stderr
+    for text in (xlsx_text(out), docx_text(out.with_suffix(".docx"))):
+        assert "Area for improvement 7" in text
+        assert "identified one area for improvement" not in text
+        assert "[To be added: how many recommendations and areas for improvement HMICFRS " \
+               "made (the register holds Area for improvement 7 but not areas for " \
+               "improvement 1 to 6).]" in text
+    assert "the register holds Area for improvement 7 but not areas for improvement 1 to 6, " \
+           "so how many HMICFRS made is not known" in r.stderr
+    # numbered from 1 with none skipped: counted, and a lone one is named as the report does
+    r, out = _respond(runner, _register(tmp_path, {"PCC comment": "Welcome."}))
+    text = xlsx_text(out)
+    assert "HMICFRS made two recommendations and identified one area for improvement." in text
+    assert "Area for improvement 1" not in text and "not ready" not in r.stderr
+
+
 def test_response_marking_is_its_own_setting(tmp_path, runner):
     reg = _register(tmp_path, {"PCC comment": "Welcome."},
                     settings={"Protective marking": "OFFICIAL-SENSITIVE",
