@@ -491,14 +491,16 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
     return res
 
 
-def _make_folder(folder: Path) -> None:
+def _make_folder(folder: Path, what: str = "the requests") -> None:
+    """The folder a command writes into, made if only it is missing (not its parents: a
+    mistyped path is said, not built)."""
     from gain_workbook.errors import OutputError
 
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"Cannot write the requests into '{folder}': it is a file, not a "
+        raise OutputError(f"Cannot write {what} into '{folder}': it is a file, not a "
                           "folder.")
     if not folder.parent.is_dir():
-        raise OutputError(f"Cannot write the requests into '{folder}': the folder "
+        raise OutputError(f"Cannot write {what} into '{folder}': the folder "
                           f"'{folder.parent}' does not exist.")
     try:
         folder.mkdir(exist_ok=True)
@@ -778,6 +780,8 @@ def monthly(register, *, as_of: dt.date | None = None, out_dir=None,
     protect(register, "the register")     # before anything, so even the log cannot replace it
     day = _day(as_of)
     folder = Path(out_dir) if out_dir else Path(register).parent
+    if out_dir:
+        _make_folder(folder, "the month's pack and responses")
     res = MonthlyResult(log=Path(log_file) if log_file else folder / "gain-pack.log")
     check_output(res.log)                 # a log that cannot be written stops the run first
     try:

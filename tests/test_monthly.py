@@ -51,6 +51,26 @@ def test_month_builds_pack_responses_and_draft_and_logs(tmp_path, runner):
     assert len((tmp_path / "gain-pack.log").read_text().splitlines()) == 2
 
 
+def test_out_dir_is_made_when_only_it_is_missing(tmp_path, runner):
+    """Found running the month: '--out-dir "Month out"' refused, the folder not there;
+    requests makes its folder, so monthly makes its own too (but not a mistyped path)."""
+    reg = _register(tmp_path)
+    out = tmp_path / "Month out"
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20", "--no-email",
+                            "--out-dir", str(out)])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert (out / "GAIN board pack 2024-02.xlsx").exists() and (out / "gain-pack.log").exists()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20", "--no-email",
+                            "--out-dir", str(tmp_path / "No such" / "Month out")])
+    assert r.exit_code == 2
+    assert r.stderr.strip().splitlines()[-1] == (
+        f"gain-pack: Cannot write the month's pack and responses into "
+        f"'{tmp_path / 'No such' / 'Month out'}': the folder '{tmp_path / 'No such'}' does "
+        "not exist.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_invalid_register_stops_before_the_pack_and_never_emails(tmp_path, runner, smtp_server):
     port, inbox = smtp_server()
     reg = _register(tmp_path, {("actions", 0): {"Status": "Parked"}})
