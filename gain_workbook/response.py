@@ -198,29 +198,32 @@ def _ranges(numbers: list[int]) -> str:
             runs[-1].append(n)
         else:
             runs.append([n])
-    return _and([f"{r[0]} to {r[-1]}" if len(r) > 2 else " and ".join(map(str, r))
-                 if len(r) == 2 else str(r[0]) for r in runs])
+    parts: list[str] = []
+    for r in runs:
+        parts += [f"{r[0]} to {r[-1]}"] if len(r) > 2 else [str(n) for n in r]
+    return _and(parts)
 
 
 def numbering_gaps(items) -> list[str]:
-    """Where the register's items of a report skip numbers ('Recommendation 15', but not
-    1 to 14): it holds only some of them, so how many HMICFRS made is not known from it.
-    Numbers count per kind and per cause of concern, as reports number them."""
-    gaps = []
-    groups: dict = {}
+    """Where the register's items of a kind skip numbers ('Recommendation 15', but not 1
+    to 14): it holds only some of the report's, so how many HMICFRS made is not known
+    from it. All of a kind's numbers count together, so that neither a report numbered
+    throughout nor one numbered afresh under each cause of concern shows a gap."""
+    held: dict = {}
     for it in items.itertuples(index=False):
         number = _t(it.number)
         if number.isdecimal():
-            groups.setdefault((it.kind, _t(getattr(it, "parent_item", ""))), set()).add(
-                int(number))
-    for (kind, under), held in groups.items():
-        missing = [n for n in range(1, max(held) + 1) if n not in held]
+            held.setdefault(it.kind, set()).add(int(number))
+    gaps = []
+    for kind in KIND_ORDER:
+        numbers = held.get(kind)
+        missing = [n for n in range(1, max(numbers) + 1) if n not in numbers] if numbers \
+            else []
         if missing:
-            one, many = KIND_NAMES.get(kind, ("item", "items"))
-            what = (f"{one} " if len(held) == 1 else f"{many} ") + _ranges(sorted(held))
-            # (not the cause of concern's id: the published copy carries no ids)
-            gaps.append(f"{what[0].upper()}{what[1:]}{' under a cause of concern' if under else ''} "
-                        f"but not {one if len(missing) == 1 else many} {_ranges(missing)}")
+            one, many = KIND_NAMES[kind]
+            what = f"{one if len(numbers) == 1 else many} {_ranges(sorted(numbers))}"
+            gaps.append(f"{what[0].upper()}{what[1:]} but not "
+                        f"{one if len(missing) == 1 else many} {_ranges(missing)}")
     return gaps
 
 

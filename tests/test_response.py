@@ -403,6 +403,24 @@ def test_a_register_holding_only_some_of_a_reports_items_does_not_miscount_them(
     assert "Area for improvement 1" not in text and "not ready" not in r.stderr
 
 
+def test_numbering_gaps_are_counted_per_kind_not_per_cause_of_concern():
+    import pandas as pd
+
+    from gain_workbook.response import numbering_gaps
+
+    def gaps(rows):
+        return numbering_gaps(pd.DataFrame(rows, columns=["kind", "number"]))
+
+    R, A = "Recommendation", "Area for improvement"
+    # numbered afresh under each cause of concern, or throughout: no gap either way
+    assert gaps([(R, "1"), (R, "2"), (R, "1")]) == []
+    assert gaps([(R, "1"), (R, "2"), (R, "3"), (A, "1")]) == []
+    assert gaps([(R, "1"), (R, "2"), (R, "5"), (R, "9"), (R, "10"), (R, "11"), (A, "3")]) == [
+        "Recommendations 1, 2, 5 and 9 to 11 but not recommendations 3, 4 and 6 to 8",
+        "Area for improvement 3 but not areas for improvement 1 and 2"]
+    assert gaps([(R, "7a"), (R, "")]) == []        # numbers it cannot count are not guessed
+
+
 def test_response_marking_is_its_own_setting(tmp_path, runner):
     reg = _register(tmp_path, {"PCC comment": "Welcome."},
                     settings={"Protective marking": "OFFICIAL-SENSITIVE",
