@@ -128,6 +128,10 @@ _TITLE_IN = re.compile(r"\breport\s+(?:entitled\s+|titled\s+)?[‘'\"“]?(?P<ti
 _BOILERPLATE = re.compile(r"^(?:source\b|skip to (?:main )?content|text size\b|open menu|menu|search|"
                           r"youtube|home|cookies?\b|accept|print this (?:document|page)|"
                           r"contents|have your say\b|quickly exit\b)", re.I)
+_NOT_TITLE = re.compile(r"^(?:(?:outstanding|good|adequate|requires?\s+improvement|"
+                        r"inadequate)\s*$|(?:from|to|sent|dear|applies\s+to)\b)", re.I)
+_REPORTISH = re.compile(r"\b(?:inspections?|reports?|peel|assessment|review|hmicfrs|"
+                        r"super-complaint|response|thematic|revisit)\b", re.I)
 _SITE_SUFFIX = re.compile(r"\s+[-–|]\s+(?:his|her)\s+majesty['’]s\s+inspectorate.*$|\s+[-–|]\s+"
                           r"hmicfrs.*$|\s+[-–|]\s+justice\s+inspectorates.*$", re.I)
 
@@ -496,10 +500,15 @@ def _title_from_first(found: Found, blocks) -> None:
             found.title, found.title_from = b.text, "its first heading"
             return
     lines = [b.text for b in blocks[:12] if 10 <= len(b.text) <= 300 and not _label(b.text)
-             and not reads_like_item(b.text) and not _BOILERPLATE.match(b.text)]
-    dated = [t for t in lines if re.search(r"\b(?:19|20)\d{2}\b", t)]
-    if dated or lines:
-        found.title, found.title_from = (dated or lines)[0], "its first lines"
+             and not reads_like_item(b.text) and not _BOILERPLATE.match(b.text)
+             and not _NOT_TITLE.match(b.text) and not _PUBLISHED.match(b.text)]
+    # a line with a year, else one that names a report: not a grade ('Outstanding'), a
+    # letter's 'From:' or a page's date line ('Published 8 January 2025'); else no title
+    # (--apply then asks for --title)
+    titles = [t for t in lines if re.search(r"\b(?:19|20)\d{2}\b", t)] or \
+        [t for t in lines if _REPORTISH.search(t)]
+    if titles:
+        found.title, found.title_from = titles[0], "its first lines"
 
 
 def _meta(found: Found, i: int, text: str) -> None:

@@ -187,6 +187,12 @@ def test_a_cause_of_concern_given_only_by_its_recommendations(runner, tmp_path):
     assert "BUT THE REPORT SAYS 30 AREAS FOR IMPROVEMENT" in res.stdout
     assert "Text: (not in the text)" in res.stdout
     assert "Action Taken" not in res.stdout and "In Progress" not in res.stdout
+    # the page names no report: its grades ('Outstanding') are not taken for a title, so
+    # --apply asks for one
+    assert "Report:     (no title found: give it with --title)" in res.stdout
+    res = run(runner, "add-report", register, SHROPSHIRE, "--published", "29/11/2024",
+              "--apply")
+    assert res.exit_code == 2 and "--title" in res.stderr
     res = run(runner, "add-report", register, SHROPSHIRE, "--title",
               "Shropshire Fire and Rescue Service 2023–2025", "--published", "29/11/2024",
               "--apply")
@@ -205,6 +211,14 @@ def test_a_cause_of_concern_given_only_by_its_recommendations(runner, tmp_path):
     assert res.exit_code == 1
     assert re.search(r"E2 +error +REQUIRED_MISSING +INS-2024-01 CoC 1: Text is empty",
                      res.output), res.output
+
+
+def test_a_letters_date_line_is_not_its_title(runner, example_register):
+    got = found_json(runner, example_register,
+                     REPORTS / "stalking-2024 apcc summary response page.txt")
+    # the page's own first line, not 'Published 8 January 2025' (it has a year)
+    assert got["inspection"]["title"] == "APCC summary response super-complaint stalking"
+    assert got["inspection"]["published"] == "2025-01-08"      # the letter's: --published
 
 
 def test_a_fire_and_rescue_services_items_are_the_services(runner, tmp_path):
