@@ -696,7 +696,8 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
 @cli.command()
 @register_argument
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the pack, responses and draft go; default the register's folder.")
+              help="Where the pack, responses and draft go (made if missing); default the "
+                   "register's folder.")
 @as_of_option
 @click.option("--meeting", type=DATE, default=None,
               help=f"The board meeting date ({DATE_HELP}).")
