@@ -94,8 +94,10 @@ def check_workbook(path: str | os.PathLike, role: str = "the register") -> Workb
     if suffix in (".ods", ".numbers"):
         raise _refuse(path, f"{suffix} files are not supported; save it as .xlsx.")
     if not head.startswith(ZIP_MAGIC):
-        what = "a text file" if _looks_like_text(path) else "not an Excel workbook"
-        raise _refuse(path, f"it is {what}, not an .xlsx workbook.")
+        if _looks_like_text(path):
+            raise _refuse(path, "it is a text file, not an .xlsx workbook.")
+        raise _refuse(path, "it is not an Excel workbook (perhaps damaged, or another kind of "
+                      f"file renamed {suffix or '.xlsx'}).")
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:

@@ -158,8 +158,9 @@ def make_missing(d):
 
 
 CASES = {
-    "not_a_zip": (make_not_a_zip, "not an Excel workbook"),
-    "text_file_named_xlsx": (make_text_named_xlsx, "it is a text file"),
+    "not_a_zip": (make_not_a_zip, "it is not an Excel workbook (perhaps damaged, or another "
+                                  "kind of file renamed .xlsx)."),
+    "text_file_named_xlsx": (make_text_named_xlsx, "it is a text file, not an .xlsx workbook."),
     "csv_file": (make_csv, "it is a .csv text file; open it in Excel and save it as"),
     "old_xls_workbook": (make_xls, "old-style Excel 97-2003 (.xls) workbook"),
     "xls_renamed_to_xlsx": (make_xls_renamed_xlsx, "old-style Excel 97-2003 (.xls) workbook"),
