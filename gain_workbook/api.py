@@ -163,7 +163,7 @@ def add_report(register, source, *, published: dt.date | None = None,
     from gain_workbook.errors import InputError
     from gain_workbook.files import protect
     from gain_workbook.register import read_register
-    from gain_workbook.report_add import plan_add, write_add
+    from gain_workbook.report_add import SAME_TITLE, plan_add, write_add
     from gain_workbook.report_items import find_items
     from gain_workbook.report_source import read_source
 
@@ -180,8 +180,8 @@ def add_report(register, source, *, published: dt.date | None = None,
     plan = plan_add(reg, found, inspection_id.strip() if inspection_id else None)
     res = AddReportResult(register=reg, found=found, plan=plan, source_kind=kind)
     if plan.same_as:
-        res.warnings.append(f"this report is already on the register as {plan.same_as} (same "
-                            "title and publication date), so it would not be added again")
+        res.warnings.append(f"this report is already on the register as {plan.same_as} "
+                            f"({plan.same_why}), so it would not be added again")
     if not found.items:
         res.warnings.append(f"no recommendations, areas for improvement or causes of concern "
                             f"were found in '{Path(source).name}'")
@@ -194,7 +194,9 @@ def add_report(register, source, *, published: dt.date | None = None,
                                  [Hint(param, "; give it with {option}")])
         if plan.same_as:
             raise InputError(f"'{found.title}' published {found.published:%d/%m/%Y} is already "
-                             f"on the register as {plan.same_as}; nothing was written.")
+                             f"on the register as {plan.same_as}"
+                             + ("" if plan.same_why == SAME_TITLE else f" ({plan.same_why})")
+                             + "; nothing was written.")
         if not found.items:
             raise InputError(f"No items were found in '{Path(source).name}', so nothing was "
                              "written; is it the report's text?")

@@ -47,6 +47,7 @@ class AddPlan:
     s55_last_day: dt.date | None = None
     types_from: str = ""                # how the type was decided, in words
     same_as: str = ""                   # the id of this report already on the register
+    same_why: str = ""                  # how it is known: the same title and date, or items
 
 
 def next_inspection_id(existing: list[str], year: int) -> str:
@@ -118,19 +119,38 @@ def _types(found, title: str) -> tuple[str, str]:
     return "Force-specific", "its items are for the force"
 
 
-def same_report(inspections_frame, title: str, published) -> str:
-    """The id of the register's inspection with this title and publication date, or ''."""
-    key = fold(title)
-    for iid, t, p in zip(inspections_frame["inspection_id"], inspections_frame["title"],
-                         inspections_frame["published"]):
-        if isinstance(t, str) and fold(t) == key and isinstance(p, dt.date) and p == published:
-            return str(iid)
-    return ""
+SAME_TITLE = "same title and publication date"
+
+
+def same_report(register, found) -> tuple[str, str]:
+    """(id, how it is known) of the register's inspection that is this report, or ('', ''):
+    the same title and publication date, or every item's words already under one
+    inspection (the report added before under another title or date: a page's own title,
+    a letter's date, corrected since)."""
+    ins, items = register.inspections.frame, register.items.frame
+    key = fold(found.title)
+    for iid, t, p in zip(ins["inspection_id"], ins["title"], ins["published"]):
+        if found.published and isinstance(t, str) and fold(t) == key and \
+                isinstance(p, dt.date) and p == found.published:
+            return str(iid), SAME_TITLE
+    texts = {fold(it.text) for it in found.items if len(fold(it.text)) >= 30}
+    if texts:
+        held: dict = {}
+        for iid, text in zip(items["item_inspection_id"], items["item_text"]):
+            if isinstance(text, str):
+                held.setdefault(str(iid), set()).add(fold(text))
+        for iid, there in held.items():
+            if texts <= there:
+                title = next((t for i, t in zip(ins["inspection_id"], ins["title"])
+                              if str(i) == iid), "")
+                return iid, (f"its items are already there, under '{title}'; if that "
+                             "title or date is wrong, correct it on the register")
+    return "", ""
 
 
 def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
     """The rows for the register (see the module's docstring)."""
-    ins, items = register.inspections.frame, register.items.frame
+    items = register.items.frame
     published = found.published
     year = (published or dt.date.today()).year
     existing = list(register.inspections.first_index("inspection_id"))
@@ -141,9 +161,10 @@ def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
     types, how = _types(found, found.title)
     inspection = {"inspection_id": iid, "title": found.title, "published": published,
                   "inspection_type": types}
+    same_as, same_why = same_report(register, found)
     plan = AddPlan(iid, inspection, types_from=how,
                    s55_last_day=s55_last_day(published) if published else None,
-                   same_as=same_report(ins, found.title, published) if published else "")
+                   same_as=same_as, same_why=same_why)
     sep, tokens = item_style(items)
     taken = {norm_key(t) for t in register.items.first_index("item_id")}
     ids: list[str] = []

@@ -221,6 +221,27 @@ def test_a_letters_date_line_is_not_its_title(runner, example_register):
     assert got["inspection"]["published"] == "2025-01-08"      # the letter's: --published
 
 
+def test_a_report_added_under_a_wrong_title_is_not_added_again(runner, blank_register):
+    """Found running the month: the APCC letter applied without --title went on as the
+    page's own title and the letter's date; applied again with the right ones, it went on
+    a second time. Its items are already there, so it is refused, and the clerk told
+    where to correct it."""
+    letter = REPORTS / "stalking-2024 apcc summary response page.txt"
+    res = run(runner, "add-report", blank_register, letter, "--apply")
+    assert res.exit_code == 0, res.output
+    before = sha256(blank_register)
+    res = run(runner, "add-report", blank_register, letter, "--title",
+              "Report on the Suzy Lamplugh Trust’s super-complaint: The police response to "
+              "stalking", "--published", "27/09/2024", "--apply")
+    assert res.exit_code == 2
+    assert ("is already on the register as INS-2025-01 (its items are already there, under "
+            "'APCC summary response super-complaint stalking'; if that title or date is "
+            "wrong, correct it on the register); nothing was written.") in res.stderr
+    assert sha256(blank_register) == before
+    got = found_json(runner, blank_register, letter)
+    assert got["inspection"]["already_on_register"] == "INS-2025-01"
+
+
 def test_a_fire_and_rescue_services_items_are_the_services(runner, tmp_path):
     from gain_workbook.register_template import write_register_template
 
