@@ -309,13 +309,12 @@ def _who(addressee: str, force_name: str) -> str:
         return "force"
     if _FORCE.search(addressee):
         return "force"
-    named = _OTHER_FORCE.search(addressee)
-    # 'City of London Police' is a national body; 'X Fire and Rescue Service' is a
-    # service ('service' alone would be a body)
-    body = named.group("name") if named and named.group(0).endswith("Service") else \
-        named.group(0) if named else ""
-    if named and not _BODIES.search(body):
-        return "named force" if not force_name else "other force"
+    if named := _OTHER_FORCE.search(addressee):
+        # 'City of London Police' is a national body; in 'X Fire and Rescue Service' only
+        # the name can say so ('service' alone is one of the bodies)
+        whole = named.group(0)
+        if not _BODIES.search(named.group("name") if whole.endswith("Service") else whole):
+            return "named force" if not force_name else "other force"
     if _BODIES.search(addressee):
         return "other"
     return "unknown"
