@@ -7,7 +7,7 @@ fast (neither imports pandas or pandera).
 
 The api's functions are not put at the top level because some of their names are
 also modules of the package (``validate``, ``rollup``, ``response``, ``adopt``): once
-such a module is imported, ``gain_workbook.validate`` is the module, so a top-level
+such a module is imported, ``gain_workbook.check.validate`` is the module, so a top-level
 function of that name could not be relied on. ``gain_workbook.api.validate`` always is.
 """
 

@@ -22,8 +22,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gain_workbook.errors import GainError, Hint, InvalidRegisterError, MailSettingsError, Note
-from gain_workbook.text import plural
+from gain_workbook.core.errors import GainError, Hint, InvalidRegisterError, MailSettingsError, Note
+from gain_workbook.core.text import plural
 
 __all__ = ["init", "adopt", "add_report", "describe", "validate", "rollup", "requests", "merge", "build",
            "response", "email", "monthly"]
@@ -72,7 +72,7 @@ class _Checked:
 
 def _check(register, allow_errors: bool = False) -> _Checked:
     """Read and validate; InvalidRegisterError unless the errors are allowed."""
-    from gain_workbook.validate import check
+    from gain_workbook.check.validate import check
 
     reg, report = check(register)
     if not report.valid and not allow_errors:
@@ -90,7 +90,7 @@ class InitResult(Result):
 def init(path, *, force_name: str = "", example: bool = False,
          force: bool = False) -> InitResult:
     """Write a new register (blank, or the worked example) to ``path``."""
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     out = write_register_template(path, example=example, force=force, force_name=force_name)
     res = InitResult(path=out)
@@ -122,8 +122,8 @@ class AdoptResult(ReadResult):
 
 def adopt(register, output, *, force: bool = False) -> AdoptResult:
     """Write ``register`` (any layout describe reads) into our template at ``output``."""
-    from gain_workbook.adopt import adopt as adopt_register
-    from gain_workbook.validate import check
+    from gain_workbook.register.adopt import adopt as adopt_register
+    from gain_workbook.check.validate import check
 
     path, reg = adopt_register(register, output, force=force)
     _, report = check(path)
@@ -142,12 +142,12 @@ class AddReportResult(ReadResult):
 
     def to_text(self, option_of=None) -> str:
         """The clerk's table; ``option_of(param)`` names the command's options in it."""
-        from gain_workbook.report_add import to_text
+        from gain_workbook.newreport.add import to_text
 
         return to_text(self.found, self.plan, self.applied, option_of)
 
     def to_json(self) -> str:
-        from gain_workbook.report_add import to_json
+        from gain_workbook.newreport.add import to_json
 
         return to_json(self.found, self.plan)
 
@@ -160,19 +160,19 @@ def add_report(register, source, *, published: dt.date | None = None,
     (atomically, after a backup beside it). Without, nothing changes (a dry run).
     ``published`` and ``title`` stand for what the text says; ``inspection_id`` for the
     id the register would make. ``now``: the time in the backup's name."""
-    from gain_workbook.errors import InputError
-    from gain_workbook.files import protect
-    from gain_workbook.register import read_register
-    from gain_workbook.report_add import SAME_TITLE, plan_add, write_add
-    from gain_workbook.report_items import find_items
-    from gain_workbook.report_source import read_source
+    from gain_workbook.core.errors import InputError
+    from gain_workbook.core.files import protect
+    from gain_workbook.register.reader import read_register
+    from gain_workbook.newreport.add import SAME_TITLE, plan_add, write_add
+    from gain_workbook.newreport.items import find_items
+    from gain_workbook.newreport.source import read_source
 
     protect(register, "the register")
     protect(source, "the report")
     blocks, kind = read_source(source)      # before the register: a bad report is quick to say
     reg = read_register(register)
     if apply:
-        from gain_workbook.register_edit import check_rewritable
+        from gain_workbook.register.edit import check_rewritable
 
         check_rewritable(reg, "add-report")
         _check_separate_sheets(reg)
@@ -207,7 +207,7 @@ def add_report(register, source, *, published: dt.date | None = None,
 
 
 def _check_separate_sheets(reg) -> None:
-    from gain_workbook.errors import InputError
+    from gain_workbook.core.errors import InputError
 
     if reg.inspections.sheet == reg.items.sheet or getattr(reg.plan, "layout", "") != \
             "template":
@@ -228,7 +228,7 @@ class DescribeResult(ReadResult):
 
 def describe(register) -> DescribeResult:
     """How ``register`` is read: sheets, header rows, columns and how each was matched."""
-    from gain_workbook.register import describe_workbook
+    from gain_workbook.register.reader import describe_workbook
 
     plan, reg = describe_workbook(register)
     return DescribeResult(plan=plan, register=reg)
@@ -242,12 +242,12 @@ class ValidateResult(ReadResult):
 
 def validate(register, *, annotate=None) -> ValidateResult:
     """Every problem in ``register``, with its cell; ``annotate``: also write a marked copy."""
-    from gain_workbook.validate import check
+    from gain_workbook.check.validate import check
 
     reg, report = check(register)
     res = ValidateResult(register=reg, report=report)
     if annotate:
-        from gain_workbook.annotate import annotate as write_annotated
+        from gain_workbook.check.annotate import annotate as write_annotated
 
         res.annotated = write_annotated(register, report, annotate)
     return res
@@ -261,11 +261,27 @@ class RollupResult(ReadResult):
     headers: list               # the table for --by, as views renders it
     rows: list
 
+    def to_table(self, width: int | None = None) -> str:
+        """The rows as a terminal table, ``width`` columns wide at most."""
+        from gain_workbook.status import views
+
+        return views.as_table(self.headers, self.rows, width)
+
+    def to_json(self) -> str:
+        from gain_workbook.status import views
+
+        return views.as_json(self.headers, self.rows, self.rollup.as_of)
+
+    def to_csv(self) -> str:
+        from gain_workbook.status import views
+
+        return views.as_csv(self.headers, self.rows)
+
 
 def rollup(register, *, by: str = "item", as_of: dt.date | None = None) -> RollupResult:
     """The status roll-up (``by`` item, inspection or action) as at ``as_of``."""
-    from gain_workbook import views
-    from gain_workbook.rollup import roll_up, rollup_problems
+    from gain_workbook.status import views
+    from gain_workbook.status.rollup import roll_up, rollup_problems
 
     checked = _check(register)
     result = roll_up(checked.reg, _day(as_of))
@@ -299,7 +315,7 @@ def build(register, *, output=None, as_of: dt.date | None = None,
     the folder of the month's update requests (default requests_folder, when it is
     there), for the owners who have not replied. ``progress``: called with the number
     of rows to write, it may return a function that is called with each step's count."""
-    from gain_workbook.pack import default_pack_name
+    from gain_workbook.pack.board import default_pack_name
 
     day = _day(as_of)
     out = output or default_pack_name(register, day)
@@ -309,14 +325,14 @@ def build(register, *, output=None, as_of: dt.date | None = None,
 
 def _build(checked: _Checked, out, day, meeting, previous, progress=None,
            requests=None) -> BuildResult:
-    from gain_workbook.pack import build_pack
-    from gain_workbook.rollup import roll_up, rollup_problems
+    from gain_workbook.pack.board import build_pack
+    from gain_workbook.status.rollup import roll_up, rollup_problems
 
     result = roll_up(checked.reg, day)
     report = checked.report.adding(rollup_problems(checked.reg, result))
     movement = None
     if previous is not None:
-        from gain_workbook.movement import compare, read_previous, snapshot_of
+        from gain_workbook.status.movement import compare, read_previous, snapshot_of
 
         movement = compare(read_previous(previous, day), snapshot_of(result))
     notes: list = []
@@ -340,14 +356,14 @@ class ResponseResult(ReadResult):
 def _received(checked, result, day, movement, requests, notes: list):
     """What came back from owners, for the pack (the period: since the previous pack,
     else the as-of date's month); ``notes`` gets why the month's requests were not used."""
-    from gain_workbook.received import read_manifest, received
+    from gain_workbook.chase.received import read_manifest, received
 
     since = (movement.previous_as_of + dt.timedelta(days=1)
              if movement is not None and movement.previous_as_of else day.replace(day=1))
     folder = Path(requests) if requests else requests_folder(checked.path, day)
     manifest, why = read_manifest(folder / REQUESTS_MANIFEST)
     if requests and manifest is None:
-        from gain_workbook.errors import InputError
+        from gain_workbook.core.errors import InputError
 
         raise InputError(f"Cannot use the update requests in '{folder}': its "
                          f"{REQUESTS_MANIFEST} " + (why or "is not there (requests writes it)")
@@ -367,12 +383,12 @@ def response(register, *, inspection_id: str | None = None, all_: bool = False,
     """The PCC's response for one inspection (``inspection_id``), ``all_`` of them, or
     the ``open_`` ones, as published (or the office's ``working`` copy); also as a
     ``pdf`` (LibreOffice) and a ``docx``. ``template``: an edited process text."""
-    from gain_workbook.libreoffice import LIBREOFFICE_MISSING, find_soffice
-    from gain_workbook.response import select_inspections
-    from gain_workbook.rollup import roll_up
+    from gain_workbook.core.libreoffice import LIBREOFFICE_MISSING, find_soffice
+    from gain_workbook.response.document import select_inspections
+    from gain_workbook.status.rollup import roll_up
 
     if pdf and find_soffice() is None:      # say so before doing any work
-        from gain_workbook.errors import ToolError
+        from gain_workbook.core.errors import ToolError
 
         raise ToolError(LIBREOFFICE_MISSING)
     checked = _check(register, allow_errors)
@@ -384,16 +400,16 @@ def response(register, *, inspection_id: str | None = None, all_: bool = False,
 
 
 def _process_text(checked: _Checked, template) -> str:
-    from gain_workbook.response import load_process_text, process_text_path
+    from gain_workbook.response.document import load_process_text, process_text_path
 
     return load_process_text(process_text_path(checked.path, checked.reg.settings, template))
 
 
 def _respond(checked, rolled, chosen, text, day, output, working=False, pdf=False,
              docx=False) -> ResponseResult:
-    from gain_workbook.files import check_output
-    from gain_workbook.response import default_response_name, documents, response_warnings
-    from gain_workbook.response_sheet import write_responses
+    from gain_workbook.core.files import check_output
+    from gain_workbook.response.document import default_response_name, documents, response_warnings
+    from gain_workbook.response.sheet import write_responses
 
     responses = documents(rolled, chosen, text, working=working)
     out = Path(output or default_response_name(checked.path, chosen, working))
@@ -403,11 +419,11 @@ def _respond(checked, rolled, chosen, text, day, output, working=False, pdf=Fals
     written = [write_responses(responses, rolled.settings, day, out, working)]
     for path in extra:
         if path.suffix == ".pdf":
-            from gain_workbook.libreoffice import to_pdf
+            from gain_workbook.core.libreoffice import to_pdf
 
             written.append(to_pdf(out, path))
         else:
-            from gain_workbook.response_docx import write_docx
+            from gain_workbook.response.word import write_docx
 
             written.append(write_docx(responses, rolled.settings, day, path, working))
     return ResponseResult(register=checked.reg, written=written, inspections=len(chosen),
@@ -447,17 +463,17 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
     """An update request workbook and an Outlook draft (or, with ``send``, an email
     through SMTP: ``sending`` as for :func:`email`) for every owner with open actions,
     in ``output`` (default requests_folder). The register is only read."""
-    from gain_workbook.chase import owner_requests
-    from gain_workbook.files import write_bytes
-    from gain_workbook.request_sheet import write_request
-    from gain_workbook.rollup import roll_up
+    from gain_workbook.chase.requests import owner_requests
+    from gain_workbook.core.files import write_bytes
+    from gain_workbook.chase.request_sheet import write_request
+    from gain_workbook.status.rollup import roll_up
 
     day = _day(as_of)
     checked = _check(register)
     reg, settings = checked.reg, checked.reg.settings
     reply_by = respond_by or day + dt.timedelta(days=settings.reply_days)
     if reply_by < day:
-        from gain_workbook.errors import UsageError
+        from gain_workbook.core.errors import UsageError
 
         raise UsageError(f"The reply-by date {reply_by:%d/%m/%Y} is before the requests' date "
                          f"{day:%d/%m/%Y}.")
@@ -485,7 +501,7 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
         res.outcomes.append(_send_request(req, book, settings, reply_by, replies_to, transport,
                                           folder, failed))
     if failed:
-        from gain_workbook.errors import DeliveryError
+        from gain_workbook.core.errors import DeliveryError
 
         raise DeliveryError(f"{plural(len(failed), 'request')} of {len(asked)} could not be "
                             f"sent ({failed[0]}); the workbooks are all written in "
@@ -496,7 +512,7 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
 def _make_folder(folder: Path, what: str = "the requests") -> None:
     """The folder a command writes into, made if only it is missing (not its parents: a
     mistyped path is said, not built)."""
-    from gain_workbook.errors import OutputError
+    from gain_workbook.core.errors import OutputError
 
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"Cannot write {what} into '{folder}': it is a file, not a "
@@ -507,7 +523,7 @@ def _make_folder(folder: Path, what: str = "the requests") -> None:
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
-        from gain_workbook.files import fault
+        from gain_workbook.core.files import fault
 
         raise fault(folder / "x", exc) from None
 
@@ -515,8 +531,8 @@ def _make_folder(folder: Path, what: str = "the requests") -> None:
 def _send_request(req, book: Path, settings, reply_by, replies_to, transport, folder,
                   failed: list) -> str:
     """Draft or send one owner's mail: what happened, or '' when they have no address."""
-    from gain_workbook.errors import DeliveryError
-    from gain_workbook.mailer import DraftTransport, build_message, compose_request
+    from gain_workbook.core.errors import DeliveryError
+    from gain_workbook.mail.mailer import DraftTransport, build_message, compose_request
 
     if not req.email:
         return ""
@@ -564,24 +580,24 @@ def merge(register, replies, *, apply: bool = False, as_of: dt.date | None = Non
     (atomically, after a backup beside it). Without, nothing changes (a dry run).
     ``as_of``: the day of the merge (default today); no reply is dated later. ``now``:
     the time in the backup's name (default now)."""
-    from gain_workbook.files import protect
-    from gain_workbook.merge import extension_rows, plan_merge, updates_rows
-    from gain_workbook.register import read_register
-    from gain_workbook.replies import read_reply
+    from gain_workbook.core.files import protect
+    from gain_workbook.chase.merge import extension_rows, plan_merge, updates_rows
+    from gain_workbook.register.reader import read_register
+    from gain_workbook.chase.replies import read_reply
 
     protect(register, "the register")
     got = [read_reply(p) for p in replies]
     reg = read_register(register)
     if apply:
-        from gain_workbook.register_edit import check_rewritable
+        from gain_workbook.register.edit import check_rewritable
 
         check_rewritable(reg)
     plan = plan_merge(reg, got, _day(as_of))
     res = MergeResult(register=reg, plan=plan)
     ups, exts = updates_rows(plan), extension_rows(plan)
     if apply and (ups or exts):
-        from gain_workbook.register_edit import apply_plan
-        from gain_workbook.validate import validate as validate_register
+        from gain_workbook.register.edit import apply_plan
+        from gain_workbook.check.validate import validate as validate_register
 
         res.backup, notes = apply_plan(reg, plan, ups, exts, now or dt.datetime.now())
         res.notes += notes
@@ -624,7 +640,7 @@ def email(file, *, register=None, subject: str | None = None, body_template=None
     a pack names, or the one register beside a response. ``smtp_password`` and
     ``attachment_password`` are strings, or functions called only when one is needed.
     """
-    from gain_workbook.mailer import check_attachment, is_response, pack_info, register_beside
+    from gain_workbook.mail.mailer import check_attachment, is_response, pack_info, register_beside
 
     data = check_attachment(file)
     response = is_response(file, data)
@@ -668,11 +684,11 @@ def _mail_settings(register):
     otherwise quietly fall back to its default, and a dry run would promise to send
     through a server the register never named.
     """
-    from gain_workbook.settings import Settings
+    from gain_workbook.model.settings import Settings
 
     if register is None:
         return Settings()
-    from gain_workbook.register import read_register
+    from gain_workbook.register.reader import read_register
 
     reg = read_register(register)
     bad = [p for p in reg.problems if p.code == "BAD_SETTING"]
@@ -698,22 +714,22 @@ def _email(file, data, response, info, settings, *, subject=None, body_template=
            output=None, encrypt=False, attachment_password=None, dry_run=False, notes=(),
            sending) -> EmailResult:
     """Compose, then draft or send: the part of email that monthly shares."""
-    from gain_workbook.mailer import build_message, compose, compose_response, encrypt_xlsx
+    from gain_workbook.mail.mailer import build_message, compose, compose_response, encrypt_xlsx
 
     sending = dict(sending)
     password = sending.pop("smtp_password", None)
     to, cc = sending.pop("to", ()), sending.pop("cc", ())
     if encrypt:
         if Path(file).suffix.lower() == ".pdf":
-            from gain_workbook.errors import InputError
+            from gain_workbook.core.errors import InputError
 
             raise InputError("A PDF cannot be encrypted this way; only .xlsx and .docx files "
                              "can be password-protected.")
         data = encrypt_xlsx(data, _secret(attachment_password, "A password for the attachment"))
     body = None
     if body_template:
-        from gain_workbook.files import protect
-        from gain_workbook.wording import read_wording_file
+        from gain_workbook.core.files import protect
+        from gain_workbook.core.wording import read_wording_file
 
         protect(body_template, "the email template")
         body = read_wording_file(body_template, "the email template")
@@ -738,7 +754,7 @@ def _transport(settings, draft_path, password, dry_run, send=False, smtp_host=No
                timeout=30.0):
     """(transport, how it goes): a draft, or SMTP (its password asked for only when a
     login will be made)."""
-    from gain_workbook.mailer import DraftTransport, SMTPTransport, smtp_settings
+    from gain_workbook.mail.mailer import DraftTransport, SMTPTransport, smtp_settings
 
     if not send:
         return DraftTransport(draft_path), f"the draft {draft_path}"
@@ -776,8 +792,8 @@ def monthly(register, *, as_of: dt.date | None = None, out_dir=None,
     fail, the pack is still emailed, saying so. ``error`` is what stopped or failed
     the run (the CLI raises it after printing the steps); it is None for a clean run.
     """
-    from gain_workbook.files import append_line, check_output, protect
-    from gain_workbook.monthly import log_line
+    from gain_workbook.core.files import append_line, check_output, protect
+    from gain_workbook.pack.month import log_line
 
     protect(register, "the register")     # before anything, so even the log cannot replace it
     day = _day(as_of)
@@ -806,9 +822,9 @@ def _log(res: MonthlyResult, line: str, append_line) -> None:
 
 def _month(res: MonthlyResult, register: Path, day, folder: Path, meeting, no_email,
            template, sending) -> None:
-    from gain_workbook.monthly import pending_note, previous_pack
-    from gain_workbook.pack import pack_file_name
-    from gain_workbook.response import pending_responses
+    from gain_workbook.pack.month import pending_note, previous_pack
+    from gain_workbook.pack.board import pack_file_name
+    from gain_workbook.response.document import pending_responses
 
     try:
         checked = _check(register)
@@ -841,7 +857,7 @@ def _month(res: MonthlyResult, register: Path, day, folder: Path, meeting, no_em
         res.steps.append(("responses", f"FAILED: {exc}"))
         notes.append(f"The PCC responses could not be written this month: {exc}")
     if not no_email:
-        from gain_workbook.mailer import check_attachment
+        from gain_workbook.mail.mailer import check_attachment
 
         data = check_attachment(res.pack)
         res.email = _email(res.pack, data, False, None, checked.reg.settings, notes=notes,

@@ -17,8 +17,8 @@ from pathlib import Path
 import click
 
 from gain_workbook import __version__
-from gain_workbook.errors import GainError, InvalidRegisterError
-from gain_workbook.text import plural
+from gain_workbook.core.errors import GainError, InvalidRegisterError
+from gain_workbook.core.text import plural
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 EXIT_BUG = 70          # sysexits' EX_SOFTWARE: an internal error, not the user's input
@@ -27,7 +27,7 @@ EXIT_BUG = 70          # sysexits' EX_SOFTWARE: an internal error, not the user'
 def _echo(text="", err: bool = False, nl: bool = True) -> None:
     """Print text that may hold register values: escape sequences and other control
     characters are shown (\\e, \\x07), never acted on by the terminal."""
-    from gain_workbook.text import terminal_safe
+    from gain_workbook.core.text import terminal_safe
 
     click.echo(terminal_safe(str(text)), err=err, nl=nl)
 
@@ -35,7 +35,7 @@ def _echo(text="", err: bool = False, nl: bool = True) -> None:
 def _echo_csv(text: str) -> None:
     """CSV for Excel: UTF-8 with a byte-order mark, so Excel reads 'Closed – complete' and
     not 'Closed â€“ complete', whatever the console's own code page."""
-    from gain_workbook.text import terminal_safe
+    from gain_workbook.core.text import terminal_safe
 
     out = click.get_binary_stream("stdout")
     out.write(("\ufeff" + terminal_safe(text)).encode("utf-8"))
@@ -44,7 +44,7 @@ def _echo_csv(text: str) -> None:
 
 def _warn_line(message, category, filename, lineno, file=None, line=None) -> None:
     """A library warning that still reaches us is one line of ours, not a screenful."""
-    from gain_workbook.text import one_line
+    from gain_workbook.core.text import one_line
 
     first = str(message).strip().splitlines()[0] if str(message).strip() else category.__name__
     _echo(f"gain-pack: warning: {one_line(first)[:300]}", err=True)
@@ -60,7 +60,7 @@ class _Group(click.Group):
     def invoke(self, ctx):
         import warnings
 
-        from gain_workbook.files import forget_inputs
+        from gain_workbook.core.files import forget_inputs
 
         forget_inputs()               # each command guards its own inputs
         warnings.showwarning = _warn_line
@@ -84,7 +84,7 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt as exc:
-            from gain_workbook.files import remove_own_leftovers
+            from gain_workbook.core.files import remove_own_leftovers
 
             remove_own_leftovers()
             _echo("gain-pack: stopped before it finished; nothing half-written was left "
@@ -93,7 +93,7 @@ class _Group(click.Group):
         except Exception as exc:  # a bug: say so plainly; the traceback is for --debug
             if _debug(ctx):
                 raise
-            from gain_workbook.text import one_line
+            from gain_workbook.core.text import one_line
 
             _echo(f"gain-pack: this is a bug in gain-pack, not a problem with your files "
                   f"({type(exc).__name__}: {one_line(str(exc))[:300]}); run again with "
@@ -149,7 +149,7 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, dt.date):
             return value
-        from gain_workbook.dates import EARLIEST, LATEST
+        from gain_workbook.core.dates import EARLIEST, LATEST
 
         text = str(value).strip()
         day = None
@@ -396,7 +396,7 @@ def rollup(register, by, fmt, as_of):
       gain-pack rollup register.xlsx --by inspection --as-of 2026-11-30
       gain-pack rollup register.xlsx --by action --format csv > actions.csv
     """
-    from gain_workbook import api, views
+    from gain_workbook import api
 
     res = api.rollup(register, by=by, as_of=as_of)
     _say(res)
@@ -404,11 +404,11 @@ def rollup(register, by, fmt, as_of):
         import shutil
 
         wide = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else None
-        _echo(views.as_table(res.headers, res.rows, wide), nl=False)
+        _echo(res.to_table(wide), nl=False)
     elif fmt == "json":
-        _echo(views.as_json(res.headers, res.rows, res.rollup.as_of), nl=False)
+        _echo(res.to_json(), nl=False)
     else:
-        _echo_csv(views.as_csv(res.headers, res.rows))
+        _echo_csv(res.to_csv())
 
 
 def smtp_options(f, recipients: bool = True):
@@ -621,7 +621,7 @@ def _secret(env: str, what: str, confirm: bool = False) -> str:
     ``what`` names it ('The password for gain on mail.force.police.uk')."""
     import os
 
-    from gain_workbook.errors import MailSettingsError
+    from gain_workbook.core.errors import MailSettingsError
 
     value = os.environ.get(env)
     if value:

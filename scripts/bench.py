@@ -50,8 +50,8 @@ AS_OF = "2026-11-28"
 NAIVE = r'''
 import sys, warnings
 import pandas as pd
-from gain_workbook import schema
-from gain_workbook.validate import table_schema
+from gain_workbook.model import schema
+from gain_workbook.check.validate import table_schema
 src, out = sys.argv[1], sys.argv[2]
 frames = {}
 for table in schema.TABLES:
@@ -198,7 +198,7 @@ def chase(py, work: Path, repeat: int):
     if not reg.exists():
         import importlib.util
 
-        from gain_workbook.register_template import write_register_template
+        from gain_workbook.register.template import write_register_template
 
         spec = importlib.util.spec_from_file_location("make_register",
                                                       ROOT / "scripts" / "make_register.py")

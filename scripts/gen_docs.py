@@ -27,7 +27,7 @@ def _cell(text: str) -> str:
 
 
 def columns_table() -> str:
-    from gain_workbook import schema
+    from gain_workbook.model import schema
 
     rows = ["| Sheet | Column | Required | What to put in it |", "|---|---|---|---|"]
     for c in schema.COLUMNS:
@@ -40,7 +40,7 @@ def columns_table() -> str:
 
 
 def aliases_table() -> str:
-    from gain_workbook import schema
+    from gain_workbook.model import schema
 
     rows = ["| Column | Also understood as (case, spaces and punctuation ignored) |", "|---|---|"]
     for c in schema.COLUMNS:
@@ -55,7 +55,7 @@ def aliases_table() -> str:
 
 
 def vocab_table() -> str:
-    from gain_workbook import schema
+    from gain_workbook.model import schema
 
     rows = ["| Column | Allowed values | Also read as (with a warning) |", "|---|---|---|"]
     for c in schema.COLUMNS:
@@ -69,7 +69,7 @@ def vocab_table() -> str:
 
 
 def rules_table() -> str:
-    from gain_workbook.schema import RULES
+    from gain_workbook.model.schema import RULES
 
     rows = ["| Code | Severity | Problem | Message (template) |", "|---|---|---|---|"]
     for r in RULES.values():
@@ -78,7 +78,7 @@ def rules_table() -> str:
 
 
 def settings_table() -> str:
-    from gain_workbook.settings import SETTINGS
+    from gain_workbook.model.settings import SETTINGS
 
     rows = ["| Setting | Default | What it means |", "|---|---|---|"]
     for s in SETTINGS:
@@ -93,7 +93,7 @@ def validate_example() -> str:
     """Real output of `gain-pack validate` on the worked example with four mistakes in it."""
     import openpyxl
 
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "Inspection register.xlsx"
@@ -126,7 +126,7 @@ def describe_example() -> str:
 def add_report_example() -> str:
     """Real output of `gain-pack add-report` (a dry run) on the reference response's text,
     into a new register."""
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     source = ROOT / "tests" / "data" / "reports" / "cse-2023 pcc response pasted.txt"
     with tempfile.TemporaryDirectory() as d:
@@ -141,7 +141,7 @@ def add_report_example() -> str:
 
 
 def word_rules_table() -> str:
-    from gain_workbook import schema
+    from gain_workbook.model import schema
 
     rows = ["| Read as | When the header has a word of each group | and none of | For example |",
             "|---|---|---|---|"]
@@ -159,7 +159,9 @@ def word_rules_table() -> str:
 
 
 def value_forms() -> str:
-    from gain_workbook import dates, refs, schema
+    from gain_workbook.core import dates
+    from gain_workbook.model import refs
+    from gain_workbook.model import schema
 
     kinds = ", ".join(f"'{refs.KIND_SPELLING.get(w, w.capitalize())}'"
                       for w, _ in reversed(refs.KIND_WORDS))
@@ -209,7 +211,7 @@ def value_forms() -> str:
 
 
 def rag_table() -> str:
-    from gain_workbook.rollup import ITEM_STATES, RAG_RULES
+    from gain_workbook.status.rollup import ITEM_STATES, RAG_RULES
 
     rows = ["| RAG | When |", "|---|---|"]
     rows += [f"| {rag} | {_cell(when)} |" for rag, when in RAG_RULES]
@@ -268,10 +270,15 @@ def command_reference() -> str:
 def layers() -> str:
     """The layers of the one-way flow, bottom first, as tests/test_layering.py has them."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from test_layering import LAYERS
+    from test_layering import PACKAGES, TOP
 
-    return "\n".join(f"{i}. {what}: " + ", ".join(f"`{m}`" for m in mods)
-                     for i, (what, mods) in enumerate(LAYERS, start=1))
+    package = ROOT / "gain_workbook"
+    lines = [f"{i}. `{name}/`, {what}: "
+             + ", ".join(f"`{p.stem}`" for p in sorted((package / name).glob("*.py"))
+                         if p.name != "__init__.py")
+             for i, (name, what) in enumerate(PACKAGES, start=1)]
+    lines.append(f"{len(PACKAGES) + 1}. on top: " + ", ".join(f"`{m}`" for m in TOP))
+    return "\n".join(lines)
 
 
 PARTS = {

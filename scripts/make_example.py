@@ -23,7 +23,7 @@ AS_OF = dt.date(2026, 11, 28)
 
 def example_data() -> dict:
     """The worked example plus five generated inspections."""
-    from gain_workbook.register_template import load_example
+    from gain_workbook.register.template import load_example
 
     spec = importlib.util.spec_from_file_location("make_register", ROOT / "scripts" / "make_register.py")
     gen = importlib.util.module_from_spec(spec)
@@ -49,7 +49,7 @@ def example_data() -> dict:
 
 def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     out = Path((argv or sys.argv[1:] or [OUT])[0])
     write_register_template(out, force=True, data=example_data(), created=AS_OF)

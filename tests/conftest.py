@@ -180,7 +180,7 @@ def base_register(tmp_path):
 @pytest.fixture(scope="session")
 def example_register(tmp_path_factory):
     """The template with the worked example, as `gain-pack init` writes it."""
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     return write_register_template(
         tmp_path_factory.mktemp("example") / "Example register.xlsx", example=True)

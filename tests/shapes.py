@@ -547,7 +547,7 @@ def unaccounted(path, reg) -> list[str]:
             for c0, v in enumerate(row):
                 if v in (None, "") or (isinstance(v, str) and not v.strip()):
                     continue
-                from gain_workbook.sniff import col_letter
+                from gain_workbook.core.sniff import col_letter
 
                 cell = f"{col_letter(c0)}{r0 + 1}"
                 if r0 < s.header_row:

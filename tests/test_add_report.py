@@ -51,7 +51,7 @@ def compare(got: dict, expected: dict) -> None:
 
 @pytest.fixture
 def blank_register(tmp_path):
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     return write_register_template(tmp_path / "Inspection register.xlsx",
                                    force_name="Cleveland Police")
@@ -60,7 +60,7 @@ def blank_register(tmp_path):
 @pytest.fixture(scope="module")
 def reference_pdf(tmp_path_factory):
     """The saved page printed to PDF by LibreOffice, as an office would keep it."""
-    from gain_workbook.libreoffice import to_pdf
+    from gain_workbook.core.libreoffice import to_pdf
 
     return to_pdf(REFERENCE_HTML, tmp_path_factory.mktemp("pdf") / "CSE report.pdf")
 
@@ -71,7 +71,7 @@ def reference_docx(tmp_path_factory):
     styles them."""
     import docx
 
-    from gain_workbook.report_source import read_source
+    from gain_workbook.newreport.source import read_source
 
     blocks, _ = read_source(REFERENCE_TXT)
     doc = docx.Document()
@@ -177,7 +177,7 @@ def test_a_cause_of_concern_given_only_by_its_recommendations(runner, tmp_path):
     """A service's tracker page heads its list 'Cause for Concern' and gives only the
     recommendations under it: the cause's own words are left for the clerk, not taken
     from its first recommendation, and its tracker lines ('Action Taken') are no item's."""
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     register = write_register_template(tmp_path / "Fire register.xlsx",
                                        force_name="Shropshire Fire and Rescue Service")
@@ -243,7 +243,7 @@ def test_a_report_added_under_a_wrong_title_is_not_added_again(runner, blank_reg
 
 
 def test_a_fire_and_rescue_services_items_are_the_services(runner, tmp_path):
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     register = write_register_template(tmp_path / "Fire register.xlsx",
                                        force_name="Shropshire Fire and Rescue Service")
@@ -357,7 +357,7 @@ def test_a_new_user_adds_a_report_to_the_example_and_runs_the_month(runner, tmp_
 
 
 def test_ids_follow_the_registers_own_style():
-    from gain_workbook.report_add import next_inspection_id
+    from gain_workbook.newreport.add import next_inspection_id
 
     assert next_inspection_id(["INS-2023-07"], 2026) == "INS-2026-01"
     assert next_inspection_id(["INS-2026-01", "INS-2026-02", "INS-2025-09"], 2026) == \
@@ -485,7 +485,7 @@ def test_a_listings_own_numbers_are_kept_and_a_pdfs_page_numbers_dropped(runner,
                       "The force should train its call handlers.\n", encoding="utf-8")
     got = found_json(runner, example_register, source)
     assert [i["number"] for i in got["items"]] == ["3", "7"]
-    from gain_workbook.report_source import lines_to_blocks
+    from gain_workbook.newreport.source import lines_to_blocks
 
     lines = ["By 31 March 2027, chief constables should make sure that the", "12",
              "vetting unit has enough staff."]
@@ -638,7 +638,7 @@ def test_an_id_already_used_is_refused(runner, example_register):
 def test_every_report_text_has_its_expected_items():
     """Every fixture has its expected items, and every expectation its fixture (a new
     report's text and its expected/<name>.json are all a new case needs)."""
-    from gain_workbook.report_source import KINDS
+    from gain_workbook.newreport.source import KINDS
 
     sources = {p.name for p in REPORTS.iterdir() if p.is_file() and p.suffix in KINDS
                and p.name != "README.md"}

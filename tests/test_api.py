@@ -13,7 +13,7 @@ import pytest
 from conftest import PASSWORD, ROOT, sha256
 from gain_workbook import api
 from gain_workbook.cli import cli
-from gain_workbook.errors import InvalidRegisterError, RegisterError
+from gain_workbook.core.errors import InvalidRegisterError, RegisterError
 
 AS_OF = dt.date(2026, 11, 28)
 

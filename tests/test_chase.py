@@ -37,7 +37,7 @@ PPQA = "Public Protection QA Lead"
 
 def month_register(folder: Path) -> Path:
     """The example register with two more open actions, so owners have two rows."""
-    from gain_workbook.register_template import load_example, write_register_template
+    from gain_workbook.register.template import load_example, write_register_template
 
     data = load_example()
     data["actions"] += [
@@ -586,7 +586,7 @@ def test_merge_into_a_flat_tracker_adds_the_columns_it_lacks_and_says_so(tmp_pat
 
 
 def test_a_backup_beside_the_register_is_not_taken_for_a_register(month):
-    from gain_workbook.mailer import register_beside
+    from gain_workbook.mail.mailer import register_beside
 
     reg, _, r = month
     api.merge(reg, [r["his"]], apply=True, as_of=D(2026, 12, 10))

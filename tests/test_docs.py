@@ -27,7 +27,7 @@ def test_readme_opens_with_the_two_command_quickstart():
 
 
 def test_bundled_example_is_what_make_example_writes(tmp_path):
-    from gain_workbook.register import read_register
+    from gain_workbook.register.reader import read_register
 
     fresh = tmp_path / "example.xlsx"
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_example.py"), str(fresh)],

@@ -1,7 +1,7 @@
 """FastWorksheet writes the same bytes as xlsxwriter's own Worksheet, only sooner.
 
 Every workbook we write is built twice, once with FastWorksheet and once with the
-stock Worksheet (gain_workbook.xlsx.worksheet_class switched off), and the files
+stock Worksheet (gain_workbook.excel.writer.worksheet_class switched off), and the files
 must be identical. An xlsxwriter release that changes how cells are stored or
 written fails here.
 """
@@ -13,9 +13,10 @@ import math
 import pytest
 
 from conftest import base_data, make_register, sha256, write_register
-from gain_workbook import fastsheet, xlsx
+from gain_workbook.excel import fastsheet
+from gain_workbook.excel import writer as xlsx
 from gain_workbook.cli import cli
-from gain_workbook.fastsheet import worksheet_class
+from gain_workbook.excel.fastsheet import worksheet_class
 
 
 @pytest.fixture

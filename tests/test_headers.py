@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gain_workbook import schema
-from gain_workbook.detect import header_index, match_header
+from gain_workbook.model import schema
+from gain_workbook.register.detect import header_index, match_header
 
 # (role of the sheet, header as written, the column it is)
 FAMILIES = {

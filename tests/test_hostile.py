@@ -434,7 +434,7 @@ def _hide(*names, state="hidden"):
 
 
 def test_hidden_sheet_does_not_win_over_the_visible_one(tmp_path):
-    from gain_workbook.validate import check
+    from gain_workbook.check.validate import check
 
     def post(wb):
         old = wb.copy_worksheet(wb["Actions"])
@@ -453,7 +453,7 @@ def test_hidden_sheet_does_not_win_over_the_visible_one(tmp_path):
 
 
 def test_hidden_register_is_read_only_when_nothing_visible_is_and_said_so(tmp_path):
-    from gain_workbook.validate import check
+    from gain_workbook.check.validate import check
 
     def post(wb):
         for name in ("Inspections", "Items", "Actions"):
@@ -528,7 +528,7 @@ def test_far_away_cell_is_refused_before_the_sheet_is_read(tmp_path):
 
 
 def test_a_sheet_that_only_claims_to_be_huge_is_read(tmp_path):
-    from gain_workbook.validate import check
+    from gain_workbook.check.validate import check
 
     reg = write_register(tmp_path / "register.xlsx", base_data())
     with zipfile.ZipFile(reg) as z:
@@ -579,8 +579,8 @@ def test_doctype_after_the_first_4kb_is_refused_for_every_command(runner, pack, 
 @pytest.mark.parametrize("chunk", [7, 16, 61, 256])
 def test_the_scan_finds_what_a_chunk_boundary_would_split(tmp_path, monkeypatch, chunk):
     """Small chunks put a boundary inside every tag somewhere: nothing may slip through."""
-    from gain_workbook import sniff
-    from gain_workbook.errors import RegisterError
+    from gain_workbook.core import sniff
+    from gain_workbook.core.errors import RegisterError
 
     monkeypatch.setattr(sniff, "CHUNK", chunk)
     good = write_register(tmp_path / "good.xlsx", base_data())
@@ -794,9 +794,9 @@ def test_setting_flagged_as_an_error_stops_the_dry_run(runner, pack, tmp_path):
 
 
 def test_log_line_cannot_be_forged_by_a_value(runner, tmp_path):
-    from gain_workbook.errors import RegisterError
+    from gain_workbook.core.errors import RegisterError
     from gain_workbook.api import MonthlyResult
-    from gain_workbook.monthly import log_line
+    from gain_workbook.pack.month import log_line
 
     res = MonthlyResult(steps=[("build", "pack.xlsx\n2026-11-28 10:00:00 register.xlsx: OK")])
     line = log_line("reg\r\nister.xlsx", res, RegisterError("bad\n2026-01-01 x: OK"),
@@ -965,7 +965,7 @@ def test_another_pcs_temporary_file_on_a_shared_folder_is_left_alone(runner, tmp
     old = tmp_path / ".~gain-4243@OTHERPC-efgh.xlsx"
     old.write_bytes(b"abandoned long ago")
     os.utime(old, (time.time() - 3 * 86400,) * 2)
-    from gain_workbook.files import _host
+    from gain_workbook.core.files import _host
 
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()                                    # a process id that is certainly gone
@@ -1085,8 +1085,8 @@ def test_writer_refusal_stops_the_write_but_a_stray_resource_warning_does_not(tm
     """xlsxwriter's UserWarning means a cell was refused: nothing is written. A
     ResourceWarning raised while xlsxwriter's code runs is the collector closing an
     unrelated file (CI saw one from an earlier test); the write goes on."""
-    from gain_workbook import xlsx
-    from gain_workbook.errors import OutputError
+    from gain_workbook.excel import writer as xlsx
+    from gain_workbook.core.errors import OutputError
 
     refused = tmp_path / "refused.xlsx"
     with pytest.raises(OutputError, match="refused part of it"):

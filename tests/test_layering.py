@@ -1,8 +1,10 @@
-"""The one-way flow: each module imports only modules below it, and the CLI stays thin.
+"""The one-way flow: each package imports only the packages below it, and the CLI stays thin.
 
-LAYERS is the order, bottom first (the README's developer notes print it, from here).
-A module may import (at the top or inside a function) only modules of the layers
-before it, or modules before it in its own layer. A new module must be placed.
+PACKAGES is the order, bottom first (ARCHITECTURE.md and the developer docs print it,
+from here). A module may import (at the top or inside a function) modules of its own
+package and of the packages before it; ``api`` may import any package; ``cli`` only
+``api`` and ``core``. Within a package, no two modules import each other, however
+indirectly. A new package must be placed here (and named in setup.cfg).
 """
 
 from __future__ import annotations
@@ -12,86 +14,130 @@ import statistics
 
 from conftest import ROOT
 
-LAYERS = [
-    ("foundations", ["text", "errors", "dates", "refs", "schema", "history", "settings",
-                     "tables", "problems", "styles", "fastsheet", "files", "bundled", "wording",
-                     "xlsx", "libreoffice", "addresses"]),
-    ("sniff: is the file safe to open", ["sniff"]),
-    ("packfile: the pack read back as input", ["packfile"]),
-    ("register: how a workbook is read, and reading it", ["detect", "values", "derive",
-                                                          "register"]),
-    ("the register template: init and adopt", ["register_template", "adopt"]),
-    ("validate", ["validate", "annotate"]),
-    ("rollup", ["rollup", "views"]),
-    ("the owners' chase: requests, replies, merge", ["chase", "request_sheet", "replies", "merge",
-                                                     "register_edit", "received"]),
-    ("pack and response", ["movement", "pack", "response", "response_sheet",
-                           "response_docx"]),
-    ("a new report: its text read into the register", ["report_source", "report_items",
-                                                        "report_add"]),
-    ("mailer", ["mailer"]),
-    ("the month's helpers", ["monthly"]),
-    ("api", ["api"]),
-    ("cli", ["cli", "__main__"]),
+PACKAGES = [
+    ("core", "foundations: typed errors, text, dates, the one way files are written, "
+             "sniffing a file, bundled files, LibreOffice"),
+    ("model", "the register's model: schema, Settings, refs, problems, tables, history"),
+    ("excel", "writing .xlsx safely and fast; the pack's file format"),
+    ("mail", "composing and sending email (needs no register reader)"),
+    ("register", "reading a workbook as a register; the template; adopt; the one edit"),
+    ("check", "validate and annotate"),
+    ("status", "the roll-up, its views, and the movement since last month"),
+    ("chase", "the owners' chase: requests, replies, merge, what came back"),
+    ("pack", "the monthly board pack"),
+    ("response", "the PCC's section 55 response"),
+    ("newreport", "a new report's text read into the register"),
 ]
-ORDER = [m for _, mods in LAYERS for m in mods]
+TOP = ["api", "cli", "__main__"]           # above every package, in this order
+ORDER = [p for p, _ in PACKAGES]
 PACKAGE = ROOT / "gain_workbook"
 
 
+def module_name(path) -> str:
+    """'status.rollup' for gain_workbook/status/rollup.py, 'api' for gain_workbook/api.py."""
+    rel = path.relative_to(PACKAGE).with_suffix("")
+    return ".".join(rel.parts)
+
+
+def all_modules() -> dict[str, object]:
+    """Every module of the package but the __init__ files: {dotted name: path}."""
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))
+            if p.name != "__init__.py" and "templates" not in p.parts}
+
+
 def imports_of(path) -> set[str]:
-    """The gain_workbook modules a file imports, wherever in it."""
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
+    """The gain_workbook modules a file imports, wherever in it, as dotted names
+    ('status.rollup'); a package imported as a whole is its name ('status')."""
+    known = set(all_modules()) | set(ORDER)
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and \
                 node.module.split(".")[0] == "gain_workbook":
-            parts = node.module.split(".")
-            if len(parts) > 1:
-                found.add(parts[1])
-            else:
-                found.update(a.name for a in node.names if a.name in modules)
+            base = node.module.split(".", 1)[1] if "." in node.module else ""
+            for alias in node.names:
+                sub = f"{base}.{alias.name}" if base else alias.name
+                if sub in known:
+                    found.add(sub)
+                elif base:
+                    found.add(base)
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names
+            found.update(a.name.split(".", 1)[1] for a in node.names
                          if a.name.startswith("gain_workbook."))
     return found
 
 
-def test_every_module_has_its_place():
-    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
-    assert sorted(ORDER) == sorted(modules), set(ORDER) ^ modules
-    assert len(ORDER) == len(set(ORDER))
+def level(name: str) -> int:
+    """Where a module (or package) stands: its package's place, then the top modules."""
+    head = name.split(".")[0]
+    return ORDER.index(head) if head in ORDER else len(ORDER) + TOP.index(head)
+
+
+def test_every_package_and_module_has_its_place():
+    folders = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert sorted(folders) == sorted(ORDER), folders ^ set(ORDER)
+    tops = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    assert sorted(tops) == sorted(TOP), tops ^ set(TOP)
 
 
 def test_each_module_imports_only_what_is_below_it():
     wrong = []
-    for name in ORDER:
-        at = ORDER.index(name)
-        for dep in imports_of(PACKAGE / f"{name}.py"):
-            if dep != name and dep in ORDER and ORDER.index(dep) > at:
+    for name, path in all_modules().items():
+        for dep in imports_of(path):
+            if level(dep) > level(name):
                 wrong.append(f"{name} imports {dep}, which is above it")
     assert not wrong, wrong
 
 
+def test_the_cli_uses_only_the_api_and_core():
+    deps = imports_of(PACKAGE / "cli.py")
+    assert {d.split(".")[0] for d in deps} <= {"api", "core"}, deps
+
+
+def test_no_module_imports_itself_round_a_circle():
+    """Within a package, an import cycle (even through functions) hides which module
+    does the job; none is allowed."""
+    graph = {name: {d for d in imports_of(path) if d in all_modules() and d != name}
+             for name, path in all_modules().items()}
+    state: dict[str, int] = {}
+    cycles = []
+
+    def visit(node, trail):
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(trail[trail.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, trail + [nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert not cycles, cycles
+
+
 def test_the_mailer_does_not_pull_in_the_register_reader():
     """Through anything it imports, at the top or inside a function."""
-    seen, todo = set(), ["mailer"]
+    modules = all_modules()
+    seen, todo = set(), [m for m in modules if m.startswith("mail.")]
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        todo += [d for d in imports_of(PACKAGE / f"{name}.py") if d in ORDER]
-    assert not seen & {"register", "validate", "rollup", "movement", "response"}, seen
+        todo += [d for d in imports_of(modules[name]) if d in modules]
+    heads = {s.split(".")[0] for s in seen}
+    assert not heads & {"register", "check", "status", "response"}, seen
 
 
 def test_click_is_imported_only_by_the_cli():
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
                  for a in n.names}
         names |= {n.module.split(".")[0] for n in ast.walk(tree)
                   if isinstance(n, ast.ImportFrom) and n.module}
-        assert "click" not in names or path.name == "cli.py", path.name
+        assert "click" not in names or path.name == "cli.py", path
 
 
 def command_bodies() -> dict[str, int]:

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_register
-from gain_workbook.register import read_register
-from gain_workbook.schema import TABLES, id_column
+from gain_workbook.register.reader import read_register
+from gain_workbook.model.schema import TABLES, id_column
 from shapes import unaccounted
 
 FLAT = make_register.FLAT_HEADERS

@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 from conftest import base_data, write_register
-from gain_workbook.schema import RULES
-from gain_workbook.validate import check
+from gain_workbook.model.schema import RULES
+from gain_workbook.check.validate import check
 
 D = dt.date
 
@@ -227,6 +227,6 @@ def test_problem_carries_header_as_user_wrote_it_and_value(tmp_path):
     ("OFFICAL-SENSITIVE", False), ("OFFICIAL-SENSITVE", False), ("RESTRICTED", False),
     ("NOT PROTECTIVELY MARKED", False), ("OFFICIAL-SENSITIVE: GOSSIP", False)])
 def test_marking_is_a_government_security_classification(marking, ok):
-    from gain_workbook.settings import is_gsc_marking
+    from gain_workbook.model.settings import is_gsc_marking
 
     assert is_gsc_marking(marking) is ok

@@ -41,7 +41,7 @@ def flags_named(text: str, command: str) -> list[tuple[str, str]]:
 
 def test_every_flag_in_the_source_is_an_option_of_some_command():
     every = set().union(*(options(n) for n in cli.commands), options(None))
-    for path in sorted((ROOT / "gain_workbook").glob("*.py")):
+    for path in sorted((ROOT / "gain_workbook").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 for flag in set(FLAG.findall(node.value)) - NOT_OURS:
@@ -112,13 +112,13 @@ def test_the_way_out_is_offered_only_where_it_exists(tmp_path, runner, command, 
 
 def test_counts_read_as_english_through_one_helper():
     """'1 overdue action', '2 warnings': text.plural, not a hand-made 's' in each message."""
-    from gain_workbook.text import plural
+    from gain_workbook.core.text import plural
 
     assert plural(1, "overdue action") == "1 overdue action"
     assert plural(0, "warning") == "0 warnings" and plural(2, "error") == "2 errors"
     assert plural(3, "inspection") == "3 inspections"
     hand_made = re.compile(r"""\{['"]s['"] \*|['"]s['"] if [^'"]* != 1""")
-    for path in sorted((ROOT / "gain_workbook").glob("*.py")):
+    for path in sorted((ROOT / "gain_workbook").rglob("*.py")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             assert not hand_made.search(line), f"{path.name}:{n} makes its own plural: {line}"
 
@@ -141,7 +141,7 @@ DOCUMENTATION = {("settings.py", "Setting")}
 def _library_strings():
     """(file, line, text) for every string in gain_workbook outside cli.py that is not a
     docstring, not a Setting's description, and not an argument to a program we run."""
-    for path in sorted((ROOT / "gain_workbook").glob("*.py")):
+    for path in sorted((ROOT / "gain_workbook").rglob("*.py")):
         if path.name in ("cli.py", "__main__.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -171,7 +171,7 @@ def test_no_library_message_names_a_command_line_option():
 
 
 def test_a_hint_names_the_option_of_the_command_that_has_one():
-    from gain_workbook.errors import GainError, Hint
+    from gain_workbook.core.errors import GainError, Hint
 
     exc = GainError("No recipients: fill in 'Email to'.",
                     hints=[Hint("register", " (and pass {option})"),
@@ -196,7 +196,7 @@ def test_the_sender_hint_is_the_from_option(tmp_path, runner):
 
 def test_a_bug_is_said_to_be_one_with_its_own_exit_code(tmp_path, runner, monkeypatch):
     """Not 2 (misuse or an unreadable input): the user did nothing wrong."""
-    from gain_workbook import views
+    from gain_workbook.status import views
     from gain_workbook.cli import EXIT_BUG
 
     good = _valid_without_mail(tmp_path)

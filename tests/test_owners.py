@@ -10,10 +10,11 @@ import pytest
 import shapes
 from conftest import base_data, write_register
 
-from gain_workbook import api, schema
+from gain_workbook import api
+from gain_workbook.model import schema
 from gain_workbook.cli import cli
-from gain_workbook.errors import SettingsError
-from gain_workbook.validate import check
+from gain_workbook.core.errors import SettingsError
+from gain_workbook.check.validate import check
 
 
 def _owners(*rows, name="Owners", headers=("Name", "Email", "Copy when overdue")):
@@ -26,7 +27,7 @@ def _owners(*rows, name="Owners", headers=("Name", "Email", "Copy when overdue")
 
 
 def test_the_template_has_an_owners_sheet_with_the_schema_columns(tmp_path):
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx"))
     ws = wb["Owners"]
@@ -34,7 +35,7 @@ def test_the_template_has_an_owners_sheet_with_the_schema_columns(tmp_path):
     # the Actions sheet's Owner column offers the names on it, without refusing others
     acts = wb["Actions"]
     dv, = [d for d in acts.data_validations.dataValidation if str(d.sqref).startswith("D")]
-    from gain_workbook.register_template import TEMPLATE_ROWS
+    from gain_workbook.register.template import TEMPLATE_ROWS
 
     assert dv.formula1 == f"Owners!$A$2:$A${TEMPLATE_ROWS + 1}"
     assert dv.errorStyle == "information"
@@ -147,7 +148,7 @@ def test_an_empty_owners_sheet_says_nothing(tmp_path):
 
 
 def test_an_office_sheet_called_updates_is_not_taken_for_the_merge_history(tmp_path):
-    from gain_workbook.history import UPDATES_HEADERS
+    from gain_workbook.model.history import UPDATES_HEADERS
 
     def sheets(wb):
         ours = wb.create_sheet("Updates")
@@ -169,7 +170,7 @@ def test_an_office_sheet_called_updates_is_not_taken_for_the_merge_history(tmp_p
 
 @pytest.mark.parametrize("bad", ["a@b", "two@at@force.example", "x@police.local"])
 def test_the_mailer_refuses_an_address_with_the_libraries_reason(bad):
-    from gain_workbook.mailer import addresses
+    from gain_workbook.mail.mailer import addresses
 
     with pytest.raises(SettingsError) as exc:
         addresses([f"ok@force.example; {bad}"], "the recipients")

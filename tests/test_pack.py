@@ -10,8 +10,8 @@ import pytest
 
 from conftest import base_data, make_register, run_tool, sha256, write_register
 from gain_workbook.cli import cli
-from gain_workbook.rollup import roll_up
-from gain_workbook.validate import check
+from gain_workbook.status.rollup import roll_up
+from gain_workbook.check.validate import check
 
 D = dt.date
 AS_OF = "2026-11-28"
@@ -227,7 +227,7 @@ def test_same_register_same_options_byte_identical(runner, tmp_path, example_reg
 
 
 def test_failed_build_leaves_no_partial_file_and_keeps_the_old_pack(tmp_path, example_register):
-    from gain_workbook.pack import build_pack
+    from gain_workbook.pack.board import build_pack
 
     reg, report = check(example_register)
     result = roll_up(reg, D(2026, 11, 28))
@@ -363,7 +363,7 @@ def test_generated_register_with_previous_is_clean_in_libreoffice(runner, tmp_pa
 
 
 def test_summary_lists_the_recent_inspections_and_points_to_the_rest(runner, tmp_path):
-    from gain_workbook.pack import SUMMARY_INSPECTIONS
+    from gain_workbook.pack.board import SUMMARY_INSPECTIONS
 
     data = make_register.generate(900, seed=8)
     reg = tmp_path / "register.xlsx"
@@ -416,7 +416,7 @@ def test_long_build_shows_progress_on_a_terminal_and_not_in_a_pipe(tmp_path):
 
 
 def test_wrapped_lines_breaks_at_words_as_excel_does():
-    from gain_workbook.styles import CHARS_PER_WIDTH, wrapped_lines
+    from gain_workbook.excel.styles import CHARS_PER_WIDTH, wrapped_lines
 
     width = 14                                     # a line holds int(14 * 1.25) = 17 characters
     assert int(width * CHARS_PER_WIDTH) == 17
@@ -546,8 +546,8 @@ def test_stale_detail_says_when_an_update_has_no_date(runner, tmp_path):
 
 
 def test_data_quality_columns_hold_every_rule_code():
-    from gain_workbook.pack import DQ_COLS
-    from gain_workbook.schema import RULES
+    from gain_workbook.pack.board import DQ_COLS
+    from gain_workbook.model.schema import RULES
 
     (rule,) = [c for c in DQ_COLS if c.key == "code"]
     assert rule.width >= max(len(code) for code in RULES)
@@ -571,8 +571,8 @@ def test_data_quality_is_for_the_board_errors_first_each_naming_its_item(runner,
 
 def test_a_contents_line_that_wraps_has_the_room_for_it(example_pack):
     """'Exceptions' is described in two lines of its column; a one-line row cut it off."""
-    from gain_workbook.pack import SHEET_PURPOSE
-    from gain_workbook.styles import LINE_HEIGHT, wrapped_lines
+    from gain_workbook.pack.board import SHEET_PURPOSE
+    from gain_workbook.excel.styles import LINE_HEIGHT, wrapped_lines
 
     out, _ = example_pack
     ws = openpyxl.load_workbook(out)["Cover"]

@@ -8,11 +8,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from gain_workbook import packfile
-from gain_workbook.errors import RegisterError
+from gain_workbook.excel import packfile
+from gain_workbook.core.errors import RegisterError
 from gain_workbook.cli import cli
-from gain_workbook.register import read_register
-from gain_workbook.rollup import roll_up
+from gain_workbook.register.reader import read_register
+from gain_workbook.status.rollup import roll_up
 
 AS_OF = dt.date(2026, 11, 28)
 

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from conftest import base_data, make_register, write_register
-from gain_workbook.register import read_register
-from gain_workbook.schema import TABLES, id_column
-from gain_workbook.validate import check
+from gain_workbook.register.reader import read_register
+from gain_workbook.model.schema import TABLES, id_column
+from gain_workbook.check.validate import check
 
 D = dt.date
 
@@ -82,7 +82,7 @@ def test_three_shapes_normalise_to_the_same_tables(three_shapes):
 
 
 def test_the_three_shapes_are_valid_and_say_where_values_came_from(three_shapes):
-    from gain_workbook.validate import validate
+    from gain_workbook.check.validate import validate
 
     _, (template, flat, aliased) = three_shapes
     for reg in (template, flat, aliased):
@@ -302,7 +302,7 @@ def test_flat_rows_that_disagree_are_reported(tmp_path):
         seen[iid] = r
     wb.save(p)
     reg, report = check(p)
-    from gain_workbook.register import col_letter
+    from gain_workbook.register.reader import col_letter
 
     (conflict,) = [x for x in report.problems if x.code == "FLAT_CONFLICT"]
     assert conflict.where == f"Tracker!{col_letter(col_text - 1)}{target}"

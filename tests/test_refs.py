@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gain_workbook.refs import Ref, parse_ref, sort_key
-from gain_workbook.rollup import item_label
+from gain_workbook.model.refs import Ref, parse_ref, sort_key
+from gain_workbook.status.rollup import item_label
 
 R, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern",
                      "Accelerated cause of concern")

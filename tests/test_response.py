@@ -14,8 +14,8 @@ import pytest
 
 from conftest import SHARED, base_data, run_tool, sha256, write_register
 from gain_workbook.cli import cli
-from gain_workbook.rollup import roll_up
-from gain_workbook.validate import check
+from gain_workbook.status.rollup import roll_up
+from gain_workbook.check.validate import check
 
 AS_OF = "2026-11-28"
 D = dt.date
@@ -406,7 +406,7 @@ def test_a_register_holding_only_some_of_a_reports_items_does_not_miscount_them(
 def test_numbering_gaps_are_counted_per_kind_not_per_cause_of_concern():
     import pandas as pd
 
-    from gain_workbook.response import numbering_gaps
+    from gain_workbook.response.document import numbering_gaps
 
     def gaps(rows):
         return numbering_gaps(pd.DataFrame(rows, columns=["kind", "number"]))

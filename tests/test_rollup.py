@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from conftest import base_data, make_register, write_register
 from gain_workbook.cli import cli
-from gain_workbook.register import build_register
-from gain_workbook.rollup import RAG_ORDER, roll_up
-from gain_workbook.validate import check
+from gain_workbook.register.reader import build_register
+from gain_workbook.status.rollup import RAG_ORDER, roll_up
+from gain_workbook.check.validate import check
 
 D = dt.date
 
@@ -142,7 +142,7 @@ def test_day_56_on_christmas_day_is_said_with_the_working_day_before(tmp_path):
                                     "Day, so publish by 22/12/2023; local target 29/11/2023")
     later = roll_up(check(reg)[0], D(2023, 11, 30)).inspections.iloc[0]["response_text"]
     assert later.endswith("local target 29/11/2023 (passed)")
-    from gain_workbook.rollup import rollup_problems
+    from gain_workbook.status.rollup import rollup_problems
 
     (p,) = [p for p in rollup_problems(check(reg)[0], result) if p.code == "S55_LAST_DAY_CLOSED"]
     assert (p.where, p.subject) == ("Inspections!C2", "INS-1")
@@ -350,7 +350,7 @@ def test_csv_is_for_excel(runner, tmp_path):
 
 
 def test_terminal_table_cuts_long_columns_only_when_it_must(runner, tmp_path):
-    from gain_workbook import views
+    from gain_workbook.status import views
 
     headers = ["Item", "Owner", "Reason"]
     rows = [["Rec 1", "Detective Chief Superintendent Head of Crime", "x" * 90]]

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from gain_workbook.cli import cli
-from gain_workbook.errors import RegisterError
-from gain_workbook.register import read_register
-from gain_workbook.rollup import item_label, roll_up, rollup_problems
-from gain_workbook.schema import TABLES
-from gain_workbook.validate import check
+from gain_workbook.core.errors import RegisterError
+from gain_workbook.register.reader import read_register
+from gain_workbook.status.rollup import item_label, roll_up, rollup_problems
+from gain_workbook.model.schema import TABLES
+from gain_workbook.check.validate import check
 from shapes import AS_OF, SHAPES, pcc_panel_flat_tracker, text_column_not_placed
 
 

@@ -7,10 +7,10 @@ import datetime as dt
 import openpyxl
 
 from conftest import run_tool, sha256
-from gain_workbook import schema
+from gain_workbook.model import schema
 from gain_workbook.cli import cli
-from gain_workbook.settings import SETTINGS
-from gain_workbook.validate import check
+from gain_workbook.model.settings import SETTINGS
+from gain_workbook.check.validate import check
 
 
 def test_init_writes_a_valid_register_with_the_worked_example(tmp_path, runner):
@@ -37,7 +37,7 @@ def test_init_writes_a_valid_register_with_the_worked_example(tmp_path, runner):
 
 
 def test_init_has_dropdowns_frozen_headers_and_widths(tmp_path):
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     out = write_register_template(tmp_path / "r.xlsx", example=True)
     wb = openpyxl.load_workbook(out)
@@ -63,7 +63,7 @@ def test_init_has_dropdowns_frozen_headers_and_widths(tmp_path):
 
 
 def test_guide_describes_every_column_and_setting(tmp_path):
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx"))
     ws = wb["Guide"]
@@ -76,7 +76,7 @@ def test_guide_describes_every_column_and_setting(tmp_path):
 
 
 def test_guide_and_settings_print_one_page_wide_with_their_header_row(tmp_path):
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx"))
     for name, header_row in (("Guide", "$9:$9"), ("Settings", "$1:$1")):
@@ -122,7 +122,7 @@ def test_init_never_overwrites_without_force(tmp_path, runner):
 
 
 def test_init_is_byte_identical(tmp_path):
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.register.template import write_register_template
 
     a = write_register_template(tmp_path / "a.xlsx", example=True)
     b = write_register_template(tmp_path / "b.xlsx", example=True)
@@ -145,8 +145,8 @@ def test_data_sheets_fit_their_words_and_print_a4_landscape_one_page_wide(tmp_pa
     """Each column is as wide as its header's longest word and its dropdown's longest
     choice ('Accelerated cause of concern'); short text fits its values ('ACC Crime and
     Vulnerability'); the header row is tall enough for its wrapped headers."""
-    from gain_workbook import styles
-    from gain_workbook.register_template import write_register_template
+    from gain_workbook.excel import styles
+    from gain_workbook.register.template import write_register_template
 
     wb = openpyxl.load_workbook(write_register_template(tmp_path / "r.xlsx", example=True))
     for table in schema.TABLES:

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, base_data, sha256, write_register
 from gain_workbook.cli import cli
-from gain_workbook.validate import check
+from gain_workbook.check.validate import check
 
 
 @pytest.fixture

@@ -1,0 +1,386 @@
+"""What owners' replies would change in the register, and every problem with them.
+
+``plan_merge`` compares each reply (``replies.Reply``) with the register as it is
+now and with the row each action had when the request was made. It changes
+nothing: ``register_edit`` applies a plan. A reply's action is applied whole or not
+at all: one problem on it (a conflict, a bad date, a status not in the list, a
+locked cell edited, another owner's action) holds back the whole action, and the
+rest of the reply still applies.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+
+from gain_workbook.model import history
+from gain_workbook.chase.requests import FINGERPRINT_KEYS, value_json
+from gain_workbook.core.dates import UNREADABLE, parse_date, uk_date
+from gain_workbook.model.schema import ACTION_DONE, ACTION_STATUSES, BY_KEY, norm_key
+from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
+from gain_workbook.check.validate import owner_key
+
+# What a reply's cells set in the register.
+FIELD_OF = {"new_status": "action_status", "update": "latest_update", "evidence": "evidence",
+            "completed": "completed"}
+
+
+@dataclass
+class Change:
+    action_id: str
+    key: str                     # the register column (schema key)
+    old: object
+    new: object
+    index: object = None         # the action's row in register.actions (where it goes)
+
+    @property
+    def header(self) -> str:
+        return BY_KEY[self.key].header
+
+
+@dataclass
+class Extension:
+    action_id: str
+    current: dt.date | None
+    requested: dt.date
+    reason: str
+
+
+@dataclass
+class MergeProblem:
+    code: str                    # CONFLICT, BAD_DATE, NOT_IN_LIST, LOCKED_EDITED, ...
+    action_id: str               # '' for the whole reply
+    message: str
+
+
+@dataclass
+class ReplyPlan:
+    """One reply, weighed against the register."""
+
+    reply: object                # replies.Reply
+    replied_on: dt.date
+    changes: list[Change] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    problems: list[MergeProblem] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)     # actions merged before: no change
+    notes: list[str] = field(default_factory=list)
+    answered: int = 0            # actions the owner filled something in for
+
+    @property
+    def record_reply(self) -> bool:
+        """A clean reply that changes nothing still goes on Updates, once: the owner replied."""
+        return not self.problems and not self.changes and not self.extensions
+
+
+@dataclass
+class MergePlan:
+    register: str
+    replies: list[ReplyPlan]
+    updates_known: set = field(default_factory=set)   # request ids already on Updates
+
+    @property
+    def problems(self) -> list[tuple[ReplyPlan, MergeProblem]]:
+        return [(r, p) for r in self.replies for p in r.problems]
+
+    @property
+    def changes(self) -> list[tuple[ReplyPlan, Change]]:
+        return [(r, c) for r in self.replies for c in r.changes]
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        acts = {c.action_id for _, c in self.changes}
+        ext = sum(len(r.extensions) for r in self.replies)
+        probs = self.problems
+        return (f"{plural(len(self.replies), 'reply', 'replies')}: "
+                f"{plural(len(self.changes), 'change')} to {plural(len(acts), 'action')}, "
+                f"{plural(ext, 'extension request')} for the board; "
+                + (f"{plural(len(probs), 'problem')} (nothing is taken from the actions or "
+                   "replies they are on)." if probs else "no problems."))
+
+    def to_text(self, applied: bool = False, asked: bool = False) -> str:
+        """``applied``: written to the register; ``asked``: --apply was given (with
+        nothing to apply, the register is not rewritten: not a 'dry run')."""
+        out = []
+        for r in self.replies:
+            rep = r.reply
+            out.append(f"{rep.path.name}: {rep.owner or '(no owner)'}, request of "
+                       f"{uk_date(rep.as_of) or '?'}, reply dated {uk_date(r.replied_on)}")
+            by_action: dict[str, list[str]] = {}
+            for c in r.changes:
+                by_action.setdefault(c.action_id, []).append(
+                    f"{c.header}: {_show(c.old)} -> {_show(c.new)}")
+            for e in r.extensions:
+                by_action.setdefault(e.action_id, []).append(
+                    f"new due date asked for: {uk_date(e.current) or '(none)'} -> "
+                    f"{uk_date(e.requested)}" + (f" ({shorten(e.reason, 60)})" if e.reason
+                                                 else "") + "; for the board, not applied")
+            for p in r.problems:
+                by_action.setdefault(p.action_id, []).append(f"PROBLEM {p.code}: {p.message}")
+            for a in r.already:
+                by_action.setdefault(a, []).append("nothing to change: the register already "
+                                                   "says this")
+            for action, lines in by_action.items():
+                out.append(f"  {action or '(the whole reply)'}")
+                out.extend(f"    {line}" for line in lines)
+            if not by_action:
+                out.append("  nothing filled in")
+            out.extend(f"  note: {n}" for n in r.notes)
+        out.append("")
+        head = "Applied" if applied else \
+            "Nothing to apply (the register was not rewritten)" if asked else \
+            "Dry run (nothing changed)"
+        out.append(f"{head}: {self.summary()}")
+        return "\n".join(out) + "\n"
+
+    def records(self) -> list[dict]:
+        rows = []
+        for r in self.replies:
+            base = {"file": r.reply.path.name, "owner": r.reply.owner,
+                    "request": r.reply.request, "replied_on": r.replied_on.isoformat()}
+            for c in r.changes:
+                rows.append({**base, "action_id": c.action_id, "kind": "change",
+                             "field": c.header, "old": value_json(c.old),
+                             "new": value_json(c.new), "message": None})
+            for e in r.extensions:
+                rows.append({**base, "action_id": e.action_id, "kind": "extension request",
+                             "field": "Due", "old": value_json(e.current),
+                             "new": value_json(e.requested), "message": e.reason or None})
+            for p in r.problems:
+                rows.append({**base, "action_id": p.action_id or None, "kind": "problem",
+                             "field": p.code, "old": None, "new": None, "message": p.message})
+            for a in r.already:
+                rows.append({**base, "action_id": a, "kind": "already merged", "field": None,
+                             "old": None, "new": None, "message": None})
+        return rows
+
+    def to_json(self) -> str:
+        return json_text(json.dumps({"register": self.register, "clean": self.clean,
+                                     "summary": self.summary(), "rows": self.records()},
+                                    indent=2, ensure_ascii=False)) + "\n"
+
+    def to_csv(self) -> str:
+        from gain_workbook.core.text import csv_cell
+
+        buf = io.StringIO()
+        keys = ["file", "owner", "request", "replied_on", "action_id", "kind", "field", "old",
+                "new", "message"]
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(keys)
+        for row in self.records():
+            w.writerow([csv_cell("" if row[k] is None else row[k]) for k in keys])
+        return buf.getvalue()
+
+
+def _show(v) -> str:
+    if v is None or v == "":
+        return "(blank)"
+    if isinstance(v, dt.date):
+        return uk_date(v)
+    return f"'{shorten(one_line(str(v)), 70)}'"
+
+
+def _status(text):
+    """A status typed or picked: one of ours (case ignored, synonyms read), else None."""
+    from gain_workbook.register.values import vocab_words
+
+    return vocab_words(BY_KEY["action_status"]).get(norm_key(text))
+
+
+def plan_merge(register, replies, today: dt.date) -> MergePlan:
+    """Weigh every reply against the register (``register.Register``); changes nothing."""
+    frame = register.actions.frame
+    rows_of = register.actions.first_index("action_id")
+    merged = {}                      # request id -> Updates rows already there
+    newest = {}                      # owner -> latest reply date merged, with its request
+    for u in register.updates:
+        req, owner = as_text(u.get("Request")), owner_key(as_text(u.get("From")))
+        merged.setdefault(req, []).append(u)
+        day = parse_date(u.get("Date"))
+        if isinstance(day, dt.date) and (owner not in newest or day > newest[owner][0]):
+            newest[owner] = (day, req)
+    asked_before = {(as_text(e.get("Request")), as_text(e.get("Action ID")),
+                     value_json(parse_date(e.get("Requested due")))) for e in register.extensions}
+    plan = MergePlan(register.path.name, [], set(merged))
+    seen: dict[str, str] = {}
+    # the newest request first: an older one from the same owner is then seen to be older
+    order = sorted(range(len(replies)), key=lambda i: replies[i].as_of or dt.date.min,
+                   reverse=True)
+    plans = {}
+    for i in order:
+        reply = replies[i]
+        rp = plans[i] = ReplyPlan(reply, reply.replied_on(today))
+        whole = _whole_reply_problem(reply, register, seen, newest, merged)
+        if whole:
+            rp.problems.append(MergeProblem(whole[0], "", whole[1]))
+            continue
+        seen[reply.request] = reply.path.name
+        for row in reply.rows:
+            _weigh(rp, row, reply, frame, rows_of, asked_before)
+        mine = newest.get(owner_key(reply.owner))
+        if rp.answered and (mine is None or rp.replied_on > mine[0]):
+            newest[owner_key(reply.owner)] = (rp.replied_on, reply.request)
+    plan.replies = [plans[i] for i in range(len(replies))]      # in the order given
+    return plan
+
+
+def _whole_reply_problem(reply, register, seen, newest, merged):
+    name = reply.meta.get("Register", "")
+    if name and name != register.path.name:
+        return ("OTHER_REGISTER", f"it was made from the register '{name}', not "
+                f"'{register.path.name}'; merge it into that register")
+    if reply.request in seen:
+        return ("SAME_REPLY_TWICE", f"it answers the same request as '{seen[reply.request]}' "
+                "(same owner and date), which is merged instead; merge one reply per request")
+    mine = newest.get(owner_key(reply.owner))
+    if (mine and reply.as_of and mine[1] != reply.request and reply.request not in merged
+            and mine[0] > reply.as_of):
+        return ("OLD_REPLY", f"it answers the request of {uk_date(reply.as_of)}, but a reply "
+                f"from {reply.owner} dated {uk_date(mine[0])} has been merged since, so its "
+                "updates are older than the register's; nothing was taken from it")
+    return None
+
+
+def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
+    """One row of a reply: its changes, its extension request, or why it is held back."""
+    if not row.answered and not row.edited():
+        return
+    aid = row.action_id or f"row {row.excel_row}"
+    if row.answered:
+        rp.answered += 1
+
+    def problem(code, message):
+        rp.problems.append(MergeProblem(code, aid, message))
+
+    if not row.asked:
+        index = rows_of.get(row.action_id)
+        whose = frame.at[index, "owner"] if index is not None else None
+        problem("NOT_ASKED", f"row {row.excel_row} is not an action this request asked "
+                f"{reply.owner} about" + (f" (it is {whose}'s)" if whose and
+                                          owner_key(whose) != owner_key(reply.owner) else "")
+                + "; each owner updates their own actions")
+        return
+    if row.edited():
+        what = "; ".join(f"{h}: '{shorten(str(a or ''), 60)}' -> '{shorten(str(b or ''), 60)}'"
+                         for h, a, b in row.edited()[:3])
+        problem("LOCKED_EDITED", f"the register's side of row {row.excel_row} was changed "
+                f"({what}); a reply changes only the yellow cells, so nothing was taken from "
+                "this row (ask the board's secretariat to change the action itself)")
+        return
+    index = rows_of.get(row.action_id)
+    if index is None:
+        problem("ACTION_GONE", "this action is no longer on the register (deleted or renamed "
+                "since the request was made), so its update has nowhere to go")
+        return
+    now = {k: value_json(frame.at[index, k]) for k in FINGERPRINT_KEYS}
+    if owner_key(now["owner"] or "") != owner_key(reply.owner):
+        problem("OTHER_OWNER", f"the action is now {now['owner'] or 'nobody'}'s on the register, "
+                f"not {reply.owner}'s; ask its owner for the update")
+        return
+    wanted, bad = _wanted(row, rp.replied_on)
+    for code, message in bad:
+        problem(code, message)
+    if bad:
+        return
+    changed = [k for k in FINGERPRINT_KEYS if now[k] != row.values.get(k)]
+    if changed:
+        merged = {**wanted, "last_updated": rp.replied_on} if wanted else {}
+        if all(k in merged and now[k] == value_json(merged[k]) for k in changed):
+            rp.already.append(aid)       # this reply, merged before
+            return
+        what = "; ".join(f"{BY_KEY[k].header}: was '{shorten(row.values.get(k) or '', 80)}' at "
+                         f"the request, is '{shorten(now[k] or '', 80)}' in the register now"
+                         + (f", reply says '{shorten(value_json(wanted[k]) or '', 80)}'"
+                            if k in wanted else "") for k in changed[:3])
+        problem("CONFLICT", f"the register was changed since the request ({what}); nothing "
+                "was applied for this action, so neither change is lost: settle it by hand")
+        return
+    changes = []
+    for key, new in wanted.items():
+        if value_json(new) != now[key]:
+            changes.append(Change(aid, key, frame.at[index, key], new, index))
+    if changes and now["last_updated"] != rp.replied_on.isoformat():
+        changes.append(Change(aid, "last_updated", frame.at[index, "last_updated"],
+                              rp.replied_on, index))
+    rp.changes += changes
+    status = wanted.get("action_status", frame.at[index, "action_status"])
+    if status in ACTION_DONE and not (wanted.get("completed") or frame.at[index, "completed"]):
+        rp.notes.append(f"{aid} is '{status}' but no completion date was given; the register "
+                        "will ask for one")
+    asked = row.filled.get("asked_due")
+    if asked not in (None, ""):
+        day = parse_date(asked)
+        current = frame.at[index, "revised_due"] or frame.at[index, "due"]
+        key = (reply.request, aid, value_json(day))
+        if key not in asked_before:
+            rp.extensions.append(Extension(aid, current if isinstance(current, dt.date) else None,
+                                           day, as_text(row.filled.get("reason"))))
+    elif not changes and not rp.extensions:
+        if not wanted:
+            return
+        rp.already.append(aid)
+
+
+def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
+    """What the yellow cells ask for, by register column, and what is wrong with them."""
+    out, bad = {}, []
+    f = row.filled
+    if f.get("new_status") not in (None, ""):
+        status = _status(f["new_status"])
+        if status is None:
+            bad.append(("NOT_IN_LIST", f"'{shorten(str(f['new_status']), 40)}' is not a status; "
+                        f"choose one of: {', '.join(ACTION_STATUSES)}"))
+        else:
+            out["action_status"] = status
+    for key in ("update", "evidence"):
+        if f.get(key) not in (None, ""):
+            out[FIELD_OF[key]] = as_text(f[key])
+    for key, label in (("completed", "Completed on"), ("asked_due", "New due date")):
+        v = f.get(key)
+        if v in (None, ""):
+            continue
+        day = parse_date(v)
+        if day is UNREADABLE or day is None:
+            bad.append(("BAD_DATE", f"'{shorten(str(v), 40)}' in {label} is not a date; type it "
+                        "like 31/12/2026"))
+        elif key == "completed" and day > replied_on:
+            bad.append(("BAD_DATE", f"{label} {uk_date(day)} is after the reply was saved "
+                        f"({uk_date(replied_on)})"))
+        elif key == "completed":
+            out["completed"] = day
+    if f.get("asked_due") in (None, "") and f.get("reason") not in (None, ""):
+        bad.append(("BAD_DATE", "a reason for a new due date was given but no date; fill in "
+                    "New due date you ask for"))
+    return out, bad
+
+
+def updates_rows(plan: MergePlan) -> list[tuple]:
+    """The rows merge appends to the Updates sheet (history.UPDATES_HEADERS order)."""
+    rows = []
+    for r in plan.replies:
+        rep = r.reply
+        for c in r.changes:
+            rows.append((r.replied_on, c.action_id, c.header, _cell(c.old), _cell(c.new),
+                         rep.owner, rep.path.name, rep.request))
+        if r.record_reply and r.answered and rep.request not in plan.updates_known:
+            rows.append((r.replied_on, "", history.REPLY_FIELD, "", "received; nothing to change",
+                         rep.owner, rep.path.name, rep.request))
+    return rows
+
+
+def extension_rows(plan: MergePlan) -> list[tuple]:
+    """The rows merge appends to the Extension requests sheet."""
+    return [(r.replied_on, e.action_id, e.current, e.requested, e.reason, r.reply.owner,
+             r.reply.path.name, r.reply.request, "")
+            for r in plan.replies for e in r.extensions]
+
+
+def _cell(v):
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return v if isinstance(v, dt.date) else as_text(v)

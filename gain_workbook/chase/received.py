@@ -1,0 +1,92 @@
+"""What came back from owners since the last pack, for the board: the updates merged
+(the register's Updates sheet), the owners asked who have not replied (the month's
+requests.json beside the requests), the new due dates asked for and not yet decided
+(the Extension requests sheet), and how many actions were updated in the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gain_workbook.model import history
+from gain_workbook.core.dates import parse_date
+from gain_workbook.core.text import as_text
+
+
+@dataclass
+class Received:
+    since: dt.date                       # the first day counted
+    updates: list = field(default_factory=list)      # {action_id, date, owner, fields[...]}
+    silent: list = field(default_factory=list)       # {owner, actions, asked, reply_by}
+    waiting: list = field(default_factory=list)      # {action_id, owner, current, requested,
+    #                                                  reason, asked}: not yet decided
+    updated: int = 0                     # actions updated in the period ...
+    of: int = 0                          # ... of those open in it
+    asked_on: dt.date | None = None      # the requests' date, when a manifest was found
+    asked: int = 0                       # owners asked
+    kept: bool = False                   # the register keeps an Updates sheet
+
+
+def read_manifest(path) -> tuple[dict | None, str]:
+    """(the requests.json that requests wrote, '') or (None, why not): why is '' when
+    there is no such file, else a predicate ('cannot be read ...')."""
+    path = Path(path)
+    if not path.is_file():
+        return None, ""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, "cannot be read (damaged, or edited by hand)"
+    if not isinstance(data, dict) or data.get("format") != 1:
+        return None, "was not written by this version of gain-pack requests"
+    return data, ""
+
+
+def _day(v):
+    d = parse_date(v)
+    return d if isinstance(d, dt.date) else None
+
+
+def received(register, rolled, since: dt.date, manifest: dict | None) -> Received:
+    out = Received(since, kept=bool(register.updates or register.extensions))
+    a = rolled.actions
+    today = rolled.as_of
+    by_action: dict[str, dict] = {}
+    for u in register.updates:
+        day = _day(u.get("Date"))
+        if day is None or not since <= day <= today or u.get("Field") == history.REPLY_FIELD:
+            continue
+        aid = as_text(u.get("Action ID"))
+        entry = by_action.setdefault(aid, {"action_id": aid, "date": day,
+                                           "owner": as_text(u.get("From")), "fields": []})
+        entry["date"] = max(entry["date"], day)
+        entry["fields"].append((as_text(u.get("Field")), u.get("Old value"), u.get("New value")))
+    out.updates = list(by_action.values())
+    if manifest is not None:
+        replied = {as_text(u.get("Request")) for u in register.updates}
+        out.asked_on = _day(manifest.get("as_of"))
+        reqs = manifest.get("requests") or []
+        out.asked = len(reqs)
+        for r in reqs:
+            if as_text(r.get("request")) not in replied:
+                out.silent.append({"owner": as_text(r.get("owner")),
+                                   "actions": len(r.get("actions") or []),
+                                   "asked": out.asked_on,
+                                   "reply_by": _day(manifest.get("reply_by")),
+                                   "file": as_text(r.get("file"))})
+    out.waiting = [{"action_id": as_text(e.get("Action ID")), "owner": as_text(e.get("From")),
+                    "current": _day(e.get("Current due")),
+                    "requested": _day(e.get("Requested due")),
+                    "reason": as_text(e.get("Reason")), "asked": _day(e.get("Date asked"))}
+                   for e in register.extensions if not as_text(e.get("Board decision"))]
+    import pandas as pd
+
+    start = pd.Timestamp(since)
+    live = ~a["done"] | (a["completed"] >= start)
+    out.of = int(live.sum())
+    out.updated = int((live & (a["last_updated"] >= start)
+                       & (a["last_updated"] <= pd.Timestamp(today))).sum())
+    return out

@@ -1,0 +1,370 @@
+"""Check a register: pandera schemas per table, then checks across tables.
+
+Bad data is a result, not an exception: :func:`validate` returns a
+ValidationReport listing every problem with its sheet, cell, header, value, rule
+code and a sentence a clerk can act on. The schemas are built from
+``schema.COLUMNS`` and name their checks by rule code, so a pandera failure case
+maps straight onto a Problem; each frame is indexed by Excel row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+from gain_workbook.model import schema
+from gain_workbook.core.dates import as_datetime64
+from gain_workbook.register.reader import PART_SPAN, Register, Table, read_register
+from gain_workbook.model.problems import Problem, ValidationReport, display, make_problem
+from gain_workbook.model.schema import ACTION_DONE, HMICFRS_CLOSED
+from gain_workbook.core.text import as_text
+
+
+def _is_date(s):
+    return s.map(lambda v: v is None or isinstance(v, dt.date))
+
+
+def _not_duplicate(s):
+    return ~(s.duplicated(keep="first") & s.notna())
+
+
+def _in_vocab(vocab):
+    allowed = frozenset(vocab)
+    return lambda s: s.isin(allowed)
+
+
+def _multi_in_vocab(vocab):
+    allowed = frozenset(vocab)
+    return lambda s: s.map(lambda v: all(p.strip() in allowed for p in str(v).split(",")))
+
+
+def _address_or_name(col):
+    """Owners' Email must be an address; 'Copy when overdue' may name someone on the sheet
+    instead (a part without '@', checked across the sheet by _owner_problems)."""
+    from gain_workbook.model.addresses import is_address, split_addresses
+
+    def ok(v) -> bool:
+        if v is None:
+            return True
+        parts = split_addresses(v) if col.key == "owner_copy" else [str(v)]
+        return bool(parts) and all(is_address(p) or (col.key == "owner_copy" and "@" not in p)
+                                   for p in parts)
+    return lambda s: s.map(ok)
+
+
+def _address_why(col, value) -> str:
+    from gain_workbook.model.addresses import address_problem, split_addresses
+
+    parts = split_addresses(value) if col.key == "owner_copy" else [str(value)]
+    return next((w for p in parts if "@" in p or col.key != "owner_copy"
+                 if (w := address_problem(p))), "it is empty")
+
+
+def table_schema(table: str, present: set[str]):
+    """The pandera schema of one canonical table.
+
+    ``present`` are the columns the sheet really has: a required value is only
+    demanded of a column that is there (a missing column is reported once instead).
+    """
+    import pandera.pandas as pa
+
+    columns = {}
+    for col in schema.columns_of(table):
+        checks = []
+        if col.kind == "id":
+            checks.append(pa.Check(_not_duplicate, name="DUPLICATE_ID", ignore_na=False))
+        if col.kind == "date":
+            checks.append(pa.Check(_is_date, name="BAD_DATE"))
+        if col.kind in ("vocab", "yesno"):
+            checks.append(pa.Check(_in_vocab(col.vocab), name="NOT_IN_LIST"))
+        if col.kind == "multi":
+            checks.append(pa.Check(_multi_in_vocab(col.vocab), name="NOT_IN_LIST"))
+        if col.kind == "email":
+            checks.append(pa.Check(_address_or_name(col), name="BAD_EMAIL"))
+        nullable = not (col.required and col.key in present)
+        columns[col.key] = pa.Column(object, nullable=nullable, checks=checks, required=True)
+    return pa.DataFrameSchema(columns, name=table, coerce=False)
+
+
+_CHECK_CODES = {"not_nullable": "REQUIRED_MISSING"}
+
+
+def _schema_problems(table: Table) -> list[Problem]:
+    import pandera.errors as pe
+
+    present = set(table.headers)
+    sch = table_schema(table.name, present)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sch.validate(table.frame, lazy=True)
+        return []
+    except pe.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems = []
+    noun = schema.ROW_NOUN[table.name]
+    seen = set()
+    for column, check, index, value in zip(cases["column"], cases["check"], cases["index"],
+                                           cases["failure_case"]):
+        code = _CHECK_CODES.get(str(check), str(check))
+        if code not in schema.RULES or index is None or (code, column, index) in seen:
+            continue
+        if code == "REQUIRED_MISSING" and (column, index) in table.raw:
+            continue            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning)
+        seen.add((code, column, index))
+        col = schema.BY_KEY[column]
+        value = table.raw.get((column, index), table.frame.at[index, column])
+        problems.append(make_problem(
+            code, *table.where(column, index), None if code == "REQUIRED_MISSING" else value,
+            noun=noun, allowed=", ".join(col.vocab),
+            why=_address_why(col, value) if code == "BAD_EMAIL" else ""))
+    return problems
+
+
+def owner_key(name) -> str:
+    """A name as the Owners sheet is matched: case and runs of spaces ignored."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _check_problems(reg: Register) -> list[Problem]:
+    """Items add-report marked for the clerk ('To check' not blank)."""
+    col = reg.items.frame["item_check"]
+    return [make_problem("TO_CHECK", *reg.items.where("item_check", row), value,
+                         why=str(value).strip().rstrip("."))
+            for row, value in col.items()
+            if value is not None and value == value and str(value).strip()]
+
+
+def _owner_problems(reg: Register) -> list[Problem]:
+    """Open actions whose owner is not on the Owners sheet (with the closest name on it),
+    and a 'Copy when overdue' naming no one on it. Nothing without an Owners sheet."""
+    import difflib
+
+    owners = reg.owners
+    if owners is None or not len(owners):      # no sheet, or one not filled in yet
+        return []
+    fo, fa = owners.frame, reg.actions.frame
+    names = [n for n in fo["owner_name"].dropna().astype(str)]
+    known = {owner_key(n): n for n in names}
+    out = []
+    for row, value in fo["owner_copy"].dropna().items():
+        from gain_workbook.model.addresses import split_addresses
+
+        for part in split_addresses(value):
+            if "@" not in part and owner_key(part) not in known:
+                out.append(make_problem("BAD_EMAIL", *owners.where("owner_copy", row), value,
+                                        why="it is neither an address nor a name on this "
+                                            "sheet"))
+    open_action = fa["action_status"].notna() & ~fa["action_status"].isin(ACTION_DONE)
+    owner = fa["owner"].where(open_action).dropna()
+    keys = owner.map(owner_key)
+    folded = list(known)
+    advice: dict = {}
+    for row, value in owner[~keys.isin(set(known))].items():
+        if value not in advice:
+            near = difflib.get_close_matches(owner_key(value), folded, n=1, cutoff=0.6)
+            advice[value] = (f"did you mean '{known[near[0]]}'? If not, add them to Owners, so "
+                             "their update request can be emailed." if near else
+                             "add them to Owners (or correct the name), so their update "
+                             "request can be emailed.")
+        out.append(make_problem("UNKNOWN_OWNER", *reg.actions.where("owner", row), value,
+                                advice=advice[value]))
+    return out
+
+
+
+
+def _cross_problems(reg: Register) -> list[Problem]:
+    import pandas as pd
+
+    out: list[Problem] = []
+    ins, items, acts = reg.inspections, reg.items, reg.actions
+    fi, fit, fa = ins.frame, items.frame, acts.frame
+
+    # Every item's inspection and every action's item must exist.
+    for tbl, ref, target_tbl, target_key, code in (
+            (items, "item_inspection_id", ins, "inspection_id", "UNKNOWN_INSPECTION"),
+            (acts, "action_item_id", items, "item_id", "UNKNOWN_ITEM")):
+        f = tbl.frame
+        known = set(target_tbl.frame[target_key].dropna())
+        bad = f[ref].notna() & ~f[ref].isin(known)
+        for row, value in f.loc[bad, ref].items():
+            out.append(make_problem(code, *tbl.where(ref, row), value,
+                                    target=" and ".join(target_tbl.sheets)))
+
+    done = fa["action_status"].isin(ACTION_DONE)
+    open_action = fa["action_status"].notna() & ~done
+    # A cause of concern's recommendations carry its actions ('Under').
+    keys, opened = fa["action_item_id"], open_action
+    if fit["parent_item"].notna().any():
+        owner = keys.map(dict(zip(fit["item_id"], fit["parent_item"]))).dropna()
+        keys = pd.concat([keys, owner])
+        opened = pd.concat([open_action, open_action[owner.index]])
+    per_item_all = keys.groupby(keys).size()
+    per_item_open = keys[opened.to_numpy()].value_counts()
+    n_actions = fit["item_id"].map(per_item_all).fillna(0)
+    n_open = fit["item_id"].map(per_item_open).fillna(0)
+    closed_item = fit["hmicfrs_status"].isin(HMICFRS_CLOSED)
+
+    # Applicable open items need actions or a reason (s55(5B)).
+    no_actions = ((fit["applies"] == "Yes") & ~closed_item & (n_actions == 0)
+                  & fit["no_action_reason"].isna())
+    for row in fit.index[no_actions]:
+        key = "no_action_reason" if items.has("no_action_reason", row) else "item_id"
+        out.append(make_problem("NO_ACTIONS", *items.where(key, row), fit.at[row, key]))
+
+    # The PCC's response must say, for every item for the force, what is being done or
+    # why nothing (s55(5B)); an open item with nothing is NO_ACTIONS above already.
+    pending = responses_pending(fi)
+    pending_ids = set(fi.loc[pending, "inspection_id"].dropna())
+    silent = ((fit["applies"] == "Yes") & closed_item & (n_actions == 0)
+              & fit["no_action_reason"].isna() & fit["item_response"].isna()
+              & fit["item_inspection_id"].isin(pending_ids))
+    for row in fit.index[silent]:
+        key = "item_response" if items.has("item_response", row) else "item_id"
+        out.append(make_problem("NO_RESPONSE", *items.where(key, row), fit.at[row, key]))
+
+    # Items HMICFRS has closed while our actions are still open.
+    for row in fit.index[closed_item & (n_open > 0)]:
+        out.append(make_problem("CLOSED_WITH_OPEN_ACTIONS", *items.where("hmicfrs_status", row),
+                                fit.at[row, "hmicfrs_status"], open=int(n_open[row])))
+
+    # Finished actions need the date they finished (said in each sheet's own words).
+    part_of = fa.index.to_numpy() // PART_SPAN
+    for n, part in enumerate(acts.parts):
+        date_key = next((k for k in ("completed", "last_updated") if k in part.headers), None)
+        lacking = done & (part_of == n)
+        if date_key is not None:
+            lacking &= ~fa[date_key].map(lambda v: isinstance(v, dt.date))
+        if not lacking.any():
+            continue
+        header = part.headers[date_key][1] if date_key else ""
+        missing = (f"has no date in {header}; add the date it was completed"
+                   if date_key == "completed" else
+                   f"the sheet has no column for the date it was completed (add one headed "
+                   f"'{schema.BY_KEY['completed'].header}')"
+                   + (f"; {header} is empty too" if date_key else ""))
+        for row, status in fa.loc[lacking, "action_status"].items():
+            out.append(make_problem("COMPLETE_NO_DATE", *acts.where("action_status", row),
+                                    status, missing=missing))
+
+    # Dates before the report was published, and revised dates that move earlier.
+    published = dict(zip(fi["inspection_id"], as_datetime64(fi["published"])))
+    # (pd.to_datetime keeps the dtype when a map over an empty table gives floats)
+    item_pub = pd.to_datetime(fit["item_inspection_id"].map(published))
+    item_pub_by_id = dict(zip(fit["item_id"], item_pub))
+    act_pub = pd.to_datetime(fa["action_item_id"].map(item_pub_by_id))
+    # An accelerated cause of concern is raised before the report is published.
+    accelerated = fit["kind"] == "Accelerated cause of concern"
+    early_ok = set(fit.loc[accelerated, "item_id"])
+    due = as_datetime64(fa["due"])
+    for tbl, frame, key, pub, ok in ((acts, fa, "due", act_pub, fa["action_item_id"].isin(early_ok)),
+                                     (items, fit, "deadline", item_pub, accelerated)):
+        d = due if key == "due" else as_datetime64(frame[key])
+        early = d.notna() & pub.notna() & (d < pub) & ~ok
+        for row in frame.index[early]:
+            src_key = key if tbl.has(key, row) or key != "deadline" else "deadline_text"
+            out.append(make_problem("DUE_BEFORE_PUBLISHED", *tbl.where(src_key, row),
+                                    display(d[row].date()), published=display(pub[row].date())))
+    revised = as_datetime64(fa["revised_due"])
+    earlier = revised.notna() & due.notna() & (revised < due)
+    for row in fa.index[earlier]:
+        out.append(make_problem("REVISED_BEFORE_DUE", *acts.where("revised_due", row),
+                                display(revised[row].date()), due=display(due[row].date())))
+    return out
+
+
+def responses_pending(fi):
+    """Inspections whose s55 response is still to be sent (and is needed): neither sent
+    nor published, and not marked Response required: No. The roll-up's response states
+    start from this (rollup.PENDING_RESPONSE are its states for these). ``fi``: the
+    register's inspections (dates as read) or the roll-up's (datetime64 columns)."""
+    import pandas as pd
+
+    def missing(col):
+        col = col if pd.api.types.is_datetime64_any_dtype(col) else as_datetime64(col)
+        return col.isna()
+
+    return (missing(fi["response_sent"]) & missing(fi["response_published"])
+            & (fi["response_required"] != "No"))
+
+
+def validate(register: Register) -> ValidationReport:
+    """Every problem in a register that has been read: schemas, then across tables."""
+    problems = list(register.problems)
+    for name in schema.TABLES + schema.OPTIONAL_TABLES:
+        if register.table(name) is not None:
+            problems.extend(_schema_problems(register.table(name)))
+    problems.extend(_cross_problems(register))
+    problems.extend(_owner_problems(register))
+    problems.extend(_check_problems(register))
+    return ValidationReport(str(register.path.name), name_subjects(register, problems),
+                            register.counts)
+
+
+def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
+    """Each problem with what its row is, in the board's words: 'PEEL-2026 AFI 2',
+    'PEEL-2026 AFI 2, action A3', 'PEEL-2026' (the cell reference says where)."""
+    import dataclasses
+
+    from gain_workbook.model.refs import item_label
+
+    items = register.items.frame
+    item_of = {}
+    for iid, ins, kind, number in zip(items["item_id"], items["item_inspection_id"],
+                                      items["kind"], items["number"]):
+        if as_text(iid):
+            item_of.setdefault(as_text(iid), " ".join(
+                t for t in (as_text(ins), item_label(kind, number)) if t))
+
+    def subject(table: Table, r: dict) -> str:
+        if table.name == schema.INSPECTIONS:
+            return as_text(r["inspection_id"]) or as_text(r["title"])[:40]
+        if table.name == schema.ITEMS:
+            return item_of.get(as_text(r["item_id"])) or " ".join(
+                t for t in (as_text(r["item_inspection_id"]), item_label(r["kind"], r["number"]))
+                if t)
+        item = item_of.get(as_text(r["action_item_id"]), as_text(r["action_item_id"]))
+        action = as_text(r["action_id"])
+        for prefix in (item, as_text(r["action_item_id"])):   # 'PEEL 2025 AFI 1 A2' -> 'A2'
+            if prefix and action.lower().startswith(prefix.lower()) and len(action) > len(prefix):
+                action = action[len(prefix):].lstrip(" -_/.")
+                break
+        return ", ".join(t for t in (item, f"action {action}" if action else "") if t)
+
+    # the most specific table first: a flat sheet holds all three on each row
+    tables = [register.table(n) for n in (schema.ACTIONS, schema.ITEMS, schema.INSPECTIONS)]
+    wanted: dict[int, tuple] = {}                 # problem number -> (table, index)
+    for n, p in enumerate(problems):
+        if p.row is None or p.subject:
+            continue
+        for table in tables:
+            hit = next((i * PART_SPAN + p.row for i, part in enumerate(table.parts)
+                        if part.sheet == p.sheet and i * PART_SPAN + p.row in table.frame.index),
+                       None)
+            if hit is not None:
+                wanted[n] = (table, hit)
+                break
+    names: dict[tuple, str] = {}
+    for table in tables:                          # one lookup per table, not per problem
+        rows = sorted({i for t, i in wanted.values() if t is table})
+        if rows:
+            for index, r in zip(rows, table.frame.loc[rows].to_dict("records")):
+                names[(table.name, index)] = subject(table, r)
+    out = list(problems)
+    for n, (table, index) in wanted.items():
+        out[n] = dataclasses.replace(out[n], subject=names[(table.name, index)])
+    return out
+
+
+def check(path, settings=None) -> tuple[Register, ValidationReport]:
+    """Read and validate a register file. Raises RegisterError if it cannot be read."""
+    register = read_register(path, settings, meanwhile=_load_pandera)
+    return register, validate(register)
+
+
+def _load_pandera() -> None:
+    """Import pandera and its pandas backends (about half a second), while the register
+    is being parsed on other threads, rather than after it."""
+    import pandera.backends.pandas.register  # noqa: F401
+    import pandera.pandas  # noqa: F401

@@ -1,0 +1,269 @@
+"""Every file gain-pack writes goes through here: one guard, one way to put a file in place.
+
+* **Inputs are sacred.** Each file a command reads is remembered (``protect``) as it
+  is opened; no output may be the same file as one of them, under any spelling of
+  the path: the check compares the files themselves (device and inode), so
+  relative, absolute, ``..``, symbolic links, hard links and letter case on a
+  case-insensitive file system all come to the same answer.
+* **Only ordinary files are replaced.** A folder, device, FIFO or socket at the output
+  path is refused (as root, ``-o /dev/null`` must not replace the system's /dev/null).
+* **Atomic.** A file is written to a temporary file beside it and moved into place
+  with os.replace, so a failure, Ctrl+C or SIGTERM leaves the old file intact and
+  no partial one. A temporary file's name carries its writer's process id and host;
+  a later run in that folder removes those of runs that no longer exist (``kill -9``).
+* **Permissions as any new file.** mkstemp makes the temporary file private (0600),
+  and os.replace would carry that onto the output, so colleagues on a shared drive
+  could not open the pack. Before the move, a new file gets the mode the user's
+  umask gives any new file; a file replaced in place keeps the mode it had.
+* **Faults are sentences.** A full disk, a read-only folder or a file open in Excel
+  is an OutputError naming the file or folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gain_workbook.core.errors import Hint, OutputError
+
+TEMP_PREFIX = ".~gain-"     # our temporary files beside an output: .~gain-<pid>@<host>-xxxx.xlsx
+WORK_PREFIX = "gain-work-"  # xlsxwriter's scratch folder in TMPDIR: gain-work-<pid>@<host>-xxxx
+STALE_AGE = 24 * 3600       # for files whose process cannot be checked (another PC, Windows)
+
+_inputs: dict[str, str] = {}     # absolute path -> what it is ("the register" ...)
+
+
+def protect(path, role: str = "a file") -> None:
+    """Remember a file this command reads ('the register' ...): no output may replace it."""
+    _inputs.setdefault(os.path.abspath(os.fspath(path)), role)
+
+
+def forget_inputs() -> None:
+    """Start a new command: forget the previous command's inputs."""
+    _inputs.clear()
+
+
+def _same_file(a: str, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(target, rewrite: bool = False) -> Path:
+    """The output path, if it is safe to (re)place; else an OutputError in one sentence.
+
+    ``rewrite``: the target is an input this command exists to change (merge --apply
+    and the register), so being one is not refused."""
+    target = Path(target)
+    try:
+        st = os.stat(target)          # follows a symbolic link to what it points at
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"Cannot write '{target}': {exc.strerror or exc}.") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"Cannot write '{target}': it is a folder; give a file name.")
+        if not stat.S_ISREG(st.st_mode):
+            raise OutputError(f"Cannot write '{target}': it is not an ordinary file (a device, "
+                              "pipe or socket), and gain-pack only ever replaces ordinary files.")
+        for inp, role in _inputs.items():
+            if not rewrite and _same_file(inp, target):
+                raise OutputError(f"Cannot write '{target}': it is {role} ('{Path(inp).name}'), "
+                                  f"which this command reads, and an output must not replace "
+                                  f"{role}; choose another name or folder.")
+    return target
+
+
+def _folder_of(target: Path) -> Path:
+    return target.parent if str(target.parent) else Path(".")
+
+
+def fault(path, exc: OSError) -> OutputError:
+    """One sentence for an OSError met while writing ``path``."""
+    path = Path(path)
+    if exc.errno == errno.ENOSPC or exc.errno == getattr(errno, "EDQUOT", -1):
+        return OutputError(f"Cannot write '{path.name}': the disk holding '{_folder_of(path)}' is "
+                           "full; free some space (nothing was written).")
+    if exc.errno == errno.EROFS:
+        return OutputError(f"Cannot write '{path.name}': the folder '{_folder_of(path)}' is on a "
+                           "read-only drive; write somewhere else (nothing was written).")
+    if isinstance(exc, PermissionError):
+        return OutputError(f"Cannot write '{path.name}': no permission to write in "
+                           f"'{_folder_of(path)}'; choose a folder you can write to "
+                           "(nothing was written).")
+    return OutputError(f"Cannot write '{path}': {exc.strerror or exc} (nothing was written).")
+
+
+@functools.lru_cache(maxsize=1)
+def _host() -> str:
+    import re
+    import socket
+
+    return re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:20] or "host"
+
+
+def _temp_tag() -> str:
+    """'<pid>@<host>-': whose temporary file this is (folders may be shared between PCs)."""
+    return f"{os.getpid()}@{_host()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True                 # someone else's process: leave its files alone
+    return True
+
+
+def _stale(path: Path, prefix: str) -> bool:
+    """A temporary file of a run that has ended: this machine's, of a process that is gone.
+
+    Another machine's files (a shared drive) and, on Windows, where a process id cannot
+    be checked safely (os.kill would end the process), go only when a day old.
+    """
+    tag = path.name[len(prefix):].split("-", 1)[0]
+    pid_text, _, host = tag.partition("@")
+    if (host == _host() and sys.platform != "win32" and pid_text.isascii()
+            and pid_text.isdigit()):
+        return not _pid_alive(int(pid_text))
+    with contextlib.suppress(OSError):
+        return time.time() - path.stat().st_mtime > STALE_AGE
+    return False
+
+
+_folders_used: set[str] = set()      # where this process made temporary files
+
+
+def remove_own_leftovers() -> None:
+    """After Ctrl+C or SIGTERM: remove every temporary file and scratch folder of this process.
+
+    A signal can land between creating a temporary file and the ``try`` that would
+    remove it; the names carry this process's tag, so they are found here instead.
+    """
+    tag = _temp_tag()
+    places = [(Path(f), TEMP_PREFIX) for f in _folders_used]
+    _remove_ours(places + [(Path(tempfile.gettempdir()), WORK_PREFIX)],
+                 lambda path, prefix: path.name.startswith(prefix + tag))
+
+
+def sweep_stale(folder) -> None:
+    """Remove our temporary files (and xlsxwriter's scratch folders) left by killed runs."""
+    _remove_ours([(Path(folder), TEMP_PREFIX), (Path(tempfile.gettempdir()), WORK_PREFIX)],
+                 _stale)
+
+
+def _remove_ours(places, doomed) -> None:
+    """Remove the entries named ``prefix...`` in each (folder, prefix) that ``doomed`` picks."""
+    for where, prefix in places:
+        try:
+            names = [n for n in os.listdir(where) if n.startswith(prefix)]
+        except OSError:
+            continue
+        for name in names:
+            p = where / name
+            if doomed(p, prefix):
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the output should have: those of the file it replaces, else the
+    mode an ordinary new file gets (0666 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+@contextlib.contextmanager
+def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
+    """Yield a temporary path beside ``target``; move it into place if the block succeeds.
+
+    ``rewrite`` lets the target be one of the command's inputs (see check_output)."""
+    target = check_output(target, rewrite)
+    folder = _folder_of(target)
+    if not folder.is_dir():
+        raise OutputError(f"Cannot write '{target}': the folder '{folder}' does not exist.")
+    if not overwrite and target.exists():
+        raise OutputError(f"'{target}' already exists; choose another name.",
+                          hints=[Hint("force", ", or pass {option} to replace it")])
+    sweep_stale(folder)
+    _folders_used.add(os.path.abspath(folder))      # before the file exists (see above)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + _temp_tag(), suffix=target.suffix,
+                                   dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise fault(target, exc) from None
+    try:
+        try:
+            yield Path(tmp)
+        except OSError as exc:
+            raise fault(target, exc) from None
+        check_output(target, rewrite)  # nothing took its place meanwhile
+        try:
+            os.chmod(tmp, _mode_for(target))
+            os.replace(tmp, target)
+        except PermissionError:
+            raise OutputError(f"Cannot write '{target}': it is open in another program "
+                              "(Excel?) or read-only; close it and try again.") from None
+        except OSError as exc:
+            raise fault(target, exc) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def work_dir():
+    """A private scratch folder in TMPDIR (for xlsxwriter's part files), always removed."""
+    try:
+        d = tempfile.mkdtemp(prefix=WORK_PREFIX + _temp_tag())
+    except OSError as exc:
+        raise fault(Path(tempfile.gettempdir(), "gain-work"), exc) from None
+    try:
+        yield Path(d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def write_bytes(target, data: bytes) -> Path:
+    """Write a whole file atomically, through the guard."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return target
+
+
+def append_line(target, line: str) -> None:
+    """Append one line to a log file, through the guard (never to an input or a device)."""
+    target = check_output(target)
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    except OSError as exc:
+        raise fault(target, exc) from None

@@ -1,0 +1,304 @@
+"""Look at a file before any parser does: is it an .xlsx we can safely open?
+
+Each refusal is a RegisterError with one plain sentence. The checks run on the zip
+directory and then on one streamed pass over every XML part, so a hostile file (a zip
+bomb, XML entity expansion, a cell so far out that the grid would exhaust memory) is
+refused before any parser sees it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from gain_workbook.core.errors import RegisterError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# A real register, even at 100,000 actions, unpacks to a few hundred MB at most.
+MAX_UNPACKED = 2 * 1024**3
+MAX_PART = 1024**3
+MAX_RATIO = 200          # sheet XML compresses about 10-30:1; zeros compress 1000:1
+RATIO_FLOOR = 20 * 1024**2   # small parts may compress as well as they like
+# A sheet is read as a grid from A1 to its last cell: a value typed far out (at
+# XFD1048576, say) makes a grid of 17 billion cells, which python-calamine tries to
+# allocate and the process aborts. A 100,000-action register is about 2 million cells.
+MAX_CELLS = 20_000_000
+CHUNK = 4 * 1024 * 1024
+OVERLAP = 64          # longer than anything searched for (' r="XFD1048576"' is 16 bytes)
+
+
+@dataclass(frozen=True)
+class WorkbookInfo:
+    """What the sniff learnt that the reader needs."""
+
+    path: Path
+    date1904: bool
+    lock_file: Path | None   # Excel's ~$ owner file beside it: the register is open in Excel
+    # False when no part can hold a control character (Excel's _x0007_ escape, or a raw
+    # one a lenient parser would pass on): the reader then need not look for them
+    may_hold_controls: bool = True
+
+
+def _refuse(path: Path, why: str) -> RegisterError:
+    return RegisterError(f"Cannot read '{path.name}': {why}")
+
+
+def check_workbook(path: str | os.PathLike, role: str = "the register") -> WorkbookInfo:
+    """Refuse anything that is not a safe, readable .xlsx; return what the reader needs.
+
+    The file is remembered as an input (files.protect): no output may replace it.
+    """
+    from gain_workbook.core.files import protect
+
+    path = Path(path)
+    protect(path, role)
+    if path.name.startswith("~$"):
+        real = path.with_name(path.name[2:])
+        raise _refuse(path, "it is an Excel lock file (Excel makes it while a workbook is open), "
+                      f"not a register; read '{real.name}' instead.")
+    if path.is_dir():
+        raise _refuse(path, "it is a folder, not a file.")
+    if not path.exists():
+        raise RegisterError(f"There is no file '{path}'.")
+    if not path.is_file():          # opening a FIFO would wait for ever for a writer
+        raise _refuse(path, "it is not an ordinary file (a device, pipe or socket).")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            size = os.fstat(fh.fileno()).st_size
+    except PermissionError:
+        raise _refuse(path, "permission denied; it may be open and locked in another program "
+                      "(close it, or save a copy and read that).") from None
+    except OSError as exc:
+        raise _refuse(path, f"{exc.strerror or exc}.") from None
+    suffix = path.suffix.lower()
+    if size == 0:
+        raise _refuse(path, "the file is empty (0 bytes).")
+    if head.startswith(OLE_MAGIC):
+        with open(path, "rb") as fh:
+            blob = fh.read(4 * 1024**2)
+        if "EncryptedPackage".encode("utf-16-le") in blob:
+            raise _refuse(path, "it is password-protected; open it in Excel, remove the password "
+                          "(File > Info > Protect Workbook), save it and try again.")
+        raise _refuse(path, "it is an old-style Excel 97-2003 (.xls) workbook; open it in Excel "
+                      "and save it as an Excel Workbook (.xlsx).")
+    if suffix in (".csv", ".txt", ".tsv"):
+        raise _refuse(path, f"it is a {suffix} text file; open it in Excel and save it as an "
+                      "Excel Workbook (.xlsx).")
+    if suffix == ".xls":
+        raise _refuse(path, "an .xls file must be saved as an Excel Workbook (.xlsx) first.")
+    if suffix in (".ods", ".numbers"):
+        raise _refuse(path, f"{suffix} files are not supported; save it as .xlsx.")
+    if not head.startswith(ZIP_MAGIC):
+        if _looks_like_text(path):
+            raise _refuse(path, "it is a text file, not an .xlsx workbook.")
+        raise _refuse(path, "it is not an Excel workbook (perhaps damaged, or another kind of "
+                      f"file renamed {suffix or '.xlsx'}).")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise _refuse(path, "the file is damaged or incomplete (perhaps cut short while "
+                      "copying or downloading); open it in Excel to repair it, or use a backup.") from None
+    except OSError as exc:
+        raise _refuse(path, f"{exc.strerror or exc}.") from None
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" not in names:
+            kind = ("a Word document" if "word/document.xml" in names else
+                    "a PowerPoint file" if "ppt/presentation.xml" in names else
+                    "a zip archive")
+            raise _refuse(path, f"it is {kind}, not an Excel workbook.")
+        _check_sizes(path, infos)
+        controls = _scan_parts(path, zf, infos)
+        date1904 = _date1904(path, zf)
+    lock = path.with_name("~$" + path.name)
+    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls)
+
+
+def _looks_like_text(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        chunk = fh.read(2048)
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in chunk
+
+
+def _check_sizes(path: Path, infos) -> None:
+    """Refuse zip bombs from the sizes the zip directory declares, before unpacking."""
+    if why := zip_bomb(infos):
+        raise _refuse(path, why)
+
+
+def zip_bomb(infos, what: str = "register", most: int = MAX_UNPACKED) -> str | None:
+    """Why a zip (an .xlsx, a .docx) would be a bomb to unpack, from the sizes its
+    directory declares (``zipfile.ZipFile.infolist()``), or None. ``what`` is what a
+    real one is ('register', 'report'); ``most`` what all its parts may unpack to."""
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_PART or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+            return (f"its part '{info.filename}' would unpack to "
+                    f"{info.file_size / 1024**2:,.0f} MB ({ratio:,.0f} times its packed "
+                    f"size), which no real {what} does; it may be a zip bomb.")
+    if total > most:
+        return (f"it would unpack to {total / 1024**3:,.1f} GB, more than any real {what}; it "
+                "may be a zip bomb.")
+    return None
+
+
+CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
+
+
+def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
+    """Read every XML part once, in chunks, before any parser does.
+
+    Returns whether any part may hold a control character (see WorkbookInfo).
+
+    * Excel never writes a DTD: a DOCTYPE or ENTITY anywhere in a part (not only in
+      its first bytes) is an entity-expansion attack or worse, and is refused.
+    * A worksheet whose cells reach so far that its grid would exceed MAX_CELLS is
+      refused, naming how far it reaches (see MAX_CELLS and _Extent).
+    """
+    controls = False
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
+        try:
+            for body in _bodies(zf, info):
+                at = body.find(b"<!")
+                while at != -1:
+                    if body[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
+                        raise _refuse(path, f"its part '{info.filename}' declares XML "
+                                      "entities, which Excel never writes; the file was "
+                                      "refused as unsafe.")
+                    at = body.find(b"<!", at + 2)
+                if not controls:
+                    controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL))
+                if extent is not None:
+                    extent.add(body)
+        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
+            raise _refuse(path, f"the file is damaged (part '{info.filename}': {exc}).") from None
+        if extent is not None and extent.cells(zf, info) > MAX_CELLS:
+            rows, cols = extent.rows, extent.cols
+            raise _refuse(path, f"its sheet '{_sheet_name_of(zf, info.filename)}' reaches row "
+                          f"{rows:,} and column {col_letter(cols - 1)} (cell "
+                          f"{col_letter(cols - 1)}{rows}), a grid of {rows * cols:,} cells, more than the "
+                          f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
+                          "sheet, delete the stray cells beyond the table, save and try again.")
+    return controls
+
+
+def _bodies(zf: zipfile.ZipFile, info):
+    """A part's XML in chunks, each starting with the last OVERLAP bytes of the one before:
+    anything shorter than that (a declaration, a cell reference, an escape) lies whole in
+    at least one chunk, wherever the chunks are cut. Seeing a thing twice is harmless."""
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            data = tail + chunk
+            yield data
+            tail = data[-OVERLAP:]
+
+
+# A cell reference past column CZ (104) or row 99,999, as Excel writes it (space, r,
+# double quote): one pass, and an honest register has none or a few. Without any, the
+# grid is at most 99,999 x 104 cells, under MAX_CELLS. Every reference past those
+# limits matches, so the largest row and column among the matches are exact.
+SUSPECT_REF = re.compile(rb' r="((?:[A-Z]{3}|[D-Z][A-Z])\d+|[A-Z]{0,2}\d{6,})"')
+PLAIN_ROWS, PLAIN_COLS = 99_999, 104
+ANY_REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
+
+
+def _split_ref(ref: bytes) -> tuple[int, int]:
+    letters = ref.rstrip(b"0123456789")
+    return int(ref[len(letters):]), _col_number(letters)
+
+
+class _Extent:
+    """How far a worksheet's cells reach (calamine's grid is A1 to the farthest cell)."""
+
+    def __init__(self):
+        self.rows = self.cols = 0       # the largest among suspect references
+        self.far = False
+
+    def add(self, body: bytes) -> None:
+        """Take in one chunk of the sheet's XML."""
+        for ref in SUSPECT_REF.findall(body):
+            self.far = True
+            row, col = _split_ref(ref)
+            self.rows, self.cols = max(self.rows, row), max(self.cols, col)
+
+    def cells(self, zf: zipfile.ZipFile, info) -> int:
+        """The grid's size in cells: bounded cheaply, exact where the bound would refuse."""
+        self.rows = self.rows if self.rows > PLAIN_ROWS else PLAIN_ROWS
+        self.cols = self.cols if self.cols > PLAIN_COLS else PLAIN_COLS
+        if not self.far or self.rows * self.cols <= MAX_CELLS:
+            return self.rows * self.cols
+        rows = cols = 1
+        for body in _bodies(zf, info):
+            for letters, digits in ANY_REF.findall(body):
+                rows = max(rows, int(digits))
+                if letters:
+                    cols = max(cols, _col_number(letters))
+        self.rows, self.cols = rows, cols
+        return rows * cols
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def col_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _sheet_name_of(zf: zipfile.ZipFile, part: str) -> str:
+    """The sheet's name as Excel shows it, for a message (the part name if unknown)."""
+    from defusedxml import ElementTree
+
+    try:
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        target = {el.get("Id"): el.get("Target", "").lstrip("/").removeprefix("xl/")
+                  for el in rels.iter() if el.get("Id")}
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        for el in book.iter():
+            if el.tag.endswith("}sheet"):
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                if rid and "xl/" + target.get(rid, "") == part:
+                    return el.get("name", part)
+    except Exception:  # only for the message: any damage here means "use the part name"
+        pass
+    return part
+
+
+def _date1904(path: Path, zf: zipfile.ZipFile) -> bool:
+    """True when the workbook counts serial dates from 1904 (old Mac Excel)."""
+    from defusedxml import ElementTree
+
+    try:
+        root = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    except Exception as exc:  # defusedxml and expat raise several types; all mean "damaged"
+        raise _refuse(path, f"the workbook part is damaged ({type(exc).__name__}).") from None
+    for el in root.iter():
+        if el.tag.endswith("}workbookPr") or el.tag == "workbookPr":
+            return el.get("date1904", "0").lower() in ("1", "true")
+    return False

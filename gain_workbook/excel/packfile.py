@@ -1,0 +1,209 @@
+"""What gain-pack writes that it reads back: the board pack's format, defined once.
+
+A board pack is read as input in two places: next month's build takes it as
+``--previous`` (its Items and Actions sheets stand in for last month's register),
+and ``email`` takes the headline figures for the covering message from it. Both
+read what this module writes:
+
+* a hidden **PackInfo** sheet: :class:`PackInfo`, written by :meth:`PackInfo.write`
+  and read by :func:`read_info`;
+* the **Items** and **Actions** tables, whose columns are the :class:`Col` specs
+  ``ITEM_COLS`` and ``ACTION_COLS``: ``pack`` writes them and :func:`read_table`
+  reads them back by the same headers, typed by the same kinds.
+
+``RESPONSE_TITLE`` is the title a PCC response carries in its document
+properties, by which ``email`` knows one (and refuses the working copy);
+``RESPONSE_FIELDS`` are the labels of the details by which ``email`` lists the
+reports a response answers.
+
+This module reads with python-calamine only: the mailer uses it without the
+register reader or pandas' roll-up behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gain_workbook.core.errors import RegisterError
+
+PACK_MARKER = "gain-pack board pack"
+PACK_INFO_SHEET = "PackInfo"
+ITEMS_SHEET, ACTIONS_SHEET = "Items", "Actions"
+RESPONSE_TITLE = "PCC response to HMICFRS inspection"
+# the labels of a response's details that email reads back: (title, date published)
+RESPONSE_FIELDS = ("Title of inspection", "Date inspection published")
+# the headline figures PackInfo carries, for the covering email: (label, headline key)
+HEADLINE = (("Open items", "open_items"), ("Overdue actions", "overdue_actions"),
+            ("Ready for closure", "ready_for_closure"),
+            ("Responses not yet sent", "responses_due"))
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a written table: header, source key, kind and width."""
+
+    header: str
+    key: str
+    kind: str = "text"     # text | wrap | date | int | center | rag
+    width: float = 12
+    hidden: bool = False
+
+
+ITEM_COLS = [
+    Col("Inspection ID", "item_inspection_id", "wrap", 12),
+    Col("Item ID", "item_id", "text", 16, hidden=True),
+    Col("Item", "label", "text", 8),
+    Col("Text", "item_text", "wrap", 48),
+    Col("Lead", "item_lead", "wrap", 14),
+    Col("Deadline", "deadline", "date", 11),
+    Col("Agreed deadline", "agreed_deadline", "date", 11),
+    Col("HMICFRS status", "hmicfrs_status", "wrap", 12),
+    Col("Actions done", "done_of", "center", 8),
+    Col("Overdue", "n_overdue", "int", 8),
+    Col("Next due", "next_due", "date", 11),
+    Col("Status", "status", "wrap", 13),
+    Col("RAG", "rag", "rag", 7),
+    Col("Reason", "reason", "wrap", 28),
+]
+
+ACTION_COLS = [
+    Col("Inspection ID", "inspection_id", "wrap", 12),
+    Col("Item", "label", "text", 8),
+    # an action's inspection and item are read back as the pack shows them, so the
+    # sheet needs no hidden Item ID column (a cell per action costs time at 100,000)
+    Col("Action ID", "action_id", "text", 16, hidden=True),   # for next month's Movement
+    Col("Action", "action_text", "wrap", 36),
+    Col("Owner", "owner", "wrap", 14),
+    Col("Due", "due", "date", 11),
+    Col("Revised due", "revised_due", "date", 11),
+    Col("Effective due", "effective_due", "date", 11),
+    Col("Status", "action_status", "wrap", 12),
+    Col("Days overdue", "days_overdue_n", "int", 8),
+    Col("Flags", "flags", "wrap", 10),
+    Col("Last updated", "last_updated", "date", 11),
+    Col("Latest update", "latest_update", "wrap", 26),
+    Col("RAG", "rag", "rag", 7),
+]
+
+TABLES = {ITEMS_SHEET: ITEM_COLS, ACTIONS_SHEET: ACTION_COLS}
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """What a pack says about itself on its hidden PackInfo sheet."""
+
+    as_of: dt.date | None
+    register: str = ""          # the register's file name
+    meeting: str = ""           # as the cover prints it ('3 December 2026'), or ""
+    headline: dict = field(default_factory=dict)   # HEADLINE keys -> numbers
+    version: str = ""
+
+    def write(self, ws, date_format) -> None:
+        """Write the sheet (hidden) on an xlsxwriter worksheet."""
+        rows = [("Marker", PACK_MARKER), ("Version", self.version),
+                ("Register", self.register), ("Meeting", self.meeting)]
+        for r, (k, v) in enumerate(rows):
+            ws.write_string(r, 0, k)
+            ws.write_string(r, 1, v)
+        r = len(rows)
+        ws.write_string(r, 0, "As at")
+        day = self.as_of
+        ws.write_datetime(r, 1, dt.datetime(day.year, day.month, day.day), date_format)
+        for label, key in HEADLINE:
+            r += 1
+            ws.write_string(r, 0, label)
+            ws.write_number(r, 1, self.headline[key])
+        ws.hide()
+
+
+def open_workbook(path):
+    """The workbook through python-calamine (the caller has checked the file is safe)."""
+    import python_calamine as pc
+
+    return pc.CalamineWorkbook.from_path(str(path))
+
+
+def is_pack(sheet_names) -> bool:
+    """Whether a workbook with these sheets says it is a board pack."""
+    return PACK_INFO_SHEET in sheet_names
+
+
+def read_info(wb, name: str) -> PackInfo | None:
+    """The PackInfo of a calamine workbook; None when it has no PackInfo sheet.
+
+    Raises RegisterError when it has one that gain-pack did not write. ``as_of`` is
+    None when the sheet no longer gives a date (it has been edited).
+    """
+    from gain_workbook.core.dates import UNREADABLE, parse_date
+
+    if not is_pack(wb.sheet_names):
+        return None
+    info = {str(r[0]): r[1] for r in wb.get_sheet_by_name(PACK_INFO_SHEET).to_python()
+            if r and len(r) > 1 and r[0] != ""}
+    if info.get("Marker") != PACK_MARKER:
+        raise RegisterError(f"'{name}' has a {PACK_INFO_SHEET} sheet but is not a board pack "
+                            "written by gain-pack.")
+    as_of = parse_date(info.get("As at"))
+    headline = {}
+    for label, key in HEADLINE:
+        v = info.get(label)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            headline[key] = int(v) if float(v).is_integer() else v
+    return PackInfo(None if as_of is None or as_of is UNREADABLE else as_of,
+                    register=_str(info.get("Register")), meeting=_str(info.get("Meeting")),
+                    headline=headline, version=_str(info.get("Version")))
+
+
+def _str(v) -> str:
+    return "" if v is None else str(v)
+
+
+def read_table(wb, sheet: str, keys, name: str):
+    """The columns ``keys`` of the pack's ``sheet`` table as a DataFrame, typed by their
+    Col kinds: dates as datetime64, numbers as numbers, everything else as text, as the
+    pack showed it. The first key is the row's id; rows without one are not read."""
+    import pandas as pd
+
+    from gain_workbook.core.dates import UNREADABLE, parse_date
+    from gain_workbook.model.problems import display
+
+    specs = {c.key: c for c in TABLES[sheet]}
+    cols = [specs[k] for k in keys]
+    if sheet not in wb.sheet_names:
+        raise RegisterError(f"The previous pack '{name}' has no {sheet} sheet; it may "
+                            "have been edited. Use last month's register instead.")
+    rows = wb.get_sheet_by_name(sheet).to_python()
+    first = cols[0].header
+    header_at = next((i for i, r in enumerate(rows[:30]) if first in r), None)
+    if header_at is None:
+        raise RegisterError(f"The previous pack '{name}' has no {sheet} table.")
+    header = [str(h) for h in rows[header_at]]
+    missing = [c.header for c in cols if c.header not in header]
+    if missing:
+        raise RegisterError(f"The previous pack '{name}' is missing the {sheet} columns "
+                            f"{', '.join(missing)}.")
+    idx = [header.index(c.header) for c in cols]
+    body = [r for r in rows[header_at + 1:] if r and r[idx[0]] not in ("", None)]
+
+    def a_date(v):
+        d = parse_date(v) if v not in ("", None) else None
+        return None if d is UNREADABLE else d
+
+    def a_text(v):
+        if v is None or v == "":
+            return None
+        return v if isinstance(v, str) else display(v)
+
+    data = {}
+    for c, i in zip(cols, idx):
+        values = [r[i] if i < len(r) else None for r in body]
+        if c.kind == "date":
+            data[c.key] = pd.to_datetime(pd.Series([a_date(v) for v in values], dtype=object),
+                                         errors="coerce")
+        elif c.kind == "int":
+            data[c.key] = pd.Series([None if v in ("", None) else v for v in values],
+                                    dtype=object)
+        else:
+            data[c.key] = pd.Series([a_text(v) for v in values], dtype=object)
+    return pd.DataFrame(data, columns=list(keys))

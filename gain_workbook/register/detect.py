@@ -1,0 +1,660 @@
+"""How a workbook will be read, decided before any row is: the sheets' roles, header
+rows and columns, as a plain description (the idea of frictionless' Dialect/Detector).
+
+For each sheet: its role (inspections, items, actions, flat = one row per action,
+report = one report's table with its title above, settings, or not read and why),
+its header row, and for every non-empty column the header as written, the column it
+was given and how it was matched: exact (our header), alias (``schema`` aliases),
+setting (an ``Alias:`` row), words (``schema.WORD_RULES``) or content (the column's
+cells broke a tie). ``gain-pack describe`` prints this; the reader follows it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from gain_workbook.model import schema
+from gain_workbook.core.dates import UNREADABLE, is_no_date, month_or_quarter, parse_date
+from gain_workbook.model.refs import parse_ref
+from gain_workbook.model.history import history_kind
+from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
+from gain_workbook.core.sniff import col_letter
+from gain_workbook.core.text import json_text, plural, shorten
+
+HEADER_SCAN_ROWS = 30
+MIN_HEADER_MATCHES = 3
+CONTENT_SAMPLE = 200
+SETTINGS_SHEETS = {"settings", "setting", "config", "configuration"}
+SKIP_SHEETS = {"guide", "lists", "list", "lookups", "lookup", "problems", "readme", "help",
+               "read from", "dropdowns", "data validation"}
+SUMMARY_WORDS = {"summary", "dashboard", "overview", "contents", "cover", "index", "chart",
+                 "charts", "key", "instructions", "notes", "front", "stats", "statistics"}
+ARCHIVE_WORDS = {"archive", "archived", "completed", "complete", "closed", "old", "historic",
+                 "history", "done", "discharged"}
+NAME_HINTS = {
+    INSPECTIONS: ("inspection", "report"),
+    ITEMS: ("item", "recommendation", "afi"),
+    ACTIONS: ("action",),
+}
+ROLE_TEXT = {INSPECTIONS: "inspections", ITEMS: "items", ACTIONS: "actions",
+             "flat": "one row per action", "report": "one report, its title above the table",
+             "settings": "settings", "not read": "not read",
+             "owners": "action owners and their email addresses",
+             "history": "the history gain-pack keeps of merged updates"}
+LAYOUT_TEXT = {"template": "Inspections, Items and Actions sheets",
+               "flat": "one row per action",
+               "per report": "one sheet per report"}
+REFERENCE_REASON = "a reference sheet, by its name"
+EMPTY_REASON = "it is empty"
+# Labels of the cells above a report's table that carry the report's details.
+META_LABELS = {
+    "title": ("report", "report title", "title", "inspection", "inspection title",
+              "name of report", "report name", "inspection name"),
+    "published": ("published", "date published", "publication date", "report date",
+                  "date of report", "date", "report published", "published on"),
+    "inspection_type": ("type", "report type", "inspection type", "type of inspection"),
+    "inspection_id": ("ref", "report ref", "inspection id", "inspection ref", "id",
+                      "reference"),
+}
+_META_BY_LABEL = {norm_key(label): key for key, labels in META_LABELS.items()
+                  for label in labels}
+
+
+@dataclass
+class ColumnPlan:
+    """One non-empty column of a sheet and what it was read as."""
+
+    index: int
+    header: str           # as written ('' for a column of values with no header)
+    key: str | None       # our column, or None when it is not used
+    how: str              # exact | alias | setting | words | content | '' (not used)
+    note: str = ""
+
+    @property
+    def letter(self) -> str:
+        return col_letter(self.index)
+
+    def to_dict(self) -> dict:
+        return {"column": self.letter, "header": self.header,
+                "reads_as": BY_KEY[self.key].header if self.key else None,
+                "table": BY_KEY[self.key].table if self.key else None,
+                "matched_by": self.how or None, "note": self.note or None}
+
+
+@dataclass
+class SheetPlan:
+    """How one sheet will be read."""
+
+    name: str
+    role: str                         # see ROLE_TEXT
+    reason: str = ""                  # why it has that role (always said for 'not read')
+    header_row: int | None = None     # 0-based
+    columns: list[ColumnPlan] = field(default_factory=list)
+    archive: bool = False
+    hidden: str = ""                  # '' | 'hidden' | 'very hidden'
+    meta: dict = field(default_factory=dict)   # key -> (value, 'B2') for a report sheet
+    plain_meta: set = field(default_factory=set)   # meta keys read from unlabelled cells
+    labels: set = field(default_factory=set)       # cells of the labels ('Report:') of meta
+    looks_like: str = ""              # the role a sheet not read would have had
+    score: float = 0.0
+    dupes: list = field(default_factory=list)  # (index, header, key it repeats)
+    missing: list = field(default_factory=list)  # required keys it lacks
+    read: bool = False                # chosen by the layout
+    skipped: list = field(default_factory=list)   # (cell, why) of rows not read
+    extras: dict = field(default_factory=dict)    # header -> {index: value}, columns not used
+    titles: list = field(default_factory=list)    # (cell, text) above the headers, not read
+    read_rows: list | None = None     # 0-based rows read (filled by the reader)
+
+    @property
+    def rows_read(self) -> int | None:
+        """How many rows the reader read (None until it has read the sheet)."""
+        return None if self.read_rows is None else len(self.read_rows)
+
+    @property
+    def mapping(self) -> dict[str, tuple[int, str]]:
+        """{key: (column index, header)} of the columns read."""
+        return {c.key: (c.index, c.header) for c in self.columns if c.key}
+
+    @property
+    def headers(self) -> list[tuple[int, str]]:
+        return [(c.index, c.header) for c in self.columns if c.header]
+
+    def to_dict(self) -> dict:
+        return {"sheet": self.name, "role": self.role, "role_text": ROLE_TEXT[self.role],
+                "reason": self.reason or None,
+                "header_row": None if self.header_row is None else self.header_row + 1,
+                "archive": self.archive, "hidden": self.hidden or None,
+                "report": {k: {"value": _plain(v), "cell": c} for k, (v, c) in self.meta.items()}
+                or None,
+                "columns": [c.to_dict() for c in self.columns],
+                "rows_read": self.rows_read,
+                "titles": [{"cell": c, "text": _plain(v)} for c, v in self.titles],
+                "rows_skipped": [{"cell": c, "why": w} for c, w in self.skipped]}
+
+
+@dataclass
+class Plan:
+    """How a whole workbook will be read."""
+
+    path: str
+    layout: str | None                 # template | flat | per report | None (cannot)
+    sheets: list[SheetPlan]
+    settings_sheet: str | None = None
+    problem: str = ""                  # why it cannot be read, when it cannot
+
+    def chosen(self, role: str | None = None) -> list[SheetPlan]:
+        """The sheets read, in workbook order (of one role, if given)."""
+        read = ("inspections", "items", "actions", "flat", "report")
+        return [s for s in self.sheets if s.role in read and (role is None or s.role == role)]
+
+    def layout_line(self) -> str:
+        """One line for validate, rollup and build: the layout and the sheets it used."""
+        parts = []
+        for s in self.chosen():
+            extra = ", archive" if s.archive else ""
+            parts.append(f"'{s.name}' ({ROLE_TEXT[s.role] if s.role != 'report' else 'report'}"
+                         f"{extra}, headers on row {s.header_row + 1})")
+        unread = [s for s in self.sheets if s.role == "not read"
+                  and s.reason not in (REFERENCE_REASON, EMPTY_REASON)]
+        tail = (f"; {plural(len(unread), 'sheet')} not read (gain-pack describe says why)"
+                if unread else "")
+        return f"read as {LAYOUT_TEXT[self.layout]}: {', '.join(parts)}{tail}."
+
+    def to_text(self) -> str:
+        out = [f"{self.path}: " + (f"read as {LAYOUT_TEXT[self.layout]}" if self.layout
+                                   else "cannot be read as a register")]
+        for s in self.sheets:
+            out.append("")
+            head = f"Sheet '{s.name}': {ROLE_TEXT[s.role]}"
+            if s.archive:
+                head += " (archive: read with the open rows)"
+            if s.hidden:
+                head += f" [{s.hidden}]"
+            out.append(head)
+            if s.reason:
+                out.append(f"  {s.reason}")
+            if s.header_row is not None and s.role != "settings":
+                out.append(f"  headers on row {s.header_row + 1}")
+                if s.titles:
+                    shown = "; ".join(f"{c} '{shorten(_plain(v), 40)}'" for c, v in s.titles[:4])
+                    more = f" and {len(s.titles) - 4} more" if len(s.titles) > 4 else ""
+                    out.append(f"  above the headers, not read (titles): {shown}{more}")
+            for key, (value, cell) in s.meta.items():
+                out.append(f"  {BY_KEY[key].header:<18} {_plain(value)}  (from {cell})")
+            for c in s.columns:
+                shown = c.header or "(no header)"
+                if c.key:
+                    col = BY_KEY[c.key]
+                    target = col.header if c.key != "item_inspection_id" else "Inspection ID"
+                    where = f"{schema.SHEET_NAMES[col.table]}: {target}" \
+                        if s.role in ("flat", "report") else target
+                    line = f"  {c.letter:<3} {shown[:40]:<40} -> {where} [{c.how}]"
+                else:
+                    line = f"  {c.letter:<3} {shown[:40]:<40} -> not used"
+                if c.note:
+                    line += f"; {c.note}"
+                out.append(line)
+            if s.rows_read is not None:
+                out.append(f"  {plural(s.rows_read, 'row')} read")
+            for cell, why in s.skipped:
+                out.append(f"  {cell:<5} not read: {why}")
+        if self.problem:
+            out += ["", f"Cannot read it: {self.problem}"]
+        return "\n".join(out) + "\n"
+
+    def to_json(self) -> str:
+        return json_text(json.dumps({"path": self.path, "layout": self.layout,
+                                     "layout_text": LAYOUT_TEXT.get(self.layout),
+                                     "readable": not self.problem,
+                                     "problem": self.problem or None,
+                                     "sheets": [s.to_dict() for s in self.sheets]},
+                                    indent=2, ensure_ascii=False)) + "\n"
+
+
+def _plain(v):
+    from gain_workbook.model.problems import display
+
+    return display(v)
+
+
+# ---------------------------------------------------------------- header matching
+
+@dataclass(frozen=True)
+class HeaderIndex:
+    """Every header spelling a sheet of one role understands: norm -> ((key, how), ...)."""
+
+    role: str
+    spellings: dict
+    keys: frozenset
+
+
+def header_index(role: str, aliases: dict | None = None) -> HeaderIndex:
+    """The spellings for a role (``schema.header_map``), each with how it matches."""
+    hmap = schema.header_map(role, aliases)
+    ours = {(norm_key(c.header), c.key) for c in schema.COLUMNS}
+    set_by = {(norm_key(a), k) for k, spellings in (aliases or {}).items() for a in spellings}
+    out = {}
+    for norm, keys in hmap.items():
+        out[norm] = tuple((k, "setting" if (norm, k) in set_by else
+                           "exact" if (norm, k) in ours else "alias") for k in keys)
+    keys = frozenset(c.key for c in schema.COLUMNS if c.table in schema.ROLE_TABLES[role]
+                     and not (role == "flat" and c.key in schema.FLAT_SKIP))
+    return HeaderIndex(role, out, keys)
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str, keys: frozenset) -> str | None:
+    return schema.match_words(text, keys)
+
+
+def match_header(text: str, index: HeaderIndex) -> tuple:
+    """The columns a header can be on a sheet of ``index.role``, best first, each with how
+    it matched: ((key, 'exact' | 'alias' | 'setting' | 'words'), ...); () when none.
+
+    The one header matcher: our headers and the aliases (``schema.COLUMNS``, the
+    Settings sheet's ``Alias:`` rows) by their folded spelling, then a header's words
+    (``schema.WORD_RULES``). A column's content breaks a tie (``map_columns``).
+    """
+    found = index.spellings.get(norm_key(text))
+    if found:
+        return found
+    key = _words(text, index.keys)
+    return ((key, "words"),) if key else ()
+
+
+def _fits(key: str, values: list) -> bool:
+    """Do a column's cells look like what ``key`` holds (dates for a date column ...)?"""
+    col = BY_KEY[key]
+    if not values:
+        return True
+    if col.kind == "date":
+        ok = sum(1 for v in values if parse_date(v) is not UNREADABLE or is_no_date(v)
+                 or month_or_quarter(v) is not None)
+        return ok >= 0.6 * len(values)
+    if col.kind == "deadline":
+        return sum(1 for v in values if isinstance(v, str)) >= 0.6 * len(values)
+    return True
+
+
+def _sample(grid, header_row: int, idx: int) -> list:
+    """Up to CONTENT_SAMPLE values of a column, from rows with more than one value
+    (a section heading or a note is not the column's content)."""
+    out = []
+    for row in grid[header_row + 1:]:
+        if idx < len(row) and row[idx] not in ("", None) and \
+                len(row) - row.count("") - row.count(None) > 1:
+            out.append(row[idx])
+            if len(out) >= CONTENT_SAMPLE:
+                break
+    return out
+
+
+def _is_ref_column(values: list) -> bool:
+    """Mostly refs ('R1', 'AFI 2', 'E1', '3'), some with letters: an item's ref column."""
+    if len(values) < 2:
+        return False
+    refs = [parse_ref(v) for v in values]
+    lettered = sum(1 for r in refs if r is not None and (r.kind or r.number is None))
+    return lettered > 0 and sum(1 for r in refs if r is not None) >= 0.6 * len(values)
+
+
+def _width(grid) -> int:
+    """The widest row's length (calamine's rows are all one length: checked in C)."""
+    return max(map(len, grid), default=0)
+
+
+def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | None = None,
+                width: int | None = None) -> tuple[list[ColumnPlan], list]:
+    """Each non-empty column of the header row given a key (or none): returns
+    (columns, dupes). Unambiguous headers first; a header that could be two columns
+    goes to the first one free whose kind its cells fit. ``filled``: the columns with no
+    header that have values below it (_filled_quickly), listed so nothing goes unsaid."""
+    row = grid[header_row]
+    width = _width(grid) if width is None else width
+    if filled is None:
+        filled = _filled_quickly(grid, header_row, width)
+    cols: list[ColumnPlan] = []
+    singles, pending = [], []
+    taken: dict[str, int] = {}
+    dupes = []
+    for idx in range(width):
+        v = row[idx] if idx < len(row) else ""
+        text = v.strip() if isinstance(v, str) else ("" if v in ("", None) else str(v))
+        if not text:
+            if idx in filled:
+                cols.append(ColumnPlan(idx, "", None, "", "values with no header"))
+            continue
+        plan = ColumnPlan(idx, text, None, "")
+        cols.append(plan)
+        cands = match_header(text, index)
+        (singles if len(cands) == 1 else pending).append((plan, cands))
+    # headers we know by name first, then those read by their words, then the ambiguous
+    singles.sort(key=lambda pc: pc[1][0][1] == "words")
+    for plan, cands in singles:
+        key, how = cands[0]
+        if key in taken and how == "words":
+            plan.note = (f"its words suggest {BY_KEY[key].header}, which column "
+                         f"{col_letter(taken[key])} is")
+        elif key in taken:
+            dupes.append((plan.index, plan.header, key))
+            plan.note = f"means the same as column {col_letter(taken[key])}; only that was read"
+        else:
+            plan.key, plan.how = key, how
+            taken[key] = plan.index
+    for plan, cands in pending:
+        if not cands:
+            continue
+        free = [(k, h) for k, h in cands if k not in taken]
+        if not free:
+            dupes.append((plan.index, plan.header, cands[0][0]))
+            plan.note = f"means the same as column {col_letter(taken[cands[0][0]])}; " \
+                        "only that was read"
+            continue
+        values = _sample(grid, header_row, plan.index)
+        fit = next(((k, h) for k, h in free if _fits(k, values)), free[0])
+        plan.key = fit[0]
+        plan.how = fit[1] if fit == free[0] else "content"
+        taken[fit[0]] = plan.index
+    # A column of refs ('R1', 'AFI 2') with a header we do not know gives the item's number.
+    if "number" in index.keys and "number" not in taken:
+        for plan in cols:
+            if plan.key is None and plan.header and _is_ref_column(_sample(grid, header_row, plan.index)):
+                plan.key, plan.how, plan.note = "number", "content", ""
+                taken["number"] = plan.index
+                break
+    return cols, dupes
+
+
+# ---------------------------------------------------------------- classifying sheets
+
+def _cell_text(v) -> str:
+    return v.strip() if isinstance(v, str) else ""
+
+
+def _role_ok(role: str, keys) -> bool:
+    if role == "flat":
+        return "action_text" in keys and bool({"item_text", "number", "kind", "title",
+                                               "inspection_id", "published"} & keys)
+    need = {INSPECTIONS: {"title", "published"}, ITEMS: {"item_text"}, ACTIONS: {"action_text"}}
+    return bool(need[role] & keys)
+
+
+def find_header_row(grid, indexes: dict) -> int | None:
+    """The row (0-based, within the first rows) with the most cells that are headers."""
+    every = set().union(*(i.spellings for i in indexes.values()))
+    all_keys = frozenset().union(*(i.keys for i in indexes.values()))
+    best = None
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        hits = 0
+        for v in row:
+            t = _cell_text(v)
+            if t and (norm_key(t) in every or (len(t) < 60 and _words(t, all_keys))):
+                hits += 1
+        if hits >= MIN_HEADER_MATCHES and (best is None or hits > best[1]):
+            best = (r, hits)
+    return None if best is None else best[0]
+
+
+def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
+    """The role a sheet's table has, with its header row and columns; None if no table."""
+    r = find_header_row(grid, indexes)
+    if r is None:
+        return None
+    folded = norm_key(name)
+    hint = next((role for role, words in NAME_HINTS.items() if any(w in folded for w in words)),
+                None)
+    options = []
+    named = next((t for t in schema.TABLES if folded == norm_key(schema.SHEET_NAMES[t])), None)
+    width = _width(grid)
+    filled = _filled_quickly(grid, r, width)
+    for role in schema.ROLES:
+        cols, dupes = map_columns(grid, r, indexes[role], filled, width)
+        keys = {c.key for c in cols if c.key}
+        # a sheet named as ours is that table even when a column it needs is missing:
+        # the missing column is then named, with its fix
+        if _role_ok(role, keys) or role == named:
+            bonus = 0.5 if role == hint else 0
+            if role == "flat" and {"item_text", "number"} & keys and "action_text" in keys:
+                bonus += 1         # an item's words beside its actions: one row per action
+            options.append((len(keys) + bonus, role, cols, dupes))
+    if not options:
+        return None
+    # a sheet named as ours ('Actions') is that table
+    ours = [o for o in options if o[1] == named]
+    score, role, cols, dupes = ours[0] if ours else max(options, key=lambda o: o[0])
+    plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes)
+    if role == "flat" and not {"title", "inspection_id"} & set(plan.mapping):
+        plan.role = "report"
+        plan.meta, plan.plain_meta, plan.labels = report_meta(grid, r)
+    plan.archive = bool(set(folded.split()) & ARCHIVE_WORDS)
+    used = {cell for _, cell in plan.meta.values()} | plan.labels
+    plan.titles = [(f"{col_letter(c)}{i + 1}", v) for i, row in enumerate(grid[:r])
+                   for c, v in enumerate(row) if v not in ("", None)
+                   and f"{col_letter(c)}{i + 1}" not in used]
+    return plan
+
+
+def _filled_quickly(grid, header_row: int, width: int) -> set[int]:
+    """The columns with no header that have a value below it."""
+    head = grid[header_row]
+    blank = [i for i in range(width) if i >= len(head) or head[i] in ("", None)
+             or (isinstance(head[i], str) and not head[i].strip())]
+    if not blank:
+        return set()
+    out = set()
+    for row in grid[header_row + 1:]:
+        out.update(i for i in blank if i < len(row) and row[i] not in ("", None))
+        if len(out) == len(blank):
+            break
+    return out
+
+
+def report_meta(grid, header_row: int) -> tuple[dict, set, set]:
+    """A report's title, date, type and ref from the rows above its table:
+    labelled ('Report:', 'Published:') or plain cells (the first long text, the first date)."""
+    meta: dict = {}
+    labels: set = set()
+    plain_texts, plain_dates = [], []
+    for r in range(header_row):
+        row = grid[r]
+        filled = [(c, v) for c, v in enumerate(row) if v not in ("", None)
+                  and not (isinstance(v, str) and not v.strip())]
+        i = 0
+        while i < len(filled):
+            c, v = filled[i]
+            cell = f"{col_letter(c)}{r + 1}"
+            if isinstance(v, str):
+                label, _, rest = v.partition(":")
+                key = _META_BY_LABEL.get(norm_key(label))
+                if key and rest.strip():
+                    meta.setdefault(key, (rest.strip(), cell))
+                    i += 1
+                    continue
+                if key and i + 1 < len(filled):
+                    labels.add(cell)
+                    c2, v2 = filled[i + 1]
+                    meta.setdefault(key, (v2.strip() if isinstance(v2, str) else v2,
+                                          f"{col_letter(c2)}{r + 1}"))
+                    i += 2
+                    continue
+            if parse_date(v) not in (UNREADABLE, None) and not isinstance(v, (int, float)):
+                plain_dates.append((v, cell))
+            elif isinstance(v, str) and len(v.strip()) >= 8:
+                plain_texts.append((v.strip(), cell))
+            i += 1
+    plain = set()
+    if "title" not in meta and plain_texts:
+        meta["title"] = plain_texts[0]
+        plain.add("title")
+    if "published" not in meta and plain_dates:
+        meta["published"] = plain_dates[0]
+        plain.add("published")
+    return meta, plain, labels
+
+
+# ---------------------------------------------------------------- the whole workbook
+
+def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
+                  settings_sheet: str | None) -> Plan:
+    """Decide every sheet's role and the layout the register is read in."""
+    indexes = {role: header_index(role, aliases) for role in schema.ROLES}
+    sheets: list[SheetPlan] = []
+    for name, (grid, _) in grids.items():
+        folded = norm_key(name)
+        if name == settings_sheet:
+            plan = SheetPlan(name, "settings", "settings for this register")
+        elif history_kind(name, grid):
+            plan = SheetPlan(name, "history", "kept by gain-pack merge, by its name and headers")
+        elif folded in schema.OWNERS_SHEETS:
+            plan = owners_plan(name, grid, aliases)
+        elif folded in SKIP_SHEETS:
+            plan = SheetPlan(name, "not read", REFERENCE_REASON)
+        elif not any(v not in ("", None) for row in grid for v in row):
+            plan = SheetPlan(name, "not read", EMPTY_REASON)
+        else:
+            plan = classify(name, grid, indexes)
+            if plan is None:
+                plan = SheetPlan(name, "not read", _no_table_reason(grid))
+            elif set(folded.split()) & SUMMARY_WORDS and not plan.archive:
+                plan.looks_like, plan.role = plan.role, "not read"
+                plan.reason = "a summary sheet, by its name"
+        plan.hidden = hidden.get(name, "")
+        sheets.append(plan)
+
+    def usable(s):
+        return s.role in schema.ROLES or s.role == "report"
+
+    layout = _choose(sheets, usable, visible_only=True) or _choose(sheets, usable, False)
+    plan = Plan(path_name, layout, sheets, settings_sheet)
+    if layout is None:
+        # a summary-named sheet is read only when no other sheet holds the register
+        summaries = [s for s in sheets if s.looks_like]
+        for s in summaries:
+            s.role, s.looks_like, s.reason = s.looks_like, "", ""
+        layout = _choose(sheets, usable, True) or _choose(sheets, usable, False)
+        plan.layout = layout
+        if layout is None:
+            for s in summaries:
+                s.looks_like, s.role, s.reason = s.role, "not read", "a summary sheet, by its name"
+    if layout is not None:
+        _mark_unread(plan, usable)
+    for s in plan.chosen():
+        s.missing = required_missing(s)
+    return plan
+
+
+def owners_plan(name: str, grid, aliases: dict) -> SheetPlan:
+    """The plan of a sheet found by its name to be the Owners sheet: the row of its
+    headers (the first of the top rows naming the most of its columns, a Name among
+    them) and its columns; 'not read', saying why, when it has no Name column."""
+    index = header_index(schema.OWNERS, aliases)
+    best = None
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        keys = {k for v in row if _cell_text(v) for k, _ in match_header(_cell_text(v), index)}
+        if "owner_name" in keys and (best is None or len(keys) > best[1]):
+            best = (r, len(keys))
+    if best is None:
+        return SheetPlan(name, "not read", "it is named as the Owners sheet but has no Name "
+                         "column (headers Name, Email, Copy when overdue)")
+    cols, dupes = map_columns(grid, best[0], index)
+    return SheetPlan(name, schema.OWNERS, "by its name", header_row=best[0], columns=cols,
+                     dupes=dupes)
+
+
+def _no_table_reason(grid) -> str:
+    texts = []
+    for row in grid[:HEADER_SCAN_ROWS]:
+        texts = [_cell_text(v) for v in row if _cell_text(v)]
+        if len(texts) >= 2:
+            break
+    if not texts:
+        return "no register table: no row of headers in its first 30 rows"
+    shown = ", ".join(texts[:8]) + (" ..." if len(texts) > 8 else "")
+    return f"no register table: its headers are {shown}"
+
+
+def _choose(sheets, usable, visible_only: bool) -> str | None:
+    cands = [s for s in sheets if usable(s) and (not visible_only or not s.hidden)]
+    roles = {s.role for s in cands}
+    if all(r in roles for r in schema.TABLES):
+        chosen = {id(s) for s in cands if s.role in schema.TABLES}
+        layout = "template"
+    elif roles & {"flat", "report"}:
+        chosen = {id(s) for s in cands if s.role in ("flat", "report")}
+        layout = "per report" if "report" in roles else "flat"
+    else:
+        return None
+    for s in sheets:
+        s.read = id(s) in chosen
+    return layout
+
+
+def _mark_unread(plan: Plan, usable) -> None:
+    """Every sheet the layout does not use gets the role 'not read' and the reason."""
+    for s in plan.sheets:
+        if not usable(s) or s.read:
+            continue
+        s.looks_like, s.role = s.role, "not read"
+        if s.hidden:
+            s.reason = (f"it is {s.hidden}; it looks like {ROLE_TEXT[s.looks_like]}, but a "
+                        "visible sheet holds the register")
+        elif plan.layout == "template":
+            s.reason = (f"it looks like {ROLE_TEXT[s.looks_like]}, but the register was read "
+                        "from its Inspections, Items and Actions sheets")
+        else:
+            s.reason = (f"it looks like {ROLE_TEXT[s.looks_like]}, but the register was read "
+                        f"as {LAYOUT_TEXT[plan.layout]}")
+
+
+FLAT_REQUIRED = ["title", "published", "item_text", "action_text", "due", "action_status"]
+
+
+def required_missing(s: SheetPlan) -> list[str]:
+    """The columns a chosen sheet must have and lacks (keys)."""
+    present = set(s.mapping)
+    if s.role in schema.TABLES:
+        need = [c.key for c in schema.columns_of(s.role) if c.required_column]
+    else:
+        present |= set(s.meta)
+        if s.role == "report":
+            present |= {"title"}               # the sheet's name stands in
+        need = [k for k in FLAT_REQUIRED
+                if not (k == "title" and "inspection_id" in present)]
+        if "number" in present or "item_id" in present:
+            need = [k for k in need if k != "item_text"]
+    return [k for k in need if k not in present]
+
+
+def fix_line(s: SheetPlan, key: str, grid) -> str:
+    """One sentence: the required column a sheet lacks, its unplaced headers, the fix."""
+    col = BY_KEY[key]
+    unplaced = [c for c in s.columns if c.key is None and c.header]
+    guess = _guess(col, unplaced, grid, s.header_row)
+    names = ", ".join(f"'{c.header}'" for c in unplaced[:10]) or "none"
+    fix = (f"if {guess!r} is it, add a row to the Settings sheet: Alias: {col.header} = {guess}"
+           if guess else f"add a row to the Settings sheet: Alias: {col.header} = <your header>")
+    if key == "published" and s.role in ("flat", "report"):
+        fix += ", or put 'Published:' and the date in a row above the headers"
+    what = col.description[0].lower() + col.description[1:].rstrip(".")
+    return (f"the {s.name} sheet has no column for {col.header} ({what}); "
+            f"headers not placed: {names}; {fix}")
+
+
+def _guess(col, unplaced, grid, header_row):
+    best = None
+    for c in unplaced:
+        values = _sample(grid, header_row, c.index)
+        if not values:
+            continue
+        if col.kind == "date":
+            if _fits(col.key, values):
+                return c.header
+            continue
+        length = sum(len(str(v)) for v in values) / len(values)
+        if col.kind == "text" and (best is None or length > best[0]):
+            best = (length, c.header)
+        if col.kind == "vocab" and length < 25 and best is None:
+            best = (length, c.header)
+    return best[1] if best else None

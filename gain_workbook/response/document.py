@@ -1,0 +1,512 @@
+"""What the PCC's response to an inspection says (Police Act 1996, s55), as blocks.
+
+Laid out like shared/reference/pcc-response-example.md: inspection details with
+type check boxes, executive summary, every recommendation and area for
+improvement, the force's response (the GAIN process text from
+templates/response_process.txt, the items for forces, the force's own account and
+what is being done about each item), the PCC's comments and the office-use boxes.
+
+The **published** response carries that and nothing of the office's working state:
+no protective marking unless the 'Response marking' Setting asks for one, no
+owners, due dates, RAG, days late, internal ids or as-at dates. The **working
+copy** (``working=True``) adds them, under a banner saying it is not for
+publication. The writers (``response_sheet``, ``response_docx``) lay the same
+blocks out as a sheet or a Word document, so the formats never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from gain_workbook.core.dates import NUMBER_WORDS as _NUMBERS
+from gain_workbook.core.dates import given, long_date, uk_date
+from gain_workbook.core.errors import SettingsError, UsageError
+from gain_workbook.excel.packfile import RESPONSE_FIELDS
+from gain_workbook.status.rollup import KIND_ORDER, PENDING_RESPONSE, report_order
+from gain_workbook.model.schema import ACTION_DONE
+from gain_workbook.core.text import as_text as _t
+from gain_workbook.core.text import plural, truncate_utf16
+from gain_workbook.core.wording import fill_paragraphs
+
+PROCESS_TEXT = "response_process.txt"
+TICK, BOX = "☒", "☐"
+TYPE_BOXES = (("Force-specific", "{force} specific"), ("National", "National"),
+              ("Follow-up", "Follow up"), ("Thematic", "Thematic"),
+              ("Partner/joint", "Partner inspection"))
+NUMBER_WORDS = ("no",) + _NUMBERS[1:]     # 'HMICFRS made no recommendations'
+KIND_NAMES = {"Recommendation": ("recommendation", "recommendations"),
+              "Area for improvement": ("area for improvement", "areas for improvement"),
+              "Cause of concern": ("cause of concern", "causes of concern"),
+              "Accelerated cause of concern": ("accelerated cause of concern",
+                                               "accelerated causes of concern")}
+# HMICFRS 'makes' recommendations and 'identifies' causes of concern and areas for improvement
+KIND_VERBS = {"Recommendation": "made", "Area for improvement": "identified",
+              "Cause of concern": "identified", "Accelerated cause of concern": "identified"}
+WORKING_BANNER = ("WORKING COPY FOR THE OFFICE: NOT FOR PUBLICATION. It adds owners, due "
+                  "dates, RAG and the statutory position to the response as it will be "
+                  "published; publish the copy without this banner, never this one.")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a response: ``kind`` says how a writer lays it out.
+
+    title, banner, heading, sub (a bold line), para, bullet, small (working detail),
+    status (working status line), gap (something the response still needs),
+    field (``text`` is the label, ``value`` the value), boxes (``text`` the label,
+    ``values`` the check boxes, two a row), marking.
+    """
+
+    kind: str
+    text: str = ""
+    value: str = ""
+    values: tuple = ()
+    bold: bool = False
+
+
+@dataclass
+class Response:
+    """The blocks of one inspection's response, and what it still lacks (for warnings)."""
+
+    inspection_id: str
+    published: object
+    blocks: list
+    missing: list          # plain sentences: 'no PCC comment', 'nothing for Recommendation 4'
+
+
+# ---------------------------------------------------------------- the process text
+
+def load_process_text(path=None) -> str:
+    """The GAIN process text: an edited copy if given, else the one in templates/."""
+    if path is not None:
+        from gain_workbook.core.files import protect
+        from gain_workbook.core.wording import read_wording_file
+
+        protect(path, "the response template")
+        return read_wording_file(path, "the response template")
+    from gain_workbook.core.bundled import bundled_text
+
+    return bundled_text(PROCESS_TEXT)
+
+
+def process_text_path(register, settings, option):
+    """The process text file: --template, else the 'Response template' Setting (a file
+    beside the register), else None for the built-in text."""
+    if option is not None or not settings.response_template:
+        return option
+    path = Path(settings.response_template)
+    path = path if path.is_absolute() else Path(register).parent / path
+    if not path.is_file():
+        raise SettingsError(f"The Settings sheet names the response template "
+                            f"'{settings.response_template}', which is not there "
+                            f"(looked for {path}); put the file beside the register or "
+                            "clear the setting.")
+    return path
+
+
+PLACEHOLDER_SOURCE = {
+    "board": "Board name on the Settings sheet",
+    "chair": "Board chair on the Settings sheet",
+    "force": "Force name on the Settings sheet",
+    "pcc": "PCC name on the Settings sheet",
+    "executive_lead": "the inspection's Executive lead",
+    "plenary_date": "the inspection's Plenary session date, if it was held by the day of the "
+                    "response",
+    "title": "the inspection's Title",
+    "published": "the inspection's Published date",
+    "cc_comments_received": "the inspection's Chief constable's comments received date",
+}
+
+
+def response_day(ins, as_of: dt.date) -> dt.date:
+    """The day the response speaks from: the day it was sent, else the as-of date."""
+    sent = ins["response_sent"]
+    return sent.date() if given(sent) else as_of
+
+
+def process_values(settings, ins, as_of: dt.date) -> dict:
+    """The placeholders' values for one inspection. A plenary after the day of the
+    response had not happened when the response was written, so it counts as none."""
+    day = response_day(ins, as_of)
+    plenary = ins["plenary_date"]
+    held = given(plenary) and plenary.date() <= day
+    return {"board": settings.board_name, "chair": settings.board_chair,
+            "force": settings.force_name, "pcc": settings.pcc_name,
+            "executive_lead": _t(ins["executive_lead"]),
+            "plenary_date": long_date(plenary) if held else "",
+            "title": _t(ins["title"]), "published": long_date(ins["published"]),
+            "cc_comments_received": long_date(ins["cc_comments_received"])}
+
+
+# ---------------------------------------------------------------- wording
+
+def _words(n: int) -> str:
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+
+
+def _kind_parts(counts: dict, numeric: bool) -> list[tuple[str, str]]:
+    parts = []
+    for kind in KIND_ORDER:
+        n = counts.get(kind, 0)
+        if n:
+            one, many = KIND_NAMES[kind]
+            parts.append((KIND_VERBS[kind], f"{n if numeric else _words(n)} "
+                                            f"{one if n == 1 else many}"))
+    return parts
+
+
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def made_sentence(counts: dict) -> str:
+    """'HMICFRS made nine recommendations and identified one area for improvement.'"""
+    parts = _kind_parts(counts, numeric=False)
+    if not parts:
+        return "HMICFRS made no recommendations and identified no areas for improvement."
+    said, last = [], None
+    for verb, what in parts:
+        said.append(what if verb == last else f"{verb} {what}")
+        last = verb
+    return f"HMICFRS {_and(said)}."
+
+
+def kinds_sentence(counts: dict) -> str:
+    """'3 recommendations and 1 area for improvement' (figures, as the reference writes)."""
+    parts = _kind_parts(counts, numeric=True)
+    return _and([w for _, w in parts]) if parts else "no recommendations or areas for improvement"
+
+
+def item_heading(kind: str, number, alone: bool) -> str:
+    """'Recommendation 9'; 'Area for improvement' when it is the report's only one (the
+    only one on the register, numbered 1 or not at all: a lone 'Recommendation 15' is
+    one of more that the register does not hold, and keeps its number)."""
+    one = KIND_NAMES.get(kind, ("item",))[0]
+    name = one[0].upper() + one[1:]
+    number = _t(number)
+    return name if not number or (alone and number == "1") else f"{name} {number}"
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1 to 3 and 5'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts: list[str] = []
+    for r in runs:
+        parts += [f"{r[0]} to {r[-1]}"] if len(r) > 2 else [str(n) for n in r]
+    return _and(parts)
+
+
+def numbering_gaps(items) -> list[str]:
+    """Where the register's items of a kind skip numbers ('Recommendation 15', but not 1
+    to 14): it holds only some of the report's, so how many HMICFRS made is not known
+    from it. All of a kind's numbers count together, so that neither a report numbered
+    throughout nor one numbered afresh under each cause of concern shows a gap."""
+    held: dict = {}
+    for it in items.itertuples(index=False):
+        number = _t(it.number)
+        if number.isdecimal():
+            held.setdefault(it.kind, set()).add(int(number))
+    gaps = []
+    for kind in KIND_ORDER:
+        numbers = held.get(kind)
+        missing = [n for n in range(1, max(numbers) + 1) if n not in numbers] if numbers \
+            else []
+        if missing:
+            one, many = KIND_NAMES[kind]
+            what = f"{one if len(numbers) == 1 else many} {_ranges(sorted(numbers))}"
+            gaps.append(f"{what[0].upper()}{what[1:]} but not "
+                        f"{one if len(missing) == 1 else many} {_ranges(missing)}")
+    return gaps
+
+
+def _paragraphs(text) -> list[str]:
+    return [p.strip() for p in str(text).split("\n") if p.strip()]
+
+
+def _prose(value) -> list["Block"]:
+    """A text the office wrote, line by line: lines starting '-' or '•' are bullets."""
+    out = []
+    for part in _paragraphs(_t(value)):
+        bullet = part.startswith(("-", "•"))
+        out.append(Block("bullet" if bullet else "para",
+                         part.lstrip("-• ").strip() if bullet else part))
+    return out
+
+
+def _to_add(missing: list, what: str, wanted: str) -> "Block":
+    """A visible placeholder for something the response still needs, noted for the warning."""
+    missing.append(what)
+    return Block("gap", f"[To be added: {wanted}.]")
+
+
+# ---------------------------------------------------------------- the blocks
+
+class _Lookup:
+    """A roll-up's items per inspection and actions per item, grouped once: a register
+    of thousands of inspections must not scan every item for each one."""
+
+    # the columns a response reads (itertuples over a roll-up's sixty is the slow part)
+    ITEM_FIELDS = ("item_id", "item_inspection_id", "kind", "number", "item_text", "addressee",
+                   "deadline_text", "applies", "item_response", "no_action_reason", "status",
+                   "rag", "reason")
+    ACTION_FIELDS = ("action_item_id", "action_text", "owner", "effective_due", "action_status")
+
+    def __init__(self, rollup):
+        self._items = rollup.items[list(self.ITEM_FIELDS)]
+        self._actions = rollup.actions[list(self.ACTION_FIELDS)]
+        # row positions per key (cheap); a frame is cut only for the keys asked for
+        self.item_rows = self._items.groupby("item_inspection_id", sort=False).indices
+        self.action_rows = self._actions.groupby("action_item_id", sort=False).indices
+
+    def items_of(self, inspection_id):
+        return self._items.iloc[self.item_rows.get(inspection_id, [])]
+
+    def actions_of(self, item_id):
+        return self._actions.iloc[self.action_rows.get(item_id, [])]
+
+
+def document(rollup, ins, process_text: str, working: bool = False,
+             lookup: _Lookup | None = None) -> Response:
+    """The response for one inspection (a row of rollup.inspections)."""
+    lookup = lookup or _Lookup(rollup)
+    s = rollup.settings
+    force = s.force_name
+    iid = str(ins["inspection_id"])
+    b: list[Block] = []
+    missing: list[str] = []
+    add = b.append
+
+    add(Block("title", f"Response by the PCC to HMICFRS inspections of {force}".upper()))
+    if working:
+        add(Block("banner", WORKING_BANNER))
+
+    add(Block("heading", "Inspection details"))
+    add(Block("field", RESPONSE_FIELDS[0], _t(ins["title"]), bold=True))
+    add(Block("field", RESPONSE_FIELDS[1], long_date(ins["published"])))
+    types = set(_t(ins["inspection_type"]).split(", "))
+    boxes = [f"{TICK if key in types else BOX} {label.format(force=force)}"
+             for key, label in TYPE_BOXES]
+    boxes += [f"{TICK} {t}" for t in sorted(types - {k for k, _ in TYPE_BOXES} - {""})]
+    add(Block("boxes", "Type of inspection", values=tuple(boxes)))
+    quoted = ins["force_quoted"]
+    add(Block("field", f"Is {force} quoted in the report?",
+              f"{TICK if quoted == 'Yes' else BOX} Yes    {TICK if quoted == 'No' else BOX} No"))
+    if working:
+        add(Block("field", "Inspection ID (not published)", iid))
+
+    add(Block("heading", "Executive summary of report"))
+    summary = _prose(ins["executive_summary"])
+    if not summary:
+        b.append(_to_add(missing, "no executive summary",
+                         "a summary of the report (Executive summary on the register)"))
+    b.extend(summary)
+
+    items = report_order(lookup.items_of(ins["inspection_id"]))
+    counts = items["kind"].value_counts().to_dict()
+    add(Block("heading", "Recommendations"))
+    if gaps := numbering_gaps(items):
+        held = "; ".join(gaps)
+        b.append(_to_add(missing, f"the register holds {held}, so how many HMICFRS made is "
+                                  "not known",
+                         f"how many recommendations and areas for improvement HMICFRS made "
+                         f"(the register holds {held})"))
+    else:
+        add(Block("para", made_sentence(counts)))
+    for it in items.itertuples(index=False):
+        add(Block("sub", item_heading(it.kind, it.number, counts.get(it.kind) == 1)))
+        for part in _paragraphs(_t(it.item_text)):
+            add(Block("para", part))
+        if working:
+            meta = [f"Addressed to: {_t(it.addressee)}" if _t(it.addressee) else "",
+                    f"Deadline: {_t(it.deadline_text)}" if _t(it.deadline_text) else "",
+                    "For this force" if it.applies == "Yes" else "Not for this force"]
+            add(Block("small", "; ".join(m for m in meta if m)))
+
+    add(Block("heading", "Force response to recommendations"))
+    for para in fill_paragraphs(process_text, process_values(s, ins, rollup.as_of), iid,
+                                PLACEHOLDER_SOURCE):
+        add(Block("para", para))
+    mine = items[items["applies"] == "Yes"]
+    mine_counts = mine["kind"].value_counts().to_dict()
+    add(Block("para", f"The report included {kinds_sentence(mine_counts)} for forces"
+                      + (":" if len(mine) else ".")))
+    for it in mine.itertuples(index=False):
+        parts = _paragraphs(_t(it.item_text))
+        add(Block("bullet", "\n".join(parts)))
+    b.extend(_prose(ins["force_response"]))
+    _item_answers(b, missing, lookup, mine, counts, working)
+
+    add(Block("heading", "PCC response to inspection"))
+    add(Block("sub", "Comment by the PCC:"))
+    comment = _paragraphs(_t(ins["pcc_comment"]))
+    if not comment:
+        b.append(_to_add(missing, "no PCC comment",
+                         "the PCC's comment on the report (PCC comment on the register)"))
+    for part in comment + _paragraphs(_t(ins["pcc_monitoring"])):
+        add(Block("para", part))
+    cc = _paragraphs(_t(ins["cc_comments"]))
+    if cc:
+        add(Block("sub", "Comments of the chief constable:"))
+        b.extend(Block("para", part) for part in cc)
+    reply = _paragraphs(_t(ins["pcc_response_to_cc"]))
+    if reply:
+        add(Block("sub", "The PCC's response to the chief constable's comments:"))
+        b.extend(Block("para", part) for part in reply)
+
+    if working:
+        _statutory(b, ins, s)
+
+    add(Block("heading", "For office use only"))
+    for key, text in (("response_sent", "Response forwarded to Home Office"),
+                      ("response_published", "Response published on PCC website")):
+        done = given(ins[key])
+        if working:
+            add(Block("field", f"{TICK if done else BOX} {text}", long_date(ins[key]) or "not yet"))
+        else:
+            add(Block("para", f"{TICK if done else BOX} {text}"))
+    marking = s.protective_marking if working else s.response_marking
+    if marking:
+        add(Block("marking", marking))
+    return Response(iid, ins["published"], b, missing)
+
+
+def _item_answers(b, missing, lookup, mine, counts, working: bool) -> None:
+    """What has been or will be done about each item for the force (s55(5B))."""
+    if not len(mine):
+        return
+    b.append(Block("sub", "Action taken or proposed"))
+    for it in mine.itertuples(index=False):
+        heading = item_heading(it.kind, it.number, counts.get(it.kind) == 1)
+        b.append(Block("sub", heading))
+        acts = lookup.actions_of(it.item_id)
+        answer = _paragraphs(_t(it.item_response))
+        for part in answer:
+            b.append(Block("para", part))
+        if not answer and len(acts):
+            for a in acts.itertuples(index=False):
+                if working:
+                    due = uk_date(a.effective_due) or "not set"
+                    b.append(Block("bullet", f"{_t(a.action_text)} (owner: {_t(a.owner, 'not set')}"
+                                             f"; due {due}; {_t(a.action_status, 'no status').lower()})"))
+                else:
+                    done = " (completed)" if a.action_status in ACTION_DONE else ""
+                    b.append(Block("bullet", f"{_t(a.action_text)}{done}"))
+        elif not answer and _t(it.no_action_reason):
+            b.append(Block("para", f"No action will be taken: {_t(it.no_action_reason)}"))
+        elif not answer:
+            b.append(_to_add(missing, f"nothing on what is being done about {heading}",
+                             "what the force has done or will do about this, or why nothing "
+                             "will be done (section 55(5B)); write it in Response on the Items "
+                             "sheet, or add its actions"))
+        if working:
+            b.append(Block("status", f"Status: {it.status} ({it.rag}): {it.reason}"))
+
+
+def _statutory(b, ins, settings) -> None:
+    b.append(Block("heading", "Statutory position (Police Act 1996, section 55)"))
+    b.append(Block("field", "Date published", long_date(ins["published"])))
+    last = ins["s55_last_day"]
+    b.append(Block("field", "Last day to publish", f"day 56: {long_date(last)}" if given(last)
+                   else "no publication date recorded"))
+    if ins["s55_closed_day"]:
+        b.append(Block("field", "Not a working day",
+                       f"Day 56 is {ins['s55_closed_day']}: publish by "
+                       f"{long_date(ins['s55_publish_by'])}"))
+    if given(ins["response_target_day"]):
+        b.append(Block("field", f"Local target ({settings.response_target_days} days)",
+                       long_date(ins["response_target_day"])))
+    left = ins["s55_days_left"]
+    state = ins["response_state"]
+    if state and state not in PENDING_RESPONSE:        # sent, published or not required
+        position = ins["response_text"]
+    elif left != left:
+        position = "no publication date recorded"
+    elif left >= 0:
+        position = f"{plural(int(left), 'day')} left"
+    else:
+        position = f"{plural(int(-left), 'day')} late"
+    b.append(Block("field", "Days left or late", position))
+    b.append(Block("field", "Chief constable's comments received",
+                   long_date(ins["cc_comments_received"]) or "not yet"))
+
+
+# ---------------------------------------------------------------- which, and where
+
+def select_inspections(rollup, inspection: str | None, all_: bool, open_: bool) -> list:
+    """The inspections to write, as rows of rollup.inspections: the one with the id
+    ``inspection``, all of them, or the ``open_`` ones (response still to be sent)."""
+    ins = rollup.inspections
+    if sum(bool(x) for x in (inspection, all_, open_)) != 1:
+        raise UsageError("Say which responses to write: one inspection by its ID, all of "
+                         "them, or those whose response is still to be sent.")
+    if inspection:
+        chosen = ins[ins["inspection_id"] == inspection]
+        if chosen.empty:
+            known = ", ".join(str(i) for i in ins["inspection_id"].head(10))
+            raise UsageError(f"There is no inspection '{inspection}' on the register "
+                             f"(it has: {known}{' ...' if len(ins) > 10 else ''}).")
+    elif open_:
+        rows = pending_responses(rollup)
+        if not rows:
+            raise UsageError("No inspection is waiting for its response (every one has been "
+                             "sent or published, or needs none); nothing to write.")
+        return rows
+    else:
+        chosen = ins
+    return _newest_first(chosen)
+
+
+def pending_responses(rollup) -> list:
+    """The inspections whose response is still to be sent, newest report first."""
+    ins = rollup.inspections
+    return _newest_first(ins[ins["response_state"].isin(PENDING_RESPONSE)])
+
+
+def _newest_first(frame) -> list:
+    return [row for _, row in frame.sort_values("published", ascending=False,
+                                                kind="stable").iterrows()]
+
+
+def response_warnings(responses, chosen) -> list[str]:
+    """What each response still needs before it can be published, and a day 56 that
+    falls when the office is closed."""
+    out = []
+    for resp, ins in zip(responses, chosen):
+        if resp.missing:
+            out.append(f"the response for {resp.inspection_id} is not ready to publish: "
+                       f"{'; '.join(resp.missing)} (marked 'To be added' in it).")
+        if ins["s55_closed_day"]:
+            out.append(f"day 56 for {resp.inspection_id} ({uk_date(ins['s55_last_day'])}) is "
+                       f"{ins['s55_closed_day']}; publish by {uk_date(ins['s55_publish_by'])}.")
+    return out
+
+
+def documents(rollup, inspections: list, process_text: str | None = None,
+              working: bool = False) -> list[Response]:
+    """The responses for the chosen inspections, newest report first."""
+    text = process_text if process_text is not None else load_process_text()
+    lookup = _Lookup(rollup)
+    return [document(rollup, ins, text, working, lookup) for ins in inspections]
+
+
+FILE_ID_LIMIT = 60          # of an inspection id in a file name: Excel opens paths up to 218
+
+
+def default_response_name(register_path, inspections: list, working: bool = False,
+                          suffix: str = ".xlsx") -> Path:
+    """'PCC response INS-2023-07.xlsx' (or 'PCC responses.xlsx') beside the register;
+    '... (working copy).xlsx' for the office's copy."""
+    tail = " (working copy)" if working else ""
+    if len(inspections) == 1:
+        safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", str(inspections[0]["inspection_id"]))
+        safe = truncate_utf16(safe, FILE_ID_LIMIT).strip(" .") or "inspection"
+        return Path(register_path).with_name(f"PCC response {safe}{tail}{suffix}")
+    return Path(register_path).with_name(f"PCC responses{tail}{suffix}")

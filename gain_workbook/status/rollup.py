@@ -1,0 +1,461 @@
+"""Status roll-up: from the canonical tables and an as-of date to what the board sees.
+
+Pure functions, no I/O and no clock: the as-of date is a parameter. One roll-up is
+used by the board pack, the `rollup` command and the PCC response, so they always
+agree on every item's status.
+
+The rules (also in the README, generated from RAG_RULES):
+
+* an **action** is overdue when it is not finished and its effective due date
+  (revised due, else due) is before the as-of date; due soon when it falls within
+  the due-soon threshold; stale when it has had no update for longer than the stale
+  threshold (or never). Action RAG: overdue Red; due soon, stale or on hold Amber;
+  other open actions Green; finished actions Grey.
+* an **item**'s RAG is the worse of its own state and its worst action's RAG, so it
+  is never better than its worst action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gain_workbook.model import schema
+from gain_workbook.core.dates import (S55_DAYS_AFTER_PUBLICATION, as_datetime64, closed_day, given,
+                                 uk_date, working_day_before)
+from gain_workbook.model.refs import item_label, sort_key
+from gain_workbook.core.text import plural
+from gain_workbook.model.settings import Settings
+
+RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
+RAG_BY_RANK = {v: k for k, v in RAG_ORDER.items()}
+
+# Item states, the RAG each one gives on its own, and when it applies (first match wins).
+ITEM_STATES = (
+    ("Closed", "Grey", "HMICFRS has closed the item (complete, superseded or no further action)."),
+    ("Not for the force", "Grey", "The item is addressed to someone else (Applies to force = No)."),
+    ("No action (reason given)", "Grey",
+     "It applies, has no actions, and 'No action because' says why."),
+    ("Ready for closure", "Blue",
+     "Every action is finished and the board has signed the item off as ready for closure."),
+    ("Awaiting sign-off", "Green",
+     "Every action is finished but the board has not yet signed the item off."),
+    ("No actions", "Red", "It applies and is open but has no actions and no reason."),
+    ("Not started", "Green", "No action has started yet."),
+    ("In progress", "Green", "Otherwise."),
+)
+# An action never updated is stale counted from the first of these its inspection has.
+STALE_FROM = ("plenary_date", "gain_board_told", "published")
+RAG_RULES = (
+    ("Red", "any action is overdue; or the item's own deadline (the board-agreed revised "
+            "deadline when there is one, else HMICFRS's) has passed while it is open; "
+            "or it applies and is open with no actions and no reason"),
+    ("Amber", "any open action is due soon, stale or on hold; stale is no update for more "
+              "than 'Stale after (days)', and an action never updated counts from its "
+              "inspection's plenary session, else the day the GAIN Board was told, else "
+              "publication (so a new action is not stale on its first pack)"),
+    ("Green", "otherwise, for an open item (and for one awaiting board sign-off)"),
+    ("Blue", "ready for closure: all actions finished and signed off by the board"),
+    ("Grey", "closed by HMICFRS, not for the force, or no action with a reason given"),
+)
+
+
+@dataclass
+class RollUp:
+    """The register rolled up as at one date: three DataFrames and the figures for the pack."""
+
+    as_of: dt.date
+    settings: Settings
+    inspections: object      # pandas.DataFrame, one row per inspection
+    items: object            # one row per item
+    actions: object          # one row per action
+
+    def headline(self) -> dict:
+        """The headline figures the Summary sheet shows."""
+        it, ac, ins = self.items, self.actions, self.inspections
+        return {
+            "open_items": int(((it["applies"] == "Yes") & it["status"].isin(
+                ["No actions", "Not started", "In progress", "Awaiting sign-off"])).sum()),
+            "overdue_actions": int(ac["overdue"].sum()),
+            "ready_for_closure": int((it["status"] == "Ready for closure").sum()),
+            "new_inspections": int((ins["published"] > _ts(self.as_of - dt.timedelta(days=31))).sum()),
+            "responses_due": int(ins["response_state"].isin(PENDING_RESPONSE).sum()),
+            "responses_overdue": int((ins["response_state"] == "Overdue").sum()),
+        }
+
+
+# The order a report lists its findings in, the gravest first (pack and response alike).
+KIND_ORDER = ("Accelerated cause of concern", "Cause of concern", "Recommendation",
+              "Area for improvement")
+
+
+def _labels(frame) -> list[str]:
+    return [item_label(k, n) for k, n in zip(frame["kind"], frame["number"])]
+
+
+def report_order(items, first: tuple = (), ascending: tuple = ()):
+    """Items (or anything with kind and number) sorted by ``first``, then as a report
+    lists them: kind, gravest first, then number (2 before 10)."""
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    keyed = items.assign(
+        _k=items["kind"].map(rank).fillna(len(rank)),
+        _n=items["number"].map(sort_key))
+    keyed = keyed.sort_values([*first, "_k", "_n", "number"],
+                              ascending=[*ascending, True, True, True], kind="stable")
+    return keyed.drop(columns=["_k", "_n"])
+
+
+def _ts(day):
+    import pandas as pd
+
+    return pd.Timestamp(day)
+
+
+
+
+def _vocab(series, vocab):
+    return series.where(series.isin(vocab))
+
+
+
+
+def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollUp:
+    """Roll a register up as at ``as_of`` (thresholds from ``settings`` or the register's)."""
+    settings = settings or register.settings
+    inspections = typed(register.inspections.frame, schema.INSPECTIONS)
+    items = typed(register.items.frame, schema.ITEMS)
+    actions = typed(register.actions.frame, schema.ACTIONS)
+    actions = roll_up_actions(actions, items, as_of, settings, inspections)
+    items = roll_up_items(items, actions, inspections, as_of)
+    inspections = roll_up_inspections(inspections, items, as_of, settings)
+    return RollUp(as_of, settings, inspections, items, actions)
+
+
+def typed(frame, table: str):
+    """A canonical frame with real types: dates as datetime64, unknown words as missing."""
+    out = frame.copy()
+    for col in schema.columns_of(table):
+        if col.kind == "date":
+            out[col.key] = as_datetime64(out[col.key])
+        elif col.kind in ("vocab", "yesno"):
+            out[col.key] = _vocab(out[col.key], col.vocab)
+    out["row"] = out.index
+    return out.reset_index(drop=True)
+
+
+def roll_up_actions(actions, items, as_of: dt.date, settings: Settings, inspections=None):
+    """Per action: effective due, overdue, due soon, stale, RAG, and its item's details.
+
+    Stale counts from the last update; an action never updated counts from when the
+    force took it on (STALE_FROM: the plenary, else the day the GAIN Board was told,
+    else publication), so a new action is not stale on its first pack.
+    """
+    import numpy as np
+    import pandas as pd
+
+    a = actions
+    today = _ts(as_of)
+    info = items[["item_id", "item_inspection_id", "kind", "number", "item_text"]].drop_duplicates(
+        "item_id")
+    a = a.merge(info.rename(columns={"item_id": "action_item_id",
+                                     "item_inspection_id": "inspection_id"}),
+                on="action_item_id", how="left")      # (a left merge keeps the rows' order)
+    a["effective_due"] = a["revised_due"].fillna(a["due"])
+    a["done"] = a["action_status"].isin(schema.ACTION_DONE)
+    open_ = ~a["done"]
+    a["days_to_due"] = (a["effective_due"] - today).dt.days
+    a["overdue"] = open_ & (a["days_to_due"] < 0)
+    a["days_overdue"] = np.where(a["overdue"], -a["days_to_due"], 0).astype(int)
+    a["due_soon"] = open_ & a["days_to_due"].between(0, settings.due_soon_days)
+    a["quiet_since"] = a["last_updated"]
+    if inspections is not None:
+        ins = inspections.drop_duplicates("inspection_id").set_index("inspection_id")
+        for key in STALE_FROM:
+            start = pd.to_datetime(ins[key].reindex(a["inspection_id"].to_numpy()).to_numpy())
+            a["quiet_since"] = a["quiet_since"].fillna(pd.Series(start, index=a.index))
+    a["days_quiet"] = (today - a["quiet_since"]).dt.days
+    a["stale"] = open_ & (a["quiet_since"].isna() | (a["days_quiet"] > settings.stale_days))
+    a["on_hold"] = a["action_status"] == "On hold"
+    a["due_moved_days"] = (a["revised_due"] - a["due"]).dt.days
+    rag = np.select([a["overdue"], open_ & (a["due_soon"] | a["stale"] | a["on_hold"]), open_],
+                    ["Red", "Amber", "Green"], "Grey")
+    a["rag"] = rag
+    a["label"] = _labels(a)      # 'Rec 2': its item as the pack and response name it
+    return a
+
+
+def _crosstab(keys, values, categories):
+    """Counts of each category per key, with a column for every category."""
+    table = values.groupby([keys, values]).size().unstack(fill_value=0)
+    return table.reindex(columns=list(categories), fill_value=0)
+
+
+def _aligned(per_key, keys, fill=0):
+    """Values looked up by key for each of ``keys`` (numpy; ``fill`` where a key has none).
+
+    ``per_key`` is a Series or DataFrame indexed by unique keys (a groupby result);
+    reindexing looks every key up at once, where Series.map(dict) goes one by one.
+    """
+    out = per_key.reindex(keys.to_numpy())
+    return out.fillna(fill) if fill is not None else out
+
+
+def roll_up_items(items, actions, inspections, as_of: dt.date):
+    """Per item: action counts, next due, derived status, RAG and the reason in words."""
+    import numpy as np
+    import pandas as pd
+
+    it = items
+    today = _ts(as_of)
+    # A cause of concern takes its status from the recommendations made under it.
+    up = actions["action_item_id"].map(dict(zip(it["item_id"], it["parent_item"])))
+    under = up.notna()
+    if under.any():
+        actions = pd.concat([actions, actions[under].assign(action_item_id=up[under])],
+                            ignore_index=True)
+    g = actions.groupby("action_item_id")
+    counts = {
+        "n_actions": g.size(),
+        "n_done": g["done"].sum(),
+        "n_overdue": g["overdue"].sum(),
+        "n_due_soon": g["due_soon"].sum(),
+        "n_stale": g["stale"].sum(),
+        "n_on_hold": g["on_hold"].sum(),
+        "max_days_overdue": g["days_overdue"].max(),
+        "worst_action_rag": actions["rag"].map(RAG_ORDER).groupby(actions["action_item_id"]).max(),
+    }
+    by_status = _crosstab(actions["action_item_id"], actions["action_status"],
+                          schema.ACTION_STATUSES)
+    for status in schema.ACTION_STATUSES:
+        counts["n_" + status.lower().replace(" ", "_")] = by_status[status]
+    per_item = _aligned(pd.DataFrame(counts), it["item_id"]).astype(int)
+    for name in counts:
+        it[name] = per_item[name].to_numpy()
+    open_actions = actions[~actions["done"]]
+    next_due = open_actions.groupby("action_item_id")["effective_due"].min()
+    it["next_due"] = pd.to_datetime(_aligned(next_due, it["item_id"], None).to_numpy())
+    soon = actions[actions["due_soon"]].groupby("action_item_id")["effective_due"].min()
+    it["next_due_soon"] = pd.to_datetime(_aligned(soon, it["item_id"], None).to_numpy())
+    it["n_open"] = it["n_actions"] - it["n_done"]
+
+    closed = it["hmicfrs_status"].isin(schema.HMICFRS_CLOSED)
+    applies = it["applies"] == "Yes"
+    reason = it["no_action_reason"].notna()
+    board = it["board_ready_date"].notna()
+    all_done = (it["n_actions"] > 0) & (it["n_open"] == 0)
+    states = [
+        closed,
+        ~applies,
+        (it["n_actions"] == 0) & reason,
+        all_done & board,
+        all_done,
+        it["n_actions"] == 0,
+        it["n_not_started"] == it["n_actions"],
+    ]
+    names = [s[0] for s in ITEM_STATES]
+    it["status"] = np.select(states, names[:-1], names[-1])
+    own_rag = dict((s[0], s[1]) for s in ITEM_STATES)
+    # The board may agree a later deadline than HMICFRS's ('with immediate effect' is the
+    # day of publication); the RAG goes by the agreed one when there is one.
+    it["effective_deadline"] = it["agreed_deadline"].fillna(it["deadline"])
+    still_open = it["status"].isin(["No actions", "Not started", "In progress"])
+    it["deadline_passed"] = (it["effective_deadline"] < today) & still_open
+    it["days_past_deadline"] = ((today - it["effective_deadline"]).dt.days
+                                .where(it["deadline_passed"], 0).fillna(0).astype(int))
+    it["hmicfrs_deadline_passed"] = (it["deadline"] < today) & still_open
+    it["days_past_hmicfrs"] = ((today - it["deadline"]).dt.days
+                               .where(it["hmicfrs_deadline_passed"], 0).fillna(0).astype(int))
+    own = it["status"].map(own_rag).map(RAG_ORDER)
+    own = np.where(it["deadline_passed"], RAG_ORDER["Red"], own)
+    rank = np.maximum(own, it["worst_action_rag"])
+    it["rag"] = np.array([RAG_BY_RANK[r] for r in range(len(RAG_BY_RANK))])[rank.astype(int)]
+    it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
+    it["label"] = _labels(it)
+    it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
+        "inspection_id").rename(columns={"inspection_id": "item_inspection_id"}),
+        on="item_inspection_id", how="left")
+    return it
+
+
+def _item_reason(r, as_of) -> str:
+    """The RAG's reason in words: '2 of 3 actions overdue; oldest 41 days'."""
+    parts = []
+    if r.n_overdue:
+        parts.append(f"{r.n_overdue} of {plural(r.n_actions, 'action')} overdue; "
+                     f"oldest {plural(r.max_days_overdue, 'day')}")
+    if r.status == "No actions":
+        parts.append("applies to the force but has no actions and no reason given")
+    agreed = given(r.agreed_deadline)
+    if r.deadline_passed:
+        which = "board-agreed deadline" if agreed else "deadline"
+        parts.append(f"{which} {uk_date(r.effective_deadline)} passed "
+                     f"{plural(r.days_past_deadline, 'day')} ago")
+    if agreed and r.hmicfrs_deadline_passed:
+        parts.append(f"HMICFRS deadline {uk_date(r.deadline)} passed "
+                     f"{plural(r.days_past_hmicfrs, 'day')} ago"
+                     + ("" if r.deadline_passed else
+                        f"; the board agreed {uk_date(r.agreed_deadline)}"))
+    if r.n_due_soon:
+        parts.append(f"{plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due_soon)})")
+    if r.n_stale:
+        parts.append(f"{plural(r.n_stale, 'action')} not updated recently")
+    if r.n_on_hold:
+        parts.append(f"{plural(r.n_on_hold, 'action')} on hold")
+    if parts:
+        return "; ".join(parts)
+    if r.status == "Closed":
+        return f"closed by HMICFRS ({r.hmicfrs_status})"
+    if r.status == "Not for the force":
+        return f"for {r.addressee or 'others'}; no action needed by the force"
+    if r.status == "No action (reason given)":
+        return f"no action: {r.no_action_reason}"
+    if r.status == "Ready for closure":
+        return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
+    if r.status == "Awaiting sign-off":
+        return f"all {plural(r.n_actions, 'action')} finished; awaiting board sign-off"
+    nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
+    return f"on track{nxt}"
+
+
+def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
+    """Per inspection: items by kind and status, overall RAG, and the s55 response position."""
+    import numpy as np
+    import pandas as pd
+
+    ins = inspections
+    today = _ts(as_of)
+    def per_inspection(series):
+        return _aligned(series, ins["inspection_id"]).astype(int).to_numpy()
+
+    g = items.groupby("item_inspection_id")
+    ins["n_items"] = per_inspection(g.size())
+    kinds = _crosstab(items["item_inspection_id"], items["kind"], schema.ITEM_KINDS)
+    for kind in schema.ITEM_KINDS:
+        ins["n_" + kind.lower().replace(" ", "_")] = per_inspection(kinds[kind])
+    app = items[items["applies"] == "Yes"]
+    ins["n_for_force"] = per_inspection(app.groupby("item_inspection_id").size())
+    states = [s[0] for s in ITEM_STATES]
+    by_state = _crosstab(items["item_inspection_id"], items["status"], states)
+    for state in states:
+        col = "items_" + state.lower().replace(" ", "_").replace("(", "").replace(")", "").replace("-", "_")
+        ins[col] = per_inspection(by_state[state])
+    worst = items["rag"].map(RAG_ORDER).groupby(items["item_inspection_id"]).max()
+    ins["rag"] = _aligned(worst, ins["inspection_id"], RAG_ORDER["Grey"]).astype(int).map(
+        RAG_BY_RANK).to_numpy()
+
+    ins["s55_last_day"] = ins["published"] + pd.Timedelta(days=S55_DAYS_AFTER_PUBLICATION)
+    days_left = (ins["s55_last_day"] - today).dt.days
+    ins["s55_days_left"] = days_left
+    # still to be sent: the one predicate validate uses too; then the clock says how soon
+    from gain_workbook.check.validate import responses_pending
+
+    pending = responses_pending(ins)
+    done = np.select([ins["response_published"].notna(), ins["response_sent"].notna()],
+                     ["Published", "Sent"], "Not required")
+    clock = np.select([days_left < 0, days_left <= settings.due_soon_days, days_left.notna()],
+                      ["Overdue", "Due", "Not due"], "")
+    ins["response_state"] = np.where(pending, clock, done)
+    # Day 56 on a weekend or bank holiday, while it is still to come: why, and the
+    # working day before it (the law does not move the day)
+    upcoming = ins["response_state"].isin(PENDING_RESPONSE) & (days_left >= 0)
+    ins["s55_closed_day"] = [(closed_day(d) or "") if u else ""
+                             for d, u in zip(ins["s55_last_day"], upcoming)]
+    ins["s55_publish_by"] = pd.to_datetime(
+        [working_day_before(d) if why else None
+         for d, why in zip(ins["s55_last_day"], ins["s55_closed_day"])])
+    target = settings.response_target_days
+    ins["response_target_day"] = (ins["published"] + pd.Timedelta(days=target - 1)
+                                  if target else pd.NaT)
+    ins["response_text"] = [_response_text(r) for r in ins.itertuples(index=False)]
+    return ins
+
+
+# The response states that still need the PCC's response sent.
+PENDING_RESPONSE = ("Due", "Overdue", "Not due")
+
+
+def _response_text(r) -> str:
+    if r.response_state == "":
+        return "no publication date: cannot work out the s55 deadline"
+    if r.response_state == "Not required":
+        return "no section 55 response needed (Response required: No)"
+    last = r.s55_last_day
+    if r.response_state == "Published":
+        late = (r.response_published - last).days
+        extra = f", {plural(late, 'day')} late" if late > 0 else ""
+        return f"published {uk_date(r.response_published)}{extra}"
+    if r.response_state == "Sent":
+        return f"sent {uk_date(r.response_sent)}; not yet published (day 56: {uk_date(last)})"
+    days = int(r.s55_days_left)
+    if r.response_state == "Overdue":
+        return f"overdue by {plural(-days, 'day')} (day 56 was {uk_date(last)})"
+    closed = (f"; day 56 is {r.s55_closed_day}, so publish by {uk_date(r.s55_publish_by)}"
+              if r.s55_closed_day else "")
+    target = ""
+    if given(r.response_target_day):
+        target = f"; local target {uk_date(r.response_target_day)}" + (
+            " (passed)" if (last - r.response_target_day).days > days else "")
+    if days == 0:
+        return f"due today (day 56: {uk_date(last)}){closed}{target}"
+    return f"due in {plural(days, 'day')} (day 56: {uk_date(last)}){closed}{target}"
+
+
+
+# ---------------------------------------------------------------- the office's own RAG
+
+_RAG_WORDS = {"r": "Red", "red": "Red", "a": "Amber", "amber": "Amber", "g": "Green",
+              "green": "Green", "b": "Blue", "blue": "Blue", "complete": "Blue",
+              "completed": "Blue", "grey": "Grey", "gray": "Grey", "closed": "Grey"}
+
+
+def _their_rag(word):
+    if word is None or word != word:
+        return None
+    return _RAG_WORDS.get(str(word).strip().lower())
+
+
+def _rag_problems(register, result: RollUp) -> list:
+    from gain_workbook.model.problems import make_problem
+
+    out = []
+    for table, frame, key, reason in (
+            (register.items, result.items, "item_rag", lambda r: r.reason),
+            (register.actions, result.actions, "action_rag", _action_reason)):
+        if key not in table.headers:
+            continue
+        for r in frame.itertuples(index=False):
+            theirs = _their_rag(getattr(r, key))
+            if theirs is None or RAG_ORDER[theirs] >= RAG_ORDER[r.rag]:
+                continue
+            out.append(make_problem("RAG_BETTER_THAN_OURS", *table.where(key, r.row),
+                                    getattr(r, key), ours=r.rag, reason=reason(r)))
+    return out
+
+
+def rollup_problems(register, result: RollUp) -> list:
+    """The warnings only a roll-up can give: the office's RAG better than ours, and a
+    response whose day 56 (still to come) falls on a weekend or bank holiday."""
+    from gain_workbook.model.problems import make_problem
+    from gain_workbook.check.validate import name_subjects
+
+    out = _rag_problems(register, result)
+    table = register.inspections
+    for r in result.inspections.itertuples(index=False):
+        if r.s55_closed_day:
+            out.append(make_problem("S55_LAST_DAY_CLOSED", *table.where("published", r.row),
+                                    uk_date(r.s55_last_day), why=r.s55_closed_day,
+                                    working=uk_date(r.s55_publish_by)))
+    return name_subjects(register, out)
+
+
+def _action_reason(r) -> str:
+    if r.overdue:
+        return f"overdue by {plural(r.days_overdue, 'day')} (due {uk_date(r.effective_due)})"
+    if r.due_soon:
+        return f"due in {plural(int(r.days_to_due), 'day')}"
+    if r.on_hold:
+        return "on hold"
+    if r.stale:
+        return "no update recorded" if r.last_updated != r.last_updated or r.last_updated is None \
+            else f"not updated for {plural(int(r.days_quiet), 'day')}"
+    return "open"
