@@ -1,1 +1,3 @@
-"""The owners' chase: update requests, replies read back, what they would change (merge), and what came back for the board."""
+"""The owners' chase: update requests, replies read back, what they would change (merge),
+and what came back for the board.
+"""

@@ -1,1 +1,2 @@
-"""Validating a register: every problem with its cell, and a copy with them marked."""
+"""Validating a register: every problem with its cell, and a copy with them marked.
+"""

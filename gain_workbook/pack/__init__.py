@@ -1,1 +1,2 @@
-"""The monthly GAIN Board pack."""
+"""The monthly GAIN Board pack.
+"""

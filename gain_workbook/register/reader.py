@@ -18,30 +18,25 @@ Updates and Extension requests sheets that merge keeps are read as rows.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gain_workbook.register import detect
-from gain_workbook.model import history
-from gain_workbook.model import schema
-from gain_workbook.register.derive import derive_deadlines, derive_refs, kind_named, qualify_action_ids
-from gain_workbook.register.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.core.errors import RegisterError
-from gain_workbook.model.refs import parse_ref
-from gain_workbook.model.problems import Problem, display, make_problem
-from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
-from gain_workbook.model.settings import Settings, parse_settings
 from gain_workbook.core.sniff import check_workbook, col_letter
+from gain_workbook.core.text import has_xml_illegal, xml_safe
+from gain_workbook.model import history, schema
+from gain_workbook.model.problems import Problem, make_problem
+from gain_workbook.model.schema import ACTIONS, INSPECTIONS, ITEMS, norm_key
+from gain_workbook.model.settings import Settings, parse_settings
 from gain_workbook.model.tables import PART_SPAN, Part, Table
-from gain_workbook.core.text import has_xml_illegal, plural, shorten, xml_safe
-from gain_workbook.register.values import Context, normalise
+from gain_workbook.register import detect, sheets
+from gain_workbook.register.derive import derive_deadlines, derive_refs, qualify_action_ids
+from gain_workbook.register.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
+from gain_workbook.register.flat import read_flat
+from gain_workbook.register.values import Context
 
 __all__ = ["PART_SPAN", "Part", "Register", "Table", "build_register", "describe_workbook",
            "read_register"]
-
-ITEM_ABBR = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC",
-             "Accelerated cause of concern": "ACoC"}
 
 
 @dataclass
@@ -116,39 +111,9 @@ def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
     sheets at once (each with its own workbook object: one cannot serve two threads),
     and the main thread imports pandas, and runs ``meanwhile``, in the time that frees.
     """
-    import python_calamine as pc
     from concurrent.futures import ThreadPoolExecutor
 
-    def damaged(exc) -> RegisterError:
-        return RegisterError(f"Cannot read '{path.name}': the workbook is damaged "
-                             f"({type(exc).__name__}: {str(exc)[:120]}).")
-
-    def open_book():
-        try:
-            return pc.CalamineWorkbook.from_path(str(path))
-        except PermissionError:
-            raise RegisterError(f"Cannot read '{path.name}': permission denied; it may be "
-                                "locked by another program.") from None
-        except Exception as exc:  # calamine raises its own error types for damaged parts
-            raise damaged(exc) from None
-
-    def parse(book, names):
-        out = {}
-        try:
-            book = book or open_book()
-            for name in names:
-                sh = book.get_sheet_by_name(name)
-                out[name] = (sh.to_python(skip_empty_area=False), sh.merged_cell_ranges or [])
-        except RegisterError:
-            raise
-        except Exception as exc:
-            raise damaged(exc) from None
-        finally:
-            if book is not None:
-                book.close()
-        return out
-
-    first = open_book()
+    first = _open_book(path)
     try:
         meta = [m for m in first.sheets_metadata if str(m.typ).endswith("WorkSheet")]
         sheets = [m.name for m in meta]
@@ -159,12 +124,12 @@ def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
                     hidden[m.name] = "very hidden" if state == "VeryHidden" else "hidden"
     except Exception as exc:
         first.close()
-        raise damaged(exc) from None
+        raise _damaged(path, exc) from None
     grids = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        lanes = [pool.submit(parse, first, sheets[0::2])]
+        lanes = [pool.submit(_parse_sheets, path, first, sheets[0::2])]
         if sheets[1::2]:
-            lanes.append(pool.submit(parse, None, sheets[1::2]))
+            lanes.append(pool.submit(_parse_sheets, path, None, sheets[1::2]))
         import pandas  # noqa: F401  (build_register needs it next)
 
         if meanwhile is not None:
@@ -172,6 +137,43 @@ def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
         for lane in lanes:
             grids.update(lane.result())
     return {name: grids[name] for name in sheets}
+
+
+def _damaged(path: Path, exc) -> RegisterError:
+    return RegisterError(f"Cannot read '{path.name}': the workbook is damaged "
+                         f"({type(exc).__name__}: {str(exc)[:120]}).")
+
+
+def _open_book(path: Path):
+    """python-calamine's workbook; a file it cannot open is one sentence."""
+    import python_calamine as pc
+
+    try:
+        return pc.CalamineWorkbook.from_path(str(path))
+    except PermissionError:
+        raise RegisterError(f"Cannot read '{path.name}': permission denied; it may be "
+                            "locked by another program.") from None
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        raise _damaged(path, exc) from None
+
+
+def _parse_sheets(path: Path, book, names: list[str]) -> dict:
+    """{name: (rows, merged ranges)} for the sheets ``names``, through ``book`` (opened
+    here when None, since one book cannot serve two threads), which is closed after."""
+    out = {}
+    try:
+        book = book or _open_book(path)
+        for name in names:
+            sh = book.get_sheet_by_name(name)
+            out[name] = (sh.to_python(skip_empty_area=False), sh.merged_cell_ranges or [])
+    except RegisterError:
+        raise
+    except Exception as exc:
+        raise _damaged(path, exc) from None
+    finally:
+        if book is not None:
+            book.close()
+    return out
 
 
 def build_register(path: Path, grids: dict, date1904: bool = False,
@@ -195,39 +197,19 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
 
     settings_sheet = next((n for n in sorted(grids, key=lambda n: n in hidden)   # visible first
                            if norm_key(n) in SETTINGS_SHEETS), None)
-    settings = Settings()
-    if settings_sheet:
-        settings, found = _read_settings(settings_sheet, grids[settings_sheet][0])
-        problems += found
-    if overrides is not None:
-        changed = {k: v for k, v in vars(overrides).items()
-                   if k != "aliases" and v != getattr(Settings(), k)}
-        settings = settings.replace(**changed)
-    if not settings.named_force:
-        where = _setting_row(grids[settings_sheet][0], "Force name") if settings_sheet else None
-        problems.append(make_problem("NO_FORCE_NAME", settings_sheet or "Settings",
-                                     f"B{where}" if where else "", "Force name", ""))
-
+    settings = _settings(settings_sheet, grids, overrides, problems)
     plan = detect.plan_workbook(path.name, grids, settings.aliases, hidden, settings_sheet)
     try:
         _refuse_unreadable(path, plan, grids)
     except RegisterError as exc:
         exc.plan = plan                          # describe prints what could not be placed
         raise
-    for s in plan.sheets:
-        if s.hidden and (s.looks_like or s.read):
-            role = s.looks_like or s.role
-            problems.append(make_problem(
-                "HIDDEN_SHEET", s.name, "", "", s.name, state=s.hidden, role=ROLE_TEXT[role],
-                outcome=("it was read, because no visible sheet holds the register; unhide it "
-                         "in Excel (right-click a sheet tab, Unhide) to check it" if s.read else
-                         "it was not read, because a visible sheet was; unhide it in Excel if it "
-                         "is the one to read")))
+    problems += _hidden_problems(plan)
     ctx = Context(date1904, settings, problems)
     if plan.layout == "template":
         tables = {role: _read_role(role, plan.chosen(role), grids, ctx) for role in schema.TABLES}
     else:
-        tables = _read_flat(plan.chosen(), grids, ctx)
+        tables = read_flat(plan.chosen(), grids, ctx)
     if plan.layout == "per report" and not plan.chosen("report"):
         plan.layout = "flat"
     derive_refs(tables, problems)
@@ -237,6 +219,36 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
                    settings, problems, list(grids), plan=plan)
     _read_beside(reg, plan, grids, ctx)
     return reg
+
+
+def _settings(sheet: str | None, grids: dict, overrides: Settings | None,
+              problems: list) -> Settings:
+    """The Settings sheet's settings (defaults without one), with ``overrides`` on top."""
+    settings = Settings()
+    if sheet:
+        settings, found = _read_settings(sheet, grids[sheet][0])
+        problems += found
+    if overrides is not None:
+        changed = {k: v for k, v in vars(overrides).items()
+                   if k != "aliases" and v != getattr(Settings(), k)}
+        settings = settings.replace(**changed)
+    if not settings.named_force:
+        where = _setting_row(grids[sheet][0], "Force name") if sheet else None
+        problems.append(make_problem("NO_FORCE_NAME", sheet or "Settings",
+                                     f"B{where}" if where else "", "Force name", ""))
+    return settings
+
+
+def _hidden_problems(plan: Plan) -> list[Problem]:
+    """A warning for each hidden sheet that looks like a register: read, or not."""
+    return [make_problem(
+        "HIDDEN_SHEET", s.name, "", "", s.name, state=s.hidden,
+        role=ROLE_TEXT[s.looks_like or s.role],
+        outcome=("it was read, because no visible sheet holds the register; unhide it "
+                 "in Excel (right-click a sheet tab, Unhide) to check it" if s.read else
+                 "it was not read, because a visible sheet was; unhide it in Excel if it "
+                 "is the one to read"))
+        for s in plan.sheets if s.hidden and (s.looks_like or s.read)]
 
 
 def _read_beside(reg: Register, plan: Plan, grids: dict, ctx: Context) -> None:
@@ -321,180 +333,17 @@ def _read_settings(sheet: str, grid) -> tuple[Settings, list[Problem]]:
     return settings, problems
 
 
-# ---------------------------------------------------------------- reading rows
-
-def _fill_merged(grid, merged, header_row: int) -> None:
-    """Copy each merged block's top-left value into the block (data rows only)."""
-    for (r0, c0), (r1, c1) in merged:
-        if r1 <= header_row:
-            continue
-        r0 = max(r0, header_row + 1)
-        if r0 >= len(grid):
-            continue
-        value = grid[r0][c0] if c0 < len(grid[r0]) else ""
-        for r in range(r0, min(r1, len(grid) - 1) + 1):
-            row = grid[r]
-            for c in range(c0, min(c1, len(row) - 1) + 1):
-                row[c] = value
-
-
-def _data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
-               headings: dict | None = None, not_heading: frozenset = frozenset()) -> list[int]:
-    """0-based indexes of the rows below the header that hold data.
-
-    Rows that are not data are reported, never dropped in silence: a note below the
-    table, a totals row, a section heading (a lone text in a column that is not an
-    action's or an item's words; kept in ``headings`` {row: text} when given, for the
-    reader to use as the title of the rows below).
-    """
-    rows = []
-    seen_blank = False
-    for r in range(header_row + 1, len(grid)):
-        row = grid[r]
-        empty = row.count("") + row.count(None)      # counted in C: most rows are full
-        lone = None
-        if empty >= len(row) - 1:
-            filled = [i for i, v in enumerate(row) if v not in ("", None)
-                      and not (isinstance(v, str) and not v.strip())]
-            if not filled:
-                seen_blank = True
-                continue
-            if len(filled) == 1:
-                lone = filled[0]
-        elif row[-1] == (v0 := row[0]) and v0 not in ("", None) \
-                and row.count(v0) + empty == len(row):
-            lone = 0                                   # a heading merged across the row
-        if lone is not None:
-            v = row[lone]
-            if seen_blank:
-                problems.append(make_problem("NOTE_BELOW_TABLE", sheet,
-                                             f"{col_letter(lone)}{r + 1}", "", v))
-                continue
-            if isinstance(v, str) and lone not in not_heading and len(cols) >= 3:
-                if headings is not None:
-                    headings[r] = v.strip()
-                problems.append(make_problem(
-                    "ROW_SKIPPED", sheet, f"{col_letter(lone)}{r + 1}", "", v,
-                    reason=f"'{shorten(v, 50)}' is a section heading, not a row"))
-                continue
-        first = row[0]
-        if first == "" or first is None:
-            first = next((v for v in row if v not in ("", None)), None)
-        if type(first) is str and first[:1] in "Tt" and first[:5].lower() == "total" and \
-                norm_key(first).split(" ")[0] in ("total", "totals"):
-            i = row.index(first)
-            problems.append(make_problem("ROW_SKIPPED", sheet, f"{col_letter(i)}{r + 1}", "",
-                                         first, reason="it is a totals row"))
-            continue
-        if seen_blank and isinstance(first, str) and \
-                norm_key(first).split(" ")[0] in _KEY_WORDS:
-            i = row.index(first)
-            problems.append(make_problem("ROW_SKIPPED", sheet, f"{col_letter(i)}{r + 1}", "",
-                                         first, reason="it is a key or note below the table"))
-            continue
-        if not any(i < len(row) and row[i] not in ("", None) and
-                   not (isinstance(row[i], str) and not row[i].strip()) for i in cols):
-            i = next(i for i, v in enumerate(row) if v not in ("", None))
-            problems.append(make_problem("NOTE_BELOW_TABLE", sheet, f"{col_letter(i)}{r + 1}",
-                                         "", row[i]))
-            continue
-        rows.append(r)
-    return rows
-
-
-_KEY_WORDS = frozenset({"key", "keys", "note", "notes", "source", "sources", "legend", "nb"})
-
-
-def _columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw: dict,
-             headings: dict | None = None):
-    """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, srcs, extra)."""
-    sheet, header_row = plan.name, plan.header_row
-    for idx, text, key in plan.dupes:
-        other = plan.mapping[key][1]
-        ctx.problems.append(make_problem("DUPLICATE_COLUMN", sheet,
-                                         f"{col_letter(idx)}{header_row + 1}", text, text,
-                                         other=other))
-    mapping = {k: v for k, v in plan.mapping.items() if k in table_keys}
-    # (an owner named with no address yet is a row, not a section heading)
-    not_heading = frozenset(i for k, (i, _) in mapping.items()
-                            if BY_KEY[k].table == ACTIONS or k in ("item_text", "owner_name"))
-    before = len(ctx.problems)
-    rows = _data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], ctx.problems,
-                      headings, not_heading)
-    plan.read_rows = rows
-    plan.skipped = [(p.cell, f"a note below the table ('{shorten(p.value, 50)}')"
-                     if p.code == "NOTE_BELOW_TABLE" else p.message.split(": ", 1)[-1].rstrip("."))
-                    for p in ctx.problems[before:]]
-    data = {}
-    srcs = {}
-    width = max((len(grid[r]) for r in rows), default=0)
-    # one transpose (in C) instead of indexing every cell column by column
-    columns = list(zip(*[grid[r] if len(grid[r]) == width else
-                         list(grid[r]) + [""] * (width - len(grid[r])) for r in rows])) \
-        if rows else []
-    base = part_no * PART_SPAN + 1
-
-    def index_of(r):
-        return base + r
-
-    for key, (idx, text) in mapping.items():
-        values = list(columns[idx]) if idx < len(columns) else [""] * len(rows)
-        data[key] = normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
-                               raw, index_of)
-        srcs[key] = (col_letter(idx), text)
-    used = {i for i, _ in mapping.values()}
-    extra = [c.header for c in plan.columns if c.header and c.index not in used]
-    extras = {}
-    for c in plan.columns:
-        if c.header and c.index not in used and c.index < len(columns):
-            extras[c.header] = {index_of(r): v for r, v in zip(rows, columns[c.index])
-                                if v not in ("", None)}
-    plan.extras = extras
-    return rows, data, srcs, extra
-
-
-def _frame(table: str, index: list[int], data: dict):
-    import pandas as pd
-
-    keys = [c.key for c in schema.columns_of(table)]
-    n = len(index)
-    cols = {k: data.get(k, [None] * n) for k in keys}
-    return pd.DataFrame(cols, index=pd.Index(index, name="row"), dtype=object)
-
-
-def _absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems,
-            later: frozenset = frozenset()) -> None:
-    """Report useful columns that are missing, filling the assumed value where we have one.
-
-    Keys in ``later`` are worked out afterwards (a kind from the refs) and reported then.
-    """
-    for col in schema.columns_of(table):
-        if col.key in srcs or col.key in data or col.key in later:
-            continue
-        if col.absent_default is not None:
-            data[col.key] = [col.absent_default] * n
-            if not col.required:        # an optional column's default needs no word
-                continue
-            problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
-                                         noun=schema.ROW_NOUN[table],
-                                         assumed=f", so every {schema.ROW_NOUN[table]} was taken "
-                                                 f"as '{col.absent_default}'"))
-        elif col.required and not col.required_column:
-            problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
-                                         noun=schema.ROW_NOUN[table], assumed=""))
-
-
 def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: Context) -> Table:
     """One table of the template layout, from every sheet of its role (open and archive)."""
     keys = {c.key for c in schema.columns_of(role)}
     parts, index, data, raw = [], [], {k: [] for k in keys}, {}
     for part_no, plan in enumerate(plans):
         grid, merged = grids[plan.name]
-        _fill_merged(grid, merged, plan.header_row)
-        rows, got, srcs, extra = _columns(plan, grid, keys, ctx, part_no, raw)
+        sheets.fill_merged(grid, merged, plan.header_row)
+        rows, got, srcs, extra = sheets.read_columns(plan, grid, keys, ctx, part_no, raw)
         later = frozenset({"kind"}) if role == ITEMS and {"number", "item_id"} & set(srcs) \
             else frozenset()
-        _absent(role, plan.name, srcs, got, len(rows), ctx.problems, later)
+        sheets.report_absent(role, plan.name, srcs, got, len(rows), ctx.problems, later)
         parts.append(Part(plan.name, srcs, extra))
         index += [part_no * PART_SPAN + r + 1 for r in rows]
         if len(plans) == 1:
@@ -502,306 +351,4 @@ def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: Context) -> 
         else:
             for k in keys:
                 data[k] += got.get(k, [None] * len(rows))
-    return Table(role, parts, _frame(role, index, data), raw, _extras(plans))
-
-
-def _extras(plans: list[SheetPlan], keep=None) -> dict:
-    """The values of the columns not used, from every sheet (``keep``: indexes wanted)."""
-    out: dict = {}
-    for plan in plans:
-        for header, values in getattr(plan, "extras", {}).items():
-            got = out.setdefault(header, {})
-            got.update(values if keep is None else
-                       {i: v for i, v in values.items() if i in keep})
-    return {h: v for h, v in out.items() if v}
-
-
-# ---------------------------------------------------------------- the flat layouts
-
-# Inspection columns a report's rows must share; any other inspection-level column
-# that differs between one report's rows is the action's, not the report's.
-_INSPECTION_CORE = frozenset({"inspection_id", "title", "published", "inspection_type"})
-
-
-def _read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
-    """The three tables from one or more sheets of one row per action.
-
-    Sheets are read in order and share their groups: an item whose actions are split
-    over an open and an archive sheet is one item. A report sheet (title above its
-    table) gives every row that report.
-    """
-    problems = ctx.problems
-    keys = {c.key for c in schema.register_columns() if c.key not in schema.FLAT_SKIP}
-    insp_cols = [c.key for c in schema.columns_of(INSPECTIONS)]
-    item_cols = [c.key for c in schema.columns_of(ITEMS) if c.key != "item_inspection_id"]
-    action_cols = [c.key for c in schema.columns_of(ACTIONS) if c.key != "action_item_id"]
-
-    inspections: dict = {}   # key -> {"row": index, "values": {...}}
-    items: dict = {}
-    actions = []
-    item_counter: dict = {}
-    action_counter: dict = {}
-    parts = {INSPECTIONS: [], ITEMS: [], ACTIONS: []}
-    raw: dict = {}
-    kind_warned = False
-    prepared = []                # each sheet's rows, read before any is grouped
-    for part_no, plan in enumerate(plans):
-        sheet = plan.name
-        grid, merged = grids[sheet]
-        _fill_merged(grid, merged, plan.header_row)
-        headings: dict = {}
-        rows, data, srcs, extra = _columns(plan, grid, keys, ctx, part_no, raw, headings)
-        n = len(rows)
-        get = {k: data.get(k, [None] * n) for k in keys}
-        if headings and plan.role == "report" and "title" in plan.plain_meta:
-            # section headings name the reports; the text above is the tracker's own title
-            plan.role, plan.reason = "flat", "its section headings name the reports"
-            value, cell = plan.meta.pop("title")
-            plan.titles.insert(0, (cell, value))
-        _fill_report(plan, get, srcs, n, ctx)
-        _titles_from_headings(plan, rows, headings, get, srcs)
-        base = part_no * PART_SPAN + 1
-        _keep_with_actions(plan, get, srcs, rows, base)
-        prepared.append((part_no, plan, rows, get, srcs, extra, base))
-
-    short = _short_ids(prepared)
-    for part_no, plan, rows, get, srcs, extra, base in prepared:
-        sheet = plan.name
-
-        def src_of(*cands):
-            return next((srcs[k] for k in cands if k in srcs), None)
-
-        default_kind = kind_named(srcs.get("item_text", ("", ""))[1]) \
-            or BY_KEY["kind"].absent_default
-        defaulted: list = []
-        last_item = last_ins = None
-        for i, r in enumerate(rows):
-            excel = base + r
-            # blank report cells (not merged, just left blank): the report above continues
-            ins_key = get["inspection_id"][i] or get["title"][i] or last_ins or "(no inspection)"
-            last_ins = ins_key
-            ins = inspections.get(ins_key)
-            if ins is None:
-                ins = inspections[ins_key] = {"row": excel, "values": {}}
-                ins["values"]["inspection_id"] = get["inspection_id"][i] or \
-                    short.get(get["title"][i], get["title"][i])
-            _merge_group(ins, insp_cols, get, i, excel, sheet, srcs, problems, "inspection")
-            ins_id = ins["values"]["inspection_id"]
-
-            number = get["number"][i]
-            if "kind" in srcs and get["kind"][i]:
-                kind = get["kind"][i]
-            else:
-                ref = parse_ref(number)
-                kind = ref.kind if ref is not None and ref.kind else default_kind
-            if get["item_id"][i]:
-                item_key = (ins_key, "id", get["item_id"][i])
-            elif number:
-                item_key = (ins_key, kind, number)
-            elif get["item_text"][i]:
-                item_key = (ins_key, "text", get["item_text"][i])
-            elif last_item is not None and last_item[0] == ins_key:
-                item_key = last_item           # blank item cells: the item above continues
-            else:
-                item_key = (ins_key, "text", None)
-            last_item = item_key
-            item = items.get(item_key)
-            if item is None:
-                item_counter[ins_key] = item_counter.get(ins_key, 0) + 1
-                if get["item_id"][i]:
-                    item_id = get["item_id"][i]
-                elif number and not str(number).isdecimal():
-                    item_id = f"{ins_id} {number}"          # a ref as the office wrote it
-                elif number:
-                    item_id = f"{ins_id} {ITEM_ABBR.get(kind, 'R')}{number}"
-                else:
-                    item_id = f"{ins_id} item {item_counter[ins_key]}"
-                item = items[item_key] = {"row": excel, "values": {
-                    "item_id": item_id, "item_inspection_id": ins_id}}
-                if "kind" not in srcs or not get["kind"][i]:
-                    item["values"]["kind"] = kind
-                    ref = parse_ref(number)
-                    if ref is None or not ref.kind:
-                        defaulted.append(kind)
-            _merge_group(item, item_cols, get, i, excel, sheet, srcs, problems, "item")
-
-            if any(get[k][i] not in (None, "") for k in ("action_text", "action_id", "due",
-                                                          "action_status", "owner")):
-                item_id = item["values"]["item_id"]
-                action_counter[item_id] = action_counter.get(item_id, 0) + 1
-                values = {k: get[k][i] for k in action_cols}
-                values["action_id"] = values["action_id"] or f"{item_id} A{action_counter[item_id]}"
-                values["action_item_id"] = item_id
-                actions.append((excel, values))
-
-        if defaulted and "kind" not in srcs and not kind_warned:
-            kind_warned = True
-            why = ("the kind its text column's header names" if default_kind != BY_KEY["kind"]
-                   .absent_default or kind_named(srcs.get("item_text", ("", ""))[1]) else
-                   "the usual kind")
-            problems.append(make_problem(
-                "MISSING_COLUMN", sheet, "", BY_KEY["kind"].header, "", noun="item",
-                assumed=f", and the refs of {plural(len(defaulted), 'item')} "
-                        f"do not say their kind, so they were taken as '{default_kind}' ({why})"))
-        # Where each canonical column of a derived table was read from on this sheet.
-        hdr_ins = {k: srcs[k] for k in insp_cols if k in srcs}
-        hdr_ins.setdefault("inspection_id", src_of("title"))
-        hdr_item = {k: srcs[k] for k in item_cols if k in srcs}
-        hdr_item.setdefault("item_id", src_of("number", "item_text"))
-        hdr_item["item_inspection_id"] = src_of("inspection_id", "title")
-        hdr_act = {k: srcs[k] for k in action_cols if k in srcs}
-        hdr_act.setdefault("action_id", src_of("action_text"))
-        hdr_act["action_item_id"] = src_of("item_id", "number", "item_text")
-        for name, hdrs in ((INSPECTIONS, hdr_ins), (ITEMS, hdr_item), (ACTIONS, hdr_act)):
-            parts[name].append(Part(sheet, {k: v for k, v in hdrs.items() if v}, extra))
-
-    out = {}
-    for name, groups in ((INSPECTIONS, list(inspections.values())),
-                         (ITEMS, list(items.values()))):
-        index = [g["row"] for g in groups]
-        tdata = {k: [g["values"].get(k) for g in groups]
-                 for k in [c.key for c in schema.columns_of(name)]}
-        _absent_flat(name, parts[name], tdata, len(groups), problems)
-        out[name] = Table(name, parts[name], _frame(name, index, tdata), raw)
-    index = [a[0] for a in actions]
-    a_data = {k: [a[1].get(k) for a in actions] for k in [c.key for c in schema.columns_of(ACTIONS)]}
-    _absent_flat(ACTIONS, parts[ACTIONS], a_data, len(actions), problems)
-    out[ACTIONS] = Table(ACTIONS, parts[ACTIONS], _frame(ACTIONS, index, a_data), raw,
-                         _extras(plans, set(index)))
-    # the columns not used of a row that is an item's only (it has no action)
-    out[ITEMS].extras = _extras(plans, set(out[ITEMS].frame.index) - set(index))
-    return out
-
-
-def _short_ids(prepared) -> dict:
-    """title -> the Inspection ID a register with no such column gets: the part of the
-    title before a colon ('PEEL 2025: An inspection of ...' -> 'PEEL 2025'), else a
-    report sheet's own name, when short; the whole title where that would not be unique.
-
-    Ids are what the pack's narrow columns show and what items' ids are made from, so a
-    short one reads better; it is made from the title alone, so it stays the same from
-    month to month."""
-    given, wanted = set(), {}
-    for _, plan, rows, get, _, _, _ in prepared:
-        for ins_id, title in zip(get["inspection_id"], get["title"]):
-            if ins_id:
-                given.add(ins_id)
-            elif title and title not in wanted:
-                head = re.split(r"\s*[:–—]\s+|\s+-\s+", title, maxsplit=1)[0].strip()
-                if head == title or not 3 <= len(head) <= SHORT_ID:
-                    head = plan.name if plan.role == "report" and len(plan.name) <= SHORT_ID \
-                        else title
-                wanted[title] = head
-    count: dict = {}
-    for title, head in wanted.items():
-        count[head] = count.get(head, 0) + 1
-    titles = set(wanted)
-    return {title: head if count[head] == 1 and head not in given and
-            (head == title or head not in titles) else title
-            for title, head in wanted.items()}
-
-
-SHORT_ID = 30
-
-
-def _absent_flat(name: str, parts: list[Part], tdata: dict, n: int, problems) -> None:
-    """MISSING_COLUMN for a derived table: said once, for the columns no sheet had."""
-    have = set().union(*(p.headers for p in parts)) if parts else set()
-    present = {k: v for k, v in tdata.items() if k in have}
-    if name == ITEMS:
-        present["kind"] = tdata["kind"]          # from the Kind column or the refs
-    _absent(name, parts[0].sheet if parts else "", have, present, n, problems,
-            later=frozenset({"kind"}) if name == ITEMS else frozenset())
-    tdata.update(present)
-
-
-def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: Context) -> None:
-    """A report sheet's title, date, type and ref (above its table) on every row."""
-    if plan.role != "report":
-        return
-    meta = dict(plan.meta)
-    if "title" not in meta:
-        meta["title"] = (plan.name, "")
-        ctx.problems.append(make_problem("TITLE_FROM_SHEET_NAME", plan.name, "", "", plan.name))
-    for key, (value, cell) in meta.items():
-        if key in srcs:
-            continue
-        if cell:
-            letter = "".join(ch for ch in cell if ch.isalpha())
-            row0 = int("".join(ch for ch in cell if ch.isdigit())) - 1
-            (value,) = normalise(BY_KEY[key], [value], [row0], plan.name, letter,
-                                  BY_KEY[key].header, ctx, {}, lambda r: r)
-        get[key] = [value] * n
-        srcs[key] = ("", BY_KEY[key].header)     # one cell above the table, not a column
-
-
-def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get: dict,
-                          srcs: dict) -> None:
-    """On a sheet with no report column, the section heading above a row names its report.
-
-    (Where the sheet has a report column or a report's title above its table, a heading
-    is a part of the report, such as a pillar, and names nothing.)"""
-    if not headings or "inspection_id" in srcs or "title" in srcs:
-        return
-    plan.reason = "its section headings name the reports"
-    current = None
-    marks = sorted(headings)
-    j = 0
-    for i, r in enumerate(rows):
-        while j < len(marks) and marks[j] < r:
-            current = headings[marks[j]]
-            j += 1
-        if not get["title"][i] and current:
-            get["title"][i] = current
-    srcs.setdefault("title", ("", "(section heading)"))
-
-
-def _keep_with_actions(plan: SheetPlan, get: dict, srcs: dict, rows: list, base: int) -> None:
-    """An inspection-level column whose value differs between one report's rows (a
-    'GAIN Board date' on each action row) is the action's: it is not read as the
-    report's, so the rows do not disagree, and describe says so."""
-    ins_of = [g or t for g, t in zip(get["inspection_id"], get["title"])]
-    for key in [k for k in srcs if BY_KEY[k].table == INSPECTIONS and k not in _INSPECTION_CORE]:
-        seen: dict = {}
-        varies = False
-        for ins, v in zip(ins_of, get[key]):
-            if v in (None, ""):
-                continue
-            if seen.setdefault(ins, v) != v:
-                varies = True
-                break
-        if varies:
-            idx = plan.mapping[key][0]
-            for c in plan.columns:
-                if c.index == idx:
-                    c.note = (f"differs between the rows of one report, so it is kept with each "
-                              f"action, not read as the report's {BY_KEY[key].header}")
-                    c.key, c.how = None, ""
-                    plan.extras[c.header] = {base + r: v for r, v in zip(rows, get[key])
-                                             if v not in (None, "")}
-            del srcs[key]
-            get[key] = [None] * len(get[key])
-
-
-def _merge_group(group, cols, get, i, excel, sheet, srcs, problems, noun):
-    """Fill a flat group's values from one row; report a row that disagrees with the first."""
-    values = group["values"]
-    first_rows = group.setdefault("first_rows", {})
-    for k in cols:
-        v = get[k][i]
-        if v is None or v == "":
-            continue
-        old = values.get(k)
-        if old is None or old == "":
-            values[k] = v
-            first_rows[k] = excel
-        elif old != v and k in srcs and srcs[k][0] and excel != group["row"]:
-            first = first_rows.get(k, group["row"])
-            where = str(first % PART_SPAN)
-            if first // PART_SPAN != excel // PART_SPAN:
-                where += " of another sheet"
-            problems.append(make_problem("FLAT_CONFLICT", sheet,
-                                         f"{srcs[k][0]}{excel % PART_SPAN}", srcs[k][1], v,
-                                         first=display(old), noun=noun, first_row=where))
-
-
+    return Table(role, parts, sheets.frame(role, index, data), raw, sheets.extras(plans))

@@ -102,6 +102,8 @@ def column_width(col, values=()) -> float:
 
 
 def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None:
+    """One of the register's table sheets: headers with their descriptions, a dropdown
+    or a check on every column that has one, the rows, a filter; printable."""
     ws = wb.add_worksheet(schema.SHEET_NAMES[table])
     cols = schema.columns_of(table)
     widths = [column_width(col, [r.get(col.header) for r in rows]) for col in cols]
@@ -114,41 +116,51 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None
         ws.set_column(c, c, width, cell_fmt.get(col.kind, fmt["text"]))
         ws.write_string(0, c, col.header, fmt["header"])
         ws.write_comment(0, c, col.description, {"x_scale": 2, "y_scale": 1.2})
-        if col.kind in ("vocab", "yesno"):
-            ws.data_validation(1, c, last, c, {
-                "validate": "list", "source": lists.ranges[col.vocab],
-                "error_title": col.header[:32], "error_type": "warning",
-                "error_message": f"Choose one of: {', '.join(col.vocab)}"[:255]})
-        elif col.kind == "date":
-            ws.data_validation(1, c, last, c, {
-                "validate": "date", "criteria": "between",
-                "minimum": _d("01/01/2000"), "maximum": _d("31/12/2100"),
-                "error_title": col.header[:32], "error_type": "warning",
-                "error_message": "Type a date such as 31/12/2024."})
-        elif col.kind == "multi":
-            ws.data_validation(1, c, last, c, {
-                "validate": "any", "input_title": col.header,
-                "input_message": ("One or more, separated by commas: "
-                                  + ", ".join(col.vocab))[:255]})
-        elif col.key == "owner":
-            # a name from the Owners sheet, or any other (said, not refused)
-            ws.data_validation(1, c, last, c, {
-                "validate": "list", "error_type": "information", "ignore_blank": True,
-                "source": f"={schema.SHEET_NAMES[schema.OWNERS]}!$A$2:$A${last + 1}",
-                "error_title": col.header[:32],
-                "error_message": "This name is not on the Owners sheet, so no update request "
-                                 "can be emailed to them; add them there."})
-        elif col.key in schema.REFERENCES:
-            target = schema.REFERENCES[col.key]
-            letter = "A"     # the id is the first column of every table
-            ws.data_validation(1, c, last, c, {
-                "validate": "list", "error_type": "warning",
-                "source": f"={schema.SHEET_NAMES[target]}!${letter}$2:${letter}${last + 1}",
-                "error_title": col.header[:32],
-                "error_message": f"Use an id from the {schema.SHEET_NAMES[target]} sheet."})
+        check = _validation(col, lists, last)
+        if check is not None:
+            ws.data_validation(1, c, last, c, check)
     for c, header in enumerate(extra, start=len(cols)):
         ws.set_column(c, c, 16, fmt["text"])
         ws.write_string(0, c, header, fmt["header"])
+    _table_rows(ws, fmt, cols, widths, rows, extra)
+    ws.autofilter(0, 0, max(len(rows), 1), len(cols) + len(extra) - 1)
+    _printable(ws, repeat=0)
+
+
+def _validation(col, lists, last: int) -> dict | None:
+    """The dropdown or check a column's cells get (xlsxwriter's options), if any."""
+    if col.kind in ("vocab", "yesno"):
+        return {"validate": "list", "source": lists.ranges[col.vocab],
+                "error_title": col.header[:32], "error_type": "warning",
+                "error_message": f"Choose one of: {', '.join(col.vocab)}"[:255]}
+    if col.kind == "date":
+        return {"validate": "date", "criteria": "between",
+                "minimum": _d("01/01/2000"), "maximum": _d("31/12/2100"),
+                "error_title": col.header[:32], "error_type": "warning",
+                "error_message": "Type a date such as 31/12/2024."}
+    if col.kind == "multi":
+        return {"validate": "any", "input_title": col.header,
+                "input_message": ("One or more, separated by commas: "
+                                  + ", ".join(col.vocab))[:255]}
+    if col.key == "owner":
+        # a name from the Owners sheet, or any other (said, not refused)
+        return {"validate": "list", "error_type": "information", "ignore_blank": True,
+                "source": f"={schema.SHEET_NAMES[schema.OWNERS]}!$A$2:$A${last + 1}",
+                "error_title": col.header[:32],
+                "error_message": "This name is not on the Owners sheet, so no update request "
+                                 "can be emailed to them; add them there."}
+    if col.key in schema.REFERENCES:
+        target = schema.REFERENCES[col.key]
+        letter = "A"     # the id is the first column of every table
+        return {"validate": "list", "error_type": "warning",
+                "source": f"={schema.SHEET_NAMES[target]}!${letter}$2:${letter}${last + 1}",
+                "error_title": col.header[:32],
+                "error_message": f"Use an id from the {schema.SHEET_NAMES[target]} sheet."}
+    return None
+
+
+def _table_rows(ws, fmt, cols, widths, rows: list[dict], extra) -> None:
+    """The rows under the headers, each as tall as its longest text needs."""
     for r, row in enumerate(rows, start=1):
         tall = 15
         for c, col in enumerate(cols):
@@ -167,8 +179,6 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None
         for c, header in enumerate(extra, start=len(cols)):
             _write_kept(ws, r, c, row.get(header), fmt)
         ws.set_row(r, tall)
-    ws.autofilter(0, 0, max(len(rows), 1), len(cols) + len(extra) - 1)
-    _printable(ws, repeat=0)
 
 
 def _as_date(value):

@@ -73,38 +73,55 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
     ``index_of`` turns a 0-based grid row into the table's index.
     """
     kind = col.kind
-    problems = ctx.problems
     if kind in ("id", "ref", "text", "deadline", "email"):
         # most cells are plain text: keep that path short
         return [(v.strip() or None) if type(v) is str else cell_text(v) for v in values]
+    where = (sheet, letter, header, ctx, raw, index_of)
     if kind == "date":
-        out = []
-        for v, r in zip(values, rows):
-            if type(v) is dt.datetime and EARLIEST <= (d := v.date()) <= LATEST:
-                out.append(d)              # the usual case: a date cell
+        return _dates(col, values, rows, where)
+    return _words(col, values, rows, where)
+
+
+def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
+    """A date column: dates, None for 'TBC' and the like (said), a month or quarter read
+    as its last day (said), and what is not a date kept as text for BAD_DATE."""
+    sheet, letter, header, ctx, raw, index_of = where
+    problems = ctx.problems
+    out = []
+    for v, r in zip(values, rows):
+        if type(v) is dt.datetime and EARLIEST <= (d := v.date()) <= LATEST:
+            out.append(d)              # the usual case: a date cell
+            continue
+        if v == "" or v is None:
+            out.append(None)           # and the next most usual: an empty one
+            continue
+        if type(v) is str and v.strip():
+            if is_no_date(v):
+                problems.append(make_problem("DATE_NOT_GIVEN", sheet, f"{letter}{r + 1}",
+                                             header, v.strip()))
+                raw[(col.key, index_of(r))] = v.strip()
+                out.append(None)
                 continue
-            if v == "" or v is None:
-                out.append(None)           # and the next most usual: an empty one
+            loose = month_or_quarter(v, ctx.settings.quarters)
+            if loose is not None:
+                problems.append(make_problem("DATE_READ_AS", sheet, f"{letter}{r + 1}",
+                                             header, v.strip(), date=display(loose[0]),
+                                             why=loose[1]))
+                raw[(col.key, index_of(r))] = v.strip()
+                out.append(loose[0])
                 continue
-            if type(v) is str and v.strip():
-                if is_no_date(v):
-                    problems.append(make_problem("DATE_NOT_GIVEN", sheet, f"{letter}{r + 1}",
-                                                 header, v.strip()))
-                    raw[(col.key, index_of(r))] = v.strip()
-                    out.append(None)
-                    continue
-                loose = month_or_quarter(v, ctx.settings.quarters)
-                if loose is not None:
-                    problems.append(make_problem("DATE_READ_AS", sheet, f"{letter}{r + 1}",
-                                                 header, v.strip(), date=display(loose[0]),
-                                                 why=loose[1]))
-                    raw[(col.key, index_of(r))] = v.strip()
-                    out.append(loose[0])
-                    continue
-            d = parse_date(v, ctx.date1904)
-            # kept as written (as text, so that a date cell out of range fails BAD_DATE)
-            out.append(cell_text(v) if d is UNREADABLE else d)
-        return out
+        d = parse_date(v, ctx.date1904)
+        # kept as written (as text, so that a date cell out of range fails BAD_DATE)
+        out.append(cell_text(v) if d is UNREADABLE else d)
+    return out
+
+
+def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
+    """A column of words from a list (status, kind, yes/no, types): each read as its
+    word where it is one, a synonym, a near miss or (for types) several; said when
+    it was not written as the word; kept as written when it is none."""
+    sheet, letter, header, ctx, _, _ = where
+    kind = col.kind
     synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
     vocab_keys = {norm_key(v): v for v in col.vocab}
     exact = frozenset(col.vocab)
@@ -141,8 +158,8 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
         if col.key == "action_status" and folded in schema.OVERDUE_WORDS:
             code = "OVERDUE_WORD"
         if canon != raw_text:
-            problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
-                                         normalised=canon))
+            ctx.problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
+                                             normalised=canon))
         out.append(canon)
     return out
 

@@ -1,0 +1,364 @@
+"""The flat layouts: one row per action, the item's and the inspection's columns repeated
+on each row or merged across the item's rows, on one sheet or several (open and
+archive), and the per-report layout (one sheet per report, its title and date above
+its table). The rows are grouped into the three canonical tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gain_workbook.core.text import plural
+from gain_workbook.model import schema
+from gain_workbook.model.problems import display, make_problem
+from gain_workbook.model.refs import parse_ref
+from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS
+from gain_workbook.model.tables import PART_SPAN, Part, Table
+from gain_workbook.register import sheets
+from gain_workbook.register.derive import kind_named
+from gain_workbook.register.detect import SheetPlan
+from gain_workbook.register.values import Context, normalise
+
+ITEM_ABBR = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC",
+             "Accelerated cause of concern": "ACoC"}
+
+# Inspection columns a report's rows must share; any other inspection-level column
+# that differs between one report's rows is the action's, not the report's.
+_INSPECTION_CORE = frozenset({"inspection_id", "title", "published", "inspection_type"})
+
+
+@dataclass
+class _Sheet:
+    """One sheet's rows, read and ready to group."""
+
+    part_no: int
+    plan: SheetPlan
+    rows: list
+    get: dict                   # {key: values, one per row}
+    srcs: dict                  # {key: (column letter, header)}
+    extra: list
+    base: int                   # the index of the sheet's first row
+
+
+@dataclass
+class _Groups:
+    """The inspections, items and actions the rows are grouped into, as they grow."""
+
+    inspections: dict = field(default_factory=dict)   # key -> {"row", "values"}
+    items: dict = field(default_factory=dict)
+    actions: list = field(default_factory=list)         # (index, values)
+    item_counter: dict = field(default_factory=dict)
+    action_counter: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=lambda: {INSPECTIONS: [], ITEMS: [], ACTIONS: []})
+    kind_warned: bool = False
+
+
+def read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
+    """The three tables from one or more sheets of one row per action.
+
+    Sheets are read in order and share their groups: an item whose actions are split
+    over an open and an archive sheet is one item. A report sheet (title above its
+    table) gives every row that report.
+    """
+    keys = {c.key for c in schema.register_columns() if c.key not in schema.FLAT_SKIP}
+    raw: dict = {}
+    prepared = [_prepare(part_no, plan, grids, keys, ctx, raw)
+                for part_no, plan in enumerate(plans)]
+    short = _short_ids(prepared)
+    groups = _Groups()
+    for sheet in prepared:
+        _group_sheet(sheet, groups, short, ctx.problems)
+    return _tables(groups, plans, raw, ctx.problems)
+
+
+def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context,
+             raw: dict) -> _Sheet:
+    """A sheet's rows read, with its report's title and date filled in on each."""
+    grid, merged = grids[plan.name]
+    sheets.fill_merged(grid, merged, plan.header_row)
+    headings: dict = {}
+    rows, data, srcs, extra = sheets.read_columns(plan, grid, keys, ctx, part_no, raw, headings)
+    n = len(rows)
+    get = {k: data.get(k, [None] * n) for k in keys}
+    if headings and plan.role == "report" and "title" in plan.plain_meta:
+        # section headings name the reports; the text above is the tracker's own title
+        plan.role, plan.reason = "flat", "its section headings name the reports"
+        value, cell = plan.meta.pop("title")
+        plan.titles.insert(0, (cell, value))
+    _fill_report(plan, get, srcs, n, ctx)
+    _titles_from_headings(plan, rows, headings, get, srcs)
+    base = part_no * PART_SPAN + 1
+    _keep_with_actions(plan, get, srcs, rows, base)
+    return _Sheet(part_no, plan, rows, get, srcs, extra, base)
+
+
+def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) -> None:
+    """Each row of a sheet into its inspection, its item and (when it has one) its action."""
+    get, srcs = sheet.get, sheet.srcs
+    insp_cols = [c.key for c in schema.columns_of(INSPECTIONS)]
+    item_cols = [c.key for c in schema.columns_of(ITEMS) if c.key != "item_inspection_id"]
+    action_cols = [c.key for c in schema.columns_of(ACTIONS) if c.key != "action_item_id"]
+    default_kind = kind_named(srcs.get("item_text", ("", ""))[1]) \
+        or BY_KEY["kind"].absent_default
+    defaulted: list = []
+    last_item = last_ins = None
+    for i, r in enumerate(sheet.rows):
+        excel = sheet.base + r
+        # blank report cells (not merged, just left blank): the report above continues
+        ins_key = get["inspection_id"][i] or get["title"][i] or last_ins or "(no inspection)"
+        last_ins = ins_key
+        ins = groups.inspections.get(ins_key)
+        if ins is None:
+            ins = groups.inspections[ins_key] = {"row": excel, "values": {}}
+            ins["values"]["inspection_id"] = get["inspection_id"][i] or \
+                short.get(get["title"][i], get["title"][i])
+        _merge_group(ins, insp_cols, get, i, excel, sheet.plan.name, srcs, problems,
+                     "inspection")
+        item, last_item = _item_of(groups, sheet, i, ins_key, ins["values"]["inspection_id"],
+                                   last_item, default_kind, defaulted)
+        _merge_group(item, item_cols, get, i, excel, sheet.plan.name, srcs, problems, "item")
+        if any(get[k][i] not in (None, "") for k in ("action_text", "action_id", "due",
+                                                      "action_status", "owner")):
+            item_id = item["values"]["item_id"]
+            groups.action_counter[item_id] = groups.action_counter.get(item_id, 0) + 1
+            values = {k: get[k][i] for k in action_cols}
+            values["action_id"] = values["action_id"] or \
+                f"{item_id} A{groups.action_counter[item_id]}"
+            values["action_item_id"] = item_id
+            groups.actions.append((excel, values))
+    _kind_warning(sheet, groups, default_kind, defaulted, problems)
+    _sheet_parts(sheet, groups, insp_cols, item_cols, action_cols)
+
+
+def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_item,
+             default_kind: str, defaulted: list):
+    """(the item row i belongs to, made when it is new; its key): by its id, its kind and
+    number, its words, or (all blank) the item above."""
+    get, srcs = sheet.get, sheet.srcs
+    number = get["number"][i]
+    if "kind" in srcs and get["kind"][i]:
+        kind = get["kind"][i]
+    else:
+        ref = parse_ref(number)
+        kind = ref.kind if ref is not None and ref.kind else default_kind
+    if get["item_id"][i]:
+        item_key = (ins_key, "id", get["item_id"][i])
+    elif number:
+        item_key = (ins_key, kind, number)
+    elif get["item_text"][i]:
+        item_key = (ins_key, "text", get["item_text"][i])
+    elif last_item is not None and last_item[0] == ins_key:
+        item_key = last_item           # blank item cells: the item above continues
+    else:
+        item_key = (ins_key, "text", None)
+    item = groups.items.get(item_key)
+    if item is None:
+        groups.item_counter[ins_key] = groups.item_counter.get(ins_key, 0) + 1
+        if get["item_id"][i]:
+            item_id = get["item_id"][i]
+        elif number and not str(number).isdecimal():
+            item_id = f"{ins_id} {number}"          # a ref as the office wrote it
+        elif number:
+            item_id = f"{ins_id} {ITEM_ABBR.get(kind, 'R')}{number}"
+        else:
+            item_id = f"{ins_id} item {groups.item_counter[ins_key]}"
+        item = groups.items[item_key] = {"row": sheet.base + sheet.rows[i], "values": {
+            "item_id": item_id, "item_inspection_id": ins_id}}
+        if "kind" not in srcs or not get["kind"][i]:
+            item["values"]["kind"] = kind
+            ref = parse_ref(number)
+            if ref is None or not ref.kind:
+                defaulted.append(kind)
+    return item, item_key
+
+
+def _kind_warning(sheet: _Sheet, groups: _Groups, default_kind: str, defaulted: list,
+                  problems: list) -> None:
+    """Once for the register: items whose kind was assumed, since nothing said it."""
+    srcs = sheet.srcs
+    if not defaulted or "kind" in srcs or groups.kind_warned:
+        return
+    groups.kind_warned = True
+    why = ("the kind its text column's header names" if default_kind != BY_KEY["kind"]
+           .absent_default or kind_named(srcs.get("item_text", ("", ""))[1]) else
+           "the usual kind")
+    problems.append(make_problem(
+        "MISSING_COLUMN", sheet.plan.name, "", BY_KEY["kind"].header, "", noun="item",
+        assumed=f", and the refs of {plural(len(defaulted), 'item')} "
+                f"do not say their kind, so they were taken as '{default_kind}' ({why})"))
+
+
+def _sheet_parts(sheet: _Sheet, groups: _Groups, insp_cols, item_cols, action_cols) -> None:
+    """Where each canonical column of a derived table was read from on this sheet."""
+    srcs = sheet.srcs
+
+    def src_of(*cands):
+        return next((srcs[k] for k in cands if k in srcs), None)
+
+    hdr_ins = {k: srcs[k] for k in insp_cols if k in srcs}
+    hdr_ins.setdefault("inspection_id", src_of("title"))
+    hdr_item = {k: srcs[k] for k in item_cols if k in srcs}
+    hdr_item.setdefault("item_id", src_of("number", "item_text"))
+    hdr_item["item_inspection_id"] = src_of("inspection_id", "title")
+    hdr_act = {k: srcs[k] for k in action_cols if k in srcs}
+    hdr_act.setdefault("action_id", src_of("action_text"))
+    hdr_act["action_item_id"] = src_of("item_id", "number", "item_text")
+    for name, hdrs in ((INSPECTIONS, hdr_ins), (ITEMS, hdr_item), (ACTIONS, hdr_act)):
+        groups.parts[name].append(Part(sheet.plan.name, {k: v for k, v in hdrs.items() if v},
+                                       sheet.extra))
+
+
+def _tables(groups: _Groups, plans: list[SheetPlan], raw: dict, problems: list) -> dict:
+    """The grouped rows as the three canonical tables."""
+    parts = groups.parts
+    out = {}
+    for name, found in ((INSPECTIONS, list(groups.inspections.values())),
+                        (ITEMS, list(groups.items.values()))):
+        index = [g["row"] for g in found]
+        tdata = {k: [g["values"].get(k) for g in found]
+                 for k in [c.key for c in schema.columns_of(name)]}
+        _absent_flat(name, parts[name], tdata, len(found), problems)
+        out[name] = Table(name, parts[name], sheets.frame(name, index, tdata), raw)
+    actions = groups.actions
+    index = [a[0] for a in actions]
+    a_data = {k: [a[1].get(k) for a in actions] for k in [c.key for c in schema.columns_of(ACTIONS)]}
+    _absent_flat(ACTIONS, parts[ACTIONS], a_data, len(actions), problems)
+    out[ACTIONS] = Table(ACTIONS, parts[ACTIONS], sheets.frame(ACTIONS, index, a_data), raw,
+                         sheets.extras(plans, set(index)))
+    # the columns not used of a row that is an item's only (it has no action)
+    out[ITEMS].extras = sheets.extras(plans, set(out[ITEMS].frame.index) - set(index))
+    return out
+
+
+def _short_ids(prepared) -> dict:
+    """title -> the Inspection ID a register with no such column gets: the part of the
+    title before a colon ('PEEL 2025: An inspection of ...' -> 'PEEL 2025'), else a
+    report sheet's own name, when short; the whole title where that would not be unique.
+
+    Ids are what the pack's narrow columns show and what items' ids are made from, so a
+    short one reads better; it is made from the title alone, so it stays the same from
+    month to month."""
+    given, wanted = set(), {}
+    for sheet in prepared:
+        plan, get = sheet.plan, sheet.get
+        for ins_id, title in zip(get["inspection_id"], get["title"]):
+            if ins_id:
+                given.add(ins_id)
+            elif title and title not in wanted:
+                head = re.split(r"\s*[:–—]\s+|\s+-\s+", title, maxsplit=1)[0].strip()
+                if head == title or not 3 <= len(head) <= SHORT_ID:
+                    head = plan.name if plan.role == "report" and len(plan.name) <= SHORT_ID \
+                        else title
+                wanted[title] = head
+    count: dict = {}
+    for title, head in wanted.items():
+        count[head] = count.get(head, 0) + 1
+    titles = set(wanted)
+    return {title: head if count[head] == 1 and head not in given and
+            (head == title or head not in titles) else title
+            for title, head in wanted.items()}
+
+
+SHORT_ID = 30
+
+
+def _absent_flat(name: str, parts: list[Part], tdata: dict, n: int, problems) -> None:
+    """MISSING_COLUMN for a derived table: said once, for the columns no sheet had."""
+    have = set().union(*(p.headers for p in parts)) if parts else set()
+    present = {k: v for k, v in tdata.items() if k in have}
+    if name == ITEMS:
+        present["kind"] = tdata["kind"]          # from the Kind column or the refs
+    sheets.report_absent(name, parts[0].sheet if parts else "", have, present, n, problems,
+            later=frozenset({"kind"}) if name == ITEMS else frozenset())
+    tdata.update(present)
+
+
+def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: Context) -> None:
+    """A report sheet's title, date, type and ref (above its table) on every row."""
+    if plan.role != "report":
+        return
+    meta = dict(plan.meta)
+    if "title" not in meta:
+        meta["title"] = (plan.name, "")
+        ctx.problems.append(make_problem("TITLE_FROM_SHEET_NAME", plan.name, "", "", plan.name))
+    for key, (value, cell) in meta.items():
+        if key in srcs:
+            continue
+        if cell:
+            letter = "".join(ch for ch in cell if ch.isalpha())
+            row0 = int("".join(ch for ch in cell if ch.isdigit())) - 1
+            (value,) = normalise(BY_KEY[key], [value], [row0], plan.name, letter,
+                                  BY_KEY[key].header, ctx, {}, lambda r: r)
+        get[key] = [value] * n
+        srcs[key] = ("", BY_KEY[key].header)     # one cell above the table, not a column
+
+
+def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get: dict,
+                          srcs: dict) -> None:
+    """On a sheet with no report column, the section heading above a row names its report.
+
+    (Where the sheet has a report column or a report's title above its table, a heading
+    is a part of the report, such as a pillar, and names nothing.)"""
+    if not headings or "inspection_id" in srcs or "title" in srcs:
+        return
+    plan.reason = "its section headings name the reports"
+    current = None
+    marks = sorted(headings)
+    j = 0
+    for i, r in enumerate(rows):
+        while j < len(marks) and marks[j] < r:
+            current = headings[marks[j]]
+            j += 1
+        if not get["title"][i] and current:
+            get["title"][i] = current
+    srcs.setdefault("title", ("", "(section heading)"))
+
+
+def _keep_with_actions(plan: SheetPlan, get: dict, srcs: dict, rows: list, base: int) -> None:
+    """An inspection-level column whose value differs between one report's rows (a
+    'GAIN Board date' on each action row) is the action's: it is not read as the
+    report's, so the rows do not disagree, and describe says so."""
+    ins_of = [g or t for g, t in zip(get["inspection_id"], get["title"])]
+    for key in [k for k in srcs if BY_KEY[k].table == INSPECTIONS and k not in _INSPECTION_CORE]:
+        seen: dict = {}
+        varies = False
+        for ins, v in zip(ins_of, get[key]):
+            if v in (None, ""):
+                continue
+            if seen.setdefault(ins, v) != v:
+                varies = True
+                break
+        if varies:
+            idx = plan.mapping[key][0]
+            for c in plan.columns:
+                if c.index == idx:
+                    c.note = (f"differs between the rows of one report, so it is kept with each "
+                              f"action, not read as the report's {BY_KEY[key].header}")
+                    c.key, c.how = None, ""
+                    plan.extras[c.header] = {base + r: v for r, v in zip(rows, get[key])
+                                             if v not in (None, "")}
+            del srcs[key]
+            get[key] = [None] * len(get[key])
+
+
+def _merge_group(group, cols, get, i, excel, sheet, srcs, problems, noun):
+    """Fill a flat group's values from one row; report a row that disagrees with the first."""
+    values = group["values"]
+    first_rows = group.setdefault("first_rows", {})
+    for k in cols:
+        v = get[k][i]
+        if v is None or v == "":
+            continue
+        old = values.get(k)
+        if old is None or old == "":
+            values[k] = v
+            first_rows[k] = excel
+        elif old != v and k in srcs and srcs[k][0] and excel != group["row"]:
+            first = first_rows.get(k, group["row"])
+            where = str(first % PART_SPAN)
+            if first // PART_SPAN != excel // PART_SPAN:
+                where += " of another sheet"
+            problems.append(make_problem("FLAT_CONFLICT", sheet,
+                                         f"{srcs[k][0]}{excel % PART_SPAN}", srcs[k][1], v,
+                                         first=display(old), noun=noun, first_row=where))

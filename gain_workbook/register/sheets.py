@@ -1,0 +1,208 @@
+"""A sheet's table read into normalised columns: which rows are data, each mapped column's
+values made canonical (``values.normalise``), the columns not used kept beside, and
+the useful columns that are missing reported.
+
+Both readers use it: the template's (one table per role, ``reader``) and the flat
+layouts' (one row per action, ``flat``).
+"""
+
+from __future__ import annotations
+
+from gain_workbook.model import schema
+from gain_workbook.model.problems import make_problem
+from gain_workbook.model.schema import ACTIONS, BY_KEY, norm_key
+from gain_workbook.model.tables import PART_SPAN
+from gain_workbook.core.sniff import col_letter
+from gain_workbook.core.text import shorten
+from gain_workbook.register.detect import SheetPlan
+from gain_workbook.register.values import Context, normalise
+
+
+def fill_merged(grid, merged, header_row: int) -> None:
+    """Copy each merged block's top-left value into the block (data rows only)."""
+    for (r0, c0), (r1, c1) in merged:
+        if r1 <= header_row:
+            continue
+        r0 = max(r0, header_row + 1)
+        if r0 >= len(grid):
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value
+
+
+def data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
+              headings: dict | None = None, not_heading: frozenset = frozenset()) -> list[int]:
+    """0-based indexes of the rows below the header that hold data.
+
+    Rows that are not data are reported, never dropped in silence: a note below the
+    table, a totals row, a section heading (a lone text in a column that is not an
+    action's or an item's words; kept in ``headings`` {row: text} when given, for the
+    reader to use as the title of the rows below).
+    """
+    rows = []
+    seen_blank = False
+    for r in range(header_row + 1, len(grid)):
+        row = grid[r]
+        lone = _lone_cell(row)
+        if lone == _BLANK:
+            seen_blank = True
+            continue
+        skipped = None
+        if lone is not None:
+            skipped = _lone_problem(sheet, row, r, lone, seen_blank,
+                                    len(cols) >= 3 and lone not in not_heading, headings)
+        if skipped is None:
+            skipped = _not_data_problem(sheet, row, r, seen_blank, cols)
+        if skipped is not None:
+            problems.append(skipped)
+            continue
+        rows.append(r)
+    return rows
+
+
+_BLANK = -1
+
+
+def _lone_cell(row) -> int | None:
+    """_BLANK for a row with nothing in it; the index of its one filled cell (or of a
+    heading merged across the row); None for a row of several values."""
+    empty = row.count("") + row.count(None)      # counted in C: most rows are full
+    if empty >= len(row) - 1:
+        filled = [i for i, v in enumerate(row) if v not in ("", None)
+                  and not (isinstance(v, str) and not v.strip())]
+        return filled[0] if filled else _BLANK
+    if row[-1] == (v0 := row[0]) and v0 not in ("", None) \
+            and row.count(v0) + empty == len(row):
+        return 0                                   # a heading merged across the row
+    return None
+
+
+def _lone_problem(sheet: str, row, r: int, lone: int, seen_blank: bool, may_head: bool,
+                  headings: dict | None):
+    """A row of one value: a note below the table (after a blank row), or a section
+    heading (text, where a heading may stand); None when it is neither."""
+    v = row[lone]
+    if seen_blank:
+        return make_problem("NOTE_BELOW_TABLE", sheet, f"{col_letter(lone)}{r + 1}", "", v)
+    if isinstance(v, str) and may_head:
+        if headings is not None:
+            headings[r] = v.strip()
+        return make_problem("ROW_SKIPPED", sheet, f"{col_letter(lone)}{r + 1}", "", v,
+                            reason=f"'{shorten(v, 50)}' is a section heading, not a row")
+    return None
+
+
+def _not_data_problem(sheet: str, row, r: int, seen_blank: bool, cols: list[int]):
+    """A totals row, a key below the table, or a row with nothing in the mapped columns
+    (a note): the problem that says so; None for a row of data."""
+    first = row[0]
+    if first == "" or first is None:
+        first = next((v for v in row if v not in ("", None)), None)
+    if type(first) is str and first[:1] in "Tt" and first[:5].lower() == "total" and \
+            norm_key(first).split(" ")[0] in ("total", "totals"):
+        return make_problem("ROW_SKIPPED", sheet, f"{col_letter(row.index(first))}{r + 1}", "",
+                            first, reason="it is a totals row")
+    if seen_blank and isinstance(first, str) and norm_key(first).split(" ")[0] in _KEY_WORDS:
+        return make_problem("ROW_SKIPPED", sheet, f"{col_letter(row.index(first))}{r + 1}", "",
+                            first, reason="it is a key or note below the table")
+    if not any(i < len(row) and row[i] not in ("", None) and
+               not (isinstance(row[i], str) and not row[i].strip()) for i in cols):
+        i = next(i for i, v in enumerate(row) if v not in ("", None))
+        return make_problem("NOTE_BELOW_TABLE", sheet, f"{col_letter(i)}{r + 1}", "", row[i])
+    return None
+
+
+_KEY_WORDS = frozenset({"key", "keys", "note", "notes", "source", "sources", "legend", "nb"})
+
+
+def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw: dict,
+             headings: dict | None = None):
+    """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, srcs, extra)."""
+    sheet, header_row = plan.name, plan.header_row
+    for idx, text, key in plan.dupes:
+        other = plan.mapping[key][1]
+        ctx.problems.append(make_problem("DUPLICATE_COLUMN", sheet,
+                                         f"{col_letter(idx)}{header_row + 1}", text, text,
+                                         other=other))
+    mapping = {k: v for k, v in plan.mapping.items() if k in table_keys}
+    # (an owner named with no address yet is a row, not a section heading)
+    not_heading = frozenset(i for k, (i, _) in mapping.items()
+                            if BY_KEY[k].table == ACTIONS or k in ("item_text", "owner_name"))
+    before = len(ctx.problems)
+    rows = data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], ctx.problems,
+                      headings, not_heading)
+    plan.read_rows = rows
+    plan.skipped = [(p.cell, f"a note below the table ('{shorten(p.value, 50)}')"
+                     if p.code == "NOTE_BELOW_TABLE" else p.message.split(": ", 1)[-1].rstrip("."))
+                    for p in ctx.problems[before:]]
+    data = {}
+    srcs = {}
+    width = max((len(grid[r]) for r in rows), default=0)
+    # one transpose (in C) instead of indexing every cell column by column
+    columns = list(zip(*[grid[r] if len(grid[r]) == width else
+                         list(grid[r]) + [""] * (width - len(grid[r])) for r in rows])) \
+        if rows else []
+    base = part_no * PART_SPAN + 1
+
+    def index_of(r):
+        return base + r
+
+    for key, (idx, text) in mapping.items():
+        values = list(columns[idx]) if idx < len(columns) else [""] * len(rows)
+        data[key] = normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
+                               raw, index_of)
+        srcs[key] = (col_letter(idx), text)
+    used = {i for i, _ in mapping.values()}
+    extra = [c.header for c in plan.columns if c.header and c.index not in used]
+    extras = {}
+    for c in plan.columns:
+        if c.header and c.index not in used and c.index < len(columns):
+            extras[c.header] = {index_of(r): v for r, v in zip(rows, columns[c.index])
+                                if v not in ("", None)}
+    plan.extras = extras
+    return rows, data, srcs, extra
+
+
+def frame(table: str, index: list[int], data: dict):
+    import pandas as pd
+
+    keys = [c.key for c in schema.columns_of(table)]
+    n = len(index)
+    cols = {k: data.get(k, [None] * n) for k in keys}
+    return pd.DataFrame(cols, index=pd.Index(index, name="row"), dtype=object)
+
+
+def report_absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems,
+            later: frozenset = frozenset()) -> None:
+    """Report useful columns that are missing, filling the assumed value where we have one.
+
+    Keys in ``later`` are worked out afterwards (a kind from the refs) and reported then.
+    """
+    for col in schema.columns_of(table):
+        if col.key in srcs or col.key in data or col.key in later:
+            continue
+        if col.absent_default is not None:
+            data[col.key] = [col.absent_default] * n
+            if not col.required:        # an optional column's default needs no word
+                continue
+            problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
+                                         noun=schema.ROW_NOUN[table],
+                                         assumed=f", so every {schema.ROW_NOUN[table]} was taken "
+                                                 f"as '{col.absent_default}'"))
+        elif col.required and not col.required_column:
+            problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
+                                         noun=schema.ROW_NOUN[table], assumed=""))
+
+
+def extras(plans: list[SheetPlan], keep=None) -> dict:
+    """The values of the columns not used, from every sheet (``keep``: indexes wanted)."""
+    out: dict = {}
+    for plan in plans:
+        for header, values in getattr(plan, "extras", {}).items():
+            got = out.setdefault(header, {})
+            got.update(values if keep is None else
+                       {i: v for i, v in values.items() if i in keep})
+    return {h: v for h, v in out.items() if v}
