@@ -363,7 +363,7 @@ def test_generated_register_with_previous_is_clean_in_libreoffice(runner, tmp_pa
 
 
 def test_summary_lists_the_recent_inspections_and_points_to_the_rest(runner, tmp_path):
-    from gain_workbook.pack.board import SUMMARY_INSPECTIONS
+    from gain_workbook.pack.summary import SUMMARY_INSPECTIONS
 
     data = make_register.generate(900, seed=8)
     reg = tmp_path / "register.xlsx"
