@@ -172,29 +172,38 @@ def _owner_problems(reg: Register) -> list[Problem]:
     return out
 
 
-
-
 def _cross_problems(reg: Register) -> list[Problem]:
-    import pandas as pd
+    """The checks across tables, in the order the board reads their problems."""
+    counts = _action_counts(reg)
+    return (_unknown_links(reg) + _items_without_actions(reg, counts)
+            + _closed_with_open_actions(reg, counts) + _done_without_date(reg)
+            + _early_dates(reg))
 
-    out: list[Problem] = []
-    ins, items, acts = reg.inspections, reg.items, reg.actions
-    fi, fit, fa = ins.frame, items.frame, acts.frame
 
-    # Every item's inspection and every action's item must exist.
+def _unknown_links(reg: Register) -> list[Problem]:
+    """Every item's inspection and every action's item must exist."""
+    out = []
     for tbl, ref, target_tbl, target_key, code in (
-            (items, "item_inspection_id", ins, "inspection_id", "UNKNOWN_INSPECTION"),
-            (acts, "action_item_id", items, "item_id", "UNKNOWN_ITEM")):
+            (reg.items, "item_inspection_id", reg.inspections, "inspection_id",
+             "UNKNOWN_INSPECTION"),
+            (reg.actions, "action_item_id", reg.items, "item_id", "UNKNOWN_ITEM")):
         f = tbl.frame
         known = set(target_tbl.frame[target_key].dropna())
         bad = f[ref].notna() & ~f[ref].isin(known)
         for row, value in f.loc[bad, ref].items():
             out.append(make_problem(code, *tbl.where(ref, row), value,
                                     target=" and ".join(target_tbl.sheets)))
+    return out
 
+
+def _action_counts(reg: Register) -> tuple:
+    """(actions, open actions) per item, in the items' order; a cause of concern counts
+    its recommendations' actions ('Under') as its own."""
+    import pandas as pd
+
+    fa, fit = reg.actions.frame, reg.items.frame
     done = fa["action_status"].isin(ACTION_DONE)
     open_action = fa["action_status"].notna() & ~done
-    # A cause of concern's recommendations carry its actions ('Under').
     keys, opened = fa["action_item_id"], open_action
     if fit["parent_item"].notna().any():
         owner = keys.map(dict(zip(fit["item_id"], fit["parent_item"]))).dropna()
@@ -202,34 +211,48 @@ def _cross_problems(reg: Register) -> list[Problem]:
         opened = pd.concat([open_action, open_action[owner.index]])
     per_item_all = keys.groupby(keys).size()
     per_item_open = keys[opened.to_numpy()].value_counts()
-    n_actions = fit["item_id"].map(per_item_all).fillna(0)
-    n_open = fit["item_id"].map(per_item_open).fillna(0)
-    closed_item = fit["hmicfrs_status"].isin(HMICFRS_CLOSED)
+    return (fit["item_id"].map(per_item_all).fillna(0),
+            fit["item_id"].map(per_item_open).fillna(0))
 
-    # Applicable open items need actions or a reason (s55(5B)).
+
+def _items_without_actions(reg: Register, counts: tuple) -> list[Problem]:
+    """The items for the force with nothing said of them: an open item needs actions or a
+    reason; and the PCC's response must say, for every item, what is being done or why
+    nothing (s55(5B)), so a closed one still to be answered needs its response."""
+    out = []
+    items, fit, fi = reg.items, reg.items.frame, reg.inspections.frame
+    n_actions, _ = counts
+    closed_item = fit["hmicfrs_status"].isin(HMICFRS_CLOSED)
     no_actions = ((fit["applies"] == "Yes") & ~closed_item & (n_actions == 0)
                   & fit["no_action_reason"].isna())
     for row in fit.index[no_actions]:
         key = "no_action_reason" if items.has("no_action_reason", row) else "item_id"
         out.append(make_problem("NO_ACTIONS", *items.where(key, row), fit.at[row, key]))
-
-    # The PCC's response must say, for every item for the force, what is being done or
-    # why nothing (s55(5B)); an open item with nothing is NO_ACTIONS above already.
-    pending = responses_pending(fi)
-    pending_ids = set(fi.loc[pending, "inspection_id"].dropna())
+    pending_ids = set(fi.loc[responses_pending(fi), "inspection_id"].dropna())
     silent = ((fit["applies"] == "Yes") & closed_item & (n_actions == 0)
               & fit["no_action_reason"].isna() & fit["item_response"].isna()
               & fit["item_inspection_id"].isin(pending_ids))
     for row in fit.index[silent]:
         key = "item_response" if items.has("item_response", row) else "item_id"
         out.append(make_problem("NO_RESPONSE", *items.where(key, row), fit.at[row, key]))
+    return out
 
-    # Items HMICFRS has closed while our actions are still open.
-    for row in fit.index[closed_item & (n_open > 0)]:
-        out.append(make_problem("CLOSED_WITH_OPEN_ACTIONS", *items.where("hmicfrs_status", row),
-                                fit.at[row, "hmicfrs_status"], open=int(n_open[row])))
 
-    # Finished actions need the date they finished (said in each sheet's own words).
+def _closed_with_open_actions(reg: Register, counts: tuple) -> list[Problem]:
+    """Items HMICFRS has closed while our actions are still open."""
+    fit = reg.items.frame
+    _, n_open = counts
+    closed_item = fit["hmicfrs_status"].isin(HMICFRS_CLOSED)
+    return [make_problem("CLOSED_WITH_OPEN_ACTIONS", *reg.items.where("hmicfrs_status", row),
+                         fit.at[row, "hmicfrs_status"], open=int(n_open[row]))
+            for row in fit.index[closed_item & (n_open > 0)]]
+
+
+def _done_without_date(reg: Register) -> list[Problem]:
+    """Finished actions need the date they finished (said in each sheet's own words)."""
+    out = []
+    acts, fa = reg.actions, reg.actions.frame
+    done = fa["action_status"].isin(ACTION_DONE)
     part_of = fa.index.to_numpy() // PART_SPAN
     for n, part in enumerate(acts.parts):
         date_key = next((k for k in ("completed", "last_updated") if k in part.headers), None)
@@ -247,8 +270,16 @@ def _cross_problems(reg: Register) -> list[Problem]:
         for row, status in fa.loc[lacking, "action_status"].items():
             out.append(make_problem("COMPLETE_NO_DATE", *acts.where("action_status", row),
                                     status, missing=missing))
+    return out
 
-    # Dates before the report was published, and revised dates that move earlier.
+
+def _early_dates(reg: Register) -> list[Problem]:
+    """Dates before the report was published, and revised dates that move earlier."""
+    import pandas as pd
+
+    out = []
+    acts, items = reg.actions, reg.items
+    fi, fit, fa = reg.inspections.frame, items.frame, acts.frame
     published = dict(zip(fi["inspection_id"], as_datetime64(fi["published"])))
     # (pd.to_datetime keeps the dtype when a map over an empty table gives floats)
     item_pub = pd.to_datetime(fit["item_inspection_id"].map(published))
@@ -258,7 +289,8 @@ def _cross_problems(reg: Register) -> list[Problem]:
     accelerated = fit["kind"] == "Accelerated cause of concern"
     early_ok = set(fit.loc[accelerated, "item_id"])
     due = as_datetime64(fa["due"])
-    for tbl, frame, key, pub, ok in ((acts, fa, "due", act_pub, fa["action_item_id"].isin(early_ok)),
+    ok_due = fa["action_item_id"].isin(early_ok)
+    for tbl, frame, key, pub, ok in ((acts, fa, "due", act_pub, ok_due),
                                      (items, fit, "deadline", item_pub, accelerated)):
         d = due if key == "due" else as_datetime64(frame[key])
         early = d.notna() & pub.notna() & (d < pub) & ~ok
