@@ -202,12 +202,26 @@ def _aligned(per_key, keys, fill=0):
 
 def roll_up_items(items, actions, inspections, as_of: dt.date):
     """Per item: action counts, next due, derived status, RAG and the reason in words."""
-    import numpy as np
-    import pandas as pd
-
     it = items
     today = _ts(as_of)
-    # A cause of concern takes its status from the recommendations made under it.
+    _count_actions(it, actions)
+    _item_status(it)
+    _deadlines(it, today)
+    _item_rag(it)
+    it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
+    it["label"] = _labels(it)
+    it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
+        "inspection_id").rename(columns={"inspection_id": "item_inspection_id"}),
+        on="item_inspection_id", how="left")
+    return it
+
+
+def _count_actions(it, actions) -> None:
+    """Each item's actions counted (all, done, overdue, ... and by status), its worst
+    action's RAG and its next due dates, as columns of ``it``. A cause of concern takes
+    its status from the recommendations made under it."""
+    import pandas as pd
+
     up = actions["action_item_id"].map(dict(zip(it["item_id"], it["parent_item"])))
     under = up.notna()
     if under.any():
@@ -238,6 +252,11 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     it["next_due_soon"] = pd.to_datetime(_aligned(soon, it["item_id"], None).to_numpy())
     it["n_open"] = it["n_actions"] - it["n_done"]
 
+
+def _item_status(it) -> None:
+    """Each item's status: the first of ITEM_STATES that applies to it."""
+    import numpy as np
+
     closed = it["hmicfrs_status"].isin(schema.HMICFRS_CLOSED)
     applies = it["applies"] == "Yes"
     reason = it["no_action_reason"].notna()
@@ -254,7 +273,11 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     ]
     names = [s[0] for s in ITEM_STATES]
     it["status"] = np.select(states, names[:-1], names[-1])
-    own_rag = dict((s[0], s[1]) for s in ITEM_STATES)
+
+
+def _deadlines(it, today) -> None:
+    """Whether an open item's deadline has passed, and by how many days: the board's
+    agreed deadline where there is one, and HMICFRS's own."""
     # The board may agree a later deadline than HMICFRS's ('with immediate effect' is the
     # day of publication); the RAG goes by the agreed one when there is one.
     it["effective_deadline"] = it["agreed_deadline"].fillna(it["deadline"])
@@ -265,16 +288,18 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     it["hmicfrs_deadline_passed"] = (it["deadline"] < today) & still_open
     it["days_past_hmicfrs"] = ((today - it["deadline"]).dt.days
                                .where(it["hmicfrs_deadline_passed"], 0).fillna(0).astype(int))
+
+
+def _item_rag(it) -> None:
+    """Each item's RAG: the worse of its own state's (Red when its deadline has passed)
+    and its worst action's."""
+    import numpy as np
+
+    own_rag = dict((s[0], s[1]) for s in ITEM_STATES)
     own = it["status"].map(own_rag).map(RAG_ORDER)
     own = np.where(it["deadline_passed"], RAG_ORDER["Red"], own)
     rank = np.maximum(own, it["worst_action_rag"])
     it["rag"] = np.array([RAG_BY_RANK[r] for r in range(len(RAG_BY_RANK))])[rank.astype(int)]
-    it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
-    it["label"] = _labels(it)
-    it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
-        "inspection_id").rename(columns={"inspection_id": "item_inspection_id"}),
-        on="item_inspection_id", how="left")
-    return it
 
 
 def _item_reason(r, as_of) -> str:
