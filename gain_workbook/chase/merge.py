@@ -253,57 +253,18 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
     aid = row.action_id or f"row {row.excel_row}"
     if row.answered:
         rp.answered += 1
-
-    def problem(code, message):
-        rp.problems.append(MergeProblem(code, aid, message))
-
-    if not row.asked:
-        index = rows_of.get(row.action_id)
-        whose = frame.at[index, "owner"] if index is not None else None
-        problem("NOT_ASKED", f"row {row.excel_row} is not an action this request asked "
-                f"{reply.owner} about" + (f" (it is {whose}'s)" if whose and
-                                          owner_key(whose) != owner_key(reply.owner) else "")
-                + "; each owner updates their own actions")
+    held = _held_back(row, reply, frame, rows_of)
+    if held is not None:
+        rp.problems.append(MergeProblem(held[0], aid, held[1]))
         return
-    if row.edited():
-        what = "; ".join(f"{h}: '{shorten(str(a or ''), 60)}' -> '{shorten(str(b or ''), 60)}'"
-                         for h, a, b in row.edited()[:3])
-        problem("LOCKED_EDITED", f"the register's side of row {row.excel_row} was changed "
-                f"({what}); a reply changes only the yellow cells, so nothing was taken from "
-                "this row (ask the board's secretariat to change the action itself)")
-        return
-    index = rows_of.get(row.action_id)
-    if index is None:
-        problem("ACTION_GONE", "this action is no longer on the register (deleted or renamed "
-                "since the request was made), so its update has nowhere to go")
-        return
+    index = rows_of[row.action_id]
     now = {k: value_json(frame.at[index, k]) for k in FINGERPRINT_KEYS}
-    if owner_key(now["owner"] or "") != owner_key(reply.owner):
-        problem("OTHER_OWNER", f"the action is now {now['owner'] or 'nobody'}'s on the register, "
-                f"not {reply.owner}'s; ask its owner for the update")
-        return
     wanted, bad = _wanted(row, rp.replied_on)
-    for code, message in bad:
-        problem(code, message)
-    if bad:
+    rp.problems += [MergeProblem(code, aid, message) for code, message in bad]
+    if bad or _changed_since(rp, row, aid, now, wanted):
         return
-    changed = [k for k in FINGERPRINT_KEYS if now[k] != row.values.get(k)]
-    if changed:
-        merged = {**wanted, "last_updated": rp.replied_on} if wanted else {}
-        if all(k in merged and now[k] == value_json(merged[k]) for k in changed):
-            rp.already.append(aid)       # this reply, merged before
-            return
-        what = "; ".join(f"{BY_KEY[k].header}: was '{shorten(row.values.get(k) or '', 80)}' at "
-                         f"the request, is '{shorten(now[k] or '', 80)}' in the register now"
-                         + (f", reply says '{shorten(value_json(wanted[k]) or '', 80)}'"
-                            if k in wanted else "") for k in changed[:3])
-        problem("CONFLICT", f"the register was changed since the request ({what}); nothing "
-                "was applied for this action, so neither change is lost: settle it by hand")
-        return
-    changes = []
-    for key, new in wanted.items():
-        if value_json(new) != now[key]:
-            changes.append(Change(aid, key, frame.at[index, key], new, index))
+    changes = [Change(aid, key, frame.at[index, key], new, index)
+               for key, new in wanted.items() if value_json(new) != now[key]]
     if changes and now["last_updated"] != rp.replied_on.isoformat():
         changes.append(Change(aid, "last_updated", frame.at[index, "last_updated"],
                               rp.replied_on, index))
@@ -320,10 +281,56 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
         if key not in asked_before:
             rp.extensions.append(Extension(aid, current if isinstance(current, dt.date) else None,
                                            day, as_text(row.filled.get("reason"))))
-    elif not changes and not rp.extensions:
-        if not wanted:
-            return
+    elif not changes and not rp.extensions and wanted:
         rp.already.append(aid)
+
+
+def _held_back(row, reply, frame, rows_of) -> tuple[str, str] | None:
+    """(code, why) when nothing may be taken from a row: not an action this request asked
+    about, the register's side edited, the action gone, or now another owner's."""
+    if not row.asked:
+        index = rows_of.get(row.action_id)
+        whose = frame.at[index, "owner"] if index is not None else None
+        return ("NOT_ASKED", f"row {row.excel_row} is not an action this request asked "
+                f"{reply.owner} about" + (f" (it is {whose}'s)" if whose and
+                                          owner_key(whose) != owner_key(reply.owner) else "")
+                + "; each owner updates their own actions")
+    if row.edited():
+        what = "; ".join(f"{h}: '{shorten(str(a or ''), 60)}' -> '{shorten(str(b or ''), 60)}'"
+                         for h, a, b in row.edited()[:3])
+        return ("LOCKED_EDITED", f"the register's side of row {row.excel_row} was changed "
+                f"({what}); a reply changes only the yellow cells, so nothing was taken from "
+                "this row (ask the board's secretariat to change the action itself)")
+    index = rows_of.get(row.action_id)
+    if index is None:
+        return ("ACTION_GONE", "this action is no longer on the register (deleted or renamed "
+                "since the request was made), so its update has nowhere to go")
+    owner = value_json(frame.at[index, "owner"])
+    if owner_key(owner or "") != owner_key(reply.owner):
+        return ("OTHER_OWNER", f"the action is now {owner or 'nobody'}'s on the register, "
+                f"not {reply.owner}'s; ask its owner for the update")
+    return None
+
+
+def _changed_since(rp: ReplyPlan, row, aid: str, now: dict, wanted: dict) -> bool:
+    """Has the register's row changed since the request? Then either this very reply was
+    merged before (noted as already merged), or it is a conflict (a problem): nothing is
+    applied for the action either way."""
+    changed = [k for k in FINGERPRINT_KEYS if now[k] != row.values.get(k)]
+    if not changed:
+        return False
+    merged = {**wanted, "last_updated": rp.replied_on} if wanted else {}
+    if all(k in merged and now[k] == value_json(merged[k]) for k in changed):
+        rp.already.append(aid)       # this reply, merged before
+        return True
+    what = "; ".join(f"{BY_KEY[k].header}: was '{shorten(row.values.get(k) or '', 80)}' at "
+                     f"the request, is '{shorten(now[k] or '', 80)}' in the register now"
+                     + (f", reply says '{shorten(value_json(wanted[k]) or '', 80)}'"
+                        if k in wanted else "") for k in changed[:3])
+    rp.problems.append(MergeProblem(
+        "CONFLICT", aid, f"the register was changed since the request ({what}); nothing "
+        "was applied for this action, so neither change is lost: settle it by hand"))
+    return True
 
 
 def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
