@@ -197,7 +197,7 @@ def _notes(notes, option_of) -> None:
 
 def _invalid(exc) -> None:
     """Before the sentence: what was read, and the errors that stopped the job."""
-    from gain_workbook.api import ReadResult
+    from gain_workbook.core.results import ReadResult
 
     if exc.register is not None:
         _say(ReadResult(register=exc.register))

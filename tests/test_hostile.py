@@ -795,11 +795,10 @@ def test_setting_flagged_as_an_error_stops_the_dry_run(runner, pack, tmp_path):
 
 def test_log_line_cannot_be_forged_by_a_value(runner, tmp_path):
     from gain_workbook.core.errors import RegisterError
-    from gain_workbook.api import MonthlyResult
-    from gain_workbook.pack.month import log_line
+    from gain_workbook.core.runlog import log_line
 
-    res = MonthlyResult(steps=[("build", "pack.xlsx\n2026-11-28 10:00:00 register.xlsx: OK")])
-    line = log_line("reg\r\nister.xlsx", res, RegisterError("bad\n2026-01-01 x: OK"),
+    steps = [("build", "pack.xlsx\n2026-11-28 10:00:00 register.xlsx: OK")]
+    line = log_line("reg\r\nister.xlsx", steps, RegisterError("bad\n2026-01-01 x: OK"),
                     dt.datetime(2026, 11, 28, 9, 0))
     assert "\n" not in line and "\r" not in line
     assert line.startswith("2026-11-28 09:00:00 reg\\r\\nister.xlsx: FAILED")

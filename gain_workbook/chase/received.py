@@ -7,9 +7,7 @@ requests.json beside the requests), the new due dates asked for and not yet deci
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from gain_workbook.model import history
 from gain_workbook.core.dates import parse_date
@@ -28,21 +26,6 @@ class Received:
     asked_on: dt.date | None = None      # the requests' date, when a manifest was found
     asked: int = 0                       # owners asked
     kept: bool = False                   # the register keeps an Updates sheet
-
-
-def read_manifest(path) -> tuple[dict | None, str]:
-    """(the requests.json that requests wrote, '') or (None, why not): why is '' when
-    there is no such file, else a predicate ('cannot be read ...')."""
-    path = Path(path)
-    if not path.is_file():
-        return None, ""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None, "cannot be read (damaged, or edited by hand)"
-    if not isinstance(data, dict) or data.get("format") != 1:
-        return None, "was not written by this version of gain-pack requests"
-    return data, ""
 
 
 def _day(v):

@@ -267,3 +267,20 @@ def append_line(target, line: str) -> None:
             fh.write(line + "\n")
     except OSError as exc:
         raise fault(target, exc) from None
+
+
+def make_folder(folder, what: str) -> Path:
+    """The folder a command writes ``what`` into, made if only it is missing (not its
+    parents: a mistyped path is said, not built)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"Cannot write {what} into '{folder}': it is a file, not a "
+                          "folder.")
+    if not folder.parent.is_dir():
+        raise OutputError(f"Cannot write {what} into '{folder}': the folder "
+                          f"'{folder.parent}' does not exist.")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise fault(folder / "x", exc) from None
+    return folder

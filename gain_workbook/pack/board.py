@@ -263,3 +263,10 @@ def default_pack_name(register_path, as_of: dt.date) -> Path:
     """The month's pack beside the register."""
     return Path(register_path).with_name(pack_file_name(as_of))
 
+
+def previous_pack(folder: Path, as_of: dt.date) -> Path | None:
+    """Last month's pack in ``folder`` (by its default name), if it is there."""
+    from gain_workbook.core.dates import add_months
+
+    candidate = folder / pack_file_name(add_months(as_of, -1))
+    return candidate if candidate.exists() else None

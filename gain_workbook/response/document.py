@@ -28,7 +28,7 @@ from gain_workbook.excel.packfile import RESPONSE_FIELDS
 from gain_workbook.status.rollup import KIND_ORDER, PENDING_RESPONSE, report_order
 from gain_workbook.model.schema import ACTION_DONE
 from gain_workbook.core.text import as_text as _t
-from gain_workbook.core.text import plural, truncate_utf16
+from gain_workbook.core.text import one_line, plural, truncate_utf16
 from gain_workbook.core.wording import fill_paragraphs
 
 PROCESS_TEXT = "response_process.txt"
@@ -468,6 +468,13 @@ def pending_responses(rollup) -> list:
     """The inspections whose response is still to be sent, newest report first."""
     ins = rollup.inspections
     return _newest_first(ins[ins["response_state"].isin(PENDING_RESPONSE)])
+
+
+def pending_note(chosen: list) -> str:
+    """The month's email line on the responses still to be sent, each with its day 56."""
+    lines = [f"- {one_line(str(r['title']))}: {r['response_text']}" for r in chosen]
+    return (f"{plural(len(chosen), 'PCC response')} still to be sent (section 55):\n"
+            + "\n".join(lines))
 
 
 def _newest_first(frame) -> list:

@@ -1,0 +1,37 @@
+"""What every command's result carries: the notes and warnings it says on the way.
+
+Each command's own result (``BuildResult``, ``MergeResult`` ...) is defined beside the
+code that makes it, in its package's ``commands`` module, and extends one of these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(kw_only=True)
+class Result:
+    """What every command's result carries besides its own fields."""
+
+    notes: list = field(default_factory=list)       # sentences (or errors.Note) for
+    #                                                 'gain-pack: note:'
+    warnings: list = field(default_factory=list)    # sentences for 'gain-pack: warning:'
+
+
+@dataclass(kw_only=True)
+class ReadResult(Result):
+    """A result about a register that was read (``register``: the Register)."""
+
+    register: object = None
+
+    def __post_init__(self):
+        reg = self.register
+        if reg is not None and getattr(reg, "open_in_excel", False):
+            self.notes.insert(0, f"'{reg.path.name}' is open in Excel; reading the version "
+                              "last saved.")
+
+    @property
+    def layout(self) -> str:
+        """The layout the register was read in, and from which sheets ('' if unknown)."""
+        plan = getattr(self.register, "plan", None)
+        return plan.layout_line() if plan is not None else ""

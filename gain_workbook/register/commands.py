@@ -1,0 +1,100 @@
+"""The commands about the register itself: `init` (a new one), `adopt` (an office's own
+register onto the template), `describe` (how a workbook is read); and the Settings a
+register gives the mail commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gain_workbook.core.errors import MailSettingsError
+from gain_workbook.core.results import ReadResult, Result
+from gain_workbook.core.text import plural
+
+
+@dataclass(kw_only=True)
+class InitResult(Result):
+    path: Path
+
+
+def init(path, force_name: str = "", example: bool = False,
+         force: bool = False) -> InitResult:
+    """Write a new register (blank, or the worked example) to ``path``."""
+    from gain_workbook.register.template import write_register_template
+
+    out = write_register_template(path, example=example, force=force, force_name=force_name)
+    res = InitResult(path=out)
+    if not force_name and not example:
+        res.notes.append("Force name is blank on the Settings sheet; fill it in before the "
+                         "first pack (the pack, the response and emails print it).")
+    return res
+
+
+@dataclass(kw_only=True)
+class AdoptResult(ReadResult):
+    path: Path                  # the new register
+    report: object = None       # its validation (the api checks it once written)
+
+    def empty_columns(self) -> str:
+        """'Type is empty in 3 rows of Inspections; 1 other': the errors of the new
+        register, by the columns our template asks for that the old one had no values in."""
+        empty: dict = {}
+        for p in self.report.errors:
+            if p.code == "REQUIRED_MISSING":
+                empty[(p.sheet, p.header)] = empty.get((p.sheet, p.header), 0) + 1
+        said = "; ".join(f"{h} is empty in {plural(k, 'row')} of {sheet}"
+                         for (sheet, h), k in empty.items())
+        others = len(self.report.errors) - sum(empty.values())
+        if said and others:
+            said += f"; {plural(others, 'other')}"
+        return said
+
+
+def adopt(register, output, force: bool = False) -> AdoptResult:
+    """Write ``register`` (any layout describe reads) into our template at ``output``."""
+    from gain_workbook.register.adopt import adopt as adopt_register
+
+    path, reg = adopt_register(register, output, force=force)
+    return AdoptResult(path=path, register=reg)
+
+
+@dataclass(kw_only=True)
+class DescribeResult(ReadResult):
+    plan: object                # detect.Plan: to_text(), to_json()
+
+    @property
+    def readable(self) -> bool:
+        return self.register is not None
+
+
+def describe(register) -> DescribeResult:
+    """How ``register`` is read: sheets, header rows, columns and how each was matched."""
+    from gain_workbook.register.reader import describe_workbook
+
+    plan, reg = describe_workbook(register)
+    return DescribeResult(plan=plan, register=reg)
+
+
+def mail_settings(register):
+    """The Settings of a register for the mail commands (defaults without one), refused
+    when validation would flag one as an error.
+
+    A setting that cannot be used (an SMTP port that is not a number) would
+    otherwise quietly fall back to its default, and a dry run would promise to send
+    through a server the register never named.
+    """
+    from gain_workbook.model.settings import Settings
+
+    if register is None:
+        return Settings()
+    from gain_workbook.register.reader import read_register
+
+    reg = read_register(register)
+    bad = [p for p in reg.problems if p.code == "BAD_SETTING"]
+    if bad:
+        p = bad[0]
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise MailSettingsError(f"The Settings sheet of '{Path(register).name}' has an error at "
+                                f"{p.where}{more}: {p.message} Fix it first; nothing was sent "
+                                "or written.")
+    return reg.settings

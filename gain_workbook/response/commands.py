@@ -1,0 +1,78 @@
+"""`gain-pack response`: the PCC's response to one inspection, all of them or the open
+ones, as published or as the office's working copy; as a workbook, a PDF and a Word
+document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from gain_workbook.core.results import ReadResult
+
+
+@dataclass(kw_only=True)
+class ResponseResult(ReadResult):
+    written: list               # the workbook, then any PDF and Word document
+    inspections: int
+    working: bool = False
+
+
+def check_tools(pdf: bool) -> None:
+    """Refuse a PDF before any work when LibreOffice, which makes it, is not installed."""
+    from gain_workbook.core.libreoffice import LIBREOFFICE_MISSING, find_soffice
+
+    if pdf and find_soffice() is None:
+        from gain_workbook.core.errors import ToolError
+
+        raise ToolError(LIBREOFFICE_MISSING)
+
+
+def response(checked, day: dt.date, inspection_id: str | None = None, all_: bool = False,
+             open_: bool = False, output=None, template=None, working: bool = False,
+             pdf: bool = False, docx: bool = False) -> ResponseResult:
+    """The responses of a checked register: for ``inspection_id``, ``all_`` inspections or
+    the ``open_`` ones. ``template``: an edited process text."""
+    from gain_workbook.response.document import select_inspections
+    from gain_workbook.status.rollup import roll_up
+
+    text = process_text(checked, template)
+    rolled = roll_up(checked.reg, day)
+    chosen = select_inspections(rolled, inspection_id, all_, open_)
+    return respond(checked, rolled, chosen, text, day, output, working, pdf, docx)
+
+
+def process_text(checked, template) -> str:
+    """The force's process text for the response: ``template``, else the register's
+    'Response template' Setting, else the bundled one."""
+    from gain_workbook.response.document import load_process_text, process_text_path
+
+    return load_process_text(process_text_path(checked.path, checked.reg.settings, template))
+
+
+def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=False,
+            docx=False) -> ResponseResult:
+    """Write the responses of the ``chosen`` inspections: the workbook (``output``, by
+    default named from them), then the PDF and Word copies beside it when asked for."""
+    from gain_workbook.core.files import check_output
+    from gain_workbook.response.document import (default_response_name, documents,
+                                                 response_warnings)
+    from gain_workbook.response.sheet import write_responses
+
+    responses = documents(rolled, chosen, text, working=working)
+    out = Path(output or default_response_name(checked.path, chosen, working))
+    extra = [out.with_suffix(s) for s, on in ((".pdf", pdf), (".docx", docx)) if on]
+    for path in extra:
+        check_output(path)                  # refused before anything is written
+    written = [write_responses(responses, rolled.settings, day, out, working)]
+    for path in extra:
+        if path.suffix == ".pdf":
+            from gain_workbook.core.libreoffice import to_pdf
+
+            written.append(to_pdf(out, path))
+        else:
+            from gain_workbook.response.word import write_docx
+
+            written.append(write_docx(responses, rolled.settings, day, path, working))
+    return ResponseResult(register=checked.reg, written=written, inspections=len(chosen),
+                          working=working, warnings=response_warnings(responses, chosen))
