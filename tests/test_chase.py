@@ -586,7 +586,7 @@ def test_merge_into_a_flat_tracker_adds_the_columns_it_lacks_and_says_so(tmp_pat
 
 
 def test_a_backup_beside_the_register_is_not_taken_for_a_register(month):
-    from gain_workbook.mail.mailer import register_beside
+    from gain_workbook.mail.attachment import register_beside
 
     reg, _, r = month
     api.merge(reg, [r["his"]], apply=True, as_of=D(2026, 12, 10))

@@ -393,7 +393,7 @@ def test_a_working_copy_is_never_sent_as_the_response(runner, tmp_path):
 
 
 def test_the_pcc_is_named_by_office_with_the_and_as_a_person_without():
-    from gain_workbook.mail.mailer import _the
+    from gain_workbook.mail.compose import _the
 
     assert _the("Police and Crime Commissioner for Cleveland") == \
         "the Police and Crime Commissioner for Cleveland"

@@ -170,7 +170,7 @@ def test_an_office_sheet_called_updates_is_not_taken_for_the_merge_history(tmp_p
 
 @pytest.mark.parametrize("bad", ["a@b", "two@at@force.example", "x@police.local"])
 def test_the_mailer_refuses_an_address_with_the_libraries_reason(bad):
-    from gain_workbook.mail.mailer import addresses
+    from gain_workbook.mail.compose import addresses
 
     with pytest.raises(SettingsError) as exc:
         addresses([f"ok@force.example; {bad}"], "the recipients")

@@ -89,7 +89,8 @@ def _send_request(req, book: Path, settings, reply_by, replies_to, transport, fo
                   failed: list) -> str:
     """Draft or send one owner's mail: what happened, or '' when they have no address."""
     from gain_workbook.core.errors import DeliveryError
-    from gain_workbook.mail.mailer import DraftTransport, build_message, compose_request
+    from gain_workbook.mail.compose import build_message, compose_request
+    from gain_workbook.mail.transports import DraftTransport
 
     if not req.email:
         return ""

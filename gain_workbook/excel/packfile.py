@@ -16,7 +16,7 @@ properties, by which ``email`` knows one (and refuses the working copy);
 ``RESPONSE_FIELDS`` are the labels of the details by which ``email`` lists the
 reports a response answers.
 
-This module reads with python-calamine only: the mailer uses it without the
+This module reads with python-calamine only: the mail package uses it without the
 register reader or pandas' roll-up behind it.
 """
 

@@ -36,7 +36,7 @@ class Letter:
 
 def letter(file) -> Letter:
     """The file to email, checked (an attachment that can go) and told apart."""
-    from gain_workbook.mail.mailer import check_attachment, is_response, pack_info
+    from gain_workbook.mail.attachment import check_attachment, is_response, pack_info
 
     data = check_attachment(file)
     response = is_response(file, data)
@@ -47,7 +47,7 @@ def settings_register(sent: Letter, register=None) -> tuple[Path | None, list]:
     """(the register whose Settings the email uses, notes): ``register`` when given; else
     the one a pack names, or the one register beside a response (a response must carry
     nothing internal, so it names none); None when there is none."""
-    from gain_workbook.mail.mailer import register_beside
+    from gain_workbook.mail.attachment import register_beside
 
     if register is not None:
         return Path(register), []
@@ -83,7 +83,8 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
           sending) -> EmailResult:
     """Compose, then draft or send (``sending``: the options that say how, as for
     :func:`transport`, with ``to``, ``cc`` and ``smtp_password``)."""
-    from gain_workbook.mail.mailer import build_message, compose, compose_response, encrypt_xlsx
+    from gain_workbook.mail.attachment import encrypt_xlsx
+    from gain_workbook.mail.compose import build_message, compose, compose_response
 
     sending = dict(sending)
     password = sending.pop("smtp_password", None)
@@ -124,7 +125,7 @@ def transport(settings, draft_path, password, dry_run, send=False, smtp_host=Non
               timeout=30.0):
     """(transport, how it goes): a draft, or SMTP (its password asked for only when a
     login will be made)."""
-    from gain_workbook.mail.mailer import DraftTransport, SMTPTransport, smtp_settings
+    from gain_workbook.mail.transports import DraftTransport, SMTPTransport, smtp_settings
 
     if not send:
         return DraftTransport(draft_path), f"the draft {draft_path}"

@@ -1,0 +1,219 @@
+"""The file an email carries: checked before it goes (an .xlsx, .docx or .pdf we can
+open), told apart (a board pack, or a PCC response: its title and facts read back from
+it), the register beside it, and a workbook encrypted with a password when asked."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gain_workbook.core.errors import InputError, UsageError
+from gain_workbook.excel.packfile import RESPONSE_FIELDS
+from gain_workbook.excel.packfile import RESPONSE_TITLE as TITLE
+from gain_workbook.excel.packfile import PackInfo, is_pack, open_workbook, read_info
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+MIME_TYPES = {".xlsx": XLSX_TYPE,
+              ".docx": ("application",
+                        "vnd.openxmlformats-officedocument.wordprocessingml.document"),
+              ".pdf": ("application", "pdf")}
+
+LARGE_ATTACHMENT = 10 * 1024 * 1024
+
+
+
+def check_attachment(path) -> bytes:
+    """The bytes of an .xlsx, .docx or .pdf we can open; anything else is refused with
+    one sentence."""
+    from gain_workbook.core.sniff import check_workbook
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in MIME_TYPES:
+        raise InputError(f"Only .xlsx workbooks, and responses as .docx or .pdf, are attached; "
+                         f"'{path.name}' is none of them.")
+    if suffix != ".xlsx":
+        return _document_bytes(path)
+    # missing, damaged, encrypted, a lock file, a zip bomb ...
+    check_workbook(path, role="the workbook to attach")
+    import python_calamine as pc
+
+    try:
+        pc.CalamineWorkbook.from_path(str(path)).close()
+    except Exception:
+        raise InputError(f"'{path.name}' cannot be opened as a workbook, so it is not "
+                         "attached.") from None
+    return path.read_bytes()
+
+
+
+def _document_bytes(path: Path) -> bytes:
+    """A response as .docx or .pdf: there, a file, and what its name says it is."""
+    import io
+    import zipfile
+
+    from gain_workbook.core.files import protect
+
+    protect(path, "the file to attach")
+    if not path.is_file():
+        raise InputError(f"There is no file '{path}'." if not path.exists() else
+                         f"'{path.name}' is not an ordinary file, so it is not attached.")
+    data = path.read_bytes()
+    if path.suffix.lower() == ".pdf":
+        if not data.startswith(b"%PDF-"):
+            raise InputError(f"'{path.name}' is not a PDF (it does not start like one), so it "
+                             "is not attached.")
+        return data
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            ok = "word/document.xml" in zf.namelist()
+    except zipfile.BadZipFile:
+        ok = False
+    if not ok:
+        raise InputError(f"'{path.name}' cannot be opened as a Word document, so it is not "
+                         "attached.")
+    return data
+
+
+
+def response_facts(path) -> list[tuple[str, str]]:
+    """The (title, date published) of each report a response answers, read from its
+    details ([] for a PDF, whose text we do not read). Call it on a file
+    check_attachment has already let through."""
+    path = Path(path)
+    if path.suffix.lower() == ".docx":
+        import docx
+
+        doc = docx.Document(str(path))
+        rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    elif path.suffix.lower() == ".xlsx":
+        import python_calamine as pc
+
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        rows = [r for name in wb.sheet_names for r in wb.get_sheet_by_name(name).to_python()]
+        wb.close()
+    else:
+        return []
+    pairs, title = [], None
+    for r in rows:
+        if len(r) > 1 and r[0] == RESPONSE_FIELDS[0]:
+            title = str(r[1])
+        elif len(r) > 1 and r[0] == RESPONSE_FIELDS[1] and title is not None:
+            pairs.append((title, str(r[1])))
+            title = None
+    return pairs
+
+
+
+def _xlsx_title(data: bytes) -> str:
+    """The title in a workbook's (or Word document's) properties ('' when it has none)."""
+    import io
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if "docProps/core.xml" not in zf.namelist():
+            return ""
+        root = ElementTree.fromstring(zf.read("docProps/core.xml"))
+    el = root.find("{http://purl.org/dc/elements/1.1/}title")
+    return (el.text or "") if el is not None else ""
+
+
+
+def document_title(path, data: bytes) -> str:
+    """The title in the properties of a workbook, Word document or PDF, given its name
+    and bytes ('' when it has none)."""
+    try:
+        if Path(path).suffix.lower() == ".pdf":
+            return _pdf_title(data)
+        return _xlsx_title(data)          # a .docx keeps it in the same part
+    except Exception:
+        return ""
+
+
+
+def _pdf_title(data: bytes) -> str:
+    """The document's /Title in a PDF written by LibreOffice from our file: a literal
+    (...) or UTF-16 hex <FEFF...>. Bookmarks have a /Title too (the sheet names), so the
+    one that is ours is taken."""
+    for m in re.finditer(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", data):
+        raw = m.group(1)
+        if raw.startswith(b"<"):
+            blob = bytes.fromhex(re.sub(rb"\s", b"", raw[1:-1]).decode("ascii"))
+            text = blob[2:].decode("utf-16-be", "replace") if blob[:2] == b"\xfe\xff" \
+                else blob.decode("latin-1")
+        else:
+            text = re.sub(rb"\\(.)", rb"\1", raw[1:-1]).decode("latin-1")
+        if text.startswith(TITLE):
+            return text
+    return ""
+
+
+
+def is_response(path, data: bytes) -> bool:
+    """A response written by gain-pack (``data``: the file's bytes, from check_attachment):
+    every .docx or .pdf we attach is one (packs are .xlsx), and an .xlsx whose document
+    title says so. A working copy is refused: it is the office's, not for the Home Office."""
+    path = Path(path)
+    title = document_title(path, data)
+    if title.startswith(TITLE) and "working copy" in title:
+        raise UsageError(f"'{path.name}' is the office's working copy of the response (owners, "
+                         "RAG and the board pack's marking), not for publication, so it is not "
+                         "emailed; email the published copy instead (the one 'gain-pack "
+                         "response' writes by default).")
+    return path.suffix.lower() in (".pdf", ".docx") or title.startswith(TITLE)
+
+
+
+def register_beside(path) -> list[Path]:
+    """The registers in the folder of ``path``: workbooks with a Settings sheet that are
+    not a pack, a response, merge's backup of a register or an Excel lock file (the
+    caller uses one when it is alone)."""
+    from gain_workbook.model.history import is_backup
+
+    path = Path(path)
+    found = []
+    for cand in sorted(path.parent.glob("*.xlsx")):
+        if cand.name.startswith("~$") or cand == path or cand.name.startswith("PCC response") \
+                or is_backup(cand.name):
+            continue
+        try:
+            wb = open_workbook(cand)
+            names = wb.sheet_names
+            wb.close()
+        except Exception:
+            continue
+        if "Settings" in names and not is_pack(names):
+            found.append(cand)
+    return found
+
+
+
+def pack_info(path) -> PackInfo | None:
+    """What a board pack says about itself (None for a workbook that is not one)."""
+    try:
+        return read_info(open_workbook(path), Path(path).name)
+    except Exception:
+        return None
+
+
+
+def size_warnings(data: bytes) -> list[str]:
+    if len(data) > LARGE_ATTACHMENT:
+        return [f"the attachment is {len(data) / 1024 ** 2:.1f} MB; many mail servers "
+                "refuse messages over 10 MB"]
+    return []
+
+
+
+def encrypt_xlsx(data: bytes, password: str) -> bytes:
+    """The workbook encrypted with Office's own (AES) encryption: Excel asks for the password."""
+    import io
+
+    import msoffcrypto.format.ooxml as ooxml
+
+    out = io.BytesIO()
+    ooxml.OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
