@@ -223,6 +223,28 @@ def test_output_onto_a_folder_is_refused(runner, tmp_path):
     assert (tmp_path / "pack.xlsx").is_dir()
 
 
+def test_output_onto_a_read_only_file_is_refused(runner, tmp_path):
+    """Excel will not save over a file marked read-only, and neither does any command
+    (os.replace would, and keep the mark); judged by the mark, not os.access (root)."""
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    pack, log = tmp_path / "pack.xlsx", tmp_path / "monthly.log"
+    for path in (pack, log):
+        path.write_bytes(b"last month's, kept read-only")
+        os.chmod(path, 0o444)
+    for args in (["build", str(reg), "-o", str(pack), "--as-of", AS_OF],
+                 ["init", str(pack), "--force"],
+                 ["response", str(reg), "--all", "-o", str(pack)],
+                 ["monthly", str(reg), "--as-of", AS_OF, "--no-email", "--log", str(log),
+                  "--out-dir", str(tmp_path / "out")]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 2, (args, r.stderr)
+        assert "is marked read-only" in one_sentence(noise(r.stderr)), r.stderr
+    for path in (pack, log):
+        assert path.read_bytes() == b"last month's, kept read-only"
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
+    assert our_temp_files(tmp_path) == []
+
+
 def test_a_fifo_given_as_an_input_is_refused_not_waited_on(tmp_path):
     fifo = tmp_path / "register.xlsx"
     os.mkfifo(fifo)
