@@ -14,7 +14,7 @@ from conftest import ROOT
 
 LAYERS = [
     ("foundations", ["text", "errors", "dates", "refs", "schema", "history", "settings",
-                     "tables", "problems", "styles", "fastsheet", "files", "bundled", "wording",
+                     "tables", "problems", "styles", "fastsheet", "stop", "files", "bundled", "wording",
                      "xlsx", "libreoffice", "addresses"]),
     ("sniff: is the file safe to open", ["sniff"]),
     ("packfile: the pack read back as input", ["packfile"]),
