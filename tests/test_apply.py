@@ -14,6 +14,8 @@ import datetime as dt
 import json
 import os
 import stat
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,3 +271,99 @@ def test_the_windows_read_only_attribute_marks_a_file_read_only():
     assert not read_only(SimpleNamespace(st_mode=0o100644))
     assert read_only(SimpleNamespace(st_mode=0o100444))
 
+
+# ---------------------------------------------------------------- kill -9 at every step
+
+# Runs an --apply (argv[2], Python calling the api) in copies of a folder (argv[1]),
+# in children forked once the modules are loaded: first whole, recording each step it
+# takes that changes the folder (a file created, opened to write, moved, linked,
+# removed or its mode set); then once per step, killed with SIGKILL just before it.
+KILL_AT_EACH_STEP = r"""
+import json, os, shutil, signal, sys
+from gain_workbook import api
+
+source, call, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
+WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+def paths(event, args):
+    if event == "open":
+        return [args[0]] if isinstance(args[2], int) and args[2] & WRITES else []
+    if event in ("os.rename", "os.link"):
+        return list(args[:2])
+    if event in ("tempfile.mkstemp", "os.remove", "os.chmod", "os.truncate"):
+        return [args[0]]
+    return []
+
+def run(kill_at, folder):
+    shutil.copytree(source, folder)
+    pid = os.fork()
+    if pid == 0:
+        os.chdir(folder)
+        here, steps = os.getcwd(), []
+        def hook(event, args):
+            ours = [os.fsdecode(p) for p in paths(event, args)
+                    if isinstance(p, (str, bytes, os.PathLike))]
+            if any(os.path.dirname(os.path.abspath(p)) == here for p in ours):
+                if len(steps) == kill_at:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                steps.append(" ".join([event] + [os.path.basename(p) for p in ours]))
+        sys.addaudithook(hook)
+        eval(call)
+        with open(os.path.join(rounds, "steps.json"), "w") as fh:
+            json.dump(steps, fh)
+        os._exit(0)
+    return os.waitpid(pid, 0)[1]
+
+assert run(-1, os.path.join(rounds, "whole")) == 0
+steps = json.load(open(os.path.join(rounds, "steps.json")))
+for k in range(len(steps)):
+    status = run(k, os.path.join(rounds, f"killed before step {k + 1}"))
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (k, status)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="kill -9 and fork are POSIX's")
+def test_kill_9_at_each_step_of_apply_leaves_the_old_register_or_the_new_with_its_backup(
+        applying, tmp_path):
+    """Killed just before each step that changes the folder (every moment between two
+    steps, the replace itself included), the register is whole: the old bytes, or the
+    new register holding the change with a whole backup of the old beside it. A backup
+    is never partial, and whatever a kill left behind, the next run removes."""
+    old = applying.register.read_bytes()
+    rounds = tmp_path / "rounds"
+    rounds.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, "-c", KILL_AT_EACH_STEP, str(applying.folder),
+                    applying.call(), str(rounds)], env=env, check=True, timeout=600)
+    steps = json.loads((rounds / "steps.json").read_text())
+    # the steps that matter are there, in order: the new file written, the backup
+    # linked into place as a new name, then the register replaced
+    linked = [i for i, s in enumerate(steps) if s.startswith("os.link ") and history.is_backup(s)]
+    assert linked, f"the backup is not put in place as a new file (linked): {steps}"
+    backup_step = linked[0]
+    replace_step = next(i for i, s in enumerate(steps)
+                        if s.startswith("os.rename .~gain-") and
+                        s.endswith(applying.register.name))
+    assert backup_step < replace_step, steps
+    outcomes = []
+    for k in range(len(steps) + 1):
+        folder = rounds / (f"killed before step {k + 1}" if k < len(steps) else "whole")
+        register = folder / applying.register.name
+        kept = backups(folder)
+        assert all(b == old for b in kept.values()), f"a partial backup, killed before step {k + 1}"
+        if register.read_bytes() == old:
+            outcomes.append("old, backed up" if kept else "old")
+        else:
+            assert applying.holds(0, register), f"killed before step {k + 1}"
+            assert kept, f"the new register without its backup, killed before step {k + 1}"
+            outcomes.append("new")
+    assert outcomes[:backup_step + 1] == ["old"] * (backup_step + 1), (steps, outcomes)
+    assert outcomes[replace_step] == "old, backed up"        # killed at the replace itself
+    assert outcomes[replace_step + 1:] == ["new"] * (len(outcomes) - replace_step - 1)
+    # the next run in a folder left mid-write tidies it, and applies
+    left = rounds / f"killed before step {replace_step + 1}"
+    assert our_temp_files(left)
+    redo = Applying(applying.command, left / applying.register.name,
+                    [left / p.name for p in applying.sources])
+    redo.api(0, now=NOW)
+    assert our_temp_files(left) == [] and redo.holds(0)
