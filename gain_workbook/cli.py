@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from gain_workbook import __version__
+from gain_workbook.core import stop
 from gain_workbook.core.errors import GainError, InvalidRegisterError
 from gain_workbook.core.text import plural
 
@@ -65,7 +66,8 @@ class _Group(click.Group):
         forget_inputs()               # each command guards its own inputs
         warnings.showwarning = _warn_line
         try:
-            return super().invoke(ctx)
+            with stop.running():
+                return super().invoke(ctx)
         except GainError as exc:
             if _debug(ctx):
                 raise
@@ -87,8 +89,7 @@ class _Group(click.Group):
             from gain_workbook.core.files import remove_own_leftovers
 
             remove_own_leftovers()
-            _echo("gain-pack: stopped before it finished; nothing half-written was left "
-                  "behind.", err=True)
+            _echo(f"gain-pack: {stop.STOPPED}", err=True)
             ctx.exit(128 + getattr(exc, "signum", 2))
         except Exception as exc:  # a bug: say so plainly; the traceback is for --debug
             if _debug(ctx):
@@ -734,21 +735,6 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, template, **o
         raise res.error
 
 
-STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
-def _stop_on_signal(signum, frame):
-    """End the run through its cleanup; a second signal must not interrupt the cleanup."""
-    import signal
-
-    for name in STOP_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
-    stop = KeyboardInterrupt()
-    stop.signum = signum
-    raise stop
-
-
 PLAIN_ENV = "GAIN_PLAIN_PYTHON"
 
 
@@ -781,21 +767,15 @@ def lean_process() -> bool:
 
 
 def main():
-    """Console-script entry point (``gain-pack`` and ``python -m gain_workbook``).
+    """Run the command line in this process (``__main__.main``, the ``gain-pack`` entry
+    point, calls it once the stop signals are caught; see ``stop``).
 
     The process is tuned by ``lean_process`` (one switch, GAIN_PLAIN_PYTHON=1, turns
     it off). An exception that escapes click (``--debug``) takes the normal path, so
     its traceback is printed as usual.
     """
+    stop.catch_signals()         # (again: the entry point, __main__, did so before click)
     lean = lean_process()
-    import signal
-
-    # Ctrl+C, SIGTERM (cron, systemd, `timeout`) and SIGHUP (the terminal closed) end the
-    # run through the code's cleanup, so no temporary file of ours or of xlsxwriter's is
-    # left behind, and an older output stays as it was.
-    for name in STOP_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _stop_on_signal)
     try:
         cli(prog_name="gain-pack")
         code = 0                 # (click exits by itself; this is for completeness)

@@ -479,9 +479,12 @@ def test_merge_keeps_the_office_workbook_as_they_made_it(tmp_path):
 
 
 def test_killed_while_applying_the_register_is_old_or_new_never_a_mixture(tmp_path):
-    """SIGKILL merge --apply at moments spread over a whole run: the register is always
-    a whole workbook, the old bytes or one holding the change; some kills land while the
-    new one is being written (its temporary file is left), and the next run removes it."""
+    """SIGKILL merge --apply timed from what it writes, as the build signal tests are: as
+    soon as (and a little after) the new register's temporary file appears, so mid-write,
+    and as soon as the backup appears, at the replace. The register is always a whole
+    workbook, the old bytes or one holding the change, the new one only with the old one's
+    backup whole beside it; the next run removes what a kill left. (Every step of the
+    write, the replace itself included, is killed in turn by test_apply's kill -9 test.)"""
     import os
     import signal
     import subprocess
@@ -489,16 +492,16 @@ def test_killed_while_applying_the_register_is_old_or_new_never_a_mixture(tmp_pa
     import time
 
     from conftest import make_register
+    from gain_workbook.model.history import is_backup
 
     data = make_register.generate(3000, seed=5, as_of=dt.date(2026, 11, 28))
     for a in data["actions"]:
         if a["Status"] not in ("Complete", "Closed", "Ready for closure"):
             a["Owner"] = "Supt Busy"
     reg = tmp_path / "Big register.xlsx"
-    make_register.write_template(data, reg)
+    make_register.write_template(data, reg)       # big enough that saving it takes a while
     res = api.requests(reg, as_of=AS_OF, output=tmp_path / "requests")
-    busy = request_of(res, "Supt Busy")
-    wb = openpyxl.load_workbook(busy)
+    wb = openpyxl.load_workbook(request_of(res, "Supt Busy"))
     first = wb["Update request"]["C8"].value
     wb["Update request"]["K8"] = "Updated while the test kills merge."
     wb.save(tmp_path / "reply.xlsx")
@@ -509,49 +512,35 @@ def test_killed_while_applying_the_register_is_old_or_new_never_a_mixture(tmp_pa
     argv = [sys.executable, "-c", code, str(reg), str(tmp_path / "reply.xlsx")]
 
     def temporary():
-        return [p.name for p in tmp_path.iterdir() if p.name.startswith(".~gain-")]
+        return [p for p in tmp_path.iterdir() if p.name.startswith(".~gain-")]
 
-    def runs():
-        t0 = time.perf_counter()
-        subprocess.run(argv, env=env, check=True, capture_output=True)
-        reg.write_bytes(old)
-        for backup in tmp_path.glob("*before merge*"):
-            backup.unlink()
-        return time.perf_counter() - t0
-    whole = min(runs(), runs())           # (the first run of a fresh clone compiles .pyc)
-    outcomes, left = set(), 0
+    def backups():
+        return [p for p in tmp_path.iterdir() if is_backup(p.name)]
 
-    def check_round():
-        nonlocal left
-        left += bool(temporary())
-        if reg.read_bytes() == old:
-            outcomes.add("old")
-            return
-        got = api.validate(reg).register.actions.frame
-        assert got.loc[got["action_id"] == first, "latest_update"].tolist() == [
-            "Updated while the test kills merge."]
-        outcomes.add("new")
-        reg.write_bytes(old)              # start the next round from the old register
-
-    for fraction in (0.2, 0.4, 0.55, 0.65, 0.72, 0.78, 0.84, 0.88, 0.92, 0.96):
+    outcomes = []
+    for appears, after in ((temporary, 0.0), (temporary, 0.1), (backups, 0.0)):
+        for left in temporary():          # an earlier round's (counted already): not this one's
+            left.unlink()
         p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(whole * fraction)
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        check_round()
-    # and surely mid-write: killed as soon as (and a little after) its temporary file appears
-    for after in (0.0, 0.3):
-        for name in temporary():          # earlier rounds' (counted already): not this one's
-            (tmp_path / name).unlink()
-        p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not temporary() and p.poll() is None:
-            time.sleep(0.005)
+        while not appears() and p.poll() is None:
+            time.sleep(0.002)
         time.sleep(after)
         p.send_signal(signal.SIGKILL)
-        p.wait()
-        check_round()
-    assert "old" in outcomes
-    assert left, "no kill landed while the new register was being written"
+        assert p.wait() == -signal.SIGKILL, "the run ended before the kill"
+        kept = [b.read_bytes() for b in backups()]
+        assert all(b == old for b in kept), "a partial backup"
+        if reg.read_bytes() == old:
+            outcomes.append(("old", bool(temporary())))
+        else:
+            got = api.validate(reg).register.actions.frame
+            assert got.loc[got["action_id"] == first, "latest_update"].tolist() == [
+                "Updated while the test kills merge."]
+            assert kept, "the new register without its backup"
+            outcomes.append(("new", bool(temporary())))
+            reg.write_bytes(old)              # start the next round from the old register
+        for b in backups():
+            b.unlink()
+    assert ("old", True) in outcomes[:2], f"no kill landed mid-write: {outcomes}"
     done = api.merge(reg, [tmp_path / "reply.xlsx"], apply=True)   # the next run tidies
     assert done.applied and temporary() == []
 

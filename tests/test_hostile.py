@@ -223,6 +223,28 @@ def test_output_onto_a_folder_is_refused(runner, tmp_path):
     assert (tmp_path / "pack.xlsx").is_dir()
 
 
+def test_output_onto_a_read_only_file_is_refused(runner, tmp_path):
+    """Excel will not save over a file marked read-only, and neither does any command
+    (os.replace would, and keep the mark); judged by the mark, not os.access (root)."""
+    reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
+    pack, log = tmp_path / "pack.xlsx", tmp_path / "monthly.log"
+    for path in (pack, log):
+        path.write_bytes(b"last month's, kept read-only")
+        os.chmod(path, 0o444)
+    for args in (["build", str(reg), "-o", str(pack), "--as-of", AS_OF],
+                 ["init", str(pack), "--force"],
+                 ["response", str(reg), "--all", "-o", str(pack)],
+                 ["monthly", str(reg), "--as-of", AS_OF, "--no-email", "--log", str(log),
+                  "--out-dir", str(tmp_path / "out")]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 2, (args, r.stderr)
+        assert "is marked read-only" in one_sentence(noise(r.stderr)), r.stderr
+    for path in (pack, log):
+        assert path.read_bytes() == b"last month's, kept read-only"
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
+    assert our_temp_files(tmp_path) == []
+
+
 def test_a_fifo_given_as_an_input_is_refused_not_waited_on(tmp_path):
     fifo = tmp_path / "register.xlsx"
     os.mkfifo(fifo)
@@ -926,18 +948,68 @@ def test_signal_during_build_leaves_the_old_pack_and_no_temporary_files(big_regi
     site.assert_nothing_left()
 
 
-@pytest.mark.parametrize("delay", [0.2, 0.6, 1.0, 1.5, 2.2, 3.0])
+@pytest.mark.parametrize("delay", [0.0, 0.2, 0.6, 1.0, 1.5, 2.2, 3.0])
 def test_sigterm_at_any_moment_leaves_nothing_behind(big_register, site, delay):
-    """Reading, checking, rolling up or writing: wherever the signal lands."""
+    """Starting, reading, checking, rolling up or writing: wherever the signal lands.
+
+    Only a signal that lands before Python has run a line of gain-pack (so before its
+    handlers exist: the interpreter starting, which a busy machine makes slower) ends
+    the process by the signal itself; then it has said and written nothing."""
     proc = site.start_build(big_register)
     time.sleep(delay)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     if proc.returncode == 0:                      # finished before the signal came
         opens_cleanly(site.out)
+    elif proc.returncode == -signal.SIGTERM:
+        assert err == ""
+        assert site.out.read_bytes() == OLD_PACK
     else:
         assert proc.returncode == 143, err
+        assert "stopped before it finished" in one_sentence(err)
         assert site.out.read_bytes() == OLD_PACK
+    site.assert_nothing_left()
+
+
+# Runs gain-pack as its launcher does (the installed entry point, or python -m), and
+# sends the process SIGTERM at the moment it first imports the module named in argv[1].
+SIGNAL_AT_IMPORT = """
+import importlib.abc, os, runpy, signal, sys
+from importlib.metadata import entry_points
+
+class SignalAtImport(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == module:
+            sys.meta_path.remove(self)
+            print("signalled", file=sys.stderr)
+            os.kill(os.getpid(), signal.SIGTERM)
+        return None
+
+sys.meta_path.insert(0, SignalAtImport())
+module, launcher, sys.argv = sys.argv[1], sys.argv[2], ["gain-pack"] + sys.argv[3:]
+if launcher == "entry point":
+    main, = [e for e in entry_points(group="console_scripts") if e.name == "gain-pack"]
+    sys.exit(main.load()())
+runpy.run_module("gain_workbook", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("launcher", ["entry point", "python -m"])
+@pytest.mark.parametrize("module", ["click", "gain_workbook.api", "pandas", "xlsxwriter"])
+def test_sigterm_while_modules_load_is_143_and_one_sentence(tmp_path, site, launcher, module):
+    """The handlers are in place before anything heavy is imported: a SIGTERM landing
+    while the command line loads (click), as the command starts (the api) or while it
+    reads (pandas) or writes (xlsxwriter) ends the run with 143 and the sentence, not
+    with a bare death by the signal, and leaves last month's pack as it was."""
+    reg = write_register(tmp_path / "register.xlsx", base_data())
+    proc = subprocess.run([sys.executable, "-c", SIGNAL_AT_IMPORT, module, launcher, "build",
+                           str(reg), "-o", str(site.out), "--as-of", AS_OF],
+                          capture_output=True, text=True, env=site.env, timeout=120)
+    err = proc.stderr.replace("signalled\n", "", 1)
+    assert "signalled" in proc.stderr, f"{module} was never imported: {proc.stderr}"
+    assert proc.returncode == 143, proc.stderr
+    assert "stopped before it finished" in one_sentence(err)
+    assert site.out.read_bytes() == OLD_PACK
     site.assert_nothing_left()
 
 

@@ -6,7 +6,10 @@
   relative, absolute, ``..``, symbolic links, hard links and letter case on a
   case-insensitive file system all come to the same answer.
 * **Only ordinary files are replaced.** A folder, device, FIFO or socket at the output
-  path is refused (as root, ``-o /dev/null`` must not replace the system's /dev/null).
+  path is refused (as root, ``-o /dev/null`` must not replace the system's /dev/null),
+  and so is a file marked read-only (as Excel refuses to save over one).
+* **A new file replaces nothing** (``write_new``, for the register's backups): its name
+  is taken exclusively, and when it is taken the next free name is used.
 * **Atomic.** A file is written to a temporary file beside it and moved into place
   with os.replace, so a failure, Ctrl+C or SIGTERM leaves the old file intact and
   no partial one. A temporary file's name carries its writer's process id and host;
@@ -76,12 +79,28 @@ def check_output(target, rewrite: bool = False) -> Path:
         if not stat.S_ISREG(st.st_mode):
             raise OutputError(f"Cannot write '{target}': it is not an ordinary file (a device, "
                               "pipe or socket), and gain-pack only ever replaces ordinary files.")
+        if read_only(st):
+            raise OutputError(f"Cannot write '{target}': it is marked read-only, and gain-pack "
+                              "does not save over a read-only file (nor would Excel); choose "
+                              "another name, or clear the read-only mark first.")
         for inp, role in _inputs.items():
             if not rewrite and _same_file(inp, target):
                 raise OutputError(f"Cannot write '{target}': it is {role} ('{Path(inp).name}'), "
                                   f"which this command reads, and an output must not replace "
                                   f"{role}; choose another name or folder.")
     return target
+
+
+def read_only(st: os.stat_result) -> bool:
+    """Is the file (its ``os.stat``) marked read-only: the owner's write permission off
+    (``chmod 444``, ``chmod a-w``), or Windows's read-only attribute set?
+
+    Judged by the mark, never by ``os.access``: root or an administrator may write any
+    file, and os.replace ignores the mark anyway, yet Excel refuses to save over it."""
+    attributes = getattr(st, "st_file_attributes", 0)
+    if attributes & getattr(stat, "FILE_ATTRIBUTE_READONLY", 0):
+        return True
+    return not st.st_mode & stat.S_IWUSR
 
 
 def _folder_of(target: Path) -> Path:
@@ -199,6 +218,20 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def _temporary_beside(target: Path) -> str:
+    """A new empty temporary file of ours in ``target``'s folder (stale ones swept first)."""
+    folder = _folder_of(target)
+    sweep_stale(folder)
+    _folders_used.add(os.path.abspath(folder))      # before the file exists (see above)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + _temp_tag(), suffix=target.suffix,
+                                   dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise fault(target, exc) from None
+    return tmp
+
+
 @contextlib.contextmanager
 def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
     """Yield a temporary path beside ``target``; move it into place if the block succeeds.
@@ -211,14 +244,7 @@ def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
     if not overwrite and target.exists():
         raise OutputError(f"'{target}' already exists; choose another name.",
                           hints=[Hint("force", ", or pass {option} to replace it")])
-    sweep_stale(folder)
-    _folders_used.add(os.path.abspath(folder))      # before the file exists (see above)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + _temp_tag(), suffix=target.suffix,
-                                   dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise fault(target, exc) from None
+    tmp = _temporary_beside(target)
     try:
         try:
             yield Path(tmp)
@@ -257,6 +283,58 @@ def write_bytes(target, data: bytes) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return target
+
+
+def write_new(names, data: bytes) -> Path:
+    """Write ``data`` as a new file under the first of ``names`` (paths in one folder)
+    that nothing holds, and return that path. Nothing is ever replaced, not even a
+    file that appears meanwhile: the name is taken exclusively, and a taken one is
+    passed over for the next.
+
+    The bytes go to a temporary file first, which is then hard-linked to the name (an
+    exclusive, atomic step), so the name holds the whole file or nothing. Where a drive
+    has no hard links (FAT, some network drives), the name is claimed as an empty file
+    (O_EXCL) and the temporary file moved onto it."""
+    names = iter(names)
+    first = Path(next(names))
+    folder = _folder_of(first)
+    if not folder.is_dir():
+        raise OutputError(f"Cannot write '{first}': the folder '{folder}' does not exist.")
+    tmp = _temporary_beside(first)
+    try:
+        try:
+            Path(tmp).write_bytes(data)
+            os.chmod(tmp, 0o666 & ~_umask())
+        except OSError as exc:
+            raise fault(first, exc) from None
+        for target in (first, *names):
+            try:
+                if _link_new(tmp, Path(target)):
+                    return Path(target)
+            except OSError as exc:
+                raise fault(target, exc) from None
+        raise OutputError(f"Cannot write '{first.name}': every name for it in "
+                          f"'{folder}' is taken; move some of those files away.")
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _link_new(tmp: str, target: Path) -> bool:
+    """Put the temporary file ``tmp`` at ``target`` if nothing is there (else False)."""
+    try:
+        os.link(tmp, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:
+        pass                     # no hard links on this drive: claim the name instead
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    os.replace(tmp, target)
+    return True
 
 
 def append_line(target, line: str) -> None:

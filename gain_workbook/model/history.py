@@ -22,17 +22,30 @@ SHEETS = {UPDATES_SHEET: UPDATES_HEADERS, EXTENSIONS_SHEET: EXTENSION_HEADERS}
 # The Field of an Updates row that records a reply which changed nothing.
 REPLY_FIELD = "Reply"
 # What the backup a command that rewrites the register (merge, add-report) keeps beside it
-# has in its name: 'Inspection register (before merge 2026-12-09 101500).xlsx'.
-_BACKUP = re.compile(r" \(before [a-z][a-z-]* \d{4}-\d{2}-\d{2} \d{6}\)")
+# has in its name: 'Inspection register (before merge 2026-12-09 101500).xlsx', numbered
+# when that name is taken: '... (before merge 2026-12-09 101500) (2).xlsx'.
+_BACKUP = re.compile(r" \(before [a-z][a-z-]* \d{4}-\d{2}-\d{2} \d{6}\)( \(\d+\))?")
+MAX_BACKUPS = 999          # numbered names tried for one second's backup
 
 
-def backup_name(register, now, command: str = "merge") -> str:
+def backup_name(register, now, command: str = "merge", number: int = 1) -> str:
     """The file name of the register's backup taken at ``now`` (a datetime) by
-    ``command`` ('merge', 'add-report')."""
+    ``command`` ('merge', 'add-report'); ``number`` 2 and on when the first is taken."""
     from pathlib import Path
 
     register = Path(register)
-    return f"{register.stem} (before {command} {now:%Y-%m-%d %H%M%S}){register.suffix}"
+    extra = f" ({number})" if number > 1 else ""
+    return f"{register.stem} (before {command} {now:%Y-%m-%d %H%M%S}){extra}{register.suffix}"
+
+
+def backup_paths(register, now, command: str = "merge"):
+    """The paths the register's backup may take, in the order to try them: its name,
+    then the numbered ones (a backup never replaces a file, not even an older backup)."""
+    from pathlib import Path
+
+    register = Path(register)
+    for number in range(1, MAX_BACKUPS + 1):
+        yield register.with_name(backup_name(register, now, command, number))
 
 
 def is_backup(name: str) -> bool:

@@ -8,15 +8,18 @@ bottom of the Updates and Extension requests sheets (made when missing). The fil
 then replaced atomically, after a byte-for-byte backup beside it:
 
 1. the new workbook is saved to a temporary file beside the register;
-2. the backup ('<name> (before merge 2026-12-09 101500).xlsx') is written, itself atomically;
+2. the backup ('<name> (before merge 2026-12-09 101500).xlsx') is written, itself
+   atomically and as a new file: it never replaces anything (an older backup, a file
+   that happens to have the name); a taken name gives way to the next, '... (2).xlsx';
 3. the temporary file is moved over the register (os.replace).
 
 Killed at any point, the register is the old one or the new one, never a mixture,
-and a later run removes the temporary file (``files.sweep_stale``).
+the new one only once its backup is whole beside it, and a later run removes the
+temporary file (``files.sweep_stale``).
 
 A workbook openpyxl cannot carry whole is refused before anything is written: one
-with charts, pictures or pivot tables (openpyxl drops them), an .xls, or one open in
-Excel (its ~$ lock file beside it).
+with charts, pictures or pivot tables (openpyxl drops them), an .xls, one open in
+Excel (its ~$ lock file beside it), or one marked read-only.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ DATE_FORMAT = "DD/MM/YYYY"
 def check_rewritable(register, command: str = "merge") -> None:
     """Refuse, before anything is written, a register this module could not keep whole."""
     path = Path(register.path)
+    _refuse_read_only(path, command)
     if register.open_in_excel:
         raise OutputError(f"'{path.name}' is open in Excel (its lock file '~${path.name}' is "
                           f"beside it); close it in Excel and {_again(command)}. Nothing was "
@@ -58,6 +62,22 @@ def check_rewritable(register, command: str = "merge") -> None:
                           "cannot keep whole. Move them to another workbook (or "
                           f"run {command} on an adopted copy of the register). Nothing was "
                           "changed.")
+
+
+def _refuse_read_only(path: Path, command: str) -> None:
+    """A register marked read-only is not written into (Excel would not save over it)."""
+    import os
+
+    from gain_workbook.core.files import read_only
+
+    try:
+        marked = read_only(os.stat(path))
+    except OSError:
+        return                       # gone or unreadable: said where it is read
+    if marked:
+        raise OutputError(f"'{path.name}' is marked read-only, so {command} will not write "
+                          "into it (nor would Excel save over it); clear the read-only mark "
+                          f"and {_again(command)}. Nothing was changed.")
 
 
 def _again(command: str) -> str:
@@ -104,7 +124,7 @@ def rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list[
     atomically after a backup of its old bytes: (backup path, notes)."""
     import openpyxl
 
-    from gain_workbook.core.files import atomic_path, write_bytes
+    from gain_workbook.core.files import atomic_path, write_new
 
     path = Path(register.path)
     check_rewritable(register, command)
@@ -117,7 +137,6 @@ def rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list[
                             f"({type(exc).__name__}); nothing was changed.") from None
     notes: list[str] = []
     edit(wb, notes)
-    backup = path.with_name(history.backup_name(path, now, command))
     with atomic_path(path, rewrite=True) as tmp:
         try:
             wb.save(tmp)
@@ -129,7 +148,8 @@ def rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list[
         if path.read_bytes() != before:
             raise OutputError(f"'{path.name}' changed while {command} was writing it (saved "
                               f"in Excel?); nothing was changed: {_again(command)}.")
-        write_bytes(backup, before)
+        _refuse_read_only(path, command)     # (marked while it was being written)
+        backup = write_new(history.backup_paths(path, now, command), before)
     return backup, notes
 
 

@@ -1,0 +1,70 @@
+"""Ctrl+C, SIGTERM and SIGHUP end a run cleanly, from its first moment to its last.
+
+Ctrl+C (SIGINT), SIGTERM (cron, systemd, `timeout`) and SIGHUP (the terminal closed)
+end the run with 128 + the signal's number (130, 143, 129), no temporary file of ours
+or of xlsxwriter's left behind and an older output as it was.
+
+The handlers are installed first thing (``__main__``), before click, pandas or the
+command's modules are imported: on a busy machine that import takes long enough for
+a scheduler's SIGTERM to land in it. What a signal does depends on when it lands:
+
+* before the command starts (modules loading, options being read): nothing has been
+  written, so the process says so and ends there and then;
+* while the command runs (``running``): a KeyboardInterrupt carrying the signal's
+  number unwinds through the code's ``finally`` blocks, and the CLI removes what is
+  left and says so;
+* once the command has finished: its outputs are in place and the process is ending,
+  so the signal is ignored.
+
+A second signal never interrupts the cleanup of the first. Only this module imports
+``signal`` into the command's process; it imports nothing heavy itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+STOPPED = "stopped before it finished; nothing half-written was left behind."
+STARTING, RUNNING, FINISHED = "starting", "running", "finished"
+_phase = STARTING
+
+
+def catch_signals() -> None:
+    """Install the stop handlers (for the whole process: call it from the entry point)."""
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _on_signal)
+
+
+def _ignore_signals() -> None:
+    for name in STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
+def _on_signal(signum, frame):
+    """End the run as its phase allows; a second signal must not interrupt the cleanup."""
+    _ignore_signals()
+    if _phase == RUNNING:
+        stop = KeyboardInterrupt()
+        stop.signum = signum
+        raise stop
+    if _phase == STARTING:
+        with contextlib.suppress(OSError):
+            os.write(2, f"gain-pack: {STOPPED}\n".encode())
+        os._exit(128 + signum)
+
+
+@contextlib.contextmanager
+def running():
+    """The command's own work: a stop signal landing in it raises KeyboardInterrupt
+    (with ``signum``), so the code's cleanup runs; after it, signals are ignored."""
+    global _phase
+    _phase = RUNNING
+    try:
+        yield
+    finally:
+        _phase = FINISHED
