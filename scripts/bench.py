@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+README = ROOT / "docs" / "performance.md"   # the page that holds the bench block
 AS_OF = "2026-11-28"
 
 NAIVE = r'''
