@@ -12,8 +12,8 @@ as a separate process (median wall seconds, peak resident memory from wait4):
   floor  python-calamine reads the register; xlsxwriter writes its cells once, no formats
 
 It also times the whole command at 5,000 actions and `gain-pack --help`, and prints
-a Markdown table; with --write-readme it also writes it into README.md, between
-<!-- BEGIN bench --> and <!-- END bench --> (so the README's numbers are a run of this
+a Markdown table; with --write-readme it also writes it into docs/performance.md, between
+<!-- BEGIN bench --> and <!-- END bench --> (so the docs' numbers are a run of this
 script, never pasted).
 
     python scripts/bench.py --validate-against REF [--sizes 100000] [--repeat 5]
@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+README = ROOT / "docs" / "performance.md"   # the page that holds the bench block
 AS_OF = "2026-11-28"
 
 NAIVE = r'''
@@ -124,7 +124,7 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--keep", default=None, help="keep generated files in this folder")
     p.add_argument("--write-readme", action="store_true",
-                   help="also write the table into README.md's bench block")
+                   help="also write the table into docs/performance.md's bench block")
     p.add_argument("--validate-against", default=None, metavar="REF",
                    help="time validate of this tree against git commit REF instead")
     p.add_argument("--chase-only", action="store_true",
@@ -245,7 +245,7 @@ def chase_line(req, dry, applied, n) -> str:
 
 
 def write_readme(report: str, readme: Path | None = None) -> None:
-    """Put ``report`` into the README's bench block (gen_docs' block writer)."""
+    """Put ``report`` into the bench block of docs/performance.md (gen_docs' block writer)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")

@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""Regenerate the parts of README.md that come from the code, so the docs cannot drift.
+"""Regenerate the parts of the docs that come from the code, so the docs cannot drift.
 
-    python scripts/gen_docs.py          # rewrite README.md in place
-    python scripts/gen_docs.py --check  # exit 1 if README.md is out of date (used by the tests)
+    python scripts/gen_docs.py          # rewrite every generated block in place
+    python scripts/gen_docs.py --check  # exit 1 if any is out of date (used by the tests)
 
-Each generated part sits between ``<!-- BEGIN name -->`` and ``<!-- END name -->``.
+Each generated part sits between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` in
+one of the documentation files (``doc_files()``: README.md, ARCHITECTURE.md and
+docs/*.md), whichever holds it; a block may move between them without a change here.
+Every part of ``PARTS`` must be in at least one file, and every block in a file must
+be one of ``PARTS`` or one a script writes (``WRITTEN_BY``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -19,7 +24,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+COMMANDS_PAGE = ROOT / "docs" / "commands.md"     # each command's --help, linked from the table
 sys.path.insert(0, str(ROOT))
+
+# Blocks another script fills (gen_docs leaves their contents alone): name -> the script.
+WRITTEN_BY = {"bench": "scripts/bench.py --write-readme"}
+BLOCK = re.compile(r"^<!-- (BEGIN|END) ([\w-]+) -->$", re.M)   # a marker is a line of its own
+
+
+def doc_files() -> list[Path]:
+    """The documentation that may hold generated blocks: README, ARCHITECTURE, docs/*.md."""
+    return [p for p in (README, ROOT / "ARCHITECTURE.md") if p.exists()] + \
+        sorted((ROOT / "docs").glob("*.md"))
 
 
 def _cell(text: str) -> str:
@@ -140,6 +156,35 @@ def add_report_example() -> str:
             f"{proc.stdout}(exit code {proc.returncode})")
 
 
+def email_example() -> str:
+    """A real draft of the example pack (`gain-pack email`): what it prints, then the
+    message's headers and text as Outlook shows them, the attachment named."""
+    import email
+    import email.policy
+
+    def run(*args):
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args],
+                              capture_output=True, text=True, cwd=d)
+        if proc.returncode != 0:
+            raise SystemExit(f"gain-pack {' '.join(args)} failed: {proc.stderr}")
+        return proc.stdout
+
+    pack = "GAIN board pack 2026-11.xlsx"
+    with tempfile.TemporaryDirectory() as d:
+        run("init", "Inspection register.xlsx", "--example")
+        run("build", "Inspection register.xlsx", "--as-of", "2026-11-28", "--meeting",
+            "2026-12-03")
+        said = run("email", pack, "--to", "dcc@force.example", "--cc", "pcc@force.example")
+        raw = (Path(d) / pack).with_suffix(".eml").read_bytes()
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii").replace("\r\n", "\n")
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n").rstrip("\n")
+    (att,) = list(msg.iter_attachments())
+    return (f"$ gain-pack email \"{pack}\" --to dcc@force.example --cc pcc@force.example\n"
+            f"{said}\n{head}\n\n{text}\n"
+            f"(attachment: {att.get_filename()}, {att.get_content_type()})")
+
+
 def word_rules_table() -> str:
     from gain_workbook.model import schema
 
@@ -253,9 +298,18 @@ def command_help(name: str) -> str:
     return result.output.rstrip("\n")
 
 
-def commands_table() -> str:
+def _link(target: Path, here: Path) -> str:
+    """``target`` as a link from the file ``here`` ('' when it is that file)."""
+    if target == here:
+        return ""
+    return Path(os.path.relpath(target, here.parent)).as_posix()
+
+
+def commands_table(here: Path = README) -> str:
+    """One row per command, linked to its --help on the commands page."""
+    page = _link(COMMANDS_PAGE, here)
     rows = ["| Command | What it does |", "|---|---|"]
-    rows += [f"| [`{_usage(n)}`](#gain-pack-{n}) | {_cell(_first_paragraph(n))} |"
+    rows += [f"| [`{_usage(n)}`]({page}#gain-pack-{n}) | {_cell(_first_paragraph(n))} |"
              for n in _cli().commands]
     return "\n".join(rows)
 
@@ -267,35 +321,68 @@ def command_reference() -> str:
     return "\n\n".join(parts)
 
 
-def layers() -> str:
-    """The layers of the one-way flow, bottom first, as tests/test_layering.py has them."""
+def _packages():
     sys.path.insert(0, str(ROOT / "tests"))
     from test_layering import PACKAGES, TOP
 
-    package = ROOT / "gain_workbook"
-    lines = [f"{i}. `{name}/`, {what}: "
-             + ", ".join(f"`{p.stem}`" for p in sorted((package / name).glob("*.py"))
-                         if p.name != "__init__.py")
-             for i, (name, what) in enumerate(PACKAGES, start=1)]
-    lines.append(f"{len(PACKAGES) + 1}. on top: " + ", ".join(f"`{m}`" for m in TOP))
+    return PACKAGES, TOP
+
+
+def _modules(name: str) -> list[str]:
+    return [p.stem for p in sorted((ROOT / "gain_workbook" / name).glob("*.py"))
+            if p.name != "__init__.py"]
+
+
+def layers() -> str:
+    """The layers of the one-way flow, bottom first, as tests/test_layering.py has them."""
+    packages, top = _packages()
+    lines = [f"{i}. `{name}/`, {what}: " + ", ".join(f"`{m}`" for m in _modules(name))
+             for i, (name, what) in enumerate(packages, start=1)]
+    lines.append(f"{len(packages) + 1}. on top: " + ", ".join(f"`{m}`" for m in top))
     return "\n".join(lines)
 
 
+def packages_table(here: Path) -> str:
+    """The packages, top first (as a reader meets them), each linked to its folder."""
+    packages, top = _packages()
+    code = ROOT / "gain_workbook"
+    rows = ["| Layer | Package | What it holds | Modules |", "|---:|---|---|---|"]
+    rows.append(f"| {len(packages) + 1} | "
+                + ", ".join(f"[`{m}.py`]({_link(code / (m + '.py'), here)})" for m in top)
+                + " | the commands (`cli`, the only module that imports click) and one api "
+                  "function per command, named like it | |")
+    for i, (name, what) in reversed(list(enumerate(packages, start=1))):
+        rows.append(f"| {i} | [`{name}/`]({_link(code / name, here)}/) | {_cell(what)} | "
+                    + ", ".join(f"`{m}`" for m in _modules(name)) + " |")
+    return "\n".join(rows)
+
+
+def _fenced(fn):
+    return lambda here: "```text\n" + fn() + "\n```"
+
+
+def _plain(fn):
+    return lambda here: fn()
+
+
+# Each part: a function of the file that holds its block (for links relative to it).
 PARTS = {
     "commands": commands_table,
-    "command-reference": command_reference,
-    "layers": layers,
-    "rag": rag_table,
-    "columns": columns_table,
-    "aliases": aliases_table,
-    "vocab": vocab_table,
-    "rules": rules_table,
-    "settings": settings_table,
-    "validate-example": lambda: "```text\n" + validate_example() + "\n```",
-    "describe-example": lambda: "```text\n" + describe_example() + "\n```",
-    "add-report-example": lambda: "```text\n" + add_report_example() + "\n```",
-    "word-rules": word_rules_table,
-    "value-forms": value_forms,
+    "command-reference": _plain(command_reference),
+    "layers": _plain(layers),
+    "packages": packages_table,
+    "rag": _plain(rag_table),
+    "columns": _plain(columns_table),
+    "aliases": _plain(aliases_table),
+    "vocab": _plain(vocab_table),
+    "rules": _plain(rules_table),
+    "settings": _plain(settings_table),
+    "validate-example": _fenced(validate_example),
+    "describe-example": _fenced(describe_example),
+    "add-report-example": _fenced(add_report_example),
+    "email-example": _fenced(email_example),
+    "word-rules": _plain(word_rules_table),
+    "value-forms": _plain(value_forms),
 }
 
 
@@ -304,29 +391,79 @@ def replace_block(text: str, name: str, body: str) -> str:
     ``body`` (scripts/bench.py --write-readme uses it too)."""
     pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
     if not pattern.search(text):
-        raise SystemExit(f"README.md has no <!-- BEGIN {name} --> ... END block")
+        raise SystemExit(f"no <!-- BEGIN {name} --> ... END block to write into")
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
-def render(text: str) -> str:
-    """README text with every generated part brought up to date."""
-    for name, fn in PARTS.items():
-        text = replace_block(text, name, fn())
+def blocks_in(text: str, where: str = "the text") -> list[str]:
+    """The names of the blocks in ``text``, in order; SystemExit for a block not closed,
+    closed twice or not one we know."""
+    names, open_ = [], None
+    for m in BLOCK.finditer(text):
+        kind, name = m.groups()
+        if kind == "BEGIN" and open_ is None:
+            open_ = name
+        elif kind == "END" and open_ == name:
+            names.append(name)
+            open_ = None
+        else:
+            raise SystemExit(f"{where}: <!-- {kind} {name} --> where "
+                             + (f"<!-- END {open_} --> was expected" if open_ else
+                                "no block is open"))
+    if open_ is not None:
+        raise SystemExit(f"{where}: <!-- BEGIN {open_} --> is never ended")
+    unknown = [n for n in names if n not in PARTS and n not in WRITTEN_BY]
+    if unknown:
+        raise SystemExit(f"{where}: no part called {', '.join(unknown)} "
+                         f"(known: {', '.join(sorted([*PARTS, *WRITTEN_BY]))})")
+    return names
+
+
+def render(text: str, here: Path = README) -> str:
+    """The text of the file ``here`` with each generated block in it brought up to date."""
+    for name in blocks_in(text, _shown(here)):
+        if name in PARTS:
+            text = replace_block(text, name, PARTS[name](here))
     return text
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def render_all() -> dict[Path, tuple[str, str]]:
+    """Every documentation file: {path: (its text now, its text regenerated)}; SystemExit
+    when a part is in no file (it would drift unseen)."""
+    out, seen = {}, set()
+    for path in doc_files():
+        old = path.read_text(encoding="utf-8")
+        seen.update(blocks_in(old, _shown(path)))
+        out[path] = (old, render(old, path))
+    missing = [n for n in [*PARTS, *WRITTEN_BY] if n not in seen]
+    if missing:
+        raise SystemExit("no documentation file holds the block(s) " + ", ".join(missing)
+                         + ": put <!-- BEGIN name --> and <!-- END name --> where each goes")
+    return out
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--check", action="store_true")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 if a generated block is out of date")
     args = p.parse_args(argv)
-    old = README.read_text(encoding="utf-8")
-    new = render(old)
-    if args.check:
-        if new != old:
-            print("README.md is out of date: run python scripts/gen_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(new, encoding="utf-8")
+    stale = []
+    for path, (old, new) in render_all().items():
+        if new == old:
+            continue
+        stale.append(_shown(path))
+        if not args.check:
+            path.write_text(new, encoding="utf-8")
+    if args.check and stale:
+        print(f"{', '.join(stale)} out of date: run python scripts/gen_docs.py", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -76,7 +76,7 @@ def test_how_each_header_matched():
 
 def test_the_word_rules_only_name_columns_we_have():
     assert {r.key for r in schema.WORD_RULES} <= set(schema.BY_KEY)
-    assert all(r.example for r in schema.WORD_RULES)      # the README lists each family
+    assert all(r.example for r in schema.WORD_RULES)      # docs/register.md lists each family
 
 
 @pytest.mark.parametrize("rule", schema.WORD_RULES, ids=lambda r: f"{r.key}: {r.example}")

@@ -2,7 +2,7 @@
 
 ``plan_merge`` compares each reply (``replies.Reply``) with the register as it is
 now and with the row each action had when the request was made. It changes
-nothing: ``register_edit`` applies a plan. A reply's action is applied whole or not
+nothing: ``register.edit`` applies a plan. A reply's action is applied whole or not
 at all: one problem on it (a conflict, a bad date, a status not in the list, a
 locked cell edited, another owner's action) holds back the whole action, and the
 rest of the reply still applies.

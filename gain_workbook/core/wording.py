@@ -6,7 +6,7 @@ as a person saved it; ``fill`` puts the values in; ``fill_paragraphs`` also keep
 drops the paragraphs that start ``[if X]`` / ``[if no X]``.
 
 (The other "template" in gain-pack is the register template that ``init`` writes:
-see ``register_template``.)
+see ``register.template``.)
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from gain_workbook.core.results import Result
 @dataclass(kw_only=True)
 class EmailResult(Result):
     message: object             # the email.message.EmailMessage, as sent or drafted
-    mail: object                # mailer.Mail: recipients, subject, body, attachment
+    mail: object                # compose.Mail: recipients, subject, body, attachment
     via: str                    # 'the draft PATH' or 'HOST:PORT (starttls, as USER)'
     outcome: str = ""           # what happened ('' for a dry run)
     draft: bool = True          # an Outlook draft, not sent

@@ -26,7 +26,7 @@ KIND_WORDS = (
     ("rec", "Recommendation"),
     ("r", "Recommendation"),
 )
-# How the README writes each kind word.
+# How the docs write each kind word.
 KIND_SPELLING = {"acoc": "ACoC", "accelerated coc": "Accelerated CoC", "coc": "CoC",
                  "cfc": "CfC", "afi": "AFI", "rec": "Rec", "r": "R"}
 _KIND = "|".join(re.escape(w) for w, _ in KIND_WORDS)

@@ -1,7 +1,7 @@
 """The register's shape, once: tables, columns, vocabularies, header aliases and rules.
 
 Everything else is generated from this module: the template workbook and its
-Guide sheet (``register_template.py``), the pandera schemas (``validate.py``), the README
+Guide sheet (``register/template.py``), the pandera schemas (``check/validate.py``), the docs'
 tables (``scripts/gen_docs.py``). Nothing here imports pandas, so the CLI stays fast.
 """
 
@@ -130,7 +130,7 @@ class Column:
     table: str                # "inspections" | "items" | "actions"
     header: str               # the header our template writes
     kind: str                 # id | ref | text | date | deadline | vocab | multi | yesno
-    description: str          # one sentence for the Guide sheet and the README
+    description: str          # one sentence for the Guide sheet and docs/register.md
     required: bool = False    # every row needs a value
     required_column: bool = False  # a register without this column cannot be read
     vocab: tuple[str, ...] = ()
@@ -444,7 +444,7 @@ FLAT_SKIP = frozenset({"item_inspection_id", "action_item_id"})
 
 
 # Yes or no written in words: a cell that starts with one of these ('N/A – for the Home
-# Office', 'Yes (all forces)'), folded as norm_key folds it, and how the README shows it.
+# Office', 'Yes (all forces)'), folded as norm_key folds it, and how the docs show it.
 YES_NO_LEADS = (("yes", "Yes", "Yes ..."), ("y", "Yes", "Y ..."), ("no", "No", "No ..."),
                 ("n a", "No", "N/A ..."), ("na", "No", "NA ..."),
                 ("not applicable", "No", "Not applicable ..."),
@@ -472,7 +472,7 @@ class WordRule:
     key: str
     groups: tuple[frozenset, ...]
     never: frozenset = frozenset()
-    example: str = ""          # the families the README lists
+    example: str = ""          # the families docs/register.md lists
 
 
 def _w(*words: str) -> frozenset:

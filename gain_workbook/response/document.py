@@ -10,7 +10,7 @@ The **published** response carries that and nothing of the office's working stat
 no protective marking unless the 'Response marking' Setting asks for one, no
 owners, due dates, RAG, days late, internal ids or as-at dates. The **working
 copy** (``working=True``) adds them, under a banner saying it is not for
-publication. The writers (``response_sheet``, ``response_docx``) lay the same
+publication. The writers (``response.sheet``, ``response.word``) lay the same
 blocks out as a sheet or a Word document, so the formats never disagree.
 """
 

@@ -4,7 +4,7 @@ Pure functions, no I/O and no clock: the as-of date is a parameter. One roll-up 
 used by the board pack, the `rollup` command and the PCC response, so they always
 agree on every item's status.
 
-The rules (also in the README, generated from RAG_RULES):
+The rules (also in docs/board-pack.md, generated from RAG_RULES):
 
 * an **action** is overdue when it is not finished and its effective due date
   (revised due, else due) is before the as-of date; due soon when it falls within
