@@ -1,6 +1,6 @@
 """--apply (merge, add-report): the register changed in place, never losing the old one.
 
-Both commands rewrite the register through one path (register_edit.rewrite), and each
+Both commands rewrite the register through one path (register.edit.write), and each
 test here runs for both. The promises: the backup of the register before the change
 never replaces anything (not an older backup, not a file that happens to carry its
 name); a register marked read-only is refused with nothing changed; and killed with
@@ -247,11 +247,12 @@ def test_a_register_marked_read_only_while_it_is_written_is_left_alone(applying)
     reg = read_register(applying.register)
     before = listing(applying.folder)
 
-    def edit(wb, notes):
+    def meanwhile():
         os.chmod(applying.register, 0o444)
 
     with pytest.raises(OutputError, match="is marked read-only"):
-        register_edit.rewrite(reg, edit, NOW, applying.command)
+        register_edit.write(reg, register_edit.Changes(), NOW, applying.command,
+                            meanwhile=meanwhile)
     after = listing(applying.folder)
     before[applying.register.name] = (before[applying.register.name][0], 0o444,
                                       before[applying.register.name][2])

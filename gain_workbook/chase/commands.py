@@ -140,10 +140,12 @@ def merge(register, replies, day: dt.date, apply: bool = False,
     res = MergeResult(register=reg, plan=plan)
     ups, exts = updates_rows(plan), extension_rows(plan)
     if apply and (ups or exts):
+        from gain_workbook.chase.merge import changes_of
         from gain_workbook.check.validate import validate as validate_register
-        from gain_workbook.register.edit import apply_plan
+        from gain_workbook.register.edit import write
 
-        res.backup, notes = apply_plan(reg, plan, ups, exts, now or dt.datetime.now())
+        res.backup, notes = write(reg, changes_of(plan, ups, exts), now or dt.datetime.now(),
+                                  "merge")
         res.notes += notes
         res.applied = True
         # the register as now written, checked without reading it again: the changes

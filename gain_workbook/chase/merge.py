@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from gain_workbook.model import history
 from gain_workbook.chase.requests import FINGERPRINT_KEYS, value_json
 from gain_workbook.core.dates import UNREADABLE, parse_date, uk_date
-from gain_workbook.model.schema import ACTION_DONE, ACTION_STATUSES, BY_KEY, norm_key
+from gain_workbook.model.schema import ACTION_DONE, ACTION_STATUSES, ACTIONS, BY_KEY, norm_key
 from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
 from gain_workbook.check.validate import owner_key
 
@@ -391,3 +391,13 @@ def _cell(v):
     if v is None or (isinstance(v, float) and v != v):
         return ""
     return v if isinstance(v, dt.date) else as_text(v)
+
+
+def changes_of(plan: MergePlan, rows_updates: list, rows_extensions: list):
+    """The plan as changes to the register: each change's cell, and the rows of the
+    Updates and Extension requests sheets."""
+    from gain_workbook.register.edit import CellChange, Changes
+
+    return Changes(cells=[CellChange(ACTIONS, c.index, c.key, c.new) for _, c in plan.changes],
+                   history={history.UPDATES_SHEET: rows_updates,
+                            history.EXTENSIONS_SHEET: rows_extensions})

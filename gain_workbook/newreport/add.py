@@ -189,14 +189,11 @@ def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
 
 def write_add(register, plan: AddPlan, now: dt.datetime):
     """Append the plan's rows to the register file: (backup path, notes)."""
-    from gain_workbook.register import edit as register_edit
+    from gain_workbook.model.schema import INSPECTIONS, ITEMS
+    from gain_workbook.register.edit import Changes, write
 
-    def edit(wb, notes):
-        for table, rows in ((register.inspections, [plan.inspection]), (register.items,
-                                                                         plan.items)):
-            register_edit.append_rows(wb, register, table, rows, notes)
-
-    return register_edit.rewrite(register, edit, now, "add-report")
+    return write(register, Changes(rows={INSPECTIONS: [plan.inspection], ITEMS: plan.items}),
+                 now, "add-report")
 
 
 # ---------------------------------------------------------------- what it found, printed

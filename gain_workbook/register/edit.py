@@ -1,7 +1,11 @@
 """Write into the office's own register (a merge plan, a new report's rows), keeping the
 workbook as they made it.
 
-The one place gain-pack changes a register. openpyxl loads the whole workbook, so
+The one place gain-pack changes a register. A command says what it changes as data, a
+``Changes``: cells of the register's tables (by table, row index and column key, as
+the reader gave them), rows to add below a table, and rows to add to the history
+sheets; ``write`` puts them into the file. How it does so is this module's business
+alone. openpyxl loads the whole workbook, so
 its other sheets, column order, extra columns, formats, dropdowns and conditional
 formats are kept; only the cells the plan names change, and rows are added at the
 bottom of the Updates and Extension requests sheets (made when missing). The file is
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.model import history
@@ -85,41 +90,77 @@ def _again(command: str) -> str:
     return "merge again" if command == "merge" else f"run {command} again"
 
 
-def apply_plan(register, plan, rows_updates: list, rows_extensions: list,
-               now: dt.datetime) -> tuple[Path, list[str]]:
-    """Write the plan's changes into the register file: (backup path, notes)."""
+@dataclass(frozen=True)
+class CellChange:
+    """One cell of a table to change: the row's index in the table (as read), the column's
+    key, and the new value (text, a date or None to empty it)."""
+
+    table: str                   # schema.INSPECTIONS | ITEMS | ACTIONS
+    index: int
+    key: str
+    value: object
+
+
+@dataclass
+class Changes:
+    """What a command changes in a register, as data."""
+
+    cells: list = field(default_factory=list)       # CellChange, in order
+    rows: dict = field(default_factory=dict)        # table -> [{key: value}], added below it
+    history: dict = field(default_factory=dict)     # history sheet name -> [row tuples]
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or any(self.rows.values()) or any(self.history.values()))
+
+
+def write(register, changes: Changes, now: dt.datetime, command: str,
+          meanwhile=None) -> tuple[Path, list[str]]:
+    """Write ``changes`` into the register file, atomically after a backup of its old
+    bytes (named for ``command`` and ``now``): (backup path, notes on what was added).
+    ``meanwhile`` (for tests) is called once the new workbook is made, before it is put
+    in place."""
 
     def edit(wb, notes):
-        import openpyxl
+        _put_cells(wb, register, changes.cells, notes)
+        for table, rows in changes.rows.items():
+            if rows:
+                _append_rows(wb, register, register.table(table), rows, notes)
+        for name, rows in changes.history.items():
+            if rows:
+                _append(wb, name, history.SHEETS[name], rows)
+        if meanwhile is not None:
+            meanwhile()
 
-        headers_at = {s.name: s.header_row + 1 for s in register.plan.sheets
-                      if s.header_row is not None}
-        acts = register.actions
-        added: dict[tuple[str, str], int] = {}
-        for _, change in plan.changes:
-            index = change.index
-            sheet = acts.sheet_of(index)
-            ws = wb[sheet]
-            letter = acts.cell(change.key, index).rstrip("0123456789")
-            if letter:
-                col = openpyxl.utils.column_index_from_string(letter)
-            else:
-                col = added.get((sheet, change.key))
-                if col is None:
-                    col = _add_column(ws, headers_at.get(sheet, 1), BY_KEY[change.key].header)
-                    added[(sheet, change.key)] = col
-                    notes.append(f"added a column '{BY_KEY[change.key].header}' to the sheet "
-                                 f"'{sheet}', which had none")
-            row = int(index) % PART_SPAN
-            _put(ws.cell(row=row, column=col), change.new)
-        _append(wb, history.UPDATES_SHEET, history.UPDATES_HEADERS, rows_updates)
-        if rows_extensions:
-            _append(wb, history.EXTENSIONS_SHEET, history.EXTENSION_HEADERS, rows_extensions)
-
-    return rewrite(register, edit, now, "merge")
+    return _rewrite(register, edit, now, command)
 
 
-def rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list[str]]:
+def _put_cells(wb, register, cells: list, notes: list) -> None:
+    """Each changed cell written where the reader found it; a column the sheet lacks is
+    added at its right (once)."""
+    import openpyxl
+
+    headers_at = {s.name: s.header_row + 1 for s in register.plan.sheets
+                  if s.header_row is not None}
+    added: dict[tuple[str, str], int] = {}
+    for change in cells:
+        table = register.table(change.table)
+        index = change.index
+        sheet = table.sheet_of(index)
+        ws = wb[sheet]
+        letter = table.cell(change.key, index).rstrip("0123456789")
+        if letter:
+            col = openpyxl.utils.column_index_from_string(letter)
+        else:
+            col = added.get((sheet, change.key))
+            if col is None:
+                col = _add_column(ws, headers_at.get(sheet, 1), BY_KEY[change.key].header)
+                added[(sheet, change.key)] = col
+                notes.append(f"added a column '{BY_KEY[change.key].header}' to the sheet "
+                             f"'{sheet}', which had none")
+        _put(ws.cell(row=int(index) % PART_SPAN, column=col), change.value)
+
+
+def _rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list[str]]:
     """Load the register, let ``edit(workbook, notes)`` change it, and replace the file
     atomically after a backup of its old bytes: (backup path, notes)."""
     import openpyxl
@@ -153,7 +194,7 @@ def rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list[
     return backup, notes
 
 
-def append_rows(wb, register, table, rows: list[dict], notes: list) -> None:
+def _append_rows(wb, register, table, rows: list[dict], notes: list) -> None:
     """Rows (key -> value) added below a table's last row on its first sheet, each cell
     styled as the one above it; a column the sheet lacks is added at its right."""
     import copy
