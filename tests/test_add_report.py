@@ -89,6 +89,7 @@ def reference_docx(tmp_path_factory):
 
 # ---------------------------------------------------------------- the reference response
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["txt", "html", "pdf", "docx"])
 def test_the_reference_inspection_from_each_kind_of_source(kind, runner, example_register,
                                                            reference_pdf, reference_docx):
@@ -273,6 +274,7 @@ def test_a_fire_and_rescue_services_items_are_the_services(runner, tmp_path):
 
 # ---------------------------------------------------------------- --apply
 
+@pytest.mark.slow
 def test_apply_writes_the_inspection_and_items_with_a_backup(runner, blank_register, tmp_path):
     before = blank_register.read_bytes()
     now_files = set(tmp_path.iterdir())
@@ -326,6 +328,7 @@ def test_apply_writes_the_inspection_and_items_with_a_backup(runner, blank_regis
     assert blank_register.read_bytes() == after
 
 
+@pytest.mark.slow
 def test_a_new_user_adds_a_report_to_the_example_and_runs_the_month(runner, tmp_path):
     """init --example, add a report, validate, build (the new inspection and its s55 day
     are in the pack), then the response for it."""
@@ -582,6 +585,7 @@ def test_a_text_with_no_items_is_said_and_not_added(runner, blank_register, tmp_
     assert blank_register.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_called_docx_is_refused_before_it_unpacks(runner, example_register,
                                                               tmp_path):
     import zipfile

@@ -58,6 +58,7 @@ def test_rollup_gives_the_table_the_command_prints(example_register):
     assert res.rollup.as_of == AS_OF
 
 
+@pytest.mark.slow
 def test_build_writes_the_bytes_the_command_writes(runner, tmp_path, example_register):
     last = api.build(example_register, output=tmp_path / "last.xlsx",
                      as_of=dt.date(2026, 10, 28))

@@ -168,6 +168,7 @@ STEMS = st.text(st.characters(blacklist_categories=("Cs", "Cc"),
 TIMES = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2999, 12, 31))
 
 
+@pytest.mark.slow
 @given(stem=STEMS, now=TIMES, command=st.sampled_from(["merge", "add-report"]),
        number=st.integers(1, history.MAX_BACKUPS), suffix=st.sampled_from([".xlsx", ".xlsm"]))
 def test_every_backup_name_is_known_for_a_backup_and_a_register_name_is_not(
@@ -324,6 +325,8 @@ for k in range(len(steps)):
 """
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="kill -9 and fork are POSIX's")
 def test_kill_9_at_each_step_of_apply_leaves_the_old_register_or_the_new_with_its_backup(
         applying, tmp_path):

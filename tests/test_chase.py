@@ -355,6 +355,7 @@ def test_the_same_register_and_date_give_the_same_request_bytes(tmp_path):
         assert Path(a).read_bytes() == Path(b).read_bytes()
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_a_request_without_errors(month):
     _, res, _ = month
     proc = run_tool("xlsx-recalc-check", request_of(res, HIS))
@@ -409,6 +410,7 @@ def test_merge_refuses_a_file_that_is_not_a_reply_and_an_unreadable_one(month, r
     assert not list(reg.parent.glob("*before merge*"))      # nothing applied at all
 
 
+@pytest.mark.slow
 def test_merge_apply_is_refused_while_the_register_is_open_in_excel(month, runner):
     reg, _, r = month
     (reg.parent / f"~${reg.name}").write_bytes(b"\x00" * 165)
@@ -478,6 +480,8 @@ def test_merge_keeps_the_office_workbook_as_they_made_it(tmp_path):
     assert ws["J2"].value == "Policy signed off."
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_killed_while_applying_the_register_is_old_or_new_never_a_mixture(tmp_path):
     """SIGKILL merge --apply timed from what it writes, as the build signal tests are: as
     soon as (and a little after) the new register's temporary file appears, so mid-write,

@@ -22,6 +22,7 @@ def doc_files() -> list[Path]:
     return [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
+@pytest.mark.slow
 def test_the_generated_blocks_are_up_to_date():
     proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_docs.py"), "--check"],
                           capture_output=True, text=True)
@@ -297,6 +298,7 @@ def test_every_command_is_in_the_docs_with_the_help_it_prints(runner):
             f"gain-pack {name} is not in the README's Commands table"
 
 
+@pytest.mark.slow
 def test_the_python_example_runs(tmp_path, monkeypatch, capsys):
     """docs/python.md's code, run as it stands in a new folder."""
     text = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")

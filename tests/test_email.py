@@ -179,6 +179,7 @@ def test_login_succeeds_with_the_password_from_the_environment(runner, pack, smt
     assert PASSWORD not in r.stdout + r.stderr
 
 
+@pytest.mark.slow
 def test_login_refused(runner, pack, smtp_server):
     port, inbox = smtp_server(auth=True)
     r = send(runner, pack, port, "--smtp-security", "none", "--smtp-user", "clerk",
@@ -225,6 +226,7 @@ def test_server_down(runner, pack):
     assert "connection refused. Check the SMTP host and port; nothing was sent." in r.stderr
 
 
+@pytest.mark.slow
 def test_server_that_never_answers_times_out(runner, pack):
     """A real listener that accepts the connection and says nothing."""
     srv = socket.socket()
@@ -303,6 +305,7 @@ def _response_folder(tmp_path, runner, *formats):
     return reg, out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix, mime", [(".docx", DOCX), (".pdf", "application/pdf"),
                                           (".xlsx", XLSX)])
 def test_a_response_goes_to_the_home_office_and_hmicfrs(runner, tmp_path, suffix, mime):
@@ -379,6 +382,7 @@ def test_a_damaged_word_or_pdf_file_is_refused(runner, tmp_path):
         assert "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_a_working_copy_is_never_sent_as_the_response(runner, tmp_path):
     reg, _ = _response_folder(tmp_path, runner)
     out = tmp_path / "PCC response INS-1 (working copy).xlsx"

@@ -48,6 +48,7 @@ def test_fast_worksheet_is_available():
     assert cls is not None and hasattr(cls, "write_column_values")
 
 
+@pytest.mark.slow
 def test_pack_is_byte_identical(runner, tmp_path, both_ways):
     data = make_register.generate(400, seed=5)
     reg = tmp_path / "register.xlsx"
@@ -77,6 +78,7 @@ def test_response_and_template_are_byte_identical(runner, example_register, both
     assert sha256(fast) == sha256(stock)
 
 
+@pytest.mark.slow
 def test_write_column_values_matches_write_string_and_write_number(tmp_path):
     """Gaps, repeats, a text too long for Excel, NaN and infinity, rows off the sheet."""
     long_text = "x" * 40000                       # xlsxwriter cuts it to 32,767
@@ -150,6 +152,7 @@ def test_the_self_check_keeps_a_writer_that_matches_and_drops_one_that_does_not(
         assert fastsheet.checked(_broken()) is None
 
 
+@pytest.mark.slow
 def test_a_build_falls_back_to_the_stock_writer_with_one_warning(runner, tmp_path, monkeypatch,
                                                                  example_register):
     stock = tmp_path / "stock.xlsx"

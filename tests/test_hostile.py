@@ -245,6 +245,7 @@ def test_output_onto_a_read_only_file_is_refused(runner, tmp_path):
     assert our_temp_files(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_fifo_given_as_an_input_is_refused_not_waited_on(tmp_path):
     fifo = tmp_path / "register.xlsx"
     os.mkfifo(fifo)
@@ -315,6 +316,7 @@ def sheet_headers(path) -> dict:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("marking", ["OFFICIAL &G", "OFFICIAL &[Picture]", "2 OFFICIAL",
                                      'R&D &P &N &D &"Arial" &12 &&', "OFFICIAL – SENSITIVE ☒"])
 def test_header_codes_in_the_marking_do_not_drop_the_header(runner, tmp_path, marking):
@@ -929,6 +931,8 @@ def _wait_for(check, proc, timeout=120):
     return False
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.parametrize("sig,code,when", [(signal.SIGTERM, 143, "ours"),
                                            (signal.SIGTERM, 143, "xlsxwriter's"),
                                            (signal.SIGINT, 130, "xlsxwriter's")])
@@ -948,6 +952,8 @@ def test_signal_during_build_leaves_the_old_pack_and_no_temporary_files(big_regi
     site.assert_nothing_left()
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.parametrize("delay", [0.0, 0.2, 0.6, 1.0, 1.5, 2.2, 3.0])
 def test_sigterm_at_any_moment_leaves_nothing_behind(big_register, site, delay):
     """Starting, reading, checking, rolling up or writing: wherever the signal lands.
@@ -967,7 +973,10 @@ def test_sigterm_at_any_moment_leaves_nothing_behind(big_register, site, delay):
     else:
         assert proc.returncode == 143, err
         assert "stopped before it finished" in one_sentence(err)
-        assert site.out.read_bytes() == OLD_PACK
+        # the old pack, or (the signal landing after the new one was moved into place,
+        # before the command returned) the new one whole: never a part of either
+        if site.out.read_bytes() != OLD_PACK:
+            opens_cleanly(site.out)
     site.assert_nothing_left()
 
 
@@ -994,6 +1003,8 @@ runpy.run_module("gain_workbook", run_name="__main__", alter_sys=True)
 """
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 @pytest.mark.parametrize("launcher", ["entry point", "python -m"])
 @pytest.mark.parametrize("module", ["click", "gain_workbook.api", "pandas", "xlsxwriter"])
 def test_sigterm_while_modules_load_is_143_and_one_sentence(tmp_path, site, launcher, module):
@@ -1013,6 +1024,8 @@ def test_sigterm_while_modules_load_is_143_and_one_sentence(tmp_path, site, laun
     site.assert_nothing_left()
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, site, tmp_path):
     proc = site.start_build(big_register)
     assert _wait_for(site.scratch_files, proc), proc.communicate()
@@ -1081,6 +1094,7 @@ def _fill(folder: Path) -> None:
             pass
 
 
+@pytest.mark.slow
 def test_full_disk_is_one_sentence_and_leaves_nothing(small_disk, tmp_path):
     _fill(small_disk)
     reg = write_register(tmp_path / "register.xlsx", with_plenary(base_data()))
@@ -1105,6 +1119,7 @@ def test_full_disk_for_a_draft_is_one_sentence(small_disk, pack, runner):
     assert sorted(p.name for p in small_disk.iterdir()) == ["ballast"]
 
 
+@pytest.mark.slow
 def test_read_only_folder_is_one_sentence(read_only_folder, tmp_path):
     reg = write_register(tmp_path / "register.xlsx", base_data())
     proc = subprocess.run([sys.executable, "-m", "gain_workbook", "build", str(reg), "-o",
@@ -1117,6 +1132,7 @@ def test_read_only_folder_is_one_sentence(read_only_folder, tmp_path):
 
 # ---------------------------------------------------------------- repeatable
 
+@pytest.mark.slow
 def test_annotate_is_repeatable(runner, tmp_path):
     data = base_data()
     data["actions"][0]["Status"] = "Wibble"
@@ -1175,6 +1191,7 @@ def test_writer_refusal_stops_the_write_but_a_stray_resource_warning_does_not(tm
     assert openpyxl.load_workbook(kept)["A"]["A1"].value == "x"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 @pytest.mark.parametrize("umask", [0o022, 0o002])
 def test_written_files_get_the_umask_and_a_replaced_file_keeps_its_mode(tmp_path, runner,

@@ -9,6 +9,7 @@ indirectly. A new package must be placed here (and named in setup.cfg).
 
 from __future__ import annotations
 
+import pytest
 import ast
 import statistics
 
@@ -130,6 +131,7 @@ def test_the_mailer_does_not_pull_in_the_register_reader():
     assert not heads & {"register", "check", "status", "response"}, seen
 
 
+@pytest.mark.slow
 def test_click_is_imported_only_by_the_cli():
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -110,6 +110,7 @@ def _tables(reg, cols):
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), n=st.integers(3, 25), layout=st.sampled_from(LAYOUTS),

@@ -85,6 +85,7 @@ def scenarios(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_no_message_names_an_option_its_command_lacks(tmp_path, runner):
     named = 0
     for command, args in scenarios(tmp_path):
@@ -160,6 +161,7 @@ def _library_strings():
                 yield path.name, node.lineno, node.value
 
 
+@pytest.mark.slow
 def test_no_library_message_names_a_command_line_option():
     found = [(name, line, text) for name, line, text in _library_strings()
              if set(FLAG.findall(text)) - NOT_OURS]

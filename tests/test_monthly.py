@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import datetime as dt
 import email
 import shutil
@@ -110,6 +111,7 @@ def test_delivery_failure_is_logged_with_its_exit_code(tmp_path, runner):
     assert "FAILED (MailSettingsError" in log and "build: GAIN board pack 2024-02.xlsx" in log
 
 
+@pytest.mark.slow
 def test_shell_wrapper_runs_the_month_and_passes_the_exit_code(tmp_path):
     assert shutil.which("gain-pack"), "gain-pack is not installed on PATH"
     reg = _register(tmp_path)

@@ -78,6 +78,7 @@ def _key() -> str:
     return f"xlsxwriter {version('xlsxwriter')}, python-docx {version('python-docx')}"
 
 
+@pytest.mark.slow
 def test_outputs_are_the_recorded_bytes(runner, example_register, tmp_path):
     got = {name: _digest(name, path) for name, path in
            _outputs(runner, example_register, tmp_path).items()}

@@ -163,6 +163,7 @@ def test_print_setup_a4_one_page_wide_marking_in_header_and_footer(example_pack)
         assert wb[name].print_title_rows == "$4:$4", name
 
 
+@pytest.mark.slow
 def test_pack_opens_clean_in_libreoffice_and_has_no_hashes(example_pack, tmp_path):
     out, _ = example_pack
     proc = run_tool("xlsx-recalc-check", out, tmp_path)
@@ -216,6 +217,7 @@ def test_register_text_never_becomes_a_formula_or_link(tmp_path, runner):
     assert not any("<f>" in s and "HYPERLINK" in s for s in sheets)
 
 
+@pytest.mark.slow
 def test_same_register_same_options_byte_identical(runner, tmp_path, example_register):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     build(runner, example_register, a, "--meeting", "2026-12-03")
@@ -226,6 +228,7 @@ def test_same_register_same_options_byte_identical(runner, tmp_path, example_reg
     assert sha256(a) != sha256(c)
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_no_partial_file_and_keeps_the_old_pack(tmp_path, example_register):
     from gain_workbook.pack.board import build_pack
 
@@ -352,6 +355,7 @@ def test_previous_that_is_unreadable_is_exit_2(runner, tmp_path, base_register):
     assert not (tmp_path / "p.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_generated_register_with_previous_is_clean_in_libreoffice(runner, tmp_path):
     data = make_register.generate(300, seed=11)
     reg = tmp_path / "register.xlsx"
@@ -362,6 +366,7 @@ def test_generated_register_with_previous_is_clean_in_libreoffice(runner, tmp_pa
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_summary_lists_the_recent_inspections_and_points_to_the_rest(runner, tmp_path):
     from gain_workbook.pack.summary import SUMMARY_INSPECTIONS
 
@@ -382,6 +387,8 @@ def test_summary_lists_the_recent_inspections_and_points_to_the_rest(runner, tmp
     assert len(column(wb["Responses"], "Inspection ID")) == n
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_long_build_shows_progress_on_a_terminal_and_not_in_a_pipe(tmp_path):
     """stderr on a real pseudo-terminal gets a progress bar; a pipe gets none."""
     import os

@@ -151,6 +151,7 @@ def published(tmp_path_factory, example_register):
     return out
 
 
+@pytest.mark.slow
 def test_the_published_response_says_what_the_reference_says_in_its_order(published):
     expected = reference_sentences()
     assert len(expected) > 35           # the parse found the reference's parts
@@ -208,6 +209,7 @@ def test_actions_stand_for_an_items_response_in_plain_words(published):
            "group-based CSE. (completed)" in rows
 
 
+@pytest.mark.slow
 def test_rendered_response_shows_all_text(published, tmp_path):
     proc = run_tool("xlsx-render", published, tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -221,6 +223,7 @@ def test_rendered_response_shows_all_text(published, tmp_path):
     assert "###" not in text
 
 
+@pytest.mark.slow
 def test_the_word_document_opens_in_libreoffice_and_repeats(published, tmp_path,
                                                             example_register, runner):
     docx = published.with_suffix(".docx")
@@ -505,6 +508,7 @@ def test_the_response_template_setting_names_a_file_beside_the_register(tmp_path
     assert "names the response template 'our process.txt', which is not there" in r.stderr
 
 
+@pytest.mark.slow
 def test_all_and_open(tmp_path, runner):
     data = base_data()
     data["inspections"][0].update({"Plenary session": dt.date(2024, 2, 1),
@@ -566,6 +570,7 @@ def test_response_is_safe_repeatable_and_leaves_the_register_alone(tmp_path, run
     assert re.findall(r'w:instr="([^"]+)"', body + footer) == ["PAGE", "NUMPAGES"]
 
 
+@pytest.mark.slow
 def test_pdf_for_the_website(tmp_path, runner):
     reg = _register(tmp_path, {"PCC comment": "Welcome."})
     r, out = _respond(runner, reg, "--pdf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import datetime as dt
 import json
 
@@ -260,6 +261,7 @@ def registers(draw):
 AS_OF = st.dates(D(2024, 1, 1), D(2026, 6, 1))
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registers(), AS_OF)
 def test_counts_add_up(reg, as_of):
@@ -273,6 +275,7 @@ def test_counts_add_up(reg, as_of):
     assert r.headline()["overdue_actions"] == int(r.actions["overdue"].sum())
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registers(), AS_OF)
 def test_item_rag_never_better_than_its_worst_action(reg, as_of):
@@ -282,6 +285,7 @@ def test_item_rag_never_better_than_its_worst_action(reg, as_of):
         assert RAG_ORDER[item(r, item_id)["rag"]] >= rank
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(registers(), AS_OF, st.integers(0, 400))
 def test_later_as_of_never_turns_overdue_back_to_on_time(reg, as_of, later):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import datetime as dt
 
 import openpyxl
@@ -135,6 +136,7 @@ def test_init_into_missing_folder_is_one_sentence(tmp_path, runner):
     assert "does not exist" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_template_opens_cleanly_in_libreoffice(example_register, tmp_path):
     proc = run_tool("xlsx-recalc-check", example_register, tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -170,6 +172,7 @@ def test_data_sheets_fit_their_words_and_print_a4_landscape_one_page_wide(tmp_pa
     assert width >= len("ACC Crime and Vulnerability")
 
 
+@pytest.mark.slow
 def test_created_date_is_the_date_the_file_is_for(tmp_path, runner, example_register):
     """Not 1 January 2000: the pack's as-of date; still the same bytes run to run."""
     out = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]

@@ -124,6 +124,8 @@ def test_help_does_not_import_pandas_or_pandera():
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_process_ends_with_all_output_and_the_right_exit_code(runner, tmp_path, bad_register):
     """main() ends the process with os._exit: nothing may be lost on the way out."""
     from conftest import make_register
@@ -149,6 +151,7 @@ def test_process_ends_with_all_output_and_the_right_exit_code(runner, tmp_path, 
     assert head.stdout.startswith("\ufeffAction ID,") and "Traceback" not in head.stderr
 
 
+@pytest.mark.slow
 def test_command_does_not_import_hypothesis(base_register):
     """pandera would import hypothesis (installed here for the tests) at ~0.15 s a run."""
     pytest.importorskip("hypothesis")
