@@ -1025,6 +1025,123 @@ def test_full_disk_is_one_sentence_and_leaves_nothing(small_disk, tmp_path):
         assert sorted(p.name for p in small_disk.iterdir()) == ["ballast"]
 
 
+def _leave_free(folder: Path, kb: int) -> None:
+    """Fill the file system at ``folder`` until ``kb`` KB are left free."""
+    st = os.statvfs(folder)
+    with open(folder / "ballast", "wb") as fh:
+        try:
+            fh.write(b"\0" * max(0, st.f_bavail * st.f_frsize - kb * 1024))
+        except OSError:
+            pass
+
+
+REPORT_TEXT = """An inspection of custody
+
+Recommendations
+
+Recommendation 1
+By 31 March 2027, all chief constables should review the custody policy.
+
+Recommendation 2
+By 31 March 2027, chief constables should train custody sergeants.
+"""
+
+
+def _full_disk_command(name: str, disk: Path, work: Path) -> list:
+    """The arguments of ``name`` writing onto ``disk``; inputs it only reads are in
+    ``work``, a register it changes (--apply) is put on ``disk``."""
+    from click.testing import CliRunner
+
+    reg = work / "register.xlsx"
+    if not reg.exists():
+        write_register(reg, with_plenary(base_data()))
+    if name == "init":
+        return ["init", disk / "new register.xlsx"]
+    if name == "adopt":
+        return ["adopt", reg, "-o", disk / "adopted.xlsx"]
+    if name == "validate --annotate":
+        return ["validate", reg, "--annotate", disk / "checked.xlsx"]
+    if name == "build":
+        return ["build", reg, "-o", disk / "pack.xlsx", "--as-of", AS_OF]
+    if name == "response":
+        return ["response", reg, "--all", "-o", disk / "r.xlsx", "--docx", "--as-of", AS_OF]
+    if name == "response --pdf":
+        return ["response", reg, "--all", "-o", disk / "r.xlsx", "--pdf", "--as-of", AS_OF]
+    if name == "requests":
+        return ["requests", reg, "-o", disk / "requests", "--as-of", AS_OF]
+    if name == "email":
+        pack = work / "pack.xlsx"
+        assert CliRunner().invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of",
+                                        AS_OF]).exit_code == 0
+        return ["email", pack, "--to", "a@force.example", "-o", disk / "draft.eml"]
+    if name == "monthly":
+        return ["monthly", reg, "--out-dir", disk, "--no-email", "--as-of", AS_OF]
+    if name == "add-report --apply":
+        report = work / "report.txt"
+        report.write_text(REPORT_TEXT, encoding="utf-8")
+        target = disk / "register.xlsx"
+        target.write_bytes(reg.read_bytes())
+        return ["add-report", target, report, "--published", "01/11/2026", "--apply"]
+    if name == "merge --apply":
+        res = CliRunner().invoke(cli, ["requests", str(reg), "-o", str(work / "req"),
+                                       "--as-of", AS_OF])
+        assert res.exit_code == 0, res.stderr
+        book = next((work / "req").glob("Update request * - Ch Insp Custody.xlsx"))
+        wb = openpyxl.load_workbook(book)
+        ws = wb["Update request"]
+        row = next(r for r in range(8, ws.max_row + 1) if ws[f"C{r}"].value == "A1")
+        ws[f"K{row}"] = "The policy is reviewed."
+        wb.save(book)
+        target = disk / "register.xlsx"
+        target.write_bytes(reg.read_bytes())
+        return ["merge", target, book, "--apply", "--as-of", "2026-12-01"]
+    raise AssertionError(name)
+
+
+def _listing(folder: Path) -> dict:
+    return {p.name: sha256(p) if p.is_file() else "a folder" for p in folder.iterdir()}
+
+
+FULL_DISK_CASES = [(name, kb) for name in (
+    "init", "adopt", "validate --annotate", "build", "email", "monthly",
+    "add-report --apply", "merge --apply") for kb in (0, 4)] + [
+    # several files: the disk fills at the first, or at a later one (the first in place)
+    ("response", 4), ("response", 12), ("response --pdf", 12),
+    ("requests", 4), ("requests", 16)]
+
+
+@pytest.mark.parametrize("name,kb", FULL_DISK_CASES)
+def test_every_command_on_a_full_disk_says_one_sentence_and_leaves_nothing(
+        small_disk, tmp_path, name, kb):
+    """In a real process (a destructor's traceback goes to its real stderr): one sentence
+    saying the disk is full, exit 2, the disk as it was (inputs on it unchanged, no
+    output, no temporary file, no folder made) and no scratch file left in TMPDIR."""
+    work, scratch = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    scratch.mkdir()
+    args = [str(a) for a in _full_disk_command(name, small_disk, work)]
+    _leave_free(small_disk, kb)
+    before = _listing(small_disk)
+    proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "TMPDIR": str(scratch)})
+    assert proc.returncode == 2, proc.stderr
+    stderr, log = proc.stderr, "gain-pack.log"
+    if name == "monthly":
+        # the month's log is its record for cron: the failure is appended to it when it
+        # fits, and said when it does not
+        stderr = "".join(ln for ln in stderr.splitlines(keepends=True)
+                         if not ln.startswith("gain-pack: warning: the log was not written: "
+                                              f"Cannot write '{log}': the disk"))
+    line = one_sentence(stderr)
+    assert "is full" in line and str(small_disk) in line, line
+    after = _listing(small_disk)
+    if name == "monthly":
+        after.pop(log, None)
+    assert after == before
+    assert os.listdir(scratch) == []
+
+
 def test_full_disk_for_a_draft_is_one_sentence(small_disk, pack, runner):
     _, out = pack
     _fill(small_disk)
