@@ -650,8 +650,8 @@ def email(file, *, register=None, subject: str | None = None, body_template=None
                                   [Hint("register", "; pass {option} to say which one's "
                                                     "Settings to use")]))
         else:
-            beside = Path(file).with_name(info.register) if info and info.register else None
-        if beside is not None and beside.is_file():
+            beside = _recorded_register(file, info, notes)
+        if beside is not None and _is_file(beside):
             register = beside
             notes.append(f"using the Settings of {beside.name}")
     try:
@@ -667,6 +667,35 @@ def email(file, *, register=None, subject: str | None = None, body_template=None
         raise
     res.notes[:0] = notes
     return res
+
+
+def _recorded_register(pack, info, notes: list) -> Path | None:
+    """The register a pack names, beside it (None if it names none); what it names is
+    data, so only a file name is taken from it, and one that is not a file name, or
+    names a board pack, is said in ``notes`` and not used."""
+    from gain_workbook.mailer import pack_info
+    from gain_workbook.text import one_line, shorten
+
+    if info is None or not info.register:
+        return None
+    name = info.register_file
+    why = "is not a file name"
+    if name is not None:
+        beside = Path(pack).with_name(name)
+        if not _is_file(beside) or pack_info(beside) is None:
+            return beside
+        why = "is a board pack"
+    notes.append(f"the pack names its register '{one_line(shorten(info.register))}', which "
+                 f"{why}, so no register's Settings were used")
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for a name the system refuses (too long ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _mail_settings(register):
