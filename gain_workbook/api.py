@@ -673,7 +673,8 @@ def _recorded_register(pack, info, notes: list) -> Path | None:
     """The register a pack names, beside it (None if it names none); what it names is
     data, so only a file name is taken from it, and one that is not a file name, or
     names a board pack, is said in ``notes`` and not used."""
-    from gain_workbook.mailer import pack_info
+    from gain_workbook.mailer import sheet_names
+    from gain_workbook.packfile import is_pack
     from gain_workbook.text import one_line, shorten
 
     if info is None or not info.register:
@@ -682,7 +683,7 @@ def _recorded_register(pack, info, notes: list) -> Path | None:
     why = "is not a file name"
     if name is not None:
         beside = Path(pack).with_name(name)
-        if not _is_file(beside) or pack_info(beside) is None:
+        if not _is_file(beside) or not is_pack(sheet_names(beside)):
             return beside
         why = "is a board pack"
     notes.append(f"the pack names its register '{one_line(shorten(info.register))}', which "

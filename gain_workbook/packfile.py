@@ -131,11 +131,14 @@ class PackInfo:
         ws.hide()
 
 
-def open_workbook(path):
-    """The workbook through python-calamine (the caller has checked the file is safe)."""
-    import python_calamine as pc
+def open_workbook(checked):
+    """The workbook through python-calamine: ``checked`` is what sniff.check_workbook
+    said of it, or a path, checked here (a RegisterError if it is not safe to open)."""
+    from gain_workbook.sniff import WorkbookInfo, calamine_source, check_workbook, open_calamine
 
-    return pc.CalamineWorkbook.from_path(str(path))
+    info = checked if isinstance(checked, WorkbookInfo) else \
+        check_workbook(checked, role="a board pack")
+    return open_calamine(calamine_source(info))
 
 
 def is_pack(sheet_names) -> bool:
