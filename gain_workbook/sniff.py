@@ -289,12 +289,18 @@ def _bodies(zf: zipfile.ZipFile, info):
 
 
 # A cell reference past column CZ (104) or row 99,999, as Excel writes it (space, r,
-# double quote): one pass, and an honest register has none or a few. Without any, the
-# grid is at most 99,999 x 104 cells, under MAX_CELLS. Every reference past those
-# limits matches, so the largest row and column among the matches are exact.
-SUSPECT_REF = re.compile(rb' r="((?:[A-Z]{3}|[D-Z][A-Z])\d+|[A-Z]{0,2}\d{6,})"')
+# double quote): one pass, and an honest register has none or a few. Without any (and
+# without an UNUSUAL_TAG), the grid is at most 99,999 x 104 cells, under MAX_CELLS.
+SUSPECT_REF = re.compile(rb' r="((?:[A-Z]{3,}|[D-Z][A-Z])\d+|[A-Z]{0,2}\d{6,})"')
 PLAIN_ROWS, PLAIN_COLS = 99_999, 104
-ANY_REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
+ANY_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+# A cell or row whose start tag does not begin with its reference as Excel, LibreOffice,
+# openpyxl and xlsxwriter all write it (' r="A1"', ' r="1"'), and any prefixed one
+# ('<x:c>'): python-calamine reads them all (a cell or row without a reference goes
+# after the one before, a lower-case or single-quoted one counts as any other), so
+# SUSPECT_REF's bound does not hold and the grid is measured exactly.
+UNUSUAL_TAG = re.compile(rb'<(?:c(?! r="[A-Z])|row(?! r="\d))[\s/>]')
+PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")
 
 
 def _split_ref(ref: bytes) -> tuple[int, int]:
@@ -308,6 +314,7 @@ class _Extent:
     def __init__(self):
         self.rows = self.cols = 0       # the largest among suspect references
         self.far = False
+        self.unusual = False
 
     def add(self, body: bytes) -> None:
         """Take in one chunk of the sheet's XML."""
@@ -315,21 +322,100 @@ class _Extent:
             self.far = True
             row, col = _split_ref(ref)
             self.rows, self.cols = max(self.rows, row), max(self.cols, col)
+        if not self.unusual:
+            # a tag cut at the chunk's end (' <c ' then ' r="A1"' in the next chunk) is
+            # not unusual: the next chunk starts OVERLAP bytes back and holds it whole
+            self.unusual = PREFIXED_TAG.search(body) is not None or any(
+                m.start() + 8 < len(body) for m in UNUSUAL_TAG.finditer(body))
 
     def cells(self, zf: zipfile.ZipFile, info) -> int:
-        """The grid's size in cells: bounded cheaply, exact where the bound would refuse."""
+        """The grid's size in cells: bounded cheaply, exact where the bound would refuse
+        (or cannot be trusted)."""
         self.rows = self.rows if self.rows > PLAIN_ROWS else PLAIN_ROWS
         self.cols = self.cols if self.cols > PLAIN_COLS else PLAIN_COLS
-        if not self.far or self.rows * self.cols <= MAX_CELLS:
+        if not self.unusual and (not self.far or self.rows * self.cols <= MAX_CELLS):
             return self.rows * self.cols
+        self.rows, self.cols = _grid_extent(zf, info)
+        return self.rows * self.cols
+
+
+# the control characters XML 1.0 refuses (and a lenient parser passes on), as spaces:
+# only whether a value is empty matters when measuring the grid
+_CONTROLS_AS_SPACES = bytes.maketrans(CONTROL_BYTES, b" " * len(CONTROL_BYTES))
+
+
+def _grid_extent(zf: zipfile.ZipFile, info) -> tuple[int, int]:
+    """(rows, columns) of the grid python-calamine makes of a worksheet: from A1 to the
+    farthest cell that holds something, each cell placed as calamine places it.
+
+    Only a cell with a value stretches the grid: not a row element (with or without
+    cells), not an empty cell, styled or not (<c r="XFD1048576" s="3"/>), not one with
+    only a formula or an empty number (<v></v>); an inline string counts even when
+    empty, as does an empty value of another type (t="str" ...). A row without a
+    reference follows the row before; a cell without one follows the cell before in
+    its row. Names are taken without their prefix, as calamine takes them.
+
+    XML that expat cannot parse falls back to counting every reference, as far as it
+    reaches (never less than calamine could allocate from references)."""
+    from xml.parsers import expat
+
+    at = {"row": -1, "col": -1, "rows": 0, "cols": 0}
+    cell: dict = {}
+
+    def start(name, attrs):
+        local = name.rpartition(":")[2]
+        if local == "row":
+            ref = attrs.get("r", "")
+            at["row"] = int(ref) - 1 if ref.isdigit() else at["row"] + 1
+            at["col"] = -1
+        elif local == "c":
+            m = _CELL_REF.fullmatch(attrs.get("r", ""))
+            row, col = ((int(m[2]) - 1, _col_number(m[1].upper().encode()) - 1) if m
+                        else (at["row"], at["col"] + 1))
+            at["col"] = col
+            cell.clear()
+            cell.update(row=row, col=col, t=attrs.get("t", "n"), value=False, in_v=False)
+        elif cell and local == "is":
+            cell["value"] = True
+        elif cell and local == "v":
+            cell["in_v"], cell["text"] = True, False
+
+    def text(data):
+        if cell.get("in_v") and data:
+            cell["text"] = True
+
+    def end(name):
+        local = name.rpartition(":")[2]
+        if cell and local == "v":
+            cell["in_v"] = False
+            if cell["text"] or cell["t"] not in ("", "n"):
+                cell["value"] = True
+        elif cell and local == "c":
+            if cell["value"]:
+                at["rows"] = max(at["rows"], cell["row"] + 1)
+                at["cols"] = max(at["cols"], cell["col"] + 1)
+            cell.clear()
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                parser.Parse(chunk.translate(_CONTROLS_AS_SPACES), False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
         rows = cols = 1
         for body in _bodies(zf, info):
             for letters, digits in ANY_REF.findall(body):
                 rows = max(rows, int(digits))
                 if letters:
-                    cols = max(cols, _col_number(letters))
-        self.rows, self.cols = rows, cols
-        return rows * cols
+                    cols = max(cols, _col_number(letters.upper()))
+        return rows, cols
+    return max(at["rows"], 1), max(at["cols"], 1)
+
+
+_CELL_REF = re.compile(r"\s*([A-Za-z]+)(\d+)\s*")
 
 
 def _col_number(letters: bytes) -> int:

@@ -26,6 +26,8 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import base_data, make_register, sha256, write_register
 from gain_workbook.cli import cli
@@ -527,18 +529,131 @@ def test_far_away_cell_is_refused_before_the_sheet_is_read(tmp_path):
         assert "sheet 'Actions'" in line and "XFD1048576" in line and "Ctrl+End" in line
 
 
-def test_a_sheet_that_only_claims_to_be_huge_is_read(tmp_path):
-    from gain_workbook.validate import check
+def _actions_sheet_with(tmp_path, extra: str, name: str = "register.xlsx") -> Path:
+    """The small register whose Actions sheet claims A1:XFD1048576 in its <dimension>
+    and has ``extra`` XML after its rows."""
+    from conftest import replace_in_parts
 
-    reg = write_register(tmp_path / "register.xlsx", base_data())
+    reg = write_register(tmp_path / name, base_data())
     with zipfile.ZipFile(reg) as z:
         sheet = z.read("xl/worksheets/sheet3.xml").decode()
     claimed = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', sheet)
-    from conftest import replace_in_parts
+    replace_in_parts(reg, {sheet: claimed.replace("</sheetData>", extra + "</sheetData>")})
+    return reg
 
-    replace_in_parts(reg, {sheet: claimed})
+
+# what stretches no grid: python-calamine places no cell for any of them
+CLAIMS_ONLY = {
+    "the dimension alone": "",
+    "an empty row element": '<row r="1048576"/>',
+    "an empty row element, formatted": '<row r="1048576" s="1" customFormat="1" ht="20"/>',
+    "an empty cell": '<row r="1048576"><c r="XFD1048576"/></row>',
+    "an empty formatted cell": '<row r="1048576"><c r="XFD1048576" s="1"/></row>',
+    "an empty number": '<row r="1048576"><c r="XFD1048576"><v></v></c></row>',
+    "a formula with no value": '<row r="1048576"><c r="XFD1048576"><f>1+1</f></c></row>',
+    "an inline string with no text element": '<row r="9"><c r="XFD9" t="inlineStr"/></row>',
+    "empty cells along the last row": '<row r="1048576">' + "".join(
+        f'<c r="{col}1048576" s="1"/>' for col in ("A", "Z", "AAA", "XFD")) + "</row>",
+}
+
+
+@pytest.mark.parametrize("extra", CLAIMS_ONLY.values(), ids=CLAIMS_ONLY.keys())
+def test_a_sheet_that_only_claims_to_be_huge_is_read(tmp_path, extra):
+    """Only cells that hold something stretch the grid (README: a sheet that only claims
+    to be huge is read normally); the scan counted every reference instead."""
+    from gain_workbook.validate import check
+
+    reg = _actions_sheet_with(tmp_path, extra)
     _, report = check(reg)
     assert report.valid and report.counts["actions"] == 3
+
+
+# what does stretch it, however it is spelt (python-calamine reads all of these)
+FAR_VALUES = {
+    "a number": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "an empty text": '<row r="1048576"><c r="XFD1048576" t="str"><v></v></c></row>',
+    "an empty inline string": '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t/></is>'
+                              '</c></row>',
+    "a lower-case reference": '<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',
+    "single quotes": "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",
+    "spaces round the equals": '<row r="1048576"><c r = "XFD1048576"><v>1</v></c></row>',
+    "cells without references": '<row r="99999"><c r="CZ99999"><v>1</v></c>' +
+                                '<c><v>1</v></c>' * 300 + '</row>',
+    "prefixed cells without references": (
+        '<x:row r="99999" xmlns:x="urn:any"><x:c r="CZ99999"><x:v>1</x:v></x:c>' +
+        '<x:c><x:v>1</x:v></x:c>' * 300 + '</x:row>'),
+    "rows without references": '<row/>' * 100_001 + '<row>' + '<c><v>1</v></c>' * 300 +
+                               '</row>',
+}
+
+
+@pytest.mark.parametrize("extra", FAR_VALUES.values(), ids=FAR_VALUES.keys())
+def test_a_value_that_stretches_the_grid_is_refused_however_it_is_written(tmp_path, extra):
+    """Refused by the scan, before python-calamine would allocate the grid (a 17-billion
+    cell grid aborts the process; here only the scan runs)."""
+    from gain_workbook.errors import RegisterError
+    from gain_workbook.sniff import check_workbook
+
+    reg = _actions_sheet_with(tmp_path, extra)
+    with pytest.raises(RegisterError, match="sheet 'Actions' reaches row .* more than the "
+                                            "20,000,000 gain-pack reads"):
+        check_workbook(reg)
+
+
+SHEET_PARTS = st.one_of(
+    st.builds(lambda ref: f'<row r="{ref}"/>', st.integers(1, 40)),
+    st.builds(lambda ref: f'<row r="{ref}">', st.integers(1, 40)),
+    st.just("<row>"), st.just("</row>"),
+    st.builds(lambda col, row, body, quote, case, prefix: (
+        f"<{prefix}c r={quote}{(col.lower() if case else col)}{row}{quote}{body}"),
+        st.sampled_from(["A", "B", "H", "Z", "AB", "BZ"]), st.integers(1, 40),
+        st.sampled_from(["/>", ' s="1"/>', "><v>1</v></c>", "><v></v></c>",
+                         ' t="str"><v></v></c>', ' t="inlineStr"><is><t/></is></c>',
+                         "><f>1</f></c>", ' t="inlineStr"></c>', ' t="b"><v>0</v></c>']),
+        st.sampled_from(['"', "'"]), st.booleans(), st.sampled_from(["", "x:"])),
+    st.sampled_from(["<c><v>2</v></c>", "<c/>", '<c t="inlineStr"><is><t>x</t></is></c>',
+                     "<x:c><x:v>3</x:v></x:c>"]))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(SHEET_PARTS, max_size=25))
+def test_the_scan_measures_the_grid_as_python_calamine_makes_it(tmp_path, parts):
+    """Small sheets mixing rows and cells with and without references, empty and not,
+    prefixed, lower-case and single-quoted: the exact measure is python-calamine's own."""
+    import python_calamine as pc
+
+    from gain_workbook import sniff
+
+    # rows closed where the parts leave them open, so the XML is well formed
+    xml, open_row = [], False
+    for part in parts:
+        if part.startswith("<row") and not part.endswith("/>"):
+            if open_row:
+                xml.append("</row>")
+            open_row = True
+        elif part == "</row>":
+            if not open_row:
+                continue
+            open_row = False
+        elif part.startswith(("<c", "<x:c")) and not open_row:
+            xml.append("<row>")
+            open_row = True
+        xml.append(part)
+    if open_row:
+        xml.append("</row>")
+    body = "".join(xml).replace("<x:c", '<x:c xmlns:x="urn:any"')
+    book = tmp_path / "measured.xlsx"
+    openpyxl.Workbook().save(book)
+    from conftest import replace_in_parts
+
+    replace_in_parts(book, {"<sheetData/>": f"<sheetData>{body}</sheetData>"})
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        rows, cols = sniff._grid_extent(z, info)
+    grid = pc.CalamineWorkbook.from_path(str(book)).get_sheet_by_index(0).to_python(
+        skip_empty_area=False)
+    assert (rows, cols) == (max(len(grid), 1), max(max((len(r) for r in grid), default=0), 1))
 
 
 def _doctype_deep(src: Path, dst: Path) -> Path:
