@@ -1073,6 +1073,46 @@ def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, 
     assert site.out.read_bytes() == OLD_PACK
 
 
+@pytest.mark.parametrize("stop", [None, RuntimeError, KeyboardInterrupt, "outer"])
+def test_several_outputs_are_kept_all_or_none(tmp_path, stop):
+    """files.all_or_nothing: a new file, a replaced one (put back byte for byte, its mode
+    too) and a folder made with a file in it, inside a block that fails (an error, Ctrl+C,
+    or an outer block failing after an inner one ended well) or ends well."""
+    from gain_workbook import files
+
+    old = tmp_path / "response.xlsx"
+    old.write_bytes(b"last month")
+    os.chmod(old, 0o640)
+    new, folder = tmp_path / "response.pdf", tmp_path / "requests"
+
+    def write_all():
+        files.write_bytes(old, b"this month")
+        files.write_bytes(new, b"%PDF-")
+        files.make_folder(folder)
+        files.write_bytes(folder / "request.xlsx", b"a request")
+
+    try:
+        with files.all_or_nothing():
+            if stop == "outer":
+                with files.all_or_nothing():
+                    write_all()
+                raise RuntimeError("after the inner block")
+            write_all()
+            assert old.read_bytes() == b"this month"     # in place as it is written
+            if stop is not None:
+                raise stop()
+    except (RuntimeError, KeyboardInterrupt):
+        pass
+    names = sorted(p.name for p in tmp_path.iterdir())
+    if stop is None:
+        assert names == ["requests", "response.pdf", "response.xlsx"]
+        assert old.read_bytes() == b"this month" and stat.S_IMODE(old.stat().st_mode) == 0o640
+        assert os.listdir(folder) == ["request.xlsx"]
+    else:
+        assert names == ["response.xlsx"]
+        assert old.read_bytes() == b"last month" and stat.S_IMODE(old.stat().st_mode) == 0o640
+
+
 def test_another_pcs_temporary_file_on_a_shared_folder_is_left_alone(runner, tmp_path):
     """Its process id means nothing here: only a day-old one is taken for abandoned."""
     theirs = tmp_path / ".~gain-4242@OTHERPC-abcd.xlsx"
