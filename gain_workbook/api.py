@@ -391,7 +391,7 @@ def _process_text(checked: _Checked, template) -> str:
 
 def _respond(checked, rolled, chosen, text, day, output, working=False, pdf=False,
              docx=False) -> ResponseResult:
-    from gain_workbook.files import check_output
+    from gain_workbook.files import all_or_nothing, check_output
     from gain_workbook.response import default_response_name, documents, response_warnings
     from gain_workbook.response_sheet import write_responses
 
@@ -400,16 +400,19 @@ def _respond(checked, rolled, chosen, text, day, output, working=False, pdf=Fals
     extra = [out.with_suffix(s) for s, on in ((".pdf", pdf), (".docx", docx)) if on]
     for path in extra:
         check_output(path)                  # refused before anything is written
-    written = [write_responses(responses, rolled.settings, day, out, working)]
-    for path in extra:
-        if path.suffix == ".pdf":
-            from gain_workbook.libreoffice import to_pdf
+    # the workbook, its PDF and its Word copy, or none of them: a PDF that LibreOffice
+    # could not make in time leaves no workbook that says otherwise
+    with all_or_nothing():
+        written = [write_responses(responses, rolled.settings, day, out, working)]
+        for path in extra:
+            if path.suffix == ".pdf":
+                from gain_workbook.libreoffice import to_pdf
 
-            written.append(to_pdf(out, path))
-        else:
-            from gain_workbook.response_docx import write_docx
+                written.append(to_pdf(out, path, rolled.settings.libreoffice_seconds))
+            else:
+                from gain_workbook.response_docx import write_docx
 
-            written.append(write_docx(responses, rolled.settings, day, path, working))
+                written.append(write_docx(responses, rolled.settings, day, path, working))
     return ResponseResult(register=checked.reg, written=written, inspections=len(chosen),
                           working=working, warnings=response_warnings(responses, chosen))
 
@@ -448,7 +451,7 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
     through SMTP: ``sending`` as for :func:`email`) for every owner with open actions,
     in ``output`` (default requests_folder). The register is only read."""
     from gain_workbook.chase import owner_requests
-    from gain_workbook.files import write_bytes
+    from gain_workbook.files import all_or_nothing, write_bytes
     from gain_workbook.request_sheet import write_request
     from gain_workbook.rollup import roll_up
 
@@ -462,7 +465,6 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
         raise UsageError(f"The reply-by date {reply_by:%d/%m/%Y} is before the requests' date "
                          f"{day:%d/%m/%Y}.")
     folder = Path(output) if output else requests_folder(register, day)
-    _make_folder(folder)
     asked, notes = owner_requests(roll_up(reg, day), reg, day, only=owner)
     res = RequestsResult(register=reg, folder=folder, reply_by=reply_by, notes=notes,
                          sent=send)
@@ -471,19 +473,28 @@ def requests(register, *, output=None, as_of: dt.date | None = None,
     if send and any(r.email for r in asked):
         transport, _ = _transport(settings, None, sending.pop("smtp_password", None), False,
                                   send=True, **sending)
-    # every workbook first: a server that fails half way leaves them all to send by hand
-    for req in asked:
-        res.requests.append(req)
-        res.workbooks.append(write_request(folder / f"{req.file_stem}.xlsx", req,
-                                           register_name=Path(register).name,
-                                           settings=settings, as_of=day, reply_by=reply_by,
-                                           replies_to=replies_to))
-    res.manifest = write_bytes(folder / REQUESTS_MANIFEST,
-                               _manifest(res, Path(register).name, day).encode())
     failed = []
-    for req, book in zip(res.requests, res.workbooks):
-        res.outcomes.append(_send_request(req, book, settings, reply_by, replies_to, transport,
-                                          folder, failed))
+    # the folder, every workbook, the manifest and the drafts, or none of them (a full
+    # disk half way); when sending, every workbook first: a server that fails half way
+    # leaves them all to send by hand
+    with all_or_nothing():
+        _make_folder(folder)
+        for req in asked:
+            res.requests.append(req)
+            res.workbooks.append(write_request(folder / f"{req.file_stem}.xlsx", req,
+                                               register_name=Path(register).name,
+                                               settings=settings, as_of=day,
+                                               reply_by=reply_by, replies_to=replies_to))
+        res.manifest = write_bytes(folder / REQUESTS_MANIFEST,
+                                   _manifest(res, Path(register).name, day).encode())
+        if transport is None:
+            res.outcomes = [_send_request(req, book, settings, reply_by, replies_to, None,
+                                          folder, failed)
+                            for req, book in zip(res.requests, res.workbooks)]
+    if transport is not None:
+        res.outcomes = [_send_request(req, book, settings, reply_by, replies_to, transport,
+                                      folder, failed)
+                        for req, book in zip(res.requests, res.workbooks)]
     if failed:
         from gain_workbook.errors import DeliveryError
 
@@ -504,12 +515,9 @@ def _make_folder(folder: Path, what: str = "the requests") -> None:
     if not folder.parent.is_dir():
         raise OutputError(f"Cannot write {what} into '{folder}': the folder "
                           f"'{folder.parent}' does not exist.")
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        from gain_workbook.files import fault
+    from gain_workbook.files import make_folder
 
-        raise fault(folder / "x", exc) from None
+    make_folder(folder)
 
 
 def _send_request(req, book: Path, settings, reply_by, replies_to, transport, folder,
@@ -642,8 +650,8 @@ def email(file, *, register=None, subject: str | None = None, body_template=None
                                   [Hint("register", "; pass {option} to say which one's "
                                                     "Settings to use")]))
         else:
-            beside = Path(file).with_name(info.register) if info and info.register else None
-        if beside is not None and beside.is_file():
+            beside = _recorded_register(file, info, notes)
+        if beside is not None and _is_file(beside):
             register = beside
             notes.append(f"using the Settings of {beside.name}")
     try:
@@ -659,6 +667,36 @@ def email(file, *, register=None, subject: str | None = None, body_template=None
         raise
     res.notes[:0] = notes
     return res
+
+
+def _recorded_register(pack, info, notes: list) -> Path | None:
+    """The register a pack names, beside it (None if it names none); what it names is
+    data, so only a file name is taken from it, and one that is not a file name, or
+    names a board pack, is said in ``notes`` and not used."""
+    from gain_workbook.mailer import sheet_names
+    from gain_workbook.packfile import is_pack
+    from gain_workbook.text import one_line, shorten
+
+    if info is None or not info.register:
+        return None
+    name = info.register_file
+    why = "is not a file name"
+    if name is not None:
+        beside = Path(pack).with_name(name)
+        if not _is_file(beside) or not is_pack(sheet_names(beside)):
+            return beside
+        why = "is a board pack"
+    notes.append(f"the pack names its register '{one_line(shorten(info.register))}', which "
+                 f"{why}, so no register's Settings were used")
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for a name the system refuses (too long ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _mail_settings(register):

@@ -97,15 +97,16 @@ def read_register(path, settings: Settings | None = None, meanwhile=None) -> Reg
     """
     info = check_workbook(path)
     hidden: dict[str, str] = {}
-    grids = _load_grids(info.path, meanwhile, hidden)
+    grids = _load_grids(info, meanwhile, hidden)
     reg = build_register(info.path, grids, info.date1904, settings, hidden,
                          clean=info.may_hold_controls)
     reg.open_in_excel = info.lock_file is not None
     return reg
 
 
-def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
-    """Every worksheet's cells and merged ranges: {name: (rows, merged ranges)}.
+def _load_grids(info, meanwhile=None, hidden: dict | None = None) -> dict:
+    """Every worksheet's cells and merged ranges: {name: (rows, merged ranges)}, of the
+    workbook check_workbook said ``info`` of.
 
     ``hidden`` (if given) is filled with the sheets the user cannot see:
     {name: "hidden" | "very hidden"}.
@@ -114,8 +115,12 @@ def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
     sheets at once (each with its own workbook object: one cannot serve two threads),
     and the main thread imports pandas, and runs ``meanwhile``, in the time that frees.
     """
-    import python_calamine as pc
     from concurrent.futures import ThreadPoolExecutor
+
+    from gain_workbook.sniff import calamine_source, open_calamine
+
+    path = info.path
+    source = calamine_source(info)
 
     def damaged(exc) -> RegisterError:
         return RegisterError(f"Cannot read '{path.name}': the workbook is damaged "
@@ -123,7 +128,7 @@ def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
 
     def open_book():
         try:
-            return pc.CalamineWorkbook.from_path(str(path))
+            return open_calamine(source)
         except PermissionError:
             raise RegisterError(f"Cannot read '{path.name}': permission denied; it may be "
                                 "locked by another program.") from None
