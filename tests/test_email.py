@@ -10,6 +10,8 @@ import threading
 from email import policy
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import PASSWORD, base_data, free_port, write_register
 from gain_workbook.cli import cli
@@ -284,6 +286,96 @@ def test_settings_come_from_the_register_beside_the_pack(runner, tmp_path):
     msg = parsed(pack.with_suffix(".eml").read_bytes())
     assert msg["To"] == "board@force.example"
     assert msg["Subject"] == "OFFICIAL: GAIN Board pack August 2024"
+
+
+def _xml_text(text: str) -> str:
+    """Text for a <t> element as Excel escapes it: XML's five, and a control character
+    as _xHHHH_ (which readers turn back into the character)."""
+    from xml.sax.saxutils import escape
+
+    return "".join(f"_x{ord(ch):04X}_" if ord(ch) < 32 else ch
+                   for ch in escape(text, {'"': "&quot;"}))
+
+
+@pytest.fixture(scope="module")
+def forged_packs(tmp_path_factory):
+    """A folder with a register (which names recipients) and a pack built from it; the
+    second value makes a copy of the pack that records another register name."""
+    from click.testing import CliRunner
+
+    from conftest import replace_in_parts
+
+    folder = tmp_path_factory.mktemp("forged")
+    data = base_data()
+    data["settings"]["Email to"] = "board@force.example"
+    reg = write_register(folder / "Reg.xlsx", data)
+    pack = folder / "GAIN board pack 2024-08.xlsx"
+    assert CliRunner().invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of",
+                                    "2024-08-01"]).exit_code == 0
+    made = iter(range(10**6))
+
+    def forge(name: str):
+        copy = folder / f"pack {next(made)}.xlsx"
+        copy.write_bytes(pack.read_bytes())
+        replace_in_parts(copy, {"<t>Reg.xlsx</t>":
+                                f'<t xml:space="preserve">{_xml_text(name)}</t>'})
+        return copy
+    return folder, forge
+
+
+PATH_PARTS = st.one_of(st.sampled_from(["Reg.xlsx", "..", ".", "", "sub", "C:", "\\\\server",
+                                        "Reg.xlsx\x00", "\x00", "x" * 300, "~$Reg.xlsx",
+                                        "GAIN board pack 2024-08.xlsx", " Reg.xlsx"]),
+                       st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                               max_size=12))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(PATH_PARTS, min_size=1, max_size=4),
+       seps=st.lists(st.sampled_from(["/", "\\", "\\\\", ":"]), min_size=3, max_size=3),
+       absolute=st.sampled_from(["", "/", "\\", "C:\\", "\\\\?\\C:\\"]))
+def test_a_register_name_recorded_in_a_pack_is_data(runner, forged_packs, parts, seps,
+                                                    absolute):
+    """Whatever register name a pack records (a path, '..\\..\\x.xlsx', an absolute path,
+    a NUL, 300 characters), email drafts the pack: only the name's last part is looked
+    for beside the pack, and a name that cannot be a file name is said and ignored."""
+    import re
+
+    folder, forge = forged_packs
+    recorded = absolute + "".join(p + sep for p, sep in zip(parts, seps))[:-1] \
+        if len(parts) > 1 else absolute + parts[0]
+    pack = forge(recorded)
+    out = pack.with_suffix(".eml")
+    r = runner.invoke(cli, ["email", str(pack), "--to", "dcc@force.example", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    assert out.is_file()
+    last = re.split(r"[/\\:]", recorded)[-1]
+    assert ("using the Settings of Reg.xlsx" in r.stderr) == (last == "Reg.xlsx"), r.stderr
+    if recorded and (last in ("", ".", "..") or "\x00" in last or len(last) > 255):
+        assert "which is not a file name, so no register's Settings were used" in r.stderr
+    elif last == "GAIN board pack 2024-08.xlsx" or last == pack.name:
+        assert "which is a board pack, so no register's Settings were used" in r.stderr
+    out.unlink()
+    pack.unlink()
+
+
+@pytest.mark.parametrize("recorded, used", [
+    ("sub/dir/Reg.xlsx", True), ("..\\..\\Reg.xlsx", True), ("/etc/Reg.xlsx", True),
+    ("C:\\Users\\clerk\\Reg.xlsx", True), ("sub/dir/", False), ("Reg.xlsx\x00.txt", False),
+    ("../GAIN board pack 2024-08.xlsx", False)])
+def test_a_pack_that_records_a_path_for_its_register(runner, forged_packs, recorded, used):
+    folder, forge = forged_packs
+    pack = forge(recorded)
+    r = runner.invoke(cli, ["email", str(pack), "-o", str(pack.with_suffix(".eml"))])
+    if used:
+        assert r.exit_code == 0, r.stderr
+        assert "using the Settings of Reg.xlsx" in r.stderr
+        assert parsed(pack.with_suffix(".eml").read_bytes())["To"] == "board@force.example"
+    else:           # no register, so no recipients: said as such, not a crash
+        assert r.exit_code == 2, r.stderr
+        assert "so no register's Settings were used" in r.stderr
+        assert "bug in gain-pack" not in r.stderr
 
 
 # ---------------------------------------------------------------- the PCC's response

@@ -26,6 +26,8 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import base_data, make_register, sha256, write_register
 from gain_workbook.cli import cli
@@ -551,18 +553,131 @@ def test_far_away_cell_is_refused_before_the_sheet_is_read(tmp_path):
         assert "sheet 'Actions'" in line and "XFD1048576" in line and "Ctrl+End" in line
 
 
-def test_a_sheet_that_only_claims_to_be_huge_is_read(tmp_path):
-    from gain_workbook.check.validate import check
+def _actions_sheet_with(tmp_path, extra: str, name: str = "register.xlsx") -> Path:
+    """The small register whose Actions sheet claims A1:XFD1048576 in its <dimension>
+    and has ``extra`` XML after its rows."""
+    from conftest import replace_in_parts
 
-    reg = write_register(tmp_path / "register.xlsx", base_data())
+    reg = write_register(tmp_path / name, base_data())
     with zipfile.ZipFile(reg) as z:
         sheet = z.read("xl/worksheets/sheet3.xml").decode()
     claimed = re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', sheet)
-    from conftest import replace_in_parts
+    replace_in_parts(reg, {sheet: claimed.replace("</sheetData>", extra + "</sheetData>")})
+    return reg
 
-    replace_in_parts(reg, {sheet: claimed})
+
+# what stretches no grid: python-calamine places no cell for any of them
+CLAIMS_ONLY = {
+    "the dimension alone": "",
+    "an empty row element": '<row r="1048576"/>',
+    "an empty row element, formatted": '<row r="1048576" s="1" customFormat="1" ht="20"/>',
+    "an empty cell": '<row r="1048576"><c r="XFD1048576"/></row>',
+    "an empty formatted cell": '<row r="1048576"><c r="XFD1048576" s="1"/></row>',
+    "an empty number": '<row r="1048576"><c r="XFD1048576"><v></v></c></row>',
+    "a formula with no value": '<row r="1048576"><c r="XFD1048576"><f>1+1</f></c></row>',
+    "an inline string with no text element": '<row r="9"><c r="XFD9" t="inlineStr"/></row>',
+    "empty cells along the last row": '<row r="1048576">' + "".join(
+        f'<c r="{col}1048576" s="1"/>' for col in ("A", "Z", "AAA", "XFD")) + "</row>",
+}
+
+
+@pytest.mark.parametrize("extra", CLAIMS_ONLY.values(), ids=CLAIMS_ONLY.keys())
+def test_a_sheet_that_only_claims_to_be_huge_is_read(tmp_path, extra):
+    """Only cells that hold something stretch the grid (README: a sheet that only claims
+    to be huge is read normally); the scan counted every reference instead."""
+    from gain_workbook.check.validate import check
+
+    reg = _actions_sheet_with(tmp_path, extra)
     _, report = check(reg)
     assert report.valid and report.counts["actions"] == 3
+
+
+# what does stretch it, however it is spelt (python-calamine reads all of these)
+FAR_VALUES = {
+    "a number": '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "an empty text": '<row r="1048576"><c r="XFD1048576" t="str"><v></v></c></row>',
+    "an empty inline string": '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t/></is>'
+                              '</c></row>',
+    "a lower-case reference": '<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',
+    "single quotes": "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",
+    "spaces round the equals": '<row r="1048576"><c r = "XFD1048576"><v>1</v></c></row>',
+    "cells without references": '<row r="99999"><c r="CZ99999"><v>1</v></c>' +
+                                '<c><v>1</v></c>' * 300 + '</row>',
+    "prefixed cells without references": (
+        '<x:row r="99999" xmlns:x="urn:any"><x:c r="CZ99999"><x:v>1</x:v></x:c>' +
+        '<x:c><x:v>1</x:v></x:c>' * 300 + '</x:row>'),
+    "rows without references": '<row/>' * 100_001 + '<row>' + '<c><v>1</v></c>' * 300 +
+                               '</row>',
+}
+
+
+@pytest.mark.parametrize("extra", FAR_VALUES.values(), ids=FAR_VALUES.keys())
+def test_a_value_that_stretches_the_grid_is_refused_however_it_is_written(tmp_path, extra):
+    """Refused by the scan, before python-calamine would allocate the grid (a 17-billion
+    cell grid aborts the process; here only the scan runs)."""
+    from gain_workbook.core.errors import RegisterError
+    from gain_workbook.core.sniff import check_workbook
+
+    reg = _actions_sheet_with(tmp_path, extra)
+    with pytest.raises(RegisterError, match="sheet 'Actions' reaches row .* more than the "
+                                            "20,000,000 gain-pack reads"):
+        check_workbook(reg)
+
+
+SHEET_PARTS = st.one_of(
+    st.builds(lambda ref: f'<row r="{ref}"/>', st.integers(1, 40)),
+    st.builds(lambda ref: f'<row r="{ref}">', st.integers(1, 40)),
+    st.just("<row>"), st.just("</row>"),
+    st.builds(lambda col, row, body, quote, case, prefix: (
+        f"<{prefix}c r={quote}{(col.lower() if case else col)}{row}{quote}{body}"),
+        st.sampled_from(["A", "B", "H", "Z", "AB", "BZ"]), st.integers(1, 40),
+        st.sampled_from(["/>", ' s="1"/>', "><v>1</v></c>", "><v></v></c>",
+                         ' t="str"><v></v></c>', ' t="inlineStr"><is><t/></is></c>',
+                         "><f>1</f></c>", ' t="inlineStr"></c>', ' t="b"><v>0</v></c>']),
+        st.sampled_from(['"', "'"]), st.booleans(), st.sampled_from(["", "x:"])),
+    st.sampled_from(["<c><v>2</v></c>", "<c/>", '<c t="inlineStr"><is><t>x</t></is></c>',
+                     "<x:c><x:v>3</x:v></x:c>"]))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(SHEET_PARTS, max_size=25))
+def test_the_scan_measures_the_grid_as_python_calamine_makes_it(tmp_path, parts):
+    """Small sheets mixing rows and cells with and without references, empty and not,
+    prefixed, lower-case and single-quoted: the exact measure is python-calamine's own."""
+    import python_calamine as pc
+
+    from gain_workbook.core import sniff
+
+    # rows closed where the parts leave them open, so the XML is well formed
+    xml, open_row = [], False
+    for part in parts:
+        if part.startswith("<row") and not part.endswith("/>"):
+            if open_row:
+                xml.append("</row>")
+            open_row = True
+        elif part == "</row>":
+            if not open_row:
+                continue
+            open_row = False
+        elif part.startswith(("<c", "<x:c")) and not open_row:
+            xml.append("<row>")
+            open_row = True
+        xml.append(part)
+    if open_row:
+        xml.append("</row>")
+    body = "".join(xml).replace("<x:c", '<x:c xmlns:x="urn:any"')
+    book = tmp_path / "measured.xlsx"
+    openpyxl.Workbook().save(book)
+    from conftest import replace_in_parts
+
+    replace_in_parts(book, {"<sheetData/>": f"<sheetData>{body}</sheetData>"})
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        rows, cols = sniff._grid_extent(z, info)
+    grid = pc.CalamineWorkbook.from_path(str(book)).get_sheet_by_index(0).to_python(
+        skip_empty_area=False)
+    assert (rows, cols) == (max(len(grid), 1), max(max((len(r) for r in grid), default=0), 1))
 
 
 def _doctype_deep(src: Path, dst: Path) -> Path:
@@ -1042,6 +1157,46 @@ def test_kill_9_leaves_a_temporary_file_that_the_next_run_removes(big_register, 
     assert site.out.read_bytes() == OLD_PACK
 
 
+@pytest.mark.parametrize("stop", [None, RuntimeError, KeyboardInterrupt, "outer"])
+def test_several_outputs_are_kept_all_or_none(tmp_path, stop):
+    """files.all_or_nothing: a new file, a replaced one (put back byte for byte, its mode
+    too) and a folder made with a file in it, inside a block that fails (an error, Ctrl+C,
+    or an outer block failing after an inner one ended well) or ends well."""
+    from gain_workbook.core import files
+
+    old = tmp_path / "response.xlsx"
+    old.write_bytes(b"last month")
+    os.chmod(old, 0o640)
+    new, folder = tmp_path / "response.pdf", tmp_path / "requests"
+
+    def write_all():
+        files.write_bytes(old, b"this month")
+        files.write_bytes(new, b"%PDF-")
+        files.make_folder(folder)
+        files.write_bytes(folder / "request.xlsx", b"a request")
+
+    try:
+        with files.all_or_nothing():
+            if stop == "outer":
+                with files.all_or_nothing():
+                    write_all()
+                raise RuntimeError("after the inner block")
+            write_all()
+            assert old.read_bytes() == b"this month"     # in place as it is written
+            if stop is not None:
+                raise stop()
+    except (RuntimeError, KeyboardInterrupt):
+        pass
+    names = sorted(p.name for p in tmp_path.iterdir())
+    if stop is None:
+        assert names == ["requests", "response.pdf", "response.xlsx"]
+        assert old.read_bytes() == b"this month" and stat.S_IMODE(old.stat().st_mode) == 0o640
+        assert os.listdir(folder) == ["request.xlsx"]
+    else:
+        assert names == ["response.xlsx"]
+        assert old.read_bytes() == b"last month" and stat.S_IMODE(old.stat().st_mode) == 0o640
+
+
 def test_another_pcs_temporary_file_on_a_shared_folder_is_left_alone(runner, tmp_path):
     """Its process id means nothing here: only a day-old one is taken for abandoned."""
     theirs = tmp_path / ".~gain-4242@OTHERPC-abcd.xlsx"
@@ -1108,6 +1263,123 @@ def test_full_disk_is_one_sentence_and_leaves_nothing(small_disk, tmp_path):
         line = one_sentence(proc.stderr)
         assert "is full" in line and str(small_disk) in line, line
         assert sorted(p.name for p in small_disk.iterdir()) == ["ballast"]
+
+
+def _leave_free(folder: Path, kb: int) -> None:
+    """Fill the file system at ``folder`` until ``kb`` KB are left free."""
+    st = os.statvfs(folder)
+    with open(folder / "ballast", "wb") as fh:
+        try:
+            fh.write(b"\0" * max(0, st.f_bavail * st.f_frsize - kb * 1024))
+        except OSError:
+            pass
+
+
+REPORT_TEXT = """An inspection of custody
+
+Recommendations
+
+Recommendation 1
+By 31 March 2027, all chief constables should review the custody policy.
+
+Recommendation 2
+By 31 March 2027, chief constables should train custody sergeants.
+"""
+
+
+def _full_disk_command(name: str, disk: Path, work: Path) -> list:
+    """The arguments of ``name`` writing onto ``disk``; inputs it only reads are in
+    ``work``, a register it changes (--apply) is put on ``disk``."""
+    from click.testing import CliRunner
+
+    reg = work / "register.xlsx"
+    if not reg.exists():
+        write_register(reg, with_plenary(base_data()))
+    if name == "init":
+        return ["init", disk / "new register.xlsx"]
+    if name == "adopt":
+        return ["adopt", reg, "-o", disk / "adopted.xlsx"]
+    if name == "validate --annotate":
+        return ["validate", reg, "--annotate", disk / "checked.xlsx"]
+    if name == "build":
+        return ["build", reg, "-o", disk / "pack.xlsx", "--as-of", AS_OF]
+    if name == "response":
+        return ["response", reg, "--all", "-o", disk / "r.xlsx", "--docx", "--as-of", AS_OF]
+    if name == "response --pdf":
+        return ["response", reg, "--all", "-o", disk / "r.xlsx", "--pdf", "--as-of", AS_OF]
+    if name == "requests":
+        return ["requests", reg, "-o", disk / "requests", "--as-of", AS_OF]
+    if name == "email":
+        pack = work / "pack.xlsx"
+        assert CliRunner().invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of",
+                                        AS_OF]).exit_code == 0
+        return ["email", pack, "--to", "a@force.example", "-o", disk / "draft.eml"]
+    if name == "monthly":
+        return ["monthly", reg, "--out-dir", disk, "--no-email", "--as-of", AS_OF]
+    if name == "add-report --apply":
+        report = work / "report.txt"
+        report.write_text(REPORT_TEXT, encoding="utf-8")
+        target = disk / "register.xlsx"
+        target.write_bytes(reg.read_bytes())
+        return ["add-report", target, report, "--published", "01/11/2026", "--apply"]
+    if name == "merge --apply":
+        res = CliRunner().invoke(cli, ["requests", str(reg), "-o", str(work / "req"),
+                                       "--as-of", AS_OF])
+        assert res.exit_code == 0, res.stderr
+        book = next((work / "req").glob("Update request * - Ch Insp Custody.xlsx"))
+        wb = openpyxl.load_workbook(book)
+        ws = wb["Update request"]
+        row = next(r for r in range(8, ws.max_row + 1) if ws[f"C{r}"].value == "A1")
+        ws[f"K{row}"] = "The policy is reviewed."
+        wb.save(book)
+        target = disk / "register.xlsx"
+        target.write_bytes(reg.read_bytes())
+        return ["merge", target, book, "--apply", "--as-of", "2026-12-01"]
+    raise AssertionError(name)
+
+
+def _listing(folder: Path) -> dict:
+    return {p.name: sha256(p) if p.is_file() else "a folder" for p in folder.iterdir()}
+
+
+FULL_DISK_CASES = [(name, kb) for name in (
+    "init", "adopt", "validate --annotate", "build", "email", "monthly",
+    "add-report --apply", "merge --apply") for kb in (0, 4)] + [
+    # several files: the disk fills at the first, or at a later one (the first in place)
+    ("response", 4), ("response", 12), ("response --pdf", 12),
+    ("requests", 4), ("requests", 16)]
+
+
+@pytest.mark.parametrize("name,kb", FULL_DISK_CASES)
+def test_every_command_on_a_full_disk_says_one_sentence_and_leaves_nothing(
+        small_disk, tmp_path, name, kb):
+    """In a real process (a destructor's traceback goes to its real stderr): one sentence
+    saying the disk is full, exit 2, the disk as it was (inputs on it unchanged, no
+    output, no temporary file, no folder made) and no scratch file left in TMPDIR."""
+    work, scratch = tmp_path / "work", tmp_path / "tmp"
+    work.mkdir()
+    scratch.mkdir()
+    args = [str(a) for a in _full_disk_command(name, small_disk, work)]
+    _leave_free(small_disk, kb)
+    before = _listing(small_disk)
+    proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "TMPDIR": str(scratch)})
+    assert proc.returncode == 2, proc.stderr
+    stderr, log = proc.stderr, "gain-pack.log"
+    if name == "monthly":
+        # the month's log is its record for cron: the failure is appended to it when it
+        # fits, and said when it does not
+        stderr = "".join(ln for ln in stderr.splitlines(keepends=True)
+                         if not ln.startswith("gain-pack: warning: the log was not written: "
+                                              f"Cannot write '{log}': the disk"))
+    line = one_sentence(stderr)
+    assert "is full" in line and str(small_disk) in line, line
+    after = _listing(small_disk)
+    if name == "monthly":
+        after.pop(log, None)
+    assert after == before
+    assert os.listdir(scratch) == []
 
 
 def test_full_disk_for_a_draft_is_one_sentence(small_disk, pack, runner):

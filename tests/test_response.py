@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import subprocess
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -600,3 +601,113 @@ def test_an_output_named_for_another_format_is_refused(tmp_path, runner):
         assert r.exit_code == 2, r.stderr
         assert "is not a name for a workbook; give it the ending .xlsx" in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
+
+
+# ---------------------------------------------------------------- a LibreOffice that hangs
+
+HANGING_SOFFICE = """#!/bin/sh
+# a LibreOffice that never returns, and starts a child that never returns either
+echo $$ >> '{pids}'
+sleep 100000 &
+echo $! >> '{pids}'
+wait
+"""
+
+
+def _hanging_soffice(tmp_path):
+    """A folder holding a fake soffice that hangs (and a file it writes its two pids to)."""
+    import os
+
+    bin_dir, pids = tmp_path / "bin", tmp_path / "soffice.pids"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text(HANGING_SOFFICE.format(pids=pids))
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    return env, pids
+
+
+def _pids_of(pids_file, count: int = 2, wait: float = 60) -> list[int]:
+    import time
+
+    end = time.monotonic() + wait
+    while time.monotonic() < end:
+        if pids_file.exists() and len(pids_file.read_text().split()) >= count:
+            return [int(p) for p in pids_file.read_text().split()]
+        time.sleep(0.05)
+    raise AssertionError(f"the fake soffice did not start: {pids_file}")
+
+
+def _ended(pid: int, wait: float = 30) -> bool:
+    """The process is gone, or dead and waiting to be reaped (a zombie runs nothing)."""
+    import time
+
+    end = time.monotonic() + wait
+    while time.monotonic() < end:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("how", ["time limit", "SIGTERM"])
+def test_a_hanging_libreoffice_is_stopped_with_everything_it_started(tmp_path, how):
+    """At the Settings sheet's time limit (or when the run itself is stopped) LibreOffice
+    and its child are ended, the message is one sentence naming LibreOffice and the
+    limit, and nothing is written: an older response of that name is left as it was."""
+    import os
+    import signal
+    import sys
+    import time
+
+    env, pids_file = _hanging_soffice(tmp_path)
+    limit = 2 if how == "time limit" else 3600
+    reg = _register(tmp_path, {"PCC comment": "Welcome."},
+                    settings={"LibreOffice time limit (seconds)": limit})
+    out = tmp_path / "resp.xlsx"
+    out.write_bytes(b"last month's response")
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "gain_workbook", "response", str(reg),
+                             "--inspection", "INS-1", "-o", str(out), "--pdf", "--docx",
+                             "--as-of", "2024-02-20"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    pids = _pids_of(pids_file)
+    if how == "SIGTERM":
+        proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert time.monotonic() - start < 100
+    assert all(_ended(p) for p in pids), [Path(f"/proc/{p}/stat").read_text() for p in pids
+                                          if Path(f"/proc/{p}/stat").exists()]
+    lines = [ln for ln in stderr.splitlines() if ln.strip() and "read as" not in ln]
+    assert "Traceback" not in stderr and len(lines) == 1, stderr
+    if how == "time limit":
+        assert proc.returncode == 2, stderr
+        assert lines[0] == ("gain-pack: LibreOffice did not finish the PDF within 2 seconds (the "
+                            "'LibreOffice time limit (seconds)' setting), so it was stopped; "
+                            "nothing was written.")
+    else:
+        assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert out.read_bytes() == b"last month's response"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bin", "register.xlsx", "resp.xlsx", "soffice.pids", "tmp"]
+    assert os.listdir(tmp_path / "tmp") == []        # LibreOffice's profile and copy too
+
+
+def test_the_libreoffice_time_limit_is_a_setting_with_a_default(tmp_path):
+    from gain_workbook.register.reader import read_register
+    from gain_workbook.model.settings import SETTING_OF
+
+    assert SETTING_OF["libreoffice_seconds"].default == 120
+    assert read_register(_register(tmp_path)).settings.libreoffice_seconds == 120
+    for bad in (0, -5, 10**12, 1.5, "soon", True):
+        reg = read_register(_register(tmp_path, settings={
+            "LibreOffice time limit (seconds)": bad}))
+        assert reg.settings.libreoffice_seconds == 120
+        problem, = [p for p in reg.problems if p.code == "BAD_SETTING"]
+        assert "a whole number of seconds from 1 to 86,400" in problem.message

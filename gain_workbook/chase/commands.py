@@ -36,7 +36,7 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
     from gain_workbook.chase.manifest import REQUESTS_MANIFEST, manifest_text, requests_folder
     from gain_workbook.chase.request_sheet import write_request
     from gain_workbook.chase.requests import owner_requests
-    from gain_workbook.core.files import make_folder, write_bytes
+    from gain_workbook.core.files import all_or_nothing, make_folder, write_bytes
     from gain_workbook.status.rollup import roll_up
 
     reg, settings = checked.reg, checked.reg.settings
@@ -46,7 +46,7 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
 
         raise UsageError(f"The reply-by date {reply_by:%d/%m/%Y} is before the requests' date "
                          f"{day:%d/%m/%Y}.")
-    folder = make_folder(output or requests_folder(checked.path, day), "the requests")
+    folder = Path(output or requests_folder(checked.path, day))
     asked, notes = owner_requests(roll_up(reg, day), reg, day, only=owner)
     res = RequestsResult(register=reg, folder=folder, reply_by=reply_by, notes=notes,
                          sent=send)
@@ -57,16 +57,23 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
 
         transport, _ = make_transport(settings, None, sending.pop("smtp_password", None),
                                       False, send=True, **sending)
-    # every workbook first: a server that fails half way leaves them all to send by hand
-    for req in asked:
-        res.requests.append(req)
-        res.workbooks.append(write_request(folder / f"{req.file_stem}.xlsx", req,
-                                           register_name=checked.path.name,
-                                           settings=settings, as_of=day, reply_by=reply_by,
-                                           replies_to=replies_to))
-    res.manifest = write_bytes(folder / REQUESTS_MANIFEST, manifest_text(
-        res.requests, res.workbooks, checked.path.name, day, reply_by, send).encode())
-    _send_all(res, settings, replies_to, transport, folder)
+    # the folder, every workbook, the manifest and the drafts, or none of them (a full
+    # disk half way); when sending, every workbook first: a server that fails half way
+    # leaves them all to send by hand
+    with all_or_nothing():
+        make_folder(folder, "the requests")
+        for req in asked:
+            res.requests.append(req)
+            res.workbooks.append(write_request(folder / f"{req.file_stem}.xlsx", req,
+                                               register_name=checked.path.name,
+                                               settings=settings, as_of=day,
+                                               reply_by=reply_by, replies_to=replies_to))
+        res.manifest = write_bytes(folder / REQUESTS_MANIFEST, manifest_text(
+            res.requests, res.workbooks, checked.path.name, day, reply_by, send).encode())
+        if transport is None:
+            _send_all(res, settings, replies_to, None, folder)
+    if transport is not None:
+        _send_all(res, settings, replies_to, transport, folder)
     return res
 
 
@@ -74,9 +81,9 @@ def _send_all(res: RequestsResult, settings, replies_to, transport, folder: Path
     """Each owner's mail drafted or sent; a server that fails is said once at the end,
     the workbooks all written."""
     failed: list = []
-    for req, book in zip(res.requests, res.workbooks):
-        res.outcomes.append(_send_request(req, book, settings, res.reply_by, replies_to,
-                                          transport, folder, failed))
+    res.outcomes = [_send_request(req, book, settings, res.reply_by, replies_to, transport,
+                                  folder, failed)
+                    for req, book in zip(res.requests, res.workbooks)]
     if failed:
         from gain_workbook.core.errors import DeliveryError
 

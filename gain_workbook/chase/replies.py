@@ -97,14 +97,12 @@ def _cell(v):
 
 def read_reply(path) -> Reply:
     """Read one reply; RegisterError (unreadable) or InputError (not a reply)."""
-    import python_calamine as pc
-
-    from gain_workbook.core.sniff import check_workbook
+    from gain_workbook.core.sniff import calamine_source, check_workbook, open_calamine
 
     info = check_workbook(path, role="a reply")
     path = info.path
     try:
-        book = pc.CalamineWorkbook.from_path(str(path))
+        book = open_calamine(calamine_source(info))
         try:
             names = [m.name for m in book.sheets_metadata]
             if REQUEST_SHEET not in names or SHEET not in names:

@@ -8,6 +8,7 @@ the copy is written to a temporary file and moved into place.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from gain_workbook.excel import styles
@@ -96,13 +97,17 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
     wb.active = 0
+    # saved in memory, then written in one go: openpyxl leaves its zip open when a write
+    # fails (a full disk), and the zip's destructor then prints a traceback on the way out
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = _repeatable(buf.getvalue())
     with atomic_path(out_path) as tmp:
-        wb.save(tmp)
-        _repeatable(tmp)
+        tmp.write_bytes(data)
     return out_path
 
 
-def _repeatable(path: Path) -> None:
+def _repeatable(saved: bytes) -> bytes:
     """Same register, same problems -> same bytes: fixed zip times and 'modified' date.
 
     openpyxl stamps the time of saving on every zip entry and in docProps/core.xml.
@@ -110,10 +115,11 @@ def _repeatable(path: Path) -> None:
     import re
     import zipfile
 
-    with zipfile.ZipFile(path) as z:
+    with zipfile.ZipFile(io.BytesIO(saved)) as z:
         entries = [(i, z.read(i.filename)) for i in z.infolist()]
     stamp = FIXED_CREATED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
@@ -122,3 +128,4 @@ def _repeatable(path: Path) -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
             z.writestr(entry, data)
+    return out.getvalue()

@@ -253,6 +253,8 @@ def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
         check_output(target, rewrite)  # nothing took its place meanwhile
         try:
             os.chmod(tmp, _mode_for(target))
+            if _batches:            # all_or_nothing: noted before the move, kept if it fails
+                _batches[-1].place(target)
             os.replace(tmp, target)
         except PermissionError:
             raise OutputError(f"Cannot write '{target}': it is open in another program "
@@ -262,6 +264,106 @@ def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+class _Batch:
+    """What the outputs of one all_or_nothing block have put in place, to take back."""
+
+    def __init__(self):
+        self.placed: list[tuple[Path, Path | None]] = []   # (output, the file it replaced)
+        self.folders: list[Path] = []                      # folders made, in order
+
+    def place(self, target: Path) -> None:
+        """``target`` is about to be moved into place: note it, with the file it replaces
+        (see keep), so that undo can take it back even if the move is interrupted."""
+        self.placed.append((target, self.keep(target)))
+
+    def keep(self, target: Path) -> Path | None:
+        """Keep the file at ``target`` under a temporary name beside it (a second link to
+        it, else a copy); None when there is none."""
+        if not os.path.lexists(target):
+            return None
+        folder = _folder_of(target)
+        kept = folder / f"{TEMP_PREFIX}{_temp_tag()}kept-{os.urandom(4).hex()}{target.suffix}"
+        try:
+            try:
+                os.link(target, kept, follow_symlinks=False)
+            except (OSError, NotImplementedError):   # no hard links here (FAT, some shares)
+                shutil.copy2(target, kept, follow_symlinks=False)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(kept)
+            raise fault(target, exc) from None
+        return kept
+
+    def undo(self) -> None:
+        """Put back what was replaced, remove what was new, then the folders made (if
+        empty); best effort: this runs because something already failed."""
+        for target, kept in reversed(self.placed):
+            with contextlib.suppress(OSError):
+                if kept is not None:
+                    os.replace(kept, target)
+                else:
+                    os.unlink(target)
+        for folder in reversed(self.folders):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+    def forget_kept(self) -> None:
+        for _, kept in self.placed:
+            if kept is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(kept)
+
+
+_batches: list[_Batch] = []
+
+
+@contextlib.contextmanager
+def all_or_nothing():
+    """The outputs written in the block (atomic_path, write_bytes, make_folder) are all
+    kept if it ends well, and all taken back if it fails, Ctrl+C and SIGTERM included:
+    a file that was new is removed, a file that was replaced is put back, and a folder
+    made is removed if it is empty. A command that writes several files (a response
+    and its PDF, a month's update requests) so leaves all of them or none, and its
+    'nothing was written' is true. Each output is still moved into place whole as it
+    is written, so what comes after may read it (LibreOffice reads the response)."""
+    batch = _Batch()
+    _batches.append(batch)
+    try:
+        yield
+    except BaseException:
+        _batches.remove(batch)
+        batch.undo()
+        raise
+    _batches.remove(batch)
+    if _batches:                    # within an outer block: that one decides
+        _batches[-1].placed += batch.placed
+        _batches[-1].folders += batch.folders
+    else:
+        batch.forget_kept()
+
+
+def make_folder(folder, what: str = "the files") -> Path:
+    """The folder a command writes ``what`` into, made if only it is missing (not its
+    parents: a mistyped path is said, not built); inside all_or_nothing, a folder made
+    here goes again if the block fails and leaves it empty."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"Cannot write {what} into '{folder}': it is a file, not a "
+                          "folder.")
+    if not folder.parent.is_dir():
+        raise OutputError(f"Cannot write {what} into '{folder}': the folder "
+                          f"'{folder.parent}' does not exist.")
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return folder
+    except OSError as exc:
+        raise fault(folder / "x", exc) from None
+    if _batches:
+        _batches[-1].folders.append(folder)
+    return folder
 
 
 @contextlib.contextmanager
@@ -345,20 +447,3 @@ def append_line(target, line: str) -> None:
             fh.write(line + "\n")
     except OSError as exc:
         raise fault(target, exc) from None
-
-
-def make_folder(folder, what: str) -> Path:
-    """The folder a command writes ``what`` into, made if only it is missing (not its
-    parents: a mistyped path is said, not built)."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"Cannot write {what} into '{folder}': it is a file, not a "
-                          "folder.")
-    if not folder.parent.is_dir():
-        raise OutputError(f"Cannot write {what} into '{folder}': the folder "
-                          f"'{folder.parent}' does not exist.")
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise fault(folder / "x", exc) from None
-    return folder

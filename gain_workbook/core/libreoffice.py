@@ -1,10 +1,25 @@
-"""LibreOffice, found where it is installed and run headless to turn a file into PDF."""
+"""LibreOffice, found where it is installed and run headless to turn a file into PDF.
+
+LibreOffice can hang (a stale profile lock, a dialog nobody will see, a damaged
+install), and ``response --pdf`` runs from cron and Task Scheduler: a run must end. It
+is started in a process group of its own (a new session on Linux and macOS, a new
+process group on Windows), given the time limit of the Settings sheet, and then the
+whole group is ended, children included, whatever happened: finished, timed out,
+Ctrl+C or SIGTERM. Its output goes to a file, not a pipe, so a child that escaped the
+group and still held the pipe could not keep us waiting either.
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from gain_workbook.core.errors import ToolError
+
+# The Settings sheet's time limit (model.settings names it from these): core cannot
+# read Settings, so the command passes the register's value to to_pdf.
+TIME_LIMIT_SETTING = "LibreOffice time limit (seconds)"
+DEFAULT_SECONDS = 120
 
 LIBREOFFICE_MISSING = (
     "A PDF needs LibreOffice, which is not installed: on Windows install it from "
@@ -27,14 +42,19 @@ def find_soffice() -> str | None:
     return str(mac) if mac.exists() else None
 
 
-def to_pdf(source, pdf_path) -> Path:
-    """Convert a written workbook (or document) to PDF with LibreOffice, atomically."""
+def to_pdf(source, pdf_path, seconds: int | None = None) -> Path:
+    """Convert a written workbook (or document) to PDF with LibreOffice, atomically.
+
+    ``seconds``: how long LibreOffice may take (default: the Settings default); past
+    it, LibreOffice and every process it started are ended and a ToolError says so.
+    """
     import shutil
-    import subprocess
     import tempfile
 
     from gain_workbook.core.files import atomic_path
 
+    if seconds is None:
+        seconds = DEFAULT_SECONDS
     exe = find_soffice()
     if exe is None:
         raise ToolError(LIBREOFFICE_MISSING)
@@ -43,15 +63,69 @@ def to_pdf(source, pdf_path) -> Path:
         profile = Path(d, "profile").as_uri()
         src = Path(d, "response" + Path(source).suffix)
         shutil.copyfile(source, src)
-        proc = subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless",
-                               "--norestore", "--convert-to", "pdf", "--outdir", d, str(src)],
-                              capture_output=True, text=True, timeout=180,
-                              env={"HOME": d, "PATH": "/usr/bin:/bin"} if Path("/usr/bin").exists()
-                              else None)
+        log = Path(d, "soffice.log")
+        finished = run_group([exe, f"-env:UserInstallation={profile}", "--headless",
+                              "--norestore", "--convert-to", "pdf", "--outdir", d, str(src)],
+                             log, seconds,
+                             env={"HOME": d, "PATH": "/usr/bin:/bin"}
+                             if Path("/usr/bin").exists() else None)
+        if finished is None:
+            raise ToolError(f"LibreOffice did not finish the PDF within {seconds:,} "
+                            f"{'second' if seconds == 1 else 'seconds'} (the "
+                            f"'{TIME_LIMIT_SETTING}' "
+                            "setting), so it was stopped; nothing was written.")
         made = Path(d, "response.pdf")
-        if proc.returncode != 0 or not made.exists():
+        if finished != 0 or not made.exists():
+            said = log.read_text(encoding="utf-8", errors="replace").strip()
             raise ToolError("LibreOffice could not make the PDF "
-                            f"({proc.stderr.strip()[:200] or 'no output'}).")
+                            f"({' '.join(said.split())[:200] or 'no output'}).")
         with atomic_path(pdf_path) as tmp:
             shutil.copyfile(made, tmp)
     return pdf_path
+
+
+def run_group(args: list, log: Path, seconds: float, env=None) -> int | None:
+    """Run ``args`` in a process group of its own, its output to ``log``: its exit code,
+    or None when it was still running after ``seconds``. Every process of the group
+    has ended when this returns, or raises."""
+    import subprocess
+
+    if sys.platform == "win32":
+        group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    else:
+        group = {"start_new_session": True}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, env=env, **group)
+        try:
+            return proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return None
+        finally:
+            _end_group(proc)
+
+
+def _end_group(proc) -> None:
+    """End ``proc`` and every process in its group (those it started and did not move
+    out of it), and reap ``proc``."""
+    import contextlib
+    import subprocess
+
+    if sys.platform == "win32":
+        # taskkill /T ends the tree the process started, children included
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=30)
+        with contextlib.suppress(OSError):
+            proc.kill()
+    else:
+        import os
+        import signal
+
+        # the group's id is the leader's pid: on a time-out the leader is not yet reaped,
+        # and after a normal end the system hands the number to no new process while
+        # the group it left running still holds it
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()

@@ -41,6 +41,8 @@ class WorkbookInfo:
     # False when no part can hold a control character (Excel's _x0007_ escape, or a raw
     # one a lenient parser would pass on): the reader then need not look for them
     may_hold_controls: bool = True
+    # the worksheet parts holding a number no date or time can be (see FAR_NUMBER)
+    far_numbers: tuple = ()
 
 
 def _refuse(path: Path, why: str) -> RegisterError:
@@ -114,10 +116,10 @@ def check_workbook(path: str | os.PathLike, role: str = "the register") -> Workb
                     "a zip archive")
             raise _refuse(path, f"it is {kind}, not an Excel workbook.")
         _check_sizes(path, infos)
-        controls = _scan_parts(path, zf, infos)
+        controls, far = _scan_parts(path, zf, infos)
         date1904 = _date1904(path, zf)
     lock = path.with_name("~$" + path.name)
-    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls)
+    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls, far)
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -158,10 +160,11 @@ CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 
 
-def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
+def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple]:
     """Read every XML part once, in chunks, before any parser does.
 
-    Returns whether any part may hold a control character (see WorkbookInfo).
+    Returns whether any part may hold a control character, and the worksheet parts
+    that hold a number no date can be (see WorkbookInfo).
 
     * Excel never writes a DTD: a DOCTYPE or ENTITY anywhere in a part (not only in
       its first bytes) is an entity-expansion attack or worse, and is refused.
@@ -169,10 +172,12 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
       refused, naming how far it reaches (see MAX_CELLS and _Extent).
     """
     controls = False
+    far: list[str] = []
     for info in infos:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
+        far_number = False
         try:
             for body in _bodies(zf, info):
                 at = body.find(b"<!")
@@ -186,8 +191,11 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
                     controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL))
                 if extent is not None:
                     extent.add(body)
+                    far_number = far_number or FAR_NUMBER.search(body) is not None
         except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
             raise _refuse(path, f"the file is damaged (part '{info.filename}': {exc}).") from None
+        if far_number:
+            far.append(info.filename)
         if extent is not None and extent.cells(zf, info) > MAX_CELLS:
             rows, cols = extent.rows, extent.cols
             raise _refuse(path, f"its sheet '{_sheet_name_of(zf, info.filename)}' reaches row "
@@ -195,7 +203,77 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
                           f"{col_letter(cols - 1)}{rows}), a grid of {rows * cols:,} cells, more than the "
                           f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
                           "sheet, delete the stray cells beyond the table, save and try again.")
-    return controls
+    return controls, tuple(far)
+
+
+# A cell's number that no date can be: negative, 9 or more digits before the point (a
+# hundred million days on; 31/12/9999 is 2,958,465), an exponent of 8 or more, or
+# INF/NaN. python-calamine turns a number under a date or time format into a date,
+# time or duration: such a number comes back as a time of day (-5 as 00:00:00, which
+# the clerk never typed), or it panics (below about -1.07e11: a Rust panic, which is
+# not even an Exception) or overflows (a duration of 1e9 days). Where a sheet holds
+# one, the reader opens a copy in memory in which those cells have no style, so they
+# are read as the plain numbers they are, and reported on their cells as written.
+# (It starts at 'v>', the end of <v> and of a prefixed <x:v>: a literal start keeps the
+# search to a tenth of a second in a 100,000-action register.)
+FAR_NUMBER = re.compile(rb"v>\s*(?:-|\+?(?:\d{9}|[\d.]*[eE]\+?0*(?:[89]|[1-9]\d)|[iInN]))")
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_STYLE_ATTR = re.compile(rb"""\ss\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def calamine_source(info: WorkbookInfo):
+    """What python-calamine should open for a checked workbook: its path, or (when a
+    sheet holds a number no date can be: ``info.far_numbers``) the bytes of a copy in
+    which the cells holding one have no style. Open it with ``open_calamine``."""
+    import io
+
+    if not info.far_numbers:
+        return str(info.path)
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(info.path) as zin, \
+                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+            for entry in zin.infolist():
+                data = zin.read(entry)
+                if entry.filename in info.far_numbers:
+                    data = _plain_numbers(data)
+                zout.writestr(entry, data)
+    except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
+        raise _refuse(info.path, f"the file is damaged ({exc}).") from None
+    return out.getvalue()
+
+
+def open_calamine(source):
+    """A python-calamine workbook for what ``calamine_source`` gave."""
+    import io
+
+    import python_calamine as pc
+
+    if isinstance(source, bytes):
+        return pc.CalamineWorkbook.from_filelike(io.BytesIO(source))
+    return pc.CalamineWorkbook.from_path(source)
+
+
+def _plain_numbers(xml: bytes) -> bytes:
+    """A sheet's XML with the style taken off each cell whose value is a FAR_NUMBER."""
+    out, done = [], 0
+    for m in FAR_NUMBER.finditer(xml):
+        # back to the cell's start tag, past a formula before the value (a few tags at
+        # most: the search is bounded, so a file of stray values stays linear)
+        start = m.start()
+        for _ in range(6):
+            start = xml.rfind(b"<", done, start)
+            if start < 0 or _CELL_START.match(xml, start):
+                break
+        else:
+            continue
+        end = xml.find(b">", start)
+        if start < 0 or end < 0 or end > m.start():
+            continue
+        out += [xml[done:start], _STYLE_ATTR.sub(b"", xml[start:end])]
+        done = end
+    out.append(xml[done:])
+    return b"".join(out)
 
 
 def _bodies(zf: zipfile.ZipFile, info):
@@ -211,12 +289,18 @@ def _bodies(zf: zipfile.ZipFile, info):
 
 
 # A cell reference past column CZ (104) or row 99,999, as Excel writes it (space, r,
-# double quote): one pass, and an honest register has none or a few. Without any, the
-# grid is at most 99,999 x 104 cells, under MAX_CELLS. Every reference past those
-# limits matches, so the largest row and column among the matches are exact.
-SUSPECT_REF = re.compile(rb' r="((?:[A-Z]{3}|[D-Z][A-Z])\d+|[A-Z]{0,2}\d{6,})"')
+# double quote): one pass, and an honest register has none or a few. Without any (and
+# without an UNUSUAL_TAG), the grid is at most 99,999 x 104 cells, under MAX_CELLS.
+SUSPECT_REF = re.compile(rb' r="((?:[A-Z]{3,}|[D-Z][A-Z])\d+|[A-Z]{0,2}\d{6,})"')
 PLAIN_ROWS, PLAIN_COLS = 99_999, 104
-ANY_REF = re.compile(rb' r="([A-Z]{0,3})(\d+)"')
+ANY_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+# A cell or row whose start tag does not begin with its reference as Excel, LibreOffice,
+# openpyxl and xlsxwriter all write it (' r="A1"', ' r="1"'), and any prefixed one
+# ('<x:c>'): python-calamine reads them all (a cell or row without a reference goes
+# after the one before, a lower-case or single-quoted one counts as any other), so
+# SUSPECT_REF's bound does not hold and the grid is measured exactly.
+UNUSUAL_TAG = re.compile(rb'<(?:c(?! r="[A-Z])|row(?! r="\d))[\s/>]')
+PREFIXED_TAG = re.compile(rb":(?:c|row)[\s/>]")
 
 
 def _split_ref(ref: bytes) -> tuple[int, int]:
@@ -230,6 +314,7 @@ class _Extent:
     def __init__(self):
         self.rows = self.cols = 0       # the largest among suspect references
         self.far = False
+        self.unusual = False
 
     def add(self, body: bytes) -> None:
         """Take in one chunk of the sheet's XML."""
@@ -237,21 +322,100 @@ class _Extent:
             self.far = True
             row, col = _split_ref(ref)
             self.rows, self.cols = max(self.rows, row), max(self.cols, col)
+        if not self.unusual:
+            # a tag cut at the chunk's end (' <c ' then ' r="A1"' in the next chunk) is
+            # not unusual: the next chunk starts OVERLAP bytes back and holds it whole
+            self.unusual = PREFIXED_TAG.search(body) is not None or any(
+                m.start() + 8 < len(body) for m in UNUSUAL_TAG.finditer(body))
 
     def cells(self, zf: zipfile.ZipFile, info) -> int:
-        """The grid's size in cells: bounded cheaply, exact where the bound would refuse."""
+        """The grid's size in cells: bounded cheaply, exact where the bound would refuse
+        (or cannot be trusted)."""
         self.rows = self.rows if self.rows > PLAIN_ROWS else PLAIN_ROWS
         self.cols = self.cols if self.cols > PLAIN_COLS else PLAIN_COLS
-        if not self.far or self.rows * self.cols <= MAX_CELLS:
+        if not self.unusual and (not self.far or self.rows * self.cols <= MAX_CELLS):
             return self.rows * self.cols
+        self.rows, self.cols = _grid_extent(zf, info)
+        return self.rows * self.cols
+
+
+# the control characters XML 1.0 refuses (and a lenient parser passes on), as spaces:
+# only whether a value is empty matters when measuring the grid
+_CONTROLS_AS_SPACES = bytes.maketrans(CONTROL_BYTES, b" " * len(CONTROL_BYTES))
+
+
+def _grid_extent(zf: zipfile.ZipFile, info) -> tuple[int, int]:
+    """(rows, columns) of the grid python-calamine makes of a worksheet: from A1 to the
+    farthest cell that holds something, each cell placed as calamine places it.
+
+    Only a cell with a value stretches the grid: not a row element (with or without
+    cells), not an empty cell, styled or not (<c r="XFD1048576" s="3"/>), not one with
+    only a formula or an empty number (<v></v>); an inline string counts even when
+    empty, as does an empty value of another type (t="str" ...). A row without a
+    reference follows the row before; a cell without one follows the cell before in
+    its row. Names are taken without their prefix, as calamine takes them.
+
+    XML that expat cannot parse falls back to counting every reference, as far as it
+    reaches (never less than calamine could allocate from references)."""
+    from xml.parsers import expat
+
+    at = {"row": -1, "col": -1, "rows": 0, "cols": 0}
+    cell: dict = {}
+
+    def start(name, attrs):
+        local = name.rpartition(":")[2]
+        if local == "row":
+            ref = attrs.get("r", "")
+            at["row"] = int(ref) - 1 if ref.isdigit() else at["row"] + 1
+            at["col"] = -1
+        elif local == "c":
+            m = _CELL_REF.fullmatch(attrs.get("r", ""))
+            row, col = ((int(m[2]) - 1, _col_number(m[1].upper().encode()) - 1) if m
+                        else (at["row"], at["col"] + 1))
+            at["col"] = col
+            cell.clear()
+            cell.update(row=row, col=col, t=attrs.get("t", "n"), value=False, in_v=False)
+        elif cell and local == "is":
+            cell["value"] = True
+        elif cell and local == "v":
+            cell["in_v"], cell["text"] = True, False
+
+    def text(data):
+        if cell.get("in_v") and data:
+            cell["text"] = True
+
+    def end(name):
+        local = name.rpartition(":")[2]
+        if cell and local == "v":
+            cell["in_v"] = False
+            if cell["text"] or cell["t"] not in ("", "n"):
+                cell["value"] = True
+        elif cell and local == "c":
+            if cell["value"]:
+                at["rows"] = max(at["rows"], cell["row"] + 1)
+                at["cols"] = max(at["cols"], cell["col"] + 1)
+            cell.clear()
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                parser.Parse(chunk.translate(_CONTROLS_AS_SPACES), False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
         rows = cols = 1
         for body in _bodies(zf, info):
             for letters, digits in ANY_REF.findall(body):
                 rows = max(rows, int(digits))
                 if letters:
-                    cols = max(cols, _col_number(letters))
-        self.rows, self.cols = rows, cols
-        return rows * cols
+                    cols = max(cols, _col_number(letters.upper()))
+        return rows, cols
+    return max(at["rows"], 1), max(at["cols"], 1)
+
+
+_CELL_REF = re.compile(r"\s*([A-Za-z]+)(\d+)\s*")
 
 
 def _col_number(letters: bytes) -> int:

@@ -23,6 +23,7 @@ register reader or pandas' roll-up behind it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from gain_workbook.core.errors import RegisterError
@@ -99,6 +100,19 @@ class PackInfo:
     headline: dict = field(default_factory=dict)   # HEADLINE keys -> numbers
     version: str = ""
 
+    @property
+    def register_file(self) -> str | None:
+        """The register's file name, to look for beside the pack: what ``register``
+        records is data (a pack can be edited), so only its last part counts, after
+        either separator and a drive ('sub/dir/reg.xlsx', '..\\reg.xlsx' and
+        'C:reg.xlsx' all give 'reg.xlsx'); None when no file name is left ('', '..')
+        or it could not be one (a control character, longer than file systems allow)."""
+        name = re.split(r"[/\\:]", self.register)[-1]
+        if (name in ("", ".", "..") or len(name.encode("utf-8", "surrogatepass")) > 255
+                or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)):
+            return None
+        return name
+
     def write(self, ws, date_format) -> None:
         """Write the sheet (hidden) on an xlsxwriter worksheet."""
         rows = [("Marker", PACK_MARKER), ("Version", self.version),
@@ -117,11 +131,14 @@ class PackInfo:
         ws.hide()
 
 
-def open_workbook(path):
-    """The workbook through python-calamine (the caller has checked the file is safe)."""
-    import python_calamine as pc
+def open_workbook(checked):
+    """The workbook through python-calamine: ``checked`` is what sniff.check_workbook
+    said of it, or a path, checked here (a RegisterError if it is not safe to open)."""
+    from gain_workbook.core.sniff import WorkbookInfo, calamine_source, check_workbook, open_calamine
 
-    return pc.CalamineWorkbook.from_path(str(path))
+    info = checked if isinstance(checked, WorkbookInfo) else \
+        check_workbook(checked, role="a board pack")
+    return open_calamine(calamine_source(info))
 
 
 def is_pack(sheet_names) -> bool:

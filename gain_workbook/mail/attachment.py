@@ -88,9 +88,7 @@ def response_facts(path) -> list[tuple[str, str]]:
         doc = docx.Document(str(path))
         rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
     elif path.suffix.lower() == ".xlsx":
-        import python_calamine as pc
-
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        wb = open_workbook(path)
         rows = [r for name in wb.sheet_names for r in wb.get_sheet_by_name(name).to_python()]
         wb.close()
     else:
@@ -179,15 +177,24 @@ def register_beside(path) -> list[Path]:
         if cand.name.startswith("~$") or cand == path or cand.name.startswith("PCC response") \
                 or is_backup(cand.name):
             continue
-        try:
-            wb = open_workbook(cand)
-            names = wb.sheet_names
-            wb.close()
-        except Exception:
-            continue
+        names = sheet_names(cand)
         if "Settings" in names and not is_pack(names):
             found.append(cand)
     return found
+
+
+def sheet_names(path) -> list[str]:
+    """The sheets of a workbook, read without reading a cell ([] if it cannot be opened)."""
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        try:
+            return list(wb.sheet_names)
+        finally:
+            wb.close()
+    except Exception:
+        return []
 
 
 

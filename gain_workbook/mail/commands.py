@@ -61,12 +61,41 @@ def settings_register(sent: Letter, register=None) -> tuple[Path | None, list]:
                               [Hint("register", "; pass {option} to say which one's "
                                                 "Settings to use")]))
     else:
-        info = sent.info
-        beside = sent.path.with_name(info.register) if info and info.register else None
-    if beside is not None and beside.is_file():
+        beside = _recorded_register(sent.path, sent.info, notes)
+    if beside is not None and _is_file(beside):
         notes.append(f"using the Settings of {beside.name}")
         return beside, notes
     return None, notes
+
+
+def _recorded_register(pack: Path, info, notes: list) -> Path | None:
+    """The register a pack names, beside it (None if it names none); what it names is
+    data, so only a file name is taken from it, and one that is not a file name, or
+    names a board pack, is said in ``notes`` and not used."""
+    from gain_workbook.core.text import one_line, shorten
+    from gain_workbook.excel.packfile import is_pack
+    from gain_workbook.mail.attachment import sheet_names
+
+    if info is None or not info.register:
+        return None
+    name = info.register_file
+    why = "is not a file name"
+    if name is not None:
+        beside = pack.with_name(name)
+        if not _is_file(beside) or not is_pack(sheet_names(beside)):
+            return beside
+        why = "is a board pack"
+    notes.append(f"the pack names its register '{one_line(shorten(info.register))}', which "
+                 f"{why}, so no register's Settings were used")
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for a name the system refuses (too long ...)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def secret(value, what: str) -> str:

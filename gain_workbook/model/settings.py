@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from gain_workbook.model.schema import COLUMNS, norm_key
+from gain_workbook.core.libreoffice import DEFAULT_SECONDS, TIME_LIMIT_SETTING
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Setting:
     default: object
     kind: str        # text | int | list | "a|b" (one of the words)
     description: str
+    # the whole numbers an int setting may take: a count of days far past any real one
+    # (a date 99999999999 days on) is a mistake to report on its cell, never a crash
+    least: int = 0
+    most: int = 36_500
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -75,13 +80,19 @@ SETTINGS: tuple[Setting, ...] = (
             "The sign-off under every email (name, role, office); several lines may be "
             "separated by ' | ' or written with Alt+Enter."),
     Setting("smtp_host", "SMTP host", "", "text", "The force's mail server, for --send."),
-    Setting("smtp_port", "SMTP port", 587, "int", "Its port (587 for STARTTLS, 465 for SSL)."),
+    Setting("smtp_port", "SMTP port", 587, "int", "Its port (587 for STARTTLS, 465 for SSL).",
+            least=1, most=65_535),
     Setting("smtp_security", "SMTP security", "starttls", "text",
             "starttls, ssl or none."),
     Setting("smtp_user", "SMTP user", "", "text", "The user name to log in with, if any."),
     Setting("email_from", "Email from", "", "text", "The sender address used with --send."),
+    Setting("libreoffice_seconds", TIME_LIMIT_SETTING, DEFAULT_SECONDS, "int",
+            "How long LibreOffice may take to make a PDF (response --pdf) before it is "
+            "stopped and the run ends saying so, so that a scheduled job never waits for "
+            "ever on it.", least=1, most=86_400),
 )
 BY_LABEL = {norm_key(s.label): s for s in SETTINGS}
+SETTING_OF = {s.attr: s for s in SETTINGS}
 ALIAS_PREFIX = "alias"
 
 
@@ -114,6 +125,7 @@ class Settings:
     smtp_security: str = "starttls"
     smtp_user: str = ""
     email_from: str = ""
+    libreoffice_seconds: int = DEFAULT_SECONDS
     aliases: dict = field(default_factory=dict)   # column key -> (header spellings ...)
 
     @property
@@ -160,6 +172,17 @@ def _column_for_alias(target: str):
     return None
 
 
+def _whole_number(value) -> int | None:
+    """A cell as a whole number (12, 12.0, '12'), or None (True, 1.5, 'ten', inf, nan)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return int(number) if number.is_integer() else None
+
+
 def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, str]]]:
     """Settings from (row number, key, value) triples; also the problems found.
 
@@ -192,14 +215,15 @@ def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, st
         if value is None or str(value).strip() == "":
             continue
         if setting.kind == "int":
-            try:
-                number = float(value)
-                if not number.is_integer() or number < 0:
-                    raise ValueError
-                values[setting.attr] = int(number)
-            except (TypeError, ValueError):
-                expected = "a whole number of days" if setting.attr.endswith("_days") else "a whole number"
-                problems.append(("BAD_SETTING", row, key, value, expected))
+            number = _whole_number(value)
+            if number is not None and setting.least <= number <= setting.most:
+                values[setting.attr] = number
+            else:
+                unit = next((f" of {u}" for u in ("days", "seconds")
+                             if setting.attr.endswith("_" + u)), "")
+                problems.append(("BAD_SETTING", row, key, value,
+                                 f"a whole number{unit} from {setting.least:,} to "
+                                 f"{setting.most:,}"))
         elif setting.kind == "list":
             values[setting.attr] = tuple(s.strip() for s in str(value).replace(",", ";").split(";")
                                          if s.strip())

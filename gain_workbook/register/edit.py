@@ -29,6 +29,7 @@ Excel (its ~$ lock file beside it), or one marked read-only.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,13 +180,15 @@ def _rewrite(register, edit, now: dt.datetime, command: str) -> tuple[Path, list
     notes: list[str] = []
     edit(wb, notes)
     with atomic_path(path, rewrite=True) as tmp:
+        # saved in memory, then written in one go: openpyxl leaves its zip open when a
+        # write fails (a full disk), and the zip's destructor then prints a traceback
+        buf = io.BytesIO()
         try:
-            wb.save(tmp)
-        except OSError:
-            raise                    # atomic_path says which file and why
+            wb.save(buf)
         except Exception as exc:
             raise OutputError(f"Cannot write '{path.name}': the workbook could not be saved "
                               f"({type(exc).__name__}); nothing was changed.") from None
+        tmp.write_bytes(buf.getvalue())   # a fault here: atomic_path says which file and why
         if path.read_bytes() != before:
             raise OutputError(f"'{path.name}' changed while {command} was writing it (saved "
                               f"in Excel?); nothing was changed: {_again(command)}.")

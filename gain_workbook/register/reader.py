@@ -94,15 +94,16 @@ def read_register(path, settings: Settings | None = None, meanwhile=None) -> Reg
     """
     info = check_workbook(path)
     hidden: dict[str, str] = {}
-    grids = _load_grids(info.path, meanwhile, hidden)
+    grids = _load_grids(info, meanwhile, hidden)
     reg = build_register(info.path, grids, info.date1904, settings, hidden,
                          clean=info.may_hold_controls)
     reg.open_in_excel = info.lock_file is not None
     return reg
 
 
-def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
-    """Every worksheet's cells and merged ranges: {name: (rows, merged ranges)}.
+def _load_grids(info, meanwhile=None, hidden: dict | None = None) -> dict:
+    """Every worksheet's cells and merged ranges: {name: (rows, merged ranges)}, of the
+    workbook check_workbook said ``info`` of.
 
     ``hidden`` (if given) is filled with the sheets the user cannot see:
     {name: "hidden" | "very hidden"}.
@@ -113,7 +114,11 @@ def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    first = _open_book(path)
+    from gain_workbook.core.sniff import calamine_source
+
+    path = info.path
+    source = calamine_source(info)
+    first = _open_book(path, source)
     try:
         meta = [m for m in first.sheets_metadata if str(m.typ).endswith("WorkSheet")]
         sheets = [m.name for m in meta]
@@ -127,9 +132,9 @@ def _load_grids(path: Path, meanwhile=None, hidden: dict | None = None) -> dict:
         raise _damaged(path, exc) from None
     grids = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        lanes = [pool.submit(_parse_sheets, path, first, sheets[0::2])]
+        lanes = [pool.submit(_parse_sheets, path, source, first, sheets[0::2])]
         if sheets[1::2]:
-            lanes.append(pool.submit(_parse_sheets, path, None, sheets[1::2]))
+            lanes.append(pool.submit(_parse_sheets, path, source, None, sheets[1::2]))
         import pandas  # noqa: F401  (build_register needs it next)
 
         if meanwhile is not None:
@@ -144,12 +149,13 @@ def _damaged(path: Path, exc) -> RegisterError:
                          f"({type(exc).__name__}: {str(exc)[:120]}).")
 
 
-def _open_book(path: Path):
-    """python-calamine's workbook; a file it cannot open is one sentence."""
-    import python_calamine as pc
+def _open_book(path: Path, source):
+    """python-calamine's workbook of ``source`` (sniff.calamine_source: the file, or a
+    copy it can read safely); a file it cannot open is one sentence."""
+    from gain_workbook.core.sniff import open_calamine
 
     try:
-        return pc.CalamineWorkbook.from_path(str(path))
+        return open_calamine(source)
     except PermissionError:
         raise RegisterError(f"Cannot read '{path.name}': permission denied; it may be "
                             "locked by another program.") from None
@@ -157,12 +163,12 @@ def _open_book(path: Path):
         raise _damaged(path, exc) from None
 
 
-def _parse_sheets(path: Path, book, names: list[str]) -> dict:
+def _parse_sheets(path: Path, source, book, names: list[str]) -> dict:
     """{name: (rows, merged ranges)} for the sheets ``names``, through ``book`` (opened
     here when None, since one book cannot serve two threads), which is closed after."""
     out = {}
     try:
-        book = book or _open_book(path)
+        book = book or _open_book(path, source)
         for name in names:
             sh = book.get_sheet_by_name(name)
             out[name] = (sh.to_python(skip_empty_area=False), sh.merged_cell_ranges or [])

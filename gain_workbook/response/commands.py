@@ -54,7 +54,7 @@ def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=
             docx=False) -> ResponseResult:
     """Write the responses of the ``chosen`` inspections: the workbook (``output``, by
     default named from them), then the PDF and Word copies beside it when asked for."""
-    from gain_workbook.core.files import check_output
+    from gain_workbook.core.files import all_or_nothing, check_output
     from gain_workbook.response.document import (default_response_name, documents,
                                                  response_warnings)
     from gain_workbook.response.sheet import write_responses
@@ -64,15 +64,18 @@ def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=
     extra = [out.with_suffix(s) for s, on in ((".pdf", pdf), (".docx", docx)) if on]
     for path in extra:
         check_output(path)                  # refused before anything is written
-    written = [write_responses(responses, rolled.settings, day, out, working)]
-    for path in extra:
-        if path.suffix == ".pdf":
-            from gain_workbook.core.libreoffice import to_pdf
+    # the workbook, its PDF and its Word copy, or none of them: a PDF that LibreOffice
+    # could not make in time leaves no workbook that says otherwise
+    with all_or_nothing():
+        written = [write_responses(responses, rolled.settings, day, out, working)]
+        for path in extra:
+            if path.suffix == ".pdf":
+                from gain_workbook.core.libreoffice import to_pdf
 
-            written.append(to_pdf(out, path))
-        else:
-            from gain_workbook.response.word import write_docx
+                written.append(to_pdf(out, path, rolled.settings.libreoffice_seconds))
+            else:
+                from gain_workbook.response.word import write_docx
 
-            written.append(write_docx(responses, rolled.settings, day, path, working))
+                written.append(write_docx(responses, rolled.settings, day, path, working))
     return ResponseResult(register=checked.reg, written=written, inspections=len(chosen),
                           working=working, warnings=response_warnings(responses, chosen))

@@ -190,17 +190,23 @@ def item_heading(kind: str, number, alone: bool) -> str:
     return name if not number or (alone and number == "1") else f"{name} {number}"
 
 
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 5] -> '1 to 3 and 5'."""
-    runs: list[list[int]] = []
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted numbers as runs of consecutive ones: [1, 2, 3, 5] -> [(1, 3), (5, 5)]."""
+    runs: list[tuple[int, int]] = []
     for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
         else:
-            runs.append([n])
+            runs.append((n, n))
+    return runs
+
+
+def _ranges(runs: list[tuple[int, int]]) -> str:
+    """[(1, 3), (5, 5)] -> '1 to 3 and 5' (a run of two is said as two numbers)."""
     parts: list[str] = []
-    for r in runs:
-        parts += [f"{r[0]} to {r[-1]}"] if len(r) > 2 else [str(n) for n in r]
+    for first, last in runs:
+        parts += ([f"{first} to {last}"] if last - first > 1 else
+                  [str(n) for n in range(first, last + 1)])
     return _and(parts)
 
 
@@ -216,14 +222,16 @@ def numbering_gaps(items) -> list[str]:
             held.setdefault(it.kind, set()).add(int(number))
     gaps = []
     for kind in KIND_ORDER:
-        numbers = held.get(kind)
-        missing = [n for n in range(1, max(numbers) + 1) if n not in numbers] if numbers \
-            else []
+        numbers = sorted(held.get(kind, ()))
+        # the gaps between the numbers held, as runs: never the numbers one by one, which
+        # an item numbered 99999999999 would make a list of a hundred billion
+        missing = [(a + 1, b - 1) for a, b in zip([0] + numbers, numbers) if b > a + 1]
         if missing:
             one, many = KIND_NAMES[kind]
-            what = f"{one if len(numbers) == 1 else many} {_ranges(sorted(numbers))}"
+            what = f"{one if len(numbers) == 1 else many} {_ranges(_runs(numbers))}"
+            alone = len(missing) == 1 and missing[0][0] == missing[0][1]
             gaps.append(f"{what[0].upper()}{what[1:]} but not "
-                        f"{one if len(missing) == 1 else many} {_ranges(missing)}")
+                        f"{one if alone else many} {_ranges(missing)}")
     return gaps
 
 

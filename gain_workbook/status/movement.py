@@ -48,11 +48,11 @@ def read_previous(path, as_of: dt.date) -> Snapshot:
     path = Path(path)
     from gain_workbook.core.sniff import check_workbook
 
-    check_workbook(path, role="last month's pack or register")
+    checked = check_workbook(path, role="last month's pack or register")
     from gain_workbook.excel import packfile
 
     try:
-        wb = packfile.open_workbook(path)
+        wb = packfile.open_workbook(checked)
         if packfile.is_pack(wb.sheet_names):
             return _from_pack(path, wb)
     except RegisterError:
