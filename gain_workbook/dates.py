@@ -33,7 +33,10 @@ _MONTH_YEAR = re.compile(r"^(?:end of\s+)?([a-z]+)\.?\s+(\d{4})$")
 _PREFIX = re.compile(
     r"^(?:by(?: the end of)?|not later than|no later than|on or before|before|deadline:?|"
     r"due(?: by)?|until)\s+", re.I)
-_WITHIN = re.compile(r"^within\s+([a-z\- ]+?|\d+)\s+(day|week|month|year)s?\b", re.I)
+# the quantity: digits, or words joined by one hyphen or space ('twenty-four'); never a
+# run of spaces the \s+ around it could also take (which backtracked for minutes)
+_WITHIN = re.compile(r"^within\s+((?:[a-z]+[- ])*?[a-z]+|\d+)\s+(day|week|month|year)s?\b",
+                     re.I)
 _IMMEDIATE = re.compile(r"\b(with immediate effect|immediately|immediate)\b", re.I)
 
 

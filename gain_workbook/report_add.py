@@ -33,7 +33,8 @@ from gain_workbook.schema import INSPECTION_TYPES, SYNONYMS, norm_key
 _TOKENS = {REC: "R", AFI: "AFI", COC: "CoC", ACOC: "ACoC"}
 _YEAR_ID = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20|21)\d{2})(?P<sep>[-_/. ]?)(?P<n>\d{1,4})$")
 _NUM_ID = re.compile(r"^(?P<pre>.*?\D)?(?P<n>\d+)$")
-_SUFFIX = re.compile(r"^(?P<sep>[-_/. ]?)(?P<token>[A-Za-z]+)(?P<gap>\s*)0*(?P<n>\d+)$")
+# leading zeros dropped, each only where a digit follows (one way to read a run of zeros)
+_SUFFIX = re.compile(r"^(?P<sep>[-_/. ]?)(?P<token>[A-Za-z]+)(?P<gap>\s*)(?:0(?=\d))*+(?P<n>\d+)$")
 _A_YEAR = re.compile(r"(?:19|20|21)\d{2}")
 
 

@@ -62,7 +62,7 @@ _LABEL = re.compile(
     r"\s*(?P<sep>[:.)\-–—]\s*)?(?P<rest>.*)$", re.I)
 _ENDS = re.compile(r"[.:;!?]\s*$")
 _NUMBERED = re.compile(r"^\(?(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
-_RECOMMENDS = re.compile(r"^(?:(?:hmic|hmicfrs|his majesty's inspectorate[^,]*?|we|the "
+_RECOMMENDS = re.compile(r"^(?:(?:hmic|hmicfrs|his majesty's inspectorate[^,\s]*(?:\s+[^,\s]+)*?|we|the "
                          r"inspectorate)\s+(?:therefore\s+|also\s+)?recommends?\s+that,?\s*)",
                          re.I)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -87,7 +87,9 @@ _FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|eve
                     r"(?:all|each|every|the|individual)\s+(?:fire\s+(?:and|&)\s+rescue\s+)?"
                     r"services?|fire\s+(?:and|&)\s+rescue\s+services|frss?|chief\s+fire\s+"
                     r"officers?)\b", re.I)
-_OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:and|&|of)?\s*[A-Z][a-z]+)*)\s+"
+# a force's name is a few capitalised words ('Devon and Cornwall'): bounded, so a page of
+# capitalised words is not tried from each of them to its end
+_OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:(?:and|&|of)\s*)?[A-Z][a-z]+){0,5})\s+"
                           r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service)\b")
 _SOME_FORCES = re.compile(r"\b(?:chief\s+constables?|forces?)\b(?:\s+of\s+(?:the\s+)?"
                           r"(?:\w+\s+)?forces?)?\s+(?:that|which|where|whose|who|yet\s+to|"
@@ -114,16 +116,16 @@ _PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({_DATE_WORDS})", re
 _STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s+out|"
                      r"contained|contains)\s+"
                      r"(?P<n1>\d+|[a-z]+)\s+(?P<k1>recommendations?|areas?\s+for\s+improvement|"
-                     r"causes?\s+of\s+concern)(?:\s*,?\s+and\s+(?:(?:also\s+)?(?:made|"
+                     r"causes?\s+of\s+concern)(?:(?:\s*+,)?\s+and\s+(?:(?:also\s+)?(?:made|"
                      r"identified|raised)\s+)?(?P<n2>\d+|[a-z]+)\s+(?P<k2>recommendations?|"
                      r"areas?\s+for\s+improvement|causes?\s+of\s+concern))?", re.I)
 _INNER_LABEL = re.compile(r"(?<=[.;:])\s+(?=(?:accelerated\s+)?(?:cause\s+of\s+concern|"
                           r"recommendation|area\s+for\s+improvement)\s*(?:\d{1,3}\s*)?:)", re.I)
 # 'the identified areas for improvement are: -': a list of items of that kind follows
 _INTRO = re.compile(r"\b(recommendations|areas\s+for\s+improvement|causes\s+of\s+concern)\b"
-                    r"[^.]{0,40}:\s*[-–—]?\s*$", re.I)
+                    r"[^.]{0,40}:\s*+[-–—]?\s*+$", re.I)
 # a PCC's letter: 'in respect of the HMICFRS report <title>, which was published on ...'
-_TITLE_IN = re.compile(r"\breport\s+(?:entitled\s+|titled\s+)?[‘'\"“]?(?P<title>[^‘'\"“].{8,250}?)"
+_TITLE_IN = re.compile(r"\breport\s+(?:entitled\s+|titled\s+)?[‘'\"“]?(?P<title>[^‘'\"“\s].{7,249}?\S)"
                        r"[’'\"”]?,?\s+(?:that|which)\s+was\s+published\s+on\b", re.I)
 _BOILERPLATE = re.compile(r"^(?:source\b|skip to (?:main )?content|text size\b|open menu|menu|search|"
                           r"youtube|home|cookies?\b|accept|print this (?:document|page)|"
@@ -132,8 +134,8 @@ _NOT_TITLE = re.compile(r"^(?:(?:outstanding|good|adequate|requires?\s+improveme
                         r"inadequate)\s*$|(?:from|to|sent|dear|applies\s+to)\b)", re.I)
 _REPORTISH = re.compile(r"\b(?:inspections?|reports?|peel|assessment|review|hmicfrs|"
                         r"super-complaint|response|thematic|revisit)\b", re.I)
-_SITE_SUFFIX = re.compile(r"\s+[-–|]\s+(?:his|her)\s+majesty['’]s\s+inspectorate.*$|\s+[-–|]\s+"
-                          r"hmicfrs.*$|\s+[-–|]\s+justice\s+inspectorates.*$", re.I)
+_SITE_SUFFIX = re.compile(r"(?<!\s)\s+[-–|]\s+(?:(?:his|her)\s+majesty['’]s\s+inspectorate|"
+                          r"hmicfrs|justice\s+inspectorates).*$", re.I)
 
 
 def kind_of(word: str) -> str:
@@ -231,7 +233,7 @@ def _label(text: str):
     if not m:
         return None
     word, rest, sep = m.group("kind"), m.group("rest").strip(), m.group("sep")
-    if re.fullmatch(r"[.\s…·_-]*\d{1,4}", rest) and (sep or "").strip() in (".", "", "…"):
+    if re.fullmatch(r"(?<![.\s…·_-])[.\s…·_-]*\d{1,4}", rest) and (sep or "").strip() in (".", "", "…"):
         return None                   # a contents line: 'Recommendation 3 ........ 12'
     if m.group("num") and norm_key(word).startswith(("recommendations", "areas", "causes")):
         return None                   # 'Recommendations 5': a contents line, or a count

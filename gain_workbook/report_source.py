@@ -91,13 +91,15 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+# A link's text and address hold no '[': each '[' starts a scan that stops at the next one,
+# so a line of '[' is read once, not once from each (tests/test_patterns.py).
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\[]|\([^()\[]*\))*\)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _TAG = re.compile(r"<[^>]{0,200}>")
-_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.I)     # a ticked box, as ☒
-_UNCHECKED = re.compile(r"<input\b[^>]*type=.?checkbox[^>]*>", re.I)
+_CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I)     # a ticked box, as ☒
+_UNCHECKED = re.compile(r"<input\b[^<>]*type=.?checkbox[^<>]*>", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦·‣–]|\u2022)\s+")
-_RULE = re.compile(r"^\s*(?:[-=_*]{3,}|\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*)$")
+_RULE = re.compile(r"^\s*+(?:[-=_*]{3,}|\|?(?:\s*+:?-{2,}:?\s*+\|)+\s*+:?-*:?\s*+)$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.I)
 _ENDS_SENTENCE = re.compile(r"(?:[.:;!?)\]\"'’”]|;\s*(?:and|or))\s*$")   # '...; and' ends a list's entry
 
