@@ -24,12 +24,9 @@ from __future__ import annotations
 import ast
 import importlib
 import json
-import os
 import re
-import select
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -231,45 +228,50 @@ class Worker:
         self.proc = None
 
     def start(self):
+        import queue
+        import threading
+
         self.proc = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=False)
-        self.buffer = b""
+                                     stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.messages = queue.Queue()
+        proc, messages = self.proc, self.messages
+
+        def read():                     # a thread, so waiting can end (on every platform)
+            for line in proc.stdout:
+                messages.put(json.loads(line))
+            messages.put(None)
+
+        threading.Thread(target=read, daemon=True).start()
 
     def stop(self):
         if self.proc is not None:
             self.proc.kill()
             self.proc.wait()
+            self.proc.stdin.close()
+            self.proc.stdout.close()
             self.proc = None
-
-    def _message(self, timeout: float):
-        end = time.monotonic() + timeout
-        while b"\n" not in self.buffer:
-            left = end - time.monotonic()
-            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
-                return None
-            chunk = os.read(self.proc.stdout.fileno(), 65536)
-            if not chunk:
-                raise RuntimeError("the pattern worker died")
-            self.buffer += chunk
-        raw, self.buffer = self.buffer.split(b"\n", 1)
-        return json.loads(raw)
 
     def run(self, pattern, flags, lines):
         """[(line, CPU seconds at 1 MB)] for the slowest lines; or (line, size) of a hang."""
+        import queue
+
         if self.proc is None:
             self.start()
         binary = isinstance(pattern, bytes)
         job = {"pattern": pattern.decode("latin-1") if binary else pattern, "flags": flags,
                "binary": binary, "lines": lines, "small": SMALL, "big": BIG,
                "slowest": SLOWEST}
-        self.proc.stdin.write(json.dumps(job).encode() + b"\n")
+        self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
         at = None
         while True:
-            msg = self._message(HUNG)
-            if msg is None:
+            try:
+                msg = self.messages.get(timeout=HUNG)
+            except queue.Empty:
                 self.stop()
                 return at
+            if msg is None:
+                raise RuntimeError("the pattern worker died")
             if "done" in msg:
                 return msg["done"]
             at = (msg["line"], msg["size"])
