@@ -166,9 +166,13 @@ def add_report(register, source, *, published: dt.date | None = None,
     from gain_workbook.report_add import SAME_TITLE, plan_add, write_add
     from gain_workbook.report_items import find_items
     from gain_workbook.report_source import read_source
+    from gain_workbook.text import has_xml_illegal
 
     protect(register, "the register")
     protect(source, "the report")
+    if inspection_id and has_xml_illegal(inspection_id):
+        raise InputError("The inspection id given holds control characters, which no workbook "
+                         "can store; type it again.", [Hint("inspection_id", " ({option})")])
     blocks, kind = read_source(source)      # before the register: a bad report is quick to say
     reg = read_register(register)
     if apply:
