@@ -16,6 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import ROOT, run_tool, sha256
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from gain_workbook.cli import cli
 
@@ -620,12 +622,389 @@ def test_a_pdf_with_a_password_or_no_text(runner, example_register, tmp_path, pa
     assert res.exit_code == 2 and says in res.stderr and "Traceback" not in res.output
 
 
-def test_text_saved_by_notepad_as_unicode_is_read(runner, example_register, tmp_path):
-    """Notepad's 'Unicode' is UTF-16 with a byte-order mark: it has NUL bytes, yet is text."""
+@pytest.mark.parametrize("encoding,bom", [("utf-16", b""), ("utf-32-le", b"\xff\xfe\x00\x00"),
+                                          ("utf-32-be", b"\x00\x00\xfe\xff")])
+def test_text_saved_as_unicode_with_its_byte_order_mark_is_read(runner, example_register,
+                                                               tmp_path, encoding, bom):
+    """Notepad's 'Unicode' is UTF-16 with a byte-order mark; other editors save UTF-32 with
+    one (FF FE 00 00, which starts like UTF-16's). They have NUL bytes, yet are text."""
     source = tmp_path / "report.txt"
-    source.write_bytes(REFERENCE_TXT.read_text(encoding="utf-8").encode("utf-16"))
+    source.write_bytes(bom + REFERENCE_TXT.read_text(encoding="utf-8").encode(encoding))
     got = found_json(runner, example_register, source)
     compare(got, json.loads((EXPECTED / "cse-2023 pcc response pasted.json").read_text()))
+
+
+@pytest.mark.parametrize("encoding,named", [("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                            ("utf-32-le", "UTF-32"), ("utf-32-be", "UTF-32")])
+def test_text_in_utf16_or_utf32_without_a_byte_order_mark_is_refused_by_name(
+        runner, example_register, tmp_path, encoding, named):
+    source = tmp_path / "report.txt"
+    source.write_bytes(REFERENCE_TXT.read_text(encoding="utf-8").encode(encoding))
+    res = run(runner, "add-report", example_register, source)
+    assert res.exit_code == 2
+    assert f"looks like text saved as {named} without a byte-order mark" in res.stderr
+    assert "no recommendations" not in res.output
+
+
+# ---------------------------------------------------------------- what a report's text can hold
+
+CONTROLS = [chr(c) for c in range(0x00, 0x09)] + [chr(c) for c in range(0x0E, 0x1C)] + \
+    ["\ufffe", "\uffff"]          # removed, as a register's are: no workbook can store them
+
+
+def _cells(path) -> list[str]:
+    wb = openpyxl.load_workbook(path)
+    return [c.value for ws in wb for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str)]
+
+
+def test_control_characters_in_the_text_and_title_are_removed_and_said(runner, blank_register,
+                                                                        tmp_path):
+    """NUL after the first 4 KB, an ESC sequence, BEL and a vertical tab once crashed
+    --apply (exit 70, the writer's IllegalCharacterError)."""
+    text = REFERENCE_TXT.read_text(encoding="utf-8")
+    rec8 = "all chief constables of forces that are yet"
+    assert text.count(rec8) == 1 and text.index(rec8) > 4096
+    text = text.replace(rec8, "all chief \x00constables of forces\x1b[31m that are\x07 yet")
+    text = text.replace("**An inspection of the effectiveness", "**An inspection\x07 of the "
+                        "effectiveness", 1)
+    source = tmp_path / "report.txt"
+    source.write_text(text, encoding="utf-8")
+    res = run(runner, "add-report", blank_register, source, "--apply")
+    assert res.exit_code == 0, res.output
+    assert "Cleaned: CONTROL_CHARACTER: control characters, which no workbook can store, " \
+        "were removed from 2 paragraphs of the text and the title; 1 item that held them is " \
+        "marked To check." in " ".join(res.stdout.split())
+    block = res.stdout.split("INS-2023-01-R8  Recommendation 8")[1].split("\n\n")[0]
+    assert "TO CHECK: CONTROL_CHARACTER: its text held control characters" in block
+    wb = openpyxl.load_workbook(blank_register)
+    items = {r[0]: r for r in wb["Items"].iter_rows(values_only=True)}
+    head = list(items["Item ID"])
+    rec = dict(zip(head, items["INS-2023-01-R8"]))
+    assert "all chief constables of forces[31m that are yet" in rec["Text"]
+    assert "CONTROL_CHARACTER: its text held control characters" in rec["To check"]
+    assert not any(has for has in (re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", v)
+                                   for v in _cells(blank_register)) if has)
+    assert wb["Inspections"]["B2"].value.startswith("An inspection of the effectiveness")
+
+    # a title given with control characters (a vertical tab, a BEL) is cleaned and said too
+    other = tmp_path / "other.xlsx"
+    shutil.copy(blank_register.with_name(next(p.name for p in tmp_path.iterdir()
+                                              if "(before add-report" in p.name)), other)
+    res = run(runner, "add-report", other, REFERENCE_TXT, "--title",
+              "Child sexual\x0bexploitation\x07 2023", "--apply")
+    assert res.exit_code == 0, res.output
+    assert "Report:     Child sexualexploitation 2023  [from the title given]" in res.stdout
+    assert "can store, were removed from the title." in " ".join(res.stdout.split())
+    assert openpyxl.load_workbook(other)["Inspections"]["B2"].value == \
+        "Child sexualexploitation 2023"
+    # an id given with one is refused: an id is typed, not read
+    res = run(runner, "add-report", other, REFERENCE_HTML, "--id", "INS\x1b[2J", "--apply")
+    assert res.exit_code == 2
+    assert "The inspection id given holds control characters" in res.stderr
+
+
+def _report_items(path):
+    from gain_workbook.newreport.items import find_items
+    from gain_workbook.newreport.source import read_source
+
+    blocks, _ = read_source(path)
+    return find_items(blocks, "Cleveland Police")
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_control_characters_anywhere_in_the_text_never_crash_and_are_said(data):
+    """Any control characters anywhere (NUL past the first 4 KB, where a NUL says 'binary'):
+    the same items as without them, and the item they fell in is marked."""
+    import tempfile
+
+    text = REFERENCE_TXT.read_text(encoding="utf-8")
+    clean = _report_items(REFERENCE_TXT)
+    k = data.draw(st.integers(0, len(clean.items) - 1), label="item")
+    start = text.index(clean.items[k].paragraphs[0][:60])     # the first: the item itself
+    # into the item (NUL only past the first 4 KB: there it says 'binary')
+    inserts = [(start + data.draw(st.integers(0, 59)),
+                data.draw(st.sampled_from(CONTROLS[1:] if start < 4096 else CONTROLS)))]
+    inserts += data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.sampled_from(CONTROLS)),
+                                  max_size=6), label="elsewhere")
+    inserts = [(at, ch) for at, ch in inserts if ch != "\x00" or at > 4096]
+    dirty = text
+    for at, ch in sorted(inserts, reverse=True):
+        dirty = dirty[:at] + ch + dirty[at:]
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "report.txt"
+        source.write_text(dirty, encoding="utf-8")
+        found = _report_items(source)
+    assert [(i.kind, i.number, i.text) for i in found.items] == \
+        [(i.kind, i.number, i.text) for i in clean.items]
+    assert found.title == clean.title and found.published == clean.published
+    from gain_workbook.newreport.items import CONTROL_CHECK
+
+    assert found.items[k].cleaned and CONTROL_CHECK in found.items[k].checks
+    assert found.cleaned >= 1
+
+
+def test_a_deadline_or_date_that_cannot_be_a_date_is_kept_and_marked(runner, blank_register,
+                                                                      tmp_path):
+    """'Within 99999999999 months' once crashed --apply (OverflowError), and so did a
+    register holding it, and a report 'Published: 31 December 9999' (its s55 day)."""
+    source = tmp_path / "report.txt"
+    source.write_text("Title: An inspection of things 2026\nPublished: 1 May 2026\n\n"
+                      "Recommendation 1: Within 99999999999 months, chief constables should "
+                      "review custody.\n\nRecommendation 2: Within 500 years, chief constables "
+                      "should review vetting.\n\nRecommendation 3: By 31 December 9999, chief "
+                      f"constables should review training.\n\nRecommendation 4: Within {'9' * 5000}"
+                      " days, chief constables should review records.\n", encoding="utf-8")
+    res = run(runner, "add-report", blank_register, source, "--apply")
+    assert res.exit_code == 0, res.output
+    for n, words in enumerate(("Within 99999999999 months", "Within 500 years",
+                               "By 31 December 9999", f"Within {'9' * 5000} days"), start=1):
+        block = res.stdout.split(f"Recommendation {n}\n")[1].split("\n\n")[0]
+        assert f"Deadline: {words}\n" in block
+        assert "TO CHECK: no date can be worked out from the deadline" in block
+    # the register now holds those words: reading it warns on each, never crashes
+    res = run(runner, "validate", blank_register)
+    assert res.exit_code == 0, res.output
+    assert res.stdout.count("BAD_DEADLINE") == 4
+    # a publication date past what a register holds is not one found
+    source.write_text("Title: An inspection of things 2026\nPublished: 31 December 9999\n\n"
+                      "Recommendation 1: Within six months, chief constables should review "
+                      "custody.\n", encoding="utf-8")
+    res = run(runner, "add-report", blank_register, source)
+    assert res.exit_code == 0, res.output
+    assert "Published:  (no date found: give it with --published)" in res.stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.one_of(st.integers(0, 10**40).map(str), st.text("0123456789", min_size=1,
+                                                             max_size=6000)),
+       unit=st.sampled_from(["day", "days", "week", "weeks", "month", "months", "year",
+                             "years"]),
+       published=st.one_of(st.none(), st.dates(dt.date(1900, 1, 1), dt.date(2199, 12, 31))),
+       year=st.integers(1, 9999))
+def test_any_deadline_a_report_writes_is_a_date_a_register_holds_or_none(n, unit, published,
+                                                                        year):
+    from gain_workbook.core.dates import EARLIEST, LATEST, UNREADABLE, parse_deadline
+
+    for words in (f"Within {n} {unit}", f"within the next {n} {unit} of publication",
+                  f"By 31 December {year}", f"Not later than 1 March {year}"):
+        day = parse_deadline(words, published)
+        assert day is None or day is UNREADABLE or EARLIEST <= day <= LATEST, words
+
+
+def test_items_numbered_past_999_are_read(runner, example_register, tmp_path):
+    """5,000 items: those past 999 were listed as not placed."""
+    recs = [f"Recommendation {n}\nBy 31 March 2027, chief constables should make sure that "
+            f"vetting check {n} is done." for n in range(1, 5001)]
+    source = tmp_path / "report.txt"
+    source.write_text("Title: An inspection of vetting 2026\nPublished: 2 November 2026\n\n"
+                      + "\n\n".join(recs), encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert [i["number"] for i in got["items"]] == [str(n) for n in range(1, 5001)]
+    assert got["unplaced"] == []
+    assert got["items"][4999]["text"].endswith("vetting check 5000 is done.")
+    # a tracker's listing: the number on its own line, past 999 too
+    source.write_text("Title: Tracker listing 2026\nPublished: 1 May 2026\n\nRecommendations\n"
+                      "1042\nOpen\nThe force should review its call grading.\n", encoding="utf-8")
+    assert [i["number"] for i in found_json(runner, example_register, source)["items"]] == \
+        ["1042"]
+
+
+def test_hostile_lines_are_read_in_bounded_time(example_register, tmp_path):
+    """A 200,000-character line of '[' once took minutes (the markdown-link pattern
+    backtracked); so did other lines of one character, and joining 250,000 broken lines.
+    tests/test_patterns.py holds every pattern to this; here the whole command is run,
+    on 1 MB lines, in a child process ended if it runs past a generous bound."""
+    import subprocess
+    import sys
+
+    lines = ["Title: Hostile 2026", "Published: 1 May 2026", "",
+             "Recommendation 1: Chief constables should review custody.", ""]
+    for unit in ["[", "(", " ", "<input ", "Aa ", "| ", "#", "within ", "report ", "re-\n",
+                 "Recommendation 1: ", "the force should "]:
+        lines += [unit * (1_000_000 // len(unit)), ""]
+    source = tmp_path / "report.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        res = subprocess.run([sys.executable, "-m", "gain_workbook", "add-report",
+                              str(example_register), str(source), "--format", "json"],
+                             capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("add-report did not finish within 120 s on 13 MB of hostile lines")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["items"][0]["text"] == "Chief constables should review custody."
+
+
+# ---------------------------------------------------------------- words broken at a line's end
+
+def _broken(first: str, second: str, before: list[str], soft: bool = False) -> str:
+    """The paragraph read from lines breaking '<first>-<second>' (or with a soft hyphen)."""
+    from gain_workbook.newreport.source import lines_to_blocks
+
+    hyphen = "\u00ad" if soft else "-"
+    lines = before + [f"The force should keep the {first}{hyphen}", f"{second} of every case."]
+    return lines_to_blocks(lines)[-1].text
+
+
+WORDS = st.text("bcdfghjklmnpqrstvwxz", min_size=2, max_size=8)    # never the text's own words
+
+
+@settings(max_examples=150, deadline=None)
+@given(first=WORDS, second=WORDS)
+def test_a_word_broken_at_a_lines_end_is_joined_and_a_real_hyphen_kept(first, second):
+    """The rule needs no dictionary: a soft hyphen joins; a plain one before a lower-case
+    continuation joins, unless the text shows the hyphen is real (it uses the hyphenated
+    word, or the first part as a word of its own), or the text marks its breaks with soft
+    hyphens (then a plain one is real)."""
+    assume(first + second != first and len(first) >= 3)
+    joined, kept = f"keep the {first}{second} of", f"keep the {first}-{second} of"
+    # no evidence: a typesetter's break ('re-' 'cord')
+    assert joined in _broken(first, second, [])
+    assert joined in _broken(first, second, [], soft=True)
+    # the joined word used elsewhere: joined, whatever else is used
+    assert joined in _broken(first, second, [f"A {first}{second} and a {first} here.", ""])
+    # the hyphenated word, or its first part, used elsewhere: a real hyphen ('cross-border')
+    assert kept in _broken(first, second, [f"Its {first}-{second} work.", ""])
+    assert kept in _broken(first, second, [f"They {first} the road.", ""])
+    # the text marks its breaks with soft hyphens: a plain hyphen at a line's end is real
+    assert kept in _broken(first, second, ["A word broken by the type\u00ad", "setter.", ""])
+    # a short first part is not evidence ('re', 'in' are words, but 'in-formation' is not)
+    assert f"keep the {first[:2]}{second} of" in _broken(first[:2], second,
+                                                          [f"They {first[:2]} it.", ""])
+
+
+def test_a_word_broken_in_a_pdf_is_joined_and_a_real_hyphen_kept(runner, example_register,
+                                                                  tmp_path):
+    """A real PDF (LibreOffice's, from a page whose lines break where the words do)."""
+    from gain_workbook.core.libreoffice import to_pdf
+
+    page = tmp_path / "report.html"
+    page.write_text(
+        "<html><body><p>Title: An inspection of records 2026</p><p>Published: 1 May 2026</p>"
+        "<p>Recommendation 1: By 31 March 2027, chief constables should make sure their "
+        "forces keep a re-<br>cord of every cross-<br>border case, and of cases that cross "
+        "force boundaries.</p></body></html>", encoding="utf-8")
+    pdf = to_pdf(page, tmp_path / "report.pdf")
+    got = found_json(runner, example_register, pdf)
+    assert got["items"][0]["text"] == (
+        "By 31 March 2027, chief constables should make sure their forces keep a record of "
+        "every cross-border case, and of cases that cross force boundaries.")
+
+
+# ---------------------------------------------------------------- a saved page's hidden parts
+
+HIDDEN = [("div", " hidden"), ("p", ' hidden=""'), ("section", ' style="display:none"'),
+          ("div", ' style="color: red; DISPLAY : none !important"'),
+          ("span", ' aria-hidden="true"'), ("li", ' aria-hidden="TRUE"'), ("template", ""),
+          ("div", ' hidden="hidden"')]
+
+
+def _page(tag: str, attrs: str, closed: bool, nested: bool) -> str:
+    """A page with items 1 and 3 shown and item 2 in a <tag attrs> element; its end tag
+    left out when ``closed`` is false and HTML allows it (<p>, <li>: the next sibling of its
+    kind ends it)."""
+    hidden = "<b>Recommendation 2: Chief constables should do a hidden thing.</b>"
+    if nested:          # within a <p>, only what a <p> can hold (a <div> would end it)
+        hidden = f"<span><i>{hidden}</i> and more</span>" if tag == "p" else \
+            f"<div><p>{hidden}<p>More words</div>"
+    end = f"</{tag}>" if closed or tag not in ("p", "li") else ""
+    sibling = "li" if tag == "li" else "p"
+    return ("<html><body><h1>An inspection of unseen things 2026</h1><p>Published: 1 May 2026"
+            f"</p><ul><{sibling}>Recommendation 1: Chief constables should do the first thing."
+            f"</{sibling}><{tag}{attrs}>{hidden}{end}<{sibling}>Recommendation 3: Chief "
+            f"constables should do the last thing.</{sibling}></ul></body></html>")
+
+
+@settings(max_examples=60, deadline=None)
+@given(how=st.sampled_from(HIDDEN), closed=st.booleans(), nested=st.booleans())
+def test_html_hidden_from_readers_is_not_report_text(how, closed, nested):
+    """What a reader never sees (hidden, display:none, aria-hidden, a template) makes no
+    items; what follows it is read, even when the hidden element's end tag is left out
+    (as HTML allows for a <p> or <li>)."""
+    import tempfile
+
+    from gain_workbook.newreport.items import find_items
+    from gain_workbook.newreport.source import read_source
+
+    def blocks(page: str):
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "page.html"
+            source.write_text(page, encoding="utf-8")
+            return read_source(source)[0]
+
+    tag, attrs = how
+    read = blocks(_page(tag, attrs, closed, nested))
+    assert not any("hidden" in b.text for b in read)
+    assert [i.number for i in find_items(read).items] == ["1", "3"]
+    # 'until-found' is hidden only until a search finds it: it is the page's text
+    shown = blocks(_page(tag, ' hidden="until-found"', closed, nested))
+    assert any("a hidden thing" in b.text for b in shown) == (tag != "template")
+
+
+# ---------------------------------------------------------------- a Word document's embedded chunk
+
+def _docx_with_chunk(path: Path, content_type: str, blob: bytes, name: str) -> Path:
+    """A Word document whose items sit in an embedded chunk (w:altChunk), as Word keeps a
+    web page pasted into it."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = docx.Document()
+    doc.add_paragraph("Our response to the report is below.")
+    part = Part(PackURI(f"/word/{name}"), content_type, blob, doc.part.package)
+    chunk = OxmlElement("w:altChunk")
+    chunk.set(qn("r:id"), doc.part.relate_to(part, RT.A_F_CHUNK))
+    body = doc.element.body
+    body.insert(len(body) - 1, chunk)          # before the section's properties
+    doc.save(path)
+    return path
+
+
+def _mht(html: bytes) -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["Subject"] = "Saved page"
+    msg.set_content("This page is best seen in a browser.")
+    msg.add_alternative(html.decode("utf-8"), subtype="html")
+    return msg.as_bytes()
+
+
+def _chunk(kind: str, tmp_path: Path) -> tuple[str, bytes, str]:
+    html = REFERENCE_HTML.read_bytes()
+    if kind == "html":
+        return "text/html", html, "afchunk.htm"
+    if kind == "mht":
+        return "message/rfc822", _mht(html), "afchunk.mht"
+    if kind == "text":
+        return "text/plain", REFERENCE_TXT.read_bytes(), "afchunk.txt"
+    inner = _docx_with_chunk(tmp_path / "inner.docx", "text/html", html, "afchunk.htm")
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document", \
+        inner.read_bytes(), "afchunk.docx"
+
+
+@pytest.mark.parametrize("kind", ["html", "mht", "text", "docx"])
+def test_a_word_documents_embedded_chunk_is_read(runner, example_register, tmp_path, kind):
+    """Such a document once gave 'no items found'."""
+    source = _docx_with_chunk(tmp_path / "report.docx", *_chunk(kind, tmp_path))
+    got = found_json(runner, example_register, source)
+    compare(got, json.loads((EXPECTED / "cse-2023 pcc response pasted.json").read_text()))
+
+
+def test_a_chunk_add_report_cannot_read_is_said_not_passed_over(runner, example_register,
+                                                                  tmp_path):
+    source = _docx_with_chunk(tmp_path / "report.docx", "application/rtf",
+                              b"{\\rtf1\\ansi Recommendation 1: Chief constables should act.}",
+                              "afchunk.rtf")
+    res = run(runner, "add-report", example_register, source)
+    assert res.exit_code == 2
+    assert "'report.docx' embeds content add-report cannot read (application/rtf" in res.stderr
+    assert "no recommendations" not in res.output
 
 
 def test_a_missing_source(runner, example_register, tmp_path):

@@ -122,7 +122,7 @@ def _repeatable(saved: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in entries:
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                data = re.sub(rb"(<dcterms:modified[^<>]*>)[^<]*(</dcterms:modified>)",
                               rb"\g<1>" + stamp + rb"\g<2>", data)
             entry = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED

@@ -33,15 +33,19 @@ _MONTH_YEAR = re.compile(r"^(?:end of\s+)?([a-z]+)\.?\s+(\d{4})$")
 _PREFIX = re.compile(
     r"^(?:by(?: the end of)?|not later than|no later than|on or before|before|deadline:?|"
     r"due(?: by)?|until)\s+", re.I)
-_WITHIN = re.compile(r"^within\s+([a-z\- ]+?|\d+)\s+(day|week|month|year)s?\b", re.I)
+# the quantity: digits, or words joined by one hyphen or space ('twenty-four'); never a
+# run of spaces the \s+ around it could also take (which backtracked for minutes)
+_WITHIN = re.compile(r"^within\s+((?:[a-z]+[- ])*?[a-z]+|\d+)\s+(day|week|month|year)s?\b",
+                     re.I)
 _IMMEDIATE = re.compile(r"\b(with immediate effect|immediately|immediate)\b", re.I)
 
 
 def word_number(text) -> int | None:
-    """'6', 'six', 'a', 'twenty-four' as a number; None when it is not one."""
+    """'6', 'six', 'a', 'twenty-four' as a number; None when it is not one (or has more
+    digits than any count or deadline a report gives: int() refuses past 4,300)."""
     word = re.sub(r"[\s-]+", " ", str(text).strip().lower())
     if word.isdecimal():
-        return int(word)
+        return int(word) if len(word) <= 9 else None
     if word in NUMBER_WORDS:
         return NUMBER_WORDS.index(word)
     return _OTHER_NUMBERS.get(word)
@@ -173,7 +177,8 @@ def parse_deadline(value, published: dt.date | None, date1904: bool = False):
     """A deadline as written ('By 31 December 2024', 'Within six months') as a date.
 
     Relative phrases count from the publication date; None when there is no deadline
-    or no publication date to count from, UNREADABLE when the words make no date.
+    or no publication date to count from, UNREADABLE when the words make no date, or a
+    date outside EARLIEST..LATEST ('within 99999999999 months'), which no register holds.
     """
     if value is None or value == "":
         return None
@@ -191,15 +196,21 @@ def parse_deadline(value, published: dt.date | None, date1904: bool = False):
         if published is None:
             return None
         unit = m.group(2).lower()
-        if unit == "day":
-            return published + dt.timedelta(days=n)
-        if unit == "week":
-            return published + dt.timedelta(weeks=n)
-        return add_months(published, n * (12 if unit == "year" else 1))
+        try:
+            if unit == "day":
+                day = published + dt.timedelta(days=n)
+            elif unit == "week":
+                day = published + dt.timedelta(weeks=n)
+            else:
+                day = add_months(published, n * (12 if unit == "year" else 1))
+        except (OverflowError, ValueError):       # past the year 9999
+            return UNREADABLE
+        return day if EARLIEST <= day <= LATEST else UNREADABLE
     rest = _PREFIX.sub("", text)
     # "By 31 December 2024, all chief constables should ..." -> the date before the comma
     rest = rest.split(",")[0] if not _US_WORDY.match(rest.lower()) else rest
-    return parse_text_date(rest) or UNREADABLE
+    day = parse_text_date(rest)
+    return day if day is not None and EARLIEST <= day <= LATEST else UNREADABLE
 
 
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()

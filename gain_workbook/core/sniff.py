@@ -415,7 +415,10 @@ def _grid_extent(zf: zipfile.ZipFile, info) -> tuple[int, int]:
     return max(at["rows"], 1), max(at["cols"], 1)
 
 
-_CELL_REF = re.compile(r"\s*([A-Za-z]+)(\d+)\s*")
+# (bounded, and a search starts only where a run of spaces or letters starts: linear on
+# any text, as tests/test_patterns.py checks; a real reference has at most 3 letters and
+# 7 digits)
+_CELL_REF = re.compile(r"(?<![\sA-Za-z])\s*([A-Za-z]{1,16})(\d{1,16})\s*")
 
 
 def _col_number(letters: bytes) -> int:

@@ -23,11 +23,12 @@ CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def decode_text(raw: bytes) -> str | None:
-    """Bytes of a text file as a person saved it: UTF-16 with its byte-order mark, UTF-8
-    (with or without one), else Windows-1252 (what Notepad on a UK desktop saves unless
-    told otherwise); None when it is none of them."""
-    encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else \
-        ("utf-8-sig", "cp1252")
+    """Bytes of a text file as a person saved it: UTF-32 or UTF-16 with its byte-order mark
+    (UTF-32's first: FF FE 00 00 starts like UTF-16's FF FE), UTF-8 (with or without one),
+    else Windows-1252 (what Notepad on a UK desktop saves unless told otherwise); None when
+    it is none of them."""
+    encodings = ("utf-32",) if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else \
+        ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
     for enc in encodings:
         try:
             return raw.decode(enc)

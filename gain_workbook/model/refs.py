@@ -32,7 +32,9 @@ KIND_SPELLING = {"acoc": "ACoC", "accelerated coc": "Accelerated CoC", "coc": "C
 _KIND = "|".join(re.escape(w) for w, _ in KIND_WORDS)
 _ONE = rf"(?P<word>{_KIND})\.?\s*(?:no\.?\s*)?(?P<num>\d+[a-z]?)"
 _REF = re.compile(rf"^{_ONE}$", re.I)
-_UNDER = re.compile(rf"^(?P<pword>{_KIND})\.?\s*(?P<pnum>\d+)\s*[\-–./ ]\s*{_ONE}$", re.I)
+# the separator: one of -–./, or a space within the spaces (one way to match a run of them)
+_UNDER = re.compile(rf"^(?P<pword>{_KIND})\.?\s*(?P<pnum>\d+)(?:\s*+[\-–./]|[^\S ]*+ )\s*+"
+                    rf"{_ONE}$", re.I)
 _PILLAR = re.compile(r"^[a-z]{1,3}\d+$", re.I)
 _WORD_KIND = {w: k for w, k in KIND_WORDS}
 

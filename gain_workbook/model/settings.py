@@ -146,13 +146,16 @@ GSC_DESCRIPTORS = ("COMMERCIAL", "LOCSEN", "PERSONAL", "UK EYES ONLY")
 
 def _words(texts) -> str:
     """An alternation of phrases, a hyphen or space between words as people type them."""
-    return "|".join(re.escape(t).replace(r"\-", r"(?:\s*-\s*|\s+)").replace(r"\ ", r"\s+")
+    return "|".join(re.escape(t).replace(r"\-", r"(?:\s*+-\s*+|\s++)").replace(r"\ ", r"\s++")
                     for t in texts)
 
 
-_GSC = re.compile(rf"\s*(?:{_words(GSC_MARKINGS)})(?:\s*(?::|-|\u2013)?\s*"
-                  rf"(?:\[\s*(?:{_words(GSC_DESCRIPTORS)})\s*\]|(?:{_words(GSC_DESCRIPTORS)})))?"
-                  r"\s*", re.I)
+# Possessive spaces (\s*+: what one run of spaces matched is never tried again by the next)
+# keep this linear on a long run of spaces; the lookbehind starts a search only at a run's
+# start (tests/test_patterns.py).
+_GSC = re.compile(rf"(?<!\s)\s*+(?:{_words(GSC_MARKINGS)})(?:\s*+(?::|-|\u2013)?\s*+"
+                  rf"(?:\[\s*+(?:{_words(GSC_DESCRIPTORS)})\s*+\]|(?:{_words(GSC_DESCRIPTORS)})))?"
+                  r"\s*+", re.I)
 
 
 def is_gsc_marking(text: str) -> bool:

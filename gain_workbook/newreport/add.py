@@ -33,7 +33,8 @@ from gain_workbook.model.schema import INSPECTION_TYPES, SYNONYMS, norm_key
 _TOKENS = {REC: "R", AFI: "AFI", COC: "CoC", ACOC: "ACoC"}
 _YEAR_ID = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20|21)\d{2})(?P<sep>[-_/. ]?)(?P<n>\d{1,4})$")
 _NUM_ID = re.compile(r"^(?P<pre>.*?\D)?(?P<n>\d+)$")
-_SUFFIX = re.compile(r"^(?P<sep>[-_/. ]?)(?P<token>[A-Za-z]+)(?P<gap>\s*)0*(?P<n>\d+)$")
+# leading zeros dropped, each only where a digit follows (one way to read a run of zeros)
+_SUFFIX = re.compile(r"^(?P<sep>[-_/. ]?)(?P<token>[A-Za-z]+)(?P<gap>\s*)(?:0(?=\d))*+(?P<n>\d+)$")
 _A_YEAR = re.compile(r"(?:19|20|21)\d{2}")
 
 
@@ -201,6 +202,21 @@ def write_add(register, plan: AddPlan, now: dt.datetime):
 _SHORT = {REC: "Rec", AFI: "AFI", COC: "CoC", ACOC: "ACoC"}
 
 
+def _cleaned_sentence(found) -> str:
+    """What was removed from the report's text and title (CONTROL_CHARACTER), or ''."""
+    from gain_workbook.core.text import plural
+
+    where = ([f"{plural(found.cleaned, 'paragraph')} of the text"] if found.cleaned else []) \
+        + (["the title"] if found.title_cleaned else [])
+    if not where:
+        return ""
+    marked = sum(1 for it in found.items if it.cleaned)
+    return ("CONTROL_CHARACTER: control characters, which no workbook can store, were removed "
+            f"from {' and '.join(where)}"
+            + (f"; {plural(marked, 'item')} that held them {'is' if marked == 1 else 'are'} "
+               "marked To check" if marked else "") + ".")
+
+
 def _wrap(label: str, text: str, width: int = 100) -> list[str]:
     import textwrap
 
@@ -259,6 +275,11 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
 
         lines.append(f"            ({plural(found.repeats, 'item')} the text gives again, "
                      "kept once)")
+    if said := _cleaned_sentence(found):
+        import textwrap
+
+        lines += textwrap.wrap(said, 100, initial_indent="Cleaned:    ",
+                               subsequent_indent=" " * 12, break_on_hyphens=False)
     lines.append("")
     for it, row in zip(found.items, plan.items):
         deadline = it.deadline_text or "none given"
@@ -309,5 +330,7 @@ def to_json(found, plan: AddPlan) -> str:
         "s55_last_day": plan.s55_last_day.isoformat() if plan.s55_last_day else None,
         "already_on_register": plan.same_as or None},
         "items": items, "unplaced": list(found.unplaced), "repeats": found.repeats,
+        "control_characters_removed": {"paragraphs": found.cleaned,
+                                       "title": found.title_cleaned},
         "stated": {k: v for k, v in found.stated.items()}}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

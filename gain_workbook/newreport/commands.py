@@ -38,6 +38,7 @@ def add_report(register, source, published: dt.date | None = None, title: str | 
     its inspection and items written into the register (atomically, after a backup
     beside it, ``now`` in its name). Without, nothing changes (a dry run)."""
     from gain_workbook.core.files import protect
+    from gain_workbook.core.text import has_xml_illegal
     from gain_workbook.newreport.add import plan_add
     from gain_workbook.newreport.items import find_items
     from gain_workbook.newreport.source import read_source
@@ -45,6 +46,9 @@ def add_report(register, source, published: dt.date | None = None, title: str | 
 
     protect(register, "the register")
     protect(source, "the report")
+    if inspection_id and has_xml_illegal(inspection_id):
+        raise InputError("The inspection id given holds control characters, which no workbook "
+                         "can store; type it again.", [Hint("inspection_id", " ({option})")])
     blocks, kind = read_source(source)      # before the register: a bad report is quick to say
     reg = read_register(register)
     if apply:

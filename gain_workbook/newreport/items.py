@@ -32,6 +32,11 @@ where it lists them without ('Areas for improvement' then a paragraph or bullet
 each, as trackers and PCCs' pages do), each paragraph of the list that reads like an
 item is one. Contents lines ('Recommendation 3 ...... 12') are not items.
 
+An item whose text held control characters (removed as the report was read: see
+``report_source``) is marked for the clerk, with ``CONTROL_CHARACTER``, and so is the
+title; a deadline or publication date no register can hold (a year past 2199, 'within
+99999999999 months') is kept as written and marked, never worked out.
+
 An item the text gives twice (a summary and a chapter, or a response that lists
 the force's items again) is kept once. A paragraph that reads like an item ('... the
 force should ...') but has no label and is in no list of items is *not placed*: it
@@ -45,26 +50,29 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gain_workbook.core.dates import (NUMBER_WORDS, UNREADABLE, parse_deadline, parse_text_date,
-                                 word_number)
+from gain_workbook.core.dates import NUMBER_WORDS, UNREADABLE, parse_date, parse_deadline, word_number
+from gain_workbook.core.text import has_xml_illegal, shorten, xml_safe
 from gain_workbook.model.schema import norm_key
-from gain_workbook.core.text import shorten
 
 # Where the title and date were read, as the clerk's table says it; a 'Title' or
 # 'Published' line is what the report says of itself, so nothing found later replaces it.
 FROM_TITLE_LINE, FROM_PUBLISHED_LINE = "its 'Title' line", "its 'Published' line"
 REC, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern",
                        "Accelerated cause of concern")
+# what an item whose text held control characters says to the clerk (validate's code for a cell)
+CONTROL_CHECK = ("CONTROL_CHARACTER: its text held control characters, which no workbook can "
+                 "store; they were removed, so check the text against the report")
 _KIND = (r"(?P<kind>accelerated\s+causes?\s+(?:of|for)\s+concern|causes?\s+(?:of|for)\s+concern|"
          r"areas?\s+for\s+improvement|recommendations?|acoc|coc|afi)")
 _LABEL = re.compile(
-    rf"^{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,3}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
+    rf"^{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,4}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
     r"\s*(?P<sep>[:.)\-–—]\s*)?(?P<rest>.*)$", re.I)
 _ENDS = re.compile(r"[.:;!?]\s*$")
-_NUMBERED = re.compile(r"^\(?(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
-_RECOMMENDS = re.compile(r"^(?:(?:hmic|hmicfrs|his majesty's inspectorate[^,]*?|we|the "
-                         r"inspectorate)\s+(?:therefore\s+|also\s+)?recommends?\s+that,?\s*)",
-                         re.I)
+_NUMBERED = re.compile(r"^\(?(?P<num>\d{1,4})[.)]\s+(?P<rest>\S.*)$")
+# ('his majesty's inspectorate ...' word by word: a run of spaces has one way to match)
+_RECOMMENDS = re.compile(r"^(?:(?:hmic|hmicfrs|his majesty's inspectorate[^,\s]*(?:\s+[^,\s]+)*?|"
+                         r"we|the inspectorate)\s+(?:therefore\s+|also\s+)?recommends?\s+"
+                         r"that,?\s*)", re.I)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DATE_WORDS = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
@@ -87,7 +95,9 @@ _FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|eve
                     r"(?:all|each|every|the|individual)\s+(?:fire\s+(?:and|&)\s+rescue\s+)?"
                     r"services?|fire\s+(?:and|&)\s+rescue\s+services|frss?|chief\s+fire\s+"
                     r"officers?)\b", re.I)
-_OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:and|&|of)?\s*[A-Z][a-z]+)*)\s+"
+# a force's name is a few capitalised words ('Devon and Cornwall'): bounded, so a page of
+# capitalised words is not tried from each of them to its end
+_OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:(?:and|&|of)\s*)?[A-Z][a-z]+){0,5})\s+"
                           r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service)\b")
 _SOME_FORCES = re.compile(r"\b(?:chief\s+constables?|forces?)\b(?:\s+of\s+(?:the\s+)?"
                           r"(?:\w+\s+)?forces?)?\s+(?:that|which|where|whose|who|yet\s+to|"
@@ -114,16 +124,18 @@ _PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({_DATE_WORDS})", re
 _STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s+out|"
                      r"contained|contains)\s+"
                      r"(?P<n1>\d+|[a-z]+)\s+(?P<k1>recommendations?|areas?\s+for\s+improvement|"
-                     r"causes?\s+of\s+concern)(?:\s*,?\s+and\s+(?:(?:also\s+)?(?:made|"
+                     r"causes?\s+of\s+concern)(?:(?:\s*+,)?\s+and\s+(?:(?:also\s+)?(?:made|"
                      r"identified|raised)\s+)?(?P<n2>\d+|[a-z]+)\s+(?P<k2>recommendations?|"
                      r"areas?\s+for\s+improvement|causes?\s+of\s+concern))?", re.I)
 _INNER_LABEL = re.compile(r"(?<=[.;:])\s+(?=(?:accelerated\s+)?(?:cause\s+of\s+concern|"
-                          r"recommendation|area\s+for\s+improvement)\s*(?:\d{1,3}\s*)?:)", re.I)
+                          r"recommendation|area\s+for\s+improvement)\s*(?:\d{1,4}\s*)?:)", re.I)
 # 'the identified areas for improvement are: -': a list of items of that kind follows
 _INTRO = re.compile(r"\b(recommendations|areas\s+for\s+improvement|causes\s+of\s+concern)\b"
-                    r"[^.]{0,40}:\s*[-–—]?\s*$", re.I)
+                    r"[^.]{0,40}:\s*+[-–—]?\s*+$", re.I)
 # a PCC's letter: 'in respect of the HMICFRS report <title>, which was published on ...'
-_TITLE_IN = re.compile(r"\breport\s+(?:entitled\s+|titled\s+)?[‘'\"“]?(?P<title>[^‘'\"“].{8,250}?)"
+# (the title starts and ends with a word, so the spaces either side have one way to match)
+_TITLE_IN = re.compile(r"\breport\s+(?:entitled\s+|titled\s+)?[‘'\"“]?"
+                       r"(?P<title>[^‘'\"“\s].{7,249}?\S)"
                        r"[’'\"”]?,?\s+(?:that|which)\s+was\s+published\s+on\b", re.I)
 _BOILERPLATE = re.compile(r"^(?:source\b|skip to (?:main )?content|text size\b|open menu|menu|search|"
                           r"youtube|home|cookies?\b|accept|print this (?:document|page)|"
@@ -132,8 +144,8 @@ _NOT_TITLE = re.compile(r"^(?:(?:outstanding|good|adequate|requires?\s+improveme
                         r"inadequate)\s*$|(?:from|to|sent|dear|applies\s+to)\b)", re.I)
 _REPORTISH = re.compile(r"\b(?:inspections?|reports?|peel|assessment|review|hmicfrs|"
                         r"super-complaint|response|thematic|revisit)\b", re.I)
-_SITE_SUFFIX = re.compile(r"\s+[-–|]\s+(?:his|her)\s+majesty['’]s\s+inspectorate.*$|\s+[-–|]\s+"
-                          r"hmicfrs.*$|\s+[-–|]\s+justice\s+inspectorates.*$", re.I)
+_SITE_SUFFIX = re.compile(r"(?<!\s)\s+[-–|]\s+(?:(?:his|her)\s+majesty['’]s\s+inspectorate|"
+                          r"hmicfrs|justice\s+inspectorates).*$", re.I)
 
 
 def kind_of(word: str) -> str:
@@ -164,6 +176,7 @@ class FoundItem:
     applies: bool = False
     checks: list = field(default_factory=list)   # what the clerk should check, in words
     untold: bool = False                # a cause of concern the text names but does not word
+    cleaned: bool = False               # control characters were removed from its text
 
     _folded: tuple = field(default=(), repr=False, compare=False)
 
@@ -204,6 +217,8 @@ class Found:
     repeats: int = 0                                # items the text gives again, kept once
     stated: dict = field(default_factory=dict)      # kind -> count the report says it has
     types: list = field(default_factory=list)       # inspection types the text ticks
+    cleaned: int = 0                # paragraphs control characters were removed from
+    title_cleaned: bool = False     # ... and from the title
 
     def counts(self) -> dict:
         out: dict = {}
@@ -231,11 +246,12 @@ def _label(text: str):
     if not m:
         return None
     word, rest, sep = m.group("kind"), m.group("rest").strip(), m.group("sep")
-    if re.fullmatch(r"[.\s…·_-]*\d{1,4}", rest) and (sep or "").strip() in (".", "", "…"):
+    if re.fullmatch(r"(?<![.\s…·_-])[.\s…·_-]*\d{1,4}", rest) and \
+            (sep or "").strip() in (".", "", "…"):
         return None                   # a contents line: 'Recommendation 3 ........ 12'
     if m.group("num") and norm_key(word).startswith(("recommendations", "areas", "causes")):
         return None                   # 'Recommendations 5': a contents line, or a count
-    if re.fullmatch(r"\(\d{1,3}\)", rest):
+    if re.fullmatch(r"\(\d{1,4}\)", rest):
         rest = ""                     # 'Areas for improvement (8)': a count, as trackers write
     short = norm_key(word) in ("afi", "coc", "acoc")
     num = _number(m.group("num"))
@@ -330,10 +346,16 @@ def _meta_value(blocks, i: int, rest: str) -> tuple[str, int]:
     return "", i
 
 
+def _day(text: str) -> dt.date | None:
+    """The date ``text`` gives, if it is one a register can hold (not 31 December 9999)."""
+    day = parse_date(text)
+    return day if isinstance(day, dt.date) else None
+
+
 def _date_in(text: str):
     text = re.sub(r"^(?:on\s+)?(?:the\s+)?", "", text.strip(" -–:"), flags=re.I)
     m = re.match(rf"{_DATE_WORDS}", text, re.I)
-    return parse_text_date(m.group(0)) if m else None
+    return _day(m.group(0)) if m else None
 
 
 def _split_labels(blocks) -> list:
@@ -347,7 +369,8 @@ def _split_labels(blocks) -> list:
         if len(parts) == 1:
             out.append(b)
         else:
-            out += [Block(p.strip(), b.heading, b.bullet) for p in parts if p.strip()]
+            out += [Block(p.strip(), b.heading, b.bullet, b.cleaned)
+                    for p in parts if p.strip()]
     return out
 
 
@@ -355,13 +378,14 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
                title: str | None = None) -> Found:
     """Every item of the report, in order; see the module's docstring. ``published`` and
     ``title``, when given, stand for what the text says (deadlines count from that date)."""
+    found = Found(cleaned=sum(1 for b in blocks if b.cleaned))
     blocks = _split_labels(blocks)
-    found = Found()
     items = found.items
     current: FoundItem | None = None     # the item taking paragraphs
     parent: int | None = None            # the cause of concern recommendations go under
     section: str | None = None           # the kind a 'Recommendations' heading sets
     lead: str | None = None              # a lead-in whose list makes items
+    lead_cleaned = False                 # ... which held control characters
     listed = False                       # the lead-in's list has begun
     number = None                        # a number on its own line, for the next item
     labelled: set = set()                # kinds the report labels here ('Recommendation 2')
@@ -391,12 +415,13 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
                 if kind != REC:
                     parent = None
                 if rest.endswith(":"):           # 'Recommendations: the force should:'
-                    lead = rest
+                    lead, lead_cleaned = rest, block.cleaned
                 continue
             if kind != REC:
                 parent = None
             labelled.add(kind)
-            item = FoundItem(kind, num or "", parent=parent if kind == REC else None)
+            item = FoundItem(kind, num or "", parent=parent if kind == REC else None,
+                             cleaned=block.cleaned)
             if rest:
                 item.paragraphs.append(rest)
             items.append(item)
@@ -423,13 +448,14 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
                 current.untold, current = True, None
             elif not current.paragraphs or _carries_on(current, text, block):
                 current.paragraphs.append(text)
+                current.cleaned = current.cleaned or block.cleaned
                 continue
             else:
                 current = None
         if _repeats(items, text):
             found.repeats += 1
             continue
-        if re.fullmatch(r"\d{1,3}", text):
+        if re.fullmatch(r"\d{1,4}", text):
             number = text             # a tracker's listing: the number on its own line
             continue
         kind = section or (REC if parent is not None else None)
@@ -440,7 +466,8 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
             if _list_entry(text, block):
                 listed = True
                 items.append(FoundItem(kind or REC, "", [f"{lead} {text}"], lead=lead,
-                                       parent=parent if (kind or REC) == REC else None))
+                                       parent=parent if (kind or REC) == REC else None,
+                                       cleaned=block.cleaned or lead_cleaned))
                 continue
             if listed:        # the list has ended: what follows is the report's own text
                 lead, listed, section, parent, kind = None, False, None, None, None
@@ -448,13 +475,13 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
             continue
         if kind is not None and kind not in labelled:  # where the report labels its items,
             if text.endswith(":"):                     # a paragraph without a label is not one
-                lead, listed = text, False
+                lead, listed, lead_cleaned = text, False, block.cleaned
                 continue
             num, number = number, None
             if m := _NUMBERED.match(text):
                 num, text = m.group("num"), m.group("rest")
             item = FoundItem(kind, num or "", [text],
-                             parent=parent if kind == REC else None)
+                             parent=parent if kind == REC else None, cleaned=block.cleaned)
             items.append(item)
             current = item
             continue
@@ -462,9 +489,14 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
         if items:
             items[-1].after.append(text)
     if title:
-        found.title, found.title_from = title, "the title given"
-    elif not found.title:
-        _title_from_first(found, blocks)
+        found.title, found.title_from = xml_safe(title), "the title given"
+        found.title_cleaned = has_xml_illegal(title)
+    else:
+        if not found.title:
+            _title_from_first(found, blocks)
+        # read from a paragraph the characters were removed from
+        found.title_cleaned = bool(found.title) and any(b.cleaned and found.title in b.text
+                                                        for b in blocks)
     if published:
         found.published, found.published_from = published, "the date given"
     _finish(found, force_name)
@@ -524,7 +556,7 @@ def _meta(found: Found, i: int, text: str) -> None:
         found.title, found.title_from = m.group("title").strip(), "'the report ... published " \
             "on' in its text"
     if found.published is None and i < 40 and (m := _PUBLISHED_IN.search(text)):
-        day = parse_text_date(m.group(1))
+        day = _day(m.group(1))
         if day:
             found.published, found.published_from = day, "'published on' in its text"
 
@@ -621,7 +653,7 @@ def _finish(found: Found, force_name: str) -> None:
                 first.checks.append(f"the text gives {it.kind} {it.number} again in other "
                                     f"words ('{shorten(it.text)}')")
             elif len(it.text) > len(first.text):
-                first.paragraphs = it.paragraphs
+                first.paragraphs, first.cleaned = it.paragraphs, it.cleaned
             found.repeats += 1
             remap[n] = seen[key]
             continue
@@ -634,6 +666,8 @@ def _finish(found: Found, force_name: str) -> None:
     found.items = out
     for it in out:
         _place(it, out, found.published, force_name)
+        if it.cleaned:
+            it.checks.append(CONTROL_CHECK)
     for n, it in enumerate(out):
         if it.untold:           # for the force when its recommendations are
             it.applies = any(r.applies for r in out if r.parent == n)

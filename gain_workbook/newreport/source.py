@@ -11,14 +11,27 @@ list item), which ``report_items`` reads for the items.
   as wrapped, and joined to the next; a short line is a heading or label, kept
   alone. A blank line always ends a paragraph. Markdown marks (``###``, ``**``,
   ``[text](link)``) are dropped, so a page copied as markdown reads as its text.
+  Text is UTF-8, Windows-1252, or UTF-16 or UTF-32 with a byte-order mark.
+- A word broken at a line's end is joined by a rule that needs no dictionary (see
+  :func:`glue`): a soft hyphen (U+00AD, which typesetters put at a break) always
+  joins; a plain hyphen before a lower-case continuation joins ('re-' 'cord' is
+  'record') unless the text shows it is a real one ('cross-border').
 - A saved page is read with the standard library's HTML parser: each block element
   (p, li, h1-h6, td, div ...) a paragraph; scripts, styles, navigation and forms are
-  passed over.
+  passed over, and so is what a reader never sees: an element with the ``hidden``
+  attribute, ``display: none`` in its style or ``aria-hidden="true"``, and a
+  ``<template>``.
 - PDF text comes from ``pypdf`` (pure Python, maintained), page by page; page
   numbers alone on a line are dropped (in pasted text a lone number is kept: trackers
   put an item's number on its own line).
 - Word paragraphs come from ``python-docx`` (already used to write the response), in
-  document order, tables included; 'Heading' and 'Title' styles are headings.
+  document order, tables included; 'Heading' and 'Title' styles are headings. Content
+  Word keeps as an embedded chunk (``altChunk``: HTML or text pasted into the document,
+  or another Word document) is read where it stands, with the reader of its kind; a
+  chunk of a kind add-report cannot read (RTF) is refused by name, never passed over.
+- Characters no workbook can store (control characters: NUL, ESC, BEL ...) are removed
+  as a register's are when it is read, and each paragraph that held one is marked
+  (``Block.cleaned``), so the item it becomes can say so.
 
 Nothing here decides what is an item; each reader only keeps what the text says.
 """
@@ -31,9 +44,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from gain_workbook.core.errors import InputError
-from gain_workbook.core.text import decode_text
+from gain_workbook.core.text import decode_text, has_xml_illegal, xml_safe
 
 MAX_SOURCE = 64 * 1024**2         # a report's PDF is a few MB; its text far less
+SOFT_HYPHEN = "\u00ad"
 KINDS = {".txt": "text", ".md": "text", ".text": "text", ".html": "html", ".htm": "html",
          ".pdf": "pdf", ".docx": "docx"}
 
@@ -45,6 +59,15 @@ class Block:
     text: str
     heading: bool = False
     bullet: bool = False
+    cleaned: bool = False       # control characters were removed from its text
+
+
+def _block(text: str, heading: bool = False, bullet: bool = False,
+           cleaned: bool = False) -> Block:
+    """A paragraph, its soft hyphens (invisible but for a break) and what no workbook can
+    store removed; ``cleaned`` says the latter was there (or was before: a line's)."""
+    clean = xml_safe(text).replace(SOFT_HYPHEN, "")
+    return Block(clean, heading, bullet, cleaned or has_xml_illegal(text))
 
 
 def read_source(path) -> tuple[list[Block], str]:
@@ -79,25 +102,50 @@ def read_source(path) -> tuple[list[Block], str]:
 
 # ---------------------------------------------------------------- plain text
 
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))       # UTF-32's first: it starts alike
+
+
+def _wide(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when bytes without a byte-order mark read as English text in
+    it (most characters ASCII, none NUL); else None."""
+    sample = data[:4096]
+    for enc, size in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        try:
+            text = sample[:len(sample) - len(sample) % size].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text and "\x00" not in text and sum(ch < "\x80" for ch in text) >= 0.9 * len(text):
+            return enc[:6].upper()
+    return None
+
+
 def _decode(data: bytes, name: str) -> str:
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))      # Notepad's 'Unicode'
-    if data.startswith((b"PK\x03\x04", b"%PDF")) or (b"\x00" in data[:4096] and not utf16):
+    # Notepad's 'Unicode' is UTF-16 with a byte-order mark; other editors can save UTF-32
+    bom = next((enc for mark, enc in _BOMS if data.startswith(mark)), None)
+    if data.startswith((b"PK\x03\x04", b"%PDF")) or (b"\x00" in data[:4096] and not bom):
+        if not data.startswith((b"PK\x03\x04", b"%PDF")) and (wide := _wide(data)):
+            raise InputError(f"'{name}' looks like text saved as {wide} without a byte-order "
+                             "mark, which add-report cannot be sure of; open it in Notepad and "
+                             "save it with the encoding UTF-8.")
         raise InputError(f"'{name}' is not text (it looks like a binary file); give the "
                          "report's text, or the file with its own extension (.pdf, .docx).")
     text = decode_text(data)
     if text is None:
-        raise InputError(f"'{name}' is not text in UTF-8 or Windows-1252; open it in Notepad "
-                         "and save it with the encoding UTF-8.")
+        raise InputError(f"'{name}' is not text in {bom or 'UTF-8 or Windows-1252'}; open it "
+                         "in Notepad and save it with the encoding UTF-8.")
     return text
 
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+# A link's text and address hold no '[': each '[' starts a scan that stops at the next one,
+# so a line of '[' is read once, not once from each (tests/test_patterns.py).
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\[]|\([^()\[]*\))*\)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _TAG = re.compile(r"<[^>]{0,200}>")
-_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.I)     # a ticked box, as ☒
-_UNCHECKED = re.compile(r"<input\b[^>]*type=.?checkbox[^>]*>", re.I)
+_CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I)     # a ticked box, as ☒
+_UNCHECKED = re.compile(r"<input\b[^<>]*type=.?checkbox[^<>]*>", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦·‣–]|\u2022)\s+")
-_RULE = re.compile(r"^\s*(?:[-=_*]{3,}|\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*)$")
+_RULE = re.compile(r"^\s*+(?:[-=_*]{3,}|\|?(?:\s*+:?-{2,}:?\s*+\|)+\s*+:?-*:?\s*+)$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.I)
 _ENDS_SENTENCE = re.compile(r"(?:[.:;!?)\]\"'’”]|;\s*(?:and|or))\s*$")   # '...; and' ends a list's entry
 
@@ -117,14 +165,79 @@ def _clean_line(line: str) -> tuple[str, bool, bool]:
     return s, heading, bullet
 
 
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")     # a word, or words joined by hyphens
+
+
+def _words_of(lines: list[str]) -> set[str]:
+    """The text's words (and hyphenated words, and their parts), in lower case: the
+    evidence :func:`glue` weighs. The pieces either side of a hyphen at a line's end are
+    left out, so a broken word is not its own evidence."""
+    words: set[str] = set()
+    broken = False                      # the line before ended in a broken word
+    for line in lines:
+        found = _WORD.findall(line.casefold())
+        if broken and found and line[:1].isalpha():
+            found = found[1:]               # ... whose second piece this starts with
+        end = line.rstrip()
+        broken = end.endswith(("-", SOFT_HYPHEN)) and end[-2:-1].isalpha()
+        if broken and found:
+            found = found[:-1]
+        for w in found:
+            words.add(w)
+            if "-" in w:
+                words.update(w.split("-"))
+    return words
+
+
+def _edge_letters(text: str, end: bool) -> str:
+    """The letters at the end (or start) of ``text``."""
+    n = 0
+    step = range(len(text) - 1, -1, -1) if end else range(len(text))
+    for i in step:
+        if not text[i].isalpha():
+            break
+        n += 1
+    return text[len(text) - n:] if end else text[:n]
+
+
+def glue(previous: str, line: str, words: set[str], soft: bool) -> tuple[str, str]:
+    """How ``line`` carries on the paragraph whose last line is ``previous``: (``previous``
+    as it stays, what goes between them). A word broken at the line's end is joined
+    (the hyphen dropped, nothing between), a real hyphen kept, else a space between.
+
+    The rule needs no dictionary: a soft hyphen (U+00AD) always joins ('re', a soft
+    hyphen, then 'cord' is 'record'). A plain hyphen after a letter, before a lower-case
+    letter, is a break that joins ('re-' 'cord' is 'record') unless it is a real one: when
+    the text marks its breaks with soft hyphens (``soft``), or when the joined word is
+    not one the text uses but the hyphenated word is, or its first part is (a word of
+    three letters or more: 'cross' in 'cross-' 'border', 'victim' in 'victim-' 'blaming').
+    ``words`` are the text's own (:func:`_words_of`).
+    """
+    if previous.endswith(SOFT_HYPHEN):
+        return previous[:-1], ""
+    if not (previous.endswith("-") and previous[-2:-1].isalpha() and line[:1].islower()):
+        return previous, " "
+    first, second = _edge_letters(previous[:-1], True).casefold(), \
+        _edge_letters(line, False).casefold()
+    real = soft or (first + second not in words and (
+        f"{first}-{second}" in words or (len(first) >= 3 and first in words)))
+    return (previous, "") if real else (previous[:-1], "")
+
+
 def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
     """Lines (pasted text, or a PDF's) as paragraphs: wrapped lines joined. ``pages``: the
     lines are a PDF's, whose lone numbers are page numbers (in pasted text, a tracker's
-    item numbers), dropped so a paragraph carries on over the page."""
-    cleaned: list = []          # (text, heading, bullet) per line; None where a paragraph ends
+    item numbers), dropped so a paragraph carries on over the page. Control characters
+    are removed from each line first, and its paragraph marked."""
+    cleaned: list = []     # (text, heading, bullet, cleaned) per line; None ends a paragraph
+    kept: list[str] = []
     for raw in lines:
+        dirty = has_xml_illegal(raw)
+        if dirty:
+            raw = xml_safe(raw)
         if pages and _PAGE_NUMBER.match(raw):
             continue
+        kept.append(raw)
         if not raw.strip() or _RULE.match(raw):
             cleaned.append(None)
         elif raw.count("|") >= 2:
@@ -132,39 +245,42 @@ def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
             cleaned.append(None)
             for cell in raw.strip().strip("|").split("|"):
                 if cell.strip():
-                    cleaned += [_clean_line(cell), None]
+                    cleaned += [(*_clean_line(cell), dirty), None]
         else:
-            cleaned.append(_clean_line(raw))
+            cleaned.append((*_clean_line(raw), dirty))
+    words = _words_of(kept)
+    soft = any(line.rstrip().endswith(SOFT_HYPHEN) for line in kept)
     lengths = sorted(len(c[0]) for c in cleaned if isinstance(c, tuple) and c[0])
     usual = lengths[int(len(lengths) * 0.9)] if lengths else 0
     blocks: list[Block] = []
     current: list[str] = []
     flags = (False, False)
+    dirty = False
 
     def flush():
         nonlocal current
         if current:
-            text = current[0]
+            pieces = [current[0]]
             for line in current[1:]:
-                # 'victim-' + 'blaming' is one word broken at the line's end
-                text += line if re.search(r"[a-z]-$", text) and line[:1].islower() else \
-                    " " + line
-            blocks.append(Block(text, *flags))
+                pieces[-1], between = glue(pieces[-1], line, words, soft)
+                pieces += [between, line]
+            blocks.append(_block("".join(pieces), *flags, cleaned=dirty))
         current = []
 
     for c in cleaned:
         if c is None:
             flush()
             continue
-        text, heading, bullet = c
+        text, heading, bullet, was = c
         if not text:
             continue
         if current and not heading and not bullet and not flags[0] and _continues(current[-1],
                                                                                    text, usual):
             current.append(text)
+            dirty = dirty or was
             continue
         flush()
-        current, flags = [text], (heading, bullet)
+        current, flags, dirty = [text], (heading, bullet), was
     flush()
     return blocks
 
@@ -172,14 +288,14 @@ def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
 # a line that starts something of its own: 'Published: ...', 'Recommendation 2', 'Area for ...',
 # or a number on its own (a tracker's item number)
 _STARTS = re.compile(r"^(?:[A-Z][A-Za-z’' ]{1,40}:\s|(?:Recommendations?|Areas? for improvement|"
-                     r"(?:Accelerated )?[Cc]auses? (?:of|for) concern)\b|\d{1,3}$)")
+                     r"(?:Accelerated )?[Cc]auses? (?:of|for) concern)\b|\d{1,4}$)")
 
 
 def _continues(previous: str, line: str, usual: int) -> bool:
     """Is ``line`` the rest of a paragraph that ``previous`` wrapped?"""
     if _ENDS_SENTENCE.search(previous) or _STARTS.match(line) or previous.isdecimal():
         return False
-    if previous.endswith(("-", ",")) or line[:1].islower():
+    if previous.endswith(("-", ",", SOFT_HYPHEN)) or line[:1].islower():
         return True
     return usual >= 40 and len(previous) >= 0.6 * usual
 
@@ -196,6 +312,28 @@ _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th",
                "pre", "hr"}
 _SKIP_TAGS = {"script", "style", "nav", "noscript", "form", "button", "select", "svg",
               "template", "iframe", "object", "head"}
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+              "param", "source", "track", "wbr"}
+_HEAD_TAGS = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
+# start tags that close an open <p>, as HTML's parser does (a <p hidden> is often not closed)
+_CLOSES_P = {"address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset",
+             "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+             "header", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "ul"}
+_CLOSES_SAME = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
+                "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"}}
+_DISPLAY_NONE = re.compile(r"(?<![\w-])display\s*:\s*none\b", re.I)
+
+
+def _hidden(attrs) -> bool:
+    """Is an element with these attributes hidden from readers: ``hidden`` (not
+    'until-found', which a search reveals), ``aria-hidden="true"``, ``display: none``?"""
+    for name, value in attrs:
+        value = (value or "").strip().lower()
+        if (name == "hidden" and value != "until-found") or \
+                (name == "aria-hidden" and value == "true") or \
+                (name == "style" and _DISPLAY_NONE.search(value)):
+            return True
+    return False
 
 
 class _Page(HTMLParser):
@@ -204,7 +342,7 @@ class _Page(HTMLParser):
         self.blocks: list[Block] = []
         self.title = ""
         self._text: list[str] = []
-        self._skip = 0
+        self._over: list[str] = []    # the open elements of what is passed over, outermost first
         self._heading = 0
         self._bullet = 0
         self._in_title = False
@@ -213,17 +351,35 @@ class _Page(HTMLParser):
     def _flush(self):
         text = re.sub(r"\s+", " ", "".join(self._text)).strip()
         if text:
-            self.blocks.append(Block(text, *self._flags))
+            self.blocks.append(_block(text, *self._flags))
         self._text = []
 
+    def _closed_by(self, tag) -> None:
+        """End what a start tag ends without its end tag, in what is passed over: an open
+        <p> (or <li>, <td> ...), or the <head> when the body's content starts."""
+        over = self._over
+        if over[0] == "head" and tag not in _HEAD_TAGS:
+            over.clear()
+        elif over[-1] == "p" and tag in _CLOSES_P:
+            over.pop()
+        elif over[-1] in _CLOSES_SAME.get(tag, ()):
+            over.pop()
+
     def handle_starttag(self, tag, attrs):
-        if tag == "title":
+        if self._over:
+            self._closed_by(tag)
+        if tag == "title" and all(t == "head" for t in self._over):
             self._in_title = True
             return
-        if tag in _SKIP_TAGS:
-            self._skip += 1
+        if self._over:                  # inside what is passed over: only its depth counts
+            if tag not in _VOID_TAGS:
+                self._over.append(tag)
             return
-        if tag == "input" and not self._skip:
+        if tag in _SKIP_TAGS or _hidden(attrs):
+            if tag not in _VOID_TAGS:
+                self._over.append(tag)
+            return
+        if tag == "input":
             names = {k.lower() for k, _ in attrs}
             if dict(attrs).get("type", "").lower() == "checkbox":
                 self._text.append("☒ " if "checked" in names else "☐ ")
@@ -237,17 +393,20 @@ class _Page(HTMLParser):
             self._flags = (self._heading > 0, self._bullet > 0)
 
     def handle_startendtag(self, tag, attrs):
-        if tag in ("br", "hr"):
-            self._flush()
-        elif tag == "input":
+        if self._over or tag not in ("br", "hr", "input"):
+            return
+        if tag == "input":
             self.handle_starttag(tag, attrs)
+        elif not _hidden(attrs):
+            self._flush()
 
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
             return
-        if tag in _SKIP_TAGS:
-            self._skip = max(0, self._skip - 1)
+        if self._over:
+            if tag in self._over:         # its end ends what it holds that was left open
+                del self._over[len(self._over) - 1 - self._over[::-1].index(tag):]
             return
         if tag in _BLOCK_TAGS:
             self._flush()
@@ -260,12 +419,12 @@ class _Page(HTMLParser):
     def handle_data(self, data):
         if self._in_title:
             self.title += data
-        elif not self._skip:
+        elif not self._over:
             self._text.append(data)
 
 
-def _html_blocks(data: bytes, name: str) -> list[Block]:
-    text = _decode(data, name)
+def _page_blocks(text: str, name: str) -> list[Block]:
+    """A web page's paragraphs, its title first (as a heading)."""
     page = _Page()
     try:
         page.feed(text)
@@ -276,8 +435,12 @@ def _html_blocks(data: bytes, name: str) -> list[Block]:
     blocks = page.blocks
     title = re.sub(r"\s+", " ", page.title).strip()
     if title:
-        blocks.insert(0, Block(title, heading=True))
+        blocks.insert(0, _block(title, heading=True))
     return blocks
+
+
+def _html_blocks(data: bytes, name: str) -> list[Block]:
+    return _page_blocks(_decode(data, name), name)
 
 
 # ---------------------------------------------------------------- PDF and Word
@@ -329,7 +492,11 @@ def _check_zip(data: bytes, name: str) -> None:
         raise InputError(f"Cannot read '{name}': {why}")
 
 
-def _docx_blocks(data: bytes, name: str) -> list[Block]:
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_MAX_CHUNK_DEPTH = 3                  # a Word document in a chunk of one in a chunk of one
+
+
+def _docx_blocks(data: bytes, name: str, depth: int = 0) -> list[Block]:
     import io
     import zipfile
 
@@ -357,16 +524,62 @@ def _docx_blocks(data: bytes, name: str) -> list[Block]:
         heading = style.startswith(("Heading", "Title"))
         ppr = par._p.pPr
         bullet = style.startswith("List") or (ppr is not None and ppr.numPr is not None)
-        blocks.append(Block(text, heading, bullet and not heading))
+        blocks.append(_block(text, heading, bullet and not heading))
 
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            add(Paragraph(child, document))
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                for cell in row.cells:
-                    for par in cell.paragraphs:
-                        add(par)
+    def walk(element):
+        for child in element.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                add(Paragraph(child, document))
+            elif tag == "tbl":
+                for row in Table(child, document).rows:
+                    for cell in row.cells:
+                        walk(cell._tc)
+            elif tag == "sdt":          # a content control: its paragraphs are the text's
+                for content in child.iterchildren():
+                    if content.tag.rsplit("}", 1)[-1] == "sdtContent":
+                        walk(content)
+            elif tag == "altChunk":
+                blocks.extend(_chunk_blocks(document, child, name, depth))
+
+    walk(document.element.body)
     return blocks
+
+
+def _chunk_blocks(document, element, name: str, depth: int) -> list[Block]:
+    """The paragraphs of an embedded chunk (``w:altChunk``): HTML (as Word keeps what was
+    pasted from a web page), a web archive (.mht), plain text or another Word document,
+    each read as a file of its kind would be; any other kind is refused by name."""
+    from email import message_from_bytes, policy
+
+    rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+    try:
+        part = document.part.rels[rid].target_part
+    except (KeyError, AttributeError, ValueError):
+        raise InputError(f"'{name}' embeds content that is missing from the file; it may be "
+                         "damaged.") from None
+    kind = (part.content_type or "").split(";")[0].strip().lower()
+    blob = part.blob
+    where = f"{name} (embedded)"
+    if kind in _HTML_TYPES:
+        return _page_blocks(_decode(blob, where), where)
+    if kind == "text/plain":
+        return lines_to_blocks(_decode(blob, where).splitlines())
+    if kind == "message/rfc822":          # a web archive (.mht): its page, else its text
+        message = message_from_bytes(blob, policy=policy.default)
+        for wanted in _HTML_TYPES + ("text/plain",):
+            for piece in message.walk():
+                if piece.get_content_type() == wanted:
+                    try:
+                        text = str(piece.get_content())
+                    except (LookupError, ValueError):      # a charset Python does not know
+                        raise InputError(f"'{name}' embeds a web archive add-report cannot "
+                                         "decode; it may be damaged.") from None
+                    return _page_blocks(text, where) if wanted != "text/plain" else \
+                        lines_to_blocks(text.splitlines())
+    elif blob.startswith(b"PK\x03\x04") and depth < _MAX_CHUNK_DEPTH:
+        return _docx_blocks(blob, where, depth + 1)
+    what = kind or "of no stated kind"
+    raise InputError(f"'{name}' embeds content add-report cannot read ({what}, kept by Word as "
+                     "a separate part); open it in Word, save it as a web page (.html) or copy "
+                     "its text into a .txt file, and give that.")

@@ -81,7 +81,9 @@ def kind_named(header: str) -> str | None:
 
 _CONCERNS = ("Cause of concern", "Accelerated cause of concern")
 # 'CoC1-R2': a kind word and number, a separator, another kind word (a cheap first look).
-_MAY_BE_UNDER = re.compile(r"[a-z]\s*\d+\s*[-–./ ]\s*[a-z]", re.I)
+# The separator is one of -–./ or a space within the spaces: said so that a run of spaces
+# has one way to match, not one per split (tests/test_patterns.py).
+_MAY_BE_UNDER = re.compile(r"[a-z]\s*+\d++(?:\s*+[-–./]|[^\S ]*+ )\s*+[a-z]", re.I)
 
 
 def _last_word(text):

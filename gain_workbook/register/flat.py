@@ -246,7 +246,9 @@ def _short_ids(prepared) -> dict:
             if ins_id:
                 given.add(ins_id)
             elif title and title not in wanted:
-                head = re.split(r"\s*[:–—]\s+|\s+-\s+", title, maxsplit=1)[0].strip()
+                # (a lookbehind: a search starts only at a run of spaces' start)
+                head = re.split(r"(?<!\s)\s*[:–—]\s+|(?<!\s)\s+-\s+", title,
+                                maxsplit=1)[0].strip()
                 if head == title or not 3 <= len(head) <= SHORT_ID:
                     head = plan.name if plan.role == "report" and len(plan.name) <= SHORT_ID \
                         else title
