@@ -31,8 +31,7 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
     import warnings
 
     import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     out_path = Path(out_path)
     with warnings.catch_warnings():
@@ -40,6 +39,23 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
         wb = openpyxl.load_workbook(register_path, rich_text=False)
     fills = {sev: PatternFill("solid", fgColor=colour.lstrip("#"))
              for sev, colour in styles.PROBLEM_FILL.items()}
+    _mark_cells(wb, report, fills)
+    _problems_sheet(wb, report, fills)
+    wb.active = 0
+    # saved in memory, then written in one go: openpyxl leaves its zip open when a write
+    # fails (a full disk), and the zip's destructor then prints a traceback on the way out
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = _repeatable(buf.getvalue())
+    with atomic_path(out_path) as tmp:
+        tmp.write_bytes(data)
+    return out_path
+
+
+def _mark_cells(wb, report: ValidationReport, fills: dict) -> None:
+    """Each problem's cell filled by its worst severity, with the problems as a comment."""
+    from openpyxl.comments import Comment
+
     by_cell: dict[tuple[str, str], list] = {}
     for p in report.problems:
         if p.cell and p.sheet in wb.sheetnames:
@@ -51,6 +67,11 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
         text = "\n".join(f"{p.severity.upper()} {p.code}: {p.message}" for p in probs)
         cell.comment = Comment(text[:30000], "gain-pack", width=320,
                                height=min(60 + 40 * len(probs), 400))
+
+
+def _problems_sheet(wb, report: ValidationReport, fills: dict) -> None:
+    """A Problems sheet in front: one row per problem, linked to its cell, printable."""
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     if PROBLEMS_SHEET in wb.sheetnames:
         del wb[PROBLEMS_SHEET]
@@ -75,10 +96,8 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
             where.font = link_font
         _text(ws.cell(r, 2), p.severity)
         ws.cell(r, 2).fill = fills[p.severity]
-        _text(ws.cell(r, 3), p.code)
-        _text(ws.cell(r, 4), p.header)
-        _text(ws.cell(r, 5), p.value)
-        _text(ws.cell(r, 6), p.message)
+        for c, value in ((3, p.code), (4, p.header), (5, p.value), (6, p.message)):
+            _text(ws.cell(r, c), value)
         for c in range(1, 7):
             cell = ws.cell(r, c)
             cell.alignment = wrap
@@ -96,15 +115,6 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
-    wb.active = 0
-    # saved in memory, then written in one go: openpyxl leaves its zip open when a write
-    # fails (a full disk), and the zip's destructor then prints a traceback on the way out
-    buf = io.BytesIO()
-    wb.save(buf)
-    data = _repeatable(buf.getvalue())
-    with atomic_path(out_path) as tmp:
-        tmp.write_bytes(data)
-    return out_path
 
 
 def _repeatable(saved: bytes) -> bytes:
