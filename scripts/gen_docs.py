@@ -105,6 +105,17 @@ def settings_table() -> str:
     return "\n".join(rows)
 
 
+def _run(args: list, cwd) -> subprocess.CompletedProcess:
+    """gain-pack run as a user would, for an example; a crash (exit 70, or a traceback)
+    is never recorded as the command's output: the docs stop being generated instead."""
+    proc = subprocess.run([sys.executable, "-m", "gain_workbook", *args],
+                          capture_output=True, text=True, cwd=cwd)
+    if proc.returncode not in (0, 1, 2) or "Traceback" in proc.stderr:
+        raise SystemExit(f"gain-pack {args[0]} failed while making the docs' example "
+                         f"(exit code {proc.returncode}): {proc.stderr.strip()[-500:]}")
+    return proc
+
+
 def validate_example() -> str:
     """Real output of `gain-pack validate` on the worked example with four mistakes in it."""
     import openpyxl
@@ -121,8 +132,7 @@ def validate_example() -> str:
         acts["B6"] = "INS-2023-07-R10"           # no such item
         wb["Items"]["G3"] = "Maybe"              # not yes/no
         wb.save(path)
-        proc = subprocess.run([sys.executable, "-m", "gain_workbook", "validate", path.name],
-                              capture_output=True, text=True, cwd=d)
+        proc = _run(["validate", path.name], d)
     return f"$ gain-pack validate \"Inspection register.xlsx\"\n{proc.stdout}(exit code {proc.returncode})"
 
 
@@ -134,8 +144,7 @@ def describe_example() -> str:
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "HMICFRS tracker.xlsx"
         pcc_panel_flat_tracker(path)
-        proc = subprocess.run([sys.executable, "-m", "gain_workbook", "describe", path.name],
-                              capture_output=True, text=True, cwd=d)
+        proc = _run(["describe", path.name], d)
     return f"$ gain-pack describe \"HMICFRS tracker.xlsx\"\n{proc.stdout}(exit code {proc.returncode})"
 
 
@@ -149,9 +158,7 @@ def add_report_example() -> str:
         write_register_template(Path(d) / "Inspection register.xlsx",
                                 force_name="Cleveland Police")
         shutil.copyfile(source, Path(d) / "CSE report.txt")
-        proc = subprocess.run([sys.executable, "-m", "gain_workbook", "add-report",
-                               "Inspection register.xlsx", "CSE report.txt"],
-                              capture_output=True, text=True, cwd=d)
+        proc = _run(["add-report", "Inspection register.xlsx", "CSE report.txt"], d)
     return (f"$ gain-pack add-report \"Inspection register.xlsx\" \"CSE report.txt\"\n"
             f"{proc.stdout}(exit code {proc.returncode})")
 
