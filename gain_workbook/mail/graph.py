@@ -70,12 +70,14 @@ class GraphTransport:
     def _post(self, body: bytes, token: str):
         import requests
 
+        from gain_workbook.mail.oauth import http_session
+
         c = self.cfg
         try:
-            return requests.post(self.url, data=body, timeout=c.timeout,
-                                 verify=c.cafile or True,
-                                 headers={"Authorization": f"Bearer {token}",
-                                          "Content-Type": "text/plain"})
+            with http_session(c.cafile, c.timeout) as session:
+                return session.post(self.url, data=body,
+                                    headers={"Authorization": f"Bearer {token}",
+                                             "Content-Type": "text/plain"})
         except requests.exceptions.SSLError:
             raise MailSettingsError(f"Microsoft Graph ({c.graph_url}) presented a certificate "
                                     "that is not trusted; nothing was sent. Ask IT for the CA "

@@ -135,7 +135,7 @@ class TokenSource:
 
     def _options(self) -> dict:
         c = self.cfg
-        opts = dict(authority=c.authority, verify=c.cafile or True, timeout=c.timeout)
+        opts = dict(authority=c.authority, http_client=http_session(c.cafile, c.timeout))
         if c.login_url != LOGIN_URL:      # a national cloud, or a test's own endpoint
             opts["instance_discovery"] = False
         return opts
@@ -199,6 +199,34 @@ class TokenSource:
         self.sign_in(f"{flow.get('message') or 'Sign in at ' + flow['verification_uri']} "
                      f"Sign in as {self.cfg.mailbox}.")
         return app.acquire_token_by_device_flow(flow)
+
+
+def http_session(cafile=None, timeout: float = 30.0):
+    """A requests session that trusts the system's CAs and ``cafile`` too (a force's web
+    proxy), as the SMTP transport does, whatever REQUESTS_CA_BUNDLE says (requests would
+    otherwise let that variable replace a session's own ``verify``); every request has
+    ``timeout``."""
+    import ssl
+
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            context = ssl.create_default_context()
+            if cafile:
+                context.load_verify_locations(cafile=str(cafile))
+            kwargs["ssl_context"] = context
+            return super().init_poolmanager(*args, **kwargs)
+
+    class Session(requests.Session):
+        def request(self, *args, **kwargs):
+            kwargs.setdefault("timeout", timeout)
+            return super().request(*args, **kwargs)
+
+    session = Session()
+    session.mount("https://", Adapter(max_retries=1))
+    return session
 
 
 def claims(token: str) -> dict:
