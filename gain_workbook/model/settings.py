@@ -97,8 +97,9 @@ SETTINGS: tuple[Setting, ...] = (
             "for a scheduled run; device code: a person signs in once at a terminal and the "
             "sign-in is kept encrypted for the next runs."),
     Setting("m365_certificate", "Microsoft 365 certificate", "", "text",
-            "The app registration's certificate with its private key (.pem or .pfx), used "
-            "instead of a client secret; its password, if any, from the keychain."),
+            "The full path of the app registration's certificate with its private key "
+            "(.pem or .pfx), used instead of a client secret; its password, if any, from the "
+            "keychain."),
     Setting("m365_login_url", "Microsoft 365 sign-in URL", "https://login.microsoftonline.com",
             "text", "Entra ID's address; change it only for a national cloud."),
     Setting("m365_graph_url", "Microsoft Graph URL", "https://graph.microsoft.com", "text",
