@@ -625,3 +625,44 @@ def test_no_secret_in_any_message_log_line_or_traceback(runner, pack, tmp_path, 
         for text in said:
             assert secret not in text, text
         assert secret.encode() not in written
+
+
+def test_an_app_certificate_signs_in_instead_of_a_secret(runner, pack, tmp_path, certs,
+                                                         microsoft, xoauth2_smtp):
+    """'Microsoft 365 certificate' (a .pem with the private key and the certificate): MSAL
+    sends a signed client assertion (client_assertion_type jwt-bearer), no secret."""
+    import json as _json
+
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    port, inbox = xoauth2_smtp()
+    pem = tmp_path / "gain-pack app.pem"
+    reg = register(tmp_path, microsoft, port=port, **{"Microsoft 365 certificate": str(pem)})
+    pem.write_bytes(certs[1].read_bytes() + certs[0].read_bytes())      # an EC key
+    r = send(runner, pack, reg, certs, env={})
+    assert r.exit_code == 2 and "could not be used (InvalidKeyError" in one_sentence(r)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "gain-pack")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1).not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256()))
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption())
+                    + cert.public_bytes(serialization.Encoding.PEM))
+    r = send(runner, pack, reg, certs, env={})
+    assert r.exit_code == 0, r.stderr
+    (asked,) = microsoft.token_requests()
+    assert "client_secret" not in asked
+    assert asked["client_assertion_type"] == \
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    header = asked["client_assertion"].split(".")[0]
+    claims = _json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    assert "x5t#S256" in claims or "x5t" in claims
+    assert len(inbox.messages) == 1

@@ -356,10 +356,11 @@ def _network_error(exc: Exception, cfg: OAuthSettings):
         return MailSettingsError(f"The Microsoft 365 tenant '{cfg.tenant}' was not found at "
                                  f"{where}: check 'Microsoft 365 tenant' on the Settings "
                                  "sheet; nothing was sent.")
-    if isinstance(exc, (ValueError, TypeError)) and cfg.certificate:
+    if cfg.certificate:
         return MailSettingsError(f"The certificate '{Path(cfg.certificate).name}' could not "
-                                 "be used (a wrong password, or not a certificate with its "
-                                 "private key); nothing was sent.")
+                                 f"be used ({name}: a wrong password, not an RSA key, which "
+                                 "Entra ID needs, or not a certificate with its private "
+                                 "key); nothing was sent.")
     raise exc
 
 
