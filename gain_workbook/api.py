@@ -32,7 +32,8 @@ from gain_workbook.core.results import Result
 from gain_workbook.core.text import plural
 
 __all__ = ["init", "adopt", "add_report", "describe", "validate", "rollup", "requests", "merge",
-           "build", "response", "email", "monthly"]
+           "build", "response", "email", "secret_set", "secret_delete", "secret_list",
+           "monthly"]
 
 
 def _day(as_of) -> dt.date:
@@ -167,15 +168,20 @@ def merge(register, replies, *, apply: bool = False, as_of: dt.date | None = Non
 
 def email(file, *, register=None, subject: str | None = None, body_template=None,
           output=None, encrypt: bool = False, attachment_password=None,
-          dry_run: bool = False, to=(), cc=(), send: bool = False, smtp_host=None,
-          smtp_port=None, smtp_security=None, smtp_user=None, sender=None, cafile=None,
-          timeout: float = 30.0, smtp_password=None):
+          dry_run: bool = False, to=(), cc=(), send: bool = False, send_by=None,
+          smtp_host=None, smtp_port=None, smtp_security=None, smtp_user=None, sender=None,
+          cafile=None, timeout: float = 30.0, smtp_password=None, client_secret=None,
+          ask=None, sign_in=None):
     """Email ``file`` (a board pack, or a PCC response as .xlsx, .docx or .pdf): an
-    Outlook draft (``output``, default beside it) or, with ``send``, through SMTP.
+    Outlook draft (``output``, default beside it) or, with ``send``, sent as ``send_by``
+    says (else the 'Send by' Setting): smtp, smtp oauth or graph.
 
     ``register`` gives the Settings (recipients, marking, server); by default the one
-    a pack names, or the one register beside a response. ``smtp_password`` and
-    ``attachment_password`` are strings, or functions called only when one is needed.
+    a pack names, or the one register beside a response. ``smtp_password``,
+    ``client_secret`` and ``attachment_password`` are strings, or functions called only
+    when one is needed; left out, each comes from the system keychain, then its
+    environment variable, then ``ask(what, confirm)`` (none: no prompt).
+    ``sign_in(message)`` shows a person Microsoft's device-code sign-in.
     """
     from gain_workbook.mail import commands
     from gain_workbook.register.commands import mail_settings
@@ -185,16 +191,45 @@ def email(file, *, register=None, subject: str | None = None, body_template=None
     try:
         res = commands.email(sent, mail_settings(register), subject=subject,
                              body_template=body_template, output=output, encrypt=encrypt,
-                             attachment_password=attachment_password, dry_run=dry_run,
-                             sending=dict(to=to, cc=cc, send=send, smtp_host=smtp_host,
-                                          smtp_port=smtp_port, smtp_security=smtp_security,
-                                          smtp_user=smtp_user, sender=sender, cafile=cafile,
-                                          timeout=timeout, smtp_password=smtp_password))
+                             dry_run=dry_run,
+                             secrets=commands.run_secrets(smtp_password, attachment_password,
+                                                          client_secret, ask),
+                             sending=dict(to=to, cc=cc, send=send, send_by=send_by,
+                                          smtp_host=smtp_host, smtp_port=smtp_port,
+                                          smtp_security=smtp_security, smtp_user=smtp_user,
+                                          sender=sender, cafile=cafile, timeout=timeout,
+                                          sign_in=sign_in))
     except GainError as exc:
         exc.notes[:0] = notes        # what was said about the register, before the error
         raise
     res.notes[:0] = notes
     return res
+
+
+# ---------------------------------------------------------------- secrets
+
+def secret_set(name: str, value: str):
+    """Store the secret ``name`` ('smtp-password', 'client-secret',
+    'certificate-password', 'attachment-password') in the system keychain; never in a
+    file. No keychain here is a MailSettingsError."""
+    from gain_workbook.mail import commands
+
+    return commands.secret_set(name, value)
+
+
+def secret_delete(name: str):
+    """Remove the secret ``name`` from the system keychain."""
+    from gain_workbook.mail import commands
+
+    return commands.secret_delete(name)
+
+
+def secret_list():
+    """Where each secret would come from now (keychain, environment, prompt), never its
+    value; ``rows``: (name, where, environment variable, what it is)."""
+    from gain_workbook.mail import commands
+
+    return commands.secret_list()
 
 
 # ---------------------------------------------------------------- the month

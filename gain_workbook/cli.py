@@ -421,8 +421,13 @@ def smtp_options(f, recipients: bool = True):
         click.option("--cc", "cc", multiple=True, metavar="ADDR", help="Copy to (repeatable)."),
     ] if recipients else []
     for opt in reversed(opts + [
-        click.option("--send", is_flag=True, help="Send through the SMTP server instead of "
-                     "writing a draft."),
+        click.option("--send", is_flag=True, help="Send instead of writing a draft, as "
+                     "--send-by says."),
+        click.option("--send-by", type=click.Choice(["smtp", "smtp-oauth", "graph"]),
+                     default=None, help="smtp (a password or none), smtp-oauth (Microsoft 365 "
+                     "with an OAuth token) or graph (Microsoft Graph) (Settings: Send by). "
+                     "OAuth's client secret comes from the system keychain (`gain-pack secret "
+                     "set client-secret`), else GAIN_CLIENT_SECRET."),
         click.option("--smtp-host", default=None, metavar="HOST",
                      help="SMTP server (Settings: SMTP host)."),
         click.option("--smtp-port", type=int, default=None, metavar="PORT",
@@ -430,11 +435,14 @@ def smtp_options(f, recipients: bool = True):
         click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
                      default=None, help="How to secure the connection (Settings: SMTP security)."),
         click.option("--smtp-user", default=None, metavar="USER", help="User to log in as; the "
-                     "password comes from GAIN_SMTP_PASSWORD or a hidden prompt, never an option."),
+                     "password comes from the system keychain (`gain-pack secret set "
+                     "smtp-password`), else GAIN_SMTP_PASSWORD, else a hidden prompt; never an "
+                     "option."),
         click.option("--from", "sender", default=None, metavar="ADDR",
                      help="Sender address (Settings: Email from; default the SMTP user)."),
         click.option("--cafile", type=click.Path(dir_okay=False, exists=True), default=None,
-                     metavar="PEM", help="Extra CA certificate(s) to trust for the server."),
+                     metavar="PEM", help="Extra CA certificate(s) to trust for the server (and "
+                     "for Microsoft's sign-in and Graph, behind a proxy)."),
         click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
                      help="Seconds to wait for the server."),
     ]):
@@ -474,8 +482,7 @@ def requests(register, output, as_of, respond_by, owner, **opts):
     from gain_workbook import api
 
     res = api.requests(register, output=output, as_of=as_of, respond_by=respond_by,
-                       owner=owner, **opts,
-                       smtp_password=lambda what: _secret(PASSWORD_ENV, what))
+                       owner=owner, **opts, ask=_ask, sign_in=_sign_in())
     _say(res)
     for req, book, outcome in zip(res.requests, res.workbooks, res.outcomes):
         how = outcome if res.sent and outcome else ("draft written" if outcome else
@@ -617,24 +624,20 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
         _echo(f"Wrote {path}")
 
 
-def _secret(env: str, what: str, confirm: bool = False) -> str:
-    """A password from the environment or a hidden prompt; never from an option.
-    ``what`` names it ('The password for gain on mail.force.police.uk')."""
-    import os
-
-    from gain_workbook.core.errors import MailSettingsError
-
-    value = os.environ.get(env)
-    if value:
-        return value
+def _ask(what: str, confirm: bool = False):
+    """A secret typed at a hidden prompt, or None where nobody can type (a scheduled job):
+    the keychain and the environment come first (mail/secrets.py)."""
     if not sys.stdin.isatty():
-        raise MailSettingsError(f"{what} is needed: set the environment variable {env} "
-                                "(or run where you can type it).")
+        return None
     return click.prompt(what, hide_input=True, confirmation_prompt=confirm, err=True)
 
 
-PASSWORD_ENV = "GAIN_SMTP_PASSWORD"            # the SMTP login's password
-ENCRYPT_ENV = "GAIN_ATTACHMENT_PASSWORD"       # the password for --encrypt
+def _sign_in():
+    """How Microsoft's device-code sign-in is shown to a person at a terminal; None
+    where nobody would read it (then only a saved sign-in can be used)."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    return lambda message: _echo(f"gain-pack: {message}", err=True)
 
 
 def _progress(stack, total: int, label: str):
@@ -666,7 +669,8 @@ def _dry_run(res) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the draft; default FILE with .eml beside it.")
 @click.option("--encrypt", is_flag=True, help="Password-protect the attached workbook with "
-              "Office encryption (password from GAIN_ATTACHMENT_PASSWORD or a prompt).")
+              "Office encryption (password from the system keychain, `gain-pack secret set "
+              "attachment-password`, else GAIN_ATTACHMENT_PASSWORD, else a prompt).")
 @click.option("--dry-run", is_flag=True, help="Show exactly what would be sent; send nothing.")
 @smtp_options
 @debug_option
@@ -676,8 +680,15 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
     through the SMTP server. A response goes to 'Response to' on the Settings sheet
     (the Home Office and HMICFRS), with its own subject and body.
 
-    Exit code 2 for settings to fix (host, port, TLS, certificate, login), 1 when the
-    message did not get through (timeout, a recipient refused).
+    With --send, it goes as 'Send by' on the Settings sheet says: smtp, smtp oauth
+    (Microsoft 365 SMTP with an OAuth token from Entra ID) or graph (Microsoft Graph).
+    Secrets, in order: the system keychain (`gain-pack secret set NAME`), then the
+    environment variable (GAIN_SMTP_PASSWORD, GAIN_CLIENT_SECRET,
+    GAIN_ATTACHMENT_PASSWORD), then a hidden prompt; never an option.
+
+    Exit code 2 for settings to fix (host, port, TLS, certificate, login, what Microsoft
+    365's administrator must allow), 1 when the message did not get through (timeout, a
+    recipient refused).
 
     \b
     Example:
@@ -687,11 +698,47 @@ def email(file, register, subject, body_template, output, encrypt, dry_run, **op
     from gain_workbook import api
 
     res = api.email(file, register=register, subject=subject, body_template=body_template,
-                    output=output, encrypt=encrypt, dry_run=dry_run, **opts,
-                    attachment_password=lambda what: _secret(ENCRYPT_ENV, what, confirm=True),
-                    smtp_password=lambda what: _secret(PASSWORD_ENV, what))
+                    output=output, encrypt=encrypt, dry_run=dry_run, **opts, ask=_ask,
+                    sign_in=_sign_in())
     _say(res)
     _echo(_dry_run(res) if dry_run else res.outcome)
+
+
+@cli.command()
+@click.argument("action", type=click.Choice(["set", "delete", "list"]))
+@click.argument("name", required=False, metavar="[NAME]")
+@debug_option
+def secret(action, name):
+    """Keep a secret in the system keychain (Windows Credential Manager, macOS Keychain,
+    Secret Service on a Linux desktop), so that no password sits in a scheduled task or
+    a script. NAME is smtp-password (an SMTP login's password), client-secret (the
+    Microsoft 365 app registration's), certificate-password (its certificate file's) or
+    attachment-password (for --encrypt). 'set' asks for the value at a hidden prompt
+    (or reads one line from standard input); 'list' says where each would come from now,
+    in order: the keychain, then its environment variable, then a prompt. Where there is
+    no keychain (a server, a job with no desktop session) nothing is stored, and the
+    environment variable is the way: never a plain-text file.
+
+    \b
+    Example:
+      gain-pack secret set client-secret
+      gain-pack secret list
+    """
+    from gain_workbook import api
+
+    if action != "list" and not name:
+        raise click.UsageError(f"Say which secret to {action}, e.g. 'secret {action} "
+                               "smtp-password'.")
+    if action == "set":
+        res = api.secret_set(name, _ask(f"The value of {name}", confirm=True)
+                             or sys.stdin.readline().rstrip("\r\n"))
+    else:
+        res = api.secret_delete(name) if action == "delete" else api.secret_list()
+    _say(res)
+    for row in res.rows or ():
+        _echo(f"{row[0]}: {row[1]} (else {row[2]}, else a prompt)")
+    if res.outcome:
+        _echo(res.outcome)
 
 
 @cli.command()
@@ -727,7 +774,7 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, template, **o
 
     res = api.monthly(register, out_dir=out_dir, as_of=as_of, meeting=meeting,
                       log_file=log_file, no_email=no_email, template=template, **opts,
-                      smtp_password=lambda what: _secret(PASSWORD_ENV, what))
+                      ask=_ask, sign_in=_sign_in())
     for step, outcome in res.steps:
         _echo(f"{step}: {outcome}")
     _say(res)

@@ -18,6 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
+# No test reads or writes the real keychain of the machine it runs on, in this process
+# or a child: keyring sees no keychain unless a test gives it one (tests/test_oauth.py).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 def _shared() -> Path:
     """The project's shared/ folder (LibreOffice tools): GAIN_SHARED when set, else beside
     this checkout (as CI lays it out), else beside the repository this one was cloned

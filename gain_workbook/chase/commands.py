@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gain_workbook.core.errors import GainError
 from gain_workbook.core.results import ReadResult
 from gain_workbook.core.text import plural
 
@@ -51,12 +52,14 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
     res = RequestsResult(register=reg, folder=folder, reply_by=reply_by, notes=notes,
                          sent=send)
     replies_to = settings.replies_to or settings.email_from
-    transport = None
+    transport, said = None, []
     if send and any(r.email for r in asked):
+        from gain_workbook.mail.commands import SECRET_ARGUMENTS, run_secrets
         from gain_workbook.mail.commands import transport as make_transport
 
-        transport, _ = make_transport(settings, None, sending.pop("smtp_password", None),
-                                      False, send=True, **sending)
+        secrets = run_secrets(*(sending.pop(k, None) for k in SECRET_ARGUMENTS))
+        said = secrets.notes                  # filled in as the secrets are found
+        transport, _ = make_transport(settings, None, secrets, False, send=True, **sending)
     # the folder, every workbook, the manifest and the drafts, or none of them (a full
     # disk half way); when sending, every workbook first: a server that fails half way
     # leaves them all to send by hand
@@ -73,7 +76,12 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
         if transport is None:
             _send_all(res, settings, replies_to, None, folder)
     if transport is not None:
-        _send_all(res, settings, replies_to, transport, folder)
+        try:
+            _send_all(res, settings, replies_to, transport, folder)
+        except GainError as exc:
+            exc.notes += said
+            raise
+        res.notes += said
     return res
 
 

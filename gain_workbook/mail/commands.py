@@ -98,25 +98,33 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def secret(value, what: str) -> str:
-    """A password given as a string, or by a function called with ``what`` (which
-    password) now that it is needed."""
-    value = value(what) if callable(value) else value
-    if not value:
-        raise MailSettingsError(f"{what} is needed and none was given.")
-    return value
+SECRET_ARGUMENTS = ("smtp_password", "attachment_password", "client_secret", "ask")
+
+
+def run_secrets(smtp_password=None, attachment_password=None, client_secret=None,
+                ask=None):
+    """The secrets of one run (``secrets.Secrets``): each given as a string, or a function
+    called with what is needed, or (None) looked up in the keychain, then the environment,
+    then ``ask(what, confirm)``."""
+    from gain_workbook.mail.secrets import Secrets
+
+    given = {"smtp-password": smtp_password, "attachment-password": attachment_password,
+             "client-secret": client_secret}
+    return Secrets(given={k: v for k, v in given.items() if v}, ask=ask)
 
 
 def email(sent: Letter, settings, *, subject=None, body_template=None, output=None,
-          encrypt=False, attachment_password=None, dry_run=False, notes=(),
-          sending) -> EmailResult:
+          encrypt=False, dry_run=False, notes=(), secrets=None, sending) -> EmailResult:
     """Compose, then draft or send (``sending``: the options that say how, as for
-    :func:`transport`, with ``to``, ``cc`` and ``smtp_password``)."""
+    :func:`transport`, with ``to`` and ``cc``, and the passwords as :func:`run_secrets`
+    takes them, unless ``secrets`` is given)."""
+    from gain_workbook.core.errors import GainError
     from gain_workbook.mail.attachment import encrypt_xlsx
     from gain_workbook.mail.compose import build_message, compose, compose_response
 
     sending = dict(sending)
-    password = sending.pop("smtp_password", None)
+    if secrets is None:
+        secrets = run_secrets(*(sending.pop(k, None) for k in SECRET_ARGUMENTS))
     to, cc = sending.pop("to", ()), sending.pop("cc", ())
     data = sent.data
     if encrypt:
@@ -125,7 +133,8 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
 
             raise InputError("A PDF cannot be encrypted this way; only .xlsx and .docx files "
                              "can be password-protected.")
-        data = encrypt_xlsx(data, secret(attachment_password, "A password for the attachment"))
+        data = encrypt_xlsx(data, secrets.get("attachment-password",
+                                              "A password for the attachment", confirm=True))
     body = None
     if body_template:
         from gain_workbook.core.files import protect
@@ -140,28 +149,123 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
         mail = compose(sent.path, settings, to=to, cc=cc, subject=subject, body_template=body,
                        attachment=data, info=sent.info, encrypted=encrypt, notes=notes)
     draft_path = Path(output) if output else sent.path.with_suffix(".eml")
-    way, via = transport(settings, draft_path, password, dry_run, **sending)
+    way, via = transport(settings, draft_path, secrets, dry_run, **sending)
     msg = build_message(mail, draft=way.draft, sender=way.sender)
     res = EmailResult(message=msg, mail=mail, via=via, draft=way.draft, dry_run=dry_run,
                       encrypted=encrypt, warnings=list(mail.warnings))
-    if not dry_run:
-        res.outcome = way.send(msg)
+    try:
+        if not dry_run:
+            res.outcome = way.send(msg)
+    except GainError as exc:
+        exc.notes += secrets.notes            # where a secret came from, before the error
+        raise
+    res.notes += secrets.notes
     return res
 
 
-def transport(settings, draft_path, password, dry_run, send=False, smtp_host=None,
-              smtp_port=None, smtp_security=None, smtp_user=None, sender=None, cafile=None,
-              timeout=30.0):
-    """(transport, how it goes): a draft, or SMTP (its password asked for only when a
-    login will be made)."""
+SEND_BY = ("smtp", "smtp oauth", "graph")
+
+
+def transport(settings, draft_path, secrets, dry_run, send=False, send_by=None,
+              smtp_host=None, smtp_port=None, smtp_security=None, smtp_user=None,
+              sender=None, cafile=None, timeout=30.0, sign_in=None):
+    """(transport, how it goes): a draft; SMTP with a password (asked for only when a
+    login will be made) or none; SMTP with an OAuth token (Microsoft 365); or Microsoft
+    Graph. ``send_by`` (else the 'Send by' Setting) chooses; ``secrets`` gives the
+    passwords (``secrets.Secrets``); ``sign_in(message)`` shows a person the
+    device-code sign-in, where one is needed."""
     from gain_workbook.mail.transports import DraftTransport, SMTPTransport, smtp_settings
 
     if not send:
         return DraftTransport(draft_path), f"the draft {draft_path}"
-    cfg = smtp_settings(settings, host=smtp_host, port=smtp_port, security=smtp_security,
-                        user=smtp_user, sender=sender, cafile=cafile, timeout=timeout)
-    if cfg.user and not dry_run:
-        cfg.password = secret(password, f"The password for {cfg.user} on {cfg.host}")
-    via = (f"{cfg.host}:{cfg.port} ({cfg.security}"
-           f"{', as ' + cfg.user if cfg.user else ''})")
-    return SMTPTransport(cfg), via
+    way = (send_by or settings.send_by or "smtp").replace("-", " ").lower()
+    if way not in SEND_BY:
+        raise MailSettingsError(f"'Send by' must be {', '.join(SEND_BY[:-1])} or "
+                                f"{SEND_BY[-1]} (it is '{way}').")
+    if way == "smtp":
+        cfg = smtp_settings(settings, host=smtp_host, port=smtp_port, security=smtp_security,
+                            user=smtp_user, sender=sender, cafile=cafile, timeout=timeout)
+        if cfg.user and not dry_run:
+            cfg.password = secrets.get("smtp-password",
+                                       f"The password for {cfg.user} on {cfg.host}")
+        via = (f"{cfg.host}:{cfg.port} ({cfg.security}"
+               f"{', as ' + cfg.user if cfg.user else ''})")
+        return SMTPTransport(cfg), via
+    from gain_workbook.mail.oauth import SMTP_HOST, TokenSource, oauth_settings
+
+    oauth = oauth_settings(settings, sender=sender, cafile=cafile, timeout=timeout)
+    service = "graph" if way == "graph" else "smtp"
+    tokens = TokenSource(oauth, service, secrets, sign_in=sign_in)
+    tokens.notes = secrets.notes
+    how = f"{oauth.sign_in} sign-in, tenant {oauth.tenant}"
+    if service == "graph":
+        from gain_workbook.mail.graph import GraphTransport
+
+        return GraphTransport(oauth, tokens), f"Microsoft Graph as {oauth.mailbox} ({how})"
+    cfg = smtp_settings(settings.replace(smtp_host=settings.smtp_host or SMTP_HOST),
+                        host=smtp_host, port=smtp_port, security=smtp_security,
+                        user=oauth.mailbox, sender=sender or settings.email_from or oauth.mailbox,
+                        cafile=cafile, timeout=timeout)
+    if cfg.security == "none":
+        raise MailSettingsError("An OAuth token is never sent over a connection that is not "
+                                "encrypted: set 'SMTP security' to starttls or ssl.")
+    cfg.tokens = tokens
+    return SMTPTransport(cfg), (f"{cfg.host}:{cfg.port} ({cfg.security}, OAuth as "
+                                f"{oauth.mailbox}, {how})")
+
+
+# ---------------------------------------------------------------- gain-pack secret
+
+@dataclass(kw_only=True)
+class SecretResult(Result):
+    name: str = ""
+    outcome: str = ""
+    rows: list = None             # for list: (name, where it would come from, env)
+
+
+def secret_set(name: str, value: str) -> SecretResult:
+    """Store the secret ``name`` in the system keychain (never anywhere else)."""
+    from gain_workbook.mail.secrets import keychain, secret_kind
+
+    kind = secret_kind(name)
+    if not value:
+        raise MailSettingsError(f"No value was given for {kind.what}; nothing was stored.")
+    chain = keychain()
+    chain.set(name, value)
+    return SecretResult(name=name, outcome=f"Stored {kind.what} in the system keychain "
+                                           f"({chain.name}) as '{name}'.")
+
+
+def secret_delete(name: str) -> SecretResult:
+    """Remove the secret ``name`` from the system keychain."""
+    from gain_workbook.mail.secrets import keychain, secret_kind
+
+    kind = secret_kind(name)
+    chain = keychain()
+    gone = chain.delete(name)
+    return SecretResult(name=name, outcome=(f"Removed {kind.what} from the system keychain."
+                                            if gone else f"The system keychain holds no "
+                                            f"'{name}'; nothing to remove."))
+
+
+def secret_list(environ=None) -> SecretResult:
+    """Where each secret would come from now, in order (never its value)."""
+    import os
+
+    from gain_workbook.mail.secrets import SECRETS, keychain
+
+    environ = os.environ if environ is None else environ
+    chain = keychain()
+    rows = []
+    for name, kind in SECRETS.items():
+        if chain.backend is not None and chain.get(name):
+            where = f"the system keychain ({chain.name})"
+        elif environ.get(kind.env):
+            where = f"the environment variable {kind.env}"
+        else:
+            where = "a hidden prompt (nothing stored)"
+        rows.append((name, where, kind.env, kind.what))
+    res = SecretResult(rows=rows)
+    if chain.missing:
+        res.notes.append(f"there is no system keychain here: {chain.missing}.")
+    return res

@@ -1,7 +1,13 @@
 """How a message goes: a ``DraftTransport`` writes an .eml that Outlook opens as an
 unsent message (the sender reviews it and sends it from their own mailbox); an
-``SMTPTransport`` sends through the force's server. Passwords come only from an
-environment variable or a hidden prompt and are never printed or logged.
+``SMTPTransport`` sends through the force's server, logging in with a password
+(Basic authentication, for a server that still takes one) or with an OAuth 2.0 token
+(SASL XOAUTH2, for Microsoft 365: ``mail/oauth.py`` gets the token). Passwords come
+from the system keychain, an environment variable or a hidden prompt (``mail/secrets.py``)
+and are never printed or logged; nor is a token. Microsoft 365's refusals (5.7.30
+Basic authentication no longer taken, 5.7.3 a token refused, 5.7.139 SMTP AUTH off for
+the mailbox, SendAsDenied) each become one sentence saying what its administrator must
+do.
 
 Errors are typed: ``MailSettingsError`` (exit 2: host, port, TLS, certificate or
 credentials need changing) and ``DeliveryError`` (exit 1: the server was reached
@@ -54,6 +60,7 @@ class SMTPSettings:
     sender: str = ""
     cafile: str | None = None         # extra CA certificates to trust (PEM)
     timeout: float = 30.0
+    tokens: object = None             # oauth.TokenSource: log in with XOAUTH2 as ``user``
 
 
 
@@ -103,6 +110,8 @@ class SMTPTransport:
         c = self.cfg
         where = f"{c.host}:{c.port}"
         recipients = [a for h in ("To", "Cc") for a in addresses([msg.get(h, "")], h)]
+        if c.tokens is not None:
+            c.tokens.token()          # before connecting: a sign-in may take minutes
         server = self._connect(where)
         try:
             with _closing(server):
@@ -115,7 +124,7 @@ class SMTPTransport:
                 refused = server.send_message(msg, from_addr=c.sender or c.user,
                                               to_addrs=recipients)
         except smtplib.SMTPException as exc:
-            raise _delivery_error(exc, where) from None
+            raise _delivery_error(exc, where, c.user or c.sender) from None
         except (socket.timeout, TimeoutError):
             raise DeliveryError(f"The mail server {where} stopped answering; the message may "
                                 "not have been sent. Check with the recipients before sending "
@@ -176,10 +185,17 @@ class SMTPTransport:
             except ssl.SSLError as exc:
                 raise MailSettingsError(f"TLS failed with {where} ({exc.reason or exc}); "
                                         "nothing was sent.") from None
-        if c.user:
+        if c.tokens is not None:
+            self._xoauth2(server, where)
+        elif c.user:
             try:
                 server.login(c.user, c.password)
-            except (smtplib.SMTPAuthenticationError, smtplib.SMTPServerDisconnected):
+            except smtplib.SMTPAuthenticationError as exc:
+                raise _microsoft_365(exc.smtp_code, exc.smtp_error, where, c.user) or \
+                    MailSettingsError(f"The mail server {where} refused the login for "
+                                      f"'{c.user}' (wrong user name or password); "
+                                      "nothing was sent.") from None
+            except smtplib.SMTPServerDisconnected:
                 # some servers hang up after failed attempts instead of answering 535
                 raise MailSettingsError(f"The mail server {where} refused the login for "
                                         f"'{c.user}' (wrong user name or password); "
@@ -190,8 +206,86 @@ class SMTPTransport:
                                         "sent.") from None
 
 
-def _delivery_error(exc: smtplib.SMTPException, where: str):
+    def _xoauth2(self, server, where: str) -> None:
+        """SASL XOAUTH2 (RFC 7628's predecessor, as Google and Microsoft define it): the
+        initial response is base64 of 'user=MAILBOX^Aauth=Bearer TOKEN^A^A'. A server that
+        refuses the token may first send a 334 challenge holding a JSON error, answered
+        with an empty line; then 535 follows."""
+        c = self.cfg
+        server.ehlo_or_helo_if_needed()
+        offered = server.esmtp_features.get("auth", "").upper().split()
+        if "XOAUTH2" not in offered:
+            raise MailSettingsError(f"The mail server {where} does not offer OAuth sign-in "
+                                    f"(XOAUTH2; it offers {' '.join(offered) or 'no sign-in'}"
+                                    "); check the SMTP host, or set 'Send by' to smtp; "
+                                    "nothing was sent.")
+        token = c.tokens.token()
+        said = []
+
+        def answer(challenge=None):
+            if challenge is None:
+                return f"user={c.user}\x01auth=Bearer {token}\x01\x01"
+            said.append(challenge)
+            return ""
+
+        try:
+            server.auth("XOAUTH2", answer, initial_response_ok=True)
+        except smtplib.SMTPAuthenticationError as exc:
+            from gain_workbook.mail.oauth import lacks_permission, permission_error
+
+            if lacks_permission(token, c.tokens.permission):
+                raise permission_error(c.tokens.cfg, c.tokens.permission) from None
+            raise _microsoft_365(exc.smtp_code, exc.smtp_error, where, c.user, oauth=True) \
+                or MailSettingsError(f"The mail server {where} refused the OAuth token for "
+                                     f"{c.user} ({exc.smtp_code} {_text(exc.smtp_error)}); "
+                                     "nothing was sent.") from None
+        except smtplib.SMTPServerDisconnected:
+            raise MailSettingsError(f"The mail server {where} hung up on the OAuth sign-in "
+                                    f"for {c.user}; nothing was sent.") from None
+
+
+ADMIN = "the force's Microsoft 365 administrator must"
+GUIDE = " (docs/microsoft-365.md)"
+
+
+def _microsoft_365(code, text, where: str, who: str, oauth: bool = False):
+    """Exchange Online's refusals that have a fix, as one sentence each (exit 2), or None.
+    The enhanced status codes are Microsoft's (Exchange Online's NDR and SMTP AUTH
+    documentation): 5.7.30, 5.7.3, 5.7.139, 5.7.57, and SendAsDenied at 5.2.0/5.7.60."""
+    said = f"{code} {_text(text)}"
+    upper = said.upper()
+    if "5.7.30" in said or "BASIC AUTHENTICATION IS NOT SUPPORTED" in upper:
+        return MailSettingsError(f"Microsoft 365 no longer takes a password at {where} ({said}): "
+                                 "set 'Send by' on the Settings sheet to smtp oauth (or graph), "
+                                 f"for which {ADMIN} register the app{GUIDE}; nothing was sent.")
+    if "5.7.139" in said or "SMTPCLIENTAUTHENTICATION IS DISABLED" in upper:
+        return MailSettingsError(f"SMTP AUTH is turned off for {who} ({said}): {ADMIN} turn it "
+                                 f"on for that one mailbox (Set-CASMailbox -Identity {who} "
+                                 "-SmtpClientAuthenticationDisabled $false), or set 'Send by' "
+                                 f"to graph{GUIDE}; nothing was sent.")
+    if oauth:
+        return MailSettingsError(f"Microsoft 365 refused the OAuth token for {who} ({said}): "
+                                 f"{ADMIN} let the app send as that mailbox (for an app "
+                                 "sign-in: New-ServicePrincipal, then Add-MailboxPermission "
+                                 f"{who} FullAccess; and SMTP AUTH on for it){GUIDE}; nothing "
+                                 "was sent.")
+    if "SENDASDENIED" in upper or "5.7.60" in said:
+        return MailSettingsError(f"Microsoft 365 would not let {who} send as the From address "
+                                 f"({said}): {ADMIN} give {who} Send As on it, or set 'Email "
+                                 f"from' to {who}; nothing was sent.")
+    if "5.7.57" in said:
+        return MailSettingsError(f"Microsoft 365 at {where} takes mail only after a sign-in "
+                                 f"({said}): set 'Send by' to smtp oauth{GUIDE}; nothing was "
+                                 "sent.")
+    return None
+
+
+def _delivery_error(exc: smtplib.SMTPException, where: str, who: str = "the mailbox"):
     """The sentence for a failure once connected, in the order smtplib's errors nest."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        known = _microsoft_365(exc.smtp_code, exc.smtp_error, where, who)
+        if known is not None:
+            return known
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         names = ", ".join(exc.recipients)
         return DeliveryError(f"The mail server refused every recipient ({names}); nothing "

@@ -90,6 +90,30 @@ SETTINGS: tuple[Setting, ...] = (
             "How long LibreOffice may take to make a PDF (response --pdf) before it is "
             "stopped and the run ends saying so, so that a scheduled job never waits for "
             "ever on it.", least=1, most=86_400),
+    Setting("send_by", "Send by", "smtp", "smtp|smtp oauth|graph",
+            "How --send sends: smtp (the SMTP host, with a password if 'SMTP user' is set, or "
+            "none for an office relay); smtp oauth (Microsoft 365 SMTP with an OAuth token: "
+            "smtp.office365.com unless 'SMTP host' says otherwise); graph (Microsoft Graph, "
+            "for a tenant with SMTP AUTH off). No password or secret ever goes on this sheet."),
+    Setting("m365_tenant", "Microsoft 365 tenant", "", "text",
+            "For smtp oauth and graph: the force's tenant id or domain (Directory (tenant) "
+            "ID in the app registration)."),
+    Setting("m365_client_id", "Microsoft 365 client id", "", "text",
+            "The Application (client) ID of the app registration gain-pack signs in as."),
+    Setting("m365_mailbox", "Microsoft 365 mailbox", "", "text",
+            "The mailbox the app sends as (default: 'Email from')."),
+    Setting("m365_sign_in", "Microsoft 365 sign-in", "app", "app|device code",
+            "app: the app signs in with its client secret (from the keychain) or certificate, "
+            "for a scheduled run; device code: a person signs in once at a terminal and the "
+            "sign-in is kept encrypted for the next runs."),
+    Setting("m365_certificate", "Microsoft 365 certificate", "", "text",
+            "The full path of the app registration's certificate with its private key "
+            "(.pem or .pfx), used instead of a client secret; its password, if any, from the "
+            "keychain."),
+    Setting("m365_login_url", "Microsoft 365 sign-in URL", "https://login.microsoftonline.com",
+            "text", "Entra ID's address; change it only for a national cloud."),
+    Setting("m365_graph_url", "Microsoft Graph URL", "https://graph.microsoft.com", "text",
+            "Microsoft Graph's address; change it only for a national cloud."),
 )
 BY_LABEL = {norm_key(s.label): s for s in SETTINGS}
 SETTING_OF = {s.attr: s for s in SETTINGS}
@@ -126,6 +150,14 @@ class Settings:
     smtp_user: str = ""
     email_from: str = ""
     libreoffice_seconds: int = DEFAULT_SECONDS
+    send_by: str = "smtp"
+    m365_tenant: str = ""
+    m365_client_id: str = ""
+    m365_mailbox: str = ""
+    m365_sign_in: str = "app"
+    m365_certificate: str = ""
+    m365_login_url: str = "https://login.microsoftonline.com"
+    m365_graph_url: str = "https://graph.microsoft.com"
     aliases: dict = field(default_factory=dict)   # column key -> (header spellings ...)
 
     @property
