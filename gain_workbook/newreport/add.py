@@ -171,10 +171,12 @@ def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
     ids: list[str] = []
     for it in found.items:
         base = ids[it.parent] if it.parent is not None else iid
-        item_id = f"{base}{sep}{tokens[it.kind]}{it.number}"
+        # a lone item's Number is empty, as the report prints it; its id still counts it
+        number = it.number or it.ordinal
+        item_id = f"{base}{sep}{tokens[it.kind]}{number}"
         n = 2
         while norm_key(item_id) in taken:
-            item_id = f"{base}{sep}{tokens[it.kind]}{it.number}.{n}"
+            item_id = f"{base}{sep}{tokens[it.kind]}{number}.{n}"
             n += 1
         taken.add(norm_key(item_id))
         ids.append(item_id)
@@ -286,7 +288,7 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
         if it.deadline:
             deadline += f" = {uk_date(it.deadline)}"
         under = f" (under {row['parent_item']})" if row["parent_item"] else ""
-        lines.append(f"{row['item_id']}  {it.kind} {it.number}{under}")
+        lines.append(f"{row['item_id']}  {' '.join(filter(None, (it.kind, it.number)))}{under}")
         lines.append(f"    For the force: {'Yes' if it.applies else 'No'}    Deadline: {deadline}")
         if it.addressee:
             lines += _wrap("Addressed to", it.addressee)
