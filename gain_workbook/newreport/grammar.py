@@ -150,12 +150,13 @@ def label_of(text: str):
 
 def heading_like(text: str) -> bool:
     """Does the line read as a heading: a few words, starting with a capital, with no full
-    stop (or other end), and a colon only in a short one ('Powers and sanctions',
-    'Independence: funding', 'Background')?"""
+    stop (or other end) and no list mark ('1.', '(a)'), and a colon only in a short one
+    ('Powers and sanctions', 'Independence: funding', 'Background')?"""
     words = text.split()
     return 0 < len(words) <= 12 and len(text) <= 120 and not text[:1].islower() \
         and not ENDS.search(text) and not text.endswith(",") and \
-        (": " not in text or len(words) <= 6) and not SUB_ITEM.match(text)
+        (": " not in text or len(words) <= 6) and ". " not in text and \
+        not SUB_ITEM.match(text) and not NUMBERED.match(text)
 
 
 def section_heading(text: str) -> str | None:

@@ -336,7 +336,8 @@ class _Reader:
     def _title_list(self, i: int, text: str) -> bool:
         """Is ``text`` the report's title over a list of its recommendations (an older
         report's plain paragraphs, the inspectorate's register)? Then it opens one."""
-        if len(text) > 300 or not _is_title(text, fold(self.found.title), *self.title_guesses):
+        if len(text) > 300 or ENDS.search(text) or \
+                not _is_title(text, fold(self.found.title), *self.title_guesses):
             return False
         following = next((j for j in range(i + 1, min(len(self.blocks), i + 3))
                           if self.blocks[j].text), None)
@@ -503,15 +504,18 @@ class _Reader:
         return True
 
     def _lead_entry(self, i: int, block) -> bool:
-        """An entry of the lead-in's list: an item of its own, carrying the lead-in's words.
-        A paragraph that is not one ends the list."""
+        """An entry of the lead-in's list: an item of its own, carrying the lead-in's words;
+        after 'HMIC recommends that:', a paragraph that reads like an item is one too, in
+        its own words. A paragraph that is neither ends the list."""
         text = block.text
-        recommends = bool(RECOMMENDS_LEAD.search(self.lead))
-        if _entry(text, block) or (recommends and self.like(i)):
+        if _entry(text, block):
             self.listed = True
-            how = "list" if _entry(text, block) else "grammar"
             self._add(self.lead_kind, "", [f"{self.lead} {text}"],
-                      block.cleaned or self.lead_cleaned, how, self.lead, text)
+                      block.cleaned or self.lead_cleaned, "list", self.lead, text)
+            return True
+        if RECOMMENDS_LEAD.search(self.lead) and self.like(i):
+            self.listed = True
+            self._add(self.lead_kind, "", [text], block.cleaned, "grammar")
             return True
         if self.listed:     # the list has ended: what follows is the report's own text
             self.lead, self.listed, self.section, self.parent, self.numbered = \
@@ -538,13 +542,13 @@ class _Reader:
 
 def _is_title(text: str, *titles: str) -> bool:
     """Is the line the report's title (the one found so far, the one its first lines give,
-    its first line), folded: the title within the line ('National Report – <title>'), or
-    the same last six words or more?"""
+    its first line; of four words or more), folded: the title within the line ('National
+    Report – <title>'), or the same last six words or more?"""
     line = fold(text)
     if len(line) < 10:
         return False
     for t in titles:
-        if len(t) < 10:
+        if len(t) < 10 or len(t.split()) < 4:
             continue
         if t in line:
             return True
@@ -567,6 +571,8 @@ def _entry(text: str, block) -> bool:
 def _carries_on(item: FoundItem, text: str, block, like: bool) -> bool:
     """Is this paragraph more of the item before it?"""
     last = item.paragraphs[-1].rstrip()
+    if RECOMMENDS_LEAD.search(text) or _INTRO.search(text):
+        return False                      # 'HMIC recommends that:': a list of items follows
     if SUB_ITEM.match(text):
         return True                       # '(a) ...': a part of the item, never one
     if (block.bullet or text[:1].islower()) and (last.endswith(":") or item.listing):
