@@ -396,3 +396,50 @@ def test_the_long_report_is_read_whole_in_well_under_five_seconds(tmp_path):
     ws = openpyxl.load_workbook(register)["Items"]
     numbers = [r[0].value for r in ws.iter_rows(min_row=2) if r[0].value]
     assert len(numbers) == 92 and numbers[-1] == "INS-2012-01-R92"
+
+
+def as_web_page(text: str) -> str:
+    """The generated text as a saved web page would give it: the numbered entries as an
+    <ol>'s <li> (the numbers the browser draws, not in the text), headings as <h2>/<h3>,
+    the rest as <p>."""
+    import html
+    import re
+
+    out, listed = ["<html><body>"], False
+    for line in text.splitlines():
+        t = line.strip()
+        if not t:
+            continue
+        entry = re.match(r"^\d+[.)] (.*)$", t)
+        if entry and not listed:
+            out.append("<ol>")
+            listed = True
+        heading = t.startswith("## ") or t in HEADINGS + SECTIONS + CHAPTERS or \
+            t == "An inquiry into the culture of policing 2026"
+        if heading and listed:
+            out.append("</ol>")
+            listed = False
+        if entry:
+            out.append(f"<li>{html.escape(entry.group(1))}</li>")
+        elif heading:
+            out.append(f"<h3>{html.escape(t.removeprefix('## '))}</h3>")
+        else:
+            out.append(f"<p>{html.escape(t)}</p>")
+    return "\n".join(out + (["</ol>"] if listed else []) + ["</body></html>"])
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None)
+@given(case=numbered_lists())
+def test_a_numbered_list_on_a_web_page_where_the_browser_draws_the_numbers(case):
+    """The same lists saved from a web page, where '1.' ... is the <ol>'s and not in the
+    text: each <li> under the heading is an item, counted in order over the headings
+    between them, with its sub-items, lines and quotation; the narrative after is not."""
+    from gain_workbook.newreport.source import _page_blocks
+
+    text, expected, unplaced = case
+    found = find_items(_page_blocks(as_web_page(text), "page.html"), published=PUBLISHED)
+    got = [(it.number or it.ordinal, it.paragraphs[0], it.paragraphs[1:])
+           for it in found.items]
+    assert got == expected
+    assert found.unplaced == unplaced

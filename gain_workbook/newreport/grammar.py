@@ -78,9 +78,10 @@ _SOME_FORCES = re.compile(r"\bthose\s+forces\b|\b(?:chief\s+constables?|forces?)
                           r"(?:the\s+)?(?:\w+\s+)?forces?)?\s+(?:that|which|where|whose|who|"
                           r"yet\s+to|not\s+yet|without)\b", re.I)
 # National bodies HMICFRS addresses: an item for these alone is not the force's.
-_BODIES = re.compile(r"\b(?:home\s+office|(?:home\s+)?secretary(?:\s+of\s+state)?|department\s+for\s+\w+|department\s+"
-                     r"of\s+\w+|ministry\s+of\s+\w+|welsh\s+government|government|national\s+"
-                     r"crime\s+agency|nca|national\s+police\s+chiefs['’]?\s+council|npcc|"
+_BODIES = re.compile(r"\b(?:home\s+office|(?:home\s+)?secretary(?:\s+of\s+state)?|"
+                     r"department\s+for\s+\w+|department\s+of\s+\w+|ministry\s+of\s+\w+|"
+                     r"welsh\s+government|government|national\s+crime\s+agency|nca|"
+                     r"national\s+police\s+chiefs['’]?\s+council|npcc|"
                      r"college\s+of\s+policing|hmicfrs|independent\s+office\s+for\s+police\s+"
                      r"conduct|iopc|crown\s+prosecution\s+service|cps|association\s+of\s+"
                      r"police\s+and\s+crime\s+commissioners|apcc|police\s+and\s+crime\s+"

@@ -24,7 +24,9 @@ what the items come to (numbered, kept once, who each is for) is settled by
   and that is how many were found.
 - **in a numbered list** ('1.', '2.' ...) in such a place: each entry is an item, with
   the report's number, whatever its grammar; the list goes on over the headings between
-  its entries ('Complaints', then '10.') as long as its numbers follow on.
+  its entries ('Complaints', then '10.') as long as its numbers follow on. A web page's
+  or Word's list, whose numbers the browser or Word draws and the text does not hold,
+  is read the same way, its entries counted in order.
 - **in a lead-in's list**: after 'West Mercia Police should, within three months:' or
   'HMIC recommends that:' each entry is one item, carrying the lead-in's words (and so
   its addressee and deadline), as trackers record them; an unnumbered 'Recommendation:'
@@ -118,7 +120,8 @@ class FoundItem:
     parent: int | None = None           # index in Found.items of its cause of concern
     lead: str = ""                      # a list's lead-in ('the force should:'), if from one
     entry: str = ""                     # ... and the entry's own words
-    listing: bool = False               # its text ends in a list ('should: - a; - b')
+    listing: str = ""                   # its text ends in a list ('should: - a; - b'): of
+                                        # 'bullets', or of 'lines' ('should: a; b')
     after: list = field(default_factory=list)    # paragraphs after it that were not placed
     addressee: str = ""
     deadline_text: str = ""
@@ -207,14 +210,16 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
 
 @dataclass
 class _List:
-    """A numbered list of items being read: its next entry's number, and what its entries
-    are (their kind, cause of concern and lead-in)."""
+    """A list of items being read, numbered ('1.' ...) or bulleted (a web page's <li>, a
+    Word list, whose numbers the text does not hold): its next entry's number, and what
+    its entries are (their kind, cause of concern and lead-in)."""
 
     next: int
     kind: str
     parent: int | None
     lead: str = ""
     lead_cleaned: bool = False
+    bullets: bool = False
 
 
 class _Reader:
@@ -236,7 +241,8 @@ class _Reader:
         self.numbered: _List | None = None      # a numbered list of items under way
         guess = Found()
         _title_from_first(guess, blocks)
-        first = next((b.text for b in blocks[:5] if b.text and not _BOILERPLATE.match(b.text)), "")
+        first = next((b.text for b in blocks[:5] if b.text and not _BOILERPLATE.match(b.text)),
+                     "")
         self.title_guesses = (fold(guess.title), fold(first) if len(first) <= 300 else "")
         self._like: dict = {}
 
@@ -310,17 +316,18 @@ class _Reader:
         if not keep_parent:
             self.parent, self.labelled = None, set()
 
-    def _goes_on(self, i: int) -> bool:
+    def _goes_on(self, i: int, entries_only: bool = False) -> bool:
         """After the heading at ``i``, does the list of items go on: is the first paragraph
-        past the headings and a tracker's lines (a lone number, 'Completed') an item, a
-        label, or the numbered list's next entry?"""
+        past the headings and a tracker's lines (a lone number, 'Completed') a label, the
+        list's next entry (numbered, or bulleted), or (unless ``entries_only``) an item?"""
         for j in range(i + 1, min(len(self.blocks), i + LOOK_AHEAD)):
             b = self.blocks[j]
             if b.heading or heading_like(b.text) or _LONE_NUMBER.fullmatch(b.text):
                 continue
-            if label_of(b.text) or self.like(j):
+            if label_of(b.text) or (self.like(j) and not entries_only):
                 return True
-            return self._next_entry(b.text)
+            return self._next_entry(b.text) or (
+                b.bullet and (self.numbered is None or self.numbered.bullets))
         return False
 
     def _next_entry(self, text: str) -> bool:
@@ -329,7 +336,7 @@ class _Reader:
         if not m:
             return False
         n = int(m.group("num"))
-        if self.numbered is not None:
+        if self.numbered is not None and not self.numbered.bullets:
             return n == self.numbered.next
         return n == 1 or bool(MODAL.search(m.group("rest")))
 
@@ -392,7 +399,7 @@ class _Reader:
             cur.cleaned = cur.cleaned or block.cleaned
             return True
         entries = self.numbered
-        if entries is None or n != entries.next:
+        if entries is None or entries.bullets or n != entries.next:
             kind = self._place_kind()
             if kind is None or kind in self.labelled or (heading_like(rest) and not self.like(i)) \
                     or (n != 1 and not self.like(i) and not MODAL.search(rest)):
@@ -409,18 +416,22 @@ class _Reader:
     def _heading(self, i: int, block) -> None:
         """A real heading (a web page's, Word's, markdown's): it opens a list of items when
         it says so ('Recommendations to forces', or the report's title over its list), and
-        ends one otherwise; a numbered list whose next entry follows goes on."""
+        ends one otherwise, unless a label or the list's next entry (numbered or bulleted)
+        follows it: a heading between entries, not after them."""
         self.current = None
         if kind := section_heading(block.text):
             self._open(kind)
             return
         if self._title_list(i, block.text):
             return
-        entries = self.numbered
-        going_on = entries is not None and self._goes_on(i)
+        entries, section, parent = self.numbered, self.section, self.parent
+        going_on = (entries is not None or section is not None) and \
+            self._goes_on(i, entries_only=True)
         self._close()
-        if going_on:
-            self.numbered, self.parent = entries, entries.parent
+        if going_on and entries is not None:
+            self.numbered, self.parent, self.section = entries, entries.parent, entries.kind
+        elif going_on:
+            self.section, self.parent = section, parent
 
     def _carry(self, i: int, block) -> bool:
         """Does the paragraph go on with the current item? If not, the item is done."""
@@ -486,6 +497,19 @@ class _Reader:
             return
         if self.lead is not None and self._lead_entry(i, block):
             return
+        kind = self.section or (REC if self.parent is not None else None)
+        if block.bullet and kind is not None and kind not in self.labelled:
+            # a list's entry where items stand, with no lead-in: a web page's <li>, or a
+            # Word list's, whose number Word draws and the text does not hold (an entry
+            # ending in a colon keeps the list that follows it, as a numbered one does)
+            entries = self.numbered
+            if entries is None or not entries.bullets or entries.kind != kind:
+                self.numbered = _List(1, kind, self.parent if kind == REC else None,
+                                      bullets=True)
+            number, self.number = self.number or "", None
+            self.current = self._add(kind, number, [text], block.cleaned, "list",
+                                     parent=self.numbered.parent)
+            return
         if like:
             self._unlabelled(block)
 
@@ -527,6 +551,9 @@ class _Reader:
         and the report does not label them; else not placed."""
         text = block.text
         kind = self.section or (REC if self.parent is not None else None)
+        entries = self.numbered
+        if entries is not None and not entries.bullets and entries.kind == kind:
+            kind = None               # where the report numbers its items, one without is not
         if kind is not None and kind not in self.labelled:
             if text.endswith(":"):        # 'Within six months, the force should:' and a list
                 self.lead, self.lead_kind, self.listed, self.lead_cleaned = \
@@ -575,8 +602,13 @@ def _carries_on(item: FoundItem, text: str, block, like: bool) -> bool:
         return False                      # 'HMIC recommends that:': a list of items follows
     if SUB_ITEM.match(text):
         return True                       # '(a) ...': a part of the item, never one
-    if (block.bullet or text[:1].islower()) and (last.endswith(":") or item.listing):
-        item.listing = True
+    if block.bullet:                      # a bullet is more of it only as its own list
+        if last.endswith(":") or item.listing == "bullets":
+            item.listing = "bullets"
+            return True
+        return False
+    if text[:1].islower() and (last.endswith(":") or item.listing):
+        item.listing = item.listing or "lines"
         return True
     if text[:1] in QUOTES and (last.endswith(":") or not TERMINATED.search(last)):
         return True                       # a quotation it introduces ('... This is' '"...')
