@@ -86,6 +86,9 @@ _STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s
                      r"causes?\s+of\s+concern)(?:(?:\s*+,)?\s+and\s+(?:(?:also\s+)?(?:made|"
                      r"identified|raised)\s+)?(?P<n2>\d+|[a-z]+)\s+(?P<k2>recommendations?|"
                      r"areas?\s+for\s+improvement|causes?\s+of\s+concern))?", re.I)
+# a tracker's heading with its count: 'Areas for Improvement (8)', 'Recommendations (14)'
+_COUNTED = re.compile(r"^(recommendations|areas\s+for\s+improvement|causes\s+(?:of|for)\s+"
+                      r"concern)\s*\((\d{1,4})\)$", re.I)
 _INNER_LABEL = re.compile(r"(?<=[.;:])\s+(?=(?:accelerated\s+)?(?:cause\s+of\s+concern|"
                           r"recommendation|area\s+for\s+improvement)\s*(?:\d{1,4}\s*)?:)", re.I)
 # 'the identified areas for improvement are: -': a list of items of that kind follows
@@ -682,13 +685,16 @@ def _only_a_date(text: str) -> bool:
 
 
 def _meta(found: Found, i: int, text: str) -> None:
-    """Things a report says about itself: the items it counts, the types it ticks, a
+    """Things a report says about itself: the items it counts ('HMICFRS made nine
+    recommendations', a tracker's 'Areas for improvement (8)'), the types it ticks, a
     'published on' in its first paragraphs."""
     for m in _STATED.finditer(text):
         for n, k in ((m.group("n1"), m.group("k1")), (m.group("n2"), m.group("k2"))):
             count = word_number(n) if n else None
             if count is not None and k:
                 found.stated.setdefault(kind_of(k), count)
+    if m := _COUNTED.match(text.strip()):
+        found.stated.setdefault(kind_of(m.group(1)), int(m.group(2)))
     for m in re.finditer(r"☒\s*([A-Za-z][A-Za-z -]{2,30}?)(?=\s*(?:☐|☒|$))", text):
         found.types.append(m.group(1).strip())
     if not found.title_from and i < 40 and (m := _TITLE_IN.search(text)):
