@@ -171,8 +171,9 @@ def place(it, items, published, force_name: str) -> None:
         return
     if it.after:
         n = len(it.after)
-        it.checks.append(f"after it the text has {'a paragraph that reads' if n == 1 else f'{n} paragraphs that read'} "
-                         f"like an item but {'has' if n == 1 else 'have'} no kind or number "
+        some = "a paragraph that reads" if n == 1 else f"{n} paragraphs that read"
+        it.checks.append(f"after it the text has {some} like an item but "
+                         f"{'has' if n == 1 else 'have'} no kind or number "
                          f"({'' if n == 1 else 'the first: '}'{shorten(it.after[0])}')")
     addressee, deadline_text, deadline, who = _who_and_when_of(it, published, force_name)
     it.addressee, it.deadline_text = addressee, deadline_text

@@ -404,8 +404,9 @@ class _Reader:
         entries = self.numbered
         if entries is None or entries.bullets or n != entries.next:
             kind = self._place_kind()
-            if kind is None or kind in self.labelled or (heading_like(rest) and not self.like(i)) \
-                    or (n != 1 and not self.like(i) and not MODAL.search(rest)):
+            like = self.like(i)
+            if kind is None or kind in self.labelled or (heading_like(rest) and not like) \
+                    or (n != 1 and not like and not MODAL.search(rest)):
                 return False                  # a paragraph's own number, or a heading's
             entries = self.numbered = _List(n, kind, self.parent if kind == REC else None,
                                             self.lead or "", self.lead_cleaned)
@@ -427,7 +428,8 @@ class _Reader:
             return
         if self._title_list(i, block.text):
             return
-        entries, section, parent = self.numbered, self.section, self.parent
+        entries, section, parent, labelled = \
+            self.numbered, self.section, self.parent, self.labelled
         going_on = (entries is not None or section is not None) and \
             self._goes_on(i, entries_only=True)
         self._close()
@@ -435,6 +437,8 @@ class _Reader:
             self.numbered, self.parent, self.section = entries, entries.parent, entries.kind
         elif going_on:
             self.section, self.parent = section, parent
+        if going_on:
+            self.labelled = labelled
 
     def _carry(self, i: int, block) -> bool:
         """Does the paragraph go on with the current item? If not, the item is done."""
