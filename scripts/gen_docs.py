@@ -163,6 +163,22 @@ def add_report_example() -> str:
             f"{proc.stdout}(exit code {proc.returncode})")
 
 
+def add_report_forms_example(source: str, name: str, force: str, *extra: str) -> str:
+    """Real output of `gain-pack add-report` (a dry run) on a real text whose items have no
+    label each (tests/data/reports), into a new register naming ``force``."""
+    from gain_workbook.register.template import write_register_template
+
+    with tempfile.TemporaryDirectory() as d:
+        write_register_template(Path(d) / "Inspection register.xlsx", force_name=force)
+        shutil.copyfile(ROOT / "tests" / "data" / "reports" / source, Path(d) / name)
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", "add-report",
+                               "Inspection register.xlsx", name, *extra],
+                              capture_output=True, text=True, cwd=d)
+    shown = " ".join(f'"{a}"' if " " in a else a for a in extra)
+    return (f"$ gain-pack add-report \"Inspection register.xlsx\" \"{name}\""
+            + (f" {shown}" if shown else "") + f"\n{proc.stdout}(exit code {proc.returncode})")
+
+
 def email_example() -> str:
     """A real draft of the example pack (`gain-pack email`): what it prints, then the
     message's headers and text as Outlook shows them, the attachment named."""
@@ -387,6 +403,13 @@ PARTS = {
     "validate-example": _fenced(validate_example),
     "describe-example": _fenced(describe_example),
     "add-report-example": _fenced(add_report_example),
+    "add-report-lead-in-example": _fenced(lambda: add_report_forms_example(
+        "revisit-2023 west mercia hmicfrs letter page.txt", "Revisit letter.txt",
+        "West Mercia Police")),
+    "add-report-unlabelled-example": _fenced(lambda: add_report_forms_example(
+        "core-business-2014 hmicfrs register page.txt", "Register page.txt", "Kent Police",
+        "--title", "Core Business: an inspection into crime prevention, police attendance "
+        "and the use of police time", "--published", "04/09/2014")),
     "email-example": _fenced(email_example),
     "word-rules": _plain(word_rules_table),
     "value-forms": _plain(value_forms),

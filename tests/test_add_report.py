@@ -40,15 +40,31 @@ def found_json(runner, register, source, *extra) -> dict:
 
 
 def compare(got: dict, expected: dict) -> None:
-    """Field by field, so a failure names the item and the field."""
+    """Field by field, so a failure names the item and the field. An expected item may
+    give only some fields (a long report's: its number, the first 60 characters of its
+    text as 'starts', its lettered 'sub_items'); the report's 'count', what is 'unplaced'
+    and the count it 'stated' are compared where the expectation gives them."""
     assert got["inspection"]["title"] == expected["title"]
     assert got["inspection"]["published"] == expected["published"]
+    if "count" in expected:
+        assert len(got["items"]) == expected["count"] == len(expected["items"])
     assert len(got["items"]) == len(expected["items"]), \
         [(i["kind"], i["number"]) for i in got["items"]]
     for n, (g, e) in enumerate(zip(got["items"], expected["items"])):
         for field in FIELDS:
-            assert g[field] == e[field], f"item {n + 1} ({e['kind']} {e['number']}): {field}"
-        assert bool(g["check"]) == e["to_check"], f"item {n + 1}: check is {g['check']!r}"
+            if field in e:
+                assert g[field] == e[field], f"item {n + 1} ({e['kind']} {e['number']}): {field}"
+        lines = (g["text"] or "").split("\n")
+        if "starts" in e:
+            assert lines[0][:60] == e["starts"], f"item {n + 1} ({e['number']}): its text"
+        if "sub_items" in e:
+            assert lines[1:] == e["sub_items"], f"item {n + 1} ({e['number']}): its sub-items"
+        if "to_check" in e:
+            assert bool(g["check"]) == e["to_check"], f"item {n + 1}: check is {g['check']!r}"
+    if "unplaced" in expected:
+        assert got["unplaced"] == expected["unplaced"]
+    if "stated" in expected:
+        assert got["stated"] == expected["stated"]
 
 
 @pytest.fixture
@@ -107,7 +123,7 @@ def test_the_reference_inspection_from_each_kind_of_source(kind, runner, example
         ("9", "With immediate effect", "2023-12-08")
     assert [(i["kind"], i["number"]) for i in items if i["applies_to_force"]] == [
         ("Recommendation", "2"), ("Recommendation", "4"), ("Recommendation", "9"),
-        ("Area for improvement", "1")]
+        ("Area for improvement", "")]       # the report's only one: unnumbered, as it prints it
     # the AFI runs over two paragraphs; the response lists the force's four items again
     assert items[9]["text"].count("\n") == 1 and items[9]["text"].endswith("type of approach.")
     assert got["repeats"] == 5
@@ -145,13 +161,19 @@ CASES = sorted(p.stem for p in EXPECTED.glob("*.json")
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_real_reports_field_by_field(name, runner, example_register):
+def test_real_reports_field_by_field(name, runner, example_register, tmp_path):
     expected = json.loads((EXPECTED / f"{name}.json").read_text())
     extra = ("--published", expected["published_option"]) if expected["published_option"] \
         else ()
     if expected.get("title_option"):        # a page that does not name its report
         extra += ("--title", expected["title_option"])
-    got = found_json(runner, example_register, REPORTS / expected["source"], *extra)
+    register = example_register
+    if expected.get("force"):               # read by the force it names, as its office would
+        from gain_workbook.register.template import write_register_template
+
+        register = write_register_template(tmp_path / "Inspection register.xlsx",
+                                           force_name=expected["force"])
+    got = found_json(runner, register, REPORTS / expected["source"], *extra)
     compare(got, expected)
 
 
@@ -212,7 +234,7 @@ def test_a_cause_of_concern_given_only_by_its_recommendations(runner, tmp_path):
     # validate sends the clerk to the empty cell
     res = run(runner, "validate", register)
     assert res.exit_code == 1
-    assert re.search(r"E2 +error +REQUIRED_MISSING +INS-2024-01 CoC 1: Text is empty",
+    assert re.search(r"E2 +error +REQUIRED_MISSING +INS-2024-01 CoC: Text is empty",
                      res.output), res.output
 
 
@@ -263,9 +285,10 @@ def test_a_fire_and_rescue_services_items_are_the_services(runner, tmp_path):
     got = found_json(runner, register, source)
     assert [(i["kind"], i["number"], i["under"], i["applies_to_force"], bool(i["check"]))
             for i in got["items"]] == [
-        ("Cause of concern", "1", None, True, False),
-        ("Recommendation", "1", "Cause of concern 1", True, False),
-        ("Recommendation", "2", "Cause of concern 1", True, False),
+        ("Cause of concern", "", None, True, False),         # the only one: unnumbered
+        # found by their grammar, numbered in order, so marked for the clerk
+        ("Recommendation", "1", "Cause of concern", True, True),
+        ("Recommendation", "2", "Cause of concern", True, True),
         ("Area for improvement", "1", None, False, True),      # another service, by name
         ("Recommendation", "1", None, True, False),
         ("Recommendation", "2", None, False, False)]
@@ -439,9 +462,9 @@ def test_a_lead_in_makes_one_recommendation_of_each_entry_of_its_list(runner,
     assert got["inspection"]["published"] == "2022-03-01"
     assert got["inspection"]["type"] == "PEEL"
     assert [(i["kind"], i["number"], i["under"], i["deadline"]) for i in got["items"]] == [
-        ("Cause of concern", "1", None, None),
-        ("Recommendation", "1", "Cause of concern 1", "2022-06-01"),
-        ("Recommendation", "2", "Cause of concern 1", "2022-06-01"),
+        ("Cause of concern", "", None, None),       # the report's only one: unnumbered
+        ("Recommendation", "1", "Cause of concern", "2022-06-01"),
+        ("Recommendation", "2", "Cause of concern", "2022-06-01"),
         ("Area for improvement", "1", None, None)]
     assert got["items"][2]["text"] == "Within three months, the force should: review how it " \
         "grades calls."

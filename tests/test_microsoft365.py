@@ -22,7 +22,7 @@ from email import policy
 import pytest
 
 import m365
-from conftest import PASSWORD, ROOT, Inbox, base_data, free_port, write_register
+from conftest import PASSWORD, Inbox, base_data, free_port, write_register
 from gain_workbook.cli import cli
 from m365 import CLIENT_ID, CLIENT_SECRET, MAILBOX, TENANT, Microsoft365, error_for
 

@@ -171,10 +171,12 @@ def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
     ids: list[str] = []
     for it in found.items:
         base = ids[it.parent] if it.parent is not None else iid
-        item_id = f"{base}{sep}{tokens[it.kind]}{it.number}"
+        # a lone item's Number is empty, as the report prints it; its id still counts it
+        number = it.number or it.ordinal
+        item_id = f"{base}{sep}{tokens[it.kind]}{number}"
         n = 2
         while norm_key(item_id) in taken:
-            item_id = f"{base}{sep}{tokens[it.kind]}{it.number}.{n}"
+            item_id = f"{base}{sep}{tokens[it.kind]}{number}.{n}"
             n += 1
         taken.add(norm_key(item_id))
         ids.append(item_id)
@@ -244,6 +246,30 @@ def _bullet(text: str, width: int = 100) -> list[str]:
 def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
     """What add-report found, for a clerk to check line by line against the report.
     ``option_of(param)`` gives the command's option for an argument ('--title')."""
+    lines = _report_lines(found, plan, option_of) + [""] + _item_lines(found, plan)
+    if found.unplaced:
+        lines.append(f"Not placed ({len(found.unplaced)}): paragraphs that read like items but "
+                     "have no kind or number; add them by hand if they are items:")
+        for text in found.unplaced:
+            lines += _bullet(text)
+        lines.append("")
+    checks = sum(1 for it in found.items if it.checks)
+    if checks:
+        from gain_workbook.core.text import plural
+
+        lines.append(f"{plural(checks, 'item')} marked 'To check' (on the register, validate "
+                     "lists them until the cells are cleared).")
+    if not applied:
+        opt = option_of("apply") if option_of and found.items else None
+        lines.append("Dry run: nothing was written." + (
+            f" Add {opt} to put this inspection and its items on the register."
+            if opt else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _report_lines(found, plan: AddPlan, option_of) -> list[str]:
+    """The report's title, date (and s55 day), type and the items it has, with where each
+    was read."""
     from gain_workbook.core.dates import closed_day, uk_date, working_day_before
     from gain_workbook.response.document import kinds_sentence   # the published response's words
 
@@ -280,13 +306,21 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
 
         lines += textwrap.wrap(said, 100, initial_indent="Cleaned:    ",
                                subsequent_indent=" " * 12, break_on_hyphens=False)
-    lines.append("")
+    return lines
+
+
+def _item_lines(found, plan: AddPlan) -> list[str]:
+    """Each item as the clerk checks it: id, kind and number (a lone one's none), for the
+    force or not, deadline, addressee, text and what to check."""
+    from gain_workbook.core.dates import uk_date
+
+    lines: list[str] = []
     for it, row in zip(found.items, plan.items):
         deadline = it.deadline_text or "none given"
         if it.deadline:
             deadline += f" = {uk_date(it.deadline)}"
         under = f" (under {row['parent_item']})" if row["parent_item"] else ""
-        lines.append(f"{row['item_id']}  {it.kind} {it.number}{under}")
+        lines.append(f"{row['item_id']}  {' '.join(filter(None, (it.kind, it.number)))}{under}")
         lines.append(f"    For the force: {'Yes' if it.applies else 'No'}    Deadline: {deadline}")
         if it.addressee:
             lines += _wrap("Addressed to", it.addressee)
@@ -294,24 +328,7 @@ def to_text(found, plan: AddPlan, applied: bool = False, option_of=None) -> str:
         for check in it.checks:
             lines += _wrap("TO CHECK", check)
         lines.append("")
-    if found.unplaced:
-        lines.append(f"Not placed ({len(found.unplaced)}): paragraphs that read like items but "
-                     "have no kind or number; add them by hand if they are items:")
-        for text in found.unplaced:
-            lines += _bullet(text)
-        lines.append("")
-    checks = sum(1 for it in found.items if it.checks)
-    if checks:
-        from gain_workbook.core.text import plural
-
-        lines.append(f"{plural(checks, 'item')} marked 'To check' (on the register, validate "
-                     "lists them until the cells are cleared).")
-    if not applied:
-        opt = option_of("apply") if option_of and found.items else None
-        lines.append("Dry run: nothing was written." + (
-            f" Add {opt} to put this inspection and its items on the register."
-            if opt else ""))
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def to_json(found, plan: AddPlan) -> str:

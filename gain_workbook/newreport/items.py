@@ -3,45 +3,54 @@
 ``find_items(blocks, force_name)`` goes through the report's paragraphs in order
 (``report_source.Block``) and returns what it found: the title and publication
 date where the text gives them, and every recommendation, area for improvement,
-cause of concern and accelerated cause of concern, with
+cause of concern and accelerated cause of concern. What one paragraph says (a label,
+a heading, words that read like an item, who and when) is read by ``newreport.grammar``;
+what the items come to (numbered, kept once, who each is for) is settled by
+``newreport.finish``. Here it is decided **where items stand**:
 
-- its **number** (as written; counted in order when the report gives none, as
-  a lone 'Area for improvement' is);
-- its **text**, whole: the label's paragraph and the paragraphs that carry it on
-  ('This should include ...'), or a lead-in's list ('the force should: - a; - b');
-- its **addressee**, the words before 'should' ('all chief constables', 'the Home
-  Office, ... and the College of Policing'), and whether it **applies to the force**:
-  yes when that names chief constables, forces, the force or the force by name (or,
-  in a fire and rescue service's report, the service); no
-  when it names only other bodies; no, *marked for the clerk*, when it names some
-  forces only ('chief constables of forces that are yet to ...') or no body we know;
-- its **deadline** as written ('By 31 December 2024', 'Within six months', 'With
-  immediate effect', 'immediately') and as a date, by the register's own rules
-  (``dates.parse_deadline``; relative ones count from the publication date).
+- **after a label**: 'Recommendation 2', 'Area for improvement', 'Cause of concern'. An
+  item's text is whole: the label's paragraph and the paragraphs that carry it on ('This
+  should include ...'; its own list after a lead-in's colon: bullets, '(a)', '(b)' ...,
+  or '1.', '2.' ...; a quotation it introduces), as the report gives it. Where a report
+  labels its items, a paragraph without a label is not one.
+- **in a list of items without labels**, under a heading that says what they are
+  ('Recommendations', 'Areas for improvement (8)', 'Summary of recommendations',
+  'Recommendations to the Home Office'), under a cause of concern, under the report's
+  own title (an older report, or the inspectorate's register, lists its recommendations
+  as plain paragraphs under it), or after a lead-in ('HMIC recommends that:', 'the
+  identified areas for improvement are:'). There a paragraph is an item when its grammar
+  makes it one (``grammar.reads_like_item``); the report gives it no number, so it is
+  numbered in order and marked for the clerk, unless the text says how many there are
+  and that is how many were found.
+- **in a numbered list** ('1.', '2.' ...) in such a place: each entry is an item, with
+  the report's number, whatever its grammar; the list goes on over the headings between
+  its entries ('Complaints', then '10.') as long as its numbers follow on. A web page's
+  or Word's list, whose numbers the browser or Word draws and the text does not hold,
+  is read the same way, its entries counted in order.
+- **in a lead-in's list**: after 'West Mercia Police should, within three months:' or
+  'HMIC recommends that:' each entry is one item, carrying the lead-in's words (and so
+  its addressee and deadline), as trackers record them; an unnumbered 'Recommendation:'
+  whose words are such a lead-in is a list of recommendations, not one.
 
 Recommendations after a cause of concern (up to the next heading) are made under it;
 a 'Cause for concern' heading over a list of like items ('The Service should make sure
 ...' each) heads its recommendations, and the cause, whose words the text does not
-give, is kept with no text and marked for the clerk;
-in a 'Recommendations' section, a lead-in ending in a colon makes one recommendation
-of each item of the list that follows ('HMIC recommends that within six months the
-force should: - ensure ...; - improve ...'), as trackers record them.
+give, is kept with no text and marked for the clerk.
 
-Where a report labels its items ('Recommendation 2'), items are taken from labels;
-where it lists them without ('Areas for improvement' then a paragraph or bullet
-each, as trackers and PCCs' pages do), each paragraph of the list that reads like an
-item is one. Contents lines ('Recommendation 3 ...... 12') are not items.
+A heading ends a list of items unless the first paragraph after it (past a tracker's
+lines: a lone number, 'Completed') is an item or the list's next entry; a real heading
+(a web page's or Word's, or markdown's '##') ends an unnumbered list outright. Contents
+lines ('Recommendation 3 ...... 12') are not items.
 
 An item whose text held control characters (removed as the report was read: see
-``report_source``) is marked for the clerk, with ``CONTROL_CHARACTER``, and so is the
-title; a deadline or publication date no register can hold (a year past 2199, 'within
-99999999999 months') is kept as written and marked, never worked out.
+``report_source``) is marked for the clerk, and so is the title; a deadline or
+publication date no register can hold is kept as written and marked, never worked out.
 
 An item the text gives twice (a summary and a chapter, or a response that lists
 the force's items again) is kept once. A paragraph that reads like an item ('... the
-force should ...') but has no label and is in no list of items is *not placed*: it
-is returned in ``unplaced``, and the item before it is marked for the clerk, so
-nothing that looks like an item is lost without a word.
+force should ...') in no place where items stand (the report's narrative) is *not
+placed*: it is returned in ``unplaced``, and the item before it is marked for the
+clerk, so nothing that looks like an item is lost without a word.
 """
 
 from __future__ import annotations
@@ -50,83 +59,36 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gain_workbook.core.dates import NUMBER_WORDS, UNREADABLE, parse_date, parse_deadline, word_number
-from gain_workbook.core.text import has_xml_illegal, shorten, xml_safe
-from gain_workbook.model.schema import norm_key
+from gain_workbook.core.dates import parse_date, word_number
+from gain_workbook.core.text import has_xml_illegal, xml_safe
+from gain_workbook.newreport.finish import CONTROL_CHECK, finish
+from gain_workbook.newreport.grammar import (ACOC, AFI, COC, CONTINUES, DATE_WORDS, ENDS,
+                                             MODAL, NUMBERED, QUOTES, REC, RECOMMENDS,
+                                             RECOMMENDS_LEAD, SUB_ITEM, TERMINATED, fold,
+                                             head, heading_like, kind_of, label_of,
+                                             reads_like_item, section_heading)
+
+__all__ = ["ACOC", "AFI", "COC", "CONTROL_CHECK", "REC", "Found", "FoundItem", "find_items",
+           "fold", "kind_of", "reads_like_item"]
 
 # Where the title and date were read, as the clerk's table says it; a 'Title' or
 # 'Published' line is what the report says of itself, so nothing found later replaces it.
 FROM_TITLE_LINE, FROM_PUBLISHED_LINE = "its 'Title' line", "its 'Published' line"
-REC, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern",
-                       "Accelerated cause of concern")
-# what an item whose text held control characters says to the clerk (validate's code for a cell)
-CONTROL_CHECK = ("CONTROL_CHARACTER: its text held control characters, which no workbook can "
-                 "store; they were removed, so check the text against the report")
-_KIND = (r"(?P<kind>accelerated\s+causes?\s+(?:of|for)\s+concern|causes?\s+(?:of|for)\s+concern|"
-         r"areas?\s+for\s+improvement|recommendations?|acoc|coc|afi)")
-_LABEL = re.compile(
-    rf"^{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,4}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
-    r"\s*(?P<sep>[:.)\-–—]\s*)?(?P<rest>.*)$", re.I)
-_ENDS = re.compile(r"[.:;!?]\s*$")
-_NUMBERED = re.compile(r"^\(?(?P<num>\d{1,4})[.)]\s+(?P<rest>\S.*)$")
-# ('his majesty's inspectorate ...' word by word: a run of spaces has one way to match)
-_RECOMMENDS = re.compile(r"^(?:(?:hmic|hmicfrs|his majesty's inspectorate[^,\s]*(?:\s+[^,\s]+)*?|"
-                         r"we|the inspectorate)\s+(?:therefore\s+|also\s+)?recommends?\s+"
-                         r"that,?\s*)", re.I)
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-_DATE_WORDS = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
-_DEADLINE = re.compile(
-    rf"\b(?:(?:by|before|not later than|no later than|on or before)\s+(?:the\s+end\s+of\s+)?"
-    rf"{_DATE_WORDS}|within\s+(?:the\s+next\s+)?(?:\d+|[a-z]+(?:[- ][a-z]+)?)\s+"
-    r"(?:days?|weeks?|months?|years?)(?:\s+of\s+(?:the\s+)?(?:publication|date)"
-    r"(?:\s+of\s+this\s+report)?)?|with\s+immediate\s+effect|immediately)\b", re.I)
-_MODAL = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.I)
-_PRONOUN = re.compile(r"^(?:this|these|it|they|that|there|those|such|which|who|we|you|he|she|"
-                      r"our|its|their|any|some|each of these|in|as|if|when|where|while|"
-                      r"although|but|and|or)\b", re.I)
-_CONTINUES = re.compile(r"^(?:this|these|it|they|or|and|in doing so|to do (?:this|so)|"
-                        r"to achieve this|as part of this|such|in particular|specifically|"
-                        r"that|including|for example|e\.g\.)\b", re.I)
-_FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|every|the|"
-                    r"police|other|those|these|their|individual)\s+forces?|forces|the\s+"
-                    r"constabulary|"
-                    # a fire and rescue service's report says 'the service should'
-                    r"(?:all|each|every|the|individual)\s+(?:fire\s+(?:and|&)\s+rescue\s+)?"
-                    r"services?|fire\s+(?:and|&)\s+rescue\s+services|frss?|chief\s+fire\s+"
-                    r"officers?)\b", re.I)
-# a force's name is a few capitalised words ('Devon and Cornwall'): bounded, so a page of
-# capitalised words is not tried from each of them to its end
-_OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:(?:and|&|of)\s*)?[A-Z][a-z]+){0,5})\s+"
-                          r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service)\b")
-_SOME_FORCES = re.compile(r"\b(?:chief\s+constables?|forces?)\b(?:\s+of\s+(?:the\s+)?"
-                          r"(?:\w+\s+)?forces?)?\s+(?:that|which|where|whose|who|yet\s+to|"
-                          r"not\s+yet|without)\b", re.I)
-# National bodies HMICFRS addresses: an item for these alone is not the force's.
-_BODIES = re.compile(r"\b(?:home\s+office|home\s+secretary|department\s+for\s+\w+|department\s+"
-                     r"of\s+\w+|ministry\s+of\s+\w+|welsh\s+government|government|national\s+"
-                     r"crime\s+agency|nca|national\s+police\s+chiefs['’]?\s+council|npcc|"
-                     r"college\s+of\s+policing|hmicfrs|independent\s+office\s+for\s+police\s+"
-                     r"conduct|iopc|crown\s+prosecution\s+service|cps|association\s+of\s+"
-                     r"police\s+and\s+crime\s+commissioners|apcc|police\s+and\s+crime\s+"
-                     r"commissioners?|pccs?|local\s+policing\s+bod(?:y|ies)|police\s+digital"
-                     r"\s+service|nhs(?:\s+england)?|local\s+authorit(?:y|ies)|business\s+"
-                     r"user\s+groups?|his\s+majesty['’]s\s+\w+(?:\s+\w+)?|hm\s+\w+(?:\s+\w+)?|"
-                     r"crown\s+\w+|city\s+of\s+london\s+police|national\s+\w+(?:\s+\w+)?|"
-                     r"college|council|agency|service|office|commission(?:er)?s?|"
-                     r"inspectorate|board|partnership|programme)\b", re.I)
 _TITLE = re.compile(r"^(?:title\s+of\s+(?:the\s+)?(?:inspection|report)|(?:inspection|report)\s+"
                     r"title|title)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.I)
 _PUBLISHED = re.compile(r"^(?:date\s+(?:inspection\s+|report\s+)?published|date\s+of\s+"
                         r"publication|publication\s+date|published(?:\s+on)?|report\s+published"
                         r"|date\s+published)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.I)
-_PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({_DATE_WORDS})", re.I)
+_PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({DATE_WORDS})", re.I)
 _STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s+out|"
-                     r"contained|contains)\s+"
+                     r"contained|contains|there\s+(?:are|were|is|was))\s+"
                      r"(?P<n1>\d+|[a-z]+)\s+(?P<k1>recommendations?|areas?\s+for\s+improvement|"
                      r"causes?\s+of\s+concern)(?:(?:\s*+,)?\s+and\s+(?:(?:also\s+)?(?:made|"
                      r"identified|raised)\s+)?(?P<n2>\d+|[a-z]+)\s+(?P<k2>recommendations?|"
                      r"areas?\s+for\s+improvement|causes?\s+of\s+concern))?", re.I)
+# a tracker's heading with its count: 'Areas for Improvement (8)', 'Recommendations (14)'
+_COUNTED = re.compile(r"^(recommendations|areas\s+for\s+improvement|causes\s+(?:of|for)\s+"
+                      r"concern)\s*\((\d{1,4})\)$", re.I)
 _INNER_LABEL = re.compile(r"(?<=[.;:])\s+(?=(?:accelerated\s+)?(?:cause\s+of\s+concern|"
                           r"recommendation|area\s+for\s+improvement)\s*(?:\d{1,4}\s*)?:)", re.I)
 # 'the identified areas for improvement are: -': a list of items of that kind follows
@@ -146,17 +108,9 @@ _REPORTISH = re.compile(r"\b(?:inspections?|reports?|peel|assessment|review|hmic
                         r"super-complaint|response|thematic|revisit)\b", re.I)
 _SITE_SUFFIX = re.compile(r"(?<!\s)\s+[-–|]\s+(?:(?:his|her)\s+majesty['’]s\s+inspectorate|"
                           r"hmicfrs|justice\s+inspectorates).*$", re.I)
-
-
-def kind_of(word: str) -> str:
-    w = norm_key(word)
-    if w.startswith("accelerated") or w == "acoc":
-        return ACOC
-    if w.startswith("cause") or w == "coc":
-        return COC
-    if w.startswith("area") or w == "afi":
-        return AFI
-    return REC
+_LONE_NUMBER = re.compile(r"\d{1,4}")
+LOOK_AHEAD = 40                 # paragraphs looked through for what follows a heading
+_HERE = object()                # an item's cause of concern: the one it stands under
 
 
 @dataclass
@@ -168,7 +122,9 @@ class FoundItem:
     paragraphs: list = field(default_factory=list)
     parent: int | None = None           # index in Found.items of its cause of concern
     lead: str = ""                      # a list's lead-in ('the force should:'), if from one
-    listing: bool = False               # its text ends in a list ('should: - a; - b')
+    entry: str = ""                     # ... and the entry's own words
+    listing: str = ""                   # its text ends in a list ('should: - a; - b'): of
+                                        # 'bullets', or of 'lines' ('should: a; b')
     after: list = field(default_factory=list)    # paragraphs after it that were not placed
     addressee: str = ""
     deadline_text: str = ""
@@ -177,6 +133,10 @@ class FoundItem:
     checks: list = field(default_factory=list)   # what the clerk should check, in words
     untold: bool = False                # a cause of concern the text names but does not word
     cleaned: bool = False               # control characters were removed from its text
+    found_by: str = "label"             # label | list | numbered | grammar: what made it one
+    counted: bool = False               # its number was counted in order, not the report's
+    ordinal: str = ""                   # that number, where the Number is left empty
+    sub_next: int = 0                   # the next number of its own numbered list ('1.' ...)
 
     _folded: tuple = field(default=(), repr=False, compare=False)
 
@@ -200,7 +160,7 @@ class FoundItem:
                 "addressee": self.addressee or None, "deadline_text": self.deadline_text or None,
                 "deadline": self.deadline.isoformat() if self.deadline else None,
                 "applies_to_force": self.applies,
-                "under": f"{parent.kind} {parent.number}" if parent else None,
+                "under": f"{parent.kind} {parent.number}".strip() if parent else None,
                 "check": "; ".join(self.checks) or None}
 
 
@@ -227,113 +187,527 @@ class Found:
         return out
 
 
-def fold(text: str) -> str:
-    """Text folded for comparing: letters and digits only, in lower case."""
-    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+def find_items(blocks, force_name: str = "", published: dt.date | None = None,
+               title: str | None = None) -> Found:
+    """Every item of the report, in order; see the module's docstring. ``published`` and
+    ``title``, when given, stand for what the text says (deadlines count from that date)."""
+    found = Found(cleaned=sum(1 for b in blocks if b.cleaned))
+    blocks = _split_labels(blocks)
+    _Reader(blocks, found).read()
+    if title:
+        found.title, found.title_from = xml_safe(title), "the title given"
+        found.title_cleaned = has_xml_illegal(title)
+    else:
+        if not found.title:
+            _title_from_first(found, blocks)
+        # read from a paragraph the characters were removed from
+        found.title_cleaned = bool(found.title) and any(b.cleaned and found.title in b.text
+                                                        for b in blocks)
+    if published:
+        found.published, found.published_from = published, "the date given"
+    if found.title:
+        found.title = _SITE_SUFFIX.sub("", found.title).strip()
+    finish(found, force_name)
+    return found
 
 
-def _number(num: str | None) -> str | None:
-    """A label's number as digits ('nine' -> '9'); '7a' as written."""
-    if not num:
-        return None
-    n = word_number(num)
-    return num if n is None else str(n)
+@dataclass
+class _List:
+    """A list of items being read, numbered ('1.' ...) or bulleted (a web page's <li>, a
+    Word list, whose numbers the text does not hold): its next entry's number, and what
+    its entries are (their kind, cause of concern and lead-in)."""
+
+    next: int
+    kind: str
+    parent: int | None
+    lead: str = ""
+    lead_cleaned: bool = False
+    bullets: bool = False
 
 
-def _label(text: str):
-    """(kind, number, rest, plural) of a label paragraph, or None."""
-    m = _LABEL.match(text)
-    if not m:
-        return None
-    word, rest, sep = m.group("kind"), m.group("rest").strip(), m.group("sep")
-    if re.fullmatch(r"(?<![.\s…·_-])[.\s…·_-]*\d{1,4}", rest) and \
-            (sep or "").strip() in (".", "", "…"):
-        return None                   # a contents line: 'Recommendation 3 ........ 12'
-    if m.group("num") and norm_key(word).startswith(("recommendations", "areas", "causes")):
-        return None                   # 'Recommendations 5': a contents line, or a count
-    if re.fullmatch(r"\(\d{1,4}\)", rest):
-        rest = ""                     # 'Areas for improvement (8)': a count, as trackers write
-    short = norm_key(word) in ("afi", "coc", "acoc")
-    num = _number(m.group("num"))
-    if short and not num:
-        return None
-    if rest and not sep:
-        return None                   # 'Recommendations made in 2019 ...': a sentence
-    if not num and norm_key(word).startswith(("recommendations", "areas", "causes",
-                                              "accelerated causes")):
-        return kind_of(word), None, rest, True
-    return kind_of(word), num, rest, False
+class _Reader:
+    """Goes through a report's paragraphs in order, keeping where it is (see the module's
+    docstring): the item taking paragraphs, the cause of concern recommendations go under,
+    the kind a heading set, a lead-in whose list makes items, a numbered list under way."""
 
+    def __init__(self, blocks, found: Found):
+        self.blocks, self.found, self.items = blocks, found, found.items
+        self.current: FoundItem | None = None   # the item taking paragraphs
+        self.parent: int | None = None          # the cause of concern recommendations go under
+        self.section: str | None = None        # the kind a heading set
+        self.lead: str | None = None            # a lead-in whose list makes items
+        self.lead_kind = REC                    # ... of this kind
+        self.lead_cleaned = False               # ... which held control characters
+        self.listed = False                     # the lead-in's list has begun
+        self.number: str | None = None          # a number on its own line, for the next item
+        self.labelled: set = set()              # kinds the report labels here ('Recommendation 2')
+        self.numbered: _List | None = None      # a numbered list of items under way
+        guess = Found()
+        _title_from_first(guess, blocks)
+        first = next((b.text for b in blocks[:5] if b.text and not _BOILERPLATE.match(b.text)),
+                     "")
+        self.title_guesses = (fold(guess.title), fold(first) if len(first) <= 300 else "")
+        self._like: dict = {}
 
-def _head(text: str) -> str:
-    """The clause that says who and when: up to a lead-in's colon, or the first sentence."""
-    text = _NUMBERED.sub(r"\g<rest>", text)
-    colon = text.find(":")
-    if 0 <= colon < 300:
-        return text[:colon]
-    end = re.search(r"[.;](?:\s|$)", text)
-    return text[:end.start()] if end else text
+    def like(self, i: int) -> bool:
+        """Does paragraph ``i`` read like an item (asked often, so kept)?"""
+        if i not in self._like:
+            self._like[i] = reads_like_item(self.blocks[i].text)
+        return self._like[i]
 
+    def read(self) -> None:
+        skip_to = -1
+        for i, block in enumerate(self.blocks):
+            if i > skip_to:
+                _meta(self.found, i, block.text)
+                skip_to = self._step(i, block)
 
-def reads_like_item(text: str) -> bool:
-    """Does a paragraph read like an item: a deadline, 'recommends that', or a body we know
-    followed by 'should'?"""
-    if _RECOMMENDS.match(text.strip()):
-        return True
-    head = _head(text.strip())
-    modal = _MODAL.search(head)
-    if not modal:
+    def _step(self, i: int, block) -> int:
+        """Read one paragraph; the index of the last paragraph it took, or -1."""
+        if not block.bullet and self.current is None:
+            at = self._report_line(i, block.text)
+            if at >= 0:
+                return at
+        if label := label_of(block.text):
+            self._label(label, block)
+        elif self._numbered_entry(i, block):
+            pass
+        elif block.heading:
+            self._heading(i, block)
+        elif self.current is None or not self._carry(i, block):
+            self._paragraph(i, block)
+        return -1
+
+    # ------------------------------------------------------------ what the report says of itself
+
+    def _report_line(self, i: int, text: str) -> int:
+        """A 'Title' or 'Published' line: the index of the paragraph its value was in, or -1."""
+        found = self.found
+        if (m := _TITLE.match(text)) and found.title_from != FROM_TITLE_LINE:
+            value, at = _meta_value(self.blocks, i, m.group("rest"))
+            if value:
+                found.title, found.title_from = value, FROM_TITLE_LINE
+                return at
+        if (m := _PUBLISHED.match(text)) and found.published_from != FROM_PUBLISHED_LINE:
+            value, at = _meta_value(self.blocks, i, m.group("rest"))
+            if day := _date_in(value):
+                found.published, found.published_from = day, FROM_PUBLISHED_LINE
+                return at
+        return -1
+
+    # ------------------------------------------------------------ where items stand
+
+    def _place_kind(self) -> str | None:
+        """The kind of item a paragraph here would be, or None where items do not stand."""
+        if self.section:
+            return self.section
+        if self.parent is not None:
+            return REC
+        return self.lead_kind if self.lead is not None else None
+
+    def _open(self, kind: str) -> None:
+        """A list of items of ``kind`` starts (a heading or label says so)."""
+        self.current, self.section, self.labelled = None, kind, set()
+        self.lead, self.listed = None, False
+        if kind != REC:
+            self.parent = None
+
+    def _close(self, keep_parent: bool = False) -> None:
+        """The list of items has ended: what follows is the report's own text."""
+        self.current, self.section, self.lead, self.listed, self.numbered = \
+            None, None, None, False, None
+        if not keep_parent:
+            self.parent, self.labelled = None, set()
+
+    def _goes_on(self, i: int, entries_only: bool = False) -> bool:
+        """After the heading at ``i``, does the list of items go on: is the first paragraph
+        past the headings and a tracker's lines (a lone number, 'Completed') a label, the
+        list's next entry (numbered, or bulleted), or (unless ``entries_only``) an item?"""
+        for j in range(i + 1, min(len(self.blocks), i + LOOK_AHEAD)):
+            b = self.blocks[j]
+            if b.heading or heading_like(b.text) or _LONE_NUMBER.fullmatch(b.text):
+                continue
+            if label_of(b.text) or (self.like(j) and not entries_only):
+                return True
+            return self._next_entry(b.text) or (
+                b.bullet and (self.numbered is None or self.numbered.bullets))
         return False
-    subject = head[:modal.start()].strip(" ,")
-    if _DEADLINE.match(subject):
+
+    def _next_entry(self, text: str) -> bool:
+        """Is ``text`` the numbered list's next entry, or one that would start a list?"""
+        m = NUMBERED.match(text)
+        if not m:
+            return False
+        n = int(m.group("num"))
+        if self.numbered is not None and not self.numbered.bullets:
+            return n == self.numbered.next
+        return n == 1 or bool(MODAL.search(m.group("rest")))
+
+    def _title_list(self, i: int, text: str) -> bool:
+        """Is ``text`` the report's title over a list of its recommendations (an older
+        report's plain paragraphs, the inspectorate's register)? Then it opens one."""
+        if len(text) > 300 or ENDS.search(text) or \
+                not _is_title(text, fold(self.found.title), *self.title_guesses):
+            return False
+        following = next((j for j in range(i + 1, min(len(self.blocks), i + 3))
+                          if self.blocks[j].text), None)
+        if following is None or not self.like(following):
+            return False
+        self.parent = None
+        self._open(REC)
         return True
-    if not subject or _PRONOUN.match(subject) or len(subject) > 250:
+
+    # ------------------------------------------------------------ each kind of paragraph
+
+    def _label(self, label, block) -> None:
+        """'Recommendation 2', 'Cause of concern', 'Areas for improvement' ..."""
+        kind, num, rest, plural = label
+        self.current, self.lead, self.listed, self.number, self.numbered = \
+            None, None, False, None, None
+        if plural:
+            self._open(kind)
+            if rest.endswith(":"):           # 'Recommendations: the force should:'
+                self.lead, self.lead_kind, self.lead_cleaned = rest, kind, block.cleaned
+            return
+        if kind != REC:
+            self.parent = None
+        self.labelled.add(kind)
+        self.current = self._add(kind, num or "", [rest] if rest else [], block.cleaned, "label")
+        if kind in (COC, ACOC):
+            self.parent = len(self.items) - 1
+
+    def _add(self, kind: str, number: str, paragraphs: list, cleaned: bool, found_by: str,
+             lead: str = "", entry: str = "", parent=_HERE) -> FoundItem:
+        if parent is _HERE:
+            parent = self.parent
+        item = FoundItem(kind, number, paragraphs, parent=parent if kind == REC else None,
+                         lead=lead, entry=entry, cleaned=cleaned, found_by=found_by)
+        self.items.append(item)
+        return item
+
+    def _numbered_entry(self, i: int, block) -> bool:
+        """A numbered paragraph ('12. The Board should ...') that is an entry of a list: the
+        current item's own (after its lead-in's colon), or a list of items."""
+        m = NUMBERED.match(block.text)
+        if not m or block.heading:
+            return False
+        n, rest = int(m.group("num")), m.group("rest")
+        cur = self.current
+        if cur is not None and self._split(cur, block):
+            cur = None
+        if cur is not None and cur.paragraphs and (
+                n == cur.sub_next or (n == 1 and cur.paragraphs[-1].rstrip().endswith(":"))):
+            cur.sub_next = n + 1              # its own list: '3. The panel:' '1. ...' '2. ...'
+            cur.paragraphs.append(block.text)
+            cur.cleaned = cur.cleaned or block.cleaned
+            return True
+        entries = self.numbered
+        if entries is None or entries.bullets or n != entries.next:
+            kind = self._place_kind()
+            like = self.like(i)
+            if kind is None or kind in self.labelled or (heading_like(rest) and not like) \
+                    or (n != 1 and not like and not MODAL.search(rest)):
+                return False                  # a paragraph's own number, or a heading's
+            entries = self.numbered = _List(n, kind, self.parent if kind == REC else None,
+                                            self.lead or "", self.lead_cleaned)
+        entries.next = n + 1
+        text = f"{entries.lead} {rest}" if entries.lead else rest
+        self.current = self._add(entries.kind, str(n), [text], block.cleaned or
+                                 entries.lead_cleaned, "numbered", entries.lead,
+                                 rest if entries.lead else "", entries.parent)
+        return True
+
+    def _heading(self, i: int, block) -> None:
+        """A real heading (a web page's, Word's, markdown's): it opens a list of items when
+        it says so ('Recommendations to forces', or the report's title over its list), and
+        ends one otherwise, unless a label or the list's next entry (numbered or bulleted)
+        follows it: a heading between entries, not after them."""
+        self.current = None
+        if kind := section_heading(block.text):
+            self._open(kind)
+            return
+        if self._title_list(i, block.text):
+            return
+        entries, section, parent, labelled = \
+            self.numbered, self.section, self.parent, self.labelled
+        going_on = (entries is not None or section is not None) and \
+            self._goes_on(i, entries_only=True)
+        self._close()
+        if going_on and entries is not None:
+            self.numbered, self.parent, self.section = entries, entries.parent, entries.kind
+        elif going_on:
+            self.section, self.parent = section, parent
+        if going_on:
+            self.labelled = labelled
+
+    def _carry(self, i: int, block) -> bool:
+        """Does the paragraph go on with the current item? If not, the item is done."""
+        cur, text = self.current, block.text
+        if not cur.paragraphs and len(text.split()) < 4 and not ENDS.search(text):
+            # a label with no words of its own: a table's column header ('Recommendation',
+            # then 'Directed at'), not an item
+            self.items.pop()
+            if self.parent == len(self.items):
+                self.parent = None
+            self.current = None
+            return False
+        if not cur.paragraphs and cur.kind in (COC, ACOC) and _recommendations_follow(
+                self.blocks, i):
+            # 'Cause for concern', then 'The service should ...' and more like it: its
+            # recommendations, the cause's own words not given (a service's tracker)
+            cur.untold, self.current = True, None
+            return False
+        if self._split(cur, block):
+            return False
+        if not cur.paragraphs or _carries_on(cur, text, block, self.like(i)):
+            cur.paragraphs.append(text)
+            cur.cleaned = cur.cleaned or block.cleaned
+            return True
+        self.current = None
         return False
-    return bool(_FORCE.search(subject) or _BODIES.search(subject)
-                or _OTHER_FORCE.search(subject))
+
+    def _split(self, cur: FoundItem, block) -> bool:
+        """'Recommendation:', then 'West Mercia Police should, within three months:' and a
+        list: an unnumbered label whose words are a lead-in is a list of recommendations,
+        one for each entry (a numbered 'Recommendation 3' keeps its list as its own).
+        Turns the label's words into the lead-in; True if it did."""
+        if cur.kind != REC or cur.number or cur.found_by != "label" or \
+                len(cur.paragraphs) != 1 or not cur.paragraphs[0].rstrip().endswith(":") or \
+                self.items[-1] is not cur or not _entry(block.text, block):
+            return False
+        self.items.pop()
+        self.current = None
+        self.lead, self.lead_kind, self.listed, self.lead_cleaned = \
+            cur.paragraphs[0], REC, False, cur.cleaned
+        return True
+
+    def _paragraph(self, i: int, block) -> None:
+        """A paragraph no item is taking: a heading, the start of a list, an item of one,
+        the report's narrative."""
+        text = block.text
+        if _LONE_NUMBER.fullmatch(text):
+            self.number = text        # a tracker's listing: the number on its own line
+            return
+        if RECOMMENDS_LEAD.search(text) and len(text) <= 300:
+            # 'To address this cause of concern, HMIC recommends that:'
+            self.lead, self.lead_kind, self.listed, self.lead_cleaned = \
+                text, REC, False, block.cleaned
+            return
+        like = self.like(i)
+        if not like and self._heading_line(i, text):
+            return
+        if _repeats(self.items, text):
+            self.found.repeats += 1
+            return
+        if (m := _INTRO.search(text)) and not like:
+            self.section, self.lead, self.listed = kind_of(m.group(1)), None, False
+            return
+        if self.lead is not None and self._lead_entry(i, block):
+            return
+        kind = self.section or (REC if self.parent is not None else None)
+        if block.bullet and kind is not None and kind not in self.labelled:
+            # a list's entry where items stand, with no lead-in: a web page's <li>, or a
+            # Word list's, whose number Word draws and the text does not hold (an entry
+            # ending in a colon keeps the list that follows it, as a numbered one does)
+            entries = self.numbered
+            if entries is None or not entries.bullets or entries.kind != kind:
+                self.numbered = _List(1, kind, self.parent if kind == REC else None,
+                                      bullets=True)
+            number, self.number = self.number or "", None
+            self.current = self._add(kind, number, [text], block.cleaned, "list",
+                                     parent=self.numbered.parent)
+            return
+        if like:
+            self._unlabelled(block)
+
+    def _heading_line(self, i: int, text: str) -> bool:
+        """A line of plain text that reads as a heading: one over a list of items opens it;
+        any other ends the list unless an item follows it. True if it was one."""
+        if kind := section_heading(text):
+            self._open(kind)
+            return True
+        if self._title_list(i, text):
+            return True
+        if not heading_like(text):
+            return False
+        if (self.section or self.lead is not None or self.numbered) and not self._goes_on(i):
+            self._close(keep_parent=True)
+        return True
+
+    def _lead_entry(self, i: int, block) -> bool:
+        """An entry of the lead-in's list: an item of its own, carrying the lead-in's words;
+        after 'HMIC recommends that:', a paragraph that reads like an item is one too, in
+        its own words. A paragraph that is neither ends the list."""
+        text = block.text
+        if _entry(text, block):
+            self.listed = True
+            self._add(self.lead_kind, "", [f"{self.lead} {text}"],
+                      block.cleaned or self.lead_cleaned, "list", self.lead, text)
+            return True
+        if RECOMMENDS_LEAD.search(self.lead) and self.like(i):
+            self.listed = True
+            self._add(self.lead_kind, "", [text], block.cleaned, "grammar")
+            return True
+        if self.listed:     # the list has ended: what follows is the report's own text
+            self.lead, self.listed, self.section, self.parent, self.numbered = \
+                None, False, None, None, None
+        return False
+
+    def _unlabelled(self, block) -> None:
+        """A paragraph that reads like an item, with no label: an item where items stand
+        and the report does not label them; else not placed."""
+        text = block.text
+        kind = self.section or (REC if self.parent is not None else None)
+        entries = self.numbered
+        if entries is not None and not entries.bullets and entries.kind == kind:
+            kind = None               # where the report numbers its items, one without is not
+        if kind is not None and kind not in self.labelled:
+            if text.endswith(":"):        # 'Within six months, the force should:' and a list
+                self.lead, self.lead_kind, self.listed, self.lead_cleaned = \
+                    text, kind, False, block.cleaned
+                return
+            number, self.number = self.number or "", None
+            self.current = self._add(kind, number, [text], block.cleaned, "grammar")
+            return
+        self.found.unplaced.append(text)
+        if self.items:
+            self.items[-1].after.append(text)
 
 
-def _who_and_when(text: str, published, force_name: str) -> tuple[str, str, object, str]:
-    """(addressee, deadline as written, deadline date or UNREADABLE/None, who-class)."""
-    s = _RECOMMENDS.sub("", text.strip())
-    head = _head(s)
-    deadline_text, deadline = "", None
-    modal = _MODAL.search(head)
-    m = _DEADLINE.search(head if modal is None else head[:modal.end() + 30])
-    if m:
-        deadline_text = m.group(0)
-        deadline_text = re.sub(r"\s+", " ", deadline_text[0].upper() + deadline_text[1:])
-        deadline = parse_deadline(deadline_text, published)
-    addressee = ""
-    if modal:
-        subject = head[:modal.start()]
-        if m and m.start() < modal.start():
-            subject = subject[:m.start()] + subject[m.end():]
-        addressee = re.sub(r"\s+", " ", subject).strip(" ,;:–-")
-        addressee = re.sub(r"^(?:that|and)\s+", "", addressee, flags=re.I).strip(" ,")
-        if addressee:
-            addressee = addressee[0].upper() + addressee[1:]
-    who = _who(addressee or "", force_name) if addressee else ""
-    return addressee, deadline_text, deadline, who
+def _is_title(text: str, *titles: str) -> bool:
+    """Is the line the report's title (the one found so far, the one its first lines give,
+    its first line; of four words or more), folded: the title within the line ('National
+    Report – <title>'), or the same last six words or more?"""
+    line = fold(text)
+    if len(line) < 10:
+        return False
+    for t in titles:
+        if len(t) < 10 or len(t.split()) < 4:
+            continue
+        if t in line:
+            return True
+        a, b = line.split(), t.split()
+        same = 0
+        while same < min(len(a), len(b)) and a[-1 - same] == b[-1 - same]:
+            same += 1
+        if same >= 6:
+            return True
+    return False
 
 
-def _who(addressee: str, force_name: str) -> str:
-    """'force', 'some forces', 'other force', 'other' or 'unknown' for an addressee."""
-    if _SOME_FORCES.search(addressee):
-        return "some forces"
-    if force_name and norm_key(force_name) in norm_key(addressee):
-        return "force"
-    if _FORCE.search(addressee):
-        return "force"
-    if named := _OTHER_FORCE.search(addressee):
-        # 'City of London Police' is a national body; in 'X Fire and Rescue Service' only
-        # the name can say so ('service' alone is one of the bodies)
-        whole = named.group(0)
-        if not _BODIES.search(named.group("name") if whole.endswith("Service") else whole):
-            return "named force" if not force_name else "other force"
-    if _BODIES.search(addressee):
-        return "other"
-    return "unknown"
+def _entry(text: str, block) -> bool:
+    """An entry of a lead-in's list: a bullet, '(a) ...', '1. ...', or a line that carries
+    the lead-in on ('ensure ...;')."""
+    return block.bullet or text[:1].islower() or bool(SUB_ITEM.match(text)) or \
+        bool(NUMBERED.match(text))
+
+
+def _carries_on(item: FoundItem, text: str, block, like: bool) -> bool:
+    """Is this paragraph more of the item before it?"""
+    last = item.paragraphs[-1].rstrip()
+    if RECOMMENDS_LEAD.search(text) or _INTRO.search(text):
+        return False                      # 'HMIC recommends that:': a list of items follows
+    if SUB_ITEM.match(text):
+        return True                       # '(a) ...': a part of the item, never one
+    if block.bullet:                      # a bullet is more of it only as its own list
+        if last.endswith(":") or item.listing == "bullets":
+            item.listing = "bullets"
+            return True
+        return False
+    if text[:1].islower() and (last.endswith(":") or item.listing):
+        item.listing = item.listing or "lines"
+        return True
+    if text[:1] in QUOTES and (last.endswith(":") or not TERMINATED.search(last)):
+        return True                       # a quotation it introduces ('... This is' '"...')
+    if text[:1].islower() and not TERMINATED.search(last):
+        return True                       # a sentence running on over a break
+    if item.kind in (COC, ACOC):
+        return not like and not heading_like(text)
+    if like:
+        # 'Recommendation 15: By 27 March 2025, review whether ...', then 'PCCs ... should
+        # provide ...': words that name no one, carried on by the words that say who
+        return len(item.paragraphs) == 1 and not item.lead and \
+            not MODAL.search(head(RECOMMENDS.sub("", last)))
+    return bool(CONTINUES.match(text))
+
+
+def _recommendations_follow(blocks, i: int) -> bool:
+    """Is ``blocks[i]``, the first words after a cause of concern's label, the first of
+    like items ('The Service should make sure ...' each) before the next label or heading?
+    Then they are its recommendations, not its own words."""
+    text = blocks[i].text
+    if not reads_like_item(text):
+        return False
+    opening = fold(text).split()[:3]
+    for b in blocks[i + 1:i + LOOK_AHEAD]:
+        if b.heading or label_of(b.text):
+            return False
+        if reads_like_item(b.text) and fold(b.text).split()[:3] == opening:
+            return True
+    return False
+
+
+def _repeats(items, text: str) -> bool:
+    """Does the paragraph give again (all or the start of) an item already found?"""
+    n = fold(RECOMMENDS.sub("", text))
+    if len(n) < 30:
+        return False
+    for it in items:
+        whole, first, rest = it.folded()
+        if n in (whole, first, rest) or (len(n) >= 60 and (whole.startswith(n)
+                                                           or n.startswith(first or "\0"))):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- the report's title and date
+
+def _title_from_first(found: Found, blocks) -> None:
+    """No 'Title' line: the page's title, else its first heading, else its first line."""
+    for b in blocks[:30]:
+        if b.heading and 10 <= len(b.text) <= 300 and not label_of(b.text):
+            found.title, found.title_from = b.text, "its first heading"
+            return
+    lines = [b.text for b in blocks[:12] if 10 <= len(b.text) <= 300 and not label_of(b.text)
+             and not reads_like_item(b.text) and not _BOILERPLATE.match(b.text)
+             and not _NOT_TITLE.match(b.text) and not _PUBLISHED.match(b.text)
+             and not _only_a_date(b.text)]
+    # a line with a year, else one that names a report: not a grade ('Outstanding'), a
+    # letter's 'From:' or date line ('Published 8 January 2025', '18 December 2023'); else
+    # no title (--apply then asks for --title)
+    titles = [t for t in lines if re.search(r"\b(?:19|20)\d{2}\b", t)] or \
+        [t for t in lines if _REPORTISH.search(t)]
+    if titles:
+        found.title, found.title_from = titles[0], "its first lines"
+
+
+def _only_a_date(text: str) -> bool:
+    """Is the line a date and nothing more ('18 December 2023', '[on]4th September 2014' as
+    the inspectorate's register marks it)?"""
+    bare = re.sub(r"\[/?[a-z]{1,20}\]", "", text, flags=re.I).strip(" ,.")
+    return bool(re.fullmatch(DATE_WORDS, bare, re.I))
+
+
+def _meta(found: Found, i: int, text: str) -> None:
+    """Things a report says about itself: the items it counts ('HMICFRS made nine
+    recommendations', a tracker's 'Areas for improvement (8)'), the types it ticks, a
+    'published on' in its first paragraphs."""
+    for m in _STATED.finditer(text):
+        for n, k in ((m.group("n1"), m.group("k1")), (m.group("n2"), m.group("k2"))):
+            count = word_number(n) if n else None
+            if count is not None and k:
+                found.stated.setdefault(kind_of(k), count)
+    if m := _COUNTED.match(text.strip()):
+        found.stated.setdefault(kind_of(m.group(1)), int(m.group(2)))
+    for m in re.finditer(r"☒\s*([A-Za-z][A-Za-z -]{2,30}?)(?=\s*(?:☐|☒|$))", text):
+        found.types.append(m.group(1).strip())
+    if not found.title_from and i < 40 and (m := _TITLE_IN.search(text)):
+        found.title, found.title_from = m.group("title").strip(), "'the report ... published " \
+            "on' in its text"
+    if found.published is None and i < 40 and (m := _PUBLISHED_IN.search(text)):
+        day = _day(m.group(1))
+        if day:
+            found.published, found.published_from = day, "'published on' in its text"
 
 
 def _meta_value(blocks, i: int, rest: str) -> tuple[str, int]:
@@ -354,7 +728,7 @@ def _day(text: str) -> dt.date | None:
 
 def _date_in(text: str):
     text = re.sub(r"^(?:on\s+)?(?:the\s+)?", "", text.strip(" -–:"), flags=re.I)
-    m = re.match(rf"{_DATE_WORDS}", text, re.I)
+    m = re.match(rf"{DATE_WORDS}", text, re.I)
     return _day(m.group(0)) if m else None
 
 
@@ -372,360 +746,3 @@ def _split_labels(blocks) -> list:
             out += [Block(p.strip(), b.heading, b.bullet, b.cleaned)
                     for p in parts if p.strip()]
     return out
-
-
-def find_items(blocks, force_name: str = "", published: dt.date | None = None,
-               title: str | None = None) -> Found:
-    """Every item of the report, in order; see the module's docstring. ``published`` and
-    ``title``, when given, stand for what the text says (deadlines count from that date)."""
-    found = Found(cleaned=sum(1 for b in blocks if b.cleaned))
-    blocks = _split_labels(blocks)
-    items = found.items
-    current: FoundItem | None = None     # the item taking paragraphs
-    parent: int | None = None            # the cause of concern recommendations go under
-    section: str | None = None           # the kind a 'Recommendations' heading sets
-    lead: str | None = None              # a lead-in whose list makes items
-    lead_cleaned = False                 # ... which held control characters
-    listed = False                       # the lead-in's list has begun
-    number = None                        # a number on its own line, for the next item
-    labelled: set = set()                # kinds the report labels here ('Recommendation 2')
-    skip_to = -1
-    for i, block in enumerate(blocks):
-        if i <= skip_to:
-            continue
-        text = block.text
-        _meta(found, i, text)
-        if not block.bullet and current is None:
-            if (m := _TITLE.match(text)) and found.title_from != FROM_TITLE_LINE:
-                value, at = _meta_value(blocks, i, m.group("rest"))
-                if value:
-                    found.title, found.title_from, skip_to = value, FROM_TITLE_LINE, at
-                    continue
-            if (m := _PUBLISHED.match(text)) and found.published_from != FROM_PUBLISHED_LINE:
-                value, at = _meta_value(blocks, i, m.group("rest"))
-                if day := _date_in(value):
-                    found.published, found.published_from = day, FROM_PUBLISHED_LINE
-                    skip_to = at
-                    continue
-        if label := _label(text):
-            kind, num, rest, plural = label
-            current, lead, listed, number = None, None, False, None
-            if plural:
-                section, labelled = kind, set()
-                if kind != REC:
-                    parent = None
-                if rest.endswith(":"):           # 'Recommendations: the force should:'
-                    lead, lead_cleaned = rest, block.cleaned
-                continue
-            if kind != REC:
-                parent = None
-            labelled.add(kind)
-            item = FoundItem(kind, num or "", parent=parent if kind == REC else None,
-                             cleaned=block.cleaned)
-            if rest:
-                item.paragraphs.append(rest)
-            items.append(item)
-            if kind in (COC, ACOC):
-                parent = len(items) - 1
-            current = item
-            continue
-        if block.heading:
-            current, lead, listed, section, parent = None, None, False, None, None
-            labelled = set()
-            continue
-        if current is not None:
-            if not current.paragraphs and len(text.split()) < 4 and not _ENDS.search(text):
-                # a label with no words of its own: a table's column header ('Recommendation',
-                # then 'Directed at'), not an item
-                items.pop()
-                if parent == len(items):
-                    parent = None
-                current = None
-            elif not current.paragraphs and current.kind in (COC, ACOC) and \
-                    _recommendations_follow(blocks, i):
-                # 'Cause for concern', then 'The service should ...' and more like it: its
-                # recommendations, the cause's own words not given (a service's tracker)
-                current.untold, current = True, None
-            elif not current.paragraphs or _carries_on(current, text, block):
-                current.paragraphs.append(text)
-                current.cleaned = current.cleaned or block.cleaned
-                continue
-            else:
-                current = None
-        if _repeats(items, text):
-            found.repeats += 1
-            continue
-        if re.fullmatch(r"\d{1,4}", text):
-            number = text             # a tracker's listing: the number on its own line
-            continue
-        kind = section or (REC if parent is not None else None)
-        if (m := _INTRO.search(text)) and not reads_like_item(text):
-            section, lead, listed = kind_of(m.group(1)), None, False
-            continue
-        if lead is not None:
-            if _list_entry(text, block):
-                listed = True
-                items.append(FoundItem(kind or REC, "", [f"{lead} {text}"], lead=lead,
-                                       parent=parent if (kind or REC) == REC else None,
-                                       cleaned=block.cleaned or lead_cleaned))
-                continue
-            if listed:        # the list has ended: what follows is the report's own text
-                lead, listed, section, parent, kind = None, False, None, None, None
-        if not reads_like_item(text):
-            continue
-        if kind is not None and kind not in labelled:  # where the report labels its items,
-            if text.endswith(":"):                     # a paragraph without a label is not one
-                lead, listed, lead_cleaned = text, False, block.cleaned
-                continue
-            num, number = number, None
-            if m := _NUMBERED.match(text):
-                num, text = m.group("num"), m.group("rest")
-            item = FoundItem(kind, num or "", [text],
-                             parent=parent if kind == REC else None, cleaned=block.cleaned)
-            items.append(item)
-            current = item
-            continue
-        found.unplaced.append(text)
-        if items:
-            items[-1].after.append(text)
-    if title:
-        found.title, found.title_from = xml_safe(title), "the title given"
-        found.title_cleaned = has_xml_illegal(title)
-    else:
-        if not found.title:
-            _title_from_first(found, blocks)
-        # read from a paragraph the characters were removed from
-        found.title_cleaned = bool(found.title) and any(b.cleaned and found.title in b.text
-                                                        for b in blocks)
-    if published:
-        found.published, found.published_from = published, "the date given"
-    _finish(found, force_name)
-    return found
-
-
-def _recommendations_follow(blocks, i: int) -> bool:
-    """Is ``blocks[i]``, the first words after a cause of concern's label, the first of
-    like items ('The Service should make sure ...' each) before the next label or heading?
-    Then they are its recommendations, not its own words."""
-    text = blocks[i].text
-    if not reads_like_item(text):
-        return False
-    opening = fold(text).split()[:3]
-    for b in blocks[i + 1:i + 40]:
-        if b.heading or _label(b.text):
-            return False
-        if reads_like_item(b.text) and fold(b.text).split()[:3] == opening:
-            return True
-    return False
-
-
-def _list_entry(text: str, block) -> bool:
-    """A list's entry: a bullet, or a line that carries on a lead-in ('ensure ...;')."""
-    return block.bullet or text[:1].islower()
-
-
-def _title_from_first(found: Found, blocks) -> None:
-    """No 'Title' line: the page's title, else its first heading, else its first line."""
-    for b in blocks[:30]:
-        if b.heading and 10 <= len(b.text) <= 300 and not _label(b.text):
-            found.title, found.title_from = b.text, "its first heading"
-            return
-    lines = [b.text for b in blocks[:12] if 10 <= len(b.text) <= 300 and not _label(b.text)
-             and not reads_like_item(b.text) and not _BOILERPLATE.match(b.text)
-             and not _NOT_TITLE.match(b.text) and not _PUBLISHED.match(b.text)]
-    # a line with a year, else one that names a report: not a grade ('Outstanding'), a
-    # letter's 'From:' or a page's date line ('Published 8 January 2025'); else no title
-    # (--apply then asks for --title)
-    titles = [t for t in lines if re.search(r"\b(?:19|20)\d{2}\b", t)] or \
-        [t for t in lines if _REPORTISH.search(t)]
-    if titles:
-        found.title, found.title_from = titles[0], "its first lines"
-
-
-def _meta(found: Found, i: int, text: str) -> None:
-    """Things a report says about itself: the items it counts, the types it ticks, a
-    'published on' in its first paragraphs."""
-    for m in _STATED.finditer(text):
-        for n, k in ((m.group("n1"), m.group("k1")), (m.group("n2"), m.group("k2"))):
-            count = word_number(n) if n else None
-            if count is not None and k:
-                found.stated.setdefault(kind_of(k), count)
-    for m in re.finditer(r"☒\s*([A-Za-z][A-Za-z -]{2,30}?)(?=\s*(?:☐|☒|$))", text):
-        found.types.append(m.group(1).strip())
-    if not found.title_from and i < 40 and (m := _TITLE_IN.search(text)):
-        found.title, found.title_from = m.group("title").strip(), "'the report ... published " \
-            "on' in its text"
-    if found.published is None and i < 40 and (m := _PUBLISHED_IN.search(text)):
-        day = _day(m.group(1))
-        if day:
-            found.published, found.published_from = day, "'published on' in its text"
-
-
-def _carries_on(item: FoundItem, text: str, block) -> bool:
-    """Is this paragraph more of the item before it?"""
-    last = item.paragraphs[-1]
-    if _list_entry(text, block) and (last.rstrip().endswith(":") or item.listing):
-        item.listing = True
-        return True
-    if item.kind in (COC, ACOC):
-        return not reads_like_item(text)
-    if reads_like_item(text):
-        # 'Recommendation 15: By 27 March 2025, review whether ...', then 'PCCs ... should
-        # provide ...': words that name no one, carried on by the words that say who
-        return len(item.paragraphs) == 1 and not item.lead and \
-            not _MODAL.search(_head(_RECOMMENDS.sub("", last)))
-    return bool(_CONTINUES.match(text))
-
-
-def _repeats(items, text: str) -> bool:
-    """Does the paragraph give again (all or the start of) an item already found?"""
-    n = fold(_RECOMMENDS.sub("", text))
-    if len(n) < 30:
-        return False
-    for it in items:
-        whole, first, rest = it.folded()
-        if n in (whole, first, rest) or (len(n) >= 60 and (whole.startswith(n)
-                                                           or n.startswith(first or "\0"))):
-            return True
-    return False
-
-
-def _finish(found: Found, force_name: str) -> None:
-    """Numbers, repeats, addressees, deadlines and who each item is for."""
-    items = found.items
-    if found.title:
-        found.title = _SITE_SUFFIX.sub("", found.title).strip()
-    # an item with no words (a label at the end) is not an item
-    kept: list = []
-    index_of: dict = {}
-    for n, it in enumerate(items):
-        if not it.paragraphs and not it.untold:
-            found.unplaced.append(f"{it.kind} {it.number}".strip() + " (a label with no text)")
-            continue
-        index_of[n] = len(kept)
-        kept.append(it)
-    for it in kept:
-        it.parent = index_of.get(it.parent) if it.parent is not None else None
-    # an item the report gives again with no number of its own (a tracker repeats a cause
-    # of concern on each of its recommendations' rows): one item, its recommendations under it
-    merged: dict = {}
-    firsts: dict = {}
-    for n, it in enumerate(kept):
-        if it.number:
-            continue
-        key = (it.kind, fold(it.text), it.parent)
-        if key in firsts:
-            merged[n] = firsts[key]
-        else:
-            firsts[key] = n
-    if merged:
-        found.repeats += len(merged)
-        for it in kept:
-            if it.parent in merged:
-                it.parent = merged[it.parent]
-        survivors = [n for n in range(len(kept)) if n not in merged]
-        at = {n: k for k, n in enumerate(survivors)}
-        kept = [kept[n] for n in survivors]
-        for it in kept:
-            it.parent = at.get(it.parent) if it.parent is not None else None
-    # number in order what the report did not number, per kind (and per cause of concern)
-    counters: dict = {}
-    for it in kept:
-        key = (it.kind, it.parent)
-        if it.number:
-            if m := re.match(r"\d+", it.number):
-                counters[key] = max(counters.get(key, 0), int(m.group(0)))
-        else:
-            counters[key] = counters.get(key, 0) + 1
-            it.number = str(counters[key])
-    # the same item twice: kept once (and if the words differ, the clerk is told)
-    out: list = []
-    seen: dict = {}
-    remap: dict = {}
-    for n, it in enumerate(kept):
-        parent_key = (kept[it.parent].kind, kept[it.parent].number) if it.parent is not None \
-            else None
-        key = (it.kind, it.number, parent_key)
-        if key in seen:
-            first = out[seen[key]]
-            if fold(first.text) != fold(it.text) and not fold(first.text).startswith(
-                    fold(it.text)) and not fold(it.text).startswith(fold(first.text)):
-                first.checks.append(f"the text gives {it.kind} {it.number} again in other "
-                                    f"words ('{shorten(it.text)}')")
-            elif len(it.text) > len(first.text):
-                first.paragraphs, first.cleaned = it.paragraphs, it.cleaned
-            found.repeats += 1
-            remap[n] = seen[key]
-            continue
-        seen[key] = len(out)
-        remap[n] = len(out)
-        out.append(it)
-    for it in out:
-        if it.parent is not None:
-            it.parent = remap.get(it.parent)
-    found.items = out
-    for it in out:
-        _place(it, out, found.published, force_name)
-        if it.cleaned:
-            it.checks.append(CONTROL_CHECK)
-    for n, it in enumerate(out):
-        if it.untold:           # for the force when its recommendations are
-            it.applies = any(r.applies for r in out if r.parent == n)
-
-
-def _place(it: FoundItem, items, published, force_name: str) -> None:
-    if it.untold:
-        it.checks.append("the text gives its recommendations but not the cause of concern's "
-                         "own words; copy them in from the report")
-        return
-    if it.after:
-        n = len(it.after)
-        it.checks.append(f"after it the text has {'a paragraph that reads' if n == 1 else f'{n} paragraphs that read'} "
-                         f"like an item but {'has' if n == 1 else 'have'} no kind or number "
-                         f"({'' if n == 1 else 'the first: '}'{shorten(it.after[0])}')")
-    source = it.lead or it.paragraphs[0]
-    addressee, deadline_text, deadline, who = _who_and_when(source, published, force_name)
-    if not addressee and not it.lead and len(it.paragraphs) > 1:
-        # its first words say when but not who ('By 27 March 2025, review ...'); the next say
-        addressee, _, _, who = _who_and_when(it.paragraphs[1], published, force_name)
-    it.addressee, it.deadline_text = addressee, deadline_text
-    if deadline is UNREADABLE:
-        it.checks.append(f"no date can be worked out from the deadline '{deadline_text}'")
-        deadline = None
-    elif deadline is None and deadline_text and published is None:
-        it.checks.append(f"'{deadline_text}' counts from the publication date, which is not "
-                         "known")
-    it.deadline = deadline
-    if not addressee:
-        text = it.text
-        if (force_name and norm_key(force_name) in norm_key(text)) or re.search(
-                r"\b(?:the|this)\s+(?:force|constabulary)\b", text, re.I) or (
-                it.parent is not None and items[it.parent].applies):
-            it.applies = True
-        elif it.kind in (COC, ACOC, AFI) and re.search(r"\bforces?\b", text, re.I):
-            it.applies = True
-        else:
-            it.applies = False
-            it.checks.append("the text does not say who it is for; say whether it applies "
-                             "to the force")
-        return
-    if who == "force":
-        it.applies = True
-    elif who == "other":
-        it.applies = False
-    elif who == "other force":
-        it.applies = False
-        it.checks.append(f"it is addressed to '{addressee}', not to {force_name}; say Yes if it "
-                         "is for the force")
-    elif who == "named force":
-        it.applies = True
-        it.checks.append(f"it is addressed to '{addressee}' and the register's Settings do not "
-                         "name the force; check it is ours")
-    elif who == "some forces":
-        it.applies = False
-        it.checks.append("it is for some forces only (see its Addressee); say Yes if the "
-                         "force is one of them")
-    else:
-        it.applies = False
-        it.checks.append(f"who '{shorten(addressee, 60)}' is could not be told; say whether it "
-                         "applies to the force")

@@ -286,9 +286,10 @@ def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
 
 
 # a line that starts something of its own: 'Published: ...', 'Recommendation 2', 'Area for ...',
-# or a number on its own (a tracker's item number)
+# a number on its own (a tracker's item number), or a lettered sub-item ('(b) ...', 'iv) ...')
 _STARTS = re.compile(r"^(?:[A-Z][A-Za-z’' ]{1,40}:\s|(?:Recommendations?|Areas? for improvement|"
-                     r"(?:Accelerated )?[Cc]auses? (?:of|for) concern)\b|\d{1,4}$)")
+                     r"(?:Accelerated )?[Cc]auses? (?:of|for) concern)\b|\d{1,4}$|"
+                     r"\(?(?:[a-z]|[ivx]{2,5})\)\s)")
 
 
 def _continues(previous: str, line: str, usual: int) -> bool:
