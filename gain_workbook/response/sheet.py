@@ -142,7 +142,7 @@ def _write_one(ws, fmt, resp, settings, as_of, working: bool) -> None:
         nxt = blocks[i + 1].kind if i + 1 < len(blocks) else ""
         k = blk.kind
         if k == "title":
-            w.para(blk.text, "title", height=40, gap=False)
+            w.para(blk.text.upper(), "title", height=40, gap=False)
         elif k == "banner":
             w.para(blk.text, "banner")
         elif k == "heading":
