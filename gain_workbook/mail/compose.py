@@ -58,7 +58,8 @@ def compose_response(path, settings, to=(), cc=(), subject=None,
     marking = settings.response_marking
     if marking and not subject.upper().startswith(marking.upper()):
         subject = f"{marking}: {subject}"
-    listed = "\n".join(f"- {t} (published {d})" for t, d in reports) or f"- {path.name}"
+    listed = "\n".join(f"- {t} (published {d})" if d else f"- {t}" for t, d in reports) \
+        or f"- {path.name}"
     body = _body(body_template, RESPONSE_BODY_TEMPLATE, path.name, {
         "pcc": _the(settings.pcc_name), "force": settings.force_name, "file": path.name,
         "reports": listed, "marking": marking, "signature": signature(settings)})

@@ -41,8 +41,9 @@ th, td { text-align: left; vertical-align: top; padding: 0.5em 0.75em 0.5em 0;
          border-bottom: 1px solid #b1b4b6; }
 thead th { border-bottom: 2px solid #0b0c0c; }
 tbody th { width: 34%; }
-ul.boxes { list-style: none; padding: 0; margin: 0; columns: 2; }
-ul.boxes li { margin: 0 0 0.25em; break-inside: avoid; }
+ul.boxes { list-style: none; padding: 0; margin: 0; display: grid;
+           grid-template-columns: 1fr 1fr; column-gap: 1em; }
+ul.boxes li { margin: 0 0 0.25em; }
 .box { font-family: "DejaVu Sans", "Segoe UI Symbol", Arial, sans-serif; }
 .marking { font-weight: bold; color: #b10e1e; text-align: center; }
 .banner { font-weight: bold; border-left: 0.3em solid #b10e1e; padding: 0.5em 0 0.5em 0.8em; }
