@@ -184,6 +184,8 @@ def plenary_said(text) -> bool | None:
         if not PLENARY.search(sentence):
             continue
         held, not_held = PLENARY_HELD.search(sentence), PLENARY_NOT_HELD.search(sentence)
+        if re.search(r"\bno\s+plenar", sentence, re.I):
+            held = None                 # 'no plenary has taken place': the verb is denied
         if held and not_held:
             return None
         if held or not_held:

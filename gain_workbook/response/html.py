@@ -55,6 +55,8 @@ ul.boxes li { margin: 0 0 0.25em; }
                    margin: 0 !important; padding: 0 !important; overflow: hidden !important;
                    clip: rect(0 0 0 0) !important; clip-path: inset(50%) !important;
                    border: 0 !important; white-space: nowrap !important; }
+th, td, p, li { overflow-wrap: anywhere; }
+@media (max-width: 30em) { main { padding: 1em 0.75em 2em; } ul.boxes { grid-template-columns: 1fr; } }
 @media print { body { font-size: 11pt; } main { max-width: none; padding: 0; } }
 """.strip()
 
