@@ -612,7 +612,7 @@ _UNSAFE_NAME = str.maketrans({":": " -", "/": "-", "\\": "-", "|": "-", '"': "'"
 
 def title_for_file(title: str, limit: int = FILE_TITLE_LIMIT) -> str:
     """The report's title as part of a file name that is safe on Windows (no
-    ``<>:"/\|?*``, no control characters, no dot or space at the end), cut at a word
+    ``<>:"/\\|?*``, no control characters, no dot or space at the end), cut at a word
     to at most ``limit`` characters."""
     text = re.sub(r"[\x00-\x1f\x7f]", " ", str(title)).translate(_UNSAFE_NAME)
     text = " ".join(text.split())
