@@ -164,8 +164,10 @@ def response_facts(path) -> list[tuple[str, str]]:
     return pairs
 
 
-_PDF_DETAILS = re.compile(rf"{RESPONSE_FIELDS[0]}\s+(.+?)\s+{RESPONSE_FIELDS[1]}\s+"
-                          r"(\d{1,2} [A-Z][a-z]+ \d{4})", re.S)
+# a title of at most 1,000 characters: each label's look-ahead is bounded, so a hostile
+# text of many labels costs its length, not its square
+_PDF_DETAILS = re.compile(rf"{RESPONSE_FIELDS[0]}[ \n]([^\x00]{{1,1000}}?)[ \n]"
+                          rf"{RESPONSE_FIELDS[1]}[ \n]{{1,3}}(\d{{1,2}} [A-Z][a-z]+ \d{{4}})")
 
 
 def _pdf_facts(data: bytes) -> list[tuple[str, str]]:
