@@ -122,11 +122,12 @@ def build(register, *, output=None, as_of: dt.date | None = None,
 
 def response(register, *, inspection_id: str | None = None, all_: bool = False,
              open_: bool = False, output=None, template=None, working: bool = False,
-             pdf: bool = False, docx: bool = False, as_of: dt.date | None = None,
-             allow_errors: bool = False):
+             pdf: bool = False, docx: bool = False, html: bool = False,
+             as_of: dt.date | None = None, allow_errors: bool = False):
     """The PCC's response for one inspection (``inspection_id``), ``all_`` of them, or
     the ``open_`` ones, as published (or the office's ``working`` copy); also as a
-    ``pdf`` (LibreOffice) and a ``docx``. ``template``: an edited process text."""
+    ``docx``, a tagged ``pdf`` (LibreOffice) and an ``html`` page. ``template``: an
+    edited process text."""
     from gain_workbook.check.commands import checked
     from gain_workbook.response import commands
 
@@ -134,7 +135,7 @@ def response(register, *, inspection_id: str | None = None, all_: bool = False,
     return commands.response(checked(register, allow_errors), _day(as_of),
                              inspection_id=inspection_id, all_=all_, open_=open_,
                              output=output, template=template, working=working, pdf=pdf,
-                             docx=docx)
+                             docx=docx, html=html)
 
 
 # ---------------------------------------------------------------- the owners' chase
@@ -172,7 +173,7 @@ def email(file, *, register=None, subject: str | None = None, body_template=None
           smtp_host=None, smtp_port=None, smtp_security=None, smtp_user=None, sender=None,
           cafile=None, timeout: float = 30.0, smtp_password=None, client_secret=None,
           ask=None, sign_in=None):
-    """Email ``file`` (a board pack, or a PCC response as .xlsx, .docx or .pdf): an
+    """Email ``file`` (a board pack, or a PCC response as .xlsx, .docx, .pdf or .html): an
     Outlook draft (``output``, default beside it) or, with ``send``, sent as ``send_by``
     says (else the 'Send by' Setting): smtp, smtp oauth or graph.
 

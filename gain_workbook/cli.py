@@ -582,22 +582,25 @@ def build(register, output, as_of, meeting, previous, allow_errors, requests_dir
 @click.option("--open", "open_", is_flag=True,
               help="Every inspection whose response is still to be sent.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The workbook to write; default 'PCC response ID.xlsx' beside the register.")
+              help="The workbook to write; default 'PCC response – TITLE – DATE.xlsx' beside "
+              "the register.")
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="An edited copy of templates/response_process.txt for the GAIN process "
               "text (default: the 'Response template' Setting, else the built-in text).")
 @click.option("--working", is_flag=True, help="Write the office's working copy instead: "
               "adds owners, due dates, RAG and the statutory position, under the board "
               "pack's marking. Not for publication.")
-@click.option("--pdf", is_flag=True, help="Also write a PDF (for the PCC's website) with "
-              "LibreOffice.")
+@click.option("--pdf", is_flag=True, help="Also write a tagged PDF (for the PCC's website), "
+              "made from the Word copy with LibreOffice.")
 @click.option("--docx", is_flag=True, help="Also write a Word document, to edit the final "
               "words in Word.")
+@click.option("--html", is_flag=True, help="Also write the response as one accessible web "
+              "page (for the PCC's website).")
 @as_of_option
 @click.option("--allow-errors", is_flag=True, help="Write even if the register has errors.")
 @debug_option
 def response(register, inspection_id, all_, open_, output, template, working, pdf, docx,
-             as_of, allow_errors):
+             html, as_of, allow_errors):
     """Write the PCC's section 55 response for an inspection, as it is published:
     details, summary, every recommendation, the force's response, the PCC's response
     and the office-use boxes; nothing internal (no marking unless 'Response marking'
@@ -606,7 +609,7 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
     \b
     Example:
       gain-pack response register.xlsx --inspection INS-2023-07 --docx
-      gain-pack response register.xlsx --open --pdf
+      gain-pack response register.xlsx --open --pdf --html
       gain-pack response register.xlsx --open --working
     """
     from gain_workbook import api
@@ -615,7 +618,7 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
         raise click.UsageError("Say which response to write: --inspection ID, --all or --open.")
     res = api.response(register, inspection_id=inspection_id, all_=all_, open_=open_,
                        output=output, template=template, working=working, pdf=pdf, docx=docx,
-                       as_of=as_of, allow_errors=allow_errors)
+                       html=html, as_of=as_of, allow_errors=allow_errors)
     _say(res)
     first, *more = res.written
     _echo(f"Wrote {first} ({plural(res.inspections, 'inspection')}"
@@ -675,7 +678,7 @@ def _dry_run(res) -> str:
 @smtp_options
 @debug_option
 def email(file, register, subject, body_template, output, encrypt, dry_run, **opts):
-    """Email FILE (the board pack, or a PCC response as .xlsx, .docx or .pdf): by default
+    """Email FILE (the board pack, or a PCC response as .xlsx, .docx, .pdf or .html): by default
     an Outlook draft (.eml) to review and send from your own mailbox; with --send,
     through the SMTP server. A response goes to 'Response to' on the Settings sheet
     (the Home Office and HMICFRS), with its own subject and body.

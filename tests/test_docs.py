@@ -307,7 +307,8 @@ def test_the_python_example_runs(tmp_path, monkeypatch, capsys):
     exec(compile(code, "docs/python.md", "exec"), {"__name__": "readme"})
     out = capsys.readouterr().out
     assert "GAIN board pack" in out and "open items" in out
-    assert "['PCC response INS-2023-07.xlsx', 'PCC response INS-2023-07.docx']" in out
+    stem = "PCC response – An inspection of the effectiveness of the police and law – 8 December 2023"
+    assert f"['{stem}.xlsx', '{stem}.docx']" in out
     assert (tmp_path / "Inspection register.xlsx").is_file()
     assert (tmp_path / "GAIN board pack 2026-11.xlsx").is_file()
     assert "Wrote the draft" in out

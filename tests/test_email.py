@@ -93,7 +93,7 @@ def test_no_recipients_is_a_settings_error(runner, pack, tmp_path):
 
 
 @pytest.mark.parametrize("make, words", [
-    (lambda d: d / "problems.csv", "Only .xlsx workbooks, and responses as .docx or .pdf, are attached"),
+    (lambda d: d / "problems.csv", "Only .xlsx workbooks, and responses as .docx, .pdf or .html, are attached"),
     (lambda d: d / "broken.xlsx", "damaged or incomplete"),
 ])
 def test_refuses_what_it_cannot_open(runner, tmp_path, pack, make, words):
@@ -399,9 +399,11 @@ def _response_folder(tmp_path, runner, *formats):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("suffix, mime", [(".docx", DOCX), (".pdf", "application/pdf"),
-                                          (".xlsx", XLSX)])
+                                          (".xlsx", XLSX), (".html", "text/html")])
 def test_a_response_goes_to_the_home_office_and_hmicfrs(runner, tmp_path, suffix, mime):
-    _, out = _response_folder(tmp_path, runner, "--docx", "--pdf")
+    """Every form of the response, the PDF and the web page too, is sent with the
+    report's title in the subject and its title and date in the body."""
+    _, out = _response_folder(tmp_path, runner, "--docx", "--pdf", "--html")
     file = out.with_suffix(suffix)
     r = runner.invoke(cli, ["email", str(file)])
     assert r.exit_code == 0, r.stderr
@@ -410,16 +412,16 @@ def test_a_response_goes_to_the_home_office_and_hmicfrs(runner, tmp_path, suffix
     assert msg["To"] == "s55@homeoffice.example, hmicfrs@hmicfrs.example"
     assert msg["Cc"] == "office@pcc.example"
     # no board-pack marking on a public document, and a subject about the response
-    expected = ("Response of the Police and Crime Commissioner to HMICFRS: An inspection of "
-                "custody") if suffix != ".pdf" else \
-        "Response of the Police and Crime Commissioner to HMICFRS"
-    assert msg["Subject"] == expected
+    assert msg["Subject"] == ("Response of the Police and Crime Commissioner to HMICFRS: An "
+                              "inspection of custody")
     body = msg.get_body(("plain",)).get_content()
     assert "under section 55 of the Police Act 1996" in body and "OFFICIAL" not in body
-    if suffix != ".pdf":
-        assert "- An inspection of custody (published 10 January 2024)" in body
+    assert "- An inspection of custody (published 10 January 2024)" in body
     part = attachment_of(msg)
-    assert part.get_content_type() == mime and part.get_content() == file.read_bytes()
+    assert part.get_content_type() == mime
+    assert part.get_payload(decode=True) == file.read_bytes()
+    if suffix == ".html":
+        assert part.get_content_charset() == "utf-8" and "☒" in part.get_content()
 
 
 def test_two_registers_beside_a_response_are_not_guessed_between(runner, tmp_path):
@@ -467,7 +469,8 @@ def test_a_response_with_a_marking_carries_it_in_the_subject(runner, tmp_path):
 
 
 def test_a_damaged_word_or_pdf_file_is_refused(runner, tmp_path):
-    for name, data in (("r.docx", b"PK\x03\x04 not really"), ("r.pdf", b"<html>")):
+    for name, data in (("r.docx", b"PK\x03\x04 not really"), ("r.pdf", b"<html>"),
+                       ("r.html", b"%PDF-1.4")):
         (tmp_path / name).write_bytes(data)
         r = runner.invoke(cli, ["email", str(tmp_path / name), "--to", "a@x.example"])
         assert r.exit_code == 2 and "is not attached" in r.stderr, r.stderr
@@ -479,9 +482,9 @@ def test_a_working_copy_is_never_sent_as_the_response(runner, tmp_path):
     reg, _ = _response_folder(tmp_path, runner)
     out = tmp_path / "PCC response INS-1 (working copy).xlsx"
     r = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "--working",
-                            "--docx", "--pdf", "-o", str(out)])
+                            "--docx", "--pdf", "--html", "-o", str(out)])
     assert r.exit_code == 0, r.stderr
-    for suffix in (".xlsx", ".docx", ".pdf"):
+    for suffix in (".xlsx", ".docx", ".pdf", ".html"):
         r = runner.invoke(cli, ["email", str(out.with_suffix(suffix)), "--to", "a@x.example"])
         assert r.exit_code == 2, (suffix, r.stderr)
         assert "is the office's working copy of the response" in r.stderr

@@ -45,8 +45,9 @@ def _outputs(runner, example_register, folder):
         "--meeting", "2026-12-03", "--previous", out["pack-last.xlsx"])
     out["response.xlsx"] = folder / "response.xlsx"
     run("response", example_register, "--all", "-o", out["response.xlsx"], "--docx",
-        "--as-of", AS_OF)
+        "--html", "--as-of", AS_OF)
     out["response.docx"] = folder / "response.docx"
+    out["response.html"] = folder / "response.html"
     out["working.xlsx"] = folder / "working.xlsx"
     run("response", example_register, "--all", "--working", "-o", out["working.xlsx"],
         "--as-of", AS_OF)

@@ -455,7 +455,8 @@ def test_items_are_in_report_order_like_the_response(runner, tmp_path):
                                  "-o", str(tmp_path / "resp.xlsx")])
     assert result.exit_code == 0, result.stderr
     ws = openpyxl.load_workbook(tmp_path / "resp.xlsx").active
-    texts = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    # column A: the items under Recommendations (the bullets of those for forces are in B)
+    texts = [r[0].value for r in ws.iter_rows() if isinstance(r[0].value, str)]
     order = [t.split(".")[0] for t in texts if t in {f"{k} {n}." for k, n in extra}
              or t.startswith(("By 31 December 2024", "The Home Office", "Forces should"))]
     assert order == ["Accelerated cause of concern 1", "Cause of concern 1",

@@ -31,6 +31,12 @@ def sheet_rows(path, sheet=None):
     return [r for r in rows if any(v is not None for v in r)]
 
 
+def line(row) -> str:
+    """A sheet row's texts as one line: a bullet in column A and its text beside it read
+    '•  text'."""
+    return "  ".join(str(v) for v in row if v not in (None, ""))
+
+
 def flat(texts) -> str:
     """Texts in reading order, bullets and spacing folded, as one string."""
     return " ".join(" ".join(str(t).replace("•", " ").split()) for t in texts if t)
@@ -186,7 +192,7 @@ def test_the_published_layout(published):
     rows = sheet_rows(published)
     assert rows[0][0] == "RESPONSE BY THE PCC TO HMICFRS INSPECTIONS OF CLEVELAND POLICE"
     i = next(n for n, r in enumerate(rows) if r[0] == "Type of inspection")
-    assert rows[i][1:3] + rows[i + 1][1:3] + rows[i + 2][1:3] == [
+    assert rows[i][2:4] + rows[i + 1][2:4] + rows[i + 2][2:4] == [
         "☐ Cleveland Police specific", "☒ National", "☐ Follow up", "☒ Thematic",
         "☐ Partner inspection", None]
     headings = [r[0] for r in rows if str(r[0]).startswith(("Recommendation ", "Area for"))]
@@ -202,7 +208,7 @@ def test_the_published_layout(published):
 
 
 def test_actions_stand_for_an_items_response_in_plain_words(published):
-    rows = [r[0] for r in sheet_rows(published)]
+    rows = [line(r) for r in sheet_rows(published)]
     i = rows.index("Recommendation 4", rows.index("Action taken or proposed"))
     assert rows[i + 1:i + 3] == ["•  Add a group-based CSE flag to the records management system.",
                                  "•  Train crime recorders to apply the group-based CSE flag."]
@@ -247,7 +253,9 @@ def test_the_word_document_opens_in_libreoffice_and_repeats(published, tmp_path,
 
     props = python_docx.Document(str(docx)).core_properties
     assert (props.title, props.subject, props.created.replace(tzinfo=None)) == (
-        "PCC response to HMICFRS inspection", "", dt.datetime(2026, 11, 28))
+        "PCC response to HMICFRS inspection: An inspection of the effectiveness of the police "
+        "and law enforcement bodies' response to group-based child sexual exploitation in "
+        "England and Wales", "", dt.datetime(2026, 11, 28))
 
 
 # ---------------------------------------------------------------- the working copy
@@ -268,7 +276,7 @@ def working(tmp_path_factory, example_register):
 def test_working_copy_adds_owners_rag_and_the_statutory_position(working, example_register):
     rows = sheet_rows(working, "INS-2023-07")
     assert rows[1][0].startswith("WORKING COPY FOR THE OFFICE: NOT FOR PUBLICATION")
-    texts = [r[0] for r in rows]
+    texts = [line(r) for r in rows]
     i = texts.index("Recommendation 4", texts.index("Action taken or proposed"))
     assert texts[i + 1] == ("•  Add a group-based CSE flag to the records management system. "
                             "(owner: Head of Information Systems; due 30/06/2025; in progress)")
@@ -276,7 +284,7 @@ def test_working_copy_adds_owners_rag_and_the_statutory_position(working, exampl
     statuses = [t for t in texts if str(t).startswith("Status: ")]
     assert statuses[1].startswith(f"Status: {items.at['INS-2023-07-R4', 'status']} "
                                   f"({items.at['INS-2023-07-R4', 'rag']})")
-    fields = {r[0]: r[1] for r in rows if r[1] is not None}
+    fields = {r[0]: r[2] for r in rows if r[2] is not None}
     assert fields["Last day to publish"] == "day 56: 1 February 2024"
     assert fields["Days left or late"] == "published 31/01/2024"
     assert fields["Chief constable's comments received"] == "15 January 2024"
@@ -373,8 +381,8 @@ def test_an_item_with_nothing_to_say_is_marked_and_warned(tmp_path, runner):
     gap = [c for row in ws.iter_rows() for c in row if str(c.value).startswith("[To be added: what")]
     assert len(gap) == 1 and gap[0].fill.fgColor.rgb.endswith("FFC7CE")
     rows = sheet_rows(out)
-    assert [r[1] for r in rows if r[0] == "Days left or late"] == ["14 days left"]   # day 56: 5 Mar 2024
-    assert [r[1] for r in rows if str(r[0]).startswith("☐ Response forwarded")] == ["not yet"]
+    assert [r[2] for r in rows if r[0] == "Days left or late"] == ["14 days left"]   # day 56: 5 Mar 2024
+    assert [r[2] for r in rows if str(r[0]).startswith("☐ Response forwarded")] == ["not yet"]
     # the published copy has the same placeholder, plain
     r, out = _respond(runner, reg)
     assert "[To be added: what the force has done or will do about this" in xlsx_text(out)
@@ -445,7 +453,7 @@ def test_day_56_on_a_bank_holiday_is_warned(tmp_path, runner):
     assert r.exit_code == 0, r.stderr
     assert ("warning: day 56 for INS-1 (25/12/2023) is Christmas Day; publish by 22/12/2023."
             in r.stderr)
-    fields = {row[0]: row[1] for row in sheet_rows(out) if row[1] is not None}
+    fields = {row[0]: row[2] for row in sheet_rows(out) if row[2] is not None}
     assert fields["Last day to publish"] == "day 56: 25 December 2023"
     assert fields["Not a working day"] == "Day 56 is Christmas Day: publish by 22 December 2023"
     # a working day 56 (Thursday 21 December) is not warned about
@@ -562,7 +570,8 @@ def test_response_is_safe_repeatable_and_leaves_the_register_alone(tmp_path, run
     ws = openpyxl.load_workbook(a).active
     texts = [c for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
     hits = [c for c in texts if c.value.startswith(("=HYPERLINK", "+1+1", "@SUM"))]
-    assert len(hits) == 3 and all(c.data_type == "s" and c.hyperlink is None for c in hits)
+    # the item's text twice: under Recommendations, and as a bullet of the items for forces
+    assert len(hits) == 4 and all(c.data_type == "s" and c.hyperlink is None for c in hits)
     body = zipfile.ZipFile(a.with_suffix(".docx")).read("word/document.xml").decode()
     assert "=HYPERLINK(" in body and "HYPERLINK &quot;http://evil.example&quot;" not in body
     assert "<w:hyperlink" not in body and "w:instrText" not in body

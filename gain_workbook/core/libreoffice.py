@@ -24,7 +24,7 @@ DEFAULT_SECONDS = 120
 LIBREOFFICE_MISSING = (
     "A PDF needs LibreOffice, which is not installed: on Windows install it from "
     "libreoffice.org (then run again), on Debian or Ubuntu run "
-    "'apt-get install libreoffice-calc-nogui'; or print the sheet to PDF from Excel.")
+    "'apt-get install libreoffice-calc-nogui libreoffice-writer-nogui'; or save the Word copy as PDF from Word.")
 
 
 def find_soffice() -> str | None:
@@ -42,11 +42,30 @@ def find_soffice() -> str | None:
     return str(mac) if mac.exists() else None
 
 
-def to_pdf(source, pdf_path, seconds: int | None = None) -> Path:
+# The PDF export filter of each LibreOffice program, by the source's ending
+PDF_FILTERS = {".docx": "writer_pdf_Export", ".odt": "writer_pdf_Export",
+               ".xlsx": "calc_pdf_Export", ".ods": "calc_pdf_Export"}
+
+
+def convert_to(source, options: dict | None = None) -> str:
+    """The --convert-to argument: plain 'pdf', or the export filter with ``options``
+    ({'UseTaggedPDF': True, ...}), in the JSON form LibreOffice 7.4 and later read."""
+    if not options:
+        return "pdf"
+    import json
+
+    typed = {k: {"type": "boolean", "value": "true" if v else "false"} if isinstance(v, bool)
+             else {"type": "long", "value": str(v)} if isinstance(v, int)
+             else {"type": "string", "value": str(v)} for k, v in options.items()}
+    return f"pdf:{PDF_FILTERS[Path(source).suffix.lower()]}:{json.dumps(typed, sort_keys=True)}"
+
+
+def to_pdf(source, pdf_path, seconds: int | None = None, options: dict | None = None) -> Path:
     """Convert a written workbook (or document) to PDF with LibreOffice, atomically.
 
     ``seconds``: how long LibreOffice may take (default: the Settings default); past
     it, LibreOffice and every process it started are ended and a ToolError says so.
+    ``options``: the PDF export filter's options (tagging, PDF/UA ...).
     """
     import shutil
     import tempfile
@@ -65,7 +84,8 @@ def to_pdf(source, pdf_path, seconds: int | None = None) -> Path:
         shutil.copyfile(source, src)
         log = Path(d, "soffice.log")
         finished = run_group([exe, f"-env:UserInstallation={profile}", "--headless",
-                              "--norestore", "--convert-to", "pdf", "--outdir", d, str(src)],
+                              "--norestore", "--convert-to", convert_to(src, options), "--outdir", d,
+                              str(src)],
                              log, seconds,
                              env={"HOME": d, "PATH": "/usr/bin:/bin"}
                              if Path("/usr/bin").exists() else None)

@@ -17,7 +17,8 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 MIME_TYPES = {".xlsx": XLSX_TYPE,
               ".docx": ("application",
                         "vnd.openxmlformats-officedocument.wordprocessingml.document"),
-              ".pdf": ("application", "pdf")}
+              ".pdf": ("application", "pdf"),
+              ".html": ("text", "html")}
 
 LARGE_ATTACHMENT = 10 * 1024 * 1024
 
@@ -31,8 +32,8 @@ def check_attachment(path) -> bytes:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in MIME_TYPES:
-        raise InputError(f"Only .xlsx workbooks, and responses as .docx or .pdf, are attached; "
-                         f"'{path.name}' is none of them.")
+        raise InputError(f"Only .xlsx workbooks, and responses as .docx, .pdf or .html, are "
+                         f"attached; '{path.name}' is none of them.")
     if suffix != ".xlsx":
         return _document_bytes(path)
     # missing, damaged, encrypted, a lock file, a zip bomb ...
@@ -49,7 +50,7 @@ def check_attachment(path) -> bytes:
 
 
 def _document_bytes(path: Path) -> bytes:
-    """A response as .docx or .pdf: there, a file, and what its name says it is."""
+    """A response as .docx, .pdf or .html: there, a file, and what its name says it is."""
     import io
     import zipfile
 
@@ -65,6 +66,11 @@ def _document_bytes(path: Path) -> bytes:
             raise InputError(f"'{path.name}' is not a PDF (it does not start like one), so it "
                              "is not attached.")
         return data
+    if path.suffix.lower() == ".html":
+        if not _html_text(data).lstrip().lower().startswith(("<!doctype html", "<html")):
+            raise InputError(f"'{path.name}' is not a web page (it does not start like one), so "
+                             "it is not attached.")
+        return data
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             ok = "word/document.xml" in zf.namelist()
@@ -77,31 +83,121 @@ def _document_bytes(path: Path) -> bytes:
 
 
 
+def _html_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace").lstrip("\ufeff")
+
+
+VOID = {"br", "img", "meta", "link", "input", "hr", "wbr", "col", "source"}
+
+
+def _html_rows(text: str):
+    """(the rows of a web page's tables as the texts of their cells, its <title>); what
+    is hidden from a screen reader (aria-hidden) is left out, as it would be said."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.rows, self.title = [], ""
+            self.cell = self.title_parts = None
+            self.hidden = 0
+
+        def handle_starttag(self, tag, attrs):
+            if self.hidden or dict(attrs).get("aria-hidden") == "true":
+                self.hidden += tag not in VOID
+            elif tag == "tr":
+                self.rows.append([])
+            elif tag in ("th", "td") and self.rows:
+                self.cell = []
+            elif tag == "title":
+                self.title_parts = []
+
+        def handle_endtag(self, tag):
+            if self.hidden:
+                self.hidden -= tag not in VOID
+            elif tag in ("th", "td") and self.cell is not None:
+                self.rows[-1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+            elif tag == "title" and self.title_parts is not None:
+                self.title = " ".join("".join(self.title_parts).split())
+                self.title_parts = None
+
+        def handle_data(self, data):
+            for part in (self.cell, self.title_parts):
+                if part is not None and not self.hidden:
+                    part.append(data)
+
+    reader = Reader()
+    reader.feed(text)
+    return reader.rows, reader.title
+
+
 def response_facts(path) -> list[tuple[str, str]]:
     """The (title, date published) of each report a response answers, read from its
-    details ([] for a PDF, whose text we do not read). Call it on a file
+    details (a .docx's or web page's tables, a workbook's rows) or, for a PDF, from the
+    title in its properties (with no date: its text is not read). Call it on a file
     check_attachment has already let through."""
     path = Path(path)
-    if path.suffix.lower() == ".docx":
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
         import docx
 
         doc = docx.Document(str(path))
         rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
-    elif path.suffix.lower() == ".xlsx":
+    elif suffix == ".xlsx":
         wb = open_workbook(path)
         rows = [r for name in wb.sheet_names for r in wb.get_sheet_by_name(name).to_python()]
         wb.close()
+    elif suffix == ".html":
+        rows = _html_rows(_html_text(path.read_bytes()))[0]
     else:
-        return []
+        return _pdf_facts(path.read_bytes())
     pairs, title = [], None
     for r in rows:
-        if len(r) > 1 and r[0] == RESPONSE_FIELDS[0]:
-            title = str(r[1])
-        elif len(r) > 1 and r[0] == RESPONSE_FIELDS[1] and title is not None:
-            pairs.append((title, str(r[1])))
+        label = str(r[0]).strip() if r else ""
+        value = next((str(v) for v in r[1:] if v not in (None, "") and str(v) != label), "")
+        if label == RESPONSE_FIELDS[0]:
+            title = value
+        elif label == RESPONSE_FIELDS[1] and title is not None:
+            pairs.append((title, value))
             title = None
     return pairs
 
+
+# a title of at most 1,000 characters: each label's look-ahead is bounded, so a hostile
+# text of many labels costs its length, not its square
+_PDF_DETAILS = re.compile(rf"{RESPONSE_FIELDS[0]}[ \n]([^\x00]{{1,1000}}?)[ \n]"
+                          rf"{RESPONSE_FIELDS[1]}[ \n]{{1,3}}(\d{{1,2}} [A-Z][a-z]+ \d{{4}})")
+
+
+def _pdf_facts(data: bytes) -> list[tuple[str, str]]:
+    """A response PDF's reports, read from its text's details (pypdf); one report's title
+    as its properties hold it, where they name one (the text breaks it across lines)."""
+    import io
+
+    try:
+        import pypdf
+
+        text = "\n".join(page.extract_text() or "" for page in
+                         pypdf.PdfReader(io.BytesIO(data)).pages)
+    except Exception:
+        text = ""
+    found = []
+    for m in _PDF_DETAILS.finditer(text):
+        title = re.sub(r"(?<=\w-)\n(?=\w)", "", m.group(1))   # 'group-\nbased'
+        found.append((" ".join(title.split()), m.group(2)))
+    named = _report_title(document_title(".pdf", data))
+    if named and len(found) <= 1:
+        return [(named, found[0][1] if found else "")]
+    return found
+
+
+def _report_title(title: str) -> str:
+    """The report's title in a response's document title ('PCC response to HMICFRS
+    inspection: <title>'); '' for one of several, or none."""
+    head = TITLE + ": "
+    title = title.removesuffix(" (working copy)")
+    return title[len(head):].strip() if title.startswith(head) else ""
 
 
 def _xlsx_title(data: bytes) -> str:
@@ -124,8 +220,11 @@ def document_title(path, data: bytes) -> str:
     """The title in the properties of a workbook, Word document or PDF, given its name
     and bytes ('' when it has none)."""
     try:
-        if Path(path).suffix.lower() == ".pdf":
+        suffix = Path(path).suffix.lower()
+        if suffix == ".pdf":
             return _pdf_title(data)
+        if suffix == ".html":
+            return _html_rows(_html_text(data))[1]
         return _xlsx_title(data)          # a .docx keeps it in the same part
     except Exception:
         return ""
@@ -156,12 +255,12 @@ def is_response(path, data: bytes) -> bool:
     title says so. A working copy is refused: it is the office's, not for the Home Office."""
     path = Path(path)
     title = document_title(path, data)
-    if title.startswith(TITLE) and "working copy" in title:
+    if title.startswith(TITLE) and title.endswith("(working copy)"):
         raise UsageError(f"'{path.name}' is the office's working copy of the response (owners, "
                          "RAG and the board pack's marking), not for publication, so it is not "
                          "emailed; email the published copy instead (the one 'gain-pack "
                          "response' writes by default).")
-    return path.suffix.lower() in (".pdf", ".docx") or title.startswith(TITLE)
+    return path.suffix.lower() in (".pdf", ".docx", ".html") or title.startswith(TITLE)
 
 
 

@@ -58,7 +58,8 @@ def compose_response(path, settings, to=(), cc=(), subject=None,
     marking = settings.response_marking
     if marking and not subject.upper().startswith(marking.upper()):
         subject = f"{marking}: {subject}"
-    listed = "\n".join(f"- {t} (published {d})" for t, d in reports) or f"- {path.name}"
+    listed = "\n".join(f"- {t} (published {d})" if d else f"- {t}" for t, d in reports) \
+        or f"- {path.name}"
     body = _body(body_template, RESPONSE_BODY_TEMPLATE, path.name, {
         "pcc": _the(settings.pcc_name), "force": settings.force_name, "file": path.name,
         "reports": listed, "marking": marking, "signature": signature(settings)})
@@ -245,8 +246,10 @@ def build_message(mail: Mail, sender: str = "", draft: bool = True) -> EmailMess
     msg["Subject"] = header_value(mail.subject, "The subject (protective marking and board "
                                                 "name)")
     msg.set_content(mail.body)
+    # a web page goes as its bytes, saying they are UTF-8 (text/* is ASCII unless told)
+    charset = {"charset": "utf-8"} if mail.mime[0] == "text" else None
     msg.add_attachment(mail.attachment, maintype=mail.mime[0], subtype=mail.mime[1],
-                       filename=mail.filename)
+                       filename=mail.filename, params=charset)
     # the boundary from the content, not at random: the same mail gives the same draft
     import hashlib
 

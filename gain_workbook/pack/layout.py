@@ -46,9 +46,17 @@ class Ctx:
                                     right=[Part(f"{s.board_name} pack", shorten=1)],
                                     what="page footer"), {"margin": 0.3})
         if repeat is not None:
-            ws.repeat_rows(repeat)
+            self.column_titles(ws, repeat)
         ws.fit_to_pages(1, 0)
         ws.hide_gridlines(2)
+
+    def column_titles(self, ws, row: int) -> None:
+        """The table's header row (0-based ``row``) printed at the top of every page, and
+        named 'ColumnTitle' on its sheet, the name by which screen readers (JAWS, NVDA)
+        say a cell's column heading as a board member moves through the table."""
+        ws.repeat_rows(row)
+        sheet = ws.name.replace("'", "''")
+        self.wb.define_name(f"'{sheet}'!ColumnTitle", f"='{sheet}'!$A${row + 1}")
 
     def header(self, title: str) -> str:
         """Marking | board: sheet title | as-of date; the sheet title gives way first."""

@@ -96,7 +96,35 @@ def _rag_chart(ctx, ws, app) -> None:
     pie.set_legend({"position": "right"})
     pie.set_hole_size(45)
     pie.set_size({"width": 4 * 86 - 10, "height": 290})
-    ws.insert_chart(7, 0, pie, {"x_offset": 2, "y_offset": 6, "object_position": 3})
+    counts = {rag: int((app["rag"] == rag).sum()) for rag in RAG_NAMES}
+    ws.insert_chart(7, 0, pie, {"x_offset": 2, "y_offset": 6, "object_position": 3,
+                                "description": rag_chart_text(counts)})
+
+
+def _counted(counts: dict, rags=RAG_NAMES) -> str:
+    """'2 Red, 0 Amber, 3 Green, 1 Blue': red, amber and green always, the others when
+    there are some."""
+    return ", ".join(f"{counts.get(r, 0)} {r}" for r in rags
+                     if counts.get(r) or r in ("Red", "Amber", "Green"))
+
+
+def rag_chart_text(counts: dict) -> str:
+    """The RAG chart's alternative text, its figures in words: 'Items for the force by
+    RAG: 11 Red, 5 Amber, 10 Green' (a screen reader cannot see the doughnut)."""
+    return f"Items for the force by RAG: {_counted(counts)}"
+
+
+def inspection_chart_text(rows: list[tuple[str, dict]], more: int) -> str:
+    """The bar chart's alternative text: each inspection shown with its items by RAG, in
+    the chart's order from the top ('INS-2023-07: 2 Red, 1 Amber; ...')."""
+    from gain_workbook.core.text import one_line, xml_safe
+
+    head = "Items for the force by inspection and RAG"
+    if more:
+        head += f", the {len(rows)} inspections with most red and amber items of {len(rows) + more}"
+    listed = "; ".join(f"{one_line(xml_safe(str(name)))}: {_counted(c, BAR_RAGS)}"
+                       for name, c in rows)
+    return f"{head}: {listed or 'no inspections'}"
 
 
 def _inspections_by_rag(inspections, app):
@@ -134,7 +162,11 @@ def _inspection_chart(ctx, ws, ins) -> None:
     bar.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
                     "num_format": "0", "min": 0})
     bar.set_size({"width": 8 * 86 - 10, "height": 290})
-    ws.insert_chart(7, 4, bar, {"x_offset": 2, "y_offset": 6, "object_position": 3})
+    shown = [(r.inspection_id, {rag: int(getattr(r, "c_" + rag)) for rag in BAR_RAGS})
+             for r in ins.head(CHART_TOP_N).itertuples(index=False)]
+    ws.insert_chart(7, 4, bar, {"x_offset": 2, "y_offset": 6, "object_position": 3,
+                                "description": inspection_chart_text(
+                                    shown, max(len(ins) - CHART_TOP_N, 0))})
 
 
 def _inspections_table(ctx, ws, ins) -> None:

@@ -1,6 +1,6 @@
 """`gain-pack response`: the PCC's response to one inspection, all of them or the open
-ones, as published or as the office's working copy; as a workbook, a PDF and a Word
-document."""
+ones, as published or as the office's working copy; as a workbook, a Word document, a
+tagged PDF and a web page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from gain_workbook.core.results import ReadResult
 
 @dataclass(kw_only=True)
 class ResponseResult(ReadResult):
-    written: list               # the workbook, then any PDF and Word document
+    written: list               # the workbook, then any Word, PDF and web page copy
     inspections: int
     working: bool = False
 
@@ -30,7 +30,7 @@ def check_tools(pdf: bool) -> None:
 
 def response(checked, day: dt.date, inspection_id: str | None = None, all_: bool = False,
              open_: bool = False, output=None, template=None, working: bool = False,
-             pdf: bool = False, docx: bool = False) -> ResponseResult:
+             pdf: bool = False, docx: bool = False, html: bool = False) -> ResponseResult:
     """The responses of a checked register: for ``inspection_id``, ``all_`` inspections or
     the ``open_`` ones. ``template``: an edited process text."""
     from gain_workbook.response.document import select_inspections
@@ -39,7 +39,7 @@ def response(checked, day: dt.date, inspection_id: str | None = None, all_: bool
     text = process_text(checked, template)
     rolled = roll_up(checked.reg, day)
     chosen = select_inspections(rolled, inspection_id, all_, open_)
-    return respond(checked, rolled, chosen, text, day, output, working, pdf, docx)
+    return respond(checked, rolled, chosen, text, day, output, working, pdf, docx, html)
 
 
 def process_text(checked, template) -> str:
@@ -51,9 +51,10 @@ def process_text(checked, template) -> str:
 
 
 def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=False,
-            docx=False) -> ResponseResult:
+            docx=False, html=False) -> ResponseResult:
     """Write the responses of the ``chosen`` inspections: the workbook (``output``, by
-    default named from them), then the PDF and Word copies beside it when asked for."""
+    default named from them), then the Word, PDF and web page copies beside it when
+    asked for. The PDF is made from the Word copy (its headings and tables tag it)."""
     from gain_workbook.core.files import all_or_nothing, check_output
     from gain_workbook.response.document import (default_response_name, documents,
                                                  response_warnings)
@@ -61,21 +62,27 @@ def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=
 
     responses = documents(rolled, chosen, text, working=working)
     out = Path(output or default_response_name(checked.path, chosen, working))
-    extra = [out.with_suffix(s) for s, on in ((".pdf", pdf), (".docx", docx)) if on]
-    for path in extra:
+    extra = {s: out.with_suffix(s) for s, on in ((".docx", docx), (".pdf", pdf),
+                                                 (".html", html)) if on}
+    for path in extra.values():
         check_output(path)                  # refused before anything is written
-    # the workbook, its PDF and its Word copy, or none of them: a PDF that LibreOffice
-    # could not make in time leaves no workbook that says otherwise
+    settings = rolled.settings
+    # the workbook and its copies, or none of them: a PDF that LibreOffice could not make
+    # in time leaves no workbook that says otherwise
     with all_or_nothing():
-        written = [write_responses(responses, rolled.settings, day, out, working)]
-        for path in extra:
-            if path.suffix == ".pdf":
-                from gain_workbook.core.libreoffice import to_pdf
+        written = [write_responses(responses, settings, day, out, working)]
+        if ".docx" in extra:
+            from gain_workbook.response.word import write_docx
 
-                written.append(to_pdf(out, path, rolled.settings.libreoffice_seconds))
-            else:
-                from gain_workbook.response.word import write_docx
+            written.append(write_docx(responses, settings, day, extra[".docx"], working))
+        if ".pdf" in extra:
+            from gain_workbook.response.pdf import write_pdf
 
-                written.append(write_docx(responses, rolled.settings, day, path, working))
+            written.append(write_pdf(responses, settings, day, extra[".pdf"], working,
+                                     settings.libreoffice_seconds, extra.get(".docx")))
+        if ".html" in extra:
+            from gain_workbook.response.html import write_html
+
+            written.append(write_html(responses, settings, extra[".html"], working))
     return ResponseResult(register=checked.reg, written=written, inspections=len(chosen),
                           working=working, warnings=response_warnings(responses, chosen))

@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.core.dates import NUMBER_WORDS as _NUMBERS
 from gain_workbook.core.dates import given, long_date, uk_date
 from gain_workbook.core.errors import SettingsError, UsageError
-from gain_workbook.excel.packfile import RESPONSE_FIELDS
+from gain_workbook.excel.packfile import RESPONSE_FIELDS, RESPONSE_TITLE
 from gain_workbook.status.rollup import KIND_ORDER, PENDING_RESPONSE, report_order
 from gain_workbook.model.schema import ACTION_DONE
 from gain_workbook.core.text import as_text as _t
-from gain_workbook.core.text import one_line, plural, truncate_utf16
+from gain_workbook.core.text import one_line, plural
 from gain_workbook.core.wording import fill_paragraphs
 
 PROCESS_TEXT = "response_process.txt"
@@ -57,7 +57,8 @@ class Block:
     title, banner, heading, sub (a bold line), para, bullet, small (working detail),
     status (working status line), gap (something the response still needs),
     field (``text`` is the label, ``value`` the value), boxes (``text`` the label,
-    ``values`` the check boxes, two a row), marking.
+    ``values`` the check boxes, two a row), marking. ``level`` is a heading's place in
+    the outline (``heading_level``): a sub under another sub is 4.
     """
 
     kind: str
@@ -65,6 +66,21 @@ class Block:
     value: str = ""
     values: tuple = ()
     bold: bool = False
+    level: int = 0
+
+
+def heading_level(block: Block) -> int:
+    """The outline level of a heading block (title 1, heading 2, sub 3 or its own);
+    0 for a block that is not a heading."""
+    return {"title": 1, "heading": 2}.get(block.kind) or \
+        ((block.level or 3) if block.kind == "sub" else 0)
+
+
+def box_parts(text: str) -> list[tuple[bool, str]]:
+    """A text of check boxes read back: '☐ Yes    ☒ No' -> [(False, 'Yes'), (True, 'No')]
+    ([] when it holds none), for a writer that says the boxes in words."""
+    return [(m.group(1) == TICK, m.group(2).strip())
+            for m in re.finditer(rf"([{TICK}{BOX}])\s*([^{TICK}{BOX}]*)", text)]
 
 
 @dataclass
@@ -75,6 +91,8 @@ class Response:
     published: object
     blocks: list
     missing: list          # plain sentences: 'no PCC comment', 'nothing for Recommendation 4'
+    title: str = ""        # the report's title, for the document's properties
+    notes: list = field(default_factory=list)   # other warnings: the plenary said two ways
 
 
 # ---------------------------------------------------------------- the process text
@@ -139,6 +157,61 @@ def process_values(settings, ins, as_of: dt.date) -> dict:
             "plenary_date": long_date(plenary) if held else "",
             "title": _t(ins["title"]), "published": long_date(ins["published"]),
             "cc_comments_received": long_date(ins["cc_comments_received"])}
+
+
+# ---------------------------------------------------------------- the plenary, said twice
+
+PLENARY = re.compile(r"\bplenar(?:y|ies)\b", re.I)
+_VERB = r"(?:planned|held|arranged|scheduled|convened|organi[sz]ed|booked|taken\s+place|happened)"
+# a sentence about the plenary that says it has not happened yet ...
+PLENARY_NOT_HELD = re.compile(
+    rf"\b(?:(?:not|never)\s+(?:yet\s+)?(?:been\s+)?{_VERB}|no\s+plenar(?:y|ies)|"
+    rf"yet\s+to\s+(?:be\s+)?(?:{_VERB}|take\s+place)|"
+    rf"(?:will|shall|is\s+to|are\s+to)\s+(?:be\s+)?(?:{_VERB}|take\s+place)|"
+    rf"to\s+be\s+{_VERB}|(?:is|are)\s+being\s+{_VERB}|is\s+(?:pending|awaited))\b", re.I)
+# ... or that it has
+PLENARY_HELD = re.compile(
+    r"\b(?:(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:held|convened|conducted|"
+    r"completed)|(?:took|has\s+taken|had\s+taken)\s+place|(?<!be\s)held\s+on)\b", re.I)
+
+
+def plenary_said(text) -> bool | None:
+    """What a text the office wrote says of the plenary session: True (it has been held),
+    False (it has not, or not yet), None (it says neither, or both: no guess is made).
+    Each sentence that names the plenary is read on its own."""
+    said = set()
+    for sentence in re.split(r"(?<=[.!?;])\s+|\n+", _t(text)):
+        if not PLENARY.search(sentence):
+            continue
+        held, not_held = PLENARY_HELD.search(sentence), PLENARY_NOT_HELD.search(sentence)
+        if re.search(r"\bno\s+plenar", sentence, re.I):
+            held = None                 # 'no plenary has taken place': the verb is denied
+        if held and not_held:
+            return None
+        if held or not_held:
+            said.add(bool(held))
+    return said.pop() if len(said) == 1 else None
+
+
+def plenary_clash(force_text, plenary, held_on: str) -> str:
+    """A sentence when the force's response says the plenary has (or has not) been held
+    and the register says otherwise ('' when they agree, or the text says neither).
+    ``held_on``: the plenary's date as the response says it ('' when it was not held by
+    the day of the response)."""
+    said = plenary_said(force_text)
+    if said is False and held_on:
+        return (f"the force's response says no plenary session has been held, but the "
+                f"register records one on {held_on}; the process text's paragraph on the "
+                "plenary is left out, so that the response does not say both: correct the "
+                "Force response or the Plenary session date.")
+    if said is True and not held_on:
+        recorded = (f"records it on {long_date(plenary)}, after the day of the response"
+                    if given(plenary) else "records no plenary session date")
+        return (f"the force's response says a plenary session has been held, but the "
+                f"register {recorded}; the process text's paragraph on the plenary is left "
+                "out, so that the response does not say both: correct the Force response or "
+                "the Plenary session date.")
+    return ""
 
 
 # ---------------------------------------------------------------- wording
@@ -292,7 +365,9 @@ def document(rollup, ins, process_text: str, working: bool = False,
     missing: list[str] = []
     add = b.append
 
-    add(Block("title", f"Response by the PCC to HMICFRS inspections of {force}".upper()))
+    # in capitals on the sheet, as the reference prints it; a screen reader spells out
+    # capitals, so the words are kept as words and each layout chooses
+    add(Block("title", f"Response by the PCC to HMICFRS inspections of {force}"))
     if working:
         add(Block("banner", WORKING_BANNER))
 
@@ -339,8 +414,11 @@ def document(rollup, ins, process_text: str, working: bool = False,
             add(Block("small", "; ".join(m for m in meta if m)))
 
     add(Block("heading", "Force response to recommendations"))
-    for para in fill_paragraphs(process_text, process_values(s, ins, rollup.as_of), iid,
-                                PLACEHOLDER_SOURCE):
+    values = process_values(s, ins, rollup.as_of)
+    clash = plenary_clash(ins["force_response"], ins["plenary_date"], values["plenary_date"])
+    for para in fill_paragraphs(process_text, values, iid, PLACEHOLDER_SOURCE):
+        if clash and PLENARY.search(para):
+            continue            # the force's own words say otherwise: never publish both
         add(Block("para", para))
     mine = items[items["applies"] == "Yes"]
     mine_counts = mine["kind"].value_counts().to_dict()
@@ -375,15 +453,18 @@ def document(rollup, ins, process_text: str, working: bool = False,
     add(Block("heading", "For office use only"))
     for key, text in (("response_sent", "Response forwarded to Home Office"),
                       ("response_published", "Response published on PCC website")):
-        done = given(ins[key])
         if working:
+            done = given(ins[key])
             add(Block("field", f"{TICK if done else BOX} {text}", long_date(ins[key]) or "not yet"))
         else:
-            add(Block("para", f"{TICK if done else BOX} {text}"))
+            # the published copy is the one on the PCC's website, which goes there after
+            # the Home Office has it: both boxes ticked, as the reference prints them
+            add(Block("para", f"{TICK} {text}"))
     marking = s.protective_marking if working else s.response_marking
     if marking:
         add(Block("marking", marking))
-    return Response(iid, ins["published"], b, missing)
+    notes = [f"the response for {iid}: {clash}"] if clash else []
+    return Response(iid, ins["published"], b, missing, _t(ins["title"]), notes)
 
 
 def _item_answers(b, missing, lookup, mine, counts, working: bool) -> None:
@@ -393,7 +474,7 @@ def _item_answers(b, missing, lookup, mine, counts, working: bool) -> None:
     b.append(Block("sub", "Action taken or proposed"))
     for it in mine.itertuples(index=False):
         heading = item_heading(it.kind, it.number, counts.get(it.kind) == 1)
-        b.append(Block("sub", heading))
+        b.append(Block("sub", heading, level=4))        # under 'Action taken or proposed'
         acts = lookup.actions_of(it.item_id)
         answer = _paragraphs(_t(it.item_response))
         for part in answer:
@@ -495,6 +576,7 @@ def response_warnings(responses, chosen) -> list[str]:
     falls when the office is closed."""
     out = []
     for resp, ins in zip(responses, chosen):
+        out += resp.notes
         if resp.missing:
             out.append(f"the response for {resp.inspection_id} is not ready to publish: "
                        f"{'; '.join(resp.missing)} (marked 'To be added' in it).")
@@ -502,6 +584,16 @@ def response_warnings(responses, chosen) -> list[str]:
             out.append(f"day 56 for {resp.inspection_id} ({uk_date(ins['s55_last_day'])}) is "
                        f"{ins['s55_closed_day']}; publish by {uk_date(ins['s55_publish_by'])}.")
     return out
+
+
+def document_title(responses: list, working: bool = False) -> str:
+    """The title a response's files carry in their properties (and a web page in its
+    title bar): 'PCC response to HMICFRS inspection: <the report's title>', or
+    'PCC response to HMICFRS inspections' for several; ' (working copy)' after it."""
+    one = len(responses) == 1 and responses[0].title
+    title = f"{RESPONSE_TITLE}: {one_line(responses[0].title)}" if one else \
+        f"{RESPONSE_TITLE}{'s' if len(responses) > 1 else ''}"
+    return title + (" (working copy)" if working else "")
 
 
 def documents(rollup, inspections: list, process_text: str | None = None,
@@ -512,16 +604,37 @@ def documents(rollup, inspections: list, process_text: str | None = None,
     return [document(rollup, ins, text, working, lookup) for ins in inspections]
 
 
-FILE_ID_LIMIT = 60          # of an inspection id in a file name: Excel opens paths up to 218
+FILE_TITLE_LIMIT = 60       # characters of the report's title in a file name
+# what Windows refuses in a file name, and what it would read as something else
+_UNSAFE_NAME = str.maketrans({":": " -", "/": "-", "\\": "-", "|": "-", '"': "'", "<": "(",
+                              ">": ")", "?": "", "*": ""})
+
+
+def title_for_file(title: str, limit: int = FILE_TITLE_LIMIT) -> str:
+    """The report's title as part of a file name that is safe on Windows (no
+    ``<>:"/\\|?*``, no control characters, no dot or space at the end), cut at a word
+    to at most ``limit`` characters."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(title)).translate(_UNSAFE_NAME)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        cut = text[:limit + 1]
+        text = cut[:cut.rfind(" ")] if " " in cut.strip() else text[:limit]
+    return text.rstrip(" .,;:-–—(") or "inspection"
+
+
+def response_file_stem(ins) -> str:
+    """'PCC response – <the report's title, cut at a word> – <published date>': what a
+    person sees in the PCC's website or the Home Office's inbox; no internal id."""
+    day = long_date(ins["published"])
+    return " – ".join(["PCC response", title_for_file(_t(ins["title"]))] + ([day] if day else []))
 
 
 def default_response_name(register_path, inspections: list, working: bool = False,
                           suffix: str = ".xlsx") -> Path:
-    """'PCC response INS-2023-07.xlsx' (or 'PCC responses.xlsx') beside the register;
-    '... (working copy).xlsx' for the office's copy."""
+    """'PCC response – <title> – <published date>.xlsx' (or 'PCC responses.xlsx') beside
+    the register; '... (working copy).xlsx' for the office's copy."""
     tail = " (working copy)" if working else ""
     if len(inspections) == 1:
-        safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]', "-", str(inspections[0]["inspection_id"]))
-        safe = truncate_utf16(safe, FILE_ID_LIMIT).strip(" .") or "inspection"
-        return Path(register_path).with_name(f"PCC response {safe}{tail}{suffix}")
+        return Path(register_path).with_name(f"{response_file_stem(inspections[0])}{tail}"
+                                             f"{suffix}")
     return Path(register_path).with_name(f"PCC responses{tail}{suffix}")

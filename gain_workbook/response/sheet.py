@@ -19,7 +19,12 @@ from gain_workbook.excel.writer import Part, header_footer, workbook_at
 
 from gain_workbook.excel.packfile import RESPONSE_TITLE as TITLE
 
-WIDTHS = (26, 34, 34)          # columns A-C: about one A4 portrait page wide
+# columns A-D, about one A4 portrait page wide: A holds a bullet, so that a bullet's
+# wrapped lines and its further paragraphs hang aligned with its first (B-D); a label
+# spans A-B, a value C-D
+WIDTHS = (2.5, 23.5, 34, 34)
+LAST = len(WIDTHS) - 1
+GAP_ROW = 6                    # points between paragraphs (an empty row of its own)
 LINE = styles.LINE_HEIGHT
 SHEET_NAME_LIMIT = 31          # Excel counts UTF-16 units
 RESERVED_SHEET_NAMES = {"history"}
@@ -58,7 +63,8 @@ def _formats(wb) -> dict:
                     "bottom_color": styles.NAVY, "valign": "bottom"},
         "sub": {"bold": True, "text_wrap": True},
         "para": {"text_wrap": True},
-        "bullet": {"text_wrap": True, "indent": 1},
+        "bullet": {"text_wrap": True},
+        "bullet_mark": {"align": "right"},
         "label": {"bold": True, "text_wrap": True},
         "value": {"text_wrap": True},
         "value_bold": {"bold": True, "text_wrap": True},
@@ -80,34 +86,52 @@ class _Writer:
         self.ws, self.f = ws, fmt
         self.row = 0
 
-    def para(self, text: str, fmt="para", height=None, gap=True) -> None:
+    def gap(self) -> None:
+        self.ws.set_row(self.row, GAP_ROW)
+        self.row += 1
+
+    def para(self, text: str, fmt="para", height=None, gap=True, first=0) -> None:
         ws, r = self.ws, self.row
-        ws.merge_range(r, 0, r, 2, "", self.f[fmt])
-        ws.write_string(r, 0, text, self.f[fmt])
-        ws.set_row(r, height or LINE * _lines(text, sum(WIDTHS) - 2) + 4)
-        self.row += 2 if gap else 1
+        ws.merge_range(r, first, r, LAST, "", self.f[fmt])
+        ws.write_string(r, first, text, self.f[fmt])
+        ws.set_row(r, height or LINE * _lines(text, sum(WIDTHS[first:]) - 2) + 4)
+        self.row += 1
+        if gap:
+            self.gap()
+
+    def bullet(self, text: str, gap=True) -> None:
+        """A bullet in column A, its paragraphs each a row of their own beside it."""
+        for n, part in enumerate(text.split("\n")):
+            if n == 0:
+                self.ws.write_string(self.row, 0, "•", self.f["bullet_mark"])
+            self.para(part, "bullet", gap=False, first=1)
+        if gap:
+            self.gap()
 
     def heading(self, text: str) -> None:
         self.row += 1
         ws, r = self.ws, self.row
-        ws.merge_range(r, 0, r, 2, text, self.f["heading"])
+        ws.merge_range(r, 0, r, LAST, text, self.f["heading"])
         ws.set_row(r, 20)
-        self.row += 2
+        self.row += 1
+        self.gap()
 
     def field(self, label: str, value: str, vfmt="value") -> None:
         ws, r = self.ws, self.row
+        ws.merge_range(r, 0, r, 1, "", self.f["label"])
         ws.write_string(r, 0, label, self.f["label"])
-        ws.merge_range(r, 1, r, 2, "", self.f[vfmt])
-        ws.write_string(r, 1, value, self.f[vfmt])
-        ws.set_row(r, max(LINE * _lines(value, WIDTHS[1] + WIDTHS[2]) + 4,
-                          LINE * _lines(label, WIDTHS[0]) + 4))
+        ws.merge_range(r, 2, r, LAST, "", self.f[vfmt])
+        ws.write_string(r, 2, value, self.f[vfmt])
+        ws.set_row(r, max(LINE * _lines(value, sum(WIDTHS[2:])) + 4,
+                          LINE * _lines(label, sum(WIDTHS[:2])) + 4))
         self.row += 1
 
     def boxes(self, label: str, values) -> None:
         ws, r = self.ws, self.row
+        ws.merge_range(r, 0, r, 1, "", self.f["label"])
         ws.write_string(r, 0, label, self.f["label"])
         for i, box in enumerate(values):
-            ws.write_string(r + i // 2, 1 + i % 2, box, self.f["box"])
+            ws.write_string(r + i // 2, 2 + i % 2, box, self.f["box"])
         self.row += (len(values) + 1) // 2
 
 
@@ -142,7 +166,7 @@ def _write_one(ws, fmt, resp, settings, as_of, working: bool) -> None:
         nxt = blocks[i + 1].kind if i + 1 < len(blocks) else ""
         k = blk.kind
         if k == "title":
-            w.para(blk.text, "title", height=40, gap=False)
+            w.para(blk.text.upper(), "title", height=40, gap=False)
         elif k == "banner":
             w.para(blk.text, "banner")
         elif k == "heading":
@@ -150,13 +174,13 @@ def _write_one(ws, fmt, resp, settings, as_of, working: bool) -> None:
         elif k == "field":
             w.field(blk.text, blk.value, "value_bold" if blk.bold else "value")
             if nxt not in ("field", "boxes"):
-                w.row += 1
+                w.gap()
         elif k == "boxes":
             w.boxes(blk.text, blk.values)
         elif k == "sub":
             w.para(blk.text, "sub", height=17, gap=False)
         elif k == "bullet":
-            w.para("•  " + blk.text.replace("\n", "\n    "), "bullet", gap=nxt != "bullet")
+            w.bullet(blk.text, gap=nxt != "bullet")
         elif k == "small":
             w.para(blk.text, "small")
         elif k == "status":
@@ -167,7 +191,7 @@ def _write_one(ws, fmt, resp, settings, as_of, working: bool) -> None:
             w.para(blk.text, "marking", height=18)
         else:
             w.para(blk.text, "para", gap=nxt not in ("small",))
-    ws.print_area(0, 0, max(w.row - 1, 0), 2)
+    ws.print_area(0, 0, max(w.row - 1, 0), LAST)
 
 
 def write_responses(responses: list, settings, as_of, out_path, working: bool = False) -> Path:

@@ -26,9 +26,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from gain_workbook.core.files import atomic_path
-from gain_workbook.excel.packfile import RESPONSE_TITLE as TITLE
+from gain_workbook.response.document import document_title, heading_level
 
 NAVY, RED, GREY = (0x1F, 0x38, 0x64), (0x9C, 0x00, 0x06), (0x40, 0x40, 0x40)
+BLACK = (0x0B, 0x0C, 0x0C)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LABEL_CM, VALUE_CM = 5.2, 5.9
 
@@ -54,12 +55,68 @@ def _page_size(doc):
     return sec
 
 
+LANGUAGE = "en-GB"
+# Word's own heading styles, so that Word's navigation pane, a screen reader and the
+# tagged PDF (H1 to H4) see the outline: (size, capitals, space before, after)
+HEADINGS = {1: (14, True, 0, 8), 2: (12, True, 14, 6), 3: (10.5, False, 10, 3),
+            4: (10.5, False, 8, 3)}
+
+
+def _plain_font(style, size: float, color=None, bold=None, caps=None, italic=False) -> None:
+    """Arial at ``size`` for a style, the template's theme fonts and colours taken off
+    (a theme font would win over the name in Word; its heading blue is 3.9:1 on white,
+    under the 4.5:1 that WCAG asks)."""
+    font = style.font
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None:
+        for attr in list(fonts.attrib):
+            if attr.endswith("Theme") or attr.endswith("theme"):
+                del fonts.attrib[attr]
+    color_el = rpr.find(qn("w:color"))
+    if color_el is not None:
+        rpr.remove(color_el)
+    font.name = "Arial"
+    font.size = Pt(size)
+    if color is not None:
+        font.color.rgb = RGBColor(*color)
+    if bold is not None:
+        font.bold = bold
+    if caps is not None:
+        font.all_caps = caps
+    font.italic = italic
+
+
+def _language(doc) -> None:
+    """English (UK) for the whole document: the defaults every style inherits, so the
+    spelling checker, a screen reader's voice and the PDF's /Lang all say en-GB."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def _styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    _plain_font(normal, 10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for level, (size, caps, before, after) in HEADINGS.items():
+        style = doc.styles[f"Heading {level}"]
+        _plain_font(style, size, NAVY if level < 3 else BLACK, bold=True, caps=caps)
+        fmt = style.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        fmt.keep_with_next = True
+    _language(doc)
+
+
 def _page_setup(doc, marking: str, working: bool, as_of) -> None:
     sec = _page_size(doc)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(6)
+    _styles(doc)
     if marking or working:
         head = sec.header.paragraphs[0]
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -87,9 +144,23 @@ def _borderless(table) -> None:
     props.append(borders)
 
 
+DETAIL_HEADERS = ("Detail", "Value")
+
+
+def _header_row(row) -> None:
+    """Mark a table's row as its header row, repeated at the top of each page it runs to
+    (and tagged as header cells in the PDF)."""
+    props = row._tr.get_or_add_trPr()
+    head = OxmlElement("w:tblHeader")
+    props.append(head)
+    cant = OxmlElement("w:cantSplit")
+    props.append(cant)
+
+
 def _details(doc, blocks) -> None:
-    """Consecutive field and boxes blocks as one borderless three-column table."""
-    rows = []
+    """Consecutive field and boxes blocks as one borderless three-column table, under a
+    header row (Detail, Value) that repeats on each page."""
+    rows = [(DETAIL_HEADERS[0], DETAIL_HEADERS[1], None, True)]
     for blk in blocks:
         if blk.kind == "field":
             rows.append((blk.text, blk.value, None, blk.bold))
@@ -100,6 +171,7 @@ def _details(doc, blocks) -> None:
                 rows.append((blk.text if i == 0 else "", pair[0], pair[1], False))
     table = doc.add_table(rows=len(rows), cols=3)
     _borderless(table)
+    _header_row(table.rows[0])
     for r, (label, a, b, bold) in enumerate(rows):
         cells = table.rows[r].cells
         if b is None:
@@ -110,7 +182,22 @@ def _details(doc, blocks) -> None:
         cells[1].paragraphs[0].add_run(a).bold = bold
         if b is not None:
             cells[2].paragraphs[0].add_run(b)
-    doc.add_paragraph()
+        for cell in (cells[0], cells[1]):
+            cell.paragraphs[0].paragraph_format.space_after = Pt(3)
+        if r == 0:
+            for cell in (cells[0], cells[1]):
+                cell.paragraphs[0].runs[0].font.color.rgb = RGBColor(*NAVY)
+                _bottom_border(cell)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+def _bottom_border(cell) -> None:
+    borders = OxmlElement("w:tcBorders")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "8"), ("space", "0"), ("color", "1F3864")):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    cell._tc.get_or_add_tcPr().append(borders)
 
 
 def _lines(paragraph, text: str, **run_props) -> None:
@@ -132,10 +219,13 @@ def _write_blocks(doc, resp, working: bool) -> None:
     # the style id is set on the paragraph directly: python-docx would scan every style
     # for each paragraph given a style by name or object
     bullet = doc.styles["List Bullet"].style_id
+    more = doc.styles["List Continue"].style_id
+    heading = {n: doc.styles[f"Heading {n}"].style_id for n in HEADINGS}
     i = 0
     while i < len(blocks):
         blk = blocks[i]
         k = blk.kind
+        level = heading_level(blk)
         if k in ("field", "boxes"):
             j = i
             while j < len(blocks) and blocks[j].kind in ("field", "boxes"):
@@ -143,23 +233,21 @@ def _write_blocks(doc, resp, working: bool) -> None:
             _details(doc, blocks[i:j])
             i = j
             continue
-        if k == "title":
+        if level:
             p = doc.add_paragraph()
-            _lines(p, blk.text, bold=True, size=14, color=NAVY)
-        elif k == "heading":
-            p = doc.add_paragraph()
-            p.paragraph_format.space_before = Pt(12)
-            p.paragraph_format.keep_with_next = True
-            _lines(p, blk.text.upper(), bold=True, size=12, color=NAVY)
-        elif k == "sub":
-            p = doc.add_paragraph()
-            p.paragraph_format.keep_with_next = True
-            p.paragraph_format.space_after = Pt(3)
-            _lines(p, blk.text, bold=True)
+            p._p.style = heading[min(level, max(HEADINGS))]
+            _lines(p, blk.text)
         elif k == "bullet":
+            # an item of several paragraphs: the first bulleted, the rest as paragraphs of
+            # their own aligned with its text (List Continue), not line breaks
+            first, *rest = blk.text.split("\n")
             p = doc.add_paragraph()
             p._p.style = bullet
-            _lines(p, blk.text)
+            _lines(p, first)
+            for part in rest:
+                p = doc.add_paragraph()
+                p._p.style = more
+                _lines(p, part)
         elif k == "banner":
             p = doc.add_paragraph()
             _lines(p, blk.text, bold=True, color=RED)
@@ -215,7 +303,8 @@ def write_docx(responses: list, settings, as_of: dt.date, out_path, working: boo
                 end.addprevious(el)
     props = doc.core_properties
     day = dt.datetime(as_of.year, as_of.month, as_of.day)
-    props.title = TITLE + (" (working copy)" if working else "")
+    props.title = document_title(responses, working)
+    props.language = LANGUAGE
     props.subject = marking
     props.author = "gain-workbook"
     props.last_modified_by = ""
