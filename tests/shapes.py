@@ -50,6 +50,7 @@ class Expect:
     errors: set = field(default_factory=set)
     sheets: dict = field(default_factory=dict)   # sheet -> role in describe
     refused: str = ""                    # a RegisterError message part, when it must refuse
+    suggested: list = field(default_factory=list)  # the Settings rows the refusal ends with
     parents: dict = field(default_factory=dict)  # item_id -> the cause of concern above it
 
 
@@ -421,6 +422,7 @@ def text_column_not_placed(path, with_alias: bool = False) -> Expect:
         refused=("the Tracker sheet has no column for Text (the item's words as the report "
                  "gives them); headers not placed: 'Area of focus'; if 'Area of focus' is it, "
                  "add a row to the Settings sheet: Alias: Text = Area of focus"),
+        suggested=["Alias: Text\tArea of focus"],
         sheets={"Tracker": "flat", "Settings": "settings"})
 
 

@@ -65,10 +65,14 @@ def test_the_first_run_reads_it_or_says_how_to_fix_it(tmp_path, runner, name):
     r = runner.invoke(cli, ["validate", str(path)])
     if exp.refused:
         assert r.exit_code == 2
-        assert exp.refused in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        # one sentence, then the Settings rows that read it, ready to paste
+        sentence, paste, *rows = r.stderr.splitlines()
+        assert exp.refused in sentence and paste.startswith("To read it, paste these rows")
+        assert rows == exp.suggested, r.stderr
         d = runner.invoke(cli, ["describe", str(path)])
         assert d.exit_code == 1 and "Area of focus" in d.stdout and "not used" in d.stdout
         assert exp.refused in d.stdout
+        assert d.stdout.endswith("".join(f"{row}\n" for row in exp.suggested))
         return
     assert r.exit_code == (1 if exp.errors else 0), r.stdout + r.stderr
     layout = [ln for ln in r.stderr.splitlines() if ln.startswith("gain-pack: read as ")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # ---------------------------------------------------------------- vocabularies
 
@@ -528,11 +529,18 @@ WORD_RULES: tuple[WordRule, ...] = (
              _w("ref", "id", "no", "number", "lead", "owner", "date", "type", "kind",
                 "deadline", "category"),
              "Area for Improvement / Recommendation; Recommendation / AFI text"),
+    WordRule("action_id", (_w("action", "actions"), _w("code", "ref", "id", "no", "number",
+                                                      "reference")), _w("date", "owner", "lead"),
+             "Action code; ActionID; Action ref no"),
+    # a performance system's export names an action's item its parent
+    WordRule("item_text", (_w("parent"), _w("title", "description", "name", "text", "detail")),
+             _w("ref", "id", "code", "no", "number"), "Parent_Title; ParentDescription"),
     WordRule("action_text", (_w("action", "actions"), _w("text", "description", "detail",
                                                          "details", "planned", "agreed",
-                                                         "required", "proposed", "taken")),
-             _w("owner", "date", "ref", "id", "no", "lead", "due"),
-             "Action(s) agreed; Action description"),
+                                                         "required", "proposed", "taken",
+                                                         "title", "name")),
+             _w("owner", "date", "ref", "id", "no", "lead", "due", "code"),
+             "Action(s) agreed; Action description; ActionTitle"),
     WordRule("addressee", (_w("addressed", "addressee", "recipient", "directed"),), _w(),
              "Addressed to"),
     WordRule("kind", (_w("type", "kind", "category"), _ITEM), _w(),
@@ -543,9 +551,112 @@ WORD_RULES: tuple[WordRule, ...] = (
 )
 
 
+# ---------------------------------------------------------------- headers as written by machines,
+# in Welsh, abbreviated, in two rows, and on cards
+
+# The Welsh of the headers Welsh forces' bilingual registers and reports use (Heddlu
+# Dyfed-Powys, Heddlu Gwent, Heddlu Gogledd Cymru, Heddlu De Cymru; HMICFRS is AHEM in
+# Welsh), each read as the English it stands for; a bilingual header ('Statws / Status')
+# matches by either half. Phrases are folded as norm_key folds them; the longest first.
+WELSH_HEADER_WORDS = (
+    ("perchennog y cam gweithredu", "action owner"),
+    ("dyddiad targed diwygiedig", "revised target date"),
+    ("dyddiad targed gwreiddiol", "original target date"),
+    ("dyddiad targed newydd", "new target date"),
+    ("dyddiad cwblhau gwirioneddol", "actual completion date"),
+    ("dyddiad y diweddariad diwethaf", "date of last update"),
+    ("diweddariad diweddaraf", "latest update"),
+    ("diweddariad diwethaf", "latest update"),
+    ("statws y cam gweithredu", "action status"),
+    ("statws yr argymhelliad", "recommendation status"),
+    ("statws ahem", "hmicfrs status"),
+    ("teitl yr adroddiad", "report title"),
+    ("teitl yr arolygiad", "inspection title"),
+    ("dyddiad yr adroddiad", "report date"),
+    ("dyddiad cyhoeddi", "date published"),
+    ("dyddiad cyhoeddwyd", "date published"),
+    ("dyddiad targed", "target date"),
+    ("dyddiad dyledus", "due date"),
+    ("dyddiad cwblhau", "completion date"),
+    ("dyddiad diweddaru", "date updated"),
+    ("camau gweithredu", "actions"),
+    ("cam gweithredu", "action"),
+    ("camau i'w cymryd", "action to be taken"),
+    ("meysydd i'w gwella", "areas for improvement"),
+    ("maes i'w wella", "area for improvement"),
+    ("achosion pryder", "causes of concern"),
+    ("achos pryder", "cause of concern"),
+    ("argymhellion", "recommendations"),
+    ("argymhelliad", "recommendation"),
+    ("swyddog arweiniol", "lead officer"),
+    ("swyddog cyfrifol", "responsible officer"),
+    ("perthnasol i'r llu", "applies to force"),
+    ("yn berthnasol", "applicable"),
+    ("arweinydd", "lead"),
+    ("perchennog", "owner"),
+    ("cyfrifoldeb", "responsible"),
+    ("statws", "status"),
+    ("cyfeirnod", "ref"),
+    ("rhif", "no"),
+    ("math", "type"),
+    ("teitl", "title"),
+    ("adroddiad", "report"),
+    ("arolygiad", "inspection"),
+    ("diweddariad", "update"),
+    ("cynnydd", "progress"),
+    ("sylwadau", "comments"),
+    ("tystiolaeth", "evidence"),
+    ("cyhoeddwyd", "published"),
+    ("dyddiad", "date"),
+    ("targed", "target"),
+    ("ahem", "hmicfrs"),
+)
+# Words exports and narrow columns cut short, each read as the word it stands for.
+HEADER_ABBREVIATIONS = {
+    "tgt": "target", "trgt": "target", "resp": "responsible", "dt": "date", "desc": "description",
+    "descr": "description", "pub": "published", "publ": "published", "orig": "original",
+    "rev": "revised", "revd": "revised", "compl": "completion", "upd": "update",
+    "updt": "update", "insp": "inspection", "rpt": "report", "recs": "recommendation",
+    "actn": "action", "stat": "status", "sts": "status", "ownr": "owner", "mgr": "manager",
+    "cmnt": "comments", "cmnts": "comments", "pct": "percent", "perc": "percent",
+    "comp": "completion", "exp": "expected", "req": "required", "reqd": "required",
+}
+_WELSH = tuple(sorted(((norm_key(w), e) for w, e in WELSH_HEADER_WORDS),
+                      key=lambda p: -len(p[0])))
+_CODE_POINT = re.compile(r"_x([0-9a-fA-F]{4})_")
+# words run together in an export's field name: 'DueDate', 'AssignedTo', 'HMICFRSStatus'
+# ('CoC', 'AFIs' and 'eMail' are left alone: a part must be two letters or more)
+_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})")
+
+
+@lru_cache(maxsize=8192)
+def header_key(text) -> str:
+    """A header folded for matching (norm_key), as machines and Welsh registers write it
+    too: SharePoint's '_x0020_' for a space, CamelCase field names ('DueDate' is 'due
+    date'), and the Welsh of WELSH_HEADER_WORDS read as its English ('Statws' is 'status')."""
+    s = str(text)
+    if "_x" in s:
+        s = _CODE_POINT.sub(lambda m: chr(int(m.group(1), 16)), s)
+    s = " " + norm_key(_CAMEL.sub(" ", s)) + " "
+    for welsh, english in _WELSH:
+        if " " + welsh + " " in s:
+            s = s.replace(" " + welsh + " ", " " + english + " ")
+    return s.strip()
+
+
+def header_halves(text) -> list[str]:
+    """The halves of a bilingual or doubled header ('Statws / Status', 'Cam gweithredu |
+    Action', one above the other in a cell): each half, when there are two or more."""
+    parts = [p.strip() for p in re.split(r"\s/\s|\s*\|\s*|\n+|/", str(text)) if p.strip()]
+    return parts if len(parts) > 1 else []
+
+
 def header_words(text: str) -> frozenset:
-    """The words of a header as a person reads them: folded, phrases joined, plurals off."""
-    s = " " + norm_key(text) + " "
+    """The words of a header as a person reads them: folded (header_key: exports' field
+    names split, Welsh read as English), abbreviations spelt out, phrases joined, plurals
+    off."""
+    folded = header_key(text)
+    s = " " + " ".join(HEADER_ABBREVIATIONS.get(w, w) for w in folded.split()) + " "
     for phrase, word in HEADER_PHRASES:
         s = s.replace(" " + phrase + " ", " " + word + " ")
     words = set()
@@ -554,6 +665,45 @@ def header_words(text: str) -> frozenset:
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
             words.add(w[:-1])
     return frozenset(words)
+
+
+# Two rows of headers: the words of a group header (merged over the columns below it)
+# that say which table its columns belong to, and the word a column's own header is read
+# with ('HMICFRS recommendation' over 'Ref' is the recommendation's ref, 'Force response'
+# over 'Ref' the action's). The first table whose word the group header has wins.
+GROUP_WORDS = (
+    (ITEMS, frozenset({"recommendation", "rec", "afi", "coc", "finding", "item", "acoc"}),
+     "recommendation"),
+    (ACTIONS, frozenset({"action", "response", "plan", "progress", "update", "delivery",
+                         "activity", "monitoring", "implementation", "force"}), "action"),
+    (INSPECTIONS, frozenset({"report", "inspection", "publication"}), "report"),
+)
+# Under a group header, a column of refs is that table's ref.
+GROUP_REF_WORDS = frozenset({"ref", "ref no", "reference", "no", "number", "id", "ref number",
+                             "reference number", "code"})
+GROUP_REF_KEY = {ITEMS: "number", ACTIONS: "action_id", INSPECTIONS: "inspection_id"}
+
+# A layout of cards: per item, rows labelled with its ref and its words (label and value in
+# one cell, 'Ref No. E1', or in two), then the item's own small table of actions. The
+# labels, folded as header_key folds them (so the Welsh ones too).
+CARD_LABELS = {
+    "number": ("ref", "ref no", "reference", "reference no", "ref number", "reference number",
+               "item no", "item ref", "recommendation no", "recommendation ref", "afi no",
+               "afi ref", "no", "number"),
+    "item_text": ("area for improvement", "areas for improvement", "recommendation",
+                  "cause of concern", "cause for concern", "accelerated cause of concern",
+                  "afi", "finding", "coc", "item"),
+}
+
+# Who owns an action, by how names are written: a rank, role or title first ('DCI Reed',
+# 'Supt Lowe', 'Head of Learning'), or two or three capitalised words ('Jane Smith').
+NAME_TITLES = frozenset({
+    "pc", "ps", "dc", "ds", "di", "dci", "dsi", "dsupt", "supt", "ch", "chief", "insp",
+    "inspector", "sgt", "sergeant", "superintendent", "acc", "dcc", "cc", "aco", "ac", "dac",
+    "commander", "cmdr", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "head", "director",
+    "manager", "lead", "officer", "gm", "sm", "wm", "cm", "am", "cfo", "dcfo", "acfo",
+    "acting", "t/supt", "t/ch", "det", "detective",
+})
 
 
 # On a sheet of items, words that mean an action's column mean the item's.
@@ -583,7 +733,7 @@ def header_map(role: str, extra: dict[str, tuple[str, ...]] | None = None) -> di
     out: dict[str, list[str]] = {}
 
     def add(alias: str, key: str, first: bool = False) -> None:
-        lst = out.setdefault(norm_key(alias), [])
+        lst = out.setdefault(header_key(alias), [])
         if key in lst:
             return
         lst.insert(0, key) if first else lst.append(key)
