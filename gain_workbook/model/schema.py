@@ -462,7 +462,8 @@ HEADER_PHRASES = (
     ("progress to date", "progress"), ("to date", ""), ("areas for improvement", "afi"),
     ("area for improvement", "afi"), ("causes of concern", "coc"), ("cause of concern", "coc"),
     ("causes for concern", "coc"), ("cause for concern", "coc"), ("applies to us", "applies"), ("applies to the force", "applies"), ("by when", "due"),
-    ("b rag", "brag"), ("rag rating", "rag"),
+    ("b rag", "brag"), ("rag rating", "rag"), ("current position", "position"),
+    ("latest position", "position"), ("position statement", "position"),
 )
 
 
@@ -548,6 +549,12 @@ WORD_RULES: tuple[WordRule, ...] = (
     WordRule("evidence", (_w("evidence"),), _w("date"), "Evidence; Evidence of completion"),
     WordRule("title", (_w("report", "inspection"), _w("title", "name")), _w(),
              "Report title; Name of inspection"),
+    # last: a header whose only word we know is 'action' ('ECFRS action', 'Force action')
+    WordRule("action_text", (_w("action", "actions"),),
+             _w("owner", "date", "ref", "id", "no", "number", "lead", "due", "code", "status",
+                "rag", "brag", "update", "progress", "by", "when", "who", "complete",
+                "completed", "evidence", "type", "kind", "plan", "target", "deadline"),
+             "ECFRS action; Force action"),
 )
 
 
@@ -620,13 +627,16 @@ HEADER_ABBREVIATIONS = {
     "actn": "action", "stat": "status", "sts": "status", "ownr": "owner", "mgr": "manager",
     "cmnt": "comments", "cmnts": "comments", "pct": "percent", "perc": "percent",
     "comp": "completion", "exp": "expected", "req": "required", "reqd": "required",
+    "txt": "text", "appl": "applicable", "applic": "applicable", "ld": "lead",
+    "rcmd": "recommendation", "recom": "recommendation", "achd": "achieved",
 }
 _WELSH = tuple(sorted(((norm_key(w), e) for w, e in WELSH_HEADER_WORDS),
                       key=lambda p: -len(p[0])))
 _CODE_POINT = re.compile(r"_x([0-9a-fA-F]{4})_")
 # words run together in an export's field name: 'DueDate', 'AssignedTo', 'HMICFRSStatus'
-# ('CoC', 'AFIs' and 'eMail' are left alone: a part must be two letters or more)
-_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})")
+# (a ref's kind written in mixed case, 'CoC', 'CfC', 'ACoC', is one word; so is 'AFIs')
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})")
+_MIXED_CASE_WORDS = re.compile(r"A?C[oO][cC]|C[fF][cC]")
 
 
 @lru_cache(maxsize=8192)
@@ -637,6 +647,7 @@ def header_key(text) -> str:
     s = str(text)
     if "_x" in s:
         s = _CODE_POINT.sub(lambda m: chr(int(m.group(1), 16)), s)
+    s = _MIXED_CASE_WORDS.sub(lambda m: m.group().lower(), s)
     s = " " + norm_key(_CAMEL.sub(" ", s)) + " "
     for welsh, english in _WELSH:
         if " " + welsh + " " in s:
@@ -651,12 +662,17 @@ def header_halves(text) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+def header_spelt_out(text) -> str:
+    """A header folded (header_key) with its abbreviations spelt out: 'Rpt Type' is
+    'report type', 'Tgt Dt' 'target date'."""
+    return " ".join(HEADER_ABBREVIATIONS.get(w, w) for w in header_key(text).split())
+
+
 def header_words(text: str) -> frozenset:
     """The words of a header as a person reads them: folded (header_key: exports' field
     names split, Welsh read as English), abbreviations spelt out, phrases joined, plurals
     off."""
-    folded = header_key(text)
-    s = " " + " ".join(HEADER_ABBREVIATIONS.get(w, w) for w in folded.split()) + " "
+    s = " " + header_spelt_out(text) + " "
     for phrase, word in HEADER_PHRASES:
         s = s.replace(" " + phrase + " ", " " + word + " ")
     words = set()
@@ -720,6 +736,28 @@ def match_words(text: str, keys) -> str | None:
         if key in keys and all(g & words for g in rule.groups) and not rule.never & words:
             return key
     return None
+
+
+_FILLER = frozenset({"the", "of", "for", "to", "a", "an", "and", "by", "on", "in", "if", "as",
+                     "at", "yr", "y", "i", "o"})
+_RULE_WORDS: dict = {}
+
+
+def words_share(text: str, key: str) -> float:
+    """How much of a header its words for ``key`` explain (0 to 1): 'Progress to date' all of
+    it, 'Notes for the PA' a third; the header that says most surely what it holds wins
+    when two are read as the same column by their words."""
+    if not _RULE_WORDS:
+        for rule in WORD_RULES:
+            _RULE_WORDS.setdefault(rule.key, set()).update(*rule.groups)
+        for stand_in, key_ in WORD_STAND_INS.items():
+            _RULE_WORDS.setdefault(key_, set()).update(_RULE_WORDS.get(stand_in, ()))
+    words = {w for w in header_words(text) if w not in _FILLER}
+    words = {w for w in words if not (w.endswith("s") and w[:-1] in words)}   # one per plural
+    if not words:
+        return 0.0
+    known = _RULE_WORDS.get(key, set())
+    return sum(1 for w in words if w in known or (w + "s") in known) / len(words)
 
 
 def header_map(role: str, extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:

@@ -19,6 +19,7 @@ from gain_workbook.model.refs import parse_ref
 from gain_workbook.model.schema import header_key, norm_key
 
 MAX_LABEL_CELLS = 4          # a row of more cells is a table's row, not a card's labels
+MAX_LABEL = 50               # a label is short ('Area for improvement', 'Ref No.')
 _REF_LABELS = frozenset(schema.CARD_LABELS["number"])
 _TEXT_LABELS = frozenset(schema.CARD_LABELS["item_text"])
 # the other columns of an item a card may label ('Lead:', 'Deadline:'); never the report
@@ -58,11 +59,13 @@ def describe_cards(cards: list) -> str:
         for k in ("number", "item_text"):
             if k in c.names:
                 names.setdefault(k, f"'{c.names[k]}'")
-    names = list(names.values())
     rows = ", ".join(str(c.first_row + 1) for c in cards[:8]) + (" ..." if len(cards) > 8
                                                                    else "")
-    return (f"{plural(len(cards), 'card')} (rows {rows}), each labelled {' and '.join(names)} "
-            "above its own table of actions")
+    if len(set(names.values())) == 1:          # 'Recommendation 9:', its words below
+        labelled = f"each {names['number'][:-1]} <n>:' row with its words"
+    else:
+        labelled = f"each labelled {' and '.join(names.values())}"
+    return f"{plural(len(cards), 'card')} (rows {rows}), {labelled} above its own table of actions"
 
 
 def _kind_of(label: str) -> str | None:
@@ -80,6 +83,8 @@ class _Labels:
         self.label_key = label_key          # text -> key (an item's column) or None
 
     def word(self, text: str) -> str | None:
+        if len(text) > MAX_LABEL or len(text.split()) > 6:
+            return None                # a sentence is a value, never a label
         hk = header_key(text)
         if hk in _REF_LABELS:
             return "number"
@@ -132,16 +137,13 @@ def _label_row(labels: _Labels, row, r: int):
     i = 0
     while i < len(cells):
         c, v = cells[i]
-        parsed = labels.cell(v) if isinstance(v, str) else None
+        parsed = labels.cell(v) if isinstance(v, str) and (i == 0 or ":" in v) else None
         if parsed is None:
-            if i == 0:
-                return None
-            out.append((None, str(v), "", None, f"{col_letter(c)}{r + 1}", ""))
-            i += 1
-            continue
+            return None            # every cell of a row of labels is a label or its value
         key, label, value, kind = parsed
         cell, vcell = f"{col_letter(c)}{r + 1}", f"{col_letter(c)}{r + 1}" if value else ""
         if value == "" and i + 1 < len(cells) and not (isinstance(cells[i + 1][1], str)
+                                                       and cells[i + 1][1].strip().endswith(":")
                                                        and labels.cell(cells[i + 1][1])):
             c2, value = cells[i + 1]
             vcell = f"{col_letter(c2)}{r + 1}"
@@ -158,7 +160,8 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
 
     ``signature``: the header row's (column, header_key) pairs, which a card's own table
     repeats; ``label_key(text)``: the item's column a label names, or None;
-    ``is_header(row)``: whether a row looks like a row of headers."""
+    ``is_header(row, first)``: whether a row looks like a row of headers (``first``: it
+    stands where a card's table's headers would, so words we do not know count)."""
     labels = _Labels(label_key)
     found = {}
     for r in range(len(grid)):
@@ -171,20 +174,36 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
     first = [r for r in found if r < header_row]
     if not first:
         return None
+    def words_below(row):              # 'Recommendation 9:' and its words on the row below
+        cells = _filled(grid[row])
+        return row - 1 in found and len(cells) == 1 and isinstance(cells[0][1], str)
+
     r = header_row - 1
-    while r >= 0 and (r in found or not _filled(grid[r])):
+    while r >= 0 and (r in found or not _filled(grid[r]) or words_below(r)):
         r -= 1
     if not any(x > r for x in first):
         return None
     groups: list[list[int]] = []
+    seen: set = set()                  # the item labels of the group being built
+
+    def names(row):
+        return {"item_text" if k == "item_text" or kind else k
+                for k, _, _, kind, _, _ in found[row] if k in ("number", "item_text")}
+
     for row in sorted(x for x in found if x > r):
-        if groups and all(not _filled(grid[x]) for x in range(groups[-1][-1] + 1, row)) \
-                and not (groups[-1][-1] < header_row < row):
+        joined = groups and all(not _filled(grid[x]) for x in range(groups[-1][-1] + 1, row)) \
+            and not (groups[-1][-1] < header_row < row)
+        if joined and seen and not names(row) & seen:
             groups[-1].append(row)
-        else:
+            seen |= names(row)
+        elif names(row):               # a second ref or second words start the next card
             groups.append([row])
-    if not any(k == "item_text" or kind for g in groups for row in g
-               for k, _, _, kind, _, _ in found[row]):
+            seen = names(row)
+        # (another label before any item's ref or words, 'Type:', is the report's)
+    # labels above the first item's words are the report's ('Ref:' its ref), not a card
+    while groups and not any("item_text" in names(row) for row in groups[0]):
+        groups.pop(0)
+    if not groups:
         return None                    # labels, but of no item: not a layout of cards
     cards = []
     for i, group in enumerate(groups):
@@ -204,17 +223,23 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
                     card.values.setdefault(key, (value, vcell))
                 elif key != "number":
                     pending = (key, label)
+                if key == "number" and kind:
+                    # 'Recommendation 9:' names the item: its words are on the row below
+                    card.names.setdefault("item_text", label)
+                    pending = ("item_text", label)
         start = header_row + 1 if i == 0 else group[-1] + 1
         end = groups[i + 1][0] if i + 1 < len(groups) else len(grid)
         rows = list(range(start, end))
-        if pending and rows and pending[0] not in card.values:
+        below = group[-1] + 1
+        if pending and pending[0] not in card.values and below < len(grid) \
+                and words_below(below):
             # 'Recommendation 9:' with the item's words on the row below, alone
-            cells = _filled(grid[rows[0]])
-            if len(cells) == 1 and isinstance(cells[0][1], str):
-                c, v = cells[0]
-                card.values[pending[0]] = (v.strip(), f"{col_letter(c)}{rows[0] + 1}")
-                card.cells.add(f"{col_letter(c)}{rows[0] + 1}")
-                card.label_rows.append(rows.pop(0))
+            (c, v), = _filled(grid[below])
+            card.values[pending[0]] = (v.strip(), f"{col_letter(c)}{below + 1}")
+            card.cells.add(f"{col_letter(c)}{below + 1}")
+            card.label_rows.append(below)
+            if below in rows:
+                rows.remove(below)
         for row in list(rows):
             sig = tuple((c, header_key(v)) for c, v in _filled(grid[row]) if isinstance(v, str))
             if sig == signature:
@@ -235,10 +260,10 @@ def _problem(cards: list, grid, header_row: int, signature: tuple, is_header) ->
             return (f"the card at row {card.first_row + 1} has no '{text_label}:' row (the "
                     f"item's words); every card needs its '{ref_label}' and '{text_label}:' "
                     "rows above its table")
-        for row in card.rows:
+        for n, row in enumerate(card.rows):
             cells = _filled(grid[row])
             if len(cells) >= 3 and all(isinstance(v, str) for _, v in cells) \
-                    and is_header(grid[row]):
+                    and is_header(grid[row], n == 0 and not card.header_rows):
                 shown = ", ".join(f"'{shorten(v, 20)}'" for _, v in cells[:4])
                 return (f"the card at row {card.first_row + 1} has a table with other "
                         f"headers (row {row + 1}: {shown}) than the first card's (row "

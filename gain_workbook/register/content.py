@@ -93,11 +93,23 @@ def is_date_column(values: list) -> bool:
     return len(dates) >= 2 and _share(dates, is_date) >= 0.8
 
 
+_PILLAR_REF = re.compile(r"^\s*[A-Za-z]{1,2}\d{1,2}\s*$")
+
+
+def _ref(v):
+    """A cell's ref: 'R1', 'AFI 2', 'CoC1-R2', '3', or a fire pillar's 'E1' or 'EF12' (a
+    code such as 'CC101' is not one)."""
+    r = parse_ref(v)
+    if r is not None and r.kind is None and r.number is None and not _PILLAR_REF.match(str(v)):
+        return None
+    return r
+
+
 def is_ref_column(values: list) -> bool:
     """Mostly refs ('R1', 'AFI 2', 'E1', '3'), some with letters: an item's ref column."""
     if len(values) < 2:
         return False
-    refs = [parse_ref(v) for v in values]
+    refs = [_ref(v) for v in values]
     lettered = sum(1 for r in refs if r is not None and (r.kind or r.number is None))
     return lettered > 0 and sum(1 for r in refs if r is not None) >= 0.6 * len(values)
 

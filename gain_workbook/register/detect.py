@@ -306,21 +306,24 @@ def match_header(text: str, index: HeaderIndex) -> tuple:
     The one header matcher: our headers and the aliases (``schema.COLUMNS``, the
     Settings sheet's ``Alias:`` rows) by their folded spelling (``schema.header_key``:
     an export's 'DueDate' and 'Due_x0020_Date' are 'due date', Welsh is read as its
-    English), then a header's words (``schema.WORD_RULES``); then the same for each half
-    of a header of two ('Statws / Status', 'Cam gweithredu | Action'). A column's content
+    English; or with its abbreviations spelt out, 'Rpt Type'), and so each half of a header
+    of two ('Statws / Status', 'Cam gweithredu | Action'); then a header's words
+    (``schema.WORD_RULES``), the whole header's before each half's. A column's content
     breaks a tie (``map_columns``).
     """
-    found = index.spellings.get(header_key(text))
+    found = index.spellings.get(header_key(text)) or \
+        index.spellings.get(schema.header_spelt_out(text))
     if found:
         return found
+    halves = schema.header_halves(text)
+    for half in halves:
+        found = index.spellings.get(header_key(half)) or \
+            index.spellings.get(schema.header_spelt_out(half))
+        if found:
+            return found
     key = _words(text, index.keys)
     if key:
         return ((key, "words"),)
-    halves = schema.header_halves(text)
-    for half in halves:
-        found = index.spellings.get(header_key(half))
-        if found:
-            return found
     for half in halves:
         key = _words(half, index.keys)
         if key:
@@ -342,14 +345,17 @@ def match_grouped(sub: str, group: str, index: HeaderIndex) -> tuple:
     if named is None:
         return match_header(f"{group} {sub}", index) or match_header(sub, index)
     table, word = named
-    if header_key(sub) in schema.GROUP_REF_WORDS:
+    if {header_key(x) for x in [sub, *schema.header_halves(sub)]} & schema.GROUP_REF_WORDS:
         key = _ref_key(table, index.role)
         if key in index.keys:
             return ((key, "words"),)
-    mine = [c for c in match_header(f"{word} {sub}", index) if BY_KEY[c[0]].table == table]
+    def said(found):       # read by its words, the header under the group must say some
+        return tuple(c for c in found if c[1] != "words" or schema.words_share(sub, c[0]) > 0)
+
+    mine = [c for c in said(match_header(f"{word} {sub}", index)) if BY_KEY[c[0]].table == table]
     if not mine:
         mine = [c for c in match_header(sub, index) if BY_KEY[c[0]].table == table]
-    return tuple(mine) or match_header(f"{word} {sub}", index)
+    return tuple(mine) or said(match_header(f"{word} {sub}", index))
 
 
 def _ref_key(table: str, role: str) -> str:
@@ -427,8 +433,11 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
         cands = (index.spellings.get(header_key(text)) or match_grouped(sub, group, index)) \
             if group else match_header(text, index)
         (singles if len(cands) == 1 else pending).append((plan, cands))
-    # headers we know by name first, then those read by their words, then the ambiguous
-    singles.sort(key=lambda pc: pc[1][0][1] == "words")
+    # headers we know by name first, then those read by their words (the header its words
+    # explain most first: 'Update' before 'Notes for the PA'), then the ambiguous
+    singles.sort(key=lambda pc: (pc[1][0][1] == "words",
+                                 -schema.words_share(pc[0].header, pc[1][0][0])
+                                 if pc[1][0][1] == "words" else 0))
     for plan, cands in singles:
         key, how = cands[0]
         if key in taken and how == "words":
@@ -764,8 +773,17 @@ def _as_cards(plan: SheetPlan, grid, heads: dict, indexes: dict, known: _Known, 
         found = match_header(text, items)
         return found[0][0] if found else None
 
-    def is_header(row):
-        return _row_score(row, known)[1] >= MIN_HEADER_MATCHES
+    def is_header(row, first: bool = False):
+        exact = sum(1 for v in row if isinstance(v, str) and v.strip()
+                    and known(v.strip()) == 1.0)
+        if exact >= MIN_HEADER_MATCHES:          # our headers, or aliases, by name
+            return True
+        # where a card's table's headers stand, short texts with no status word or date
+        # ('Milestone', 'Who', 'When') are headers, if not ours
+        cells = [v for v in row if v not in ("", None)]
+        return first and all(isinstance(v, str) and len(v) <= 40 and
+                             not content.is_status_word(v) and not content.is_date(v)
+                             for v in cells)
 
     found = card_layout.find_cards(grid, r, signature, label_key, is_header)
     if found is None:
@@ -773,6 +791,11 @@ def _as_cards(plan: SheetPlan, grid, heads: dict, indexes: dict, known: _Known, 
     plan.cards, plan.card_problem = found
     plan.role = "cards"
     plan.columns, plan.dupes = map_columns(grid, r, indexes["flat"], filled, width, heads)
+    given = {k for card in plan.cards for k in card.values}
+    for c in plan.columns:
+        if c.how == "content" and c.key in given:     # the cards say it, not a column
+            c.note = f"not read as {BY_KEY[c.key].header}: each card gives its own"
+            c.key, c.how, c.convert = None, "", ""
 
 
 def _filled_quickly(grid, header_row: int, width: int) -> set[int]:

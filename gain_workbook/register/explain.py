@@ -67,7 +67,11 @@ def card_labels(s: SheetPlan) -> str:
         names.update({k: v for k, v in card.names.items() if k not in names})
     ref = names.get("number", "Ref No.")
     text = names.get("item_text", "Area for improvement")
-    return f"a '{ref}' row and an '{text}:' row"
+    return f"{_a(ref)} '{ref}' row and {_a(text)} '{text}:' row"
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _no_layout(head: str, plan: Plan, grids: dict) -> tuple[str, list]:
@@ -85,8 +89,8 @@ def _no_layout(head: str, plan: Plan, grids: dict) -> tuple[str, list]:
         if s.role in ("settings", "history", schema.OWNERS) or s.reason in (
                 detect.REFERENCE_REASON, detect.EMPTY_REASON):
             continue
-        grid = grids[s.name][0]
-        clause, found_rows = _as_flat(s, grid, {v for _, v in rows})
+        grid, merged = grids[s.name]
+        clause, found_rows = _as_flat(s, grid, {v for _, v in rows}, merged)
         if clause:
             said.append(clause)
             rows += found_rows
@@ -94,7 +98,8 @@ def _no_layout(head: str, plan: Plan, grids: dict) -> tuple[str, list]:
         return (head + "no sheet looks like a register of inspections, items and actions "
                 f"(found: {found}).", [])
     return (head + "no sheet holds a register (one row per action, or Inspections, Items "
-            "and Actions sheets). " + " ".join(said).rstrip(".") + DESCRIBE_HINT + ".", rows)
+            "and Actions sheets). " + " ".join(said).rstrip(".")
+            + "; gain-pack describe shows how every column was read.", rows)
 
 
 def _header_row(s: SheetPlan, grid) -> int | None:
@@ -110,7 +115,7 @@ def _header_row(s: SheetPlan, grid) -> int | None:
     return None if best is None else best[0]
 
 
-def _as_flat(s: SheetPlan, grid, used: set) -> tuple[str, list]:
+def _as_flat(s: SheetPlan, grid, used: set, merged=()) -> tuple[str, list]:
     """What a sheet lacks to be read as one row per action, and how it was taken instead:
     ('Sheet ...: ...', Settings rows)."""
     r = _header_row(s, grid)
@@ -118,7 +123,7 @@ def _as_flat(s: SheetPlan, grid, used: set) -> tuple[str, list]:
         return "", []
     width = detect._width(grid)
     flat = SheetPlan(s.name, "flat", header_row=r, group_row=s.group_row)
-    heads = detect.header_cells(grid, r, s.group_row, width)
+    heads = detect.header_cells(grid, r, s.group_row, width, merged)
     flat.columns, flat.dupes = detect.map_columns(grid, r, detect.header_index("flat"),
                                                   width=width, heads=heads)
     if not {"title", "inspection_id"} & set(flat.mapping):
@@ -161,7 +166,8 @@ def _taken(s: SheetPlan, flat: SheetPlan, missing: list) -> list[str]:
             if not c.key or c.index in said or BY_KEY[c.key].table == BY_KEY[key].table \
                     or as_flat.get(c.index) == c.key:
                 continue
-            if _kind(c.key) == _kind(key) and flat.mapping.get(key, (None,))[0] != c.index:
+            if _kind(c.key) == _kind(key) in ("ref", "date") and \
+                    flat.mapping.get(key, (None,))[0] != c.index:
                 out.append(f"'{c.header}' was read as the {_name(c.key)}, so no "
                            f"{_noun(key)} was found")
                 said.add(c.index)
