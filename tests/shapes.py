@@ -710,13 +710,51 @@ def welsh_bilingual_tracker(path) -> Expect:
         sheets={"Traciwr - Tracker": "flat"})
 
 
+def tracker_headers_not_matched(path, with_alias: bool = False) -> Expect:
+    """A flat tracker in its own words ('What we will do', 'Who', 'When', 'Where it
+    stands'): refused, not as 'Items but no sheet of Inspections and Actions' (the wrong
+    cause it was once given) but with what it lacks as one row per action and the Settings
+    rows, guessed from the cells, that read it; read once they are pasted."""
+    head = ["Report", "Date", "Ref", "Recommendation", "What we will do", "Who", "When",
+            "Where it stands"]
+    pub = D(2025, 3, 14)
+    rows = [head] + [[PEEL, pub, f"AFI {n}", f"The force should improve {topic}.",
+                      f"Review {topic}", who, D(2026, n, 28), "On track"]
+                     for n, topic, who in ((1, "crime recording", "DCI Reed"),
+                                           (2, "victim updates", "Supt Lowe"),
+                                           (3, "vetting", "Ms Patel"))]
+    suggested = ["Alias: Status\tWhere it stands", "Alias: Due\tWhen",
+                 "Alias: Published\tDate", "Alias: Action\tWhat we will do"]
+    sheets = {"Tracker": rows}
+    if with_alias:
+        sheets["Settings"] = [row.split("\t") for row in suggested]
+    write(path, sheets)
+    ids = [f"{PEEL_ID} AFI {n}" for n in (1, 2, 3)]
+    return Expect(
+        layout="flat",
+        counts={"inspections": 1, "items": 3, "actions": 3},
+        items=[(i, "Area for improvement", i[10:], i[10:]) for i in ids],
+        actions={f"{i} A1": i for i in ids},
+        overdue={f"{i} A1" for i in ids},
+        warnings={("MISSING_COLUMN", "Tracker"), ("NORMALISED", "Tracker!H2"),
+                  ("NORMALISED", "Tracker!H3"), ("NORMALISED", "Tracker!H4")},
+        refused=("Sheet 'Tracker' (headers on row 1) was taken for a sheet of Items ('Report' "
+                 "as Inspection ID, 'Ref' as Item ID, 'Recommendation' as Text); as one row "
+                 "per action it has no column for Published (the date HMICFRS published the "
+                 "report), Action (what the force will do), Due (the date the action was "
+                 "agreed to be done by) or Status (where the action stands); headers not "
+                 "placed: 'Date', 'What we will do', 'When', 'Where it stands'"),
+        suggested=suggested,
+        sheets={"Tracker": "flat"})
+
+
 SHAPES = {f.__name__: f for f in (
     pcc_panel_flat_tracker, open_and_archive_sheets, one_sheet_per_report, fire_action_plan,
     inspections_recommendations_completed_actions, section_headings_totals_and_key,
     thematic_with_gain_dates_per_action, text_column_not_placed,
     two_trackers_and_a_hidden_old_copy, action_refs_restart_in_each_item,
     blank_cells_continue_the_item_above, two_row_banded_header, fire_plan_as_cards,
-    performance_system_export, welsh_bilingual_tracker)}
+    performance_system_export, welsh_bilingual_tracker, tracker_headers_not_matched)}
 
 
 def unaccounted(path, reg) -> list[str]:

@@ -147,9 +147,11 @@ def text_length(values: list) -> float:
 
 
 def is_long_text_column(values: list) -> bool:
-    """Sentences in most cells (an item's or an action's words)."""
+    """Words in most cells, two or more each, that are not people's names or status words
+    (an item's or an action's words: 'Review vetting', 'The force should ...')."""
     return len(values) >= 1 and _share(values, lambda v: isinstance(v, str) and
-                                       len(v.split()) >= 4) >= MOST
+                                       len(v.split()) >= 2) >= MOST \
+        and not is_name_column(values) and _share(values, is_status_word) < 0.5
 
 
 def says_should(values: list) -> bool:

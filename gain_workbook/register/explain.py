@@ -231,7 +231,9 @@ def _pick(key: str, cols: list, samples: dict):
 
     kind = BY_KEY[key].kind
     if key == "action_status":
-        found = has(content.is_status_column) or has(content.is_percent_column)
+        # a guess, said as one: a column of one status word ('On track') will do
+        found = has(content.is_status_column) or has(content.is_percent_column) or \
+            has(lambda vs: content._share(vs, content.is_status_word) >= content.MOST)
     elif key == "number":
         found = has(content.is_ref_column)
     elif kind == "date":
