@@ -918,7 +918,7 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Registers of families the reader does not claim, and the words its refusal must say.
 FLAWS = {
     "no action column": "as one row per action it has no column for Action",
-    "card without its words": "is laid out as cards (per item a 'Ref No.' row and a",
+    "card without its words": "is laid out as cards (per item",
     "card with other headers": "has a table with other headers",
 }
 # An office's own columns, which must be kept beside (never lost, never read as ours).
@@ -974,6 +974,8 @@ class _Style:
         self.title_rows = rng.randrange(4)           # rows of titles above the headers
         self.own = _pick(rng, [None] + sorted(OWN_COLUMNS))   # an office's own column
         self.shuffle = rng.random() < 0.5            # the columns in another order
+        # a card's labels: 'Ref No.' | 'E1'; 'Ref No. E1' in one cell; 'Recommendation 9:'
+        self.card_labels = _pick(rng, ["two cells", "one cell", "numbered"])
 
     def order(self, cols: list) -> list:
         """The columns in the order this register keeps them (an own column among them)."""
@@ -1111,9 +1113,14 @@ def build(spec: Spec, path) -> dict:
             cols = style.order(act_cols)
             for n_item, item in enumerate(i for i in data["items"]
                                           if i["Inspection ID"] == ins["Inspection ID"]):
-                rows += [[], ["Ref No.", style.number(item)]]
-                if not (spec.flaw == "card without its words" and n_item == 1):
-                    rows.append([f"{item['Kind']}:", item["Text"]])
+                words = not (spec.flaw == "card without its words" and n_item == 1)
+                ref, kind, text = style.number(item), item["Kind"], item["Text"]
+                if style.card_labels == "numbered" and words:
+                    rows += [[], [f"{kind} {ref}:"], [text]]
+                elif style.card_labels == "one cell":
+                    rows += [[], [f"Ref No. {ref}"]] + ([[f"{kind}: {text}"]] if words else [])
+                else:
+                    rows += [[], ["Ref No.", ref]] + ([[f"{kind}:", text]] if words else [])
                 for col in ("Applies to force", "Lead", "HMICFRS status"):
                     if item.get(col):
                         rows.append([f"{head(col)}:", item[col]])

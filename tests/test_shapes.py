@@ -422,3 +422,23 @@ def test_a_fire_plan_laid_out_as_cards_is_read_as_items_with_their_actions(tmp_p
     assert texts["9"].startswith("By 1 June 2023, chief fire officers should have plans")
     out = runner.invoke(cli, ["describe", str(path)]).stdout
     assert "3 cards (rows 4, 9, 15), each 'Recommendation <n>:' row with its words" in out
+
+
+def test_a_header_taken_for_another_tables_column_is_named(tmp_path):
+    """A tracker taken for a sheet of Inspections, its 'Ref' read as the report's id: the
+    refusal says so, and that no item ref was found, rather than only what is missing."""
+    from shapes import write
+
+    d = shapes_date()
+    write(tmp_path / "r.xlsx", {"Tracker": [
+        ["Ref", "Report", "Published", "Recommendation", "What we will do", "Who", "When",
+         "Where it stands"],
+        ["PEEL25-1", PEEL, d, "Improve crime recording.", "Audit recording", "DCI Reed", d,
+         "On track"],
+        ["PEEL25-2", PEEL, d, "Update victims.", "Victim letters", "Supt Lowe", d,
+         "Off track"]]})
+    with pytest.raises(RegisterError) as refusal:
+        read_register(tmp_path / "r.xlsx")
+    sentence = str(refusal.value).split("\n")[0]
+    assert "was taken for a sheet of Inspections ('Ref' as Inspection ID" in sentence
+    assert "'Ref' was read as the Inspection ID, so no item ref was found" in sentence

@@ -61,7 +61,7 @@ def describe_cards(cards: list) -> str:
                 names.setdefault(k, f"'{c.names[k]}'")
     rows = ", ".join(str(c.first_row + 1) for c in cards[:8]) + (" ..." if len(cards) > 8
                                                                    else "")
-    if len(set(names.values())) == 1:          # 'Recommendation 9:', its words below
+    if len(names) == 2 and len(set(names.values())) == 1:   # 'Recommendation 9:', words below
         labelled = f"each {names['number'][:-1]} <n>:' row with its words"
     else:
         labelled = f"each labelled {' and '.join(names.values())}"
@@ -114,10 +114,10 @@ class _Labels:
         for i in range(min(4, len(words) - 1), 0, -1):
             prefix, rest = " ".join(words[:i]), " ".join(words[i:])
             key = self.word(prefix)
-            if key in ("number", "item_text") and len(rest) <= 12 and \
+            if key in ("number", "item_text") and len(rest) <= 30 and \
                     parse_ref(rest.strip(" .#")) is not None:
                 kind = _kind_of(prefix) if key == "item_text" else None
-                return "number", prefix.rstrip(" .#"), rest.strip(" .#"), kind
+                return "number", prefix.strip(), rest.strip(" .#"), kind
         return None
 
 
@@ -186,12 +186,16 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
     groups: list[list[int]] = []
     seen: set = set()                  # the item labels of the group being built
 
-    def names(row):
-        return {"item_text" if k == "item_text" or kind else k
-                for k, _, _, kind, _, _ in found[row] if k in ("number", "item_text")}
+    def names(row):        # the item's labels a row holds ('Recommendation 9:' both)
+        out = set()
+        for k, _, _, kind, _, _ in found[row]:
+            if k in ("number", "item_text"):
+                out |= {k, "item_text"} if kind else {k}
+        return out
 
     for row in sorted(x for x in found if x > r):
-        joined = groups and all(not _filled(grid[x]) for x in range(groups[-1][-1] + 1, row)) \
+        joined = groups and all(not _filled(grid[x]) or words_below(x)
+                                for x in range(groups[-1][-1] + 1, row)) \
             and not (groups[-1][-1] < header_row < row)
         if joined and seen and not names(row) & seen:
             groups[-1].append(row)
@@ -222,22 +226,22 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
                 if value not in ("", None):
                     card.values.setdefault(key, (value, vcell))
                 elif key != "number":
-                    pending = (key, label)
+                    pending = (key, label, row)
                 if key == "number" and kind:
                     # 'Recommendation 9:' names the item: its words are on the row below
                     card.names.setdefault("item_text", label)
-                    pending = ("item_text", label)
+                    pending = ("item_text", label, row)
         start = header_row + 1 if i == 0 else group[-1] + 1
         end = groups[i + 1][0] if i + 1 < len(groups) else len(grid)
         rows = list(range(start, end))
-        below = group[-1] + 1
+        below = pending[2] + 1 if pending else len(grid)
         if pending and pending[0] not in card.values and below < len(grid) \
                 and words_below(below):
             # 'Recommendation 9:' with the item's words on the row below, alone
             (c, v), = _filled(grid[below])
             card.values[pending[0]] = (v.strip(), f"{col_letter(c)}{below + 1}")
             card.cells.add(f"{col_letter(c)}{below + 1}")
-            card.label_rows.append(below)
+            card.label_rows = sorted(card.label_rows + [below])
             if below in rows:
                 rows.remove(below)
         for row in list(rows):

@@ -23,7 +23,6 @@ from functools import lru_cache
 
 from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, is_no_date, month_or_quarter, parse_date
-from gain_workbook.model.refs import parse_ref
 from gain_workbook.model.history import history_kind
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, header_key, norm_key
 from gain_workbook.register import cards as card_layout
@@ -393,9 +392,6 @@ def _sample(grid, header_row: int, idx: int) -> list:
             if len(out) >= CONTENT_SAMPLE:
                 break
     return out
-
-
-_is_ref_column = content.is_ref_column
 
 
 def _width(grid) -> int:
