@@ -29,6 +29,15 @@ def block(rows: list) -> str:
     return "\n".join(f"{setting}\t{value}" for setting, value in rows)
 
 
+def _pasteable(header: str) -> str | None:
+    """A header as an Alias row's value: on one line (a header written on two lines in its
+    cell is matched the same on one); None for one a Settings row cannot hold (a ';'
+    separates an alias's spellings)."""
+    if ";" in header:
+        return None
+    return " ".join(header.split())
+
+
 def refuse(path_name: str, plan: Plan, grids: dict) -> None:
     """Raise the RegisterError that says why ``plan`` cannot be read, if it cannot;
     ``plan.suggested`` gets the Settings rows the refusal ends with."""
@@ -211,9 +220,10 @@ def guesses(s: SheetPlan, missing: list, grid, used: set = frozenset()) -> list:
     samples = {c.index: detect._sample(grid, s.header_row, c.index) for c in free}
     rows = []
     for key in sorted(missing, key=_order):
-        pick = _pick(key, [c for c in free if samples[c.index]], samples)
+        pick = _pick(key, [c for c in free if samples[c.index] and _pasteable(c.header)],
+                     samples)
         if pick is not None:
-            rows.append((f"Alias: {BY_KEY[key].header}", pick.header))
+            rows.append((f"Alias: {BY_KEY[key].header}", _pasteable(pick.header)))
             free.remove(pick)
     return rows
 
@@ -264,8 +274,8 @@ def content_rows(plan: Plan) -> list:
     rows = []
     for s in plan.chosen():
         for c in s.columns:
-            if c.key and c.how == "content" and c.header and not c.convert:
-                row = (f"Alias: {BY_KEY[c.key].header}", c.header)
+            if c.key and c.how == "content" and _pasteable(c.header) and not c.convert:
+                row = (f"Alias: {BY_KEY[c.key].header}", _pasteable(c.header))
                 if row not in rows:
                     rows.append(row)
     return rows
