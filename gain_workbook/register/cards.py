@@ -244,6 +244,11 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
             card.label_rows = sorted(card.label_rows + [below])
             if below in rows:
                 rows.remove(below)
+        for row in range(group[0] + 1, group[-1]):       # a line among a card's labels
+            if row not in found and row not in card.label_rows:
+                for c, v in _filled(grid[row]):
+                    card.unknown.append((f"{col_letter(c)}{row + 1}", str(v)))
+                    card.cells.add(f"{col_letter(c)}{row + 1}")
         for row in list(rows):
             sig = tuple((c, header_key(v)) for c, v in _filled(grid[row]) if isinstance(v, str))
             if sig == signature:
@@ -325,8 +330,8 @@ def fill_cards(plan, grid, rows: list, get: dict, srcs: dict, ctx) -> list:
                                  f"the headers of a card's table, as on row "
                                  f"{plan.header_row + 1}"))
         for cell, label in card.unknown:
-            plan.skipped.append((cell, f"a card's label '{shorten(label, 30)}', not a "
-                                       "column gain-pack holds"))
+            plan.skipped.append((cell, f"'{shorten(label, 30)}' among a card's labels is "
+                                       "not one of an item's columns"))
     plan.read_rows = all_rows
     return all_rows
 
