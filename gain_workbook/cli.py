@@ -356,24 +356,30 @@ def add_report(register, source, published, title, inspection_id, fmt, apply):
 @register_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.option("--suggest", is_flag=True,
+              help="End with the Settings rows to paste into the register's Settings sheet: "
+                   "a guess, from its cells, for each column that is missing, and each column "
+                   "read from its values alone.")
 @debug_option
-def describe(register, fmt):
+def describe(register, fmt, suggest):
     """Say how REGISTER is read: each sheet's role, its header row, and for every column
-    the header as written, what it is read as and how it was matched; rows not read.
+    the header as written, what it is read as and how it was matched (by our header, an
+    alias, a Settings row, its words, or its content); rows not read.
 
     Exit code 0 when the register can be read, 1 when it cannot (what is missing and
-    the Settings line that fixes it are printed), 2 when the file cannot be opened.
+    the Settings rows that fix it are printed), 2 when the file cannot be opened.
 
     \b
     Example:
       gain-pack describe "Action tracker.xlsx"
+      gain-pack describe "Action tracker.xlsx" --suggest
       gain-pack describe register.xlsx --format json
     """
     from gain_workbook import api
 
     res = api.describe(register)
     _say(res, layout=False)
-    _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(), nl=False)
+    _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(suggest), nl=False)
     sys.exit(EXIT_OK if res.readable else EXIT_DATA)
 
 

@@ -19,7 +19,8 @@ script, never pasted).
     python scripts/bench.py --validate-against REF [--sizes 100000] [--repeat 5]
 
 times `gain-pack validate` of this tree against the same command of git commit REF
-(checked out in a temporary worktree), taking turns, in the same run: reading must
+(checked out in a temporary worktree; or REF is a folder holding that tree, made with
+`git archive REF | tar -x -C DIR`), taking turns, in the same run: reading must
 stay within 10 % of what it was (issue 10's target).
 Targets (2-core machine): build <= 1.5x floor and >= 2.5x faster than naive at
 100,000 actions, peak < 1 GB; 5,000 actions < 2 s; --help < 0.3 s; response --open
@@ -265,10 +266,13 @@ def _register(py, work: Path, n: int) -> Path:
 
 
 def compare_validate(args, py, work: Path) -> int:
-    """validate of this tree vs. validate of git commit REF, taking turns."""
-    old = Path(tempfile.mkdtemp(prefix="gain-ref-")) / "tree"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old),
-                    args.validate_against], check=True, capture_output=True)
+    """validate of this tree vs. validate of git commit REF, taking turns. REF may be a
+    folder holding an earlier tree (`git archive REF | tar -x -C DIR`), used as it is."""
+    given = Path(args.validate_against)
+    old = given if given.is_dir() else Path(tempfile.mkdtemp(prefix="gain-ref-")) / "tree"
+    if not given.is_dir():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old),
+                        args.validate_against], check=True, capture_output=True)
     try:
         here = [py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
                           "from gain_workbook.cli import main; main()", "validate"]
@@ -286,8 +290,9 @@ def compare_validate(args, py, work: Path) -> int:
               f"runs each, taking turns; {os.cpu_count()} cores.")
         return 0 if worst <= 1.10 else 1
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
-                       capture_output=True)
+        if not given.is_dir():
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
+                           capture_output=True)
 
 
 if __name__ == "__main__":

@@ -148,6 +148,20 @@ def describe_example() -> str:
     return f"$ gain-pack describe \"HMICFRS tracker.xlsx\"\n{proc.stdout}(exit code {proc.returncode})"
 
 
+def refusal_example() -> str:
+    """Real output of `gain-pack validate` on a tracker whose headers are its own words
+    (tests/shapes.py): the refusal, sheet by sheet, and the Settings rows to paste."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from shapes import tracker_headers_not_matched
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "tracker.xlsx"
+        tracker_headers_not_matched(path)
+        proc = subprocess.run([sys.executable, "-m", "gain_workbook", "validate", path.name],
+                              capture_output=True, text=True, cwd=d)
+    return f"$ gain-pack validate tracker.xlsx\n{proc.stderr}(exit code {proc.returncode})"
+
+
 def add_report_example() -> str:
     """Real output of `gain-pack add-report` (a dry run) on the reference response's text,
     into a new register."""
@@ -380,6 +394,33 @@ def packages_table(here: Path) -> str:
     return "\n".join(rows)
 
 
+def header_forms() -> str:
+    """How a header is read besides our spellings: Welsh, abbreviations, group headers, the
+    labels of cards (all from schema.py)."""
+    from gain_workbook.model import schema
+
+    welsh = ", ".join(f"'{w}' = '{e}'" for w, e in schema.WELSH_HEADER_WORDS)
+    abbr = ", ".join(f"'{a}' = '{w}'" for a, w in sorted(schema.HEADER_ABBREVIATIONS.items()))
+    groups = "; ".join(f"{schema.SHEET_NAMES[t]} (read with '{word}'): "
+                       + ", ".join(sorted(ws)) for t, ws, word in schema.GROUP_WORDS)
+    refs = ", ".join(f"'{w}'" for w in sorted(schema.GROUP_REF_WORDS))
+    cards = "; ".join(f"{schema.BY_KEY[k].header}: " + ", ".join(f"'{w}'" for w in labels)
+                      for k, labels in schema.CARD_LABELS.items())
+    return "\n".join([
+        f"- **Welsh**, read as the English it stands for (either half of a bilingual header "
+        f"matches): {_cell(welsh)}.",
+        f"- **Abbreviations**, spelt out: {_cell(abbr)}.",
+        f"- **Group headers** (a row of merged headers above the headers): the table a group "
+        f"names by its words, first that matches: {_cell(groups)}. Under a group, a ref "
+        f"({_cell(refs)}) is that table's ref (an item's number, an action's id, a report's "
+        f"id).",
+        f"- **Card labels** (a layout of cards): {_cell(cards)}; a card's other rows may "
+        f"label any column of an item ('Lead:', 'Deadline:').",
+        f"- **Names** (a column of owners read from its values) start with a rank, post or "
+        f"title ({_cell(', '.join(sorted(schema.NAME_TITLES)))}) or are two or three "
+        f"capitalised words."])
+
+
 def _fenced(fn):
     return lambda here: "```text\n" + fn() + "\n```"
 
@@ -413,6 +454,8 @@ PARTS = {
     "email-example": _fenced(email_example),
     "word-rules": _plain(word_rules_table),
     "value-forms": _plain(value_forms),
+    "header-forms": _plain(header_forms),
+    "refusal-example": _fenced(refusal_example),
 }
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gain_workbook.model import schema
-from gain_workbook.register.detect import header_index, match_header
+from gain_workbook.register.detect import header_index, match_grouped, match_header
 
 # (role of the sheet, header as written, the column it is)
 FAMILIES = {
@@ -86,3 +90,85 @@ def test_every_example_the_readme_gives_is_read_so(rule):
         idx = header_index(role)
         found = match_header(header, idx)
         assert found and found[0][0] == rule.key, (header, found)
+
+
+# ---------------------------------------------------------------- headers as words (issue 26)
+
+MORE_FAMILIES = {
+    "bilingual, either half": [
+        ("flat", "Statws / Status", "action_status"),
+        ("flat", "Cam gweithredu / Action", "action_text"),
+        ("flat", "Dyddiad targed / Target date", "due"),
+        ("flat", "Perchennog / Owner", "owner"),
+        ("flat", "Maes i'w wella / Area for improvement", "item_text"),
+        ("flat", "Dyddiad cyhoeddi / Date published", "published"),
+        ("flat", "Statws AHEM / HMICFRS status", "hmicfrs_status"),
+        ("actions", "Diweddariad / Update", "latest_update")],
+    "Welsh alone": [("flat", "Statws", "action_status"), ("flat", "Cam gweithredu", "action_text"),
+                    ("flat", "Dyddiad targed", "due"), ("flat", "Perchennog", "owner"),
+                    ("flat", "Dyddiad targed diwygiedig", "revised_due"),
+                    ("items", "Argymhelliad", "item_text")],
+    "exports' field names": [
+        ("flat", "DueDate", "due"), ("flat", "Owner_Name", "owner"),
+        ("flat", "Due_x0020_Date", "due"), ("flat", "AssignedTo", "owner"),
+        ("flat", "HMICFRSStatus", "hmicfrs_status"), ("flat", "ActionTitle", "action_text"),
+        ("flat", "ActionID", "action_id"), ("flat", "RevisedDueDate", "revised_due"),
+        ("flat", "Parent_Title", "item_text"), ("flat", "PublishedDate", "published"),
+        ("flat", "Target date (original)", "due")],
+    "abbreviations": [("flat", "Tgt Dt", "due"), ("flat", "Rev. Tgt Dt", "revised_due"),
+                      ("flat", "Resp. Officer", "owner"), ("flat", "Rpt Type", "inspection_type"),
+                      ("flat", "Pub. Dt", "published"), ("flat", "Compl. Dt", "completed"),
+                      ("flat", "Actn", "action_text"), ("flat", "Sts", "action_status")],
+    "an action's words, whoever's": [("flat", "ECFRS action", "action_text"),
+                                     ("flat", "Force action", "action_text")],
+}
+
+
+@pytest.mark.parametrize("family", list(MORE_FAMILIES))
+def test_more_header_families(family):
+    for role, header, key in MORE_FAMILIES[family]:
+        found = match_header(header, header_index(role))
+        assert found and found[0][0] == key, (role, header, found)
+
+
+def _camel(header: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", header.replace("'", ""))
+    return "".join(w if w.isupper() else w[:1].upper() + w[1:] for w in words)
+
+
+def _variants(header: str) -> list[str]:
+    """The header as performance systems and bilingual registers write it."""
+    words = re.findall(r"[A-Za-z0-9]+", header.replace("'", ""))
+    return [_camel(header), "_".join(words), "_x0020_".join(words),
+            f"Cymraeg / {header}", f"{header} | Saesneg", f"{header}\nCymraeg"]
+
+
+@given(column=st.sampled_from([c for c in schema.COLUMNS if c.table in schema.TABLES]),
+       variant=st.integers(0, 5))
+@settings(max_examples=300, deadline=None)
+def test_every_header_reads_the_same_as_an_export_or_a_bilingual_header(column, variant):
+    """Our headers read as words: written as an export's field name (CamelCase, joined by
+    underscores, SharePoint's _x0020_) or beside another language's half, each is still
+    the same column."""
+    role = "flat" if column.key not in schema.FLAT_SKIP else column.table
+    index = header_index(role)
+    want = match_header(column.header, index)
+    header = _variants(column.header)[variant]
+    assert [k for k, _ in match_header(header, index)][:1] == [k for k, _ in want][:1], \
+        (column.header, header)
+
+
+@pytest.mark.parametrize("group, sub, role, key", [
+    ("HMICFRS recommendation", "Ref", "flat", "number"),
+    ("HMICFRS recommendation", "Detail", "flat", "item_text"),
+    ("Force response", "Ref", "flat", "action_id"),
+    ("Force response", "Detail", "flat", "action_text"),
+    ("Force response", "Lead", "flat", "owner"),
+    ("Progress", "Status", "flat", "action_status"),
+    ("Progress", "Update", "flat", "latest_update"),
+    ("Report", "Date", "flat", "published"),
+    ("Recommendation", "Ref", "actions", "action_item_id"),
+    ("Argymhelliad / Recommendation", "Cyfeirnod / Ref", "flat", "number")])
+def test_a_group_header_qualifies_the_header_under_it(group, sub, role, key):
+    found = match_grouped(sub, group, header_index(role))
+    assert found and found[0][0] == key, found

@@ -14,7 +14,7 @@ from gain_workbook.register.reader import read_register
 from gain_workbook.status.rollup import item_label, roll_up, rollup_problems
 from gain_workbook.model.schema import TABLES
 from gain_workbook.check.validate import check
-from shapes import AS_OF, SHAPES, pcc_panel_flat_tracker, text_column_not_placed
+from shapes import AS_OF, PEEL, SHAPES, pcc_panel_flat_tracker, text_column_not_placed
 
 
 @pytest.fixture
@@ -65,10 +65,15 @@ def test_the_first_run_reads_it_or_says_how_to_fix_it(tmp_path, runner, name):
     r = runner.invoke(cli, ["validate", str(path)])
     if exp.refused:
         assert r.exit_code == 2
-        assert exp.refused in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        # one sentence, then the Settings rows that read it, ready to paste
+        sentence, paste, *rows = r.stderr.splitlines()
+        assert exp.refused in sentence and paste.startswith("To read it, paste these rows")
+        assert rows == exp.suggested, r.stderr
         d = runner.invoke(cli, ["describe", str(path)])
-        assert d.exit_code == 1 and "Area of focus" in d.stdout and "not used" in d.stdout
+        assert d.exit_code == 1 and "not used" in d.stdout
+        assert all(row.split("\t")[1] in d.stdout for row in exp.suggested)
         assert exp.refused in d.stdout
+        assert d.stdout.endswith("".join(f"{row}\n" for row in exp.suggested))
         return
     assert r.exit_code == (1 if exp.errors else 0), r.stdout + r.stderr
     layout = [ln for ln in r.stderr.splitlines() if ln.startswith("gain-pack: read as ")]
@@ -292,3 +297,148 @@ def test_short_inspection_ids_never_merge_two_reports(tmp_path):
         "Custody 2024", "PEEL 2025: effectiveness", "PEEL 2025: legitimacy"]
     assert sorted(reg.items.frame["item_id"]) == [
         "Custody 2024 R1", "PEEL 2025: effectiveness R1", "PEEL 2025: legitimacy R1"]
+
+
+# ---------------------------------------------------------------- issue 26: structure
+
+def _where_it_stands(path, settings=None):
+    """A flat tracker whose status and owner columns have headers we do not know."""
+    from shapes import write
+
+    d = shapes_date()
+    head = ["Report", "Published", "Ref", "Recommendation", "Action", "Who", "Due",
+            "Where it stands"]
+    rows = [head,
+            [PEEL, d, "AFI 1", "Improve crime recording.", "Audit recording", "DCI Reed", d,
+             "On track"],
+            [PEEL, d, "AFI 2", "Update victims.", "Victim letters", "Supt Lowe", d, "Off track"],
+            [PEEL, d, "AFI 3", "Review vetting.", "Clear the backlog", "Ms Patel", d,
+             "Complete"]]
+    sheets = {"Tracker": rows}
+    if settings:
+        sheets["Settings"] = settings
+    write(path, sheets)
+    return path
+
+
+@pytest.mark.parametrize("command", ["validate", "rollup", "build", "describe"])
+def test_a_column_read_from_its_values_is_said_by_every_command(tmp_path, runner, command):
+    path = _where_it_stands(tmp_path / "tracker.xlsx")
+    args = [command, str(path)] + (["-o", str(tmp_path / "pack.xlsx")] if command == "build"
+                                   else [])
+    r = runner.invoke(cli, args)
+    assert r.exit_code == 0, r.output + r.stderr
+    said = [ln for ln in r.stderr.splitlines() if "from its values" in ln]
+    assert said == ["gain-pack: warning: read C 'Ref' as Number, from its values",
+                    "gain-pack: warning: read F 'Who' as Owner, from its values",
+                    "gain-pack: warning: read H 'Where it stands' as Status, from its values"]
+
+
+def test_describe_suggest_gives_the_rows_that_make_a_reading_the_offices_own(tmp_path, runner):
+    path = _where_it_stands(tmp_path / "tracker.xlsx")
+    d = runner.invoke(cli, ["describe", str(path), "--suggest"])
+    assert "H   Where it stands                          -> Actions: Status [content]" in d.stdout
+    block = d.stdout.split("paste them into column A of its first empty row):\n")[1]
+    rows = [line.split("\t") for line in block.splitlines()]
+    assert rows == [["Alias: Number", "Ref"], ["Alias: Owner", "Who"],
+                    ["Alias: Status", "Where it stands"]]
+    pasted = _where_it_stands(tmp_path / "pasted.xlsx", settings=rows)
+    again = runner.invoke(cli, ["describe", str(pasted)])
+    assert again.exit_code == 0 and "from its values" not in again.stderr
+    assert "Where it stands                          -> Actions: Status [setting]" in again.stdout
+
+
+def test_a_flat_tracker_with_headers_not_matched_is_told_what_it_lacks(tmp_path, runner):
+    """Not 'has Items but no sheet of Inspections and Actions', the wrong cause it was once
+    given (the rest is checked for every shape by the tests above)."""
+    from shapes import tracker_headers_not_matched
+
+    tracker_headers_not_matched(tmp_path / "tracker.xlsx")
+    r = runner.invoke(cli, ["validate", str(tmp_path / "tracker.xlsx")])
+    assert r.exit_code == 2 and "but no sheet of" not in r.stderr
+    assert r.stderr.startswith("gain-pack: Cannot read 'tracker.xlsx': no sheet holds a "
+                               "register (one row per action, or Inspections, Items and "
+                               "Actions sheets). Sheet 'Tracker'")
+
+
+def test_the_header_row_is_the_best_scoring_not_the_first_with_enough_headers(tmp_path):
+    """A summary row above the table names three columns too, with figures beside them: the
+    figures count against it, and the table's own header row is found."""
+    from shapes import write
+
+    d = shapes_date()
+    write(tmp_path / "r.xlsx", {"Tracker": [
+        ["Status", 4, "Due", 2, "Owner", 3],
+        [],
+        ["Report", "Published", "Rec No.", "Recommendation", "Action", "Owner", "Due", "Status"],
+        [PEEL, d, 1, "Improve crime recording.", "Audit", "DCI Reed", d, "In progress"]]})
+    reg = read_register(tmp_path / "r.xlsx")
+    assert reg.plan.chosen()[0].header_row == 2
+    assert reg.counts == {"inspections": 1, "items": 1, "actions": 1}
+
+
+def test_two_header_rows_read_with_the_group_qualifying_each_header(tmp_path, runner):
+    path, _ = _read(tmp_path, "two_row_banded_header")
+    out = runner.invoke(cli, ["describe", str(path)]).stdout
+    assert "headers on row 4, under the group headers of row 3" in out
+    for line in ("C   HMICFRS recommendation: Ref              -> Items: Number",
+                 "D   HMICFRS recommendation: Detail           -> Items: Text",
+                 "E   Force response: Ref                      -> Actions: Action ID",
+                 "F   Force response: Detail                   -> Actions: Action",
+                 "A   Report                                   -> Inspections: Title"):
+        assert line in out, out
+
+
+def test_progress_figures_give_the_status_and_are_kept(tmp_path):
+    """A performance system's per cent complete, with no status column: 100% Complete, 60%
+    In progress, 0% Not started; the figures are kept as the office's own column."""
+    path, _ = _read(tmp_path, "performance_system_export")
+    reg = read_register(path)
+    assert list(reg.actions.frame["action_status"]) == ["Complete", "In progress",
+                                                        "Not started"]
+    assert sorted(reg.actions.extras["PercentComplete"].values()) == [0, 0.6, 1]
+    (col,) = [c for c in reg.plan.chosen()[0].columns if c.header == "PercentComplete"]
+    assert (col.key, col.how, col.convert) == ("action_status", "content", "percent")
+
+
+def test_a_welsh_trackers_bilingual_headers_read_by_either_half(tmp_path):
+    path, _ = _read(tmp_path, "welsh_bilingual_tracker")
+    cols = {c.header: c.key for c in read_register(path).plan.chosen()[0].columns}
+    assert cols == {"Adroddiad / Report": "title", "Dyddiad cyhoeddi / Date published":
+                    "published", "Cyfeirnod / Ref": "number",
+                    "Maes i'w wella / Area for improvement": "item_text",
+                    "Cam gweithredu / Action": "action_text", "Perchennog / Owner": "owner",
+                    "Dyddiad targed / Target date": "due", "Statws / Status": "action_status",
+                    "Diweddariad / Update": "latest_update"}
+
+
+def test_a_fire_plan_laid_out_as_cards_is_read_as_items_with_their_actions(tmp_path, runner):
+    path, _ = _read(tmp_path, "fire_plan_as_cards")
+    reg = read_register(path)
+    (sheet,) = reg.plan.chosen()
+    assert [c.first_row + 1 for c in sheet.cards] == [4, 9, 15]
+    texts = dict(zip(reg.items.frame["number"], reg.items.frame["item_text"]))
+    assert sorted(texts) == ["11", "4", "9"]
+    assert texts["9"].startswith("By 1 June 2023, chief fire officers should have plans")
+    out = runner.invoke(cli, ["describe", str(path)]).stdout
+    assert "3 cards (rows 4, 9, 15), each 'Recommendation <n>:' row with its words" in out
+
+
+def test_a_header_taken_for_another_tables_column_is_named(tmp_path):
+    """A tracker taken for a sheet of Inspections, its 'Ref' read as the report's id: the
+    refusal says so, and that no item ref was found, rather than only what is missing."""
+    from shapes import write
+
+    d = shapes_date()
+    write(tmp_path / "r.xlsx", {"Tracker": [
+        ["Ref", "Report", "Published", "Recommendation", "What we will do", "Who", "When",
+         "Where it stands"],
+        ["PEEL25-1", PEEL, d, "Improve crime recording.", "Audit recording", "DCI Reed", d,
+         "On track"],
+        ["PEEL25-2", PEEL, d, "Update victims.", "Victim letters", "Supt Lowe", d,
+         "Off track"]]})
+    with pytest.raises(RegisterError) as refusal:
+        read_register(tmp_path / "r.xlsx")
+    sentence = str(refusal.value).split("\n")[0]
+    assert "was taken for a sheet of Inspections ('Ref' as Inspection ID" in sentence
+    assert "'Ref' was read as the Inspection ID, so no item ref was found" in sentence

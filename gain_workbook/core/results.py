@@ -29,6 +29,10 @@ class ReadResult(Result):
         if reg is not None and getattr(reg, "open_in_excel", False):
             self.notes.insert(0, f"'{reg.path.name}' is open in Excel; reading the version "
                               "last saved.")
+        plan = getattr(reg, "plan", None)
+        if plan is not None:
+            # a column read from its values alone is said, so a wrong guess is never silent
+            self.warnings[:0] = plan.content_warnings()
 
     @property
     def layout(self) -> str:

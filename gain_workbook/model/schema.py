@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # ---------------------------------------------------------------- vocabularies
 
@@ -461,7 +462,8 @@ HEADER_PHRASES = (
     ("progress to date", "progress"), ("to date", ""), ("areas for improvement", "afi"),
     ("area for improvement", "afi"), ("causes of concern", "coc"), ("cause of concern", "coc"),
     ("causes for concern", "coc"), ("cause for concern", "coc"), ("applies to us", "applies"), ("applies to the force", "applies"), ("by when", "due"),
-    ("b rag", "brag"), ("rag rating", "rag"),
+    ("b rag", "brag"), ("rag rating", "rag"), ("current position", "position"),
+    ("latest position", "position"), ("position statement", "position"),
 )
 
 
@@ -528,11 +530,18 @@ WORD_RULES: tuple[WordRule, ...] = (
              _w("ref", "id", "no", "number", "lead", "owner", "date", "type", "kind",
                 "deadline", "category"),
              "Area for Improvement / Recommendation; Recommendation / AFI text"),
+    WordRule("action_id", (_w("action", "actions"), _w("code", "ref", "id", "no", "number",
+                                                      "reference")), _w("date", "owner", "lead"),
+             "Action code; ActionID; Action ref no"),
+    # a performance system's export names an action's item its parent
+    WordRule("item_text", (_w("parent"), _w("title", "description", "name", "text", "detail")),
+             _w("ref", "id", "code", "no", "number"), "Parent_Title; ParentDescription"),
     WordRule("action_text", (_w("action", "actions"), _w("text", "description", "detail",
                                                          "details", "planned", "agreed",
-                                                         "required", "proposed", "taken")),
-             _w("owner", "date", "ref", "id", "no", "lead", "due"),
-             "Action(s) agreed; Action description"),
+                                                         "required", "proposed", "taken",
+                                                         "title", "name")),
+             _w("owner", "date", "ref", "id", "no", "lead", "due", "code"),
+             "Action(s) agreed; Action description; ActionTitle"),
     WordRule("addressee", (_w("addressed", "addressee", "recipient", "directed"),), _w(),
              "Addressed to"),
     WordRule("kind", (_w("type", "kind", "category"), _ITEM), _w(),
@@ -540,12 +549,132 @@ WORD_RULES: tuple[WordRule, ...] = (
     WordRule("evidence", (_w("evidence"),), _w("date"), "Evidence; Evidence of completion"),
     WordRule("title", (_w("report", "inspection"), _w("title", "name")), _w(),
              "Report title; Name of inspection"),
+    # last: a header whose only word we know is 'action' ('ECFRS action', 'Force action')
+    WordRule("action_text", (_w("action", "actions"),),
+             _w("owner", "date", "ref", "id", "no", "number", "lead", "due", "code", "status",
+                "rag", "brag", "update", "progress", "by", "when", "who", "complete",
+                "completed", "evidence", "type", "kind", "plan", "target", "deadline"),
+             "ECFRS action; Force action"),
 )
 
 
+# ---------------------------------------------------------------- headers as written by machines,
+# in Welsh, abbreviated, in two rows, and on cards
+
+# The Welsh of the headers Welsh forces' bilingual registers and reports use (Heddlu
+# Dyfed-Powys, Heddlu Gwent, Heddlu Gogledd Cymru, Heddlu De Cymru; HMICFRS is AHEM in
+# Welsh), each read as the English it stands for; a bilingual header ('Statws / Status')
+# matches by either half. Phrases are folded as norm_key folds them; the longest first.
+WELSH_HEADER_WORDS = (
+    ("perchennog y cam gweithredu", "action owner"),
+    ("dyddiad targed diwygiedig", "revised target date"),
+    ("dyddiad targed gwreiddiol", "original target date"),
+    ("dyddiad targed newydd", "new target date"),
+    ("dyddiad cwblhau gwirioneddol", "actual completion date"),
+    ("dyddiad y diweddariad diwethaf", "date of last update"),
+    ("diweddariad diweddaraf", "latest update"),
+    ("diweddariad diwethaf", "latest update"),
+    ("statws y cam gweithredu", "action status"),
+    ("statws yr argymhelliad", "recommendation status"),
+    ("statws ahem", "hmicfrs status"),
+    ("teitl yr adroddiad", "report title"),
+    ("teitl yr arolygiad", "inspection title"),
+    ("dyddiad yr adroddiad", "report date"),
+    ("dyddiad cyhoeddi", "date published"),
+    ("dyddiad cyhoeddwyd", "date published"),
+    ("dyddiad targed", "target date"),
+    ("dyddiad dyledus", "due date"),
+    ("dyddiad cwblhau", "completion date"),
+    ("dyddiad diweddaru", "date updated"),
+    ("camau gweithredu", "actions"),
+    ("cam gweithredu", "action"),
+    ("camau i'w cymryd", "action to be taken"),
+    ("meysydd i'w gwella", "areas for improvement"),
+    ("maes i'w wella", "area for improvement"),
+    ("achosion pryder", "causes of concern"),
+    ("achos pryder", "cause of concern"),
+    ("argymhellion", "recommendations"),
+    ("argymhelliad", "recommendation"),
+    ("swyddog arweiniol", "lead officer"),
+    ("swyddog cyfrifol", "responsible officer"),
+    ("perthnasol i'r llu", "applies to force"),
+    ("yn berthnasol", "applicable"),
+    ("arweinydd", "lead"),
+    ("perchennog", "owner"),
+    ("cyfrifoldeb", "responsible"),
+    ("statws", "status"),
+    ("cyfeirnod", "ref"),
+    ("rhif", "no"),
+    ("math", "type"),
+    ("teitl", "title"),
+    ("adroddiad", "report"),
+    ("arolygiad", "inspection"),
+    ("diweddariad", "update"),
+    ("cynnydd", "progress"),
+    ("sylwadau", "comments"),
+    ("tystiolaeth", "evidence"),
+    ("cyhoeddwyd", "published"),
+    ("dyddiad", "date"),
+    ("targed", "target"),
+    ("ahem", "hmicfrs"),
+)
+# Words exports and narrow columns cut short, each read as the word it stands for.
+HEADER_ABBREVIATIONS = {
+    "tgt": "target", "trgt": "target", "resp": "responsible", "dt": "date", "desc": "description",
+    "descr": "description", "pub": "published", "publ": "published", "orig": "original",
+    "rev": "revised", "revd": "revised", "compl": "completion", "upd": "update",
+    "updt": "update", "insp": "inspection", "rpt": "report", "recs": "recommendation",
+    "actn": "action", "stat": "status", "sts": "status", "ownr": "owner", "mgr": "manager",
+    "cmnt": "comments", "cmnts": "comments", "pct": "percent", "perc": "percent",
+    "comp": "completion", "exp": "expected", "req": "required", "reqd": "required",
+    "txt": "text", "appl": "applicable", "applic": "applicable", "ld": "lead",
+    "rcmd": "recommendation", "recom": "recommendation", "achd": "achieved",
+}
+_WELSH = tuple(sorted(((norm_key(w), e) for w, e in WELSH_HEADER_WORDS),
+                      key=lambda p: -len(p[0])))
+_CODE_POINT = re.compile(r"_x([0-9a-fA-F]{4})_")
+# words run together in an export's field name: 'DueDate', 'AssignedTo', 'HMICFRSStatus'
+# (a ref's kind written in mixed case, 'CoC', 'CfC', 'ACoC', is one word; so is 'AFIs')
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})")
+_MIXED_CASE_WORDS = re.compile(r"A?C[oO][cC]|C[fF][cC]")
+
+
+@lru_cache(maxsize=8192)
+def header_key(text) -> str:
+    """A header folded for matching (norm_key), as machines and Welsh registers write it
+    too: SharePoint's '_x0020_' for a space, CamelCase field names ('DueDate' is 'due
+    date'), and the Welsh of WELSH_HEADER_WORDS read as its English ('Statws' is 'status')."""
+    s = str(text)
+    if "_x" in s:
+        s = _CODE_POINT.sub(lambda m: chr(int(m.group(1), 16)), s)
+    s = _MIXED_CASE_WORDS.sub(lambda m: m.group().lower(), s)
+    s = " " + norm_key(_CAMEL.sub(" ", s)) + " "
+    for welsh, english in _WELSH:
+        if " " + welsh + " " in s:
+            s = s.replace(" " + welsh + " ", " " + english + " ")
+    return s.strip()
+
+
+def header_halves(text) -> list[str]:
+    """The halves of a bilingual or doubled header ('Statws / Status', 'Cam gweithredu |
+    Action', one above the other in a cell): each half, when there are two or more."""
+    # (one character at a time: the parts are stripped, so the spaces round a separator
+    # need no pattern, and a pattern of spaces would be quadratic on a cell of them)
+    parts = [p.strip() for p in re.split(r"[|\n/]", str(text)) if p.strip()]
+    return parts if len(parts) > 1 else []
+
+
+def header_spelt_out(text) -> str:
+    """A header folded (header_key) with its abbreviations spelt out: 'Rpt Type' is
+    'report type', 'Tgt Dt' 'target date'."""
+    return " ".join(HEADER_ABBREVIATIONS.get(w, w) for w in header_key(text).split())
+
+
 def header_words(text: str) -> frozenset:
-    """The words of a header as a person reads them: folded, phrases joined, plurals off."""
-    s = " " + norm_key(text) + " "
+    """The words of a header as a person reads them: folded (header_key: exports' field
+    names split, Welsh read as English), abbreviations spelt out, phrases joined, plurals
+    off."""
+    s = " " + header_spelt_out(text) + " "
     for phrase, word in HEADER_PHRASES:
         s = s.replace(" " + phrase + " ", " " + word + " ")
     words = set()
@@ -554,6 +683,45 @@ def header_words(text: str) -> frozenset:
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
             words.add(w[:-1])
     return frozenset(words)
+
+
+# Two rows of headers: the words of a group header (merged over the columns below it)
+# that say which table its columns belong to, and the word a column's own header is read
+# with ('HMICFRS recommendation' over 'Ref' is the recommendation's ref, 'Force response'
+# over 'Ref' the action's). The first table whose word the group header has wins.
+GROUP_WORDS = (
+    (ITEMS, frozenset({"recommendation", "rec", "afi", "coc", "finding", "item", "acoc"}),
+     "recommendation"),
+    (ACTIONS, frozenset({"action", "response", "plan", "progress", "update", "delivery",
+                         "activity", "monitoring", "implementation", "force"}), "action"),
+    (INSPECTIONS, frozenset({"report", "inspection", "publication"}), "report"),
+)
+# Under a group header, a column of refs is that table's ref.
+GROUP_REF_WORDS = frozenset({"ref", "ref no", "reference", "no", "number", "id", "ref number",
+                             "reference number", "code"})
+GROUP_REF_KEY = {ITEMS: "number", ACTIONS: "action_id", INSPECTIONS: "inspection_id"}
+
+# A layout of cards: per item, rows labelled with its ref and its words (label and value in
+# one cell, 'Ref No. E1', or in two), then the item's own small table of actions. The
+# labels, folded as header_key folds them (so the Welsh ones too).
+CARD_LABELS = {
+    "number": ("ref", "ref no", "reference", "reference no", "ref number", "reference number",
+               "item no", "item ref", "recommendation no", "recommendation ref", "afi no",
+               "afi ref", "no", "number"),
+    "item_text": ("area for improvement", "areas for improvement", "recommendation",
+                  "cause of concern", "cause for concern", "accelerated cause of concern",
+                  "afi", "finding", "coc", "item"),
+}
+
+# Who owns an action, by how names are written: a rank, role or title first ('DCI Reed',
+# 'Supt Lowe', 'Head of Learning'), or two or three capitalised words ('Jane Smith').
+NAME_TITLES = frozenset({
+    "pc", "ps", "dc", "ds", "di", "dci", "dsi", "dsupt", "supt", "ch", "chief", "insp",
+    "inspector", "sgt", "sergeant", "superintendent", "acc", "dcc", "cc", "aco", "ac", "dac",
+    "commander", "cmdr", "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "head", "director",
+    "manager", "lead", "officer", "gm", "sm", "wm", "cm", "am", "cfo", "dcfo", "acfo",
+    "acting", "t/supt", "t/ch", "det", "detective",
+})
 
 
 # On a sheet of items, words that mean an action's column mean the item's.
@@ -572,6 +740,28 @@ def match_words(text: str, keys) -> str | None:
     return None
 
 
+_FILLER = frozenset({"the", "of", "for", "to", "a", "an", "and", "by", "on", "in", "if", "as",
+                     "at", "yr", "y", "i", "o"})
+_RULE_WORDS: dict = {}
+
+
+def words_share(text: str, key: str) -> float:
+    """How much of a header its words for ``key`` explain (0 to 1): 'Progress to date' all of
+    it, 'Notes for the PA' a third; the header that says most surely what it holds wins
+    when two are read as the same column by their words."""
+    if not _RULE_WORDS:
+        for rule in WORD_RULES:
+            _RULE_WORDS.setdefault(rule.key, set()).update(*rule.groups)
+        for stand_in, key_ in WORD_STAND_INS.items():
+            _RULE_WORDS.setdefault(key_, set()).update(_RULE_WORDS.get(stand_in, ()))
+    words = {w for w in header_words(text) if w not in _FILLER}
+    words = {w for w in words if not (w.endswith("s") and w[:-1] in words)}   # one per plural
+    if not words:
+        return 0.0
+    known = _RULE_WORDS.get(key, set())
+    return sum(1 for w in words if w in known or (w + "s") in known) / len(words)
+
+
 def header_map(role: str, extra: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[str, ...]]:
     """norm_key(header) -> candidate column keys for a sheet of this role.
 
@@ -583,7 +773,7 @@ def header_map(role: str, extra: dict[str, tuple[str, ...]] | None = None) -> di
     out: dict[str, list[str]] = {}
 
     def add(alias: str, key: str, first: bool = False) -> None:
-        lst = out.setdefault(norm_key(alias), [])
+        lst = out.setdefault(header_key(alias), [])
         if key in lst:
             return
         lst.insert(0, key) if first else lst.append(key)

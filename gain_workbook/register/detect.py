@@ -5,8 +5,14 @@ For each sheet: its role (inspections, items, actions, flat = one row per action
 report = one report's table with its title above, settings, or not read and why),
 its header row, and for every non-empty column the header as written, the column it
 was given and how it was matched: exact (our header), alias (``schema`` aliases),
-setting (an ``Alias:`` row), words (``schema.WORD_RULES``) or content (the column's
-cells broke a tie). ``gain-pack describe`` prints this; the reader follows it.
+setting (an ``Alias:`` row), words (``schema.WORD_RULES``) or content (the header said
+nothing we know, and the column's cells decided: ``register/content.py``). Headers are
+read as words (an export's 'DueDate', a bilingual 'Statws / Status' by either half), the
+header row is the best-scoring of the top rows, and a row of group headers above it
+('HMICFRS recommendation', 'Force response') qualifies the headers under it. A sheet laid
+out as cards (per item a 'Ref No.' row and an 'Area for improvement:' row, then its own
+table of actions) is found by ``register/cards.py``. ``gain-pack describe`` prints this;
+the reader follows it.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from functools import lru_cache
 
 from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, is_no_date, month_or_quarter, parse_date
-from gain_workbook.model.refs import parse_ref
 from gain_workbook.model.history import history_kind
-from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
+from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, header_key, norm_key
+from gain_workbook.register import cards as card_layout
+from gain_workbook.register import content
 from gain_workbook.core.sniff import col_letter
 from gain_workbook.core.text import json_text, plural, shorten
 
@@ -40,12 +47,14 @@ NAME_HINTS = {
 }
 ROLE_TEXT = {INSPECTIONS: "inspections", ITEMS: "items", ACTIONS: "actions",
              "flat": "one row per action", "report": "one report, its title above the table",
+             "cards": "cards, one per item: its ref and words, then its own table of actions",
              "settings": "settings", "not read": "not read",
              "owners": "action owners and their email addresses",
              "history": "the history gain-pack keeps of merged updates"}
 LAYOUT_TEXT = {"template": "Inspections, Items and Actions sheets",
                "flat": "one row per action",
-               "per report": "one sheet per report"}
+               "per report": "one sheet per report",
+               "cards": "cards, one per item with its own table of actions"}
 REFERENCE_REASON = "a reference sheet, by its name"
 EMPTY_REASON = "it is empty"
 # Labels of the cells above a report's table that carry the report's details.
@@ -71,6 +80,7 @@ class ColumnPlan:
     key: str | None       # our column, or None when it is not used
     how: str              # exact | alias | setting | words | content | '' (not used)
     note: str = ""
+    convert: str = ""     # 'percent': progress figures read as the action's status
 
     @property
     def letter(self) -> str:
@@ -106,6 +116,9 @@ class SheetPlan:
     extras: dict = field(default_factory=dict)    # header -> {index: value}, columns not used
     titles: list = field(default_factory=list)    # (cell, text) above the headers, not read
     read_rows: list | None = None     # 0-based rows read (filled by the reader)
+    group_row: int | None = None      # 0-based row of group headers above the headers
+    cards: list = field(default_factory=list)     # cards.Card of a sheet laid out as cards
+    card_problem: str = ""            # why its cards cannot be read, naming the row
 
     @property
     def rows_read(self) -> int | None:
@@ -129,6 +142,8 @@ class SheetPlan:
                 "report": {k: {"value": _plain(v), "cell": c} for k, (v, c) in self.meta.items()}
                 or None,
                 "columns": [c.to_dict() for c in self.columns],
+                "group_header_row": None if self.group_row is None else self.group_row + 1,
+                "cards": [c.to_dict() for c in self.cards] or None,
                 "rows_read": self.rows_read,
                 "titles": [{"cell": c, "text": _plain(v)} for c, v in self.titles],
                 "rows_skipped": [{"cell": c, "why": w} for c, w in self.skipped]}
@@ -143,26 +158,51 @@ class Plan:
     sheets: list[SheetPlan]
     settings_sheet: str | None = None
     problem: str = ""                  # why it cannot be read, when it cannot
+    suggested: list = field(default_factory=list)   # ('Alias: Due', header) Settings rows
 
     def chosen(self, role: str | None = None) -> list[SheetPlan]:
         """The sheets read, in workbook order (of one role, if given)."""
-        read = ("inspections", "items", "actions", "flat", "report")
+        read = ("inspections", "items", "actions", "flat", "report", "cards")
         return [s for s in self.sheets if s.role in read and (role is None or s.role == role)]
+
+    def content_warnings(self) -> list[str]:
+        """One line per column read from its values alone, for every command to say:
+        "read G 'Current Position' as Status, from its values"."""
+        several = len(self.chosen()) > 1
+        out = []
+        for s in self.chosen():
+            for c in s.columns:
+                if c.key and c.how == "content":
+                    where = f"'{s.name}'!{c.letter}" if several else c.letter
+                    shown = f"'{c.header}'" if c.header else "(no header)"
+                    out.append(f"read {where} {shown} as {BY_KEY[c.key].header}, from its "
+                               "values" + (" (per cent complete)" if c.convert else ""))
+        return out
 
     def layout_line(self) -> str:
         """One line for validate, rollup and build: the layout and the sheets it used."""
         parts = []
         for s in self.chosen():
             extra = ", archive" if s.archive else ""
-            parts.append(f"'{s.name}' ({ROLE_TEXT[s.role] if s.role != 'report' else 'report'}"
-                         f"{extra}, headers on row {s.header_row + 1})")
+            role = {"report": "report", "cards": "cards"}.get(s.role, ROLE_TEXT[s.role])
+            parts.append(f"'{s.name}' ({role}{extra}, headers on row {s.header_row + 1})")
         unread = [s for s in self.sheets if s.role == "not read"
                   and s.reason not in (REFERENCE_REASON, EMPTY_REASON)]
         tail = (f"; {plural(len(unread), 'sheet')} not read (gain-pack describe says why)"
                 if unread else "")
         return f"read as {LAYOUT_TEXT[self.layout]}: {', '.join(parts)}{tail}."
 
-    def to_text(self) -> str:
+    def suggestion_text(self) -> str:
+        """The Settings rows to paste (describe --suggest), or why there are none."""
+        if not self.suggested:
+            return ("No Settings rows to suggest: every column was read by its header, or "
+                    "none of the columns missing could be told from its cells.\n")
+        return ("Settings rows to paste into the register's Settings sheet (the setting in "
+                "column A, the value in column B: copy the lines below and paste them into "
+                "column A of its first empty row):\n"
+                + "".join(f"{setting}\t{value}\n" for setting, value in self.suggested))
+
+    def to_text(self, suggest: bool = False) -> str:
         out = [f"{self.path}: " + (f"read as {LAYOUT_TEXT[self.layout]}" if self.layout
                                    else "cannot be read as a register")]
         for s in self.sheets:
@@ -176,7 +216,11 @@ class Plan:
             if s.reason:
                 out.append(f"  {s.reason}")
             if s.header_row is not None and s.role != "settings":
-                out.append(f"  headers on row {s.header_row + 1}")
+                out.append(f"  headers on row {s.header_row + 1}" + (
+                    f", under the group headers of row {s.group_row + 1}"
+                    if s.group_row is not None else ""))
+                if s.cards:
+                    out.append("  " + card_layout.describe_cards(s.cards))
                 if s.titles:
                     shown = "; ".join(f"{c} '{shorten(_plain(v), 40)}'" for c, v in s.titles[:4])
                     more = f" and {len(s.titles) - 4} more" if len(s.titles) > 4 else ""
@@ -189,7 +233,7 @@ class Plan:
                     col = BY_KEY[c.key]
                     target = col.header if c.key != "item_inspection_id" else "Inspection ID"
                     where = f"{schema.SHEET_NAMES[col.table]}: {target}" \
-                        if s.role in ("flat", "report") else target
+                        if s.role in ("flat", "report", "cards") else target
                     line = f"  {c.letter:<3} {shown[:40]:<40} -> {where} [{c.how}]"
                 else:
                     line = f"  {c.letter:<3} {shown[:40]:<40} -> not used"
@@ -202,13 +246,18 @@ class Plan:
                 out.append(f"  {cell:<5} not read: {why}")
         if self.problem:
             out += ["", f"Cannot read it: {self.problem}"]
-        return "\n".join(out) + "\n"
+        text = "\n".join(out) + "\n"
+        if suggest or (self.problem and self.suggested):
+            text += "\n" + self.suggestion_text()
+        return text
 
     def to_json(self) -> str:
         return json_text(json.dumps({"path": self.path, "layout": self.layout,
                                      "layout_text": LAYOUT_TEXT.get(self.layout),
                                      "readable": not self.problem,
                                      "problem": self.problem or None,
+                                     "suggested_settings": [{"setting": k, "value": v}
+                                                            for k, v in self.suggested],
                                      "sheets": [s.to_dict() for s in self.sheets]},
                                     indent=2, ensure_ascii=False)) + "\n"
 
@@ -233,8 +282,8 @@ class HeaderIndex:
 def header_index(role: str, aliases: dict | None = None) -> HeaderIndex:
     """The spellings for a role (``schema.header_map``), each with how it matches."""
     hmap = schema.header_map(role, aliases)
-    ours = {(norm_key(c.header), c.key) for c in schema.COLUMNS}
-    set_by = {(norm_key(a), k) for k, spellings in (aliases or {}).items() for a in spellings}
+    ours = {(header_key(c.header), c.key) for c in schema.COLUMNS}
+    set_by = {(header_key(a), k) for k, spellings in (aliases or {}).items() for a in spellings}
     out = {}
     for norm, keys in hmap.items():
         out[norm] = tuple((k, "setting" if (norm, k) in set_by else
@@ -254,14 +303,68 @@ def match_header(text: str, index: HeaderIndex) -> tuple:
     it matched: ((key, 'exact' | 'alias' | 'setting' | 'words'), ...); () when none.
 
     The one header matcher: our headers and the aliases (``schema.COLUMNS``, the
-    Settings sheet's ``Alias:`` rows) by their folded spelling, then a header's words
-    (``schema.WORD_RULES``). A column's content breaks a tie (``map_columns``).
+    Settings sheet's ``Alias:`` rows) by their folded spelling (``schema.header_key``:
+    an export's 'DueDate' and 'Due_x0020_Date' are 'due date', Welsh is read as its
+    English; or with its abbreviations spelt out, 'Rpt Type'), and so each half of a header
+    of two ('Statws / Status', 'Cam gweithredu | Action'); then a header's words
+    (``schema.WORD_RULES``), the whole header's before each half's. A column's content
+    breaks a tie (``map_columns``).
     """
-    found = index.spellings.get(norm_key(text))
+    found = index.spellings.get(header_key(text)) or \
+        index.spellings.get(schema.header_spelt_out(text))
     if found:
         return found
+    halves = schema.header_halves(text)
+    for half in halves:
+        found = index.spellings.get(header_key(half)) or \
+            index.spellings.get(schema.header_spelt_out(half))
+        if found:
+            return found
     key = _words(text, index.keys)
-    return ((key, "words"),) if key else ()
+    if key:
+        return ((key, "words"),)
+    for half in halves:
+        key = _words(half, index.keys)
+        if key:
+            return ((key, "words"),)
+    return ()
+
+
+def group_table(group: str) -> tuple[str, str] | None:
+    """(table, its word) a group header names ('HMICFRS recommendation' -> items), or None."""
+    words = schema.header_words(group)
+    return next(((t, w) for t, ws, w in schema.GROUP_WORDS if ws & words), None)
+
+
+def match_grouped(sub: str, group: str, index: HeaderIndex) -> tuple:
+    """The columns a header under a group header can be: the group qualifies it, so under
+    'HMICFRS recommendation' a 'Ref' is the recommendation's ref and a 'Detail' its words,
+    and under 'Force response' they are the action's."""
+    named = group_table(group)
+    if named is None:
+        return match_header(f"{group} {sub}", index) or match_header(sub, index)
+    table, word = named
+    if {header_key(x) for x in [sub, *schema.header_halves(sub)]} & schema.GROUP_REF_WORDS:
+        key = _ref_key(table, index.role)
+        if key in index.keys:
+            return ((key, "words"),)
+    def said(found):       # read by its words, the header under the group must say some
+        return tuple(c for c in found if c[1] != "words" or schema.words_share(sub, c[0]) > 0)
+
+    mine = [c for c in said(match_header(f"{word} {sub}", index)) if BY_KEY[c[0]].table == table]
+    if not mine:
+        mine = [c for c in match_header(sub, index) if BY_KEY[c[0]].table == table]
+    return tuple(mine) or said(match_header(f"{word} {sub}", index))
+
+
+def _ref_key(table: str, role: str) -> str:
+    """The column a ref under a group header of ``table`` is, on a sheet of ``role``."""
+    if role == "flat":
+        return schema.GROUP_REF_KEY[table]
+    if table == role:
+        return schema.id_column(table)
+    return {(ITEMS, ACTIONS): "action_item_id",
+            (INSPECTIONS, ITEMS): "item_inspection_id"}.get((table, role), "")
 
 
 def _fits(key: str, values: list) -> bool:
@@ -291,47 +394,46 @@ def _sample(grid, header_row: int, idx: int) -> list:
     return out
 
 
-def _is_ref_column(values: list) -> bool:
-    """Mostly refs ('R1', 'AFI 2', 'E1', '3'), some with letters: an item's ref column."""
-    if len(values) < 2:
-        return False
-    refs = [parse_ref(v) for v in values]
-    lettered = sum(1 for r in refs if r is not None and (r.kind or r.number is None))
-    return lettered > 0 and sum(1 for r in refs if r is not None) >= 0.6 * len(values)
-
-
 def _width(grid) -> int:
     """The widest row's length (calamine's rows are all one length: checked in C)."""
     return max(map(len, grid), default=0)
 
 
 def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | None = None,
-                width: int | None = None) -> tuple[list[ColumnPlan], list]:
+                width: int | None = None, heads: dict | None = None
+                ) -> tuple[list[ColumnPlan], list]:
     """Each non-empty column of the header row given a key (or none): returns
     (columns, dupes). Unambiguous headers first; a header that could be two columns
-    goes to the first one free whose kind its cells fit. ``filled``: the columns with no
-    header that have values below it (_filled_quickly), listed so nothing goes unsaid."""
-    row = grid[header_row]
+    goes to the first one free whose kind its cells fit; then a column whose header said
+    nothing we know is read from its cells (``_read_content``). ``filled``: the columns
+    with no header that have values below it (_filled_quickly), listed so nothing goes
+    unsaid. ``heads``: {column: (header as shown, group header or None)} for two rows of
+    headers (``header_cells``); the header row's own cells without it."""
     width = _width(grid) if width is None else width
     if filled is None:
         filled = _filled_quickly(grid, header_row, width)
+    if heads is None:
+        heads = header_cells(grid, header_row, None, width)
     cols: list[ColumnPlan] = []
     singles, pending = [], []
     taken: dict[str, int] = {}
     dupes = []
     for idx in range(width):
-        v = row[idx] if idx < len(row) else ""
-        text = v.strip() if isinstance(v, str) else ("" if v in ("", None) else str(v))
+        text, group, sub = heads.get(idx, ("", None, ""))
         if not text:
             if idx in filled:
                 cols.append(ColumnPlan(idx, "", None, "", "values with no header"))
             continue
         plan = ColumnPlan(idx, text, None, "")
         cols.append(plan)
-        cands = match_header(text, index)
+        cands = (index.spellings.get(header_key(text)) or match_grouped(sub, group, index)) \
+            if group else match_header(text, index)
         (singles if len(cands) == 1 else pending).append((plan, cands))
-    # headers we know by name first, then those read by their words, then the ambiguous
-    singles.sort(key=lambda pc: pc[1][0][1] == "words")
+    # headers we know by name first, then those read by their words (the header its words
+    # explain most first: 'Update' before 'Notes for the PA'), then the ambiguous
+    singles.sort(key=lambda pc: (pc[1][0][1] == "words",
+                                 -schema.words_share(pc[0].header, pc[1][0][0])
+                                 if pc[1][0][1] == "words" else 0))
     for plan, cands in singles:
         key, how = cands[0]
         if key in taken and how == "words":
@@ -354,17 +456,67 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
             continue
         values = _sample(grid, header_row, plan.index)
         fit = next(((k, h) for k, h in free if _fits(k, values)), free[0])
-        plan.key = fit[0]
-        plan.how = fit[1] if fit == free[0] else "content"
+        plan.key, plan.how = fit
+        if fit != free[0]:
+            plan.note = f"its values are {BY_KEY[fit[0]].kind}s, not a {BY_KEY[free[0][0]].header}"
         taken[fit[0]] = plan.index
-    # A column of refs ('R1', 'AFI 2') with a header we do not know gives the item's number.
-    if "number" in index.keys and "number" not in taken:
-        for plan in cols:
-            if plan.key is None and plan.header and _is_ref_column(_sample(grid, header_row, plan.index)):
-                plan.key, plan.how, plan.note = "number", "content", ""
-                taken["number"] = plan.index
-                break
+    _read_content(grid, header_row, cols, taken, index)
     return cols, dupes
+
+
+# The columns a column's cells may decide, on a sheet of each role, in the order tried
+# (register/content.py's KINDS); and the key a kind gives on that role.
+CONTENT_KEYS = {"flat": {"action_status", "number", "due", "owner"},
+                ACTIONS: {"action_status", "due", "owner"}, ITEMS: {"number"}}
+
+
+def _read_content(grid, header_row: int, cols: list, taken: dict, index: HeaderIndex) -> None:
+    """Columns whose header said nothing we know, placed by what their cells hold: status
+    words (or percentages) are the Status, refs the item's number, dates the Due date,
+    names the Owner; only where the sheet has no such column yet and exactly one column
+    holds them (two columns of dates could be either). A column matched only by its
+    words whose cells are all status words ('Current Position': 'On track', 'Off track')
+    is the Status when the sheet has none."""
+    allowed = CONTENT_KEYS.get(index.role, set()) & index.keys
+    if not allowed:
+        return
+    samples: dict = {}
+
+    def sample(plan):
+        if plan.index not in samples:
+            samples[plan.index] = _sample(grid, header_row, plan.index)
+        return samples[plan.index]
+
+    open_ = [c for c in cols if c.key is None and not c.note.startswith("means the same")]
+    for key, test, what in content.KINDS:
+        if key not in allowed or key in taken:
+            continue
+        found = [c for c in open_ if c.key is None and test(sample(c))]
+        if len(found) > 1 and key == "number":
+            # refs that say their kind ('AFI 2', 'CoC1-R1') before codes ('A1')
+            found.sort(key=lambda c: -content.kinds_named(sample(c)))
+        elif len(found) > 1:
+            continue                       # two columns could be it: a guess, not a reading
+        if found:
+            plan = found[0]
+            plan.key, plan.how, plan.note = key, "content", f"from its values ({what})"
+            plan.convert = "percent" if test is content.is_percent_column else ""
+            taken[key] = plan.index
+    if "action_status" in allowed and "action_status" not in taken:
+        found = [c for c in cols if c.how == "words" and c.key and BY_KEY[c.key].kind == "text"
+                 and content.is_status_column(sample(c))
+                 and content._share(sample(c), content.is_status_word) >= 0.9]
+        if len(found) == 1:
+            plan = found[0]
+            del taken[plan.key]
+            plan.note = f"from its values (status words), not its words ({BY_KEY[plan.key].header})"
+            plan.key, plan.how = "action_status", "content"
+            taken["action_status"] = plan.index
+    for c in cols:
+        if c.key is None and c.header and not c.note and content.is_percent_column(sample(c)):
+            c.note = "per cent complete (progress): kept as your column, the status is read " \
+                     f"from column {col_letter(taken['action_status'])}" \
+                if "action_status" in taken else "per cent complete (progress)"
 
 
 # ---------------------------------------------------------------- classifying sheets
@@ -381,27 +533,183 @@ def _role_ok(role: str, keys) -> bool:
     return bool(need[role] & keys)
 
 
-def find_header_row(grid, indexes: dict) -> int | None:
-    """The row (0-based, within the first rows) with the most cells that are headers."""
-    every = set().union(*(i.spellings for i in indexes.values()))
-    all_keys = frozenset().union(*(i.keys for i in indexes.values()))
+class _Known:
+    """How surely a cell's text is a header (1 our header or an alias, 0.8 by its words,
+    0 none), on a sheet of any role; remembered per text."""
+
+    def __init__(self, indexes: dict):
+        self.indexes = list(indexes.values())
+        self.seen: dict = {}
+
+    def __call__(self, text: str) -> float:
+        q = self.seen.get(text)
+        if q is None:
+            q = 0.0
+            if len(text) <= 60:
+                for index in self.indexes:
+                    found = match_header(text, index)
+                    if found:
+                        q = max(q, 0.8 if found[0][1] == "words" else 1.0)
+                        if q == 1.0:
+                            break
+            self.seen[text] = q
+        return q
+
+
+def _row_score(row, known: _Known) -> tuple[float, int]:
+    """(score, headers) of a row as the header row: each header counts (a header known by
+    name more than one read by its words); a cell that is a value (a number, a date, a
+    sentence) counts against it, since a header row holds none."""
+    score, hits = 0.0, 0
+    for v in row:
+        if v in ("", None):
+            continue
+        if not isinstance(v, str):
+            score -= 0.5
+            continue
+        t = v.strip()
+        if not t:
+            continue
+        q = known(t) if len(t) <= 60 else 0.0
+        if q:
+            hits += 1
+            score += q
+        elif len(t) > 60:
+            score -= 0.5
+    return score, hits
+
+
+def find_header_row(grid, indexes: dict, merged=(), known: _Known | None = None
+                    ) -> tuple[int, int | None] | None:
+    """(header row, group header row or None), 0-based, of a sheet's table: the best
+    scoring of the first rows (``_row_score``) with at least MIN_HEADER_MATCHES headers;
+    with the row of group headers above it when there are two rows of headers
+    (``group_row_ok``). None when no row has enough headers."""
+    known = known or _Known(indexes)
     best = None
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        hits = 0
-        for v in row:
-            t = _cell_text(v)
-            if t and (norm_key(t) in every or (len(t) < 60 and _words(t, all_keys))):
-                hits += 1
-        if hits >= MIN_HEADER_MATCHES and (best is None or hits > best[1]):
-            best = (r, hits)
-    return None if best is None else best[0]
-
-
-def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
-    """The role a sheet's table has, with its header row and columns; None if no table."""
-    r = find_header_row(grid, indexes)
-    if r is None:
+        score, hits = _row_score(row, known)
+        if hits >= MIN_HEADER_MATCHES and (best is None or score > best[1]):
+            best = (r, score)
+    if best is None:
         return None
+    r = best[0]
+    width = _width(grid)
+    if r + 1 < len(grid) and group_row_ok(grid, r, r + 1, width, merged, known):
+        return r + 1, r             # the row found holds the groups; the headers are below
+    if r > 0 and group_row_ok(grid, r - 1, r, width, merged, known):
+        return r, r - 1
+    return r, None
+
+
+def _text_of(v) -> str:
+    return v.strip() if isinstance(v, str) else ("" if v in ("", None) else str(v))
+
+
+def _cell(row, c):
+    return row[c] if c < len(row) else ""
+
+
+def group_spans(grid, group_row: int, header_row: int, width: int, merged=()) -> tuple[dict, dict]:
+    """({column: group header} for the columns under each group header, {column: header}
+    of the headers written once over both rows). A group header covers the columns it is
+    merged over, or (not merged) its own and those to its right up to the next group
+    header; a header with nothing under it is a column's own header, written over both
+    rows (merged down, or not)."""
+    grow, hrow = grid[group_row], grid[header_row]
+    spans = {}
+    for (r0, c0), (r1, c1) in merged:
+        if r0 <= group_row <= r1 and c1 > c0 and r1 < header_row:
+            text = _text_of(_cell(grid[r0], c0))
+            if text:
+                for c in range(c0, c1 + 1):
+                    spans[c] = text
+    groups, vertical = {}, {}
+    current = None
+    for c in range(width):
+        g, h = _text_of(_cell(grow, c)), _text_of(_cell(hrow, c))
+        if c in spans:
+            current = None
+            if h:
+                groups[c] = spans[c]
+            continue
+        if g and not h:
+            vertical[c] = g
+            current = None
+        elif g:
+            current = g
+            groups[c] = g
+        elif h and current:
+            groups[c] = current
+        elif not h:
+            current = None
+    return groups, vertical
+
+
+def group_row_ok(grid, group_row: int, header_row: int, width: int, merged=(),
+                 known: _Known | None = None) -> bool:
+    """Is ``group_row`` a row of group headers over ``header_row``? Its cells are short
+    texts, at least one group covers two or more headers, every group names a table
+    (schema.GROUP_WORDS) or is merged over its columns, and the headers below are a row
+    of headers that needs them: a header repeats ('Ref' under two groups), a group is
+    merged, or the row below names more columns than the row above."""
+    grow, hrow = grid[group_row], grid[header_row]
+    gcells = [(c, v) for c, v in enumerate(grow) if v not in ("", None)
+              and not (isinstance(v, str) and not v.strip())]
+    if not gcells or any(not isinstance(v, str) or len(v.strip()) > 60 for _, v in gcells):
+        return False
+    hcells = [(c, v) for c, v in enumerate(hrow) if v not in ("", None)
+              and not (isinstance(v, str) and not v.strip())]
+    if len(hcells) < 2 or any(not isinstance(v, str) for _, v in hcells):
+        return False
+    groups, _ = group_spans(grid, group_row, header_row, width, merged)
+    by_group: dict = {}
+    for c, g in groups.items():
+        by_group.setdefault(g, []).append(c)
+    if not by_group or max(len(cs) for cs in by_group.values()) < 2:
+        return False
+    is_merged = any(r0 <= group_row <= r1 < header_row and c1 > c0
+                    for (r0, c0), (r1, c1) in merged)
+    if not all(group_table(g) for g in by_group) and not is_merged:
+        return False
+    if not any(group_table(g) for g in by_group):
+        return False
+    keys = [header_key(v) for _, v in hcells]
+    if is_merged or len(set(keys)) < len(keys):
+        return True
+    if known is None:
+        return False
+    above = sum(1 for _, v in gcells if known(v.strip()))
+    below = sum(1 for _, v in hcells if known(v.strip()))
+    return below >= 2 and below > above
+
+
+def header_cells(grid, header_row: int, group_row: int | None, width: int,
+                 merged=()) -> dict:
+    """{column: (header as shown, group header or None, its own header)}: a header under
+    a group header is shown qualified by it ('HMICFRS recommendation: Ref')."""
+    row = grid[header_row]
+    groups, vertical = group_spans(grid, group_row, header_row, width, merged) \
+        if group_row is not None else ({}, {})
+    out = {}
+    for idx in range(width):
+        text = _text_of(_cell(row, idx))
+        if not text:
+            if idx in vertical:
+                out[idx] = (vertical[idx], None, vertical[idx])
+            continue
+        group = groups.get(idx)
+        out[idx] = (f"{group}: {text}" if group else text, group, text)
+    return out
+
+
+def classify(name: str, grid, indexes: dict, merged=()) -> SheetPlan | None:
+    """The role a sheet's table has, with its header row and columns; None if no table."""
+    known = _Known(indexes)
+    found = find_header_row(grid, indexes, merged, known)
+    if found is None:
+        return None
+    r, g = found
     folded = norm_key(name)
     hint = next((role for role, words in NAME_HINTS.items() if any(w in folded for w in words)),
                 None)
@@ -409,8 +717,9 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
     named = next((t for t in schema.TABLES if folded == norm_key(schema.SHEET_NAMES[t])), None)
     width = _width(grid)
     filled = _filled_quickly(grid, r, width)
+    heads = header_cells(grid, r, g, width, merged)
     for role in schema.ROLES:
-        cols, dupes = map_columns(grid, r, indexes[role], filled, width)
+        cols, dupes = map_columns(grid, r, indexes[role], filled, width, heads)
         keys = {c.key for c in cols if c.key}
         # a sheet named as ours is that table even when a column it needs is missing:
         # the missing column is then named, with its fix
@@ -424,16 +733,65 @@ def classify(name: str, grid, indexes: dict) -> SheetPlan | None:
     # a sheet named as ours ('Actions') is that table
     ours = [o for o in options if o[1] == named]
     score, role, cols, dupes = ours[0] if ours else max(options, key=lambda o: o[0])
-    plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes)
-    if role == "flat" and not {"title", "inspection_id"} & set(plan.mapping):
+    plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes,
+                     group_row=g)
+    top = r if g is None else g
+    if role in (ACTIONS, "flat") and not named:
+        _as_cards(plan, grid, heads, indexes, known, filled, width)
+    if plan.role == "cards":
+        top = plan.cards[0].first_row
+        plan.meta, plan.plain_meta, plan.labels = report_meta(grid, top)
+        plan.labels |= {cell for card in plan.cards for cell in card.cells}
+    elif plan.role == "flat" and not {"title", "inspection_id"} & set(plan.mapping):
         plan.role = "report"
-        plan.meta, plan.plain_meta, plan.labels = report_meta(grid, r)
+        plan.meta, plan.plain_meta, plan.labels = report_meta(grid, top)
+    if g is not None:
+        plan.labels |= {f"{col_letter(c)}{g + 1}" for c, v in enumerate(grid[g])
+                        if v not in ("", None)}
     plan.archive = bool(set(folded.split()) & ARCHIVE_WORDS)
     used = {cell for _, cell in plan.meta.values()} | plan.labels
-    plan.titles = [(f"{col_letter(c)}{i + 1}", v) for i, row in enumerate(grid[:r])
+    plan.titles = [(f"{col_letter(c)}{i + 1}", v) for i, row in enumerate(grid[:top])
                    for c, v in enumerate(row) if v not in ("", None)
                    and f"{col_letter(c)}{i + 1}" not in used]
     return plan
+
+
+def _as_cards(plan: SheetPlan, grid, heads: dict, indexes: dict, known: _Known, filled,
+              width: int) -> None:
+    """A table of actions under rows that label an item ('Ref No.', 'Area for
+    improvement:'), repeated per item: the sheet is laid out as cards."""
+    r = plan.header_row
+    signature = tuple((c, header_key(v)) for c, v in enumerate(grid[r])
+                      if isinstance(v, str) and v.strip())
+    items = indexes[ITEMS]
+
+    def label_key(text):
+        found = match_header(text, items)
+        return found[0][0] if found else None
+
+    def is_header(row, first: bool = False):
+        exact = sum(1 for v in row if isinstance(v, str) and v.strip()
+                    and known(v.strip()) == 1.0)
+        if exact >= MIN_HEADER_MATCHES:          # our headers, or aliases, by name
+            return True
+        # where a card's table's headers stand, short texts with no status word or date
+        # ('Milestone', 'Who', 'When') are headers, if not ours
+        cells = [v for v in row if v not in ("", None)]
+        return first and all(isinstance(v, str) and len(v) <= 40 and
+                             not content.is_status_word(v) and not content.is_date(v)
+                             for v in cells)
+
+    found = card_layout.find_cards(grid, r, signature, label_key, is_header)
+    if found is None:
+        return
+    plan.cards, plan.card_problem = found
+    plan.role = "cards"
+    plan.columns, plan.dupes = map_columns(grid, r, indexes["flat"], filled, width, heads)
+    given = {k for card in plan.cards for k in card.values}
+    for c in plan.columns:
+        if c.how == "content" and c.key in given:     # the cards say it, not a column
+            c.note = f"not read as {BY_KEY[c.key].header}: each card gives its own"
+            c.key, c.how, c.convert = None, "", ""
 
 
 def _filled_quickly(grid, header_row: int, width: int) -> set[int]:
@@ -501,7 +859,7 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
     """Decide every sheet's role and the layout the register is read in."""
     indexes = {role: header_index(role, aliases) for role in schema.ROLES}
     sheets: list[SheetPlan] = []
-    for name, (grid, _) in grids.items():
+    for name, (grid, merged) in grids.items():
         folded = norm_key(name)
         if name == settings_sheet:
             plan = SheetPlan(name, "settings", "settings for this register")
@@ -514,7 +872,7 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
         elif not any(v not in ("", None) for row in grid for v in row):
             plan = SheetPlan(name, "not read", EMPTY_REASON)
         else:
-            plan = classify(name, grid, indexes)
+            plan = classify(name, grid, indexes, merged)
             if plan is None:
                 plan = SheetPlan(name, "not read", _no_table_reason(grid))
             elif set(folded.split()) & SUMMARY_WORDS and not plan.archive:
@@ -524,7 +882,7 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
         sheets.append(plan)
 
     def usable(s):
-        return s.role in schema.ROLES or s.role == "report"
+        return s.role in schema.ROLES or s.role in ("report", "cards")
 
     layout = _choose(sheets, usable, visible_only=True) or _choose(sheets, usable, False)
     plan = Plan(path_name, layout, sheets, settings_sheet)
@@ -581,9 +939,9 @@ def _choose(sheets, usable, visible_only: bool) -> str | None:
     if all(r in roles for r in schema.TABLES):
         chosen = {id(s) for s in cands if s.role in schema.TABLES}
         layout = "template"
-    elif roles & {"flat", "report"}:
-        chosen = {id(s) for s in cands if s.role in ("flat", "report")}
-        layout = "per report" if "report" in roles else "flat"
+    elif roles & {"flat", "report", "cards"}:
+        chosen = {id(s) for s in cands if s.role in ("flat", "report", "cards")}
+        layout = "per report" if "report" in roles else "cards" if "cards" in roles else "flat"
     else:
         return None
     for s in sheets:
@@ -618,8 +976,10 @@ def required_missing(s: SheetPlan) -> list[str]:
         need = [c.key for c in schema.columns_of(s.role) if c.required_column]
     else:
         present |= set(s.meta)
-        if s.role == "report":
+        if s.role in ("report", "cards"):
             present |= {"title"}               # the sheet's name stands in
+        if s.role == "cards":
+            present |= {k for card in s.cards for k in card.values}
         need = [k for k in FLAT_REQUIRED
                 if not (k == "title" and "inspection_id" in present)]
         if "number" in present or "item_id" in present:

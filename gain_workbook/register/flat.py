@@ -15,7 +15,7 @@ from gain_workbook.model.problems import display, make_problem
 from gain_workbook.model.refs import parse_ref
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS
 from gain_workbook.model.tables import PART_SPAN, Part, Table
-from gain_workbook.register import sheets
+from gain_workbook.register import cards, sheets
 from gain_workbook.register.derive import kind_named
 from gain_workbook.register.detect import SheetPlan
 from gain_workbook.register.values import Context, normalise
@@ -78,9 +78,13 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     grid, merged = grids[plan.name]
     sheets.fill_merged(grid, merged, plan.header_row)
     headings: dict = {}
-    rows, data, srcs, extra = sheets.read_columns(plan, grid, keys, ctx, part_no, raw, headings)
+    skip = cards.skip_rows(plan.cards) if plan.role == "cards" else frozenset()
+    rows, data, srcs, extra = sheets.read_columns(plan, grid, keys, ctx, part_no, raw, headings,
+                                                  skip)
+    get = {k: data.get(k, [None] * len(rows)) for k in keys}
+    if plan.role == "cards":
+        rows = cards.fill_cards(plan, grid, rows, get, srcs, ctx)
     n = len(rows)
-    get = {k: data.get(k, [None] * n) for k in keys}
     if headings and plan.role == "report" and "title" in plan.plain_meta:
         # section headings name the reports; the text above is the tracker's own title
         plan.role, plan.reason = "flat", "its section headings name the reports"
@@ -250,8 +254,8 @@ def _short_ids(prepared) -> dict:
                 head = re.split(r"(?<!\s)\s*[:–—]\s+|(?<!\s)\s+-\s+", title,
                                 maxsplit=1)[0].strip()
                 if head == title or not 3 <= len(head) <= SHORT_ID:
-                    head = plan.name if plan.role == "report" and len(plan.name) <= SHORT_ID \
-                        else title
+                    head = plan.name if plan.role in ("report", "cards") and \
+                        len(plan.name) <= SHORT_ID else title
                 wanted[title] = head
     count: dict = {}
     for title, head in wanted.items():
@@ -278,7 +282,7 @@ def _absent_flat(name: str, parts: list[Part], tdata: dict, n: int, problems) ->
 
 def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: Context) -> None:
     """A report sheet's title, date, type and ref (above its table) on every row."""
-    if plan.role != "report":
+    if plan.role not in ("report", "cards"):
         return
     meta = dict(plan.meta)
     if "title" not in meta:

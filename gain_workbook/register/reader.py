@@ -29,7 +29,7 @@ from gain_workbook.model.problems import Problem, make_problem
 from gain_workbook.model.schema import ACTIONS, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.settings import Settings, parse_settings
 from gain_workbook.model.tables import PART_SPAN, Part, Table
-from gain_workbook.register import detect, sheets
+from gain_workbook.register import detect, explain, sheets
 from gain_workbook.register.derive import derive_deadlines, derive_refs, qualify_action_ids
 from gain_workbook.register.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.register.flat import read_flat
@@ -81,7 +81,7 @@ def describe_workbook(path) -> tuple[Plan, Register | None]:
         plan = getattr(exc, "plan", None)       # set when the workbook opened but was not read
         if plan is None:
             raise
-        plan.problem = str(exc).split(": ", 1)[-1]
+        plan.problem = str(exc).split("\n")[0].split(": ", 1)[-1]
         return plan, None
     return reg.plan, reg
 
@@ -273,23 +273,9 @@ def _read_beside(reg: Register, plan: Plan, grids: dict, ctx: Context) -> None:
 
 
 def _refuse_unreadable(path: Path, plan: Plan, grids: dict) -> None:
-    """Refuse a workbook the plan cannot read, naming every sheet's missing columns."""
-    if plan.layout is None:
-        found = "; ".join(f"'{s.name}' ({s.reason or 'looks like ' + ROLE_TEXT[s.role]})"
-                          for s in plan.sheets)
-        have = {s.looks_like or s.role for s in plan.sheets} & set(schema.TABLES)
-        if have:
-            missing = [schema.SHEET_NAMES[r] for r in schema.TABLES if r not in have]
-            raise RegisterError(
-                f"Cannot read '{path.name}': it has "
-                f"{_and([schema.SHEET_NAMES[r] for r in schema.TABLES if r in have])} but no "
-                f"sheet of {_and(missing)} (found: {found}).")
-        raise RegisterError(f"Cannot read '{path.name}': no sheet looks like a register of "
-                            f"inspections, items and actions (found: {found}).")
-    lines = [detect.fix_line(s, key, grids[s.name][0]) for s in plan.chosen() for key in s.missing]
-    if lines:
-        raise RegisterError(f"Cannot read '{path.name}': " + "; ".join(lines)
-                            + " (gain-pack describe shows how every column was read).")
+    """Refuse a workbook the plan cannot read: what each sheet holds, every missing column,
+    and the Settings rows that would read it (``explain.refuse``)."""
+    explain.refuse(path.name, plan, grids)
 
 
 def _clean_grid(sheet: str, grid, problems: list) -> None:
@@ -307,10 +293,6 @@ def _clean_grid(sheet: str, grid, problems: list) -> None:
                 row[c] = clean = xml_safe(v)
                 problems.append(make_problem("CONTROL_CHARACTER", sheet,
                                              f"{col_letter(c)}{r + 1}", "", clean))
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _setting_row(grid, label: str) -> int | None:

@@ -14,6 +14,7 @@ from gain_workbook.model.schema import ACTIONS, BY_KEY, norm_key
 from gain_workbook.model.tables import PART_SPAN
 from gain_workbook.core.sniff import col_letter
 from gain_workbook.core.text import shorten
+from gain_workbook.register.content import status_of_percent
 from gain_workbook.register.detect import SheetPlan
 from gain_workbook.register.values import Context, normalise
 
@@ -34,17 +35,22 @@ def fill_merged(grid, merged, header_row: int) -> None:
 
 
 def data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
-              headings: dict | None = None, not_heading: frozenset = frozenset()) -> list[int]:
+              headings: dict | None = None, not_heading: frozenset = frozenset(),
+              skip: frozenset | set = frozenset()) -> list[int]:
     """0-based indexes of the rows below the header that hold data.
 
     Rows that are not data are reported, never dropped in silence: a note below the
     table, a totals row, a section heading (a lone text in a column that is not an
     action's or an item's words; kept in ``headings`` {row: text} when given, for the
-    reader to use as the title of the rows below).
+    reader to use as the title of the rows below). ``skip``: rows the plan reads
+    otherwise (a card's labels and its table's repeated headers).
     """
     rows = []
     seen_blank = False
     for r in range(header_row + 1, len(grid)):
+        if r in skip:
+            seen_blank = False
+            continue
         row = grid[r]
         lone = _lone_cell(row)
         if lone == _BLANK:
@@ -119,8 +125,12 @@ _KEY_WORDS = frozenset({"key", "keys", "note", "notes", "source", "sources", "le
 
 
 def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, raw: dict,
-             headings: dict | None = None):
-    """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, srcs, extra)."""
+             headings: dict | None = None, skip: frozenset | set = frozenset()):
+    """Extract and normalise the mapped columns of a sheet: (rows, {key: values}, srcs, extra).
+
+    A column read as progress figures (``ColumnPlan.convert`` 'percent': '60%', 0.6)
+    gives the action's status (100% Complete, 0% Not started, else In progress); its
+    figures are kept beside, as the office's own column."""
     sheet, header_row = plan.name, plan.header_row
     for idx, text, key in plan.dupes:
         other = plan.mapping[key][1]
@@ -133,7 +143,7 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
                             if BY_KEY[k].table == ACTIONS or k in ("item_text", "owner_name"))
     before = len(ctx.problems)
     rows = data_rows(sheet, grid, header_row, [i for i, _ in mapping.values()], ctx.problems,
-                      headings, not_heading)
+                     headings, not_heading, skip)
     plan.read_rows = rows
     plan.skipped = [(p.cell, f"a note below the table ('{shorten(p.value, 50)}')"
                      if p.code == "NOTE_BELOW_TABLE" else p.message.split(": ", 1)[-1].rstrip("."))
@@ -150,16 +160,20 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
     def index_of(r):
         return base + r
 
+    converted = {c.index for c in plan.columns if c.convert == "percent"}
     for key, (idx, text) in mapping.items():
         values = list(columns[idx]) if idx < len(columns) else [""] * len(rows)
+        if idx in converted:
+            values = [status_of_percent(v) or v for v in values]
         data[key] = normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
                                raw, index_of)
         srcs[key] = (col_letter(idx), text)
     used = {i for i, _ in mapping.values()}
-    extra = [c.header for c in plan.columns if c.header and c.index not in used]
+    extra = [c.header for c in plan.columns if c.header and (c.index not in used
+                                                             or c.index in converted)]
     extras = {}
     for c in plan.columns:
-        if c.header and c.index not in used and c.index < len(columns):
+        if c.header and (c.index not in used or c.index in converted) and c.index < len(columns):
             extras[c.header] = {index_of(r): v for r, v in zip(rows, columns[c.index])
                                 if v not in ("", None)}
     plan.extras = extras
