@@ -45,8 +45,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gain_workbook.core.dates import (NUMBER_WORDS, UNREADABLE, parse_deadline, parse_text_date,
-                                 word_number)
+from gain_workbook.core.dates import (DATE_WORDS, NUMBER_WORDS, UNREADABLE, deadline_in,
+                                      first_clause, parse_deadline, parse_text_date, word_number)
+from gain_workbook.core.dates import DEADLINE_PHRASE as _DEADLINE
+from gain_workbook.core.dates import MODAL as _MODAL
 from gain_workbook.model.schema import norm_key
 from gain_workbook.core.text import shorten
 
@@ -65,15 +67,6 @@ _NUMBERED = re.compile(r"^\(?(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$")
 _RECOMMENDS = re.compile(r"^(?:(?:hmic|hmicfrs|his majesty's inspectorate[^,]*?|we|the "
                          r"inspectorate)\s+(?:therefore\s+|also\s+)?recommends?\s+that,?\s*)",
                          re.I)
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-_DATE_WORDS = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
-_DEADLINE = re.compile(
-    rf"\b(?:(?:by|before|not later than|no later than|on or before)\s+(?:the\s+end\s+of\s+)?"
-    rf"{_DATE_WORDS}|within\s+(?:the\s+next\s+)?(?:\d+|[a-z]+(?:[- ][a-z]+)?)\s+"
-    r"(?:days?|weeks?|months?|years?)(?:\s+of\s+(?:the\s+)?(?:publication|date)"
-    r"(?:\s+of\s+this\s+report)?)?|with\s+immediate\s+effect|immediately)\b", re.I)
-_MODAL = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.I)
 _PRONOUN = re.compile(r"^(?:this|these|it|they|that|there|those|such|which|who|we|you|he|she|"
                       r"our|its|their|any|some|each of these|in|as|if|when|where|while|"
                       r"although|but|and|or)\b", re.I)
@@ -110,7 +103,7 @@ _TITLE = re.compile(r"^(?:title\s+of\s+(?:the\s+)?(?:inspection|report)|(?:inspe
 _PUBLISHED = re.compile(r"^(?:date\s+(?:inspection\s+|report\s+)?published|date\s+of\s+"
                         r"publication|publication\s+date|published(?:\s+on)?|report\s+published"
                         r"|date\s+published)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.I)
-_PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({_DATE_WORDS})", re.I)
+_PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({DATE_WORDS})", re.I)
 _STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s+out|"
                      r"contained|contains)\s+"
                      r"(?P<n1>\d+|[a-z]+)\s+(?P<k1>recommendations?|areas?\s+for\s+improvement|"
@@ -251,12 +244,7 @@ def _label(text: str):
 
 def _head(text: str) -> str:
     """The clause that says who and when: up to a lead-in's colon, or the first sentence."""
-    text = _NUMBERED.sub(r"\g<rest>", text)
-    colon = text.find(":")
-    if 0 <= colon < 300:
-        return text[:colon]
-    end = re.search(r"[.;](?:\s|$)", text)
-    return text[:end.start()] if end else text
+    return first_clause(_NUMBERED.sub(r"\g<rest>", text))
 
 
 def reads_like_item(text: str) -> bool:
@@ -283,7 +271,7 @@ def _who_and_when(text: str, published, force_name: str) -> tuple[str, str, obje
     head = _head(s)
     deadline_text, deadline = "", None
     modal = _MODAL.search(head)
-    m = _DEADLINE.search(head if modal is None else head[:modal.end() + 30])
+    m = deadline_in(head)
     if m:
         deadline_text = m.group(0)
         deadline_text = re.sub(r"\s+", " ", deadline_text[0].upper() + deadline_text[1:])
@@ -332,7 +320,7 @@ def _meta_value(blocks, i: int, rest: str) -> tuple[str, int]:
 
 def _date_in(text: str):
     text = re.sub(r"^(?:on\s+)?(?:the\s+)?", "", text.strip(" -–:"), flags=re.I)
-    m = re.match(rf"{_DATE_WORDS}", text, re.I)
+    m = re.match(rf"{DATE_WORDS}", text, re.I)
     return parse_text_date(m.group(0)) if m else None
 
 
