@@ -89,7 +89,10 @@ def table_schema(table: str, present: set[str]):
 _CHECK_CODES = {"not_nullable": "REQUIRED_MISSING"}
 
 
-def _schema_problems(table: Table) -> list[Problem]:
+def _schema_problems(table: Table, excused: frozenset = frozenset()) -> list[Problem]:
+    """The pandera schema's failures as problems. ``excused`` are the (key, index) of
+    cells a required value may be missing from (an action of an item not for the force;
+    a status cell said to hold only a colour)."""
     import pandera.errors as pe
 
     present = set(table.headers)
@@ -109,7 +112,9 @@ def _schema_problems(table: Table) -> list[Problem]:
         code = _CHECK_CODES.get(str(check), str(check))
         if code not in schema.RULES or index is None or (code, column, index) in seen:
             continue
-        if code == "REQUIRED_MISSING" and (column, index) in table.raw:
+        if code == "REQUIRED_MISSING" and ((column, index) in table.raw
+                                           or (column, index) in excused
+                                           or (None, index) in excused):
             continue            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning)
         seen.add((code, column, index))
         col = schema.BY_KEY[column]
@@ -306,6 +311,64 @@ def _early_dates(reg: Register) -> list[Problem]:
     return out
 
 
+def _excused(reg: Register, name: str, problems: list) -> frozenset:
+    """Cells of a table whose required value may be missing: every cell of an action
+    of an item not for the force ((None, index): no owner, due or status is needed),
+    and a status cell already said to hold only a fill colour."""
+    table = reg.table(name)
+    out = set()
+    coloured = {(p.sheet, p.cell) for p in problems if p.code == "STATUS_ONLY_COLOUR"}
+    for part_no, part in enumerate(table.parts if coloured else ()):
+        keys = {letter: key for key, (letter, _) in part.headers.items() if letter}
+        for sheet, cell in coloured:
+            letter = cell.rstrip("0123456789")
+            if sheet == part.sheet and letter in keys:
+                out.add((keys[letter], part_no * PART_SPAN + int(cell[len(letter):])))
+    if name == schema.ACTIONS and len(table.frame):
+        items = reg.items.frame
+        others = set(items.loc[items["applies"] == "No", "item_id"])
+        if others:
+            fa = table.frame
+            out |= {(None, i) for i in fa.index[fa["action_item_id"].isin(others).to_numpy()]}
+    return frozenset(out)
+
+
+def _responses_not_recorded(reg: Register) -> list[Problem]:
+    """Once: the reports whose responses the pack shows as 'Not recorded' (the register
+    keeps no response dates, or was adopted from one that kept none), and how to record
+    them. (Which reports, the roll-up says: their day 56 is past, by the as-of date or
+    the adoption.)"""
+    ins = reg.inspections
+    fi = ins.frame
+    if not len(fi):
+        return []
+    cols = {k: schema.BY_KEY[k].header for k in ("response_sent", "response_published",
+                                                  "response_required")}
+    adopted = reg.settings.adopted_on
+    if not {"response_sent", "response_published"} & set(ins.headers):
+        what = ("The register has no column for the dates the PCC's responses were sent "
+                "and published")
+        them = "a report whose day 56 has passed with no date"
+    elif adopted is not None:
+        from gain_workbook.core.dates import s55_last_day
+
+        before = [p for p, pending in zip(fi["published"], responses_pending(fi))
+                  if pending and isinstance(p, dt.date) and s55_last_day(p) < adopted]
+        if not before:
+            return []
+        what = (f"The register was adopted on {display(adopted)} from one that kept no "
+                f"response dates, and {len(before)} report{'s' if len(before) > 1 else ''}' "
+                "day 56 had passed by then with none recorded")
+        them = "them"
+    else:
+        return []
+    where = reg.plan.settings_sheet if adopted is not None and reg.plan else ins.sheet
+    return [make_problem("RESPONSES_NOT_RECORDED", where or ins.sheet, "", "", "",
+                         what=what, them=them, sent=cols["response_sent"],
+                         published=cols["response_published"],
+                         required=cols["response_required"])]
+
+
 def responses_pending(fi):
     """Inspections whose s55 response is still to be sent (and is needed): neither sent
     nor published, and not marked Response required: No. The roll-up's response states
@@ -326,8 +389,10 @@ def validate(register: Register) -> ValidationReport:
     problems = list(register.problems)
     for name in schema.TABLES + schema.OPTIONAL_TABLES:
         if register.table(name) is not None:
-            problems.extend(_schema_problems(register.table(name)))
+            problems.extend(_schema_problems(register.table(name),
+                                             _excused(register, name, problems)))
     problems.extend(_cross_problems(register))
+    problems.extend(_responses_not_recorded(register))
     problems.extend(_owner_problems(register))
     problems.extend(_check_problems(register))
     return ValidationReport(str(register.path.name), name_subjects(register, problems),
@@ -342,12 +407,15 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
     from gain_workbook.model.refs import item_label
 
     items = register.items.frame
+    written = register.items.raw
     item_of = {}
-    for iid, ins, kind, number in zip(items["item_id"], items["item_inspection_id"],
-                                      items["kind"], items["number"]):
+    for index, iid, ins, kind, number in zip(items.index, items["item_id"],
+                                             items["item_inspection_id"], items["kind"],
+                                             items["number"]):
         if as_text(iid):
             item_of.setdefault(as_text(iid), " ".join(
-                t for t in (as_text(ins), item_label(kind, number)) if t))
+                t for t in (as_text(ins), written.get(("number", index))
+                            or item_label(kind, number)) if t))
 
     def subject(table: Table, r: dict) -> str:
         if table.name == schema.INSPECTIONS:
@@ -391,7 +459,9 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
 
 def check(path, settings=None) -> tuple[Register, ValidationReport]:
     """Read and validate a register file. Raises RegisterError if it cannot be read."""
-    register = read_register(path, settings, meanwhile=_load_pandera)
+    from gain_workbook.register.forces import select
+
+    register = select(read_register(path, settings, meanwhile=_load_pandera))
     return register, validate(register)
 
 

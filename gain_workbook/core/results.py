@@ -29,6 +29,9 @@ class ReadResult(Result):
         if reg is not None and getattr(reg, "open_in_excel", False):
             self.notes.insert(0, f"'{reg.path.name}' is open in Excel; reading the version "
                               "last saved.")
+        forces = getattr(reg, "forces", None)     # a register of several forces says whose
+        if forces is not None and forces.line:
+            (self.warnings if forces.warn else self.notes).insert(0, forces.line)
 
     @property
     def layout(self) -> str:

@@ -127,6 +127,8 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
                 f"{item_id} A{groups.action_counter[item_id]}"
             values["action_item_id"] = item_id
             groups.actions.append((excel, values))
+        elif get["force"][i] not in (None, ""):
+            item["values"].setdefault("item_force", get["force"][i])   # a row of its own
     _kind_warning(sheet, groups, default_kind, defaulted, problems)
     _sheet_parts(sheet, groups, insp_cols, item_cols, action_cols)
 
