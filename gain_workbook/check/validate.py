@@ -261,7 +261,8 @@ def _done_without_date(reg: Register) -> list[Problem]:
     part_of = fa.index.to_numpy() // PART_SPAN
     for n, part in enumerate(acts.parts):
         date_key = next((k for k in ("completed", "last_updated") if k in part.headers), None)
-        lacking = done & (part_of == n)
+        # (a date its status's note gave, 'Closed by HMICFRS 12/03/2021', is its date too)
+        lacking = done & (part_of == n) & ~fa["completed"].map(lambda v: isinstance(v, dt.date))
         if date_key is not None:
             lacking &= ~fa[date_key].map(lambda v: isinstance(v, dt.date))
         if not lacking.any():
@@ -330,6 +331,9 @@ def _excused(reg: Register, name: str, problems: list) -> frozenset:
         if others:
             fa = table.frame
             out |= {(None, i) for i in fa.index[fa["action_item_id"].isin(others).to_numpy()]}
+    if name == schema.ITEMS and len(table.frame):
+        fi = table.frame             # an item not for the force needs no HMICFRS status
+        out |= {("hmicfrs_status", i) for i in fi.index[(fi["applies"] == "No").to_numpy()]}
     return frozenset(out)
 
 

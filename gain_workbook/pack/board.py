@@ -59,14 +59,17 @@ def _cover(ctx, ws, sheets: list[str], register_name: str) -> None:
                     f["cover_sub"])
     rows = [("Force", s.force_name, None)]
     if ctx.rollup.forces:             # a register of several forces: whose rows these are
-        rows.append(("Rows", ctx.rollup.forces, None))
+        rows.append(("Rows", ctx.rollup.forces, "wrap"))
     rows += [("Meeting", ctx.meeting, "date"),
             ("Position as at", ctx.as_of, "date"), ("Register", register_name, None),
             ("Protective marking", s.protective_marking, None)]
     r = 5
     for label, value, kind in rows:
         ws.write_string(r, 1, label, f["cover_label"])
-        if kind == "date" and value:
+        if kind == "wrap":
+            ws.write_string(r, 2, value, f["plain_wrap"])
+            ws.set_row(r, LINE_HEIGHT * _lines(value, 60) + 4)
+        elif kind == "date" and value:
             ws.write_datetime(r, 2, dt.datetime(value.year, value.month, value.day),
                               f["cover_date"])
         else:

@@ -215,11 +215,12 @@ CLOSING = {"action_status": ("completed", "the date it was completed", schema.AC
                               schema.HMICFRS_CLOSED)}
 
 
-def derive_values(tables, ctx) -> None:
+def derive_values(tables, ctx, plan=None) -> None:
     """What the values say beyond themselves: the date a closing note gives ('Closed by
     HMICFRS 12/03/2021') where the row has no date of its own, the notes' warnings
-    completed, and the rows that say their item is not for the force."""
-    from gain_workbook.register.values import finish_notes
+    completed (and ``plan``'s columns saying they carry notes, for describe), and the
+    rows that say their item is not for the force."""
+    from gain_workbook.register.values import describe_notes, finish_notes
 
     for key, (date_key, _, done) in CLOSING.items():
         dated = {index: day for (k, index), day in ctx.note_dates.items() if k == key}
@@ -233,6 +234,8 @@ def derive_values(tables, ctx) -> None:
                 values[n] = dated[index]
         frame[date_key] = _objects(values, frame.index)
     finish_notes(ctx, {k: (words, done) for k, (_, words, done) in CLOSING.items()})
+    if plan is not None:
+        describe_notes(plan, ctx)
     not_for_force_rows(tables, ctx.problems)
 
 
@@ -286,6 +289,8 @@ def not_for_force_rows(tables, problems) -> None:
             dropped.discard(row)          # an unknown item: left for UNKNOWN_ITEM
             continue
         outcome = _not_for_force_item(items, fi, item, value, item_ids[n] in kept_items)
+        if fi.at[item, "item_force"] is None and f["force"].iat[n] is not None:
+            fi.at[item, "item_force"] = f["force"].iat[n]     # whose item it is, kept
         phrase = (key, norm_key(value))
         if phrase in said:
             said[phrase][1].append(actions.cell(key, row))

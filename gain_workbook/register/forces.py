@@ -82,9 +82,13 @@ class _Names:
         return next((n for n, k in zip(self.names, self.keys) if _same(k, key)), None)
 
     def add(self, text: str) -> None:
-        if self.find(text) is None:
-            self.names.append(" ".join(text.split()))
+        text = " ".join(text.split())
+        known = self.find(text)
+        if known is None:
+            self.names.append(text)
             self.keys.append(_key(text))
+        elif len(text) > len(known):       # 'Northshire Police' names it better
+            self.names[self.names.index(known)] = text
 
     def of(self, value):
         """None (every force: blank, 'Both', 'All') or the tuple of forces a cell names."""

@@ -219,7 +219,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     derive_refs(tables, problems)
     qualify_action_ids(tables[ACTIONS])
     derive_deadlines(tables, date1904, problems)
-    derive_values(tables, ctx)
+    derive_values(tables, ctx, plan)
     colour_only_statuses(path, tables, problems)
     reg = Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
                    settings, problems, list(grids), plan=plan)

@@ -215,7 +215,9 @@ def clean_note(text: str) -> str:
     return note
 
 
-_HALVES = re.compile(r"\s*/\s*|\s+\|\s+|\n+")
+# A bilingual value's halves: split at a slash between words (not in a date: 12/03/2021),
+# a bar, or a line break.
+_HALVES = re.compile(r"(?<![\d/])\s*/\s*(?![\d/])|\s+\|\s+|\n+")
 
 
 def either_half(text: str, words: dict, notes: bool) -> tuple[str | None, str, bool]:
@@ -226,18 +228,22 @@ def either_half(text: str, words: dict, notes: bool) -> tuple[str | None, str, b
     halves = [h for h in _HALVES.split(text) if h.strip()]
     if len(halves) < 2:
         return None, "", False
-    found, note, plain = set(), "", False
+    found, notes_, plain, other = set(), [], False, []
     for half in halves:
         canon = words.get(norm_key(half))
         if canon is not None:
             plain = plain or half.strip().casefold() == canon.casefold()
         elif notes and (lead := split_lead(half, words)) is not None:
-            canon, note = lead[0], note or lead[1]
+            canon = lead[0]
+            notes_.append(lead[1])
+        else:
+            other.append(half.strip())
         if canon is not None:
             found.add(canon)
     if len(found) != 1:
         return None, "", False
-    return found.pop(), note, plain
+    # a half that names no word is kept as the note, so nothing written is lost
+    return found.pop(), " / ".join(notes_ + other), plain
 
 
 def note_of(col: schema.Column, text, words: dict | None = None) -> str:
@@ -265,9 +271,9 @@ def _said_with_note(col, canon: str, note: str, raw_text: str, cell: str, where,
     key = (col.key, norm_key(raw_text))
     seen = ctx.phrases.get(key)
     if seen is not None:
-        seen[1].append(cell)
+        seen[1].append((sheet, cell))
         return
-    ctx.phrases[key] = [len(ctx.problems), [cell], canon, note, day]
+    ctx.phrases[key] = [len(ctx.problems), [(sheet, cell)], canon, note, day]
     ctx.problems.append(make_problem("READ_WITH_NOTE", sheet, cell, header, raw_text,
                                      normalised=canon, date="", also=""))
 
@@ -293,7 +299,8 @@ def finish_notes(ctx: Context, closing: dict) -> None:
         p = ctx.problems[at]
         also = ""
         if len(cells) > 1:
-            shown = ", ".join(cells[1:4]) + (" ..." if len(cells) > 4 else "")
+            shown = ", ".join(c if s == cells[0][0] else f"{s}!{c}" for s, c in cells[1:4]) \
+                + (" ..." if len(cells) > 4 else "")
             also = f" (as in {len(cells) - 1} other cell{'s' if len(cells) > 2 else ''}: {shown})"
         date = ""
         if day is not None and canon in closing.get(key, ("", ()))[1]:
@@ -314,3 +321,23 @@ def vocab_words(col: schema.Column) -> dict:
 def split_multi(text: str) -> list[str]:
     """The words of a cell holding several ('National / Thematic', 'National & Thematic')."""
     return [p.strip() for p in re.split(r"[,;+/&\n]|\band\b", text) if p.strip()]
+
+
+def describe_notes(plan, ctx: Context) -> None:
+    """Each column whose cells carry notes says so in ``describe`` (its plan's note):
+    how many, and one of them as written."""
+    found: dict = {}                  # (sheet, letter) -> [cells, an example]
+    for (_, _), (at, cells, *_rest) in ctx.phrases.items():
+        for sheet, cell in cells:
+            got = found.setdefault((sheet, cell.rstrip("0123456789")),
+                                   [0, ctx.problems[at].value])
+            got[0] += 1
+    if not found:
+        return
+    for sheet in plan.sheets:
+        for c in sheet.columns:
+            hit = found.get((sheet.name, c.letter))
+            if hit and c.key:
+                said = (f"{hit[0]} cell{'s' if hit[0] > 1 else ''} carry a note after the "
+                        f"word ('{hit[1][:50]}'): read as the word, the note kept beside it")
+                c.note = f"{c.note}; {said}" if c.note else said

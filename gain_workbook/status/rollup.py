@@ -408,7 +408,8 @@ def _item_reason(r, as_of) -> str:
         return "; ".join(parts)
     if r.status == "Closed":
         on = f" on {uk_date(r.hmicfrs_closed)}" if given(r.hmicfrs_closed) else ""
-        note = f": {r.status_note}" if r.status_note else ""
+        note = _without_date(r.status_note) if on else r.status_note
+        note = f": {note}" if note else ""
         return f"closed by HMICFRS{on} ({r.hmicfrs_status}{note})"
     if r.status == "Not for the force":
         return f"for {r.addressee or 'others'}; no action needed by the force"
@@ -420,6 +421,17 @@ def _item_reason(r, as_of) -> str:
         return f"all {plural(r.n_actions, 'action')}{under} finished; awaiting board sign-off"
     nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
     return f"on track{nxt}"
+
+
+def _without_date(note: str) -> str:
+    """A closing note less the date it gave ('by HMICFRS 12/03/2021' -> ''), which the
+    reason already says."""
+    import re
+
+    from gain_workbook.core.dates import DATE_WORDS
+
+    rest = re.sub(DATE_WORDS, "", note or "", flags=re.I).strip(" ,;:-–—()")
+    return "" if set(rest.lower().split()) <= {"on", "by", "hmicfrs", "the", "closed"} else rest
 
 
 def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings,
