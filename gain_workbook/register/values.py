@@ -150,17 +150,17 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
         code = "NORMALISED"
         note = ""
         canon = vocab_keys.get(folded) or synonyms.get(folded)
-        if canon is None and kind in ("vocab", "yesno"):
-            canon, note, plain = either_half(raw_text, words, kind == "vocab")
-            if canon is not None and plain and not note:
-                out.append(canon)      # 'Wedi'i gwblhau / Complete': written as the word
-                continue
         if canon is None and kind == "multi":
             parts = split_multi(raw_text)
             mapped = [vocab_keys.get(norm_key(p)) or synonyms.get(norm_key(p)) for p in parts]
             canon = ", ".join(dict.fromkeys(mapped)) if parts and all(mapped) else None
             if canon is not None and [p.strip() for p in parts] == mapped:
                 raw_text = canon       # only the separators differ: nothing to report
+        if canon is None and kind in ("vocab", "yesno"):
+            canon, note, plain = either_half(raw_text, words, kind == "vocab")
+            if canon is not None and plain and not note:
+                out.append(canon)      # 'Wedi'i gwblhau / Complete': written as the word
+                continue
         if canon is None and kind == "yesno":
             canon = next((word for lead, word, _ in schema.YES_NO_LEADS
                           if folded == lead or folded.startswith(lead + " ")), None)
@@ -226,8 +226,8 @@ def either_half(text: str, words: dict, notes: bool) -> tuple[str | None, str, b
     whether the value is plainly the word (one half is the word itself, the others say
     the same). (None, '', False) when the halves name no word, or different ones."""
     halves = [h for h in _HALVES.split(text) if h.strip()]
-    if len(halves) < 2:
-        return None, "", False
+    if len(halves) < 2 or any(len(h.strip()) < 2 for h in halves):
+        return None, "", False         # 'N/A' is not two halves
     found, notes_, plain, other = set(), [], False, []
     for half in halves:
         canon = words.get(norm_key(half))
