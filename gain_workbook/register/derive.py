@@ -10,7 +10,7 @@ import re
 
 from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, deadline_phrase, parse_deadline
-from gain_workbook.model.refs import parse_ref
+from gain_workbook.model.refs import kind_word, parse_ref
 from gain_workbook.model.problems import make_problem
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Table
@@ -39,6 +39,10 @@ def split_numbers(items: Table) -> None:
         if type(num) is not str or num.isdecimal():
             continue
         ref = parse_ref(num)
+        if ref is None and kind_word(num) == kind:
+            items.raw.setdefault(("number", index), num)    # 'AFI': a report's only one
+            new[n] = None
+            continue
         if ref is None or ref.kind is None or ref.number is None or ref.kind != kind:
             continue
         items.raw.setdefault(("number", index), num)
@@ -79,6 +83,8 @@ def _kinds_and_parents(tables, problems) -> None:
         ref = ref_of(n)
         if ref is not None and ref.kind:
             kinds[n] = ref.kind
+        elif kind_word(numbers[n]):
+            kinds[n] = kind_word(numbers[n])      # 'AFI' alone
         else:
             kinds[n] = kind_named(items.header("item_text", index[n])) \
                 or BY_KEY["kind"].absent_default

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from gain_workbook.core.text import plural
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
-from gain_workbook.model.refs import parse_ref
+from gain_workbook.model.refs import kind_word, parse_ref
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import sheets
@@ -143,7 +143,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         kind = get["kind"][i]
     else:
         ref = parse_ref(number)
-        kind = ref.kind if ref is not None and ref.kind else default_kind
+        kind = ref.kind if ref is not None and ref.kind else kind_word(number) or default_kind
     if get["item_id"][i]:
         item_key = (ins_key, "id", get["item_id"][i])
     elif number:
@@ -170,7 +170,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         if "kind" not in srcs or not get["kind"][i]:
             item["values"]["kind"] = kind
             ref = parse_ref(number)
-            if ref is None or not ref.kind:
+            if (ref is None or not ref.kind) and not kind_word(number):
                 defaulted.append(kind)
     return item, item_key
 

@@ -338,6 +338,6 @@ def describe_notes(plan, ctx: Context) -> None:
         for c in sheet.columns:
             hit = found.get((sheet.name, c.letter))
             if hit and c.key:
-                said = (f"{hit[0]} cell{'s' if hit[0] > 1 else ''} carry a note after the "
+                said = (f"{hit[0]} cell{'s carry' if hit[0] > 1 else ' carries'} a note after the "
                         f"word ('{hit[1][:50]}'): read as the word, the note kept beside it")
                 c.note = f"{c.note}; {said}" if c.note else said
