@@ -89,10 +89,12 @@ def table_schema(table: str, present: set[str]):
 _CHECK_CODES = {"not_nullable": "REQUIRED_MISSING"}
 
 
-def _schema_problems(table: Table, excused: frozenset = frozenset()) -> list[Problem]:
+def _schema_problems(table: Table, excused: tuple = (frozenset(), frozenset())
+                     ) -> list[Problem]:
     """The pandera schema's failures as problems. ``excused`` are the (key, index) of
-    cells a required value may be missing from (an action of an item not for the force;
-    a status cell said to hold only a colour)."""
+    cells, and the indexes of rows, a required value may be missing from (a status
+    cell said to hold only a colour; an action of an item not for the force)."""
+    cells, rows = excused
     import pandera.errors as pe
 
     present = set(table.headers)
@@ -113,8 +115,7 @@ def _schema_problems(table: Table, excused: frozenset = frozenset()) -> list[Pro
         if code not in schema.RULES or index is None or (code, column, index) in seen:
             continue
         if code == "REQUIRED_MISSING" and ((column, index) in table.raw
-                                           or (column, index) in excused
-                                           or (None, index) in excused):
+                                           or (column, index) in cells or index in rows):
             continue            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning)
         seen.add((code, column, index))
         col = schema.BY_KEY[column]
@@ -255,15 +256,21 @@ def _closed_with_open_actions(reg: Register, counts: tuple) -> list[Problem]:
 
 def _done_without_date(reg: Register) -> list[Problem]:
     """Finished actions need the date they finished (said in each sheet's own words)."""
+    import numpy as np
+
     out = []
     acts, fa = reg.actions, reg.actions.frame
     done = fa["action_status"].isin(ACTION_DONE)
     part_of = fa.index.to_numpy() // PART_SPAN
+    # a date its status's note gave ('Closed by HMICFRS 12/03/2021') is its date too
+    dated = np.zeros(len(fa), dtype=bool)
+    completed = fa["completed"].to_numpy()
+    for i in done.to_numpy().nonzero()[0]:
+        dated[i] = isinstance(completed[i], dt.date)
     for n, part in enumerate(acts.parts):
         date_key = next((k for k in ("completed", "last_updated") if k in part.headers), None)
-        # (a date its status's note gave, 'Closed by HMICFRS 12/03/2021', is its date too)
-        lacking = done & (part_of == n) & ~fa["completed"].map(lambda v: isinstance(v, dt.date))
-        if date_key is not None:
+        lacking = done & (part_of == n) & ~dated
+        if date_key == "last_updated":
             lacking &= ~fa[date_key].map(lambda v: isinstance(v, dt.date))
         if not lacking.any():
             continue
@@ -312,10 +319,11 @@ def _early_dates(reg: Register) -> list[Problem]:
     return out
 
 
-def _excused(reg: Register, name: str, problems: list) -> frozenset:
-    """Cells of a table whose required value may be missing: every cell of an action
-    of an item not for the force ((None, index): no owner, due or status is needed),
-    and a status cell already said to hold only a fill colour."""
+def _excused(reg: Register, name: str, problems: list) -> tuple:
+    """(cells, rows) of a table whose required values may be missing: a status cell
+    already said to hold only a fill colour, an item's HMICFRS status when it is not
+    for the force, and every cell of an action of an item not for the force (no owner,
+    due date or status is needed)."""
     table = reg.table(name)
     out = set()
     coloured = {(p.sheet, p.cell) for p in problems if p.code == "STATUS_ONLY_COLOUR"}
@@ -325,16 +333,17 @@ def _excused(reg: Register, name: str, problems: list) -> frozenset:
             letter = cell.rstrip("0123456789")
             if sheet == part.sheet and letter in keys:
                 out.add((keys[letter], part_no * PART_SPAN + int(cell[len(letter):])))
+    rows = set()                     # every cell of these rows
     if name == schema.ACTIONS and len(table.frame):
         items = reg.items.frame
         others = set(items.loc[items["applies"] == "No", "item_id"])
         if others:
             fa = table.frame
-            out |= {(None, i) for i in fa.index[fa["action_item_id"].isin(others).to_numpy()]}
+            rows = set(fa.index[fa["action_item_id"].isin(others).to_numpy()].tolist())
     if name == schema.ITEMS and len(table.frame):
         fi = table.frame             # an item not for the force needs no HMICFRS status
         out |= {("hmicfrs_status", i) for i in fi.index[(fi["applies"] == "No").to_numpy()]}
-    return frozenset(out)
+    return frozenset(out), frozenset(rows)
 
 
 def _responses_not_recorded(reg: Register) -> list[Problem]:

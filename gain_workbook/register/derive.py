@@ -272,8 +272,15 @@ def not_for_force_rows(tables, problems) -> None:
     if not len(f):
         return
     vocab = frozenset(schema.ACTION_STATUSES)
+    texts, statuses, dues = f["action_text"].tolist(), f["action_status"].tolist(), \
+        f["due"].tolist()
+    # (a cheap first look: a status not from the list, an action starting with N)
+    maybe = sorted({n for n, status in enumerate(statuses) if status is not None
+                    and status not in vocab}
+                   | {n for n, text in enumerate(texts) if text and text[0] in "Nn"})
     hits = []                      # (position, key, value)
-    for n, (text, status, due) in enumerate(zip(f["action_text"], f["action_status"], f["due"])):
+    for n in maybe:
+        text, status, due = texts[n], statuses[n], dues[n]
         if status is not None and status not in vocab and not_for_force(status):
             hits.append((n, "action_status", status))
         elif (text and text[0] in "Nn" and due is None and not_for_force(text)
