@@ -203,3 +203,76 @@ def test_the_vetting_report_gets_the_short_id_of_its_initials_and_year(tmp_path)
 
     assert short_inspection_id(title, dt.date(2022, 11, 2)) == "VMM-2022"
     assert short_inspection_id(title, dt.date(2022, 11, 2), {"VMM-2022"}) == "VMM-2022-2"
+
+
+def test_update_requests_name_each_item_by_the_ref_the_office_wrote(tmp_path):
+    from gain_workbook.chase.requests import owner_requests
+
+    path = tmp_path / "na.xlsx"
+    exp = VALUE_SHAPES["national_tracker_with_na_rows"](path)
+    reg, _ = check(path)
+    requests, _ = owner_requests(roll_up(reg, exp.as_of), reg, exp.as_of)
+    asked = {a.action_text: a.item for r in requests for a in r.actions}
+    assert asked == {"Produce a CSE problem profile including group-based CSE": "R2",
+                     "Check Niche flags identify group-based CSE": "R4",
+                     "Brief all staff on victim-blaming language": "R9"}
+
+
+def test_every_total_in_the_pack_counts_a_cause_of_concerns_actions_once(tmp_path):
+    """A cause for concern with two recommendations under it (a fire service's plan):
+    its row shows their progress, and the Items sheet's Overdue column adds up to the
+    overdue actions, as the Summary's tile and the Actions sheet count them."""
+    import openpyxl
+
+    from shapes import AS_OF, fire_action_plan
+
+    path = tmp_path / "fire.xlsx"
+    fire_action_plan(path)
+    out = tmp_path / "pack.xlsx"
+    r = CliRunner().invoke(cli, ["build", str(path), "-o", str(out), "--as-of",
+                                 AS_OF.isoformat()])
+    assert r.exit_code == 0, r.output + r.stderr
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = [list(x) for x in wb["Items"].iter_rows(values_only=True)]
+    head = rows[3]
+    body = [x for x in rows[4:] if x[head.index("Item")]]
+    overdue = sum(x[head.index("Overdue")] or 0 for x in body)
+    actions = [list(x) for x in wb["Actions"].iter_rows(values_only=True)]
+    a_head = actions[3]
+    late = sum(1 for x in actions[4:] if x[a_head.index("Days overdue")])
+    info = {x[0]: x[1] for x in wb["PackInfo"].iter_rows(values_only=True)}
+    assert overdue == late == info["Overdue actions"] == 2
+    coc = next(x for x in body if x[head.index("Item")] == "CfC 1")
+    assert coc[head.index("Actions done")] == "1 / 2 under it"
+    assert coc[head.index("Overdue")] == 0 and coc[head.index("RAG")] == "Red"
+
+
+def test_an_adopted_register_that_kept_no_response_dates_shows_them_not_recorded(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "na.xlsx"
+    VALUE_SHAPES["national_tracker_with_na_rows"](path)
+    new = tmp_path / "adopted.xlsx"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["adopt", str(path), "-o", str(new)]).exit_code == 0
+    v = runner.invoke(cli, ["validate", str(new), "--format", "json"])
+    import json
+
+    said = [p for p in json.loads(v.stdout)["problems"]
+            if p["code"] == "RESPONSES_NOT_RECORDED"]
+    assert len(said) == 1 and said[0]["where"] == "Settings"
+    assert "from one that kept no response dates, and 1 report's day 56 had passed by then " \
+           "with none recorded, so the pack shows it as 'Not recorded', not overdue" \
+        in said[0]["message"]
+    out = tmp_path / "pack.xlsx"
+    r = runner.invoke(cli, ["build", str(new), "-o", str(out), "--as-of", "2026-11-30",
+                            "--allow-errors"])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "0 responses not yet sent" in r.stdout
+    ws = openpyxl.load_workbook(out, read_only=True)["Responses"]
+    rows = [list(x) for x in ws.iter_rows(values_only=True)]
+    head = rows[3]
+    (row,) = [x for x in rows[4:] if x[0]]
+    assert row[head.index("Position")] == "Not recorded"
+    assert row[head.index("Detail")].startswith("day 56 was 01/02/2024; no date of the "
+                                                "response is recorded")

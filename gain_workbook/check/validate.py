@@ -369,10 +369,10 @@ def _responses_not_recorded(reg: Register) -> list[Problem]:
                   if pending and isinstance(p, dt.date) and s55_last_day(p) < adopted]
         if not before:
             return []
+        whose = "1 report's" if len(before) == 1 else f"{len(before)} reports'"
         what = (f"The register was adopted on {display(adopted)} from one that kept no "
-                f"response dates, and {len(before)} report{'s' if len(before) > 1 else ''}' "
-                "day 56 had passed by then with none recorded")
-        them = "them"
+                f"response dates, and {whose} day 56 had passed by then with none recorded")
+        them = "it" if len(before) == 1 else "them"
     else:
         return []
     where = reg.plan.settings_sheet if adopted is not None and reg.plan else ins.sheet
