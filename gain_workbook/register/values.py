@@ -221,7 +221,7 @@ _HALVES = re.compile(r"(?<![\d/])\s*/\s*(?![\d/])|\s+\|\s+|\n+")
 
 
 def either_half(text: str, words: dict, notes: bool) -> tuple[str | None, str, bool]:
-    """A bilingual value ('Wedi'i gwblhau / Complete', 'Statws: Ar agor | Open'): the word
+    """A bilingual value ('Wedi'i gwblhau / Complete', 'Ar agor | Open'): the word
     its halves agree on (either half alone will do), the note one of them carries, and
     whether the value is plainly the word (one half is the word itself, the others say
     the same). (None, '', False) when the halves name no word, or different ones."""
