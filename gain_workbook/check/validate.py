@@ -89,12 +89,13 @@ def table_schema(table: str, present: set[str]):
 _CHECK_CODES = {"not_nullable": "REQUIRED_MISSING"}
 
 
-def _schema_problems(table: Table, excused: tuple = (frozenset(), frozenset())
+def _schema_problems(table: Table, excused: tuple = (frozenset(), frozenset(), {})
                      ) -> list[Problem]:
-    """The pandera schema's failures as problems. ``excused`` are the (key, index) of
-    cells, and the indexes of rows, a required value may be missing from (a status
-    cell said to hold only a colour; an action of an item not for the force)."""
-    cells, rows = excused
+    """The pandera schema's failures as problems. ``excused`` say where a required value
+    may be missing: (key, index) cells (a status cell said to hold only a colour), row
+    indexes (an action of an item not for the force), {key: row indexes} (the HMICFRS
+    status of an item not for the force)."""
+    cells, rows, by_key = excused
     import pandera.errors as pe
 
     present = set(table.headers)
@@ -115,7 +116,8 @@ def _schema_problems(table: Table, excused: tuple = (frozenset(), frozenset())
         if code not in schema.RULES or index is None or (code, column, index) in seen:
             continue
         if code == "REQUIRED_MISSING" and ((column, index) in table.raw
-                                           or (column, index) in cells or index in rows):
+                                           or (column, index) in cells or index in rows
+                                           or index in by_key.get(column, ())):
             continue            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning)
         seen.add((code, column, index))
         col = schema.BY_KEY[column]
@@ -320,7 +322,7 @@ def _early_dates(reg: Register) -> list[Problem]:
 
 
 def _excused(reg: Register, name: str, problems: list) -> tuple:
-    """(cells, rows) of a table whose required values may be missing: a status cell
+    """(cells, rows, {key: rows}) of a table whose required values may be missing: a status cell
     already said to hold only a fill colour, an item's HMICFRS status when it is not
     for the force, and every cell of an action of an item not for the force (no owner,
     due date or status is needed)."""
@@ -333,7 +335,7 @@ def _excused(reg: Register, name: str, problems: list) -> tuple:
             letter = cell.rstrip("0123456789")
             if sheet == part.sheet and letter in keys:
                 out.add((keys[letter], part_no * PART_SPAN + int(cell[len(letter):])))
-    rows = set()                     # every cell of these rows
+    rows, by_key = set(), {}         # every cell of these rows; these keys of these rows
     if name == schema.ACTIONS and len(table.frame):
         items = reg.items.frame
         others = set(items.loc[items["applies"] == "No", "item_id"])
@@ -342,8 +344,8 @@ def _excused(reg: Register, name: str, problems: list) -> tuple:
             rows = set(fa.index[fa["action_item_id"].isin(others).to_numpy()].tolist())
     if name == schema.ITEMS and len(table.frame):
         fi = table.frame             # an item not for the force needs no HMICFRS status
-        out |= {("hmicfrs_status", i) for i in fi.index[(fi["applies"] == "No").to_numpy()]}
-    return frozenset(out), frozenset(rows)
+        by_key["hmicfrs_status"] = set(fi.index[(fi["applies"] == "No").to_numpy()].tolist())
+    return frozenset(out), frozenset(rows), by_key
 
 
 def _responses_not_recorded(reg: Register) -> list[Problem]:
@@ -419,6 +421,8 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
 
     from gain_workbook.model.refs import item_label
 
+    if not any(p.row is not None and not p.subject for p in problems):
+        return list(problems)                  # nothing to name (a clean register)
     items = register.items.frame
     written = register.items.raw
     item_of = {}
