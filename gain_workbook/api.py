@@ -59,7 +59,7 @@ def adopt(register, output, *, force: bool = False):
     from gain_workbook.check.validate import check
     from gain_workbook.register import commands
 
-    res = commands.adopt(register, output, force=force)
+    res = commands.adopt(register, output, force=force, today=_day(None))
     _, res.report = check(res.path)
     return res
 

@@ -250,6 +250,9 @@ def value_forms() -> str:
     no_date = ", ".join(f"'{w}'" for w in sorted(dates.NO_DATE_WORDS))
     yes_no = ", ".join(f"'{shown}' = {v}" for _, v, shown in schema.YES_NO_LEADS)
     overdue = ", ".join(f"'{w}'" for w in sorted(schema.OVERDUE_WORDS))
+    welsh = "Wedi'i gwblhau / Complete"
+    na = ", ".join(f"'{shown.rstrip(' .')}'" for lead, word, shown in schema.YES_NO_LEADS
+                   if word == "No" and lead != "no")
     return "\n".join([
         f"- **No date yet** in a date column ({no_date}): read as no date, a warning "
         "(`DATE_NOT_GIVEN`), not an error, even in a required column; the text is kept "
@@ -262,19 +265,50 @@ def value_forms() -> str:
         "- **Status words** beyond the list (table above) and **typos one letter away** "
         "('Compelte', `WORD_READ_AS`). A typed "
         f"{overdue} means the action is still open (`OVERDUE_WORD`): overdue is worked out "
-        "from the dates.",
+        "from the dates. A word in other capitals ('In Progress', 'COMPLETE') is the word, "
+        "with no warning.",
+        "- **A word with a note after it** ('Complete - awaiting HMICFRS closure', 'Closed by "
+        "HMICFRS 12/03/2021', 'Superseded – see PEEL 2021/22 AFI 4', 'Open – HMICFRS to "
+        "review at next PEEL'): read as the word it starts with, the rest kept beside it as "
+        "a note (the pack's Actions sheet shows it as 'Status note', a closed item's reason "
+        "gives it, `describe` says which columns have notes, `adopt` keeps the cell as "
+        "written). One warning for each distinct phrase, naming the other cells that say "
+        "the same (`READ_WITH_NOTE`). A date in the note of a status that finishes the work "
+        "is its date: 'Completed on' for an action, 'HMICFRS closed on' for an item, "
+        "where those are blank.",
+        f"- **Both halves of a bilingual value** ('{welsh}'; 'Ydy / Yes'): either half "
+        "matches; the Welsh words are synonyms in the table above. A half that names no "
+        "word is kept as a note.",
+        "- **A status cell with no text but a fill colour** is said as exactly that "
+        "(`STATUS_ONLY_COLOUR`: 'H3 has no status, only a fill colour; type the status'); "
+        "a colour is never read as a status.",
+        f"- **Rows not for the force**: an Applies column saying no ('N', 'N/A'), or an "
+        f"action's Status, or its Action with no status or due date, saying {na} ('N/A – "
+        "for the Home Office'): the item is not the force's (its addressee taken from "
+        "'for ...' when it has none), the row is not an action, and nothing is asked of "
+        "it: no owner, due date or status, and no HMICFRS status (`NOT_FOR_FORCE_ROW`, "
+        "once for each phrase). An action of an item not for the force needs no owner, due "
+        "date or status either.",
+        "- **A deadline only in the item's words** ('By 31 October 2023, chief constables "
+        "should ...', 'Within three months, the force should: ...', 'With immediate "
+        "effect'), on a sheet with no deadline column: read by the rules `add-report` uses, "
+        "kept in 'Deadline (as written)' and worked out as a date.",
         "- **Several types in one cell**: 'National / Thematic', 'National & Thematic', "
         "'National; Thematic' (only the separators differ from our list, so no warning).",
         f"- **Yes or no in words**: {yes_no} ('N/A – for the Home Office', 'Yes (all "
         "forces)'), with a warning.",
         f"- **Refs** in one column ('Ref', 'Rec No.'): the kind words {kinds} followed by a "
         "number give the item's kind and number when there is no Kind column ('R1', 'Rec 3', "
-        "'AFI7', 'CoC 1', 'ACoC 1', 'CfC 1'); 'CoC1-R2' is recommendation 2 under cause of "
-        "concern 1, linked to it (the cause of concern takes its status from those "
-        "recommendations, and needs no actions of its own). Fire services' pillar refs "
-        "('E1', 'P1', 'EF1') are kept as written; their kind comes from the text column's "
-        "header when it names one ('Area for Improvement'). The pack shows the ref as you "
-        "wrote it.",
+        "'AFI7', 'CoC 1', 'ACoC 1', 'CfC 1'), and its number beside one (a plain '1', or "
+        "'AFI 7' beside Kind 'Area for improvement'): the number is stored as a number, "
+        "the ref as you wrote it is the item's label in the pack and the update requests, "
+        "and the published response prints the kind and number ('Recommendation 1'). A "
+        "kind word alone ('AFI') is a report's only one of that kind, unnumbered. "
+        "'CoC1-R2' is recommendation 2 under cause of concern 1, linked to it (the cause of "
+        "concern takes its status from those recommendations, and needs no actions of its "
+        "own; its actions are counted once, under the recommendation). Fire services' "
+        "pillar refs ('E1', 'P1', 'EF1') are kept as written; their kind comes from the "
+        "text column's header when it names one ('Area for Improvement').",
         "- **Action refs that restart** in each item ('1', '2'; '1.1'; 'R2.1'): an action is "
         "its item and its ref, shown as 'item ref'; only a repeat within one item is a "
         "`DUPLICATE_ID`.",

@@ -57,6 +57,15 @@ def owners_sheet(*rows):
     return post
 
 
+def fill(sheet, cell, colour):
+    """A cell coloured in (a solid fill), as offices colour a status in."""
+    def post(wb):
+        from openpyxl.styles import PatternFill
+
+        wb[sheet][cell].fill = PatternFill("solid", fgColor=colour)
+    return post
+
+
 def both(*mutations):
     def mutate(data, opts):
         for m in mutations:
@@ -145,8 +154,10 @@ CASES = {
     "deadline_in_words_we_cannot_date": (setv("items", 0, "Deadline (as written)",
                                               "When resources allow"), "BAD_DEADLINE", "Items!H2"),
     "status_typed_as_wip": (setv("actions", 0, "Status", "WIP"), "NORMALISED", "Actions!G2"),
-    "status_in_capitals_with_spaces": (setv("actions", 2, "Status", "  NOT STARTED "),
-                                       "NORMALISED", "Actions!G4"),
+    # ('  NOT STARTED ' differs from the word by capitals only: read, with no warning)
+    "status_with_a_note_after_it": (setv("actions", 2, "Status",
+                                         "Not started – awaiting a lead"),
+                                    "READ_WITH_NOTE", "Actions!G4"),
     "note_typed_below_the_table": (option(notes={"actions": "Figures checked by JB, 3 May"}),
                                    "NOTE_BELOW_TABLE", "Actions!A6"),
     "two_columns_for_the_due_date": (option(headers={"Revised due": "Due date"}),
@@ -171,6 +182,16 @@ CASES = {
     "owner_spelt_differently_from_the_owners_sheet": (option(post=owners_sheet(
         ("Ch Insp Custody", "cic@force.example"), ("Custody QA Lead", "qa@force.example"))),
         "UNKNOWN_OWNER", "Actions!D4"),
+    "status_cell_with_only_a_colour": (both(setv("actions", 2, "Status", None),
+                                            option(post=fill("Actions", "G4", "00B050"))),
+                                       "STATUS_ONLY_COLOUR", "Actions!G4"),
+    "action_row_says_not_for_the_force": (both(setv("items", 2, "Applies to force", None),
+                                               setv("actions", 2, "Status",
+                                                    "N/A – for the Home Office")),
+                                          "NOT_FOR_FORCE_ROW", "Actions!G4"),
+    "no_columns_for_the_response_dates": (option(headers={
+        "Response sent to Home Office and HMICFRS": None, "Response published": None}),
+        "RESPONSES_NOT_RECORDED", "Inspections"),
     "item_add_report_was_not_sure_of": (option(extra={"items": {"To check": [
         "who 'the relevant user groups' is could not be told; say whether it applies to the "
         "force", None, None]}}), "TO_CHECK", "Items!N2"),

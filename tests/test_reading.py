@@ -219,15 +219,22 @@ def test_deadline_phrases_become_dates_and_keep_their_words(tmp_path, words, exp
     ("Completed", "Complete"), ("WIP", "In progress"), ("Ongoing", "In progress"),
     ("in progress", "In progress"), (" On Hold ", "On hold"), ("Pending sign off", "Ready for closure"),
     ("Awaiting allocation", "Not started"), ("Closed - complete", "Closed"),
+    ("IN PROGRESS", "In progress"),
 ])
 def test_action_status_synonyms_are_normalised_with_a_warning(tmp_path, typed, canonical):
+    """A synonym is read with a warning; the word itself in other capitals (or with
+    spaces round it) is the word, and nothing is said."""
     data = base_data()
     data["actions"][0]["Status"] = typed
     data["actions"][0]["Completed on"] = D(2024, 6, 1)
     reg, report = check(write_register(tmp_path / "r.xlsx", data))
     assert reg.actions.frame.at[2, "action_status"] == canonical
-    (p,) = [p for p in report.problems if p.code == "NORMALISED"]
-    assert p.where == "Actions!G2" and p.severity == "warning" and canonical in p.message
+    said = [p for p in report.problems if p.code == "NORMALISED"]
+    if typed.strip().casefold() == canonical.casefold():
+        assert said == []
+    else:
+        (p,) = said
+        assert p.where == "Actions!G2" and p.severity == "warning" and canonical in p.message
     assert report.valid
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from gain_workbook.cli import cli
 from gain_workbook.core.errors import RegisterError
 from gain_workbook.register.reader import read_register
-from gain_workbook.status.rollup import item_label, roll_up, rollup_problems
+from gain_workbook.status.rollup import roll_up, rollup_problems
 from gain_workbook.model.schema import TABLES
 from gain_workbook.check.validate import check
 from shapes import AS_OF, PEEL, SHAPES, pcc_panel_flat_tracker, text_column_not_placed
@@ -38,18 +38,24 @@ def test_each_shape_reads_as_it_should(tmp_path, name):
     assert reg.layout == exp.layout
     assert reg.counts == exp.counts, report.to_text()
     it = reg.items.frame
-    got_items = [(i, k, n, item_label(k, n)) for i, k, n in
+    rolled = roll_up(reg, AS_OF)
+    # the number as a number; the label (pack, requests) the ref as the office wrote it
+    label = dict(zip(rolled.items["item_id"], rolled.items["label"]))
+    got_items = [(i, k, n, label[i]) for i, k, n in
                  zip(it["item_id"], it["kind"], it["number"])]
     assert sorted(got_items, key=str) == sorted(exp.items, key=str)
     acts = reg.actions.frame
     assert sorted(set(zip(acts["action_id"], acts["action_item_id"]))) == \
         sorted(exp.actions.items())
-    rolled = roll_up(reg, AS_OF)
     overdue = set(rolled.actions.loc[rolled.actions["overdue"], "action_id"])
     assert overdue == exp.overdue
-    # none of the offices' own registers names the force on a Settings sheet
+    # none of the offices' own registers names the force on a Settings sheet, nor keeps
+    # the dates of the PCC's responses (said once, on the sheet of its reports)
+    reports = next(s for s, role in exp.sheets.items()
+                   if role in ("flat", "report", "inspections", "cards"))
     assert {(p.code, p.where) for p in report.warnings} == \
-        exp.warnings | {("NO_FORCE_NAME", "Settings")}, report.to_text()
+        exp.warnings | {("NO_FORCE_NAME", "Settings"),
+                        ("RESPONSES_NOT_RECORDED", reports)}, report.to_text()
     assert {(p.code, p.where) for p in report.errors} == exp.errors, report.to_text()
     roles = {s.name: s.role for s in reg.plan.sheets}
     assert {k: roles[k] for k in exp.sheets} == exp.sheets
@@ -178,8 +184,18 @@ def test_adopt_keeps_every_value_and_reads_back_the_same(tmp_path, runner, name)
     assert twice.read_bytes() == new.read_bytes()              # same register, same bytes
     old, adopted = read_register(path), read_register(new)
     assert adopted.layout == "template"
+    # the same tables, but for the short ids adopt gives reports known by whole titles
+    from gain_workbook.register.adopt import _ID_KEYS, _renamed, short_ids
+
+    short = short_ids(old)
+    assert all(len(s) <= 20 for s in short.values())
+    assert len(set(short.values()) | set(old.inspections.frame["inspection_id"])) == \
+        len(old.inspections) + len(short)         # unique, and none an id already used
+    longest = sorted(short, key=len, reverse=True)
     for table in TABLES:
         a = old.table(table).frame.reset_index(drop=True)
+        for key in set(_ID_KEYS) & set(a.columns):
+            a[key] = a[key].map(lambda v: _renamed(v, short, longest)).astype(object)
         b = adopted.table(table).frame.reset_index(drop=True)
         assert a.equals(b), (table, a.compare(b) if a.shape == b.shape else (a.shape, b.shape))
     # the office's own columns are kept at the right, and each row says where it came from
@@ -218,7 +234,7 @@ def test_adopt_says_what_the_template_still_needs(tmp_path, runner):
     assert v.exit_code == 1
     found = {(p["code"], p["where"]) for p in json.loads(v.stdout)["problems"]}
     assert found == {("REQUIRED_MISSING", "Inspections!D2"), ("REQUIRED_MISSING", "Inspections!D3"),
-                     ("NO_FORCE_NAME", "Settings!B2")}
+                     ("NO_FORCE_NAME", "Settings!B2"), ("RESPONSES_NOT_RECORDED", "Settings")}
 
 
 def test_the_forces_own_status_is_not_the_inspectorates(tmp_path):

@@ -45,7 +45,7 @@ def test_init_has_dropdowns_frozen_headers_and_widths(tmp_path):
     for table in schema.TABLES:
         ws = wb[schema.SHEET_NAMES[table]]
         assert ws.freeze_panes == "B2"
-        cols = schema.columns_of(table)
+        cols = schema.template_columns(table)
         assert [c.value for c in ws[1]] == [c.header for c in cols]
         ranges = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
         dims = list(ws.column_dimensions.values())
@@ -158,7 +158,7 @@ def test_data_sheets_fit_their_words_and_print_a4_landscape_one_page_wide(tmp_pa
         assert ws.print_title_rows == "$1:$1"
         dims = list(ws.column_dimensions.values())
         lines = 1
-        for i, col in enumerate(schema.columns_of(table)):
+        for i, col in enumerate(schema.template_columns(table)):
             (dim,) = [d for d in dims if d.min <= i + 1 <= d.max]
             longest_word = max(len(w) for w in col.header.replace("(", " ").split())
             assert dim.width >= longest_word, (table, col.header)

@@ -89,7 +89,13 @@ def table_schema(table: str, present: set[str]):
 _CHECK_CODES = {"not_nullable": "REQUIRED_MISSING"}
 
 
-def _schema_problems(table: Table) -> list[Problem]:
+def _schema_problems(table: Table, excused: tuple = (frozenset(), frozenset(), {})
+                     ) -> list[Problem]:
+    """The pandera schema's failures as problems. ``excused`` say where a required value
+    may be missing: (key, index) cells (a status cell said to hold only a colour), row
+    indexes (an action of an item not for the force), {key: row indexes} (the HMICFRS
+    status of an item not for the force)."""
+    cells, rows, by_key = excused
     import pandera.errors as pe
 
     present = set(table.headers)
@@ -109,7 +115,9 @@ def _schema_problems(table: Table) -> list[Problem]:
         code = _CHECK_CODES.get(str(check), str(check))
         if code not in schema.RULES or index is None or (code, column, index) in seen:
             continue
-        if code == "REQUIRED_MISSING" and (column, index) in table.raw:
+        if code == "REQUIRED_MISSING" and ((column, index) in table.raw
+                                           or (column, index) in cells or index in rows
+                                           or index in by_key.get(column, ())):
             continue            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning)
         seen.add((code, column, index))
         col = schema.BY_KEY[column]
@@ -250,14 +258,21 @@ def _closed_with_open_actions(reg: Register, counts: tuple) -> list[Problem]:
 
 def _done_without_date(reg: Register) -> list[Problem]:
     """Finished actions need the date they finished (said in each sheet's own words)."""
+    import numpy as np
+
     out = []
     acts, fa = reg.actions, reg.actions.frame
     done = fa["action_status"].isin(ACTION_DONE)
     part_of = fa.index.to_numpy() // PART_SPAN
+    # a date its status's note gave ('Closed by HMICFRS 12/03/2021') is its date too
+    dated = np.zeros(len(fa), dtype=bool)
+    completed = fa["completed"].to_numpy()
+    for i in done.to_numpy().nonzero()[0]:
+        dated[i] = isinstance(completed[i], dt.date)
     for n, part in enumerate(acts.parts):
         date_key = next((k for k in ("completed", "last_updated") if k in part.headers), None)
-        lacking = done & (part_of == n)
-        if date_key is not None:
+        lacking = done & (part_of == n) & ~dated
+        if date_key == "last_updated":
             lacking &= ~fa[date_key].map(lambda v: isinstance(v, dt.date))
         if not lacking.any():
             continue
@@ -306,6 +321,69 @@ def _early_dates(reg: Register) -> list[Problem]:
     return out
 
 
+def _excused(reg: Register, name: str, problems: list) -> tuple:
+    """(cells, rows, {key: rows}) of a table whose required values may be missing: a status cell
+    already said to hold only a fill colour, an item's HMICFRS status when it is not
+    for the force, and every cell of an action of an item not for the force (no owner,
+    due date or status is needed)."""
+    table = reg.table(name)
+    out = set()
+    coloured = {(p.sheet, p.cell) for p in problems if p.code == "STATUS_ONLY_COLOUR"}
+    for part_no, part in enumerate(table.parts if coloured else ()):
+        keys = {letter: key for key, (letter, _) in part.headers.items() if letter}
+        for sheet, cell in coloured:
+            letter = cell.rstrip("0123456789")
+            if sheet == part.sheet and letter in keys:
+                out.add((keys[letter], part_no * PART_SPAN + int(cell[len(letter):])))
+    rows, by_key = set(), {}         # every cell of these rows; these keys of these rows
+    if name == schema.ACTIONS and len(table.frame):
+        items = reg.items.frame
+        others = set(items.loc[items["applies"] == "No", "item_id"])
+        if others:
+            fa = table.frame
+            rows = set(fa.index[fa["action_item_id"].isin(others).to_numpy()].tolist())
+    if name == schema.ITEMS and len(table.frame):
+        fi = table.frame             # an item not for the force needs no HMICFRS status
+        by_key["hmicfrs_status"] = set(fi.index[(fi["applies"] == "No").to_numpy()].tolist())
+    return frozenset(out), frozenset(rows), by_key
+
+
+def _responses_not_recorded(reg: Register) -> list[Problem]:
+    """Once: the reports whose responses the pack shows as 'Not recorded' (the register
+    keeps no response dates, or was adopted from one that kept none), and how to record
+    them. (Which reports, the roll-up says: their day 56 is past, by the as-of date or
+    the adoption.)"""
+    ins = reg.inspections
+    fi = ins.frame
+    if not len(fi):
+        return []
+    cols = {k: schema.BY_KEY[k].header for k in ("response_sent", "response_published",
+                                                  "response_required")}
+    adopted = reg.settings.adopted_on
+    if not {"response_sent", "response_published"} & set(ins.headers):
+        what = ("The register has no column for the dates the PCC's responses were sent "
+                "and published")
+        them = "a report whose day 56 has passed with no date"
+    elif adopted is not None:
+        from gain_workbook.core.dates import s55_last_day
+
+        before = [p for p, pending in zip(fi["published"], responses_pending(fi))
+                  if pending and isinstance(p, dt.date) and s55_last_day(p) < adopted]
+        if not before:
+            return []
+        whose = "1 report's" if len(before) == 1 else f"{len(before)} reports'"
+        what = (f"The register was adopted on {display(adopted)} from one that kept no "
+                f"response dates, and {whose} day 56 had passed by then with none recorded")
+        them = "it" if len(before) == 1 else "them"
+    else:
+        return []
+    where = reg.plan.settings_sheet if adopted is not None and reg.plan else ins.sheet
+    return [make_problem("RESPONSES_NOT_RECORDED", where or ins.sheet, "", "", "",
+                         what=what, them=them, sent=cols["response_sent"],
+                         published=cols["response_published"],
+                         required=cols["response_required"])]
+
+
 def responses_pending(fi):
     """Inspections whose s55 response is still to be sent (and is needed): neither sent
     nor published, and not marked Response required: No. The roll-up's response states
@@ -326,8 +404,10 @@ def validate(register: Register) -> ValidationReport:
     problems = list(register.problems)
     for name in schema.TABLES + schema.OPTIONAL_TABLES:
         if register.table(name) is not None:
-            problems.extend(_schema_problems(register.table(name)))
+            problems.extend(_schema_problems(register.table(name),
+                                             _excused(register, name, problems)))
     problems.extend(_cross_problems(register))
+    problems.extend(_responses_not_recorded(register))
     problems.extend(_owner_problems(register))
     problems.extend(_check_problems(register))
     return ValidationReport(str(register.path.name), name_subjects(register, problems),
@@ -341,13 +421,18 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
 
     from gain_workbook.model.refs import item_label
 
+    if not any(p.row is not None and not p.subject for p in problems):
+        return list(problems)                  # nothing to name (a clean register)
     items = register.items.frame
+    written = register.items.raw
     item_of = {}
-    for iid, ins, kind, number in zip(items["item_id"], items["item_inspection_id"],
-                                      items["kind"], items["number"]):
+    for index, iid, ins, kind, number in zip(items.index, items["item_id"],
+                                             items["item_inspection_id"], items["kind"],
+                                             items["number"]):
         if as_text(iid):
             item_of.setdefault(as_text(iid), " ".join(
-                t for t in (as_text(ins), item_label(kind, number)) if t))
+                t for t in (as_text(ins), written.get(("number", index))
+                            or item_label(kind, number)) if t))
 
     def subject(table: Table, r: dict) -> str:
         if table.name == schema.INSPECTIONS:
@@ -391,7 +476,9 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
 
 def check(path, settings=None) -> tuple[Register, ValidationReport]:
     """Read and validate a register file. Raises RegisterError if it cannot be read."""
-    register = read_register(path, settings, meanwhile=_load_pandera)
+    from gain_workbook.register.forces import select
+
+    register = select(read_register(path, settings, meanwhile=_load_pandera))
     return register, validate(register)
 
 

@@ -38,6 +38,20 @@ _PREFIX = re.compile(
 _WITHIN = re.compile(r"^within\s+((?:[a-z]+[- ])*?[a-z]+|\d+)\s+(day|week|month|year)s?\b",
                      re.I)
 _IMMEDIATE = re.compile(r"\b(with immediate effect|immediately|immediate)\b", re.I)
+# A date as a report or a note writes it in a sentence ('31 October 2023', 'March 2021',
+# '12/03/2021'), and a deadline in an item's words ('By 31 October 2023, chief constables
+# should ...', 'within six months', 'immediately'): what add-report reads in a report,
+# and the register in an item's text when it has no deadline column.
+MONTH_WORDS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+               r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+DATE_WORDS = (rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_WORDS}\s+\d{{4}}|{MONTH_WORDS}\s+"
+              rf"\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})")
+DEADLINE_PHRASE = re.compile(
+    rf"\b(?:(?:by|before|not later than|no later than|on or before)\s+(?:the\s+end\s+of\s+)?"
+    rf"{DATE_WORDS}|within\s+(?:the\s+next\s+)?(?:\d+|[a-z]+(?:[- ][a-z]+)?)\s+"
+    r"(?:days?|weeks?|months?|years?)(?:\s+of\s+(?:the\s+)?(?:publication|date)"
+    r"(?:\s+of\s+this\s+report)?)?|with\s+immediate\s+effect|immediately)\b", re.I)
+MODAL = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.I)
 
 
 def word_number(text) -> int | None:
@@ -211,6 +225,34 @@ def parse_deadline(value, published: dt.date | None, date1904: bool = False):
     rest = rest.split(",")[0] if not _US_WORDY.match(rest.lower()) else rest
     day = parse_text_date(rest)
     return day if day is not None and EARLIEST <= day <= LATEST else UNREADABLE
+
+
+def first_clause(text: str) -> str:
+    """The clause of an item's words that says who and when: up to a lead-in's colon
+    (within its first 300 characters), or the first sentence."""
+    colon = text.find(":")
+    if 0 <= colon < 300:
+        return text[:colon]
+    end = re.search(r"[.;](?:\s|$)", text)
+    return text[:end.start()] if end else text
+
+
+def deadline_in(head: str):
+    """The deadline an item's first clause gives ('By 31 October 2023, chief constables
+    should ...' -> a match of 'By 31 October 2023'), or None: before its 'should' (and
+    just after it: 'should, within six months, ...'), else anywhere in the clause."""
+    modal = MODAL.search(head)
+    return DEADLINE_PHRASE.search(head if modal is None else head[:modal.end() + 30])
+
+
+def deadline_phrase(text: str) -> str:
+    """The deadline in an item's words as written, first letter capitalised ('By 31
+    October 2023'); '' when they give none."""
+    m = deadline_in(first_clause(str(text).strip()))
+    if m is None:
+        return ""
+    found = m.group(0)
+    return re.sub(r"\s+", " ", found[0].upper() + found[1:])
 
 
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()

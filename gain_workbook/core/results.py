@@ -33,6 +33,9 @@ class ReadResult(Result):
         if plan is not None:
             # a column read from its values alone is said, so a wrong guess is never silent
             self.warnings[:0] = plan.content_warnings()
+        forces = getattr(reg, "forces", None)     # a register of several forces says whose
+        if forces is not None and forces.line:
+            (self.warnings if forces.warn else self.notes).insert(0, forces.line)
 
     @property
     def layout(self) -> str:

@@ -61,7 +61,7 @@ ITEM_COLS = [
     Col("Agreed deadline", "agreed_deadline", "date", 11),
     Col("HMICFRS status", "hmicfrs_status", "wrap", 12),
     Col("Actions done", "done_of", "center", 8),
-    Col("Overdue", "n_overdue", "int", 8),
+    Col("Overdue", "own_overdue", "int", 8),       # its own actions: the column adds up
     Col("Next due", "next_due", "date", 11),
     Col("Status", "status", "wrap", 13),
     Col("RAG", "rag", "rag", 7),

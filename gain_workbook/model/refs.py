@@ -71,6 +71,19 @@ def parse_ref(text) -> Ref | None:
     return None
 
 
+_KIND_ONLY = re.compile(rf"^(?P<word>{_KIND})\.?$", re.I)
+
+
+def kind_word(text) -> str | None:
+    """The kind a ref that is a kind word alone names ('AFI', 'Recommendation': a report's
+    only area for improvement, which HMICFRS does not number), or None. (Not a ref of
+    parse_ref's: a column of such words is a Kind column, not a column of refs.)"""
+    if text is None:
+        return None
+    m = _KIND_ONLY.match(str(text).strip())
+    return _WORD_KIND[m.group("word").lower()] if m else None
+
+
 def sort_key(text) -> str:
     """A reference as a key that orders as a person would: '2' before '10', 'AFI 2'
     before 'AFI 10', fire pillars E1, E2, EF1, P1 (numbers zero-padded); none last."""

@@ -76,6 +76,10 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "accelerated coc": "Accelerated cause of concern", "acoc": "Accelerated cause of concern",
         "cause for concern": "Cause of concern", "cfc": "Cause of concern",
         "causes of concern": "Cause of concern", "recommendations": "Recommendation",
+        # Welsh, as bilingual registers write them ('Argymhelliad / Recommendation')
+        "argymhelliad": "Recommendation", "argymhellion": "Recommendation",
+        "maes i'w wella": "Area for improvement", "maes i wella": "Area for improvement",
+        "achos pryder": "Cause of concern",
     },
     "hmicfrs_status": {
         "open": "Open", "awaiting review": "Open", "not started": "Open",
@@ -90,6 +94,12 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "no further action needed": "Closed – no further action",
         "nfa": "Closed – no further action", "closed nfa": "Closed – no further action",
         "discharged": "Closed – complete", "closed by hmicfrs": "Closed – complete",
+        # Welsh
+        "agored": "Open", "ar agor": "Open", "ar y gweill": "Being progressed",
+        "yn mynd rhagddo": "Being progressed", "ar waith": "Being progressed",
+        "wedi cau": "Closed – complete", "ar gau": "Closed – complete",
+        "wedi'i gau": "Closed – complete", "cwblhawyd": "Closed – complete",
+        "wedi'i gwblhau": "Closed – complete", "wedi'i ddisodli": "Closed – superseded",
     },
     "action_status": {
         "not started": "Not started", "awaiting allocation": "Not started", "new": "Not started",
@@ -112,11 +122,21 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "blocked": "On hold", "awaiting evidence": "In progress", "overdue": "In progress",
         "late": "In progress", "partially complete": "In progress",
         "partially completed": "In progress",
+        # Welsh, as bilingual registers write them ('Wedi'i gwblhau / Complete')
+        "heb ddechrau": "Not started", "heb ei ddechrau": "Not started",
+        "heb gychwyn": "Not started", "ar y gweill": "In progress",
+        "yn mynd rhagddo": "In progress", "ar waith": "In progress", "ar stop": "On hold",
+        "wedi'i ohirio": "On hold", "cwblhawyd": "Complete", "wedi'i gwblhau": "Complete",
+        "wedi'i gyflawni": "Complete", "yn barod i'w gau": "Ready for closure",
+        "ar gau": "Closed", "wedi cau": "Closed", "wedi'i gau": "Closed",
     },
     "yes_no": {
         "yes": "Yes", "y": "Yes", "true": "Yes", "x": "Yes", "✓": "Yes", "✔": "Yes", "1": "Yes",
         "☒": "Yes", "no": "No", "n": "No", "false": "No", "0": "No", "☐": "No", "-": "No",
         "n a": "No", "na": "No", "not applicable": "No", "not relevant": "No",
+        # Welsh
+        "ie": "Yes", "ydy": "Yes", "oes": "Yes", "nac ydy": "No",
+        "nac oes": "No", "naddo": "No",
     },
 }
 
@@ -140,6 +160,7 @@ class Column:
     role_aliases: dict = field(default_factory=dict)  # {sheet role: (aliases ...)}
     width: int = 14
     absent_default: str | None = None   # assumed when a register has no such column
+    in_template: bool = True  # False: a new register gets the column only when it has values
 
 
 INSPECTIONS = "inspections"
@@ -155,6 +176,19 @@ ROW_NOUN = {INSPECTIONS: "inspection", ITEMS: "item", ACTIONS: "action", OWNERS:
 # The names an Owners sheet goes by (folded as norm_key folds them).
 OWNERS_SHEETS = frozenset({"owners", "action owners", "owner list", "owners list",
                            "owner contacts", "owners contacts", "contacts"})
+
+# A register that holds several forces (an alliance, a collaboration, a region) says whose
+# each row is in a Force column, on any of the three sheets.
+FORCE_TEXT = ("In a register that holds several forces (an alliance, a collaboration, a "
+              "region): the force the {what}; 'Both' or 'All' (or blank) for every force. "
+              "The 'Rows for force' setting says whose rows a run is for.")
+FORCE_ALIASES = ("forces", "which force", "police force", "force area", "force concerned",
+                 "lead force")
+# A Force column's words for every force of the register.
+ALL_FORCES = frozenset({"both", "all", "both forces", "all forces", "joint", "alliance",
+                        "collaboration", "collaborative", "regional", "region", "shared",
+                        "all three", "all three forces", "all four forces", "every force",
+                        "each force", "both force", "all force"})
 
 _C = Column
 COLUMNS: tuple[Column, ...] = (
@@ -185,6 +219,8 @@ COLUMNS: tuple[Column, ...] = (
        "Yes if the report names or quotes the force.", vocab=YES_NO, synonyms="yes_no",
        width=9, aliases=("force named", "quoted", "force quoted in report", "is force quoted",
                          "force mentioned")),
+    _C("inspection_force", INSPECTIONS, "Force", "text", FORCE_TEXT.format(what="report is about"),
+       width=14, aliases=FORCE_ALIASES, in_template=False),
     _C("executive_lead", INSPECTIONS, "Executive lead", "text",
        "The chief officer named by the GAIN Board to drive the response.", width=18,
        aliases=("exec lead", "chief officer lead", "strategic lead", "executive owner",
@@ -298,6 +334,8 @@ COLUMNS: tuple[Column, ...] = (
        "immediate effect' is the publication day); the RAG uses it when set.", width=14,
        aliases=("board agreed deadline", "agreed deadline", "revised deadline board agreed",
                 "revised item deadline", "board revised deadline")),
+    _C("item_force", ITEMS, "Force", "text", FORCE_TEXT.format(what="item is for"),
+       width=14, aliases=FORCE_ALIASES, in_template=False),
     _C("item_lead", ITEMS, "Lead", "text", "The officer who leads the force's work on the item.",
        width=18, aliases=("item lead", "recommendation lead"),
        role_aliases={ITEMS: ("lead", "lead officer", "owner")}),
@@ -306,6 +344,14 @@ COLUMNS: tuple[Column, ...] = (
        vocab=HMICFRS_STATUSES, synonyms="hmicfrs_status", width=18, absent_default="Open",
        aliases=("inspectorate status", "hmicfrs position", "hmicfrs view",
                 "status with hmicfrs", "hmic status")),
+    # (its header ends in a long word: written as an export's field name, 'HMICFRSClosedOn'
+    # reads back as its words, where 'ClosedByHMICFRSOn' cannot be told from an acronym)
+    _C("hmicfrs_closed", ITEMS, "HMICFRS closed on", "date",
+       "The date HMICFRS closed the item; read from its HMICFRS status when that gives one "
+       "('Closed by HMICFRS 12/03/2021') and this is blank.", width=12,
+       aliases=("hmicfrs closure date", "date closed by hmicfrs", "closed by hmicfrs on",
+                "date hmicfrs closed", "hmicfrs closed", "closed by hmicfrs date"),
+       in_template=False),
     _C("force_status", ITEMS, "Force's status", "text",
        "The office's own word for where the item stands (kept as written; HMICFRS status "
        "is the inspectorate's).", width=14,
@@ -356,6 +402,8 @@ COLUMNS: tuple[Column, ...] = (
        required_column=True, width=50,
        aliases=("action text", "actions", "action description", "action required",
                 "agreed action", "action to be taken", "activity", "action"),),
+    _C("force", ACTIONS, "Force", "text", FORCE_TEXT.format(what="action is for"),
+       width=14, aliases=FORCE_ALIASES, in_template=False),
     _C("owner", ACTIONS, "Owner", "text", "The person responsible for the action.",
        required=True, width=18,
        aliases=("action owner", "responsible officer", "responsible", "assigned to",
@@ -418,6 +466,12 @@ BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 def columns_of(table: str) -> tuple[Column, ...]:
     """The columns of one table, in template order."""
     return tuple(c for c in COLUMNS if c.table == table)
+
+
+def template_columns(table: str) -> tuple[Column, ...]:
+    """The columns a new, blank register has (those only some offices need, such as Force,
+    come when they have values: ``in_template``)."""
+    return tuple(c for c in columns_of(table) if c.in_template)
 
 
 def id_column(table: str) -> str:
@@ -909,6 +963,18 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "The Settings sheet gives no Force name, so the pack, the response ('RESPONSE ... OF "
        "THE FORCE') and emails say 'the force'; write the force's name beside 'Force name' "
        "on the Settings sheet."),
+    _R("READ_WITH_NOTE", "warning", "A value was read as its first words, the rest as a note",
+       "'{value}' was read as '{normalised}', the rest kept beside it as a note{date}{also}; "
+       "keep the word alone in the cell and the note in another column to silence this."),
+    _R("NOT_FOR_FORCE_ROW", "warning", "A row says its item is not for the force",
+       "'{value}' in {header} says the item is not for the force: {outcome}{also}."),
+    _R("STATUS_ONLY_COLOUR", "error", "A status cell has only a fill colour",
+       "{at} has no status, only a fill colour; type the status (a colour is never read "
+       "as one)."),
+    _R("RESPONSES_NOT_RECORDED", "warning", "Old reports have no response dates recorded",
+       "{what}, so the pack shows {them} as 'Not recorded', not overdue; type the dates the "
+       "PCC's responses were sent and published in '{sent}' and '{published}' (or No in "
+       "'{required}' where none was needed)."),
     _R("UNKNOWN_SETTING", "warning", "A setting is not one we know",
        "The setting '{key}' is not one gain-pack knows and was ignored; known settings: "
        "{known}."),

@@ -22,7 +22,7 @@ class Setting:
     attr: str
     label: str
     default: object
-    kind: str        # text | int | list | "a|b" (one of the words)
+    kind: str        # text | int | date | list | "a|b" (one of the words)
     description: str
     # the whole numbers an int setting may take: a count of days far past any real one
     # (a date 99999999999 days on) is a mistake to report on its cell, never a crash
@@ -55,6 +55,16 @@ SETTINGS: tuple[Setting, ...] = (
             "Who gets the PCC's response by email (the Home Office and HMICFRS addresses); "
             "several separated by ; or ,."),
     Setting("response_cc", "Response cc", (), "list", "Copied on the response email."),
+    Setting("rows_for_force", "Rows for force", "", "text",
+            "In a register that holds several forces (a Force column: an alliance, a "
+            "collaboration, a region): whose rows every command reads, a force as the Force "
+            "column names it ('Northshire' for 'Northshire Police'; rows for 'Both' or 'All' "
+            "count for each force), or 'all' for every force's rows together. Blank: every "
+            "row is read, and each command says the register holds several forces."),
+    Setting("adopted_on", "Adopted on", "", "date",
+            "The day gain-pack adopt wrote this register from one with no response dates: a "
+            "report whose day 56 had passed by then with no response date recorded shows as "
+            "'Not recorded', not overdue. gain-pack adopt fills it in."),
     Setting("show_not_for_force", "Show items not for the force", "yes", "yes|no",
             "yes: the pack's Items sheet lists items addressed to others (after the force's "
             "own items of each inspection); no: it leaves them off."),
@@ -134,6 +144,8 @@ class Settings:
     response_template: str = ""
     response_to: tuple = ()
     response_cc: tuple = ()
+    rows_for_force: str = ""
+    adopted_on: object = None          # a datetime.date, or None
     show_not_for_force: str = "yes"
     due_soon_days: int = 28
     stale_days: int = 60
@@ -259,6 +271,14 @@ def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, st
                 problems.append(("BAD_SETTING", row, key, value,
                                  f"a whole number{unit} from {setting.least:,} to "
                                  f"{setting.most:,}"))
+        elif setting.kind == "date":
+            from gain_workbook.core.dates import UNREADABLE, parse_date
+
+            day = parse_date(value)
+            if day is None or day is UNREADABLE:
+                problems.append(("BAD_SETTING", row, key, value, "a date such as 31/12/2026"))
+            else:
+                values[setting.attr] = day
         elif setting.kind == "list":
             values[setting.attr] = tuple(s.strip() for s in str(value).replace(",", ";").split(";")
                                          if s.strip())

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 
-from gain_workbook.core.dates import NUMBER_WORDS, parse_deadline, word_number
+from gain_workbook.core.dates import (DEADLINE_PHRASE, MODAL, NUMBER_WORDS, deadline_in,
+                                      first_clause, parse_deadline, word_number)
 from gain_workbook.model.schema import norm_key
 
 REC, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern",
@@ -46,16 +47,9 @@ RECOMMENDS = re.compile(r"^(?:(?:hmic|hmicfrs|his majesty's inspectorate[^,\s]*(
                         r"that,?\s*)", re.I)
 # a lead-in whose list is recommendations: '... HMIC recommends that:', 'we recommend that'
 RECOMMENDS_LEAD = re.compile(r"\brecommends?\s+that\s*+:?\s*+[-–—]?\s*+$", re.I)
-MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-         r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-DATE_WORDS = (rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\s+\d{{4}}|{MONTH}\s+\d{{4}}|"
-              r"\d{1,2}/\d{1,2}/\d{2,4})")
-_DEADLINE = re.compile(
-    rf"\b(?:(?:by|before|not later than|no later than|on or before)\s+(?:the\s+end\s+of\s+)?"
-    rf"{DATE_WORDS}|within\s+(?:the\s+next\s+)?(?:\d+|[a-z]+(?:[- ][a-z]+)?)\s+"
-    r"(?:days?|weeks?|months?|years?)(?:\s+of\s+(?:the\s+)?(?:publication|date)"
-    r"(?:\s+of\s+this\s+report)?)?|with\s+immediate\s+effect|immediately)\b", re.I)
-MODAL = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.I)
+# the dates and deadlines as reports write them, and 'should', are core.dates' (the
+# register reads a deadline in an item's words by the same rule)
+_DEADLINE = DEADLINE_PHRASE
 _PRONOUN = re.compile(r"^(?:this|these|it|they|that|there|those|such|which|who|we|you|he|she|"
                       r"our|its|their|any|some|each of these|in|as|if|when|where|while|"
                       r"although|but|and|or)\b", re.I)
@@ -171,12 +165,7 @@ def section_heading(text: str) -> str | None:
 
 def head(text: str) -> str:
     """The clause that says who and when: up to a lead-in's colon, or the first sentence."""
-    text = NUMBERED.sub(r"\g<rest>", text)
-    colon = text.find(":")
-    if 0 <= colon < 300:
-        return text[:colon]
-    end = re.search(r"[.;](?:\s|$)", text)
-    return text[:end.start()] if end else text
+    return first_clause(NUMBERED.sub(r"\g<rest>", text))
 
 
 def reads_like_item(text: str) -> bool:
@@ -203,7 +192,7 @@ def who_and_when(text: str, published, force_name: str) -> tuple[str, str, objec
     clause = head(s)
     deadline_text, deadline = "", None
     modal = MODAL.search(clause)
-    m = _DEADLINE.search(clause if modal is None else clause[:modal.end() + 30])
+    m = deadline_in(clause)
     if m:
         deadline_text = m.group(0)
         deadline_text = re.sub(r"\s+", " ", deadline_text[0].upper() + deadline_text[1:])

@@ -59,10 +59,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gain_workbook.core.dates import parse_date, word_number
+from gain_workbook.core.dates import DATE_WORDS, parse_date, word_number
 from gain_workbook.core.text import has_xml_illegal, xml_safe
 from gain_workbook.newreport.finish import CONTROL_CHECK, finish
-from gain_workbook.newreport.grammar import (ACOC, AFI, COC, CONTINUES, DATE_WORDS, ENDS,
+from gain_workbook.newreport.grammar import (ACOC, AFI, COC, CONTINUES, ENDS,
                                              MODAL, NUMBERED, QUOTES, REC, RECOMMENDS,
                                              RECOMMENDS_LEAD, SUB_ITEM, TERMINATED, fold,
                                              head, heading_like, kind_of, label_of,

@@ -29,7 +29,7 @@ from gain_workbook.pack.exceptions import exceptions
 from gain_workbook.pack.layout import Ctx, sectioned, write_table
 from gain_workbook.pack.summary import summary
 from gain_workbook.status.movement import MOVEMENT_KINDS
-from gain_workbook.status.rollup import report_order
+from gain_workbook.status.rollup import NOT_RECORDED, progress_text, report_order
 
 SHEET_PURPOSE = {
     "Summary": "Headline figures, RAG and status-by-inspection charts, the inspections",
@@ -57,13 +57,19 @@ def _cover(ctx, ws, sheets: list[str], register_name: str) -> None:
     ws.set_row(3, 22)
     ws.write_string(3, 1, "Monthly pack: HMICFRS inspections, recommendations and actions",
                     f["cover_sub"])
-    rows = [("Force", s.force_name, None), ("Meeting", ctx.meeting, "date"),
+    rows = [("Force", s.force_name, None)]
+    if ctx.rollup.forces:             # a register of several forces: whose rows these are
+        rows.append(("Rows", ctx.rollup.forces, "wrap"))
+    rows += [("Meeting", ctx.meeting, "date"),
             ("Position as at", ctx.as_of, "date"), ("Register", register_name, None),
             ("Protective marking", s.protective_marking, None)]
     r = 5
     for label, value, kind in rows:
         ws.write_string(r, 1, label, f["cover_label"])
-        if kind == "date" and value:
+        if kind == "wrap":
+            ws.write_string(r, 2, value, f["plain_wrap"])
+            ws.set_row(r, LINE_HEIGHT * _lines(value, 60) + 4)
+        elif kind == "date" and value:
             ws.write_datetime(r, 2, dt.datetime(value.year, value.month, value.day),
                               f["cover_date"])
         else:
@@ -91,7 +97,7 @@ def _cover(ctx, ws, sheets: list[str], register_name: str) -> None:
 
 def _items(ctx, ws, progress) -> None:
     it = ctx.rollup.items.copy()
-    it["done_of"] = [f"{d} / {n}" if n else "-" for d, n in zip(it["n_done"], it["n_actions"])]
+    it["done_of"] = progress_text(it, " / ", "-")
     # Within each inspection the force's own items first: most of a national report is
     # addressed to others, and the board reads what the force must do.
     it["_others"] = it["applies"] != "Yes"
@@ -145,14 +151,18 @@ def _actions(ctx, ws, progress) -> None:
     flags = np.where(a["on_hold"], np.char.add(flags, np.where(flags != "", ", on hold",
                                                                "on hold")), flags)
     a["flags"] = flags
+    cols = list(ACTION_COLS)
+    if a["status_note"].astype(bool).any():     # what followed a status word in its cell
+        at = next(n for n, c in enumerate(cols) if c.key == "action_status") + 1
+        cols.insert(at, Col("Status note", "status_note", "wrap", 18))
     ctx.page(ws, "Actions", repeat=3)
     ctx.title(ws, "Actions", "Every action, with its effective due date and derived status")
-    last = write_table(ctx, ws, 3, ACTION_COLS, a, progress=progress)
+    last = write_table(ctx, ws, 3, cols, a, progress=progress)
     if len(a):
-        ws.add_table(3, 0, last - 1, len(ACTION_COLS) - 1, {
+        ws.add_table(3, 0, last - 1, len(cols) - 1, {
             "name": "Actions", "style": "Table Style Light 1", "autofilter": True,
             "columns": [{"header": c.header, "header_format": ctx.fmt["header"]}
-                        for c in ACTION_COLS]})
+                        for c in cols]})
     ws.freeze_panes(4, 2)
 
 
@@ -182,6 +192,8 @@ def _responses(ctx, ws) -> None:
               + (f"; the office's own target is day {target}" if target else ""))
     colours = {"Overdue": "Red", "Due": "Amber", "Not due": "Green", "Sent": "Blue",
                "Published": "Grey", "Not required": "Grey"}
+    if (ins["response_state"] == NOT_RECORDED).any():   # day 56 before dates were kept
+        colours[NOT_RECORDED] = "Grey"
     write_table(ctx, ws, 3, cols, ins, highlight={
         "response_state": {state: ctx.cf[rag] for state, rag in colours.items()}})
     ws.freeze_panes(4, 1)

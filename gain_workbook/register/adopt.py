@@ -4,32 +4,98 @@ Every value is kept: our columns hold what was read (a date column's 'TBC' or
 'Q1 2026' as it was typed, a misspelt status as the word it was read as), the
 office's other columns follow at the right, and a "Read from" sheet gives each row's
 original sheet and row. Reading the new workbook gives the same canonical tables as
-reading the original. The original is only read.
+reading the original, but for two things adopt adds:
+
+* a register with no short inspection ids (a tracker whose reports are known by their
+  whole titles) gets short ones made from each title and year ('VMM-2022'), so that
+  no item or action id, in the pack or an owner's email, is a whole title;
+* a register that kept no response dates gets the day it was adopted ('Adopted on'
+  on the Settings sheet), so that a report whose day 56 had passed by then shows as
+  'Not recorded', not as a response years overdue.
+
+The original is only read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.model import schema
+from gain_workbook.register.derive import SHORT_ID_MAX, short_inspection_id
 from gain_workbook.register.reader import PART_SPAN, Register, read_register
 from gain_workbook.model.settings import SETTINGS, Settings
 from gain_workbook.register.template import write_register_template
 
+# The id columns an inspection's id may begin (items and actions made from it).
+_ID_KEYS = ("inspection_id", "item_id", "item_inspection_id", "parent_item", "action_id",
+            "action_item_id")
 
-def adopt(register, output, force: bool = False) -> tuple[Path, Register]:
-    """Write ``register`` into a new template workbook at ``output``: (path, what was read)."""
+
+@dataclass
+class Adopted:
+    """What adopt wrote, and what it added to what was read."""
+
+    path: Path
+    register: Register
+    short_ids: dict = field(default_factory=dict)   # old inspection id -> the short one
+    adopted_on: dt.date | None = None               # set when no response dates were kept
+
+
+def adopt(register, output, force: bool = False, today: dt.date | None = None) -> Adopted:
+    """Write ``register`` into a new template workbook at ``output``; ``today`` is the
+    day it is adopted (for a register that kept no response dates)."""
     reg = read_register(register)
-    data, extra_headers, read_from = template_data(reg)
+    short = short_ids(reg)
+    adopted_on = today if _keeps_no_response_dates(reg) else None
+    data, extra_headers, read_from = template_data(reg, short, adopted_on)
     path = write_register_template(output, force=force, data=data,
                                    extra_headers=extra_headers, read_from=read_from)
-    return path, reg
+    return Adopted(path, reg, short, adopted_on)
 
 
-def template_data(reg: Register) -> tuple[dict, dict, list]:
+def _keeps_no_response_dates(reg: Register) -> bool:
+    return bool(len(reg.inspections)) and reg.settings.adopted_on is None and not (
+        {"response_sent", "response_published"} & set(reg.inspections.headers))
+
+
+def short_ids(reg: Register) -> dict:
+    """{inspection id: a short id} for the ids longer than SHORT_ID_MAX (a report known
+    by its whole title): 'VMM-2022', unique among all the ids."""
+    f = reg.inspections.frame
+    ids = [i for i in f["inspection_id"] if i is not None]
+    taken = {i for i in ids if len(str(i)) <= SHORT_ID_MAX}
+    out = {}
+    for iid, title, published in zip(f["inspection_id"], f["title"], f["published"]):
+        if iid is None or len(str(iid)) <= SHORT_ID_MAX or iid in out:
+            continue
+        out[iid] = short_inspection_id(title or iid, published, taken)
+        taken.add(out[iid])
+    return out
+
+
+def _renamed(value, short: dict, longest: list):
+    """An id with the inspection id it begins with made short ('<title> R1 A1' ->
+    'VMM-2022 R1 A1')."""
+    if not short or type(value) is not str:
+        return value
+    for old in longest:
+        if value == old:
+            return short[old]
+        if value.startswith(old + " "):
+            return short[old] + value[len(old):]
+    return value
+
+
+def template_data(reg: Register, short: dict | None = None,
+                  adopted_on: dt.date | None = None) -> tuple[dict, dict, list]:
     """(rows per table keyed by our headers, the office's extra headers, Read from rows)."""
+    short = short or {}
+    longest = sorted(short, key=len, reverse=True)
     data = {"settings": _settings(reg.settings)}
+    if adopted_on is not None:
+        data["settings"]["Adopted on"] = adopted_on
     extra_headers: dict = {}
     read_from = []
     for table in schema.TABLES + schema.OPTIONAL_TABLES:
@@ -50,6 +116,8 @@ def template_data(reg: Register) -> tuple[dict, dict, list]:
                 value = t.raw.get((col.key, index), value) if col.key != "action_id" else value
                 if value is None or value != value:
                     continue
+                if col.key in _ID_KEYS:
+                    value = _renamed(value, short, longest)
                 row[col.header] = value if isinstance(value, dt.date) else str(value)
             for header, cells in extras.items():
                 if index in cells:

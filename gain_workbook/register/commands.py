@@ -34,6 +34,7 @@ def init(path, force_name: str = "", example: bool = False,
 class AdoptResult(ReadResult):
     path: Path                  # the new register
     report: object = None       # its validation (the api checks it once written)
+    short_ids: dict = None      # {inspection id as read: the short one adopt gave it}
 
     def empty_columns(self) -> str:
         """'Type is empty in 3 rows of Inspections; 1 other': the errors of the new
@@ -50,12 +51,26 @@ class AdoptResult(ReadResult):
         return said
 
 
-def adopt(register, output, force: bool = False) -> AdoptResult:
-    """Write ``register`` (any layout describe reads) into our template at ``output``."""
+def adopt(register, output, force: bool = False, today=None) -> AdoptResult:
+    """Write ``register`` (any layout describe reads) into our template at ``output``;
+    ``today``: the day it is adopted."""
+    from gain_workbook.core.dates import uk_date
     from gain_workbook.register.adopt import adopt as adopt_register
 
-    path, reg = adopt_register(register, output, force=force)
-    return AdoptResult(path=path, register=reg)
+    done = adopt_register(register, output, force=force, today=today)
+    res = AdoptResult(path=done.path, register=done.register, short_ids=done.short_ids)
+    if done.short_ids:
+        shown = "; ".join(f"'{new}' for '{old}'" for old, new in
+                          list(done.short_ids.items())[:5])
+        more = f" and {len(done.short_ids) - 5} more" if len(done.short_ids) > 5 else ""
+        res.notes.append(f"the reports had no short ids, so each was given one, made from "
+                         f"its title and year: {shown}{more}.")
+    if done.adopted_on is not None:
+        res.notes.append(f"the register kept no response dates: 'Adopted on' is "
+                         f"{uk_date(done.adopted_on)} on the Settings sheet, so a report "
+                         "whose day 56 had passed by then shows as 'Not recorded' until its "
+                         "response dates are typed in.")
+    return res
 
 
 @dataclass(kw_only=True)

@@ -1,5 +1,7 @@
-"""Values worked out from others once the tables are read: kinds and causes of concern
-from refs, action ids that restart in each item, deadlines from their words."""
+"""Values worked out from others once the tables are read: kinds, numbers and causes of
+concern from refs, action ids that restart in each item, deadlines from their words (or
+from the item's own words when the register has no deadline column), closing dates from
+a status's note, rows that say an item is not for the force, and short inspection ids."""
 
 from __future__ import annotations
 
@@ -7,15 +9,57 @@ import datetime as dt
 import re
 
 from gain_workbook.model import schema
-from gain_workbook.core.dates import UNREADABLE, parse_deadline
-from gain_workbook.model.refs import parse_ref
+from gain_workbook.core.dates import UNREADABLE, deadline_phrase, parse_deadline
+from gain_workbook.model.refs import kind_word, parse_ref
 from gain_workbook.model.problems import make_problem
-from gain_workbook.model.schema import BY_KEY, INSPECTIONS, ITEMS
+from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Table
 
+
 def derive_refs(tables, problems) -> None:
-    """Kinds from refs ('AFI 7', 'CoC1-R2') where the register has no Kind, and each
-    recommendation made under a cause of concern linked to it ('Under')."""
+    """Kinds from refs ('AFI 7', 'CoC1-R2') where the register has no Kind, each
+    recommendation made under a cause of concern linked to it ('Under'), and each
+    item's number read from its ref ('AFI 7' -> 7; the ref is kept as written)."""
+    _kinds_and_parents(tables, problems)
+    split_numbers(tables[ITEMS])
+
+
+def split_numbers(items: Table) -> None:
+    """An item's number from a ref that carries its kind ('R1', 'Rec 3', 'AFI 7', 'CoC 1',
+    'CoC1-R2' -> 1, 3, 7, 1, 2), where that kind is the item's: the number is what the
+    response prints ('Recommendation 1'), the ref as written (``raw``) what the pack and
+    the update requests show. A pillar ref ('E1') or one whose kind the Kind column
+    contradicts is kept as written."""
+    frame = items.frame
+    numbers = frame["number"].tolist()
+    if all(n is None or type(n) is not str or n.isdecimal() for n in numbers):
+        return                                      # the usual case: plain numbers
+    new = list(numbers)
+    for n, (num, kind, index) in enumerate(zip(numbers, frame["kind"], frame.index)):
+        if type(num) is not str or num.isdecimal():
+            continue
+        ref = parse_ref(num)
+        if ref is None and kind_word(num) == kind:
+            items.raw.setdefault(("number", index), num)    # 'AFI': a report's only one
+            new[n] = None
+            continue
+        if ref is None or ref.kind is None or ref.number is None or ref.kind != kind:
+            continue
+        items.raw.setdefault(("number", index), num)
+        new[n] = ref.number
+    frame["number"] = _objects(new, frame.index)
+
+
+def _objects(values: list, index):
+    """A column of canonical values (object dtype: pandas would make text a string dtype)."""
+    import pandas as pd
+
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _kinds_and_parents(tables, problems) -> None:
+    """Kinds from refs where the register has no Kind; recommendations linked to the cause
+    of concern they were made under."""
     items = tables[ITEMS]
     frame = items.frame
     if not len(frame):
@@ -39,6 +83,8 @@ def derive_refs(tables, problems) -> None:
         ref = ref_of(n)
         if ref is not None and ref.kind:
             kinds[n] = ref.kind
+        elif kind_word(numbers[n]):
+            kinds[n] = kind_word(numbers[n])      # 'AFI' alone
         else:
             kinds[n] = kind_named(items.header("item_text", index[n])) \
                 or BY_KEY["kind"].absent_default
@@ -125,6 +171,7 @@ def derive_deadlines(tables, date1904, problems) -> None:
         if isinstance(pub, dt.date) and iid is not None:
             published.setdefault(iid, pub)
     frame = items.frame
+    _deadlines_from_text(items)
     new = []
     # An inspection's items mostly share one deadline phrase: work each out once.
     known = {}
@@ -143,3 +190,187 @@ def derive_deadlines(tables, date1904, problems) -> None:
             d = None
         new.append(d)
     frame["deadline"] = new
+
+
+def _deadlines_from_text(items: Table) -> None:
+    """On a sheet with no deadline column, an item's deadline is the one its words give
+    ('By 31 October 2023, chief constables should ...'), read by add-report's rule
+    (``dates.deadline_phrase``) and kept as written in 'Deadline (as written)'."""
+    without = {n for n, part in enumerate(items.parts)
+               if "deadline_text" not in part.headers and "deadline" not in part.headers}
+    if not without:
+        return                                      # the usual case: a deadline column
+    frame = items.frame
+    texts = frame["deadline_text"].tolist()
+    changed = False
+    for n, (index, text) in enumerate(zip(frame.index, frame["item_text"])):
+        if (index // PART_SPAN in without and text is not None and texts[n] is None
+                and frame["deadline"].iat[n] is None):
+            phrase = deadline_phrase(text)
+            if phrase and parse_deadline(phrase, None) is not UNREADABLE:
+                texts[n] = phrase
+                changed = True
+    if changed:
+        frame["deadline_text"] = _objects(texts, frame.index)
+
+
+# ---------------------------------------------------------------- after the values
+
+# What a status that finishes the work says its note's date is: column -> (the date it
+# fills, its words, the statuses that finish).
+CLOSING = {"action_status": ("completed", "the date it was completed", schema.ACTION_DONE),
+           "hmicfrs_status": ("hmicfrs_closed", "the date HMICFRS closed it",
+                              schema.HMICFRS_CLOSED)}
+
+
+def derive_values(tables, ctx, plan=None) -> None:
+    """What the values say beyond themselves: the date a closing note gives ('Closed by
+    HMICFRS 12/03/2021') where the row has no date of its own, the notes' warnings
+    completed (and ``plan``'s columns saying they carry notes, for describe), and the
+    rows that say their item is not for the force."""
+    from gain_workbook.register.values import describe_notes, finish_notes
+
+    for key, (date_key, _, done) in CLOSING.items():
+        dated = {index: day for (k, index), day in ctx.note_dates.items() if k == key}
+        if not dated:
+            continue
+        table = tables[BY_KEY[key].table]
+        frame = table.frame
+        values = frame[date_key].tolist()
+        for n, (index, status) in enumerate(zip(frame.index, frame[key])):
+            if index in dated and status in done and values[n] is None:
+                values[n] = dated[index]
+        frame[date_key] = _objects(values, frame.index)
+    finish_notes(ctx, {k: (words, done) for k, (_, words, done) in CLOSING.items()})
+    if plan is not None:
+        describe_notes(plan, ctx)
+    not_for_force_rows(tables, ctx.problems)
+
+
+def not_for_force(text) -> bool:
+    """Does a cell say its row is not for the force ('N/A', 'N/A – for the Home Office',
+    'Not applicable', 'Not for force')? The words are schema.YES_NO_LEADS' for no, but
+    a plain 'No'."""
+    if type(text) is not str or not text:
+        return False
+    folded = norm_key(text)
+    return any(folded == lead or folded.startswith(lead + " ") for lead in _NOT_FOR_FORCE)
+
+
+_NOT_FOR_FORCE = tuple(lead for lead, word, _ in schema.YES_NO_LEADS
+                       if word == "No" and lead != "no")
+_US = re.compile(r"\b(?:force|us|we)\b", re.I)
+_FOR_SOMEONE = re.compile(r"^(?:(?:n\s*/\s*a|na|not\s+applicable|not\s+relevant)\b[\s\-–—:;,(]*)?"
+                          r"(?:(?:it\s+is\s+|this\s+is\s+)?(?:for|to)\s+)(?P<who>.+)$",
+                          re.I)
+
+
+def not_for_force_rows(tables, problems) -> None:
+    """An action row whose status, or whose action with no status or due date, says
+    the item is not for the force ('N/A – for the Home Office') is not an action: the
+    item is not the force's (unless its Applies to force says Yes), its addressee taken
+    from the words where it has none. Said once for each distinct phrase."""
+    actions, items = tables[ACTIONS], tables[ITEMS]
+    f = actions.frame
+    if not len(f):
+        return
+    vocab = frozenset(schema.ACTION_STATUSES)
+    texts, statuses, dues = f["action_text"].tolist(), f["action_status"].tolist(), \
+        f["due"].tolist()
+    # (a cheap first look: a status not from the list, an action starting with N)
+    maybe = sorted({n for n, status in enumerate(statuses) if status is not None
+                    and status not in vocab}
+                   | {n for n, text in enumerate(texts) if text and text[0] in "Nn"})
+    hits = []                      # (position, key, value)
+    for n in maybe:
+        text, status, due = texts[n], statuses[n], dues[n]
+        if status is not None and status not in vocab and not_for_force(status):
+            hits.append((n, "action_status", status))
+        elif (text and text[0] in "Nn" and due is None and not_for_force(text)
+              and (status is None or (status not in vocab and not_for_force(status)))):
+            hits.append((n, "action_text", text))
+    if not hits:
+        return
+    index = f.index
+    dropped = {index[n] for n, _, _ in hits}
+    item_ids = f["action_item_id"].tolist()
+    kept_items = {item_ids[n] for n in range(len(f)) if index[n] not in dropped}
+    fi = items.frame
+    first = items.first_index("item_id")
+    said: dict = {}
+    for n, key, value in hits:
+        row = index[n]
+        item = first.get(str(item_ids[n])) if item_ids[n] is not None else None
+        if item is None:
+            dropped.discard(row)          # an unknown item: left for UNKNOWN_ITEM
+            continue
+        outcome = _not_for_force_item(items, fi, item, value, item_ids[n] in kept_items)
+        if fi.at[item, "item_force"] is None and f["force"].iat[n] is not None:
+            fi.at[item, "item_force"] = f["force"].iat[n]     # whose item it is, kept
+        phrase = (key, norm_key(value))
+        if phrase in said:
+            said[phrase][1].append(actions.cell(key, row))
+            continue
+        said[phrase] = (len(problems), [actions.cell(key, row)])
+        problems.append(make_problem("NOT_FOR_FORCE_ROW", *actions.where(key, row), value,
+                                     outcome=outcome, also=""))
+    for at, cells in said.values():
+        if len(cells) > 1:
+            import dataclasses
+
+            p = problems[at]
+            problems[at] = dataclasses.replace(p, message=p.message[:-1] + (
+                f" (as in {len(cells) - 1} other row{'s' if len(cells) > 2 else ''})."))
+    if dropped:
+        actions.frame = f.drop(index=sorted(dropped))
+
+
+def _not_for_force_item(items: Table, fi, item, value: str, has_actions: bool) -> str:
+    """The item of a row not for the force made not the force's; what was done, in words."""
+    said_yes = items.has("applies", item) and fi.at[item, "applies"] == "Yes"
+    if has_actions or said_yes:
+        why = ("the item has other actions" if has_actions else
+               f"its {items.header('applies', item)} says Yes")
+        return f"the row was not read as an action ({why})"
+    if fi.at[item, "applies"] != "No":
+        fi.at[item, "applies"] = "No"
+        items.raw[("applies", item)] = value            # adopt keeps the words
+    who = _FOR_SOMEONE.match(value.strip())
+    # (the trailing stops and brackets are stripped here: a lazy pattern before them
+    # would be quadratic on a line of them)
+    name = who.group("who").rstrip(" \t\n\r\f\v.)") if who else ""
+    if name and fi.at[item, "addressee"] is None and not _US.search(name):
+        fi.at[item, "addressee"] = name.strip()
+    return (f"the item was read as {items.header('applies', item) if items.has('applies', item) else BY_KEY['applies'].header} "
+            "'No', and the row not as an action")
+
+
+# ---------------------------------------------------------------- short inspection ids
+
+SHORT_ID_MAX = 20
+# Words a short id leaves out: they are in most titles and tell one report from no other.
+_ID_STOP = frozenset({
+    "a", "an", "the", "of", "in", "into", "on", "and", "for", "to", "by", "with", "how",
+    "well", "its", "their", "at", "from", "as", "is", "are", "be", "inspection",
+    "inspections", "report", "police", "policing", "service", "services", "force",
+    "forces", "england", "wales", "hmicfrs", "hmic", "his", "majestys", "inspectorate",
+    "constabulary", "fire", "rescue", "an", "our", "that", "this", "what"})
+
+
+def short_inspection_id(title, published=None, taken=()) -> str:
+    """A short id for a report, made from its title's words and its year: 'VMM-2022' for
+    the 2022 'An inspection of vetting, misconduct and misogyny in the police service';
+    at most SHORT_ID_MAX characters, and none of ``taken`` (a number is added)."""
+    words = re.findall(r"[A-Za-z][A-Za-z'’]*|\d+", str(title or ""))
+    keep = [w for w in words if norm_key(w) not in _ID_STOP and not w.isdigit()]
+    letters = "".join(w[0] for w in keep).upper()[:6]
+    if len(letters) < 2:
+        letters = (keep[0] if keep else (words[0] if words else "Report"))[:8].upper()
+    year = published.year if isinstance(published, dt.date) else None
+    base = f"{letters}-{year}" if year else letters
+    taken = {str(t).casefold() for t in taken}
+    out, n = base, 1
+    while out.casefold() in taken:
+        n += 1
+        out = f"{base}-{n}"
+    return out[:SHORT_ID_MAX]

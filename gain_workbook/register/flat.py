@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from gain_workbook.core.text import plural
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
-from gain_workbook.model.refs import parse_ref
+from gain_workbook.model.refs import kind_word, parse_ref
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
@@ -131,6 +131,8 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
                 f"{item_id} A{groups.action_counter[item_id]}"
             values["action_item_id"] = item_id
             groups.actions.append((excel, values))
+        elif get["force"][i] not in (None, ""):
+            item["values"].setdefault("item_force", get["force"][i])   # a row of its own
     _kind_warning(sheet, groups, default_kind, defaulted, problems)
     _sheet_parts(sheet, groups, insp_cols, item_cols, action_cols)
 
@@ -145,7 +147,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         kind = get["kind"][i]
     else:
         ref = parse_ref(number)
-        kind = ref.kind if ref is not None and ref.kind else default_kind
+        kind = ref.kind if ref is not None and ref.kind else kind_word(number) or default_kind
     if get["item_id"][i]:
         item_key = (ins_key, "id", get["item_id"][i])
     elif number:
@@ -172,7 +174,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         if "kind" not in srcs or not get["kind"][i]:
             item["values"]["kind"] = kind
             ref = parse_ref(number)
-            if ref is None or not ref.kind:
+            if (ref is None or not ref.kind) and not kind_word(number):
                 defaulted.append(kind)
     return item, item_key
 

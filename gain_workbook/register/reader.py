@@ -30,7 +30,10 @@ from gain_workbook.model.schema import ACTIONS, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.settings import Settings, parse_settings
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import detect, explain, sheets
-from gain_workbook.register.derive import derive_deadlines, derive_refs, qualify_action_ids
+from gain_workbook.register.derive import (derive_deadlines, derive_refs, derive_values,
+                                           qualify_action_ids)
+from gain_workbook.register.fills import colour_only_statuses
+from gain_workbook.register.forces import read_forces
 from gain_workbook.register.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.register.flat import read_flat
 from gain_workbook.register.values import Context
@@ -56,6 +59,7 @@ class Register:
     owners: Table | None = None    # the Owners sheet, when the register has one
     updates: list = field(default_factory=list)      # rows of merge's Updates sheet
     extensions: list = field(default_factory=list)   # rows of its Extension requests sheet
+    forces: object = None          # forces.Forces: the forces a Force column names, whose rows
 
     def table(self, name: str) -> Table:
         """The table called inspections, items, actions (or owners, None without a sheet)."""
@@ -221,9 +225,12 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     derive_refs(tables, problems)
     qualify_action_ids(tables[ACTIONS])
     derive_deadlines(tables, date1904, problems)
+    derive_values(tables, ctx, plan)
+    colour_only_statuses(path, tables, problems)
     reg = Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
                    settings, problems, list(grids), plan=plan)
     _read_beside(reg, plan, grids, ctx)
+    reg.forces = read_forces(reg)
     return reg
 
 

@@ -105,7 +105,9 @@ def _table_sheet(wb, fmt, table: str, rows: list[dict], lists, extra=()) -> None
     """One of the register's table sheets: headers with their descriptions, a dropdown
     or a check on every column that has one, the rows, a filter; printable."""
     ws = wb.add_worksheet(schema.SHEET_NAMES[table])
-    cols = schema.columns_of(table)
+    # a column a new register needs only for some offices (Force) when it has values
+    cols = [c for c in schema.columns_of(table) if c in schema.template_columns(table)
+            or any(r.get(c.header) not in (None, "") for r in rows)]
     widths = [column_width(col, [r.get(col.header) for r in rows]) for col in cols]
     ws.freeze_panes(1, 1)
     header_lines = max(styles.wrapped_lines(col.header, w, 1.1) for col, w in zip(cols, widths))
@@ -241,7 +243,9 @@ def _settings_sheet(wb, fmt, values: dict) -> None:
         value = values.get(s.label, s.default if s.kind == "int" else "")
         if isinstance(value, (tuple, list)):
             value = "; ".join(value)
-        if isinstance(value, int):
+        if isinstance(value, dt.date):
+            ws.write_datetime(r, 1, _as_date(value), fmt["date"])
+        elif isinstance(value, int):
             ws.write_number(r, 1, value)
         elif value:
             ws.write_string(r, 1, str(value))

@@ -1,19 +1,22 @@
 """Values as offices type them, made canonical: dates ('31/12/2024', 'TBC', 'Dec-25',
-'Q1 2026'), status words and their typos, yes or no in words, several types in a cell.
+'Q1 2026'), status words and their typos, yes or no in words, several types in a cell,
+a word with a note after it ('Complete - awaiting HMICFRS closure'), both halves of a
+bilingual value ('Wedi'i gwblhau / Complete').
 
 What cannot be read is kept as written, for the validator to report with its cell;
-every change is a warning naming the cell and the value used.
+every change is a warning naming the cell and the value used (a note's, once for each
+distinct phrase; a difference of capitals only, none).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gain_workbook.model import schema
-from gain_workbook.core.dates import (EARLIEST, LATEST, UNREADABLE, is_no_date, month_or_quarter,
-                                 parse_date)
+from gain_workbook.core.dates import (DATE_WORDS, EARLIEST, LATEST, UNREADABLE, is_no_date,
+                                      month_or_quarter, parse_date, parse_text_date)
 from gain_workbook.model.problems import display, make_problem
 from gain_workbook.model.schema import SYNONYMS, norm_key
 from gain_workbook.model.settings import Settings
@@ -26,6 +29,11 @@ class Context:
     date1904: bool
     settings: Settings
     problems: list
+    # (column key, folded phrase) -> [problem's place in problems, cells]: a value read
+    # with a note is said once for each distinct phrase, naming how many cells have it
+    phrases: dict = field(default_factory=dict)
+    # (column key, table index) -> the date a note gives ('Closed by HMICFRS 12/03/2021')
+    note_dates: dict = field(default_factory=dict)
 
 
 def cell_text(v):
@@ -120,10 +128,11 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
     """A column of words from a list (status, kind, yes/no, types): each read as its
     word where it is one, a synonym, a near miss or (for types) several; said when
     it was not written as the word; kept as written when it is none."""
-    sheet, letter, header, ctx, _, _ = where
+    sheet, letter, header, ctx, raw, index_of = where
     kind = col.kind
     synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
     vocab_keys = {norm_key(v): v for v in col.vocab}
+    words = {**synonyms, **vocab_keys}
     exact = frozenset(col.vocab)
     out = []
     for v, r in zip(values, rows):
@@ -139,6 +148,7 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
         raw_text = cell_text(v)
         folded = norm_key(raw_text)
         code = "NORMALISED"
+        note = ""
         canon = vocab_keys.get(folded) or synonyms.get(folded)
         if canon is None and kind == "multi":
             parts = split_multi(raw_text)
@@ -146,22 +156,161 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
             canon = ", ".join(dict.fromkeys(mapped)) if parts and all(mapped) else None
             if canon is not None and [p.strip() for p in parts] == mapped:
                 raw_text = canon       # only the separators differ: nothing to report
+        if canon is None and kind in ("vocab", "yesno"):
+            canon, note, plain = either_half(raw_text, words, kind == "vocab")
+            if canon is not None and plain and not note:
+                out.append(canon)      # 'Wedi'i gwblhau / Complete': written as the word
+                continue
         if canon is None and kind == "yesno":
             canon = next((word for lead, word, _ in schema.YES_NO_LEADS
                           if folded == lead or folded.startswith(lead + " ")), None)
         if canon is None and kind == "vocab":
-            canon = _near(folded, vocab_words(col))
+            canon, note = split_lead(raw_text, words) or (None, "")
+        if canon is None and kind == "vocab":
+            canon = _near(folded, words)
             code = "WORD_READ_AS"
         if canon is None:
             out.append(raw_text)       # left for NOT_IN_LIST
             continue
+        if note:
+            raw[(col.key, index_of(r))] = raw_text      # adopt keeps the note
+            _said_with_note(col, canon, note, raw_text, f"{letter}{r + 1}", where,
+                            index_of(r))
+            out.append(canon)
+            continue
         if col.key == "action_status" and folded in schema.OVERDUE_WORDS:
             code = "OVERDUE_WORD"
-        if canon != raw_text:
+        if canon != raw_text and canon.casefold() != " ".join(raw_text.split()).casefold():
             ctx.problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
                                              normalised=canon))
         out.append(canon)
     return out
+
+
+# A word of a value as norm_key reads it: the text between spaces and punctuation.
+_TOKEN = re.compile(r"[^\s\u2010-\u2015\-_/\\.,:;()\[\]?!#*&+]+")
+_NOTE_EDGES = " \t\n-\u2010\u2011\u2012\u2013\u2014\u2015:;,.|"
+MAX_LEAD_WORDS = 6
+
+
+def split_lead(text: str, words: dict) -> tuple[str, str] | None:
+    """(the word, the note) of a value that starts with a known word and goes on
+    ('Complete - awaiting HMICFRS closure' -> ('Complete', 'awaiting HMICFRS closure');
+    'Closed by HMICFRS 12/03/2021' -> the longest known start); None when it does not
+    start with one, or nothing follows it. ``words``: norm_key(word) -> canonical."""
+    toks = list(_TOKEN.finditer(text))
+    for i in range(min(len(toks) - 1, MAX_LEAD_WORDS), 0, -1):
+        canon = words.get(" ".join(norm_key(t.group()) for t in toks[:i]))
+        if canon is not None:
+            note = clean_note(text[toks[i - 1].end():])
+            return (canon, note) if note else None
+    return None
+
+
+def clean_note(text: str) -> str:
+    """What follows a word, without the dash, colon or brackets that set it off."""
+    note = text.strip(_NOTE_EDGES)
+    while len(note) > 1 and note[0] in "([" and note[-1] in ")]":
+        note = note[1:-1].strip(_NOTE_EDGES)
+    return note
+
+
+# A bilingual value's halves: split at a slash between words (not in a date: 12/03/2021),
+# a bar, or a line break.
+# (the spaces round a slash are stripped with the halves, not matched: a pattern of spaces
+# before the slash would be quadratic on a cell of them)
+_HALVES = re.compile(r"(?<![\d/])/(?![\d/])|(?<!\s)\s+\|\s+|\n+")
+
+
+def either_half(text: str, words: dict, notes: bool) -> tuple[str | None, str, bool]:
+    """A bilingual value ('Wedi'i gwblhau / Complete', 'Ar agor | Open'): the word
+    its halves agree on (either half alone will do), the note one of them carries, and
+    whether the value is plainly the word (one half is the word itself, the others say
+    the same). (None, '', False) when the halves name no word, or different ones."""
+    halves = [h.strip() for h in _HALVES.split(text) if h.strip()]
+    if len(halves) < 2 or any(len(h.strip()) < 2 for h in halves):
+        return None, "", False         # 'N/A' is not two halves
+    found, notes_, plain, other = set(), [], False, []
+    for half in halves:
+        canon = words.get(norm_key(half))
+        if canon is not None:
+            plain = plain or half.strip().casefold() == canon.casefold()
+        elif notes and (lead := split_lead(half, words)) is not None:
+            canon = lead[0]
+            notes_.append(lead[1])
+        else:
+            other.append(half.strip())
+        if canon is not None:
+            found.add(canon)
+    if len(found) != 1:
+        return None, "", False
+    # a half that names no word is kept as the note, so nothing written is lost
+    return found.pop(), " / ".join(notes_ + other), plain
+
+
+def note_of(col: schema.Column, text, words: dict | None = None) -> str:
+    """The note a value of a word column carries after its word, as ``normalise`` read it
+    ('Complete - awaiting HMICFRS closure' -> 'awaiting HMICFRS closure'); '' if none."""
+    if col.kind != "vocab" or type(text) is not str:
+        return ""
+    words = words if words is not None else vocab_words(col)
+    canon, note, _ = either_half(text, words, True)
+    if canon is None:
+        lead = split_lead(text, words)
+        note = lead[1] if lead else ""
+    return note
+
+
+def _said_with_note(col, canon: str, note: str, raw_text: str, cell: str, where,
+                    index) -> None:
+    """The READ_WITH_NOTE warning, once for each distinct phrase of a column (its first
+    cell; how many others say the same is added when the reading is done), and the date
+    a closing note gives ('Closed by HMICFRS 12/03/2021'), kept for the derive step."""
+    sheet, _, header, ctx, _, _ = where
+    day = note_date(note)
+    if day is not None:
+        ctx.note_dates[(col.key, index)] = day
+    key = (col.key, norm_key(raw_text))
+    seen = ctx.phrases.get(key)
+    if seen is not None:
+        seen[1].append((sheet, cell))
+        return
+    ctx.phrases[key] = [len(ctx.problems), [(sheet, cell)], canon, note, day]
+    ctx.problems.append(make_problem("READ_WITH_NOTE", sheet, cell, header, raw_text,
+                                     normalised=canon, date="", also=""))
+
+
+def note_date(note: str):
+    """The date a note gives ('by HMICFRS 12/03/2021', 'on 3 March 2021'), or None."""
+    m = _NOTE_DATE.search(note)
+    if m is None:
+        return None
+    return parse_text_date(m.group(0))
+
+
+_NOTE_DATE = re.compile(DATE_WORDS, re.I)
+
+
+def finish_notes(ctx: Context, closing: dict) -> None:
+    """Each READ_WITH_NOTE warning completed: how many other cells say the same, and
+    the date its note gives where that date was used (``closing``: column key -> what
+    the date was read as, for the words that finish the work)."""
+    import dataclasses
+
+    for (key, _), (at, cells, canon, note, day) in ctx.phrases.items():
+        p = ctx.problems[at]
+        also = ""
+        if len(cells) > 1:
+            shown = ", ".join(c if s == cells[0][0] else f"{s}!{c}" for s, c in cells[1:4]) \
+                + (" ..." if len(cells) > 4 else "")
+            also = f" (as in {len(cells) - 1} other cell{'s' if len(cells) > 2 else ''}: {shown})"
+        date = ""
+        if day is not None and canon in closing.get(key, ("", ()))[1]:
+            date = f", and its date {display(day)} as {closing[key][0]}"
+        fmt = {"normalised": canon, "date": date, "also": also}
+        ctx.problems[at] = dataclasses.replace(
+            p, message=schema.RULES["READ_WITH_NOTE"].message.format(
+                value=p.value if len(p.value) <= 60 else p.value[:57] + "...", **fmt))
 
 
 def vocab_words(col: schema.Column) -> dict:
@@ -174,3 +323,23 @@ def vocab_words(col: schema.Column) -> dict:
 def split_multi(text: str) -> list[str]:
     """The words of a cell holding several ('National / Thematic', 'National & Thematic')."""
     return [p.strip() for p in re.split(r"[,;+/&\n]|\band\b", text) if p.strip()]
+
+
+def describe_notes(plan, ctx: Context) -> None:
+    """Each column whose cells carry notes says so in ``describe`` (its plan's note):
+    how many, and one of them as written."""
+    found: dict = {}                  # (sheet, letter) -> [cells, an example]
+    for (_, _), (at, cells, *_rest) in ctx.phrases.items():
+        for sheet, cell in cells:
+            got = found.setdefault((sheet, cell.rstrip("0123456789")),
+                                   [0, ctx.problems[at].value])
+            got[0] += 1
+    if not found:
+        return
+    for sheet in plan.sheets:
+        for c in sheet.columns:
+            hit = found.get((sheet.name, c.letter))
+            if hit and c.key:
+                said = (f"{hit[0]} cell{'s carry' if hit[0] > 1 else ' carries'} a note after the "
+                        f"word ('{hit[1][:50]}'): read as the word, the note kept beside it")
+                c.note = f"{c.note}; {said}" if c.note else said

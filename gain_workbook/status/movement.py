@@ -61,10 +61,13 @@ def read_previous(path, as_of: dt.date) -> Snapshot:
         raise RegisterError(f"Cannot read the previous file '{path.name}': "
                             f"{type(exc).__name__}.") from None
     from gain_workbook.core.dates import add_months
+    from gain_workbook.register.forces import select
     from gain_workbook.register.reader import read_register
     from gain_workbook.status.rollup import roll_up
 
-    return snapshot_of(roll_up(read_register(path), add_months(as_of, -1)), str(path.name))
+    # (the same force's rows as this month's, when the register holds several)
+    return snapshot_of(roll_up(select(read_register(path)), add_months(as_of, -1)),
+                       str(path.name))
 
 
 def _from_pack(path: Path, wb) -> Snapshot:

@@ -18,10 +18,11 @@ The rules (also in docs/board-pack.md, generated from RAG_RULES):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from gain_workbook.model import schema
-from gain_workbook.core.dates import (S55_DAYS_AFTER_PUBLICATION, as_datetime64, closed_day, given,
+from gain_workbook.core.dates import (DATE_WORDS, S55_DAYS_AFTER_PUBLICATION, as_datetime64, closed_day, given,
                                  uk_date, working_day_before)
 from gain_workbook.model.refs import item_label, sort_key
 from gain_workbook.core.text import plural
@@ -69,6 +70,7 @@ class RollUp:
     inspections: object      # pandas.DataFrame, one row per inspection
     items: object            # one row per item
     actions: object          # one row per action
+    forces: str = ""         # whose rows, in a register of several forces (the pack's cover)
 
     def headline(self) -> dict:
         """The headline figures the Summary sheet shows."""
@@ -89,7 +91,12 @@ KIND_ORDER = ("Accelerated cause of concern", "Cause of concern", "Recommendatio
               "Area for improvement")
 
 
-def _labels(frame) -> list[str]:
+def _labels(frame, written: dict | None = None) -> list[str]:
+    """Each item's label: its ref as the office wrote it ('R1', 'CoC1-R2'; ``written`` is
+    the items' raw values, by (key, row)), else its kind and number ('Rec 2')."""
+    if written:
+        return [written.get(("number", row)) or item_label(k, n)
+                for row, k, n in zip(frame["row"], frame["kind"], frame["number"])]
     return [item_label(k, n) for k, n in zip(frame["kind"], frame["number"])]
 
 
@@ -125,10 +132,42 @@ def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollU
     inspections = typed(register.inspections.frame, schema.INSPECTIONS)
     items = typed(register.items.frame, schema.ITEMS)
     actions = typed(register.actions.frame, schema.ACTIONS)
+    items["label"] = _labels(items, register.items.raw)
+    items["status_note"] = _notes(register.items, "hmicfrs_status", items["row"])
+    actions["status_note"] = _notes(register.actions, "action_status", actions["row"])
     actions = roll_up_actions(actions, items, as_of, settings, inspections)
     items = roll_up_items(items, actions, inspections, as_of)
-    inspections = roll_up_inspections(inspections, items, as_of, settings)
-    return RollUp(as_of, settings, inspections, items, actions)
+    inspections = roll_up_inspections(inspections, items, as_of, settings,
+                                      unrecorded_before=_unrecorded_before(register, as_of))
+    forces = getattr(register, "forces", None)
+    return RollUp(as_of, settings, inspections, items, actions,
+                  forces=getattr(forces, "cover", "") or "")
+
+
+def _notes(table, key: str, rows) -> list[str]:
+    """The note each row's status carried after its word ('awaiting HMICFRS closure'),
+    '' where none (read again from the value as written, which the register keeps)."""
+    written = {index: text for (k, index), text in table.raw.items() if k == key}
+    if not written:
+        return [""] * len(rows)
+    from gain_workbook.register.values import note_of
+
+    from gain_workbook.register.values import vocab_words
+
+    col = schema.BY_KEY[key]
+    words = vocab_words(col)
+    return [note_of(col, written[r], words) if r in written else "" for r in rows]
+
+
+def _unrecorded_before(register, as_of: dt.date):
+    """The day before which a response still to be sent is 'Not recorded', not overdue:
+    the day the register was adopted from one that kept no response dates, or, for a
+    register that has no column for them, the as-of date; None when it records them."""
+    if register.settings.adopted_on is not None:
+        return register.settings.adopted_on
+    if not {"response_sent", "response_published"} & set(register.inspections.headers):
+        return as_of
+    return None
 
 
 def typed(frame, table: str):
@@ -155,8 +194,8 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings, inspecti
 
     a = actions
     today = _ts(as_of)
-    info = items[["item_id", "item_inspection_id", "kind", "number", "item_text"]].drop_duplicates(
-        "item_id")
+    cols = ["item_id", "item_inspection_id", "kind", "number", "item_text"]
+    info = items[cols + (["label"] if "label" in items else [])].drop_duplicates("item_id")
     a = a.merge(info.rename(columns={"item_id": "action_item_id",
                                      "item_inspection_id": "inspection_id"}),
                 on="action_item_id", how="left")      # (a left merge keeps the rows' order)
@@ -180,7 +219,9 @@ def roll_up_actions(actions, items, as_of: dt.date, settings: Settings, inspecti
     rag = np.select([a["overdue"], open_ & (a["due_soon"] | a["stale"] | a["on_hold"]), open_],
                     ["Red", "Amber", "Green"], "Grey")
     a["rag"] = rag
-    a["label"] = _labels(a)      # 'Rec 2': its item as the pack and response name it
+    if "label" not in a:
+        a["label"] = _labels(a)  # 'Rec 2': its item as the pack and response name it
+    a["label"] = a["label"].fillna("Item")
     return a
 
 
@@ -209,7 +250,8 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     _deadlines(it, today)
     _item_rag(it)
     it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
-    it["label"] = _labels(it)
+    if "label" not in it:
+        it["label"] = _labels(it)
     it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
         "inspection_id").rename(columns={"inspection_id": "item_inspection_id"}),
         on="item_inspection_id", how="left")
@@ -218,15 +260,58 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
 
 def _count_actions(it, actions) -> None:
     """Each item's actions counted (all, done, overdue, ... and by status), its worst
-    action's RAG and its next due dates, as columns of ``it``. A cause of concern takes
-    its status from the recommendations made under it."""
+    action's RAG and its next due dates, as columns of ``it``.
+
+    A cause of concern takes its status from the recommendations made under it: the
+    n_ counts (and the status, RAG, reason and next due worked out from them) are its
+    progress, its own actions and theirs. Each action is counted once in the totals:
+    own_actions, own_done and own_overdue are the item's own actions only, so that
+    they add up to the actions on the register; n_under is how many of the n_ counts
+    are its recommendations' actions."""
     import pandas as pd
 
     up = actions["action_item_id"].map(dict(zip(it["item_id"], it["parent_item"])))
     under = up.notna()
+    own = _action_counts(it, actions)
     if under.any():
         actions = pd.concat([actions, actions[under].assign(action_item_id=up[under])],
                             ignore_index=True)
+        progress = _action_counts(it, actions)
+    else:
+        progress = own
+    for name in progress:
+        it[name] = progress[name].to_numpy()
+    for name in ("actions", "done", "overdue"):
+        it["own_" + name] = own["n_" + name].to_numpy()
+    it["n_under"] = it["n_actions"] - it["own_actions"]
+    open_actions = actions[~actions["done"]]
+    next_due = open_actions.groupby("action_item_id")["effective_due"].min()
+    it["next_due"] = pd.to_datetime(_aligned(next_due, it["item_id"], None).to_numpy())
+    soon = actions[actions["due_soon"]].groupby("action_item_id")["effective_due"].min()
+    it["next_due_soon"] = pd.to_datetime(_aligned(soon, it["item_id"], None).to_numpy())
+    it["n_open"] = it["n_actions"] - it["n_done"]
+
+
+def progress_text(it, sep: str = " of ", none: str = "0 of 0") -> list[str]:
+    """'Actions done' for each item: '1 of 2'; for a cause of concern, its own and its
+    recommendations' ('1 of 2 under it', or '1 of 1; 1 of 2 under it'), so that no
+    action is counted twice in a column that adds up."""
+    out = []
+    for d, n, od, on, u in zip(it["n_done"], it["n_actions"], it["own_done"],
+                               it["own_actions"], it["n_under"]):
+        if not u:
+            out.append(f"{d}{sep}{n}" if n else none)
+        elif not on:
+            out.append(f"{d}{sep}{n} under it")
+        else:
+            out.append(f"{od}{sep}{on}; {d - od}{sep}{u} under it")
+    return out
+
+
+def _action_counts(it, actions):
+    """Per item (in ``it``'s order): its actions' counts, as a DataFrame of ints."""
+    import pandas as pd
+
     g = actions.groupby("action_item_id")
     counts = {
         "n_actions": g.size(),
@@ -242,15 +327,7 @@ def _count_actions(it, actions) -> None:
                           schema.ACTION_STATUSES)
     for status in schema.ACTION_STATUSES:
         counts["n_" + status.lower().replace(" ", "_")] = by_status[status]
-    per_item = _aligned(pd.DataFrame(counts), it["item_id"]).astype(int)
-    for name in counts:
-        it[name] = per_item[name].to_numpy()
-    open_actions = actions[~actions["done"]]
-    next_due = open_actions.groupby("action_item_id")["effective_due"].min()
-    it["next_due"] = pd.to_datetime(_aligned(next_due, it["item_id"], None).to_numpy())
-    soon = actions[actions["due_soon"]].groupby("action_item_id")["effective_due"].min()
-    it["next_due_soon"] = pd.to_datetime(_aligned(soon, it["item_id"], None).to_numpy())
-    it["n_open"] = it["n_actions"] - it["n_done"]
+    return _aligned(pd.DataFrame(counts), it["item_id"]).astype(int)
 
 
 def _item_status(it) -> None:
@@ -305,8 +382,10 @@ def _item_rag(it) -> None:
 def _item_reason(r, as_of) -> str:
     """The RAG's reason in words: '2 of 3 actions overdue; oldest 41 days'."""
     parts = []
+    under = " (with its recommendations')" if r.n_under and r.own_actions else \
+        " under it" if r.n_under else ""
     if r.n_overdue:
-        parts.append(f"{r.n_overdue} of {plural(r.n_actions, 'action')} overdue; "
+        parts.append(f"{r.n_overdue} of {plural(r.n_actions, 'action')}{under} overdue; "
                      f"oldest {plural(r.max_days_overdue, 'day')}")
     if r.status == "No actions":
         parts.append("applies to the force but has no actions and no reason given")
@@ -329,7 +408,10 @@ def _item_reason(r, as_of) -> str:
     if parts:
         return "; ".join(parts)
     if r.status == "Closed":
-        return f"closed by HMICFRS ({r.hmicfrs_status})"
+        on = f" on {uk_date(r.hmicfrs_closed)}" if given(r.hmicfrs_closed) else ""
+        note = _without_date(r.status_note) if on else r.status_note
+        note = f": {note}" if note else ""
+        return f"closed by HMICFRS{on} ({r.hmicfrs_status}{note})"
     if r.status == "Not for the force":
         return f"for {r.addressee or 'others'}; no action needed by the force"
     if r.status == "No action (reason given)":
@@ -337,13 +419,29 @@ def _item_reason(r, as_of) -> str:
     if r.status == "Ready for closure":
         return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
     if r.status == "Awaiting sign-off":
-        return f"all {plural(r.n_actions, 'action')} finished; awaiting board sign-off"
+        return f"all {plural(r.n_actions, 'action')}{under} finished; awaiting board sign-off"
     nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
     return f"on track{nxt}"
 
 
-def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
-    """Per inspection: items by kind and status, overall RAG, and the s55 response position."""
+_DATE_IN_NOTE = re.compile(DATE_WORDS, re.I)
+
+
+def _without_date(note: str) -> str:
+    """A closing note less the date it gave ('by HMICFRS 12/03/2021' -> ''), which the
+    reason already says."""
+    rest = _DATE_IN_NOTE.sub("", note or "").strip(" ,;:-–—()")
+    return "" if set(rest.lower().split()) <= {"on", "by", "hmicfrs", "the", "closed"} else rest
+
+
+def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings,
+                        unrecorded_before: dt.date | None = None):
+    """Per inspection: items by kind and status, overall RAG, and the s55 response position.
+
+    A response still to be sent whose day 56 was before ``unrecorded_before`` (the day
+    the register was adopted from one that kept no response dates, or the as-of date
+    for a register with no column for them) is 'Not recorded': it may well have been
+    published; the register does not say."""
     import numpy as np
     import pandas as pd
 
@@ -380,6 +478,9 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
     clock = np.select([days_left < 0, days_left <= settings.due_soon_days, days_left.notna()],
                       ["Overdue", "Due", "Not due"], "")
     ins["response_state"] = np.where(pending, clock, done)
+    if unrecorded_before is not None:
+        before = pending & (ins["s55_last_day"] < _ts(unrecorded_before)).to_numpy()
+        ins["response_state"] = np.where(before, NOT_RECORDED, ins["response_state"])
     # Day 56 on a weekend or bank holiday, while it is still to come: why, and the
     # working day before it (the law does not move the day)
     upcoming = ins["response_state"].isin(PENDING_RESPONSE) & (days_left >= 0)
@@ -397,11 +498,16 @@ def roll_up_inspections(inspections, items, as_of: dt.date, settings: Settings):
 
 # The response states that still need the PCC's response sent.
 PENDING_RESPONSE = ("Due", "Overdue", "Not due")
+# Day 56 passed before the register kept response dates: it does not say (Grey).
+NOT_RECORDED = "Not recorded"
 
 
 def _response_text(r) -> str:
     if r.response_state == "":
         return "no publication date: cannot work out the s55 deadline"
+    if r.response_state == NOT_RECORDED:
+        return (f"day 56 was {uk_date(r.s55_last_day)}; no date of the response is recorded "
+                "(it was due before the register kept them)")
     if r.response_state == "Not required":
         return "no section 55 response needed (Response required: No)"
     last = r.s55_last_day

@@ -13,7 +13,7 @@ from gain_workbook.core.text import csv_cell, json_text, one_line
 VIEWS = {
     "item": [("Inspection ID", "item_inspection_id"), ("Item ID", "item_id"), ("Item", "label"),
              ("Status", "status"), ("RAG", "rag"), ("Actions done", "done_of"),
-             ("Overdue", "n_overdue"), ("Next due", "next_due"), ("Reason", "reason")],
+             ("Overdue", "own_overdue"), ("Next due", "next_due"), ("Reason", "reason")],
     "inspection": [("Inspection ID", "inspection_id"), ("Published", "published"),
                    ("Items", "n_items"), ("For force", "n_for_force"), ("RAG", "rag"),
                    ("s55 last day", "s55_last_day"), ("Response", "response_state"),
@@ -29,14 +29,19 @@ TRUNCATE = {"Reason": 40, "Detail": 40, "Owner": 16}   # the least each is cut t
 def records(rollup, by: str) -> tuple[list[str], list[list]]:
     """(headers, rows) for one level of the roll-up; dates as datetime.date, missing as ''.
 
-    'Actions done' is '1 of 2', never '1/2', which Excel would open as 1 February.
+    'Actions done' is '1 of 2', never '1/2', which Excel would open as 1 February; a
+    cause of concern's shows its recommendations' progress ('1 of 2 under it'), while
+    its Overdue counts its own actions only, so that the column adds up to the overdue
+    actions on the register.
     """
     import pandas as pd
+
+    from gain_workbook.status.rollup import progress_text
 
     frame = {"item": rollup.items, "inspection": rollup.inspections,
              "action": rollup.actions}[by].copy()
     if by == "item":
-        frame["done_of"] = [f"{d} of {n}" for d, n in zip(frame["n_done"], frame["n_actions"])]
+        frame["done_of"] = progress_text(frame)
     cols = VIEWS[by]
     rows = []
     for rec in frame[[k for _, k in cols]].itertuples(index=False):
