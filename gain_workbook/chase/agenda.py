@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from gain_workbook.chase.requests import value_json
 from gain_workbook.core.dates import add_months, uk_date
@@ -76,7 +77,7 @@ def agenda(register, rolled, meeting: dt.date | None = None) -> list[Question]:
     signing = report_order(it[for_sign_off(it)], ("published", "item_inspection_id"),
                            (True, True))
     for r in signing.itertuples(index=False):
-        out.append(_sign_off(ctx, r, a))
+        out.append(_sign_off(ctx, r))
     closing = a[for_closure(a, it)].sort_values(["inspection_id", "action_id"], kind="stable")
     for r in closing.itertuples(index=False):
         out.append(_closure(ctx, r))
@@ -99,17 +100,10 @@ class Rows:
 
     def __init__(self, register):
         self.register = register
+        self._columns: dict = {}
         self.items = register.items.frame
         self.actions = register.actions.frame
         self.inspections = register.inspections.frame
-        self.item_row = register.items.first_index("item_id")
-        self.action_row = register.actions.first_index("action_id")
-        self.inspection_row = register.inspections.first_index("inspection_id")
-        under = self.items["parent_item"]
-        self.children: dict[str, list[str]] = {}
-        for item, parent in zip(self.items["item_id"], under):
-            if parent is not None and parent == parent:
-                self.children.setdefault(str(parent), []).append(str(item))
         self.decided: dict[str, str] = {}
         for u in register.updates:
             if u.get("Field") == history.DECISION_FIELD:
@@ -118,14 +112,67 @@ class Rows:
                 self.decided[key] = (f"At the meeting of {_day_text(u.get('Date'))} the board "
                                      f"decided: {as_text(u.get('New value'))}.")
 
+    # (each worked out once, when first asked: a build of 100,000 actions asks thousands)
+    @cached_property
+    def item_row(self) -> dict:
+        return self.register.items.first_index("item_id")
+
+    @cached_property
+    def action_row(self) -> dict:
+        return self.register.actions.first_index("action_id")
+
+    @cached_property
+    def inspection_row(self) -> dict:
+        return self.register.inspections.first_index("inspection_id")
+
+    @cached_property
+    def children(self) -> dict[str, list[str]]:
+        """A cause of concern's id -> the ids of the recommendations made under it."""
+        out: dict[str, list[str]] = {}
+        for item, parent in zip(self.items["item_id"], self.items["parent_item"]):
+            if parent is not None and parent == parent:
+                out.setdefault(str(parent), []).append(str(item))
+        return out
+
+    @cached_property
+    def own(self) -> dict[str, list]:
+        """An item's id -> its own actions' rows (their index in the actions table)."""
+        out: dict[str, list] = {}
+        for i, item in zip(self.actions.index, self.actions["action_item_id"]):
+            out.setdefault(str(item), []).append(i)
+        return out
+
+    @cached_property
+    def for_force(self) -> dict[str, int]:
+        """An inspection's id -> how many of its items are for the force."""
+        app = self.items[self.items["applies"] == "Yes"]
+        return app["item_inspection_id"].map(as_text).value_counts().to_dict()
+
+    @cached_property
+    def planned(self) -> dict[str, int]:
+        """An inspection's id -> how many actions its items have."""
+        of = dict(zip(self.items["item_id"].map(as_text),
+                      self.items["item_inspection_id"].map(as_text)))
+        return self.actions["action_item_id"].map(as_text).map(of).value_counts().to_dict()
+
+    def get(self, frame, row, key: str):
+        """One value of a table's row (a dict per column, made once: a build asks
+        thousands)."""
+        cache = self._columns.setdefault(id(frame), {})
+        column = cache.get(key)
+        if column is None:
+            column = cache[key] = dict(zip(frame.index, frame[key]))
+        return column[row]
+
     def last_decided(self, q: Question) -> str:
         return self.decided.get(q.key, "")
 
     def actions_of(self, item_id: str) -> list:
         """The item's actions' rows, and for a cause of concern its recommendations'."""
-        ids = {item_id, *self.children.get(item_id, [])}
-        return [i for i, v in zip(self.actions.index, self.actions["action_item_id"])
-                if str(v) in ids]
+        rows = list(self.own.get(item_id, []))
+        for child in self.children.get(item_id, []):
+            rows += self.own.get(child, [])
+        return sorted(rows)
 
 
 def _day_text(v) -> str:
@@ -135,8 +182,8 @@ def _day_text(v) -> str:
     return uk_date(d) if isinstance(d, dt.date) else as_text(v)
 
 
-def _fields(frame, row, keys) -> dict:
-    return {BY_KEY[k].header: value_json(frame.at[row, k]) for k in keys}
+def _fields(ctx, frame, row, keys) -> dict:
+    return {BY_KEY[k].header: value_json(ctx.get(frame, row, k)) for k in keys}
 
 
 def facts_of(kind: str, subject: str, key: str, register, ctx: Rows | None = None):
@@ -147,16 +194,16 @@ def facts_of(kind: str, subject: str, key: str, register, ctx: Rows | None = Non
         row = ctx.item_row.get(subject)
         if row is None:
             return None
-        out = _fields(ctx.items, row, ("applies", "hmicfrs_status", "board_ready_date"))
+        out = _fields(ctx, ctx.items, row, ("applies", "hmicfrs_status", "board_ready_date"))
         for i in ctx.actions_of(subject):
-            aid = as_text(ctx.actions.at[i, "action_id"])
-            out[f"{aid}: Status"] = value_json(ctx.actions.at[i, "action_status"])
+            aid = as_text(ctx.get(ctx.actions, i, "action_id"))
+            out[f"{aid}: Status"] = value_json(ctx.get(ctx.actions, i, "action_status"))
         return out
     if kind == CLOSURE:
         row = ctx.action_row.get(subject)
         if row is None:
             return None
-        return _fields(ctx.actions, row, ("action_item_id", "action_status", "due",
+        return _fields(ctx, ctx.actions, row, ("action_item_id", "action_status", "due",
                                           "revised_due", "completed"))
     if kind in (EXTENSION, DEADLINE):
         return _request_facts(ctx, kind, subject, key)
@@ -164,13 +211,11 @@ def facts_of(kind: str, subject: str, key: str, register, ctx: Rows | None = Non
     if row is None:
         return None
     if kind == PLAN:
-        out = _fields(ctx.inspections, row, ("plenary_date", "plan_accepted"))
-        mine = ctx.items["item_inspection_id"].map(as_text) == subject
-        ids = set(ctx.items.loc[mine, "item_id"].map(as_text))
-        out["Items for the force"] = str(int((mine & (ctx.items["applies"] == "Yes")).sum()))
-        out["Actions"] = str(int(ctx.actions["action_item_id"].map(as_text).isin(ids).sum()))
+        out = _fields(ctx, ctx.inspections, row, ("plenary_date", "plan_accepted"))
+        out["Items for the force"] = str(ctx.for_force.get(subject, 0))
+        out["Actions"] = str(ctx.planned.get(subject, 0))
         return out
-    return _fields(ctx.inspections, row, ("published", "response_required",
+    return _fields(ctx, ctx.inspections, row, ("published", "response_required",
                                           "cc_comments_received", "response_sent",
                                           "response_published"))
 
@@ -183,12 +228,12 @@ def _request_facts(ctx: Rows, kind: str, subject: str, key: str):
         row = ctx.action_row.get(subject)
         if row is None:
             return None
-        out = _fields(ctx.actions, row, ("due", "revised_due", "action_status"))
+        out = _fields(ctx, ctx.actions, row, ("due", "revised_due", "action_status"))
     else:
         row = ctx.item_row.get(subject)
         if row is None:
             return None
-        out = _fields(ctx.items, row, ("deadline", "agreed_deadline", "hmicfrs_status"))
+        out = _fields(ctx, ctx.items, row, ("deadline", "agreed_deadline", "hmicfrs_status"))
     first = rows[0]
     out["Requested date"] = value_json(_date(first.get("Requested due")))
     decided = [as_text(e.get("Board decision")) for e in rows if history.decided(e)]
@@ -226,20 +271,21 @@ def _evidence(text: str) -> str:
     return shorten(text, EVIDENCE_LIMIT) if text else ""
 
 
-def _sign_off(ctx: Rows, r, actions) -> Question:
+def _sign_off(ctx: Rows, r) -> Question:
     rows = ctx.actions_of(r.item_id)
-    done = actions[actions["row"].isin(rows)]
-    last = done["completed"].max() if len(done) else None
-    said = [as_text(e) for e in done["evidence"] if as_text(e)]
+    finished = [d for d in (_date(ctx.get(ctx.actions, i, "completed")) for i in rows) if d]
+    last = max(finished) if finished else None
+    said = [as_text(ctx.get(ctx.actions, i, "evidence")) for i in rows]
+    said = [e for e in said if e]
     n = int(r.n_actions)
     evidence = ((f"All {n} actions finished" if n > 1 else "Its one action finished")
-                + (f", the last on {uk_date(last)}" if last == last and last is not None else "")
+                + (f", the last on {uk_date(last)}" if last else "")
                 + "." + (f" Evidence: {'; '.join(dict.fromkeys(said))}." if said else
                          " No evidence recorded."))
     lead = as_text(r.item_lead) or _exec_lead(ctx, r.item_inspection_id)
     return Question(SIGN_OFF, f"{SIGN_OFF} {r.item_id}", r.item_id, as_text(r.item_inspection_id),
                     r.label, as_text(r.item_text), ASKED[SIGN_OFF], lead,
-                    _day(last), _evidence(evidence),
+                    last, _evidence(evidence),
                     facts_of(SIGN_OFF, r.item_id, "", ctx.register, ctx))
 
 
@@ -302,14 +348,15 @@ def _plans(ctx: Rows, rolled) -> list[Question]:
     ready = ins[(ins["plenary_date"] <= as_of) & (ins["plenary_date"] > start)
                 & ins["plan_accepted"].isna()].sort_values("plenary_date", kind="stable")
     it = rolled.items
+    own = it[(it["applies"] == "Yes") & it["parent_item"].isna()]
+    n_own = own.groupby("item_inspection_id").size()
+    n_without = own[own["n_actions"] == 0].groupby("item_inspection_id").size()
     out = []
     for r in ready.itertuples(index=False):
-        own = it[(it["item_inspection_id"] == r.inspection_id) & (it["applies"] == "Yes")
-                 & it["parent_item"].isna()]
         facts = facts_of(PLAN, r.inspection_id, "", ctx.register, ctx)
-        without = int((own["n_actions"] == 0).sum())
+        without = int(n_without.get(r.inspection_id, 0))
         evidence = (f"Plenary session {uk_date(r.plenary_date)}: "
-                    f"{plural(len(own), 'item')} for the force, "
+                    f"{plural(int(n_own.get(r.inspection_id, 0)), 'item')} for the force, "
                     f"{plural(int(facts['Actions']), 'action')} agreed"
                     + (f"; {plural(without, 'item')} still without actions" if without else "")
                     + ".")
@@ -343,7 +390,7 @@ def _responses(ctx: Rows, rolled, meeting) -> list[Question]:
 
 def _exec_lead(ctx: Rows, inspection_id) -> str:
     row = ctx.inspection_row.get(as_text(inspection_id))
-    return as_text(ctx.inspections.at[row, "executive_lead"]) if row is not None else ""
+    return as_text(ctx.get(ctx.inspections, row, "executive_lead")) if row is not None else ""
 
 
 def _day(v):

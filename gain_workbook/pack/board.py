@@ -102,13 +102,21 @@ def as_written(frame, keys, raw: dict):
     pack prints what the office wrote rather than a blank: {key: values}. ``keys`` are
     (column shown, [register columns it comes from, first first])."""
     out = {}
+    position = None
     for shown, sources in keys:
+        said = {}
+        for (key, row), text in raw.items():       # few: only the words, not every row
+            if key in sources and (row not in said or sources.index(key) < said[row][0]):
+                said[row] = (sources.index(key), str(text))
+        if not said:
+            continue
+        if position is None:
+            position = {row: i for i, row in enumerate(frame["row"])}
         values = list(frame[shown])
-        for i, (v, row) in enumerate(zip(values, frame["row"])):
-            if v is None or v != v:
-                said = next((raw[(k, row)] for k in sources if (k, row) in raw), None)
-                if said is not None:
-                    values[i] = str(said)
+        for row, (_, text) in said.items():
+            i = position.get(row)
+            if i is not None and (values[i] is None or values[i] != values[i]):
+                values[i] = text
         out[shown] = values
     return out
 

@@ -168,8 +168,8 @@ class _Positions:
         self.start = start.to_numpy()
         self.done_now = a["done"].to_numpy()
         self.completed = a["completed"].to_numpy()
-        self.due = a["due"].astype(object).to_numpy()          # Timestamps and NaT
-        self.revised = a["revised_due"].astype(object).to_numpy()
+        self.due = a["due"].to_numpy(dtype="datetime64[ns]")
+        self.revised = a["revised_due"].to_numpy(dtype="datetime64[ns]")
         self.n = len(a)
         self.history = _history(updates, a)
         self.np = np
@@ -182,6 +182,8 @@ class _Positions:
         """(value at the end of ``day``, whether it is known) for every action: the old
         value of the first change after the day, else the value now (known when the
         history has a change of it on or before the day, or it is blank now)."""
+        import pandas as pd
+
         np = self.np
         h = self._changes(key)
         value = now.copy()
@@ -189,7 +191,10 @@ class _Positions:
         if len(h):
             after = h[h["when"] > day]
             first = after.drop_duplicates("pos")          # sorted by when, then row
-            value[first["pos"].to_numpy()] = first["old"].to_numpy()
+            old = first["old"]
+            if value.dtype.kind == "M":             # dates: the old ones as datetime64
+                old = pd.to_datetime(old, errors="coerce")
+            value[first["pos"].to_numpy()] = old.to_numpy()
             known[first["pos"].to_numpy()] = True
             before = h.loc[h["when"] <= day, "pos"].to_numpy()
             known[before] = True
@@ -239,13 +244,11 @@ class _Positions:
         open_hi = exists_hi & ~done_lo
         # overdue: the due date in force at the day
         due, _ = self._value_at("due", d, self.due)
-        due = pd.to_datetime(pd.Series(due), errors="coerce").to_numpy()
         # (a revised date the history says nothing of counts as agreed before the first
         # due date passed: as the register has it, with no month it could change)
         revised, _ = self._value_at("revised_due", d, self.revised)
-        revised = pd.to_datetime(pd.Series(revised), errors="coerce").to_numpy()
-        in_force = np.where(pd.isna(revised), due, revised)
-        late_lo = late_hi = ~pd.isna(in_force) & (in_force < d)
+        in_force = np.where(np.isnat(revised), due, revised)
+        late_lo = late_hi = ~np.isnat(in_force) & (in_force < d)
         lo = (int(open_lo.sum()), int((open_lo & late_lo).sum()))
         hi = (int(open_hi.sum()), int((open_hi & late_hi).sum()))
         return lo, hi
