@@ -142,6 +142,15 @@ def test_the_for_decision_sheet_lists_what_the_board_decides(tmp_path):
     assert res.rollup.headline()["ready_for_closure"] == 2
     summary = sheet_rows(res.path, "Summary")
     assert summary[3][4] == 2 and summary[4][4].startswith("Ready for closure (for decision)")
+    # beside each headline last month's figure, here rebuilt from the register's dates
+    assert summary[5][0].startswith("Last month: worked out from the register's own dates "
+                                    "as at 28/10/2026.")
+    # (A3 was open and late on 28/10/2026; it was finished on 01/11/2026)
+    assert summary[4][2] == "Overdue actions\nwas 1 last month (down 1)"
+    # and the trend, with one line on how it is worked out
+    from gain_workbook.status.trend import HOW
+
+    assert HOW in [c for r in summary for c in r]
 
 
 def test_the_decision_cell_is_a_dropdown_and_only_decision_and_note_are_open(tmp_path):
@@ -300,6 +309,14 @@ def test_a_decision_in_the_wrong_cell_or_form_is_read_or_a_problem_never_guessed
     assert "PROBLEM NOT_A_DECISION (row 8, closure A3): 'maybe' is not a decision" in out.stdout
     assert "PROBLEM NOT_A_DECISION (row 14, response INS-2): a date (20/12/2026) is not a " \
         "decision" in out.stdout
+
+
+def test_a_decision_typed_beside_the_note_is_read_and_said():
+    got = read_decision(TypedDecision(7, "k", None, None, ("OK",)), _row())
+    assert got == ("Agreed", "'OK' in the cell beside the Note, with Decision blank", None)
+    got = read_decision(TypedDecision(7, "k", None, "Waiting for the audit", ()), _row())
+    assert got[0] is None and got[2].startswith("there is a note but no decision")
+    assert read_decision(TypedDecision(7, "k", None, None, ()), _row()) == (None, "", None)
 
 
 def _row(kind="closure", requested=None):
