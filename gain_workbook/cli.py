@@ -501,8 +501,9 @@ def requests(register, output, as_of, respond_by, owner, **opts):
 def merge(register, replies, apply, fmt, as_of):
     """Merge owners' replies (the request workbooks, filled in) into REGISTER: list per
     action what would change (field: old -> new) and every problem (a conflict with a
-    change made since the request, a bad date, a status not in the list, a locked cell
-    edited, another owner's action, the same reply twice). With --apply, the accepted
+    change made since the request, a bad date, a status not in the list, a status only
+    the board sets (Ready for closure, Closed), a locked cell edited, another owner's
+    action, the same reply twice). With --apply, the accepted
     changes are written into the register, each on its Updates sheet; new due dates
     asked for go on its Extension requests sheet for the board, not into Due.
 
