@@ -262,6 +262,7 @@ def test_decisions_dry_run_changes_nothing_then_apply_records_each(tmp_path, run
                                meeting=D(2027, 1, 7)).path)
     assert "plan INS-2" in again and "extension A4 2027-03-31 req-1" not in again
     assert "Deferred: Bring back with costings." in again["plan INS-2"]["Evidence"]
+    assert ".." not in again["plan INS-2"]["Evidence"]
     # the same pack again records nothing twice
     twice = decide(runner, reg, pack, "--apply")
     assert twice.exit_code == 0 and "5 recorded before" in twice.stdout

@@ -109,8 +109,10 @@ class Rows:
             if u.get("Field") == history.DECISION_FIELD:
                 ref = as_text(u.get("Request"))
                 key = ref.split(": ", 1)[1] if ": " in ref else ""
+                said = as_text(u.get("New value")).rstrip()
                 self.decided[key] = (f"At the meeting of {_day_text(u.get('Date'))} the board "
-                                     f"decided: {as_text(u.get('New value'))}.")
+                                     f"decided: {said}" + ("" if said.endswith((".", "!", "?"))
+                                                            else "."))
 
     # (each worked out once, when first asked: a build of 100,000 actions asks thousands)
     @cached_property
