@@ -32,8 +32,8 @@ from gain_workbook.core.results import Result
 from gain_workbook.core.text import plural
 
 __all__ = ["init", "adopt", "add_report", "describe", "validate", "rollup", "requests", "merge",
-           "build", "response", "email", "secret_set", "secret_delete", "secret_list",
-           "monthly"]
+           "build", "decisions", "response", "email", "secret_set", "secret_delete",
+           "secret_list", "monthly"]
 
 
 def _day(as_of) -> dt.date:
@@ -118,6 +118,17 @@ def build(register, *, output=None, as_of: dt.date | None = None,
     return commands.build(checked(register, allow_errors),
                           output or default_pack_name(register, day), day, meeting=meeting,
                           previous=previous, progress=progress, requests=requests)
+
+
+def decisions(register, pack, *, meeting: dt.date | None = None, apply: bool = False,
+              now: dt.datetime | None = None):
+    """The board's decisions typed into ``pack`` (its For decision sheet) weighed against
+    the register; with ``apply``, recorded in it (atomically, after a backup beside it),
+    each on its Updates history dated the meeting (``meeting``, default the pack's).
+    Without, nothing changes (a dry run). ``now``: the time in the backup's name."""
+    from gain_workbook.chase import commands
+
+    return commands.decisions(register, pack, meeting=meeting, apply=apply, now=_now(now))
 
 
 def response(register, *, inspection_id: str | None = None, all_: bool = False,

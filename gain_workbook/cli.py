@@ -514,8 +514,9 @@ def requests(register, output, as_of, respond_by, owner, **opts):
 def merge(register, replies, apply, fmt, as_of):
     """Merge owners' replies (the request workbooks, filled in) into REGISTER: list per
     action what would change (field: old -> new) and every problem (a conflict with a
-    change made since the request, a bad date, a status not in the list, a locked cell
-    edited, another owner's action, the same reply twice). With --apply, the accepted
+    change made since the request, a bad date, a status not in the list, a status only
+    the board sets (Ready for closure, Closed), a locked cell edited, another owner's
+    action, the same reply twice). With --apply, the accepted
     changes are written into the register, each on its Updates sheet; new due dates
     asked for go on its Extension requests sheet for the board, not into Due.
 
@@ -578,6 +579,46 @@ def build(register, output, as_of, meeting, previous, allow_errors, requests_dir
     _say(res)
     _echo(f"Wrote {res.path}")
     _echo(res.summary())
+
+
+@cli.command()
+@register_argument
+@click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--apply", is_flag=True, help="Record the decisions in REGISTER (a backup of it "
+              "is kept beside it); without this, a dry run.")
+@click.option("--meeting", type=DATE, default=None,
+              help=f"The meeting's date ({DATE_HELP}); default the one PACK was built for.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True, help="How to print what would change and the problems.")
+@debug_option
+def decisions(register, pack, apply, meeting, fmt):
+    """Record the board's decisions, typed into PACK's For decision sheet (Agreed, Not
+    agreed or Deferred, and a note), in REGISTER: list what each would change (a sign-off
+    dates the item and closes its actions, an agreed new date goes into Revised due, a
+    refused one marks the request) and every problem (a row changed in the register since
+    the pack was built, a row gone, a decision that cannot be read). With --apply, the
+    clean decisions are written, each on the Updates sheet dated the meeting.
+
+    Exit code 0 when every decision applies cleanly, 1 when some have problems, 2 when a
+    file cannot be read.
+
+    \b
+    Example:
+      gain-pack decisions register.xlsx "GAIN board pack 2026-11.xlsx"
+      gain-pack decisions register.xlsx "GAIN board pack 2026-11.xlsx" --apply
+    """
+    from gain_workbook import api
+
+    res = api.decisions(register, pack, meeting=meeting, apply=apply)
+    _say(res)
+    if fmt == "csv":
+        _echo_csv(res.plan.to_csv())
+    else:
+        _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(res.applied, asked=apply),
+              nl=False)
+    if res.backup:
+        _echo(f"Wrote {res.register.path} (the register before: {res.backup.name})", err=True)
+    sys.exit(EXIT_OK if res.clean else EXIT_DATA)
 
 
 @cli.command()

@@ -288,20 +288,30 @@ def test_the_pack_shows_updates_requests_not_answered_and_new_dates_asked(month,
     wb = openpyxl.load_workbook(built.path)
     ex = [[c for c in row] for row in wb["Exceptions"].iter_rows(values_only=True)]
     sections = [row[0] for row in ex if row[0] and re.match(r".+\(\d+\)$", str(row[0]))]
-    assert "New due dates asked for, waiting for the board (1)" in sections
     assert "Owners asked for an update whose reply is not merged (2)" in sections
     assert "Updates received since 01/12/2026 (2)" in sections
-    rows = {(row[0], row[4]): row for row in ex if row[0] in ("Updated", "No reply",
-                                                              "New date asked")}
-    assert set(rows) == {("Updated", HIS), ("Updated", SS), ("New date asked", SS),
-                         ("No reply", FCR), ("No reply", PPQA)}
-    assert "Status: In progress -> Complete" in rows[("Updated", HIS)][7]
-    assert rows[("New date asked", SS)][5] == dt.datetime(2027, 6, 30)
+    # a new date asked for is the board's to decide: on For decision, not among exceptions
+    assert not any("New due date" in s for s in sections)
+    rows = {(row[0], row[4]): row for row in ex if row[0] in ("Updated", "No reply")}
+    assert set(rows) == {("Updated", HIS), ("Updated", SS), ("No reply", FCR),
+                         ("No reply", PPQA)}
+    # the updates received read as sentences, not 'field: (blank) -> value'
+    said = rows[("Updated", HIS)][7]
+    assert "Status changed from In progress to Complete." in said
+    assert "Evidence added: CR-1234." in said and "Update: Flag live in the RMS." in said
+    assert ".." not in said
+    assert "->" not in said and "(blank)" not in said
+    fd = [list(row) for row in wb["For decision"].iter_rows(values_only=True)]
+    asked = [row for row in fd if row[-1] and str(row[-1]).startswith("extension ")]
+    assert len(asked) == 1 and asked[0][4] == SS
+    assert asked[0][3] == "Agree the new due date: 30/06/2027"
+    assert "New target dates asked for (1)" in [row[0] for row in fd]
     summary = [c for row in wb["Summary"].iter_rows(values_only=True) for c in row
-               if isinstance(c, str) and c.startswith("Actions updated this month")]
-    assert summary == ["Actions updated this month: 2 of 5 (since 01/12/2026). Update requests: "
-                       "4 owners asked on 02/12/2026, 2 replied. 1 new due date asked for waits "
-                       "for the board (Exceptions)."]
+               if isinstance(c, str) and "Actions updated this month" in c]
+    assert len(summary) == 1 and summary[0].endswith(
+        "Actions updated this month: 2 of 5 (since 01/12/2026). Update requests: "
+        "4 owners asked on 02/12/2026, 2 replied. 1 new due date asked for waits "
+        "for the board (For decision).")
 
 
 def test_requests_are_sent_through_a_real_smtp_server(tmp_path, smtp_server, runner):

@@ -342,7 +342,7 @@ def test_header_codes_in_the_marking_do_not_drop_the_header(runner, tmp_path, ma
             assert header_sections(foot)["L"] == marking, (part, foot)
             assert header_sections(foot)["C"] == "Page <P> of <N>", (part, foot)
         if cmd == "build":
-            centre = header_sections(written["xl/worksheets/sheet2.xml"][0])["C"]
+            centre = header_sections(written["xl/worksheets/sheet3.xml"][0])["C"]
             assert centre == "Audit & Risk &G Board: Summary"
         else:
             assert header_sections(next(iter(written.values()))[1])["R"] == \

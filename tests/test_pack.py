@@ -41,9 +41,10 @@ def example_pack(tmp_path_factory, example_register):
 
 def test_sheets_in_the_order_a_board_reads_them(example_pack):
     _, wb = example_pack
-    assert wb.sheetnames == ["Cover", "Summary", "Items", "Exceptions", "Actions", "Responses",
-                             "PackInfo"]
+    assert wb.sheetnames == ["Cover", "For decision", "Summary", "Items", "Exceptions",
+                             "Actions", "Responses", "PackInfo", "DecisionFacts"]
     assert wb["PackInfo"].sheet_state == "hidden"
+    assert wb["DecisionFacts"].sheet_state == "hidden"
 
 
 def test_cover_carries_board_force_dates_marking_and_contents(example_pack):
@@ -54,7 +55,8 @@ def test_cover_carries_board_force_dates_marking_and_contents(example_pack):
     assert "Cleveland Police" in values
     assert dt.datetime(2026, 12, 3) in values and dt.datetime(2026, 11, 28) in values
     links = {c.value: c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
-    assert links == {"Summary": "'Summary'!A1", "Items": "'Items'!A1",
+    assert links == {"For decision": "'For decision'!A1",
+                     "Summary": "'Summary'!A1", "Items": "'Items'!A1",
                      "Exceptions": "'Exceptions'!A1", "Actions": "'Actions'!A1",
                      "Responses": "'Responses'!A1"}
 
@@ -64,16 +66,22 @@ def test_summary_headline_figures_and_native_charts(example_pack, example_regist
     ws = wb["Summary"]
     reg, _ = check(example_register)
     head = roll_up(reg, D(2026, 11, 28)).headline()
-    tiles = {ws.cell(5, c).value: ws.cell(4, c).value for c in range(1, 13, 2)}
+    tiles = {ws.cell(5, c).value.split("\n")[0]: ws.cell(4, c).value for c in range(1, 13, 2)}
     assert tiles["Open items for the force"] == head["open_items"] == 3
     assert tiles["Overdue actions"] == head["overdue_actions"] == 2
-    assert tiles["Ready for closure"] == 1
+    # what the board is asked to close: here nothing (Rec 2 is already signed off)
+    assert tiles["Ready for closure (for decision)"] == head["ready_for_closure"] == 0
     assert tiles["Closed or ready since last pack (no previous pack given)"] == "n/a"
-    assert len(ws._charts) == 2
+    assert len(ws._charts) == 3                   # RAG, by inspection, the last 12 months
     import zipfile
 
-    names = zipfile.ZipFile(out).namelist()
-    assert sum(n.startswith("xl/charts/chart") for n in names) == 2
+    z = zipfile.ZipFile(out)
+    charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3
+    # the new chart has a title of its own
+    assert any(b"Open and overdue actions at each month&apos;s end, and items closed in the "
+               b"month" in z.read(n) or b"Open and overdue actions at each month's end" in
+               z.read(n) for n in charts)
 
 
 def test_items_sheet_one_row_per_item_with_rag_and_reason(example_pack):
@@ -263,7 +271,7 @@ def test_invalid_register_is_refused_unless_allow_errors(runner, tmp_path):
     wb = build(runner, reg, out, "--allow-errors")
     ws = wb["Data quality"]
     assert column(ws, "Where") == ["Actions!G2"]
-    assert column(ws, "Severity") == ["error"]
+    assert column(ws, "Severity") == ["Error"]
 
 
 def test_action_of_an_unknown_item_is_listed_without_nan(runner, tmp_path):
@@ -288,7 +296,7 @@ def test_mistyped_years_are_errors_and_still_build_with_allow_errors(runner, tmp
     wb = build(runner, reg, tmp_path / "pack.xlsx", "--allow-errors")
     ws = wb["Data quality"]
     assert sorted(column(ws, "Where")) == ["Actions!E2", "Actions!F3", "Inspections!C2"]
-    assert set(column(ws, "Rule")) == {"BAD_DATE"}
+    assert set(column(ws, "What is wrong")) == {"A date cannot be read"}
     assert set(column(ws, "Value")) == {"31/12/9999", "14/10/1066"}
 
 
@@ -553,13 +561,12 @@ def test_stale_detail_says_when_an_update_has_no_date(runner, tmp_path):
     assert stale["Review the custody policy."] == "Draft written."
 
 
-def test_data_quality_columns_hold_every_rule_code():
+def test_data_quality_speaks_in_sentences_without_rule_codes():
     from gain_workbook.pack.board import DQ_COLS
-    from gain_workbook.model.schema import RULES
 
-    (rule,) = [c for c in DQ_COLS if c.key == "code"]
-    assert rule.width >= max(len(code) for code in RULES)
+    assert "code" not in [c.key for c in DQ_COLS]
     assert [c.header for c in DQ_COLS][:3] == ["Severity", "About", "What to do"]
+    assert "What is wrong" in [c.header for c in DQ_COLS]      # the rule's title, in words
     assert DQ_COLS[-1].header == "Where"
 
 
@@ -572,8 +579,8 @@ def test_data_quality_is_for_the_board_errors_first_each_naming_its_item(runner,
                "--allow-errors")
     ws = wb["Data quality"]
     rows = list(zip(column(ws, "Severity"), column(ws, "About"), column(ws, "Where")))
-    assert rows[0] == ("error", "INS-1 AFI 1, action A3", "Actions!G4")
-    assert ("warning", "INS-1 Rec 1, action A1", "Actions!G2") in rows[1:]
+    assert rows[0] == ("Error", "INS-1 AFI 1, action A3", "Actions!G4")
+    assert ("Warning", "INS-1 Rec 1, action A1", "Actions!G2") in rows[1:]
     assert [c.value for c in ws[4]][-1] == "Where"
 
 

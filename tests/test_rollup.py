@@ -372,3 +372,32 @@ def test_due_soon_names_the_date_of_the_action_due_soon_not_an_overdue_one(tmp_p
     r, _ = rolled(tmp_path, data)
     reason = item(r, "INS-1-R1")["reason"]
     assert "1 action due soon (next 20/08/2024)" in reason, reason
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 200), st.one_of(st.none(), st.integers(-60, 60)), st.booleans())
+def test_an_item_waits_for_its_reports_plenary_in_grey_not_red(tmp_path, age, plenary, late):
+    """AFI 1 with no actions: 'Awaiting plenary' (Grey, never past its deadline) while its
+    report's plenary session is to come, or has no date and the report is under three
+    months old; 'No actions' (Red) otherwise, as before."""
+    as_of = D(2024, 8, 1)
+    data = base_data()
+    data["actions"] = data["actions"][:2]
+    published = as_of - dt.timedelta(days=age)
+    data["inspections"][0]["Published"] = published
+    if plenary is not None:
+        data["inspections"][0]["Plenary session"] = as_of + dt.timedelta(days=plenary)
+    if late:
+        data["items"][2]["Deadline (as written)"] = "With immediate effect"
+    r, _ = rolled(tmp_path, data, as_of)
+    afi = item(r, "INS-1-AFI1")
+    waiting = (plenary is not None and plenary > 0) or \
+        (plenary is None and published > D(2024, 5, 1))
+    if waiting:
+        assert (afi["status"], afi["rag"]) == ("Awaiting plenary", "Grey")
+        assert not afi["deadline_passed"]
+        assert r.headline()["open_items"] == 2          # still open for the force
+    else:
+        assert (afi["status"], afi["rag"]) == ("No actions", "Red")

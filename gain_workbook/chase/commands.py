@@ -1,6 +1,7 @@
 """The owners' chase as commands: `requests` (a workbook and a draft or email to every
-owner with open actions) and `merge` (their replies weighed against the register and,
-with --apply, written into it)."""
+owner with open actions), `merge` (their replies weighed against the register and,
+with --apply, written into it) and `decisions` (the board's decisions typed into the
+pack, weighed and, with --apply, recorded in the register)."""
 
 from __future__ import annotations
 
@@ -174,3 +175,110 @@ def merge(register, replies, day: dt.date, apply: bool = False,
     elif apply:
         res.notes.append("nothing to apply, so the register was not rewritten")
     return res
+
+
+@dataclass(kw_only=True)
+class DecisionsResult(ReadResult):
+    plan: object                  # decisions.DecisionPlan
+    applied: bool = False
+    backup: Path | None = None
+    report: object = None         # the register re-validated after --apply
+
+    @property
+    def clean(self) -> bool:
+        return self.plan.clean
+
+
+def decisions(register, pack, meeting: dt.date | None = None, apply: bool = False,
+              now: dt.datetime | None = None) -> DecisionsResult:
+    """The board's decisions typed into ``pack`` (its For decision sheet) weighed against
+    the register; with ``apply``, written into it (atomically, after a backup beside it,
+    ``now`` in its name), each on its Updates history dated the meeting (``meeting``,
+    else the one the pack was built for). Without, nothing changes (a dry run)."""
+    from gain_workbook.chase.decisions import changes_of, plan_decisions
+    from gain_workbook.core.files import protect
+    from gain_workbook.register.reader import read_register
+
+    protect(register, "the register")
+    protect(pack, "the board pack")
+    info, facts, typed = _read_pack(pack)
+    reg = read_register(register)
+    if info.register and info.register != reg.path.name:
+        from gain_workbook.core.errors import InputError
+
+        raise InputError(f"'{Path(pack).name}' was built from the register '{info.register}', "
+                         f"not '{reg.path.name}'; record its decisions in that register.")
+    day, notes = _meeting(info, meeting, Path(pack).name)
+    if apply:
+        from gain_workbook.register.edit import check_rewritable
+
+        check_rewritable(reg, "decisions")
+    plan = plan_decisions(reg, Path(pack).name, facts, typed, day, reg.settings.board_name)
+    res = DecisionsResult(register=reg, plan=plan, notes=notes)
+    if apply and plan.decisions:
+        from gain_workbook.check.validate import validate as validate_register
+        from gain_workbook.register.edit import write
+
+        res.backup, written = write(reg, changes_of(plan), now or dt.datetime.now(),
+                                    "decisions")
+        res.notes += written
+        res.applied = True
+        for change in plan.changes:       # the register as now written, checked
+            reg.table(change.table).frame.at[change.index, change.key] = change.new
+        res.report = validate_register(reg)
+        if not res.report.valid:
+            res.warnings.append(f"the register now has {plural(len(res.report.errors), 'error')}"
+                                " (gain-pack validate lists them)")
+    elif apply:
+        res.notes.append("nothing to apply, so the register was not rewritten")
+    return res
+
+
+def _read_pack(pack):
+    """(PackInfo, {key: DecisionRow}, [TypedDecision]) of a board pack, read safely."""
+    from gain_workbook.core.errors import InputError
+    from gain_workbook.core.sniff import check_workbook
+    from gain_workbook.excel import packfile
+
+    path = check_workbook(pack, role="the board pack").path
+    try:
+        wb = packfile.open_workbook(path)
+        info = packfile.read_info(wb, path.name)
+        if info is None:
+            raise InputError(f"'{path.name}' is not a board pack written by gain-pack build, "
+                             "so no decisions can be read from it.")
+        return info, packfile.read_decision_facts(wb, path.name), \
+            packfile.read_typed_decisions(wb, path.name)
+    except InputError:
+        raise
+    except Exception as exc:           # calamine's own errors for a damaged part
+        from gain_workbook.core.errors import RegisterError
+
+        if isinstance(exc, RegisterError):
+            raise InputError(str(exc)) from None
+        raise InputError(f"Cannot read the board pack '{path.name}' "
+                         f"({type(exc).__name__}).") from None
+
+
+def _meeting(info, meeting, name: str):
+    """The meeting's date: as given, else the one the pack was built for; and a note
+    when the two differ."""
+    from gain_workbook.core.dates import parse_date
+    from gain_workbook.core.errors import Hint, UsageError
+
+    built = parse_date(info.meeting) if info.meeting else None
+    built = built if isinstance(built, dt.date) else None
+    if meeting is None and built is None:
+        raise UsageError(f"'{name}' was built without a meeting date, so the decisions "
+                         "cannot be dated; give the meeting's date.",
+                         hints=[Hint("meeting", " with {option}")])
+    notes = []
+    if meeting is not None and built is not None and meeting != built:
+        notes.append(f"the pack was built for the meeting of {built:%d/%m/%Y}; the decisions "
+                     f"are dated {meeting:%d/%m/%Y}, as given")
+    day = meeting or built
+    if info.as_of and day < info.as_of:
+        raise UsageError(f"The meeting's date {day:%d/%m/%Y} is before the date the pack is "
+                         f"as at ({info.as_of:%d/%m/%Y}); the board decides on a pack "
+                         "already written.")
+    return day, notes

@@ -22,6 +22,7 @@ from gain_workbook.core.dates import UNREADABLE, parse_date, uk_date
 from gain_workbook.model.schema import ACTION_DONE, ACTION_STATUSES, ACTIONS, BY_KEY, norm_key
 from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
 from gain_workbook.check.validate import owner_key
+from gain_workbook.chase.request_sheet import BOARD_STATUSES, OWNER_STATUSES
 
 # What a reply's cells set in the register.
 FIELD_OF = {"new_status": "action_status", "update": "latest_update", "evidence": "evidence",
@@ -261,7 +262,14 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
     now = {k: value_json(frame.at[index, k]) for k in FINGERPRINT_KEYS}
     wanted, bad = _wanted(row, rp.replied_on)
     rp.problems += [MergeProblem(code, aid, message) for code, message in bad]
-    if bad or _changed_since(rp, row, aid, now, wanted):
+    if bad:
+        return
+    if wanted.get("action_status") in BOARD_STATUSES:      # the rest of the row still applies
+        rp.problems.append(MergeProblem("BOARD_CLOSES", aid, (
+            f"the reply sets the status to '{wanted.pop('action_status')}', but closure is "
+            "the board's decision: the status was not changed (an owner picks one of "
+            f"{', '.join(OWNER_STATUSES)}; the board closes it at its meeting)")))
+    if _changed_since(rp, row, aid, now, wanted):
         return
     changes = [Change(aid, key, frame.at[index, key], new, index)
                for key, new in wanted.items() if value_json(new) != now[key]]

@@ -1,7 +1,7 @@
 """What came back from owners since the last pack, for the board: the updates merged
 (the register's Updates sheet), the owners asked who have not replied (the month's
 requests.json beside the requests), the new due dates asked for and not yet decided
-(the Extension requests sheet), and how many actions were updated in the period.
+(the Extension requests sheet; the board decides them on the pack's For decision sheet), and how many actions were updated in the period.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ def received(register, rolled, since: dt.date, manifest: dict | None) -> Receive
     by_action: dict[str, dict] = {}
     for u in register.updates:
         day = _day(u.get("Date"))
-        if day is None or not since <= day <= today or u.get("Field") == history.REPLY_FIELD:
+        if day is None or not since <= day <= today or u.get("Field") == history.REPLY_FIELD \
+                or history.is_decision(u):       # the board's, not an owner's update
             continue
         aid = as_text(u.get("Action ID"))
         entry = by_action.setdefault(aid, {"action_id": aid, "date": day,
@@ -64,7 +65,7 @@ def received(register, rolled, since: dt.date, manifest: dict | None) -> Receive
                     "current": _day(e.get("Current due")),
                     "requested": _day(e.get("Requested due")),
                     "reason": as_text(e.get("Reason")), "asked": _day(e.get("Date asked"))}
-                   for e in register.extensions if not as_text(e.get("Board decision"))]
+                   for e in history.waiting_extensions(register.extensions)]
     import pandas as pd
 
     start = pd.Timestamp(since)

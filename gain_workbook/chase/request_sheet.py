@@ -62,6 +62,10 @@ FILLED = tuple(c for c in COLUMNS if c.fill)
 # the meta sheet's fields, in order (row 1 is the marker)
 META = ("Format", "Register", "Force", "As of", "Reply by", "Owner", "Request", "Replies to")
 META_TABLE_ROW = 12          # 0-based: the header of the per-action table on the meta sheet
+# The statuses an owner may set: closing is the board's decision (Ready for closure and
+# Closed are set only by gain-pack decisions, or by the office in the register).
+OWNER_STATUSES = tuple(s for s in ACTION_STATUSES if s not in ("Ready for closure", "Closed"))
+BOARD_STATUSES = tuple(s for s in ACTION_STATUSES if s not in OWNER_STATUSES)
 
 
 def shown_values(asked) -> list:
@@ -209,10 +213,11 @@ def _rows(ws, fmt, extra, req, as_of) -> None:
     at = {c.key: i for i, c in enumerate(COLUMNS)}
     end = r - 1
     ws.data_validation(FIRST_ROW, at["new_status"], end, at["new_status"], {
-        "validate": "list", "source": list(ACTION_STATUSES), "error_type": "stop",
+        "validate": "list", "source": list(OWNER_STATUSES), "error_type": "stop",
         "error_title": "New status", "input_title": "New status",
-        "input_message": "Pick the action's status now (leave blank if unchanged).",
-        "error_message": "Choose one of: " + ", ".join(ACTION_STATUSES)})
+        "input_message": "Pick the action's status now (leave blank if unchanged); the "
+        "board decides when it is closed.",
+        "error_message": "Choose one of: " + ", ".join(OWNER_STATUSES)})
     ws.data_validation(FIRST_ROW, at["completed"], end, at["completed"], {
         "validate": "date", "criteria": "between",
         "minimum": dt.date(2000, 1, 1), "maximum": as_of + dt.timedelta(days=366),

@@ -9,7 +9,12 @@ read what this module writes:
   and read by :func:`read_info`;
 * the **Items** and **Actions** tables, whose columns are the :class:`Col` specs
   ``ITEM_COLS`` and ``ACTION_COLS``: ``pack`` writes them and :func:`read_table`
-  reads them back by the same headers, typed by the same kinds.
+  reads them back by the same headers, typed by the same kinds;
+* the **For decision** sheet (``DECISION_COLS``), where the chair or the clerk types
+  the board's decisions, and a hidden **DecisionFacts** sheet that records, for each of
+  its rows, what the board was asked and the facts it saw (:class:`DecisionRow`):
+  ``decisions`` reads both back (:func:`read_decision_facts`,
+  :func:`read_typed_decisions`) and weighs each decision against the register as it is.
 
 ``RESPONSE_TITLE`` is the title a PCC response carries in its document
 properties, by which ``email`` knows one (and refuses the working copy);
@@ -26,7 +31,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from gain_workbook.core.errors import RegisterError
+from gain_workbook.core.errors import InputError, RegisterError
 
 PACK_MARKER = "gain-pack board pack"
 PACK_INFO_SHEET = "PackInfo"
@@ -35,9 +40,13 @@ RESPONSE_TITLE = "PCC response to HMICFRS inspection"
 # the labels of a response's details that email reads back: (title, date published)
 RESPONSE_FIELDS = ("Title of inspection", "Date inspection published")
 # the headline figures PackInfo carries, for the covering email: (label, headline key)
+# ('Ready for closure' once counted the items the board had signed off; it now counts
+# what the board is asked to close, under a new label, so an older pack's figure is not
+# compared with it.)
 HEADLINE = (("Open items", "open_items"), ("Overdue actions", "overdue_actions"),
-            ("Ready for closure", "ready_for_closure"),
-            ("Responses not yet sent", "responses_due"))
+            ("Ready for closure (for decision)", "ready_for_closure"),
+            ("Responses not yet sent", "responses_due"),
+            ("New inspections", "new_inspections"))
 
 
 @dataclass(frozen=True)
@@ -125,10 +134,145 @@ class PackInfo:
         day = self.as_of
         ws.write_datetime(r, 1, dt.datetime(day.year, day.month, day.day), date_format)
         for label, key in HEADLINE:
-            r += 1
-            ws.write_string(r, 0, label)
-            ws.write_number(r, 1, self.headline[key])
+            if key in self.headline:
+                r += 1
+                ws.write_string(r, 0, label)
+                ws.write_number(r, 1, self.headline[key])
         ws.hide()
+
+
+FOR_DECISION_SHEET = "For decision"
+DECISION_FACTS_SHEET = "DecisionFacts"
+DECISION_COLS = [
+    Col("Inspection ID", "inspection_id", "wrap", 11),
+    Col("Item or action", "label", "wrap", 11),
+    Col("What", "what", "wrap", 34),
+    Col("Asked of the board", "asked", "wrap", 20),
+    Col("By", "by", "wrap", 13),
+    Col("Since", "since", "date", 10),
+    Col("Evidence", "evidence", "wrap", 34),
+    Col("Decision", "decision", "input", 11),
+    Col("Note", "note", "input_wrap", 18),
+    Col("Key", "key", "text", 24, hidden=True),     # which row: what decisions reads
+]
+DECISION_HEADER = "Decision"
+NOTE_HEADER = "Note"
+KEY_HEADER = "Key"
+FACTS_HEADERS = ("Key", "Kind", "Subject", "Asked", "Facts")
+MAX_CELL = 32_000                                   # below Excel's 32,767 characters
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One row of a pack's For decision sheet as the pack recorded it: which question
+    (``kind``: sign-off, closure, extension, plan, response), about what (``subject``:
+    the item, action or inspection id), what was asked, and the facts the board saw
+    ({label: value as text or None})."""
+
+    key: str
+    kind: str
+    subject: str
+    asked: str
+    facts: dict
+
+
+@dataclass(frozen=True)
+class TypedDecision:
+    """What someone typed on one row of a pack's For decision sheet: the Decision and
+    Note cells as read, and any cells to the right of Note (a decision typed one cell
+    too far). ``key`` is '' on a row the pack did not write."""
+
+    row: int                 # the Excel row
+    key: str
+    decision: object
+    note: object
+    beside: tuple = ()
+
+
+def write_decision_facts(ws, rows) -> None:
+    """The hidden DecisionFacts sheet: one row per For decision row (DecisionRow)."""
+    import json
+
+    columns = [[h] for h in FACTS_HEADERS[:4]] + [[FACTS_HEADERS[4]]]
+    for row in rows:
+        for c, v in enumerate((row.key, row.kind, row.subject, row.asked)):
+            columns[c].append(v or None)
+        blob = json.dumps(row.facts, ensure_ascii=False, sort_keys=True)
+        # a cell holds 32,767 characters: a longer record goes on in the cells to its right
+        parts = [blob[i:i + MAX_CELL] for i in range(0, len(blob), MAX_CELL)]
+        while len(columns) < 4 + len(parts):
+            columns.append([None] * len(columns[0]))
+        for c in range(4, len(columns)):
+            k = c - 4
+            columns[c].append(parts[k] if k < len(parts) else None)
+    for c, values in enumerate(columns):
+        if hasattr(ws, "write_column_values"):       # (a thousand rows at once)
+            ws.write_column_values(0, c, values, None)
+        else:
+            for r, v in enumerate(values):
+                if v is not None:
+                    ws.write_string(r, c, v)
+    ws.hide()
+
+
+def _no_decisions(name: str, what: str) -> InputError:
+    return InputError(f"'{name}' {what}, so no decisions can be read from it; use the pack "
+                      "built for the meeting (gain-pack build writes a For decision sheet), "
+                      "with the decisions typed into it.")
+
+
+def read_decision_facts(wb, name: str) -> dict:
+    """{key: DecisionRow} from a pack's hidden DecisionFacts sheet (InputError when the
+    pack has none, or it has been changed)."""
+    import json
+
+    if not is_pack(wb.sheet_names):
+        raise _no_decisions(name, "is not a board pack written by gain-pack")
+    if DECISION_FACTS_SHEET not in wb.sheet_names or FOR_DECISION_SHEET not in wb.sheet_names:
+        raise _no_decisions(name, "has no For decision sheet (it was built by an older "
+                                  "gain-pack)")
+    grid = wb.get_sheet_by_name(DECISION_FACTS_SHEET).to_python()
+    if not grid or tuple(str(v) for v in grid[0][:len(FACTS_HEADERS)]) != FACTS_HEADERS:
+        raise _no_decisions(name, "has had its record of the For decision rows changed")
+    out = {}
+    for cells in grid[1:]:
+        cells = [("" if v is None else str(v)) for v in cells]
+        if len(cells) < 5 or not cells[0]:
+            continue
+        try:
+            facts = json.loads("".join(cells[4:]))
+        except ValueError:
+            raise _no_decisions(name, "has had its record of the For decision rows "
+                                      "changed") from None
+        out[cells[0]] = DecisionRow(cells[0], cells[1], cells[2], cells[3], facts)
+    return out
+
+
+def read_typed_decisions(wb, name: str) -> list:
+    """Every row of the For decision sheet with a key or something in its Decision cell,
+    as TypedDecision, in the sheet's order."""
+    rows = wb.get_sheet_by_name(FOR_DECISION_SHEET).to_python(skip_empty_area=False)
+    at = next((i for i, r in enumerate(rows[:30])
+               if DECISION_HEADER in r and KEY_HEADER in r), None)
+    if at is None:
+        raise _no_decisions(name, "has had the headers of its For decision sheet changed")
+    header = list(rows[at])
+    d, n, k = (header.index(h) for h in (DECISION_HEADER, NOTE_HEADER, KEY_HEADER))
+    out = []
+    for r, cells in enumerate(rows[at + 1:], start=at + 2):
+        cells = list(cells) + [""] * (len(header) - len(cells))
+
+        def get(i):
+            v = cells[i] if i < len(cells) else ""
+            return None if v == "" else v
+
+        key = get(k)
+        beside = tuple(v for i, v in enumerate(cells) if i > n and i != k and v not in ("", None))
+        if key is None and get(d) is None:
+            continue
+        out.append(TypedDecision(r, "" if key is None else str(key).strip(), get(d), get(n),
+                                 beside))
+    return out
 
 
 def open_workbook(checked):

@@ -14,6 +14,7 @@ RAG_COLOURS = {           # fill, font
     "Grey": ("#D9D9D9", "#404040"),
 }
 PROBLEM_FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
+INPUT_FILL = "#FFF2CC"    # the yellow of a cell for someone to fill in (as on a request)
 DATE_FORMAT = "dd/mm/yyyy"
 
 BASE = {"font_name": FONT, "font_size": 10, "valign": "top"}
@@ -37,6 +38,11 @@ SPECS = {
     "cell_wrap": {"text_wrap": True},
     "cell_date": {"num_format": DATE_FORMAT, "align": "center"},
     "cell_center": {"align": "center"},
+    # a cell for the reader to fill in: yellow, and open on a protected sheet
+    "input": {"bg_color": INPUT_FILL, "locked": False, "align": "center", "border": 1,
+              "border_color": BORDER_GREY},
+    "input_wrap": {"bg_color": INPUT_FILL, "locked": False, "text_wrap": True, "border": 1,
+                   "border_color": BORDER_GREY},
     "plain": {},
     "plain_wrap": {"text_wrap": True},
     "label": {"bold": True},

@@ -4,6 +4,12 @@ due dates asked for.
 Both are append-only: merge adds rows at the bottom and never rewrites one already
 there, so the history of updates is kept, not overwritten. The reader knows them by
 their names and headers (never as a register table), and the pack reads them back.
+
+The board's decisions (``decisions --apply``) go on the same sheets: each decision is an
+Updates row whose Field is DECISION_FIELD, dated the meeting, from the board, and each
+change it makes an ordinary Updates row beside it, all with the decision's reference
+(``decision_ref``) as their Request; a new due date decided is the request's row again,
+at the bottom of Extension requests, with its Board decision filled in.
 """
 
 from __future__ import annotations
@@ -21,6 +27,55 @@ EXTENSION_HEADERS = ("Date asked", "Action ID", "Current due", "Requested due", 
 SHEETS = {UPDATES_SHEET: UPDATES_HEADERS, EXTENSIONS_SHEET: EXTENSION_HEADERS}
 # The Field of an Updates row that records a reply which changed nothing.
 REPLY_FIELD = "Reply"
+# The Field of an Updates row that records a decision of the board (New value: the
+# decision, with its note; Old value: what the board was asked).
+DECISION_FIELD = "Board decision"
+DECISION_WORDS = ("Agreed", "Not agreed", "Deferred")
+_DECISION_REF = "board "
+
+
+def decision_ref(meeting, key: str) -> str:
+    """The Request of the Updates rows one decision writes: 'board 2026-12-03: sign-off
+    INS-1-R2' (the meeting, and which row of the For decision sheet)."""
+    return f"{_DECISION_REF}{meeting:%Y-%m-%d}: {key}"
+
+
+def is_decision(row: dict) -> bool:
+    """Was this Updates row written by a decision of the board (not an owner's reply)?"""
+    return str(row.get("Request") or "").startswith(_DECISION_REF) or \
+        row.get("Field") == DECISION_FIELD
+
+
+def decided(extension: dict) -> bool:
+    """Has the board decided this Extension requests row (Agreed or Not agreed)? A row
+    whose Board decision is blank or says Deferred still waits for the board."""
+    word = norm_key(str(extension.get("Board decision") or ""))
+    return bool(word) and not word.startswith("defer")
+
+
+def extension_key(extension: dict) -> tuple:
+    """What identifies a request for a new date across its rows: (request, action or
+    item id, requested date as written)."""
+    from gain_workbook.core.dates import parse_date
+
+    day = parse_date(extension.get("Requested due"))
+    return (str(extension.get("Request") or "").strip(),
+            str(extension.get("Action ID") or "").strip(),
+            day.isoformat() if hasattr(day, "isoformat") else str(day))
+
+
+def waiting_extensions(extensions: list) -> list[dict]:
+    """The Extension requests rows still waiting for the board: the first row of each
+    request for which no row says the board decided it."""
+    done = {extension_key(e) for e in extensions if decided(e)}
+    out, seen = [], set()
+    for e in extensions:
+        key = extension_key(e)
+        if key in done or key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
 # What the backup a command that rewrites the register (merge, add-report) keeps beside it
 # has in its name: 'Inspection register (before merge 2026-12-09 101500).xlsx', numbered
 # when that name is taken: '... (before merge 2026-12-09 101500) (2).xlsx'.

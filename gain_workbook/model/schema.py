@@ -235,6 +235,11 @@ COLUMNS: tuple[Column, ...] = (
     _C("plenary_date", INSPECTIONS, "Plenary session", "date",
        "The date of the plenary session that agreed the actions.", width=12,
        aliases=("plenary", "plenary date", "plenary session date")),
+    _C("plan_accepted", INSPECTIONS, "Plan accepted (board)", "date",
+       "The date the GAIN Board accepted the plan the plenary session agreed (gain-pack "
+       "decisions fills it in when the board agrees).", width=12,
+       aliases=("plan accepted", "plan accepted by board", "plan agreed", "plan approved",
+                "action plan accepted", "date plan accepted", "plan accepted date")),
     _C("response_required", INSPECTIONS, "Response required", "yesno",
        "No for a publication that needs no section 55 response (a super-complaint, or a "
        "joint inspection whose recommendations are all national); it is then not counted "

@@ -1,14 +1,15 @@
 """The monthly GAIN Board pack: one xlsxwriter workbook, sheets in the order a board reads them.
 
-Cover, Summary, Items, Exceptions, Movement (with a previous month), Actions,
-Responses, Data quality (when there are problems), and a hidden PackInfo sheet that
-lets this pack serve as next month's --previous.
+Cover, For decision, Summary, Items, Exceptions, Movement (with a previous month),
+Actions, Responses, Data quality (when there are problems), and two hidden sheets: PackInfo,
+which lets this pack serve as next month's --previous, and DecisionFacts, what the board
+saw on each row of For decision (``gain-pack decisions`` reads it back).
 
 Every sheet is print-ready on A4: one page wide, header rows repeated, header and
 footer with the protective marking, board name, as-of date and "Page X of Y"; wrapped
 text has its row height set (LibreOffice does not grow rows by itself). The page
-and the tables are laid out by ``layout``; the Summary and Exceptions sheets have
-modules of their own. The workbook refuses to turn strings into formulas or links
+and the tables are laid out by ``layout``; the For decision, Summary and Exceptions
+sheets have modules of their own. The workbook refuses to turn strings into formulas or links
 (excel.writer.new_workbook).
 """
 
@@ -20,19 +21,25 @@ from pathlib import Path
 from gain_workbook.core.dates import long_date
 from gain_workbook.core.text import as_text as _text
 from gain_workbook.core.text import plural
-from gain_workbook.excel.packfile import ACTION_COLS, ITEM_COLS, PACK_INFO_SHEET, Col, PackInfo
+from gain_workbook.excel.packfile import (ACTION_COLS, DECISION_FACTS_SHEET, ITEM_COLS,
+                                         PACK_INFO_SHEET, Col, PackInfo, write_decision_facts)
 from gain_workbook.excel.styles import LINE_HEIGHT
 from gain_workbook.excel.styles import wrapped_lines as _lines
 from gain_workbook.excel.writer import workbook_at
 from gain_workbook.model.problems import board_order
 from gain_workbook.pack.exceptions import exceptions
+from gain_workbook.pack.for_decision import for_decision
 from gain_workbook.pack.layout import Ctx, sectioned, write_table
 from gain_workbook.pack.summary import summary
 from gain_workbook.status.movement import MOVEMENT_KINDS
 from gain_workbook.status.rollup import NOT_RECORDED, progress_text, report_order
 
 SHEET_PURPOSE = {
-    "Summary": "Headline figures, RAG and status-by-inspection charts, the inspections",
+    "For decision": "What the board is asked to decide: items to sign off, actions to close, "
+                    "new dates asked for, new plans, responses due; the decisions are typed "
+                    "here",
+    "Summary": "Headline figures beside last month's, RAG and status-by-inspection charts, "
+               "the last 12 months (is it getting better?), the inspections",
     "Items": "Every item of every inspection with its status, RAG and the reason",
     "Exceptions": "Every Red item with its cause (overdue actions, deadlines passed, no "
                   "actions), then stale updates and actions due soon",
@@ -88,15 +95,50 @@ def _cover(ctx, ws, sheets: list[str], register_name: str) -> None:
     r += 1
     ws.merge_range(r, 1, r + 1, 2, "RAG: Red - overdue, past deadline or no actions; Amber - due "
                    "soon, not updated recently or on hold; Green - on track; Blue - ready for "
-                   "closure; Grey - closed, not for the force or no action needed.", f["note"])
+                   "closure; Grey - closed, not for the force, no action needed, or awaiting "
+                   "the report's plenary session.", f["note"])
     ws.set_row(r, 20)
     ws.set_row(r + 1, 20)
     ws.merge_range(r + 3, 1, r + 3, 2, s.protective_marking, f["marking"])
     ws.print_area(0, 0, r + 3, 2)
 
 
+def as_written(frame, keys, raw: dict):
+    """Date columns with the word the register has where it has no date ('TBC'), so the
+    pack prints what the office wrote rather than a blank: {key: values}. ``keys`` are
+    (column shown, [register columns it comes from, first first])."""
+    out = {}
+    position = None
+    for shown, sources in keys:
+        said = {}
+        for (key, row), text in raw.items():       # few: only the words, not every row
+            if key in sources and (row not in said or sources.index(key) < said[row][0]):
+                said[row] = (sources.index(key), str(text))
+        if not said:
+            continue
+        if position is None:
+            position = {row: i for i, row in enumerate(frame["row"])}
+        values = list(frame[shown])
+        for row, (_, text) in said.items():
+            i = position.get(row)
+            if i is not None and (values[i] is None or values[i] != values[i]):
+                values[i] = text
+        out[shown] = values
+    return out
+
+
 def _items(ctx, ws, progress) -> None:
     it = ctx.rollup.items.copy()
+    from gain_workbook.core.dates import is_no_date
+
+    # a deadline 'TBC' in the report's words, or in the date column, prints as written
+    raw = dict(ctx.raw)
+    for row, text in zip(it["row"], it["deadline_text"]):
+        if is_no_date(text):
+            raw.setdefault(("deadline", row), str(text).strip())
+    for key, values in as_written(it, (("deadline", ["deadline"]),
+                                       ("agreed_deadline", ["agreed_deadline"])), raw).items():
+        it[key] = values
     it["done_of"] = progress_text(it, " / ", "-")
     # Within each inspection the force's own items first: most of a national report is
     # addressed to others, and the board reads what the force must do.
@@ -145,6 +187,10 @@ def _actions(ctx, ws, progress) -> None:
 
     a = ctx.rollup.actions.copy()
     a["days_overdue_n"] = a["days_overdue"].where(a["overdue"])
+    for key, values in as_written(a, (("due", ["due"]), ("revised_due", ["revised_due"]),
+                                      ("effective_due", ["revised_due", "due"])),
+                                  ctx.raw).items():
+        a[key] = values
     flags = np.where(a["due_soon"], "due soon", "")
     flags = np.where(a["stale"], np.char.add(flags, np.where(flags != "", ", stale", "stale")),
                      flags)
@@ -205,7 +251,7 @@ DQ_COLS = [
     Col("What to do", "message", "wrap", 52),
     Col("Column", "header", "wrap", 14),
     Col("Value", "value", "wrap", 18),
-    Col("Rule", "code", "text", 24),     # the longest code, CLOSED_WITH_OPEN_ACTIONS
+    Col("What is wrong", "title", "wrap", 24),   # the rule's title: no codes for the board
     Col("Where", "where", "wrap", 12),
 ]
 
@@ -217,10 +263,14 @@ def _data_quality(ctx, ws, report) -> None:
     e, w = len(report.errors), len(report.warnings)
     ctx.title(ws, "Data quality", f"{plural(e, 'error')} and {plural(w, 'warning')} "
               "found when checking the register")
+    from gain_workbook.model.schema import RULES
+
     frame = pd.DataFrame([p.to_dict() for p in board_order(report.problems)])
     frame["about"] = [p or s for p, s in zip(frame["subject"], frame["sheet"])]
+    frame["title"] = [RULES[c].title if c in RULES else "" for c in frame["code"]]
+    frame["severity"] = frame["severity"].str.capitalize()
     write_table(ctx, ws, 3, DQ_COLS, frame, highlight={
-        "severity": {"error": ctx.cf["Red"], "warning": ctx.cf["Amber"]}})
+        "severity": {"Error": ctx.cf["Red"], "Warning": ctx.cf["Amber"]}})
     ws.freeze_panes(4, 0)
 
 
@@ -232,15 +282,18 @@ def _pack_info(ctx, ws, register_name: str) -> None:
 
 
 def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movement=None,
-               register_name: str = "", progress=None, received=None) -> Path:
+               register_name: str = "", progress=None, received=None, questions=(),
+               trend=None, raw=None) -> Path:
     """Write the board pack for a roll-up to ``out_path`` (atomically); returns the path.
 
     ``report`` is the register's ValidationReport (its problems go on Data quality);
-    ``movement`` the comparison with last month, if any; ``progress(n)`` is called as
-    rows are written.
+    ``movement`` the comparison with last month, if any; ``questions`` what the board is
+    asked to decide (chase.agenda); ``trend`` the months behind (status.trend); ``raw``
+    the register's words where a date is missing ({(key, index): 'TBC'});
+    ``progress(n)`` is called as rows are written.
     """
     out_path = Path(out_path)
-    sheets = ["Cover", "Summary", "Items", "Exceptions"]
+    sheets = ["Cover", "For decision", "Summary", "Items", "Exceptions"]
     if movement is not None:
         sheets.append("Movement")
     sheets += ["Actions", "Responses"]
@@ -249,9 +302,12 @@ def build_pack(rollup, report, out_path, meeting: dt.date | None = None, movemen
     with workbook_at(out_path, title=f"{rollup.settings.board_name} pack {rollup.as_of:%B %Y}",
                      subject=rollup.settings.protective_marking, created=rollup.as_of) as wb:
         ctx = Ctx(wb, rollup, meeting, received)
+        ctx.raw, ctx.trend = raw or {}, trend
         ws = {name: wb.add_worksheet(name) for name in sheets}
         info = wb.add_worksheet(PACK_INFO_SHEET)
+        facts = wb.add_worksheet(DECISION_FACTS_SHEET)
         _cover(ctx, ws["Cover"], sheets[1:], register_name)
+        write_decision_facts(facts, for_decision(ctx, ws["For decision"], questions))
         summary(ctx, ws["Summary"], movement)
         _items(ctx, ws["Items"], progress)
         exceptions(ctx, ws["Exceptions"])

@@ -38,13 +38,24 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
     from gain_workbook.pack.board import build_pack
     from gain_workbook.status.rollup import roll_up, rollup_problems
 
-    result = roll_up(checked.reg, day)
-    report = checked.report.adding(rollup_problems(checked.reg, result))
-    movement = None
-    if previous is not None:
-        from gain_workbook.status.movement import compare, read_previous, snapshot_of
+    from gain_workbook.chase.agenda import agenda
+    from gain_workbook.status.trend import trend
 
-        movement = compare(read_previous(previous, day), snapshot_of(result))
+    reg = checked.reg
+    result = roll_up(reg, day)
+    report = _before_plenary(checked.report, reg, result).adding(rollup_problems(reg, result))
+    movement = last = None
+    if previous is not None:
+        from gain_workbook.status.movement import (compare, read_previous, snapshot_of,
+                                                   with_decisions)
+
+        last, now = read_previous(previous, day), snapshot_of(result)
+        movement = with_decisions(compare(last, now), reg.updates, now)
+    months = trend(result, reg.updates)
+    if last is not None:                 # last month's figures from the previous pack
+        months.last_as_of = last.as_of
+        months.last_month = {**{k: None for k in months.last_month}, **(last.headline or {})}
+        months.last_source = last.source
     notes: list = []
     # what came back from owners: since the previous pack, else the as-of date's month
     since = (movement.previous_as_of + dt.timedelta(days=1)
@@ -53,6 +64,24 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
     got = received(checked.reg, result, since, manifest)
     update = progress(len(result.items) + len(result.actions)) if progress else None
     path = build_pack(result, report, out, meeting=meeting, movement=movement,
-                      register_name=checked.reg.path.name, progress=update, received=got)
-    return BuildResult(path=Path(path), register=checked.reg, rollup=result, report=report,
+                      register_name=reg.path.name, progress=update, received=got,
+                      questions=agenda(reg, result, meeting), trend=months,
+                      raw={**reg.items.raw, **reg.actions.raw})
+    return BuildResult(path=Path(path), register=reg, rollup=result, report=report,
                        warnings=notes)
+
+
+def _before_plenary(report, reg, rolled):
+    """The report without its 'no actions' warnings for items still awaiting their
+    report's plenary session: they are not late, so the board is not told they are."""
+    waiting = set(rolled.items.loc[rolled.items["status"] == "Awaiting plenary", "row"])
+    if not waiting:
+        return report
+    from gain_workbook.model.problems import ValidationReport
+    from gain_workbook.model.tables import PART_SPAN
+
+    items = reg.items
+    cells = {(items.sheet_of(r), int(r) % PART_SPAN) for r in waiting}
+    keep = [p for p in report.problems
+            if not (p.code == "NO_ACTIONS" and (p.sheet, p.row) in cells)]
+    return ValidationReport(report.path, keep, dict(report.counts))

@@ -1,6 +1,8 @@
 """The pack's Exceptions sheet: every Red item with its cause, then what is stale or due
-soon, and (where the office chases owners) the new due dates asked for, the owners
-whose reply is not merged and the updates received; the worst first in each part."""
+soon, and (where the office chases owners) the owners whose reply is not merged and the
+updates received, in sentences; the worst first in each part. Each item is listed once
+for its own cause: one with no actions is not listed again as past its deadline. (The new
+due dates asked for are the board's to decide: they are on the For decision sheet.)"""
 
 from __future__ import annotations
 
@@ -35,8 +37,8 @@ def exceptions(ctx, ws) -> None:
     s = ctx.settings
     ctx.page(ws, "Exceptions", repeat=3)
     ctx.title(ws, "Exceptions", "Every Red item with its cause, then what is stale or due soon"
-              + ("; then new due dates asked for, owners whose reply is not merged and the "
-                 "updates received" if ctx.received is not None and _chasing(ctx.received) else "")
+              + ("; then owners whose reply is not merged and the updates received"
+                 if ctx.received is not None and _chasing(ctx.received) else "")
               + "; the worst first in each part")
     groups = []
     od = a[a["overdue"]].sort_values("days_overdue", ascending=False, kind="stable")
@@ -47,8 +49,10 @@ def exceptions(ctx, ws) -> None:
         "days": od["days_overdue"], "detail": od["action_status"].fillna("") + ". " +
         od["latest_update"].fillna("No update recorded.")})))
     it = ru.items
-    late = it[it["deadline_passed"]].sort_values("days_past_deadline", ascending=False,
-                                                 kind="stable")
+    # an item with no actions is listed once, under 'no actions' (its reason says the
+    # deadline has passed too)
+    late = it[it["deadline_passed"] & (it["status"] != "No actions")].sort_values(
+        "days_past_deadline", ascending=False, kind="stable")
     groups.append(("Items open past their deadline", pd.DataFrame({
         "exception": "Past deadline", "inspection_id": late["item_inspection_id"],
         "label": late["label"], "what": late["item_text"], "owner": late["item_lead"],
@@ -85,8 +89,8 @@ def _chasing(got) -> bool:
 
 
 def _received_groups(ctx, a) -> list:
-    """The chase's sections: new due dates asked for, owners who have not replied, and
-    the updates merged since the last pack (when the register keeps them)."""
+    """The chase's sections: owners who have not replied, and the updates merged since
+    the last pack (when the register keeps them)."""
     import pandas as pd
 
     got = ctx.received
@@ -96,18 +100,6 @@ def _received_groups(ctx, a) -> list:
         return [info[key].get(i, "") if i in info.index else "" for i in ids]
 
     groups = []
-    w = got.waiting
-    ids = [e["action_id"] for e in w]
-    groups.append(("New due dates asked for, waiting for the board", pd.DataFrame({
-        "exception": "New date asked", "inspection_id": look(ids, "inspection_id"),
-        "label": look(ids, "label"), "what": look(ids, "action_text"),
-        "owner": [e["owner"] for e in w], "date": pd.to_datetime([e["requested"] for e in w]),
-        "days": [(e["requested"] - e["current"]).days if e["requested"] and e["current"]
-                 else None for e in w],
-        "detail": [f"Due {uk_date(e['current']) or '(none)'}; asks for {uk_date(e['requested'])}"
-                   + (f": {e['reason']}" if e["reason"] else "")
-                   + f" (asked {uk_date(e['asked'])})" for e in w]},
-        columns=[c.key for c in EXC_COLS])))
     if got.asked:
         sl = got.silent
         groups.append(("Owners asked for an update whose reply is not merged", pd.DataFrame({
@@ -127,20 +119,39 @@ def _received_groups(ctx, a) -> list:
         "label": look(ids, "label"), "what": look(ids, "action_text"),
         "owner": [u["owner"] for u in up], "date": pd.to_datetime([u["date"] for u in up]),
         "days": None,
-        "detail": ["; ".join(f"{f}: {_was(old)} -> {_was(new)}" for f, old, new in u["fields"]
-                             if f != "Last updated") for u in up]},
+        "detail": [" ".join(filter(None, (update_sentence(f, old, new)
+                                          for f, old, new in u["fields"]
+                                          if f != "Last updated"))) for u in up]},
         columns=[c.key for c in EXC_COLS])))
     return groups
 
 
-def _was(v) -> str:
-    if v is None or v == "":
-        return "(blank)"
+def _shown(v) -> str:
     if isinstance(v, (dt.date, dt.datetime)):
         return uk_date(v)
-    return shorten(str(v), 80)
+    return shorten(" ".join(str(v).split()), 80)
 
 
+def update_sentence(field: str, old, new) -> str:
+    """One change an owner's reply made, as a sentence for the board: 'Evidence added:
+    Custody governance ToR v3.', 'Status changed from In progress to Complete.'"""
+    blank_old, blank_new = old in (None, ""), new in (None, "")
+    if field == "Latest update":
+        return _stop(f"Update: {_shown(new)}") if not blank_new else "Update removed."
+    if blank_old and blank_new:
+        return ""
+    if blank_new:
+        return f"{field} removed (was {_shown(old)})."
+    if blank_old:
+        if isinstance(new, (dt.date, dt.datetime)):
+            return f"{field} {_shown(new)}."
+        return _stop(f"{field} added: {_shown(new)}")
+    return _stop(f"{field} changed from {_shown(old)} to {_shown(new)}")
+
+
+def _stop(text: str) -> str:
+    """A sentence ends with one full stop (an update that ends with its own keeps it)."""
+    return text if text.endswith((".", "!", "?", "...")) else text + "."
 def _quiet_detail(update, updated, since) -> str:
     """What a stale action last said, and from when its quiet is counted when the
     update has no date (a tracker's 'Current Position' column with no date beside it)."""

@@ -33,6 +33,8 @@ class Ctx:
         self.settings = rollup.settings
         self.as_of = rollup.as_of
         self.meeting = meeting
+        self.raw: dict = {}       # (key, index) -> the register's word for a missing date
+        self.trend = None         # status.trend.Trend: the months behind, for the Summary
 
     def page(self, ws, title: str, landscape: bool = True, repeat: int | None = None) -> None:
         """A4, one page wide, marking/board/as-of/page numbers in header and footer."""
@@ -109,7 +111,7 @@ def _heights(columns: list, cols: list[Col]) -> list:
     n = len(columns[0]) if columns else 0
     tall = np.ones(n, dtype=np.int64)
     for values, col in zip(columns, cols):
-        if col.kind != "wrap":
+        if col.kind not in ("wrap", "input_wrap"):
             continue
         cap = max(1, int(col.width * CHARS_PER_WIDTH))
         w = col.width
@@ -141,10 +143,19 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
                                                   for col in cols) + 3))
         row += 1
     fmt_of = {"text": f["cell"], "wrap": f["cell_wrap"], "date": f["cell_date"],
-              "int": f["cell_center"], "center": f["cell_center"], "rag": f["cell_center"]}
+              "int": f["cell_center"], "center": f["cell_center"], "rag": f["cell_center"],
+              "input": f["input"], "input_wrap": f["input_wrap"]}
     writes = []
-    for col in cols:
+    words = {}                    # column -> [(row, text)]: a date column's words ('TBC')
+    for c, col in enumerate(cols):
         values = frame[col.key] if col.key in frame else [None] * len(frame)
+        if col.kind == "date":
+            values = list(values)
+            said = [(i, v) for i, v in enumerate(values) if type(v) is str]
+            if said:
+                words[c] = said
+                for i, _ in said:
+                    values[i] = None
         if col.kind in ("date", "int"):
             values = _serials(values) if col.kind == "date" else \
                 [None if v is None or v != v else int(v) for v in list(values)]
@@ -159,6 +170,15 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
         _write_column(ws, row, c, values, cf, numbers)
         if progress:     # the table's n rows, spread over its columns, adding up to n
             progress(n * (c + 1) // len(cols) - n * c // len(cols))
+    for c, said in words.items():
+        for i, text in said:
+            ws.write_string(row + i, c, text, f["cell_center"])
+    for c, col in enumerate(cols):
+        if col.kind.startswith("input"):      # every cell, blank or not: yellow and open
+            _, values, cf = writes[c]
+            for i, v in enumerate(values):
+                if v is None:
+                    ws.write_blank(row + i, c, None, cf)
     for i, h in enumerate(heights):
         if h is not None:
             set_row(row + i, h)
@@ -199,8 +219,9 @@ def section(ctx, ws, row: int, text: str, ncols: int) -> int:
     return row + 1
 
 
-def sectioned(ctx, ws, cols: list[Col], groups, limit: int | None = None) -> None:
-    """One header row, then a titled section per group ('None.' when it is empty)."""
+def sectioned(ctx, ws, cols: list[Col], groups, limit: int | None = None) -> int:
+    """One header row, then a titled section per group ('None.' when it is empty);
+    returns the next free row."""
     import pandas as pd
 
     row = write_table(ctx, ws, 3, cols, pd.DataFrame(columns=[c.key for c in cols]))
@@ -219,3 +240,4 @@ def sectioned(ctx, ws, cols: list[Col], groups, limit: int | None = None) -> Non
                            ctx.fmt["note"])
             row += 1
     ws.freeze_panes(4, 0)
+    return row

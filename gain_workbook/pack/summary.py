@@ -1,5 +1,7 @@
-"""The pack's Summary sheet: the headline figures, what came back from owners, the
-items by RAG and by inspection as charts, and the most recent inspections."""
+"""The pack's Summary sheet: the headline figures beside last month's, what came back from
+owners, the items by RAG and by inspection as charts, whether it is getting better (twelve
+months of open and overdue actions and items closed, the on-time rate, how long the late
+actions are late), and the most recent inspections."""
 
 from __future__ import annotations
 
@@ -12,13 +14,17 @@ from gain_workbook.excel.styles import wrapped_lines as _lines
 from gain_workbook.pack.layout import EXCEL_EPOCH
 
 CHART_TOP_N = 12
+TREND_ROW = 23            # 'Is it getting better?' starts the second page
+TREND_DATA_COL = 20       # the trend chart's figures, beside the print area
+CHART_HEIGHT = 300        # pixels
 SUMMARY_INSPECTIONS = 40  # the Summary lists the most recent; Responses lists them all
 RAG_NAMES = ["Red", "Amber", "Green", "Blue", "Grey"]
 BAR_RAGS = ["Red", "Amber", "Green", "Blue"]
 
 
 def summary(ctx, ws, movement) -> None:
-    """The Summary sheet, on one landscape page."""
+    """The Summary sheet: the headline and charts on one landscape page, the trend and
+    the inspections from the second."""
     ctx.page(ws, "Summary", landscape=True)
     for c in range(12):
         ws.set_column(c, c, 11.5)
@@ -26,15 +32,21 @@ def summary(ctx, ws, movement) -> None:
     ctx.title(ws, "Summary", f"{ctx.settings.force_name}: position as at "
               f"{long_date(ctx.as_of)}{meeting}")
     _tiles(ctx, ws, movement)
-    if ctx.received is not None:
+    line = " ".join(x for x in (_compared_line(ctx.trend),
+                                _received_line(ctx.received) if ctx.received else "") if x)
+    if line:
         ws.set_row(5, 21)                  # a little air between the tiles and the charts
-        ws.write_string(5, 0, _received_line(ctx.received), ctx.fmt["label"])
+        ws.write_string(5, 0, line, ctx.fmt["label"])
     items = ctx.rollup.items
     app = items[items["applies"] == "Yes"]
     _rag_chart(ctx, ws, app)
     ins = _inspections_by_rag(ctx.rollup.inspections, app)
     _inspection_chart(ctx, ws, ins)
-    _inspections_table(ctx, ws, ins)
+    start = TREND_ROW
+    if ctx.trend is not None:
+        ws.set_h_pagebreaks([TREND_ROW])
+        start = _getting_better(ctx, ws, ctx.trend, TREND_ROW)
+    _inspections_table(ctx, ws, ins, start)
 
 
 def _tiles(ctx, ws, movement) -> None:
@@ -42,23 +54,50 @@ def _tiles(ctx, ws, movement) -> None:
     f = ctx.fmt
     head = ctx.rollup.headline()
     closed = movement.count("Closed or ready for closure") if movement is not None else None
-    tiles = [("Open items for the force", head["open_items"]),
-             ("Overdue actions", head["overdue_actions"]),
-             ("Ready for closure", head["ready_for_closure"]),
-             ("Closed or ready since last pack", closed),
-             ("New inspections (last 31 days)", head["new_inspections"]),
-             ("Responses not yet sent", head["responses_due"])]
+    tiles = [("Open items for the force", "open_items"),
+             ("Overdue actions", "overdue_actions"),
+             ("Ready for closure (for decision)", "ready_for_closure"),
+             ("Closed or ready since last pack", None),
+             ("New inspections (last 31 days)", "new_inspections"),
+             ("Responses not yet sent", "responses_due")]
+    was = ctx.trend.last_month if ctx.trend is not None else {}
     ws.set_row(3, 36)
-    ws.set_row(4, 28)
-    for i, (label, value) in enumerate(tiles):
+    ws.set_row(4, 40)
+    for i, (label, key) in enumerate(tiles):
         c = i * 2
+        value = head[key] if key else closed
         if value is None:
             ws.merge_range(3, c, 3, c + 1, "n/a", f["big_number"])
             label += " (no previous pack given)"
         else:
             ws.merge_range(3, c, 3, c + 1, "", f["big_number"])
             ws.write_number(3, c, value, f["big_number"])
+            if key:
+                label += "\n" + was_line(value, was.get(key), key in was)
         ws.merge_range(4, c, 4, c + 1, label, f["big_label"])
+
+
+def was_line(now: int, then, asked: bool) -> str:
+    """'was 11 last month (down 3)', 'same as last month', 'last month not known'."""
+    if not asked:
+        return ""
+    if then is None:
+        return "last month: not known"
+    change = now - int(then)
+    if not change:
+        return f"was {then} last month (no change)"
+    return f"was {then} last month ({'up' if change > 0 else 'down'} {abs(change)})"
+
+
+def _compared_line(trend) -> str:
+    """Where last month's figures come from, in a sentence."""
+    if trend is None or trend.last_as_of is None:
+        return ""
+    if trend.last_source:
+        return (f"Last month: the figures of {trend.last_source} (as at "
+                f"{uk_date(trend.last_as_of)}).")
+    return (f"Last month: worked out from the register's own dates as at "
+            f"{uk_date(trend.last_as_of)}.")
 
 
 def _received_line(got) -> str:
@@ -70,7 +109,7 @@ def _received_line(got) -> str:
                  f"{got.asked - len(got.silent)} replied.")
     if got.waiting:
         line += (f" {plural(len(got.waiting), 'new due date')} asked for "
-                 f"wait{'s' if len(got.waiting) == 1 else ''} for the board (Exceptions).")
+                 f"wait{'s' if len(got.waiting) == 1 else ''} for the board (For decision).")
     return line
 
 
@@ -169,16 +208,117 @@ def _inspection_chart(ctx, ws, ins) -> None:
                                     shown, max(len(ins) - CHART_TOP_N, 0))})
 
 
-def _inspections_table(ctx, ws, ins) -> None:
+def trend_chart_text(months) -> str:
+    """The trend chart's alternative text, its figures in words, month by month: 'Open
+    and overdue actions at each month's end, and items closed in the month: Dec 2025 12
+    open, 3 overdue, 1 closed; ...' (a month the dates cannot support: 'not known')."""
+    def said(v, what):
+        return f"{what} not known" if v is None else f"{v} {what}"
+
+    return ("Open and overdue actions at each month's end, and items closed in the month: "
+            + "; ".join(f"{m.label} {said(m.open, 'open')}, {said(m.overdue, 'overdue')}, "
+                        f"{said(m.closed, 'closed')}" for m in months) + ".")
+
+
+def _getting_better(ctx, ws, trend, row: int) -> int:
+    """Twelve months of open and overdue actions and items closed (a chart), the on-time
+    rate and the ageing of the late actions beside it, and one line on how they are
+    worked out; returns the next free row."""
+    from gain_workbook.status.trend import HOW
+
+    f = ctx.fmt
+    ws.write_string(row, 0, "Is it getting better? The last 12 months", f["heading"])
+    ws.write_string(row, 8, "Completed on time", f["heading"])
+    data = TREND_DATA_COL
+    names = ("Month", "Open actions", "Overdue actions", "Items closed")
+    for c, name in enumerate(names):
+        ws.write_string(row, data + c, name)
+    for i, m in enumerate(trend.months, start=1):
+        ws.write_string(row + i, data, m.label)
+        for c, v in ((1, m.open), (2, m.overdue), (3, m.closed)):
+            if v is not None:               # a month the dates cannot support stays blank
+                ws.write_number(row + i, data + c, v)
+    first, last = row + 1, row + len(trend.months)
+    closed = ctx.wb.add_chart({"type": "column"})
+    closed.add_series({"name": ["Summary", row, data + 3], "categories":
+                       ["Summary", first, data, last, data],
+                       "values": ["Summary", first, data + 3, last, data + 3],
+                       "fill": {"color": styles.RAG_COLOURS["Blue"][0]},
+                       "border": {"color": "#7F7F7F"}, "gap": 80, "y2_axis": True})
+    lines = ctx.wb.add_chart({"type": "line"})
+    for c, colour, dash in ((1, styles.NAVY, "solid"), (2, styles.RAG_COLOURS["Red"][1],
+                                                         "dash")):
+        lines.add_series({"name": ["Summary", row, data + c],
+                          "categories": ["Summary", first, data, last, data],
+                          "values": ["Summary", first, data + c, last, data + c],
+                          "line": {"color": colour, "width": 2.25, "dash_type": dash},
+                          "marker": {"type": "circle", "size": 5,
+                                     "fill": {"color": colour}, "border": {"color": colour}}})
+    lines.combine(closed)
+    lines.show_blanks_as("gap")
+    lines.set_title({"name": "Open and overdue actions at each month's end, and items "
+                             "closed in the month", "name_font": {"size": 10, "bold": False}})
+    lines.set_legend({"position": "bottom"})
+    lines.set_y_axis({"name": "Actions", "min": 0, "num_format": "0",
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    most = max([m.closed for m in trend.months] + [4])
+    closed.set_y2_axis({"name": "Items closed", "min": 0, "max": most, "num_format": "0",
+                        "major_unit": max(1, -(-most // 4))})
+    lines.set_size({"width": 8 * 86 - 10, "height": CHART_HEIGHT})
+    ws.insert_chart(row + 1, 0, lines, {"x_offset": 2, "y_offset": 6, "object_position": 3,
+                                        "description": trend_chart_text(trend.months)})
+    rate = trend.on_time_rate
+    ws.merge_range(row + 2, 8, row + 2, 11, f"{rate:.0%}" if rate is not None else "n/a",
+                   f["big_number"])
+    ws.set_row(row + 2, 36)
+    said = (f"{trend.on_time} of the {plural(trend.completed, 'action')} completed in the "
+            "last 12 months were completed by their agreed date (the revised due date where "
+            "the board agreed one)" if trend.completed else
+            "No action with an agreed date was completed in the last 12 months")
+    if trend.undated:
+        said += (f"; {plural(trend.undated, 'finished action')} with no completion date "
+                 f"{'is' if trend.undated == 1 else 'are'} not counted")
+    ws.merge_range(row + 3, 8, row + 3, 11, said + ".", f["big_label"])
+    said_height = LINE_HEIGHT * _lines(said, 46, 1.35) + 4
+    ws.set_row(row + 3, said_height)
+    ws.write_string(row + 5, 8, "Open actions past due, by how long", f["heading"])
+    for c in (9, 10, 11):
+        ws.write_blank(row + 5, c, None, f["heading"])
+    for i, (label, n) in enumerate(trend.ageing, start=row + 6):
+        ws.merge_range(i, 8, i, 10, label, f["text"])
+        ws.write_number(i, 11, n, f["int"])
+    total = sum(n for _, n in trend.ageing)
+    ws.merge_range(row + 10, 8, row + 10, 10, "All open actions past due", f["label"])
+    ws.write_number(row + 10, 11, total, f["int"])
+    how = trend_how_line(trend, HOW)
+    # the note goes below the chart, whose height is in pixels (a row is 20, 15 points)
+    below, r = CHART_HEIGHT + 12, row + 1
+    heights = {row + 2: 36, row + 3: said_height}
+    while below > 0:
+        below -= heights.get(r, 15) * 4 / 3
+        r += 1
+    note = r
+    ws.merge_range(note, 0, note + 1, 11, how, f["note"])
+    return note + 3
+
+
+def trend_how_line(trend, how: str) -> str:
+    """The line under the chart: how the figures are worked out, and the months left blank."""
+    if trend.blank:
+        how += (f" {plural(trend.blank, 'month')} left blank: a finished action has no "
+                "completion date (fill in Completed on to fill the gap).")
+    return how
+
+
+def _inspections_table(ctx, ws, ins, row: int = TREND_ROW) -> None:
     """The most recent inspections, with their items' RAG counts and response."""
     import pandas as pd
 
     f = ctx.fmt
-    row = 23
     ws.write_string(row, 0, "Inspections", f["heading"])
     row += 1
     hdr = ["Inspection ID", "Title", "", "", "Published", "Items for force", "Red", "Amber",
-           "Green", "Ready for closure", "RAG", "Response"]
+           "Green", "Signed off", "RAG", "Response"]
     for c, h in enumerate(hdr):
         ws.write_string(row, c, h, f["header"])
     ws.merge_range(row, 1, row, 3, "Title", f["header"])

@@ -21,8 +21,9 @@ ITEM_KEYS = ("item_id", "item_inspection_id", "label", "item_text", "hmicfrs_sta
              "rag")
 ACTION_KEYS = ("action_id", "inspection_id", "label", "action_text", "owner", "action_status",
                "due", "effective_due", "days_overdue")
-MOVEMENT_KINDS = ("New items", "New actions", "Closed or ready for closure", "Status changes",
-                  "Due dates moved", "Newly overdue", "No longer on the register")
+MOVEMENT_KINDS = ("Board decisions", "New items", "New actions", "Closed or ready for closure",
+                  "Status changes", "Due dates moved", "Newly overdue",
+                  "No longer on the register")
 
 
 @dataclass
@@ -35,12 +36,14 @@ class Snapshot:
     #                    hmicfrs_status, status, rag
     actions: object    # DataFrame: action_id, inspection_id, label, action_text, owner,
     #                    action_status, due, effective_due, overdue
+    headline: dict = None   # the Summary's headline figures, as far as they are known
 
 
 def snapshot_of(rollup, source: str = "") -> Snapshot:
     """The snapshot of a roll-up."""
     actions = rollup.actions[[*ACTION_KEYS, "overdue"]].copy()
-    return Snapshot(rollup.as_of, source, rollup.items[list(ITEM_KEYS)].copy(), actions)
+    return Snapshot(rollup.as_of, source, rollup.items[list(ITEM_KEYS)].copy(), actions,
+                    rollup.headline())
 
 
 def read_previous(path, as_of: dt.date) -> Snapshot:
@@ -84,7 +87,7 @@ def _from_pack(path: Path, wb) -> Snapshot:
     acts = packfile.read_table(wb, packfile.ACTIONS_SHEET, keys, path.name)
     acts = acts.rename(columns={"days_overdue_n": "days_overdue"})
     acts["overdue"] = acts["days_overdue"].notna()
-    return Snapshot(info.as_of, path.name, items, acts)
+    return Snapshot(info.as_of, path.name, items, acts, dict(info.headline))
 
 
 @dataclass
@@ -150,3 +153,39 @@ def compare(prev: Snapshot, cur: Snapshot) -> Movement:
     cols = ["kind", "inspection_id", "item", "action", "owner", "was", "now", "days"]
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     return Movement(prev.as_of, prev.source, rows[cols])
+
+
+def with_decisions(movement: Movement, updates, current: Snapshot) -> Movement:
+    """The movement with the board's decisions recorded since the previous pack (the
+    Updates history's decision rows dated after it, up to the ``current`` snapshot's
+    date): each decision, with what was asked and its note."""
+    import pandas as pd
+
+    from gain_workbook.core.dates import parse_date
+    from gain_workbook.core.text import as_text
+    from gain_workbook.model import history
+
+    since, as_of = movement.previous_as_of, current.as_of
+    where = {}
+    for ids, inspection, label in ((current.actions["action_id"], current.actions["inspection_id"],
+                                    current.actions["label"]),
+                                   (current.items["item_id"], current.items["item_inspection_id"],
+                                    current.items["label"])):
+        for i, ins, lab in zip(ids, inspection, label):
+            where.setdefault(as_text(i), (as_text(ins), as_text(lab)))
+    rows = []
+    for u in updates:
+        day = parse_date(u.get("Date"))
+        if u.get("Field") != history.DECISION_FIELD or not isinstance(day, dt.date):
+            continue
+        if (since is not None and day <= since) or day > as_of:
+            continue
+        subject = as_text(u.get("Action ID"))
+        inspection, label = where.get(subject, (subject, ""))
+        rows.append({"kind": "Board decisions", "inspection_id": inspection, "item": label,
+                     "action": as_text(u.get("Old value")), "owner": as_text(u.get("From")),
+                     "was": day, "now": as_text(u.get("New value")), "days": None})
+    if not rows:
+        return movement
+    new = pd.concat([pd.DataFrame(rows), movement.rows], ignore_index=True)
+    return Movement(movement.previous_as_of, movement.source, new[movement.rows.columns])

@@ -41,10 +41,17 @@ ITEM_STATES = (
      "Every action is finished and the board has signed the item off as ready for closure."),
     ("Awaiting sign-off", "Green",
      "Every action is finished but the board has not yet signed the item off."),
+    ("Awaiting plenary", "Grey",
+     "It applies and has no actions yet, and its report's plenary session, which agrees the "
+     "actions, is still to come: its date is after the as-of date, or it has no date and the "
+     "report came out in the last three months."),
     ("No actions", "Red", "It applies and is open but has no actions and no reason."),
     ("Not started", "Green", "No action has started yet."),
     ("In progress", "Green", "Otherwise."),
 )
+# A report with no plenary date is taken to be awaiting its plenary for this long after
+# publication; after that its items with no actions are 'No actions' (Red) again.
+NEW_REPORT_MONTHS = 3
 # An action never updated is stale counted from the first of these its inspection has.
 STALE_FROM = ("plenary_date", "gain_board_told", "published")
 RAG_RULES = (
@@ -57,7 +64,8 @@ RAG_RULES = (
               "publication (so a new action is not stale on its first pack)"),
     ("Green", "otherwise, for an open item (and for one awaiting board sign-off)"),
     ("Blue", "ready for closure: all actions finished and signed off by the board"),
-    ("Grey", "closed by HMICFRS, not for the force, or no action with a reason given"),
+    ("Grey", "closed by HMICFRS, not for the force, no action with a reason given, or "
+             "awaiting its report's plenary session (a neutral grey, not a RAG)"),
 )
 
 
@@ -76,14 +84,34 @@ class RollUp:
         """The headline figures the Summary sheet shows."""
         it, ac, ins = self.items, self.actions, self.inspections
         return {
-            "open_items": int(((it["applies"] == "Yes") & it["status"].isin(
-                ["No actions", "Not started", "In progress", "Awaiting sign-off"])).sum()),
+            "open_items": int(((it["applies"] == "Yes") & it["status"].isin(OPEN_STATES)).sum()),
             "overdue_actions": int(ac["overdue"].sum()),
-            "ready_for_closure": int((it["status"] == "Ready for closure").sum()),
+            # what the board is asked to close: the For decision sheet's first two parts
+            "ready_for_closure": int(for_sign_off(it).sum() + for_closure(ac, it).sum()),
             "new_inspections": int((ins["published"] > _ts(self.as_of - dt.timedelta(days=31))).sum()),
             "responses_due": int(ins["response_state"].isin(PENDING_RESPONSE).sum()),
             "responses_overdue": int((ins["response_state"] == "Overdue").sum()),
         }
+
+
+# The item states of an open item for the force (the Summary's 'Open items').
+OPEN_STATES = ("Awaiting plenary", "No actions", "Not started", "In progress",
+               "Awaiting sign-off")
+
+
+def for_sign_off(items):
+    """The items the board is asked to sign off as ready for closure: every action
+    finished, not yet signed off (a mask over the roll-up's items)."""
+    return items["status"] == "Awaiting sign-off"
+
+
+def for_closure(actions, items):
+    """The actions proposed for closure (status Ready for closure) whose item is still
+    open and is not itself asked to be signed off: the board closes them (a mask over
+    the roll-up's actions)."""
+    open_items = items.loc[items["status"].isin(["Not started", "In progress"]), "item_id"]
+    return (actions["action_status"] == "Ready for closure") & \
+        actions["action_item_id"].isin(set(open_items))
 
 
 # The order a report lists its findings in, the gravest first (pack and response alike).
@@ -246,7 +274,7 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     it = items
     today = _ts(as_of)
     _count_actions(it, actions)
-    _item_status(it)
+    _item_status(it, _before_plenary(it, inspections, as_of))
     _deadlines(it, today)
     _item_rag(it)
     it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
@@ -330,7 +358,23 @@ def _action_counts(it, actions):
     return _aligned(pd.DataFrame(counts), it["item_id"]).astype(int)
 
 
-def _item_status(it) -> None:
+def _before_plenary(it, inspections, as_of: dt.date):
+    """Per item: is its report still before its plenary session (a plenary date after
+    ``as_of``, or none and published in the last NEW_REPORT_MONTHS)?"""
+    import pandas as pd
+
+    from gain_workbook.core.dates import add_months
+
+    ins = inspections.drop_duplicates("inspection_id").set_index("inspection_id")
+    ids = it["item_inspection_id"].to_numpy()
+    plenary = pd.to_datetime(ins["plenary_date"].reindex(ids).to_numpy())
+    published = pd.to_datetime(ins["published"].reindex(ids).to_numpy())
+    recent = published > _ts(add_months(as_of, -NEW_REPORT_MONTHS))
+    to_come = (plenary > _ts(as_of)) | (pd.isna(plenary) & recent)
+    return pd.Series(to_come, index=it.index)
+
+
+def _item_status(it, before_plenary=False) -> None:
     """Each item's status: the first of ITEM_STATES that applies to it."""
     import numpy as np
 
@@ -345,6 +389,7 @@ def _item_status(it) -> None:
         (it["n_actions"] == 0) & reason,
         all_done & board,
         all_done,
+        (it["n_actions"] == 0) & before_plenary,
         it["n_actions"] == 0,
         it["n_not_started"] == it["n_actions"],
     ]
@@ -420,6 +465,8 @@ def _item_reason(r, as_of) -> str:
         return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
     if r.status == "Awaiting sign-off":
         return f"all {plural(r.n_actions, 'action')}{under} finished; awaiting board sign-off"
+    if r.status == "Awaiting plenary":
+        return "awaiting the report's plenary session, which agrees the actions"
     nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
     return f"on track{nxt}"
 
