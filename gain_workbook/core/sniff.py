@@ -175,13 +175,10 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
         extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
         try:
             for body in _bodies(zf, info):
-                at = body.find(b"<!")
-                while at != -1:
-                    if body[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
-                        raise _refuse(path, f"its part '{info.filename}' declares XML "
-                                      "entities, which Excel never writes; the file was "
-                                      "refused as unsafe.")
-                    at = body.find(b"<!", at + 2)
+                if declares_entities(body):
+                    raise _refuse(path, f"its part '{info.filename}' declares XML "
+                                  "entities, which Excel never writes; the file was "
+                                  "refused as unsafe.")
                 if not controls:
                     controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL))
                 if extent is not None:
@@ -196,6 +193,19 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> bool:
                           f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
                           "sheet, delete the stray cells beyond the table, save and try again.")
     return controls
+
+
+def declares_entities(body: bytes) -> bool:
+    """Does this XML (a part, or a chunk of one) hold a DOCTYPE or ENTITY declaration?
+    Excel never writes one: it is an entity-expansion attack or worse. Every part
+    gain-pack parses (here, and where ``excel/package.py`` edits a register) is checked
+    with this first."""
+    at = body.find(b"<!")
+    while at != -1:
+        if body[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
+            return True
+        at = body.find(b"<!", at + 2)
+    return False
 
 
 def _bodies(zf: zipfile.ZipFile, info):
