@@ -1,0 +1,256 @@
+"""Registers as offices keep them: the small valid register (conftest.BASE) with the
+features a real register file carries, built with the tools an office uses.
+
+Each builder writes one register and returns its path. openpyxl and xlsxwriter write
+what they can (charts, a chart sheet, pictures, notes, data validations, conditional
+formats, Excel tables, defined names, hidden sheets, a macro-enabled workbook, inline
+strings); LibreOffice made the rest (a pivot table and its cache, a register it saved
+itself), committed in tests/data/office/ beside the script that made them
+(``make_office_registers.py``, which says how to run it again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+from conftest import HEADERS, ROOT, SHEETS, base_data, write_register
+
+OFFICE = ROOT / "tests" / "data" / "office"
+
+
+def _status_counts(wb) -> None:
+    """A dashboard sheet of formulas counting the Actions sheet (stale once merge writes)."""
+    ws = wb.create_sheet("Dashboard")
+    ws.append(["Status", "Actions"])
+    for n, status in enumerate(("Not started", "In progress", "Complete"), start=2):
+        ws.append([status, f'=COUNTIF(Actions!G:G,A{n})'])
+
+
+def chart_sheet(path: Path) -> Path:
+    """A chart sheet (its own tab, no cells) over a dashboard of formulas."""
+    from openpyxl.chart import BarChart, Reference
+
+    def post(wb):
+        _status_counts(wb)
+        chart = BarChart()
+        chart.title = "Actions by status"
+        chart.add_data(Reference(wb["Dashboard"], min_col=2, min_row=1, max_row=4),
+                       titles_from_data=True)
+        chart.set_categories(Reference(wb["Dashboard"], min_col=1, min_row=2, max_row=4))
+        wb.create_chartsheet("Chart").add_chart(chart)
+    return write_register(path, base_data(), post=post)
+
+
+def chart_on_data_sheets(path: Path) -> Path:
+    """Charts drawn on the Items and Actions sheets themselves (beside the tables)."""
+    from openpyxl.chart import BarChart, PieChart, Reference
+
+    def post(wb):
+        bar = BarChart()
+        bar.add_data(Reference(wb["Items"], min_col=4, min_row=1, max_row=4),
+                     titles_from_data=True)
+        wb["Items"].add_chart(bar, "P2")
+        pie = PieChart()
+        pie.add_data(Reference(wb["Actions"], min_col=5, min_row=1, max_row=4),
+                     titles_from_data=True)
+        wb["Actions"].add_chart(pie, "P2")
+    return write_register(path, base_data(), post=post)
+
+
+def notes(path: Path) -> Path:
+    """Notes (Excel's comments before threaded ones) on cells of every table."""
+    from openpyxl.comments import Comment
+
+    def post(wb):
+        for sheet in SHEETS.values():
+            wb[sheet]["A2"].comment = Comment(f"Checked by the GAIN team ({sheet}).", "Clerk")
+        wb["Actions"]["G3"].comment = Comment("Signed off at the November board.", "DCC")
+    return write_register(path, base_data(), post=post)
+
+
+def validations_and_formats(path: Path) -> Path:
+    """Dropdowns and conditional formats over the tables' columns (they grow with the
+    rows add-report writes)."""
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def post(wb):
+        items, actions = wb["Items"], wb["Actions"]
+        yes_no = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
+        yes_no.add("G2:G4")
+        items.add_data_validation(yes_no)
+        status = DataValidation(type="list", formula1='"Not started,In progress,Complete"')
+        status.add("G2:G4")
+        actions.add_data_validation(status)
+        items.conditional_formatting.add("K2:K4", CellIsRule(
+            operator="equal", formula=['"Open"'], fill=PatternFill("solid", bgColor="FFEB9C")))
+        items.conditional_formatting.add("A2:M4", FormulaRule(
+            formula=['$G2="No"'], fill=PatternFill("solid", bgColor="D9D9D9")))
+        actions.conditional_formatting.add("G2:G4", CellIsRule(
+            operator="equal", formula=['"Complete"'], fill=PatternFill("solid", bgColor="C6E7C6")))
+    return write_register(path, base_data(), post=post)
+
+
+def excel_tables(path: Path) -> Path:
+    """Each table an Excel table (a ListObject), as Insert > Table makes it."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    def post(wb):
+        for sheet in SHEETS.values():
+            ws = wb[sheet]
+            table = Table(displayName=f"{sheet}Table", ref=ws.dimensions)
+            table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+            ws.add_table(table)
+    return write_register(path, base_data(), post=post)
+
+
+def defined_names_and_filters(path: Path) -> Path:
+    """Names for ranges (the workbook's and one sheet's own) and autofilters on the tables."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    def post(wb):
+        wb.defined_names["OpenActions"] = DefinedName("OpenActions",
+                                                      attr_text="Actions!$A$1:$K$4")
+        wb["Items"].defined_names["ItemList"] = DefinedName("ItemList",
+                                                            attr_text="Items!$A$2:$A$4")
+        for sheet in SHEETS.values():
+            wb[sheet].auto_filter.ref = wb[sheet].dimensions
+    return write_register(path, base_data(), post=post)
+
+
+def hidden_sheets(path: Path) -> Path:
+    """A hidden lists sheet and a very hidden one, as offices keep dropdown sources."""
+    def post(wb):
+        lists = wb.create_sheet("Lists")
+        for n, word in enumerate(("Not started", "In progress", "Complete"), start=1):
+            lists.cell(n, 1, word)
+        lists.sheet_state = "hidden"
+        wb.create_sheet("Audit")["A1"] = "internal"
+        wb["Audit"].sheet_state = "veryHidden"
+    return write_register(path, base_data(), post=post)
+
+
+# ---------------------------------------------------------------- xlsxwriter's registers
+
+def _png(width: int = 40, height: int = 20) -> bytes:
+    """A small PNG picture (a crest stands in), made without an imaging library."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + \
+            struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes([30, 56, 100]) * width for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                              0, 0, 0)) + \
+        chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def xlsxwriter_register(path: Path, options: dict | None = None, post=None) -> Path:
+    """The small register written by xlsxwriter (shared strings, or inline strings with
+    ``{'constant_memory': True}``); ``post(workbook, sheets)`` adds what a test needs."""
+    import xlsxwriter
+
+    data = base_data()
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                         "strings_to_urls": False, **(options or {})})
+    date = wb.add_format({"num_format": "dd/mm/yyyy"})
+    bold = wb.add_format({"bold": True})
+    sheets = {}
+    for table, name in SHEETS.items():
+        ws = sheets[name] = wb.add_worksheet(name)
+        ws.write_row(0, 0, HEADERS[table], bold)
+        for r, row in enumerate(data[table], start=1):
+            for c, h in enumerate(HEADERS[table]):
+                v = row.get(h)
+                if isinstance(v, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), date)
+                elif v is not None:
+                    ws.write_string(r, c, str(v))
+    ws = wb.add_worksheet("Settings")
+    ws.write_row(0, 0, ["Setting", "Value"])
+    for r, (k, v) in enumerate(data["settings"].items(), start=1):
+        ws.write_row(r, 0, [k, v])
+    if post is not None:
+        post(wb, sheets)
+    wb.close()
+    return Path(path)
+
+
+def picture_table_and_data_bars(path: Path) -> Path:
+    """A picture (the force's crest) on the Actions sheet, notes, an Excel table on
+    Items and data bars (an Excel 2010 extension) beside it, by xlsxwriter."""
+    crest = path.with_name("crest.png")
+    crest.write_bytes(_png())
+
+    def post(wb, sheets):
+        sheets["Actions"].insert_image("P2", str(crest))
+        sheets["Actions"].write_comment("A2", "Checked by the GAIN team.")
+        items = sheets["Items"]
+        items.add_table(0, 0, 3, len(HEADERS["items"]) - 1, {
+            "name": "ItemsTable", "columns": [{"header": h} for h in HEADERS["items"]]})
+        items.conditional_format("D2:D4", {"type": "data_bar", "data_bar_2010": True})
+    out = xlsxwriter_register(path, post=post)
+    crest.unlink()
+    return out
+
+
+def macro_enabled(path: Path) -> Path:
+    """An .xlsm: xlsxwriter's macro-enabled package with a VBA project part.
+
+    The project's bytes stand in for one Excel would write (an OLE compound file's
+    signature and padding): no tool here writes a real one (LibreOffice 7.4 does not
+    export its Basic as VBA; xlsxwriter takes one extracted from Excel), and gain-pack
+    never reads it, only copies it, which is what the test checks."""
+    assert path.suffix == ".xlsm"
+    project = path.with_name("vbaProject.bin")
+    project.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 16)
+
+    def post(wb, sheets):
+        wb.set_vba_name("ThisWorkbook")
+        wb.add_vba_project(str(project))
+    out = xlsxwriter_register(path, post=post)
+    project.unlink()
+    return out
+
+
+def inline_strings(path: Path) -> Path:
+    """A register with no shared strings at all (xlsxwriter's constant-memory mode writes
+    every text inline, as some other generators do)."""
+    return xlsxwriter_register(path, {"constant_memory": True})
+
+
+# ---------------------------------------------------------------- LibreOffice's registers
+
+def libreoffice_saved(path: Path) -> Path:
+    """The small register as LibreOffice Calc saved it (notes on it too)."""
+    return Path(shutil.copyfile(OFFICE / "saved by libreoffice.xlsx", path))
+
+
+def pivot_table(path: Path) -> Path:
+    """A pivot table (counting actions by owner) and its cache, made by LibreOffice."""
+    return Path(shutil.copyfile(OFFICE / "pivot table.xlsx", path))
+
+
+BUILDERS = {
+    "chart sheet": chart_sheet,
+    "charts on data sheets": chart_on_data_sheets,
+    "pivot table": pivot_table,
+    "picture, table and data bars": picture_table_and_data_bars,
+    "notes": notes,
+    "validations and conditional formats": validations_and_formats,
+    "excel tables": excel_tables,
+    "defined names and filters": defined_names_and_filters,
+    "hidden sheets": hidden_sheets,
+    "macro-enabled": macro_enabled,
+    "saved by libreoffice": libreoffice_saved,
+    "inline strings only": inline_strings,
+}
+
+
+def build(name: str, folder: Path) -> Path:
+    """The register ``name`` (a key of BUILDERS) in ``folder``, as 'Inspection register'."""
+    suffix = ".xlsm" if name == "macro-enabled" else ".xlsx"
+    return BUILDERS[name](folder / f"Inspection register{suffix}")
