@@ -421,10 +421,13 @@ class _Syntax:
         self.sheet_data_end = b"</" + p + b"sheetData>"
         self.row_r = b"<" + p + b'row r="'
         self.cell_r = b"<" + p + b'c r="'
-        self.cell_any = [b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"c/"]
+        self.row_end = b"</" + p + b"row>"
+        # a row or cell whose first attribute is not r (or that has none)
+        self.unplaced = re.compile(b"<" + p + rb'(?:row|c)(?=[\s/>])(?! r=")')
 
 
 _ROWNUM = re.compile(rb'\br="(\d+)"')
+_LETTERS = re.compile(rb"[A-Za-z]{1,3}")
 _CELLREF = re.compile(rb'\br="([A-Za-z]{1,3})(\d+)"')
 
 
@@ -480,10 +483,7 @@ def _normalise(syntax: _Syntax, rows: bytes, last_row: int) -> tuple[bytes, int]
 
 def _in_order(syntax: _Syntax, rows: bytes) -> bool:
     """Does every row and cell in these rows carry its r attribute, first?"""
-    if rows.count(syntax.row_open + b" ") + rows.count(syntax.row_open + b">") + \
-            rows.count(syntax.row_open + b"/") != rows.count(syntax.row_r):
-        return False
-    return sum(rows.count(t) for t in syntax.cell_any) == rows.count(syntax.cell_r)
+    return syntax.unplaced.search(rows) is None
 
 
 def _last_row_start(syntax: _Syntax, buf: bytes, end: int | None = None) -> int:
@@ -504,9 +504,11 @@ class _SheetStream:
     rows in runs of whole rows (each row and cell with its r attribute), and its tail
     (from </sheetData>)."""
 
-    def __init__(self, chunks, syntax: _Syntax):
+    def __init__(self, chunks, syntax: _Syntax, placed: bool = False):
         self.chunks = chunks
         self.syntax = syntax
+        self.placed = placed            # known already: every row and cell says where it is
+        self.normalised = False         # some rows or cells did not say where they are
         self.head = b""
         self.tail = b""
 
@@ -551,8 +553,9 @@ class _SheetStream:
                     continue
                 rows, buf = buf[:cut], buf[cut:]
             if rows.strip():
-                if not _in_order(s, rows):
+                if not self.placed and not _in_order(s, rows):
                     rows, last = _normalise(s, rows, last)
+                    self.normalised = True
                 else:
                     at = rows.rfind(s.row_r)
                     last = int(_ROWNUM.match(rows, at + len(s.row_r) - 3).group(1))
@@ -783,6 +786,7 @@ class _Survey:
     trail: list = field(default_factory=list)     # (r, bytes): the last valued row and after
     formulas: bool = False
     root: object = None                             # head + tail, parsed (no rows)
+    placed: bool = False                            # every row and cell has its r, first
 
 
 class Sheet:
@@ -801,6 +805,11 @@ class Sheet:
         self.has_formulas = False
 
     # -- what the sheet holds
+    def _stream(self) -> _SheetStream:
+        """The sheet read again (after the survey: knowing whether its rows say where
+        they are)."""
+        return _SheetStream(self._chunks(), self.survey.syntax, self.survey.placed)
+
     def _chunks(self):
         if self.template is not None:
             yield self.template
@@ -845,6 +854,7 @@ class Sheet:
                 else:
                     trail += list(_rows_of(syntax, run))
             survey.head, survey.tail, survey.trail = stream.head, stream.tail, trail
+            survey.placed = not stream.normalised
             survey.root = parse_xml(stream.head + stream.tail, self.part or self.name)
             self.has_formulas = survey.formulas
             self._survey = survey
@@ -865,15 +875,43 @@ class Sheet:
 
     def max_column(self) -> int:
         """The rightmost column any cell of the sheet reaches (styled or not)."""
-        if self._max_col is None:
+        if self._max_col is None and not self._max_col_claimed():
             syntax = self.survey.syntax
             most = 0
-            stream = _SheetStream(self._chunks(), syntax)
-            for run in stream.runs():
-                for letters in set(re.findall(b"<" + syntax.p + rb'c r="([A-Za-z]{1,3})', run)):
-                    most = max(most, col_number(letters))
+            start = len(syntax.cell_r)
+            for run in self._stream().runs():
+                # cells are in column order in a row: its last cell is its rightmost
+                end = run.find(syntax.row_end)
+                while end != -1:
+                    at = run.rfind(syntax.cell_r, 0, end)
+                    if at != -1:
+                        letters = _LETTERS.match(run, at + start)
+                        most = max(most, col_number(letters.group(0)) if letters else 0)
+                    end = run.find(syntax.row_end, end + 1)
             self._max_col = max([most] + [c for _, c, _ in self.new_columns] +
                                 [c for cols in self.puts.values() for c in cols])
+        return self._max_col
+
+    def _max_col_claimed(self) -> int:
+        """The sheet's rightmost column as its <dimension> says, when a cell is in that
+        column and none beyond it (two searches per run, not a look at every row); else
+        0."""
+        dim = self.survey.root.find(_q("dimension"))
+        box = Box.parse(dim.get("ref", "")) if dim is not None else None
+        if box is None or box.right is None or not self.survey.placed:
+            return 0
+        cell_r = self.survey.syntax.cell_r
+        beyond = re.compile(re.escape(cell_r) + _letters_beyond(col_letters(box.right)) + rb"\d")
+        edge = re.compile(re.escape(cell_r) + col_letters(box.right).encode() + rb"\d")
+        reached = False
+        for run in self._stream().runs():
+            if beyond.search(run):
+                return 0
+            reached = reached or edge.search(run) is not None
+        if not reached:
+            return 0
+        self._max_col = max([box.right] + [c for _, c, _ in self.new_columns] +
+                            [c for cols in self.puts.values() for c in cols])
         return self._max_col
 
     def _valued_cols(self, row: bytes, r: int) -> set[int]:
@@ -902,7 +940,7 @@ class Sheet:
         # the rows after the last one with any value have none in these columns: look
         # through the whole sheet (a rare shape: notes to the right, below the table)
         last = floor
-        for run in _SheetStream(self._chunks(), self.survey.syntax).runs():
+        for run in self._stream().runs():
             for r, row in _rows_of(self.survey.syntax, run):
                 if r > last and self._valued_cols(row, r) & columns:
                     last = r
@@ -948,7 +986,7 @@ class Sheet:
     def _style_in_row(self, row: int, col: int) -> int | None:
         """The format of one cell, read from the head of the sheet (a header row)."""
         syntax = self.survey.syntax
-        for run in _SheetStream(self._chunks(), syntax).runs():
+        for run in self._stream().runs():
             for r, data in _rows_of(syntax, run):
                 if r == row:
                     cell = next((c for c in _cells(syntax, data, r) if c.col == col), None)
@@ -985,7 +1023,7 @@ class Sheet:
         targets = sorted(set(self.puts) | set(self.heights))
         pending: dict[bytes, tuple[str, str]] = {}      # shared formulas whose first cell went
         t = 0
-        for run in _SheetStream(self._chunks(), syntax).runs():
+        for run in self._stream().runs():
             at = run.rfind(syntax.row_r)
             run_last = int(_ROWNUM.match(run, at + len(syntax.row_r) - 3).group(1))
             needs = (t < len(targets) and targets[t] <= run_last) or (
@@ -1180,6 +1218,18 @@ class Sheet:
         return _tag(p + b"row", attrs) + cells + b"</" + p + b"row>"
 
 
+def _letters_beyond(letters: str) -> bytes:
+    """A pattern for the column letters that come after ``letters`` ('M': N to Z, or
+    any two or three letters)."""
+    n = len(letters)
+    options = [f"[A-Z]{{{n + 1},3}}"] if n < 3 else []
+    for i, ch in enumerate(letters):
+        if ch != "Z":
+            rest = f"[A-Z]{{{n - i - 1}}}" if n - i - 1 else ""
+            options.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z]{rest}")
+    return ("(?:" + "|".join(options) + ")").encode() if options else b"(?!)"
+
+
 def _points(height: float) -> bytes:
     return (f"{height:.2f}".rstrip("0").rstrip(".")).encode()
 
@@ -1291,7 +1341,7 @@ class Package:
         tail = b""
         with self.zip.open(part) as fh:
             while chunk := fh.read(CHUNK):
-                if declares_entities(tail + chunk):
+                if declares_entities(chunk) or declares_entities(tail + chunk[:64]):
                     raise OutputError(f"'{self.name}' has a part ('{part}') that declares XML "
                                       "entities, which Excel never writes; nothing was "
                                       "changed.")
@@ -1440,8 +1490,13 @@ class Package:
         edited = {s.part for s in self.sheets.values()}
         for entry in self.entries:
             if entry.part and entry.part not in edited and entry.part in self.names:
+                tags = None
                 for chunk in self.inflate(entry.part):
-                    if re.search(rb"<(\w+:)?f[\s>/]", chunk):
+                    if tags is None:
+                        m = re.search(rb"<(\w+:)?worksheet[\s>]", chunk)
+                        p = (m.group(1) or b"") if m else b""
+                        tags = (b"<" + p + b"f>", b"<" + p + b"f ")
+                    if any(t in chunk for t in tags):
                         return True
         return False
 
