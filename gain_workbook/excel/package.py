@@ -922,29 +922,33 @@ class Sheet:
     def last_filled(self, columns, floor: int) -> int:
         """The last row below ``floor`` with a value in any of ``columns`` (else
         ``floor``): where new rows go, after a table that may have blank formatted rows
-        below it. Rows already added count."""
+        below it. The cells already set count as they will be."""
         columns = set(columns)
-        added = [r for r, cols in self.puts.items() if r > floor and any(
-            c in columns and p.value not in (None, "") for c, p in cols.items())]
-        best = max(added, default=floor)
+
+        def filled(r: int, row: bytes) -> bool:
+            cols = self._valued_cols(row, r)
+            for c, put in self.puts.get(r, {}).items():
+                (cols.discard if put.value in (None, "") else cols.add)(c)
+            return bool(cols & columns)
+        best = max([r for r, cols in self.puts.items() if r > floor and any(
+            c in columns and p.value not in (None, "") for c, p in cols.items())] + [floor])
         trail = self.survey.trail
         for r, row in reversed(trail):
-            if r <= max(floor, best):
-                return max(floor, best)
-            if self._valued_cols(row, r) & columns:
-                return max(r, best)
-        if trail and self.survey.syntax.value.search(trail[0][1]) is None:
-            return max(floor, best)                 # no row holds a value at all
-        if trail and trail[0][0] <= floor:
-            return max(floor, best)
-        # the rows after the last one with any value have none in these columns: look
-        # through the whole sheet (a rare shape: notes to the right, below the table)
-        last = floor
+            if r <= best:
+                return best
+            if filled(r, row):
+                return r
+        if not trail or self.survey.syntax.value.search(trail[0][1]) is None:
+            return best                             # no row holds a value at all
+        # the rows after the last one with any value have none in these columns (a rare
+        # shape: notes to the right, below the table; or its last row emptied): look
+        # through the whole sheet
+        last = best
         for run in self._stream().runs():
             for r, row in _rows_of(self.survey.syntax, run):
-                if r > last and self._valued_cols(row, r) & columns:
+                if r > last and filled(r, row):
                     last = r
-        return max(last, best)
+        return last
 
     def styles_of_row(self, row: int) -> dict[int, int]:
         """{column: format} of the cells of a row (one of the last rows, or one set)."""
