@@ -89,6 +89,22 @@ def check_kept(before: dict, path: Path, sheets: list[str]) -> list[str]:
     return changed
 
 
+def string_counts(path: Path):
+    """How far the shared strings' count and uniqueCount are from the cells that refer to
+    a shared string and from the strings there are (None without shared strings). Both
+    should be 0; xlsxwriter counts an Excel table's header strings twice, so a command
+    should leave them as it found them."""
+    got = parts(path)
+    if "xl/sharedStrings.xml" not in got:
+        assert not any(b't="s"' in v for n, v in got.items() if n.startswith("xl/worksheets/"))
+        return None
+    sst = etree.fromstring(got["xl/sharedStrings.xml"])
+    cells = sum(len(etree.fromstring(v).findall(f".//{MAIN}c[@t='s']"))
+                for n, v in got.items() if n.startswith("xl/worksheets/sheet"))
+    strings = len(sst.findall(MAIN + "si"))
+    return int(sst.get("count", cells)) - cells, int(sst.get("uniqueCount", strings)) - strings
+
+
 def merge_reply(reg: Path, folder: Path) -> Path:
     res = api.requests(reg, as_of=dt.date(2026, 12, 2), output=folder / "requests")
     book = next(b for r, b in zip(res.requests, res.workbooks) if r.owner == "Ch Insp Custody")
@@ -114,7 +130,9 @@ def test_an_office_register_goes_through_merge_and_add_report_whole(name, tmp_pa
     reg = office_registers.build(name, tmp_path)
     reply = merge_reply(reg, tmp_path)
     before = parts(reg)
+    counted = string_counts(reg)
     res = api.merge(reg, [reply], apply=True, now=NOW)
+    assert string_counts(reg) == counted
     assert res.applied and res.backup.read_bytes() == reg.with_name(res.backup.name).read_bytes()
     changed = check_kept(before, reg, ["Actions"])
     assert sheet_parts(reg)["Actions"] in changed
@@ -128,6 +146,7 @@ def test_an_office_register_goes_through_merge_and_add_report_whole(name, tmp_pa
     before = parts(reg)
     res = api.add_report(reg, REPORT, apply=True, now=NOW + dt.timedelta(minutes=1))
     assert res.applied
+    assert string_counts(reg) == counted
     check_kept(before, reg, ["Inspections", "Items"])
     wb = openpyxl.load_workbook(reg)
     ids = [c.value for c in wb["Items"]["A"]]
@@ -184,3 +203,21 @@ def test_order_problems_finds_an_element_out_of_the_schemas_order():
         "<worksheet>: <conditionalFormatting> comes after <dataValidations>"]
     assert order_problems(etree.fromstring(good.replace("<sheetData/>", "<sheetData/><foo/>"))) \
         == ["<worksheet> holds <foo>, which its schema does not allow"]
+
+
+def test_a_cell_inside_merged_cells_is_refused_with_nothing_changed(tmp_path, runner):
+    """Only the top-left cell of merged cells holds a value; one merge would write
+    elsewhere in them is named, and nothing is written."""
+    from conftest import base_data, write_register
+    from gain_workbook.cli import cli
+
+    def post(wb):
+        wb["Actions"].merge_cells("I2:J2")          # Last updated and Latest update of A1
+    reg = write_register(tmp_path / "Inspection register.xlsx", base_data(), post=post)
+    reply = merge_reply(reg, tmp_path)
+    old = reg.read_bytes()
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--apply"])
+    assert out.exit_code == 2, out.stderr
+    assert "Cannot write J2 on 'Actions': it is part of merged cells (I2:J2); unmerge them " \
+        "in Excel and merge again. Nothing was changed." in out.stderr
+    assert reg.read_bytes() == old and not list(tmp_path.glob("*before merge*"))

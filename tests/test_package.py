@@ -80,9 +80,11 @@ def sheet_xml(grid: dict, shape: dict, strings: list) -> bytes:
             f'footer="0.3"/></{p}worksheet>').encode("utf-8")
 
 
-def package(grid: dict, shape: dict) -> bytes:
+def package(grid: dict, shape: dict, sheet: bytes | None = None, calc_chain: bool = False) -> bytes:
+    """The workbook around the sheet (``sheet``: its XML as given, else made from
+    ``grid``), with a calculation chain if asked."""
     strings: list = []
-    sheet = sheet_xml(grid, shape, strings)
+    sheet = sheet or sheet_xml(grid, shape, strings)
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
@@ -96,7 +98,10 @@ def package(grid: dict, shape: dict) -> bytes:
             '"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
             + ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
                'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-               if shape["shared"] else "") + "</Types>"),
+               if shape["shared"] else "")
+            + ('<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.'
+               'openxmlformats-officedocument.spreadsheetml.calcChain+xml"/>'
+               if calc_chain else "") + "</Types>"),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
             'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
@@ -111,7 +116,8 @@ def package(grid: dict, shape: dict) -> bytes:
             f'Type="{REL}/styles" Target="styles.xml"/>'
             + (f'<Relationship Id="rId3" Type="{REL}/sharedStrings" '
                'Target="sharedStrings.xml"/>' if shape["shared"] else "")
-            + "</Relationships>"),
+            + (f'<Relationship Id="rId4" Type="{REL}/calcChain" Target="calcChain.xml"/>'
+               if calc_chain else "") + "</Relationships>"),
         "xl/styles.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}"><numFmts '
             'count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><fonts '
@@ -132,6 +138,9 @@ def package(grid: dict, shape: dict) -> bytes:
             f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="{len(strings)}" '
             f'uniqueCount="{len(strings)}">' + "".join(
                 f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings) + "</sst>")
+    if calc_chain:
+        parts["xl/calcChain.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><calcChain '
+                                     f'xmlns="{MAIN}"><c r="B2" i="1"/></calcChain>')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
@@ -232,3 +241,84 @@ def test_cell_text_keeps_what_excel_would_read_otherwise():
 
     assert cell_text("code _x0041_ here") == "code _x005F_x0041_ here"
     assert cell_text("bell\x07 rings") == "bell rings"
+
+
+PLAIN = {"prefix": False, "row_r": True, "cell_r": True, "shared": True, "dimension": True,
+         "self_closing": False, "formulas": True, "blank_rows": []}
+
+
+def saved(pkg: Package) -> tuple[list, dict]:
+    out = io.BytesIO()
+    changed = pkg.save(out)
+    with zipfile.ZipFile(out) as zf:
+        return changed, {n: zf.read(n) for n in zf.namelist()}
+
+
+def test_a_formula_overwritten_drops_the_calculation_chain_and_asks_for_recalculation():
+    """Excel calls a calculation chain naming a cell with no formula damage; without
+    one it rebuilds it, and fullCalcOnLoad makes it recalculate what the edit left stale."""
+    data = package({(1, 1): "Header", (1, 2): "Total", (2, 1): 3, (2, 2): "=A2*2"}, PLAIN,
+                   calc_chain=True)
+    pkg = Package(data, "chain.xlsx")
+    pkg.sheet("Data").set(2, 2, "typed over")
+    changed, parts = saved(pkg)
+    assert "xl/calcChain.xml" not in parts and "xl/calcChain.xml" in changed
+    assert b"calcChain" not in parts["[Content_Types].xml"]
+    assert b"calcChain" not in parts["xl/_rels/workbook.xml.rels"]
+    assert b'<calcPr fullCalcOnLoad="1"/>' in parts["xl/workbook.xml"]
+    ws = openpyxl.load_workbook(io.BytesIO(_zip(parts)))["Data"]
+    assert ws["B2"].value == "typed over" and ws["A2"].value == 3
+
+
+def test_a_value_changed_beside_formulas_asks_for_recalculation_and_keeps_the_chain():
+    data = package({(1, 1): "Header", (1, 2): "Total", (2, 1): 3, (2, 2): "=A2*2"}, PLAIN,
+                   calc_chain=True)
+    pkg = Package(data, "chain.xlsx")
+    pkg.sheet("Data").set(2, 1, "4")
+    changed, parts = saved(pkg)
+    assert parts["xl/calcChain.xml"] == zipfile.ZipFile(io.BytesIO(data)).read(
+        "xl/calcChain.xml")
+    assert b'fullCalcOnLoad="1"' in parts["xl/workbook.xml"]
+    assert openpyxl.load_workbook(io.BytesIO(_zip(parts)))["Data"]["B2"].value == "=A2*2"
+
+
+def test_a_shared_formulas_first_cell_overwritten_leaves_the_others_their_formula():
+    """Excel stores a formula filled down once, in its first cell; the cells below only
+    point to it. Overwriting the first gives each of the others its own formula."""
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>n</t></is></c></row>'
+             + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}">'
+                       + (f'<f t="shared" ref="B2:B5" si="0">A{r}*2+$A$1</f>' if r == 2 else
+                          '<f t="shared" si="0"/>') + f"<v>{2 * r}</v></c></row>"
+                       for r in range(2, 6)) + "</sheetData></worksheet>").encode()
+    pkg = Package(package({}, {**PLAIN, "shared": False}, sheet=sheet), "shared.xlsx")
+    pkg.sheet("Data").set(2, 2, "typed over")
+    _, parts = saved(pkg)
+    ws = openpyxl.load_workbook(io.BytesIO(_zip(parts)))["Data"]
+    assert [ws[f"B{r}"].value for r in range(2, 6)] == [
+        "typed over", "=A3*2+$A$1", "=A4*2+$A$1", "=A5*2+$A$1"]
+
+
+def test_shared_string_counts_stay_true():
+    """count is every cell that refers to a shared string, uniqueCount every string."""
+    data = package({(1, 1): "Header", (2, 1): "old", (3, 1): "kept"}, PLAIN)
+    pkg = Package(data, "strings.xlsx")
+    sheet = pkg.sheet("Data")
+    sheet.set(2, 1, "new")
+    sheet.set(4, 1, "new")
+    sheet.set(5, 1, dt.date(2026, 12, 9))
+    _, parts = saved(pkg)
+    from lxml import etree
+
+    sst = etree.fromstring(parts["xl/sharedStrings.xml"])
+    cells = parts["xl/worksheets/sheet1.xml"].count(b't="s"')
+    assert (sst.get("count"), sst.get("uniqueCount")) == (str(cells), str(len(sst)))
+    assert cells == 4 and len(sst) == 4              # 'old' is left, unreferenced
+
+
+def _zip(parts: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()

@@ -54,6 +54,10 @@ WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 CHUNK = 4 * 1024 * 1024
+# zlib's level for a part written: 6 (as Excel's files compress) for a part of ordinary
+# size; 1 for a very big sheet (over BIG_PART bytes, about 20,000 rows), three times as
+# fast to compress, for a part about a quarter bigger (Excel packs it again when it saves)
+LEVEL, BIG_LEVEL, BIG_PART = 6, 1, 16 * 1024 * 1024
 DATE_CODE = "DD/MM/YYYY"          # the date format given to a date written where none is
 DEFAULT_WIDTH = 8.43              # Excel's column width when a sheet sets none
 
@@ -355,7 +359,7 @@ class _ZipOut:
             len(encoded), 0, 0, 0, 0, attrs, offset) + encoded)
 
     def deflated(self, name: str, data: bytes, like=None) -> None:
-        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        c = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         self.add(name, c.compress(data) + c.flush(), zlib.crc32(data), len(data),
                  zipfile.ZIP_DEFLATED, like)
 
@@ -371,8 +375,8 @@ class _ZipOut:
 class _Deflater:
     """Compresses a part as it is written, counting its CRC and size."""
 
-    def __init__(self):
-        self.z = zlib.compressobj(6, zlib.DEFLATED, -15)
+    def __init__(self, level: int = LEVEL):
+        self.z = zlib.compressobj(level, zlib.DEFLATED, -15)
         self.out = io.BytesIO()
         self.crc = 0
         self.size = 0
@@ -801,6 +805,7 @@ class Sheet:
         self.new_columns: list[tuple[int, int, str]] = []    # (header row, column, header)
         self._survey: _Survey | None = None
         self._max_col: int | None = None
+        self.widen = False            # a column may be added: find the rightmost in the survey
         self.formula_removed = False
         self.has_formulas = False
 
@@ -840,7 +845,12 @@ class Sheet:
             survey = _Survey(syntax, _declaration(first), b"", b"")
             trail: list = []
             f_tags = (b"<" + syntax.p + b"f>", b"<" + syntax.p + b"f ")
+            claim = None
             for run in stream.runs():
+                if self.widen and claim is None:
+                    claim = _Claim(stream.head, syntax)
+                if claim is not None:
+                    claim.check(run)
                 survey.formulas = survey.formulas or any(t in run for t in f_tags)
                 at = run.rfind(syntax.row_r)
                 survey.max_row = max(survey.max_row, int(
@@ -855,6 +865,8 @@ class Sheet:
                     trail += list(_rows_of(syntax, run))
             survey.head, survey.tail, survey.trail = stream.head, stream.tail, trail
             survey.placed = not stream.normalised
+            if claim is not None and claim.holds() and survey.placed:
+                self._max_col = claim.right
             survey.root = parse_xml(stream.head + stream.tail, self.part or self.name)
             self.has_formulas = survey.formulas
             self._survey = survey
@@ -875,6 +887,7 @@ class Sheet:
 
     def max_column(self) -> int:
         """The rightmost column any cell of the sheet reaches (styled or not)."""
+        self.survey                                 # (which finds it, when asked to widen)
         if self._max_col is None and not self._max_col_claimed():
             syntax = self.survey.syntax
             most = 0
@@ -895,22 +908,17 @@ class Sheet:
     def _max_col_claimed(self) -> int:
         """The sheet's rightmost column as its <dimension> says, when a cell is in that
         column and none beyond it (two searches per run, not a look at every row); else
-        0."""
-        dim = self.survey.root.find(_q("dimension"))
-        box = Box.parse(dim.get("ref", "")) if dim is not None else None
-        if box is None or box.right is None or not self.survey.placed:
+        0. Found in the survey when the sheet was opened to widen it."""
+        if self._max_col is not None:
+            return self._max_col
+        if not self.survey.placed:
             return 0
-        cell_r = self.survey.syntax.cell_r
-        beyond = re.compile(re.escape(cell_r) + _letters_beyond(col_letters(box.right)) + rb"\d")
-        edge = re.compile(re.escape(cell_r) + col_letters(box.right).encode() + rb"\d")
-        reached = False
+        claim = _Claim(self.survey.head, self.survey.syntax)
         for run in self._stream().runs():
-            if beyond.search(run):
-                return 0
-            reached = reached or edge.search(run) is not None
-        if not reached:
+            claim.check(run)
+        if not claim.holds():
             return 0
-        self._max_col = max([box.right] + [c for _, c, _ in self.new_columns] +
+        self._max_col = max([claim.right] + [c for _, c, _ in self.new_columns] +
                             [c for cols in self.puts.values() for c in cols])
         return self._max_col
 
@@ -1035,23 +1043,40 @@ class Sheet:
             if not needs:
                 out.write(run)
                 continue
-            pieces = []
-            for r, row in _rows_of(syntax, run):
-                while t < len(targets) and targets[t] < r:
-                    pieces.append(self._new_row(targets[t]))
-                    t += 1
-                if t < len(targets) and targets[t] == r:
-                    pieces.append(self._edit_row(row, r, pending))
-                    t += 1
-                elif pending:
-                    pieces.append(self._edit_row(row, r, pending))
+            pieces, pos = [], 0
+            # straight to each row to change (rows are in order, each says which it is)
+            while t < len(targets) and targets[t] <= run_last and not pending:
+                target = targets[t]
+                at = run.find(syntax.row_r + str(target).encode() + b'"', pos)
+                if at == -1:                        # a new row, before the next one after it
+                    at = next((m.start() for m in self._row_starts.finditer(run, pos)
+                               if int(m.group(1)) > target), len(run))
+                    pieces += [run[pos:at], self._new_row(target)]
+                    pos = at
                 else:
-                    pieces.append(row)
+                    m = syntax.row.match(run, at)
+                    pieces += [run[pos:at], self._edit_row(m.group(0), target, pending)]
+                    pos = m.end()
+                t += 1
+            if pending:                             # cells sharing a formula overwritten
+                for r, row in _rows_of(syntax, run[pos:]):
+                    while t < len(targets) and targets[t] < r:
+                        pieces.append(self._new_row(targets[t]))
+                        t += 1
+                    if t < len(targets) and targets[t] == r:
+                        t += 1
+                    pieces.append(self._edit_row(row, r, pending))
+            else:
+                pieces.append(run[pos:])
             out.write(b"".join(pieces))
         while t < len(targets):
             out.write(self._new_row(targets[t]))
             t += 1
         out.write(tail)
+
+    @property
+    def _row_starts(self):
+        return re.compile(re.escape(self.survey.syntax.row_r) + rb'(\d+)"')
 
     def _skeleton(self) -> tuple[bytes, bytes]:
         """The head and tail, as they were, or with what grows changed."""
@@ -1222,6 +1247,33 @@ class Sheet:
         return _tag(p + b"row", attrs) + cells + b"</" + p + b"row>"
 
 
+class _Claim:
+    """What a sheet's <dimension> says is its rightmost column, checked run by run: it
+    holds when a cell is in that column and none beyond it."""
+
+    def __init__(self, head: bytes, syntax: _Syntax):
+        m = re.search(b"<" + syntax.p + rb'dimension\s+ref="([^"]*)"', head)
+        box = Box.parse(m.group(1).decode("ascii", "replace")) if m else None
+        self.right = box.right if box is not None and box.right is not None else None
+        self.beyond = self.edge = None
+        self.reached = self.broken = False
+        if self.right is not None:
+            letters = col_letters(self.right)
+            self.beyond = re.compile(re.escape(syntax.cell_r) + _letters_beyond(letters) + rb"\d")
+            self.edge = re.compile(re.escape(syntax.cell_r) + letters.encode() + rb"\d")
+
+    def check(self, run: bytes) -> None:
+        if self.right is None or self.broken:
+            return
+        if self.beyond.search(run):
+            self.broken = True
+        elif not self.reached:
+            self.reached = self.edge.search(run) is not None
+
+    def holds(self) -> bool:
+        return self.right is not None and self.reached and not self.broken
+
+
 def _letters_beyond(letters: str) -> bytes:
     """A pattern for the column letters that come after ``letters`` ('M': N to Z, or
     any two or three letters)."""
@@ -1355,14 +1407,16 @@ class Package:
     def sheet_names(self) -> list[str]:
         return [e.name for e in self.entries]
 
-    def sheet(self, name: str) -> Sheet:
-        """The worksheet called ``name``, to edit."""
+    def sheet(self, name: str, widen: bool = False) -> Sheet:
+        """The worksheet called ``name``, to edit; ``widen``: a column may be added to it
+        (its rightmost column is then found while it is first read)."""
         if name not in self.sheets:
             entry = next((e for e in self.entries if e.name == name), None)
             if entry is None or entry.part is None or entry.part not in self.names:
                 raise OutputError(f"'{self.name}' has no worksheet '{name}' to write into; "
                                   "nothing was changed.")
             self.sheets[name] = Sheet(self, name, entry.part)
+        self.sheets[name].widen |= widen
         return self.sheets[name]
 
     def add_sheet(self, name: str, widths=(), freeze_row: int = 0) -> Sheet:
@@ -1426,12 +1480,14 @@ class Package:
         for sheet in self.sheets.values():
             self._tables(sheet)
         for sheet in self.sheets.values():
-            out = _Deflater()
+            big = sheet.part in self.names and self.zip.getinfo(sheet.part).file_size > BIG_PART
+            out = _Deflater(BIG_LEVEL if big else LEVEL)
             sheet.write(out)
             self.replaced[sheet.part] = out
         dropped = any(s.formula_removed for s in self.sheets.values())
         if self.strings.changed():
-            out = _Deflater()
+            big = self.zip.getinfo(self.strings.part).file_size > BIG_PART
+            out = _Deflater(BIG_LEVEL if big else LEVEL)
             self.strings.write(out)
             self.replaced[self.strings.part] = out
         if self.styles.dirty:

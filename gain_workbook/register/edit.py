@@ -158,6 +158,10 @@ def _put_cells(pkg, register, cells: list, notes: list, command: str) -> None:
     headers_at = {s.name: s.header_row + 1 for s in register.plan.sheets
                   if s.header_row is not None}
     added: dict[tuple[str, str], int] = {}
+    for change in cells:                     # the sheets that lack a column, opened to widen
+        table = register.table(change.table)
+        if not table.cell(change.key, change.index):
+            pkg.sheet(table.sheet_of(change.index), widen=True)
     for change in cells:
         table = register.table(change.table)
         index = change.index
@@ -194,11 +198,13 @@ def _append_rows(pkg, register, table, rows: list[dict], notes: list) -> None:
     from gain_workbook.excel.styles import LINE_HEIGHT, wrapped_lines
 
     part = table.parts[0]
-    ws = pkg.sheet(part.sheet)
     header_row = next((s.header_row + 1 for s in register.plan.sheets
                        if s.name == part.sheet and s.header_row is not None), 1)
     cols = {k: col_number(letter) for k, (letter, _) in part.headers.items() if letter}
-    for key in dict.fromkeys(k for r in rows for k, v in r.items() if v not in (None, "")):
+    lacking = [k for k in dict.fromkeys(k for r in rows for k, v in r.items()
+                                        if v not in (None, "")) if k not in cols]
+    ws = pkg.sheet(part.sheet, widen=bool(lacking))
+    for key in lacking:
         if key not in cols:
             cols[key] = ws.add_column(header_row, BY_KEY[key].header)
             notes.append(f"added a column '{BY_KEY[key].header}' to the sheet '{part.sheet}', "
