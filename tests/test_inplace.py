@@ -159,6 +159,11 @@ def test_an_office_register_goes_through_merge_and_add_report_whole(name, tmp_pa
     assert again.register.items.frame["item_id"].tolist()[3:] == ids[4:]
     assert NEWS in again.register.actions.frame["latest_update"].tolist()
 
+    if name == "macro-enabled":            # the VBA modules' links to the book and sheets
+        for part in ("xl/workbook.xml", sheet_parts(reg)["Items"]):
+            assert b'codeName="' in parts(reg)[part], part
+        with zipfile.ZipFile(reg) as zf:
+            assert b"macroEnabled" in zf.read("[Content_Types].xml")
     check = run_tool("xlsx-recalc-check", reg)
     assert check.returncode == 0, check.stdout + check.stderr
 

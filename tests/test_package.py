@@ -322,3 +322,38 @@ def _zip(parts: dict) -> bytes:
         for name, data in parts.items():
             zf.writestr(name, data)
     return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/worksheets/sheet1.xml",
+                                  "xl/sharedStrings.xml"])
+def test_a_part_declaring_entities_is_refused_before_any_parser_sees_it(part):
+    """sniff refuses such a file when the register is read; the editor checks again what
+    it reads (the file may have changed since), before lxml or the sheet scanner."""
+    from gain_workbook.core.errors import OutputError
+
+    data = package({(1, 1): "Header", (2, 1): "text"}, PLAIN)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    body = parts[part]
+    at = body.index(b"?>") + 2
+    parts[part] = body[:at] + b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>' + body[at:]
+    with pytest.raises(OutputError, match="declares XML entities"):
+        pkg = Package(_zip(parts), "bomb.xlsx")
+        pkg.sheet("Data").set(2, 1, "new")
+        pkg.save(io.BytesIO())
+
+
+def test_the_same_edits_give_the_same_bytes():
+    """Repeatable: the zip entries keep their dates, new ones are dated 1980."""
+    data = package({(1, 1): "Header", (2, 1): "text", (2, 2): dt.date(2026, 1, 5)}, PLAIN)
+    outs = []
+    for _ in range(2):
+        pkg = Package(data, "same.xlsx")
+        sheet = pkg.sheet("Data")
+        sheet.set(2, 1, "new")
+        sheet.append([{1: "added", 2: dt.date(2026, 12, 9)}], (1, 2), 1)
+        pkg.add_sheet("Updates", widths=(12, 20), freeze_row=1).set(1, 1, "Date")
+        out = io.BytesIO()
+        pkg.save(out)
+        outs.append(out.getvalue())
+    assert outs[0] == outs[1]

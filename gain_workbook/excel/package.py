@@ -403,7 +403,8 @@ def _attrs(tag: bytes) -> dict[bytes, bytes]:
 
 
 def _tag(name: bytes, attrs: dict, close: bool = False) -> bytes:
-    body = b"".join(b" " + k + b'="' + v + b'"' for k, v in attrs.items())
+    body = b"".join(b" " + k + b'="' + v.replace(b'"', b"&quot;") + b'"'
+                    for k, v in attrs.items())
     return b"<" + name + body + (b"/>" if close else b">")
 
 
@@ -847,6 +848,10 @@ class Sheet:
             f_tags = (b"<" + syntax.p + b"f>", b"<" + syntax.p + b"f ")
             claim = None
             for run in stream.runs():
+                if b"<![CDATA[" in run:
+                    raise OutputError(f"The sheet '{self.name}' keeps text in CDATA sections, "
+                                      "which gain-pack does not write into; open the workbook "
+                                      "in Excel, save it and try again. Nothing was changed.")
                 if self.widen and claim is None:
                     claim = _Claim(stream.head, syntax)
                 if claim is not None:
