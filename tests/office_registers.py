@@ -181,7 +181,8 @@ def xlsxwriter_register(path: Path, options: dict | None = None, post=None) -> P
 
 def picture_table_and_data_bars(path: Path) -> Path:
     """A picture (the force's crest) on the Actions sheet, notes, an Excel table on
-    Items and data bars (an Excel 2010 extension) beside it, by xlsxwriter."""
+    Items with a calculated column (a formula for the whole column) and data bars (an
+    Excel 2010 extension) beside it, by xlsxwriter."""
     crest = path.with_name("crest.png")
     crest.write_bytes(_png())
 
@@ -189,8 +190,9 @@ def picture_table_and_data_bars(path: Path) -> Path:
         sheets["Actions"].insert_image("P2", str(crest))
         sheets["Actions"].write_comment("A2", "Checked by the GAIN team.")
         items = sheets["Items"]
-        items.add_table(0, 0, 3, len(HEADERS["items"]) - 1, {
-            "name": "ItemsTable", "columns": [{"header": h} for h in HEADERS["items"]]})
+        items.add_table(0, 0, 3, len(HEADERS["items"]), {
+            "name": "ItemsTable", "columns": [{"header": h} for h in HEADERS["items"]] + [
+                {"header": "Words", "formula": "=LEN(ItemsTable[@[Text]])"}]})
         items.conditional_format("D2:D4", {"type": "data_bar", "data_bar_2010": True})
     out = xlsxwriter_register(path, post=post)
     crest.unlink()

@@ -194,6 +194,25 @@ def test_an_excel_table_and_what_covers_it_grow_with_the_new_rows(tmp_path):
     assert wb.defined_names["OpenActions"].attr_text == "Actions!$A$1:$K$4"
 
 
+def test_a_tables_calculated_column_is_filled_into_its_new_rows(tmp_path):
+    """As Excel fills a calculated column's formula into a row typed into the table;
+    LibreOffice computes it (a wrong reference would show #NAME? and fail the check)."""
+    reg = office_registers.picture_table_and_data_bars(tmp_path / "Inspection register.xlsx")
+    api.add_report(reg, REPORT, apply=True, now=NOW)
+    ws = openpyxl.load_workbook(reg)["Items"]
+    assert ws.tables["ItemsTable"].ref == "A1:O14"           # and 'To check' taken in, at O
+    assert [ws.cell(r, 14).value for r in (4, 5, 14)] == [
+        "=LEN(ItemsTable[[#This Row],[Text]])"] * 3
+    assert ws["O1"].value == "To check"
+    out = tmp_path / "recalculated"
+    check = run_tool("xlsx-recalc-check", reg, out)
+    assert check.returncode == 0, check.stdout + check.stderr
+    import csv
+
+    rows = list(csv.reader((out / "Inspection register-Items.csv").open(encoding="utf-8")))
+    assert rows[4][13] == str(len(rows[4][4])) and rows[13][13] == str(len(rows[13][4]))
+
+
 def test_order_problems_finds_an_element_out_of_the_schemas_order():
     """The check the tests above rely on can fail: Excel refuses a worksheet whose
     dataValidations come before its conditional formats, which LibreOffice opens."""

@@ -775,6 +775,14 @@ class _Styles:
 
 # ---------------------------------------------------------------- one sheet's edits
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula for a cell (an Excel table's calculated column, filled into its new
+    rows), as the workbook stores it: no leading '='."""
+
+    text: str
+
+
 @dataclass
 class _Put:
     value: object
@@ -1142,7 +1150,12 @@ class Sheet:
         value = put.value
         styles = self.pkg.styles
         attrs = {b"r": ref}
-        if isinstance(value, dt.date):
+        if isinstance(value, Formula):
+            from xml.sax.saxutils import escape
+
+            self.has_formulas = True
+            body = b"<" + p + b"f>" + escape(value.text).encode("utf-8") + b"</" + p + b"f>"
+        elif isinstance(value, dt.date):
             if not styles.is_date(s):
                 s = styles.derive(s, date=True)
             body = b"<" + p + b"v>" + str(date_serial(value, self.pkg.date1904)).encode() + \
@@ -1653,12 +1666,29 @@ def _grow_table(root, sheet: Sheet, notes: list) -> bool:
                 continue
             box.bottom = max(box.bottom, g.new_last)
             changed = True
+            _fill_calculated(root, box, sheet, g)
     if changed:
         root.set("ref", box.text())
         af = root.find(_q("autoFilter"))
         if af is not None:
             af.set("ref", box.text())
     return changed
+
+
+def _fill_calculated(root, box: Box, sheet: Sheet, g: Growth) -> None:
+    """A table's calculated columns (one formula for the whole column) given their
+    formula in the rows added, as Excel fills them in a row typed into the table."""
+    above = sheet.styles_of_row(g.last) if g.last > g.header_row else {}
+    cols = root.find(_q("tableColumns"))
+    for i, column in enumerate(cols if cols is not None else []):
+        calc = column.find(_q("calculatedColumnFormula"))
+        if calc is None or not (calc.text or "").strip() or calc.get("array") in ("1", "true"):
+            continue
+        col = box.left + i
+        for r in range(g.last + 1, g.new_last + 1):
+            put = sheet.puts.get(r, {}).get(col)
+            if put is None or put.value in (None, ""):
+                sheet.set(r, col, Formula(calc.text.strip()), above.get(col))
 
 
 def _rels_of(part: str) -> str:
