@@ -3,8 +3,8 @@ features a real register file carries, built with the tools an office uses.
 
 Each builder writes one register and returns its path. openpyxl and xlsxwriter write
 what they can (charts, a chart sheet, pictures, notes, data validations, conditional
-formats, Excel tables, defined names, hidden sheets, a macro-enabled workbook, inline
-strings); LibreOffice made the rest (a pivot table and its cache, a register it saved
+formats, Excel tables, defined names, hidden sheets, a macro-enabled workbook whose VBA
+project tests/vba_project.py writes, inline strings); LibreOffice made the rest (a pivot table and its cache, a register it saved
 itself), committed in tests/data/office/ beside the script that made them
 (``make_office_registers.py``, which says how to run it again).
 """
@@ -199,22 +199,25 @@ def picture_table_and_data_bars(path: Path) -> Path:
     return out
 
 
-def macro_enabled(path: Path) -> Path:
-    """An .xlsm: xlsxwriter's macro-enabled package with a VBA project part.
+MACRO = 'Sub ShowOpenActions()\n    MsgBox "Open actions: " & Sheet3.UsedRange.Rows.Count - 1\nEnd Sub\n'
 
-    The project's bytes stand in for one Excel would write (an OLE compound file's
-    signature and padding): no tool here writes a real one (LibreOffice 7.4 does not
-    export its Basic as VBA; xlsxwriter takes one extracted from Excel), and gain-pack
-    never reads it, only copies it, which is what the test checks."""
+
+def macro_enabled(path: Path) -> Path:
+    """An .xlsm with a VBA project (tests/vba_project.py writes it: a macro in Module1,
+    and the workbook's and each sheet's document modules), by xlsxwriter."""
+    from vba_project import project
+
     assert path.suffix == ".xlsm"
-    project = path.with_name("vbaProject.bin")
-    project.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 16)
+    bin_path = path.with_name("vbaProject.bin")
+    bin_path.write_bytes(project(4, MACRO))
 
     def post(wb, sheets):
         wb.set_vba_name("ThisWorkbook")
-        wb.add_vba_project(str(project))
+        for n, ws in enumerate(wb.worksheets(), start=1):
+            ws.set_vba_name(f"Sheet{n}")
+        wb.add_vba_project(str(bin_path))
     out = xlsxwriter_register(path, post=post)
-    project.unlink()
+    bin_path.unlink()
     return out
 
 

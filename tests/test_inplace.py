@@ -105,6 +105,27 @@ def string_counts(path: Path):
     return int(sst.get("count", cells)) - cells, int(sst.get("uniqueCount", strings)) - strings
 
 
+def check_macros_kept(reg: Path, folder: Path) -> None:
+    """The .xlsm's VBA modules stay linked to the workbook and its sheets (codeName), it
+    stays macro-enabled, and LibreOffice still reads the macro from its VBA project."""
+    import shutil
+    import subprocess
+
+    for part in ("xl/workbook.xml", sheet_parts(reg)["Items"]):
+        assert b'codeName="' in parts(reg)[part], part
+    assert b"macroEnabled" in parts(reg)["[Content_Types].xml"]
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([soffice, "--headless", "--norestore", "--nologo",
+                    f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--convert-to",
+                    "ods", "--outdir", str(folder / "ods"), str(reg)],
+                   check=True, capture_output=True, timeout=300)
+    with zipfile.ZipFile(folder / "ods" / (reg.stem + ".ods")) as zf:
+        module = zf.read("Basic/VBAProject/Module1.xml").decode("utf-8")
+        assert "Sub ShowOpenActions()" in module
+        assert {"Basic/VBAProject/ThisWorkbook.xml", "Basic/VBAProject/Sheet3.xml"} <= \
+            set(zf.namelist())
+
+
 def merge_reply(reg: Path, folder: Path) -> Path:
     res = api.requests(reg, as_of=dt.date(2026, 12, 2), output=folder / "requests")
     book = next(b for r, b in zip(res.requests, res.workbooks) if r.owner == "Ch Insp Custody")
@@ -159,11 +180,8 @@ def test_an_office_register_goes_through_merge_and_add_report_whole(name, tmp_pa
     assert again.register.items.frame["item_id"].tolist()[3:] == ids[4:]
     assert NEWS in again.register.actions.frame["latest_update"].tolist()
 
-    if name == "macro-enabled":            # the VBA modules' links to the book and sheets
-        for part in ("xl/workbook.xml", sheet_parts(reg)["Items"]):
-            assert b'codeName="' in parts(reg)[part], part
-        with zipfile.ZipFile(reg) as zf:
-            assert b"macroEnabled" in zf.read("[Content_Types].xml")
+    if name == "macro-enabled":
+        check_macros_kept(reg, tmp_path)
     check = run_tool("xlsx-recalc-check", reg)
     assert check.returncode == 0, check.stdout + check.stderr
 
