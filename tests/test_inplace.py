@@ -231,6 +231,31 @@ def test_a_tables_calculated_column_is_filled_into_its_new_rows(tmp_path):
     assert rows[4][13] == str(len(rows[4][4])) and rows[13][13] == str(len(rows[13][4]))
 
 
+def test_a_date_is_written_in_its_columns_own_date_format(tmp_path):
+    """The office shows dates as '3 Dec 2026': a date merge writes into a cell that had
+    none takes the column's format, not one of ours; one written over keeps its own."""
+    from conftest import base_data, write_register
+
+    def post(wb):
+        for row in wb["Actions"].iter_rows(min_row=2):
+            for cell in row:
+                if cell.is_date:
+                    cell.number_format = "d mmm yyyy"
+    reg = write_register(tmp_path / "Inspection register.xlsx", base_data(), post=post)
+    res = api.requests(reg, as_of=dt.date(2026, 12, 2), output=tmp_path / "requests")
+    book = next(b for r, b in zip(res.requests, res.workbooks) if r.owner == "Ch Insp Custody")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Update request"]
+    ws["J8"], ws["K8"], ws["M8"] = "Complete", NEWS, dt.datetime(2026, 12, 1)
+    wb.save(tmp_path / "reply.xlsx")
+    got = api.merge(reg, [tmp_path / "reply.xlsx"], apply=True, now=NOW)
+    assert got.applied and got.clean
+    ws = openpyxl.load_workbook(reg)["Actions"]
+    completed, updated = ws["H2"], ws["I2"]           # A1: none before; one before
+    assert completed.value == dt.datetime(2026, 12, 1) and completed.number_format == "d mmm yyyy"
+    assert updated.is_date and updated.number_format == "d mmm yyyy"
+
+
 def test_order_problems_finds_an_element_out_of_the_schemas_order():
     """The check the tests above rely on can fail: Excel refuses a worksheet whose
     dataValidations come before its conditional formats, which LibreOffice opens."""

@@ -54,6 +54,7 @@ WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 CHUNK = 4 * 1024 * 1024
+RECENT = 64       # the sheet's last rows kept from the survey, back to the last with a value
 # zlib's level for a part written: 6 (as Excel's files compress) for a part of ordinary
 # size; 1 for a very big sheet (over BIG_PART bytes, about 20,000 rows), three times as
 # fast to compress, for a part about a quarter bigger (Excel packs it again when it saves)
@@ -569,10 +570,6 @@ class _SheetStream:
                 return
 
 
-def _row_number(syntax: _Syntax, row: bytes) -> int:
-    return int(_ROWNUM.search(row, 0, row.find(b">") + 1).group(1))
-
-
 def _rows_of(syntax: _Syntax, run: bytes):
     """(row number, row bytes) of each row in a run."""
     for m in syntax.row.finditer(run):
@@ -601,21 +598,18 @@ class _Strings:
     def base(self) -> int:
         """How many strings the part holds (counted, not taken from uniqueCount)."""
         if self._base is None:
-            head = b""
-            n = 0
-            tail = b""
+            n, tail, tags = 0, b"", None
             for chunk in self.pkg.inflate(self.part):
-                if not head:
-                    head = chunk[:4096]
-                    m = re.search(rb"<(\w+:)?sst[\s>/]", head)
+                if tags is None:
+                    m = re.search(rb"<(\w+:)?sst[\s>/]", chunk)
                     self._p = (m.group(1) or b"") if m else b""
+                    tags = (b"<" + self._p + b"si>", b"<" + self._p + b"si ")
+                # a tag cut by the chunk's edge is counted in tail + chunk; one wholly in
+                # the tail was counted with the chunk before, so is taken off
                 data = tail + chunk
-                n += data.count(b"<" + self._p + b"si>") + data.count(b"<" + self._p + b"si ")
-                keep = 8
-                tail = data[-keep:]
-                n -= tail.count(b"<" + self._p + b"si>") + tail.count(b"<" + self._p + b"si ")
-            n += tail.count(b"<" + self._p + b"si>") + tail.count(b"<" + self._p + b"si ")
-            self._base = n
+                tail = data[-8:]
+                n += sum(data.count(t) - tail.count(t) for t in tags)
+            self._base = n + sum(tail.count(t) for t in (tags or ()))
         return self._base
 
     def ref(self, text: str) -> int:
@@ -723,9 +717,11 @@ class _Styles:
         al = xf.find(_q("alignment")) if xf is not None else None
         return al is not None and al.get("wrapText") in ("1", "true")
 
-    def derive(self, s: int | None, date: bool = False, bold: bool = False) -> int:
-        """A format like ``s`` but showing a date, or bold: its index (added once)."""
-        key = (s or 0, date, bold)
+    def derive(self, s: int | None, date: bool = False, bold: bool = False,
+               like: int | None = None) -> int:
+        """A format like ``s`` but showing a date (in the number format of format
+        ``like``, else DD/MM/YYYY), or bold: its index (added once)."""
+        key = (s or 0, date, bold, like)
         if key in self._derived:
             return self._derived[key]
         xfs_el = self.root.find(_q("cellXfs"))
@@ -734,7 +730,9 @@ class _Styles:
             self.root.makeelement(_q("xf"), {"numFmtId": "0", "fontId": "0", "fillId": "0",
                                              "borderId": "0", "xfId": "0"})
         if date:
-            new.set("numFmtId", str(self._date_format()))
+            model = self.xf(like) if like is not None else None
+            new.set("numFmtId", model.get("numFmtId") if model is not None else
+                    str(self._date_format()))
             new.set("applyNumberFormat", "1")
         if bold:
             new.set("fontId", str(self._bold_font(int(new.get("fontId", "0")))))
@@ -796,7 +794,7 @@ class _Survey:
     head: bytes
     tail: bytes
     max_row: int = 0
-    trail: list = field(default_factory=list)     # (r, bytes): the last valued row and after
+    trail: list = field(default_factory=list)     # (r, bytes): the last rows (see RECENT)
     formulas: bool = False
     root: object = None                             # head + tail, parsed (no rows)
     placed: bool = False                            # every row and cell has its r, first
@@ -868,14 +866,18 @@ class Sheet:
                 at = run.rfind(syntax.row_r)
                 survey.max_row = max(survey.max_row, int(
                     _ROWNUM.match(run, at + len(syntax.row_r) - 3).group(1)))
-                end = len(run)
+                # the run's last rows: RECENT of them, and back to one holding a value
+                end, cut, valued, seen = len(run), len(run), False, 0
                 while (start := _last_row_start(syntax, run, end)) != -1:
-                    if syntax.value.search(run, start, end):
-                        trail = list(_rows_of(syntax, run[start:]))
+                    cut, seen = start, seen + 1
+                    valued = valued or syntax.value.search(run, start, end) is not None
+                    if valued and seen >= RECENT:
                         break
                     end = start
-                else:
-                    trail += list(_rows_of(syntax, run))
+                trail += list(_rows_of(syntax, run[cut:]))
+                last_valued = next((i for i in range(len(trail) - 1, -1, -1)
+                                    if syntax.value.search(trail[i][1])), 0)
+                trail = trail[max(0, min(last_valued, len(trail) - RECENT)):]
             survey.head, survey.tail, survey.trail = stream.head, stream.tail, trail
             survey.placed = not stream.normalised
             if claim is not None and claim.holds() and survey.placed:
@@ -959,7 +961,7 @@ class Sheet:
                 return best
             if filled(r, row):
                 return r
-        if not trail or self.survey.syntax.value.search(trail[0][1]) is None:
+        if not any(self.survey.syntax.value.search(row) for _, row in trail):
             return best                             # no row holds a value at all
         # the rows after the last one with any value have none in these columns (a rare
         # shape: notes to the right, below the table; or its last row emptied): look
@@ -982,6 +984,20 @@ class Sheet:
             if put.style is not None:
                 out[c] = put.style
         return out
+
+    def date_style_of(self, col: int) -> int | None:
+        """The format of the column's dates: its own (<col style>) if a date format, else
+        that of the nearest date among its last rows; None if it has none."""
+        styles = self.pkg.styles
+        for el in self.survey.root.iter(_q("col")):
+            if int(el.get("min", "0")) <= col <= int(el.get("max", "0")) and \
+                    el.get("style") and styles.is_date(int(el.get("style"))):
+                return int(el.get("style"))
+        for r, data in reversed(self.survey.trail):
+            cell = next((c for c in _cells(self.survey.syntax, data, r) if c.col == col), None)
+            if cell is not None and b"s" in cell.attrs and styles.is_date(int(cell.attrs[b"s"])):
+                return int(cell.attrs[b"s"])
+        return None
 
     def width(self, col: int) -> float:
         """A column's width (Excel's units)."""
@@ -1156,8 +1172,10 @@ class Sheet:
             self.has_formulas = True
             body = b"<" + p + b"f>" + escape(value.text).encode("utf-8") + b"</" + p + b"f>"
         elif isinstance(value, dt.date):
-            if not styles.is_date(s):
-                s = styles.derive(s, date=True)
+            if not styles.is_date(s):           # the column's date format, on the cell's look
+                column = self.date_style_of(col_number(ref.rstrip(b"0123456789")))
+                s = column if column is not None and not s else \
+                    styles.derive(s, date=True, like=column)
             body = b"<" + p + b"v>" + str(date_serial(value, self.pkg.date1904)).encode() + \
                 b"</" + p + b"v>"
         elif value is None or value == "":
@@ -1498,6 +1516,8 @@ class Package:
         for sheet in self.sheets.values():
             self._tables(sheet)
         for sheet in self.sheets.values():
+            if not (sheet.puts or sheet.heights or sheet.template is not None):
+                continue                            # looked at, not changed: copied as it was
             big = sheet.part in self.names and self.zip.getinfo(sheet.part).file_size > BIG_PART
             out = _Deflater(BIG_LEVEL if big else LEVEL)
             sheet.write(out)
