@@ -99,8 +99,9 @@ w.close()
 '''
 
 
-def run(cmd: list[str], ok: tuple = (0,)) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one process (its exit code one of ``ok``)."""
+def run(cmd: list[str], ok: tuple = (0,)) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one process (its exit code one of
+    ``ok``)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -110,11 +111,12 @@ def run(cmd: list[str], ok: tuple = (0,)) -> tuple[float, float]:
     proc.stderr.close()
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}):\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure(cmds: list, repeat: int, ok: tuple = (0,)) -> list[tuple[float, float]]:
-    """(median wall seconds, peak MB) of each command, ``repeat`` runs each.
+def measure(cmds: list, repeat: int, ok: tuple = (0,)) -> list[tuple[float, float, float]]:
+    """(median wall seconds, peak MB, median CPU seconds) of each command, ``repeat`` runs
+    each.
 
     The commands take turns (a, b, c, a, b, c, ...): a shared machine speeds up and
     slows down over minutes, and taking turns spreads that over all of them alike.
@@ -123,7 +125,8 @@ def measure(cmds: list, repeat: int, ok: tuple = (0,)) -> list[tuple[float, floa
     for _ in range(repeat):
         for i, cmd in enumerate(cmds):
             runs[i].append(run(cmd, ok))
-    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for rs in runs]
+    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs),
+             statistics.median(r[2] for r in rs)) for rs in runs]
 
 
 def main(argv=None) -> int:
@@ -311,14 +314,19 @@ def applies(py, work: Path, repeat: int, n: int = APPLY_ACTIONS):
 
 
 def apply_lines(validate, merged, added, changes) -> str:
-    def ratio(t):
-        return f"{t[0]:.2f} s, {t[0] / validate[0]:.2f}x validate, peak {t[1]:.0f} MB"
-    return (f"--apply at {APPLY_ACTIONS:,} actions: `gain-pack validate` {validate[0]:.2f} s "
-            f"(peak {validate[1]:.0f} MB); `merge --apply` of 2 replies ({changes} changes) "
-            f"{ratio(merged)}; `add-report --apply` (an inspection and 10 items, and the "
-            f"column 'To check' the register lacked) {ratio(added)}. Targets: each --apply at "
-            f"most 1.5x validate, peak under 600 MB (medians, taking turns; "
-            f"{os.cpu_count()} cores; {dt.date.today():%d %B %Y}).")
+    """The table of --apply against validate: wall and CPU seconds, their ratios, peaks."""
+    rows = [("`gain-pack validate`", validate),
+            (f"`merge --apply` of 2 replies ({changes} changes)", merged),
+            ("`add-report --apply` (an inspection, 10 items and the column 'To check')", added)]
+    lines = ["| at 100,000 actions | s | / validate | CPU s | / validate | peak MB |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for label, t in rows:
+        lines.append(f"| {label} | {t[0]:.2f} | {t[0] / validate[0]:.2f}x | {t[2]:.2f} | "
+                     f"{t[2] / validate[2]:.2f}x | {t[1]:.0f} |")
+    return "\n".join(lines) + (
+        f"\n\nTargets: each --apply at most 1.5x validate's time, peak under 600 MB. "
+        f"Medians, the three taking turns; {os.cpu_count()} cores; load average "
+        f"{os.getloadavg()[0]:.1f} at the end; {dt.date.today():%d %B %Y}.")
 
 
 def write_readme(report: str, readme: Path | None = None, block: str = "bench") -> None:
