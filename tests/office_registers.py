@@ -61,15 +61,65 @@ def chart_on_data_sheets(path: Path) -> Path:
     return write_register(path, base_data(), post=post)
 
 
+THREADED = "http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments"
+PERSON_ID, COMMENT_ID = "{6B1D3C55-0E5A-4D7F-9C21-3A8E2F1B7D40}", \
+    "{0F4B2A77-5C3E-4E19-8B6D-1D2C3E4F5A6B}"
+
+
 def notes(path: Path) -> Path:
-    """Notes (Excel's comments before threaded ones) on cells of every table."""
+    """Notes (Excel's comments before threaded ones) on cells of every table, by
+    openpyxl; and a threaded comment (Excel 365's Comments) on the Actions sheet, its
+    parts written as Excel writes them (no tool here writes one): the comment, its
+    author in the workbook's person list, their relationships and content types, over
+    the note Excel keeps beside it for older versions."""
     from openpyxl.comments import Comment
 
     def post(wb):
         for sheet in SHEETS.values():
             wb[sheet]["A2"].comment = Comment(f"Checked by the GAIN team ({sheet}).", "Clerk")
-        wb["Actions"]["G3"].comment = Comment("Signed off at the November board.", "DCC")
-    return write_register(path, base_data(), post=post)
+        wb["Actions"]["G3"].comment = Comment("[Threaded comment] Signed off at the "
+                                              "November board.", "DCC")
+    write_register(path, base_data(), post=post)
+    add_parts(path, {
+        "xl/threadedComments/threadedComment1.xml":
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<ThreadedComments '
+            f'xmlns="{THREADED}" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+            f'main"><threadedComment ref="G3" dT="2026-11-20T10:00:00.00" personId="{PERSON_ID}"'
+            f' id="{COMMENT_ID}"><text>Signed off at the November board.</text>'
+            "</threadedComment></ThreadedComments>",
+        "xl/persons/person.xml":
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<personList '
+            f'xmlns="{THREADED}" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+            f'main"><person displayName="DCC" id="{PERSON_ID}" userId="DCC" providerId="None"/>'
+            "</personList>"}, {
+        "/xl/threadedComments/threadedComment1.xml": "application/vnd.ms-excel.threadedcomments+xml",
+        "/xl/persons/person.xml": "application/vnd.ms-excel.person+xml"}, {
+        "xl/worksheets/_rels/sheet3.xml.rels": (
+            "threaded", "http://schemas.microsoft.com/office/2017/10/relationships/"
+            "threadedComment", "/xl/threadedComments/threadedComment1.xml"),
+        "xl/_rels/workbook.xml.rels": (
+            "rIdPersons", "http://schemas.microsoft.com/office/2017/10/relationships/person",
+            "persons/person.xml")})
+    return path
+
+
+def add_parts(path: Path, parts: dict, types: dict, rels: dict) -> None:
+    """Parts added to a saved workbook: {name: XML}, their content types {part: type},
+    and one relationship each {rels part: (id, type, target)}."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        old = {n: zf.read(n) for n in zf.namelist()}
+    overrides = "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in types.items())
+    old["[Content_Types].xml"] = old["[Content_Types].xml"].replace(
+        b"</Types>", overrides.encode() + b"</Types>")
+    for part, (rid, kind, target) in rels.items():
+        old[part] = old[part].replace(b"</Relationships>", (
+            f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>'
+            "</Relationships>").encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in {**old, **{k: v.encode() for k, v in parts.items()}}.items():
+            zf.writestr(name, data)
 
 
 def validations_and_formats(path: Path) -> Path:

@@ -2,7 +2,7 @@
 the same, byte for byte.
 
 Each register of tests/office_registers.py (a chart sheet, charts on data sheets, a
-pivot table and its cache, a picture, notes, data validations, conditional formats,
+pivot table and its cache, a picture, notes and a threaded comment, data validations, conditional formats,
 Excel tables, defined names and filters, hidden sheets, an .xlsm with a VBA project,
 one LibreOffice saved, one with inline strings only) goes through `merge --apply` and
 then `add-report --apply`. After each: every zip part but the ones the command writes
@@ -182,6 +182,11 @@ def test_an_office_register_goes_through_merge_and_add_report_whole(name, tmp_pa
 
     if name == "macro-enabled":
         check_macros_kept(reg, tmp_path)
+    if name == "notes":                     # the threaded comment's links, from sheet and book
+        got = parts(reg)
+        assert b"threadedComment1.xml" in got["xl/worksheets/_rels/sheet3.xml.rels"]
+        assert b"persons/person.xml" in got["xl/_rels/workbook.xml.rels"]
+        assert b"threadedcomments+xml" in got["[Content_Types].xml"]
     check = run_tool("xlsx-recalc-check", reg)
     assert check.returncode == 0, check.stdout + check.stderr
 
