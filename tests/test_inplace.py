@@ -293,3 +293,20 @@ def test_a_cell_inside_merged_cells_is_refused_with_nothing_changed(tmp_path, ru
     assert "Cannot write J2 on 'Actions': it is part of merged cells (I2:J2); unmerge them " \
         "in Excel and merge again. Nothing was changed." in out.stderr
     assert reg.read_bytes() == old and not list(tmp_path.glob("*before merge*"))
+
+
+def test_rows_that_would_land_in_merged_cells_below_a_table_are_refused(tmp_path, runner):
+    """Merged cells below the Items table (a blank block kept for notes): the new rows
+    would fall into them, so nothing is written and the cell is named."""
+    from conftest import base_data, write_register
+    from gain_workbook.cli import cli
+
+    def post(wb):
+        wb["Items"].merge_cells("A7:D8")
+    reg = write_register(tmp_path / "Inspection register.xlsx", base_data(), post=post)
+    old = reg.read_bytes()
+    out = runner.invoke(cli, ["add-report", str(reg), str(REPORT), "--apply"])
+    assert out.exit_code == 2, out.stderr
+    assert "Cannot write B7 on 'Items': it is part of merged cells (A7:D8); unmerge them in " \
+        "Excel and run add-report again. Nothing was changed." in out.stderr
+    assert reg.read_bytes() == old and not list(tmp_path.glob("*before add-report*"))

@@ -813,6 +813,7 @@ class Sheet:
         self._survey: _Survey | None = None
         self._max_col: int | None = None
         self.widen = False            # a column may be added: find the rightmost in the survey
+        self._merged: list | None = None
         self.formula_removed = False
         self.has_formulas = False
 
@@ -888,9 +889,12 @@ class Sheet:
         return self._survey
 
     def merged(self) -> list[Box]:
-        el = self.survey.root.find(_q("mergeCells"))
-        boxes = [Box.parse(m.get("ref", "")) for m in (el if el is not None else [])]
-        return [b for b in boxes if b is not None]
+        """The sheet's merged cells."""
+        if self._merged is None:
+            el = self.survey.root.find(_q("mergeCells"))
+            boxes = [Box.parse(m.get("ref", "")) for m in (el if el is not None else [])]
+            self._merged = [b for b in boxes if b is not None]
+        return self._merged
 
     def merged_at(self, row: int, col: int) -> str | None:
         """The merged range a cell lies inside but does not start (it cannot be written

@@ -121,10 +121,10 @@ def write(register, changes: Changes, now: dt.datetime, command: str,
     _put_cells(pkg, register, changes.cells, notes, command)
     for table, rows in changes.rows.items():
         if rows:
-            _append_rows(pkg, register, register.table(table), rows, notes)
+            _append_rows(pkg, register, register.table(table), rows, notes, command)
     for name, rows in changes.history.items():
         if rows:
-            _append(pkg, name, history.SHEETS[name], rows)
+            _append(pkg, name, history.SHEETS[name], rows, command)
     with atomic_path(path, rewrite=True) as tmp:
         with open(tmp, "wb") as fh:
             pkg.save(fh)
@@ -191,7 +191,7 @@ def _check_not_merged(ws, row: int, col: int, command: str) -> None:
                           f"and {_again(command)}. Nothing was changed.")
 
 
-def _append_rows(pkg, register, table, rows: list[dict], notes: list) -> None:
+def _append_rows(pkg, register, table, rows: list[dict], notes: list, command: str) -> None:
     """Rows (key -> value) added below a table's last row on its first sheet, each cell
     styled as the one above it; a column the sheet lacks is added at its right."""
     from gain_workbook.excel.package import col_number
@@ -209,8 +209,11 @@ def _append_rows(pkg, register, table, rows: list[dict], notes: list) -> None:
             cols[key] = ws.add_column(header_row, BY_KEY[key].header)
             notes.append(f"added a column '{BY_KEY[key].header}' to the sheet '{part.sheet}', "
                          "which had none")
-    first, _ = ws.append([{col: row.get(key) for key, col in cols.items()} for row in rows],
-                         cols.values(), header_row)
+    first, last = ws.append([{col: row.get(key) for key, col in cols.items()} for row in rows],
+                            cols.values(), header_row)
+    for n in range(first, last + 1):         # (merged cells below the table, a notes block)
+        for col in cols.values():
+            _check_not_merged(ws, n, col, command)
     styles = ws.styles_of_row(first)
     wraps = {col: pkg.styles.wraps(styles.get(col)) for col in cols.values()}
     for n, row in enumerate(rows, start=first):
@@ -220,7 +223,7 @@ def _append_rows(pkg, register, table, rows: list[dict], notes: list) -> None:
             ws.set_height(n, LINE_HEIGHT * lines + 3)
 
 
-def _append(pkg, name: str, headers: tuple, rows: list) -> None:
+def _append(pkg, name: str, headers: tuple, rows: list, command: str) -> None:
     """Rows added below a history sheet's last row; the sheet made (bold headers, the
     header row frozen) when the register has none."""
     if name in pkg.sheet_names():
@@ -231,4 +234,7 @@ def _append(pkg, name: str, headers: tuple, rows: list) -> None:
         for c, h in enumerate(headers, start=1):
             ws.set(1, c, h, bold)
     columns = range(1, len(headers) + 1)
-    ws.append([dict(zip(columns, values)) for values in rows], columns, 1)
+    first, last = ws.append([dict(zip(columns, values)) for values in rows], columns, 1)
+    for n in range(first, last + 1):
+        for col in columns:
+            _check_not_merged(ws, n, col, command)
