@@ -200,12 +200,23 @@ def declares_entities(body: bytes) -> bool:
     Excel never writes one: it is an entity-expansion attack or worse. Every part
     gain-pack parses (here, and where ``excel/package.py`` edits a register) is checked
     with this first."""
+    return markup_declarations(body)[0]
+
+
+def markup_declarations(body: bytes) -> tuple[bool, bool]:
+    """(a DOCTYPE or ENTITY declaration, a CDATA section) in this XML: one look at each
+    '<!' in it. (Excel writes neither; the register editor scans sheets as bytes, which
+    a CDATA section could mislead, so it refuses one.)"""
+    entities = cdata = False
     at = body.find(b"<!")
     while at != -1:
-        if body[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
-            return True
+        word = body[at + 2:at + 9]
+        if word.upper().startswith((b"DOCTYPE", b"ENTITY")):
+            entities = True
+        elif word.startswith(b"[CDATA["):
+            cdata = True
         at = body.find(b"<!", at + 2)
-    return False
+    return entities, cdata
 
 
 def _bodies(zf: zipfile.ZipFile, info):

@@ -39,7 +39,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from gain_workbook.core.errors import OutputError
-from gain_workbook.core.sniff import declares_entities, zip_bomb
+from gain_workbook.core.sniff import declares_entities, markup_declarations, zip_bomb
 from gain_workbook.core.text import xml_safe
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -547,7 +547,10 @@ class _SheetStream:
         for chunk in more():
             if chunk:
                 buf += chunk
-            end = buf.find(s.sheet_data_end)
+            # </sheetData> comes after every row: look for it only after the last row's
+            # start (a search through megabytes of '<' for a tag ending in '>' is slow)
+            last_row = _last_row_start(s, buf)
+            end = buf.find(s.sheet_data_end, max(last_row, 0))
             if end != -1:
                 rows, self.tail = buf[:end], buf[end:] + b"".join(it)
             else:
@@ -820,14 +823,14 @@ class Sheet:
     # -- what the sheet holds
     def _stream(self) -> _SheetStream:
         """The sheet read again (after the survey: knowing whether its rows say where
-        they are)."""
-        return _SheetStream(self._chunks(), self.survey.syntax, self.survey.placed)
+        they are, and that it is safe)."""
+        return _SheetStream(self._chunks(check=False), self.survey.syntax, self.survey.placed)
 
-    def _chunks(self):
+    def _chunks(self, check: bool = True):
         if self.template is not None:
             yield self.template
         else:
-            yield from self.pkg.inflate(self.part)
+            yield from self.pkg.inflate(self.part, check)
 
     @property
     def survey(self) -> _Survey:
@@ -852,10 +855,9 @@ class Sheet:
             stream = _SheetStream(again(), syntax)
             survey = _Survey(syntax, _declaration(first), b"", b"")
             trail: list = []
-            f_tags = (b"<" + syntax.p + b"f>", b"<" + syntax.p + b"f ")
             claim = None
             for run in stream.runs():
-                if b"<![CDATA[" in run:
+                if self.part in self.pkg.cdata:
                     raise OutputError(f"The sheet '{self.name}' keeps text in CDATA sections, "
                                       "which gain-pack does not write into; open the workbook "
                                       "in Excel, save it and try again. Nothing was changed.")
@@ -863,7 +865,7 @@ class Sheet:
                     claim = _Claim(stream.head, syntax)
                 if claim is not None:
                     claim.check(run)
-                survey.formulas = survey.formulas or any(t in run for t in f_tags)
+                survey.formulas = survey.formulas or _has_formula(run, syntax.p)
                 at = run.rfind(syntax.row_r)
                 survey.max_row = max(survey.max_row, int(
                     _ROWNUM.match(run, at + len(syntax.row_r) - 3).group(1)))
@@ -1314,6 +1316,17 @@ class _Claim:
         return self.right is not None and self.reached and not self.broken
 
 
+def _has_formula(body: bytes, p: bytes) -> bool:
+    """Does this sheet XML hold a formula (an <f> element)?"""
+    tag = b"<" + p + b"f"
+    at = body.find(tag)
+    while at != -1:
+        if body[at + len(tag):at + len(tag) + 1] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
+            return True
+        at = body.find(tag, at + 1)
+    return False
+
+
 def _letters_beyond(letters: str) -> bytes:
     """A pattern for the column letters that come after ``letters`` ('M': N to Z, or
     any two or three letters)."""
@@ -1378,6 +1391,7 @@ class Package:
         self.sheets: dict[str, Sheet] = {}
         self._filters: dict[str, str] = {}
         self._book_changed = False
+        self.cdata: set[str] = set()        # parts seen to hold CDATA sections
         self.types = parse_xml(self.read("[Content_Types].xml"), "[Content_Types].xml")
         self.book_part = self._office_document()
         self.book = parse_xml(self.read(self.book_part), self.book_part)
@@ -1431,17 +1445,24 @@ class Package:
                               "entities, which Excel never writes; nothing was changed.")
         return data
 
-    def inflate(self, part: str):
+    def inflate(self, part: str, check: bool = True):
         """A part's bytes in chunks, each checked (with the end of the one before) for
-        entity declarations before anything parses it."""
+        entity declarations before anything parses it, and for CDATA sections (noted in
+        ``cdata``). ``check`` False: read again, after a pass that checked it, or only
+        searched, never parsed."""
         tail = b""
         with self.zip.open(part) as fh:
             while chunk := fh.read(CHUNK):
-                if declares_entities(chunk) or declares_entities(tail + chunk[:64]):
-                    raise OutputError(f"'{self.name}' has a part ('{part}') that declares XML "
-                                      "entities, which Excel never writes; nothing was "
-                                      "changed.")
-                tail = chunk[-64:]
+                if check:
+                    entities, cdata = markup_declarations(chunk)
+                    edge = markup_declarations(tail + chunk[:64])
+                    if entities or edge[0]:
+                        raise OutputError(f"'{self.name}' has a part ('{part}') that declares "
+                                          "XML entities, which Excel never writes; nothing was "
+                                          "changed.")
+                    if cdata or edge[1]:
+                        self.cdata.add(part)
+                    tail = chunk[-64:]
                 yield chunk
 
     def sheet_names(self) -> list[str]:
@@ -1592,13 +1613,12 @@ class Package:
         edited = {s.part for s in self.sheets.values()}
         for entry in self.entries:
             if entry.part and entry.part not in edited and entry.part in self.names:
-                tags = None
-                for chunk in self.inflate(entry.part):
-                    if tags is None:
+                p = None
+                for chunk in self.inflate(entry.part, check=False):     # searched, not parsed
+                    if p is None:
                         m = re.search(rb"<(\w+:)?worksheet[\s>]", chunk)
                         p = (m.group(1) or b"") if m else b""
-                        tags = (b"<" + p + b"f>", b"<" + p + b"f ")
-                    if any(t in chunk for t in tags):
+                    if _has_formula(chunk, p):
                         return True
         return False
 
