@@ -215,6 +215,9 @@ def test_an_excel_table_and_what_covers_it_grow_with_the_new_rows(tmp_path):
     wb = openpyxl.load_workbook(reg)
     assert wb["Items"].auto_filter.ref == "A1:M14"
     assert wb.defined_names["OpenActions"].attr_text == "Actions!$A$1:$K$4"
+    # Excel's hidden name for the filter's range follows it
+    assert b"<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">" \
+        b"'Items'!$A$1:$M$14</definedName>" in parts(reg)["xl/workbook.xml"]
 
 
 def test_a_tables_calculated_column_is_filled_into_its_new_rows(tmp_path):

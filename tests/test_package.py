@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -357,3 +358,23 @@ def test_the_same_edits_give_the_same_bytes():
         pkg.save(out)
         outs.append(out.getvalue())
     assert outs[0] == outs[1]
+
+
+def test_a_date_in_a_workbook_without_formats_adds_them():
+    """Some generators write no styles part; a date needs a date format, so the part is
+    added with its relationship and content type."""
+    data = package({(1, 1): "Header", (2, 1): "text"}, PLAIN)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist() if n != "xl/styles.xml"}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.styles+xml"/>', b"")
+    parts["xl/_rels/workbook.xml.rels"] = re.sub(
+        rb'<Relationship Id="rId2"[^>]*/>', b"", parts["xl/_rels/workbook.xml.rels"])
+    pkg = Package(_zip(parts), "plain.xlsx")
+    pkg.sheet("Data").set(2, 2, dt.date(2026, 12, 9))
+    changed, got = saved(pkg)
+    assert "xl/styles.xml" in got and b"/xl/styles.xml" in got["[Content_Types].xml"]
+    assert b"styles.xml" in got["xl/_rels/workbook.xml.rels"]
+    ws = openpyxl.load_workbook(io.BytesIO(_zip(got)))["Data"]
+    assert ws["B2"].value == dt.datetime(2026, 12, 9) and ws["B2"].is_date
