@@ -29,6 +29,9 @@ from gain_workbook import api
 from gain_workbook.excel.package import order_problems
 
 REPORT = ROOT / "tests" / "data" / "reports" / "cse-2023 pcc response pasted.txt"
+# openpyxl, reading the registers back here, says it would drop the data bars (an Excel
+# 2010 extension) that xlsxwriter's register holds; the tests read, they do not save
+pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
 NEWS = "Reviewed with the custody team; the policy is signed off."
 NOW = dt.datetime(2026, 12, 10, 10, 15, 0)
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

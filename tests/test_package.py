@@ -130,7 +130,8 @@ def package(grid: dict, shape: dict, sheet: bytes | None = None, calc_chain: boo
             '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
             '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat='
             '"1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/>'
-            '</cellXfs></styleSheet>'),
+            '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+            '</cellStyles></styleSheet>'),
         "xl/worksheets/sheet1.xml": sheet,
         "docProps/custom.xml": '<?xml version="1.0"?><Properties/>',
     }
