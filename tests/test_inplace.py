@@ -316,3 +316,19 @@ def test_rows_that_would_land_in_merged_cells_below_a_table_are_refused(tmp_path
     assert "Cannot write B7 on 'Items': it is part of merged cells (A7:D8); unmerge them in " \
         "Excel and run add-report again. Nothing was changed." in out.stderr
     assert reg.read_bytes() == old and not list(tmp_path.glob("*before add-report*"))
+
+
+def test_rows_below_a_table_with_a_totals_row_are_said_to_be_outside_it(tmp_path):
+    """The one thing the editor does not do: move a table's totals row down. The new rows
+    go below it, outside the table, and the note says so."""
+    def post(wb, sheets):
+        sheets["Items"].add_table(0, 0, 4, len(office_registers.HEADERS["items"]) - 1, {
+            "name": "ItemsTable", "total_row": True, "columns": [
+                {"header": h} for h in office_registers.HEADERS["items"][:-1]] + [
+                {"header": office_registers.HEADERS["items"][-1], "total_function": "count"}]})
+    reg = office_registers.xlsxwriter_register(tmp_path / "Inspection register.xlsx", post=post)
+    res = api.add_report(reg, REPORT, apply=True, now=NOW)
+    assert "the table 'ItemsTable' on the sheet 'Items' has a totals row, so the new rows " \
+        "are below it, outside the table" in res.notes
+    # (it takes in the column add-report adds at its right; its rows stay where they were)
+    assert openpyxl.load_workbook(reg)["Items"].tables["ItemsTable"].ref == "A1:N5"

@@ -379,3 +379,26 @@ def test_a_date_in_a_workbook_without_formats_adds_them():
     assert b"styles.xml" in got["xl/_rels/workbook.xml.rels"]
     ws = openpyxl.load_workbook(io.BytesIO(_zip(got)))["Data"]
     assert ws["B2"].value == dt.datetime(2026, 12, 9) and ws["B2"].is_date
+
+
+def test_what_the_editor_cannot_write_into_is_one_sentence():
+    """A Strict Open XML workbook (another namespace throughout), and a sheet keeping
+    text in CDATA sections (the scanner reads bytes, which CDATA could mislead)."""
+    from gain_workbook.core.errors import OutputError
+
+    data = package({(1, 1): "Header", (2, 1): "text"}, {**PLAIN, "shared": False})
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    strict = dict(parts)
+    strict["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        MAIN.encode(), b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+    with pytest.raises(OutputError, match="saved as Strict Open XML"):
+        Package(_zip(strict), "strict.xlsx")
+    cdata = dict(parts)
+    cdata["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"<t>text</t>", b"<t><![CDATA[</c></row> text]]></t>")
+    assert cdata["xl/worksheets/sheet1.xml"] != parts["xl/worksheets/sheet1.xml"]
+    pkg = Package(_zip(cdata), "cdata.xlsx")
+    with pytest.raises(OutputError, match="keeps text in CDATA sections"):
+        pkg.sheet("Data").set(2, 1, "new")
+        pkg.save(io.BytesIO())
