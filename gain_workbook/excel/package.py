@@ -723,28 +723,40 @@ class _Styles:
     def derive(self, s: int | None, date: bool = False, bold: bool = False,
                like: int | None = None) -> int:
         """A format like ``s`` but showing a date (in the number format of format
-        ``like``, else DD/MM/YYYY), or bold: its index (added once)."""
+        ``like``, else one of the workbook's date formats, else DD/MM/YYYY), or bold: its
+        index. One the workbook has already is used; a new one is added only if none."""
         key = (s or 0, date, bold, like)
         if key in self._derived:
             return self._derived[key]
-        xfs_el = self.root.find(_q("cellXfs"))
         base = self.xf(s)
         new = copy.deepcopy(base) if base is not None else \
             self.root.makeelement(_q("xf"), {"numFmtId": "0", "fontId": "0", "fillId": "0",
                                              "borderId": "0", "xfId": "0"})
-        if date:
-            model = self.xf(like) if like is not None else None
-            new.set("numFmtId", model.get("numFmtId") if model is not None else
-                    str(self._date_format()))
-            new.set("applyNumberFormat", "1")
         if bold:
             new.set("fontId", str(self._bold_font(int(new.get("fontId", "0")))))
             new.set("applyFont", "1")
-        xfs_el.append(new)
-        xfs_el.set("count", str(len(xfs_el.findall(_q("xf")))))
-        self.dirty = True
-        self._derived[key] = len(xfs_el.findall(_q("xf"))) - 1
-        return self._derived[key]
+        found = None
+        if date:
+            model = self.xf(like) if like is not None else None
+            if model is not None:
+                new.set("numFmtId", model.get("numFmtId", "0"))
+            else:                               # a date format of the workbook's, on this look
+                found = next((i for i, xf in enumerate(self._list("cellXfs"))
+                              if _look(xf) == _look(new) and self.is_date(i)), None)
+                if found is None:
+                    new.set("numFmtId", str(self._date_format()))
+            new.set("applyNumberFormat", "1")
+        if found is None:
+            found = next((i for i, xf in enumerate(self._list("cellXfs"))
+                          if _look(xf, True) == _look(new, True)), None)
+        if found is None:
+            xfs_el = self.root.find(_q("cellXfs"))
+            xfs_el.append(new)
+            xfs_el.set("count", str(len(xfs_el.findall(_q("xf")))))
+            self.dirty = True
+            found = len(xfs_el.findall(_q("xf"))) - 1
+        self._derived[key] = found
+        return found
 
     def _date_format(self) -> int:
         fmts = self.root.find(_q("numFmts"))
@@ -760,18 +772,38 @@ class _Styles:
         fmts.append(fmts.makeelement(_q("numFmt"), {"numFmtId": str(new_id),
                                                     "formatCode": DATE_CODE}))
         fmts.set("count", str(len(fmts.findall(_q("numFmt")))))
+        self.dirty = True
         return new_id
 
     def _bold_font(self, font_id: int) -> int:
+        """The font like ``font_id`` in bold: the workbook's own if it has it."""
         fonts_el = self.root.find(_q("fonts"))
         fonts = fonts_el.findall(_q("font"))
         new = copy.deepcopy(fonts[font_id]) if font_id < len(fonts) else \
             fonts_el.makeelement(_q("font"), {})
         if new.find(_q("b")) is None:
             new.insert(0, new.makeelement(_q("b"), {}))
+        same = next((i for i, f in enumerate(fonts) if _shape(f) == _shape(new)), None)
+        if same is not None:
+            return same
         fonts_el.append(new)
         fonts_el.set("count", str(len(fonts) + 1))
+        self.dirty = True
         return len(fonts)
+
+
+def _shape(el) -> tuple:
+    """An element as what it says: its attributes and its children's, in any order."""
+    return (_local(el.tag), tuple(sorted(el.attrib.items())),
+            tuple(sorted(_shape(c) for c in el if isinstance(c.tag, str))))
+
+
+def _look(xf, with_format: bool = False) -> tuple:
+    """What a cell format shows (font, fill, border, alignment...; the number format
+    too if asked), not its apply flags."""
+    keys = ("fontId", "fillId", "borderId", "xfId") + (("numFmtId",) if with_format else ())
+    return (tuple(xf.get(k, "0") for k in keys), xf.get("quotePrefix", "0") in ("1", "true"),
+            tuple(sorted(_shape(c) for c in xf if isinstance(c.tag, str))))
 
 
 # ---------------------------------------------------------------- one sheet's edits
