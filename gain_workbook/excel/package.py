@@ -174,7 +174,7 @@ def _serialise(root, declaration: bytes = DECLARATION) -> bytes:
 
 def _declaration(data: bytes) -> bytes:
     """The part's own XML declaration (with what followed it), to write it back as it was."""
-    m = re.match(rb"\s*<\?xml[^>]*\?>\s*", data)
+    m = re.match(rb"\A\s*+<\?xml[^<>]*+\?>\s*+", data)
     return m.group(0) if m else b""
 
 
@@ -305,7 +305,7 @@ def date_serial(day: dt.date, date1904: bool = False) -> int:
     return (day - epoch).days
 
 
-_FMT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
+_FMT_NOISE = re.compile(r'"[^"]*+"|\\.|_.|\*.|\[[^\[\]]*+\]')
 BUILTIN_DATES = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | \
     set(range(50, 59))
 
@@ -395,7 +395,7 @@ class _Deflater:
 
 # ---------------------------------------------------------------- a worksheet's bytes
 
-_ATTR = re.compile(rb'([\w:.-]+)\s*=\s*("[^"]*"|\'[^\']*\')')
+_ATTR = re.compile(rb'(?<![\w:.-])([\w:.-]++)\s*+=\s*+("[^"]*+"|\'[^\']*+\')')
 
 
 def _attrs(tag: bytes) -> dict[bytes, bytes]:
@@ -409,27 +409,51 @@ def _tag(name: bytes, attrs: dict, close: bool = False) -> bytes:
     return b"<" + name + body + (b"/>" if close else b">")
 
 
+# The worksheet's elements, whatever prefix its main namespace has (none as Excel,
+# LibreOffice and openpyxl write it; 'x:' from some generators). Inside <sheetData> every
+# element is in that namespace, so any prefix found there is its prefix. Each pattern
+# is linear on any bytes: a start tag's attributes stop at '<' or '>', and an element's
+# content stops at the next start or end tag of its own name (rows, cells and formulas
+# do not nest), so no start position scans past the next one.
+_NS = rb"(?:[A-Za-z_][\w.-]*+:)?"
+_ATTRS = rb"((?:[^<>/]++|/(?!>))*+)"
+_ROW = re.compile(rb"<" + _NS + rb"row(?=[\s/>])" + _ATTRS + rb"(?:/>|>((?:[^<]++|<(?!/?" +
+                  _NS + rb"row[\s/>]))*+)</" + _NS + rb"row>)")
+_CELL = re.compile(rb"<" + _NS + rb"c(?=[\s/>])" + _ATTRS + rb"(?:/>|>((?:[^<]++|<(?!/?" +
+                   _NS + rb"c[\s/>]))*+)</" + _NS + rb"c>)")
+_FORMULA = re.compile(rb"<" + _NS + rb"f(?=[\s/>])" + _ATTRS + rb"(?:/>|>((?:[^<]++|<(?!/?" +
+                      _NS + rb"f[\s/>]))*+)</" + _NS + rb"f>)")
+_VALUE = re.compile(rb"<" + _NS + rb"(?:v>[^<]|f[\s>/]|t(?:\s[^<>]*+)?>[^<])")
+_SHEET_DATA = re.compile(rb"<" + _NS + rb"sheetData(?=[\s/>])(?:[^<>/]++|/(?!>))*+(/?)>")
+_EMPTY_SHEET_DATA = re.compile(rb"<" + _NS + rb"sheetData\s*+(?:/>|>\s*+</" + _NS +
+                               rb"sheetData>)")
+_ROW_START = re.compile(rb"<" + _NS + rb'row r="(\d+)"')
+# a row or cell whose first attribute is not r (or that has none)
+_UNPLACED = re.compile(rb"<" + _NS + rb'(?:row|c)(?=[\s/>])(?! r=")')
+_CELL_COLUMN = re.compile(rb"<" + _NS + rb'c r="([A-Z]{1,3})\d')
+_SST = re.compile(rb"<" + _NS + rb"sst(?=[\s>/])" + _ATTRS + rb"(/?)>")
+_DIMENSION = re.compile(rb"<" + _NS + rb'dimension\s++ref="([^"<>]*+)"')
+
+
 class _Syntax:
-    """The byte patterns of one sheet's XML, for the prefix its main namespace has
-    (b'' as Excel, LibreOffice and openpyxl write it; b'x:' from some generators)."""
+    """The bytes one sheet's XML writes its elements with, for the prefix its main
+    namespace has (b'' as Excel, LibreOffice and openpyxl write it; b'x:' from some
+    generators), and the patterns that find them."""
+
+    row = _ROW
+    cell = _CELL
+    value = _VALUE
+    formula = _FORMULA
+    sheet_data = _SHEET_DATA
+    unplaced = _UNPLACED
 
     def __init__(self, p: bytes):
         self.p = p
         self.row_open = b"<" + p + b"row"
-        self.row = re.compile(b"<" + p + rb"row(?=[\s/>])([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)",
-                              re.S)
-        self.cell = re.compile(b"<" + p + rb"c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)",
-                               re.S)
-        self.value = re.compile(b"<" + p + rb"(?:v>[^<]|f[\s>/]|t(?:\s[^>]*)?>[^<])")
-        self.formula = re.compile(b"<" + p + rb"f(?=[\s>/])([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)",
-                                  re.S)
-        self.sheet_data = re.compile(b"<" + p + rb"sheetData(?=[\s/>])[^>]*?(/?)>")
         self.sheet_data_end = b"</" + p + b"sheetData>"
         self.row_r = b"<" + p + b'row r="'
         self.cell_r = b"<" + p + b'c r="'
         self.row_end = b"</" + p + b"row>"
-        # a row or cell whose first attribute is not r (or that has none)
-        self.unplaced = re.compile(b"<" + p + rb'(?:row|c)(?=[\s/>])(?! r=")')
 
 
 _ROWNUM = re.compile(rb'\br="(\d+)"')
@@ -637,7 +661,7 @@ class _Strings:
         for chunk in self.pkg.inflate(self.part):
             buf += chunk
             if not started:
-                m = re.search(b"<" + p + rb"sst(?=[\s>/])([^>]*?)(/?)>", buf)
+                m = _SST.search(buf)
                 if not m:
                     continue
                 attrs = _attrs(m.group(1))
@@ -1143,7 +1167,7 @@ class Sheet:
 
     @property
     def _row_starts(self):
-        return re.compile(re.escape(self.survey.syntax.row_r) + rb'(\d+)"')
+        return _ROW_START
 
     def _skeleton(self) -> tuple[bytes, bytes]:
         """The head and tail, as they were, or with what grows changed."""
@@ -1164,8 +1188,7 @@ class Sheet:
             return survey.head, survey.tail
         data = _serialise(root, survey.declaration or DECLARATION)
         name = b"<" + survey.syntax.p + b"sheetData"
-        m = re.search(re.escape(name) + rb"\s*/>|" + re.escape(name) + rb"\s*>\s*</" +
-                      re.escape(survey.syntax.p) + rb"sheetData>", data)
+        m = _EMPTY_SHEET_DATA.search(data)
         return data[:m.start()] + name + b">", b"</" + survey.syntax.p + b"sheetData>" + \
             data[m.end():]
 
@@ -1326,23 +1349,20 @@ class _Claim:
     holds when a cell is in that column and none beyond it."""
 
     def __init__(self, head: bytes, syntax: _Syntax):
-        m = re.search(b"<" + syntax.p + rb'dimension\s+ref="([^"]*)"', head)
+        m = _DIMENSION.search(head)
         box = Box.parse(m.group(1).decode("ascii", "replace")) if m else None
         self.right = box.right if box is not None and box.right is not None else None
-        self.beyond = self.edge = None
         self.reached = self.broken = False
-        if self.right is not None:
-            letters = col_letters(self.right)
-            self.beyond = re.compile(re.escape(syntax.cell_r) + _letters_beyond(letters) + rb"\d")
-            self.edge = re.compile(re.escape(syntax.cell_r) + letters.encode() + rb"\d")
 
     def check(self, run: bytes) -> None:
         if self.right is None or self.broken:
             return
-        if self.beyond.search(run):
+        # the distinct column letters of the run's cells: a handful, however many cells
+        furthest = max((col_number(c) for c in set(_CELL_COLUMN.findall(run))), default=0)
+        if furthest > self.right:
             self.broken = True
-        elif not self.reached:
-            self.reached = self.edge.search(run) is not None
+        elif furthest == self.right:
+            self.reached = True
 
     def holds(self) -> bool:
         return self.right is not None and self.reached and not self.broken
@@ -1357,18 +1377,6 @@ def _has_formula(body: bytes, p: bytes) -> bool:
             return True
         at = body.find(tag, at + 1)
     return False
-
-
-def _letters_beyond(letters: str) -> bytes:
-    """A pattern for the column letters that come after ``letters`` ('M': N to Z, or
-    any two or three letters)."""
-    n = len(letters)
-    options = [f"[A-Z]{{{n + 1},3}}"] if n < 3 else []
-    for i, ch in enumerate(letters):
-        if ch != "Z":
-            rest = f"[A-Z]{{{n - i - 1}}}" if n - i - 1 else ""
-            options.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z]{rest}")
-    return ("(?:" + "|".join(options) + ")").encode() if options else b"(?!)"
 
 
 def _points(height: float) -> bytes:
