@@ -30,6 +30,14 @@ Targets (2-core machine): build <= 1.5x floor and >= 2.5x faster than naive at
     python scripts/bench.py --chase-only
 
 times just the chase (requests and merge), in the same way.
+
+    python scripts/bench.py --apply-only [--write-readme]
+
+times, at 100,000 actions and taking turns, `gain-pack validate`, `merge --apply` of
+two owners' replies (250 changes) and `add-report --apply` of a report (10 items),
+each --apply on a fresh copy of the register: each --apply must take at most 1.5x
+validate's time and peak under 600 MB (issue 28). With --write-readme its lines go
+into the bench-apply block of docs/performance.md (the whole run writes both blocks).
 """
 
 from __future__ import annotations
@@ -92,8 +100,9 @@ w.close()
 '''
 
 
-def run(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one process."""
+def run(cmd: list[str], ok: tuple = (0,)) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one process (its exit code one of
+    ``ok``)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -101,13 +110,14 @@ def run(cmd: list[str]) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}):\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure(cmds: list, repeat: int) -> list[tuple[float, float]]:
-    """(median wall seconds, peak MB) of each command, ``repeat`` runs each.
+def measure(cmds: list, repeat: int, ok: tuple = (0,)) -> list[tuple[float, float, float]]:
+    """(median wall seconds, peak MB, median CPU seconds) of each command, ``repeat`` runs
+    each.
 
     The commands take turns (a, b, c, a, b, c, ...): a shared machine speeds up and
     slows down over minutes, and taking turns spreads that over all of them alike.
@@ -115,8 +125,9 @@ def measure(cmds: list, repeat: int) -> list[tuple[float, float]]:
     runs = [[] for _ in cmds]
     for _ in range(repeat):
         for i, cmd in enumerate(cmds):
-            runs[i].append(run(cmd))
-    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for rs in runs]
+            runs[i].append(run(cmd, ok))
+    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs),
+             statistics.median(r[2] for r in rs)) for rs in runs]
 
 
 def main(argv=None) -> int:
@@ -130,6 +141,9 @@ def main(argv=None) -> int:
                    help="time validate of this tree against git commit REF instead")
     p.add_argument("--chase-only", action="store_true",
                    help="time only requests and merge (200 owners, 5,000 actions)")
+    p.add_argument("--apply-only", action="store_true",
+                   help="time only validate, merge --apply and add-report --apply at "
+                        "100,000 actions")
     args = p.parse_args(argv)
     py = sys.executable
     gain = [py, "-m", "gain_workbook"]
@@ -139,6 +153,13 @@ def main(argv=None) -> int:
         return compare_validate(args, py, work)
     if args.chase_only:
         print(chase_line(*chase(py, work, args.repeat)))
+        return 0
+    if args.apply_only:
+        lines = apply_lines(*applies(py, work, args.repeat))
+        print(lines)
+        if args.write_readme:
+            write_readme(lines, block="bench-apply")
+            print(f"wrote the bench-apply block of {README}", file=sys.stderr)
         return 0
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
@@ -164,6 +185,7 @@ def main(argv=None) -> int:
     (helps,) = measure([[str(Path(py).with_name("gain-pack")), "--help"]
                         if Path(py).with_name("gain-pack").exists() else gain + ["--help"]], 5)
     chased = chase(py, work, args.repeat)
+    applied = apply_lines(*applies(py, work, args.repeat))
 
     lines = ["| actions | build s | naive s | floor s | build / floor | naive / build | "
              "peak MB build / naive / floor |", "|---:|---:|---:|---:|---:|---:|---:|"]
@@ -176,10 +198,11 @@ def main(argv=None) -> int:
               f"{max(args.repeat, 5)}, {max(args.repeat, 3)} and 5 runs; {os.cpu_count()} cores; "
               f"{dt.date.today():%d %B %Y}).", "", chase_line(*chased)]
     report = "\n".join(lines)
-    print(report)
+    print(report + "\n\n" + applied)
     if args.write_readme:
         write_readme(report)
-        print(f"wrote the bench block of {README}", file=sys.stderr)
+        write_readme(applied, block="bench-apply")
+        print(f"wrote the bench and bench-apply blocks of {README}", file=sys.stderr)
     return 0
 
 
@@ -245,15 +268,78 @@ def chase_line(req, dry, applied, n) -> str:
             f"with `--apply` (peak {applied[1]:.0f} MB).")
 
 
-def write_readme(report: str, readme: Path | None = None) -> None:
-    """Put ``report`` into the bench block of docs/performance.md (gen_docs' block writer)."""
+APPLY_ACTIONS = 100_000
+APPLY_OWNERS = ("Head of Information Systems", "Head of Public Protection")
+APPLY_REPORT = ROOT / "tests" / "data" / "reports" / "cse-2023 pcc response pasted.txt"
+# Runs a command of the CLI on a fresh copy of a register (kept under its own name: a
+# reply names the register it came from): sys.argv[1] the register, [2] the copy.
+ON_A_COPY = ("import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2]); "
+             "from gain_workbook.cli import main; sys.argv = ['gain-pack', *sys.argv[3:]]; "
+             "main()")
+
+
+def applies(py, work: Path, repeat: int, n: int = APPLY_ACTIONS):
+    """(validate, merge --apply, add-report --apply, changes merged) at ``n`` actions: two
+    owners' replies, each updating 100 actions and closing 25 of them (a date too)."""
+    reg = _register(py, work, n)
+    replies = work / f"apply-replies-{n}"
+    if not replies.exists():
+        import openpyxl
+
+        asked = work / f"apply-requests-{n}"
+        subprocess.run([py, "-m", "gain_workbook", "requests", str(reg), "-o", str(asked),
+                        "--as-of", AS_OF, *[a for o in APPLY_OWNERS for a in ("--owner", o)]],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        replies.mkdir()
+        for book in sorted(asked.glob("*.xlsx")):
+            wb = openpyxl.load_workbook(book)
+            ws = wb["Update request"]
+            for r in range(8, 108):
+                ws[f"K{r}"] = f"Progress made this month ({r})."
+                if r < 33:
+                    ws[f"J{r}"] = "Complete"
+                    ws[f"M{r}"] = dt.datetime(2026, 11, 27)
+            wb.save(replies / book.name)
+    files = [str(p) for p in sorted(replies.glob("*.xlsx"))]
+    copies = work / f"apply-copies-{n}"
+    copies.mkdir(exist_ok=True)
+    target = str(copies / reg.name)
+    gain = [py, "-m", "gain_workbook"]
+    validate, merged, added = measure([
+        gain + ["validate", str(reg)],
+        [py, "-c", ON_A_COPY, str(reg), target, "merge", target, *files, "--apply",
+         "--as-of", "2026-12-09"],
+        [py, "-c", ON_A_COPY, str(reg), target, "add-report", target, str(APPLY_REPORT),
+         "--apply"]], repeat, ok=(0, 1))
+    return validate, merged, added, 2 * 125
+
+
+def apply_lines(validate, merged, added, changes) -> str:
+    """The table of --apply against validate: wall and CPU seconds, their ratios, peaks."""
+    rows = [("`gain-pack validate`", validate),
+            (f"`merge --apply` of 2 replies ({changes} changes)", merged),
+            ("`add-report --apply` (an inspection, 10 items and the column 'To check')", added)]
+    lines = ["| at 100,000 actions | s | / validate | CPU s | / validate | peak MB |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for label, t in rows:
+        lines.append(f"| {label} | {t[0]:.2f} | {t[0] / validate[0]:.2f}x | {t[2]:.2f} | "
+                     f"{t[2] / validate[2]:.2f}x | {t[1]:.0f} |")
+    return "\n".join(lines) + (
+        f"\n\nTargets: each --apply at most 1.5x validate's time, peak under 600 MB. "
+        f"Medians, the three taking turns; {os.cpu_count()} cores; load average "
+        f"{os.getloadavg()[0]:.1f} at the end; {dt.date.today():%d %B %Y}.")
+
+
+def write_readme(report: str, readme: Path | None = None, block: str = "bench") -> None:
+    """Put ``report`` into the bench block (or ``block``) of docs/performance.md (gen_docs'
+    block writer)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
     gen_docs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen_docs)
     path = readme or README
-    path.write_text(gen_docs.replace_block(path.read_text(encoding="utf-8"), "bench", report),
+    path.write_text(gen_docs.replace_block(path.read_text(encoding="utf-8"), block, report),
                     encoding="utf-8")
 
 

@@ -28,7 +28,8 @@ COMMANDS_PAGE = ROOT / "docs" / "commands.md"     # each command's --help, linke
 sys.path.insert(0, str(ROOT))
 
 # Blocks another script fills (gen_docs leaves their contents alone): name -> the script.
-WRITTEN_BY = {"bench": "scripts/bench.py --write-readme"}
+WRITTEN_BY = {"bench": "scripts/bench.py --write-readme",
+              "bench-apply": "scripts/bench.py --apply-only --write-readme"}
 BLOCK = re.compile(r"^<!-- (BEGIN|END) ([\w-]+) -->$", re.M)   # a marker is a line of its own
 
 

@@ -260,6 +260,45 @@ def test_a_register_marked_read_only_while_it_is_written_is_left_alone(applying)
     assert after == before
 
 
+def test_a_register_saved_after_it_was_read_is_left_alone(applying):
+    """Saved again (in Excel, say) between the command reading it and writing it: the
+    rows and cells it would write were found in the file as it was, so nothing is
+    written, and no backup is made."""
+    from gain_workbook.core.errors import OutputError
+    from gain_workbook.register import edit as register_edit
+    from gain_workbook.register.reader import read_register
+
+    reg = read_register(applying.register)
+    wb = openpyxl.load_workbook(applying.register)
+    wb.save(applying.register)
+    before = listing(applying.folder)
+    with pytest.raises(OutputError, match=f"changed after {applying.command} read it"):
+        register_edit.write(reg, register_edit.Changes(), NOW, applying.command)
+    assert listing(applying.folder) == before
+
+
+def test_a_register_saved_while_it_is_written_is_left_alone(applying):
+    """Saved while the new register is being written: the new one is not put in place
+    (it would lose what was saved), no backup is made, and no temporary file is left."""
+    from gain_workbook.core.errors import OutputError
+    from gain_workbook.register import edit as register_edit
+    from gain_workbook.register.reader import read_register
+
+    reg = read_register(applying.register)
+    saved = {}
+
+    def meanwhile():
+        wb = openpyxl.load_workbook(applying.register)
+        wb.save(applying.register)
+        saved["bytes"] = applying.register.read_bytes()
+
+    with pytest.raises(OutputError, match=f"changed while {applying.command} was writing it"):
+        register_edit.write(reg, register_edit.Changes(), NOW, applying.command,
+                            meanwhile=meanwhile)
+    assert applying.register.read_bytes() == saved["bytes"]
+    assert backups(applying.folder) == {} and our_temp_files(applying.folder) == []
+
+
 def test_the_windows_read_only_attribute_marks_a_file_read_only():
     """Windows keeps the mark as an attribute (os.stat's st_file_attributes), which
     Linux has no field for: the stat result here stands in for Windows's."""

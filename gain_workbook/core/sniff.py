@@ -180,13 +180,10 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple]:
         far_number = False
         try:
             for body in _bodies(zf, info):
-                at = body.find(b"<!")
-                while at != -1:
-                    if body[at + 2:at + 9].upper().startswith((b"DOCTYPE", b"ENTITY")):
-                        raise _refuse(path, f"its part '{info.filename}' declares XML "
-                                      "entities, which Excel never writes; the file was "
-                                      "refused as unsafe.")
-                    at = body.find(b"<!", at + 2)
+                if declares_entities(body):
+                    raise _refuse(path, f"its part '{info.filename}' declares XML "
+                                  "entities, which Excel never writes; the file was "
+                                  "refused as unsafe.")
                 if not controls:
                     controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL))
                 if extent is not None:
@@ -274,6 +271,30 @@ def _plain_numbers(xml: bytes) -> bytes:
         done = end
     out.append(xml[done:])
     return b"".join(out)
+
+
+def declares_entities(body: bytes) -> bool:
+    """Does this XML (a part, or a chunk of one) hold a DOCTYPE or ENTITY declaration?
+    Excel never writes one: it is an entity-expansion attack or worse. Every part
+    gain-pack parses (here, and where ``excel/package.py`` edits a register) is checked
+    with this first."""
+    return markup_declarations(body)[0]
+
+
+def markup_declarations(body: bytes) -> tuple[bool, bool]:
+    """(a DOCTYPE or ENTITY declaration, a CDATA section) in this XML: one look at each
+    '<!' in it. (Excel writes neither; the register editor scans sheets as bytes, which
+    a CDATA section could mislead, so it refuses one.)"""
+    entities = cdata = False
+    at = body.find(b"<!")
+    while at != -1:
+        word = body[at + 2:at + 9]
+        if word.upper().startswith((b"DOCTYPE", b"ENTITY")):
+            entities = True
+        elif word.startswith(b"[CDATA["):
+            cdata = True
+        at = body.find(b"<!", at + 2)
+    return entities, cdata
 
 
 def _bodies(zf: zipfile.ZipFile, info):

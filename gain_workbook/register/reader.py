@@ -60,6 +60,7 @@ class Register:
     updates: list = field(default_factory=list)      # rows of merge's Updates sheet
     extensions: list = field(default_factory=list)   # rows of its Extension requests sheet
     forces: object = None          # forces.Forces: the forces a Force column names, whose rows
+    stamp: tuple | None = None     # (size, mtime) as read: register.edit refuses a file since changed
 
     def table(self, name: str) -> Table:
         """The table called inspections, items, actions (or owners, None without a sheet)."""
@@ -96,12 +97,20 @@ def read_register(path, settings: Settings | None = None, meanwhile=None) -> Reg
     ``settings`` (e.g. from the command line) override the register's Settings sheet.
     ``meanwhile`` is called while the sheets are being parsed (see _load_grids).
     """
+    import os
+
+    try:
+        st = os.stat(path)
+        stamp = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = None                             # check_workbook says why
     info = check_workbook(path)
     hidden: dict[str, str] = {}
     grids = _load_grids(info, meanwhile, hidden)
     reg = build_register(info.path, grids, info.date1904, settings, hidden,
                          clean=info.may_hold_controls)
     reg.open_in_excel = info.lock_file is not None
+    reg.stamp = stamp
     return reg
 
 
