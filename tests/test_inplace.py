@@ -4,8 +4,8 @@ the same, byte for byte.
 Each register of tests/office_registers.py (a chart sheet, charts on data sheets, a
 pivot table and its cache, a picture, notes and a threaded comment, data validations, conditional formats,
 Excel tables, defined names and filters, hidden sheets, an .xlsm with a VBA project,
-one LibreOffice saved, one with inline strings only) goes through `merge --apply` and
-then `add-report --apply`. After each: every zip part but the ones the command writes
+one LibreOffice saved, one with inline strings only) goes through `merge --apply`,
+`add-report --apply` and `decisions --apply`. After each: every zip part but the ones the command writes
 is byte-identical and none is lost; openpyxl and python-calamine read the new values;
 each part written keeps the SpreadsheetML schema's element order; and LibreOffice opens
 the result and recalculates it without an error.
@@ -138,6 +138,23 @@ def merge_reply(reg: Path, folder: Path) -> Path:
     return folder / "reply.xlsx"
 
 
+def decide_first(reg: Path, folder: Path) -> str:
+    """The board agrees the first thing the pack puts to it, recorded with decisions
+    --apply: the decision as the Updates sheet records it."""
+    pack = api.build(reg, output=folder / "pack.xlsx", as_of=dt.date(2026, 12, 10),
+                     meeting=dt.date(2026, 12, 14)).path
+    wb = openpyxl.load_workbook(pack)
+    ws = wb["For decision"]
+    col = {c.value: c.column for c in ws[4]}
+    row = next((r for r in range(5, ws.max_row + 1) if ws.cell(r, col["Key"]).value), None)
+    assert row, "the pack puts nothing to the board"
+    ws.cell(row, col["Decision"]).value = "Agreed"
+    wb.save(pack)
+    res = api.decisions(reg, pack, apply=True, now=NOW + dt.timedelta(minutes=2))
+    assert res.applied, res
+    return "Agreed"
+
+
 def calamine_rows(path: Path, sheet: str) -> list[list]:
     import python_calamine as pc
 
@@ -187,6 +204,14 @@ def test_an_office_register_goes_through_merge_and_add_report_whole(name, tmp_pa
     again = api.validate(reg)
     assert again.register.items.frame["item_id"].tolist()[3:] == ids[4:]
     assert NEWS in again.register.actions.frame["latest_update"].tolist()
+
+    before = parts(reg)
+    decided = decide_first(reg, tmp_path)
+    written = [s for s in ("Items", "Actions", "Updates", "Extension requests")
+               if s in sheet_parts(reg)]                # a history sheet may be new
+    changed = check_kept(before, reg, written)
+    assert changed and decided in [r[4] for r in openpyxl.load_workbook(reg)["Updates"]
+                                   .iter_rows(min_row=2, values_only=True)]
 
     if name == "macro-enabled":
         check_macros_kept(reg, tmp_path)
