@@ -23,6 +23,7 @@ from conftest import run_tool, sha256, write_register, base_data
 
 from gain_workbook import api
 from gain_workbook.cli import cli
+from gain_workbook.excel.styles import wrapped_lines
 
 D = dt.date
 AS_OF = D(2026, 12, 2)
@@ -312,6 +313,12 @@ def test_the_pack_shows_updates_requests_not_answered_and_new_dates_asked(month,
         "Actions updated this month: 2 of 5 (since 01/12/2026). Update requests: "
         "4 owners asked on 02/12/2026, 2 replied. 1 new due date asked for waits "
         "for the board (For decision).")
+    # the line runs across the page's twelve columns, wrapped, its row tall enough to show
+    # it whole (it was cut at the page's edge in print)
+    ws = wb["Summary"]
+    assert "A6:L6" in [str(r) for r in ws.merged_cells.ranges]
+    assert ws["A6"].alignment.wrap_text
+    assert ws.row_dimensions[6].height >= 12.75 * wrapped_lines(summary[0], 12 * 11.5)
 
 
 def test_requests_are_sent_through_a_real_smtp_server(tmp_path, smtp_server, runner):

@@ -34,9 +34,9 @@ def summary(ctx, ws, movement) -> None:
     _tiles(ctx, ws, movement)
     line = " ".join(x for x in (_compared_line(ctx.trend),
                                 _received_line(ctx.received) if ctx.received else "") if x)
-    if line:
-        ws.set_row(5, 21)                  # a little air between the tiles and the charts
-        ws.write_string(5, 0, line, ctx.fmt["label"])
+    if line:                               # across the page, wrapped, with a little air
+        ws.set_row(5, LINE_HEIGHT * _lines(line, 12 * 11.5) + 6)
+        ws.merge_range(5, 0, 5, 11, line, ctx.fmt["label_wrap"])
     items = ctx.rollup.items
     app = items[items["applies"] == "Yes"]
     _rag_chart(ctx, ws, app)
