@@ -567,3 +567,33 @@ def test_the_month_in_the_docs_shows_the_decisions_step():
     page = (ROOT / "docs" / "month.md").read_text(encoding="utf-8")
     assert re.search(r"^## \d\. The meeting: `?decisions`?", page, re.M)
     assert "gain-pack decisions" in page
+
+
+def test_a_pack_with_decisions_not_yet_recorded_is_not_written_over(tmp_path, runner):
+    """The pack the board typed into is the only place its decisions are until they are
+    recorded: building (or running monthly) again to the same name is refused, one
+    sentence, the pack as it was; once recorded, or with nothing typed, it is rebuilt."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    again = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+    assert again.exit_code == 0, again.output               # nothing typed: rebuilt
+    type_decisions(pack, {"sign-off INS-1-R1": "Agreed",
+                          "closure A3": ("Deferred", "Next month.")})
+    typed = sha256(pack)
+    for args in (["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"],
+                 ["monthly", str(reg), "--out-dir", str(tmp_path), "--as-of", "28/11/2026",
+                  "--meeting", "03/12/2026"]):
+        if args[0] == "monthly":
+            shutil.copy(pack, tmp_path / "GAIN board pack 2026-11.xlsx")
+            pack = tmp_path / "GAIN board pack 2026-11.xlsx"
+        out = runner.invoke(cli, args)
+        assert out.exit_code == 2, out.output
+        assert f"'{pack.name}' holds 2 decisions typed into its For decision sheet and not " \
+            "yet recorded in the register" in out.stderr
+        assert "Traceback" not in out.output and sha256(pack) == typed
+    # (the pack was rebuilt without a meeting date: decided with --meeting, a later day)
+    done = decide(runner, reg, pack, "--meeting", "03/12/2026", "--apply")
+    assert done.exit_code == 0, done.output
+    rebuilt = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert sha256(pack) != typed

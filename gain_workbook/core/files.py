@@ -49,6 +49,17 @@ def protect(path, role: str = "a file") -> None:
     _inputs.setdefault(os.path.abspath(os.fspath(path)), role)
 
 
+def protected(path) -> bool:
+    """Is this file one the command reads (protect), so no output may replace it?"""
+    return os.path.abspath(os.fspath(path)) in _inputs
+
+
+def release(path) -> None:
+    """Forget a file read only to look at it before it is written over (the old board
+    pack a build replaces): it is not an input of the command."""
+    _inputs.pop(os.path.abspath(os.fspath(path)), None)
+
+
 def forget_inputs() -> None:
     """Start a new command: forget the previous command's inputs."""
     _inputs.clear()

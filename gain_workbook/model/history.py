@@ -14,6 +14,7 @@ at the bottom of Extension requests, with its Board decision filled in.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from gain_workbook.model.schema import norm_key
@@ -32,6 +33,16 @@ REPLY_FIELD = "Reply"
 DECISION_FIELD = "Board decision"
 DECISION_WORDS = ("Agreed", "Not agreed", "Deferred")
 _DECISION_REF = "board "
+
+
+def decision_day(ref: str):
+    """The meeting's date in a decision ref (decision_ref), or None."""
+    if not ref.startswith(_DECISION_REF):
+        return None
+    try:
+        return dt.date.fromisoformat(ref[len(_DECISION_REF):len(_DECISION_REF) + 10])
+    except ValueError:
+        return None
 
 
 def decision_ref(meeting, key: str) -> str:

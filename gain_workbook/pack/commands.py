@@ -42,6 +42,7 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
     from gain_workbook.status.trend import trend
 
     reg = checked.reg
+    _keep_typed_decisions(Path(out), checked.path, reg.updates)
     result = roll_up(reg, day)
     report = _before_plenary(checked.report, reg, result).adding(rollup_problems(reg, result))
     movement = last = None
@@ -69,6 +70,68 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
                       raw={**reg.items.raw, **reg.actions.raw})
     return BuildResult(path=Path(path), register=reg, rollup=result, report=report,
                        warnings=notes)
+
+
+def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
+    """Refuse to write over a board pack whose For decision sheet holds decisions typed
+    in and not yet recorded in the register: until `gain-pack decisions --apply`, that
+    pack is the only place they are kept (a second build, or `monthly` run again after
+    the meeting, would lose them)."""
+    from gain_workbook.core.errors import OutputError
+
+    n = _unrecorded_decisions(out, updates)
+    if n:
+        raise OutputError(
+            f"'{out.name}' holds {plural(n, 'decision')} typed into its For decision sheet "
+            f"and not yet recorded in the register, and this pack would be written over "
+            f"it; record {'it' if n == 1 else 'them'} first (gain-pack decisions "
+            f"\"{register.name}\" \"{out.name}\" --apply), or write this pack under "
+            "another name with -o. Nothing was written.")
+
+
+def _unrecorded_decisions(out: Path, updates) -> int:
+    """How many decisions typed into the pack at ``out`` (when it is one gain-pack wrote)
+    the register's Updates history does not record; 0 for any other file, which is
+    written over as before."""
+    from gain_workbook.chase.decisions import decision_word
+    from gain_workbook.core import files
+    from gain_workbook.core.dates import parse_date
+    from gain_workbook.core.errors import GainError
+    from gain_workbook.excel import packfile
+    from gain_workbook.model import history
+
+    if not out.is_file() or files.protected(out):
+        return 0                        # (an input is refused as the output anyway)
+    try:
+        wb = packfile.open_workbook(out)
+        info = packfile.read_info(wb, out.name)
+        if info is None or packfile.FOR_DECISION_SHEET not in wb.sheet_names:
+            return 0
+        typed = packfile.read_typed_decisions(wb, out.name)
+    except (GainError, OSError, ValueError):
+        return 0                        # not a pack we can read: nothing of ours in it
+    finally:
+        files.release(out)              # looked at, not read: it may be written over
+    meeting = parse_date(info.meeting) if info.meeting else None
+    refs = {str(u.get("Request") or "") for u in updates
+            if u.get("Field") == history.DECISION_FIELD}
+    # the meeting the pack was built for; else (decided with --meeting) any meeting on
+    # or after the day it was built for
+    days = {meeting} if isinstance(meeting, dt.date) else _days_from(info.as_of, refs)
+
+    def recorded(key: str) -> bool:
+        return any(history.decision_ref(day, key) in refs for day in days)
+
+    return sum(1 for t in typed
+               if t.key and decision_word(t.decision) and not recorded(t.key))
+
+
+def _days_from(start, refs) -> set:
+    """The meeting days of these decision refs on or after ``start`` (all if None)."""
+    from gain_workbook.model import history
+
+    days = {history.decision_day(r) for r in refs} - {None}
+    return {d for d in days if start is None or d >= start}
 
 
 def _before_plenary(report, reg, rolled):
