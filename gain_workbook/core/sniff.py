@@ -58,6 +58,21 @@ def check_workbook(path: str | os.PathLike, role: str = "the register") -> Workb
 
     path = Path(path)
     protect(path, role)
+    _refuse_non_files(path)
+    _refuse_other_formats(path, *_head_and_size(path))
+    with _open_zip(path) as zf:
+        infos = zf.infolist()
+        _refuse_other_documents(path, {i.filename for i in infos})
+        _check_sizes(path, infos)
+        controls, far = _scan_parts(path, zf, infos)
+        date1904 = _date1904(path, zf)
+    lock = path.with_name("~$" + path.name)
+    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls, far)
+
+
+def _refuse_non_files(path: Path) -> None:
+    """Refuse a path that is no ordinary file: Excel's lock file, a folder, nothing, or
+    a device, pipe or socket."""
     if path.name.startswith("~$"):
         real = path.with_name(path.name[2:])
         raise _refuse(path, "it is an Excel lock file (Excel makes it while a workbook is open), "
@@ -68,6 +83,10 @@ def check_workbook(path: str | os.PathLike, role: str = "the register") -> Workb
         raise RegisterError(f"There is no file '{path}'.")
     if not path.is_file():          # opening a FIFO would wait for ever for a writer
         raise _refuse(path, "it is not an ordinary file (a device, pipe or socket).")
+
+
+def _head_and_size(path: Path) -> tuple[bytes, int]:
+    """The file's first 8 bytes and its size, or a refusal saying why it cannot be read."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -77,6 +96,12 @@ def check_workbook(path: str | os.PathLike, role: str = "the register") -> Workb
                       "(close it, or save a copy and read that).") from None
     except OSError as exc:
         raise _refuse(path, f"{exc.strerror or exc}.") from None
+    return head, size
+
+
+def _refuse_other_formats(path: Path, head: bytes, size: int) -> None:
+    """Refuse a file that is not a zip by its first bytes and name: empty, an old or
+    password-protected Excel file, a text file, another spreadsheet's format."""
     suffix = path.suffix.lower()
     if size == 0:
         raise _refuse(path, "the file is empty (0 bytes).")
@@ -100,26 +125,26 @@ def check_workbook(path: str | os.PathLike, role: str = "the register") -> Workb
             raise _refuse(path, "it is a text file, not an .xlsx workbook.")
         raise _refuse(path, "it is not an Excel workbook (perhaps damaged, or another kind of "
                       f"file renamed {suffix or '.xlsx'}).")
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """The file opened as a zip, or a refusal saying it is damaged or unreadable."""
     try:
-        zf = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise _refuse(path, "the file is damaged or incomplete (perhaps cut short while "
                       "copying or downloading); open it in Excel to repair it, or use a backup.") from None
     except OSError as exc:
         raise _refuse(path, f"{exc.strerror or exc}.") from None
-    with zf:
-        infos = zf.infolist()
-        names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names:
-            kind = ("a Word document" if "word/document.xml" in names else
-                    "a PowerPoint file" if "ppt/presentation.xml" in names else
-                    "a zip archive")
-            raise _refuse(path, f"it is {kind}, not an Excel workbook.")
-        _check_sizes(path, infos)
-        controls, far = _scan_parts(path, zf, infos)
-        date1904 = _date1904(path, zf)
-    lock = path.with_name("~$" + path.name)
-    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls, far)
+
+
+def _refuse_other_documents(path: Path, names: set) -> None:
+    """Refuse a zip without a workbook part, naming what it is (Word, PowerPoint, zip)."""
+    if "xl/workbook.xml" not in names:
+        kind = ("a Word document" if "word/document.xml" in names else
+                "a PowerPoint file" if "ppt/presentation.xml" in names else
+                "a zip archive")
+        raise _refuse(path, f"it is {kind}, not an Excel workbook.")
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -367,33 +392,69 @@ _CONTROLS_AS_SPACES = bytes.maketrans(CONTROL_BYTES, b" " * len(CONTROL_BYTES))
 
 def _grid_extent(zf: zipfile.ZipFile, info) -> tuple[int, int]:
     """(rows, columns) of the grid python-calamine makes of a worksheet: from A1 to the
-    farthest cell that holds something, each cell placed as calamine places it.
+    farthest cell that holds something, each cell placed as calamine places it (see
+    _GridWalk for which cells count).
+
+    XML that expat cannot parse falls back to counting every reference, as far as it
+    reaches (never less than calamine could allocate from references)."""
+    from xml.parsers import expat
+
+    walk = _GridWalk()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = walk.start, walk.end
+    parser.CharacterDataHandler = walk.text
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(CHUNK):
+                parser.Parse(chunk.translate(_CONTROLS_AS_SPACES), False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        return _reference_extent(zf, info)
+    return max(walk.rows, 1), max(walk.cols, 1)
+
+
+def _reference_extent(zf: zipfile.ZipFile, info) -> tuple[int, int]:
+    """(rows, columns) as far as any cell or row reference in the part reaches, for XML
+    that cannot be parsed."""
+    rows = cols = 1
+    for body in _bodies(zf, info):
+        for letters, digits in ANY_REF.findall(body):
+            rows = max(rows, int(digits))
+            if letters:
+                cols = max(cols, _col_number(letters.upper()))
+    return rows, cols
+
+
+class _GridWalk:
+    """expat's handlers for a worksheet, following its rows and cells as python-calamine
+    places them; ``rows`` and ``cols`` are how far the cells with a value reach.
 
     Only a cell with a value stretches the grid: not a row element (with or without
     cells), not an empty cell, styled or not (<c r="XFD1048576" s="3"/>), not one with
     only a formula or an empty number (<v></v>); an inline string counts even when
     empty, as does an empty value of another type (t="str" ...). A row without a
     reference follows the row before; a cell without one follows the cell before in
-    its row. Names are taken without their prefix, as calamine takes them.
+    its row. Names are taken without their prefix, as calamine takes them."""
 
-    XML that expat cannot parse falls back to counting every reference, as far as it
-    reaches (never less than calamine could allocate from references)."""
-    from xml.parsers import expat
+    def __init__(self):
+        self.row = self.col = -1        # where the walk is (0-based)
+        self.rows = self.cols = 0       # how far the cells with a value reach
+        self.cell: dict = {}            # the cell being read, empty between cells
 
-    at = {"row": -1, "col": -1, "rows": 0, "cols": 0}
-    cell: dict = {}
-
-    def start(name, attrs):
+    def start(self, name, attrs):
+        """An element starts: a row or cell moves the walk; a value or inline string
+        is noted on the cell."""
         local = name.rpartition(":")[2]
+        cell = self.cell
         if local == "row":
             ref = attrs.get("r", "")
-            at["row"] = int(ref) - 1 if ref.isdigit() else at["row"] + 1
-            at["col"] = -1
+            self.row = int(ref) - 1 if ref.isdigit() else self.row + 1
+            self.col = -1
         elif local == "c":
             m = _CELL_REF.fullmatch(attrs.get("r", ""))
             row, col = ((int(m[2]) - 1, _col_number(m[1].upper().encode()) - 1) if m
-                        else (at["row"], at["col"] + 1))
-            at["col"] = col
+                        else (self.row, self.col + 1))
+            self.col = col
             cell.clear()
             cell.update(row=row, col=col, t=attrs.get("t", "n"), value=False, in_v=False)
         elif cell and local == "is":
@@ -401,39 +462,25 @@ def _grid_extent(zf: zipfile.ZipFile, info) -> tuple[int, int]:
         elif cell and local == "v":
             cell["in_v"], cell["text"] = True, False
 
-    def text(data):
-        if cell.get("in_v") and data:
-            cell["text"] = True
+    def text(self, data):
+        """Text inside a value makes it a value."""
+        if self.cell.get("in_v") and data:
+            self.cell["text"] = True
 
-    def end(name):
+    def end(self, name):
+        """An element ends: a value decides whether its cell holds one; a cell that
+        does stretches the grid."""
         local = name.rpartition(":")[2]
+        cell = self.cell
         if cell and local == "v":
             cell["in_v"] = False
             if cell["text"] or cell["t"] not in ("", "n"):
                 cell["value"] = True
         elif cell and local == "c":
             if cell["value"]:
-                at["rows"] = max(at["rows"], cell["row"] + 1)
-                at["cols"] = max(at["cols"], cell["col"] + 1)
+                self.rows = max(self.rows, cell["row"] + 1)
+                self.cols = max(self.cols, cell["col"] + 1)
             cell.clear()
-
-    parser = expat.ParserCreate()
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler = text
-    try:
-        with zf.open(info) as fh:
-            while chunk := fh.read(CHUNK):
-                parser.Parse(chunk.translate(_CONTROLS_AS_SPACES), False)
-        parser.Parse(b"", True)
-    except expat.ExpatError:
-        rows = cols = 1
-        for body in _bodies(zf, info):
-            for letters, digits in ANY_REF.findall(body):
-                rows = max(rows, int(digits))
-                if letters:
-                    cols = max(cols, _col_number(letters.upper()))
-        return rows, cols
-    return max(at["rows"], 1), max(at["cols"], 1)
 
 
 # (bounded, and a search starts only where a run of spaces or letters starts: linear on

@@ -265,12 +265,31 @@ def entra_error(result: dict, cfg: OAuthSettings, permission: str):
     AADSTS code), saying who must do what; nothing was sent."""
     error = str(result.get("error") or "")
     description = str(result.get("error_description") or "")
+    code = _aadsts_code(result, description)
+    tag = f"AADSTS{code}" if code else (error or "no error code")
+    fixes = _fixes_by_code(cfg, permission)
+    fix = fixes.get(code) or _fixes_by_word(fixes, cfg).get(error)
+    if error == "temporarily_unavailable" or (code and 500 <= code < 600 and not fix):
+        return DeliveryError(f"Microsoft Entra ID is not answering properly just now ({tag}); "
+                             "nothing was sent. Try again later.")
+    if fix is None:
+        first = one_line(description.split("\r\n")[0].split("\n")[0])[:200]
+        fix = f"{first or error}; {ADMIN} look the code up{GUIDE}"
+    return MailSettingsError(f"Microsoft Entra ID refused the sign-in ({tag}): {fix}; "
+                             "nothing was sent.")
+
+
+def _aadsts_code(result: dict, description: str) -> int | None:
+    """The first AADSTS code Entra gave, in ``error_codes`` or in the description."""
     codes = [int(c) for c in result.get("error_codes") or () if str(c).isdigit()]
     codes += [int(c) for c in re.findall(r"AADSTS(\d+)", description)]
-    code = codes[0] if codes else None
-    tag = f"AADSTS{code}" if code else (error or "no error code")
+    return codes[0] if codes else None
+
+
+def _fixes_by_code(cfg: OAuthSettings, permission: str) -> dict[int, str]:
+    """What must be done, and by whom, for each AADSTS code the office may meet."""
     app, who = cfg.client_id, cfg.mailbox
-    fixes = {
+    return {
         7000222: f"the client secret of the app registration {app} has expired: {ADMIN} "
                  "make a new one (Certificates & secrets), and you store it with "
                  "`gain-pack secret set client-secret`",
@@ -311,7 +330,13 @@ def entra_error(result: dict, cfg: OAuthSettings, permission: str):
         70000: f"the saved Microsoft 365 sign-in of {who} is no longer valid: sign in again "
                "at a terminal",
     }
-    by_word = {
+
+
+def _fixes_by_word(fixes: dict[int, str], cfg: OAuthSettings) -> dict[str, str]:
+    """What must be done for an OAuth ``error`` word, when Entra gave no code known in
+    ``fixes``."""
+    app, who = cfg.client_id, cfg.mailbox
+    return {
         "invalid_client": fixes[7000215],
         "unauthorized_client": f"the app registration {app} may not sign in this way: {ADMIN} "
                                f"check it{GUIDE}",
@@ -325,15 +350,6 @@ def entra_error(result: dict, cfg: OAuthSettings, permission: str):
                                   "accept it",
         "access_denied": f"{who} declined the sign-in: run the command again and accept it",
     }
-    fix = fixes.get(code) or by_word.get(error)
-    if error == "temporarily_unavailable" or (code and 500 <= code < 600 and not fix):
-        return DeliveryError(f"Microsoft Entra ID is not answering properly just now ({tag}); "
-                             "nothing was sent. Try again later.")
-    if fix is None:
-        first = one_line(description.split("\r\n")[0].split("\n")[0])[:200]
-        fix = f"{first or error}; {ADMIN} look the code up{GUIDE}"
-    return MailSettingsError(f"Microsoft Entra ID refused the sign-in ({tag}): {fix}; "
-                             "nothing was sent.")
 
 
 def _network_error(exc: Exception, cfg: OAuthSettings):

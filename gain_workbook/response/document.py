@@ -359,42 +359,63 @@ def document(rollup, ins, process_text: str, working: bool = False,
     """The response for one inspection (a row of rollup.inspections)."""
     lookup = lookup or _Lookup(rollup)
     s = rollup.settings
-    force = s.force_name
     iid = str(ins["inspection_id"])
     b: list[Block] = []
     missing: list[str] = []
-    add = b.append
 
     # in capitals on the sheet, as the reference prints it; a screen reader spells out
     # capitals, so the words are kept as words and each layout chooses
-    add(Block("title", f"Response by the PCC to HMICFRS inspections of {force}"))
+    b.append(Block("title", f"Response by the PCC to HMICFRS inspections of {s.force_name}"))
     if working:
-        add(Block("banner", WORKING_BANNER))
+        b.append(Block("banner", WORKING_BANNER))
+    _details(b, ins, s.force_name, working)
+    _executive_summary(b, missing, ins)
+    items = report_order(lookup.items_of(ins["inspection_id"]))
+    counts = items["kind"].value_counts().to_dict()
+    _recommendations(b, missing, items, counts, working)
+    clash = _force_response(b, missing, lookup, ins, items, counts, working,
+                            process_values(s, ins, rollup.as_of), process_text)
+    _pcc_response(b, missing, ins)
+    if working:
+        _statutory(b, ins, s)
+    _office_use(b, ins, s, working)
+    notes = [f"the response for {iid}: {clash}"] if clash else []
+    return Response(iid, ins["published"], b, missing, _t(ins["title"]), notes)
 
-    add(Block("heading", "Inspection details"))
-    add(Block("field", RESPONSE_FIELDS[0], _t(ins["title"]), bold=True))
-    add(Block("field", RESPONSE_FIELDS[1], long_date(ins["published"])))
+
+def _details(b, ins, force: str, working: bool) -> None:
+    """The inspection's details: title, date, the type check boxes, whether the force is
+    quoted (and, in the working copy, the register's id)."""
+    b.append(Block("heading", "Inspection details"))
+    b.append(Block("field", RESPONSE_FIELDS[0], _t(ins["title"]), bold=True))
+    b.append(Block("field", RESPONSE_FIELDS[1], long_date(ins["published"])))
     types = set(_t(ins["inspection_type"]).split(", "))
     boxes = [f"{TICK if key in types else BOX} {label.format(force=force)}"
              for key, label in TYPE_BOXES]
     boxes += [f"{TICK} {t}" for t in sorted(types - {k for k, _ in TYPE_BOXES} - {""})]
-    add(Block("boxes", "Type of inspection", values=tuple(boxes)))
+    b.append(Block("boxes", "Type of inspection", values=tuple(boxes)))
     quoted = ins["force_quoted"]
-    add(Block("field", f"Is {force} quoted in the report?",
-              f"{TICK if quoted == 'Yes' else BOX} Yes    {TICK if quoted == 'No' else BOX} No"))
+    b.append(Block("field", f"Is {force} quoted in the report?",
+                   f"{TICK if quoted == 'Yes' else BOX} Yes    "
+                   f"{TICK if quoted == 'No' else BOX} No"))
     if working:
-        add(Block("field", "Inspection ID (not published)", iid))
+        b.append(Block("field", "Inspection ID (not published)", str(ins["inspection_id"])))
 
-    add(Block("heading", "Executive summary of report"))
+
+def _executive_summary(b, missing, ins) -> None:
+    """The report's executive summary as the office wrote it, or a gap to fill."""
+    b.append(Block("heading", "Executive summary of report"))
     summary = _prose(ins["executive_summary"])
     if not summary:
         b.append(_to_add(missing, "no executive summary",
                          "a summary of the report (Executive summary on the register)"))
     b.extend(summary)
 
-    items = report_order(lookup.items_of(ins["inspection_id"]))
-    counts = items["kind"].value_counts().to_dict()
-    add(Block("heading", "Recommendations"))
+
+def _recommendations(b, missing, items, counts: dict, working: bool) -> None:
+    """How many items HMICFRS made (or a gap, when the register holds only some of them),
+    then every item in the report's order, with who it is for in the working copy."""
+    b.append(Block("heading", "Recommendations"))
     if gaps := numbering_gaps(items):
         held = "; ".join(gaps)
         b.append(_to_add(missing, f"the register holds {held}, so how many HMICFRS made is "
@@ -402,69 +423,81 @@ def document(rollup, ins, process_text: str, working: bool = False,
                          f"how many recommendations and areas for improvement HMICFRS made "
                          f"(the register holds {held})"))
     else:
-        add(Block("para", made_sentence(counts)))
+        b.append(Block("para", made_sentence(counts)))
     for it in items.itertuples(index=False):
-        add(Block("sub", item_heading(it.kind, it.number, counts.get(it.kind) == 1)))
+        b.append(Block("sub", item_heading(it.kind, it.number, counts.get(it.kind) == 1)))
         for part in _paragraphs(_t(it.item_text)):
-            add(Block("para", part))
+            b.append(Block("para", part))
         if working:
             meta = [f"Addressed to: {_t(it.addressee)}" if _t(it.addressee) else "",
                     f"Deadline: {_t(it.deadline_text)}" if _t(it.deadline_text) else "",
                     "For this force" if it.applies == "Yes" else "Not for this force"]
-            add(Block("small", "; ".join(m for m in meta if m)))
+            b.append(Block("small", "; ".join(m for m in meta if m)))
 
-    add(Block("heading", "Force response to recommendations"))
-    values = process_values(s, ins, rollup.as_of)
+
+def _force_response(b, missing, lookup, ins, items, counts: dict, working: bool,
+                    values: dict, process_text: str) -> str:
+    """The force's response: the GAIN process text filled in with ``values``, the items
+    for forces, the force's own account and what is being done about each item.
+    Returns the sentence on a plenary the force's words and the register disagree on
+    ('' when they agree); the process text's paragraph on it is then left out."""
+    b.append(Block("heading", "Force response to recommendations"))
     clash = plenary_clash(ins["force_response"], ins["plenary_date"], values["plenary_date"])
+    iid = str(ins["inspection_id"])
     for para in fill_paragraphs(process_text, values, iid, PLACEHOLDER_SOURCE):
         if clash and PLENARY.search(para):
             continue            # the force's own words say otherwise: never publish both
-        add(Block("para", para))
+        b.append(Block("para", para))
     mine = items[items["applies"] == "Yes"]
     mine_counts = mine["kind"].value_counts().to_dict()
-    add(Block("para", f"The report included {kinds_sentence(mine_counts)} for forces"
-                      + (":" if len(mine) else ".")))
+    b.append(Block("para", f"The report included {kinds_sentence(mine_counts)} for forces"
+                           + (":" if len(mine) else ".")))
     for it in mine.itertuples(index=False):
         parts = _paragraphs(_t(it.item_text))
-        add(Block("bullet", "\n".join(parts)))
+        b.append(Block("bullet", "\n".join(parts)))
     b.extend(_prose(ins["force_response"]))
     _item_answers(b, missing, lookup, mine, counts, working)
+    return clash
 
-    add(Block("heading", "PCC response to inspection"))
-    add(Block("sub", "Comment by the PCC:"))
+
+def _pcc_response(b, missing, ins) -> None:
+    """The PCC's comment (or a gap) and monitoring, the chief constable's comments and
+    the PCC's answer to them."""
+    b.append(Block("heading", "PCC response to inspection"))
+    b.append(Block("sub", "Comment by the PCC:"))
     comment = _paragraphs(_t(ins["pcc_comment"]))
     if not comment:
         b.append(_to_add(missing, "no PCC comment",
                          "the PCC's comment on the report (PCC comment on the register)"))
     for part in comment + _paragraphs(_t(ins["pcc_monitoring"])):
-        add(Block("para", part))
+        b.append(Block("para", part))
     cc = _paragraphs(_t(ins["cc_comments"]))
     if cc:
-        add(Block("sub", "Comments of the chief constable:"))
+        b.append(Block("sub", "Comments of the chief constable:"))
         b.extend(Block("para", part) for part in cc)
     reply = _paragraphs(_t(ins["pcc_response_to_cc"]))
     if reply:
-        add(Block("sub", "The PCC's response to the chief constable's comments:"))
+        b.append(Block("sub", "The PCC's response to the chief constable's comments:"))
         b.extend(Block("para", part) for part in reply)
 
-    if working:
-        _statutory(b, ins, s)
 
-    add(Block("heading", "For office use only"))
+def _office_use(b, ins, settings, working: bool) -> None:
+    """The office-use boxes (sent to the Home Office, published) and the protective
+    marking, if any."""
+    b.append(Block("heading", "For office use only"))
     for key, text in (("response_sent", "Response forwarded to Home Office"),
                       ("response_published", "Response published on PCC website")):
         if working:
             done = given(ins[key])
-            add(Block("field", f"{TICK if done else BOX} {text}", long_date(ins[key]) or "not yet"))
+            b.append(Block("field", f"{TICK if done else BOX} {text}",
+                           long_date(ins[key]) or "not yet"))
         else:
             # the published copy is the one on the PCC's website, which goes there after
             # the Home Office has it: both boxes ticked, as the reference prints them
-            add(Block("para", f"{TICK} {text}"))
-    marking = s.protective_marking if working else s.response_marking
+            b.append(Block("para", f"{TICK} {text}"))
+    marking = settings.protective_marking if working else settings.response_marking
     if marking:
-        add(Block("marking", marking))
-    notes = [f"the response for {iid}: {clash}"] if clash else []
-    return Response(iid, ins["published"], b, missing, _t(ins["title"]), notes)
+        b.append(Block("marking", marking))
 
 
 def _item_answers(b, missing, lookup, mine, counts, working: bool) -> None:
@@ -500,6 +533,8 @@ def _item_answers(b, missing, lookup, mine, counts, working: bool) -> None:
 
 
 def _statutory(b, ins, settings) -> None:
+    """The working copy's statutory position: day 56, the local target and the days
+    left or late."""
     b.append(Block("heading", "Statutory position (Police Act 1996, section 55)"))
     b.append(Block("field", "Date published", long_date(ins["published"])))
     last = ins["s55_last_day"]
