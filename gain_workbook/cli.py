@@ -833,6 +833,7 @@ def monthly(register, out_dir, as_of, meeting, log_file, no_email, template, **o
 
 
 PLAIN_ENV = "GAIN_PLAIN_PYTHON"
+UNUSED_LIBRARIES = ("hypothesis", "geopandas")   # what pandera reaches for and we never use
 
 
 def lean_process() -> bool:
@@ -843,6 +844,10 @@ def lean_process() -> bool:
     * pandera imports hypothesis, when it happens to be installed, for its data
       synthesis, which gain-pack never uses; marking it absent for this process saves
       ~0.15 s of every command that validates (pandera treats it as not installed).
+    * pandera also tries ``import geopandas`` each time it meets a dtype outside its
+      registry, some 60 times in a small register's validation; a failed import is not
+      remembered, so each one searched sys.path again: 7-10 ms, a fiftieth of the run.
+      gain-pack has no geometry columns; marked absent, each attempt fails at once.
     * The cyclic garbage collector is off: a build allocates millions of objects that
       reference counting frees, and the collector kept scanning them, spending 0.2 s
       of a 5,000-action build and 1.5-2 s at 100,000 in collections that found about
@@ -856,7 +861,8 @@ def lean_process() -> bool:
 
     if os.environ.get(PLAIN_ENV, "").strip() not in ("", "0"):
         return False
-    sys.modules.setdefault("hypothesis", None)
+    for unused in UNUSED_LIBRARIES:
+        sys.modules.setdefault(unused, None)
     import gc
 
     gc.disable()
