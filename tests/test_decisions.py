@@ -588,8 +588,12 @@ def test_a_pack_with_decisions_not_yet_recorded_is_not_written_over(tmp_path, ru
             pack = tmp_path / "GAIN board pack 2026-11.xlsx"
         out = runner.invoke(cli, args)
         assert out.exit_code == 2, out.output
-        assert f"'{pack.name}' holds 2 decisions typed into its For decision sheet and not " \
-            "yet recorded in the register" in out.stderr
+        assert f"Nothing was written: '{pack.name}' holds 2 decisions typed into its For " \
+            "decision sheet and not yet recorded in the register, and this pack would " \
+            f"replace it; record them first with gain-pack decisions \"{reg.name}\" " \
+            f"\"{pack.name}\", or " in out.stderr
+        assert ("another name with --output." if args[0] == "build" else
+                "another folder with --out-dir.") in out.stderr
         assert "Traceback" not in out.output and sha256(pack) == typed
     # (the pack was rebuilt without a meeting date: decided with --meeting, a later day)
     done = decide(runner, reg, pack, "--meeting", "03/12/2026", "--apply")

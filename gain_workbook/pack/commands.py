@@ -77,16 +77,18 @@ def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
     in and not yet recorded in the register: until `gain-pack decisions --apply`, that
     pack is the only place they are kept (a second build, or `monthly` run again after
     the meeting, would lose them)."""
-    from gain_workbook.core.errors import OutputError
+    from gain_workbook.core.errors import Hint, OutputError
 
     n = _unrecorded_decisions(out, updates)
     if n:
+        them = "it" if n == 1 else "them"
         raise OutputError(
-            f"'{out.name}' holds {plural(n, 'decision')} typed into its For decision sheet "
-            f"and not yet recorded in the register, and this pack would be written over "
-            f"it; record {'it' if n == 1 else 'them'} first (gain-pack decisions "
-            f"\"{register.name}\" \"{out.name}\" --apply), or write this pack under "
-            "another name with -o. Nothing was written.")
+            f"Nothing was written: '{out.name}' holds {plural(n, 'decision')} typed into its "
+            "For decision sheet and not yet recorded in the register, and this pack would "
+            f"replace it; record {them} first with gain-pack decisions \"{register.name}\" "
+            f"\"{out.name}\".",
+            hints=[Hint("output", ", or give this pack another name with {option}"),
+                   Hint("out_dir", ", or write the month into another folder with {option}")])
 
 
 def _unrecorded_decisions(out: Path, updates) -> int:
