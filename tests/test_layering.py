@@ -177,11 +177,7 @@ LONGEST_FUNCTION = 60      # lines, from `def` (decorators not counted) to the l
 # shrinks, and is empty when the last of them is split.
 LONG_FUNCTIONS_TO_SPLIT = {
     "excel.fastsheet:_fast_class",          # 83 lines
-    "model.settings:parse_settings",        # 64
     "pack.layout:write_table",              # 77
-    "pack.summary:_getting_better",         # 80
-    "register.cards:find_cards",            # 104
-    "register.detect:map_columns",          # 63
     "register.values:_words",               # 61
 }
 

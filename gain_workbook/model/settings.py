@@ -243,15 +243,11 @@ def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, st
         if not nk or nk in ("setting", "settings", "key", "name"):
             continue
         if nk.startswith(ALIAS_PREFIX + " ") or nk == ALIAS_PREFIX:
-            target = str(key).split(":", 1)[1] if ":" in str(key) else str(key)[len("alias"):]
-            col = _column_for_alias(target)
+            col, spellings = _alias_row(key, value)
             if col is None:
                 problems.append(("BAD_SETTING", row, key, value, "an alias for a column we know "
                                  "(write 'Alias: Due', naming one of the Guide's columns)"))
-                continue
-            spellings = tuple(s.strip() for s in str(value or "").replace(",", ";").split(";")
-                              if s.strip())
-            if spellings:
+            elif spellings:
                 aliases[col.key] = aliases.get(col.key, ()) + spellings
             continue
         setting = BY_LABEL.get(nk)
@@ -261,36 +257,55 @@ def parse_settings(rows) -> tuple[Settings, list[tuple[str, int, str, object, st
             continue
         if value is None or str(value).strip() == "":
             continue
-        if setting.kind == "int":
-            number = _whole_number(value)
-            if number is not None and setting.least <= number <= setting.most:
-                values[setting.attr] = number
-            else:
-                unit = next((f" of {u}" for u in ("days", "seconds")
-                             if setting.attr.endswith("_" + u)), "")
-                problems.append(("BAD_SETTING", row, key, value,
-                                 f"a whole number{unit} from {setting.least:,} to "
-                                 f"{setting.most:,}"))
-        elif setting.kind == "date":
-            from gain_workbook.core.dates import UNREADABLE, parse_date
-
-            day = parse_date(value)
-            if day is None or day is UNREADABLE:
-                problems.append(("BAD_SETTING", row, key, value, "a date such as 31/12/2026"))
-            else:
-                values[setting.attr] = day
-        elif setting.kind == "list":
-            values[setting.attr] = tuple(s.strip() for s in str(value).replace(",", ";").split(";")
-                                         if s.strip())
-        elif "|" in setting.kind:
-            choices = setting.kind.split("|")
-            if norm_key(value) in choices:
-                values[setting.attr] = norm_key(value)
-            else:
-                problems.append(("BAD_SETTING", row, key, value, " or ".join(choices)))
-        else:
-            values[setting.attr] = str(value).strip()
-            if setting.attr in ("protective_marking", "response_marking") \
-                    and not is_gsc_marking(value):
-                problems.append(("MARKING_NOT_GSC", row, key, value, ""))
+        read, problem = _read_value(setting, value)
+        if read is not _UNREAD:
+            values[setting.attr] = read
+        if problem is not None:
+            code, expected = problem
+            problems.append((code, row, key, value, expected))
     return Settings(**values, aliases=aliases), problems
+
+
+def _split_list(text: str) -> tuple[str, ...]:
+    """The entries of a list typed in one cell ('a@x.uk; b@x.uk, c@x.uk'), blanks dropped."""
+    return tuple(s.strip() for s in text.replace(",", ";").split(";") if s.strip())
+
+
+def _alias_row(key, value):
+    """What an 'Alias: <column>' row says: the column it names (None when it names none
+    we know) and the header spellings it adds to that column."""
+    target = str(key).split(":", 1)[1] if ":" in str(key) else str(key)[len("alias"):]
+    return _column_for_alias(target), _split_list(str(value or ""))
+
+
+_UNREAD = object()   # a setting's cell that gave no value to keep
+
+
+def _read_value(setting: Setting, value) -> tuple[object, tuple[str, str] | None]:
+    """One setting's (non-blank) cell read as its kind says: the value to keep (_UNREAD when
+    it cannot be read) and the problem found, as (code, what was expected), or None."""
+    if setting.kind == "int":
+        number = _whole_number(value)
+        if number is not None and setting.least <= number <= setting.most:
+            return number, None
+        unit = next((f" of {u}" for u in ("days", "seconds") if setting.attr.endswith("_" + u)),
+                    "")
+        return _UNREAD, ("BAD_SETTING",
+                         f"a whole number{unit} from {setting.least:,} to {setting.most:,}")
+    if setting.kind == "date":
+        from gain_workbook.core.dates import UNREADABLE, parse_date
+
+        day = parse_date(value)
+        if day is None or day is UNREADABLE:
+            return _UNREAD, ("BAD_SETTING", "a date such as 31/12/2026")
+        return day, None
+    if setting.kind == "list":
+        return _split_list(str(value)), None
+    if "|" in setting.kind:
+        choices = setting.kind.split("|")
+        if norm_key(value) in choices:
+            return norm_key(value), None
+        return _UNREAD, ("BAD_SETTING", " or ".join(choices))
+    if setting.attr in ("protective_marking", "response_marking") and not is_gsc_marking(value):
+        return str(value).strip(), ("MARKING_NOT_GSC", "")
+    return str(value).strip(), None

@@ -229,6 +229,19 @@ def _getting_better(ctx, ws, trend, row: int) -> int:
     f = ctx.fmt
     ws.write_string(row, 0, "Is it getting better? The last 12 months", f["heading"])
     ws.write_string(row, 8, "Completed on time", f["heading"])
+    _trend_figures(ws, trend, row)
+    _trend_chart(ctx, ws, trend, row)
+    said_height = _on_time(ctx, ws, trend, row)
+    _ageing(ctx, ws, trend, row)
+    how = trend_how_line(trend, HOW)
+    note = _below_trend_chart(row, {row + 2: 36, row + 3: said_height})
+    ws.merge_range(note, 0, note + 1, 11, how, f["note"])
+    return note + 3
+
+
+def _trend_figures(ws, trend, row: int) -> None:
+    """The trend chart's figures, month by month, beside the print area (from column
+    TREND_DATA_COL, headers on `row`)."""
     data = TREND_DATA_COL
     names = ("Month", "Open actions", "Overdue actions", "Items closed")
     for c, name in enumerate(names):
@@ -238,6 +251,12 @@ def _getting_better(ctx, ws, trend, row: int) -> int:
         for c, v in ((1, m.open), (2, m.overdue), (3, m.closed)):
             if v is not None:               # a month the dates cannot support stays blank
                 ws.write_number(row + i, data + c, v)
+
+
+def _trend_chart(ctx, ws, trend, row: int) -> None:
+    """The trend chart drawn from those figures: open and overdue actions as lines,
+    items closed as columns on their own axis, below the heading on `row`."""
+    data = TREND_DATA_COL
     first, last = row + 1, row + len(trend.months)
     closed = ctx.wb.add_chart({"type": "column"})
     closed.add_series({"name": ["Summary", row, data + 3], "categories":
@@ -267,10 +286,26 @@ def _getting_better(ctx, ws, trend, row: int) -> int:
     lines.set_size({"width": 8 * 86 - 10, "height": CHART_HEIGHT})
     ws.insert_chart(row + 1, 0, lines, {"x_offset": 2, "y_offset": 6, "object_position": 3,
                                         "description": trend_chart_text(trend.months)})
+
+
+def _on_time(ctx, ws, trend, row: int) -> float:
+    """The on-time rate as a big number with its sentence under it, beside the chart;
+    returns the height (points) given to the sentence's row."""
+    f = ctx.fmt
     rate = trend.on_time_rate
     ws.merge_range(row + 2, 8, row + 2, 11, f"{rate:.0%}" if rate is not None else "n/a",
                    f["big_number"])
     ws.set_row(row + 2, 36)
+    said = on_time_line(trend)
+    ws.merge_range(row + 3, 8, row + 3, 11, said + ".", f["big_label"])
+    said_height = LINE_HEIGHT * _lines(said, 46, 1.35) + 4
+    ws.set_row(row + 3, said_height)
+    return said_height
+
+
+def on_time_line(trend) -> str:
+    """What the on-time rate counts, in words (without the closing full stop): 'n of the
+    m actions completed in the last 12 months were completed by their agreed date ...'."""
     said = (f"{trend.on_time} of the {plural(trend.completed, 'action')} completed in the "
             "last 12 months were completed by their agreed date (the revised due date where "
             "the board agreed one)" if trend.completed else
@@ -278,9 +313,12 @@ def _getting_better(ctx, ws, trend, row: int) -> int:
     if trend.undated:
         said += (f"; {plural(trend.undated, 'finished action')} with no completion date "
                  f"{'is' if trend.undated == 1 else 'are'} not counted")
-    ws.merge_range(row + 3, 8, row + 3, 11, said + ".", f["big_label"])
-    said_height = LINE_HEIGHT * _lines(said, 46, 1.35) + 4
-    ws.set_row(row + 3, said_height)
+    return said
+
+
+def _ageing(ctx, ws, trend, row: int) -> None:
+    """The open actions past due, by how long, and their total, under the on-time rate."""
+    f = ctx.fmt
     ws.write_string(row + 5, 8, "Open actions past due, by how long", f["heading"])
     for c in (9, 10, 11):
         ws.write_blank(row + 5, c, None, f["heading"])
@@ -290,16 +328,17 @@ def _getting_better(ctx, ws, trend, row: int) -> int:
     total = sum(n for _, n in trend.ageing)
     ws.merge_range(row + 10, 8, row + 10, 10, "All open actions past due", f["label"])
     ws.write_number(row + 10, 11, total, f["int"])
-    how = trend_how_line(trend, HOW)
-    # the note goes below the chart, whose height is in pixels (a row is 20, 15 points)
+
+
+def _below_trend_chart(row: int, heights: dict) -> int:
+    """Which row starts clear of the trend chart (with a 12-pixel gap) that hangs from
+    `row` + 1: the chart's height is in pixels, a row's in points (15, i.e. 20 pixels,
+    unless `heights` says otherwise)."""
     below, r = CHART_HEIGHT + 12, row + 1
-    heights = {row + 2: 36, row + 3: said_height}
     while below > 0:
         below -= heights.get(r, 15) * 4 / 3
         r += 1
-    note = r
-    ws.merge_range(note, 0, note + 1, 11, how, f["note"])
-    return note + 3
+    return r
 
 
 def trend_how_line(trend, how: str) -> str:

@@ -162,7 +162,28 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
     repeats; ``label_key(text)``: the item's column a label names, or None;
     ``is_header(row, first)``: whether a row looks like a row of headers (``first``: it
     stands where a card's table's headers would, so words we do not know count)."""
-    labels = _Labels(label_key)
+    found = _label_rows(_Labels(label_key), grid, header_row)
+    # the first card's labels sit above the first table, blank rows allowed between
+    first = [r for r in found if r < header_row]
+    if not first:
+        return None
+    top = _above_first_card(grid, found, header_row)
+    if not any(x > top for x in first):
+        return None
+    groups = _card_groups(grid, found, header_row, top)
+    if not groups:
+        return None                    # labels, but of no item: not a layout of cards
+    cards = []
+    for i, group in enumerate(groups):
+        start = header_row + 1 if i == 0 else group[-1] + 1
+        end = groups[i + 1][0] if i + 1 < len(groups) else len(grid)
+        cards.append(_card(grid, found, group, list(range(start, end)), signature))
+    return cards, _problem(cards, grid, header_row, signature, is_header)
+
+
+def _label_rows(labels: _Labels, grid, header_row: int) -> dict:
+    """{0-based row: its labels (as _label_row gives them)} for every row of labels in the
+    sheet but the table's header row."""
     found = {}
     for r in range(len(grid)):
         if r == header_row:
@@ -170,93 +191,124 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
         parsed = _label_row(labels, grid[r], r)
         if parsed is not None:
             found[r] = parsed
-    # the first card's labels sit above the first table, blank rows allowed between
-    first = [r for r in found if r < header_row]
-    if not first:
-        return None
-    def words_below(row):              # 'Recommendation 9:' and its words on the row below
-        cells = _filled(grid[row])
-        return row - 1 in found and len(cells) == 1 and isinstance(cells[0][1], str)
+    return found
 
+
+def _words_below(grid, found: dict, row: int) -> bool:
+    """Whether a row is only the words of the row of labels above it ('Recommendation 9:'
+    with its words on the row below): one text cell, under a row of labels."""
+    cells = _filled(grid[row])
+    return row - 1 in found and len(cells) == 1 and isinstance(cells[0][1], str)
+
+
+def _above_first_card(grid, found: dict, header_row: int) -> int:
+    """The row just above the first card: up from the table's headers past its labels,
+    blank rows and the words under a label (-1 when they reach the top)."""
     r = header_row - 1
-    while r >= 0 and (r in found or not _filled(grid[r]) or words_below(r)):
+    while r >= 0 and (r in found or not _filled(grid[r]) or _words_below(grid, found, r)):
         r -= 1
-    if not any(x > r for x in first):
-        return None
+    return r
+
+
+def _item_labels(labels: list) -> set:
+    """Which of an item's labels a row holds, 'number' and/or 'item_text' (both for
+    'Recommendation 9:', which names the item and heads its words)."""
+    out = set()
+    for k, _, _, kind, _, _ in labels:
+        if k in ("number", "item_text"):
+            out |= {k, "item_text"} if kind else {k}
+    return out
+
+
+def _card_groups(grid, found: dict, header_row: int, top: int) -> list[list[int]]:
+    """The rows of labels below ``top``, card by card: a card's rows follow one another
+    (blank rows and words under a label between them), never across the first table's
+    headers, and a second ref or second words start the next card. Labels before the
+    first item's words are the report's ('Ref:' its ref), not a card's, and are left out."""
     groups: list[list[int]] = []
     seen: set = set()                  # the item labels of the group being built
-
-    def names(row):        # the item's labels a row holds ('Recommendation 9:' both)
-        out = set()
-        for k, _, _, kind, _, _ in found[row]:
-            if k in ("number", "item_text"):
-                out |= {k, "item_text"} if kind else {k}
-        return out
-
-    for row in sorted(x for x in found if x > r):
-        joined = groups and all(not _filled(grid[x]) or words_below(x)
+    for row in sorted(x for x in found if x > top):
+        names = _item_labels(found[row])
+        joined = groups and all(not _filled(grid[x]) or _words_below(grid, found, x)
                                 for x in range(groups[-1][-1] + 1, row)) \
             and not (groups[-1][-1] < header_row < row)
-        if joined and seen and not names(row) & seen:
+        if joined and seen and not names & seen:
             groups[-1].append(row)
-            seen |= names(row)
-        elif names(row):               # a second ref or second words start the next card
+            seen |= names
+        elif names:                    # a second ref or second words start the next card
             groups.append([row])
-            seen = names(row)
+            seen = names
         # (another label before any item's ref or words, 'Type:', is the report's)
-    # labels above the first item's words are the report's ('Ref:' its ref), not a card
-    while groups and not any("item_text" in names(row) for row in groups[0]):
+    while groups and not any("item_text" in _item_labels(found[row]) for row in groups[0]):
         groups.pop(0)
-    if not groups:
-        return None                    # labels, but of no item: not a layout of cards
-    cards = []
-    for i, group in enumerate(groups):
-        card = Card(group[0], list(group))
-        pending = None
-        for row in group:
-            for key, label, value, kind, cell, vcell in found[row]:
-                if key is None:
-                    card.unknown.append((cell, label))
-                    card.cells.add(cell)
-                    continue
-                card.cells.update(x for x in (cell, vcell) if x)
-                card.names.setdefault(key, label)
-                if kind and "kind" not in card.values:
-                    card.values["kind"] = (kind, cell)
-                if value not in ("", None):
-                    card.values.setdefault(key, (value, vcell))
-                elif key != "number":
-                    pending = (key, label, row)
-                if key == "number" and kind:
-                    # 'Recommendation 9:' names the item: its words are on the row below
-                    card.names.setdefault("item_text", label)
-                    pending = ("item_text", label, row)
-        start = header_row + 1 if i == 0 else group[-1] + 1
-        end = groups[i + 1][0] if i + 1 < len(groups) else len(grid)
-        rows = list(range(start, end))
-        below = pending[2] + 1 if pending else len(grid)
-        if pending and pending[0] not in card.values and below < len(grid) \
-                and words_below(below):
-            # 'Recommendation 9:' with the item's words on the row below, alone
-            (c, v), = _filled(grid[below])
-            card.values[pending[0]] = (v.strip(), f"{col_letter(c)}{below + 1}")
-            card.cells.add(f"{col_letter(c)}{below + 1}")
-            card.label_rows = sorted(card.label_rows + [below])
-            if below in rows:
-                rows.remove(below)
-        for row in range(group[0] + 1, group[-1]):       # a line among a card's labels
-            if row not in found and row not in card.label_rows:
-                for c, v in _filled(grid[row]):
-                    card.unknown.append((f"{col_letter(c)}{row + 1}", str(v)))
-                    card.cells.add(f"{col_letter(c)}{row + 1}")
-        for row in list(rows):
-            sig = tuple((c, header_key(v)) for c, v in _filled(grid[row]) if isinstance(v, str))
-            if sig == signature:
-                card.header_rows.append(row)
-                rows.remove(row)
-        card.rows = rows
-        cards.append(card)
-    return cards, _problem(cards, grid, header_row, signature, is_header)
+    return groups
+
+
+def _card(grid, found: dict, group: list, rows: list, signature: tuple) -> Card:
+    """One card: its labels from the rows of ``group``, its table from ``rows`` (up to the
+    next card) less the words under its last label and its table's repeated headers."""
+    card = Card(group[0], list(group))
+    pending = _read_labels(card, found, group)
+    below = pending[2] + 1 if pending else len(grid)
+    if pending and pending[0] not in card.values and below < len(grid) \
+            and _words_below(grid, found, below):
+        # 'Recommendation 9:' with the item's words on the row below, alone
+        (c, v), = _filled(grid[below])
+        card.values[pending[0]] = (v.strip(), f"{col_letter(c)}{below + 1}")
+        card.cells.add(f"{col_letter(c)}{below + 1}")
+        card.label_rows = sorted(card.label_rows + [below])
+        if below in rows:
+            rows.remove(below)
+    _stray_lines(card, grid, found, group)
+    card.header_rows, card.rows = _repeated_headers(grid, rows, signature)
+    return card
+
+
+def _read_labels(card: Card, found: dict, group: list):
+    """Fills in a card from its rows of labels: the values they give, the labels as
+    written, their cells, and the labels of none of an item's columns. Returns the last
+    label whose value is not beside it, (key, label, row), or None: its words may be on
+    the row below."""
+    pending = None
+    for row in group:
+        for key, label, value, kind, cell, vcell in found[row]:
+            if key is None:
+                card.unknown.append((cell, label))
+                card.cells.add(cell)
+                continue
+            card.cells.update(x for x in (cell, vcell) if x)
+            card.names.setdefault(key, label)
+            if kind and "kind" not in card.values:
+                card.values["kind"] = (kind, cell)
+            if value not in ("", None):
+                card.values.setdefault(key, (value, vcell))
+            elif key != "number":
+                pending = (key, label, row)
+            if key == "number" and kind:
+                # 'Recommendation 9:' names the item: its words are on the row below
+                card.names.setdefault("item_text", label)
+                pending = ("item_text", label, row)
+    return pending
+
+
+def _stray_lines(card: Card, grid, found: dict, group: list) -> None:
+    """Adds to a card's unknown labels the cells of any other line among its labels, so
+    that they are reported as skipped, never silently lost."""
+    for row in range(group[0] + 1, group[-1]):
+        if row not in found and row not in card.label_rows:
+            for c, v in _filled(grid[row]):
+                card.unknown.append((f"{col_letter(c)}{row + 1}", str(v)))
+                card.cells.add(f"{col_letter(c)}{row + 1}")
+
+
+def _repeated_headers(grid, rows: list, signature: tuple) -> tuple[list, list]:
+    """A card's table rows split in two: those that repeat the first table's headers
+    (``signature``), and the rest, each in order."""
+    headers, rest = [], []
+    for row in rows:
+        sig = tuple((c, header_key(v)) for c, v in _filled(grid[row]) if isinstance(v, str))
+        (headers if sig == signature else rest).append(row)
+    return headers, rest
 
 
 def _problem(cards: list, grid, header_row: int, signature: tuple, is_header) -> str:

@@ -414,10 +414,20 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
         filled = _filled_quickly(grid, header_row, width)
     if heads is None:
         heads = header_cells(grid, header_row, None, width)
+    cols, singles, pending = _header_candidates(heads, filled, width, index)
+    taken: dict[str, int] = {}
+    dupes = _take_single(singles, taken)
+    dupes += _take_ambiguous(grid, header_row, pending, taken)
+    _read_content(grid, header_row, cols, taken, index)
+    return cols, dupes
+
+
+def _header_candidates(heads: dict, filled: set[int], width: int, index: HeaderIndex):
+    """A ColumnPlan for each column with a header or with values (no key yet), and the
+    keys each header could be: (columns, singles, pending), singles the (plan, candidates)
+    with one candidate, pending those with none or several."""
     cols: list[ColumnPlan] = []
     singles, pending = [], []
-    taken: dict[str, int] = {}
-    dupes = []
     for idx in range(width):
         text, group, sub = heads.get(idx, ("", None, ""))
         if not text:
@@ -429,8 +439,15 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
         cands = (index.spellings.get(header_key(text)) or match_grouped(sub, group, index)) \
             if group else match_header(text, index)
         (singles if len(cands) == 1 else pending).append((plan, cands))
+    return cols, singles, pending
+
+
+def _take_single(singles: list, taken: dict[str, int]) -> list:
+    """Gives each header with one candidate its key, unless a column has it already
+    (``taken``: key -> column, grown here); returns the dupes, (column, header, key)."""
+    dupes = []
     # headers we know by name first, then those read by their words (the header its words
-    # explain most first: 'Update' before 'Notes for the PA'), then the ambiguous
+    # explain most first: 'Update' before 'Notes for the PA')
     singles.sort(key=lambda pc: (pc[1][0][1] == "words",
                                  -schema.words_share(pc[0].header, pc[1][0][0])
                                  if pc[1][0][1] == "words" else 0))
@@ -445,6 +462,14 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
         else:
             plan.key, plan.how = key, how
             taken[key] = plan.index
+    return dupes
+
+
+def _take_ambiguous(grid, header_row: int, pending: list, taken: dict[str, int]) -> list:
+    """Gives each header that could be several columns the first one still free whose
+    kind its cells fit (else the first free), after the unambiguous ones (``taken``, grown
+    here); returns the dupes, (column, header, key), where none is free."""
+    dupes = []
     for plan, cands in pending:
         if not cands:
             continue
@@ -460,8 +485,7 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
         if fit != free[0]:
             plan.note = f"its values are {BY_KEY[fit[0]].kind}s, not a {BY_KEY[free[0][0]].header}"
         taken[fit[0]] = plan.index
-    _read_content(grid, header_row, cols, taken, index)
-    return cols, dupes
+    return dupes
 
 
 # The columns a column's cells may decide, on a sheet of each role, in the order tried
