@@ -277,7 +277,7 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     _item_status(it, _before_plenary(it, inspections, as_of))
     _deadlines(it, today)
     _item_rag(it)
-    it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
+    it["reason"] = _item_reasons(it)
     if "label" not in it:
         it["label"] = _labels(it)
     it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
@@ -424,51 +424,106 @@ def _item_rag(it) -> None:
     it["rag"] = np.array([RAG_BY_RANK[r] for r in range(len(RAG_BY_RANK))])[rank.astype(int)]
 
 
-def _item_reason(r, as_of) -> str:
-    """The RAG's reason in words: '2 of 3 actions overdue; oldest 41 days'."""
-    parts = []
-    under = " (with its recommendations')" if r.n_under and r.own_actions else \
-        " under it" if r.n_under else ""
-    if r.n_overdue:
-        parts.append(f"{r.n_overdue} of {plural(r.n_actions, 'action')}{under} overdue; "
-                     f"oldest {plural(r.max_days_overdue, 'day')}")
-    if r.status == "No actions":
-        parts.append("applies to the force but has no actions and no reason given")
-    agreed = given(r.agreed_deadline)
-    if r.deadline_passed:
-        which = "board-agreed deadline" if agreed else "deadline"
-        parts.append(f"{which} {uk_date(r.effective_deadline)} passed "
-                     f"{plural(r.days_past_deadline, 'day')} ago")
-    if agreed and r.hmicfrs_deadline_passed:
-        parts.append(f"HMICFRS deadline {uk_date(r.deadline)} passed "
-                     f"{plural(r.days_past_hmicfrs, 'day')} ago"
-                     + ("" if r.deadline_passed else
-                        f"; the board agreed {uk_date(r.agreed_deadline)}"))
-    if r.n_due_soon:
-        parts.append(f"{plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due_soon)})")
-    if r.n_stale:
-        parts.append(f"{plural(r.n_stale, 'action')} not updated recently")
-    if r.n_on_hold:
-        parts.append(f"{plural(r.n_on_hold, 'action')} on hold")
-    if parts:
-        return "; ".join(parts)
-    if r.status == "Closed":
-        on = f" on {uk_date(r.hmicfrs_closed)}" if given(r.hmicfrs_closed) else ""
-        note = _without_date(r.status_note) if on else r.status_note
-        note = f": {note}" if note else ""
-        return f"closed by HMICFRS{on} ({r.hmicfrs_status}{note})"
-    if r.status == "Not for the force":
-        return f"for {r.addressee or 'others'}; no action needed by the force"
-    if r.status == "No action (reason given)":
-        return f"no action: {r.no_action_reason}"
-    if r.status == "Ready for closure":
-        return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
-    if r.status == "Awaiting sign-off":
-        return f"all {plural(r.n_actions, 'action')}{under} finished; awaiting board sign-off"
-    if r.status == "Awaiting plenary":
-        return "awaiting the report's plenary session, which agrees the actions"
-    nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
-    return f"on track{nxt}"
+def _item_reasons(it):
+    """Each item's RAG reason in words ('2 of 3 actions overdue; oldest 41 days'), worked
+    out a column at a time: each clause for every item, kept where it applies, joined
+    with '; '; an item with no clause is described by its status (_status_reasons)."""
+    import numpy as np
+
+    def has(key):
+        return it[key].to_numpy() != 0
+
+    n_under, own = has("n_under"), has("own_actions")
+    under = np.where(n_under & own, " (with its recommendations')",
+                     np.where(n_under, " under it", "")).astype(object)
+    agreed = it["agreed_deadline"].notna().to_numpy()
+    passed = it["deadline_passed"].to_numpy(dtype=bool)
+    days_ago = " passed " + _plurals(it["days_past_deadline"], "day") + " ago"
+    hmicfrs_ago = " passed " + _plurals(it["days_past_hmicfrs"], "day") + " ago"
+    parts = [
+        (has("n_overdue"), it["n_overdue"].to_numpy().astype(str).astype(object) + " of "
+         + _plurals(it["n_actions"], "action") + under + " overdue; oldest "
+         + _plurals(it["max_days_overdue"], "day")),
+        (it["status"].to_numpy() == "No actions",
+         np.full(len(it), "applies to the force but has no actions and no reason given",
+                 dtype=object)),
+        (passed, np.where(agreed, "board-agreed deadline ", "deadline ").astype(object)
+         + _uk_dates(it["effective_deadline"]) + days_ago),
+        (agreed & it["hmicfrs_deadline_passed"].to_numpy(dtype=bool),
+         "HMICFRS deadline " + _uk_dates(it["deadline"]) + hmicfrs_ago
+         + np.where(passed, "", "; the board agreed " + _uk_dates(it["agreed_deadline"]))),
+        (has("n_due_soon"), _plurals(it["n_due_soon"], "action") + " due soon (next "
+         + _uk_dates(it["next_due_soon"]) + ")"),
+        (has("n_stale"), _plurals(it["n_stale"], "action") + " not updated recently"),
+        (has("n_on_hold"), _plurals(it["n_on_hold"], "action") + " on hold"),
+    ]
+    out = np.full(len(it), "", dtype=object)
+    for applies, text in parts:
+        text = np.where(applies, text, "")
+        out = np.where((out != "") & (text != ""), out + "; " + text, out + text)
+    none = out == ""
+    if none.any():
+        out[none] = _status_reasons(it[none], under[none])
+    return list(out)
+
+
+def _status_reasons(it, under):
+    """The reason of each item (``it``) whose RAG no clause explains: its status in words."""
+    import numpy as np
+
+    status = it["status"].to_numpy()
+    closed_on = it["hmicfrs_closed"].notna().to_numpy()
+    notes = _each(it["status_note"], str)
+    notes = np.where(closed_on, _each(it["status_note"], _without_date), notes)
+    notes = np.where(notes != "", ": " + notes.astype(object), "")
+    on = np.where(closed_on, " on " + _uk_dates(it["hmicfrs_closed"]), "")
+    next_due = np.where(it["next_due"].notna().to_numpy(),
+                        "; next due " + _uk_dates(it["next_due"]), "")
+    reasons = {
+        "Closed": "closed by HMICFRS" + on + " (" + _each(it["hmicfrs_status"], str)
+        + notes + ")",
+        "Not for the force": "for " + _each(it["addressee"], lambda v: str(v or "others"))
+        + "; no action needed by the force",
+        "No action (reason given)": "no action: " + _each(it["no_action_reason"], str),
+        "Ready for closure": "all actions finished; signed off by the board on "
+        + _uk_dates(it["board_ready_date"]),
+        "Awaiting sign-off": "all " + _plurals(it["n_actions"], "action") + under
+        + " finished; awaiting board sign-off",
+        "Awaiting plenary": "awaiting the report's plenary session, which agrees the actions",
+    }
+    return np.select([status == s for s in reasons],
+                     [np.broadcast_to(np.asarray(r, dtype=object), status.shape)
+                      for r in reasons.values()], "on track" + next_due)
+
+
+def _plurals(counts, word: str):
+    """core.text.plural of a column of counts: '1 action', '2 actions' (numpy, of str)."""
+    import numpy as np
+
+    n = counts.to_numpy()
+    return n.astype(str).astype(object) + np.where(n == 1, " " + word, f" {word}s").astype(object)
+
+
+def _uk_dates(days):
+    """core.dates.uk_date of a column ('03/12/2026', '' for none), each distinct date once."""
+    return _each(days, uk_date)
+
+
+def _each(series, fn):
+    """``fn`` of each value of ``series`` (numpy, of objects), worked out once per distinct
+    value; blanks (None, NaN, NaT: not told apart by factorize) once per type."""
+    import numpy as np
+    import pandas as pd
+
+    values = series.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values)
+    out = np.array([fn(v) for v in uniques] + [None], dtype=object)[codes]
+    blank = np.flatnonzero(codes == -1)
+    if len(blank):
+        by_type: dict = {}
+        out[blank] = [by_type[type(v)] if type(v) in by_type else
+                      by_type.setdefault(type(v), fn(v)) for v in values[blank]]
+    return out
 
 
 _DATE_IN_NOTE = re.compile(DATE_WORDS, re.I)
