@@ -426,8 +426,8 @@ def _item_rag(it) -> None:
 
 def _item_reasons(it):
     """Each item's RAG reason in words ('2 of 3 actions overdue; oldest 41 days'), worked
-    out a column at a time: each clause for every item, kept where it applies, joined
-    with '; '; an item with no clause is described by its status (_status_reasons)."""
+    out a column at a time: each clause for the items it applies to, joined with '; ';
+    an item with no clause is described by its status (_status_reasons)."""
     import numpy as np
 
     def has(key):
@@ -438,29 +438,31 @@ def _item_reasons(it):
                      np.where(n_under, " under it", "")).astype(object)
     agreed = it["agreed_deadline"].notna().to_numpy()
     passed = it["deadline_passed"].to_numpy(dtype=bool)
-    days_ago = " passed " + _plurals(it["days_past_deadline"], "day") + " ago"
-    hmicfrs_ago = " passed " + _plurals(it["days_past_hmicfrs"], "day") + " ago"
-    parts = [
-        (has("n_overdue"), it["n_overdue"].to_numpy().astype(str).astype(object) + " of "
-         + _plurals(it["n_actions"], "action") + under + " overdue; oldest "
-         + _plurals(it["max_days_overdue"], "day")),
-        (it["status"].to_numpy() == "No actions",
-         np.full(len(it), "applies to the force but has no actions and no reason given",
-                 dtype=object)),
-        (passed, np.where(agreed, "board-agreed deadline ", "deadline ").astype(object)
-         + _uk_dates(it["effective_deadline"]) + days_ago),
-        (agreed & it["hmicfrs_deadline_passed"].to_numpy(dtype=bool),
-         "HMICFRS deadline " + _uk_dates(it["deadline"]) + hmicfrs_ago
-         + np.where(passed, "", "; the board agreed " + _uk_dates(it["agreed_deadline"]))),
-        (has("n_due_soon"), _plurals(it["n_due_soon"], "action") + " due soon (next "
-         + _uk_dates(it["next_due_soon"]) + ")"),
-        (has("n_stale"), _plurals(it["n_stale"], "action") + " not updated recently"),
-        (has("n_on_hold"), _plurals(it["n_on_hold"], "action") + " on hold"),
-    ]
     out = np.full(len(it), "", dtype=object)
-    for applies, text in parts:
-        text = np.where(applies, text, "")
-        out = np.where((out != "") & (text != ""), out + "; " + text, out + text)
+    for applies, words in [
+        (has("n_overdue"), lambda c, rows: _each(c("n_overdue"), str) + " of "
+         + _plurals(c("n_actions"), "action") + under[rows] + " overdue; oldest "
+         + _plurals(c("max_days_overdue"), "day")),
+        (it["status"].to_numpy() == "No actions",
+         lambda c, rows: "applies to the force but has no actions and no reason given"),
+        (passed, lambda c, rows: np.where(agreed[rows], "board-agreed deadline ", "deadline ")
+         .astype(object) + _uk_dates(c("effective_deadline")) + " passed "
+         + _plurals(c("days_past_deadline"), "day") + " ago"),
+        (agreed & it["hmicfrs_deadline_passed"].to_numpy(dtype=bool),
+         lambda c, rows: "HMICFRS deadline " + _uk_dates(c("deadline")) + " passed "
+         + _plurals(c("days_past_hmicfrs"), "day") + " ago"
+         + np.where(passed[rows], "", "; the board agreed " + _uk_dates(c("agreed_deadline")))),
+        (has("n_due_soon"), lambda c, rows: _plurals(c("n_due_soon"), "action")
+         + " due soon (next " + _uk_dates(c("next_due_soon")) + ")"),
+        (has("n_stale"), lambda c, rows: _plurals(c("n_stale"), "action")
+         + " not updated recently"),
+        (has("n_on_hold"), lambda c, rows: _plurals(c("n_on_hold"), "action") + " on hold"),
+    ]:
+        rows = np.flatnonzero(applies)
+        if len(rows):
+            text = words(lambda key: it[key].iloc[rows], rows)
+            had = out[rows]
+            out[rows] = np.where(had != "", had + "; " + text, text)
     none = out == ""
     if none.any():
         out[none] = _status_reasons(it[none], under[none])
@@ -468,40 +470,43 @@ def _item_reasons(it):
 
 
 def _status_reasons(it, under):
-    """The reason of each item (``it``) whose RAG no clause explains: its status in words."""
+    """The reason of each item (``it``) whose RAG no clause explains: its status in words
+    (each status's sentence made for its items only)."""
     import numpy as np
 
+    def closed(c, rows):
+        on = c("hmicfrs_closed").notna().to_numpy()
+        notes = np.where(on, _each(c("status_note"), _without_date), _each(c("status_note"), str))
+        notes = np.where(notes != "", ": " + notes.astype(object), "")
+        return ("closed by HMICFRS" + np.where(on, " on " + _uk_dates(c("hmicfrs_closed")), "")
+                + " (" + _each(c("hmicfrs_status"), str) + notes + ")")
+
     status = it["status"].to_numpy()
-    closed_on = it["hmicfrs_closed"].notna().to_numpy()
-    notes = _each(it["status_note"], str)
-    notes = np.where(closed_on, _each(it["status_note"], _without_date), notes)
-    notes = np.where(notes != "", ": " + notes.astype(object), "")
-    on = np.where(closed_on, " on " + _uk_dates(it["hmicfrs_closed"]), "")
-    next_due = np.where(it["next_due"].notna().to_numpy(),
-                        "; next due " + _uk_dates(it["next_due"]), "")
-    reasons = {
-        "Closed": "closed by HMICFRS" + on + " (" + _each(it["hmicfrs_status"], str)
-        + notes + ")",
-        "Not for the force": "for " + _each(it["addressee"], lambda v: str(v or "others"))
-        + "; no action needed by the force",
-        "No action (reason given)": "no action: " + _each(it["no_action_reason"], str),
-        "Ready for closure": "all actions finished; signed off by the board on "
-        + _uk_dates(it["board_ready_date"]),
-        "Awaiting sign-off": "all " + _plurals(it["n_actions"], "action") + under
-        + " finished; awaiting board sign-off",
-        "Awaiting plenary": "awaiting the report's plenary session, which agrees the actions",
-    }
-    return np.select([status == s for s in reasons],
-                     [np.broadcast_to(np.asarray(r, dtype=object), status.shape)
-                      for r in reasons.values()], "on track" + next_due)
+    out = np.full(len(it), None, dtype=object)
+    for name, words in [
+        ("Closed", closed),
+        ("Not for the force", lambda c, rows: "for " + _each(
+            c("addressee"), lambda v: str(v or "others")) + "; no action needed by the force"),
+        ("No action (reason given)",
+         lambda c, rows: "no action: " + _each(c("no_action_reason"), str)),
+        ("Ready for closure", lambda c, rows: "all actions finished; signed off by the board "
+         "on " + _uk_dates(c("board_ready_date"))),
+        ("Awaiting sign-off", lambda c, rows: "all " + _plurals(c("n_actions"), "action")
+         + under[rows] + " finished; awaiting board sign-off"),
+        ("Awaiting plenary", lambda c, rows: "awaiting the report's plenary session, which "
+         "agrees the actions"),
+        (None, lambda c, rows: "on track" + np.where(c("next_due").notna().to_numpy(),
+                                                     "; next due " + _uk_dates(c("next_due")), "")),
+    ]:
+        rows = np.flatnonzero(status == name if name else out == None)  # noqa: E711
+        if len(rows):
+            out[rows] = words(lambda key: it[key].iloc[rows], rows)
+    return out
 
 
 def _plurals(counts, word: str):
-    """core.text.plural of a column of counts: '1 action', '2 actions' (numpy, of str)."""
-    import numpy as np
-
-    n = counts.to_numpy()
-    return n.astype(str).astype(object) + np.where(n == 1, " " + word, f" {word}s").astype(object)
+    """core.text.plural of a column of counts ('1 action', '2 actions'), each count once."""
+    return _each(counts, lambda n: plural(n, word))
 
 
 def _uk_dates(days):
@@ -515,14 +520,16 @@ def _each(series, fn):
     import numpy as np
     import pandas as pd
 
-    values = series.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values)
+    typed_ = series.dtype != object       # dates as datetime64: factorized unboxed
+    codes, uniques = pd.factorize(series if typed_ else series.to_numpy())
     out = np.array([fn(v) for v in uniques] + [None], dtype=object)[codes]
     blank = np.flatnonzero(codes == -1)
     if len(blank):
+        values = series.iloc[blank[:1]] if typed_ else series.to_numpy()[blank]
         by_type: dict = {}
         out[blank] = [by_type[type(v)] if type(v) in by_type else
-                      by_type.setdefault(type(v), fn(v)) for v in values[blank]]
+                      by_type.setdefault(type(v), fn(v)) for v in values] * \
+            (len(blank) if typed_ else 1)
     return out
 
 
