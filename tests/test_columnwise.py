@@ -174,3 +174,39 @@ def test_item_reasons_of_no_items():
                           "status_note": [], "hmicfrs_status": [], "addressee": [],
                           "no_action_reason": []})
     assert _item_reasons(empty) == []
+
+
+READ_CELLS = st.one_of(
+    DAYS, st.datetimes(dt.datetime(1890, 1, 1), dt.datetime(2210, 12, 31)),
+    st.sampled_from(["", None, "TBC", " Complete ", "In progress", "complete", "Dec-25",
+                     "31/12/2024", "Complete - awaiting closure", "DCI Jones", 45352.0, 3.0]),
+    st.text(max_size=6), st.integers(-3, 50000), st.booleans())
+
+
+@settings(**SETTINGS)
+@given(st.lists(READ_CELLS, max_size=30), st.integers(0, 2),
+       st.sampled_from(["due", "owner", "action_status", "action_id"]))
+def test_a_column_reads_as_its_cells_read_alone(cells, repeat, key):
+    """A column read whole gives each cell what reading that cell alone gives, of the
+    same type; equal dates, texts and words of the list are one object, so a value
+    repeated down 100,000 rows is held once."""
+    from gain_workbook.model.schema import BY_KEY
+    from gain_workbook.model.settings import Settings
+    from gain_workbook.register.values import Context, normalise
+
+    def read(values):
+        ctx = Context(False, Settings(), [])
+        return normalise(BY_KEY[key], values, list(range(len(values))), "Actions", "E", "Due",
+                         ctx, {}, lambda r: r + 1)
+
+    cells = cells * (repeat + 1)
+    whole = read(cells)
+    alone = [read([v])[0] for v in cells]
+    assert whole == alone
+    assert [type(v) for v in whole] == [type(v) for v in alone]
+    held: dict = {}
+    words = set(BY_KEY[key].vocab)
+    for v in whole:               # a date, a text of a text column, a word of the list
+        if type(v) is dt.date or (type(v) is str and (key in ("owner", "action_id")
+                                                      or v in words)):
+            assert held.setdefault(v, v) is v
