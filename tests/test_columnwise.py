@@ -210,3 +210,28 @@ def test_a_column_reads_as_its_cells_read_alone(cells, repeat, key):
         if type(v) is dt.date or (type(v) is str and (key in ("owner", "action_id")
                                                       or v in words)):
             assert held.setdefault(v, v) is v
+
+
+THEIR_RAG = st.one_of(st.none(), st.just(float("nan")), st.sampled_from(
+    ["R", "red", " Amber ", "a", "G", "Green", "blue", "Complete", "grey", "closed", "?", ""]))
+RAGS = ("Grey", "Blue", "Green", "Amber", "Red")
+
+
+@settings(**SETTINGS)
+@given(st.lists(st.tuples(THEIR_RAG, st.sampled_from(RAGS)), max_size=30))
+def test_their_rag_is_questioned_where_it_is_better_than_ours(rows):
+    """The office's RAG is questioned on exactly the rows where, read row by row, it is
+    better than ours (the rows are picked a column at a time)."""
+    from types import SimpleNamespace as NS
+
+    from gain_workbook.status.rollup import RAG_ORDER, _rag_problems, _their_rag
+
+    frame = pd.DataFrame({"item_rag": pd.Series([t for t, _ in rows], dtype=object),
+                          "rag": [o for _, o in rows], "row": range(2, len(rows) + 2),
+                          "reason": "because"})
+    items = NS(headers=["item_rag"], where=lambda key, row: ("Items", f"K{row}", "RAG"))
+    register = NS(items=items, actions=NS(headers=[]))
+    got = [p.where for p in _rag_problems(register, NS(items=frame, actions=None))]
+    want = [f"Items!K{n + 2}" for n, (t, o) in enumerate(rows)
+            if _their_rag(t) is not None and RAG_ORDER[_their_rag(t)] < RAG_ORDER[o]]
+    assert got == want

@@ -663,10 +663,10 @@ def _rag_problems(register, result: RollUp) -> list:
             (register.actions, result.actions, "action_rag", _action_reason)):
         if key not in table.headers:
             continue
-        for r in frame.itertuples(index=False):
-            theirs = _their_rag(getattr(r, key))
-            if theirs is None or RAG_ORDER[theirs] >= RAG_ORDER[r.rag]:
-                continue
+        # their RAG against ours a column at a time; only the rows where it is better are read
+        theirs = _each(frame[key], lambda v: RAG_ORDER.get(_their_rag(v), len(RAG_ORDER)))
+        better = theirs.astype(int) < frame["rag"].map(RAG_ORDER).to_numpy()
+        for r in frame[better].itertuples(index=False):
             out.append(make_problem("RAG_BETTER_THAN_OURS", *table.where(key, r.row),
                                     getattr(r, key), ours=r.rag, reason=reason(r)))
     return out
@@ -680,7 +680,8 @@ def rollup_problems(register, result: RollUp) -> list:
 
     out = _rag_problems(register, result)
     table = register.inspections
-    for r in result.inspections.itertuples(index=False):
+    ins = result.inspections
+    for r in ins[(ins["s55_closed_day"] != "").to_numpy()].itertuples(index=False):
         if r.s55_closed_day:
             out.append(make_problem("S55_LAST_DAY_CLOSED", *table.where("published", r.row),
                                     uk_date(r.s55_last_day), why=r.s55_closed_day,
