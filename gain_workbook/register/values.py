@@ -96,9 +96,18 @@ def _shared(values: list) -> list:
     own copy (an owner's name 100,000 times: at 100,000 actions the tables held 100 MB of
     values, 33 MB of them distinct), and the tables are kept until the pack is written.
     Only for a column of texts and blanks: equal values of other types (1, 1.0, True)
-    are not the same value. Dates and words are held once as they are read."""
+    are not the same value. Dates and words are held once as they are read. A column
+    whose first rows are mostly distinct (ids, prose) is left alone: hashing every
+    text would cost time for no room."""
     seen: dict = {}
+    head = values[:_SAMPLE]
+    list(map(seen.setdefault, head, head))
+    if len(seen) > len(head) * 0.9:    # mostly distinct (its own ids, prose): no gain
+        return values
     return list(map(seen.setdefault, values, values))
+
+
+_SAMPLE = 1000   # the rows _shared looks at first, to see whether a column repeats
 
 
 def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
