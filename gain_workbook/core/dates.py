@@ -264,16 +264,29 @@ def as_datetime64(series):
     """A column of canonical values as datetime64; anything that is not a date becomes NaT.
 
     Built from day ordinals in numpy: no text parsing, so a value the reader kept as
-    written (unreadable) can never be read here in some other way.
+    written (unreadable) can never be read here in some other way. Each distinct value
+    is converted once (a column holds few distinct dates), then spread by its codes.
     """
     import numpy as np
     import pandas as pd
 
-    days = np.fromiter((v.toordinal() - _ORDINAL_1970 if isinstance(v, dt.date) else _NONE
-                        for v in series), dtype=np.int64, count=len(series))
-    values = days.astype("datetime64[D]").astype("datetime64[ns]")
-    values[(days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")   # and _NONE
-    return pd.Series(values, index=series.index, name=series.name)
+    values = series.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(values)     # blanks (None, NaN, NaT) get code -1
+    except TypeError:                             # an unhashable value: one by one
+        codes, uniques = np.arange(len(values)), values
+    days = np.append(_day_numbers(uniques), _NONE)[codes]   # code -1 takes the last: _NONE
+    out = days.astype("datetime64[D]").astype("datetime64[ns]")
+    out[(days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")   # and _NONE
+    return pd.Series(out, index=series.index, name=series.name)
+
+
+def _day_numbers(values):
+    """Days since 1970 of each value that is a date (or a datetime), _NONE for the rest."""
+    import numpy as np
+
+    return np.fromiter((v.toordinal() - _ORDINAL_1970 if isinstance(v, dt.date) else _NONE
+                        for v in values), dtype=np.int64, count=len(values))
 
 
 def given(day) -> bool:

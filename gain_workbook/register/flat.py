@@ -84,6 +84,8 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     get = {k: data.get(k, [None] * len(rows)) for k in keys}
     if plan.role == "cards":
         rows = cards.fill_cards(plan, grid, rows, get, srcs, ctx)
+    sheets.drop_grid(grids, plan.name)
+    del grid
     n = len(rows)
     if headings and plan.role == "report" and "title" in plan.plain_meta:
         # section headings name the reports; the text above is the tracker's own title

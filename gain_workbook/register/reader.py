@@ -345,6 +345,8 @@ def _read_role(role: str, plans: list[SheetPlan], grids: dict, ctx: Context) -> 
         grid, merged = grids[plan.name]
         sheets.fill_merged(grid, merged, plan.header_row)
         rows, got, srcs, extra = sheets.read_columns(plan, grid, keys, ctx, part_no, raw)
+        sheets.drop_grid(grids, plan.name)
+        del grid
         later = frozenset({"kind"}) if role == ITEMS and {"number", "item_id"} & set(srcs) \
             else frozenset()
         sheets.report_absent(role, plan.name, srcs, got, len(rows), ctx.problems, later)

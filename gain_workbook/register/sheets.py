@@ -162,7 +162,7 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
 
     converted = {c.index for c in plan.columns if c.convert == "percent"}
     for key, (idx, text) in mapping.items():
-        values = list(columns[idx]) if idx < len(columns) else [""] * len(rows)
+        values = columns[idx] if idx < len(columns) else ("",) * len(rows)   # read, not changed
         if idx in converted:
             values = [status_of_percent(v) or v for v in values]
         data[key] = normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
@@ -178,6 +178,13 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
                                 if v not in ("", None)}
     plan.extras = extras
     return rows, data, srcs, extra
+
+
+def drop_grid(grids: dict, name: str) -> None:
+    """Let a sheet's cells go once its columns are read (the frames keep what they need):
+    at 100,000 actions the grids are the largest thing read, and the roll-up and the
+    pack that follow need the room. The sheet's name stays, with no cells."""
+    grids[name] = ([], [])
 
 
 def frame(table: str, index: list[int], data: dict):

@@ -83,11 +83,31 @@ def normalise(col: schema.Column, values: list, rows: list[int], sheet: str, let
     kind = col.kind
     if kind in ("id", "ref", "text", "deadline", "email"):
         # most cells are plain text: keep that path short
-        return [(v.strip() or None) if type(v) is str else cell_text(v) for v in values]
+        out = [(v.strip() or None) if type(v) is str else cell_text(v) for v in values]
+        return _shared(out)
     where = (sheet, letter, header, ctx, raw, index_of)
     if kind == "date":
         return _dates(col, values, rows, where)
     return _words(col, values, rows, where)
+
+
+def _shared(values: list) -> list:
+    """The column with each distinct text held once. python-calamine gives every cell its
+    own copy (an owner's name 100,000 times: at 100,000 actions the tables held 100 MB of
+    values, 33 MB of them distinct), and the tables are kept until the pack is written.
+    Only for a column of texts and blanks: equal values of other types (1, 1.0, True)
+    are not the same value. Dates and words are held once as they are read. A column
+    whose first rows are mostly distinct (ids, prose) is left alone: hashing every
+    text would cost time for no room."""
+    seen: dict = {}
+    head = values[:_SAMPLE]
+    list(map(seen.setdefault, head, head))
+    if len(seen) > len(head) * 0.9:    # mostly distinct (its own ids, prose): no gain
+        return values
+    return list(map(seen.setdefault, values, values))
+
+
+_SAMPLE = 1000   # the rows _shared looks at first, to see whether a column repeats
 
 
 def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
@@ -96,10 +116,16 @@ def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
     sheet, letter, header, ctx, raw, index_of = where
     problems = ctx.problems
     out = []
+    days: dict = {}                    # date cell -> its day (in range)
+    held: dict = {}                    # each day as one object (see _shared)
     for v, r in zip(values, rows):
-        if type(v) is dt.datetime and EARLIEST <= (d := v.date()) <= LATEST:
-            out.append(d)              # the usual case: a date cell
-            continue
+        if type(v) is dt.date or type(v) is dt.datetime:
+            d = days.get(v)
+            if d is None and EARLIEST <= (d := v if type(v) is dt.date else v.date()) <= LATEST:
+                d = days[v] = held.setdefault(d, d)
+            if d is days.get(v):
+                out.append(d)          # the usual case: a date cell
+                continue
         if v == "" or v is None:
             out.append(None)           # and the next most usual: an empty one
             continue
@@ -116,11 +142,11 @@ def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
                                              header, v.strip(), date=display(loose[0]),
                                              why=loose[1]))
                 raw[(col.key, index_of(r))] = v.strip()
-                out.append(loose[0])
+                out.append(held.setdefault(loose[0], loose[0]))
                 continue
         d = parse_date(v, ctx.date1904)
         # kept as written (as text, so that a date cell out of range fails BAD_DATE)
-        out.append(cell_text(v) if d is UNREADABLE else d)
+        out.append(cell_text(v) if d is UNREADABLE else d if d is None else held.setdefault(d, d))
     return out
 
 
@@ -133,11 +159,11 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
     synonyms = {norm_key(k): v for k, v in SYNONYMS[col.synonyms].items()}
     vocab_keys = {norm_key(v): v for v in col.vocab}
     words = {**synonyms, **vocab_keys}
-    exact = frozenset(col.vocab)
+    exact = {w: w for w in col.vocab}  # (the list's own word, one object for every cell)
     out = []
     for v, r in zip(values, rows):
-        if v in exact:                 # the usual case: picked from the dropdown
-            out.append(v)
+        if (word := exact.get(v)) is not None:   # the usual case: picked from the dropdown
+            out.append(word)
             continue
         if v is None or v == "" or (isinstance(v, str) and not v.strip()):
             out.append(None)

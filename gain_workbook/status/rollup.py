@@ -277,7 +277,7 @@ def roll_up_items(items, actions, inspections, as_of: dt.date):
     _item_status(it, _before_plenary(it, inspections, as_of))
     _deadlines(it, today)
     _item_rag(it)
-    it["reason"] = [_item_reason(r, as_of) for r in it.itertuples(index=False)]
+    it["reason"] = _item_reasons(it)
     if "label" not in it:
         it["label"] = _labels(it)
     it = it.merge(inspections[["inspection_id", "title", "published"]].drop_duplicates(
@@ -424,51 +424,113 @@ def _item_rag(it) -> None:
     it["rag"] = np.array([RAG_BY_RANK[r] for r in range(len(RAG_BY_RANK))])[rank.astype(int)]
 
 
-def _item_reason(r, as_of) -> str:
-    """The RAG's reason in words: '2 of 3 actions overdue; oldest 41 days'."""
-    parts = []
-    under = " (with its recommendations')" if r.n_under and r.own_actions else \
-        " under it" if r.n_under else ""
-    if r.n_overdue:
-        parts.append(f"{r.n_overdue} of {plural(r.n_actions, 'action')}{under} overdue; "
-                     f"oldest {plural(r.max_days_overdue, 'day')}")
-    if r.status == "No actions":
-        parts.append("applies to the force but has no actions and no reason given")
-    agreed = given(r.agreed_deadline)
-    if r.deadline_passed:
-        which = "board-agreed deadline" if agreed else "deadline"
-        parts.append(f"{which} {uk_date(r.effective_deadline)} passed "
-                     f"{plural(r.days_past_deadline, 'day')} ago")
-    if agreed and r.hmicfrs_deadline_passed:
-        parts.append(f"HMICFRS deadline {uk_date(r.deadline)} passed "
-                     f"{plural(r.days_past_hmicfrs, 'day')} ago"
-                     + ("" if r.deadline_passed else
-                        f"; the board agreed {uk_date(r.agreed_deadline)}"))
-    if r.n_due_soon:
-        parts.append(f"{plural(r.n_due_soon, 'action')} due soon (next {uk_date(r.next_due_soon)})")
-    if r.n_stale:
-        parts.append(f"{plural(r.n_stale, 'action')} not updated recently")
-    if r.n_on_hold:
-        parts.append(f"{plural(r.n_on_hold, 'action')} on hold")
-    if parts:
-        return "; ".join(parts)
-    if r.status == "Closed":
-        on = f" on {uk_date(r.hmicfrs_closed)}" if given(r.hmicfrs_closed) else ""
-        note = _without_date(r.status_note) if on else r.status_note
-        note = f": {note}" if note else ""
-        return f"closed by HMICFRS{on} ({r.hmicfrs_status}{note})"
-    if r.status == "Not for the force":
-        return f"for {r.addressee or 'others'}; no action needed by the force"
-    if r.status == "No action (reason given)":
-        return f"no action: {r.no_action_reason}"
-    if r.status == "Ready for closure":
-        return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
-    if r.status == "Awaiting sign-off":
-        return f"all {plural(r.n_actions, 'action')}{under} finished; awaiting board sign-off"
-    if r.status == "Awaiting plenary":
-        return "awaiting the report's plenary session, which agrees the actions"
-    nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""
-    return f"on track{nxt}"
+def _item_reasons(it):
+    """Each item's RAG reason in words ('2 of 3 actions overdue; oldest 41 days'), worked
+    out a column at a time: each clause for the items it applies to, joined with '; ';
+    an item with no clause is described by its status (_status_reasons)."""
+    import numpy as np
+
+    def has(key):
+        return it[key].to_numpy() != 0
+
+    n_under, own = has("n_under"), has("own_actions")
+    under = np.where(n_under & own, " (with its recommendations')",
+                     np.where(n_under, " under it", "")).astype(object)
+    agreed = it["agreed_deadline"].notna().to_numpy()
+    passed = it["deadline_passed"].to_numpy(dtype=bool)
+    out = np.full(len(it), "", dtype=object)
+    for applies, words in [
+        (has("n_overdue"), lambda c, rows: _each(c("n_overdue"), str) + " of "
+         + _plurals(c("n_actions"), "action") + under[rows] + " overdue; oldest "
+         + _plurals(c("max_days_overdue"), "day")),
+        (it["status"].to_numpy() == "No actions",
+         lambda c, rows: "applies to the force but has no actions and no reason given"),
+        (passed, lambda c, rows: np.where(agreed[rows], "board-agreed deadline ", "deadline ")
+         .astype(object) + _uk_dates(c("effective_deadline")) + " passed "
+         + _plurals(c("days_past_deadline"), "day") + " ago"),
+        (agreed & it["hmicfrs_deadline_passed"].to_numpy(dtype=bool),
+         lambda c, rows: "HMICFRS deadline " + _uk_dates(c("deadline")) + " passed "
+         + _plurals(c("days_past_hmicfrs"), "day") + " ago"
+         + np.where(passed[rows], "", "; the board agreed " + _uk_dates(c("agreed_deadline")))),
+        (has("n_due_soon"), lambda c, rows: _plurals(c("n_due_soon"), "action")
+         + " due soon (next " + _uk_dates(c("next_due_soon")) + ")"),
+        (has("n_stale"), lambda c, rows: _plurals(c("n_stale"), "action")
+         + " not updated recently"),
+        (has("n_on_hold"), lambda c, rows: _plurals(c("n_on_hold"), "action") + " on hold"),
+    ]:
+        rows = np.flatnonzero(applies)
+        if len(rows):
+            text = words(lambda key: it[key].iloc[rows], rows)
+            had = out[rows]
+            out[rows] = np.where(had != "", had + "; " + text, text)
+    none = out == ""
+    if none.any():
+        out[none] = _status_reasons(it[none], under[none])
+    return list(out)
+
+
+def _status_reasons(it, under):
+    """The reason of each item (``it``) whose RAG no clause explains: its status in words
+    (each status's sentence made for its items only)."""
+    import numpy as np
+
+    def closed(c, rows):
+        on = c("hmicfrs_closed").notna().to_numpy()
+        notes = np.where(on, _each(c("status_note"), _without_date), _each(c("status_note"), str))
+        notes = np.where(notes != "", ": " + notes.astype(object), "")
+        return ("closed by HMICFRS" + np.where(on, " on " + _uk_dates(c("hmicfrs_closed")), "")
+                + " (" + _each(c("hmicfrs_status"), str) + notes + ")")
+
+    status = it["status"].to_numpy()
+    out = np.full(len(it), None, dtype=object)
+    for name, words in [
+        ("Closed", closed),
+        ("Not for the force", lambda c, rows: "for " + _each(
+            c("addressee"), lambda v: str(v or "others")) + "; no action needed by the force"),
+        ("No action (reason given)",
+         lambda c, rows: "no action: " + _each(c("no_action_reason"), str)),
+        ("Ready for closure", lambda c, rows: "all actions finished; signed off by the board "
+         "on " + _uk_dates(c("board_ready_date"))),
+        ("Awaiting sign-off", lambda c, rows: "all " + _plurals(c("n_actions"), "action")
+         + under[rows] + " finished; awaiting board sign-off"),
+        ("Awaiting plenary", lambda c, rows: "awaiting the report's plenary session, which "
+         "agrees the actions"),
+        (None, lambda c, rows: "on track" + np.where(c("next_due").notna().to_numpy(),
+                                                     "; next due " + _uk_dates(c("next_due")), "")),
+    ]:
+        rows = np.flatnonzero(status == name if name else out == None)  # noqa: E711
+        if len(rows):
+            out[rows] = words(lambda key: it[key].iloc[rows], rows)
+    return out
+
+
+def _plurals(counts, word: str):
+    """core.text.plural of a column of counts ('1 action', '2 actions'), each count once."""
+    return _each(counts, lambda n: plural(n, word))
+
+
+def _uk_dates(days):
+    """core.dates.uk_date of a column ('03/12/2026', '' for none), each distinct date once."""
+    return _each(days, uk_date)
+
+
+def _each(series, fn):
+    """``fn`` of each value of ``series`` (numpy, of objects), worked out once per distinct
+    value; blanks (None, NaN, NaT: not told apart by factorize) once per type."""
+    import numpy as np
+    import pandas as pd
+
+    typed_ = series.dtype != object       # dates as datetime64: factorized unboxed
+    codes, uniques = pd.factorize(series if typed_ else series.to_numpy())
+    out = np.array([fn(v) for v in uniques] + [None], dtype=object)[codes]
+    blank = np.flatnonzero(codes == -1)
+    if len(blank):
+        values = series.iloc[blank[:1]] if typed_ else series.to_numpy()[blank]
+        by_type: dict = {}
+        out[blank] = [by_type[type(v)] if type(v) in by_type else
+                      by_type.setdefault(type(v), fn(v)) for v in values] * \
+            (len(blank) if typed_ else 1)
+    return out
 
 
 _DATE_IN_NOTE = re.compile(DATE_WORDS, re.I)
@@ -601,10 +663,10 @@ def _rag_problems(register, result: RollUp) -> list:
             (register.actions, result.actions, "action_rag", _action_reason)):
         if key not in table.headers:
             continue
-        for r in frame.itertuples(index=False):
-            theirs = _their_rag(getattr(r, key))
-            if theirs is None or RAG_ORDER[theirs] >= RAG_ORDER[r.rag]:
-                continue
+        # their RAG against ours a column at a time; only the rows where it is better are read
+        theirs = _each(frame[key], lambda v: RAG_ORDER.get(_their_rag(v), len(RAG_ORDER)))
+        better = theirs.astype(int) < frame["rag"].map(RAG_ORDER).to_numpy()
+        for r in frame[better].itertuples(index=False):
             out.append(make_problem("RAG_BETTER_THAN_OURS", *table.where(key, r.row),
                                     getattr(r, key), ours=r.rag, reason=reason(r)))
     return out
@@ -618,7 +680,8 @@ def rollup_problems(register, result: RollUp) -> list:
 
     out = _rag_problems(register, result)
     table = register.inspections
-    for r in result.inspections.itertuples(index=False):
+    ins = result.inspections
+    for r in ins[(ins["s55_closed_day"] != "").to_numpy()].itertuples(index=False):
         if r.s55_closed_day:
             out.append(make_problem("S55_LAST_DAY_CLOSED", *table.where("published", r.row),
                                     uk_date(r.s55_last_day), why=r.s55_closed_day,
