@@ -178,7 +178,6 @@ LONGEST_FUNCTION = 60      # lines, from `def` (decorators not counted) to the l
 LONG_FUNCTIONS_TO_SPLIT = {
     "excel.fastsheet:_fast_class",          # 83 lines
     "pack.layout:write_table",              # 77
-    "register.values:_words",               # 61
 }
 
 

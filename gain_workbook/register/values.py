@@ -150,6 +150,36 @@ def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
     return out
 
 
+def _word_of(raw_text: str, kind: str, words: dict, vocab_keys: dict, synonyms: dict):
+    """What a cell's text means in a list, by the first rule that reads it: the word or
+    a synonym; for several types, each part; one half of a bilingual pair; a leading
+    yes or no; the word with a note after it; a near miss. (text as it is reported,
+    the word or None, the note beside it, the problem's code: 'PLAIN' when it was
+    written plainly as the word, so nothing is said.)"""
+    folded = norm_key(raw_text)
+    code, note = "NORMALISED", ""
+    canon = vocab_keys.get(folded) or synonyms.get(folded)
+    if canon is None and kind == "multi":
+        parts = split_multi(raw_text)
+        mapped = [vocab_keys.get(norm_key(p)) or synonyms.get(norm_key(p)) for p in parts]
+        canon = ", ".join(dict.fromkeys(mapped)) if parts and all(mapped) else None
+        if canon is not None and [p.strip() for p in parts] == mapped:
+            raw_text = canon           # only the separators differ: nothing to report
+    if canon is None and kind in ("vocab", "yesno"):
+        canon, note, plain = either_half(raw_text, words, kind == "vocab")
+        if canon is not None and plain and not note:
+            return raw_text, canon, "", "PLAIN"
+    if canon is None and kind == "yesno":
+        canon = next((word for lead, word, _ in schema.YES_NO_LEADS
+                      if folded == lead or folded.startswith(lead + " ")), None)
+    if canon is None and kind == "vocab":
+        canon, note = split_lead(raw_text, words) or (None, "")
+    if canon is None and kind == "vocab":
+        canon = _near(folded, words)
+        code = "WORD_READ_AS"
+    return raw_text, canon, note, code
+
+
 def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
     """A column of words from a list (status, kind, yes/no, types): each read as its
     word where it is one, a synonym, a near miss or (for types) several; said when
@@ -171,30 +201,10 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
         if isinstance(v, bool) and kind == "yesno":
             out.append("Yes" if v else "No")
             continue
-        raw_text = cell_text(v)
-        folded = norm_key(raw_text)
-        code = "NORMALISED"
-        note = ""
-        canon = vocab_keys.get(folded) or synonyms.get(folded)
-        if canon is None and kind == "multi":
-            parts = split_multi(raw_text)
-            mapped = [vocab_keys.get(norm_key(p)) or synonyms.get(norm_key(p)) for p in parts]
-            canon = ", ".join(dict.fromkeys(mapped)) if parts and all(mapped) else None
-            if canon is not None and [p.strip() for p in parts] == mapped:
-                raw_text = canon       # only the separators differ: nothing to report
-        if canon is None and kind in ("vocab", "yesno"):
-            canon, note, plain = either_half(raw_text, words, kind == "vocab")
-            if canon is not None and plain and not note:
-                out.append(canon)      # 'Wedi'i gwblhau / Complete': written as the word
-                continue
-        if canon is None and kind == "yesno":
-            canon = next((word for lead, word, _ in schema.YES_NO_LEADS
-                          if folded == lead or folded.startswith(lead + " ")), None)
-        if canon is None and kind == "vocab":
-            canon, note = split_lead(raw_text, words) or (None, "")
-        if canon is None and kind == "vocab":
-            canon = _near(folded, words)
-            code = "WORD_READ_AS"
+        raw_text, canon, note, code = _word_of(cell_text(v), kind, words, vocab_keys, synonyms)
+        if code == "PLAIN":
+            out.append(canon)          # 'Wedi'i gwblhau / Complete': written as the word
+            continue
         if canon is None:
             out.append(raw_text)       # left for NOT_IN_LIST
             continue
@@ -204,7 +214,7 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
                             index_of(r))
             out.append(canon)
             continue
-        if col.key == "action_status" and folded in schema.OVERDUE_WORDS:
+        if col.key == "action_status" and norm_key(raw_text) in schema.OVERDUE_WORDS:
             code = "OVERDUE_WORD"
         if canon != raw_text and canon.casefold() != " ".join(raw_text.split()).casefold():
             ctx.problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
