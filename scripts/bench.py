@@ -130,7 +130,8 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
                     t = type(v)
                     if t is str:
                         v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                        cells.append(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{v}</t></is></c>')
+                        cells.append(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{v}</t></is>'
+                                     '</c>')
                     else:
                         if t is dt.date:
                             v = (v - epoch.date()).days
@@ -255,7 +256,8 @@ def floors_report(args, py, work: Path) -> str:
 def table_lines(rows) -> list[str]:
     """Seconds, peak memory and build's ratios to the raw and the stock floor."""
     naive = any("naive" in m for _, m in rows)
-    head = ("| actions | build s | raw floor s | stock floor s | " + ("naive s | " if naive else "")
+    head = ("| actions | build s | raw floor s | stock floor s | "
+            + ("naive s | " if naive else "")
             + "build / raw | build / stock | peak MB build / raw / stock"
             + (" / naive" if naive else "") + " | peak build / raw |")
     lines = [head, "|" + "---:|" * (head.count("|") - 1)]
@@ -301,7 +303,8 @@ def machine() -> str:
                 break
     except OSError:
         model = platform.processor()
-    return f"{model or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return (f"{model or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}")
 
 
 CHASE_OWNERS = 200
@@ -460,7 +463,8 @@ def compare_validate(args, py, work: Path) -> int:
 
 
 SLOWER = 1.05   # a command this much slower than REF's (medians, taking turns) is flagged
-REPORT_SOURCE = ROOT / "tests" / "data" / "reports" / "leveson-2012 part l numbered recommendations.txt"
+REPORT_SOURCE = (ROOT / "tests" / "data" / "reports"
+                 / "leveson-2012 part l numbered recommendations.txt")
 
 
 def ab_commands(py, work: Path, reg: Path, n: int, tree: str) -> dict:

@@ -302,19 +302,29 @@ def _write_rows(self) -> None:
         return _BASE._write_rows(self)
     _unformatted_to_table(self)
     _number_formats(self)
-    lanes = _lanes(self)
     spans = _spans(self)
+    bands = _bands(self)
+    # (a band's rows outside the sheet's dimensions are empty: begin and end with it)
+    rows = range(min(self.dim_rowmin, bands[0][0]), max(self.dim_rowmax, bands[-1][1]) + 1)
+    bands = iter(bands)
+    band = next(bands, None)
     table, info, comments, write = self.table, self.row_info, self.comments, self.fh.write
-    for r in range(self.dim_rowmin, self.dim_rowmax + 1):
-        here, cells = lanes.get(r), table.get(r)
-        xml = _lane_xml(r, here) if here else ""
+    for r in rows:
+        stored = None
+        if band is not None and band[0] <= r:
+            stored = band[2], next(band[3])
+            if r == band[1]:
+                band = next(bands, None)
+        cells = table.get(r)
+        xml = _row_xml(r, *stored) if stored and not cells else ""
         span = spans.get(r >> 4)
         if xml or cells:
             _open_row(self, r, span, info.get(r))
-            write(_mixed_xml(self, r, here, cells) if cells else xml)
+            write(_mixed_xml(self, r, stored, cells) if cells else xml)
             write("</row>")
         elif r in info or r in comments:
             self._write_empty_row(r, span, info.get(r))
+    self._gain_columns = []     # written: let the values go
 
 
 def _unformatted_to_table(ws) -> None:
@@ -336,11 +346,15 @@ def _number_formats(ws) -> None:
             if had is None or pos < had[0]:
                 first[id(fmt)] = (pos, fmt)
 
-    for c in _columns(ws):
-        i = next((i for i, v in enumerate(c.values) if v is not None), None)
+    table = ws.table
+    ws._gain_visible = set()
+    for c in _columns(ws):      # its first cell that no later write took the place of
+        i = next((i for i, v in enumerate(c.values) if v is not None and
+                  c.col not in table.get(c.first + i, ())), None)
         if i is not None:
             see((c.first + i, 0, c.col), c.fmt)
-    for r, cells in ws.table.items():
+            ws._gain_visible.add(id(c.fmt))
+    for r, cells in table.items():
         for col, cell in cells.items():
             see((r, 0, col), getattr(cell, "format", None))
     for r, info in ws.row_info.items():
@@ -349,43 +363,46 @@ def _number_formats(ws) -> None:
         fmt._get_xf_index()
 
 
-def _lanes(ws) -> dict:
-    """{row: [(column, letter, first row, values, tails)] in column order} of the stored
-    columns; a table's columns share one list."""
-    blocks: dict = {}
-    for c in _columns(ws):
-        fmt = c.fmt
-        xf = None if fmt is None else (fmt.xf_index if fmt.xf_index is not None
-                                       else fmt._get_xf_index())
-        blocks.setdefault((c.first, c.last), []).append(
-            (c.col, _col_name(c.col), c.first, c.values, c.tails(xf)))
-    out: dict = {}
-    for (first, last), lanes in blocks.items():
-        lanes.sort(key=lambda lane: lane[0])
-        for r in range(first, last + 1):
-            had = out.get(r)
-            out[r] = lanes if had is None else sorted(had + lanes, key=lambda lane: lane[0])
+def _bands(ws) -> list:
+    """[(first row, last row, [(column, letter)], each row's cell tails)] in row order:
+    stored columns whose rows overlap make one band, in column order."""
+    groups: list = []
+    for c in sorted(_columns(ws), key=lambda c: c.first):
+        if groups and c.first <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], c.last)
+            groups[-1][2].append(c)
+        else:
+            groups.append([c.first, c.last, [c]])
+    out = []
+    for first, last, members in groups:
+        members.sort(key=lambda c: c.col)
+        tails = [[None] * (c.first - first) + list(map(c.tails(_xf(ws, c.fmt)).get, c.values))
+                 + [None] * (last - c.last) for c in members]
+        out.append((first, last, [(c.col, _col_name(c.col)) for c in members], zip(*tails)))
     return out
 
 
-def _lane_xml(r: int, lanes) -> str:
+def _xf(ws, fmt):
+    """The format's number, for a format with a cell to write (numbered in order by
+    _number_formats); None for a column whose every cell was written over."""
+    if fmt is None or id(fmt) not in ws._gain_visible:
+        return None
+    return fmt._get_xf_index()
+
+
+def _row_xml(r: int, where, tails) -> str:
     row = r + 1
-    parts = []
-    for _, letter, first, values, tails in lanes:
-        tail = tails.get(values[r - first])
-        if tail is not None:
-            parts.append(f'<c r="{letter}{row}{tail}')
-    return "".join(parts)
+    return "".join([f'<c r="{letter}{row}{t}' for (_, letter), t in zip(where, tails)
+                    if t is not None])
 
 
-def _mixed_xml(ws, r: int, lanes, cells) -> str:
+def _mixed_xml(ws, r: int, stored, cells) -> str:
     """A row with stored cells and xlsxwriter's own: in column order, the later one
     (xlsxwriter's) where both hold a cell."""
     import io
 
     got: dict = {}
-    for col, letter, first, values, tails in lanes or ():
-        tail = tails.get(values[r - first])
+    for (col, letter), tail in zip(*stored) if stored else ():
         if tail is not None:
             got[col] = f'<c r="{letter}{r + 1}{tail}'
     got.update(cells)
@@ -407,22 +424,33 @@ def _spans(ws) -> dict:
     xlsxwriter's _calculate_spans works them out."""
     lo: dict = {}
     hi: dict = {}
-
-    def see(group, a, b):
-        if group in lo:
-            lo[group], hi[group] = min(lo[group], a), max(hi[group], b)
-        else:
-            lo[group], hi[group] = a, b
-
-    for c in _columns(ws):
-        first = c.first
-        for g in {(first + i) >> 4 for i, v in enumerate(c.values) if v is not None}:
-            see(g, c.col, c.col)
+    used = [(c.col, _groups(c)) for c in _columns(ws)]
     for cells in (ws.table, ws.comments):
         for r, row in cells.items():
             if row:
-                see(r >> 4, min(row), max(row))
+                used += [(min(row), (r >> 4,)), (max(row), (r >> 4,))]
+    for col, groups in used:
+        for g in groups:
+            if g in lo:
+                lo[g], hi[g] = min(lo[g], col), max(hi[g], col)
+            else:
+                lo[g] = hi[g] = col
     return {g: f"{lo[g] + 1}:{hi[g] + 1}" for g in lo}
+
+
+def _groups(c) -> list:
+    """The blocks of 16 rows where column ``c`` has a cell (a slice of each, not each cell)."""
+    values, first = c.values, c.first
+    out = []
+    i, n = 0, len(values)
+    while i < n:
+        g = (first + i) >> 4
+        end = ((g + 1) << 4) - first
+        chunk = values[i:end]
+        if chunk.count(None) < len(chunk):
+            out.append(g)
+        i = end
+    return out
 
 
 def _open_row(ws, r: int, span, info) -> None:
