@@ -224,11 +224,14 @@ _NUMBERS = st.one_of(st.none(), st.integers(-10**6, 10**6))
                         max_size=6),
        heights=st.lists(st.tuples(st.integers(0, 70), st.sampled_from([None, 12.75, 30])),
                         max_size=6),
+       batch=st.tuples(st.integers(0, 60), st.lists(st.sampled_from([None, 0, 12.75, 30, 45.5]),
+                                                    max_size=30)),
        table=st.booleans())
-def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, table):
+def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, batch, table):
     """Columns of any length, gaps and repeats, at any row, beside, under and over cells
-    written one by one, rows with heights, three formats met in any order, and an
-    Excel table over a block of them: the stored columns' file is xlsxwriter's."""
+    written one by one, rows with heights (one by one and a table's at once), three
+    formats met in any order, and an Excel table over a block of them: the stored
+    columns' file is xlsxwriter's."""
     import io
 
     import xlsxwriter
@@ -251,6 +254,7 @@ def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, 
             ws.write_string(r, c, text, fmts[0])
         for r, h in heights:
             ws.set_row(r, h)
+        fastsheet._heights(ws, *batch)
         if table:
             ws.add_table(100, 0, 130, 2, {"name": "T"})
             fastsheet._column(ws, 101, 1, ["x", None] * 15, fmts[1])

@@ -98,8 +98,7 @@ def _sample(cls) -> bytes:
     ws.write_formula(4, 2, "=B2+1", bold, 2)
     ws.write_string(6, 0, "written over", date)
     ws.write_string(20, 30, "far", date)
-    for r in (1, 3, 17, 35):
-        ws.set_row(r, 30)
+    _heights(ws, 1, [30, None, 30, 0, None, 12.75] * 6)
     ws.set_row(50, 20)
     table = wb.add_worksheet("Table")
     _column(table, 1, 0, ["a", "b", None, "a"] * 5, bold)
@@ -108,6 +107,16 @@ def _sample(cls) -> bytes:
                                                            {"header": "Number"}]})
     wb.close()
     return out.getvalue()
+
+
+def _heights(ws, first_row, heights) -> None:
+    """Row heights through set_row_heights where the sheet has it, else set_row."""
+    if hasattr(ws, "set_row_heights"):
+        ws.set_row_heights(first_row, heights)
+        return
+    for i, h in enumerate(heights):
+        if h is not None:
+            ws.set_row(first_row + i, h)
 
 
 def _column(ws, first_row, col, values, cell_format, numbers=False) -> None:
@@ -127,9 +136,9 @@ def _fast_class():
     if parts is None:
         return None         # pragma: no cover - a future xlsxwriter
     worksheet, tuples = parts
-    global _BASE, _STRING_T, _NUMBER_T, _DATETIME_T, _SIMPLE, _col_name
+    global _BASE, _STRING_T, _NUMBER_T, _DATETIME_T, _ROW_INFO, _SIMPLE, _col_name
     _BASE = worksheet
-    _STRING_T, _NUMBER_T, _DATETIME_T = tuples
+    _STRING_T, _NUMBER_T, _DATETIME_T, _ROW_INFO = tuples
     _SIMPLE = (_STRING_T, _NUMBER_T, _DATETIME_T)
     from xlsxwriter.utility import xl_col_to_name
 
@@ -137,6 +146,7 @@ def _fast_class():
     methods = {"__doc__": "A Worksheet with a column store, its own row writer and a "
                           "table that keeps no map of its cells.",
                "write_column_values": write_column_values, "_write_cell": _write_cell,
+               "set_row_heights": set_row_heights,
                "_write_rows": _write_rows, "add_table": add_table,
                "merge_range": merge_range, "_get_range_data": _get_range_data,
                "autofit": autofit}
@@ -149,21 +159,23 @@ def _parts():
     try:
         from xlsxwriter.sharedstrings import SharedStringTable
         from xlsxwriter.worksheet import (CellDatetimeTuple, CellNumberTuple, CellStringTuple,
-                                          Worksheet)
+                                          RowInfo, Worksheet)
     except ImportError:     # pragma: no cover - a future xlsxwriter
         return None
     probe = Worksheet()
     needed = ("_write_cell", "_check_dimensions", "_write_string", "_write_number", "str_table",
               "table", "fh", "xls_strmax", "row_info", "comments", "col_info", "tables",
               "table_cells", "merged_cells", "_write_row", "_write_empty_row",
-              "default_row_height", "original_row_height", "excel_version")
+              "default_row_height", "original_row_height", "excel_version", "row_sizes")
     if not all(hasattr(probe, n) for n in needed) or \
             not hasattr(SharedStringTable(), "count"):
         return None         # pragma: no cover
-    return Worksheet, (CellStringTuple, CellNumberTuple, CellDatetimeTuple)
+    if not set(vars(RowInfo())) >= {"height", "row_format", "hidden", "level", "collapsed"}:
+        return None         # pragma: no cover
+    return Worksheet, (CellStringTuple, CellNumberTuple, CellDatetimeTuple, RowInfo)
 
 
-_BASE = _STRING_T = _NUMBER_T = _DATETIME_T = None
+_BASE = _STRING_T = _NUMBER_T = _DATETIME_T = _ROW_INFO = None
 _SIMPLE: tuple = ()
 _col_name = None
 
@@ -226,6 +238,32 @@ def write_column_values(self, first_row: int, col: int, values: list, cell_forma
     else:
         _store_texts(self, first_row, col, values, filled, cell_format, codes)
     _columns(self).append(_Column(first_row, col, values, cell_format, codes))
+
+
+def set_row_heights(self, first_row: int, heights: list) -> None:
+    """set_row(first_row + i, height) for each height that is not None, as set_row
+    stores it, with one row record shared by the rows of each distinct height."""
+    rows = [i for i, h in enumerate(heights) if h is not None]
+    if not rows:
+        return
+    min_col = self.dim_colmin if self.dim_colmin is not None else 0
+    if self._check_dimensions(first_row + rows[0], min_col) or \
+            self._check_dimensions(first_row + rows[-1], min_col):
+        for i in rows:
+            self.set_row(first_row + i, heights[i])
+        return
+    made: dict = {}
+    info, sizes = self.row_info, self.row_sizes
+    for i in rows:
+        h = heights[i]
+        got = made.get(h)
+        if got is None:
+            pixels = int(h * 4.0 / 3.0 + 0.5)
+            hidden = pixels == 0        # (set_row's rule: height 0 hides the row)
+            pixels = self.default_row_height if hidden else pixels
+            got = made[h] = (_ROW_INFO(height=pixels, row_format=None, hidden=hidden,
+                                       level=0, collapsed=False), [pixels, hidden])
+        info[first_row + i], sizes[first_row + i] = got
 
 
 def _store_texts(ws, first_row, col, values, filled, cell_format, codes) -> None:

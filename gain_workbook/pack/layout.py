@@ -35,6 +35,7 @@ class Ctx:
         self.meeting = meeting
         self.raw: dict = {}       # (key, index) -> the register's word for a missing date
         self.trend = None         # status.trend.Trend: the months behind, for the Summary
+        self.line_counts: dict = {}   # (text, width) -> lines it wraps to (_heights)
 
     def page(self, ws, title: str, landscape: bool = True, repeat: int | None = None) -> None:
         """A4, one page wide, marking/board/as-of/page numbers in header and footer."""
@@ -101,13 +102,16 @@ def _texts(values) -> list:
     return out
 
 
-def _heights(columns: list, cols: list[Col]) -> list:
+def _heights(columns: list, cols: list[Col], known: dict | None = None) -> list:
     """Row height for each row from its wrapped cells (None: one line, Excel's default).
 
-    styles.wrapped_lines for each text longer than a line, once per distinct text.
+    styles.wrapped_lines once per distinct text and width (``known`` keeps them across
+    tables: owners, statuses and updates repeat down a column and from sheet to sheet);
+    the rows take each column's counts by value.
     """
     import numpy as np
 
+    known = {} if known is None else known
     n = len(columns[0]) if columns else 0
     tall = np.ones(n, dtype=np.int64)
     for values, col in zip(columns, cols):
@@ -115,10 +119,13 @@ def _heights(columns: list, cols: list[Col]) -> list:
             continue
         cap = max(1, int(col.width * CHARS_PER_WIDTH))
         w = col.width
-        known: dict = {}          # owners, statuses and updates repeat: count each once
-        lines = [1 if t is None or len(t) <= cap else known.get(t) or
-                 known.setdefault(t, _lines(t, w)) for t in values]
-        np.maximum(tall, np.array(lines, dtype=np.int64), out=tall)
+        count = {None: 1}
+        for t in set(values):
+            if t is not None:
+                count[t] = 1 if len(t) <= cap else known.get((t, w)) or \
+                    known.setdefault((t, w), _lines(t, w))
+        np.maximum(tall, np.fromiter(map(count.__getitem__, values), dtype=np.int64,
+                                     count=n), out=tall)
     return [LINE_HEIGHT * t + 3 if t > 1 else None for t in tall.tolist()]
 
 
@@ -162,9 +169,8 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
             writes.append((True, values, fmt_of[col.kind]))
         else:
             writes.append((False, _texts(values), fmt_of[col.kind]))
-    heights = _heights([w[1] for w in writes], cols)
+    heights = _heights([w[1] for w in writes], cols, ctx.line_counts)
     n = len(frame)
-    set_row = ws.set_row
     for c, (numbers, values, cf) in enumerate(writes):
         # column by column: xlsxwriter keeps cells in a dict, so order does not matter
         _write_column(ws, row, c, values, cf, numbers)
@@ -179,9 +185,12 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
             for i, v in enumerate(values):
                 if v is None:
                     ws.write_blank(row + i, c, None, cf)
-    for i, h in enumerate(heights):
-        if h is not None:
-            set_row(row + i, h)
+    if hasattr(ws, "set_row_heights"):          # (FastWorksheet: a table's rows at once)
+        ws.set_row_heights(row, heights)
+    else:
+        for i, h in enumerate(heights):
+            if h is not None:
+                ws.set_row(row + i, h)
     row += n
     highlight = dict(highlight or {})
     for c, col in enumerate(cols):
