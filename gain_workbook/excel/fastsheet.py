@@ -217,26 +217,30 @@ def write_column_values(self, first_row: int, col: int, values: list, cell_forma
     Text goes into the shared string table exactly as write_string puts it (in the
     same order), once per distinct text; ``numbers`` stores ints as write_number
     does. Cells xlsxwriter must judge itself (floats, over-long text) go through it."""
-    filled = [i for i, v in enumerate(values) if v is not None]
-    if not filled:
-        return
-    if self.constant_memory or \
-            self._check_dimensions(first_row + filled[0], col) or \
-            self._check_dimensions(first_row + filled[-1], col) or \
-            _taken(self, first_row, first_row + len(values) - 1, col):
-        write = self._write_number if numbers else self._write_string
-        for i in filled:
-            write(first_row + i, col, values[i], cell_format)
-        return
     values = list(values)
-    codes = None if numbers else {}
+    n = len(values)
+    if values.count(None) == n:
+        return
+    first = next(i for i, v in enumerate(values) if v is not None)
+    last = n - 1 - next(i for i, v in enumerate(reversed(values)) if v is not None)
+    if self.constant_memory or \
+            self._check_dimensions(first_row + first, col) or \
+            self._check_dimensions(first_row + last, col) or \
+            _taken(self, first_row, first_row + n - 1, col):
+        write = self._write_number if numbers else self._write_string
+        for i, v in enumerate(values):
+            if v is not None:
+                write(first_row + i, col, v, cell_format)
+        return
+    codes = None
     if numbers:
-        for i in filled:
-            if type(values[i]) is not int:      # floats: xlsxwriter handles NaN, infinity
-                self._write_number(first_row + i, col, values[i], cell_format)
-                values[i] = None
+        if not set(map(type, values)) <= {int, type(None)}:
+            for i, v in enumerate(values):  # floats: xlsxwriter handles NaN and infinity
+                if v is not None and type(v) is not int:
+                    self._write_number(first_row + i, col, v, cell_format)
+                    values[i] = None
     else:
-        _store_texts(self, first_row, col, values, filled, cell_format, codes)
+        codes = _store_texts(self, first_row, col, values, cell_format)
     _columns(self).append(_Column(first_row, col, values, cell_format, codes))
 
 
@@ -266,22 +270,38 @@ def set_row_heights(self, first_row: int, heights: list) -> None:
         info[first_row + i], sizes[first_row + i] = got
 
 
-def _store_texts(ws, first_row, col, values, filled, cell_format, codes) -> None:
-    """Each distinct text's shared-string index into ``codes``, in first-seen order."""
+def _store_texts(ws, first_row, col, values, cell_format) -> dict:
+    """{text: shared-string index}, each distinct text indexed once in first-seen order,
+    the table's count raised as write_string raises it for every cell."""
     table = ws.str_table
     index = table._get_shared_string_index
     long = ws.xls_strmax // 2   # longer: xlsxwriter's own check and truncation
-    repeats = 0
-    for i in filled:
-        v = values[i]
+    distinct = dict.fromkeys(values)
+    distinct.pop(None, None)
+    if any(len(v) > long for v in distinct):
+        return _store_long_texts(ws, first_row, col, values, cell_format, long)
+    codes = {v: index(v) for v in distinct}
+    table.count += len(values) - values.count(None) - len(codes)
+    return codes
+
+
+def _store_long_texts(ws, first_row, col, values, cell_format, long: int) -> dict:
+    """_store_texts for a column holding a text too long for a cell: cell by cell, the
+    long ones through xlsxwriter (which cuts them), in their place in the order."""
+    table = ws.str_table
+    index = table._get_shared_string_index
+    codes: dict = {}
+    for i, v in enumerate(values):
+        if v is None:
+            continue
         if v in codes:
-            repeats += 1
+            table.count += 1
         elif len(v) > long:
             ws._write_string(first_row + i, col, v, cell_format)
             values[i] = None
         else:
             codes[v] = index(v)
-    table.count += repeats      # what write_string counts for each repeat
+    return codes
 
 
 def _taken(ws, first: int, last: int, col: int) -> bool:
@@ -340,6 +360,7 @@ def _write_rows(self) -> None:
         return _BASE._write_rows(self)
     _unformatted_to_table(self)
     _number_formats(self)
+    self._gain_row_tails = {}   # (by the identity of records alive while the rows are written)
     spans = _spans(self)
     bands = _bands(self)
     # (a band's rows outside the sheet's dimensions are empty: begin and end with it)
@@ -493,16 +514,19 @@ def _groups(c) -> list:
 
 def _open_row(ws, r: int, span, info) -> None:
     """<row ...>: xlsxwriter's own tag, its attributes after the span made once per
-    distinct row format."""
+    distinct row record (rows of one height share theirs: looked up by identity first)."""
     if ws.excel_version == 2010 or ws.default_row_height != ws.original_row_height:
         return ws._write_row(r, span, info)
     cache = ws.__dict__.setdefault("_gain_row_tails", {})
-    key = None if info is None else tuple(    # (RowInfo is a dataclass: not hashable)
-        v if v is None or type(v) in (int, float, bool, str) else id(v)
-        for v in vars(info).values())
-    tail = cache.get(key)
+    tail = cache.get(id(info))          # (the records live on in row_info meanwhile)
     if tail is None:
-        tail = cache[key] = _row_tail(ws, info)
+        key = None if info is None else tuple(    # (RowInfo is a dataclass: not hashable)
+            v if v is None or type(v) in (int, float, bool, str) else id(v)
+            for v in vars(info).values())
+        tail = cache.get(key)
+        if tail is None:
+            tail = cache[key] = _row_tail(ws, info)
+        cache[id(info)] = tail
     ws.fh.write(f'<row r="{r + 1}" spans="{span}"{tail}' if span else
                 f'<row r="{r + 1}"{tail}')
 
