@@ -140,20 +140,30 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
     ``highlight`` colours cells by value: {column key: {value: format}} (RAG columns
     get the RAG colours without asking).
     """
-    f = ctx.fmt
     first = row
     if header:
         for c, col in enumerate(cols):
-            ws.write_string(row, c, col.header, f["header"])
+            ws.write_string(row, c, col.header, ctx.fmt["header"])
         # bold headers break on words: count them conservatively
         ws.set_row(row, max(15, LINE_HEIGHT * max(_lines(col.header, col.width, 0.85)
                                                   for col in cols) + 3))
         row += 1
+    writes, words = _cell_values(ctx, cols, frame)
+    _write_cells(ctx, ws, row, cols, writes, words, progress)
+    row += len(frame)
+    _colours(ctx, ws, cols, first, row, len(frame), highlight)
+    return row
+
+
+def _cell_values(ctx, cols: list[Col], frame):
+    """([(numbers?, values, format)] a column each, {column: [(row, word)]}): a date
+    column's words ('TBC') are written apart, as text."""
+    f = ctx.fmt
     fmt_of = {"text": f["cell"], "wrap": f["cell_wrap"], "date": f["cell_date"],
               "int": f["cell_center"], "center": f["cell_center"], "rag": f["cell_center"],
               "input": f["input"], "input_wrap": f["input_wrap"]}
     writes = []
-    words = {}                    # column -> [(row, text)]: a date column's words ('TBC')
+    words = {}
     for c, col in enumerate(cols):
         values = frame[col.key] if col.key in frame else [None] * len(frame)
         if col.kind == "date":
@@ -169,8 +179,14 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
             writes.append((True, values, fmt_of[col.kind]))
         else:
             writes.append((False, _texts(values), fmt_of[col.kind]))
+    return writes, words
+
+
+def _write_cells(ctx, ws, row: int, cols: list[Col], writes, words, progress) -> None:
+    """The table's body from ``row``: its columns, a date column's words, the blank
+    input cells, and the rows' heights."""
     heights = _heights([w[1] for w in writes], cols, ctx.line_counts)
-    n = len(frame)
+    n = len(heights)
     for c, (numbers, values, cf) in enumerate(writes):
         # column by column: xlsxwriter keeps cells in a dict, so order does not matter
         _write_column(ws, row, c, values, cf, numbers)
@@ -178,7 +194,7 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
             progress(n * (c + 1) // len(cols) - n * c // len(cols))
     for c, said in words.items():
         for i, text in said:
-            ws.write_string(row + i, c, text, f["cell_center"])
+            ws.write_string(row + i, c, text, ctx.fmt["cell_center"])
     for c, col in enumerate(cols):
         if col.kind.startswith("input"):      # every cell, blank or not: yellow and open
             _, values, cf = writes[c]
@@ -191,7 +207,10 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
         for i, h in enumerate(heights):
             if h is not None:
                 ws.set_row(row + i, h)
-    row += n
+
+
+def _colours(ctx, ws, cols: list[Col], first: int, row: int, n: int, highlight) -> None:
+    """Column widths, the highlights by value and the grid over rows first..row-1."""
     highlight = dict(highlight or {})
     for c, col in enumerate(cols):
         ws.set_column(c, c, col.width, None, {"hidden": True} if col.hidden else {})
@@ -207,7 +226,6 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
     if row > first:
         ws.conditional_format(first, 0, row - 1, len(cols) - 1,
                               {"type": "no_errors", "format": ctx.grid})
-    return row
 
 
 def _write_column(ws, first_row: int, col: int, values: list, cell_format, numbers: bool):
