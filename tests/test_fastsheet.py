@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import base_data, make_register, sha256, write_register
 from gain_workbook.excel import fastsheet
@@ -208,3 +210,75 @@ def test_one_switch_turns_the_interpreter_tweaks_off(value, lean):
     done = subprocess.run([sys.executable, "-m", "gain_workbook", "describe", "nothing.xlsx"],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     assert done.returncode == 2 and done.stderr.startswith("gain-pack: ")
+
+
+_TEXTS = st.one_of(st.none(), st.sampled_from(["Open", "Closed", "a & b", "<x>", " pad "]),
+                   st.text(max_size=12))
+_NUMBERS = st.one_of(st.none(), st.integers(-10**6, 10**6))
+
+
+@settings(max_examples=25, deadline=None)
+@given(columns=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.booleans(),
+                                  st.integers(0, 2), st.data()), min_size=1, max_size=6),
+       singles=st.lists(st.tuples(st.integers(0, 70), st.integers(0, 8), st.text(max_size=5)),
+                        max_size=6),
+       heights=st.lists(st.tuples(st.integers(0, 70), st.sampled_from([None, 12.75, 30])),
+                        max_size=6),
+       batch=st.tuples(st.integers(0, 60), st.lists(st.sampled_from([None, 0, 12.75, 30, 45.5]),
+                                                    max_size=30)),
+       table=st.booleans())
+def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, batch, table):
+    """Columns of any length, gaps and repeats, at any row, beside, under and over cells
+    written one by one, rows with heights (one by one and a table's at once), three
+    formats met in any order, and an Excel table over a block of them: the stored
+    columns' file is xlsxwriter's."""
+    import io
+
+    import xlsxwriter
+
+    made = [(first, col, numbers, f, data.draw(st.lists(_NUMBERS if numbers else _TEXTS,
+                                                           max_size=40)))
+            for first, col, numbers, f, data in columns]
+
+    def make(cls) -> bytes:
+        out = io.BytesIO()
+        wb = xlsxwriter.Workbook(out, {"in_memory": True})
+        wb.set_properties({"created": xlsx.FIXED_CREATED})
+        if cls is not None:
+            wb.worksheet_class = cls
+        ws = wb.add_worksheet()
+        fmts = [wb.add_format({"bold": True}), wb.add_format({"italic": True}), None]
+        for first, col, numbers, f, values in made:
+            fastsheet._column(ws, first, col, values, fmts[f], numbers)
+        for r, c, text in singles:
+            ws.write_string(r, c, text, fmts[0])
+        for r, h in heights:
+            ws.set_row(r, h)
+        fastsheet._heights(ws, *batch)
+        if table:
+            ws.add_table(100, 0, 130, 2, {"name": "T"})
+            fastsheet._column(ws, 101, 1, ["x", None] * 15, fmts[1])
+        wb.close()
+        return out.getvalue()
+
+    assert make(fastsheet._fast_class()) == make(None)      # (not the self-checked one)
+
+
+def test_a_table_added_here_still_refuses_an_overlap():
+    """The table keeps no map of its cells, yet a later table or merge over any of
+    its rows is refused as xlsxwriter refuses it."""
+    import io
+
+    import xlsxwriter
+    from xlsxwriter.exceptions import OverlappingRange
+
+    wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
+    wb.worksheet_class = fastsheet._fast_class()
+    ws = wb.add_worksheet()
+    ws.add_table(2, 0, 500, 3, {"name": "Big"})
+    with pytest.raises(OverlappingRange, match="overlaps previous table range 'A3:D501'"):
+        ws.merge_range(400, 2, 400, 5, "over", None)
+    with pytest.raises(OverlappingRange, match="overlaps previous table range 'A3:D501'"):
+        ws.add_table(450, 3, 600, 4, {"name": "Other"})
+    assert ws.add_table(501, 0, 600, 3, {"name": "Below"}) == 0
+    ws.merge_range(700, 0, 700, 3, "below", None)

@@ -35,6 +35,7 @@ class Ctx:
         self.meeting = meeting
         self.raw: dict = {}       # (key, index) -> the register's word for a missing date
         self.trend = None         # status.trend.Trend: the months behind, for the Summary
+        self.line_counts: dict = {}   # (text, width) -> lines it wraps to (_heights)
 
     def page(self, ws, title: str, landscape: bool = True, repeat: int | None = None) -> None:
         """A4, one page wide, marking/board/as-of/page numbers in header and footer."""
@@ -101,13 +102,16 @@ def _texts(values) -> list:
     return out
 
 
-def _heights(columns: list, cols: list[Col]) -> list:
+def _heights(columns: list, cols: list[Col], known: dict | None = None) -> list:
     """Row height for each row from its wrapped cells (None: one line, Excel's default).
 
-    styles.wrapped_lines for each text longer than a line, once per distinct text.
+    styles.wrapped_lines once per distinct text and width (``known`` keeps them across
+    tables: owners, statuses and updates repeat down a column and from sheet to sheet);
+    the rows take each column's counts by value.
     """
     import numpy as np
 
+    known = {} if known is None else known
     n = len(columns[0]) if columns else 0
     tall = np.ones(n, dtype=np.int64)
     for values, col in zip(columns, cols):
@@ -115,10 +119,13 @@ def _heights(columns: list, cols: list[Col]) -> list:
             continue
         cap = max(1, int(col.width * CHARS_PER_WIDTH))
         w = col.width
-        known: dict = {}          # owners, statuses and updates repeat: count each once
-        lines = [1 if t is None or len(t) <= cap else known.get(t) or
-                 known.setdefault(t, _lines(t, w)) for t in values]
-        np.maximum(tall, np.array(lines, dtype=np.int64), out=tall)
+        count = {None: 1}
+        for t in set(values):
+            if t is not None:
+                count[t] = 1 if len(t) <= cap else known.get((t, w)) or \
+                    known.setdefault((t, w), _lines(t, w))
+        np.maximum(tall, np.fromiter(map(count.__getitem__, values), dtype=np.int64,
+                                     count=n), out=tall)
     return [LINE_HEIGHT * t + 3 if t > 1 else None for t in tall.tolist()]
 
 
@@ -133,20 +140,30 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
     ``highlight`` colours cells by value: {column key: {value: format}} (RAG columns
     get the RAG colours without asking).
     """
-    f = ctx.fmt
     first = row
     if header:
         for c, col in enumerate(cols):
-            ws.write_string(row, c, col.header, f["header"])
+            ws.write_string(row, c, col.header, ctx.fmt["header"])
         # bold headers break on words: count them conservatively
         ws.set_row(row, max(15, LINE_HEIGHT * max(_lines(col.header, col.width, 0.85)
                                                   for col in cols) + 3))
         row += 1
+    writes, words = _cell_values(ctx, cols, frame)
+    _write_cells(ctx, ws, row, cols, writes, words, progress)
+    row += len(frame)
+    _colours(ctx, ws, cols, first, row, len(frame), highlight)
+    return row
+
+
+def _cell_values(ctx, cols: list[Col], frame):
+    """([(numbers?, values, format)] a column each, {column: [(row, word)]}): a date
+    column's words ('TBC') are written apart, as text."""
+    f = ctx.fmt
     fmt_of = {"text": f["cell"], "wrap": f["cell_wrap"], "date": f["cell_date"],
               "int": f["cell_center"], "center": f["cell_center"], "rag": f["cell_center"],
               "input": f["input"], "input_wrap": f["input_wrap"]}
     writes = []
-    words = {}                    # column -> [(row, text)]: a date column's words ('TBC')
+    words = {}
     for c, col in enumerate(cols):
         values = frame[col.key] if col.key in frame else [None] * len(frame)
         if col.kind == "date":
@@ -162,9 +179,14 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
             writes.append((True, values, fmt_of[col.kind]))
         else:
             writes.append((False, _texts(values), fmt_of[col.kind]))
-    heights = _heights([w[1] for w in writes], cols)
-    n = len(frame)
-    set_row = ws.set_row
+    return writes, words
+
+
+def _write_cells(ctx, ws, row: int, cols: list[Col], writes, words, progress) -> None:
+    """The table's body from ``row``: its columns, a date column's words, the blank
+    input cells, and the rows' heights."""
+    heights = _heights([w[1] for w in writes], cols, ctx.line_counts)
+    n = len(heights)
     for c, (numbers, values, cf) in enumerate(writes):
         # column by column: xlsxwriter keeps cells in a dict, so order does not matter
         _write_column(ws, row, c, values, cf, numbers)
@@ -172,17 +194,23 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
             progress(n * (c + 1) // len(cols) - n * c // len(cols))
     for c, said in words.items():
         for i, text in said:
-            ws.write_string(row + i, c, text, f["cell_center"])
+            ws.write_string(row + i, c, text, ctx.fmt["cell_center"])
     for c, col in enumerate(cols):
         if col.kind.startswith("input"):      # every cell, blank or not: yellow and open
             _, values, cf = writes[c]
             for i, v in enumerate(values):
                 if v is None:
                     ws.write_blank(row + i, c, None, cf)
-    for i, h in enumerate(heights):
-        if h is not None:
-            set_row(row + i, h)
-    row += n
+    if hasattr(ws, "set_row_heights"):          # (FastWorksheet: a table's rows at once)
+        ws.set_row_heights(row, heights)
+    else:
+        for i, h in enumerate(heights):
+            if h is not None:
+                ws.set_row(row + i, h)
+
+
+def _colours(ctx, ws, cols: list[Col], first: int, row: int, n: int, highlight) -> None:
+    """Column widths, the highlights by value and the grid over rows first..row-1."""
     highlight = dict(highlight or {})
     for c, col in enumerate(cols):
         ws.set_column(c, c, col.width, None, {"hidden": True} if col.hidden else {})
@@ -198,7 +226,6 @@ def write_table(ctx, ws, row: int, cols: list[Col], frame, header: bool = True,
     if row > first:
         ws.conditional_format(first, 0, row - 1, len(cols) - 1,
                               {"type": "no_errors", "format": ctx.grid})
-    return row
 
 
 def _write_column(ws, first_row: int, col: int, values: list, cell_format, numbers: bool):
