@@ -602,8 +602,14 @@ def compare_trees(args, py, work: Path) -> int:
     size; flags the commands slower than REF's. Exit 1 when any is."""
     with ref_tree(args.against) as (old, name):
         here_name = this_commit()
-        print(f"| actions | command | this tree ({here_name}) s | {name} s | ratio | "
-              f"peak MB this / {name} | |\n|---:|---|---:|---:|---:|---:|---|", flush=True)
+        lines = []
+
+        def say(line: str) -> None:
+            print(line, flush=True)
+            lines.append(line)
+
+        say(f"| actions | command | this tree ({here_name}) s | {name} s | ratio | "
+            f"peak MB this / {name} | |\n|---:|---|---:|---:|---:|---:|---|")
         slower = []
         for n in sizes(args, "5000,100000"):
             reg = _register(py, work, n)
@@ -615,12 +621,14 @@ def compare_trees(args, py, work: Path) -> int:
                 flag = "slower" if a[0] > b[0] * SLOWER else ""
                 if flag:
                     slower.append(f"{command} at {n:,}")
-                print(f"| {n:,} | {command} | {a[0]:.2f} | {b[0]:.2f} | {a[0] / b[0]:.2f}x | "
-                      f"{a[1]:.0f} / {b[1]:.0f} | {flag} |", flush=True)
-        print(f"\nThis tree {here_name} against {name} ({args.against}): medians of "
-              f"{args.repeat} runs each, taking turns; {machine()}; a command more than "
-              f"{SLOWER - 1:.0%} slower is flagged. "
-              + (f"Slower: {', '.join(slower)}." if slower else "None is slower."))
+                say(f"| {n:,} | {command} | {a[0]:.2f} | {b[0]:.2f} | {a[0] / b[0]:.2f}x | "
+                    f"{a[1]:.0f} / {b[1]:.0f} | {flag} |")
+        say(f"\nThis tree {here_name} against {name} ({args.against}): medians of "
+            f"{args.repeat} runs each, taking turns; {machine()}; a command more than "
+            f"{SLOWER - 1:.0%} slower is flagged. "
+            + (f"Slower: {', '.join(slower)}." if slower else "None is slower."))
+        if args.write_readme:
+            write_readme("\n".join(lines), block="bench-against")
         return 1 if slower else 0
 
 

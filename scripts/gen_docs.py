@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 # Blocks another script fills (gen_docs leaves their contents alone): name -> the script.
 WRITTEN_BY = {"bench": "scripts/bench.py --write-readme",
-              "bench-apply": "scripts/bench.py --apply-only --write-readme"}
+              "bench-apply": "scripts/bench.py --apply-only --write-readme",
+              "bench-against": "scripts/bench.py --against REF --write-readme"}
 BLOCK = re.compile(r"^<!-- (BEGIN|END) ([\w-]+) -->$", re.M)   # a marker is a line of its own
 
 
