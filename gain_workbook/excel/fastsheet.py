@@ -87,10 +87,10 @@ def _sample(cls) -> bytes:
     texts = ["Open", None, "Closed – complete", "Open", "<&>\"'"] * 4
     texts[4] = "x" * 20000      # (a text long enough for xlsxwriter to check itself)
     numbers = [1, None, 2.5, 45000, -3, None, None]
-    _column(ws, 1, 0, texts, bold)
-    _column(ws, 1, 1, numbers, bold, numbers=True)
-    _column(ws, 18, 3, [None] * 3 + ["late", "Open"], later)
-    _column(ws, 40, 0, ["unformatted", None, "Open"], None)
+    write_column(ws, 1, 0, texts, bold)
+    write_column(ws, 1, 1, numbers, bold, numbers=True)
+    write_column(ws, 18, 3, [None] * 3 + ["late", "Open"], later)
+    write_column(ws, 40, 0, ["unformatted", None, "Open"], None)
     ws.write_string(0, 0, "Header", bold)
     ws.write_string(0, 1, "plain")
     ws.write_number(0, 2, 7)
@@ -102,8 +102,8 @@ def _sample(cls) -> bytes:
     _heights(ws, 1, [30, None, 30, 0, None, 12.75] * 6)
     ws.set_row(50, 20)
     table = wb.add_worksheet("Table")
-    _column(table, 1, 0, ["a", "b", None, "a"] * 5, bold)
-    _column(table, 1, 1, list(range(20)), date, numbers=True)
+    write_column(table, 1, 0, ["a", "b", None, "a"] * 5, bold)
+    write_column(table, 1, 1, list(range(20)), date, numbers=True)
     table.add_table(0, 0, 20, 1, {"name": "T", "columns": [{"header": "Text"},
                                                            {"header": "Number"}]})
     wb.close()
@@ -120,8 +120,9 @@ def _heights(ws, first_row, heights) -> None:
             ws.set_row(first_row + i, h)
 
 
-def _column(ws, first_row, col, values, cell_format, numbers=False) -> None:
-    """Through the column writer where the sheet has one, else cell by cell."""
+def write_column(ws, first_row, col, values, cell_format, numbers=False) -> None:
+    """Values down a column (None: no cell): through FastWorksheet's column writer when the
+    sheet is one, else cell by cell."""
     if hasattr(ws, "write_column_values"):
         ws.write_column_values(first_row, col, values, cell_format, numbers)
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gain_workbook.excel import styles
+from gain_workbook.excel.fastsheet import write_column
 from gain_workbook.excel.packfile import Col
 from gain_workbook.excel.styles import CHARS_PER_WIDTH, LINE_HEIGHT
 from gain_workbook.excel.styles import wrapped_lines as _lines
@@ -189,7 +190,7 @@ def _write_cells(ctx, ws, row: int, cols: list[Col], writes, words, progress) ->
     n = len(heights)
     for c, (numbers, values, cf) in enumerate(writes):
         # column by column: xlsxwriter keeps cells in a dict, so order does not matter
-        _write_column(ws, row, c, values, cf, numbers)
+        write_column(ws, row, c, values, cf, numbers)
         if progress:     # the table's n rows, spread over its columns, adding up to n
             progress(n * (c + 1) // len(cols) - n * c // len(cols))
     for c, said in words.items():
@@ -226,17 +227,6 @@ def _colours(ctx, ws, cols: list[Col], first: int, row: int, n: int, highlight) 
     if row > first:
         ws.conditional_format(first, 0, row - 1, len(cols) - 1,
                               {"type": "no_errors", "format": ctx.grid})
-
-
-def _write_column(ws, first_row: int, col: int, values: list, cell_format, numbers: bool):
-    """Values down a column (None: no cell), through FastWorksheet when the sheet is one."""
-    if hasattr(ws, "write_column_values"):
-        ws.write_column_values(first_row, col, values, cell_format, numbers)
-        return
-    write = ws.write_number if numbers else ws.write_string
-    for i, v in enumerate(values):
-        if v is not None:
-            write(first_row + i, col, v, cell_format)
 
 
 def section(ctx, ws, row: int, text: str, ncols: int) -> int:
