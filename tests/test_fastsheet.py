@@ -249,7 +249,7 @@ def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, 
         ws = wb.add_worksheet()
         fmts = [wb.add_format({"bold": True}), wb.add_format({"italic": True}), None]
         for first, col, numbers, f, values in made:
-            fastsheet._column(ws, first, col, values, fmts[f], numbers)
+            fastsheet.write_column(ws, first, col, values, fmts[f], numbers)
         for r, c, text in singles:
             ws.write_string(r, c, text, fmts[0])
         for r, h in heights:
@@ -257,7 +257,7 @@ def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, 
         fastsheet._heights(ws, *batch)
         if table:
             ws.add_table(100, 0, 130, 2, {"name": "T"})
-            fastsheet._column(ws, 101, 1, ["x", None] * 15, fmts[1])
+            fastsheet.write_column(ws, 101, 1, ["x", None] * 15, fmts[1])
         wb.close()
         return out.getvalue()
 
