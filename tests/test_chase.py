@@ -690,3 +690,15 @@ def test_requests_for_some_owners_do_not_keep_another_months_manifest(month, tmp
     api.requests(reg, as_of=AS_OF, owner=[FCR], output=nov)
     got = json.loads((nov / "requests.json").read_text())
     assert [e["owner"] for e in got["requests"]] == [FCR]
+
+
+@pytest.mark.parametrize("owners", [[FCR], [FCR, PPQA]])
+def test_the_pack_counts_owners_asked_in_words(tmp_path, owners):
+    reg = month_register(tmp_path / "office")
+    api.requests(reg, as_of=AS_OF, owner=owners)
+    built = api.build(reg, as_of=D(2026, 12, 28))
+    wb = openpyxl.load_workbook(built.path)
+    summary = [c for row in wb["Summary"].iter_rows(values_only=True) for c in row
+               if isinstance(c, str) and "Update requests:" in c]
+    said = "1 owner asked" if len(owners) == 1 else f"{len(owners)} owners asked"
+    assert f"Update requests: {said} on 02/12/2026, 0 replied." in summary[0]
