@@ -18,6 +18,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import run_tool, sha256, write_register, base_data
 
@@ -702,3 +704,37 @@ def test_the_pack_counts_owners_asked_in_words(tmp_path, owners):
                if isinstance(c, str) and "Update requests:" in c]
     said = "1 owner asked" if len(owners) == 1 else f"{len(owners)} owners asked"
     assert f"Update requests: {said} on 02/12/2026, 0 replied." in summary[0]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(D(2024, 1, 1), D(2028, 12, 31)))
+def test_a_request_draft_counts_each_action_once(example_register, day):
+    """A draft for an owner whose actions were none overdue or due soon said 'The
+    workbook also lists 3 other open actions' of their 3: each action is listed or
+    counted among the others, once, and 'other' only beside a list."""
+    from gain_workbook.chase.requests import owner_requests
+    from gain_workbook.mail.compose import compose_request
+    from gain_workbook.status.rollup import roll_up
+
+    reg = example_register
+    asked, _ = owner_requests(roll_up(reg, day), reg, day)
+    for req in asked:
+        req.email = req.email or "owner@force.example"
+        body = compose_request(req, reg.settings, attachment=b"", filename="r.xlsx",
+                               reply_by=day, replies_to="").body
+        listed = re.findall(r"^- .*, action (\S+):", body, re.M)
+        assert len(listed) == len(set(listed))
+        other = re.search(r"also lists (\d+) other open action", body)
+        assert len(listed) + (int(other[1]) if other else 0) == len(req.actions) \
+            or (not listed and "overdue or due in the next" in body)
+        assert bool(other) == (0 < len(listed) < len(req.actions))
+        assert f"update your {len(req.actions)} open HMICFRS action" in body \
+            or len(req.actions) == 1
+
+
+@pytest.fixture(scope="module")
+def example_register():
+    from gain_workbook.register.reader import read_register
+
+    return read_register(Path(__file__).parent.parent / "examples" / "Example register.xlsx")
