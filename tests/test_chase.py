@@ -18,6 +18,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import run_tool, sha256, write_register, base_data
 
@@ -647,3 +649,92 @@ def test_a_damaged_requests_manifest_is_said_not_passed_over(month, runner):
     assert out.exit_code == 2
     assert "its requests.json cannot be read (damaged, or edited by hand)." in out.stderr
     assert pack.read_bytes() == before              # the earlier pack is untouched
+
+
+def test_requests_to_some_owners_keep_the_months_other_requests(month):
+    """Re-sending one owner's request later in the month rewrote requests.json with that
+    owner alone: the pack then forgot who else owed a reply and who had replied."""
+    reg, res, r = month
+    manifest = reg.parent / "Update requests 2026-12" / "requests.json"
+    before = json.loads(manifest.read_text())
+    again = api.requests(reg, as_of=D(2026, 12, 7), owner=[FCR.upper()])
+    assert [q.owner for q in again.requests] == [FCR]
+    after = json.loads(manifest.read_text())
+    assert after["as_of"] == "2026-12-07"
+    old = {e["owner"]: e for e in before["requests"]}
+    new = {e["owner"]: e for e in after["requests"]}
+    assert set(new) == set(old) and len(new) > 1
+    assert [e["owner"] for e in after["requests"]] == sorted(new)
+    assert new[FCR]["request"] == again.requests[0].request_id != old[FCR]["request"]
+    for owner in set(old) - {FCR}:          # the others as they were, with their own dates
+        assert new[owner] == {**old[owner], "as_of": "2026-12-02",
+                              "reply_by": before["reply_by"]}
+    # re-sending again keeps them (dates and all), and the pack still counts everyone
+    api.requests(reg, as_of=D(2026, 12, 8), owner=[FCR])
+    third = {e["owner"]: e for e in json.loads(manifest.read_text())["requests"]}
+    assert {o: e for o, e in third.items() if o != FCR} == \
+        {o: e for o, e in new.items() if o != FCR}
+    assert "as_of" not in third[FCR]        # its date is the manifest's own
+    api.merge(reg, [r[k] for k in ORDER], apply=True, as_of=D(2026, 12, 10))
+    built = api.build(reg, as_of=D(2026, 12, 28))
+    wb = openpyxl.load_workbook(built.path)
+    summary = [c for row in wb["Summary"].iter_rows(values_only=True) for c in row
+               if isinstance(c, str) and "Update requests:" in c]
+    assert f"Update requests: {len(old)} owners asked on 02/12/2026, 2 replied." \
+        in summary[0]
+    ex = [row for row in wb["Exceptions"].iter_rows(values_only=True) if row[0] == "No reply"]
+    assert {row[4] for row in ex} == {FCR, PPQA}
+
+
+def test_requests_for_some_owners_do_not_keep_another_months_manifest(month, tmp_path):
+    reg, _, _ = month
+    nov = tmp_path / "November"                  # the fixture asked one owner there in Nov
+    api.requests(reg, as_of=AS_OF, owner=[FCR], output=nov)
+    got = json.loads((nov / "requests.json").read_text())
+    assert [e["owner"] for e in got["requests"]] == [FCR]
+
+
+@pytest.mark.parametrize("owners", [[FCR], [FCR, PPQA]])
+def test_the_pack_counts_owners_asked_in_words(tmp_path, owners):
+    reg = month_register(tmp_path / "office")
+    api.requests(reg, as_of=AS_OF, owner=owners)
+    built = api.build(reg, as_of=D(2026, 12, 28))
+    wb = openpyxl.load_workbook(built.path)
+    summary = [c for row in wb["Summary"].iter_rows(values_only=True) for c in row
+               if isinstance(c, str) and "Update requests:" in c]
+    said = "1 owner asked" if len(owners) == 1 else f"{len(owners)} owners asked"
+    assert f"Update requests: {said} on 02/12/2026, 0 replied." in summary[0]
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(D(2024, 1, 1), D(2028, 12, 31)))
+def test_a_request_draft_counts_each_action_once(example_register, day):
+    """A draft for an owner whose actions were none overdue or due soon said 'The
+    workbook also lists 3 other open actions' of their 3: each action is listed or
+    counted among the others, once, and 'other' only beside a list."""
+    from gain_workbook.chase.requests import owner_requests
+    from gain_workbook.mail.compose import compose_request
+    from gain_workbook.status.rollup import roll_up
+
+    reg = example_register
+    asked, _ = owner_requests(roll_up(reg, day), reg, day)
+    for req in asked:
+        req.email = req.email or "owner@force.example"
+        body = compose_request(req, reg.settings, attachment=b"", filename="r.xlsx",
+                               reply_by=day, replies_to="").body
+        listed = re.findall(r"^- .*, action (\S+):", body, re.M)
+        assert len(listed) == len(set(listed))
+        other = re.search(r"also lists (\d+) other open action", body)
+        assert len(listed) + (int(other[1]) if other else 0) == len(req.actions) \
+            or (not listed and "overdue or due in the next" in body)
+        assert bool(other) == (0 < len(listed) < len(req.actions))
+        assert f"update your {len(req.actions)} open HMICFRS action" in body \
+            or len(req.actions) == 1
+
+
+@pytest.fixture(scope="module")
+def example_register():
+    from gain_workbook.register.reader import read_register
+
+    return read_register(Path(__file__).parent.parent / "examples" / "Example register.xlsx")

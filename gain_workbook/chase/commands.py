@@ -35,7 +35,8 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
     """An update request workbook and an Outlook draft (or, with ``send``, an email:
     ``sending`` as for mail.commands.transport) for every owner with open actions, in
     ``output`` (default the month's requests folder). The register is only read."""
-    from gain_workbook.chase.manifest import REQUESTS_MANIFEST, manifest_text, requests_folder
+    from gain_workbook.chase.manifest import (REQUESTS_MANIFEST, kept_requests, manifest_text,
+                                              requests_folder)
     from gain_workbook.chase.request_sheet import write_request
     from gain_workbook.chase.requests import owner_requests
     from gain_workbook.core.files import all_or_nothing, make_folder, write_bytes
@@ -53,6 +54,8 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
     res = RequestsResult(register=reg, folder=folder, reply_by=reply_by, notes=notes,
                          sent=send)
     replies_to = settings.replies_to or settings.email_from
+    kept = kept_requests(folder / REQUESTS_MANIFEST, checked.path.name, day, asked,
+                         res.notes) if owner else []
     transport, said = None, []
     if send and any(r.email for r in asked):
         from gain_workbook.mail.commands import SECRET_ARGUMENTS, run_secrets
@@ -73,7 +76,8 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
                                                settings=settings, as_of=day,
                                                reply_by=reply_by, replies_to=replies_to))
         res.manifest = write_bytes(folder / REQUESTS_MANIFEST, manifest_text(
-            res.requests, res.workbooks, checked.path.name, day, reply_by, send).encode())
+            res.requests, res.workbooks, checked.path.name, day, reply_by, send,
+            kept).encode())
         if transport is None:
             _send_all(res, settings, replies_to, None, folder)
     if transport is not None:

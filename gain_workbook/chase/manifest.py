@@ -20,16 +20,46 @@ def requests_folder(register, as_of: dt.date) -> Path:
 
 
 def manifest_text(requests: list, workbooks: list, register_name: str, day: dt.date,
-                  reply_by: dt.date, sent: bool) -> str:
-    """requests.json: each owner's request, its workbook and the actions asked about."""
+                  reply_by: dt.date, sent: bool, kept: list = ()) -> str:
+    """requests.json: each owner's request, its workbook and the actions asked about;
+    ``kept``: entries of owners asked earlier this month and not now (kept_requests)."""
+    new = [{"owner": r.owner, "request": r.request_id, "file": b.name,
+            "email": r.email or None, "copied": list(r.copy),
+            "actions": [a.action_id for a in r.actions]}
+           for r, b in zip(requests, workbooks)]
     return json.dumps({
         "format": 1, "register": register_name, "as_of": day.isoformat(),
         "reply_by": reply_by.isoformat(), "sent": sent,
-        "requests": [{"owner": r.owner, "request": r.request_id, "file": b.name,
-                      "email": r.email or None, "copied": list(r.copy),
-                      "actions": [a.action_id for a in r.actions]}
-                     for r, b in zip(requests, workbooks)]},
+        "requests": sorted([*new, *kept], key=lambda e: str(e.get("owner")))},
         indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def kept_requests(path, register_name: str, day: dt.date, asked: list,
+                  notes: list) -> list:
+    """The entries of the month's requests.json at ``path`` for owners not in ``asked``
+    (requests for some owners only must not forget the others asked this month, nor
+    whose reply is awaited), each with its own as_of and reply_by (this run's are the
+    manifest's). [] when there is none, or it is another register's or month's; ``notes``
+    gets why one that is there cannot be kept."""
+    from gain_workbook.check.validate import owner_key
+
+    manifest, why = read_manifest(path)
+    if why:
+        notes.append(f"{REQUESTS_MANIFEST} in '{Path(path).parent}' {why}, so it now lists "
+                     "only the owners asked this time")
+    if manifest is None or manifest.get("register") != register_name \
+            or str(manifest.get("as_of", ""))[:7] != f"{day:%Y-%m}":
+        return []
+    now = {owner_key(r.owner) for r in asked}
+    kept = []
+    for entry in manifest.get("requests") or []:
+        if not isinstance(entry, dict) or owner_key(str(entry.get("owner"))) in now:
+            continue
+        entry = dict(entry)
+        for key in ("as_of", "reply_by"):
+            entry.setdefault(key, manifest.get(key))
+        kept.append(entry)
+    return kept
 
 
 def read_manifest(path) -> tuple[dict | None, str]:

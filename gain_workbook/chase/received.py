@@ -51,15 +51,17 @@ def received(register, rolled, since: dt.date, manifest: dict | None) -> Receive
     out.updates = list(by_action.values())
     if manifest is not None:
         replied = {as_text(u.get("Request")) for u in register.updates}
-        out.asked_on = _day(manifest.get("as_of"))
-        reqs = manifest.get("requests") or []
+        reqs = [r for r in manifest.get("requests") or [] if isinstance(r, dict)]
+        # an owner asked again later in the month has its own dates (manifest.kept_requests)
+        days = [_day(r.get("as_of", manifest.get("as_of"))) for r in reqs]
+        out.asked_on = min((d for d in days if d), default=_day(manifest.get("as_of")))
         out.asked = len(reqs)
-        for r in reqs:
+        for r, day in zip(reqs, days):
             if as_text(r.get("request")) not in replied:
                 out.silent.append({"owner": as_text(r.get("owner")),
                                    "actions": len(r.get("actions") or []),
-                                   "asked": out.asked_on,
-                                   "reply_by": _day(manifest.get("reply_by")),
+                                   "asked": day,
+                                   "reply_by": _day(r.get("reply_by", manifest.get("reply_by"))),
                                    "file": as_text(r.get("file"))})
     out.waiting = [{"action_id": as_text(e.get("Action ID")), "owner": as_text(e.get("From")),
                     "current": _day(e.get("Current due")),

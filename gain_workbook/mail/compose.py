@@ -201,8 +201,13 @@ def compose_request(req, settings, *, attachment: bytes, filename: str, reply_by
         paras.append(listed("Overdue:", req.overdue))
     if req.due_soon:
         paras.append(listed(f"Due in the next {settings.due_soon_days} days:", req.due_soon))
-    others = n - len(req.overdue) - len(req.due_soon)
-    if others:
+    # counted as the actions not listed above, and said as 'also ... other' only when
+    # some are: a draft listing none said 'also lists 3 other' of an owner's 3 actions
+    others = sum(1 for a in req.actions if not (a.overdue or a.due_soon))
+    if others == n:
+        paras.append(f"{'It is not' if n == 1 else 'None of them is'} overdue or due in "
+                     f"the next {settings.due_soon_days} days.")
+    elif others:
         paras.append(f"The workbook also lists {plural(others, 'other open action')}.")
     if req.escalated:
         paras.append(f"{', '.join(cc)} {'is' if len(cc) == 1 else 'are'} copied because an "

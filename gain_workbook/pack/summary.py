@@ -105,8 +105,8 @@ def _received_line(got) -> str:
     line = (f"Actions updated this month: {got.updated} of {got.of} (since "
             f"{uk_date(got.since)}).")
     if got.asked:
-        line += (f" Update requests: {got.asked} owners asked on {uk_date(got.asked_on)}, "
-                 f"{got.asked - len(got.silent)} replied.")
+        line += (f" Update requests: {plural(got.asked, 'owner')} asked on "
+                 f"{uk_date(got.asked_on)}, {got.asked - len(got.silent)} replied.")
     if got.waiting:
         line += (f" {plural(len(got.waiting), 'new due date')} asked for "
                  f"wait{'s' if len(got.waiting) == 1 else ''} for the board (For decision).")
