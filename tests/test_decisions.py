@@ -601,3 +601,106 @@ def test_a_pack_with_decisions_not_yet_recorded_is_not_written_over(tmp_path, ru
     rebuilt = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert sha256(pack) != typed
+
+
+# ---------------------------------------------------------------- a decision typed otherwise
+
+SIGN_OFF = "sign-off INS-1-R1"
+
+
+def test_a_decision_typed_otherwise_after_it_was_recorded_is_a_problem_not_recorded_before(
+        tmp_path, runner):
+    """Recorded as Not agreed, then the pack changed to Agreed: running decisions again says
+    what was recorded and changes nothing, never 'recorded before'; typed back as
+    recorded (spacing and case aside), it is recorded before."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: ("Not agreed", "Need evidence")})
+    assert decide(runner, reg, pack, "--apply").exit_code == 0
+    recorded = sha256(reg)
+    type_decisions(pack, {SIGN_OFF: "Agreed"})             # the note left as it was
+    for more in ((), ("--apply",)):
+        out = decide(runner, reg, pack, *more)
+        assert out.exit_code == 1, out.output
+        assert f"PROBLEM RECORDED_OTHERWISE (row 6, {SIGN_OFF}): recorded at the meeting of " \
+            "03/12/2026 as 'Not agreed: Need evidence', and the pack now says 'Agreed: Need " \
+            "evidence'; a decision once recorded is not changed from the pack" in out.stdout
+        assert "recorded before" not in out.stdout.split("\n\n")[0]
+        assert "0 decisions to record (0 changes to the register), 0 recorded before" \
+            in out.stdout
+        assert sha256(reg) == recorded and "Traceback" not in out.output
+    type_decisions(pack, {SIGN_OFF: (" not agreed ", "Need  evidence")})   # as recorded
+    same = decide(runner, reg, pack)
+    assert same.exit_code == 0, same.output
+    assert f"{SIGN_OFF}: Not agreed: recorded before; nothing to do" in same.stdout
+
+
+def test_a_pack_typed_otherwise_since_its_decision_was_recorded_is_not_written_over(
+        tmp_path, runner):
+    """The pack says something the register does not (the decision changed after it was
+    recorded): building to its name again is refused, as for one never recorded; typed
+    back as recorded, it is rebuilt."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: ("Not agreed", "Need evidence")})
+    assert decide(runner, reg, pack, "--apply").exit_code == 0
+    for typed in ("Agreed", ("Not agreed", "Need evidence first"), ("Deferred", "")):
+        type_decisions(pack, {SIGN_OFF: typed})
+        changed = sha256(pack)
+        again = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+        assert again.exit_code == 2, again.output
+        assert f"'{pack.name}' holds 1 decision typed into its For decision sheet and not yet " \
+            "recorded in the register" in again.stderr
+        assert sha256(pack) == changed
+    type_decisions(pack, {SIGN_OFF: ("Not agreed", "Need evidence")})
+    rebuilt = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory):
+    """A register and the facts of its pack, for weighing decisions against its history."""
+    from gain_workbook.excel import packfile
+    from gain_workbook.register.reader import read_register
+
+    tmp = tmp_path_factory.mktemp("decided")
+    reg = board_register(tmp / "register.xlsx")
+    pack = build(reg, tmp / "pack.xlsx").path
+    facts = packfile.read_decision_facts(packfile.open_workbook(pack), pack.name)
+    return read_register(reg), facts
+
+
+NOTES = st.sampled_from(["", "Need evidence", "Need  evidence ", "Bring back in March",
+                         "need evidence"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(history.DECISION_WORDS), NOTES, st.sampled_from(sorted(WORDS)),
+       NOTES, st.sampled_from([MEETING, D(2026, 11, 5)]))
+def test_recorded_before_only_when_the_pack_says_what_was_recorded(
+        decided, was, was_note, typed, note, meeting):
+    """For every decision recorded and every one typed after: recorded before when the
+    word (read as one of the three) and the note are the same, spacing aside; a problem
+    naming what was recorded otherwise; a decision of another meeting is no matter."""
+    from gain_workbook.chase.decisions import plan_decisions
+
+    def said(word, note):
+        return word + (f": {note}" if note else "")
+
+    reg, facts = decided
+    reg.updates = [{"Date": meeting, "Action ID": "INS-1-R1",
+                    "Field": history.DECISION_FIELD, "New value": said(was, was_note),
+                    "Request": history.decision_ref(meeting, SIGN_OFF)}]
+    plan = plan_decisions(reg, "pack.xlsx", facts, [TypedDecision(6, SIGN_OFF, typed, note)],
+                          MEETING, "GAIN Board")
+    same = decision_word(typed) == was and note.split() == was_note.split()
+    if meeting != MEETING:
+        assert [d.key for d in plan.decisions] == [SIGN_OFF] and not plan.problems
+    elif same:
+        assert [d.key for d in plan.already] == [SIGN_OFF] and not plan.problems
+    else:
+        assert not plan.already and not plan.decisions
+        [p] = plan.problems
+        assert p.code == "RECORDED_OTHERWISE"
+        assert p.message.startswith(f"recorded at the meeting of 03/12/2026 as '{was}")
+        assert "recorded before" not in plan.to_text().split("\n\n")[0]

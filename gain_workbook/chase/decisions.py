@@ -29,7 +29,10 @@ Deferred changes nothing. Every decision, with its note, goes on the Updates his
 dated the meeting, and every change beside it; a request decided goes again at the
 bottom of Extension requests with its Board decision. A decision whose row has
 changed in the register since the pack was built, or whose subject is gone, is a
-problem naming what changed, and is not applied; the others are.
+problem naming what changed, and is not applied; the others are. A decision recorded
+before for the same meeting and row is "recorded before" only when the pack still says
+what the Updates history says (the decision and its note); a pack typed otherwise since
+is a problem, never recorded again over the first.
 """
 
 from __future__ import annotations
@@ -95,7 +98,8 @@ class Decision:
 class DecisionProblem:
     row: int
     key: str
-    code: str                  # CHANGED, GONE, NOT_A_DECISION, NOT_OURS, TWICE, NO_DECISION
+    code: str                  # CHANGED, GONE, NOT_A_DECISION, NOT_OURS, TWICE, NO_DECISION,
+                               # RECORDED_OTHERWISE
     message: str
 
 
@@ -244,6 +248,41 @@ def read_decision(typed, row) -> tuple[str | None, str, str | None]:
                       "agreed or Deferred (anything more goes in the Note)")
 
 
+def note_of(value) -> str:
+    """The note typed beside a decision, as it is recorded: '' when the note is itself
+    the decision (typed in the Note, with Decision blank)."""
+    return as_text(value) if decision_word(value) is None else ""
+
+
+def said(word: str, note: str) -> str:
+    """A decision as the Updates history says it: 'Not agreed: Need evidence'."""
+    return word + (f": {note}" if note else "")
+
+
+def recorded_decisions(updates) -> dict[str, str]:
+    """{decision reference: the decision as recorded (the Updates row's New value)} of
+    the Updates history's Board decision rows; the first, were one recorded twice."""
+    out: dict[str, str] = {}
+    for u in updates:
+        if u.get("Field") == history.DECISION_FIELD:
+            out.setdefault(as_text(u.get("Request")), as_text(u.get("New value")))
+    return out
+
+
+def same_decision(recorded: str, typed: str) -> bool:
+    """Does the pack say what was recorded? (Spacing and line breaks aside.)"""
+    return recorded.split() == typed.split()
+
+
+def _recorded_otherwise(d: Decision, before: str, meeting: dt.date) -> DecisionProblem:
+    return DecisionProblem(d.row, d.key, "RECORDED_OTHERWISE", (
+        f"recorded at the meeting of {uk_date(meeting)} as '{shorten(one_line(before), 70)}', "
+        f"and the pack now says '{shorten(one_line(said(d.decision, d.note)), 70)}'; a "
+        "decision once recorded is not changed from the pack: type it back as recorded, "
+        "or, if it was recorded wrongly, correct the register's Updates row (and any "
+        "change it made) by hand"))
+
+
 # ---------------------------------------------------------------- the plan
 
 def plan_decisions(register, pack_name: str, facts: dict, typed: list, meeting: dt.date,
@@ -252,8 +291,7 @@ def plan_decisions(register, pack_name: str, facts: dict, typed: list, meeting: 
     ``facts``: {key: DecisionRow} as the pack recorded them; ``typed``: TypedDecision."""
     plan = DecisionPlan(register.path.name, pack_name, meeting, board)
     ctx = agenda.Rows(register)
-    recorded = {as_text(u.get("Request")) for u in register.updates
-                if u.get("Field") == history.DECISION_FIELD}
+    recorded = recorded_decisions(register.updates)
     seen: dict[str, int] = {}
     for t in typed:
         row = facts.get(t.key)
@@ -277,10 +315,14 @@ def plan_decisions(register, pack_name: str, facts: dict, typed: list, meeting: 
                 "keep one")))
             continue
         seen[t.key] = t.row
-        note = as_text(t.note) if decision_word(t.note) is None else ""
-        d = Decision(t.row, t.key, row.kind, row.subject, row.asked, word, note, how)
-        if history.decision_ref(meeting, t.key) in recorded:
-            plan.already.append(d)
+        d = Decision(t.row, t.key, row.kind, row.subject, row.asked, word, note_of(t.note),
+                     how)
+        before = recorded.get(history.decision_ref(meeting, t.key))
+        if before is not None:
+            if same_decision(before, said(word, d.note)):
+                plan.already.append(d)
+            else:
+                plan.problems.append(_recorded_otherwise(d, before, meeting))
             continue
         now = agenda.facts_of(row.kind, row.subject, row.key, register, ctx)
         if now is None:
@@ -370,8 +412,8 @@ def updates_rows(plan: DecisionPlan) -> list[tuple]:
     rows = []
     for d in plan.decisions:
         ref = history.decision_ref(plan.meeting, d.key)
-        said = d.decision + (f": {d.note}" if d.note else "")
-        rows.append((plan.meeting, d.subject, history.DECISION_FIELD, d.asked, said,
+        rows.append((plan.meeting, d.subject, history.DECISION_FIELD, d.asked,
+                     said(d.decision, d.note),
                      plan.board, plan.pack, ref))
         for c in d.changes:
             rows.append((plan.meeting, c.subject, c.header, _cell(c.old), _cell(c.new),

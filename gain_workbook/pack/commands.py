@@ -95,7 +95,8 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     """How many decisions typed into the pack at ``out`` (when it is one gain-pack wrote)
     the register's Updates history does not record; 0 for any other file, which is
     written over as before."""
-    from gain_workbook.chase.decisions import decision_word
+    from gain_workbook.chase.decisions import (decision_word, note_of, recorded_decisions,
+                                               said, same_decision)
     from gain_workbook.core import files
     from gain_workbook.core.dates import parse_date
     from gain_workbook.core.errors import GainError
@@ -115,17 +116,18 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     finally:
         files.release(out)              # looked at, not read: it may be written over
     meeting = parse_date(info.meeting) if info.meeting else None
-    refs = {str(u.get("Request") or "") for u in updates
-            if u.get("Field") == history.DECISION_FIELD}
+    refs = recorded_decisions(updates)
     # the meeting the pack was built for; else (decided with --meeting) any meeting on
     # or after the day it was built for
     days = {meeting} if isinstance(meeting, dt.date) else _days_from(info.as_of, refs)
 
-    def recorded(key: str) -> bool:
-        return any(history.decision_ref(day, key) in refs for day in days)
+    def recorded(t) -> bool:           # as the pack says it now (a changed one is not)
+        now = said(decision_word(t.decision), note_of(t.note))
+        return any(same_decision(refs[ref], now) for ref in
+                   (history.decision_ref(day, t.key) for day in days) if ref in refs)
 
     return sum(1 for t in typed
-               if t.key and decision_word(t.decision) and not recorded(t.key))
+               if t.key and decision_word(t.decision) and not recorded(t))
 
 
 def _days_from(start, refs) -> set:
