@@ -282,6 +282,45 @@ def test_apply_writes_the_clean_changes_with_a_backup_and_a_history(month, runne
     assert len(list(reg.parent.glob("*before merge*"))) == 1
 
 
+SHAPES = {
+    "a change": {"update": "Taskforce guidance now due in the spring."},
+    "only a new due date": {"asked_due": dt.datetime(2027, 6, 30), "reason": "Guidance late."},
+    "a change and a new due date": {"update": "Guidance late.",
+                                    "asked_due": dt.datetime(2027, 6, 30)},
+    "what the register already says": {"update": "On hold until the national CSE Taskforce "
+                                                 "guidance is issued."},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_merging_a_reply_again_rewrites_nothing(shape, tmp_path, runner):
+    """Whatever a clean reply holds, its second --apply finds it on the register (by its
+    request, on Updates or Extension requests) and neither rewrites nor backs up."""
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx", {"INS-2023-07-AFI1-A1": SHAPES[shape]})
+    args = ["merge", str(reg), str(reply), "--apply", "--as-of", "10/12/2026"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.stdout + first.stderr
+    assert "Applied: " in first.stdout
+    assert len(list(reg.parent.glob("*before merge*"))) == 1
+    after = reg.read_bytes()
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "Nothing to apply (the register was not rewritten): " in again.stdout
+    assert reg.read_bytes() == after
+    assert len(list(reg.parent.glob("*before merge*"))) == 1
+    # the owner replied: the pack does not list them among the owners not heard from
+    from gain_workbook.chase.received import received
+    from gain_workbook.register.reader import read_register
+    from gain_workbook.status.rollup import roll_up
+
+    manifest = json.loads((res.folder / "requests.json").read_text())
+    got = read_register(reg)
+    silent = received(got, roll_up(got, D(2026, 12, 28)), D(2026, 12, 1), manifest).silent
+    assert SS not in [s["owner"] for s in silent]
+
+
 def test_the_pack_shows_updates_requests_not_answered_and_new_dates_asked(month, tmp_path):
     reg, _, r = month
     api.merge(reg, [r[k] for k in ORDER], apply=True, as_of=D(2026, 12, 10))

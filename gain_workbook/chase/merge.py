@@ -80,7 +80,16 @@ class ReplyPlan:
 class MergePlan:
     register: str
     replies: list[ReplyPlan]
-    updates_known: set = field(default_factory=set)   # request ids already on Updates
+    updates_known: set = field(default_factory=set)   # request ids already on Updates or
+    #                                                   Extension requests: replies recorded
+
+    @property
+    def receipts(self) -> list[ReplyPlan]:
+        """Clean replies that change nothing and are not yet on the register: each is
+        recorded once on Updates ('received'), so the pack knows the owner replied. A
+        reply already recorded gets nothing more: merging it again rewrites nothing."""
+        return [r for r in self.replies if r.record_reply and r.answered
+                and r.reply.request not in self.updates_known]
 
     @property
     def problems(self) -> list[tuple[ReplyPlan, MergeProblem]]:
@@ -97,10 +106,12 @@ class MergePlan:
     def summary(self) -> str:
         acts = {c.action_id for _, c in self.changes}
         ext = sum(len(r.extensions) for r in self.replies)
-        probs = self.problems
+        probs, got = self.problems, len(self.receipts)
         return (f"{plural(len(self.replies), 'reply', 'replies')}: "
                 f"{plural(len(self.changes), 'change')} to {plural(len(acts), 'action')}, "
-                f"{plural(ext, 'extension request')} for the board; "
+                f"{plural(ext, 'extension request')} for the board"
+                + (f", {plural(got, 'reply', 'replies')} recorded as received with nothing "
+                   "to change" if got else "") + "; "
                 + (f"{plural(len(probs), 'problem')} (nothing is taken from the actions or "
                    "replies they are on)." if probs else "no problems."))
 
@@ -207,7 +218,8 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
             newest[owner] = (day, req)
     asked_before = {(as_text(e.get("Request")), as_text(e.get("Action ID")),
                      value_json(parse_date(e.get("Requested due")))) for e in register.extensions}
-    plan = MergePlan(register.path.name, [], set(merged))
+    plan = MergePlan(register.path.name, [], set(merged) | {
+        as_text(e.get("Request")) for e in register.extensions})
     seen: dict[str, str] = {}
     # the newest request first: an older one from the same owner is then seen to be older
     order = sorted(range(len(replies)), key=lambda i: replies[i].as_of or dt.date.min,
@@ -376,13 +388,13 @@ def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
 
 def updates_rows(plan: MergePlan) -> list[tuple]:
     """The rows merge appends to the Updates sheet (history.UPDATES_HEADERS order)."""
-    rows = []
+    rows, receipts = [], {id(r) for r in plan.receipts}
     for r in plan.replies:
         rep = r.reply
         for c in r.changes:
             rows.append((r.replied_on, c.action_id, c.header, _cell(c.old), _cell(c.new),
                          rep.owner, rep.path.name, rep.request))
-        if r.record_reply and r.answered and rep.request not in plan.updates_known:
+        if id(r) in receipts:
             rows.append((r.replied_on, "", history.REPLY_FIELD, "", "received; nothing to change",
                          rep.owner, rep.path.name, rep.request))
     return rows
