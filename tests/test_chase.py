@@ -169,7 +169,7 @@ ss.xlsx: Superintendent Safeguarding, request of 02/12/2026, reply dated 09/12/2
     PROBLEM NOT_ASKED: row 9 is not an action this request asked Superintendent Safeguarding about (it is Force Crime Registrar's); each owner updates their own actions
 fcr.xlsx: Force Crime Registrar, request of 02/12/2026, reply dated 09/12/2026
   INS-2023-07-R4-A2
-    PROBLEM NOT_IN_LIST: 'Nearly done' is not a status; choose one of: Not started, In progress, On hold, Complete, Ready for closure, Closed
+    PROBLEM NOT_IN_LIST: 'Nearly done' is not a status; choose one of: Not started, In progress, On hold, Complete
     PROBLEM BAD_DATE: 'last Tuesday' in Completed on is not a date; type it like 31/12/2026
 ppqa.xlsx: Public Protection QA Lead, request of 02/12/2026, reply dated 09/12/2026
   INS-2023-07-R9-A2

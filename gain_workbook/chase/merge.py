@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from gain_workbook.model import history
 from gain_workbook.chase.requests import FINGERPRINT_KEYS, value_json
 from gain_workbook.core.dates import UNREADABLE, parse_date, uk_date
-from gain_workbook.model.schema import ACTION_DONE, ACTION_STATUSES, ACTIONS, BY_KEY, norm_key
+from gain_workbook.model.schema import ACTION_DONE, ACTIONS, BY_KEY, norm_key
 from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
 from gain_workbook.check.validate import owner_key
 from gain_workbook.chase.request_sheet import BOARD_STATUSES, OWNER_STATUSES
@@ -361,7 +361,7 @@ def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
         status = _status(f["new_status"])
         if status is None:
             bad.append(("NOT_IN_LIST", f"'{shorten(str(f['new_status']), 40)}' is not a status; "
-                        f"choose one of: {', '.join(ACTION_STATUSES)}"))
+                        f"choose one of: {', '.join(OWNER_STATUSES)}"))
         else:
             out["action_status"] = status
     for key in ("update", "evidence"):
