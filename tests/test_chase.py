@@ -321,6 +321,60 @@ def test_merging_a_reply_again_rewrites_nothing(shape, tmp_path, runner):
     assert SS not in [s["owner"] for s in silent]
 
 
+# Superintendent Safeguarding's action INS-2023-07-AFI1-A1: On hold, due 31/10/2024 revised
+# to 31/01/2027, of a report published 08/12/2023; the reply is saved on 09/12/2026.
+UNLIKELY = {
+    "completed in 1900": ({"new_status": "Complete", "completed": dt.datetime(1900, 1, 1)},
+                          "Completed on 01/01/1900 is before the report was published "
+                          "(08/12/2023)"),
+    "completed the day before publication": (
+        {"new_status": "Complete", "completed": dt.datetime(2023, 12, 7)},
+        "Completed on 07/12/2023 is before the report was published (08/12/2023)"),
+    "completed, status left as it is": ({"completed": dt.datetime(2026, 12, 1)},
+                                        "the status stays 'On hold'"),
+    "completed, status still in progress": (
+        {"new_status": "In progress", "completed": dt.datetime(2026, 12, 1)},
+        "the status stays 'In progress'"),
+    "new date long past": ({"asked_due": dt.datetime(2025, 1, 1)},
+                           "New due date 01/01/2025 is not in the future (the reply was "
+                           "saved on 09/12/2026)"),
+    "new date the reply's own day": ({"asked_due": dt.datetime(2026, 12, 9)},
+                                     "New due date 09/12/2026 is not in the future"),
+    "new date the same as now": ({"asked_due": dt.datetime(2027, 1, 31)},
+                                 "New due date 31/01/2027 is not later than the action's "
+                                 "revised due date (31/01/2027)"),
+    "new date earlier than now": ({"asked_due": dt.datetime(2027, 1, 15)},
+                                  "is not later than the action's revised due date"),
+}
+
+
+@pytest.mark.parametrize("case", UNLIKELY)
+def test_dates_that_cannot_be_meant_are_problems_not_applied(case, tmp_path):
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    answer, said = UNLIKELY[case]
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx",
+                 {"INS-2023-07-AFI1-A1": {"update": "Moving on.", **answer}})
+    plan = api.merge(reg, [reply], as_of=D(2026, 12, 10)).plan
+    (_, problem), = plan.problems
+    assert (problem.code, problem.action_id) == ("BAD_DATE", "INS-2023-07-AFI1-A1")
+    assert said in problem.message
+    assert not plan.changes and not plan.replies[0].extensions     # held back whole
+
+
+def test_dates_just_inside_the_limits_are_taken(tmp_path):
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx", {"INS-2023-07-AFI1-A1": {
+        "new_status": "Complete", "completed": dt.datetime(2023, 12, 8),
+        "asked_due": dt.datetime(2027, 2, 1)}})
+    plan = api.merge(reg, [reply], as_of=D(2026, 12, 10)).plan
+    assert plan.clean, plan.to_text()
+    assert D(2023, 12, 8) in [c.new for _, c in plan.changes]
+    (ext,) = plan.replies[0].extensions
+    assert ext.requested == D(2027, 2, 1)
+
+
 def test_the_pack_shows_updates_requests_not_answered_and_new_dates_asked(month, tmp_path):
     reg, _, r = month
     api.merge(reg, [r[k] for k in ORDER], apply=True, as_of=D(2026, 12, 10))

@@ -218,6 +218,7 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
             newest[owner] = (day, req)
     asked_before = {(as_text(e.get("Request")), as_text(e.get("Action ID")),
                      value_json(parse_date(e.get("Requested due")))) for e in register.extensions}
+    published = _published(register)
     plan = MergePlan(register.path.name, [], set(merged) | {
         as_text(e.get("Request")) for e in register.extensions})
     seen: dict[str, str] = {}
@@ -234,7 +235,7 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
             continue
         seen[reply.request] = reply.path.name
         for row in reply.rows:
-            _weigh(rp, row, reply, frame, rows_of, asked_before)
+            _weigh(rp, row, reply, frame, rows_of, asked_before, published)
         mine = newest.get(owner_key(reply.owner))
         if rp.answered and (mine is None or rp.replied_on > mine[0]):
             newest[owner_key(reply.owner)] = (rp.replied_on, reply.request)
@@ -259,7 +260,22 @@ def _whole_reply_problem(reply, register, seen, newest, merged):
     return None
 
 
-def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
+def _published(register) -> dict:
+    """{action id: the day its report was published}, for the actions whose dates cannot
+    come before it (an accelerated cause of concern is raised before publication)."""
+    day = {i: d for i, d in zip(register.inspections.frame["inspection_id"],
+                                register.inspections.frame["published"])
+           if isinstance(d, dt.date)}
+    items = register.items.frame
+    of_item = {i: day.get(ins) for i, ins, kind in zip(
+        items["item_id"], items["item_inspection_id"], items["kind"])
+        if kind != "Accelerated cause of concern"}
+    acts = register.actions.frame
+    return {a: of_item[i] for a, i in zip(acts["action_id"], acts["action_item_id"])
+            if of_item.get(i) is not None}
+
+
+def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -> None:
     """One row of a reply: its changes, its extension request, or why it is held back."""
     if not row.answered and not row.edited():
         return
@@ -273,6 +289,8 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
     index = rows_of[row.action_id]
     now = {k: value_json(frame.at[index, k]) for k in FINGERPRINT_KEYS}
     wanted, bad = _wanted(row, rp.replied_on)
+    bad += _unlikely_dates(row.filled, wanted, frame.loc[index], published.get(row.action_id),
+                           rp.replied_on)
     rp.problems += [MergeProblem(code, aid, message) for code, message in bad]
     if bad:
         return
@@ -384,6 +402,35 @@ def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
         bad.append(("BAD_DATE", "a reason for a new due date was given but no date; fill in "
                     "New due date you ask for"))
     return out, bad
+
+
+def _unlikely_dates(filled: dict, wanted: dict, now, published, replied_on) -> list:
+    """Dates that read as dates but cannot be meant: a completion before the report was
+    published, or on an action the reply leaves not finished; a new due date that is not
+    in the future or not later than the date the action is due by now."""
+    bad = []
+    done = wanted.get("completed")
+    status = wanted.get("action_status", now["action_status"])
+    if done and published and done < published:
+        bad.append(("BAD_DATE", f"Completed on {uk_date(done)} is before the report was "
+                    f"published ({uk_date(published)}); check the year"))
+    elif done and status not in ACTION_DONE:
+        bad.append(("BAD_DATE", f"Completed on {uk_date(done)} was given, but the status "
+                    f"stays '{status}'; set New status to Complete, or leave Completed on "
+                    "blank"))
+    asked = parse_date(filled.get("asked_due")) if filled.get("asked_due") not in (None, "") \
+        else None
+    if not isinstance(asked, dt.date):
+        return bad
+    due = next((d for d in (now["revised_due"], now["due"]) if isinstance(d, dt.date)), None)
+    which = "revised due date" if isinstance(now["revised_due"], dt.date) else "due date"
+    if asked <= replied_on:
+        bad.append(("BAD_DATE", f"New due date {uk_date(asked)} is not in the future (the "
+                    f"reply was saved on {uk_date(replied_on)}); ask for a later date"))
+    elif due is not None and asked <= due:
+        bad.append(("BAD_DATE", f"New due date {uk_date(asked)} is not later than the "
+                    f"action's {which} ({uk_date(due)}); a new date moves it later"))
+    return bad
 
 
 def updates_rows(plan: MergePlan) -> list[tuple]:
