@@ -171,7 +171,7 @@ ss.xlsx: Superintendent Safeguarding, request of 02/12/2026, reply dated 09/12/2
     PROBLEM NOT_ASKED: row 9 is not an action this request asked Superintendent Safeguarding about (it is Force Crime Registrar's); each owner updates their own actions
 fcr.xlsx: Force Crime Registrar, request of 02/12/2026, reply dated 09/12/2026
   INS-2023-07-R4-A2
-    PROBLEM NOT_IN_LIST: 'Nearly done' is not a status; choose one of: Not started, In progress, On hold, Complete, Ready for closure, Closed
+    PROBLEM NOT_IN_LIST: 'Nearly done' is not a status; choose one of: Not started, In progress, On hold, Complete
     PROBLEM BAD_DATE: 'last Tuesday' in Completed on is not a date; type it like 31/12/2026
 ppqa.xlsx: Public Protection QA Lead, request of 02/12/2026, reply dated 09/12/2026
   INS-2023-07-R9-A2
@@ -282,6 +282,99 @@ def test_apply_writes_the_clean_changes_with_a_backup_and_a_history(month, runne
     assert "Dry run" not in again.stdout
     assert sha256(reg) == after
     assert len(list(reg.parent.glob("*before merge*"))) == 1
+
+
+SHAPES = {
+    "a change": {"update": "Taskforce guidance now due in the spring."},
+    "only a new due date": {"asked_due": dt.datetime(2027, 6, 30), "reason": "Guidance late."},
+    "a change and a new due date": {"update": "Guidance late.",
+                                    "asked_due": dt.datetime(2027, 6, 30)},
+    "what the register already says": {"update": "On hold until the national CSE Taskforce "
+                                                 "guidance is issued."},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_merging_a_reply_again_rewrites_nothing(shape, tmp_path, runner):
+    """Whatever a clean reply holds, its second --apply finds it on the register (by its
+    request, on Updates or Extension requests) and neither rewrites nor backs up."""
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx", {"INS-2023-07-AFI1-A1": SHAPES[shape]})
+    args = ["merge", str(reg), str(reply), "--apply", "--as-of", "10/12/2026"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.stdout + first.stderr
+    assert "Applied: " in first.stdout
+    assert len(list(reg.parent.glob("*before merge*"))) == 1
+    after = reg.read_bytes()
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "Nothing to apply (the register was not rewritten): " in again.stdout
+    assert reg.read_bytes() == after
+    assert len(list(reg.parent.glob("*before merge*"))) == 1
+    # the owner replied: the pack does not list them among the owners not heard from
+    from gain_workbook.chase.received import received
+    from gain_workbook.register.reader import read_register
+    from gain_workbook.status.rollup import roll_up
+
+    manifest = json.loads((res.folder / "requests.json").read_text())
+    got = read_register(reg)
+    silent = received(got, roll_up(got, D(2026, 12, 28)), D(2026, 12, 1), manifest).silent
+    assert SS not in [s["owner"] for s in silent]
+
+
+# Superintendent Safeguarding's action INS-2023-07-AFI1-A1: On hold, due 31/10/2024 revised
+# to 31/01/2027, of a report published 08/12/2023; the reply is saved on 09/12/2026.
+UNLIKELY = {
+    "completed in 1900": ({"new_status": "Complete", "completed": dt.datetime(1900, 1, 1)},
+                          "Completed on 01/01/1900 is before the report was published "
+                          "(08/12/2023)"),
+    "completed the day before publication": (
+        {"new_status": "Complete", "completed": dt.datetime(2023, 12, 7)},
+        "Completed on 07/12/2023 is before the report was published (08/12/2023)"),
+    "completed, status left as it is": ({"completed": dt.datetime(2026, 12, 1)},
+                                        "the status stays 'On hold'"),
+    "completed, status still in progress": (
+        {"new_status": "In progress", "completed": dt.datetime(2026, 12, 1)},
+        "the status stays 'In progress'"),
+    "new date long past": ({"asked_due": dt.datetime(2025, 1, 1)},
+                           "New due date 01/01/2025 is not in the future (the reply was "
+                           "saved on 09/12/2026)"),
+    "new date the reply's own day": ({"asked_due": dt.datetime(2026, 12, 9)},
+                                     "New due date 09/12/2026 is not in the future"),
+    "new date the same as now": ({"asked_due": dt.datetime(2027, 1, 31)},
+                                 "New due date 31/01/2027 is not later than the action's "
+                                 "revised due date (31/01/2027)"),
+    "new date earlier than now": ({"asked_due": dt.datetime(2027, 1, 15)},
+                                  "is not later than the action's revised due date"),
+}
+
+
+@pytest.mark.parametrize("case", UNLIKELY)
+def test_dates_that_cannot_be_meant_are_problems_not_applied(case, tmp_path):
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    answer, said = UNLIKELY[case]
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx",
+                 {"INS-2023-07-AFI1-A1": {"update": "Moving on.", **answer}})
+    plan = api.merge(reg, [reply], as_of=D(2026, 12, 10)).plan
+    (_, problem), = plan.problems
+    assert (problem.code, problem.action_id) == ("BAD_DATE", "INS-2023-07-AFI1-A1")
+    assert said in problem.message
+    assert not plan.changes and not plan.replies[0].extensions     # held back whole
+
+
+def test_dates_just_inside_the_limits_are_taken(tmp_path):
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx", {"INS-2023-07-AFI1-A1": {
+        "new_status": "Complete", "completed": dt.datetime(2023, 12, 8),
+        "asked_due": dt.datetime(2027, 2, 1)}})
+    plan = api.merge(reg, [reply], as_of=D(2026, 12, 10)).plan
+    assert plan.clean, plan.to_text()
+    assert D(2023, 12, 8) in [c.new for _, c in plan.changes]
+    (ext,) = plan.replies[0].extensions
+    assert ext.requested == D(2027, 2, 1)
 
 
 def test_the_pack_shows_updates_requests_not_answered_and_new_dates_asked(month, tmp_path):

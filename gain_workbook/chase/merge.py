@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from gain_workbook.model import history
 from gain_workbook.chase.requests import FINGERPRINT_KEYS, value_json
 from gain_workbook.core.dates import UNREADABLE, parse_date, uk_date
-from gain_workbook.model.schema import ACTION_DONE, ACTION_STATUSES, ACTIONS, BY_KEY, norm_key
+from gain_workbook.model.schema import ACTION_DONE, ACTIONS, BY_KEY, norm_key
 from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
 from gain_workbook.check.validate import owner_key
 from gain_workbook.chase.request_sheet import BOARD_STATUSES, OWNER_STATUSES
@@ -80,7 +80,16 @@ class ReplyPlan:
 class MergePlan:
     register: str
     replies: list[ReplyPlan]
-    updates_known: set = field(default_factory=set)   # request ids already on Updates
+    updates_known: set = field(default_factory=set)   # request ids already on Updates or
+    #                                                   Extension requests: replies recorded
+
+    @property
+    def receipts(self) -> list[ReplyPlan]:
+        """Clean replies that change nothing and are not yet on the register: each is
+        recorded once on Updates ('received'), so the pack knows the owner replied. A
+        reply already recorded gets nothing more: merging it again rewrites nothing."""
+        return [r for r in self.replies if r.record_reply and r.answered
+                and r.reply.request not in self.updates_known]
 
     @property
     def problems(self) -> list[tuple[ReplyPlan, MergeProblem]]:
@@ -97,10 +106,12 @@ class MergePlan:
     def summary(self) -> str:
         acts = {c.action_id for _, c in self.changes}
         ext = sum(len(r.extensions) for r in self.replies)
-        probs = self.problems
+        probs, got = self.problems, len(self.receipts)
         return (f"{plural(len(self.replies), 'reply', 'replies')}: "
                 f"{plural(len(self.changes), 'change')} to {plural(len(acts), 'action')}, "
-                f"{plural(ext, 'extension request')} for the board; "
+                f"{plural(ext, 'extension request')} for the board"
+                + (f", {plural(got, 'reply', 'replies')} recorded as received with nothing "
+                   "to change" if got else "") + "; "
                 + (f"{plural(len(probs), 'problem')} (nothing is taken from the actions or "
                    "replies they are on)." if probs else "no problems."))
 
@@ -207,7 +218,9 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
             newest[owner] = (day, req)
     asked_before = {(as_text(e.get("Request")), as_text(e.get("Action ID")),
                      value_json(parse_date(e.get("Requested due")))) for e in register.extensions}
-    plan = MergePlan(register.path.name, [], set(merged))
+    published = _published(register)
+    plan = MergePlan(register.path.name, [], set(merged) | {
+        as_text(e.get("Request")) for e in register.extensions})
     seen: dict[str, str] = {}
     # the newest request first: an older one from the same owner is then seen to be older
     order = sorted(range(len(replies)), key=lambda i: replies[i].as_of or dt.date.min,
@@ -222,7 +235,7 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
             continue
         seen[reply.request] = reply.path.name
         for row in reply.rows:
-            _weigh(rp, row, reply, frame, rows_of, asked_before)
+            _weigh(rp, row, reply, frame, rows_of, asked_before, published)
         mine = newest.get(owner_key(reply.owner))
         if rp.answered and (mine is None or rp.replied_on > mine[0]):
             newest[owner_key(reply.owner)] = (rp.replied_on, reply.request)
@@ -247,7 +260,22 @@ def _whole_reply_problem(reply, register, seen, newest, merged):
     return None
 
 
-def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
+def _published(register) -> dict:
+    """{action id: the day its report was published}, for the actions whose dates cannot
+    come before it (an accelerated cause of concern is raised before publication)."""
+    day = {i: d for i, d in zip(register.inspections.frame["inspection_id"],
+                                register.inspections.frame["published"])
+           if isinstance(d, dt.date)}
+    items = register.items.frame
+    of_item = {i: day.get(ins) for i, ins, kind in zip(
+        items["item_id"], items["item_inspection_id"], items["kind"])
+        if kind != "Accelerated cause of concern"}
+    acts = register.actions.frame
+    return {a: of_item[i] for a, i in zip(acts["action_id"], acts["action_item_id"])
+            if of_item.get(i) is not None}
+
+
+def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -> None:
     """One row of a reply: its changes, its extension request, or why it is held back."""
     if not row.answered and not row.edited():
         return
@@ -261,6 +289,8 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before) -> None:
     index = rows_of[row.action_id]
     now = {k: value_json(frame.at[index, k]) for k in FINGERPRINT_KEYS}
     wanted, bad = _wanted(row, rp.replied_on)
+    bad += _unlikely_dates(row.filled, wanted, frame.loc[index], published.get(row.action_id),
+                           rp.replied_on)
     rp.problems += [MergeProblem(code, aid, message) for code, message in bad]
     if bad:
         return
@@ -349,7 +379,7 @@ def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
         status = _status(f["new_status"])
         if status is None:
             bad.append(("NOT_IN_LIST", f"'{shorten(str(f['new_status']), 40)}' is not a status; "
-                        f"choose one of: {', '.join(ACTION_STATUSES)}"))
+                        f"choose one of: {', '.join(OWNER_STATUSES)}"))
         else:
             out["action_status"] = status
     for key in ("update", "evidence"):
@@ -374,15 +404,44 @@ def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
     return out, bad
 
 
+def _unlikely_dates(filled: dict, wanted: dict, now, published, replied_on) -> list:
+    """Dates that read as dates but cannot be meant: a completion before the report was
+    published, or on an action the reply leaves not finished; a new due date that is not
+    in the future or not later than the date the action is due by now."""
+    bad = []
+    done = wanted.get("completed")
+    status = wanted.get("action_status", now["action_status"])
+    if done and published and done < published:
+        bad.append(("BAD_DATE", f"Completed on {uk_date(done)} is before the report was "
+                    f"published ({uk_date(published)}); check the year"))
+    elif done and status not in ACTION_DONE:
+        bad.append(("BAD_DATE", f"Completed on {uk_date(done)} was given, but the status "
+                    f"stays '{status}'; set New status to Complete, or leave Completed on "
+                    "blank"))
+    asked = parse_date(filled.get("asked_due")) if filled.get("asked_due") not in (None, "") \
+        else None
+    if not isinstance(asked, dt.date):
+        return bad
+    due = next((d for d in (now["revised_due"], now["due"]) if isinstance(d, dt.date)), None)
+    which = "revised due date" if isinstance(now["revised_due"], dt.date) else "due date"
+    if asked <= replied_on:
+        bad.append(("BAD_DATE", f"New due date {uk_date(asked)} is not in the future (the "
+                    f"reply was saved on {uk_date(replied_on)}); ask for a later date"))
+    elif due is not None and asked <= due:
+        bad.append(("BAD_DATE", f"New due date {uk_date(asked)} is not later than the "
+                    f"action's {which} ({uk_date(due)}); a new date moves it later"))
+    return bad
+
+
 def updates_rows(plan: MergePlan) -> list[tuple]:
     """The rows merge appends to the Updates sheet (history.UPDATES_HEADERS order)."""
-    rows = []
+    rows, receipts = [], {id(r) for r in plan.receipts}
     for r in plan.replies:
         rep = r.reply
         for c in r.changes:
             rows.append((r.replied_on, c.action_id, c.header, _cell(c.old), _cell(c.new),
                          rep.owner, rep.path.name, rep.request))
-        if r.record_reply and r.answered and rep.request not in plan.updates_known:
+        if id(r) in receipts:
             rows.append((r.replied_on, "", history.REPLY_FIELD, "", "received; nothing to change",
                          rep.owner, rep.path.name, rep.request))
     return rows

@@ -50,7 +50,10 @@ def received(register, rolled, since: dt.date, manifest: dict | None) -> Receive
         entry["fields"].append((as_text(u.get("Field")), u.get("Old value"), u.get("New value")))
     out.updates = list(by_action.values())
     if manifest is not None:
-        replied = {as_text(u.get("Request")) for u in register.updates}
+        # a reply is on the register by its request: an update, a receipt, or only a new
+        # due date asked for
+        replied = {as_text(u.get("Request")) for u in (*register.updates,
+                                                       *register.extensions)}
         reqs = [r for r in manifest.get("requests") or [] if isinstance(r, dict)]
         # an owner asked again later in the month has its own dates (manifest.kept_requests)
         days = [_day(r.get("as_of", manifest.get("as_of"))) for r in reqs]
