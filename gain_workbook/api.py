@@ -134,11 +134,13 @@ def decisions(register, pack, *, meeting: dt.date | None = None, apply: bool = F
 def response(register, *, inspection_id: str | None = None, all_: bool = False,
              open_: bool = False, output=None, template=None, working: bool = False,
              pdf: bool = False, docx: bool = False, html: bool = False,
-             as_of: dt.date | None = None, allow_errors: bool = False):
+             as_of: dt.date | None = None, allow_errors: bool = False,
+             now: dt.datetime | None = None):
     """The PCC's response for one inspection (``inspection_id``), ``all_`` of them, or
     the ``open_`` ones, as published (or the office's ``working`` copy); also as a
     ``docx``, a tagged ``pdf`` (LibreOffice) and an ``html`` page. ``template``: an
-    edited process text."""
+    edited process text. An earlier file these replace with other bytes is kept beside
+    it first (``now``: the time in that backup's name)."""
     from gain_workbook.check.commands import checked
     from gain_workbook.response import commands
 
@@ -146,7 +148,7 @@ def response(register, *, inspection_id: str | None = None, all_: bool = False,
     return commands.response(checked(register, allow_errors), _day(as_of),
                              inspection_id=inspection_id, all_=all_, open_=open_,
                              output=output, template=template, working=working, pdf=pdf,
-                             docx=docx, html=html)
+                             docx=docx, html=html, now=_now(now))
 
 
 # ---------------------------------------------------------------- the owners' chase
@@ -328,9 +330,11 @@ def _month(res: MonthlyResult, register: Path, day, folder: Path, meeting, no_em
         text = response.process_text(ok, template)
         if chosen:
             target = folder / f"PCC responses {day:%Y-%m}.xlsx"
-            res.responses = response.respond(ok, built.rollup, chosen, text, day,
-                                             target).written[0]
-            res.steps.append(("responses", f"{len(chosen)} in {res.responses.name}"))
+            wrote = response.respond(ok, built.rollup, chosen, text, day, target,
+                                     now=dt.datetime.now())
+            res.responses = wrote.written[0]
+            res.steps.append(("responses", f"{len(chosen)} in {res.responses.name}" + "".join(
+                f" (kept the previous version as {backup.name})" for _, backup in wrote.kept)))
         else:
             res.steps.append(("responses", "none open"))
     except GainError as exc:

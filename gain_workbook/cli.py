@@ -672,6 +672,8 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
           f"{', working copy: not for publication' if working else ''})")
     for path in more:
         _echo(f"Wrote {path}")
+    for path, backup in res.kept:
+        _echo(f"{path.name}: kept the previous version as {backup.name}")
 
 
 def _ask(what: str, confirm: bool = False):

@@ -720,3 +720,92 @@ def test_the_libreoffice_time_limit_is_a_setting_with_a_default(tmp_path):
         assert reg.settings.libreoffice_seconds == 120
         problem, = [p for p in reg.problems if p.code == "BAD_SETTING"]
         assert "a whole number of seconds from 1 to 86,400" in problem.message
+
+
+# ---------------------------------------------------------------- written again
+
+def _edit(path):
+    """Change an output as the office would in Word, Excel or an editor."""
+    if path.suffix == ".docx":
+        import docx
+
+        d = docx.Document(str(path))
+        d.add_paragraph("The PCC's final words, typed in Word.")
+        d.save(str(path))
+    elif path.suffix == ".xlsx":
+        wb = openpyxl.load_workbook(path)
+        wb.active["A1"] = "Typed in Excel."
+        wb.save(path)
+    else:
+        path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<p>Typed.</p></body>"),
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("edited", [(".docx",), (".xlsx",), (".html",), (".docx", ".xlsx", ".html")])
+def test_an_edited_output_is_kept_beside_it_when_the_response_is_written_again(
+        tmp_path, runner, edited):
+    reg = _register(tmp_path, {"PCC comment": "Welcome."})
+    r, out = _respond(runner, reg, "--docx", "--html")
+    assert r.exit_code == 0, r.stderr
+    fresh = {s: out.with_suffix(s).read_bytes() for s in (".xlsx", ".docx", ".html")}
+    for suffix in edited:
+        _edit(out.with_suffix(suffix))
+    typed = {s: out.with_suffix(s).read_bytes() for s in edited}
+    r, _ = _respond(runner, reg, "--docx", "--html")
+    assert r.exit_code == 0, r.stderr
+    kept = sorted(p for p in tmp_path.iterdir() if "(before response " in p.name)
+    assert sorted(p.suffix for p in kept) == sorted(edited)
+    for backup in kept:
+        assert backup.read_bytes() == typed[backup.suffix]      # the edit survives
+        assert (f"{out.with_suffix(backup.suffix).name}: kept the previous version as "
+                f"{backup.name}") in r.stdout
+    for suffix, data in fresh.items():                          # and the new one is written
+        assert out.with_suffix(suffix).read_bytes() == data
+    if ".docx" in edited:
+        backup = next(p for p in kept if p.suffix == ".docx")
+        assert "The PCC's final words, typed in Word." in docx_text(backup)
+    # written again with nothing changed: nothing kept, nothing said
+    r, _ = _respond(runner, reg, "--docx", "--html")
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p for p in tmp_path.iterdir() if "(before response " in p.name) == kept
+    assert "kept the previous version" not in r.stdout
+
+
+def test_a_backup_of_a_response_never_replaces_a_file(tmp_path):
+    from gain_workbook import api
+    from gain_workbook.model.history import backup_name, is_backup
+
+    reg = _register(tmp_path, {"PCC comment": "Welcome."})
+    out = tmp_path / "resp.xlsx"
+    now = dt.datetime(2024, 2, 20, 10, 15)
+    api.response(reg, inspection_id="INS-1", output=out, docx=True, as_of=D(2024, 2, 20), now=now)
+    _edit(out.with_suffix(".docx"))
+    typed = out.with_suffix(".docx").read_bytes()
+    taken = tmp_path / backup_name(out.with_suffix(".docx"), now, "response")
+    taken.write_bytes(b"someone else's file")
+    res = api.response(reg, inspection_id="INS-1", output=out, docx=True, as_of=D(2024, 2, 20),
+                       now=now)
+    second = tmp_path / backup_name(out.with_suffix(".docx"), now, "response", 2)
+    assert res.kept == [(out.with_suffix(".docx"), second)]
+    assert taken.read_bytes() == b"someone else's file"
+    assert second.read_bytes() == typed and is_backup(second.name)
+
+
+@pytest.mark.slow
+def test_a_pdf_made_again_from_the_same_register_keeps_nothing(tmp_path, runner):
+    reg = _register(tmp_path, {"PCC comment": "Welcome."})
+    r, out = _respond(runner, reg, "--pdf")
+    assert r.exit_code == 0, r.stderr
+    first = out.with_suffix(".pdf").read_bytes()
+    r, _ = _respond(runner, reg, "--pdf")       # LibreOffice stamps a new time and /ID
+    assert r.exit_code == 0, r.stderr
+    second = out.with_suffix(".pdf").read_bytes()
+    assert second != first                      # else this test proves nothing
+    assert [p.name for p in tmp_path.iterdir() if "(before response " in p.name] == []
+    assert "kept the previous version" not in r.stdout
+    # a changed response makes a changed PDF, and the previous one is kept
+    reg = _register(tmp_path, {"PCC comment": "Welcome, with thanks."})
+    r, _ = _respond(runner, reg, "--pdf")
+    kept = [p for p in tmp_path.iterdir() if "(before response " in p.name]
+    assert sorted(p.suffix for p in kept) == [".pdf", ".xlsx"]
+    assert next(p for p in kept if p.suffix == ".pdf").read_bytes() == second

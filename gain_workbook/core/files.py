@@ -10,6 +10,10 @@
   and so is a file marked read-only (as Excel refuses to save over one).
 * **A new file replaces nothing** (``write_new``, for the register's backups): its name
   is taken exclusively, and when it is taken the next free name is used.
+* **A changed file is kept** (``keeping_previous``, for outputs a person may have edited,
+  such as the response's Word copy): inside the block, an output that would replace a
+  file holding other bytes first keeps that file beside it as a new file (write_new);
+  the same bytes again keep nothing.
 * **Atomic.** A file is written to a temporary file beside it and moved into place
   with os.replace, so a failure, Ctrl+C or SIGTERM leaves the old file intact and
   no partial one. A temporary file's name carries its writer's process id and host;
@@ -262,6 +266,8 @@ def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
         except OSError as exc:
             raise fault(target, exc) from None
         check_output(target, rewrite)  # nothing took its place meanwhile
+        if _keepers:
+            _keepers[-1].keep(target, Path(tmp))
         try:
             os.chmod(tmp, _mode_for(target))
             if _batches:            # all_or_nothing: noted before the move, kept if it fails
@@ -353,6 +359,53 @@ def all_or_nothing():
         _batches[-1].folders += batch.folders
     else:
         batch.forget_kept()
+
+
+class _Keeper:
+    """The files a keeping_previous block kept before their outputs replaced them."""
+
+    def __init__(self, names, same):
+        self.names = names                  # output path -> the backup names to try
+        self.same = same                    # (output path, old bytes, new bytes) -> bool
+        self.kept: list[tuple[Path, Path]] = []   # (output, the backup of what it replaced)
+
+    def keep(self, target: Path, new: Path) -> None:
+        """Keep the file at ``target`` under a backup name if ``new`` differs from it."""
+        try:
+            if not target.is_file():
+                return
+            old = target.read_bytes()
+            if self.same(target, old, new.read_bytes()):
+                return
+        except OSError as exc:
+            raise fault(target, exc) from None
+        backup = write_new(self.names(target), old)
+        if _batches:                # all_or_nothing: a backup of a file put back goes too
+            _batches[-1].placed.append((backup, None))
+        self.kept.append((target, backup))
+
+
+_keepers: list[_Keeper] = []
+
+
+def _same_bytes(_path, old: bytes, new: bytes) -> bool:
+    return old == new
+
+
+@contextlib.contextmanager
+def keeping_previous(names, same=_same_bytes):
+    """In the block, an output (atomic_path, write_bytes) that would replace a file
+    holding other content first keeps that file beside it, as a new file under the
+    first free name of ``names(output)`` (write_new: it never replaces anything).
+    ``same(output, old bytes, new bytes)``: is it the same content (default: the same
+    bytes)? The same content keeps nothing. Yields the list of (output, backup) pairs,
+    filled as the block writes."""
+    keeper = _Keeper(names, same)
+    _keepers.append(keeper)
+    try:
+        yield keeper.kept
+    finally:
+        _keepers.remove(keeper)
 
 
 def make_folder(folder, what: str = "the files") -> Path:

@@ -11,6 +11,7 @@ group and still held the pipe could not keep us waiting either.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -45,6 +46,23 @@ def find_soffice() -> str | None:
 # The PDF export filter of each LibreOffice program, by the source's ending
 PDF_FILTERS = {".docx": "writer_pdf_Export", ".odt": "writer_pdf_Export",
                ".xlsx": "calc_pdf_Export", ".ods": "calc_pdf_Export"}
+
+
+# What differs between two PDFs LibreOffice makes of the same file: the time it made
+# each (the Info dictionary's dates, the XMP metadata's), the /ID it draws for each
+# and the checksum of the whole (dates included)
+_PDF_STAMPS = re.compile(rb"(/(?:CreationDate|ModDate)\(D:)[^)]*"
+                         rb"|(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*"
+                         rb"|(xmpMM:(?:DocumentID|InstanceID)>)[^<]*"
+                         rb"|(/ID ?\[)[^\]]*|(/DocChecksum ?/)[0-9A-Fa-f]*")
+
+
+def same_pdf(a: bytes, b: bytes) -> bool:
+    """Are two PDFs LibreOffice made the same, but for when it made them?"""
+    def masked(pdf: bytes) -> bytes:
+        return _PDF_STAMPS.sub(lambda m: b"".join(g for g in m.groups() if g), pdf)
+
+    return masked(a) == masked(b)
 
 
 def convert_to(source, options: dict | None = None) -> str:

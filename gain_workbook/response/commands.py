@@ -5,7 +5,7 @@ tagged PDF and a web page."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.core.results import ReadResult
@@ -16,6 +16,7 @@ class ResponseResult(ReadResult):
     written: list               # the workbook, then any Word, PDF and web page copy
     inspections: int
     working: bool = False
+    kept: list = field(default_factory=list)   # (output, backup of the different file it replaced)
 
 
 def check_tools(pdf: bool) -> None:
@@ -30,16 +31,18 @@ def check_tools(pdf: bool) -> None:
 
 def response(checked, day: dt.date, inspection_id: str | None = None, all_: bool = False,
              open_: bool = False, output=None, template=None, working: bool = False,
-             pdf: bool = False, docx: bool = False, html: bool = False) -> ResponseResult:
+             pdf: bool = False, docx: bool = False, html: bool = False,
+             now: dt.datetime | None = None) -> ResponseResult:
     """The responses of a checked register: for ``inspection_id``, ``all_`` inspections or
-    the ``open_`` ones. ``template``: an edited process text."""
+    the ``open_`` ones. ``template``: an edited process text. ``now``: the time in the
+    name of the backup kept of an earlier output these replace."""
     from gain_workbook.response.document import select_inspections
     from gain_workbook.status.rollup import roll_up
 
     text = process_text(checked, template)
     rolled = roll_up(checked.reg, day)
     chosen = select_inspections(rolled, inspection_id, all_, open_)
-    return respond(checked, rolled, chosen, text, day, output, working, pdf, docx, html)
+    return respond(checked, rolled, chosen, text, day, output, working, pdf, docx, html, now)
 
 
 def process_text(checked, template) -> str:
@@ -50,12 +53,23 @@ def process_text(checked, template) -> str:
     return load_process_text(process_text_path(checked.path, checked.reg.settings, template))
 
 
+def same_output(path, old: bytes, new: bytes) -> bool:
+    """Is a response file the same as the one it would replace? Byte for byte, but a
+    PDF, which LibreOffice stamps with the time it made it, but for those stamps."""
+    from gain_workbook.core.libreoffice import same_pdf
+
+    return same_pdf(old, new) if Path(path).suffix.lower() == ".pdf" else old == new
+
+
 def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=False,
-            docx=False, html=False) -> ResponseResult:
+            docx=False, html=False, now=None) -> ResponseResult:
     """Write the responses of the ``chosen`` inspections: the workbook (``output``, by
     default named from them), then the Word, PDF and web page copies beside it when
-    asked for. The PDF is made from the Word copy (its headings and tables tag it)."""
-    from gain_workbook.core.files import all_or_nothing, check_output
+    asked for. The PDF is made from the Word copy (its headings and tables tag it).
+    An earlier output these replace with other bytes (a Word copy finished in Word) is
+    kept beside it first, ``now`` in its name."""
+    from gain_workbook.core.files import all_or_nothing, check_output, keeping_previous
+    from gain_workbook.model.history import backup_paths
     from gain_workbook.response.document import (default_response_name, documents,
                                                  response_warnings)
     from gain_workbook.response.sheet import write_responses
@@ -69,7 +83,9 @@ def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=
     settings = rolled.settings
     # the workbook and its copies, or none of them: a PDF that LibreOffice could not make
     # in time leaves no workbook that says otherwise
-    with all_or_nothing():
+    with all_or_nothing(), keeping_previous(
+            lambda path: backup_paths(path, now or dt.datetime.now(), "response"),
+            same_output) as kept:
         written = [write_responses(responses, settings, day, out, working)]
         if ".docx" in extra:
             from gain_workbook.response.word import write_docx
@@ -85,4 +101,5 @@ def respond(checked, rolled, chosen, text, day, output=None, working=False, pdf=
 
             written.append(write_html(responses, settings, extra[".html"], working))
     return ResponseResult(register=checked.reg, written=written, inspections=len(chosen),
-                          working=working, warnings=response_warnings(responses, chosen))
+                          working=working, warnings=response_warnings(responses, chosen),
+                          kept=kept)
