@@ -346,6 +346,7 @@ def _month(res: MonthlyResult, register: Path, day, folder: Path, meeting, no_em
 
         res.email = mail.email(mail.letter(res.pack), ok.reg.settings, notes=notes,
                                sending=sending)
+        res.notes += res.email.notes      # a draft with no recipient says so
         res.warnings += res.email.warnings
         res.steps.append(("email", res.email.outcome))
     if failed is not None:

@@ -85,8 +85,29 @@ def test_recipients_and_marking_from_the_register_settings(runner, pack, tmp_pat
         "Kind regards,\nJo Bloggs\nGovernance Officer\nOPCC")
 
 
-def test_no_recipients_is_a_settings_error(runner, pack, tmp_path):
-    r = runner.invoke(cli, ["email", str(pack), "-o", str(tmp_path / "d.eml")])
+def test_a_draft_with_no_recipients_is_written_unaddressed(runner, pack, tmp_path,
+                                                           example_register):
+    """Found by a new user: the README's step on the example register (no 'Email to')
+    stopped with 'No recipients', though a draft is addressed in Outlook anyway."""
+    out = tmp_path / "d.eml"
+    r = runner.invoke(cli, ["email", str(pack), "--register", str(example_register), "-o",
+                            str(out)])
+    assert r.exit_code == 0, r.stderr
+    notes = [line for line in r.stderr.splitlines() if "no recipient" in line]
+    assert notes == ["gain-pack: note: the draft has no recipient, so Outlook opens it for "
+                     "you to address; to have it addressed, fill in 'Email to' on the "
+                     "register's Settings sheet (and pass --register), or give --to."]
+    raw = out.read_bytes()
+    msg = parsed(raw)
+    assert not msg.defects and msg["X-Unsent"] == "1"
+    assert "To" not in msg and b"\r\nTo:" not in raw and not raw.startswith(b"To:")
+    assert msg["Subject"] == "OFFICIAL-SENSITIVE: GAIN Board pack November 2026"
+    assert attachment_of(msg).get_content() == pack.read_bytes()
+
+
+def test_sending_with_no_recipients_is_a_settings_error(runner, pack, tmp_path):
+    r = runner.invoke(cli, ["email", str(pack), "--send", "--smtp-host", "127.0.0.1",
+                            "--smtp-port", str(free_port()), "-o", str(tmp_path / "d.eml")])
     assert r.exit_code == 2 and "No recipients: fill in 'Email to'" in r.stderr
     assert "(and pass --register), or give --to." in r.stderr
     assert not (tmp_path / "d.eml").exists()
@@ -373,8 +394,10 @@ def test_a_pack_that_records_a_path_for_its_register(runner, forged_packs, recor
         assert "using the Settings of Reg.xlsx" in r.stderr
         assert parsed(pack.with_suffix(".eml").read_bytes())["To"] == "board@force.example"
     else:           # no register, so no recipients: said as such, not a crash
-        assert r.exit_code == 2, r.stderr
+        assert r.exit_code == 0, r.stderr
         assert "so no register's Settings were used" in r.stderr
+        assert "the draft has no recipient" in r.stderr
+        assert "To" not in parsed(pack.with_suffix(".eml").read_bytes())
         assert "bug in gain-pack" not in r.stderr
 
 
@@ -430,12 +453,15 @@ def test_two_registers_beside_a_response_are_not_guessed_between(runner, tmp_pat
 
     shutil.copyfile(tmp_path / "Inspection register.xlsx", tmp_path / "Old register.xlsx")
     r = runner.invoke(cli, ["email", str(out.with_suffix(".docx"))])
-    assert r.exit_code == 2
+    assert r.exit_code == 0, r.stderr      # a draft, unaddressed: neither is guessed
     assert ("several registers are beside PCC response INS-1.docx (Inspection register.xlsx, "
             "Old register.xlsx); pass --register") in r.stderr
+    assert "the draft of the response has no recipient" in r.stderr
+    assert "To" not in parsed(out.with_suffix(".eml").read_bytes())
     r = runner.invoke(cli, ["email", str(out.with_suffix(".docx")), "--register",
                             str(tmp_path / "Old register.xlsx")])
     assert r.exit_code == 0, r.stderr
+    assert parsed(out.with_suffix(".eml").read_bytes())["To"]
 
 
 def test_a_response_email_without_recipients_says_which_setting(runner, tmp_path):
@@ -448,10 +474,21 @@ def test_a_response_email_without_recipients_says_which_setting(runner, tmp_path
         if row[0].value in ("Response to", "Response cc"):
             row[1].value = None
     wb.save(reg)
-    r = runner.invoke(cli, ["email", str(out.with_suffix(".docx"))])
+    draft = out.with_suffix(".eml")
+    r = runner.invoke(cli, ["email", str(out.with_suffix(".docx")), "--send", "--smtp-host",
+                            "127.0.0.1", "--smtp-port", str(free_port())])
     assert r.exit_code == 2
-    assert "fill in 'Response to' on the register's Settings sheet" in r.stderr
-    assert not out.with_suffix(".eml").exists()
+    assert ("No recipients for the response: fill in 'Response to' on the register's "
+            "Settings sheet") in r.stderr
+    assert not draft.exists()
+    # a draft is written unaddressed, saying which Setting would address it
+    r = runner.invoke(cli, ["email", str(out.with_suffix(".docx"))])
+    assert r.exit_code == 0, r.stderr
+    assert ("note: the draft of the response has no recipient, so Outlook opens it for you "
+            "to address; to have it addressed, fill in 'Response to'") in r.stderr
+    msg = parsed(draft.read_bytes())
+    assert "To" not in msg and "Cc" not in msg and msg["X-Unsent"] == "1"
+    assert attachment_of(msg).get_filename() == out.with_suffix(".docx").name
 
 
 def test_a_response_with_a_marking_carries_it_in_the_subject(runner, tmp_path):

@@ -17,9 +17,10 @@ from gain_workbook.cli import cli
 D = dt.date
 
 
-def _register(tmp_path, changes: dict | None = None):
+def _register(tmp_path, changes: dict | None = None, email_to="board@force.example"):
     data = base_data()
-    data["settings"]["Email to"] = "board@force.example"
+    if email_to:
+        data["settings"]["Email to"] = email_to
     data["inspections"][0].update({"Plenary session": D(2024, 2, 1), "Executive lead": "ACC"})
     for k, v in (changes or {}).items():
         data[k[0]][k[1]].update(v)
@@ -99,6 +100,30 @@ def test_month_sends_through_smtp(tmp_path, runner, smtp_server):
     part = next(email.message_from_bytes(raw, policy=policy.default).iter_attachments())
     assert part.get_content() == (tmp_path / "GAIN board pack 2024-02.xlsx").read_bytes()
     assert "email: Sent to board@force.example" in (tmp_path / "gain-pack.log").read_text()
+
+
+def test_a_register_with_no_email_to_gets_an_unaddressed_draft(tmp_path, runner,
+                                                               smtp_server):
+    """Found by a new user: monthly on the example register (no 'Email to') failed at
+    the email step; the draft is written for the clerk to address in Outlook, and says
+    so. Sending with no one to send to still stops (exit 2), after the pack is built."""
+    reg = _register(tmp_path, email_to=None)
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20"])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert ("note: the draft has no recipient, so Outlook opens it for you to address; to "
+            "have it addressed, fill in 'Email to' on the register's Settings sheet, or give "
+            "--to.") in r.stderr
+    msg = email.message_from_bytes((tmp_path / "GAIN board pack 2024-02.eml").read_bytes(),
+                                   policy=policy.default)
+    assert not msg.defects and msg["X-Unsent"] == "1" and "To" not in msg
+    assert "email: Wrote the draft" in (tmp_path / "gain-pack.log").read_text()
+
+    port, inbox = smtp_server()
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-03-20", "--send",
+                            "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                            "--smtp-security", "none", "--from", "gain@force.example"])
+    assert r.exit_code == 2 and "No recipients: fill in 'Email to'" in r.stderr
+    assert (tmp_path / "GAIN board pack 2024-03.xlsx").exists() and inbox.messages == []
 
 
 def test_delivery_failure_is_logged_with_its_exit_code(tmp_path, runner):

@@ -294,3 +294,26 @@ def test_adopt_will_not_write_over_the_register(tmp_path, runner):
     r = runner.invoke(cli, ["adopt", str(p), "-o", str(p), "--force"])
     assert r.exit_code == 2 and "register" in r.stderr, r.stderr
     assert sha256(p) == before
+
+
+@pytest.mark.parametrize("spelling, shown", [
+    (".", "'.'"), ("./", "'.'"), ("reports/..", "'..'"), ("reports", "'reports'"),
+    ("/", "'/'"),
+])
+def test_a_folder_is_named_as_given_never_as_nothing(tmp_path, runner, monkeypatch,
+                                                     spelling, shown):
+    """Found by a new user: 'validate .' said "Cannot read '': it is a folder"; a path
+    with no file name of its own ('.', '/') is named as it was given. add-report's
+    reader (given a folder through the api) names it the same way."""
+    from gain_workbook.core.errors import InputError
+    from gain_workbook.newreport.source import read_source
+
+    (tmp_path / "reports").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["validate", spelling])
+    assert result.exit_code == 2, (result.output, result.stderr)
+    assert "''" not in result.stderr and shown in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    with pytest.raises(InputError) as info:
+        read_source(spelling)
+    assert str(info.value).startswith(shown), str(info.value)

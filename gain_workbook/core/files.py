@@ -48,6 +48,13 @@ STALE_AGE = 24 * 3600       # for files whose process cannot be checked (another
 _inputs: dict[str, str] = {}     # absolute path -> what it is ("the register" ...)
 
 
+def shown_name(path) -> str:
+    """The name of ``path`` for a sentence: its file name, or the path as given when it
+    has none ('.', '/', 'C:\\'), so no message names a file ''."""
+    path = Path(path)
+    return path.name or str(path)
+
+
 def protect(path, role: str = "a file") -> None:
     """Remember a file this command reads ('the register' ...): no output may replace it."""
     _inputs.setdefault(os.path.abspath(os.fspath(path)), role)

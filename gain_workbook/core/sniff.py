@@ -46,7 +46,9 @@ class WorkbookInfo:
 
 
 def _refuse(path: Path, why: str) -> RegisterError:
-    return RegisterError(f"Cannot read '{path.name}': {why}")
+    from gain_workbook.core.files import shown_name
+
+    return RegisterError(f"Cannot read '{shown_name(path)}': {why}")
 
 
 def check_workbook(path: str | os.PathLike, role: str = "the register") -> WorkbookInfo:

@@ -142,12 +142,14 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
 
         protect(body_template, "the email template")
         body = read_wording_file(body_template, "the email template")
+    draft = not sending.get("send")
     if sent.response:
         mail = compose_response(sent.path, settings, to=to, cc=cc, subject=subject,
-                                body_template=body, attachment=data)
+                                body_template=body, attachment=data, draft=draft)
     else:
         mail = compose(sent.path, settings, to=to, cc=cc, subject=subject, body_template=body,
-                       attachment=data, info=sent.info, encrypted=encrypt, notes=notes)
+                       attachment=data, info=sent.info, encrypted=encrypt, notes=notes,
+                       draft=draft)
     draft_path = Path(output) if output else sent.path.with_suffix(".eml")
     way, via = transport(settings, draft_path, secrets, dry_run, **sending)
     msg = build_message(mail, draft=way.draft, sender=way.sender)
@@ -159,7 +161,7 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
     except GainError as exc:
         exc.notes += secrets.notes            # where a secret came from, before the error
         raise
-    res.notes += secrets.notes
+    res.notes += mail.notes + secrets.notes
     return res
 
 

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
-from gain_workbook.core.errors import Hint, MailSettingsError, SettingsError
+from gain_workbook.core.errors import Hint, MailSettingsError, Note, SettingsError
 from gain_workbook.core.text import TERMINAL_UNSAFE, one_line
 from gain_workbook.excel.packfile import HEADLINE, PackInfo
 from gain_workbook.mail.attachment import (MIME_TYPES, XLSX_TYPE, size_warnings,
@@ -34,18 +34,26 @@ class Mail:
     filename: str
     warnings: list = field(default_factory=list)
     mime: tuple = XLSX_TYPE
+    notes: list = field(default_factory=list)     # a draft with no recipient says so
+
+
+# where a mail's recipients come from: what to fill in when there are none
+EMAIL_TO = "fill in 'Email to' on the register's Settings sheet"
+RESPONSE_TO = ("fill in 'Response to' on the register's Settings sheet with the Home Office "
+               "and HMICFRS addresses")
 
 
 
 def compose_response(path, settings, to=(), cc=(), subject=None,
-                     body_template: str | None = None, attachment: bytes | None = None) -> Mail:
+                     body_template: str | None = None, attachment: bytes | None = None,
+                     draft: bool = False) -> Mail:
     """The email that sends the PCC's response to the Home Office and HMICFRS ('Response
-    to' and 'Response cc' on the Settings sheet); marked only with 'Response marking'."""
+    to' and 'Response cc' on the Settings sheet); marked only with 'Response marking'.
+    A ``draft`` may have no recipient (see :func:`recipients`)."""
     path = Path(path)
     data = attachment if attachment is not None else check_attachment(path)
-    to, cc = recipients(to or settings.response_to, cc or settings.response_cc,
-                        "No recipients for the response: fill in 'Response to' on the "
-                        "register's Settings sheet (the Home Office and HMICFRS addresses).")
+    to, cc, said = recipients(to or settings.response_to, cc or settings.response_cc,
+                              RESPONSE_TO, draft, "the response")
     reports = response_facts(path)
     if subject is None:
         named = reports[0][0] if len(reports) == 1 else ""
@@ -64,7 +72,7 @@ def compose_response(path, settings, to=(), cc=(), subject=None,
         "pcc": _the(settings.pcc_name), "force": settings.force_name, "file": path.name,
         "reports": listed, "marking": marking, "signature": signature(settings)})
     return Mail(to, cc, subject, body, data, path.name, size_warnings(data),
-                MIME_TYPES[path.suffix.lower()])
+                MIME_TYPES[path.suffix.lower()], said)
 
 
 
@@ -107,14 +115,23 @@ def addresses(values, what: str) -> tuple:
 
 
 
-def recipients(to, cc, none: str) -> tuple[tuple, tuple]:
-    """The checked To and Cc addresses; ``none`` is the sentence when there is no To."""
+NO_TO_HINTS = (Hint("register", " (and pass {option})"), Hint("to", ", or give {option}"))
+
+
+def recipients(to, cc, fix: str, draft: bool, what: str = "") -> tuple[tuple, tuple, list]:
+    """(the checked To and Cc addresses, notes). ``fix`` says where the To comes from.
+    With no To, a message to send is an error; a ``draft`` is written unaddressed (Outlook
+    opens it for the clerk to address) and the note says how to have it addressed."""
     to = addresses(to, "the recipients")
     cc = addresses(cc, "the copy list")
-    if not to:
-        raise MailSettingsError(none, hints=[Hint("register", " (and pass {option})"),
-                                             Hint("to", ", or give {option}")])
-    return to, cc
+    if to:
+        return to, cc, []
+    if not draft:
+        raise MailSettingsError(f"No recipients{' for ' + what if what else ''}: {fix}.",
+                                hints=NO_TO_HINTS)
+    return to, cc, [Note(f"the draft{' of ' + what if what else ''} has no recipient, so "
+                         f"Outlook opens it for you to address; to have it addressed, {fix}.",
+                         NO_TO_HINTS)]
 
 
 
@@ -136,8 +153,10 @@ def signature(settings) -> str:
 
 def compose(path, settings, to=(), cc=(), subject=None, body_template: str | None = None,
             attachment: bytes | None = None, filename: str | None = None,
-            info: PackInfo | None = None, encrypted: bool = False, notes=()) -> Mail:
-    """The mail for a workbook: recipients, subject and body from options or Settings.
+            info: PackInfo | None = None, encrypted: bool = False, notes=(),
+            draft: bool = False) -> Mail:
+    """The mail for a workbook: recipients, subject and body from options or Settings;
+    a ``draft`` may have no recipient (see :func:`recipients`).
 
     ``attachment`` and ``info`` (pack_info) may be passed when the caller already has them.
     An ``encrypted`` attachment gets a paragraph saying its password comes separately,
@@ -145,8 +164,8 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
     """
     path = Path(path)
     data = attachment if attachment is not None else check_attachment(path)
-    to, cc = recipients(to or settings.email_to, cc or settings.email_cc,
-                        "No recipients: fill in 'Email to' on the register's Settings sheet.")
+    to, cc, said = recipients(to or settings.email_to, cc or settings.email_cc, EMAIL_TO,
+                              draft)
     info = pack_info(path) if info is None else info
     month = info.as_of.strftime("%B %Y") if info is not None and info.as_of else ""
     head = info.headline if info is not None else {}
@@ -168,7 +187,8 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
         at = max(len(paragraphs) - 1, 1)      # before the sign-off
         paragraphs[at:at] = extra
         body = "\n\n".join(paragraphs) + "\n"
-    return Mail(to, cc, subject, body, data, filename or path.name, size_warnings(data))
+    return Mail(to, cc, subject, body, data, filename or path.name, size_warnings(data),
+                notes=said)
 
 
 
@@ -245,7 +265,8 @@ def build_message(mail: Mail, sender: str = "", draft: bool = True) -> EmailMess
         msg["X-Unsent"] = "1"
     else:
         msg["From"] = header_value(sender, "The sender address")
-    msg["To"] = ", ".join(header_value(a, "A recipient") for a in mail.to)
+    if mail.to:       # a draft may have none: Outlook opens it for the clerk to address
+        msg["To"] = ", ".join(header_value(a, "A recipient") for a in mail.to)
     if mail.cc:
         msg["Cc"] = ", ".join(header_value(a, "A copy address") for a in mail.cc)
     msg["Subject"] = header_value(mail.subject, "The subject (protective marking and board "

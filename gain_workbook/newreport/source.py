@@ -72,12 +72,14 @@ def _block(text: str, heading: bool = False, bullet: bool = False,
 
 def read_source(path) -> tuple[list[Block], str]:
     """The source's paragraphs and its kind ('text', 'html', 'pdf', 'docx')."""
+    from gain_workbook.core.files import shown_name
+
     path = Path(path)
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
-        raise InputError(f"'{path.name}' is not a report add-report can read: give the text "
-                         "pasted into a .txt file, the web page saved as .html, the .pdf or "
-                         "a .docx.")
+        raise InputError(f"'{shown_name(path)}' is not a report add-report can read: give "
+                         "the text pasted into a .txt file, the web page saved as .html, the "
+                         ".pdf or a .docx.")
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -85,7 +87,7 @@ def read_source(path) -> tuple[list[Block], str]:
     except OSError as exc:
         raise InputError(f"Cannot read '{path.name}' ({exc.strerror or exc}).") from None
     if path.is_dir():
-        raise InputError(f"'{path.name}' is a folder, not a report.")
+        raise InputError(f"'{shown_name(path)}' is a folder, not a report.")
     if size > MAX_SOURCE:
         raise InputError(f"'{path.name}' is {size // 1024**2} MB, more than a report's text "
                          f"can be ({MAX_SOURCE // 1024**2} MB); give the report itself.")
