@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import signal
 import subprocess
 import zipfile
 from pathlib import Path
@@ -663,6 +664,35 @@ def _ended(pid: int, wait: float = 30) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_a_stop_signal_while_a_child_starts_is_acted_on_once_it_has():
+    """SIGTERM landing while LibreOffice is being started (its pid not yet returned)
+    once left it running, orphaned, on a busy machine: core.stop.held() keeps the
+    signal until the start returns, then stops the run where the cleanup sees the child."""
+    import sys
+
+    code = (
+        "import os, signal\n"
+        "from gain_workbook.core import stop\n"
+        "stop.catch_signals()\n"
+        "with stop.running():\n"
+        "    try:\n"
+        "        with stop.held():\n"
+        "            os.kill(os.getpid(), signal.SIGTERM)\n"
+        "            print('held', flush=True)\n"
+        "        print('not stopped', flush=True)\n"
+        "    except KeyboardInterrupt as e:\n"
+        "        print('stopped', e.signum, flush=True)\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"   # after it: ignored, as after any stop
+        "        print('after', flush=True)\n"
+        "    except KeyboardInterrupt:\n"
+        "        print('stopped twice', flush=True)\n")
+    got = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert got.stdout.split("\n")[:3] == ["held", f"stopped {signal.SIGTERM.value}", "after"], \
+        got.stdout + got.stderr
 
 
 @pytest.mark.parametrize("how", ["time limit", "SIGTERM"])

@@ -132,15 +132,22 @@ def run_group(args: list, log: Path, seconds: float, env=None) -> int | None:
         group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     else:
         group = {"start_new_session": True}
+    from gain_workbook.core.stop import held
+
+    proc = None
     with open(log, "wb") as out:
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=subprocess.STDOUT, env=env, **group)
         try:
+            # a stop signal landing while the child starts would leave it running, its
+            # pid not yet ours to end: held to the moment the start returns
+            with held():
+                proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out,
+                                        stderr=subprocess.STDOUT, env=env, **group)
             return proc.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             return None
         finally:
-            _end_group(proc)
+            if proc is not None:
+                _end_group(proc)
 
 
 def _end_group(proc) -> None:

@@ -30,6 +30,8 @@ STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 STOPPED = "stopped before it finished; nothing half-written was left behind."
 STARTING, RUNNING, FINISHED = "starting", "running", "finished"
 _phase = STARTING
+_holding = False
+_pending: list[int] = []    # stop signals that landed while held(), acted on at its end
 
 
 def catch_signals() -> None:
@@ -47,6 +49,9 @@ def _ignore_signals() -> None:
 
 def _on_signal(signum, frame):
     """End the run as its phase allows; a second signal must not interrupt the cleanup."""
+    if _holding and _phase == RUNNING:
+        _pending.append(signum)         # held(): acted on when the held moment ends
+        return
     _ignore_signals()
     if _phase == RUNNING:
         stop = KeyboardInterrupt()
@@ -68,3 +73,20 @@ def running():
         yield
     finally:
         _phase = FINISHED
+
+
+@contextlib.contextmanager
+def held():
+    """A moment a stop signal must not cut in two: starting a child process that must be
+    ended with the run (its pid known only once the start returns). A signal landing in
+    it is acted on as the moment ends, where the caller's cleanup can see the child."""
+    global _holding
+    was, _holding = _holding, True
+    try:
+        yield
+    finally:
+        _holding = was
+        if not was and _pending:
+            signum = _pending[0]
+            _pending.clear()
+            _on_signal(signum, None)
