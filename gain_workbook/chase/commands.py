@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.core.errors import GainError
-from gain_workbook.core.results import ReadResult
+from gain_workbook.core.results import PlanResult, ReadResult
 from gain_workbook.core.text import plural
 
 
@@ -127,16 +127,8 @@ def _send_request(req, book: Path, settings, reply_by, replies_to, transport, fo
         return f"NOT SENT: {exc}"
 
 
-@dataclass(kw_only=True)
-class MergeResult(ReadResult):
-    plan: object                  # merge.MergePlan
-    applied: bool = False
-    backup: Path | None = None
-    report: object = None         # the register re-validated after --apply
-
-    @property
-    def clean(self) -> bool:
-        return self.plan.clean
+class MergeResult(PlanResult):
+    """What `gain-pack merge` did: ``plan`` is a merge.MergePlan."""
 
 
 def merge(register, replies, day: dt.date, apply: bool = False,
@@ -181,16 +173,8 @@ def merge(register, replies, day: dt.date, apply: bool = False,
     return res
 
 
-@dataclass(kw_only=True)
-class DecisionsResult(ReadResult):
-    plan: object                  # decisions.DecisionPlan
-    applied: bool = False
-    backup: Path | None = None
-    report: object = None         # the register re-validated after --apply
-
-    @property
-    def clean(self) -> bool:
-        return self.plan.clean
+class DecisionsResult(PlanResult):
+    """What `gain-pack decisions` did: ``plan`` is a decisions.DecisionPlan."""
 
 
 def decisions(register, pack, meeting: dt.date | None = None, apply: bool = False,

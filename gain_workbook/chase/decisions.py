@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 
 from gain_workbook.chase import agenda
 from gain_workbook.core.dates import UNREADABLE, parse_date, uk_date
+from gain_workbook.core.results import plan_head
 from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
 from gain_workbook.model import history
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
@@ -151,10 +152,7 @@ class DecisionPlan:
             out.append(f"  PROBLEM {p.code} (row {p.row}{', ' + p.key if p.key else ''}): "
                        f"{p.message}")
         out.append("")
-        head = "Applied" if applied else \
-            "Nothing to apply (the register was not rewritten)" if asked else \
-            "Dry run (nothing changed)"
-        out.append(f"{head}: {self.summary()}")
+        out.append(f"{plan_head(applied, asked)}: {self.summary()}")
         return "\n".join(out) + "\n"
 
     def records(self) -> list[dict]:

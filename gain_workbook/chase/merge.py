@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from gain_workbook.model import history
 from gain_workbook.chase.requests import FINGERPRINT_KEYS, value_json
 from gain_workbook.core.dates import UNREADABLE, parse_date, uk_date
+from gain_workbook.core.results import plan_head
 from gain_workbook.model.schema import ACTION_DONE, ACTIONS, BY_KEY, norm_key
 from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
 from gain_workbook.check.validate import owner_key
@@ -144,10 +145,7 @@ class MergePlan:
                 out.append("  nothing filled in")
             out.extend(f"  note: {n}" for n in r.notes)
         out.append("")
-        head = "Applied" if applied else \
-            "Nothing to apply (the register was not rewritten)" if asked else \
-            "Dry run (nothing changed)"
-        out.append(f"{head}: {self.summary()}")
+        out.append(f"{plan_head(applied, asked)}: {self.summary()}")
         return "\n".join(out) + "\n"
 
     def records(self) -> list[dict]:

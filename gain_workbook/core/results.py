@@ -42,3 +42,27 @@ class ReadResult(Result):
         """The layout the register was read in, and from which sheets ('' if unknown)."""
         plan = getattr(self.register, "plan", None)
         return plan.layout_line() if plan is not None else ""
+
+
+@dataclass(kw_only=True)
+class PlanResult(ReadResult):
+    """A command that plans changes to the register and, with --apply, writes them:
+    ``plan`` (its problems say whether it is ``clean``), whether it was applied, the
+    backup kept, and the register checked again afterwards."""
+
+    plan: object
+    applied: bool = False
+    backup: object = None         # Path of the register before, when applied
+    report: object = None         # the register re-validated after --apply
+
+    @property
+    def clean(self) -> bool:
+        return self.plan.clean
+
+
+def plan_head(applied: bool, asked: bool) -> str:
+    """How a plan's listing ends: applied, asked to apply with nothing to write, or a
+    dry run."""
+    return "Applied" if applied else \
+        "Nothing to apply (the register was not rewritten)" if asked else \
+        "Dry run (nothing changed)"
