@@ -181,6 +181,20 @@ def as_of_option(f):
                         help=f"Date to report as at ({DATE_HELP}); default today.")(f)
 
 
+def _show_plan(res, fmt: str, apply: bool, before: str) -> None:
+    """A plan command's result (merge, decisions): its notes, the plan as text, JSON or
+    CSV, where the register before it was kept; exit 0 when clean, else EXIT_DATA."""
+    _say(res)
+    if fmt == "csv":
+        _echo_csv(res.plan.to_csv())
+    else:
+        _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(res.applied, asked=apply),
+              nl=False)
+    if res.backup:
+        _echo(f"Wrote {res.register.path} ({before}: {res.backup.name})", err=True)
+    sys.exit(EXIT_OK if res.clean else EXIT_DATA)
+
+
 def _say(res, layout: bool = True) -> None:
     """A result's notes, the layout its register was read in, and its warnings, on stderr."""
     _notes(res.notes, _option_for(click.get_current_context()))
@@ -531,16 +545,7 @@ def merge(register, replies, apply, fmt, as_of):
     from gain_workbook import api
 
     res = api.merge(register, replies, apply=apply, as_of=as_of)
-    _say(res)
-    if fmt == "csv":
-        _echo_csv(res.plan.to_csv())
-    else:
-        _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(res.applied, asked=apply),
-              nl=False)
-    if res.backup:
-        _echo(f"Wrote {res.register.path} (the register before the merge: {res.backup.name})",
-              err=True)
-    sys.exit(EXIT_OK if res.clean else EXIT_DATA)
+    _show_plan(res, fmt, apply, "the register before the merge")
 
 
 @cli.command()
@@ -610,15 +615,7 @@ def decisions(register, pack, apply, meeting, fmt):
     from gain_workbook import api
 
     res = api.decisions(register, pack, meeting=meeting, apply=apply)
-    _say(res)
-    if fmt == "csv":
-        _echo_csv(res.plan.to_csv())
-    else:
-        _echo(res.plan.to_json() if fmt == "json" else res.plan.to_text(res.applied, asked=apply),
-              nl=False)
-    if res.backup:
-        _echo(f"Wrote {res.register.path} (the register before: {res.backup.name})", err=True)
-    sys.exit(EXIT_OK if res.clean else EXIT_DATA)
+    _show_plan(res, fmt, apply, "the register before")
 
 
 @cli.command()

@@ -153,21 +153,13 @@ def merge(register, replies, day: dt.date, apply: bool = False,
     ups, exts = updates_rows(plan), extension_rows(plan)
     if apply and (ups or exts):
         from gain_workbook.chase.merge import changes_of
-        from gain_workbook.check.validate import validate as validate_register
         from gain_workbook.register.edit import write
 
         res.backup, notes = write(reg, changes_of(plan, ups, exts), now or dt.datetime.now(),
                                   "merge")
         res.notes += notes
         res.applied = True
-        # the register as now written, checked without reading it again: the changes
-        # are the only cells that differ from what was read
-        for _, change in plan.changes:
-            reg.actions.frame.at[change.index, change.key] = change.new
-        res.report = validate_register(reg)
-        if not res.report.valid:
-            res.warnings.append(f"the register now has {plural(len(res.report.errors), 'error')}"
-                                " (gain-pack validate lists them)")
+        _check_written(res, [("actions", c.index, c.key, c.new) for _, c in plan.changes])
     elif apply:
         res.notes.append("nothing to apply, so the register was not rewritten")
     return res
@@ -204,22 +196,31 @@ def decisions(register, pack, meeting: dt.date | None = None, apply: bool = Fals
     plan = plan_decisions(reg, Path(pack).name, facts, typed, day, reg.settings.board_name)
     res = DecisionsResult(register=reg, plan=plan, notes=notes)
     if apply and plan.decisions:
-        from gain_workbook.check.validate import validate as validate_register
         from gain_workbook.register.edit import write
 
         res.backup, written = write(reg, changes_of(plan), now or dt.datetime.now(),
                                     "decisions")
         res.notes += written
         res.applied = True
-        for change in plan.changes:       # the register as now written, checked
-            reg.table(change.table).frame.at[change.index, change.key] = change.new
-        res.report = validate_register(reg)
-        if not res.report.valid:
-            res.warnings.append(f"the register now has {plural(len(res.report.errors), 'error')}"
-                                " (gain-pack validate lists them)")
+        _check_written(res, [(c.table, c.index, c.key, c.new) for c in plan.changes])
     elif apply:
         res.notes.append("nothing to apply, so the register was not rewritten")
     return res
+
+
+def _check_written(res, cells) -> None:
+    """The register as --apply wrote it, checked without reading it again: ``cells``
+    ((table, row index, column key, value)) are the only ones that differ from what was
+    read. The report goes on ``res``, with a warning when the register now has errors."""
+    from gain_workbook.check.validate import validate
+
+    reg = res.register
+    for table, index, key, value in cells:
+        reg.table(table).frame.at[index, key] = value
+    res.report = validate(reg)
+    if not res.report.valid:
+        res.warnings.append(f"the register now has {plural(len(res.report.errors), 'error')}"
+                            " (gain-pack validate lists them)")
 
 
 def _read_pack(pack):
