@@ -704,3 +704,28 @@ def test_recorded_before_only_when_the_pack_says_what_was_recorded(
         assert p.code == "RECORDED_OTHERWISE"
         assert p.message.startswith(f"recorded at the meeting of 03/12/2026 as '{was}")
         assert "recorded before" not in plan.to_text().split("\n\n")[0]
+
+
+@pytest.mark.parametrize("typed", [("Agreed – with conditions", None),   # not read yet
+                                   (None, "Agreed"),                      # in the Note
+                                   (None, "Bring back next month")])      # a note alone
+def test_a_pack_with_anything_typed_for_the_board_is_not_written_over(tmp_path, runner,
+                                                                       typed):
+    """What the board typed is kept as the decisions command reads it: a decision in the
+    Note, or one it cannot read yet (it says so), keeps the pack from being rebuilt over."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    decision, note = typed
+    wb = openpyxl.load_workbook(pack)
+    ws = wb["For decision"]
+    col = {c.value: c.column for c in ws[4]}
+    row = next(r for r in range(5, ws.max_row + 1)
+               if ws.cell(r, col["Key"]).value == "closure A3")
+    ws.cell(row, col["Decision"]).value = decision
+    ws.cell(row, col["Note"]).value = note
+    wb.save(pack)
+    before = sha256(pack)
+    out = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+    assert out.exit_code == 2, out.output
+    assert "holds 1 decision typed into its For decision sheet" in out.stderr
+    assert sha256(pack) == before

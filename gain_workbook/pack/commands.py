@@ -95,7 +95,7 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     """How many decisions typed into the pack at ``out`` (when it is one gain-pack wrote)
     the register's Updates history does not record; 0 for any other file, which is
     written over as before."""
-    from gain_workbook.chase.decisions import (decision_word, note_of, recorded_decisions,
+    from gain_workbook.chase.decisions import (note_of, read_decision, recorded_decisions,
                                                said, same_decision)
     from gain_workbook.core import files
     from gain_workbook.core.dates import parse_date
@@ -111,6 +111,7 @@ def _unrecorded_decisions(out: Path, updates) -> int:
         if info is None or packfile.FOR_DECISION_SHEET not in wb.sheet_names:
             return 0
         typed = packfile.read_typed_decisions(wb, out.name)
+        facts = packfile.read_decision_facts(wb, out.name)
     except (GainError, OSError, ValueError):
         return 0                        # not a pack we can read: nothing of ours in it
     finally:
@@ -121,13 +122,19 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     # or after the day it was built for
     days = {meeting} if isinstance(meeting, dt.date) else _days_from(info.as_of, refs)
 
-    def recorded(t) -> bool:           # as the pack says it now (a changed one is not)
-        now = said(decision_word(t.decision), note_of(t.note))
+    def kept(t) -> bool:
+        """Is this row's decision, read as `decisions` reads it, recorded as the pack says
+        it now? A row typed in a way `decisions` cannot read yet (a problem) is not."""
+        if t.key not in facts:
+            return t.decision is None and t.note is None
+        word, _, problem = read_decision(t, facts[t.key])
+        if problem or word is None:
+            return problem is None
+        now = said(word, note_of(t.note))
         return any(same_decision(refs[ref], now) for ref in
                    (history.decision_ref(day, t.key) for day in days) if ref in refs)
 
-    return sum(1 for t in typed
-               if t.key and decision_word(t.decision) and not recorded(t))
+    return sum(1 for t in typed if not kept(t))
 
 
 def _days_from(start, refs) -> set:
