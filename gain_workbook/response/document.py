@@ -673,3 +673,20 @@ def default_response_name(register_path, inspections: list, working: bool = Fals
         return Path(register_path).with_name(f"{response_file_stem(inspections[0])}{tail}"
                                              f"{suffix}")
     return Path(register_path).with_name(f"PCC responses{tail}{suffix}")
+
+
+DETAILS = {"field": "details", "boxes": "details"}   # the details table's rows, together
+
+
+def grouped(blocks, runs: dict = DETAILS):
+    """The blocks in order as (name, [blocks]): each run of consecutive blocks whose kind
+    ``runs`` names one group under that name (the details table's rows; a page's list
+    items), every other block a group of its own under its kind."""
+    from itertools import groupby
+
+    for name, group in groupby(blocks, key=lambda b: runs.get(b.kind)):
+        if name:
+            yield name, list(group)
+        else:
+            for blk in group:
+                yield blk.kind, [blk]

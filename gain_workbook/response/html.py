@@ -19,7 +19,8 @@ import html
 from pathlib import Path
 
 from gain_workbook.core.files import write_bytes
-from gain_workbook.response.document import BOX, TICK, box_parts, document_title, heading_level
+from gain_workbook.response.document import (BOX, DETAILS, TICK, box_parts, document_title,
+                                             grouped, heading_level)
 
 # GOV.UK's palette: text #0b0c0c on white is 19.9:1; the secondary grey #505a5f is 7:1
 STYLE = """
@@ -120,27 +121,17 @@ def _paragraphs(text: str) -> str:
 def _blocks(out: list, resp, working: bool, shift: int) -> None:
     """One response's blocks; headings ``shift`` levels down (1 when the page holds several
     responses under one h1)."""
-    blocks = resp.blocks
     caption = ""
-    i = 0
-    while i < len(blocks):
-        blk = blocks[i]
+    for name, group in grouped(resp.blocks, {**DETAILS, "bullet": "bullets"}):
+        if name == "details":
+            _details(out, group, caption or "Details")
+            continue
+        if name == "bullets":
+            out += ["<ul>", *(f"<li>{_paragraphs(b.text)}</li>" for b in group), "</ul>"]
+            continue
+        blk = group[0]
         k = blk.kind
         level = heading_level(blk)
-        if k in ("field", "boxes"):
-            j = i
-            while j < len(blocks) and blocks[j].kind in ("field", "boxes"):
-                j += 1
-            _details(out, blocks[i:j], caption or "Details")
-            i = j
-            continue
-        if k == "bullet":
-            out.append("<ul>")
-            while i < len(blocks) and blocks[i].kind == "bullet":
-                out.append(f"<li>{_paragraphs(blocks[i].text)}</li>")
-                i += 1
-            out.append("</ul>")
-            continue
         if k == "title" and shift:
             # several responses on one page: each is named by its report under the page's h1
             out.append(f"<h2>{_e(resp.title or blk.text)}</h2>")
@@ -156,7 +147,6 @@ def _blocks(out: list, resp, working: bool, shift: int) -> None:
             out.append(f'<p class="{k}">{_e(blk.text)}</p>')
         else:
             out.append(f"<p>{_text(blk.text)}</p>")
-        i += 1
 
 
 def page(responses: list, settings, working: bool = False) -> str:

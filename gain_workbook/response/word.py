@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from gain_workbook.core.files import atomic_path
-from gain_workbook.response.document import document_title, heading_level
+from gain_workbook.response.document import document_title, grouped, heading_level
 
 NAVY, RED, GREY = (0x1F, 0x38, 0x64), (0x9C, 0x00, 0x06), (0x40, 0x40, 0x40)
 BLACK = (0x0B, 0x0C, 0x0C)
@@ -215,24 +215,18 @@ def _lines(paragraph, text: str, **run_props) -> None:
 
 
 def _write_blocks(doc, resp, working: bool) -> None:
-    blocks = resp.blocks
     # the style id is set on the paragraph directly: python-docx would scan every style
     # for each paragraph given a style by name or object
     bullet = doc.styles["List Bullet"].style_id
     more = doc.styles["List Continue"].style_id
     heading = {n: doc.styles[f"Heading {n}"].style_id for n in HEADINGS}
-    i = 0
-    while i < len(blocks):
-        blk = blocks[i]
+    for name, group in grouped(resp.blocks):
+        if name == "details":
+            _details(doc, group)
+            continue
+        blk = group[0]
         k = blk.kind
         level = heading_level(blk)
-        if k in ("field", "boxes"):
-            j = i
-            while j < len(blocks) and blocks[j].kind in ("field", "boxes"):
-                j += 1
-            _details(doc, blocks[i:j])
-            i = j
-            continue
         if level:
             p = doc.add_paragraph()
             p._p.style = heading[min(level, max(HEADINGS))]
@@ -264,7 +258,6 @@ def _write_blocks(doc, resp, working: bool) -> None:
         else:
             p = doc.add_paragraph()
             _lines(p, blk.text)
-        i += 1
 
 
 def _repeatable(data: bytes) -> bytes:
