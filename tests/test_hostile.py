@@ -715,6 +715,47 @@ def test_doctype_after_the_first_4kb_is_refused_for_every_command(runner, pack, 
                                                      "e.eml"))
 
 
+def _doctype_in_sheet(src: Path, dst: Path, sheet: str) -> Path:
+    """A copy of a workbook whose sheet named ``sheet`` declares a DTD."""
+    from gain_workbook.core import sniff
+
+    with zipfile.ZipFile(src) as zin:
+        part = sniff._sheet_parts(zin)[sheet]
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part:
+                head, body = data.split(b"?>", 1)
+                data = head + b'?><!DOCTYPE w [<!ENTITY e "x">]>' + body
+            zout.writestr(info, data)
+    return dst
+
+
+def test_reading_a_packs_decisions_scans_only_the_sheets_it_reads(runner, pack, tmp_path):
+    """decisions (and build, before it replaces a pack) read three small sheets of the
+    pack: a DTD in another sheet, which no parser reads, is not looked for; one in a
+    sheet that is read is refused, and the whole pack is still checked where it is read
+    whole (as last month's pack)."""
+    from gain_workbook.core import sniff
+    from gain_workbook.core.errors import RegisterError
+    from gain_workbook.excel import packfile
+
+    reg, good = pack
+    items = _doctype_in_sheet(good, tmp_path / "items.xlsx", packfile.ITEMS_SHEET)
+    asked = _doctype_in_sheet(good, tmp_path / "asked.xlsx", packfile.FOR_DECISION_SHEET)
+    sniff.check_workbook(items, sheets=packfile.DECISION_SHEETS)
+    for bad, sheets in ((items, None), (asked, packfile.DECISION_SHEETS)):
+        with pytest.raises(RegisterError, match="declares XML entities"):
+            sniff.check_workbook(bad, sheets=sheets)
+    r = runner.invoke(cli, ["decisions", str(reg), str(items), "--meeting", "2026-12-03"])
+    assert r.exit_code == 0, r.stderr
+    r = runner.invoke(cli, ["decisions", str(reg), str(asked), "--meeting", "2026-12-03"])
+    assert r.exit_code == 2 and "declares XML entities" in r.stderr, r.stderr
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "next.xlsx"), "--as-of",
+                            "2026-12-28", "--previous", str(items)])
+    assert r.exit_code == 2 and "declares XML entities" in r.stderr, r.stderr
+
+
 @pytest.mark.parametrize("chunk", [7, 16, 61, 256])
 def test_the_scan_finds_what_a_chunk_boundary_would_split(tmp_path, monkeypatch, chunk):
     """Small chunks put a boundary inside every tag somewhere: nothing may slip through."""

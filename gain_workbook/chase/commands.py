@@ -229,9 +229,10 @@ def _read_pack(pack):
     from gain_workbook.core.sniff import check_workbook
     from gain_workbook.excel import packfile
 
-    path = check_workbook(pack, role="the board pack").path
+    checked = check_workbook(pack, role="the board pack", sheets=packfile.DECISION_SHEETS)
+    path = checked.path
     try:
-        wb = packfile.open_workbook(path)
+        wb = packfile.open_workbook(checked)
         info = packfile.read_info(wb, path.name)
         if info is None:
             raise InputError(f"'{path.name}' is not a board pack written by gain-pack build, "

@@ -275,13 +275,19 @@ def read_typed_decisions(wb, name: str) -> list:
     return out
 
 
-def open_workbook(checked):
+# the sheets that say what a pack is and what the board typed into it
+DECISION_SHEETS = (PACK_INFO_SHEET, FOR_DECISION_SHEET, DECISION_FACTS_SHEET)
+
+
+def open_workbook(checked, sheets=None):
     """The workbook through python-calamine: ``checked`` is what sniff.check_workbook
-    said of it, or a path, checked here (a RegisterError if it is not safe to open)."""
+    said of it, or a path, checked here (a RegisterError if it is not safe to open);
+    ``sheets``, when given, are the only sheets that will be read from it (the check
+    then scans no other sheet: see check_workbook)."""
     from gain_workbook.core.sniff import WorkbookInfo, calamine_source, check_workbook, open_calamine
 
     info = checked if isinstance(checked, WorkbookInfo) else \
-        check_workbook(checked, role="a board pack")
+        check_workbook(checked, role="a board pack", sheets=sheets)
     return open_calamine(calamine_source(info))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from gain_workbook.core.errors import InputError, UsageError
 from gain_workbook.excel.packfile import RESPONSE_FIELDS
 from gain_workbook.excel.packfile import RESPONSE_TITLE as TITLE
-from gain_workbook.excel.packfile import PackInfo, is_pack, open_workbook, read_info
+from gain_workbook.excel.packfile import PACK_INFO_SHEET, PackInfo, is_pack, open_workbook, read_info
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -300,7 +300,7 @@ def sheet_names(path) -> list[str]:
 def pack_info(path) -> PackInfo | None:
     """What a board pack says about itself (None for a workbook that is not one)."""
     try:
-        return read_info(open_workbook(path), Path(path).name)
+        return read_info(open_workbook(path, sheets=(PACK_INFO_SHEET,)), Path(path).name)
     except Exception:
         return None
 

@@ -106,7 +106,7 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     if not out.is_file() or files.protected(out):
         return 0                        # (an input is refused as the output anyway)
     try:
-        wb = packfile.open_workbook(out)
+        wb = packfile.open_workbook(out, sheets=packfile.DECISION_SHEETS)
         info = packfile.read_info(wb, out.name)
         if info is None or packfile.FOR_DECISION_SHEET not in wb.sheet_names:
             return 0
