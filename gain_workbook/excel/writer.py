@@ -2,7 +2,9 @@
 
 * Register text never becomes a formula or a link (xlsxwriter converts both by default).
 * Fixed document properties, so the same inputs give a byte-identical file.
-* Sheets are fastsheet.FastWorksheet: the same file, written in less time.
+* Sheets are fastsheet.FastWorksheet, and the shared strings part is written by
+  sharedstrings.SharedStrings: the same file, written in less time (and no register
+  text taken for xlsxwriter's rich-string XML).
 * Written through files.atomic_path (the output guard, then a temporary file moved
   into place), with xlsxwriter's own scratch files in a private folder that is
   removed whatever happens (they hold register text).
@@ -73,8 +75,11 @@ def close_workbook(wb, target) -> None:
 
     from gain_workbook.core.files import fault
 
+    from gain_workbook.excel.sharedstrings import writing_shared_strings
+
     try:
-        wb.close()
+        with writing_shared_strings():
+            wb.close()
     except OSError as exc:
         raise fault(target, exc) from None
     except xe.FileCreateError as exc:
