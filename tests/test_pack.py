@@ -443,6 +443,19 @@ def test_wrapped_lines_breaks_at_words_as_excel_does():
     assert wrapped_lines("a\n\nb", width) == 3
 
 
+def test_a_short_text_of_several_lines_gets_a_row_that_shows_them_all():
+    """A cell of two short lines ('Done.' / 'Evidence filed.') is shorter than a line
+    of its column, yet needs two lines: its row may not stay one line high."""
+    from gain_workbook.excel.styles import LINE_HEIGHT
+    from gain_workbook.excel.packfile import Col
+    from gain_workbook.pack.layout import _heights
+
+    col = Col("Latest update", "latest_update", "wrap", 30)
+    texts = ["Done.\nEvidence filed.", "Done.", None, "a\nb\nc"]
+    heights = _heights([texts], [col])
+    assert heights == [LINE_HEIGHT * 2 + 3, None, None, LINE_HEIGHT * 3 + 3]
+
+
 def test_items_are_in_report_order_like_the_response(runner, tmp_path):
     """Gravest kind first, then by number (2 before 10): the pack and the response agree."""
     data = base_data()

@@ -123,8 +123,8 @@ def _heights(columns: list, cols: list[Col], known: dict | None = None) -> list:
         count = {None: 1}
         for t in set(values):
             if t is not None:
-                count[t] = 1 if len(t) <= cap else known.get((t, w)) or \
-                    known.setdefault((t, w), _lines(t, w))
+                count[t] = 1 if len(t) <= cap and "\n" not in t else \
+                    known.get((t, w)) or known.setdefault((t, w), _lines(t, w))
         np.maximum(tall, np.fromiter(map(count.__getitem__, values), dtype=np.int64,
                                      count=n), out=tall)
     return [LINE_HEIGHT * t + 3 if t > 1 else None for t in tall.tolist()]
