@@ -608,3 +608,22 @@ def test_a_contents_line_that_wraps_has_the_room_for_it(example_pack):
     assert wrapped_lines(SHEET_PURPOSE["Exceptions"], 62) == 2
     assert ws.row_dimensions[rows["Exceptions"]].height >= 2 * LINE_HEIGHT
     assert ws.row_dimensions[rows["Items"]].height == 18
+
+
+def test_a_meeting_before_the_packs_date_is_said(runner, tmp_path):
+    """--meeting 3 November with --as-of 28 November: the board would be shown figures
+    from after it met. The pack is written (a clerk may rebuild an old one on purpose),
+    with one warning naming both dates; a meeting on or after the date says nothing."""
+    reg = write_register(tmp_path / "r.xlsx", base_data())
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "early.xlsx"), "--as-of",
+                            AS_OF, "--meeting", "2026-11-03"])
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "early.xlsx").exists()
+    said = [line for line in r.stderr.splitlines() if "before the date the pack" in line]
+    assert said == ["gain-pack: warning: the meeting (03/11/2026) is before the date "
+                    "the pack is built for (28/11/2026), so the board would see figures "
+                    "from after it met; check --meeting and --as-of"], r.stderr
+    for meeting in ("2026-11-28", "2026-12-03"):
+        r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / f"{meeting}.xlsx"),
+                                "--as-of", AS_OF, "--meeting", meeting])
+        assert r.exit_code == 0 and "before the date the pack" not in r.stderr, r.stderr
