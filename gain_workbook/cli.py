@@ -554,7 +554,8 @@ def merge(register, replies, apply, fmt, as_of):
               help="The pack to write; default 'GAIN board pack YYYY-MM.xlsx' beside the register.")
 @as_of_option
 @click.option("--meeting", type=DATE, default=None,
-              help=f"The board meeting date ({DATE_HELP}), shown on the cover.")
+              help=f"The board meeting date ({DATE_HELP}), shown on the cover; a warning "
+                   "says so when it is before --as-of.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Last month's register or pack, for the Movement sheet.")
 @click.option("--allow-errors", is_flag=True,
