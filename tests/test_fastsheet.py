@@ -217,7 +217,7 @@ _TEXTS = st.one_of(st.none(), st.sampled_from(["Open", "Closed", "a & b", "<x>",
 _NUMBERS = st.one_of(st.none(), st.integers(-10**6, 10**6))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(columns=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.booleans(),
                                   st.integers(0, 2), st.data()), min_size=1, max_size=6),
        singles=st.lists(st.tuples(st.integers(0, 70), st.integers(0, 8), st.text(max_size=5)),
@@ -226,12 +226,13 @@ _NUMBERS = st.one_of(st.none(), st.integers(-10**6, 10**6))
                         max_size=6),
        batch=st.tuples(st.integers(0, 60), st.lists(st.sampled_from([None, 0, 12.75, 30, 45.5]),
                                                     max_size=30)),
-       table=st.booleans())
-def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, batch, table):
+       table=st.booleans(), block=st.sampled_from([1, 3, 16, 4096]))
+def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, batch, table,
+                                                     block):
     """Columns of any length, gaps and repeats, at any row, beside, under and over cells
     written one by one, rows with heights (one by one and a table's at once), three
-    formats met in any order, and an Excel table over a block of them: the stored
-    columns' file is xlsxwriter's."""
+    formats met in any order, and an Excel table over a block of them, the rows made
+    in blocks of any size: the stored columns' file is xlsxwriter's."""
     import io
 
     import xlsxwriter
@@ -261,7 +262,9 @@ def test_stored_columns_write_what_xlsxwriter_writes(columns, singles, heights, 
         wb.close()
         return out.getvalue()
 
-    assert make(fastsheet._fast_class()) == make(None)      # (not the self-checked one)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(fastsheet, "BAND_ROWS", block)
+        assert make(fastsheet._fast_class()) == make(None)      # (not the self-checked one)
 
 
 def test_a_table_added_here_still_refuses_an_overlap():
