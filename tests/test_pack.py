@@ -622,7 +622,7 @@ def test_a_meeting_before_the_packs_date_is_said(runner, tmp_path):
     said = [line for line in r.stderr.splitlines() if "before the date the pack" in line]
     assert said == ["gain-pack: warning: the meeting (03/11/2026) is before the date "
                     "the pack is built for (28/11/2026), so the board would see figures "
-                    "from after it met; check --meeting and --as-of"], r.stderr
+                    "from after it met; check the two dates"], r.stderr
     for meeting in ("2026-11-28", "2026-12-03"):
         r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / f"{meeting}.xlsx"),
                                 "--as-of", AS_OF, "--meeting", meeting])

@@ -63,7 +63,7 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
 
         notes.append(f"the meeting ({uk_date(meeting)}) is before the date the pack is "
                      f"built for ({uk_date(day)}), so the board would see figures from "
-                     "after it met; check --meeting and --as-of")
+                     "after it met; check the two dates")
     # what came back from owners: since the previous pack, else the as-of date's month
     since = (movement.previous_as_of + dt.timedelta(days=1)
              if movement is not None and movement.previous_as_of else day.replace(day=1))
