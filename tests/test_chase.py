@@ -831,3 +831,22 @@ def example_register():
     from gain_workbook.register.reader import read_register
 
     return read_register(Path(__file__).parent.parent / "examples" / "Example register.xlsx")
+
+
+def test_a_reply_whose_formulas_have_no_values_is_refused_not_read_as_blank(month, runner):
+    """An owner's tool that does not calculate (openpyxl, many exports) saves a formula
+    with no value: python-calamine reads the cell as empty, so the update would be lost
+    without a word. The reply is refused in one sentence naming the cells; the others
+    are still read, and nothing is applied."""
+    reg, res, r = month
+    bad = fill(request_of(res, PPQA), r["ppqa"].with_name("ppqa formula.xlsx"), {
+        "INS-2023-07-R9-A2": {"update": '=CONCAT("Q3 audit ", "done.")'},
+        "INS-2023-07-R9-A3": {"update": "Letter sent to partners."}},
+        post=lambda ws: ws.__setitem__("K9", '=CONCAT("Q3 audit ", "done.")'))
+    before = sha256(reg)
+    out = runner.invoke(cli, ["merge", str(reg), str(bad), "--apply"])
+    assert out.exit_code == 2, out.stderr
+    assert "'ppqa formula.xlsx' cannot be merged: on its Update request sheet cell" in out.stderr
+    assert "holds a formula saved without its value" in out.stderr
+    assert "open it in Excel, save it and send it again" in out.stderr
+    assert sha256(reg) == before

@@ -192,6 +192,9 @@ CASES = {
     "no_columns_for_the_response_dates": (option(headers={
         "Response sent to Home Office and HMICFRS": None, "Response published": None}),
         "RESPONSES_NOT_RECORDED", "Inspections"),
+    "revised_due_a_formula_saved_without_its_value": (
+        option(post=lambda wb: wb["Actions"].__setitem__("F2", "=E2+30")),
+        "UNCALCULATED_FORMULA", "Actions!F2"),
     "item_add_report_was_not_sure_of": (option(extra={"items": {"To check": [
         "who 'the relevant user groups' is could not be told; say whether it applies to the "
         "force", None, None]}}), "TO_CHECK", "Items!N2"),

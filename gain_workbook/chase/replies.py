@@ -122,6 +122,15 @@ def read_reply(path) -> Reply:
     if not meta_grid or not meta_grid[0] or meta_grid[0][0] != REQUEST_MARKER:
         raise InputError(f"'{path.name}' is not an update request made by gain-pack requests "
                          "(its request details are missing or changed), so it cannot be merged.")
+    blank = info.uncalculated.get(SHEET) or info.uncalculated.get(REQUEST_SHEET)
+    if blank:
+        from gain_workbook.core.sniff import uncalculated_cells
+
+        what = uncalculated_cells(*blank)
+        raise InputError(f"'{path.name}' cannot be merged: on its {SHEET} sheet "
+                         f"{what[0].lower()}{what[1:]} (the file was written by a program that "
+                         "does not calculate), so what they say is not known; ask its owner to "
+                         "open it in Excel, save it and send it again.")
     meta = {}
     for row in meta_grid[1:len(META) + 1]:
         if len(row) >= 2 and row[0] in META:

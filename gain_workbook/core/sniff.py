@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.core.errors import RegisterError
@@ -43,6 +43,10 @@ class WorkbookInfo:
     may_hold_controls: bool = True
     # the worksheet parts holding a number no date or time can be (see FAR_NUMBER)
     far_numbers: tuple = ()
+    # {sheet name: (how many, the first few cells)} of cells holding a formula with no
+    # value saved beside it (a file written by a program that does not calculate):
+    # python-calamine reads them as empty (see UNCALCULATED)
+    uncalculated: dict = field(default_factory=dict)
 
 
 def _refuse(path: Path, why: str) -> RegisterError:
@@ -71,11 +75,13 @@ def check_workbook(path: str | os.PathLike, role: str = "the register",
         infos = zf.infolist()
         _refuse_other_documents(path, {i.filename for i in infos})
         _check_sizes(path, infos)
-        controls, far = _scan_parts(path, zf, infos if sheets is None else
-                                    _without_other_sheets(zf, infos, sheets))
+        controls, far, blank = _scan_parts(path, zf, infos if sheets is None else
+                                           _without_other_sheets(zf, infos, sheets))
         date1904 = _date1904(path, zf)
+        uncalculated = {_sheet_name_of(zf, part): got for part, got in blank.items()}
     lock = path.with_name("~$" + path.name)
-    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls, far)
+    return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls, far,
+                        uncalculated)
 
 
 def _refuse_non_files(path: Path) -> None:
@@ -193,11 +199,12 @@ CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
 NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 
 
-def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple]:
+def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, dict]:
     """Read every XML part once, in chunks, before any parser does.
 
-    Returns whether any part may hold a control character, and the worksheet parts
-    that hold a number no date can be (see WorkbookInfo).
+    Returns whether any part may hold a control character, the worksheet parts that
+    hold a number no date can be, and {worksheet part: (count, first cells)} of its
+    formulas with no value saved (see WorkbookInfo).
 
     * Excel never writes a DTD: a DOCTYPE or ENTITY anywhere in a part (not only in
       its first bytes) is an entity-expansion attack or worse, and is refused.
@@ -206,11 +213,13 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple]:
     """
     controls = False
     far: list[str] = []
+    blank: dict = {}
     for info in infos:
         if not info.filename.endswith((".xml", ".rels", ".vml")):
             continue
         extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
-        far_number = False
+        far_number = formulas = False
+        unvalued: set = set()
         try:
             for body in _bodies(zf, info):
                 if declares_entities(body):
@@ -222,10 +231,20 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple]:
                 if extent is not None:
                     extent.add(body)
                     far_number = far_number or FAR_NUMBER.search(body) is not None
+                    # (most sheets have no formula: one look for the end of one; a
+                    # shared formula's cells, '<f t="shared" si="0"/>', come after the
+                    # first, which has an end, so once one is seen every chunk is looked at)
+                    formulas = formulas or b"</f" in body or extent.unusual
+                    if formulas:
+                        unvalued.update(_uncalculated(body, extent.unusual))
         except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
             raise _refuse(path, f"the file is damaged (part '{info.filename}': {exc}).") from None
         if far_number:
             far.append(info.filename)
+        if unvalued:
+            cells = sorted((ref for ref in unvalued if ref),
+                           key=lambda ref: _split_ref(ref.encode()))
+            blank[info.filename] = (max(len(cells), 1), tuple(cells[:UNCALCULATED_SHOWN]))
         if extent is not None and extent.cells(zf, info) > MAX_CELLS:
             rows, cols = extent.rows, extent.cols
             raise _refuse(path, f"its sheet '{_sheet_name_of(zf, info.filename)}' reaches row "
@@ -233,7 +252,7 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple]:
                           f"{col_letter(cols - 1)}{rows}), a grid of {rows * cols:,} cells, more than the "
                           f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
                           "sheet, delete the stray cells beyond the table, save and try again.")
-    return controls, tuple(far)
+    return controls, tuple(far), blank
 
 
 # A cell's number that no date can be: negative, 9 or more digits before the point (a
@@ -248,6 +267,57 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple]:
 # search to a tenth of a second in a 100,000-action register.)
 FAR_NUMBER = re.compile(rb"v>\s*(?:-|\+?(?:\d{9}|[\d.]*[eE]\+?0*(?:[89]|[1-9]\d)|[iInN]))")
 _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+# A formula with no value saved: '<f>A1+1</f></c>', a shared one's '<f t="shared"
+# si="0"/></c>', or an empty value, '<f>A1+1</f><v></v></c>', as openpyxl writes every
+# formula. Excel and LibreOffice always save the value they calculated; an empty one
+# only for text (t="str", a formula giving ""). python-calamine reads such a cell as
+# empty; the reader says so, never reads it as empty without a word.
+UNCALCULATED = re.compile(rb"(?:</f>|<f\s(?:[^<>/]|/(?!>))*+/>)\s*+"
+                          rb"(?:(<v\s*+/>|<v>\s*+</v>)\s*+)?</c>")
+# the same with the tags' namespace prefix ('<x:f>'), looked for only where one is used
+UNCALCULATED_PREFIXED = re.compile(
+    rb"(?:</[A-Za-z_][\w.-]*+:f>|<[A-Za-z_][\w.-]*+:f\s(?:[^<>/]|/(?!>))*+/>)\s*+"
+    rb"(?:(<[A-Za-z_][\w.-]*+:v\s*+/>|<[A-Za-z_][\w.-]*+:v>\s*+</[A-Za-z_][\w.-]*+:v>)\s*+)?"
+    rb"</[A-Za-z_][\w.-]*+:c>")
+_TEXT_TYPE = re.compile(rb"""\st\s*=\s*["']str["']""")
+_REF_IN_TAG = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3}\d{1,7})["']""")
+UNCALCULATED_SHOWN = 5       # cells named in the message; the rest are counted
+
+
+def uncalculated_cells(count: int, cells: tuple) -> str:
+    """'Cell E5 holds a formula saved without its value', or for several '3 cells (E5, E6,
+    E7) hold formulas saved without their values' (naming the first few)."""
+    if count == 1:
+        return f"Cell {cells[0]} holds a formula saved without its value" if cells else \
+            "A cell holds a formula saved without its value"
+    more = count - len(cells)
+    named = ", ".join(cells) + (f" and {more} more" if more > 0 else "")
+    return f"{count} cells ({named}) hold formulas saved without their values" if cells else \
+        f"{count} cells hold formulas saved without their values"
+
+
+def _uncalculated(body: bytes, prefixed: bool = True) -> list[str]:
+    """The references of the cells in this chunk whose formula has no value saved
+    (``prefixed``: also with namespace-prefixed tags, '<x:f>')."""
+    refs = []
+    found = list(UNCALCULATED.finditer(body))
+    if prefixed and b":f" in body:
+        found += UNCALCULATED_PREFIXED.finditer(body)
+    for m in found:
+        start = body.rfind(b"<", 0, m.start())
+        for _ in range(4):          # back past the formula's own tags to the cell's
+            if start < 0 or _CELL_START.match(body, start):
+                break
+            start = body.rfind(b"<", 0, start)
+        if start < 0:               # (its start is in the chunk before: counted, unnamed)
+            refs.append("")
+            continue
+        end = body.find(b">", start)
+        if m.group(1) and _TEXT_TYPE.search(body, start, end):
+            continue                # a formula whose text is "": calculated
+        got = _REF_IN_TAG.search(body, start, end)
+        refs.append(got.group(1).decode("ascii").upper() if got else "")
+    return refs
 _STYLE_ATTR = re.compile(rb"""\ss\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 

@@ -936,6 +936,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("CONTROL_CHARACTER", "warning", "A cell held characters a workbook cannot store",
        "The cell held control characters, which no workbook can store; they were removed "
        "and it was read as '{value}'. Retype it in Excel if that is not right."),
+    _R("UNCALCULATED_FORMULA", "warning", "Formulas were saved without their values",
+       "{what} (the file was written by a program that does not calculate), so {them} "
+       "read as empty; open the workbook in Excel, save it, and read it again."),
     _R("HIDDEN_SHEET", "warning", "A hidden sheet looks like a register table",
        "The sheet is {state} and looks like a register table ({role}); {outcome}."),
     _R("DATE_NOT_GIVEN", "warning", "A date column says there is no date yet",

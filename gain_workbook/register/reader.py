@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.core.errors import RegisterError
-from gain_workbook.core.sniff import check_workbook, col_letter
+from gain_workbook.core.sniff import check_workbook, col_letter, uncalculated_cells
 from gain_workbook.core.text import has_xml_illegal, xml_safe
 from gain_workbook.model import history, schema
 from gain_workbook.model.problems import Problem, make_problem
@@ -108,7 +108,7 @@ def read_register(path, settings: Settings | None = None, meanwhile=None) -> Reg
     hidden: dict[str, str] = {}
     grids = _load_grids(info, meanwhile, hidden)
     reg = build_register(info.path, grids, info.date1904, settings, hidden,
-                         clean=info.may_hold_controls)
+                         clean=info.may_hold_controls, uncalculated=info.uncalculated)
     reg.open_in_excel = info.lock_file is not None
     reg.stamp = stamp
     return reg
@@ -197,13 +197,15 @@ def _parse_sheets(path: Path, source, book, names: list[str]) -> dict:
 
 def build_register(path: Path, grids: dict, date1904: bool = False,
                    overrides: Settings | None = None, hidden: dict | None = None,
-                   clean: bool = True) -> Register:
+                   clean: bool = True, uncalculated: dict | None = None) -> Register:
     """Canonical tables from sheet grids ({name: (rows, merged ranges)}).
 
     ``hidden`` names the sheets the user cannot see ({name: "hidden"/"very hidden"}):
     a visible sheet always wins; a hidden one is read only when no visible sheet
     has the register, and each hidden sheet that looks like a register is reported.
     ``clean`` False skips looking for control characters (the sniff found none possible).
+    ``uncalculated``: the sniff's {sheet: (count, first cells)} of formulas with no
+    value saved, said of each sheet that is read (WorkbookInfo.uncalculated).
     """
     problems: list[Problem] = []
     hidden = hidden or {}
@@ -224,6 +226,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         exc.plan = plan                          # describe prints what could not be placed
         raise
     problems += _hidden_problems(plan)
+    problems += _uncalculated_problems(plan, settings_sheet, uncalculated or {})
     ctx = Context(date1904, settings, problems)
     if plan.layout == "template":
         tables = {role: _read_role(role, plan.chosen(role), grids, ctx) for role in schema.TABLES}
@@ -271,6 +274,21 @@ def _hidden_problems(plan: Plan) -> list[Problem]:
                  "it was not read, because a visible sheet was; unhide it in Excel if it "
                  "is the one to read"))
         for s in plan.sheets if s.hidden and (s.looks_like or s.read)]
+
+
+def _uncalculated_problems(plan: Plan, settings_sheet: str | None,
+                          uncalculated: dict) -> list[Problem]:
+    """A warning for each sheet read whose formulas have no value saved (they were read
+    as empty): on its first such cell, naming a few and counting the rest."""
+    read = {s.name for s in plan.sheets if s.read or s.role in (schema.OWNERS, "history")}
+    out = []
+    for sheet, (count, cells) in uncalculated.items():
+        if sheet not in read and sheet != settings_sheet:
+            continue
+        out.append(make_problem("UNCALCULATED_FORMULA", sheet, cells[0] if cells else "", "",
+                                "", what=uncalculated_cells(count, cells),
+                                them="it was" if count == 1 else "they were"))
+    return out
 
 
 def _read_beside(reg: Register, plan: Plan, grids: dict, ctx: Context) -> None:
