@@ -141,7 +141,7 @@ def test_the_for_decision_sheet_lists_what_the_board_decides(tmp_path):
     # the Summary's headline counts the sign-off and closure rows
     assert res.rollup.headline()["ready_for_closure"] == 2
     summary = sheet_rows(res.path, "Summary")
-    assert summary[3][4] == 2 and summary[4][4].startswith("Ready for closure (for decision)")
+    assert summary[3][4] == 2 and summary[4][4].startswith("Items and actions to close (for decision)")
     # beside each headline last month's figure, here rebuilt from the register's dates
     assert summary[5][0].startswith("Last month: worked out from the register's own dates "
                                     "as at 28/10/2026.")

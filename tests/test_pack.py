@@ -70,7 +70,7 @@ def test_summary_headline_figures_and_native_charts(example_pack, example_regist
     assert tiles["Open items for the force"] == head["open_items"] == 3
     assert tiles["Overdue actions"] == head["overdue_actions"] == 2
     # what the board is asked to close: here nothing (Rec 2 is already signed off)
-    assert tiles["Ready for closure (for decision)"] == head["ready_for_closure"] == 0
+    assert tiles["Items and actions to close (for decision)"] == head["ready_for_closure"] == 0
     assert tiles["Closed or ready since last pack (no previous pack given)"] == "n/a"
     assert len(ws._charts) == 3                   # RAG, by inspection, the last 12 months
     import zipfile

@@ -56,7 +56,7 @@ def _tiles(ctx, ws, movement) -> None:
     closed = movement.count("Closed or ready for closure") if movement is not None else None
     tiles = [("Open items for the force", "open_items"),
              ("Overdue actions", "overdue_actions"),
-             ("Ready for closure (for decision)", "ready_for_closure"),
+             ("Items and actions to close (for decision)", "ready_for_closure"),
              ("Closed or ready since last pack", None),
              ("New inspections (last 31 days)", "new_inspections"),
              ("Responses not yet sent", "responses_due")]
