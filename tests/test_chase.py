@@ -310,6 +310,11 @@ def test_merging_a_reply_again_rewrites_nothing(shape, tmp_path, runner):
     again = runner.invoke(cli, args)
     assert again.exit_code == 0, again.stdout + again.stderr
     assert "Nothing to apply (the register was not rewritten): " in again.stdout
+    # and it says why for each action, never 'nothing filled in'
+    assert "nothing filled in" not in again.stdout
+    if "asked_due" in SHAPES[shape] and "update" not in SHAPES[shape]:
+        assert ("new due date of 30/06/2027 already asked for (on Extension requests): "
+                "nothing to add") in again.stdout, again.stdout
     assert reg.read_bytes() == after
     assert len(list(reg.parent.glob("*before merge*"))) == 1
     # the owner replied: the pack does not list them among the owners not heard from

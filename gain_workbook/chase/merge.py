@@ -68,6 +68,8 @@ class ReplyPlan:
     extensions: list[Extension] = field(default_factory=list)
     problems: list[MergeProblem] = field(default_factory=list)
     already: list[str] = field(default_factory=list)     # actions merged before: no change
+    asked_before: list = field(default_factory=list)     # (action, day): new dates on
+    #                                                      Extension requests already
     notes: list[str] = field(default_factory=list)
     answered: int = 0            # actions the owner filled something in for
 
@@ -138,6 +140,10 @@ class MergePlan:
             for a in r.already:
                 by_action.setdefault(a, []).append("nothing to change: the register already "
                                                    "says this")
+            for a, day in r.asked_before:
+                by_action.setdefault(a, []).append(
+                    f"new due date of {uk_date(day)} already asked for (on Extension "
+                    "requests): nothing to add")
             for action, lines in by_action.items():
                 out.append(f"  {action or '(the whole reply)'}")
                 out.extend(f"    {line}" for line in lines)
@@ -167,6 +173,9 @@ class MergePlan:
             for a in r.already:
                 rows.append({**base, "action_id": a, "kind": "already merged", "field": None,
                              "old": None, "new": None, "message": None})
+            for a, day in r.asked_before:
+                rows.append({**base, "action_id": a, "kind": "already asked", "field": "Due",
+                             "old": None, "new": value_json(day), "message": None})
         return rows
 
     def to_json(self) -> str:
@@ -317,6 +326,8 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -
         if key not in asked_before:
             rp.extensions.append(Extension(aid, current if isinstance(current, dt.date) else None,
                                            day, as_text(row.filled.get("reason"))))
+        elif not changes:
+            rp.asked_before.append((aid, day))
     elif not changes and not rp.extensions and wanted:
         rp.already.append(aid)
 
