@@ -855,3 +855,28 @@ def test_a_reply_whose_formulas_have_no_values_is_refused_not_read_as_blank(mont
     assert "holds a formula saved without its value" in out.stderr
     assert "open it in Excel, save it and send it again" in out.stderr
     assert sha256(reg) == before
+
+
+def test_an_owners_file_has_the_same_name_whoever_else_is_asked(tmp_path):
+    """'DI Bob/Con' and 'DI Bob:Con' make the same file name, so the second is '(2)'.
+    Asked alone later in the month (--owner), each keeps the name it had: the second
+    owner's request never replaces the first's workbook in the month's folder."""
+    from gain_workbook.register.template import load_example, write_register_template
+
+    data = load_example()
+    for n, owner in enumerate(["DI Bob/Con", "DI Bob:Con"], start=1):
+        data["actions"].append({"Action ID": f"INS-2023-07-R4-B{n}", "Item ID": "INS-2023-07-R4",
+                                "Action": f"Part {n} of the flag work.", "Owner": owner,
+                                "Due": "31/01/2027", "Status": "In progress"})
+    folder = tmp_path / "office"
+    folder.mkdir()
+    reg = write_register_template(folder / "Inspection register.xlsx", data=data,
+                                  created=AS_OF)
+    everyone = api.requests(reg, as_of=AS_OF)
+    names = {r.owner: b.name for r, b in zip(everyone.requests, everyone.workbooks)}
+    assert names["DI Bob/Con"] == "Update request 2026-12 - DI Bob Con.xlsx"
+    assert names["DI Bob:Con"] == "Update request 2026-12 - DI Bob Con (2).xlsx"
+    first = sha256(everyone.folder / names["DI Bob/Con"])
+    alone = api.requests(reg, as_of=AS_OF, owner=["DI Bob:Con"])
+    assert [b.name for b in alone.workbooks] == ["Update request 2026-12 - DI Bob Con (2).xlsx"]
+    assert sha256(everyone.folder / names["DI Bob/Con"]) == first

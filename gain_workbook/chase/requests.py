@@ -144,6 +144,7 @@ def owner_requests(rolled, register, as_of: dt.date, only=()) -> tuple[list[Owne
                      f"about {'them' if len(unowned) > 1 else 'it'} ({ids}{more}); fill in "
                      "Owner on the register.")
     open_ = open_[open_["owner"].notna()]
+    stem_of = _file_stems(open_["owner"], as_of)     # among all owners, asked or not
     wanted = {owner_key(o) for o in only}
     if wanted:
         found = {owner_key(o) for o in open_["owner"]}
@@ -155,7 +156,6 @@ def owner_requests(rolled, register, as_of: dt.date, only=()) -> tuple[list[Owne
     contacts = _contacts(register)
     out = []
     days_od = rolled.settings.escalate_days
-    stems: dict[str, int] = {}
     order = open_.assign(_od=-open_["days_overdue"], _soon=~open_["due_soon"],
                          _due=open_["effective_due"])
     order = order.sort_values(["_od", "_soon", "_due"], kind="stable", na_position="last")
@@ -172,14 +172,24 @@ def owner_requests(rolled, register, as_of: dt.date, only=()) -> tuple[list[Owne
         email, why, copy = contacts.get(owner_key(owner), ("", _why_none(register), ()))
         worst = max((x.days or 0 for x in asked if x.overdue), default=0)
         escalated = bool(copy) and worst > days_od
-        stem = request_stem(as_of, owner)
-        n = stems.get(stem.casefold(), 0)
-        stems[stem.casefold()] = n + 1
-        if n:
-            stem = f"{stem} ({n + 1})"       # two names that make the same file name
         out.append(OwnerRequest(owner, asked, email, why, copy if escalated else (), escalated,
-                                request_id(register.path.name, as_of, owner), stem))
+                                request_id(register.path.name, as_of, owner), stem_of[owner]))
     return out, notes
+
+
+def _file_stems(owners, as_of: dt.date) -> dict[str, str]:
+    """{owner, spaces tidied: their request's file name without .xlsx}. Two names that make
+    the same file name get ' (2)', ' (3)' in the owners' order; worked out among every
+    owner with open actions, so an owner's file has the same name whether requests asks
+    everyone or only some (--owner) that month."""
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for owner in sorted({" ".join(str(o).split()) for o in owners}):
+        stem = request_stem(as_of, owner)
+        n = seen.get(stem.casefold(), 0)
+        seen[stem.casefold()] = n + 1
+        out[owner] = f"{stem} ({n + 1})" if n else stem
+    return out
 
 
 def _why_none(register) -> str:
