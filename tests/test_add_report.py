@@ -246,6 +246,53 @@ def test_a_letters_date_line_is_not_its_title(runner, example_register):
     assert got["inspection"]["published"] == "2025-01-08"      # the letter's: --published
 
 
+REVISIT = """Cleveland Police: revisit of the cause of concern about investigating crime
+
+Published on: 14 November 2026
+
+Dear Chief Constable
+
+Revisit of Cleveland Police's progress against the cause of concern
+
+In our 2024 PEEL inspection of Cleveland Police, we identified a cause of concern about how \
+the force investigates crime. We revisited the force in October 2026 to assess its progress.
+
+Cause of concern
+The force isn't investigating crime effectively enough. Victims don't always receive a good \
+service.
+
+Recommendations
+By 31 March 2027, the force should make sure that:
+- investigations are allocated to officers with the right skills;
+- supervisors review investigations regularly and record their review; and
+- victims are updated in line with the Code of Practice for Victims of Crime.
+
+We will continue to monitor the force's progress.
+
+Yours sincerely
+"""
+
+
+def test_a_revisit_letters_first_line_is_its_title_and_it_is_the_forces(runner,
+                                                                           example_register,
+                                                                           tmp_path):
+    """A one-force revisit letter (the shape HMICFRS sends after a PEEL cause of concern):
+    its title is its first line, not the first sentence of its prose, which names the
+    PEEL inspection and a year (and so made it 'PEEL'); its items are the force's, so
+    it is Force-specific, not National."""
+    source = tmp_path / "revisit letter.txt"
+    source.write_text(REVISIT, encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    ins = got["inspection"]
+    assert ins["title"] == ("Cleveland Police: revisit of the cause of concern about "
+                            "investigating crime")
+    assert (ins["published"], ins["type"]) == ("2026-11-14", "Force-specific")
+    kinds = [(i["kind"], i["applies_to_force"], i["deadline"], i["under_id"])
+             for i in got["items"]]
+    assert kinds == [("Cause of concern", True, None, None)] + \
+        [("Recommendation", True, "2027-03-31", got["items"][0]["id"])] * 3
+
+
 def test_a_report_added_under_a_wrong_title_is_not_added_again(runner, blank_register):
     """Found running the month: the APCC letter applied without --title went on as the
     page's own title and the letter's date; applied again with the right ones, it went on

@@ -671,7 +671,7 @@ def _title_from_first(found: Found, blocks) -> None:
     lines = [b.text for b in blocks[:12] if 10 <= len(b.text) <= 300 and not label_of(b.text)
              and not reads_like_item(b.text) and not _BOILERPLATE.match(b.text)
              and not _NOT_TITLE.match(b.text) and not _PUBLISHED.match(b.text)
-             and not _only_a_date(b.text)]
+             and not _only_a_date(b.text) and not _prose(b.text)]
     # a line with a year, else one that names a report: not a grade ('Outstanding'), a
     # letter's 'From:' or date line ('Published 8 January 2025', '18 December 2023'); else
     # no title (--apply then asks for --title)
@@ -679,6 +679,13 @@ def _title_from_first(found: Found, blocks) -> None:
         [t for t in lines if _REPORTISH.search(t)]
     if titles:
         found.title, found.title_from = titles[0], "its first lines"
+
+
+def _prose(text: str) -> bool:
+    """Is the line a sentence of the letter's prose ('In our 2024 PEEL inspection of the
+    force, we identified a cause of concern ... .'), not a title? A title does not end
+    with a full stop; a short line that does may still be one."""
+    return text.rstrip().endswith(".") and len(text.split()) >= 10
 
 
 def _only_a_date(text: str) -> bool:
