@@ -77,8 +77,12 @@ def close_workbook(wb, target) -> None:
 
     from gain_workbook.excel.sharedstrings import writing_shared_strings
 
+    from gain_workbook.excel import overlap
+
+    packing = overlap.overlapped_packing if worksheet_class() is not None and \
+        overlap.worth_it(wb) and overlap.usable() else contextlib.nullcontext
     try:
-        with writing_shared_strings():
+        with writing_shared_strings(), packing():
             wb.close()
     except OSError as exc:
         raise fault(target, exc) from None
