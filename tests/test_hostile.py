@@ -756,6 +756,53 @@ def test_reading_a_packs_decisions_scans_only_the_sheets_it_reads(runner, pack, 
     assert r.exit_code == 2 and "declares XML entities" in r.stderr, r.stderr
 
 
+def _aliased(dst: Path, how: str) -> Path:
+    """A pack-like workbook whose 'For decision' is made to read the Items sheet's part,
+    which declares a DTD: the name given in another case, a second sheet of the same
+    name, or the target written another way (found by review: the scan of the sheets
+    read must follow the names as python-calamine follows them)."""
+    import xlsxwriter
+
+    src = dst.with_name("src " + dst.name)
+    wb = xlsxwriter.Workbook(str(src))
+    for name, text in (("PackInfo", "x"), ("For decision", "decide"), ("Items", "item")):
+        wb.add_worksheet(name).write(0, 0, text)
+    wb.close()
+    rels, book = "xl/_rels/workbook.xml.rels", "xl/workbook.xml"
+    edits = {
+        "case": {rels: (b'Target="worksheets/sheet2.xml"', b'Target="worksheets/SHEET3.xml"')},
+        "slash": {rels: (b'Target="worksheets/sheet2.xml"',
+                         b'Target="/xl/worksheets/sheet3.xml"')},
+        "dot": {rels: (b'Target="worksheets/sheet2.xml"', b'Target="./worksheets/sheet3.xml"')},
+        "twice": {book: (b'<sheet name="For decision" sheetId="2" r:id="rId2"/>',
+                         b'<sheet name="For decision" sheetId="2" r:id="rId3"/>'
+                         b'<sheet name="For decision" sheetId="4" r:id="rId2"/>')},
+    }[how]
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in edits:
+                old, new = edits[info.filename]
+                assert old in data
+                data = data.replace(old, new)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                head, body = data.split(b"?>", 1)
+                data = head + b'?><!DOCTYPE w [<!ENTITY e "x">]>' + body
+            zout.writestr(info, data)
+    return dst
+
+
+@pytest.mark.parametrize("how", ["case", "slash", "dot", "twice"])
+def test_a_sheet_read_cannot_be_aliased_past_the_scan(tmp_path, how):
+    from gain_workbook.core import sniff
+    from gain_workbook.core.errors import RegisterError
+    from gain_workbook.excel import packfile
+
+    bad = _aliased(tmp_path / f"{how}.xlsx", how)
+    with pytest.raises(RegisterError, match="declares XML entities"):
+        sniff.check_workbook(bad, sheets=packfile.DECISION_SHEETS)
+
+
 @pytest.mark.parametrize("chunk", [7, 16, 61, 256])
 def test_the_scan_finds_what_a_chunk_boundary_would_split(tmp_path, monkeypatch, chunk):
     """Small chunks put a boundary inside every tag somewhere: nothing may slip through."""

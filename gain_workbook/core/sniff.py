@@ -586,26 +586,41 @@ def col_letter(index: int) -> str:
 
 def _sheet_name_of(zf: zipfile.ZipFile, part: str) -> str:
     """The sheet's name as Excel shows it, for a message (the part name if unknown)."""
-    return next((name for name, p in (_sheet_parts(zf) or {}).items() if p == part), part)
+    return next((name for name, p in (_sheet_targets(zf, strict=False) or [])
+                 if p.casefold() == part.casefold()), part)
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict | None:
     """{sheet name: its part ('xl/worksheets/sheet1.xml')} from the workbook part and its
     relationships (read with defusedxml, which refuses any entity); None when they
-    cannot be read."""
+    cannot be read, or do not name each sheet's part plainly (see _sheet_targets)."""
+    targets = _sheet_targets(zf)
+    if targets is None or len({n for n, _ in targets}) != len(targets):
+        return None                     # (a name given twice: which one is read?)
+    return dict(targets)
+
+
+def _sheet_targets(zf: zipfile.ZipFile, strict: bool = True) -> list | None:
+    """[(sheet name, part)] in the workbook's order; None when unreadable, or (``strict``)
+    when a target is not written plainly ('worksheets/sheet1.xml' or '/xl/worksheets/...'):
+    a '.', '..' or backslash in it, which a reader may resolve its own way."""
     from defusedxml import ElementTree
 
     try:
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        target = {el.get("Id"): el.get("Target", "").lstrip("/").removeprefix("xl/")
-                  for el in rels.iter() if el.get("Id")}
+        target = {el.get("Id"): el.get("Target", "") for el in rels.iter() if el.get("Id")}
         book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        out = {}
+        out = []
         for el in book.iter():
             if el.tag.endswith("}sheet"):
                 rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
                 if rid and rid in target:
-                    out[el.get("name", "")] = "xl/" + target[rid]
+                    t = target[rid]
+                    plain = t[len("/xl/"):] if t.startswith("/xl/") else t
+                    if strict and ("\\" in plain or plain.startswith("/") or
+                                   any(step in (".", "..", "") for step in plain.split("/"))):
+                        return None
+                    out.append((el.get("name", ""), "xl/" + plain))
         return out
     except Exception:  # damaged: the caller falls back to what it does without names
         return None
@@ -614,14 +629,22 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict | None:
 def _without_other_sheets(zf: zipfile.ZipFile, infos, sheets) -> list:
     """The parts to scan when only ``sheets`` will be read: all but the other sheets' own
     XML (their relationships, drawings and comments are still scanned). All of them
-    when the workbook part cannot say which part is which sheet."""
+    unless the workbook names each sheet's part plainly, once, and each sheet read has
+    exactly one part of that name, letter case aside (python-calamine finds a part
+    whatever its case, and a name given twice or in two cases could make one sheet
+    read another's XML: found by review)."""
     parts = _sheet_parts(zf)
     if parts is None:
         return list(infos)
-    wanted = set(sheets)
-    skip = {p for name, p in parts.items() if name not in wanted} - \
-        {p for name, p in parts.items() if name in wanted}
-    return [i for i in infos if i.filename not in skip]
+    folded: dict = {}
+    for info in infos:
+        folded.setdefault(info.filename.casefold(), []).append(info.filename)
+    wanted = {p.casefold() for name, p in parts.items() if name in set(sheets)}
+    if any(len(folded.get(p, ())) != 1 for p in wanted) or \
+            any(len(names) > 1 for names in folded.values()):
+        return list(infos)
+    skip = {p.casefold() for p in parts.values()} - wanted
+    return [i for i in infos if i.filename.casefold() not in skip]
 
 
 def _date1904(path: Path, zf: zipfile.ZipFile) -> bool:
