@@ -880,3 +880,16 @@ def test_an_owners_file_has_the_same_name_whoever_else_is_asked(tmp_path):
     alone = api.requests(reg, as_of=AS_OF, owner=["DI Bob:Con"])
     assert [b.name for b in alone.workbooks] == ["Update request 2026-12 - DI Bob Con (2).xlsx"]
     assert sha256(everyone.folder / names["DI Bob/Con"]) == first
+
+
+def test_a_formula_outside_the_replys_table_does_not_stop_it(month, runner):
+    """Only the rows and columns merge reads count: an owner's own sum beside the table
+    (saved by a program that does not calculate) is not part of the reply."""
+    reg, res, r = month
+    ok = fill(request_of(res, PPQA), r["ppqa"].with_name("ppqa with a sum.xlsx"), {
+        "INS-2023-07-R9-A2": {"update": "Q3 audit done."}},
+        post=lambda ws: [ws.__setitem__("Z9", "=1+1"), ws.__setitem__("A2", "=1+1")])
+    out = runner.invoke(cli, ["merge", str(reg), str(ok)])
+    assert out.exit_code in (0, 1), out.stdout + out.stderr      # (1: the month's conflict)
+    assert "cannot be merged" not in out.stderr
+    assert out.stdout.startswith("ppqa with a sum.xlsx: Public Protection QA Lead")

@@ -729,3 +729,24 @@ def test_a_pack_with_anything_typed_for_the_board_is_not_written_over(tmp_path, 
     assert out.exit_code == 2, out.output
     assert "holds 1 decision typed into its For decision sheet" in out.stderr
     assert sha256(pack) == before
+
+
+def test_a_decision_saved_as_a_formula_without_its_value_is_not_read_as_blank(tmp_path,
+                                                                              runner):
+    """A decision typed in a program that does not calculate, saved as a formula with no
+    value, would read as no decision: decisions refuses the pack in one sentence, and
+    build will not write over it (found by review)."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: '=CONCAT("Agr","eed")'})
+    before = sha256(pack), sha256(reg)
+    out = decide(runner, reg, pack, "--meeting", "03/12/2026", "--apply")
+    assert out.exit_code == 2, out.output
+    assert (f"Cannot read the decisions in '{pack.name}': on its For decision sheet cell "
+            in out.stderr and "holds a formula saved without its value" in out.stderr
+            and "so what it says is not known; open it in Excel, save it and try again."
+            in out.stderr), out.stderr
+    again = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+    assert again.exit_code == 2 and "holds 1 decision typed into its For decision sheet" \
+        in again.stderr, again.output
+    assert (sha256(pack), sha256(reg)) == before

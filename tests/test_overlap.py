@@ -122,6 +122,14 @@ def test_a_full_disk_while_packing_is_one_sentence_and_leaves_nothing(tmp_path, 
         real(zf, filename, arcname)
 
     monkeypatch.setattr(overlap, "_pack", pack)
+    opened = []
+    made = overlap._Packer.__init__
+
+    def watched(self, real):
+        made(self, real)
+        opened.append(real)
+
+    monkeypatch.setattr(overlap._Packer, "__init__", watched)
     target = tmp_path / "out.xlsx"
     with pytest.raises(OutputError) as caught:
         with xlsx.workbook_at(target) as wb:
@@ -131,6 +139,9 @@ def test_a_full_disk_while_packing_is_one_sentence_and_leaves_nothing(tmp_path, 
     assert "\n" not in str(caught.value) and "space" in str(caught.value).lower()
     assert not target.exists() and list(tmp_path.iterdir()) == []
     assert not _threads()
+    # the zip it was packing into is closed (Windows keeps an open file: review found it
+    # left open once the thread had ended on its error)
+    assert opened and all(z.fp is None for z in opened), opened
 
 
 def test_a_write_that_fails_part_way_stops_the_thread(tmp_path, monkeypatch):

@@ -78,3 +78,36 @@ def test_the_packager_gets_its_own_class_back_afterwards():
         with sharedstrings.writing_shared_strings():
             raise RuntimeError
     assert packager.SharedStrings is Stock
+
+
+def test_the_environment_and_a_difference_turn_the_run_writer_off_not_the_text_fix(
+        monkeypatch, tmp_path):
+    """GAIN_STOCK_XLSXWRITER=1 asks for xlsxwriter's own writer, as it does of
+    fastsheet; a run writer that writes the sample otherwise than xlsxwriter is not
+    used either. In both, a rich-string look-alike is still written as text."""
+    import python_calamine
+
+    from gain_workbook.excel import fastsheet
+
+    def rich_survives() -> bool:
+        out = tmp_path / "rich.xlsx"
+        with xlsx.workbook_at(out) as wb:
+            wb.add_worksheet().write_string(0, 0, "<r>boom</t></si></r>")
+        rows = python_calamine.CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0)
+        return rows.to_python()[0][0] == "<r>boom</t></si></r>"
+
+    try:
+        sharedstrings._class.cache_clear()
+        assert sharedstrings._class().__dict__.get("_write_sst_strings") is not None
+        monkeypatch.setenv(fastsheet.STOCK_ENV, "1")
+        sharedstrings._class.cache_clear()
+        assert "_write_sst_strings" not in vars(sharedstrings._class())
+        assert rich_survives()
+        monkeypatch.delenv(fastsheet.STOCK_ENV)
+        monkeypatch.setattr(sharedstrings, "_elements", lambda joined: "<si><t>x</t></si>")
+        sharedstrings._class.cache_clear()
+        assert "_write_sst_strings" not in vars(sharedstrings._class())
+        assert rich_survives()
+    finally:
+        sharedstrings._class.cache_clear()
+        fastsheet.worksheet_class.cache_clear()

@@ -231,6 +231,7 @@ def _read_pack(pack):
 
     checked = check_workbook(pack, role="the board pack", sheets=packfile.DECISION_SHEETS)
     path = checked.path
+    _refuse_uncalculated(path, checked)
     try:
         wb = packfile.open_workbook(checked)
         info = packfile.read_info(wb, path.name)
@@ -248,6 +249,25 @@ def _read_pack(pack):
             raise InputError(str(exc)) from None
         raise InputError(f"Cannot read the board pack '{path.name}' "
                          f"({type(exc).__name__}).") from None
+
+
+def _refuse_uncalculated(path, checked) -> None:
+    """Refuse a pack whose For decision or DecisionFacts sheet holds a formula saved
+    without its value (a decision typed in a program that does not calculate would read
+    as empty: see sniff.UNCALCULATED)."""
+    from gain_workbook.core.errors import InputError
+    from gain_workbook.core.sniff import uncalculated_cells
+    from gain_workbook.excel import packfile
+
+    for sheet in (packfile.FOR_DECISION_SHEET, packfile.DECISION_FACTS_SHEET):
+        count, cells = checked.uncalculated.get(sheet, (0, ()))
+        if count:
+            what = uncalculated_cells(count, cells)
+            says = "it says" if count == 1 else "they say"
+            raise InputError(f"Cannot read the decisions in '{path.name}': on its {sheet} sheet "
+                             f"{what[0].lower()}{what[1:]} (the file was written by a program "
+                             f"that does not calculate), so what {says} is not known; open it "
+                             "in Excel, save it and try again.")
 
 
 def _meeting(info, meeting, name: str):

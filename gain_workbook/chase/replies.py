@@ -122,15 +122,7 @@ def read_reply(path) -> Reply:
     if not meta_grid or not meta_grid[0] or meta_grid[0][0] != REQUEST_MARKER:
         raise InputError(f"'{path.name}' is not an update request made by gain-pack requests "
                          "(its request details are missing or changed), so it cannot be merged.")
-    blank = info.uncalculated.get(SHEET) or info.uncalculated.get(REQUEST_SHEET)
-    if blank:
-        from gain_workbook.core.sniff import uncalculated_cells
-
-        what = uncalculated_cells(*blank)
-        raise InputError(f"'{path.name}' cannot be merged: on its {SHEET} sheet "
-                         f"{what[0].lower()}{what[1:]} (the file was written by a program that "
-                         "does not calculate), so what they say is not known; ask its owner to "
-                         "open it in Excel, save it and send it again.")
+    _refuse_uncalculated(path, info)
     meta = {}
     for row in meta_grid[1:len(META) + 1]:
         if len(row) >= 2 and row[0] in META:
@@ -142,6 +134,23 @@ def read_reply(path) -> Reply:
         raise InputError(f"'{path.name}' cannot be merged: {exc}; ask its owner for the "
                          "request as it was sent, filled in.") from None
     return Reply(path, meta, rows, _saved(data), hashlib.sha256(data).hexdigest())
+
+
+def _refuse_uncalculated(path: Path, info) -> None:
+    """Refuse a reply whose table (the rows merge reads, every column) holds a formula
+    saved without its value: merge would read it as empty (see sniff.UNCALCULATED)."""
+    from gain_workbook.core.sniff import uncalculated_cells, uncalculated_in
+
+    found = info.uncalculated.get(SHEET)
+    count, cells = uncalculated_in(found, range(len(COLUMNS)), FIRST_ROW + 1) if found else \
+        (0, ())
+    if count:
+        what = uncalculated_cells(count, cells)
+        raise InputError(f"'{path.name}' cannot be merged: on its {SHEET} sheet "
+                         f"{what[0].lower()}{what[1:]} (the file was written by a program that "
+                         f"does not calculate), so what {'it says' if count == 1 else 'they say'}"
+                         " is not known; ask its owner to open it in Excel, save it and send "
+                         "it again.")
 
 
 def _rows(meta_grid, grid) -> list[ReplyRow]:

@@ -43,9 +43,10 @@ class WorkbookInfo:
     may_hold_controls: bool = True
     # the worksheet parts holding a number no date or time can be (see FAR_NUMBER)
     far_numbers: tuple = ()
-    # {sheet name: (how many, the first few cells)} of cells holding a formula with no
-    # value saved beside it (a file written by a program that does not calculate):
-    # python-calamine reads them as empty (see UNCALCULATED)
+    # {sheet name: (how many, the cells that can be named, in order)} of cells holding a
+    # formula with no value saved beside it (a file written by a program that does not
+    # calculate): python-calamine reads them as empty (see UNCALCULATED, and
+    # uncalculated_in for those within a range the reader reads)
     uncalculated: dict = field(default_factory=dict)
 
 
@@ -219,7 +220,8 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, di
             continue
         extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
         far_number = formulas = False
-        unvalued: set = set()
+        unvalued: dict = {}             # where each formula with no value ends -> its cell
+        base = 0                        # where the chunk starts in the part
         try:
             for body in _bodies(zf, info):
                 if declares_entities(body):
@@ -236,15 +238,18 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, di
                     # first, which has an end, so once one is seen every chunk is looked at)
                     formulas = formulas or b"</f" in body or extent.unusual
                     if formulas:
-                        unvalued.update(_uncalculated(body, extent.unusual))
+                        for end, ref in _uncalculated(body, extent.unusual):
+                            if ref or base + end not in unvalued:   # (seen twice: named)
+                                unvalued[base + end] = ref
+                base += len(body) - min(OVERLAP, len(body))
         except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError) as exc:
             raise _refuse(path, f"the file is damaged (part '{info.filename}': {exc}).") from None
         if far_number:
             far.append(info.filename)
         if unvalued:
-            cells = sorted((ref for ref in unvalued if ref),
+            cells = sorted({ref for ref in unvalued.values() if ref},
                            key=lambda ref: _split_ref(ref.encode()))
-            blank[info.filename] = (max(len(cells), 1), tuple(cells[:UNCALCULATED_SHOWN]))
+            blank[info.filename] = (len(unvalued), tuple(cells))
         if extent is not None and extent.cells(zf, info) > MAX_CELLS:
             rows, cols = extent.rows, extent.cols
             raise _refuse(path, f"its sheet '{_sheet_name_of(zf, info.filename)}' reaches row "
@@ -284,9 +289,26 @@ _REF_IN_TAG = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3}\d{1,7})["']""")
 UNCALCULATED_SHOWN = 5       # cells named in the message; the rest are counted
 
 
+def uncalculated_in(found: tuple, columns=None, first_row: int = 1) -> tuple[int, tuple]:
+    """(count, cells) of ``found`` (a WorkbookInfo.uncalculated value) within ``columns``
+    (0-based indexes; None: any) from ``first_row`` (1-based) down. A cell that could not
+    be named (no reference, or cut where the scan read the part in chunks) is counted
+    wherever it may be."""
+    count, cells = found
+    if columns is None and first_row <= 1:
+        return count, cells
+    inside = []
+    for c in cells:
+        row, col = _split_ref(c.encode())
+        if row >= first_row and (columns is None or col - 1 in columns):
+            inside.append(c)
+    return len(inside) + count - len(cells), tuple(inside)
+
+
 def uncalculated_cells(count: int, cells: tuple) -> str:
     """'Cell E5 holds a formula saved without its value', or for several '3 cells (E5, E6,
     E7) hold formulas saved without their values' (naming the first few)."""
+    cells = cells[:UNCALCULATED_SHOWN]
     if count == 1:
         return f"Cell {cells[0]} holds a formula saved without its value" if cells else \
             "A cell holds a formula saved without its value"
@@ -296,9 +318,10 @@ def uncalculated_cells(count: int, cells: tuple) -> str:
         f"{count} cells hold formulas saved without their values"
 
 
-def _uncalculated(body: bytes, prefixed: bool = True) -> list[str]:
-    """The references of the cells in this chunk whose formula has no value saved
-    (``prefixed``: also with namespace-prefixed tags, '<x:f>')."""
+def _uncalculated(body: bytes, prefixed: bool = True) -> list[tuple[int, str]]:
+    """[(where in the chunk it ends, its reference or '')] of each cell in this chunk whose
+    formula has no value saved (``prefixed``: also with namespace-prefixed tags, '<x:f>').
+    A cell whose start lies before the chunk, or that has no reference, is ''."""
     refs = []
     found = list(UNCALCULATED.finditer(body))
     if prefixed and b":f" in body:
@@ -310,13 +333,13 @@ def _uncalculated(body: bytes, prefixed: bool = True) -> list[str]:
                 break
             start = body.rfind(b"<", 0, start)
         if start < 0:               # (its start is in the chunk before: counted, unnamed)
-            refs.append("")
+            refs.append((m.end(), ""))
             continue
         end = body.find(b">", start)
         if m.group(1) and _TEXT_TYPE.search(body, start, end):
             continue                # a formula whose text is "": calculated
         got = _REF_IN_TAG.search(body, start, end)
-        refs.append(got.group(1).decode("ascii").upper() if got else "")
+        refs.append((m.end(), got.group(1).decode("ascii").upper() if got else ""))
     return refs
 _STYLE_ATTR = re.compile(rb"""\ss\s*=\s*(?:"[^"]*"|'[^']*')""")
 

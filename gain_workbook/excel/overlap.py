@@ -6,8 +6,8 @@ about 1.5 s of deflate with the other core idle. Here each part is packed by a
 second thread as soon as xlsxwriter has finished it (when it starts the next one),
 while the main thread writes the next; zlib lets go of the interpreter while it
 deflates, so the two run at once. The file is the same, byte for byte: the same
-parts, in the same order, with the same headers (tests/test_overlap.py, and the
-fastsheet self-check writes its sample both ways through a real file).
+parts, in the same order, with the same headers (tests/test_overlap.py, and
+:func:`usable` writes a sample both ways through real files once a process).
 
 It fits into xlsxwriter at two points, neither of them a hook it offers: the name
 ``ZipFile`` in its workbook module (the zip it packs into) and
@@ -172,7 +172,7 @@ def overlapped_packing():
     def opened(file, *args, **kwargs):
         real = zipfile.ZipFile(file, *args, **kwargs)
         if not isinstance(file, (str, os.PathLike)):
-            return real                     # (in_memory: nothing to overlap)
+            return real                     # (into memory: nothing to overlap)
         packer = _Packer(real)
         _current.append(packer)
         return packer
@@ -191,8 +191,9 @@ def overlapped_packing():
             packer = _current.pop()
             if packer.thread.is_alive():    # (the write failed part way: stop packing)
                 packer.stop(abandon=True)
-                with contextlib.suppress(Exception):
-                    packer.real.close()     # (the file is removed by atomic_path)
+            if packer.real.fp is not None:  # (failed: let the file go, so that it can be
+                with contextlib.suppress(Exception):    # removed, on Windows too)
+                    packer.real.close()
 
 
 # cells from which a workbook is worth packing on a second thread: below it, packing

@@ -15,8 +15,11 @@ no space at either end: nearly all of them) is written in one piece; in any othe
 such a text goes through xlsxwriter's own escaping of control characters and its
 ``xml:space`` rule. :func:`writing_shared_strings` puts it in place of xlsxwriter's
 while a workbook is written (xlsxwriter's packager has no hook for it). The
-fastsheet self-check compares a whole sample file, this part included, with what
-stock xlsxwriter writes, and tests/test_sharedstrings.py compares generated texts.
+part is compared with xlsxwriter's for a sample of awkward texts once a process
+(:func:`_class`; on any difference xlsxwriter's own text by text is used), as is the
+whole fastsheet sample file, and tests/test_sharedstrings.py compares generated texts.
+``GAIN_STOCK_XLSXWRITER=1`` asks for xlsxwriter's own writer here too; a rich-string
+look-alike is still written as text.
 """
 
 from __future__ import annotations
@@ -34,7 +37,26 @@ RUN = 4096          # texts looked at and written at once (a few hundred KB of X
 
 @functools.cache
 def _class():
-    """The SharedStrings subclass, or None when this xlsxwriter lacks what it uses."""
+    """The SharedStrings subclass to use: writing runs of texts, unless the environment
+    asks for xlsxwriter's own writer (fastsheet.STOCK_ENV) or a sample of awkward texts
+    comes out other than xlsxwriter writes it; even then no text is taken for a rich
+    string. None when this xlsxwriter lacks what it uses."""
+    import os
+
+    from gain_workbook.excel.fastsheet import STOCK_ENV
+
+    safe = _safe_class()
+    if safe is None:
+        return None         # pragma: no cover - a future xlsxwriter
+    fast = type("SharedStrings", (safe,), {"_write_sst_strings": _write_runs,
+                                           "__doc__": "Shared strings a run at a time."})
+    if os.environ.get(STOCK_ENV, "").strip() not in ("", "0"):
+        return safe
+    return fast if _part(fast, SAMPLE) == _part(safe.__mro__[1], SAMPLE) else safe
+
+
+def _safe_class():
+    """xlsxwriter's SharedStrings with no text taken for a rich string, or None."""
     try:
         from xlsxwriter.sharedstrings import SharedStrings as Stock
         from xlsxwriter.utility import _preserve_whitespace
@@ -45,22 +67,7 @@ def _class():
         return None         # pragma: no cover
 
     class SharedStrings(Stock):
-        """xlsxwriter's shared strings part, a run of texts at a time, and no text
-        taken for a rich string."""
-
-        def _write_sst_strings(self) -> None:
-            texts, write = self.string_table.string_array, self.fh.write
-            for start in range(0, len(texts), RUN):
-                run = texts[start:start + RUN]
-                joined = "\x00".join(run)
-                if _plain(run, joined):
-                    write(_elements(joined))
-                    continue
-                for text in run:            # (a run with a text that needs more)
-                    if _plain([text], text):
-                        write(_elements(text))
-                    else:
-                        self._write_si(text)
+        """xlsxwriter's shared strings part, no text taken for a rich string."""
 
         def _write_si(self, text) -> None:
             text = self._escape_control_characters(text)
@@ -68,6 +75,43 @@ def _class():
             self._xml_si_element(text, space)     # (never _xml_rich_si_element)
 
     return SharedStrings
+
+
+def _write_runs(self) -> None:
+    """The part's texts, a run at a time (see the module's docstring)."""
+    texts, write = self.string_table.string_array, self.fh.write
+    for start in range(0, len(texts), RUN):
+        run = texts[start:start + RUN]
+        joined = "\x00".join(run)
+        if _plain(run, joined):
+            write(_elements(joined))
+            continue
+        for text in run:            # (a run with a text that needs more)
+            if _plain([text], text):
+                write(_elements(text))
+            else:
+                self._write_si(text)
+
+
+# texts that take every path: plain, escaped, control characters, escape look-alikes,
+# white space at either end, NUL, and enough of them for runs of several
+SAMPLE = ["Open", "a & b <c> \"d\"", " lead", "trail\n", "bell \x07", "_x0041_", "nul \x00 x",
+          "£ é 😀", "", "two\nlines", "\u2028para"] * 3 + [f"text {i}" for i in range(RUN + 5)]
+
+
+def _part(cls, texts) -> str:
+    """The <si> elements ``cls`` writes for ``texts``."""
+    import io
+
+    from xlsxwriter.sharedstrings import SharedStringTable
+
+    table = SharedStringTable()
+    table.string_array = list(dict.fromkeys(texts))
+    table.count = table.unique_count = len(table.string_array)
+    sst = cls()
+    sst.string_table, sst.fh = table, io.StringIO()
+    sst._write_sst_strings()
+    return sst.fh.getvalue()
 
 
 def _plain(run: list, joined: str) -> bool:

@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,9 @@ def new_workbook(path: str | os.PathLike, title: str = "", subject: str = "",
     return wb
 
 
+_CLOSING = threading.RLock()
+
+
 def close_workbook(wb, target) -> None:
     """Close (write) a workbook, turning xlsxwriter's file errors into OutputError."""
     import xlsxwriter.exceptions as xe
@@ -82,7 +86,9 @@ def close_workbook(wb, target) -> None:
     packing = overlap.overlapped_packing if worksheet_class() is not None and \
         overlap.worth_it(wb) and overlap.usable() else contextlib.nullcontext
     try:
-        with writing_shared_strings(), packing():
+        # (both put their own classes into xlsxwriter's modules while the workbook is
+        # written: one workbook at a time, whatever thread closes it)
+        with _CLOSING, writing_shared_strings(), packing():
             wb.close()
     except OSError as exc:
         raise fault(target, exc) from None

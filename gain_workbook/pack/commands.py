@@ -111,8 +111,11 @@ def _unrecorded_decisions(out: Path, updates) -> int:
 
     if not out.is_file() or files.protected(out):
         return 0                        # (an input is refused as the output anyway)
+    from gain_workbook.core.sniff import check_workbook
+
     try:
-        wb = packfile.open_workbook(out, sheets=packfile.DECISION_SHEETS)
+        checked = check_workbook(out, role="a board pack", sheets=packfile.DECISION_SHEETS)
+        wb = packfile.open_workbook(checked)
         info = packfile.read_info(wb, out.name)
         if info is None or packfile.FOR_DECISION_SHEET not in wb.sheet_names:
             return 0
@@ -140,7 +143,10 @@ def _unrecorded_decisions(out: Path, updates) -> int:
         return any(same_decision(refs[ref], now) for ref in
                    (history.decision_ref(day, t.key) for day in days) if ref in refs)
 
-    return sum(1 for t in typed if not kept(t))
+    # a cell typed in a program that does not calculate, saved as a formula with no
+    # value: read as empty, so it may be a decision nobody can read yet
+    blank = checked.uncalculated.get(packfile.FOR_DECISION_SHEET, (0, ()))[0]
+    return blank + sum(1 for t in typed if not kept(t))
 
 
 def _days_from(start, refs) -> set:

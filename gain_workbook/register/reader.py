@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gain_workbook.core.errors import RegisterError
-from gain_workbook.core.sniff import check_workbook, col_letter, uncalculated_cells
+from gain_workbook.core.sniff import (check_workbook, col_letter, uncalculated_cells,
+                                      uncalculated_in)
 from gain_workbook.core.text import has_xml_illegal, xml_safe
 from gain_workbook.model import history, schema
 from gain_workbook.model.problems import Problem, make_problem
@@ -278,16 +279,25 @@ def _hidden_problems(plan: Plan) -> list[Problem]:
 
 def _uncalculated_problems(plan: Plan, settings_sheet: str | None,
                           uncalculated: dict) -> list[Problem]:
-    """A warning for each sheet read whose formulas have no value saved (they were read
-    as empty): on its first such cell, naming a few and counting the rest."""
-    read = {s.name for s in plan.sheets if s.read or s.role in (schema.OWNERS, "history")}
+    """A warning for each sheet read whose cells read hold a formula with no value saved
+    (they were read as empty): on the first such cell, naming a few and counting the
+    rest. In a table, only its columns read, below its headers, count (a calculated
+    column of the office's own is not the register's)."""
     out = []
-    for sheet, (count, cells) in uncalculated.items():
-        if sheet not in read and sheet != settings_sheet:
+    for s in plan.sheets:
+        found = uncalculated.get(s.name)
+        if not found or not (s.read or s.role in (schema.OWNERS, "history") or
+                             s.name == settings_sheet):
             continue
-        out.append(make_problem("UNCALCULATED_FORMULA", sheet, cells[0] if cells else "", "",
-                                "", what=uncalculated_cells(count, cells),
-                                them="it was" if count == 1 else "they were"))
+        whole = s.name == settings_sheet or s.role == "history" or s.cards or s.meta or \
+            s.header_row is None
+        columns = None if whole else {c.index for c in s.columns if c.key}
+        count, cells = uncalculated_in(found, columns,
+                                       1 if whole else s.header_row + 2)
+        if count:
+            out.append(make_problem("UNCALCULATED_FORMULA", s.name, cells[0] if cells else "",
+                                    "", "", what=uncalculated_cells(count, cells),
+                                    them="it was" if count == 1 else "they were"))
     return out
 
 
