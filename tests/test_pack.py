@@ -627,3 +627,31 @@ def test_a_meeting_before_the_packs_date_is_said(runner, tmp_path):
         r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / f"{meeting}.xlsx"),
                                 "--as-of", AS_OF, "--meeting", meeting])
         assert r.exit_code == 0 and "before the date the pack" not in r.stderr, r.stderr
+
+
+def test_an_inspection_with_nothing_but_grey_items_is_no_empty_bar(runner, tmp_path):
+    """A new report awaiting its plenary has only Grey items: on the bar chart it was an
+    inspection with no bar (seen running the office's month). It is left out of that
+    chart, its data and its alternative text; the RAG chart still counts its items."""
+    import html
+    import re
+    import zipfile
+
+    data = base_data()
+    data["inspections"].append({"Inspection ID": "INS-2", "Title": "A new report",
+                                "Published": D(2026, 11, 14), "Type": "Force-specific"})
+    data["items"].append({"Item ID": "INS-2-R1", "Inspection ID": "INS-2",
+                          "Kind": "Recommendation", "Number": "1",
+                          "Text": "The force should act.", "Applies to force": "Yes",
+                          "HMICFRS status": "Open"})
+    reg = write_register(tmp_path / "r.xlsx", data)
+    wb = build(runner, reg, tmp_path / "p.xlsx")
+    ws = wb["Summary"]
+    assert [ws.cell(r, 14).value for r in range(15, 17)] == ["INS-1", None]
+    pie = {ws.cell(r, 14).value: ws.cell(r, 15).value for r in range(8, 13)}
+    assert pie["Grey"] >= 1
+    z = zipfile.ZipFile(tmp_path / "p.xlsx")
+    descr = [html.unescape(d) for n in z.namelist() if n.startswith("xl/drawings/drawing")
+             for d in re.findall(r'descr="([^"]*)"', z.read(n).decode())]
+    (bars,) = [d for d in descr if d.startswith("Items for the force by inspection and RAG")]
+    assert "INS-1: " in bars and "INS-2" not in bars

@@ -21,7 +21,8 @@ class BuildResult(ReadResult):
         head = self.rollup.headline()
         return (f"{plural(head['open_items'], 'open item')}, "
                 f"{plural(head['overdue_actions'], 'overdue action')}, "
-                f"{head['ready_for_closure']} to close (items and actions), "
+                f"{plural(head['ready_for_closure'], 'item or action', 'items and actions')}"
+                " to close, "
                 f"{plural(head['responses_due'], 'response')} not yet sent "
                 f"(as at {self.rollup.as_of:%d/%m/%Y}).")
 

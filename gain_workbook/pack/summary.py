@@ -179,7 +179,11 @@ def _inspections_by_rag(inspections, app):
 
 
 def _inspection_chart(ctx, ws, ins) -> None:
-    """The inspections with most red and amber items, as stacked bars by RAG."""
+    """The inspections with most red and amber items, as stacked bars by RAG. An
+    inspection with no item Red, Amber, Green or Blue (every item Grey: closed, not for
+    the force, or a new report awaiting its plenary) would be an empty bar: it is left
+    out (the RAG chart and the table below count it)."""
+    ins = ins[ins[["c_" + rag for rag in BAR_RAGS]].sum(axis=1) > 0]
     top_rev = ins.head(CHART_TOP_N).iloc[::-1]  # a bar chart draws its first category at the bottom
     for i, r in enumerate(top_rev.itertuples(index=False)):
         ws.write_string(14 + i, 13, r.inspection_id)
