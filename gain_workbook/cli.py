@@ -271,8 +271,9 @@ def init(path, force_name, example, blank, force):
 def adopt(register, output, force):
     """Write REGISTER (a register your office already keeps, in any layout describe
     understands) into our template: Inspections, Items, Actions and Settings sheets with
-    dropdowns and a Guide. Every value is kept, your own columns at the right, and a
-    "Read from" sheet gives each row's original sheet and row. REGISTER is not changed.
+    dropdowns and a Guide. Every value is kept, your own columns at the right, the
+    Updates and Extension requests history with it, and a "Read from" sheet gives each
+    row's original sheet and row. REGISTER is not changed.
 
     \b
     Example:

@@ -750,3 +750,28 @@ def test_a_decision_saved_as_a_formula_without_its_value_is_not_read_as_blank(tm
     assert again.exit_code == 2 and "holds 1 decision typed into its For decision sheet" \
         in again.stderr, again.output
     assert (sha256(pack), sha256(reg)) == before
+
+
+def test_adopt_carries_the_history_so_recorded_decisions_stay_recorded(tmp_path, runner):
+    """Found by a new user's trial: adopt wrote no Updates or Extension requests sheet,
+    so the board's recorded decisions (and every merged update) were gone, and the
+    next build refused to replace the pack they were typed into, as unrecorded."""
+    from gain_workbook.register.reader import read_register
+
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: "Agreed", "closure A3": ("Deferred", "Next month.")})
+    done = decide(runner, reg, pack, "--meeting", "03/12/2026", "--apply")
+    assert done.exit_code == 0, done.output
+    adopted = tmp_path / "adopted.xlsx"
+    out = runner.invoke(cli, ["adopt", str(reg), "-o", str(adopted)])
+    assert out.exit_code == 0, out.output
+    was, now = read_register(reg), read_register(adopted)
+
+    def rows(history):
+        return [{k: v for k, v in r.items() if k != "row"} for r in history]
+
+    assert rows(now.updates) == rows(was.updates) and len(was.updates) >= 2
+    assert rows(now.extensions) == rows(was.extensions)
+    again = runner.invoke(cli, ["build", str(adopted), "-o", str(pack), "--as-of", "28/11/2026"])
+    assert again.exit_code == 0, again.output

@@ -276,3 +276,28 @@ def test_an_adopted_register_that_kept_no_response_dates_shows_them_not_recorded
     assert row[head.index("Position")] == "Not recorded"
     assert row[head.index("Detail")].startswith("day 56 was 01/02/2024; no date of the "
                                                 "response is recorded")
+
+
+def test_adopt_gives_the_history_the_short_ids_too():
+    """A register whose reports are known by their whole titles gets short ids at adopt;
+    its history's Action IDs and the ids inside a Request (a board decision's key) are
+    made short the same way, so the decisions recorded still match the items."""
+    from types import SimpleNamespace
+
+    from gain_workbook.register.adopt import history_data
+
+    title = "Vetting, misconduct and misogyny in the police service"
+    reg = SimpleNamespace(
+        updates=[{"Date": "x", "Action ID": f"{title} R1 A1", "Field": "Board decision",
+                  "Request": f"decision 2026-12-14: sign-off {title} R1", "row": 2},
+                 {"Action ID": "Other R1 A1", "Request": f"Other {title}s", "row": 3}],
+        extensions=[{"Action ID": f"{title} R1 A2",
+                     "Request": f"Update request 2026-12 - Ms Khan: {title} R1 A2", "row": 2}])
+    got = history_data(reg, {title: "VMM-2022"})
+    assert got["Updates"] == [
+        {"Date": "x", "Action ID": "VMM-2022 R1 A1", "Field": "Board decision",
+         "Request": "decision 2026-12-14: sign-off VMM-2022 R1"},
+        {"Action ID": "Other R1 A1", "Request": f"Other {title}s"}]
+    assert got["Extension requests"] == [
+        {"Action ID": "VMM-2022 R1 A2",
+         "Request": "Update request 2026-12 - Ms Khan: VMM-2022 R1 A2"}]

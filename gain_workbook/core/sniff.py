@@ -341,6 +341,8 @@ def _uncalculated(body: bytes, prefixed: bool = True) -> list[tuple[int, str]]:
         got = _REF_IN_TAG.search(body, start, end)
         refs.append((m.end(), got.group(1).decode("ascii").upper() if got else ""))
     return refs
+
+
 _STYLE_ATTR = re.compile(rb"""\ss\s*=\s*(?:"[^"]*"|'[^']*')""")
 
 

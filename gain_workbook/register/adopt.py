@@ -13,7 +13,9 @@ reading the original, but for two things adopt adds:
   on the Settings sheet), so that a report whose day 56 had passed by then shows as
   'Not recorded', not as a response years overdue.
 
-The original is only read.
+merge's and decisions' history (the Updates and Extension requests sheets) goes with
+it, row for row, so the board's recorded decisions stay recorded. The original is
+only read.
 """
 
 from __future__ import annotations
@@ -51,8 +53,45 @@ def adopt(register, output, force: bool = False, today: dt.date | None = None) -
     adopted_on = today if _keeps_no_response_dates(reg) else None
     data, extra_headers, read_from = template_data(reg, short, adopted_on)
     path = write_register_template(output, force=force, data=data,
-                                   extra_headers=extra_headers, read_from=read_from)
+                                   extra_headers=extra_headers, read_from=read_from,
+                                   history=history_data(reg, short))
     return Adopted(path, reg, short, adopted_on)
+
+
+def history_data(reg: Register, short: dict | None = None) -> dict:
+    """{history sheet: rows} of the register's Updates and Extension requests, as they
+    were written, with ids made short as everywhere else (an Action ID; the ids in a
+    Request, such as a board decision's 'decision 2026-12-14: sign-off <item id>')."""
+    from gain_workbook.model.history import EXTENSIONS_SHEET, UPDATES_SHEET
+
+    longest = sorted(short or {}, key=len, reverse=True)
+    out = {}
+    for sheet, rows in ((UPDATES_SHEET, reg.updates), (EXTENSIONS_SHEET, reg.extensions)):
+        kept = []
+        for row in rows:
+            row = {k: v for k, v in row.items() if k != "row"}
+            if longest:
+                row["Action ID"] = _renamed(row.get("Action ID"), short, longest)
+                request = row.get("Request")
+                for old in longest if type(request) is str else ():
+                    request = _id_replaced(request, old, short[old])
+                row["Request"] = request
+            kept.append(row)
+        out[sheet] = kept
+    return out
+
+
+def _id_replaced(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced where it stands as an id: after the start or a
+    space, before a space or the end (an id that is a whole title holds spaces)."""
+    out, at = [], 0
+    while (found := text.find(old, at)) != -1:
+        end = found + len(old)
+        whole = (found == 0 or text[found - 1].isspace()) and \
+            (end == len(text) or text[end].isspace())
+        out.append(text[at:found] + (new if whole else old))
+        at = end
+    return "".join(out) + text[at:]
 
 
 def _keeps_no_response_dates(reg: Register) -> bool:

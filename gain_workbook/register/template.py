@@ -33,7 +33,7 @@ def load_example() -> dict:
 def write_register_template(path, example: bool = False, force: bool = False,
                             data: dict | None = None, extra_headers: dict | None = None,
                             read_from: list | None = None, force_name: str = "",
-                            created: dt.date | None = None) -> Path:
+                            created: dt.date | None = None, history: dict | None = None) -> Path:
     """Write a new register to ``path``; refuses to replace a file unless ``force``.
 
     A blank register (headers, dropdowns, Guide, Settings) unless ``example`` asks for
@@ -42,7 +42,9 @@ def write_register_template(path, example: bool = False, force: bool = False,
     ``force_name`` goes on the Settings sheet. ``extra_headers`` {table: [header ...]}
     are the office's own columns, written at the right of ours (`adopt`); ``read_from``
     rows (sheet, row, original sheet, original row) become a "Read from" sheet.
-    ``created`` is the file's created date (default: today).
+    ``created`` is the file's created date (default: today). ``history`` {sheet: rows}
+    are merge's and decisions' history sheets (Updates, Extension requests) carried over
+    as they were written (`adopt`), each row {header: value}.
     """
     path = Path(path)
     if data is None:
@@ -63,6 +65,9 @@ def write_register_template(path, example: bool = False, force: bool = False,
         _settings_sheet(wb, fmt, data["settings"])
         if read_from is not None:
             _read_from_sheet(wb, fmt, read_from)
+        for sheet, rows in (history or {}).items():
+            if rows:
+                _history_sheet(wb, fmt, sheet, rows)
         lists.hide()
     return path
 
@@ -222,6 +227,32 @@ def _read_from_sheet(wb, fmt, rows: list) -> None:
         ws.write_number(r, 1, row)
         ws.write_string(r, 2, source)
         ws.write_number(r, 3, source_row)
+    _printable(ws, repeat=0)
+
+
+def _history_sheet(wb, fmt, sheet: str, rows: list) -> None:
+    """A history sheet as merge writes it (model/history.SHEETS gives its headers): dates
+    as dates, everything else as text, never a formula."""
+    from gain_workbook.model.history import SHEETS
+
+    headers = SHEETS[sheet]
+    ws = wb.add_worksheet(sheet)
+    for c, h in enumerate(headers):
+        ws.set_column(c, c, 16 if c else 12)
+        ws.write_string(0, c, h, fmt["header"])
+    ws.freeze_panes(1, 0)
+    for r, row in enumerate(rows, start=1):
+        for c, h in enumerate(headers):
+            value = row.get(h)
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(r, c, value, fmt["date"])
+            elif isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day),
+                                  fmt["date"])
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(r, c, value)
+            elif value not in (None, ""):
+                ws.write_string(r, c, str(value))
     _printable(ws, repeat=0)
 
 
