@@ -655,3 +655,20 @@ def test_an_inspection_with_nothing_but_grey_items_is_no_empty_bar(runner, tmp_p
              for d in re.findall(r'descr="([^"]*)"', z.read(n).decode())]
     (bars,) = [d for d in descr if d.startswith("Items for the force by inspection and RAG")]
     assert "INS-1: " in bars and "INS-2" not in bars
+
+
+def test_a_pack_given_as_the_register_is_one_sentence(runner, tmp_path):
+    """Found by a new user's trial: a board pack given to build (or validate) as the
+    register got a page of advice on aliases for its sheets. It is one sentence naming
+    the register the pack was built from; the pack is not changed."""
+    reg = write_register(tmp_path / "Inspection register.xlsx", base_data())
+    build(runner, reg, tmp_path / "pack.xlsx")
+    before = sha256(tmp_path / "pack.xlsx")
+    for args in (["build", tmp_path / "pack.xlsx", "-o", tmp_path / "again.xlsx"],
+                 ["validate", tmp_path / "pack.xlsx"], ["requests", tmp_path / "pack.xlsx"]):
+        out = runner.invoke(cli, [str(a) for a in args])
+        assert out.exit_code == 2, out.output
+        assert out.stderr.strip() == ("gain-pack: 'pack.xlsx' is a board pack written by "
+                                      "gain-pack, not a register; give the register it was "
+                                      "built from, 'Inspection register.xlsx'."), out.stderr
+    assert sha256(tmp_path / "pack.xlsx") == before and not (tmp_path / "again.xlsx").exists()

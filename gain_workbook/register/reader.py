@@ -210,6 +210,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     """
     problems: list[Problem] = []
     hidden = hidden or {}
+    _refuse_a_pack(path, grids)
     if clean:
         for name, (grid, _) in grids.items():
             _clean_grid(name, grid, problems)
@@ -245,6 +246,21 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     _read_beside(reg, plan, grids, ctx)
     reg.forces = read_forces(reg)
     return reg
+
+
+def _refuse_a_pack(path: Path, grids: dict) -> None:
+    """A board pack given where the register should be (its PackInfo sheet says so): one
+    sentence naming the register it was built from, not a page on reading its tables."""
+    from gain_workbook.excel.packfile import PACK_INFO_SHEET, PACK_MARKER
+
+    rows = grids.get(PACK_INFO_SHEET, ([], []))[0]
+    info = {str(r[0]): r[1] for r in rows if len(r) > 1 and r[0] not in ("", None)}
+    if info.get("Marker") != PACK_MARKER:
+        return
+    built = str(info.get("Register") or "").strip()
+    raise RegisterError(f"'{path.name}' is a board pack written by gain-pack, not a register"
+                        + (f"; give the register it was built from, '{built}'." if built
+                           else "; give the register instead."))
 
 
 def _settings(sheet: str | None, grids: dict, overrides: Settings | None,
