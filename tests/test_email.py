@@ -125,6 +125,20 @@ def test_refuses_what_it_cannot_open(runner, tmp_path, pack, make, words):
     assert not bad.with_suffix(".eml").exists()
 
 
+def test_the_register_is_not_emailed_as_if_it_were_the_pack(runner, tmp_path,
+                                                             example_register):
+    """Found by a new user's trial: the register given to email went as 'the GAIN Board
+    pack ...' with every figure '-', the whole register attached."""
+    r = runner.invoke(cli, ["email", str(example_register), "--to", "x@force.example", "-o",
+                            str(tmp_path / "d.eml")])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip() == (
+        f"gain-pack: '{example_register.name}' is neither a board pack nor a PCC response "
+        "written by gain-pack, so it is not emailed (the email would call it the board "
+        "pack); email the pack gain-pack build wrote, or a response."), r.stderr
+    assert not (tmp_path / "d.eml").exists()
+
+
 def test_warns_when_the_attachment_is_over_10_mb(runner, tmp_path, pack):
     import zipfile
 

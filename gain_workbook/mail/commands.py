@@ -40,7 +40,15 @@ def letter(file) -> Letter:
 
     data = check_attachment(file)
     response = is_response(file, data)
-    return Letter(Path(file), data, response, None if response else pack_info(file))
+    info = None if response else pack_info(file)
+    if not response and info is None:
+        from gain_workbook.core.errors import InputError
+
+        raise InputError(f"'{Path(file).name}' is neither a board pack nor a PCC response "
+                         "written by gain-pack, so it is not emailed (the email would call it "
+                         "the board pack); email the pack gain-pack build wrote, or a "
+                         "response.")
+    return Letter(Path(file), data, response, info)
 
 
 def settings_register(sent: Letter, register=None) -> tuple[Path | None, list]:
