@@ -158,7 +158,7 @@ his.xlsx: Head of Information Systems, request of 02/12/2026, reply dated 09/12/
     Completed on: (blank) -> 01/12/2026
     Last updated: 02/10/2026 -> 09/12/2026
   INS-2023-07-R4-A3
-    PROBLEM LOCKED_EDITED: the register's side of row 9 was changed (Action: 'Report flag use to the Vulnerability Board.' -> 'Report flag use to the board (edited)'); a reply changes only the yellow cells, so nothing was taken from this row (ask the board's secretariat to change the action itself)
+    PROBLEM LOCKED_EDITED: the register's side of row 9 was changed (Action: 'Report flag use to the Vulnerability Board.' -> 'Report flag use to the board (edited)'); a reply changes only the yellow cells, so nothing was taken from this row (if the owner is right, change the action on the register itself)
 his (copy).xlsx: Head of Information Systems, request of 02/12/2026, reply dated 09/12/2026
   (the whole reply)
     PROBLEM SAME_REPLY_TWICE: it answers the same request as 'his.xlsx' (same owner and date), which is merged instead; merge one reply per request
@@ -893,3 +893,15 @@ def test_a_formula_outside_the_replys_table_does_not_stop_it(month, runner):
     assert out.exit_code in (0, 1), out.stdout + out.stderr      # (1: the month's conflict)
     assert "cannot be merged" not in out.stderr
     assert out.stdout.startswith("ppqa with a sum.xlsx: Public Protection QA Lead")
+
+
+def test_a_locked_date_edited_is_shown_as_the_register_shows_dates(month, runner):
+    """A new user's trial: the message showed the request's own '2026-12-29' where every
+    other date reads 29/12/2026."""
+    reg, res, r = month
+    edited = fill(request_of(res, PPQA), r["ppqa"].with_name("ppqa due.xlsx"), {
+        "INS-2023-07-R9-A2": {"update": "Q3 audit done."}},
+        post=lambda ws: ws.__setitem__("E8", dt.datetime(2027, 6, 1)))
+    out = runner.invoke(cli, ["merge", str(reg), str(edited)])
+    assert "PROBLEM LOCKED_EDITED" in out.stdout, out.stdout
+    assert "-> '01/06/2027'" in out.stdout and "2027-06-01" not in out.stdout, out.stdout

@@ -385,6 +385,9 @@ def test_owners_cannot_close_their_own_actions(tmp_path, runner):
     acts = api.rollup(reg, as_of=D(2026, 12, 10)).rollup.actions.set_index("action_id")
     assert acts.at["A4", "action_status"] == "In progress"          # not applied ...
     assert acts.at["A4", "latest_update"] == "Trainer booked for January."   # ... the rest is
+    # and the closing line says so (it said nothing was taken: a new user's trial)
+    assert "1 problem (nothing is taken from the actions or replies they are on; but for a " \
+        "status only the board sets, the rest of its row is)." in out.stdout, out.stdout
 
 
 # ---------------------------------------------------------------- words for the board

@@ -116,7 +116,10 @@ class MergePlan:
                 + (f", {plural(got, 'reply', 'replies')} recorded as received with nothing "
                    "to change" if got else "") + "; "
                 + (f"{plural(len(probs), 'problem')} (nothing is taken from the actions or "
-                   "replies they are on)." if probs else "no problems."))
+                   "replies they are on" + ("; but for a status only the board sets, the "
+                                            "rest of its row is" if any(
+                                                p.code == "BOARD_CLOSES" for _, p in probs)
+                                            else "") + ")." if probs else "no problems."))
 
     def to_text(self, applied: bool = False, asked: bool = False) -> str:
         """``applied``: written to the register; ``asked``: --apply was given (with
@@ -332,6 +335,18 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -
         rp.already.append(aid)
 
 
+def _as_written(value) -> str:
+    """A locked cell's value for a message: a date as the register shows it (the request
+    keeps it as 2026-12-29), other text shortened."""
+    text = str(value or "")
+    if len(text) == 10 and text[4] == text[7] == "-":
+        try:
+            return uk_date(dt.date.fromisoformat(text))
+        except ValueError:
+            pass
+    return shorten(text, 60)
+
+
 def _held_back(row, reply, frame, rows_of) -> tuple[str, str] | None:
     """(code, why) when nothing may be taken from a row: not an action this request asked
     about, the register's side edited, the action gone, or now another owner's."""
@@ -343,11 +358,11 @@ def _held_back(row, reply, frame, rows_of) -> tuple[str, str] | None:
                                           owner_key(whose) != owner_key(reply.owner) else "")
                 + "; each owner updates their own actions")
     if row.edited():
-        what = "; ".join(f"{h}: '{shorten(str(a or ''), 60)}' -> '{shorten(str(b or ''), 60)}'"
+        what = "; ".join(f"{h}: '{_as_written(a)}' -> '{_as_written(b)}'"
                          for h, a, b in row.edited()[:3])
         return ("LOCKED_EDITED", f"the register's side of row {row.excel_row} was changed "
                 f"({what}); a reply changes only the yellow cells, so nothing was taken from "
-                "this row (ask the board's secretariat to change the action itself)")
+                "this row (if the owner is right, change the action on the register itself)")
     index = rows_of.get(row.action_id)
     if index is None:
         return ("ACTION_GONE", "this action is no longer on the register (deleted or renamed "
