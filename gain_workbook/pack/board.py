@@ -94,9 +94,9 @@ def _cover(ctx, ws, sheets: list[str], register_name: str) -> None:
         r += 1
     r += 1
     ws.merge_range(r, 1, r + 1, 2, "RAG: Red - overdue, past deadline or no actions; Amber - due "
-                   "soon, not updated recently or on hold; Green - on track; Blue - ready for "
-                   "closure; Grey - closed, not for the force, no action needed, or awaiting "
-                   "the report's plenary session.", f["note"])
+                   "soon, not updated recently or on hold; Green - on track; Blue - signed "
+                   "off by the board as ready for closure; Grey - closed, not for the force, "
+                   "no action needed, or awaiting the report's plenary session.", f["note"])
     ws.set_row(r, 20)
     ws.set_row(r + 1, 20)
     ws.merge_range(r + 3, 1, r + 3, 2, s.protective_marking, f["marking"])
