@@ -778,3 +778,19 @@ def test_adopt_carries_the_history_so_recorded_decisions_stay_recorded(tmp_path,
     assert rows(now.extensions) == rows(was.extensions)
     again = runner.invoke(cli, ["build", str(adopted), "-o", str(pack), "--as-of", "28/11/2026"])
     assert again.exit_code == 0, again.output
+
+
+def test_decisions_for_a_meeting_still_to_come_say_so(tmp_path, runner):
+    """A new user's trial: decisions --apply on 7 December for a meeting on 7 January
+    wrote sign-offs dated 7 January without a word."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: "Agreed"})
+    future = dt.date.today() + dt.timedelta(days=31)
+    out = decide(runner, reg, pack, "--meeting", f"{future:%d/%m/%Y}")
+    assert out.exit_code == 0, out.output
+    assert (f"note: the meeting of {future:%d/%m/%Y} is still to come (today is "
+            f"{dt.date.today():%d/%m/%Y}): its decisions are recorded as taken that day"
+            in out.stderr), out.stderr
+    past = decide(runner, reg, pack, "--meeting", "03/12/2026")
+    assert "still to come" not in past.stderr

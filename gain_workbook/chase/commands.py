@@ -189,6 +189,10 @@ def decisions(register, pack, meeting: dt.date | None = None, apply: bool = Fals
         raise InputError(f"'{Path(pack).name}' was built from the register '{info.register}', "
                          f"not '{reg.path.name}'; record its decisions in that register.")
     day, notes = _meeting(info, meeting, Path(pack).name)
+    today = (now or dt.datetime.now()).date()
+    if day > today:
+        notes.append(f"the meeting of {day:%d/%m/%Y} is still to come (today is "
+                     f"{today:%d/%m/%Y}): its decisions are recorded as taken that day")
     if apply:
         from gain_workbook.register.edit import check_rewritable
 
