@@ -254,3 +254,19 @@ def test_marking_is_a_government_security_classification(marking, ok):
     from gain_workbook.model.settings import is_gsc_marking
 
     assert is_gsc_marking(marking) is ok
+
+
+def test_no_settings_sheet_says_to_add_one(tmp_path):
+    """A new user's trial: a register with no Settings sheet was told to write the name
+    'beside Force name on the Settings sheet', a sheet it does not have."""
+    import openpyxl
+
+    path = write_register(tmp_path / "r.xlsx", base_data(),
+                          post=lambda wb: wb.remove(wb["Settings"]) if "Settings" in
+                          wb.sheetnames else None)
+    assert "Settings" not in openpyxl.load_workbook(path).sheetnames
+    _, report = check(path)
+    (p,) = [p for p in report.problems if p.code == "NO_FORCE_NAME"]
+    assert p.message.startswith("The register has no Settings sheet to give the force's "
+                                "name, so the pack")
+    assert "add a sheet named Settings with 'Force name' in cell A1" in p.message

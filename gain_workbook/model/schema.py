@@ -968,9 +968,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "such as 'OFFICIAL-SENSITIVE: PERSONAL'); it prints as written on every page and in "
        "every email subject, so check its spelling."),
     _R("NO_FORCE_NAME", "warning", "The force's name is not set",
-       "The Settings sheet gives no Force name, so the pack, the response ('RESPONSE ... OF "
-       "THE FORCE') and emails say 'the force'; write the force's name beside 'Force name' "
-       "on the Settings sheet."),
+       "{where}, so the pack, the response ('RESPONSE ... OF THE FORCE') and emails say "
+       "'the force'; {fix}."),
     _R("READ_WITH_NOTE", "warning", "A value was read as its first words, the rest as a note",
        "'{value}' was read as '{normalised}', the rest kept beside it as a note{date}{also}; "
        "keep the word alone in the cell and the note in another column to silence this."),

@@ -276,8 +276,14 @@ def _settings(sheet: str | None, grids: dict, overrides: Settings | None,
         settings = settings.replace(**changed)
     if not settings.named_force:
         where = _setting_row(grids[sheet][0], "Force name") if sheet else None
+        fix = ("write the force's name beside 'Force name' on the Settings sheet" if sheet
+               else "add a sheet named Settings with 'Force name' in cell A1 and the force's "
+               "name in B1 (gain-pack adopt writes a register that has one)")
         problems.append(make_problem("NO_FORCE_NAME", sheet or "Settings",
-                                     f"B{where}" if where else "", "Force name", ""))
+                                     f"B{where}" if where else "", "Force name", "",
+                                     where="The Settings sheet gives no Force name" if sheet
+                                     else "The register has no Settings sheet to give the "
+                                     "force's name", fix=fix))
     return settings
 
 
