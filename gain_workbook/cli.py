@@ -666,6 +666,8 @@ def response(register, inspection_id, all_, open_, output, template, working, pd
                        output=output, template=template, working=working, pdf=pdf, docx=docx,
                        html=html, as_of=as_of, allow_errors=allow_errors)
     _say(res)
+    if not res.written:
+        return                  # (the note says no response is waiting)
     first, *more = res.written
     _echo(f"Wrote {first} ({plural(res.inspections, 'inspection')}"
           f"{', working copy: not for publication' if working else ''})")

@@ -839,3 +839,17 @@ def test_a_pdf_made_again_from_the_same_register_keeps_nothing(tmp_path, runner)
     kept = [p for p in tmp_path.iterdir() if "(before response " in p.name]
     assert sorted(p.suffix for p in kept) == [".pdf", ".xlsx"]
     assert next(p for p in kept if p.suffix == ".pdf").read_bytes() == second
+
+
+def test_open_with_no_response_waiting_is_a_note_not_an_error(runner, tmp_path,
+                                                             example_register):
+    """A new user's trial: the README's response step, on the example register (every
+    response sent), exited 2 as if something were wrong. Nothing waiting is said in a
+    note, exit 0, nothing written; --inspection and --all are unchanged."""
+    out = tmp_path / "responses.xlsx"
+    r = runner.invoke(cli, ["response", str(example_register), "--open", "--docx", "-o",
+                            str(out), "--as-of", "2026-11-28"])
+    assert r.exit_code == 0, r.output
+    assert "gain-pack: note: no inspection is waiting for its response (every one has been " \
+        "sent or published, or needs none), so nothing was written." in r.stderr
+    assert list(tmp_path.iterdir()) == [] and "Wrote" not in r.stdout

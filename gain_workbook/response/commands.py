@@ -42,7 +42,14 @@ def response(checked, day: dt.date, inspection_id: str | None = None, all_: bool
     text = process_text(checked, template)
     rolled = roll_up(checked.reg, day)
     chosen = select_inspections(rolled, inspection_id, all_, open_)
+    if not chosen:              # --open in a month with no response waiting: not an error
+        return ResponseResult(register=checked.reg, written=[], inspections=0,
+                              working=working, notes=[NONE_WAITING])
     return respond(checked, rolled, chosen, text, day, output, working, pdf, docx, html, now)
+
+
+NONE_WAITING = ("no inspection is waiting for its response (every one has been sent or "
+                "published, or needs none), so nothing was written.")
 
 
 def process_text(checked, template) -> str:

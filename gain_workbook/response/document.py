@@ -578,11 +578,7 @@ def select_inspections(rollup, inspection: str | None, all_: bool, open_: bool) 
             raise UsageError(f"There is no inspection '{inspection}' on the register "
                              f"(it has: {known}{' ...' if len(ins) > 10 else ''}).")
     elif open_:
-        rows = pending_responses(rollup)
-        if not rows:
-            raise UsageError("No inspection is waiting for its response (every one has been "
-                             "sent or published, or needs none); nothing to write.")
-        return rows
+        return pending_responses(rollup)        # (none waiting: the caller says so)
     else:
         chosen = ins
     return _newest_first(chosen)
