@@ -794,3 +794,17 @@ def test_decisions_for_a_meeting_still_to_come_say_so(tmp_path, runner):
             in out.stderr), out.stderr
     past = decide(runner, reg, pack, "--meeting", "03/12/2026")
     assert "still to come" not in past.stderr
+
+
+def test_a_pack_guarded_for_a_decision_that_cannot_be_read_says_to_correct_it(tmp_path,
+                                                                              runner):
+    """A new user's trial: with 'maybe' typed as a decision, build said to record it
+    with decisions, which refuses 'maybe'. It now says to correct it first."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: "maybe", "closure A3": "Agreed"})
+    out = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+    assert out.exit_code == 2, out.output
+    assert ("holds 2 decisions typed into its For decision sheet and not yet recorded in "
+            "the register (1 of them is not read as a decision yet: correct it to Agreed, "
+            "Not agreed or Deferred), and this pack would replace it") in out.stderr, out.stderr

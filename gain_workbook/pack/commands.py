@@ -86,22 +86,29 @@ def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
     the meeting, would lose them)."""
     from gain_workbook.core.errors import Hint, OutputError
 
-    n = _unrecorded_decisions(out, updates)
+    n, unread = _unrecorded_decisions(out, updates)
     if n:
         them = "it" if n == 1 else "them"
+        fix = "" if not unread else " (" + (
+            "it is not read as a decision yet" if n == 1 else
+            "none of them is read as a decision yet" if unread == n else
+            "1 of them is not read as a decision yet" if unread == 1 else
+            f"{unread} of them are not read as decisions yet") + \
+            f": correct {'it' if unread == 1 else 'them'} to Agreed, Not agreed or Deferred)"
         raise OutputError(
             f"Nothing was written: '{out.name}' holds {plural(n, 'decision')} typed into its "
-            "For decision sheet and not yet recorded in the register, and this pack would "
-            f"replace it; record {them} first with gain-pack decisions \"{register.name}\" "
+            f"For decision sheet and not yet recorded in the register{fix}, and this pack "
+            f"would replace it; record {them} first with gain-pack decisions \"{register.name}\" "
             f"\"{out.name}\".",
             hints=[Hint("output", ", or give this pack another name with {option}"),
                    Hint("out_dir", ", or write the month into another folder with {option}")])
 
 
-def _unrecorded_decisions(out: Path, updates) -> int:
-    """How many decisions typed into the pack at ``out`` (when it is one gain-pack wrote)
-    the register's Updates history does not record; 0 for any other file, which is
-    written over as before."""
+def _unrecorded_decisions(out: Path, updates) -> tuple[int, int]:
+    """(how many decisions typed into the pack at ``out`` (when it is one gain-pack wrote)
+    the register's Updates history does not record, how many of them `decisions` cannot
+    read yet: a word it does not know, a formula with no value); (0, 0) for any other
+    file, which is written over as before."""
     from gain_workbook.chase.decisions import (note_of, read_decision, recorded_decisions,
                                                said, same_decision)
     from gain_workbook.core import files
@@ -111,7 +118,7 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     from gain_workbook.model import history
 
     if not out.is_file() or files.protected(out):
-        return 0                        # (an input is refused as the output anyway)
+        return 0, 0                     # (an input is refused as the output anyway)
     from gain_workbook.core.sniff import check_workbook
 
     try:
@@ -119,11 +126,11 @@ def _unrecorded_decisions(out: Path, updates) -> int:
         wb = packfile.open_workbook(checked)
         info = packfile.read_info(wb, out.name)
         if info is None or packfile.FOR_DECISION_SHEET not in wb.sheet_names:
-            return 0
+            return 0, 0
         typed = packfile.read_typed_decisions(wb, out.name)
         facts = packfile.read_decision_facts(wb, out.name)
     except (GainError, OSError, ValueError):
-        return 0                        # not a pack we can read: nothing of ours in it
+        return 0, 0                     # not a pack we can read: nothing of ours in it
     finally:
         files.release(out)              # looked at, not read: it may be written over
     meeting = parse_date(info.meeting) if info.meeting else None
@@ -132,12 +139,16 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     # or after the day it was built for
     days = {meeting} if isinstance(meeting, dt.date) else _days_from(info.as_of, refs)
 
+    unread = []
+
     def kept(t) -> bool:
         """Is this row's decision, read as `decisions` reads it, recorded as the pack says
         it now? A row typed in a way `decisions` cannot read yet (a problem) is not."""
         if t.key not in facts:
             return t.decision is None and t.note is None
         word, _, problem = read_decision(t, facts[t.key])
+        if problem:
+            unread.append(t)
         if problem or word is None:
             return problem is None
         now = said(word, note_of(t.note))
@@ -147,7 +158,8 @@ def _unrecorded_decisions(out: Path, updates) -> int:
     # a cell typed in a program that does not calculate, saved as a formula with no
     # value: read as empty, so it may be a decision nobody can read yet
     blank = checked.uncalculated.get(packfile.FOR_DECISION_SHEET, (0, ()))[0]
-    return blank + sum(1 for t in typed if not kept(t))
+    n = blank + sum(1 for t in typed if not kept(t))
+    return n, blank + len(unread)
 
 
 def _days_from(start, refs) -> set:
