@@ -635,7 +635,10 @@ def documents(rollup, inspections: list, process_text: str | None = None,
     return [document(rollup, ins, text, working, lookup) for ins in inspections]
 
 
-FILE_TITLE_LIMIT = 60       # characters of the report's title in a file name
+FILE_TITLE_LIMIT = 80       # characters of the report's title in a file name
+# words a title cut short does not end on ('... how well the police respond to')
+_TRAILING = frozenset({"a", "an", "and", "about", "at", "by", "for", "from", "how", "in",
+                       "into", "of", "on", "or", "the", "to", "with"})
 # what Windows refuses in a file name, and what it would read as something else
 _UNSAFE_NAME = str.maketrans({":": " -", "/": "-", "\\": "-", "|": "-", '"': "'", "<": "(",
                               ">": ")", "?": "", "*": ""})
@@ -650,6 +653,10 @@ def title_for_file(title: str, limit: int = FILE_TITLE_LIMIT) -> str:
     if len(text) > limit:
         cut = text[:limit + 1]
         text = cut[:cut.rfind(" ")] if " " in cut.strip() else text[:limit]
+        words = text.split(" ")
+        while len(words) > 1 and words[-1].strip(".,;:-–—(").casefold() in _TRAILING:
+            words.pop()
+        text = " ".join(words)
     return text.rstrip(" .,;:-–—(") or "inspection"
 
 
