@@ -229,3 +229,16 @@ def test_last_months_figures_are_rebuilt_where_the_dates_allow(tmp_path):
     # response published in February; Rec 1 and AFI 1 open
     assert got.last_month == {"open_items": 2, "overdue_actions": 1, "ready_for_closure": None,
                               "new_inspections": 0, "responses_due": 0}
+
+
+def test_a_response_not_recorded_now_was_not_counted_last_month_either(tmp_path):
+    """A new user's trial: a register adopted from one that kept no response dates shows
+    its old report's response as 'Not recorded' (not still to be sent) both months, yet
+    the Summary said 'was 1 last month (down 1)'. Last month is counted as this month is."""
+    data = base_data()
+    data["settings"]["Adopted on"] = D(2026, 10, 1)
+    reg = read_register(write_register(tmp_path / "r.xlsx", data))
+    rolled = roll_up(reg, D(2026, 12, 9))
+    assert list(rolled.inspections["response_state"]) == ["Not recorded"]
+    assert rolled.headline()["responses_due"] == 0
+    assert trend(rolled, reg.updates).last_month["responses_due"] == 0

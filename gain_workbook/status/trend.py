@@ -142,6 +142,12 @@ def last_month(rolled, pos, day: dt.date) -> dict:
     answered = pd.concat([ins["response_sent"], ins["response_published"]], axis=1).min(axis=1)
     pending = (ins["published"] <= d) & (ins["response_required"] != "No") & \
         ~(answered <= d)
+    # a response the roll-up calls 'Not recorded' (its day 56 passed before the register
+    # kept response dates) was already past day 56 then too: not counted as still to be
+    # sent, as the Summary does not count it now (a new user saw 'was 1 last month')
+    from gain_workbook.status.rollup import NOT_RECORDED
+
+    pending &= ~((ins["response_state"] == NOT_RECORDED) & (ins["s55_last_day"] < d))
     return {"open_items": open_items,
             "overdue_actions": lo[1] if lo[1] == hi[1] else None,
             "ready_for_closure": None,
