@@ -293,6 +293,18 @@ def test_a_revisit_letters_first_line_is_its_title_and_it_is_the_forces(runner,
         [("Recommendation", True, "2027-03-31", got["items"][0]["id"])] * 3
 
 
+def test_a_letters_the_cause_of_concern_heading_is_read(runner, example_register, tmp_path):
+    """Another letter of the revisit family: its heading is 'The cause of concern', with
+    'The' (found trying the family: the cause of concern was dropped)."""
+    text = REVISIT.replace("\nCause of concern\n", "\nThe cause of concern\n") \
+        .replace("\nRecommendations\n", "\nOur recommendations\n")
+    assert "The cause of concern" in text and "Our recommendations" in text
+    source = tmp_path / "letter.txt"
+    source.write_text(text, encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert [i["kind"] for i in got["items"]] == ["Cause of concern"] + ["Recommendation"] * 3
+
+
 def test_a_report_added_under_a_wrong_title_is_not_added_again(runner, blank_register):
     """Found running the month: the APCC letter applied without --title went on as the
     page's own title and the letter's date; applied again with the right ones, it went on

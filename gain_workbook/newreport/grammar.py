@@ -31,8 +31,9 @@ REC, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of conce
                        "Accelerated cause of concern")
 _KIND = (r"(?P<kind>accelerated\s+causes?\s+(?:of|for)\s+concern|causes?\s+(?:of|for)\s+concern|"
          r"areas?\s+for\s+improvement|recommendations?|acoc|coc|afi)")
+# (a letter's heading may begin with 'The', 'Our' or 'This': 'The cause of concern')
 _LABEL = re.compile(
-    rf"^{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,4}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
+    rf"^(?:(?:the|our|this)\s+)?{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,4}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
     r"\s*(?P<sep>[:.)\-–—]\s*)?(?P<rest>.*)$", re.I)
 ENDS = re.compile(r"[.:;!?]\s*$")
 # a paragraph ended as a sentence or a list's entry ends ('... and (5)', '"... ?"')
