@@ -251,6 +251,8 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
 def _refuse_a_pack(path: Path, grids: dict) -> None:
     """A board pack given where the register should be (its PackInfo sheet says so): one
     sentence naming the register it was built from, not a page on reading its tables."""
+    if "PackInfo" not in grids:       # (the usual case: excel/, which names it, not loaded)
+        return
     from gain_workbook.excel.packfile import PACK_INFO_SHEET, PACK_MARKER
 
     rows = grids.get(PACK_INFO_SHEET, ([], []))[0]
