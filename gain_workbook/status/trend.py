@@ -226,21 +226,27 @@ class _Positions:
         was_done = np.zeros(self.n, dtype=bool)       # the old word of the first change after
         has_after = np.zeros(self.n, dtype=bool)
         became = np.zeros(self.n, dtype=bool)         # a change to a finished word by the day
+        undone_after = np.zeros(self.n, dtype=bool)   # reopened after the day
         if len(h):
             first = h[h["when"] > d].drop_duplicates("pos")
             has_after[first["pos"].to_numpy()] = True
             was_done[first["pos"].to_numpy()] = first["old"].isin(schema.ACTION_DONE).to_numpy()
             to_done = h[(h["when"] <= d) & h["new"].isin(schema.ACTION_DONE)]
             became[to_done["pos"].to_numpy()] = True
+            undone = h[(h["when"] > d) & h["old"].isin(schema.ACTION_DONE)
+                       & ~h["new"].isin(schema.ACTION_DONE)]
+            undone_after[undone["pos"].to_numpy()] = True
         # finished now with no date: the history says, else it may or may not have been
         undated = self.done_now & ~comp_known
         told = undated & (has_after | became)
         done_lo[told] = done_hi[told] = np.where(has_after, was_done, True)[told]
         done_hi |= undated & ~told
         # open now but finished then, by the history (reopened since): from its completion
-        # date, or from a change to a finished word, else it may have been
+        # date, or from a change to a finished word, else it may have been. (A completion
+        # told some days after its date, then reopened: finished from its date, though the
+        # history's first change after the day still says 'In progress'.)
         reopened = ~self.done_now & has_after & was_done
-        by_date = reopened & comp_known
+        by_date = ~self.done_now & comp_known & (reopened | undone_after)
         finished = np.zeros(self.n, dtype=bool)
         finished[by_date] = comp[by_date] <= d
         sure = finished | (reopened & ~comp_known & became)
