@@ -776,8 +776,14 @@ def test_adopt_carries_the_history_so_recorded_decisions_stay_recorded(tmp_path,
 
     assert rows(now.updates) == rows(was.updates) and len(was.updates) >= 2
     assert rows(now.extensions) == rows(was.extensions)
+    # the old pack is the old register's: not replaced without a word (a pack of another
+    # register), but nothing in it is lost, so the new one goes under another name
     again = runner.invoke(cli, ["build", str(adopted), "-o", str(pack), "--as-of", "28/11/2026"])
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 2 and "is the board pack of the register 'register.xlsx'" \
+        in again.stderr, again.output
+    beside = runner.invoke(cli, ["build", str(adopted), "-o", str(tmp_path / "new.xlsx"),
+                                 "--as-of", "28/11/2026"])
+    assert beside.exit_code == 0, beside.output
 
 
 def test_decisions_for_a_meeting_still_to_come_say_so(tmp_path, runner):

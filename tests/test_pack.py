@@ -672,3 +672,32 @@ def test_a_pack_given_as_the_register_is_one_sentence(runner, tmp_path):
                                       "gain-pack, not a register; give the register it was "
                                       "built from, 'Inspection register.xlsx'."), out.stderr
     assert sha256(tmp_path / "pack.xlsx") == before and not (tmp_path / "again.xlsx").exists()
+
+
+def test_a_pack_or_requests_of_another_register_are_not_replaced(runner, tmp_path):
+    """A second new user's trial: two registers in one folder share the month's pack
+    name and requests folder, and the second wrote over the first's without a word. Each
+    is refused in one sentence with the way round it; the first register's are kept."""
+    from gain_workbook import api
+
+    a = write_register(tmp_path / "A register.xlsx", base_data())
+    b = write_register(tmp_path / "B register.xlsx", base_data())
+    built = runner.invoke(cli, ["build", str(a), "--as-of", AS_OF])
+    assert built.exit_code == 0, built.output
+    pack = tmp_path / "GAIN board pack 2026-11.xlsx"
+    before = sha256(pack)
+    out = runner.invoke(cli, ["build", str(b), "--as-of", AS_OF])
+    assert out.exit_code == 2 and out.stderr.strip() == (
+        f"gain-pack: Nothing was written: '{pack.name}' is the board pack of the register "
+        "'A register.xlsx', which this pack of 'B register.xlsx' would replace; give this "
+        "pack another name with --output."), out.stderr
+    assert sha256(pack) == before
+    api.requests(a, as_of=D(2026, 11, 28))
+    manifest = tmp_path / "Update requests 2026-11" / "requests.json"
+    kept = manifest.read_bytes()
+    out = runner.invoke(cli, ["requests", str(b), "--as-of", AS_OF])
+    assert out.exit_code == 2 and "holds the update requests of the register 'A register.xlsx'" \
+        in out.stderr and "give them another folder with --output." in out.stderr, out.stderr
+    assert manifest.read_bytes() == kept
+    again = runner.invoke(cli, ["build", str(a), "--as-of", AS_OF])     # its own: rebuilt
+    assert again.exit_code == 0, again.output

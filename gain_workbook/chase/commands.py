@@ -50,6 +50,7 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
         raise UsageError(f"The reply-by date {reply_by:%d/%m/%Y} is before the requests' date "
                          f"{day:%d/%m/%Y}.")
     folder = Path(output or requests_folder(checked.path, day))
+    _refuse_another_registers(folder, checked.path.name)
     asked, notes = owner_requests(roll_up(reg, day), reg, day, only=owner)
     res = RequestsResult(register=reg, folder=folder, reply_by=reply_by, notes=notes,
                          sent=send)
@@ -88,6 +89,22 @@ def requests(checked, day: dt.date, output=None, respond_by: dt.date | None = No
             raise
         res.notes += said
     return res
+
+
+def _refuse_another_registers(folder: Path, register_name: str) -> None:
+    """Refuse to write the month's requests into a folder whose requests.json another
+    register's requests wrote (two registers in one folder share the month's folder
+    name): that register's pack would lose whose reply is not merged."""
+    from gain_workbook.chase.manifest import REQUESTS_MANIFEST, read_manifest
+    from gain_workbook.core.errors import Hint, OutputError
+
+    manifest, _ = read_manifest(folder / REQUESTS_MANIFEST)
+    other = (manifest or {}).get("register")
+    if other and other != register_name:
+        raise OutputError(f"Nothing was written: '{folder.name}' holds the update requests "
+                          f"of the register '{other}', which these of '{register_name}' would "
+                          "replace.",
+                          hints=[Hint("output", "; give them another folder with {option}")])
 
 
 def _send_all(res: RequestsResult, settings, replies_to, transport, folder: Path) -> None:

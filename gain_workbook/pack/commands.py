@@ -86,6 +86,7 @@ def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
     the meeting, would lose them)."""
     from gain_workbook.core.errors import Hint, OutputError
 
+    _keep_another_registers_pack(out, register)
     n, unread = _unrecorded_decisions(out, updates)
     if n:
         them = "it" if n == 1 else "them"
@@ -102,6 +103,31 @@ def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
             f"\"{out.name}\".",
             hints=[Hint("output", ", or give this pack another name with {option}"),
                    Hint("out_dir", ", or write the month into another folder with {option}")])
+
+
+def _keep_another_registers_pack(out: Path, register: Path) -> None:
+    """Refuse to write over a board pack built from another register (two registers in
+    one folder share the month's default pack name): it would go without a word."""
+    from gain_workbook.core import files
+    from gain_workbook.core.errors import GainError, Hint, OutputError
+    from gain_workbook.excel import packfile
+
+    if not out.is_file() or files.protected(out):
+        return
+    try:
+        info = packfile.read_info(packfile.open_workbook(out, sheets=(packfile.PACK_INFO_SHEET,)),
+                                  out.name)
+    except (GainError, OSError, ValueError):
+        return                          # not a pack we can read: written over as before
+    finally:
+        files.release(out)
+    if info is not None and info.register and info.register != register.name:
+        raise OutputError(f"Nothing was written: '{out.name}' is the board pack of the "
+                          f"register '{info.register}', which this pack of '{register.name}' "
+                          "would replace.",
+                          hints=[Hint("output", "; give this pack another name with {option}"),
+                                 Hint("out_dir", "; write the month into another folder with "
+                                      "{option}")])
 
 
 def _unrecorded_decisions(out: Path, updates) -> tuple[int, int]:
