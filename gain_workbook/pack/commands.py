@@ -86,8 +86,11 @@ def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
     the meeting, would lose them)."""
     from gain_workbook.core.errors import Hint, OutputError
 
-    _keep_another_registers_pack(out, register)
-    n, unread = _unrecorded_decisions(out, updates)
+    pack = _existing_pack(out)
+    if pack is None:
+        return                          # no pack of ours there: written over as before
+    _keep_another_registers_pack(out, register, pack.info)
+    n, unread = _unrecorded_decisions(pack, updates)
     if n:
         them = "it" if n == 1 else "them"
         fix = "" if not unread else " (" + (
@@ -105,23 +108,42 @@ def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
                    Hint("out_dir", ", or write the month into another folder with {option}")])
 
 
-def _keep_another_registers_pack(out: Path, register: Path) -> None:
-    """Refuse to write over a board pack built from another register (two registers in
-    one folder share the month's default pack name): it would go without a word."""
+class _Pack:
+    """A board pack found where this one is to be written: what its check said (with
+    only the sheets that say what it is and what the board typed in it scanned), the
+    workbook, and its PackInfo."""
+
+    def __init__(self, checked, wb, info):
+        self.checked, self.wb, self.info = checked, wb, info
+
+
+def _existing_pack(out: Path):
+    """The board pack gain-pack wrote at ``out``, read once for both checks; None for
+    no file, an input, or any other file (which is written over as before)."""
     from gain_workbook.core import files
-    from gain_workbook.core.errors import GainError, Hint, OutputError
+    from gain_workbook.core.errors import GainError
+    from gain_workbook.core.sniff import check_workbook
     from gain_workbook.excel import packfile
 
     if not out.is_file() or files.protected(out):
-        return
+        return None                     # (an input is refused as the output anyway)
     try:
-        info = packfile.read_info(packfile.open_workbook(out, sheets=(packfile.PACK_INFO_SHEET,)),
-                                  out.name)
+        checked = check_workbook(out, role="a board pack", sheets=packfile.DECISION_SHEETS)
+        wb = packfile.open_workbook(checked)
+        info = packfile.read_info(wb, out.name)
     except (GainError, OSError, ValueError):
-        return                          # not a pack we can read: written over as before
+        return None                     # not a pack we can read: nothing of ours in it
     finally:
-        files.release(out)
-    if info is not None and info.register and info.register != register.name:
+        files.release(out)              # looked at, not read: it may be written over
+    return None if info is None else _Pack(checked, wb, info)
+
+
+def _keep_another_registers_pack(out: Path, register: Path, info) -> None:
+    """Refuse to write over a board pack built from another register (two registers in
+    one folder share the month's default pack name): it would go without a word."""
+    from gain_workbook.core.errors import Hint, OutputError
+
+    if info.register and info.register != register.name:
         raise OutputError(f"Nothing was written: '{out.name}' is the board pack of the "
                           f"register '{info.register}', which this pack of '{register.name}' "
                           "would replace.",
@@ -130,35 +152,25 @@ def _keep_another_registers_pack(out: Path, register: Path) -> None:
                                       "{option}")])
 
 
-def _unrecorded_decisions(out: Path, updates) -> tuple[int, int]:
-    """(how many decisions typed into the pack at ``out`` (when it is one gain-pack wrote)
-    the register's Updates history does not record, how many of them `decisions` cannot
-    read yet: a word it does not know, a formula with no value); (0, 0) for any other
-    file, which is written over as before."""
+def _unrecorded_decisions(pack: _Pack, updates) -> tuple[int, int]:
+    """(how many decisions typed into the pack the register's Updates history does not
+    record, how many of them `decisions` cannot read yet: a word it does not know, a
+    formula with no value)."""
     from gain_workbook.chase.decisions import (note_of, read_decision, recorded_decisions,
                                                said, same_decision)
-    from gain_workbook.core import files
     from gain_workbook.core.dates import parse_date
     from gain_workbook.core.errors import GainError
     from gain_workbook.excel import packfile
     from gain_workbook.model import history
 
-    if not out.is_file() or files.protected(out):
-        return 0, 0                     # (an input is refused as the output anyway)
-    from gain_workbook.core.sniff import check_workbook
-
+    wb, info, name = pack.wb, pack.info, pack.checked.path.name
+    if packfile.FOR_DECISION_SHEET not in wb.sheet_names:
+        return 0, 0
     try:
-        checked = check_workbook(out, role="a board pack", sheets=packfile.DECISION_SHEETS)
-        wb = packfile.open_workbook(checked)
-        info = packfile.read_info(wb, out.name)
-        if info is None or packfile.FOR_DECISION_SHEET not in wb.sheet_names:
-            return 0, 0
-        typed = packfile.read_typed_decisions(wb, out.name)
-        facts = packfile.read_decision_facts(wb, out.name)
+        typed = packfile.read_typed_decisions(wb, name)
+        facts = packfile.read_decision_facts(wb, name)
     except (GainError, OSError, ValueError):
-        return 0, 0                     # not a pack we can read: nothing of ours in it
-    finally:
-        files.release(out)              # looked at, not read: it may be written over
+        return 0, 0                     # changed past reading: nothing of ours to keep
     meeting = parse_date(info.meeting) if info.meeting else None
     refs = recorded_decisions(updates)
     # the meeting the pack was built for; else (decided with --meeting) any meeting on
@@ -183,7 +195,7 @@ def _unrecorded_decisions(out: Path, updates) -> tuple[int, int]:
 
     # a cell typed in a program that does not calculate, saved as a formula with no
     # value: read as empty, so it may be a decision nobody can read yet
-    blank = checked.uncalculated.get(packfile.FOR_DECISION_SHEET, (0, ()))[0]
+    blank = pack.checked.uncalculated.get(packfile.FOR_DECISION_SHEET, (0, ()))[0]
     n = blank + sum(1 for t in typed if not kept(t))
     return n, blank + len(unread)
 
