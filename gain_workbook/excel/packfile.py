@@ -296,6 +296,12 @@ def is_pack(sheet_names) -> bool:
     return PACK_INFO_SHEET in sheet_names
 
 
+def info_fields(rows) -> dict:
+    """{label: value} of a PackInfo sheet's rows (its 'Marker' is PACK_MARKER in a pack
+    gain-pack wrote)."""
+    return {str(r[0]): r[1] for r in rows if r and len(r) > 1 and r[0] not in ("", None)}
+
+
 def read_info(wb, name: str) -> PackInfo | None:
     """The PackInfo of a calamine workbook; None when it has no PackInfo sheet.
 
@@ -306,8 +312,7 @@ def read_info(wb, name: str) -> PackInfo | None:
 
     if not is_pack(wb.sheet_names):
         return None
-    info = {str(r[0]): r[1] for r in wb.get_sheet_by_name(PACK_INFO_SHEET).to_python()
-            if r and len(r) > 1 and r[0] != ""}
+    info = info_fields(wb.get_sheet_by_name(PACK_INFO_SHEET).to_python())
     if info.get("Marker") != PACK_MARKER:
         raise RegisterError(f"'{name}' has a {PACK_INFO_SHEET} sheet but is not a board pack "
                             "written by gain-pack.")

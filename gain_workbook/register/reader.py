@@ -253,10 +253,9 @@ def _refuse_a_pack(path: Path, grids: dict) -> None:
     sentence naming the register it was built from, not a page on reading its tables."""
     if "PackInfo" not in grids:       # (the usual case: excel/, which names it, not loaded)
         return
-    from gain_workbook.excel.packfile import PACK_INFO_SHEET, PACK_MARKER
+    from gain_workbook.excel.packfile import PACK_INFO_SHEET, PACK_MARKER, info_fields
 
-    rows = grids.get(PACK_INFO_SHEET, ([], []))[0]
-    info = {str(r[0]): r[1] for r in rows if len(r) > 1 and r[0] not in ("", None)}
+    info = info_fields(grids.get(PACK_INFO_SHEET, ([], []))[0])
     if info.get("Marker") != PACK_MARKER:
         return
     built = str(info.get("Register") or "").strip()
