@@ -277,18 +277,15 @@ def _refuse_uncalculated(path, checked) -> None:
     without its value (a decision typed in a program that does not calculate would read
     as empty: see sniff.UNCALCULATED)."""
     from gain_workbook.core.errors import InputError
-    from gain_workbook.core.sniff import uncalculated_cells
+    from gain_workbook.core.sniff import uncalculated_on
     from gain_workbook.excel import packfile
 
     for sheet in (packfile.FOR_DECISION_SHEET, packfile.DECISION_FACTS_SHEET):
         count, cells = checked.uncalculated.get(sheet, (0, ()))
         if count:
-            what = uncalculated_cells(count, cells)
-            says = "it says" if count == 1 else "they say"
-            raise InputError(f"Cannot read the decisions in '{path.name}': on its {sheet} sheet "
-                             f"{what[0].lower()}{what[1:]} (the file was written by a program "
-                             f"that does not calculate), so what {says} is not known; open it "
-                             "in Excel, save it and try again.")
+            raise InputError(f"Cannot read the decisions in '{path.name}': "
+                             f"{uncalculated_on(sheet, count, cells)}; open it in Excel, "
+                             "save it and try again.")
 
 
 def _meeting(info, meeting, name: str):

@@ -139,18 +139,15 @@ def read_reply(path) -> Reply:
 def _refuse_uncalculated(path: Path, info) -> None:
     """Refuse a reply whose table (the rows merge reads, every column) holds a formula
     saved without its value: merge would read it as empty (see sniff.UNCALCULATED)."""
-    from gain_workbook.core.sniff import uncalculated_cells, uncalculated_in
+    from gain_workbook.core.sniff import uncalculated_in, uncalculated_on
 
     found = info.uncalculated.get(SHEET)
     count, cells = uncalculated_in(found, range(len(COLUMNS)), FIRST_ROW + 1) if found else \
         (0, ())
     if count:
-        what = uncalculated_cells(count, cells)
-        raise InputError(f"'{path.name}' cannot be merged: on its {SHEET} sheet "
-                         f"{what[0].lower()}{what[1:]} (the file was written by a program that "
-                         f"does not calculate), so what {'it says' if count == 1 else 'they say'}"
-                         " is not known; ask its owner to open it in Excel, save it and send "
-                         "it again.")
+        raise InputError(f"'{path.name}' cannot be merged: "
+                         f"{uncalculated_on(SHEET, count, cells)}; ask its owner to open it in "
+                         "Excel, save it and send it again.")
 
 
 def _rows(meta_grid, grid) -> list[ReplyRow]:

@@ -318,6 +318,16 @@ def uncalculated_cells(count: int, cells: tuple) -> str:
         f"{count} cells hold formulas saved without their values"
 
 
+def uncalculated_on(sheet: str, count: int, cells: tuple) -> str:
+    """'on its <sheet> sheet cell E5 holds a formula saved without its value (the file was
+    written by a program that does not calculate), so what it says is not known': the
+    middle of the sentence refusing a reply or a pack that holds such cells."""
+    what = uncalculated_cells(count, cells)
+    return (f"on its {sheet} sheet {what[0].lower()}{what[1:]} (the file was written by a "
+            "program that does not calculate), so what "
+            f"{'it says' if count == 1 else 'they say'} is not known")
+
+
 def _uncalculated(body: bytes, prefixed: bool = True) -> list[tuple[int, str]]:
     """[(where in the chunk it ends, its reference or '')] of each cell in this chunk whose
     formula has no value saved (``prefixed``: also with namespace-prefixed tags, '<x:f>').
