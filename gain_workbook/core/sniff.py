@@ -79,7 +79,9 @@ def check_workbook(path: str | os.PathLike, role: str = "the register",
         controls, far, blank = _scan_parts(path, zf, infos if sheets is None else
                                            _without_other_sheets(zf, infos, sheets))
         date1904 = _date1904(path, zf)
-        uncalculated = {_sheet_name_of(zf, part): got for part, got in blank.items()}
+        named = {p.casefold(): n for n, p in (_sheet_targets(zf, strict=False) or [])} \
+            if blank else {}            # (the workbook's parts read once for all of them)
+        uncalculated = {named.get(part.casefold(), part): got for part, got in blank.items()}
     lock = path.with_name("~$" + path.name)
     return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls, far,
                         uncalculated)
