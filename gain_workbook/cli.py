@@ -67,8 +67,13 @@ class _Group(click.Group):
         warnings.showwarning = _warn_line
         try:
             with stop.running():
-                return super().invoke(ctx)
+                done = super().invoke(ctx)
+            if stop.raised() is not None:  # the stop was caught and swallowed on the way
+                _stopped(ctx, stop.raised())
+            return done
         except GainError as exc:
+            if stop.raised() is not None:  # a reading step caught a wrapped stop signal
+                _stopped(ctx, stop.raised())
             if _debug(ctx):
                 raise
             _notes(exc.notes, _option_for(ctx))
@@ -86,12 +91,10 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt as exc:
-            from gain_workbook.core.files import remove_own_leftovers
-
-            remove_own_leftovers()
-            _echo(f"gain-pack: {stop.STOPPED}", err=True)
-            ctx.exit(128 + getattr(exc, "signum", 2))
+            _stopped(ctx, getattr(exc, "signum", 2))
         except Exception as exc:  # a bug: say so plainly; the traceback is for --debug
+            if stop.raised() is not None:  # a stop signal another exception wrapped
+                _stopped(ctx, stop.raised())
             if _debug(ctx):
                 raise
             from gain_workbook.core.text import one_line
@@ -100,6 +103,16 @@ class _Group(click.Group):
                   f"({type(exc).__name__}: {one_line(str(exc))[:300]}); run again with "
                   "--debug to see where it happened, and report it.", err=True)
             ctx.exit(EXIT_BUG)
+
+
+def _stopped(ctx, signum: int):
+    """Ctrl+C or a stop signal ended the command: remove what it left, say so, and end
+    with 128 + the signal's number."""
+    from gain_workbook.core.files import remove_own_leftovers
+
+    remove_own_leftovers()
+    _echo(f"gain-pack: {stop.STOPPED}", err=True)
+    ctx.exit(128 + signum)
 
 
 def _option_for(ctx):

@@ -32,6 +32,7 @@ STARTING, RUNNING, FINISHED = "starting", "running", "finished"
 _phase = STARTING
 _holding = False
 _pending: list[int] = []    # stop signals that landed while held(), acted on at its end
+_raised: int | None = None  # the stop signal raised into the running command
 
 
 def catch_signals() -> None:
@@ -54,6 +55,8 @@ def _on_signal(signum, frame):
         return
     _ignore_signals()
     if _phase == RUNNING:
+        global _raised
+        _raised = signum
         stop = KeyboardInterrupt()
         stop.signum = signum
         raise stop
@@ -63,12 +66,20 @@ def _on_signal(signum, frame):
         os._exit(128 + signum)
 
 
+def raised() -> int | None:
+    """The number of the stop signal raised into the running command, else None. Code
+    that catches Exception can meet it wrapped (Python 3.11 wraps what a descriptor's
+    __set_name__ raises, as a module loads, in a RuntimeError) and so turn it into
+    another error or swallow it: the CLI asks this, not the exception it got."""
+    return _raised
+
+
 @contextlib.contextmanager
 def running():
     """The command's own work: a stop signal landing in it raises KeyboardInterrupt
     (with ``signum``), so the code's cleanup runs; after it, signals are ignored."""
-    global _phase
-    _phase = RUNNING
+    global _phase, _raised
+    _phase, _raised = RUNNING, None
     try:
         yield
     finally:
