@@ -211,6 +211,14 @@ def test_adopt_keeps_every_value_and_reads_back_the_same(tmp_path, runner, name)
             heads = [c.value for c in next(ws.iter_rows(max_row=1))]
             assert any(h in (header, f"{header} (yours)") for h in heads), (header, heads)
             assert len(cells) > 0
+    # a word read as another of the list's words ('On track' as In progress, 'N/A - for
+    # the Home Office' as No) is kept as written too, in its row
+    texts = {str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None}
+    changed = [p.value for p in old.problems
+               if p.code in ("NORMALISED", "WORD_READ_AS", "OVERDUE_WORD")]
+    assert set(changed) <= texts, set(changed) - texts
+    assert set(old.written.values()) <= texts
 
 
 @pytest.mark.parametrize("name", list(SHAPES))
@@ -458,3 +466,22 @@ def test_a_header_taken_for_another_tables_column_is_named(tmp_path):
     sentence = str(refusal.value).split("\n")[0]
     assert "was taken for a sheet of Inspections ('Ref' as Inspection ID" in sentence
     assert "'Ref' was read as the Inspection ID, so no item ref was found" in sentence
+
+
+def test_adopt_keeps_a_status_word_read_as_another_beside_ours(tmp_path, runner):
+    """'Overdue' and 'On track' are read as In progress, 'Compelte' as Complete: the new
+    register holds our words (its dropdowns') and, in the row, the word as written."""
+    path, _ = _read(tmp_path, "pcc_panel_flat_tracker")
+    new = tmp_path / "Inspection register.xlsx"
+    r = runner.invoke(cli, ["adopt", str(path), "-o", str(new)])
+    assert r.exit_code == 0, r.output
+    assert "'Status (as written)'" in r.stderr and "every value kept" in r.stdout
+    import openpyxl
+
+    ws = openpyxl.load_workbook(new, read_only=True)["Actions"]
+    rows = list(ws.iter_rows(values_only=True))
+    status, written = rows[0].index("Status"), rows[0].index("Status (as written)")
+    pairs = {(row[status], row[written]) for row in rows[1:] if row[0]}
+    assert {("In progress", "On track"), ("In progress", "Overdue"),
+            ("Complete", "Compelte")} <= pairs
+    assert ("In progress", None) in pairs        # 'In progress' itself needs no copy

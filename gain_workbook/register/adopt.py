@@ -1,7 +1,8 @@
 """`gain-pack adopt`: an office's own register written into our template.
 
 Every value is kept: our columns hold what was read (a date column's 'TBC' or
-'Q1 2026' as it was typed, a misspelt status as the word it was read as), the
+'Q1 2026' as it was typed, a misspelt status or a synonym as the word it was read as,
+with the word as written in a column at the right: 'Status (as written)'), the
 office's other columns follow at the right, and a "Read from" sheet gives each row's
 original sheet and row. Reading the new workbook gives the same canonical tables as
 reading the original, but for two things adopt adds:
@@ -43,6 +44,10 @@ class Adopted:
     register: Register
     short_ids: dict = field(default_factory=dict)   # old inspection id -> the short one
     adopted_on: dt.date | None = None               # set when no response dates were kept
+    # our column's header -> (the column at the right keeping its words as written, how
+    # many, (one as written, the word it was read as)): words read as another of the
+    # list's words ('On track' as In progress)
+    as_written: dict = field(default_factory=dict)
 
 
 def adopt(register, output, force: bool = False, today: dt.date | None = None) -> Adopted:
@@ -52,10 +57,45 @@ def adopt(register, output, force: bool = False, today: dt.date | None = None) -
     short = short_ids(reg)
     adopted_on = today if _keeps_no_response_dates(reg) else None
     data, extra_headers, read_from = template_data(reg, short, adopted_on)
+    as_written = _keep_as_written(reg, data, extra_headers)
     path = write_register_template(output, force=force, data=data,
                                    extra_headers=extra_headers, read_from=read_from,
                                    history=history_data(reg, short))
-    return Adopted(path, reg, short, adopted_on)
+    return Adopted(path, reg, short, adopted_on, as_written)
+
+
+def _keep_as_written(reg: Register, data: dict, extra_headers: dict) -> dict:
+    """Words our columns hold as the list's word ('On track' written as In progress, a
+    Welsh and English pair as its English word) kept as they were written, in a column
+    at the right of their table ('Status (as written)'), so that adopt loses no word.
+    (A word with a note after it needs none: our column keeps the whole text.)
+    Returns our header -> (that column's header, how many cells it keeps, an example)."""
+    said: dict = {}
+    if not reg.written:
+        return said
+    for table in schema.TABLES + schema.OPTIONAL_TABLES:
+        t = reg.table(table)
+        if t is None or not data.get(table):
+            continue
+        taken = {h.casefold() for h in extra_headers[table]} | \
+            {c.header.casefold() for c in schema.columns_of(table)}
+        for col in schema.columns_of(table):
+            cells = {index: text for index in t.frame.index
+                     if (text := reg.written.get((col.key, index))) is not None
+                     and (col.key, index) not in t.raw}
+            if not cells:
+                continue
+            header, n = f"{col.header} (as written)", 2
+            while header.casefold() in taken:
+                header, n = f"{col.header} (as written {n})", n + 1
+            taken.add(header.casefold())
+            extra_headers[table].append(header)
+            for row, index in zip(data[table], t.frame.index):
+                if index in cells:
+                    row[header] = cells[index]
+            first = next(iter(cells))
+            said[col.header] = (header, len(cells), (cells[first], t.frame.at[first, col.key]))
+    return said
 
 
 def history_data(reg: Register, short: dict | None = None) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gain_workbook.core.errors import MailSettingsError
 from gain_workbook.core.results import ReadResult, Result
-from gain_workbook.core.text import plural
+from gain_workbook.core.text import one_line, plural
 
 
 @dataclass(kw_only=True)
@@ -65,6 +65,14 @@ def adopt(register, output, force: bool = False, today=None) -> AdoptResult:
         more = f" and {len(done.short_ids) - 5} more" if len(done.short_ids) > 5 else ""
         res.notes.append(f"the reports had no short ids, so each was given one, made from "
                          f"its title and year: {shown}{more}.")
+    if done.as_written:
+        n = sum(count for _, count, _ in done.as_written.values())
+        (text, word) = next(iter(done.as_written.values()))[2]
+        kept = ", ".join(f"'{column}'" for column, _, _ in done.as_written.values())
+        res.notes.append(f"{plural(n, 'value')} written in other words than our lists' "
+                         f"(such as '{one_line(text)[:60]}', read as {word}) "
+                         f"{'is' if n == 1 else 'are'} kept as written at the right of "
+                         f"{'its table' if n == 1 else 'their tables'}: {kept}.")
     if done.adopted_on is not None:
         res.notes.append(f"the register kept no response dates: 'Adopted on' is "
                          f"{uk_date(done.adopted_on)} on the Settings sheet, so a report "

@@ -62,6 +62,9 @@ class Register:
     extensions: list = field(default_factory=list)   # rows of its Extension requests sheet
     forces: object = None          # forces.Forces: the forces a Force column names, whose rows
     stamp: tuple | None = None     # (size, mtime) as read: register.edit refuses a file since changed
+    # (column key, table index) -> a word as written that was read as another of its list's
+    # words ('On track' as In progress): adopt keeps them (values.Context.written)
+    written: dict = field(default_factory=dict)
 
     def table(self, name: str) -> Table:
         """The table called inspections, items, actions (or owners, None without a sheet)."""
@@ -242,7 +245,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     derive_values(tables, ctx, plan)
     colour_only_statuses(path, tables, problems)
     reg = Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
-                   settings, problems, list(grids), plan=plan)
+                   settings, problems, list(grids), plan=plan, written=ctx.written)
     _read_beside(reg, plan, grids, ctx)
     reg.forces = read_forces(reg)
     return reg

@@ -34,6 +34,10 @@ class Context:
     phrases: dict = field(default_factory=dict)
     # (column key, table index) -> the date a note gives ('Closed by HMICFRS 12/03/2021')
     note_dates: dict = field(default_factory=dict)
+    # (column key, table index) -> a word as written where it was read as another of the
+    # list's words ('On track' as In progress, 'N/A - for the Home Office' as No): adopt
+    # keeps them beside our column (keys are unique across the tables)
+    written: dict = field(default_factory=dict)
 
 
 def cell_text(v):
@@ -204,6 +208,7 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
         raw_text, canon, note, code = _word_of(cell_text(v), kind, words, vocab_keys, synonyms)
         if code == "PLAIN":
             out.append(canon)          # 'Wedi'i gwblhau / Complete': written as the word
+            ctx.written[(col.key, index_of(r))] = raw_text     # (adopt keeps both halves)
             continue
         if canon is None:
             out.append(raw_text)       # left for NOT_IN_LIST
@@ -219,6 +224,7 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
         if canon != raw_text and canon.casefold() != " ".join(raw_text.split()).casefold():
             ctx.problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
                                              normalised=canon))
+            ctx.written[(col.key, index_of(r))] = raw_text
         out.append(canon)
     return out
 
