@@ -349,7 +349,7 @@ def validate(register, fmt, annotate):
 @click.option("--title", default=None, help="The report's title, if the text does not give it.")
 @click.option("--id", "inspection_id", default=None, metavar="ID",
               help="The inspection's id on the register; default the next in the register's "
-              "own style (INS-2026-01).")
+              "own style (INS-2026-01; VMM-2026, from the title, where its ids are names).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to print what was found.")
 @click.option("--apply", is_flag=True, help="Write the inspection and its items into REGISTER "

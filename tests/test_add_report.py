@@ -455,7 +455,13 @@ def test_ids_follow_the_registers_own_style():
     # ids that are names (an adopted tracker's: the report's title, or 'PEEL 2025') have no
     # numbering to follow
     assert next_inspection_id(["PEEL 2025", "An inspection of the custody estate"], 2022) \
-        == "INS-2022-01"
+        == "INS-2022-01"                 # (no title given: the template's style)
+    # ... so a report gets a name made as adopt makes them, from its title and year
+    assert next_inspection_id(["PEEL 2025", "VMM-2022"], 2022,
+                              "An inspection of vetting, misconduct and misogyny in the "
+                              "police service") == "VMM-2022-2"
+    assert next_inspection_id(["CE-2026"], 2026, "Custody services in a cost-of-living "
+                              "crisis", dt.date(2026, 5, 1)) == "CCLC-2026"
 
 
 def test_item_ids_follow_an_adopted_trackers_style(runner, tmp_path):
@@ -467,8 +473,13 @@ def test_item_ids_follow_an_adopted_trackers_style(runner, tmp_path):
     reg = tmp_path / "Inspection register.xlsx"
     assert run(runner, "adopt", tracker, "-o", reg).exit_code == 0
     got = found_json(runner, reg, REPORTS / "peel-2021-22 warwickshire pcc response page.txt")
-    assert got["inspection"]["id"] == "INS-2022-01"
-    assert [i["id"] for i in got["items"]] == ["INS-2022-01 AFI 1", "INS-2022-01 AFI 2"]
+    # its reports known by short names adopt made ('CE-2026'): the new one's made alike
+    iid = got["inspection"]["id"]
+    from gain_workbook.register.derive import short_inspection_id
+
+    assert iid == short_inspection_id(got["inspection"]["title"], dt.date(2022, 1, 1))
+    assert not iid.startswith("INS-") and len(iid) <= 20
+    assert [i["id"] for i in got["items"]] == [f"{iid} AFI 1", f"{iid} AFI 2"]
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(runner, blank_register, tmp_path):

@@ -7,8 +7,9 @@ written, HMICFRS status Open, the cause of concern it is under, and 'To check' w
 the clerk should look). Ids are made the way the register already makes them:
 
 - an inspection id like its others ('INS-2023-07' -> 'INS-2026-01', the year the
-  report was published and the next number in that year; 'HMI012' -> 'HMI013'),
-  or 'INS-<year>-<nn>' on a register with none;
+  report was published and the next number in that year; 'HMI012' -> 'HMI013'); on a
+  register whose ids are names ('PEEL 2025', adopt's 'VMM-2022'), one made from the
+  title and year as adopt makes them; 'INS-<year>-<nn>' on a register with none;
 - item ids as its items are ('<inspection>-R1', '-AFI1', '-CoC1', and '-CoC1-R2'
   for a recommendation under a cause of concern), or in that style on a register
   with none.
@@ -51,8 +52,11 @@ class AddPlan:
     same_why: str = ""                  # how it is known: the same title and date, or items
 
 
-def next_inspection_id(existing: list[str], year: int) -> str:
-    """The next id in the register's own style (see the module's docstring)."""
+def next_inspection_id(existing: list[str], year: int, title: str = "",
+                       published: dt.date | None = None) -> str:
+    """The next id in the register's own style (see the module's docstring). A register
+    whose ids are names, not numbered ('PEEL 2025', 'VMM-2022' as adopt makes them, a
+    whole title), gets a name made as adopt makes them, from ``title`` and the year."""
     taken = {norm_key(e) for e in existing}
     styles = Counter()
     for e in existing:
@@ -61,6 +65,10 @@ def next_inspection_id(existing: list[str], year: int) -> str:
         elif (m := _NUM_ID.match(e)) and not _A_YEAR.fullmatch(m.group("n")):
             # ('PEEL 2025' is a name with a year in it, not the 2025th report)
             styles[("num", m.group("pre") or "", "", len(m.group("n")))] += 1
+    if not styles and existing and title:
+        from gain_workbook.register.derive import short_inspection_id
+
+        return short_inspection_id(title, published or dt.date(year, 1, 1), existing)
     style = styles.most_common(1)[0][0] if styles else ("year", "INS-", "-", 2)
     how, pre, sep, width = style
     if how == "year":
@@ -158,7 +166,7 @@ def plan_add(register, found, inspection_id: str | None = None) -> AddPlan:
     if inspection_id and norm_key(inspection_id) in {norm_key(e) for e in existing}:
         raise InputError(f"The register already has an inspection '{inspection_id}'; give "
                          "another id, or leave it to add-report.")
-    iid = inspection_id or next_inspection_id(existing, year)
+    iid = inspection_id or next_inspection_id(existing, year, found.title, published)
     types, how = _types(found, found.title)
     inspection = {"inspection_id": iid, "title": found.title, "published": published,
                   "inspection_type": types}
