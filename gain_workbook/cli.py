@@ -530,7 +530,7 @@ def requests(register, output, as_of, respond_by, owner, **opts):
 @cli.command()
 @register_argument
 @click.argument("replies", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+                type=click.Path(path_type=Path))
 @click.option("--apply", is_flag=True, help="Write the changes into REGISTER (a backup of it "
               "is kept beside it); without this, a dry run.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
@@ -546,7 +546,8 @@ def merge(register, replies, apply, fmt, as_of):
     the board sets (Ready for closure, Closed), a locked cell edited, another owner's
     action, the same reply twice). With --apply, the accepted
     changes are written into the register, each on its Updates sheet; new due dates
-    asked for go on its Extension requests sheet for the board, not into Due.
+    asked for go on its Extension requests sheet for the board, not into Due. A folder
+    given as REPLIES stands for the replies saved in it.
 
     Exit code 0 when every reply applies cleanly, 1 when some have problems, 2 when a
     file cannot be read.
@@ -554,6 +555,7 @@ def merge(register, replies, apply, fmt, as_of):
     \b
     Example:
       gain-pack merge register.xlsx replies/*.xlsx
+      gain-pack merge register.xlsx "Update requests 2026-12" --apply
       gain-pack merge register.xlsx replies/*.xlsx --apply --format csv > merged.csv
     """
     from gain_workbook import api

@@ -905,3 +905,38 @@ def test_a_locked_date_edited_is_shown_as_the_register_shows_dates(month, runner
     out = runner.invoke(cli, ["merge", str(reg), str(edited)])
     assert "PROBLEM LOCKED_EDITED" in out.stdout, out.stdout
     assert "-> '01/06/2027'" in out.stdout and "2027-06-01" not in out.stdout, out.stdout
+
+
+def test_merge_takes_a_folder_of_replies_saved_beside_the_requests(month, runner, tmp_path):
+    """The requests folder the owners' replies were saved into, given as the folder:
+    each reply is merged, a request as sent whose reply is beside it is left out (not
+    merged instead of it), a workbook that is no request is passed over, an Excel lock
+    file is not read, and each is said."""
+    reg, res, r = month
+    folder = tmp_path / "Update requests 2026-12"
+    shutil.copytree(res.workbooks[0].parent, folder)
+    sent = folder / request_of(res, PPQA).name
+    assert sent.exists()
+    shutil.copy(r["ppqa"], folder / "PPQA reply.xlsx")
+    (folder / "~$PPQA reply.xlsx").write_bytes(b"\x00" * 165)      # the reply open in Excel
+    shutil.copy(reg, folder / "a copy of the register.xlsx")
+    out = runner.invoke(cli, ["merge", str(reg), str(folder), "--as-of", "10/12/2026"])
+    assert out.exit_code == 1, out.stderr       # the reply's own problems (a conflict)
+    blocks = re.split(r"\n(?=\S)", out.stdout.strip())
+    heads = [b.split(":")[0] for b in blocks if ", request of " in b.splitlines()[0]]
+    assert "PPQA reply.xlsx" in heads and sent.name not in heads
+    assert len(heads) == len(res.workbooks)     # every other request read (none filled in)
+    assert "left out 1 request as sent" in out.stderr and f"'{sent.name}'" in out.stderr
+    assert "passed over 1 workbook that is not an update request" in out.stderr
+    assert "'a copy of the register.xlsx'" in out.stderr and "~$" not in out.stderr
+    # the same reply named on its own gives the same plan for it
+    alone = runner.invoke(cli, ["merge", str(reg), str(folder / "PPQA reply.xlsx"),
+                                "--as-of", "10/12/2026"])
+    mine = [b for b in blocks if b.startswith("PPQA reply.xlsx:")]
+    assert mine and mine[0].strip() == \
+        re.split(r"\n(?=\S)", alone.stdout.strip())[0].strip()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    none = runner.invoke(cli, ["merge", str(reg), str(empty)])
+    assert none.exit_code == 2 and "has no update requests in it" in none.stderr
+    assert none.stderr.count("\n") == 1 and "Traceback" not in none.stderr

@@ -148,18 +148,64 @@ class MergeResult(PlanResult):
     """What `gain-pack merge` did: ``plan`` is a merge.MergePlan."""
 
 
+def _read_replies(paths) -> tuple[list, list[str]]:
+    """The replies given, a folder standing for the workbooks in it (a request folder
+    that the filled-in replies were saved into, say): there, a workbook that is no
+    request at all is passed over, and a request as it was sent, nothing filled in, is
+    left out where its reply is beside it. (replies, notes saying what was done)."""
+    from gain_workbook.chase.replies import NotAReply, read_reply, reply_files
+    from gain_workbook.core.errors import InputError
+
+    got, notes = [], []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            got.append(read_reply(path))
+            continue
+        found, others = [], []
+        for file in reply_files(path):
+            try:
+                found.append(read_reply(file))
+            except NotAReply:
+                others.append(file.name)
+        if not found:
+            raise InputError(f"The folder '{path.name}' has no update requests in it to "
+                             "merge; give the folder the owners' replies were saved in, or "
+                             "the replies themselves.")
+        filled = {r.request for r in found if _filled(r)}
+        sent = [r for r in found if not _filled(r) and r.request in filled]
+        found = [r for r in found if r not in sent]
+        said = f"read {plural(len(found), 'reply', 'replies')} from the folder '{path.name}'"
+        if sent:
+            said += (f"; left out {plural(len(sent), 'request')} as sent, nothing filled in, "
+                     f"whose replies are beside {'it' if len(sent) == 1 else 'them'} ("
+                     + ", ".join(f"'{r.path.name}'" for r in sent[:3])
+                     + (" ..." if len(sent) > 3 else "") + ")")
+        if others:
+            said += (f"; passed over {plural(len(others), 'workbook')} that "
+                     f"{'is' if len(others) == 1 else 'are'} not an update request ("
+                     + ", ".join(f"'{n}'" for n in others[:3])
+                     + (" ..." if len(others) > 3 else "") + ")")
+        notes.append(said + ".")
+        got += found
+    return got, notes
+
+
+def _filled(reply) -> bool:
+    """Whether the owner wrote anything in a reply."""
+    return any(row.answered or row.edited() for row in reply.rows)
+
+
 def merge(register, replies, day: dt.date, apply: bool = False,
           now: dt.datetime | None = None) -> MergeResult:
     """Owners' replies weighed against the register as at ``day``; with ``apply``, written
     into it (atomically, after a backup beside it, ``now`` in its name). Without,
     nothing changes (a dry run)."""
     from gain_workbook.chase.merge import extension_rows, plan_merge, updates_rows
-    from gain_workbook.chase.replies import read_reply
     from gain_workbook.core.files import protect
     from gain_workbook.register.reader import read_register
 
     protect(register, "the register")
-    got = [read_reply(p) for p in replies]
+    got, notes = _read_replies(replies)
     reg = read_register(register)
     if apply:
         from gain_workbook.register.edit import check_rewritable
@@ -167,6 +213,7 @@ def merge(register, replies, day: dt.date, apply: bool = False,
         check_rewritable(reg)
     plan = plan_merge(reg, got, day)
     res = MergeResult(register=reg, plan=plan)
+    res.notes += notes
     ups, exts = updates_rows(plan), extension_rows(plan)
     if apply and (ups or exts):
         from gain_workbook.chase.merge import changes_of

@@ -95,6 +95,21 @@ def _cell(v):
     return text or None
 
 
+class NotAReply(InputError):
+    """A workbook that is not an update request at all (a pack, a register), as opposed
+    to a request whose details were changed: passed over in a folder of replies."""
+
+
+def reply_files(folder: Path) -> list[Path]:
+    """The workbooks in a folder given to merge, by name: not Excel's '~$' lock files
+    nor hidden ones; the drafts (.eml) and the folder's list of requests are not
+    workbooks."""
+    return sorted((p for p in folder.iterdir()
+                   if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file()
+                   and not p.name.startswith(("~$", "."))),
+                  key=lambda p: (p.name.casefold(), p.name))
+
+
 def read_reply(path) -> Reply:
     """Read one reply; RegisterError (unreadable) or InputError (not a reply)."""
     from gain_workbook.core.sniff import calamine_source, check_workbook, open_calamine
@@ -106,7 +121,7 @@ def read_reply(path) -> Reply:
         try:
             names = [m.name for m in book.sheets_metadata]
             if REQUEST_SHEET not in names or SHEET not in names:
-                raise InputError(
+                raise NotAReply(
                     f"'{path.name}' is not an update request made by gain-pack requests (it "
                     "has no request details), so it cannot be merged; merge reads only the "
                     "workbooks that requests wrote, filled in by their owners.")
