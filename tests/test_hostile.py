@@ -1102,7 +1102,20 @@ class Site:
         self.tmpdir.mkdir()
         self.out = self.out_dir / "GAIN board pack.xlsx"
         self.out.write_bytes(OLD_PACK)
-        self.env = {**os.environ, "TMPDIR": str(self.tmpdir)}
+        # (faulthandler: a process that hangs is sent SIGABRT, which prints its threads)
+        self.env = {**os.environ, "TMPDIR": str(self.tmpdir), "PYTHONFAULTHANDLER": "1"}
+
+    @staticmethod
+    def outcome(proc: subprocess.Popen, timeout: float = 120) -> str:
+        """The stderr of a process that was sent a stop signal, once it has ended; one
+        that has not ended in ``timeout`` s fails the test with where its threads were."""
+        try:
+            return proc.communicate(timeout=timeout)[1]
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            err = proc.communicate(timeout=60)[1]
+            pytest.fail(f"gain-pack did not end within {timeout} s of the signal; where its "
+                        f"threads were:\n{err[-8000:]}")
 
     def start_build(self, register) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "gain_workbook", "build", str(register),
@@ -1148,7 +1161,7 @@ def test_signal_during_build_leaves_the_old_pack_and_no_temporary_files(big_regi
         started = _wait_for(site.scratch_files, proc)
     assert started, f"no temporary file appeared: {proc.communicate()}"
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=120)
+    err = site.outcome(proc)
     assert proc.returncode == code, err
     assert "stopped before it finished" in one_sentence(err)
     assert site.out.read_bytes() == OLD_PACK
@@ -1167,7 +1180,7 @@ def test_sigterm_at_any_moment_leaves_nothing_behind(big_register, site, delay):
     proc = site.start_build(big_register)
     time.sleep(delay)
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=120)
+    err = site.outcome(proc)
     if proc.returncode == 0:                      # finished before the signal came
         opens_cleanly(site.out)
     elif proc.returncode == -signal.SIGTERM:

@@ -16,6 +16,13 @@ a scheduler's SIGTERM to land in it. What a signal does depends on when it lands
 * once the command has finished: its outputs are in place and the process is ending,
   so the signal is ignored.
 
+Where a second thread works beside the main one (the register's sheets parsed on two,
+a big pack deflated on the second core), the signal waits for the end of that step, a
+second or two (``held``): raised into the main thread inside a lock's own Python code,
+it could leave the lock taken and the other thread, and so the process, waiting for
+ever. A stop that other code caught (Python wraps what is raised as a class is made in
+a RuntimeError) is still a stop: the CLI asks ``raised()``.
+
 A second signal never interrupts the cleanup of the first. Only this module imports
 ``signal`` into the command's process; it imports nothing heavy itself.
 """
@@ -89,8 +96,9 @@ def running():
 @contextlib.contextmanager
 def held():
     """A moment a stop signal must not cut in two: starting a child process that must be
-    ended with the run (its pid known only once the start returns). A signal landing in
-    it is acted on as the moment ends, where the caller's cleanup can see the child."""
+    ended with the run (its pid known only once the start returns), or a step where
+    another thread works beside this one. A signal landing in it is acted on as the
+    moment ends, where the caller's cleanup can see the child, and the threads are done."""
     global _holding
     was, _holding = _holding, True
     try:

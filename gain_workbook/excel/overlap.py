@@ -28,6 +28,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from gain_workbook.core import stop
+
 CHUNK = 4 * 1024 * 1024      # read and deflated at once: the interpreter is let go meanwhile
 
 
@@ -112,7 +114,7 @@ class _Packer:
         """Pack the next finished part, once there is one; False when there is no more."""
         with self.cond:
             while not self.closed and (self.parts is None or self.done >= self.ready):
-                self.cond.wait()
+                self.cond.wait(0.5)
             if self.abandoned or (self.closed and (self.parts is None or
                                                    self.done >= self.ready)):
                 return False
@@ -166,7 +168,16 @@ def overlapped_packing():
     if points is None:
         yield
         return
-    workbook, packager = points
+    with stop.held():
+        yield from _overlapped(*points)
+
+
+def _overlapped(workbook, packager):
+    """overlapped_packing's work. A stop signal waits for its end (stop.held): raised
+    into the main thread in the middle of a lock's or a condition's own Python code,
+    it could leave the lock taken, and the packing thread, and so the process, waiting
+    for ever (CI once saw a build hang after a SIGTERM; this is one way it can).
+    Writing takes a second or two."""
     stock_filename = packager._filename
 
     def opened(file, *args, **kwargs):

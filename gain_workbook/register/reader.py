@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gain_workbook.core import stop
 from gain_workbook.core.errors import RegisterError
 from gain_workbook.core.sniff import (check_workbook, col_letter, uncalculated_cells,
                                       uncalculated_in)
@@ -148,7 +149,12 @@ def _load_grids(info, meanwhile=None, hidden: dict | None = None) -> dict:
         first.close()
         raise _damaged(path, exc) from None
     grids = {}
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # A stop signal waits for the two threads to finish (held): raised into the main
+    # thread in a lock's own Python code (a future's condition, as it waits for a
+    # result) or while it imports, it could leave a lock taken, and a thread that needs
+    # it then never ends, nor does the process, which waits for it (CI once saw a build
+    # hang after a SIGTERM). Parsing takes a second or two.
+    with stop.held(), ThreadPoolExecutor(max_workers=2) as pool:
         lanes = [pool.submit(_parse_sheets, path, source, first, sheets[0::2])]
         if sheets[1::2]:
             lanes.append(pool.submit(_parse_sheets, path, source, None, sheets[1::2]))
