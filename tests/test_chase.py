@@ -926,7 +926,8 @@ def test_merge_takes_a_folder_of_replies_saved_beside_the_requests(month, runner
     heads = [b.split(":")[0] for b in blocks if ", request of " in b.splitlines()[0]]
     assert "PPQA reply.xlsx" in heads and sent.name not in heads
     assert len(heads) == len(res.workbooks)     # every other request read (none filled in)
-    assert "left out 1 request as sent" in out.stderr and f"'{sent.name}'" in out.stderr
+    assert "left out 1 request as sent, nothing filled in, whose reply is beside it" in \
+        out.stderr and f"'{sent.name}'" in out.stderr
     assert "passed over 1 workbook that is not an update request" in out.stderr
     assert "'a copy of the register.xlsx'" in out.stderr and "~$" not in out.stderr
     # the same reply named on its own gives the same plan for it

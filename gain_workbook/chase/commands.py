@@ -177,7 +177,8 @@ def _read_replies(paths) -> tuple[list, list[str]]:
         said = f"read {plural(len(found), 'reply', 'replies')} from the folder '{path.name}'"
         if sent:
             said += (f"; left out {plural(len(sent), 'request')} as sent, nothing filled in, "
-                     f"whose replies are beside {'it' if len(sent) == 1 else 'them'} ("
+                     + ("whose reply is beside it (" if len(sent) == 1 else
+                        "whose replies are beside them (")
                      + ", ".join(f"'{r.path.name}'" for r in sent[:3])
                      + (" ..." if len(sent) > 3 else "") + ")")
         if others:
