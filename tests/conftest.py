@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -291,3 +292,28 @@ def run_tool(name: str, *args, timeout: int = 300) -> subprocess.CompletedProces
     """Run a shared LibreOffice tool and return the finished process."""
     return subprocess.run(["bash", str(libreoffice_tool(name)), *map(str, args)],
                           capture_output=True, text=True, timeout=timeout)
+
+
+def adopted_frame(old, table: str, short: dict):
+    """The table ``old`` (a register as read) should read as once adopted: the same, but
+    for the short ids adopt gives reports known by whole titles and, on a register with
+    no Type column, Type PEEL for a report whose title says PEEL."""
+    from gain_workbook.register.adopt import _ID_KEYS, _renamed
+
+    longest = sorted(short, key=len, reverse=True)
+    a = old.table(table).frame.reset_index(drop=True)
+    for key in set(_ID_KEYS) & set(a.columns):
+        a[key] = a[key].map(lambda v: _renamed(v, short, longest)).astype(object)
+    if table == "inspections":
+        t = old.inspections
+        a["inspection_type"] = pd_objects(
+            "PEEL" if not t.has("inspection_type", i) and v is None
+            and re.search(r"\bPEEL\b", str(title)) else v
+            for i, v, title in zip(t.frame.index, t.frame["inspection_type"], t.frame["title"]))
+    return a
+
+
+def pd_objects(values):
+    import pandas as pd
+
+    return pd.Series(list(values), dtype=object)

@@ -14,6 +14,7 @@ from gain_workbook.register.reader import read_register
 from gain_workbook.status.rollup import roll_up, rollup_problems
 from gain_workbook.model.schema import TABLES
 from gain_workbook.check.validate import check
+from conftest import adopted_frame
 from shapes import AS_OF, PEEL, SHAPES, pcc_panel_flat_tracker, text_column_not_placed
 
 
@@ -185,17 +186,14 @@ def test_adopt_keeps_every_value_and_reads_back_the_same(tmp_path, runner, name)
     old, adopted = read_register(path), read_register(new)
     assert adopted.layout == "template"
     # the same tables, but for the short ids adopt gives reports known by whole titles
-    from gain_workbook.register.adopt import _ID_KEYS, _renamed, short_ids
+    from gain_workbook.register.adopt import short_ids
 
     short = short_ids(old)
     assert all(len(s) <= 20 for s in short.values())
     assert len(set(short.values()) | set(old.inspections.frame["inspection_id"])) == \
         len(old.inspections) + len(short)         # unique, and none an id already used
-    longest = sorted(short, key=len, reverse=True)
     for table in TABLES:
-        a = old.table(table).frame.reset_index(drop=True)
-        for key in set(_ID_KEYS) & set(a.columns):
-            a[key] = a[key].map(lambda v: _renamed(v, short, longest)).astype(object)
+        a = adopted_frame(old, table, short)
         b = adopted.table(table).frame.reset_index(drop=True)
         assert a.equals(b), (table, a.compare(b) if a.shape == b.shape else (a.shape, b.shape))
     # the office's own columns are kept at the right, and each row says where it came from

@@ -10,6 +10,7 @@ from gain_workbook.check.validate import check
 from gain_workbook.cli import cli
 from gain_workbook.register.reader import read_register
 from gain_workbook.status.rollup import roll_up
+from conftest import adopted_frame
 from shapes import unaccounted
 from value_shapes import VALUE_SHAPES, two_force_alliance_tracker
 
@@ -171,7 +172,7 @@ def test_a_force_the_setting_names_that_is_not_in_the_register_is_an_error(tmp_p
 
 @pytest.mark.parametrize("name", list(VALUE_SHAPES))
 def test_adopt_keeps_the_values_and_gives_short_ids(tmp_path, name):
-    from gain_workbook.register.adopt import _ID_KEYS, _renamed, short_ids
+    from gain_workbook.register.adopt import short_ids
 
     path = tmp_path / f"{name}.xlsx"
     VALUE_SHAPES[name](path)
@@ -183,11 +184,8 @@ def test_adopt_keeps_the_values_and_gives_short_ids(tmp_path, name):
     for ins_id in old.inspections.frame["inspection_id"]:
         shown = short.get(ins_id, ins_id)
         assert len(shown) <= 20, shown          # no whole title as an id
-    longest = sorted(short, key=len, reverse=True)
     for table in ("inspections", "items", "actions"):
-        a = old.table(table).frame.reset_index(drop=True)
-        for key in set(_ID_KEYS) & set(a.columns):
-            a[key] = a[key].map(lambda v: _renamed(v, short, longest)).astype(object)
+        a = adopted_frame(old, table, short)
         b = adopted.table(table).frame.reset_index(drop=True)
         assert a.equals(b), (table, a.compare(b) if a.shape == b.shape else (a.shape, b.shape))
     # a register that kept no response dates is adopted with the day, said once

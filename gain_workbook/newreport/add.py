@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from gain_workbook.core.dates import s55_last_day
 from gain_workbook.core.errors import InputError
 from gain_workbook.newreport.items import ACOC, AFI, COC, REC, fold
-from gain_workbook.model.schema import INSPECTION_TYPES, SYNONYMS, norm_key
+from gain_workbook.model.schema import INSPECTION_TYPES, SYNONYMS, norm_key, title_says_peel
 
 _TOKENS = {REC: "R", AFI: "AFI", COC: "CoC", ACOC: "ACoC"}
 _YEAR_ID = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20|21)\d{2})(?P<sep>[-_/. ]?)(?P<n>\d{1,4})$")
@@ -117,7 +117,7 @@ def _types(found, title: str) -> tuple[str, str]:
             ticked.append(word)
     if ticked:
         return ", ".join(ticked), "ticked in the text"
-    if re.search(r"\bPEEL\b", title):
+    if title_says_peel(title):
         return "PEEL", "the title says PEEL"
     if not found.items:
         return "", "not found: fill it in on the register"

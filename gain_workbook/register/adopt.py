@@ -5,14 +5,15 @@ Every value is kept: our columns hold what was read (a date column's 'TBC' or
 with the word as written in a column at the right: 'Status (as written)'), the
 office's other columns follow at the right, and a "Read from" sheet gives each row's
 original sheet and row. Reading the new workbook gives the same canonical tables as
-reading the original, but for two things adopt adds:
+reading the original, but for three things adopt adds:
 
 * a register with no short inspection ids (a tracker whose reports are known by their
   whole titles) gets short ones made from each title and year ('VMM-2022'), so that
   no item or action id, in the pack or an owner's email, is a whole title;
 * a register that kept no response dates gets the day it was adopted ('Adopted on'
   on the Settings sheet), so that a report whose day 56 had passed by then shows as
-  'Not recorded', not as a response years overdue.
+  'Not recorded', not as a response years overdue;
+* a register with no Type column gets Type PEEL for a report whose title says PEEL.
 
 merge's and decisions' history (the Updates and Extension requests sheets) goes with
 it, row for row, so the board's recorded decisions stay recorded. The original is
@@ -48,6 +49,7 @@ class Adopted:
     # many, (one as written, the word it was read as)): words read as another of the
     # list's words ('On track' as In progress)
     as_written: dict = field(default_factory=dict)
+    peel_typed: int = 0     # reports given Type PEEL from their titles (no Type column)
 
 
 def adopt(register, output, force: bool = False, today: dt.date | None = None) -> Adopted:
@@ -58,10 +60,27 @@ def adopt(register, output, force: bool = False, today: dt.date | None = None) -
     adopted_on = today if _keeps_no_response_dates(reg) else None
     data, extra_headers, read_from = template_data(reg, short, adopted_on)
     as_written = _keep_as_written(reg, data, extra_headers)
+    peel_typed = _peel_typed(reg, data)
     path = write_register_template(output, force=force, data=data,
                                    extra_headers=extra_headers, read_from=read_from,
                                    history=history_data(reg, short))
-    return Adopted(path, reg, short, adopted_on, as_written)
+    return Adopted(path, reg, short, adopted_on, as_written, peel_typed)
+
+
+def _peel_typed(reg: Register, data: dict) -> int:
+    """On a register with no Type column (a tracker), a report whose title says PEEL is
+    given Type PEEL, as add-report gives it; the template asks a Type of every report.
+    Others are left for the office (their type is not in their title). How many."""
+    ins = reg.inspections
+    type_header = schema.BY_KEY["inspection_type"].header
+    n = 0
+    for row, index, title in zip(data.get(schema.INSPECTIONS, []), ins.frame.index,
+                                 ins.frame["title"]):
+        if not ins.has("inspection_type", index) and not row.get(type_header) and \
+                schema.title_says_peel(title):
+            row[type_header] = "PEEL"
+            n += 1
+    return n
 
 
 def _keep_as_written(reg: Register, data: dict, extra_headers: dict) -> dict:

@@ -73,6 +73,10 @@ def adopt(register, output, force: bool = False, today=None) -> AdoptResult:
                          f"(such as '{one_line(text)[:60]}', read as {word}) "
                          f"{'is' if n == 1 else 'are'} kept as written at the right of "
                          f"{'its table' if n == 1 else 'their tables'}: {kept}.")
+    if done.peel_typed:
+        res.notes.append(f"the register has no Type column: {plural(done.peel_typed, 'report')} "
+                         f"whose title{'s say' if done.peel_typed > 1 else ' says'} PEEL "
+                         f"{'were' if done.peel_typed > 1 else 'was'} given Type PEEL.")
     if done.adopted_on is not None:
         res.notes.append(f"the register kept no response dates: 'Adopted on' is "
                          f"{uk_date(done.adopted_on)} on the Settings sheet, so a report "
