@@ -4,12 +4,16 @@ refused with exactly what could not be placed and the line that fixes it."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gain_workbook.cli import cli
 from gain_workbook.core.errors import RegisterError
+from gain_workbook.register.forces import POLICE_FORCES as FORCES
 from gain_workbook.register.reader import read_register
 from gain_workbook.status.rollup import roll_up, rollup_problems
 from gain_workbook.model.schema import TABLES
@@ -483,3 +487,53 @@ def test_adopt_keeps_a_status_word_read_as_another_beside_ours(tmp_path, runner)
     assert {("In progress", "On track"), ("In progress", "Overdue"),
             ("Complete", "Compelte")} <= pairs
     assert ("In progress", None) in pairs        # 'In progress' itself needs no copy
+
+
+@pytest.mark.parametrize("title,force", [
+    ("Heddlu Dyfed-Powys Police: argymhellion AHEM / HMICFRS recommendations",
+     "Dyfed-Powys Police"),
+    ("HMICFRS tracker - Avon & Somerset Police", "Avon and Somerset Constabulary"),
+    ("The Metropolitan Police: inspection recommendations", "Metropolitan Police Service"),
+    ("Shropshire Fire and Rescue Service: HMICFRS action plan",
+     "Shropshire Fire and Rescue Service"),
+    ("Office of the Police and Crime Commissioner", None),       # no force by name
+    ("Office of the PCC for Cleveland - tracker", None),           # a place is not a force
+    ("West Mercia Police and Warwickshire Police alliance tracker", None),   # two
+    ("PEEL 2025: An inspection of Example Police", None),          # not a force of ours
+])
+def test_the_force_a_trackers_title_names(title, force):
+    from gain_workbook.register.forces import force_in_titles
+
+    assert force_in_titles([title]) == force
+
+
+@given(st.sampled_from(FORCES), st.sampled_from(FORCES), st.text(max_size=30),
+       st.sampled_from(["Police", "Constabulary"]))
+@settings(max_examples=150, deadline=None)
+def test_any_force_named_in_a_title_is_found_and_two_are_not_guessed(one, other, words,
+                                                                      suffix):
+    """Each force by its place and 'Police' or 'Constabulary', with any words around it,
+    in capitals or not; a second force named beside it makes it no one's guess."""
+    from gain_workbook.register.forces import force_in_titles
+
+    place = re.sub(r"\s+(Police( Service)?|Constabulary)$", "", one)
+    text = f"{words} {place} {suffix} — HMICFRS recommendations"
+    got = force_in_titles([text.upper() if len(words) % 2 else text])
+    assert got == one or force_in_titles([words]) not in (None, one)
+    if other != one:
+        place2 = re.sub(r"\s+(Police( Service)?|Constabulary)$", "", other)
+        assert force_in_titles([text, f"and {place2} Police"]) is None
+
+
+def test_adopt_takes_the_force_name_from_the_trackers_title(tmp_path, runner):
+    from shapes import welsh_bilingual_tracker
+
+    path = tmp_path / "tracker.xlsx"
+    welsh_bilingual_tracker(path)
+    new = tmp_path / "Inspection register.xlsx"
+    r = runner.invoke(cli, ["adopt", str(path), "-o", str(new)])
+    assert r.exit_code == 0, r.output
+    assert "its title names Dyfed-Powys Police" in r.stderr
+    assert read_register(new).settings.named_force == "Dyfed-Powys Police"
+    v = runner.invoke(cli, ["validate", str(new), "--format", "json"])
+    assert "NO_FORCE_NAME" not in {p["code"] for p in json.loads(v.stdout)["problems"]}

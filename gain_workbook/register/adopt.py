@@ -5,7 +5,7 @@ Every value is kept: our columns hold what was read (a date column's 'TBC' or
 with the word as written in a column at the right: 'Status (as written)'), the
 office's other columns follow at the right, and a "Read from" sheet gives each row's
 original sheet and row. Reading the new workbook gives the same canonical tables as
-reading the original, but for three things adopt adds:
+reading the original, but for the things adopt adds:
 
 * a register with no short inspection ids (a tracker whose reports are known by their
   whole titles) gets short ones made from each title and year ('VMM-2022'), so that
@@ -13,7 +13,8 @@ reading the original, but for three things adopt adds:
 * a register that kept no response dates gets the day it was adopted ('Adopted on'
   on the Settings sheet), so that a report whose day 56 had passed by then shows as
   'Not recorded', not as a response years overdue;
-* a register with no Type column gets Type PEEL for a report whose title says PEEL.
+* a register with no Type column gets Type PEEL for a report whose title says PEEL;
+* a register with no Force name whose title rows name one force gets it on Settings.
 
 merge's and decisions' history (the Updates and Extension requests sheets) goes with
 it, row for row, so the board's recorded decisions stay recorded. The original is
@@ -50,6 +51,7 @@ class Adopted:
     # list's words ('On track' as In progress)
     as_written: dict = field(default_factory=dict)
     peel_typed: int = 0     # reports given Type PEEL from their titles (no Type column)
+    force_from: tuple | None = None     # (force name, the title it came from), no Settings'
 
 
 def adopt(register, output, force: bool = False, today: dt.date | None = None) -> Adopted:
@@ -61,10 +63,27 @@ def adopt(register, output, force: bool = False, today: dt.date | None = None) -
     data, extra_headers, read_from = template_data(reg, short, adopted_on)
     as_written = _keep_as_written(reg, data, extra_headers)
     peel_typed = _peel_typed(reg, data)
+    force_from = _force_from_titles(reg)
+    if force_from is not None:
+        data["settings"]["Force name"] = force_from[0]
     path = write_register_template(output, force=force, data=data,
                                    extra_headers=extra_headers, read_from=read_from,
                                    history=history_data(reg, short))
-    return Adopted(path, reg, short, adopted_on, as_written, peel_typed)
+    return Adopted(path, reg, short, adopted_on, as_written, peel_typed, force_from)
+
+
+def _force_from_titles(reg: Register) -> tuple | None:
+    """(the force's name, the title row it is in) where the register gives no Force name
+    but the rows above its headers name one force ('Heddlu Dyfed-Powys Police: ...')."""
+    from gain_workbook.register.forces import force_in_titles
+
+    if reg.settings.named_force or reg.plan is None:
+        return None
+    titles = [text for sheet in reg.plan.chosen() for _, text in sheet.titles]
+    name = force_in_titles(titles)
+    if name is None:
+        return None
+    return name, next(t for t in titles if force_in_titles([t]) == name)
 
 
 def _peel_typed(reg: Register, data: dict) -> int:

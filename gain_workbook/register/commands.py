@@ -77,6 +77,12 @@ def adopt(register, output, force: bool = False, today=None) -> AdoptResult:
         res.notes.append(f"the register has no Type column: {plural(done.peel_typed, 'report')} "
                          f"whose title{'s say' if done.peel_typed > 1 else ' says'} PEEL "
                          f"{'were' if done.peel_typed > 1 else 'was'} given Type PEEL.")
+    if done.force_from is not None:
+        name, title = done.force_from
+        res.notes.append(f"the register gives no force's name; its title names "
+                         f"{name} ('{one_line(title)[:60]}'), so that is the Force name on "
+                         "the Settings sheet, for the pack, the responses and emails: change "
+                         "it there if it is not right.")
     if done.adopted_on is not None:
         res.notes.append(f"the register kept no response dates: 'Adopted on' is "
                          f"{uk_date(done.adopted_on)} on the Settings sheet, so a report "

@@ -249,3 +249,60 @@ def _problems_kept(reg, tables) -> list:
     if not gone:
         return list(reg.problems)
     return [p for p in reg.problems if p.row is None or (p.sheet, p.row) not in gone]
+
+
+# ---------------------------------------------------------------- the force a title names
+
+# The police forces of England and Wales (and the national ones) by their own names;
+# a title may write 'Police' or 'Constabulary' after any of them.
+POLICE_FORCES = (
+    "Avon and Somerset Constabulary", "Bedfordshire Police", "Cambridgeshire Constabulary",
+    "Cheshire Constabulary", "City of London Police", "Cleveland Police",
+    "Cumbria Constabulary", "Derbyshire Constabulary", "Devon and Cornwall Police",
+    "Dorset Police", "Durham Constabulary", "Dyfed-Powys Police", "Essex Police",
+    "Gloucestershire Constabulary", "Greater Manchester Police", "Gwent Police",
+    "Hampshire and Isle of Wight Constabulary", "Hertfordshire Constabulary",
+    "Humberside Police", "Kent Police", "Lancashire Constabulary", "Leicestershire Police",
+    "Lincolnshire Police", "Merseyside Police", "Metropolitan Police Service",
+    "Norfolk Constabulary", "North Wales Police", "North Yorkshire Police",
+    "Northamptonshire Police", "Northumbria Police", "Nottinghamshire Police",
+    "South Wales Police", "South Yorkshire Police", "Staffordshire Police",
+    "Suffolk Constabulary", "Surrey Police", "Sussex Police", "Thames Valley Police",
+    "Warwickshire Police", "West Mercia Police", "West Midlands Police",
+    "West Yorkshire Police", "Wiltshire Police", "British Transport Police",
+    "Civil Nuclear Constabulary", "Ministry of Defence Police")
+_FORCE_WORDS = re.compile(r"\s+(?:police(?:\s+service)?|constabulary)$", re.I)
+# a fire and rescue service names itself: one to four capitalised words before it
+_FIRE = re.compile(r"\b((?:[A-Z][\w'’-]*\s+(?:(?:and|&|of)\s+)?){1,4})"
+                   r"Fire\s+(?:and|&)\s+Rescue(?:\s+Service)?\b")
+
+
+def _place(name: str) -> str:
+    """'Dyfed Powys' of 'Dyfed-Powys Police', folded as norm_key folds text."""
+    return norm_key(_FORCE_WORDS.sub("", name))
+
+
+_BY_PLACE = {_place(n): n for n in POLICE_FORCES}
+
+
+def force_in_titles(texts) -> str | None:
+    """The one force (or fire and rescue service) the texts name, by its own name
+    ('Heddlu Dyfed-Powys Police: argymhellion ...' -> 'Dyfed-Powys Police'), or None
+    when they name none or more than one. A place alone ('Cleveland') is not a force."""
+    found = set()
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        folded = f" {norm_key(text)} "
+        for place, name in _BY_PLACE.items():
+            if any(f" {place} {word} " in folded for word in
+                   ("police", "constabulary", "police service")):
+                found.add(name)
+        for m in _FIRE.finditer(text):
+            words = m.group(1).split()
+            while words and norm_key(words[0]) in ("the", "heddlu", "gwasanaeth"):
+                words = words[1:]
+            if words:
+                found.add(" ".join(words) + " Fire and Rescue Service")
+    # ('West Midlands Police' holds no other name; 'Midlands Police' is not one of ours)
+    return found.pop() if len(found) == 1 else None
