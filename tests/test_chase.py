@@ -941,3 +941,20 @@ def test_merge_takes_a_folder_of_replies_saved_beside_the_requests(month, runner
     none = runner.invoke(cli, ["merge", str(reg), str(empty)])
     assert none.exit_code == 2 and "has no update requests in it" in none.stderr
     assert none.stderr.count("\n") == 1 and "Traceback" not in none.stderr
+
+
+@given(st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
+       st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
+       st.one_of(st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31))))
+def test_a_reply_is_dated_between_its_request_and_the_merge(asked, today, saved):
+    """The day a reply was saved, but never before the request it answers (a request
+    made with --as-of later than today, or a PC clock behind) nor after the merge's
+    day, unless the request itself is later."""
+    from gain_workbook.chase.replies import Reply
+
+    reply = Reply(Path("r.xlsx"), {"As of": asked.isoformat()}, [], saved, "")
+    day = reply.replied_on(today)
+    assert day >= asked
+    assert day <= max(today, asked)
+    if saved is not None and asked <= saved <= today:
+        assert day == saved

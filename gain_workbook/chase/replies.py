@@ -68,10 +68,11 @@ class Reply:
 
     def replied_on(self, today: dt.date) -> dt.date:
         """The date of the reply: the day it was last saved, kept between the request's
-        date and today (a PC clock that is wrong cannot date an update in the future)."""
+        date and today (a PC clock that is wrong cannot date an update in the future),
+        never before the request, even one dated later than today (requests --as-of)."""
         day = self.saved or today
         start = self.as_of or day
-        return min(max(day, start), today)
+        return min(max(day, start), max(today, start))
 
 
 def _iso(text):
