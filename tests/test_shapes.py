@@ -537,3 +537,63 @@ def test_adopt_takes_the_force_name_from_the_trackers_title(tmp_path, runner):
     assert read_register(new).settings.named_force == "Dyfed-Powys Police"
     v = runner.invoke(cli, ["validate", str(new), "--format", "json"])
     assert "NO_FORCE_NAME" not in {p["code"] for p in json.loads(v.stdout)["problems"]}
+
+
+def _two_report_tracker(path, report_header: str, ref_header: str):
+    """A force's tracker (the trial's shape): a two-line title, then one row per action
+    of two reports, the report named in its own column, refs that say their kind."""
+    import datetime as dt
+
+    from shapes import write
+
+    peel, custody = "PEEL 2023-25: Northshire Police", "Custody services in Northshire"
+    d1, d2 = dt.date(2025, 2, 20), dt.date(2025, 6, 10)
+    head = [report_header, "Publication Date", ref_header, "Recommendation / AFI",
+            "Action(s) Agreed", "Lead Officer", "Target Date", "Status"]
+    rows = [["Northshire Police - Office of the Police, Fire and Crime Commissioner"],
+            ["HMICFRS Inspection Recommendations & Areas for Improvement"], [], head,
+            [peel, d1, "AFI 1", "The force should improve crime recording.", "Audit",
+             "DCI Reed", dt.date(2026, 3, 31), "On Track"],
+            [peel, d1, "AFI 2", "The force should update victims.", "Checks", "Ms Khan",
+             dt.date(2026, 6, 30), "Slipped"],
+            [custody, d2, "Rec 1", "Forces should review custody healthcare.", "Review",
+             "Insp Moss", dt.date(2026, 9, 30), "Not started"],
+            [custody, d2, "AFI 1", "The force should improve provision of healthcare.",
+             "Contract", "Insp Moss", dt.date(2026, 12, 31), "In progress"]]
+    return write(path, {"HMICFRS Tracker": rows})
+
+
+@pytest.mark.parametrize("report_header", ["Inspection Report", "HMICFRS Report", "Report"])
+@pytest.mark.parametrize("ref_header", ["Rec / AFI Ref", "Ref", "Rec ref"])
+def test_a_trackers_report_column_and_refs_that_say_their_kind(tmp_path, report_header,
+                                                                ref_header):
+    """The trial's tracker: 'Inspection Report' is the report's title (it was not read, so
+    two reports were pooled under the title above); 'Rec / AFI Ref' holding 'AFI 1',
+    'Rec 1' is each item's number and kind in its report (it was read as the item id, so
+    both AFI 1s were one item and every item a recommendation)."""
+    path = _two_report_tracker(tmp_path / "tracker.xlsx", report_header, ref_header)
+    reg = read_register(path)
+    assert len(reg.inspections) == 2 and len(reg.items) == 4 and len(reg.actions) == 4
+    # 'Slipped', as 'Delayed', is an open action that says it is late
+    assert sorted(reg.actions.frame["action_status"]) == \
+        ["In progress", "In progress", "In progress", "Not started"]
+    assert "OVERDUE_WORD" in {p.code for p in reg.problems}
+    items = reg.items.frame
+    assert sorted(items["kind"]) == ["Area for improvement"] * 3 + ["Recommendation"]
+    by_report: dict = {}
+    for report, kind, number in zip(items["item_inspection_id"], items["kind"],
+                                    items["number"]):
+        by_report.setdefault(report, []).append((kind[:3], str(number)))
+    assert sorted(sorted(v) for v in by_report.values()) == \
+        [[("Are", "1"), ("Are", "2")], [("Are", "1"), ("Rec", "1")]]
+
+
+def test_a_sheet_of_several_reports_whose_report_column_is_not_known_is_refused(tmp_path):
+    """Its report column called something we do not know, the title above the table would
+    be taken as the only report's: the rows' two publication dates say otherwise, so it is
+    refused, saying how to name the column, not pooled."""
+    path = _two_report_tracker(tmp_path / "tracker.xlsx", "Source document", "Ref")
+    with pytest.raises(RegisterError) as e:
+        read_register(path)
+    said = str(e.value)
+    assert "several reports" in said and "'Alias: Title'" in said and "'Source document'" in said

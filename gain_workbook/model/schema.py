@@ -127,7 +127,8 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "on track": "In progress", "off track": "In progress", "not yet started": "Not started",
         "behind schedule": "In progress", "at risk": "In progress", "delayed": "In progress",
         "blocked": "On hold", "awaiting evidence": "In progress", "overdue": "In progress",
-        "late": "In progress", "partially complete": "In progress",
+        "late": "In progress", "slipped": "In progress", "slipping": "In progress",
+        "partially complete": "In progress",
         "partially completed": "In progress",
         # Welsh, as bilingual registers write them ('Wedi'i gwblhau / Complete')
         "heb ddechrau": "Not started", "heb ei ddechrau": "Not started",
@@ -209,7 +210,8 @@ COLUMNS: tuple[Column, ...] = (
     _C("title", INSPECTIONS, "Title", "text", "The report's title as HMICFRS published it.",
        required=True, required_column=True, width=40,
        aliases=("inspection title", "report title", "title of inspection", "inspection name",
-                "report name"),
+                "report name", "inspection report", "hmicfrs report", "hmicfrs inspection",
+                "inspection report title", "hmicfrs inspection report"),
        role_aliases={INSPECTIONS: ("inspection", "report", "name"),
                      "flat": ("inspection", "report")}),
     _C("published", INSPECTIONS, "Published", "date",
@@ -518,7 +520,8 @@ YES_NO_LEADS = (("yes", "Yes", "Yes ..."), ("y", "Yes", "Y ..."), ("no", "No", "
                 ("not relevant", "No", "Not relevant ..."), ("not for", "No", "Not for ..."))
 # Action statuses that say the action is late: read as still open (overdue is worked
 # out from the dates), with their own warning.
-OVERDUE_WORDS = frozenset({"overdue", "late", "behind schedule", "off track", "delayed"})
+OVERDUE_WORDS = frozenset({"overdue", "late", "behind schedule", "off track", "delayed",
+                           "slipped", "slipping"})
 
 
 # ---------------------------------------------------------------- headers by their words

@@ -536,6 +536,17 @@ def _read_content(grid, header_row: int, cols: list, taken: dict, index: HeaderI
             plan.note = f"from its values (status words), not its words ({BY_KEY[plan.key].header})"
             plan.key, plan.how = "action_status", "content"
             taken["action_status"] = plan.index
+    if index.role == "flat" and "number" in allowed and "number" not in taken and \
+            "item_id" in taken:
+        # 'Rec / AFI Ref' holding 'AFI 1', 'Rec 2': on a sheet of several reports a ref
+        # that names its kind is the item's number, not an id (each report has an AFI 1)
+        plan = next(c for c in cols if c.key == "item_id")
+        values = sample(plan)
+        if values and content.kinds_named(values) == len(values):
+            del taken["item_id"]
+            plan.note = f"from its values (refs), not its words ({BY_KEY['item_id'].header})"
+            plan.key, plan.how = "number", "content"
+            taken["number"] = plan.index
     for c in cols:
         if c.key is None and c.header and not c.note and content.is_percent_column(sample(c)):
             c.note = "per cent complete (progress): kept as your column, the status is read " \

@@ -289,6 +289,7 @@ def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: Context) -
     if plan.role not in ("report", "cards"):
         return
     meta = dict(plan.meta)
+    _one_report_or_refuse(plan, get, srcs, meta)
     if "title" not in meta:
         meta["title"] = (plan.name, "")
         ctx.problems.append(make_problem("TITLE_FROM_SHEET_NAME", plan.name, "", "", plan.name))
@@ -302,6 +303,32 @@ def _fill_report(plan: SheetPlan, get: dict, srcs: dict, n: int, ctx: Context) -
                                   BY_KEY[key].header, ctx, {}, lambda r: r)
         get[key] = [value] * n
         srcs[key] = ("", BY_KEY[key].header)     # one cell above the table, not a column
+
+
+def _one_report_or_refuse(plan: SheetPlan, get: dict, srcs: dict, meta: dict) -> None:
+    """A sheet read as one report (its title above the table) whose rows give several
+    publication dates holds several reports, in a column not known by its header
+    ('Source document'): read as one, they would be pooled under the title above. So it
+    is refused, saying how to name that column."""
+    import datetime as dt
+
+    if plan.role != "report" or "title" in srcs or "published" not in srcs:
+        return
+    dates = {d for d in get.get("published", ()) if isinstance(d, dt.date)}
+    if len(dates) < 2:
+        return
+    from gain_workbook.core.errors import RegisterError
+
+    above = meta.get("title", ("", ""))[0]
+    unread = [h for h in getattr(plan, "extras", {}) if h][:3]
+    named = ", ".join(f"'{h}'" for h in unread)
+    raise RegisterError(
+        f"Cannot read the sheet '{plan.name}' as one report"
+        + (f" ('{str(above).strip()[:60]}', the title above its table)" if above else "")
+        + f": its {srcs['published'][1]} column gives {len(dates)} different dates, so its "
+        f"rows are from several reports, and no column says which; name the column that "
+        f"does with a row 'Alias: Title' and its header on the Settings sheet"
+        + (f" (not read now: {named})" if named else "") + ".")
 
 
 def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get: dict,

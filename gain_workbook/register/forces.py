@@ -271,15 +271,18 @@ POLICE_FORCES = (
     "Warwickshire Police", "West Mercia Police", "West Midlands Police",
     "West Yorkshire Police", "Wiltshire Police", "British Transport Police",
     "Civil Nuclear Constabulary", "Ministry of Defence Police")
-_FORCE_WORDS = re.compile(r"\s+(?:police(?:\s+service)?|constabulary)$", re.I)
 # a fire and rescue service names itself: one to four capitalised words before it
 _FIRE = re.compile(r"\b((?:[A-Z][\w'’-]*\s+(?:(?:and|&|of)\s+)?){1,4})"
                    r"Fire\s+(?:and|&)\s+Rescue(?:\s+Service)?\b")
 
 
 def _place(name: str) -> str:
-    """'Dyfed Powys' of 'Dyfed-Powys Police', folded as norm_key folds text."""
-    return norm_key(_FORCE_WORDS.sub("", name))
+    """'dyfed powys' of 'Dyfed-Powys Police', folded as norm_key folds text."""
+    folded = norm_key(name)
+    for word in (" police service", " police", " constabulary"):
+        if folded.endswith(word):
+            return folded[:-len(word)]
+    return folded
 
 
 _BY_PLACE = {_place(n): n for n in POLICE_FORCES}
