@@ -68,9 +68,6 @@ class _Group(click.Group):
         try:
             with stop.running():
                 done = super().invoke(ctx)
-            if stop.raised() is not None:  # the stop was caught and swallowed on the way
-                _stopped(ctx, stop.raised())
-            return done
         except GainError as exc:
             if stop.raised() is not None:  # a reading step caught a wrapped stop signal
                 _stopped(ctx, stop.raised())
@@ -88,7 +85,11 @@ class _Group(click.Group):
             _echo(f"{where}: {exc.format_message().rstrip('.')} (see '{where} --help').",
                   err=True)
             ctx.exit(EXIT_USAGE)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, SystemExit):
+            if stop.raised() is not None:  # a command ending with its exit code, the stop
+                _stopped(ctx, stop.raised())   # caught on the way: it is still a stop
+            raise
+        except (click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt as exc:
             _stopped(ctx, getattr(exc, "signum", 2))
@@ -103,6 +104,10 @@ class _Group(click.Group):
                   f"({type(exc).__name__}: {one_line(str(exc))[:300]}); run again with "
                   "--debug to see where it happened, and report it.", err=True)
             ctx.exit(EXIT_BUG)
+        else:
+            if stop.raised() is not None:  # the stop was caught and swallowed on the way
+                _stopped(ctx, stop.raised())
+            return done
 
 
 def _stopped(ctx, signum: int):

@@ -39,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from gain_workbook.core import stop
 from gain_workbook.core.errors import Hint, OutputError
 
 TEMP_PREFIX = ".~gain-"     # our temporary files beside an output: .~gain-<pid>@<host>-xxxx.xlsx
@@ -273,6 +274,7 @@ def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
         except OSError as exc:
             raise fault(target, exc) from None
         check_output(target, rewrite)  # nothing took its place meanwhile
+        stop.check()                   # a stop caught on the way still keeps the old file
         if _keepers:
             _keepers[-1].keep(target, Path(tmp))
         try:
@@ -480,6 +482,7 @@ def write_new(names, data: bytes) -> Path:
             os.chmod(tmp, 0o666 & ~_umask())
         except OSError as exc:
             raise fault(first, exc) from None
+        stop.check()                   # a stop caught on the way still writes nothing
         for target in (first, *names):
             try:
                 if _link_new(tmp, Path(target)):

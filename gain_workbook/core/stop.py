@@ -81,12 +81,23 @@ def raised() -> int | None:
     return _raised
 
 
+def check() -> None:
+    """Raise again a stop that was raised into the command and caught on the way (so
+    it did not unwind it): called before an output is put in place, which must not
+    happen once the run was told to stop."""
+    if _raised is not None and _phase == RUNNING:
+        stop = KeyboardInterrupt()
+        stop.signum = _raised
+        raise stop
+
+
 @contextlib.contextmanager
 def running():
     """The command's own work: a stop signal landing in it raises KeyboardInterrupt
     (with ``signum``), so the code's cleanup runs; after it, signals are ignored."""
-    global _phase, _raised
-    _phase, _raised = RUNNING, None
+    global _phase, _raised, _holding
+    _phase, _raised, _holding = RUNNING, None, False
+    _pending.clear()
     try:
         yield
     finally:
@@ -105,7 +116,7 @@ def held():
         yield
     finally:
         _holding = was
-        if not was and _pending:
+        if not was and _pending:     # (read after _holding: a signal now is acted on itself)
             signum = _pending[0]
             _pending.clear()
             _on_signal(signum, None)
