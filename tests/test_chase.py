@@ -924,8 +924,10 @@ def test_merge_takes_a_folder_of_replies_saved_beside_the_requests(month, runner
     assert out.exit_code == 1, out.stderr       # the reply's own problems (a conflict)
     blocks = re.split(r"\n(?=\S)", out.stdout.strip())
     heads = [b.split(":")[0] for b in blocks if ", request of " in b.splitlines()[0]]
-    assert "PPQA reply.xlsx" in heads and sent.name not in heads
-    assert len(heads) == len(res.workbooks)     # every other request read (none filled in)
+    assert heads == ["PPQA reply.xlsx"]         # the others: nothing filled in yet
+    n = len(res.workbooks) - 1
+    assert f"{n} requests with nothing filled in yet, not answered" in out.stderr
+    assert "Dry run (nothing changed): 1 reply:" in out.stdout
     assert "left out 1 request as sent, nothing filled in, whose reply is beside it" in \
         out.stderr and f"'{sent.name}'" in out.stderr
     assert "passed over 1 workbook that is not an update request" in out.stderr
@@ -958,3 +960,18 @@ def test_a_reply_is_dated_between_its_request_and_the_merge(asked, today, saved)
     assert day <= max(today, asked)
     if saved is not None and asked <= saved <= today:
         assert day == saved
+
+
+def test_a_request_as_sent_named_beside_its_reply_never_displaces_it(month, runner, tmp_path):
+    """replies/*.xlsx naming the request as sent before its filled-in reply (as names
+    sort): the reply is merged, the empty request is the one set aside."""
+    reg, res, r = month
+    sent = tmp_path / "a request as sent.xlsx"         # sorts before 'ppqa.xlsx'
+    shutil.copy(request_of(res, PPQA), sent)
+    for files in ([sent, r["ppqa"]], [r["ppqa"], sent]):
+        out = runner.invoke(cli, ["merge", str(reg), *map(str, files), "--as-of",
+                                  "10/12/2026"])
+        blocks = {b.split(":")[0]: b for b in re.split(r"\n(?=\S)", out.stdout.strip())}
+        assert "SAME_REPLY_TWICE" in blocks[sent.name]
+        assert "SAME_REPLY_TWICE" not in blocks["ppqa.xlsx"]
+        assert "Q3 audit done." in out.stdout or "CONFLICT" in blocks["ppqa.xlsx"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gain_workbook.core.errors import GainError
 from gain_workbook.core.results import PlanResult, ReadResult
-from gain_workbook.core.text import plural
+from gain_workbook.core.text import first_few, plural
 
 
 @dataclass(kw_only=True)
@@ -149,10 +149,11 @@ class MergeResult(PlanResult):
 
 
 def _read_replies(paths) -> tuple[list, list[str]]:
-    """The replies given, a folder standing for the workbooks in it (a request folder
-    that the filled-in replies were saved into, say): there, a workbook that is no
-    request at all is passed over, and a request as it was sent, nothing filled in, is
-    left out where its reply is beside it. (replies, notes saying what was done)."""
+    """The replies given, a folder standing for the workbooks in it (the requests folder
+    the owners' replies were saved into, say): there, a workbook that is no request at
+    all is passed over, and a request with nothing filled in (as it was sent: not
+    answered yet, or answered in another file beside it) is left out, each said.
+    (replies, notes saying what was done)."""
     from gain_workbook.chase.replies import NotAReply, read_reply, reply_files
     from gain_workbook.core.errors import InputError
 
@@ -171,29 +172,26 @@ def _read_replies(paths) -> tuple[list, list[str]]:
             raise InputError(f"The folder '{path.name}' has no update requests in it to "
                              "merge; give the folder the owners' replies were saved in, or "
                              "the replies themselves.")
-        filled = {r.request for r in found if _filled(r)}
-        sent = [r for r in found if not _filled(r) and r.request in filled]
-        found = [r for r in found if r not in sent]
-        said = f"read {plural(len(found), 'reply', 'replies')} from the folder '{path.name}'"
-        if sent:
-            said += (f"; left out {plural(len(sent), 'request')} as sent, nothing filled in, "
-                     + ("whose reply is beside it (" if len(sent) == 1 else
-                        "whose replies are beside them (")
-                     + ", ".join(f"'{r.path.name}'" for r in sent[:3])
-                     + (" ..." if len(sent) > 3 else "") + ")")
+        filled = [r for r in found if r.filled]
+        answered = {r.request for r in filled}
+        said = f"read {plural(len(filled), 'reply', 'replies')} from the folder '{path.name}'"
+        blank = [r for r in found if not r.filled]
+        beside = [r.path.name for r in blank if r.request in answered]
+        waiting = [r.path.name for r in blank if r.request not in answered]
+        if beside:
+            said += (f"; left out {plural(len(beside), 'request')} as sent, nothing filled "
+                     + ("in, whose reply is beside it" if len(beside) == 1 else
+                        "in, whose replies are beside them") + f" ({first_few(beside)})")
+        if waiting:
+            said += (f"; {plural(len(waiting), 'request')} with nothing filled in yet, "
+                     f"not answered ({first_few(waiting)})")
         if others:
             said += (f"; passed over {plural(len(others), 'workbook')} that "
-                     f"{'is' if len(others) == 1 else 'are'} not an update request ("
-                     + ", ".join(f"'{n}'" for n in others[:3])
-                     + (" ..." if len(others) > 3 else "") + ")")
+                     f"{'is' if len(others) == 1 else 'are'} not an update request "
+                     f"({first_few(others)})")
         notes.append(said + ".")
-        got += found
+        got += filled
     return got, notes
-
-
-def _filled(reply) -> bool:
-    """Whether the owner wrote anything in a reply."""
-    return any(row.answered or row.edited() for row in reply.rows)
 
 
 def merge(register, replies, day: dt.date, apply: bool = False,

@@ -232,9 +232,10 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
     plan = MergePlan(register.path.name, [], set(merged) | {
         as_text(e.get("Request")) for e in register.extensions})
     seen: dict[str, str] = {}
-    # the newest request first: an older one from the same owner is then seen to be older
-    order = sorted(range(len(replies)), key=lambda i: replies[i].as_of or dt.date.min,
-                   reverse=True)
+    # the newest request first: an older one from the same owner is then seen to be older;
+    # of two files answering one request, the one filled in (not the request as sent)
+    order = sorted(range(len(replies)), key=lambda i: (replies[i].as_of or dt.date.min,
+                                                       replies[i].filled), reverse=True)
     plans = {}
     for i in order:
         reply = replies[i]
@@ -287,7 +288,7 @@ def _published(register) -> dict:
 
 def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -> None:
     """One row of a reply: its changes, its extension request, or why it is held back."""
-    if not row.answered and not row.edited():
+    if not row.touched:
         return
     aid = row.action_id or f"row {row.excel_row}"
     if row.answered:

@@ -39,6 +39,11 @@ class ReplyRow:
     def answered(self) -> bool:
         return any(v not in (None, "") for v in self.filled.values())
 
+    @property
+    def touched(self) -> bool:
+        """Did the owner write anything in the row (a yellow cell, or a locked one)?"""
+        return self.answered or bool(self.edited())
+
     def edited(self) -> list[tuple[str, object, object]]:
         """The locked cells changed: (header, as written, as now)."""
         return [(c.header, a, b) for c, a, b in zip(LOCKED, self.shown, self.now) if a != b]
@@ -65,6 +70,11 @@ class Reply:
     @property
     def as_of(self) -> dt.date | None:
         return _iso(self.meta.get("As of"))
+
+    @property
+    def filled(self) -> bool:
+        """Did the owner write anything in it (else it is the request as it was sent)?"""
+        return any(row.touched for row in self.rows)
 
     def replied_on(self, today: dt.date) -> dt.date:
         """The date of the reply: the day it was last saved, kept between the request's

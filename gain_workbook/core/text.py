@@ -117,3 +117,9 @@ def truncate_utf16(text: str, limit: int) -> str:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 action', '2 actions' ('1 inspection', '3 inspections'); ``many`` for the odd word."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def first_few(names, n: int = 3) -> str:
+    """"'a.xlsx', 'b.xlsx', 'c.xlsx' ..." : the first ``n`` names quoted, '...' for more."""
+    names = list(names)
+    return ", ".join(f"'{x}'" for x in names[:n]) + (" ..." if len(names) > n else "")
