@@ -462,6 +462,15 @@ def test_ids_follow_the_registers_own_style():
                               "police service") == "VMM-2022-2"
     assert next_inspection_id(["CE-2026"], 2026, "Custody services in a cost-of-living "
                               "crisis", dt.date(2026, 5, 1)) == "CCLC-2026"
+    # a span of years is a report's name ('PEEL 2023-25' is no 25th report of 2023) ...
+    assert next_inspection_id(["PEEL 2023-25", "CNU-2025"], 2023, "State of Policing 2022",
+                              dt.date(2023, 7, 13)) == "STATE-2023"
+    assert next_inspection_id(["PEEL 2021/22"], 2023, "Vetting") == "VETTING-2023"
+    # ... but two of one start and year are numbering
+    assert next_inspection_id(["HMI-2025-26", "HMI-2025-27"], 2025) == "HMI-2025-28"
+    # a name is new as ids are matched: 'VMM 2022' is 'VMM-2022'
+    assert next_inspection_id(["VMM 2022"], 2022, "An inspection of vetting, misconduct "
+                              "and misogyny in the police service") == "VMM-2022-2"
 
 
 def test_item_ids_follow_an_adopted_trackers_style(runner, tmp_path):

@@ -52,6 +52,21 @@ class AddPlan:
     same_why: str = ""                  # how it is known: the same title and date, or items
 
 
+def _spans(existing: list[str]) -> set[str]:
+    """The ids whose 'year, then a number' is a span of years ('PEEL 2023-25', 'PEEL
+    2021/22'): a report's name, not the register's numbering of its reports. (Two ids
+    with the same start and year, 'HMI-2025-26' and 'HMI-2025-27', are numbering.)"""
+    years = Counter((m.group("pre"), m.group("year")) for e in existing
+                    if (m := _YEAR_ID.match(e)))
+    out = set()
+    for e in existing:
+        if (m := _YEAR_ID.match(e)) and m.group("sep") in ("-", "/") and \
+                len(m.group("n")) == 2 and years[(m.group("pre"), m.group("year"))] == 1 \
+                and 1 <= (int(m.group("n")) - int(m.group("year")) % 100) % 100 <= 3:
+            out.add(e)
+    return out
+
+
 def next_inspection_id(existing: list[str], year: int, title: str = "",
                        published: dt.date | None = None) -> str:
     """The next id in the register's own style (see the module's docstring). A register
@@ -59,7 +74,8 @@ def next_inspection_id(existing: list[str], year: int, title: str = "",
     whole title), gets a name made as adopt makes them, from ``title`` and the year."""
     taken = {norm_key(e) for e in existing}
     styles = Counter()
-    for e in existing:
+    numbered = [e for e in existing if e not in _spans(existing)]
+    for e in numbered:
         if m := _YEAR_ID.match(e):
             styles[("year", m.group("pre"), m.group("sep"), len(m.group("n")))] += 1
         elif (m := _NUM_ID.match(e)) and not _A_YEAR.fullmatch(m.group("n")):
@@ -72,12 +88,12 @@ def next_inspection_id(existing: list[str], year: int, title: str = "",
     style = styles.most_common(1)[0][0] if styles else ("year", "INS-", "-", 2)
     how, pre, sep, width = style
     if how == "year":
-        used = [int(m.group("n")) for e in existing if (m := _YEAR_ID.match(e))
+        used = [int(m.group("n")) for e in numbered if (m := _YEAR_ID.match(e))
                 and m.group("pre") == pre and int(m.group("year")) == year]
         n = max(used, default=0) + 1
         make = lambda k: f"{pre}{year}{sep}{k:0{width}d}"      # noqa: E731
     else:
-        used = [int(m.group("n")) for e in existing if (m := _NUM_ID.match(e))
+        used = [int(m.group("n")) for e in numbered if (m := _NUM_ID.match(e))
                 and (m.group("pre") or "") == pre]
         n = max(used, default=0) + 1
         make = lambda k: f"{pre}{k:0{width}d}"                  # noqa: E731

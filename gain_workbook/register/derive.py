@@ -368,9 +368,10 @@ def short_inspection_id(title, published=None, taken=()) -> str:
         letters = (keep[0] if keep else (words[0] if words else "Report"))[:8].upper()
     year = published.year if isinstance(published, dt.date) else None
     base = f"{letters}-{year}" if year else letters
-    taken = {str(t).casefold() for t in taken}
+    # (taken as ids are matched: 'VMM 2022' is 'VMM-2022')
+    taken = {norm_key(str(t)) for t in taken}
     out, n = base, 1
-    while out.casefold() in taken:
+    while norm_key(out[:SHORT_ID_MAX]) in taken:
         n += 1
         out = f"{base}-{n}"
     return out[:SHORT_ID_MAX]
