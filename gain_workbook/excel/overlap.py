@@ -59,8 +59,8 @@ class _Packer:
     def write(self, filename, arcname=None, *args, **kwargs):
         """xlsxwriter's loop, part by part: wait until the thread has packed this one."""
         with self.cond:
-            if self.parts is None or args or kwargs:       # (not a part we were told of)
-                self._wait(self.done)
+            if self.parts is None or args or kwargs:       # (not a part we were told of:
+                self._wait(self.ready)                     # the thread idle before it)
                 return self.real.write(filename, arcname, *args, **kwargs)
             self.ready = len(self.parts)                   # (its parts are all written now)
             self.cond.notify_all()
@@ -71,9 +71,9 @@ class _Packer:
             self._wait(i + 1)
 
     def writestr(self, *args, **kwargs):
-        with self.cond:
-            self._wait(self.done)
-        return self.real.writestr(*args, **kwargs)
+        with self.cond:                 # (the thread idle, and kept so while it writes)
+            self._wait(self.ready)
+            return self.real.writestr(*args, **kwargs)
 
     def close(self) -> None:
         self.stop()
