@@ -814,3 +814,26 @@ def test_a_pack_guarded_for_a_decision_that_cannot_be_read_says_to_correct_it(tm
     assert ("holds 2 decisions typed into its For decision sheet and not yet recorded in "
             "the register (1 of them is not read as a decision yet: correct it to Agreed, "
             "Not agreed or Deferred), and this pack would replace it") in out.stderr, out.stderr
+
+
+def test_a_formula_without_its_value_outside_the_decisions_is_not_a_decision(tmp_path,
+                                                                            runner):
+    """A formula saved without its value in the For decision sheet's title (the pack's
+    own words, not where the board types): build writes over the pack and decisions
+    reads it, as before (review: both refused, 'correct it to Agreed' with no way on);
+    in the Note column it still is a decision nobody can read."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: "Agreed"})
+    wb = openpyxl.load_workbook(pack)
+    wb["For decision"]["A1"] = "=TODAY()"           # openpyxl saves it with no value
+    wb.save(pack)
+    out = decide(runner, reg, pack, "--meeting", "03/12/2026")
+    assert out.exit_code == 0, out.output
+    assert "1 decision to record" in out.stdout
+    type_decisions(pack, {SIGN_OFF: ("Agreed", '=CONCAT("a","b")')})
+    wb = openpyxl.load_workbook(pack)
+    wb["For decision"]["A1"] = "=TODAY()"
+    wb.save(pack)
+    out = decide(runner, reg, pack, "--meeting", "03/12/2026")
+    assert out.exit_code == 2 and "holds a formula saved without its value" in out.stderr

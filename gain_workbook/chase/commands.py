@@ -298,13 +298,13 @@ def _read_pack(pack):
 
     checked = check_workbook(pack, role="the board pack", sheets=packfile.DECISION_SHEETS)
     path = checked.path
-    _refuse_uncalculated(path, checked)
     try:
         wb = packfile.open_workbook(checked)
         info = packfile.read_info(wb, path.name)
         if info is None:
             raise InputError(f"'{path.name}' is not a board pack written by gain-pack build, "
                              "so no decisions can be read from it.")
+        _refuse_uncalculated(path, checked, wb)
         return info, packfile.read_decision_facts(wb, path.name), \
             packfile.read_typed_decisions(wb, path.name)
     except InputError:
@@ -318,16 +318,18 @@ def _read_pack(pack):
                          f"({type(exc).__name__}).") from None
 
 
-def _refuse_uncalculated(path, checked) -> None:
-    """Refuse a pack whose For decision or DecisionFacts sheet holds a formula saved
-    without its value (a decision typed in a program that does not calculate would read
-    as empty: see sniff.UNCALCULATED)."""
+def _refuse_uncalculated(path, checked, wb) -> None:
+    """Refuse a pack whose For decision sheet holds a formula saved without its value
+    where decisions are typed, or whose DecisionFacts sheet holds one at all (a decision
+    typed in a program that does not calculate would read as empty: see
+    sniff.UNCALCULATED)."""
     from gain_workbook.core.errors import InputError
     from gain_workbook.core.sniff import uncalculated_on
     from gain_workbook.excel import packfile
 
     for sheet in (packfile.FOR_DECISION_SHEET, packfile.DECISION_FACTS_SHEET):
-        count, cells = checked.uncalculated.get(sheet, (0, ()))
+        count, cells = packfile.uncalculated_decisions(checked, wb, path.name) \
+            if sheet == packfile.FOR_DECISION_SHEET else checked.uncalculated.get(sheet, (0, ()))
         if count:
             raise InputError(f"Cannot read the decisions in '{path.name}': "
                              f"{uncalculated_on(sheet, count, cells)}; open it in Excel, "

@@ -248,16 +248,54 @@ def read_decision_facts(wb, name: str) -> dict:
     return out
 
 
-def read_typed_decisions(wb, name: str) -> list:
-    """Every row of the For decision sheet with a key or something in its Decision cell,
-    as TypedDecision, in the sheet's order."""
-    rows = wb.get_sheet_by_name(FOR_DECISION_SHEET).to_python(skip_empty_area=False)
+def _decision_header(rows, name: str) -> tuple[int, int, int, int]:
+    """(the header row's index, and its Decision, Note and key columns' indexes) of the
+    For decision sheet's rows."""
     at = next((i for i, r in enumerate(rows[:30])
                if DECISION_HEADER in r and KEY_HEADER in r), None)
     if at is None:
         raise _no_decisions(name, "has had the headers of its For decision sheet changed")
     header = list(rows[at])
-    d, n, k = (header.index(h) for h in (DECISION_HEADER, NOTE_HEADER, KEY_HEADER))
+    return (at, *(header.index(h) for h in (DECISION_HEADER, NOTE_HEADER, KEY_HEADER)))
+
+
+class _TypedInto:
+    """The For decision sheet's columns the board types into (0-based): Decision, Note
+    and any beside them, not the pack's own key column."""
+
+    def __init__(self, d: int, n: int, k: int):
+        self.d, self.n, self.k = d, n, k
+
+    def __contains__(self, col: int) -> bool:
+        return col == self.d or (col >= self.n and col != self.k)
+
+
+def typed_into(wb, name: str) -> tuple[_TypedInto, int]:
+    """(the columns the board types decisions into, the first row of them, 1-based): a
+    formula saved without its value counts as a decision nobody can read only there,
+    not in the pack's own title or text (sniff.uncalculated_in)."""
+    rows = wb.get_sheet_by_name(FOR_DECISION_SHEET).to_python(skip_empty_area=False)
+    at, d, n, k = _decision_header(rows, name)
+    return _TypedInto(d, n, k), at + 2
+
+
+def uncalculated_decisions(checked, wb, name: str) -> tuple[int, tuple]:
+    """(count, cells) of the formulas saved without their values (``checked``: what
+    sniff.check_workbook said of the pack) where the board types its decisions."""
+    from gain_workbook.core.sniff import uncalculated_in
+
+    found = checked.uncalculated.get(FOR_DECISION_SHEET, (0, ()))
+    if not found[0]:
+        return found
+    return uncalculated_in(found, *typed_into(wb, name))
+
+
+def read_typed_decisions(wb, name: str) -> list:
+    """Every row of the For decision sheet with a key or something in its Decision cell,
+    as TypedDecision, in the sheet's order."""
+    rows = wb.get_sheet_by_name(FOR_DECISION_SHEET).to_python(skip_empty_area=False)
+    at, d, n, k = _decision_header(rows, name)
+    header = list(rows[at])
     out = []
     for r, cells in enumerate(rows[at + 1:], start=at + 2):
         cells = list(cells) + [""] * (len(header) - len(cells))

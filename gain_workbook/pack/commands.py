@@ -195,7 +195,7 @@ def _unrecorded_decisions(pack: _Pack, updates) -> tuple[int, int]:
 
     # a cell typed in a program that does not calculate, saved as a formula with no
     # value: read as empty, so it may be a decision nobody can read yet
-    blank = pack.checked.uncalculated.get(packfile.FOR_DECISION_SHEET, (0, ()))[0]
+    blank = packfile.uncalculated_decisions(pack.checked, wb, name)[0]
     n = blank + sum(1 for t in typed if not kept(t))
     return n, blank + len(unread)
 
