@@ -662,6 +662,7 @@ def test_a_source_it_cannot_read_is_one_sentence(runner, example_register, tmp_p
     assert says in res.stderr
     assert "Traceback" not in res.output
     assert len(res.stderr.strip().splitlines()) == 1
+    assert not re.search(r"\(\w+(Error|File)\)", res.stderr)     # no library's error names
     assert sha256(example_register) == before
 
 

@@ -473,9 +473,10 @@ def _pdf_blocks(data: bytes, name: str) -> list[Block]:
             lines.append("")
     except InputError:
         raise
-    except Exception as exc:
-        raise InputError(f"'{name}' is not a PDF add-report can read "
-                         f"({type(exc).__name__}); it may be damaged.") from None
+    except Exception:
+        raise InputError(f"'{name}' is not a PDF add-report can read: it may be damaged, "
+                         "or not a PDF; save it again as a PDF, or paste its text into a "
+                         ".txt file.") from None
     return lines_to_blocks(lines, pages=True)
 
 
@@ -510,13 +511,10 @@ def _docx_blocks(data: bytes, name: str, depth: int = 0) -> list[Block]:
     _check_zip(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"'{name}' is not a Word document add-report can read "
-                         f"({type(exc).__name__}); it may be damaged, or a .doc renamed.") \
-            from None
-    except Exception as exc:
-        raise InputError(f"'{name}' is not a Word document add-report can read "
-                         f"({type(exc).__name__}).") from None
+    except Exception:
+        raise InputError(f"'{name}' is not a Word document add-report can read: it may be "
+                         "damaged, or an old .doc renamed; save it again from Word as a "
+                         ".docx, or paste its text into a .txt file.") from None
     blocks: list[Block] = []
 
     def add(par: Paragraph):
