@@ -837,3 +837,26 @@ def test_a_formula_without_its_value_outside_the_decisions_is_not_a_decision(tmp
     wb.save(pack)
     out = decide(runner, reg, pack, "--meeting", "03/12/2026")
     assert out.exit_code == 2 and "holds a formula saved without its value" in out.stderr
+
+
+def test_the_history_keeps_the_old_value_as_the_register_wrote_it(tmp_path, runner):
+    """A sign-off closes an action whose Status read 'Complete - awaiting sign off': the
+    Updates row's Old value is those words, not the 'Complete' they were read as (a new
+    user's trial)."""
+    reg = board_register(tmp_path / "register.xlsx")
+    wb = openpyxl.load_workbook(reg)
+    ws = wb["Actions"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "A1")
+    ws.cell(row, head.index("Status") + 1).value = "Complete - awaiting sign off"
+    wb.save(reg)
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: "Agreed"})
+    out = decide(runner, reg, pack, "--apply")
+    assert out.exit_code == 0, out.output
+    assert "'Complete - awaiting sign off' -> 'Closed'" in out.stdout
+    updates = sheet_rows(reg, "Updates")
+    head = updates[0]
+    a1 = [u for u in updates[1:] if u[head.index("Action ID")] == "A1"
+          and u[head.index("Field")] == "Status"]
+    assert [u[head.index("Old value")] for u in a1] == ["Complete - awaiting sign off"]

@@ -359,6 +359,14 @@ def _fact(v) -> str:
     return uk_date(day) if isinstance(day, dt.date) else shorten(str(v), 50)
 
 
+def _was(ctx, table: str, index, key: str):
+    """A cell's value as the register holds it, as written where that says more than
+    the value read ('Complete - awaiting sign off', 'TBC'): what the history records
+    as the old value."""
+    t = ctx.register.table(table)
+    return t.raw.get((key, index), t.frame.at[index, key])
+
+
 def _consequences(d: Decision, ctx, row, meeting: dt.date) -> None:
     """The cells a decision changes, and the request it marks (Decision.changes,
     Decision.extension)."""
@@ -368,16 +376,16 @@ def _consequences(d: Decision, ctx, row, meeting: dt.date) -> None:
     if d.kind == agenda.SIGN_OFF and agreed:
         i = ctx.item_row[d.subject]
         d.changes.append(Change(ITEMS, i, "board_ready_date", d.subject,
-                                ctx.items.at[i, "board_ready_date"], meeting))
+                                _was(ctx, ITEMS, i, "board_ready_date"), meeting))
         for a in ctx.actions.index[ctx.actions["action_item_id"].map(as_text) == d.subject]:
             if ctx.actions.at[a, "action_status"] != "Closed":
                 d.changes.append(Change(ACTIONS, a, "action_status",
                                         as_text(ctx.actions.at[a, "action_id"]),
-                                        ctx.actions.at[a, "action_status"], "Closed"))
+                                        _was(ctx, ACTIONS, a, "action_status"), "Closed"))
     elif d.kind == agenda.CLOSURE:
         a = ctx.action_row[d.subject]
         d.changes.append(Change(ACTIONS, a, "action_status", d.subject,
-                                ctx.actions.at[a, "action_status"],
+                                _was(ctx, ACTIONS, a, "action_status"),
                                 "Closed" if agreed else "In progress"))
     elif d.kind in (agenda.EXTENSION, agenda.DEADLINE):
         requests = [e for e in ctx.register.extensions
@@ -388,18 +396,18 @@ def _consequences(d: Decision, ctx, row, meeting: dt.date) -> None:
             if d.kind == agenda.EXTENSION:
                 a = ctx.action_row[d.subject]
                 d.changes.append(Change(ACTIONS, a, "revised_due", d.subject,
-                                        ctx.actions.at[a, "revised_due"], asked))
+                                        _was(ctx, ACTIONS, a, "revised_due"), asked))
             else:
                 i = ctx.item_row[d.subject]
                 d.changes.append(Change(ITEMS, i, "agreed_deadline", d.subject,
-                                        ctx.items.at[i, "agreed_deadline"], asked))
+                                        _was(ctx, ITEMS, i, "agreed_deadline"), asked))
         said = f"{d.decision} at the meeting of {uk_date(meeting)}" + (
             f": {d.note}" if d.note else "")
         d.extension = tuple(request.get(h) for h in history.EXTENSION_HEADERS[:-1]) + (said,)
     elif d.kind == agenda.PLAN and agreed:
         i = ctx.inspection_row[d.subject]
         d.changes.append(Change(INSPECTIONS, i, "plan_accepted", d.subject,
-                                ctx.inspections.at[i, "plan_accepted"], meeting))
+                                _was(ctx, INSPECTIONS, i, "plan_accepted"), meeting))
 
 
 # ---------------------------------------------------------------- what is written
