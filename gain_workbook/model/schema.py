@@ -515,6 +515,7 @@ FLAT_SKIP = frozenset({"item_inspection_id", "action_item_id"})
 # Yes or no written in words: a cell that starts with one of these ('N/A – for the Home
 # Office', 'Yes (all forces)'), folded as norm_key folds it, and how the docs show it.
 YES_NO_LEADS = (("yes", "Yes", "Yes ..."), ("y", "Yes", "Y ..."), ("no", "No", "No ..."),
+                ("n", "No", "N ..."),
                 ("n a", "No", "N/A ..."), ("na", "No", "NA ..."),
                 ("not applicable", "No", "Not applicable ..."),
                 ("not relevant", "No", "Not relevant ..."), ("not for", "No", "Not for ..."))

@@ -502,7 +502,6 @@ _MAX_CHUNK_DEPTH = 3                  # a Word document in a chunk of one in a c
 
 def _docx_blocks(data: bytes, name: str, depth: int = 0) -> list[Block]:
     import io
-    import zipfile
 
     import docx
     from docx.table import Table

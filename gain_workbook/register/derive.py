@@ -258,7 +258,7 @@ def not_for_force(text) -> bool:
 
 
 _NOT_FOR_FORCE = tuple(lead for lead, word, _ in schema.YES_NO_LEADS
-                       if word == "No" and lead != "no")
+                       if word == "No" and lead not in ("no", "n"))
 _US = re.compile(r"\b(?:force|us|we)\b", re.I)
 _FOR_SOMEONE = re.compile(r"^(?:(?:n\s*/\s*a|na|not\s+applicable|not\s+relevant)\b[\s\-–—:;,(]*)?"
                           r"(?:(?:it\s+is\s+|this\s+is\s+)?(?:for|to)\s+)(?P<who>.+)$",
@@ -304,6 +304,9 @@ def not_for_force_rows(tables, problems) -> None:
         if item is None:
             dropped.discard(row)          # an unknown item: left for UNKNOWN_ITEM
             continue
+        for header, cells in actions.extras.items():  # the office's own columns of the
+            if row in cells:                          # row go with its item (adopt keeps them)
+                items.extras.setdefault(header, {}).setdefault(item, cells.pop(row))
         outcome = _not_for_force_item(items, fi, item, value, item_ids[n] in kept_items)
         if fi.at[item, "item_force"] is None and f["force"].iat[n] is not None:
             fi.at[item, "item_force"] = f["force"].iat[n]     # whose item it is, kept
@@ -333,8 +336,11 @@ def _not_for_force_item(items: Table, fi, item, value: str, has_actions: bool) -
                f"its {items.header('applies', item)} says Yes")
         return f"the row was not read as an action ({why})"
     if fi.at[item, "applies"] != "No":
+        # adopt keeps the words: its own Applies cell's ('N – national'), else the row's
+        own = fi.at[item, "applies"] if items.has("applies", item) else None
         fi.at[item, "applies"] = "No"
-        items.raw[("applies", item)] = value            # adopt keeps the words
+        items.raw.setdefault(("applies", item),
+                             own if isinstance(own, str) and own.strip() else value)
     who = _FOR_SOMEONE.match(value.strip())
     # (the trailing stops and brackets are stripped here: a lazy pattern before them
     # would be quadratic on a line of them)

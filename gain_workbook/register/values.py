@@ -224,7 +224,8 @@ def _words(col: schema.Column, values: list, rows: list[int], where) -> list:
         if canon != raw_text and canon.casefold() != " ".join(raw_text.split()).casefold():
             ctx.problems.append(make_problem(code, sheet, f"{letter}{r + 1}", header, raw_text,
                                              normalised=canon))
-            ctx.written[(col.key, index_of(r))] = raw_text
+            if not norm_key(canon).startswith(norm_key(raw_text)):   # ('Y' says no more
+                ctx.written[(col.key, index_of(r))] = raw_text        # than Yes)
         out.append(canon)
     return out
 
