@@ -228,3 +228,13 @@ def test_a_template_that_cannot_be_read_is_told_in_a_month_with_no_response_due(
     assert "Cannot read the response template 'process.png'" in r.stderr
     assert "responses: FAILED" in r.stdout
     assert (tmp_path / "GAIN board pack 2024-02.xlsx").exists()
+
+
+def test_the_log_joins_steps_without_a_stop_before_each_semicolon():
+    """'...row 1).; build: ...' (a new user's trial): each step's own full stop goes."""
+    from gain_workbook.core.runlog import log_line
+
+    line = log_line("register.xlsx", [("validate", "valid; read as one sheet (row 1)."),
+                                      ("build", "pack.xlsx")], None,
+                    dt.datetime(2026, 12, 7, 9, 0))
+    assert line.endswith("| validate: valid; read as one sheet (row 1); build: pack.xlsx")

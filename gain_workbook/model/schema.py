@@ -22,13 +22,6 @@ INSPECTION_TYPES = (
     "PEEL",
     "Commissioned",
 )
-_PEEL_TITLE = re.compile(r"\bPEEL\b")
-
-
-def title_says_peel(title) -> bool:
-    """Does a report's title name it a PEEL report ('PEEL 2023-25: ...')? Its Type is
-    then PEEL (add-report, and adopt where the register has no Type column)."""
-    return isinstance(title, str) and _PEEL_TITLE.search(title) is not None
 ITEM_KINDS = (
     "Cause of concern",
     "Accelerated cause of concern",
@@ -54,6 +47,14 @@ ACTION_STATUSES = (
 )
 ACTION_DONE = frozenset({"Complete", "Ready for closure", "Closed"})
 YES_NO = ("Yes", "No")
+
+_PEEL_TITLE = re.compile(r"\bPEEL\b")
+
+
+def title_says_peel(title) -> bool:
+    """Does a report's title name it a PEEL report ('PEEL 2023-25: ...')? Its Type is
+    then PEEL (add-report, and adopt where the register has no Type column)."""
+    return isinstance(title, str) and _PEEL_TITLE.search(title) is not None
 
 
 def norm_key(text: str) -> str:
