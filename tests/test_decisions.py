@@ -123,6 +123,9 @@ def test_the_for_decision_sheet_lists_what_the_board_decides(tmp_path):
                           "extension A4 2027-03-31 req-1", "plan INS-2", "response INS-2"]
     sign = rows["sign-off INS-1-R1"]
     assert sign["Item or action"] == "Rec 1" and sign["By"] == "Ch Insp Custody"
+    # an action is named with its item, so two of one item are told apart (a trial)
+    assert rows["closure A3"]["Item or action"] == "AFI 1 A3"
+    assert rows["extension A4 2027-03-31 req-1"]["Item or action"] == "AFI 1 A4"
     assert sign["Asked of the board"].startswith("Sign the item off as ready for closure")
     assert sign["Since"] == dt.datetime(2026, 10, 1)        # its last action finished
     assert "Custody policy v2" in sign["Evidence"]

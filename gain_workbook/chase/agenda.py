@@ -300,9 +300,18 @@ def _closure(ctx: Rows, r) -> Question:
                      f"Completed on {uk_date(r.completed)}." if _day(r.completed) else "",
                      f"Latest update: {update}" if update else "")
     return Question(CLOSURE, f"{CLOSURE} {r.action_id}", r.action_id, as_text(r.inspection_id),
-                    r.label, as_text(r.action_text), ASKED[CLOSURE],
+                    action_label(r.label, r.action_id, r.action_item_id),
+                    as_text(r.action_text), ASKED[CLOSURE],
                     as_text(r.owner), _day(since), _evidence(evidence),
                     facts_of(CLOSURE, r.action_id, "", ctx.register, ctx))
+
+
+def action_label(item_label, action_id, item_id) -> str:
+    """An action as the pack names it beside its item: 'AFI 4 A1' (the item's label and
+    what its id adds to the item's), so that two actions of one item are told apart."""
+    label, aid, iid = as_text(item_label), as_text(action_id), as_text(item_id)
+    own = aid[len(iid):].lstrip(" -_./") if iid and aid.startswith(iid) else aid
+    return f"{label} {own}".strip() if own and own != label else label
 
 
 def _new_dates(ctx: Rows, actions, items) -> list[Question]:
@@ -316,7 +325,8 @@ def _new_dates(ctx: Rows, actions, items) -> list[Question]:
             continue
         if subject in ctx.action_row and subject in info.index:
             kind, r = EXTENSION, info.loc[subject]
-            label, what = r["label"], as_text(r["action_text"])
+            label = action_label(r["label"], subject, r["action_item_id"])
+            what = as_text(r["action_text"])
             inspection, current = as_text(r["inspection_id"]), _day(r["effective_due"])
             by = as_text(e.get("From")) or as_text(r["owner"])
         elif subject in ctx.item_row and subject in item_info.index:
