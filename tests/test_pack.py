@@ -657,7 +657,7 @@ def test_an_inspection_with_nothing_but_grey_items_is_no_empty_bar(runner, tmp_p
     assert "INS-1: " in bars and "INS-2" not in bars
 
 
-def test_a_pack_given_as_the_register_is_one_sentence(runner, tmp_path):
+def test_a_pack_given_as_the_register_is_one_sentence(runner, tmp_path, monkeypatch):
     """Found by a new user's trial: a board pack given to build (or validate) as the
     register got a page of advice on aliases for its sheets. It is one sentence naming
     the register the pack was built from; the pack is not changed."""
@@ -672,6 +672,16 @@ def test_a_pack_given_as_the_register_is_one_sentence(runner, tmp_path):
                                       "gain-pack, not a register; give the register it was "
                                       "built from, 'Inspection register.xlsx'."), out.stderr
     assert sha256(tmp_path / "pack.xlsx") == before and not (tmp_path / "again.xlsx").exists()
+    # said from its PackInfo sheet alone, before the pack's big sheets are parsed (review)
+    from gain_workbook.core.errors import RegisterError
+    from gain_workbook.register import reader
+
+    def parsed(*args):
+        raise AssertionError("a sheet of the pack was parsed")
+
+    monkeypatch.setattr(reader, "_parse_sheets", parsed)
+    with pytest.raises(RegisterError, match="is a board pack written by gain-pack"):
+        reader.read_register(tmp_path / "pack.xlsx")
 
 
 def test_a_pack_or_requests_of_another_register_are_not_replaced(runner, tmp_path):

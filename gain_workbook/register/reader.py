@@ -145,6 +145,12 @@ def _load_grids(info, meanwhile=None, hidden: dict | None = None) -> dict:
                 state = str(m.visible).rsplit(".", 1)[-1]
                 if state != "Visible":
                     hidden[m.name] = "very hidden" if state == "VeryHidden" else "hidden"
+        if _PACK_INFO in sheets:        # a board pack given as the register: said before
+            _refuse_a_pack(path, {_PACK_INFO: (        # its big sheets are parsed
+                first.get_sheet_by_name(_PACK_INFO).to_python(skip_empty_area=False), [])})
+    except RegisterError:
+        first.close()
+        raise
     except Exception as exc:
         first.close()
         raise _damaged(path, exc) from None
@@ -257,14 +263,19 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     return reg
 
 
+# packfile.PACK_INFO_SHEET, here so that reading a register does not load excel/
+_PACK_INFO = "PackInfo"
+
+
 def _refuse_a_pack(path: Path, grids: dict) -> None:
     """A board pack given where the register should be (its PackInfo sheet says so): one
     sentence naming the register it was built from, not a page on reading its tables."""
-    if "PackInfo" not in grids:       # (the usual case: excel/, which names it, not loaded)
+    if _PACK_INFO not in grids:       # (the usual case: excel/, which names it, not loaded)
         return
     from gain_workbook.excel.packfile import PACK_INFO_SHEET, PACK_MARKER, info_fields
 
-    info = info_fields(grids.get(PACK_INFO_SHEET, ([], []))[0])
+    assert PACK_INFO_SHEET == _PACK_INFO
+    info = info_fields(grids[_PACK_INFO][0])
     if info.get("Marker") != PACK_MARKER:
         return
     built = str(info.get("Register") or "").strip()
