@@ -863,3 +863,23 @@ def test_the_history_keeps_the_old_value_as_the_register_wrote_it(tmp_path, runn
     a1 = [u for u in updates[1:] if u[head.index("Action ID")] == "A1"
           and u[head.index("Field")] == "Status"]
     assert [u[head.index("Old value")] for u in a1] == ["Complete - awaiting sign off"]
+
+
+def test_a_pack_the_board_decided_on_is_kept_when_built_again(tmp_path, runner):
+    """monthly or build run again after the meeting replaced the pack the board had
+    typed its decisions into, once recorded (a new user's trial): what the board saw
+    and decided was gone. It is kept beside, once, and said."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {SIGN_OFF: "Agreed"})
+    assert decide(runner, reg, pack, "--apply").exit_code == 0
+    decided = pack.read_bytes()
+    for _ in range(2):
+        out = runner.invoke(cli, ["build", str(reg), "-o", str(pack), "--as-of", "28/11/2026"])
+        assert out.exit_code == 0, out.output
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("pack (as decided")]
+    assert len(kept) == 1 and kept[0].read_bytes() == decided
+    assert pack.read_bytes() != decided
+    first = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "other.xlsx"),
+                                "--as-of", "28/11/2026"])
+    assert "as decided" not in first.stderr            # nothing decided there: nothing kept

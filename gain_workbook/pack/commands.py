@@ -43,7 +43,7 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
     from gain_workbook.status.trend import trend
 
     reg = checked.reg
-    _keep_typed_decisions(Path(out), checked.path, reg.updates)
+    kept = _keep_typed_decisions(Path(out), checked.path, reg.updates)
     result = roll_up(reg, day)
     report = _before_plenary(checked.report, reg, result).adding(rollup_problems(reg, result))
     movement = last = None
@@ -76,21 +76,41 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
                       questions=agenda(reg, result, meeting), trend=months,
                       raw={**reg.items.raw, **reg.actions.raw})
     return BuildResult(path=Path(path), register=reg, rollup=result, report=report,
-                       warnings=notes)
+                       warnings=notes, notes=[kept] if kept else [])
 
 
-def _keep_typed_decisions(out: Path, register: Path, updates) -> None:
+def _keep_decided_pack(out: Path, pack, decided: int) -> str:
+    """A copy, beside it, of the pack the board decided on (its decisions recorded), which
+    this one replaces: what the board saw and typed is kept. A note saying so."""
+    from gain_workbook.core.files import write_new
+
+    meeting = str(pack.info.meeting or "").strip()
+    when = f" at the meeting of {meeting}" if meeting else ""
+    stem = f"{out.stem} (as decided{when.replace('/', '-')})"
+    names = [out.with_name(f"{stem}{'' if k == 1 else f' {k}'}{out.suffix}")
+             for k in range(1, 100)]
+    data = out.read_bytes()
+    same = next((p for p in names if p.is_file() and p.read_bytes() == data), None)
+    kept = same or write_new(names, data)        # (built again: kept once)
+    return (f"'{out.name}' held the board's {plural(decided, 'decision')}{when}, recorded in "
+            f"the register; it was kept as '{kept.name}' before this pack replaced it.")
+
+
+def _keep_typed_decisions(out: Path, register: Path, updates) -> str | None:
     """Refuse to write over a board pack whose For decision sheet holds decisions typed
     in and not yet recorded in the register: until `gain-pack decisions --apply`, that
     pack is the only place they are kept (a second build, or `monthly` run again after
-    the meeting, would lose them)."""
+    the meeting, would lose them). A pack whose decisions are all recorded is copied
+    beside it first (the note returned says so): the board's pack as it was decided."""
     from gain_workbook.core.errors import Hint, OutputError
 
     pack = _existing_pack(out)
     if pack is None:
         return                          # no pack of ours there: written over as before
     _keep_another_registers_pack(out, register, pack.info)
-    n, unread = _unrecorded_decisions(pack, updates)
+    n, unread, decided = _unrecorded_decisions(pack, updates)
+    if not n and decided:
+        return _keep_decided_pack(out, pack, decided)
     if n:
         them = "it" if n == 1 else "them"
         fix = "" if not unread else " (" + (
@@ -165,12 +185,12 @@ def _unrecorded_decisions(pack: _Pack, updates) -> tuple[int, int]:
 
     wb, info, name = pack.wb, pack.info, pack.checked.path.name
     if packfile.FOR_DECISION_SHEET not in wb.sheet_names:
-        return 0, 0
+        return 0, 0, 0
     try:
         typed = packfile.read_typed_decisions(wb, name)
         facts = packfile.read_decision_facts(wb, name)
     except (GainError, OSError, ValueError):
-        return 0, 0                     # changed past reading: nothing of ours to keep
+        return 0, 0, 0                  # changed past reading: nothing of ours to keep
     meeting = parse_date(info.meeting) if info.meeting else None
     refs = recorded_decisions(updates)
     # the meeting the pack was built for; else (decided with --meeting) any meeting on
@@ -197,7 +217,7 @@ def _unrecorded_decisions(pack: _Pack, updates) -> tuple[int, int]:
     # value: read as empty, so it may be a decision nobody can read yet
     blank = packfile.uncalculated_decisions(pack.checked, wb, name)[0]
     n = blank + sum(1 for t in typed if not kept(t))
-    return n, blank + len(unread)
+    return n, blank + len(unread), sum(1 for t in typed if t.decision is not None)
 
 
 def _days_from(start, refs) -> set:
