@@ -570,14 +570,17 @@ def _two_report_tracker(path, report_header: str, ref_header: str):
     return write(path, {"HMICFRS Tracker": rows})
 
 
-@pytest.mark.parametrize("report_header", ["Inspection Report", "HMICFRS Report", "Report"])
-@pytest.mark.parametrize("ref_header", ["Rec / AFI Ref", "Ref", "Rec ref"])
+@pytest.mark.parametrize("report_header", ["Inspection Report", "HMICFRS Report", "Report",
+                                           "Name of Report", "Inspection / Report"])
+@pytest.mark.parametrize("ref_header", ["Rec / AFI Ref", "Ref", "Rec ref", "AFI / Rec number",
+                                        "Rec/AFI No."])
 def test_a_trackers_report_column_and_refs_that_say_their_kind(tmp_path, report_header,
                                                                 ref_header):
     """The trial's tracker: 'Inspection Report' is the report's title (it was not read, so
     two reports were pooled under the title above); 'Rec / AFI Ref' holding 'AFI 1',
     'Rec 1' is each item's number and kind in its report (it was read as the item id, so
-    both AFI 1s were one item and every item a recommendation)."""
+    both AFI 1s were one item and every item a recommendation). 'AFI / Rec number' was
+    read as the item's text, and the text column dropped as meaning the same."""
     path = _two_report_tracker(tmp_path / "tracker.xlsx", report_header, ref_header)
     reg = read_register(path)
     assert len(reg.inspections) == 2 and len(reg.items) == 4 and len(reg.actions) == 4

@@ -418,8 +418,34 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     taken: dict[str, int] = {}
     dupes = _take_single(singles, taken)
     dupes += _take_ambiguous(grid, header_row, pending, taken)
+    _refs_are_not_the_text(grid, header_row, cols, taken, dupes, index)
     _read_content(grid, header_row, cols, taken, index)
     return cols, dupes
+
+
+def _refs_are_not_the_text(grid, header_row: int, cols: list, taken: dict, dupes: list,
+                           index: HeaderIndex) -> None:
+    """'AFI / Rec number' before 'Recommendation / AFI': both headers name the item's
+    text, and the first was taken, though its cells are refs ('AFI 1', 'Rec 2') and the
+    second's are the text. Then the first is the item's number, the second its text."""
+    if "item_text" not in taken or "number" in taken or "number" not in index.keys:
+        return
+    first = next(c for c in cols if c.index == taken["item_text"])
+    values = _sample(grid, header_row, first.index)
+    if not values or content.kinds_named(values) < len(values):
+        return
+    later = next((c for c in cols if c.key is None and any(
+        d[0] == c.index and d[2] == "item_text" for d in dupes)), None)
+    if later is None:
+        return
+    text = _sample(grid, header_row, later.index)
+    if not text or content.kinds_named(text):
+        return
+    first.key, first.how = "number", "content"
+    first.note = f"from its values (refs), not its words ({BY_KEY['item_text'].header})"
+    later.key, later.how, later.note = "item_text", "alias", ""
+    taken["number"], taken["item_text"] = first.index, later.index
+    dupes[:] = [d for d in dupes if d[0] != later.index]
 
 
 def _header_candidates(heads: dict, filled: set[int], width: int, index: HeaderIndex):
