@@ -304,9 +304,7 @@ def not_for_force_rows(tables, problems) -> None:
         if item is None:
             dropped.discard(row)          # an unknown item: left for UNKNOWN_ITEM
             continue
-        for header, cells in actions.extras.items():  # the office's own columns of the
-            if row in cells:                          # row go with its item (adopt keeps them)
-                items.extras.setdefault(header, {}).setdefault(item, cells.pop(row))
+        _extras_to_item(actions, items, row, item)
         outcome = _not_for_force_item(items, fi, item, value, item_ids[n] in kept_items)
         if fi.at[item, "item_force"] is None and f["force"].iat[n] is not None:
             fi.at[item, "item_force"] = f["force"].iat[n]     # whose item it is, kept
@@ -326,6 +324,14 @@ def not_for_force_rows(tables, problems) -> None:
                 f" (as in {len(cells) - 1} other row{'s' if len(cells) > 2 else ''})."))
     if dropped:
         actions.frame = f.drop(index=sorted(dropped))
+
+
+def _extras_to_item(actions: Table, items: Table, row, item) -> None:
+    """The office's own columns of a row that is not an action go with its item (adopt
+    keeps them there)."""
+    for header, cells in actions.extras.items():
+        if row in cells:
+            items.extras.setdefault(header, {}).setdefault(item, cells.pop(row))
 
 
 def _not_for_force_item(items: Table, fi, item, value: str, has_actions: bool) -> str:
