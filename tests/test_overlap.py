@@ -166,3 +166,18 @@ def test_a_write_that_fails_part_way_stops_the_thread(tmp_path, monkeypatch):
     assert not _threads()
     assert workbook.ZipFile is zipfile.ZipFile and Packager._filename is stock
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_never_waits_for_ever_for_the_packing_thread(tmp_path, monkeypatch):
+    """The hang CI met (gdb on the process): the main thread, stopped inside the
+    condition's own code, kept its lock and then joined the packing thread, which waited
+    for that lock. The join on a failed write is bounded (the thread is a daemon)."""
+    monkeypatch.setattr(overlap, "ABANDON_WAIT", 0.5)
+    packer = overlap._Packer(zipfile.ZipFile(tmp_path / "x.zip", "w"))
+    packer.cond.acquire()                  # the lock left taken by the main thread
+    try:
+        packer.stop(abandon=True)          # (the thread needs the lock to see it is over)
+    finally:
+        packer.cond.release()
+    packer.thread.join(5)
+    assert not packer.thread.is_alive()    # once the lock is free, it ends

@@ -31,6 +31,7 @@ from pathlib import Path
 from gain_workbook.core import stop
 
 CHUNK = 4 * 1024 * 1024      # read and deflated at once: the interpreter is let go meanwhile
+ABANDON_WAIT = 60            # s: the longest a failed write waits for the packing thread
 
 
 class _Packer:
@@ -98,7 +99,9 @@ class _Packer:
         with self.cond:
             self.closed, self.abandoned = True, abandon
             self.cond.notify_all()
-        self.thread.join()
+        # abandoned, it packs at most the part it is on; a bound all the same, so that no
+        # lock left taken can keep the process for ever (it is a daemon: exit ends it)
+        self.thread.join(ABANDON_WAIT if abandon else None)
 
     # ------------------------------------------------ the second thread
     def _run(self) -> None:
@@ -176,8 +179,10 @@ def _overlapped(workbook, packager):
     """overlapped_packing's work. A stop signal waits for its end (stop.held): raised
     into the main thread in the middle of a lock's or a condition's own Python code,
     it could leave the lock taken, and the packing thread, and so the process, waiting
-    for ever (CI once saw a build hang after a SIGTERM; this is one way it can).
-    Writing takes a second or two."""
+    for ever. This is the hang CI met: a SIGTERM during the self-check's sample, the
+    main thread joining the packing thread while holding the condition's lock (left
+    taken by the stop raised inside the condition's own code), the thread waiting for
+    that lock (seen with gdb on the hung process). Writing takes a second or two."""
     stock_filename = packager._filename
 
     def opened(file, *args, **kwargs):
