@@ -83,7 +83,10 @@ def _serials(series) -> list:
     """Dates as Excel serial numbers (None when missing): fast to write as numbers."""
     import pandas as pd
 
-    days = (pd.to_datetime(pd.Series(series)) - EXCEL_EPOCH).dt.days
+    series = pd.Series(series)
+    if series.dtype.kind != "M":
+        series = pd.to_datetime(series)
+    days = (series - EXCEL_EPOCH).dt.days
     return [None if v != v else int(v) for v in days.to_numpy(dtype=float).tolist()]
 
 
@@ -167,6 +170,12 @@ def _cell_values(ctx, cols: list[Col], frame):
     words = {}
     for c, col in enumerate(cols):
         values = frame[col.key] if col.key in frame else [None] * len(frame)
+        if col.kind == "date" and getattr(values, "dtype", None) is not None \
+                and values.dtype.kind == "M":
+            # a datetime64 column holds no words: straight to serials, never through
+            # one Timestamp a cell
+            writes.append((True, _serials(values), fmt_of["date"]))
+            continue
         if col.kind == "date":
             values = list(values)
             said = [(i, v) for i, v in enumerate(values) if type(v) is str]
