@@ -7,6 +7,8 @@ import subprocess
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import base_data, make_register, run_tool, sha256, write_register
 from gain_workbook.cli import cli
@@ -441,6 +443,40 @@ def test_wrapped_lines_breaks_at_words_as_excel_does():
     assert wrapped_lines("x" * 40, width) == 3                 # a long word is split
     assert wrapped_lines("one two   three four five six seven  ", width) == 3
     assert wrapped_lines("a\n\nb", width) == 3
+
+
+def _lines_word_by_word(text: str, cap: int) -> int:
+    """The rule wrapped_lines keeps, a word at a time: a word joins the line when it
+    fits after one space, else starts the next; a word longer than a line is cut."""
+    lines = 0
+    for part in text.split("\n"):
+        if len(part) <= cap:
+            lines += 1
+            continue
+        n, used = 1, 0
+        for word in part.split(" "):
+            w = len(word)
+            if not w:
+                continue
+            if used and used + 1 + w <= cap:
+                used += 1 + w
+                continue
+            if used:
+                n += 1
+            n += (w - 1) // cap
+            used = (w - 1) % cap + 1
+        lines += n
+    return lines
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab xyz\n\t-"), max_size=200),
+       width=st.floats(min_value=0.5, max_value=60))
+def test_wrapped_lines_a_line_at_a_time_counts_as_word_by_word(text, width):
+    from gain_workbook.excel.styles import CHARS_PER_WIDTH, wrapped_lines
+
+    cap = max(1, int(width * CHARS_PER_WIDTH))
+    assert wrapped_lines(text, width) == _lines_word_by_word(text, cap)
 
 
 def test_a_short_text_of_several_lines_gets_a_row_that_shows_them_all():
