@@ -310,13 +310,24 @@ def value_forms() -> str:
         "concern takes its status from those recommendations, and needs no actions of its "
         "own; its actions are counted once, under the recommendation). Fire services' "
         "pillar refs ('E1', 'P1', 'EF1') are kept as written; their kind comes from the "
-        "text column's header when it names one ('Area for Improvement').",
+        "text column's header when it names one ('Area for Improvement'). A column headed "
+        "as a kind ('Rec/AFI', 'Type') whose cells are such refs ('AFI 1', 'Rec 4') is the "
+        "item's ref, not its kind with a note. A bare 'Ref' (or 'No.', 'ID') on a sheet of "
+        "one row per action is read from its cells: the item's number when its refs stand "
+        "only on rows that give the item's words, one to each item ('1' on the item's first "
+        "row, its further actions' rows blank); each action's own ref when one item's "
+        "words have several ('1.1', '1.2'), or a further action's row has one; `describe` "
+        "says which.",
         "- **Action refs that restart** in each item ('1', '2'; '1.1'; 'R2.1'): an action is "
         "its item and its ref, shown as 'item ref'; only a repeat within one item is a "
         "`DUPLICATE_ID`.",
         "- **An item 'Status'** on an Items sheet, or 'Overall Status', is the force's own "
         "word, kept as written in *Force's status*; only a header that says HMICFRS or "
-        "inspectorate is the HMICFRS status.",
+        "inspectorate is the HMICFRS status. Where there is no HMICFRS status column, an "
+        "item whose own status says HMICFRS closed it ('Closed by HMICFRS 12/03/2024', "
+        "'Discharged', 'Superseded by ...', 'No further action') takes that as its HMICFRS "
+        "status, and the date the words give as 'HMICFRS closed on'; a plain 'Closed' is "
+        "the force's word and leaves it Open (the `MISSING_COLUMN` warning counts them).",
         "- **Your RAG or BRAG** column is read and compared with ours by `rollup`, `build` "
         "and `monthly`: where yours is better, a warning with our reason (`RAG_BETTER_THAN_OURS`: "
         "'You have Green; gain-pack makes it Red: overdue by 41 days').",

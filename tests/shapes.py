@@ -523,6 +523,41 @@ def blank_cells_continue_the_item_above(path) -> Expect:
         sheets={"Plan": "flat"})
 
 
+def bare_ref_beside_the_items_words(path) -> Expect:
+    """A sheet per report whose first column is a bare 'Ref' under a header naming the
+    item's words ('Area for Improvement / Recommendation', which on a sheet of actions
+    would name the item an action answers): on one sheet the item's number, given on
+    its first row only, its further actions' rows blank; on the other each action's own
+    ref ('1.1', '1.2') beside its item's words repeated. Read as reports, never dropped
+    as a sheet of actions."""
+    head = ["Ref", "Area for Improvement / Recommendation", "Action", "Owner",
+            "Original Target Date", "Status", "Update (Nov 26)"]
+    peel = [["Report:", PEEL], ["Published:", D(2025, 6, 12)], ["Type:", "PEEL"], [], head,
+            [1, "The force should manage registered sex offenders better.", "Clear the "
+             "backlog of assessments", "DI Webb", D(2025, 12, 31), "Complete", "Cleared"],
+            [None, None, "Recruit six officers", "DI Webb", D(2025, 12, 31), "In progress",
+             "4 of 6 in post"],
+            [2, "The force should answer non-emergency calls sooner.", "Call-back service",
+             "Supt Dunn", D(2027, 3, 1), "In progress", "Supplier chosen"]]
+    vet = [["Report:", VETTING], ["Published:", D(2022, 11, 2)],
+           ["Type:", "National / Thematic"], [], head,
+           ["1.1", "Forces should re-vet officers with concerns.", "Re-vetting programme",
+            "Ms Patel", D(2023, 10, 31), "In progress", ""],
+           ["1.2", "Forces should re-vet officers with concerns.", "Re-vetting audit",
+            "Ms Patel", D(2027, 10, 31), "Not started", ""]]
+    write(path, {"PEEL 2025": peel, "Vetting 2022": vet})
+    p1, p2, v1 = f"{PEEL_ID} R1", f"{PEEL_ID} R2", "Vetting 2022 item 1"
+    return Expect(
+        layout="per report",
+        counts={"inspections": 2, "items": 3, "actions": 5},
+        items=[(p1, "Recommendation", "1", "Rec 1"), (p2, "Recommendation", "2", "Rec 2"),
+               (v1, "Recommendation", None, "Rec")],
+        actions={f"{p1} A1": p1, f"{p1} A2": p1, f"{p2} A1": p2, "1.1": v1, "1.2": v1},
+        overdue={f"{p1} A2", "1.1"},
+        warnings={("MISSING_COLUMN", "PEEL 2025"), ("COMPLETE_NO_DATE", "PEEL 2025!F6")},
+        sheets={"PEEL 2025": "report", "Vetting 2022": "report"})
+
+
 # ---------------------------------------------------------------- 12 to 15: real fixtures in the
 # structural shapes of issue 26, each from a published page (tests/data/registers/README.md
 # says which, and which parts are the page's and which were made up for the shape)
@@ -754,7 +789,8 @@ SHAPES = {f.__name__: f for f in (
     thematic_with_gain_dates_per_action, text_column_not_placed,
     two_trackers_and_a_hidden_old_copy, action_refs_restart_in_each_item,
     blank_cells_continue_the_item_above, two_row_banded_header, fire_plan_as_cards,
-    performance_system_export, welsh_bilingual_tracker, tracker_headers_not_matched)}
+    performance_system_export, welsh_bilingual_tracker, tracker_headers_not_matched,
+    bare_ref_beside_the_items_words)}
 
 
 def unaccounted(path, reg) -> list[str]:

@@ -47,6 +47,18 @@ def setting(key, value):
     return mutate
 
 
+def flat_tracker_beside(name):
+    """Last year's tracker (one row per action) pasted in beside the register's sheets,
+    as offices do: its rows are in no table the register is read from."""
+    def post(wb):
+        ws = wb.create_sheet(name)
+        ws.append(["Report", "Published", "Recommendation", "Action", "Owner", "Due",
+                   "Status"])
+        ws.append(["Custody 2024", "03/04/2024", "Improve detainee checks.", "Review checks",
+                   "Insp A", "30/06/2024", "In progress"])
+    return post
+
+
 def owners_sheet(*rows):
     """An Owners sheet (name, email) beside the register, as an office adds one."""
     def post(wb):
@@ -176,6 +188,8 @@ CASES = {
         "Actions!J2"),
     "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
                                                   "HIDDEN_SHEET", "Actions (old)"),
+    "last_years_tracker_pasted_in_beside_the_register": (
+        option(post=flat_tracker_beside("Tracker 2024")), "SHEET_NOT_READ", "Tracker 2024"),
     "owner_address_missing_its_domain": (option(post=owners_sheet(
         ("Ch Insp Custody", "ch.insp.custody@"), ("Custody QA", "qa@force.example"))),
         "BAD_EMAIL", "Owners!B2"),

@@ -315,3 +315,58 @@ def test_flat_rows_that_disagree_are_reported(tmp_path):
     assert conflict.where == f"Tracker!{col_letter(col_text - 1)}{target}"
     assert f"row {seen[iid]}" in conflict.message
     assert report.valid
+
+
+def test_kind_refs_and_an_items_own_status_that_says_hmicfrs_closed_it(tmp_path):
+    """A flat tracker whose 'Rec/AFI' column holds refs ('AFI 1', 'Rec 4'), not bare
+    kinds, and whose 'Overall Status' (the item's own) says HMICFRS closed or superseded
+    an item, with no HMICFRS status column: the refs give kind and number; the words
+    give the HMICFRS status (and the day, where they say it); a plain 'Closed' is the
+    force's word and leaves it Open."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Inspection", "Published", "Rec/AFI", "Description", "Overall Status",
+               "Action", "Owner", "Due", "Status"])
+    rows = [("AFI 1", "Closed by HMICFRS 12/03/2024", "Complete"),
+            ("AFI 2", "Superseded by the 2025 inspection", "Complete"),
+            ("Rec 4", "Closed", "Complete"), ("Rec 5", "Open", "In progress")]
+    for ref, overall, status in rows:
+        ws.append(["PEEL 2021/22", dt.datetime(2022, 9, 22), ref,
+                   f"The force should improve {ref}.", overall, f"Do {ref}", "DCI Reed",
+                   dt.datetime(2023, 3, 31), status])
+    p = tmp_path / "flat.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    items = reg.items.frame.set_index("number")
+    assert list(items["kind"]) == ["Area for improvement"] * 2 + ["Recommendation"] * 2
+    assert list(items["hmicfrs_status"]) == ["Closed – complete", "Closed – superseded",
+                                             "Open", "Open"]
+    assert items["hmicfrs_closed"].iloc[0] == dt.date(2024, 3, 12)
+    said = [p.message for p in report.problems if p.code == "MISSING_COLUMN"
+            and "HMICFRS status" in p.message]
+    assert said and "except 2 items whose own status says HMICFRS closed them" in said[0]
+
+
+def test_a_fire_plans_pillar_headings_are_parts_of_its_one_report(tmp_path):
+    """A fire and rescue service's plan under its title and 'Published:' rows, its table
+    split by the inspection's pillars ('Effectiveness', 'People'): one report, its title
+    and date from above the table; a pillar is no report's name."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Westshire Fire and Rescue Service – HMICFRS Round 3 improvement plan"])
+    ws.append(["Published:", dt.datetime(2023, 10, 17)])
+    ws.append([])
+    ws.append(["Type", "Ref", "Detail", "Action", "Lead", "Due", "Status"])
+    ws.append(["Effectiveness"])
+    ws.append(["Area for improvement", "E1", "The service should improve prevention.",
+               "Prevention review", "GM Prevention", dt.datetime(2024, 3, 31), "Complete"])
+    ws.append(["People"])
+    ws.append(["Area for improvement", "P1", "The service should improve its culture.",
+               "Culture review", "CFO", dt.datetime(2027, 3, 31), "In progress"])
+    p = tmp_path / "fire plan.xlsx"
+    wb.save(p)
+    reg, _ = check(p)
+    ins = reg.inspections.frame
+    assert len(ins) == 1 and ins["title"].iloc[0].startswith("Westshire Fire and Rescue")
+    assert ins["published"].iloc[0] == dt.date(2023, 10, 17)
+    assert sorted(reg.items.frame["number"].astype(str)) == ["E1", "P1"]

@@ -953,6 +953,11 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "read as empty; open the workbook in Excel, save it, and read it again."),
     _R("HIDDEN_SHEET", "warning", "A hidden sheet looks like a register table",
        "The sheet is {state} and looks like a register table ({role}); {outcome}."),
+    _R("SHEET_NOT_READ", "error", "A sheet that looks like the register's was not read",
+       "The sheet looks like {role} and has {rows}, but the register was read as {layout}, "
+       "so none of its rows are in the register. If they belong in it, give the sheet "
+       "the headers the sheets read have (gain-pack describe shows how each sheet was "
+       "read); if not, move the sheet to another workbook."),
     _R("DATE_NOT_GIVEN", "warning", "A date column says there is no date yet",
        "'{value}' in {header} was read as no date yet (the text is kept); type the date "
        "when it is known."),

@@ -419,8 +419,63 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     dupes = _take_single(singles, taken)
     dupes += _take_ambiguous(grid, header_row, pending, taken)
     _refs_are_not_the_text(grid, header_row, cols, taken, dupes, index)
+    _kinds_that_are_refs(grid, header_row, cols, taken, index)
+    _ref_of_the_items(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
     return cols, dupes
+
+
+def _kinds_that_are_refs(grid, header_row: int, cols: list, taken: dict,
+                         index: HeaderIndex) -> None:
+    """A header that names the item's kind ('Rec/AFI', 'Type') over refs that say their
+    kind and number ('AFI 1', 'Rec 4'), with no number column: it is the item's ref, which
+    gives both (its number is not a note after the kind)."""
+    if "kind" not in taken or "number" in taken or "number" not in index.keys:
+        return
+    col = next(c for c in cols if c.index == taken["kind"])
+    values = _sample(grid, header_row, col.index)
+    if not values or content.kinds_named(values) < len(values) or \
+            not all(any(ch.isdigit() for ch in str(v)) for v in values):
+        return
+    col.key, col.how = "number", "content"
+    col.note = f"from its values (refs), not its words ({BY_KEY['kind'].header})"
+    del taken["kind"]
+    taken["number"] = col.index
+
+
+def _ref_of_the_items(grid, header_row: int, cols: list, taken: dict,
+                      index: HeaderIndex) -> None:
+    """A bare 'Ref' (or 'No.', 'ID') on a sheet of one row per action, its item's words
+    beside, is read from its cells: the item's number when they stand only on rows that
+    give an item's words, one ref to each item's words ('1' on the item's first row, the
+    rows of its further actions blank); each action's ref when an item's words have
+    several, or a row of a further action has one ('1.1', '1.2')."""
+    if not {"item_text", "action_text"} <= taken.keys() or "number" not in index.keys:
+        return
+    bare = [c for c in cols if c.key is None and c.header
+            and header_key(c.header) in schema.GROUP_REF_WORDS]
+    if len(bare) != 1:
+        return
+    ref, text = bare[0].index, taken["item_text"]
+    seen: dict = {}
+    per_item = True
+    for row in grid[header_row + 1:]:
+        value = row[ref] if ref < len(row) else None
+        if value in ("", None) or len(row) - row.count("") - row.count(None) < 2:
+            continue                       # (a heading or a note is not the column's)
+        words = row[text] if text < len(row) else None
+        if words in ("", None) or seen.setdefault(words, value) != value:
+            per_item = False
+            break
+    if not seen:
+        return
+    key = "number" if per_item else "action_id"
+    if key in taken or (per_item and "item_id" in taken):
+        return
+    bare[0].key, bare[0].how = key, "content"
+    bare[0].note = ("from its values: the item's ref, given with its words" if per_item
+                    else "from its values: each action's own ref")
+    taken[key] = ref
 
 
 def _refs_are_not_the_text(grid, header_row: int, cols: list, taken: dict, dupes: list,

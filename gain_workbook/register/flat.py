@@ -13,7 +13,7 @@ from gain_workbook.core.text import plural
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
 from gain_workbook.model.refs import kind_word, parse_ref
-from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS
+from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
 from gain_workbook.register.derive import kind_named
@@ -72,6 +72,12 @@ def read_flat(plans: list[SheetPlan], grids: dict, ctx: Context) -> dict:
     return _tables(groups, plans, raw, ctx.problems)
 
 
+# Section headings that are the parts of one inspection, not reports: the pillars of
+# HMICFRS's fire and rescue and PEEL inspections.
+PILLARS = frozenset({"effectiveness", "efficiency", "people", "legitimacy",
+                     "effectiveness pillar", "efficiency pillar", "people pillar"})
+
+
 def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context,
              raw: dict) -> _Sheet:
     """A sheet's rows read, with its report's title and date filled in on each."""
@@ -87,7 +93,8 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     sheets.drop_grid(grids, plan.name)
     del grid
     n = len(rows)
-    if headings and plan.role == "report" and "title" in plan.plain_meta:
+    if headings and plan.role == "report" and "title" in plan.plain_meta and \
+            not all(norm_key(str(h)) in PILLARS for h in headings.values()):
         # section headings name the reports; the text above is the tracker's own title
         plan.role, plan.reason = "flat", "its section headings name the reports"
         value, cell = plan.meta.pop("title")

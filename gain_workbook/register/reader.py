@@ -25,7 +25,7 @@ from gain_workbook.core import stop
 from gain_workbook.core.errors import RegisterError
 from gain_workbook.core.sniff import (check_workbook, col_letter, uncalculated_cells,
                                       uncalculated_in)
-from gain_workbook.core.text import has_xml_illegal, xml_safe
+from gain_workbook.core.text import has_xml_illegal, plural, xml_safe
 from gain_workbook.model import history, schema
 from gain_workbook.model.problems import Problem, make_problem
 from gain_workbook.model.schema import ACTIONS, INSPECTIONS, ITEMS, norm_key
@@ -243,6 +243,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         exc.plan = plan                          # describe prints what could not be placed
         raise
     problems += _hidden_problems(plan)
+    problems += _unread_problems(plan, grids)
     problems += _uncalculated_problems(plan, settings_sheet, uncalculated or {})
     ctx = Context(date1904, settings, problems)
     if plan.layout == "template":
@@ -318,6 +319,31 @@ def _hidden_problems(plan: Plan) -> list[Problem]:
                  "it was not read, because a visible sheet was; unhide it in Excel if it "
                  "is the one to read"))
         for s in plan.sheets if s.hidden and (s.looks_like or s.read)]
+
+
+# what a sheet not read must look like for its rows to be missed: the register's own rows
+_MISSED_ROLES = (ITEMS, ACTIONS, "flat", "report", "cards")
+
+
+def _unread_problems(plan: Plan, grids: dict) -> list[Problem]:
+    """An error for each visible sheet that looks like the register's items or actions,
+    with rows, that the layout chosen does not read (a sheet per report whose headers
+    read as a sheet of actions): its rows are not in the register, and nothing may look
+    complete while they are missing. (A sheet named as a summary, a hidden one, and
+    the reference sheets are not: each is said otherwise.)"""
+    out = []
+    for s in plan.sheets:
+        if s.role != "not read" or s.hidden or s.looks_like not in _MISSED_ROLES \
+                or s.reason == "a summary sheet, by its name":
+            continue
+        grid = grids[s.name][0]
+        rows = sum(1 for row in grid[s.header_row + 1:]
+                   if len(row) - row.count("") - row.count(None) >= 2)
+        if rows:
+            out.append(make_problem(
+                "SHEET_NOT_READ", s.name, "", "", s.name, role=ROLE_TEXT[s.looks_like],
+                rows=plural(rows, "row"), layout=detect.LAYOUT_TEXT[plan.layout]))
+    return out
 
 
 def _uncalculated_problems(plan: Plan, settings_sheet: str | None,

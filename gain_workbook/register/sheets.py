@@ -8,12 +8,14 @@ layouts' (one row per action, ``flat``).
 
 from __future__ import annotations
 
+import re
+
 from gain_workbook.model import schema
 from gain_workbook.model.problems import make_problem
 from gain_workbook.model.schema import ACTIONS, BY_KEY, norm_key
 from gain_workbook.model.tables import PART_SPAN
 from gain_workbook.core.sniff import col_letter
-from gain_workbook.core.text import shorten
+from gain_workbook.core.text import plural, shorten
 from gain_workbook.register.content import status_of_percent
 from gain_workbook.register.detect import SheetPlan
 from gain_workbook.register.values import Context, normalise
@@ -207,15 +209,63 @@ def report_absent(table: str, sheet: str, srcs: dict, data: dict, n: int, proble
             continue
         if col.absent_default is not None:
             data[col.key] = [col.absent_default] * n
+            closed = _closed_by_their_words(data) if col.key == "hmicfrs_status" else 0
             if not col.required:        # an optional column's default needs no word
                 continue
+            but = (f", except {plural(closed, 'item')} whose own status says HMICFRS "
+                   f"closed {'it' if closed == 1 else 'them'}, read as that" if closed else "")
             problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
                                          noun=schema.ROW_NOUN[table],
                                          assumed=f", so every {schema.ROW_NOUN[table]} was taken "
-                                                 f"as '{col.absent_default}'"))
+                                                 f"as '{col.absent_default}'{but}"))
         elif col.required and not col.required_column:
             problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
                                          noun=schema.ROW_NOUN[table], assumed=""))
+
+
+# The words of an item's own status that say HMICFRS closed it, and how: a register with
+# no HMICFRS status column says so there ('Closed by HMICFRS 12/03/2024', 'Superseded by
+# the 2025 inspection', 'Discharged'). A plain 'Closed' is the force's word, not taken.
+_HMICFRS_CLOSED_LEADS = (
+    ("closed by hmicfrs", "Closed – complete"), ("closed by hmic", "Closed – complete"),
+    ("hmicfrs closed", "Closed – complete"), ("discharged", "Closed – complete"),
+    ("closed superseded", "Closed – superseded"), ("superseded", "Closed – superseded"),
+    ("closed no further action", "Closed – no further action"),
+    ("no further action", "Closed – no further action"),
+    ("closed nfa", "Closed – no further action"), ("nfa", "Closed – no further action"))
+
+
+def _closed_by_their_words(data: dict) -> int:
+    """Where the sheet has no HMICFRS status column, an item whose own status says HMICFRS
+    closed it takes that as its HMICFRS status, and the date the words give as the day
+    it was closed (where the sheet has no column for it). How many did."""
+    own = data.get("force_status")
+    if not own:
+        return 0
+    from gain_workbook.core.dates import UNREADABLE, parse_date
+
+    statuses, days = data["hmicfrs_status"], data.get("hmicfrs_closed")
+    count = 0
+    for n, text in enumerate(own):
+        if type(text) is not str:
+            continue
+        folded = norm_key(text)
+        word = next((w for lead, w in _HMICFRS_CLOSED_LEADS
+                     if folded == lead or folded.startswith(lead + " ")), None)
+        if word is None:
+            continue
+        statuses[n] = word
+        count += 1
+        day = _DAY_IN_WORDS.search(text)
+        if days is None and "hmicfrs_closed" not in data and day:
+            days = data["hmicfrs_closed"] = [None] * len(own)
+        if day and days is not None and days[n] is None:
+            got = parse_date(day.group(0))
+            days[n] = None if got is UNREADABLE else got
+    return count
+
+
+_DAY_IN_WORDS = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}\b")
 
 
 def extras(plans: list[SheetPlan], keep=None) -> dict:
