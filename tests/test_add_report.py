@@ -552,6 +552,34 @@ def test_a_lead_in_makes_one_recommendation_of_each_entry_of_its_list(runner,
                                                "INS-2022-01-CoC1-R2", "INS-2022-01-AFI1"]
 
 
+def test_lead_ins_one_after_another_each_make_their_list_word_bullets_too(
+        runner, example_register, tmp_path):
+    """As HMIC's 2016 PEEL reports set them out: a narrative cause of concern under
+    'Causes of concern', then 'HMIC recommends that the force should immediately:' with
+    its list, and 'HMIC recommends that within six months the force should:' with its
+    own; the bullets as a PDF made in Word gives them (U+F0B7, Symbol's bullet)."""
+    source = tmp_path / "report.txt"
+    source.write_text(
+        "PEEL: Police effectiveness 2016 - An inspection of Example Police\n"
+        "Published: 3 November 2016\n\nCauses of concern\n\n"
+        "HMIC is concerned that the force does not understand the demand it will face.\n\n"
+        "Recommendations\n\nHMIC recommends that the force should immediately:\n"
+        "\uf0b7 review officers' workloads; and\n"
+        "\uf0b7\treview its approach to vulnerability.\n\n"
+        "HMIC recommends that within six months the force should:\n"
+        "\uf0b7 supervise investigations; and\n"
+        "\uf0a7 improve how it allocates crimes.\n", encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert [(i["kind"], i["deadline"]) for i in got["items"]] == [
+        ("Cause of concern", None),
+        *[("Recommendation", "2016-11-03")] * 2, *[("Recommendation", "2017-05-03")] * 2]
+    assert got["items"][0]["text"].startswith("HMIC is concerned that the force")
+    assert [i["text"].rsplit(": ", 1)[1] for i in got["items"][1:]] == [
+        "review officers' workloads; and", "review its approach to vulnerability.",
+        "supervise investigations; and", "improve how it allocates crimes."]
+    assert got["unplaced"] == []
+
+
 def test_a_long_national_report_is_numbered_and_counted(runner, example_register, tmp_path):
     """The shape of a long national report (made up here, not a real report's words): its
     summary says how many items it made; every recommendation is given twice, in the
@@ -1132,3 +1160,13 @@ def test_every_report_text_has_its_expected_items():
     assert expected <= sources
     assert sources - expected == {REFERENCE_HTML.name}      # compared with the .txt's
     assert shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_a_word_document_with_a_password_is_said_to_have_one(runner, example_register):
+    """A .docx saved with a password is an encrypted package in an OLE file, not a zip:
+    said as a password, not as a damaged file or an old .doc."""
+    source = ROOT / "tests" / "data" / "refused-reports" / "password-protected saved by libreoffice.docx"
+    assert source.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    res = run(runner, "add-report", example_register, source)
+    assert res.exit_code == 2 and "is protected by a password" in res.stderr
+    assert "Traceback" not in res.output

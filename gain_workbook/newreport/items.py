@@ -250,9 +250,13 @@ class _Reader:
         self._like: dict = {}
 
     def like(self, i: int) -> bool:
-        """Does paragraph ``i`` read like an item (asked often, so kept)?"""
+        """Does paragraph ``i`` read like an item (asked often, so kept)? Under a heading
+        of causes of concern, a paragraph saying the concern ('HMIC is concerned that the
+        force ...', as 2016's PEEL reports put them) does, though it has no 'should'."""
         if i not in self._like:
-            self._like[i] = reads_like_item(self.blocks[i].text)
+            text = self.blocks[i].text
+            self._like[i] = reads_like_item(text) or (
+                self.section in (COC, ACOC) and _STATES_CONCERN.search(text) is not None)
         return self._like[i]
 
     def read(self) -> None:
@@ -548,6 +552,11 @@ class _Reader:
             self.listed = True
             self._add(self.lead_kind, "", [text], block.cleaned, "grammar")
             return True
+        if self.listed and text.endswith(":") and len(text) <= 300 and self.like(i):
+            # the next lead-in of the same kind, its own list after it ('HMIC recommends
+            # that within six months the force should:' after the 'immediately' list)
+            self.lead, self.listed, self.lead_cleaned = text, False, block.cleaned
+            return True
         if self.listed:     # the list has ended: what follows is the report's own text
             self.lead, self.listed, self.section, self.parent, self.numbered = \
                 None, False, None, None, None
@@ -572,6 +581,13 @@ class _Reader:
         self.found.unplaced.append(text)
         if self.items:
             self.items[-1].after.append(text)
+
+
+# How a report states a cause of concern in words, not as a recommendation: 'HMIC is
+# concerned that', 'we are concerned about', '... is a cause of concern'.
+_STATES_CONCERN = re.compile(r"\b(?:(?:is|are|was|were|remains?)\s+(?:also\s+|still\s+)?"
+                             r"concerned\s+(?:that|about|by)|(?:an?|our|the)\s+(?:accelerated\s+)?"
+                             r"causes?\s+(?:of|for)\s+concern\b)", re.I)
 
 
 def _is_title(text: str, *titles: str) -> bool:

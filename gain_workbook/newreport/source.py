@@ -146,7 +146,10 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I)     # a ticked box, as ☒
 _UNCHECKED = re.compile(r"<input\b[^<>]*type=.?checkbox[^<>]*>", re.I)
-_BULLET = re.compile(r"^\s*(?:[-*•▪◦·‣–]|\u2022)\s+")
+# A list's mark: the usual ones, and the private-use characters Word's Symbol and
+# Wingdings bullets become in a PDF's text or a paste from one (U+F0B7 '', U+F0A7 '',
+# U+F076, U+F0D8, U+F0FC, U+F0E0 ...).
+_BULLET = re.compile(r"^\s*+(?:[-*•▪◦·‣–⁃●■○◆►▸➢➤✓✔]\s+|[\uf020-\uf0ff]\s*)")
 _RULE = re.compile(r"^\s*+(?:[-=_*]{3,}|\|?(?:\s*+:?-{2,}:?\s*+\|)+\s*+:?-*:?\s*+)$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.I)
 _ENDS_SENTENCE = re.compile(r"(?:[.:;!?)\]\"'’”]|;\s*(?:and|or))\s*$")   # '...; and' ends a list's entry
@@ -508,6 +511,11 @@ def _docx_blocks(data: bytes, name: str, depth: int = 0) -> list[Block]:
     from docx.text.paragraph import Paragraph
 
     _check_zip(data, name)
+    from gain_workbook.core.sniff import OLE_MAGIC
+
+    if data.startswith(OLE_MAGIC) and "EncryptedPackage".encode("utf-16-le") in data:
+        raise InputError(f"'{name}' is protected by a password; open it in Word, remove the "
+                         "password (File > Info > Protect Document), save it and try again.")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:
