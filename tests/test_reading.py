@@ -370,3 +370,83 @@ def test_a_fire_plans_pillar_headings_are_parts_of_its_one_report(tmp_path):
     assert len(ins) == 1 and ins["title"].iloc[0].startswith("Westshire Fire and Rescue")
     assert ins["published"].iloc[0] == dt.date(2023, 10, 17)
     assert sorted(reg.items.frame["number"].astype(str)) == ["E1", "P1"]
+
+
+def test_actions_that_name_their_item_by_report_and_ref_are_refused_saying_so(tmp_path):
+    """Reports, Recs and an Action Plan that names each action's item by 'Report ID' and
+    'Ref' (no Item ID): refused, naming the sheets of inspections and items it could not
+    use, and never guessing a 'Last reviewed' date to be the publication date or a
+    column of refs ('AFI 1') to be the item's words."""
+    from gain_workbook.core.errors import RegisterError
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Reports"
+    ws.append(["Report ID", "Report title", "Publication date", "Report type"])
+    ws.append(["PEEL25", "PEEL 2025: Example Police", dt.datetime(2025, 6, 12), "PEEL"])
+    recs = wb.create_sheet("Recs & AFIs")
+    recs.append(["Report ID", "Ref", "Type", "Recommendation / AFI", "HMICFRS Status"])
+    recs.append(["PEEL25", "AFI 1", "AFI", "The force should improve crime recording.", "Open"])
+    plan = wb.create_sheet("Action Plan")
+    plan.append(["Action No", "Report ID", "Ref", "Action(s)", "Action owner",
+                 "Original target", "Status", "Last reviewed"])
+    for n in (1, 2):
+        plan.append([n, "PEEL25", "AFI 1", f"Audit crime records, part {n}", "DCI Reed",
+                     dt.datetime(2026, 3, 31), "In progress", dt.datetime(2026, 10, 15)])
+    p = tmp_path / "three sheets.xlsx"
+    wb.save(p)
+    with pytest.raises(RegisterError) as exc:
+        read_register(p)
+    said = str(exc.value)
+    assert "its sheets 'Reports' and 'Recs & AFIs' look like inspections and items" in said
+    assert "Published = Last reviewed" not in said and "Text = Ref" not in said
+
+
+def test_a_report_sheets_kind_headings_set_the_kind_of_the_refs_under_them(tmp_path):
+    """A sheet per report: 'Report:', 'Type:' and 'Executive lead:' rows above the table
+    (a report's details, not a card's labels), then 'Cause of concern' and, after a blank
+    row, 'Areas for improvement' headings over items numbered 1, 2 ... each: the heading
+    gives the kind, so cause of concern 1 and area for improvement 1 are two items, never
+    pooled; a heading after a blank row with rows under it is a heading, not a note. The
+    other sheet gives its date in words, with no colon ('Published 3 April 2024')."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "PEEL 2025"
+    for row in (["Report:", "PEEL 2025: Example Police"], ["Published:", "12th June 2025"],
+                ["Type:", "PEEL"], ["Executive lead:", "DCC H Morgan"], [],
+                ["Ref", "Area for Improvement", "Action Ref", "Action", "Owner", "Due",
+                 "Status"],
+                ["Cause of concern"],
+                [1, "The force is not managing offenders well.", "1.1", "Clear backlog",
+                 "DI Webb", dt.datetime(2025, 12, 31), "Complete"],
+                [None, None, "1.2", "Recruit", "DI Webb", dt.datetime(2025, 12, 31),
+                 "In progress"],
+                [], ["Areas for improvement"],
+                [1, "The force should answer calls sooner.", "1.1", "Call-back", "Supt Dunn",
+                 dt.datetime(2027, 3, 1), "In progress"],
+                [2, "The force should improve files.", "2.1", "Training", "DCI Shaw",
+                 dt.datetime(2027, 3, 1), "Not started"]):
+        ws.append(row)
+    other = wb.create_sheet("Custody 2024")
+    for row in (["Report on an inspection visit to police custody"],
+                ["Published 3 April 2024"], [],
+                ["No.", "Recommendation / AFI", "Action", "Lead", "Target date", "Status"],
+                ["Rec 1", "The force should improve detainee checks.", "Refurbish",
+                 "Ch Insp Ford", dt.datetime(2024, 10, 31), "Complete"]):
+        other.append(row)
+    p = tmp_path / "per report.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    assert reg.layout == "per report"
+    items = reg.items.frame
+    assert sorted(zip(items["item_id"], items["kind"])) == [
+        ("Custody 2024 Rec 1", "Recommendation"),
+        ("PEEL 2025 AFI1", "Area for improvement"), ("PEEL 2025 AFI2", "Area for improvement"),
+        ("PEEL 2025 CoC1", "Cause of concern")]
+    assert len(reg.actions.frame) == 5
+    published = dict(zip(reg.inspections.frame["title"], reg.inspections.frame["published"]))
+    assert published["Report on an inspection visit to police custody"] == dt.date(2024, 4, 3)
+    codes = {(p.code, p.where) for p in report.problems}
+    assert ("ROW_SKIPPED", "PEEL 2025!A11") in codes
+    assert not any(c == "NOTE_BELOW_TABLE" for c, _ in codes)
+    assert not [p for p in report.problems if p.code == "MISSING_COLUMN" and "Kind" in p.message]

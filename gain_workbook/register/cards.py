@@ -164,8 +164,10 @@ def find_cards(grid, header_row: int, signature: tuple, label_key, is_header):
     stands where a card's table's headers would, so words we do not know count)."""
     found = _label_rows(_Labels(label_key), grid, header_row)
     # the first card's labels sit above the first table, blank rows allowed between
+    # (an item's label among them: 'Type: PEEL' and 'Executive lead:' above a report's
+    # table are the report's details, and headings under its table name no card)
     first = [r for r in found if r < header_row]
-    if not first:
+    if not first or not any(_item_labels(found[r]) for r in first):
         return None
     top = _above_first_card(grid, found, header_row)
     if not any(x > top for x in first):

@@ -151,7 +151,21 @@ def is_long_text_column(values: list) -> bool:
     (an item's or an action's words: 'Review vetting', 'The force should ...')."""
     return len(values) >= 1 and _share(values, lambda v: isinstance(v, str) and
                                        len(v.split()) >= 2) >= MOST \
-        and not is_name_column(values) and _share(values, is_status_word) < 0.5
+        and not is_name_column(values) and _share(values, is_status_word) < 0.5 \
+        and kinds_named(values) * 2 < len(values)      # ('AFI 1', 'Rec 2' are refs)
+
+
+# Words in a date column's header that name some other date than a report's publication
+# ('Last reviewed', 'Date updated', 'Target date'): such a column is never guessed to be it.
+_OTHER_DATES = frozenset({"review", "reviewed", "update", "updated", "due", "target",
+                          "completed", "complete", "closed", "closure", "agreed", "sent",
+                          "received", "meeting", "board", "revised", "deadline", "by",
+                          "modified", "changed", "last"})
+
+
+def names_another_date(header: str) -> bool:
+    """Does a header name a date other than the report's publication ('Last reviewed')?"""
+    return bool(set(norm_key(header).split()) & _OTHER_DATES)
 
 
 def says_should(values: list) -> bool:

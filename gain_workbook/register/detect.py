@@ -18,6 +18,7 @@ the reader follows it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -925,6 +926,13 @@ def _filled_quickly(grid, header_row: int, width: int) -> set[int]:
     return out
 
 
+# A publication date in a line's words, with no colon: 'Published 3 April 2024',
+# '(report published on 17 October 2023)', 'Date published 12/06/2025'.
+_PUBLISHED_IN_WORDS = re.compile(
+    r"\b(?:date\s+)?published(?:\s+on)?\s+(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b", re.I)
+
+
 def report_meta(grid, header_row: int) -> tuple[dict, set, set]:
     """A report's title, date, type and ref from the rows above its table:
     labelled ('Report:', 'Published:') or plain cells (the first long text, the first date)."""
@@ -956,6 +964,13 @@ def report_meta(grid, header_row: int) -> tuple[dict, set, set]:
             if parse_date(v) not in (UNREADABLE, None) and not isinstance(v, (int, float)):
                 plain_dates.append((v, cell))
             elif isinstance(v, str) and len(v.strip()) >= 8:
+                said = _PUBLISHED_IN_WORDS.search(v)
+                if said and parse_date(said.group(1)) not in (UNREADABLE, None):
+                    # 'Published 3 April 2024', a title's '(report published 17 October 2023)'
+                    meta.setdefault("published", (said.group(1), cell))
+                    if v.strip() == said.group(0).strip():
+                        i += 1
+                        continue
                 plain_texts.append((v.strip(), cell))
             i += 1
     plain = set()
@@ -1125,11 +1140,13 @@ def _guess(col, unplaced, grid, header_row):
         if not values:
             continue
         if col.kind == "date":
-            if _fits(col.key, values):
+            if _fits(col.key, values) and not (col.key == "published" and
+                                               content.names_another_date(c.header)):
                 return c.header
             continue
         length = sum(len(str(v)) for v in values) / len(values)
-        if col.kind == "text" and (best is None or length > best[0]):
+        if col.kind == "text" and (best is None or length > best[0]) and \
+                content.is_long_text_column(values):      # (not a date's digits, nor refs)
             best = (length, c.header)
         if col.kind == "vocab" and length < 25 and best is None:
             best = (length, c.header)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from gain_workbook.core.errors import RegisterError
 from gain_workbook.core.text import shorten
 from gain_workbook.model import schema
-from gain_workbook.model.schema import BY_KEY, TABLES
+from gain_workbook.model.schema import BY_KEY, INSPECTIONS, ITEMS, TABLES
 from gain_workbook.register import content, detect
 from gain_workbook.register.detect import ROLE_TEXT, Plan, SheetPlan
 
@@ -65,8 +65,25 @@ def _why(path_name: str, plan: Plan, grids: dict) -> tuple[str, list]:
             rows += guesses(s, s.missing, grid, used={v for _, v in rows})
         if not lines:
             return "", []
-        return head + "; ".join(lines) + DESCRIBE_HINT + ".", rows
+        return head + _tables_unused(plan) + "; ".join(lines) + DESCRIBE_HINT + ".", rows
     return _no_layout(head, plan, grids)
+
+
+def _tables_unused(plan: Plan) -> str:
+    """Where one row per action was read but sheets of inspections and of items stand
+    beside it, unused: say so first (an action sheet that names its item by report and
+    ref, not by an Item ID, makes the three sheets one row per action each)."""
+    if plan.layout not in ("flat", "per report"):
+        return ""
+    unused = {role: [s.name for s in plan.sheets if s.role == "not read" and not s.hidden
+                     and s.looks_like == role] for role in (INSPECTIONS, ITEMS)}
+    if not all(unused.values()):
+        return ""
+    return (f"its sheets '{unused[INSPECTIONS][0]}' and '{unused[ITEMS][0]}' look like "
+            "inspections and items, but no sheet looks like actions that name their item by "
+            "an Item ID (as the items sheet gives it), so each sheet of actions was read as "
+            "one row per action, which must give its report and item in full; either add "
+            "an Item ID column to the actions, or the columns below: ")
 
 
 def card_labels(s: SheetPlan) -> str:
@@ -247,7 +264,8 @@ def _pick(key: str, cols: list, samples: dict):
     elif key == "number":
         found = has(content.is_ref_column)
     elif kind == "date":
-        found = has(content.is_date_column)
+        found = [c for c in has(content.is_date_column)
+                 if key != "published" or not content.names_another_date(c.header)]
         # a report's date repeats on its rows; an action's due date varies
         spread = {c.index: len({str(v) for v in samples[c.index]}) / len(samples[c.index])
                   for c in found}

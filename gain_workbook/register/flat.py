@@ -39,6 +39,7 @@ class _Sheet:
     srcs: dict                  # {key: (column letter, header)}
     extra: list
     base: int                   # the index of the sheet's first row
+    kinds: list = field(default_factory=list)   # the kind a heading above each row names
 
 
 @dataclass
@@ -100,10 +101,37 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
         value, cell = plan.meta.pop("title")
         plan.titles.insert(0, (cell, value))
     _fill_report(plan, get, srcs, n, ctx)
+    kinds = _kinds_from_headings(rows, headings)
     _titles_from_headings(plan, rows, headings, get, srcs)
     base = part_no * PART_SPAN + 1
     _keep_with_actions(plan, get, srcs, rows, base)
-    return _Sheet(part_no, plan, rows, get, srcs, extra, base)
+    return _Sheet(part_no, plan, rows, get, srcs, extra, base, kinds)
+
+
+def heading_kind(text) -> str | None:
+    """The kind a section heading names ('Areas for improvement', 'Causes of concern',
+    'Recommendations (3)'), or None."""
+    words = norm_key(re.sub(r"\(.*?\)", " ", str(text))).split()
+    if not 1 <= len(words) <= 5:
+        return None
+    return kind_word(" ".join(words)) or kind_word(" ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words))
+
+
+def _kinds_from_headings(rows: list[int], headings: dict) -> list:
+    """For each row, the kind the section heading above it names (None where none does):
+    under 'Cause of concern' and 'Areas for improvement' headings, a plain ref '1' is
+    the cause of concern's or the area for improvement's, never pooled with the other."""
+    marks = sorted((r, k) for r, text in headings.items() if (k := heading_kind(text)))
+    if not marks:
+        return []
+    out, current, j = [], None, 0
+    for r in rows:
+        while j < len(marks) and marks[j][0] < r:
+            current = marks[j][1]
+            j += 1
+        out.append(current)
+    return out
 
 
 def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) -> None:
@@ -156,7 +184,8 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         kind = get["kind"][i]
     else:
         ref = parse_ref(number)
-        kind = ref.kind if ref is not None and ref.kind else kind_word(number) or default_kind
+        kind = ref.kind if ref is not None and ref.kind else kind_word(number) or \
+            (sheet.kinds[i] if sheet.kinds else None) or default_kind
     if get["item_id"][i]:
         item_key = (ins_key, "id", get["item_id"][i])
     elif number:
@@ -183,7 +212,8 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         if "kind" not in srcs or not get["kind"][i]:
             item["values"]["kind"] = kind
             ref = parse_ref(number)
-            if (ref is None or not ref.kind) and not kind_word(number):
+            if (ref is None or not ref.kind) and not kind_word(number) and \
+                    not (sheet.kinds and sheet.kinds[i]):
                 defaulted.append(kind)
     return item, item_key
 

@@ -60,7 +60,10 @@ def data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
             continue
         skipped = None
         if lone is not None:
-            skipped = _lone_problem(sheet, row, r, lone, seen_blank,
+            # (after a blank row, a lone text with rows of data under it heads them: a
+            # section heading, not a note below the table)
+            below = seen_blank and not _rows_follow(grid, r)
+            skipped = _lone_problem(sheet, row, r, lone, below,
                                     len(cols) >= 3 and lone not in not_heading, headings)
         if skipped is None:
             skipped = _not_data_problem(sheet, row, r, seen_blank, cols)
@@ -72,6 +75,15 @@ def data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
 
 
 _BLANK = -1
+
+
+def _rows_follow(grid, r: int) -> bool:
+    """Is the next row after ``r`` that holds anything a row of several values?"""
+    for row in grid[r + 1:]:
+        lone = _lone_cell(row)
+        if lone != _BLANK:
+            return lone is None
+    return False
 
 
 def _lone_cell(row) -> int | None:
