@@ -258,12 +258,16 @@ def value_forms() -> str:
     return "\n".join([
         f"- **No date yet** in a date column ({no_date}): read as no date, a warning "
         "(`DATE_NOT_GIVEN`), not an error, even in a required column; the text is kept "
-        "(`adopt` writes it back as it was).",
+        "(`adopt` writes it back as it was). Both halves of a bilingual one ('TBC / I'w "
+        "gadarnhau') are too; and an action's due date 'With immediate effect', which "
+        "gives no day to be due by (an item's deadline so worded is its report's "
+        "publication date).",
         "- **A month or a quarter**: 'Dec-25', 'Dec 2025', 'December 2025' mean the last day "
         "of that month; 'Q1 2026' the last day of that quarter, financial quarters by "
         "default (Q1 = April to June, as UK public bodies count; the `Quarters` setting "
-        "says `calendar` for Q1 = January to March); 'Q4 2025/26' is always financial. Each "
-        "such reading is a warning (`DATE_READ_AS`) that shows the date used.",
+        "says `calendar` for Q1 = January to March); 'Q4 2025/26' and 'Q4 25/26' are always "
+        "financial. Each such reading is a warning (`DATE_READ_AS`) that shows the date "
+        "used. Months may be written in Welsh ('15 Ionawr 2025', 'Mawrth 2026').",
         "- **Status words** beyond the list (table above) and **typos one letter away** "
         "('Compelte', `WORD_READ_AS`). A typed "
         f"{overdue} means the action is still open (`OVERDUE_WORD`): overdue is worked out "

@@ -187,6 +187,8 @@ def test_blank_rows_are_skipped(tmp_path):
     ("31st Dec 2024", D(2024, 12, 31)),
     ("2024-12-31", D(2024, 12, 31)),
     ("01/02/2025", D(2025, 2, 1)),        # UK order, never US
+    ("15 Ionawr 2025", D(2025, 1, 15)),   # a Welsh month, as bilingual registers write them
+    ("31 Mai 2025", D(2025, 5, 31)),
 ])
 def test_due_dates_typed_every_way(tmp_path, typed, expected):
     data = base_data()
@@ -450,3 +452,19 @@ def test_a_report_sheets_kind_headings_set_the_kind_of_the_refs_under_them(tmp_p
     assert ("ROW_SKIPPED", "PEEL 2025!A11") in codes
     assert not any(c == "NOTE_BELOW_TABLE" for c, _ in codes)
     assert not [p for p in report.problems if p.code == "MISSING_COLUMN" and "Kind" in p.message]
+
+
+@pytest.mark.parametrize("typed, expected, code", [
+    ("Mawrth 2026", D(2026, 3, 31), None),              # a Welsh month and year: its last day
+    ("Q4 23/24", D(2024, 3, 31), "DATE_READ_AS"),       # a financial year in two digits each
+    ("TBC / I'w gadarnhau", None, "DATE_NOT_GIVEN"),    # both halves of a bilingual word
+    ("With immediate effect", None, "DATE_NOT_GIVEN"),  # an action: no day to be due by
+])
+def test_due_dates_in_welsh_quarters_and_words(tmp_path, typed, expected, code):
+    data = base_data()
+    data["actions"][0]["Due"] = typed
+    reg, report = check(write_register(tmp_path / "r.xlsx", data))
+    assert not report.errors, report.to_text()
+    assert reg.actions.frame.at[2, "due"] == expected
+    if code:
+        assert any(p.code == code and p.where == "Actions!E2" for p in report.problems)

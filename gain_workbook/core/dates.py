@@ -20,6 +20,10 @@ _EXCEL_1904 = dt.date(1904, 1, 1)
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 _MONTHS["sept"] = 9
+# Welsh months, as Welsh forces' bilingual registers write them ('15 Ionawr 2025')
+_MONTHS.update({"ionawr": 1, "chwefror": 2, "mawrth": 3, "ebrill": 4, "mai": 5,
+                "mehefin": 6, "gorffennaf": 7, "awst": 8, "medi": 9, "hydref": 10,
+                "tachwedd": 11, "rhagfyr": 12})
 # Numbers as reports write them ('within six months', 'made nine recommendations').
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -130,15 +134,26 @@ def parse_date(value, date1904: bool = False):
 NO_DATE_WORDS = frozenset({
     "tbc", "tba", "tbd", "to be confirmed", "to be agreed", "to be decided", "ongoing",
     "on going", "on-going", "n/a", "na", "n.a.", "-", "–", "—", "none", "not applicable",
-    "various", "unknown", "not known", "no date", "not set", "?", "pending"})
+    "various", "unknown", "not known", "no date", "not set", "?", "pending",
+    # Welsh: to be confirmed, ongoing
+    "i'w gadarnhau", "i’w gadarnhau", "i'w gytuno", "parhaus"})
 _MON_YY = re.compile(r"^(?:end of\s+)?([a-z]{3,9})\.?[\-\s'/]+'?(\d{2}|\d{4})$")
-_QUARTER = re.compile(r"^q([1-4])\s*[\-/ ]?\s*(?:fy\s*)?(\d{4})(?:\s*[/\-]\s*(\d{2}|\d{4}))?$")
+# ('Q4 23/24': a financial year may be written with two digits each side)
+_QUARTER = re.compile(r"^q([1-4])\s*[\-/ ]?\s*(?:fy\s*)?(\d{4}|\d{2}(?=\s*[/\-]\s*\d{2}$))"
+                      r"(?:\s*[/\-]\s*(\d{2}|\d{4}))?$")
 _QUARTER_AFTER = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*q([1-4])$")
 
 
 def is_no_date(text) -> bool:
-    """True for 'TBC', 'ongoing', 'N/A', '-' and the like: a date column with no date yet."""
-    return isinstance(text, str) and re.sub(r"\s+", " ", text.strip().lower()) in NO_DATE_WORDS
+    """True for 'TBC', 'ongoing', 'N/A', '-' and the like: a date column with no date yet;
+    and for both halves of a bilingual one ('TBC / I'w gadarnhau')."""
+    if not isinstance(text, str):
+        return False
+    s = re.sub(r"\s+", " ", text.strip().lower())
+    if s in NO_DATE_WORDS:
+        return True
+    halves = [h.strip() for h in s.split(" / ")]
+    return len(halves) == 2 and all(h in NO_DATE_WORDS for h in halves)
 
 
 def month_or_quarter(text, quarters: str = "financial"):
@@ -162,6 +177,7 @@ def month_or_quarter(text, quarters: str = "financial"):
     q = year = None
     if m := _QUARTER.match(s):
         q, year, second = int(m.group(1)), int(m.group(2)), m.group(3)
+        year = year + 2000 if year < 100 else year
         fy = second is not None
     elif m := _QUARTER_AFTER.match(s):
         year, q, fy = int(m.group(1)), int(m.group(3)), True

@@ -111,7 +111,10 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
 def heading_kind(text) -> str | None:
     """The kind a section heading names ('Areas for improvement', 'Causes of concern',
     'Recommendations (3)'), or None."""
-    words = norm_key(re.sub(r"\(.*?\)", " ", str(text))).split()
+    text = str(text)
+    if len(text) > 120:
+        return None
+    words = norm_key(re.sub(r"\([^()]*\)", " ", text)).split()
     if not 1 <= len(words) <= 5:
         return None
     return kind_word(" ".join(words)) or kind_word(" ".join(

@@ -114,6 +114,12 @@ def _shared(values: list) -> list:
 _SAMPLE = 1000   # the rows _shared looks at first, to see whether a column repeats
 
 
+# An action due 'with immediate effect' has no day of its own to be due by: no date yet,
+# said. (An item's deadline so worded is its report's publication date: derive.py.)
+_DUE_KEYS = frozenset({"due", "revised_due"})
+_IMMEDIATE = re.compile(r"(?:with\s+)?immediate(?:ly)?(?:\s+effect)?", re.I)
+
+
 def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
     """A date column: dates, None for 'TBC' and the like (said), a month or quarter read
     as its last day (said), and what is not a date kept as text for BAD_DATE."""
@@ -134,7 +140,7 @@ def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
             out.append(None)           # and the next most usual: an empty one
             continue
         if type(v) is str and v.strip():
-            if is_no_date(v):
+            if is_no_date(v) or (col.key in _DUE_KEYS and _IMMEDIATE.fullmatch(v.strip())):
                 problems.append(make_problem("DATE_NOT_GIVEN", sheet, f"{letter}{r + 1}",
                                              header, v.strip()))
                 raw[(col.key, index_of(r))] = v.strip()
