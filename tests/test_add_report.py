@@ -580,6 +580,57 @@ def test_lead_ins_one_after_another_each_make_their_list_word_bullets_too(
     assert got["unplaced"] == []
 
 
+JOINT_GROUPS = (("The Ministry of Justice and the Home Office should:",
+                 ["Within 12 months, develop a shared definition of mental health needs.",
+                  "By 31 December 2022, agree a protocol for sharing information."]),
+                ("Police forces should:",
+                 ["Make sure that officers are trained in responding to mental health needs.",
+                  "Within six months, review their use of section 136 of the Mental Health "
+                  "Act 1983."]),
+                ("HM Prison and Probation Service should:",
+                 ["Improve the quality of pre-sentence reports."]))
+
+
+@pytest.mark.parametrize("source_kind", ["numbered text", "word headings and lists"])
+def test_a_joint_reports_recommendations_grouped_by_whom_they_are_for(
+        runner, example_register, tmp_path, source_kind):
+    """A joint inspection groups its numbered recommendations under lead-ins naming whom
+    they are for ('Police forces should:'): each takes its own group's words, so its
+    addressee, and only the forces' are for the force; as plain text ('3. ...' under a
+    lead-in paragraph) and as Word writes it (the lead-ins headings, the entries Word's
+    own numbered list)."""
+    title = "A joint thematic inspection of the criminal justice journey"
+    if source_kind == "numbered text":
+        lines, n = [title, "Published: 15 November 2021", "", "Recommendations", ""], 0
+        for lead, entries in JOINT_GROUPS:
+            lines.append(lead)
+            for entry in entries:
+                n += 1
+                lines.append(f"{n}. {entry}")
+            lines.append("")
+        source = tmp_path / "report.txt"
+        source.write_text("\n".join(lines), encoding="utf-8")
+    else:
+        import docx
+
+        d = docx.Document()
+        d.add_paragraph(title, style="Title")
+        d.add_paragraph("Published: 15 November 2021")
+        d.add_heading("Recommendations", level=1)
+        for lead, entries in JOINT_GROUPS:
+            d.add_heading(lead, level=2)
+            for entry in entries:
+                d.add_paragraph(entry, style="List Number")
+        source = tmp_path / "report.docx"
+        d.save(source)
+    got = found_json(runner, example_register, source)
+    whom = [lead.removesuffix(" should:") for lead, entries in JOINT_GROUPS for _ in entries]
+    assert [i["addressee"] for i in got["items"]] == whom
+    assert [i["applies_to_force"] for i in got["items"]] == [False, False, True, True, False]
+    assert [i["deadline"] for i in got["items"]] == ["2022-11-15", "2022-12-31", None,
+                                                     "2022-05-15", None]
+
+
 def test_a_long_national_report_is_numbered_and_counted(runner, example_register, tmp_path):
     """The shape of a long national report (made up here, not a real report's words): its
     summary says how many items it made; every recommendation is given twice, in the

@@ -443,6 +443,14 @@ class _Reader:
             self.section, self.parent = section, parent
         if going_on:
             self.labelled = labelled
+            text = block.text
+            if text.endswith(":") and len(text) <= 300 and self.like(i):
+                # a heading that is the next entries' lead-in ('Police forces should:',
+                # a joint inspection's recommendations grouped by whom they are for)
+                if self.numbered is not None:
+                    self.numbered.lead, self.numbered.lead_cleaned = text, block.cleaned
+                self.lead, self.lead_kind, self.listed, self.lead_cleaned = \
+                    text, self.section or REC, False, block.cleaned
 
     def _carry(self, i: int, block) -> bool:
         """Does the paragraph go on with the current item? If not, the item is done."""
@@ -568,6 +576,13 @@ class _Reader:
         text = block.text
         kind = self.section or (REC if self.parent is not None else None)
         entries = self.numbered
+        if entries is not None and not entries.bullets and text.endswith(":") and \
+                len(text) <= 300:
+            # the list's entries go on under a new lead-in ('Police forces should:' after
+            # the Home Office's '1.' and '2.'): theirs are its words, and its addressee
+            entries.lead, entries.lead_cleaned = text, block.cleaned
+            self.current = None
+            return
         if entries is not None and not entries.bullets and entries.kind == kind:
             kind = None               # where the report numbers its items, one without is not
         if kind is not None and kind not in self.labelled:
