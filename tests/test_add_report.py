@@ -631,6 +631,30 @@ def test_a_joint_reports_recommendations_grouped_by_whom_they_are_for(
                                                      "2022-05-15", None]
 
 
+def test_lines_wrapped_short_as_a_pdf_pastes_them_are_joined(runner, example_register,
+                                                              tmp_path):
+    """Text copied from a PDF breaks lines where the page did: after a deadline's comma
+    ('By 30 September 2024, Cleveland' / 'Police should ...') or a word no paragraph ends
+    with ('... the College of' / 'Policing should ...'), however short the line. Each is
+    one item, whole, with its addressee; and the short line is not the report's title."""
+    source = tmp_path / "report.txt"
+    source.write_text(
+        "Cleveland Police: an inspection of custody arrangements\nPublished: 5 June 2024\n\n"
+        "Recommendations\n\nRecommendation 1\nBy 30 September 2024, Cleveland\n"
+        "Police should make sure that detainees' risk assessments are reviewed at\n"
+        "every change of shift.\n\nRecommendation 2\n"
+        "Within six months, the National Police Chiefs' Council and the College of\n"
+        "Policing should update custody training so that it covers neurodiversity.\n",
+        encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert got["inspection"]["title"] == "Cleveland Police: an inspection of custody arrangements"
+    assert [i["addressee"] for i in got["items"]] == [
+        "Cleveland Police", "The National Police Chiefs' Council and the College of Policing"]
+    assert got["items"][0]["text"].endswith("reviewed at every change of shift.")
+    assert got["items"][1]["text"].endswith("so that it covers neurodiversity.")
+    assert [i["applies_to_force"] for i in got["items"]] == [True, False]
+
+
 def test_a_long_national_report_is_numbered_and_counted(runner, example_register, tmp_path):
     """The shape of a long national report (made up here, not a real report's words): its
     summary says how many items it made; every recommendation is given twice, in the

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from gain_workbook.core.dates import MODAL
 from gain_workbook.core.errors import InputError
 from gain_workbook.core.text import decode_text, has_xml_illegal, xml_safe
 
@@ -297,11 +298,26 @@ _STARTS = re.compile(r"^(?:[A-Z][A-Za-z’' ]{1,40}:\s|(?:Recommendations?|Areas
                      r"\(?(?:[a-z]|[ivx]{2,5})\)\s)")
 
 
+# Words no paragraph ends with: a line that ends with one was wrapped ('... the College of'
+# / 'Policing should ...'), however short it is.
+_NEVER_LAST = frozenset({"a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with",
+                         "by", "at", "from", "that", "which", "its", "their", "is", "are",
+                         "be", "as", "into", "than", "all", "any", "each", "every"})
+# An item's first words up to its deadline's comma ('By 30 September 2024, Cleveland'):
+# the rest, with its 'should', is on the next line.
+_DEADLINE_LEAD = re.compile(rf"^(?:by|before|within|not later than|no later than)\s[^,]{{1,40}},"
+                            rf"\s", re.I)
+
+
 def _continues(previous: str, line: str, usual: int) -> bool:
     """Is ``line`` the rest of a paragraph that ``previous`` wrapped?"""
     if _ENDS_SENTENCE.search(previous) or _STARTS.match(line) or previous.isdecimal():
         return False
     if previous.endswith(("-", ",", SOFT_HYPHEN)) or line[:1].islower():
+        return True
+    last = previous.rsplit(None, 1)[-1].casefold() if previous.strip() else ""
+    if last in _NEVER_LAST or (_DEADLINE_LEAD.match(previous) and not MODAL.search(previous)
+                               and MODAL.search(line)):
         return True
     return usual >= 40 and len(previous) >= 0.6 * usual
 
