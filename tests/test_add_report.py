@@ -1245,3 +1245,28 @@ def test_a_word_document_with_a_password_is_said_to_have_one(runner, example_reg
     res = run(runner, "add-report", example_register, source)
     assert res.exit_code == 2 and "is protected by a password" in res.stderr
     assert "Traceback" not in res.output
+
+
+def test_a_pdfs_running_lines_go_and_its_paragraphs_run_on_over_the_page():
+    """A PDF's pages, as pypdf gives their lines: 'OFFICIAL' at each top and 'PEEL
+    2023–25 Cleveland Police   Page N' at each foot are running lines, dropped; a
+    recommendation that runs over the page is one paragraph; a 'Recommendation' label at
+    a page's edge is no running line, though it stands there twice."""
+    from gain_workbook.newreport.source import lines_to_blocks, without_running_lines
+
+    footer = "PEEL 2023–25 Cleveland Police   Page {}"
+    pages = [["OFFICIAL", "Cause of concern 2", "The force doesn't investigate well.",
+              "Recommendation", "By 30 September 2024, Cleveland Police should make sure "
+              "that investigations are allocated to ", footer.format(1)],
+             ["OFFICIAL", "staff with the right skills, and that victims are updated.",
+              "Area for improvement 1", "The force should improve how it answers calls.",
+              "Recommendation", footer.format(2)],
+             ["OFFICIAL", "By 31 March 2025, the force should review its call handling.",
+              footer.format(3)]]
+    kept = without_running_lines(pages)
+    assert all("OFFICIAL" not in page and not any("Page" in x for x in page) for page in kept)
+    assert kept[0][2] == "Recommendation" and kept[1][-1] == "Recommendation"
+    texts = [b.text for b in lines_to_blocks([x for page in kept for x in page], pages=True)]
+    assert ("By 30 September 2024, Cleveland Police should make sure that investigations "
+            "are allocated to staff with the right skills, and that victims are updated."
+            ) in texts

@@ -486,17 +486,44 @@ def _pdf_blocks(data: bytes, name: str) -> list[Block]:
             except Exception:
                 raise InputError(f"'{name}' is encrypted in a way add-report cannot open; "
                                  "paste its text into a .txt file instead.") from None
-        lines: list[str] = []
-        for page in reader.pages:
-            lines.extend(page.extract_text().splitlines())
-            lines.append("")
+        pages = [page.extract_text().splitlines() for page in reader.pages]
     except InputError:
         raise
     except Exception:
         raise InputError(f"'{name}' is not a PDF add-report can read: it may be damaged, "
                          "or not a PDF; save it again as a PDF, or paste its text into a "
                          ".txt file.") from None
-    return lines_to_blocks(lines, pages=True)
+    # a paragraph may run on over a page's end (the lines decide, as within a page),
+    # without the page's running header and footer in the middle of it
+    return lines_to_blocks([line for page in without_running_lines(pages) for line in page],
+                           pages=True)
+
+
+RUNNING = 3          # lines at a page's top and at its foot where a running line may stand
+
+
+def without_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Each page's lines without its running header and footer: a line among the first or
+    last RUNNING of a page whose words (its numbers aside: 'Page 2') stand there on half
+    the pages or more, two at least ('OFFICIAL', 'PEEL 2023–25 Cleveland Police   Page 2').
+    Never a label that starts an item ('Recommendation'), nor a sentence."""
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip())).casefold()
+
+    seen: dict[str, int] = {}
+    for page in pages:
+        for k in {key(x) for x in page[:RUNNING] + page[-RUNNING:] if x.strip()
+                  and len(x) <= 120 and not _STARTS.match(x.strip())
+                  and not x.rstrip().endswith((".", ";", ":"))}:
+            seen[k] = seen.get(k, 0) + 1
+    least = max(2, (len(pages) + 1) // 2)
+    running = {k for k, n in seen.items() if n >= least}
+    out = []
+    for page in pages:
+        edge = set(range(min(RUNNING, len(page)))) | set(range(max(0, len(page) - RUNNING),
+                                                               len(page)))
+        out.append([x for i, x in enumerate(page) if i not in edge or key(x) not in running])
+    return out
 
 
 def _check_zip(data: bytes, name: str) -> None:
