@@ -655,6 +655,32 @@ def test_lines_wrapped_short_as_a_pdf_pastes_them_are_joined(runner, example_reg
     assert [i["applies_to_force"] for i in got["items"]] == [True, False]
 
 
+def test_a_fire_services_own_report_is_its_own_and_so_is_its_cause_of_concern(
+        runner, example_register, tmp_path):
+    """HMICFRS's report on one fire and rescue service: its title over 'An inspection of
+    Shropshire Fire and Rescue Service' (one title), Force-specific by that line; the
+    cause of concern in the service's words ('The service hasn't made enough progress
+    ...', no 'should') is the service's, as its recommendations are."""
+    source = tmp_path / "report.txt"
+    source.write_text(
+        "Fire and Rescue Service Effectiveness, efficiency and people 2021/22\n"
+        "An inspection of Shropshire Fire and Rescue Service\nPublished on: 27 July 2022\n\n"
+        "Cause of concern\n\nThe service hasn't made enough progress to improve its "
+        "protection function since our last inspection.\n\nRecommendations\n\n"
+        "By 31 January 2023, the service should:\n"
+        "• develop a plan to make sure it has enough qualified protection staff; and\n"
+        "• make sure its risk-based inspection programme is properly resourced.\n",
+        encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert got["inspection"]["title"] == ("Fire and Rescue Service Effectiveness, efficiency "
+                                          "and people 2021/22: An inspection of Shropshire "
+                                          "Fire and Rescue Service")
+    assert got["inspection"]["type"] == "Force-specific"
+    assert [(i["kind"], i["applies_to_force"]) for i in got["items"]] == [
+        ("Cause of concern", True), ("Recommendation", True), ("Recommendation", True)]
+    assert not any("does not say who it is for" in (i["check"] or "") for i in got["items"])
+
+
 def test_a_long_national_report_is_numbered_and_counted(runner, example_register, tmp_path):
     """The shape of a long national report (made up here, not a real report's words): its
     summary says how many items it made; every recommendation is given twice, in the

@@ -139,9 +139,22 @@ def _types(found, title: str) -> tuple[str, str]:
         return "", "not found: fill it in on the register"
     national = any(it.applies and re.search(r"chief\s+constables|forces\b", it.addressee or "",
                                             re.I) for it in found.items)
+    if m := (ONE_BODY_INSPECTED.search(title or "") or ONE_BODY_FIRST.match(title or "")):
+        return "Force-specific", f"the title names one: {m.group('who')}"
     if national or any(not it.applies for it in found.items):
         return "National", "its items are for all forces or national bodies"
     return "Force-specific", "its items are for the force"
+
+
+# A title naming the one force or service inspected: 'An inspection of Shropshire Fire and
+# Rescue Service', 'PEEL 2023–25: An inspection of Cleveland Police'.
+ONE_BODY_INSPECTED = re.compile(
+    r"\binspection\s+of\s+(?:the\s+)?(?P<who>(?:[A-Z][\w'’&-]*\s+){1,5}(?:Police(?:\s+Service)?|"
+    r"Constabulary|Fire\s+(?:and|&)\s+Rescue\s+(?:Service|Authority)))\b")
+# ... or at its start, before a colon: 'Cleveland Police: an inspection of custody arrangements'
+ONE_BODY_FIRST = re.compile(
+    r"^(?P<who>(?:[A-Z][\w'’&-]*\s+){1,5}(?:Police(?:\s+Service)?|Constabulary|"
+    r"Fire\s+(?:and|&)\s+Rescue\s+(?:Service|Authority)))\s*[:–—-]\s")
 
 
 SAME_TITLE = "same title and publication date"

@@ -19,6 +19,7 @@ is for, by when, and what the clerk should check).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from gain_workbook.core.dates import UNREADABLE
@@ -51,6 +52,11 @@ def finish(found, force_name: str) -> None:
     for n, it in enumerate(items):
         if it.untold:           # for the force when its recommendations are
             it.applies = any(r.applies for r in items if r.parent == n)
+        elif it.kind in (COC, ACOC) and not it.applies and UNADDRESSED in it.checks and \
+                any(r.applies for r in items if r.parent == n):
+            # its words say no one, its recommendations are the force's: so is it
+            it.applies = True
+            it.checks.remove(UNADDRESSED)
 
 
 def _kept(items: list, survivors: list, where: dict) -> list:
@@ -216,12 +222,17 @@ def _applies_unaddressed(it, items, force_name: str) -> None:
     text = it.text
     if names_the_force(text, force_name) or (it.parent is not None and items[it.parent].applies):
         it.applies = True
-    elif it.kind in (COC, ACOC, AFI) and names_forces(text):
+    elif it.kind in (COC, ACOC, AFI) and (names_forces(text) or _THE_INSPECTED.match(text)):
         it.applies = True
     else:
         it.applies = False
-        it.checks.append("the text does not say who it is for; say whether it applies "
-                         "to the force")
+        it.checks.append(UNADDRESSED)
+
+
+UNADDRESSED = "the text does not say who it is for; say whether it applies to the force"
+# A cause of concern or area for improvement about the body inspected, in its own words:
+# 'The service hasn't made enough progress ...' (a fire and rescue service's report)
+_THE_INSPECTED = re.compile(r"^\s*(?:the|this)\s+(?:service|force|constabulary)\b", re.I)
 
 
 def _applies_to(it, addressee: str, who: str, force_name: str) -> None:

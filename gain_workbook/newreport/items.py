@@ -709,7 +709,22 @@ def _title_from_first(found: Found, blocks) -> None:
     titles = [t for t in lines if re.search(r"\b(?:19|20)\d{2}\b", t)] or \
         [t for t in lines if _REPORTISH.search(t)]
     if titles:
-        found.title, found.title_from = titles[0], "its first lines"
+        # (two lines of a title page joined as one paragraph keep their break as a colon:
+        # '... 2021/22 An inspection of ...' is '... 2021/22: An inspection of ...')
+        found.title = _INSPECTION_OF_WITHIN.sub(r"\1: \2", titles[0])
+        found.title_from = "its first lines"
+        # and the line under it that names whom it inspected ('An inspection of Shropshire
+        # Fire and Rescue Service' under 'Fire and Rescue Service ... 2021/22')
+        at = next(i for i, b in enumerate(blocks) if b.text == titles[0])
+        under = blocks[at + 1].text if at + 1 < len(blocks) else ""
+        if _INSPECTION_OF.match(under) and len(under) <= 200 and under not in found.title:
+            found.title = f"{found.title}: {under}"
+
+
+_INSPECTION_OF_WITHIN = re.compile(r"([\w)’'])\s+(An?\s+(?:joint\s+|thematic\s+|unannounced\s+)*"
+                                   r"inspection\s+(?:of|into)\s)")
+_INSPECTION_OF = re.compile(r"^(?:an?\s+(?:joint\s+|thematic\s+|unannounced\s+)*inspection\s+"
+                            r"(?:of|into)\s+\S)", re.I)
 
 
 def _prose(text: str) -> bool:
