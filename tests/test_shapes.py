@@ -228,6 +228,27 @@ def test_adopt_keeps_every_value_and_reads_back_the_same(tmp_path, runner, name)
             and not any(f.startswith(norm_key(v)) for f in folded)}
     assert not lost, lost
     assert set(old.written.values()) <= texts
+    # a sheet that is not the register's (a key, a summary, a hidden old copy) is copied
+    # after ours, every value of it, hidden if it was
+    for s in old.plan.sheets:
+        if s.role != "not read" or s.reason == "it is empty":
+            continue
+        copy = next(ws for ws in wb.worksheets if ws.title in (s.name, f"{s.name[:25]} (yours)"))
+        orig = openpyxl.load_workbook(path, read_only=True)[s.name]
+        want = {_cell_text(v) for row in orig.iter_rows(values_only=True) for v in row
+                if v not in (None, "")}
+        have = {_cell_text(v) for row in copy.iter_rows(values_only=True) for v in row
+                if v not in (None, "")}
+        assert want <= have, (s.name, want - have)
+        assert (copy.sheet_state == "hidden") == bool(s.hidden)
+
+
+def _cell_text(v) -> str:
+    import datetime as dt
+
+    if isinstance(v, dt.datetime) and v.time() == dt.time():
+        return v.date().isoformat()
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
 @pytest.mark.parametrize("name", list(SHAPES))

@@ -52,6 +52,7 @@ class Adopted:
     as_written: dict = field(default_factory=dict)
     peel_typed: int = 0     # reports given Type PEEL from their titles (no Type column)
     force_from: tuple | None = None     # (force name, the title it came from), no Settings'
+    copied: list = field(default_factory=list)     # the office's sheets copied as they were
 
 
 def adopt(register, output, force: bool = False, today: dt.date | None = None) -> Adopted:
@@ -66,10 +67,45 @@ def adopt(register, output, force: bool = False, today: dt.date | None = None) -
     force_from = _force_from_titles(reg)
     if force_from is not None:
         data["settings"]["Force name"] = force_from[0]
+    others = _sheets_not_read(reg)
     path = write_register_template(output, force=force, data=data,
                                    extra_headers=extra_headers, read_from=read_from,
-                                   history=history_data(reg, short))
-    return Adopted(path, reg, short, adopted_on, as_written, peel_typed, force_from)
+                                   history=history_data(reg, short), others=others)
+    return Adopted(path, reg, short, adopted_on, as_written, peel_typed, force_from,
+                   [name for name, _, _ in others])
+
+
+# Our sheets' names: an office's sheet of one of these names is copied under another.
+_OURS = frozenset({"guide", "lists", "inspections", "items", "actions", "settings",
+                   "read from", "updates", "extension requests", "owners"})
+
+
+def _sheets_not_read(reg: Register) -> list:
+    """[(name, rows, hidden)] of the register's sheets that hold something but are not the
+    register's (a key, a glossary, a contents page, an old hidden copy): adopt copies
+    them after ours, so nothing of the workbook is lost. Read again from the file (the
+    reader let their cells go)."""
+    plan = getattr(reg, "plan", None)
+    names = [s for s in (plan.sheets if plan else ()) if s.role == "not read"
+             and s.reason != "it is empty"]
+    if not names:
+        return []
+    from gain_workbook.core.sniff import calamine_source, check_workbook, open_calamine
+
+    book = open_calamine(calamine_source(check_workbook(reg.path)))
+    try:
+        out = []
+        taken = set(_OURS)
+        for s in names:
+            name = s.name
+            while name.casefold() in taken:
+                name = f"{name[:25]} (yours)" if not name.endswith("(yours)") else f"{name[:24]}_"
+            taken.add(name.casefold())
+            rows = book.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
+            out.append((name, rows, bool(s.hidden)))
+        return out
+    finally:
+        book.close()
 
 
 def _force_from_titles(reg: Register) -> tuple | None:

@@ -83,6 +83,12 @@ def adopt(register, output, force: bool = False, today=None) -> AdoptResult:
                          f"{name} ('{one_line(title)[:60]}'), so that is the Force name on "
                          "the Settings sheet, for the pack, the responses and emails: change "
                          "it there if it is not right.")
+    if done.copied:
+        res.notes.append(f"{plural(len(done.copied), 'sheet')} of yours that "
+                         f"{'is' if len(done.copied) == 1 else 'are'} not the register's "
+                         f"{'was' if len(done.copied) == 1 else 'were'} copied after ours, as "
+                         f"{'it was' if len(done.copied) == 1 else 'they were'}: "
+                         + ", ".join(f"'{n}'" for n in done.copied) + ".")
     if done.adopted_on is not None:
         res.notes.append(f"the register kept no response dates: 'Adopted on' is "
                          f"{uk_date(done.adopted_on)} on the Settings sheet, so a report "

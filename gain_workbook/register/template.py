@@ -33,7 +33,8 @@ def load_example() -> dict:
 def write_register_template(path, example: bool = False, force: bool = False,
                             data: dict | None = None, extra_headers: dict | None = None,
                             read_from: list | None = None, force_name: str = "",
-                            created: dt.date | None = None, history: dict | None = None) -> Path:
+                            created: dt.date | None = None, history: dict | None = None,
+                            others: list | None = None) -> Path:
     """Write a new register to ``path``; refuses to replace a file unless ``force``.
 
     A blank register (headers, dropdowns, Guide, Settings) unless ``example`` asks for
@@ -44,7 +45,9 @@ def write_register_template(path, example: bool = False, force: bool = False,
     rows (sheet, row, original sheet, original row) become a "Read from" sheet.
     ``created`` is the file's created date (default: today). ``history`` {sheet: rows}
     are merge's and decisions' history sheets (Updates, Extension requests) carried over
-    as they were written (`adopt`), each row {header: value}.
+    as they were written (`adopt`), each row {header: value}. ``others`` [(name, rows,
+    hidden)] are the office's sheets that are not the register's (a key, a glossary),
+    copied after ours as their values were (`adopt`).
     """
     path = Path(path)
     if data is None:
@@ -68,8 +71,33 @@ def write_register_template(path, example: bool = False, force: bool = False,
         for sheet, rows in (history or {}).items():
             if rows:
                 _history_sheet(wb, fmt, sheet, rows)
+        for name, rows, hidden in others or ():
+            _copied_sheet(wb, fmt, name, rows, hidden)
         lists.hide()
     return path
+
+
+def _copied_sheet(wb, fmt, name: str, rows: list, hidden: bool) -> None:
+    """One of the office's own sheets, its values as they were: text always as text (never
+    a formula or a link), numbers as numbers, dates as dates; hidden if it was."""
+    ws = wb.add_worksheet(name)
+    widths: dict = {}
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v in ("", None):
+                continue
+            if isinstance(v, (dt.date, dt.datetime)):
+                ws.write_datetime(r, c, v if isinstance(v, dt.datetime) else
+                                  dt.datetime(v.year, v.month, v.day), fmt["date"])
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, str(v))
+            widths[c] = max(widths.get(c, 8), min(60, len(str(v)) + 2))
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+    if hidden:
+        ws.hide()
 
 
 def _lists_sheet(wb, fmt):
