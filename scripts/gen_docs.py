@@ -294,7 +294,9 @@ def value_forms() -> str:
         "'for ...' when it has none), the row is not an action, and nothing is asked of "
         "it: no owner, due date or status, and no HMICFRS status (`NOT_FOR_FORCE_ROW`, "
         "once for each phrase). An action of an item not for the force needs no owner, due "
-        "date or status either.",
+        "date or status either. Where no column says whether an item applies, the item's "
+        "own status saying so ('N/A - NPCC' in 'Overall Status') does the same for an item "
+        "with no actions, its addressee taken from the words after the dash.",
         "- **A deadline only in the item's words** ('By 31 October 2023, chief constables "
         "should ...', 'Within three months, the force should: ...', 'With immediate "
         "effect'), on a sheet with no deadline column: read by the rules `add-report` uses, "

@@ -1296,3 +1296,18 @@ def test_a_pdfs_running_lines_go_and_its_paragraphs_run_on_over_the_page():
     assert ("By 30 September 2024, Cleveland Police should make sure that investigations "
             "are allocated to staff with the right skills, and that victims are updated."
             ) in texts
+
+
+def test_a_count_the_report_says_it_found_is_compared(runner, example_register, tmp_path):
+    """'We found three causes of concern and nine areas for improvement' is a count, as
+    'made' and 'identified' are: a text that gives fewer is shouted."""
+    source = tmp_path / "report.txt"
+    source.write_text("PEEL 2023–25: An inspection of Example Police\nPublished: 14 March 2024"
+                      "\n\nWe found two causes of concern and one area for improvement.\n\n"
+                      "Cause of concern 1\nThe force doesn't answer calls quickly enough.\n\n"
+                      "Area for improvement 1\nThe force should improve how it records "
+                      "crime.\n", encoding="utf-8")
+    got = found_json(runner, example_register, source)
+    assert got["stated"] == {"Cause of concern": 2, "Area for improvement": 1}
+    res = run(runner, "add-report", example_register, source)
+    assert "BUT THE REPORT SAYS 2 CAUSES OF CONCERN" in res.stdout

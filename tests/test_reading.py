@@ -468,3 +468,25 @@ def test_due_dates_in_welsh_quarters_and_words(tmp_path, typed, expected, code):
     assert reg.actions.frame.at[2, "due"] == expected
     if code:
         assert any(p.code == code and p.where == "Actions!E2" for p in report.problems)
+
+
+def test_an_items_own_status_saying_not_for_the_force(tmp_path):
+    """'N/A - NPCC' in an item's own status, on a tracker with no Applies column: the item
+    is not the force's (no Red 'No actions' for it), its addressee from the words."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Inspection", "Published", "Ref", "Description", "Overall Status", "Action",
+               "Owner", "Due", "Status"])
+    ws.append(["Digital forensics", dt.datetime(2022, 12, 1), "Rec 4", "By 30 June 2023, "
+               "chief constables should seek accreditation.", "Open", "Accreditation",
+               "Head of DFU", dt.datetime(2023, 6, 30), "In progress"])
+    ws.append(["Digital forensics", dt.datetime(2022, 12, 1), "Rec 5", "The NPCC lead "
+               "should publish guidance.", "N/A - NPCC", None, None, None, None])
+    p = tmp_path / "flat.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    items = reg.items.frame
+    assert list(items["applies"]) == ["Yes", "No"]
+    assert list(items["addressee"]) == [None, "NPCC"], list(items["addressee"])
+    assert any(p.code == "NOT_FOR_FORCE_ROW" and p.where == "Sheet!E3" for p in report.problems)
+    assert not any(p.code == "NO_ACTIONS" for p in report.problems)

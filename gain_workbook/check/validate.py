@@ -252,7 +252,8 @@ def _closed_with_open_actions(reg: Register, counts: tuple) -> list[Problem]:
     _, n_open = counts
     closed_item = fit["hmicfrs_status"].isin(HMICFRS_CLOSED)
     return [make_problem("CLOSED_WITH_OPEN_ACTIONS", *reg.items.where("hmicfrs_status", row),
-                         fit.at[row, "hmicfrs_status"], open=int(n_open[row]))
+                         fit.at[row, "hmicfrs_status"],
+                         open=_open_actions(int(n_open[row])))
             for row in fit.index[closed_item & (n_open > 0)]]
 
 
@@ -487,3 +488,8 @@ def _load_pandera() -> None:
     is being parsed on other threads, rather than after it."""
     import pandera.backends.pandas.register  # noqa: F401
     import pandera.pandas  # noqa: F401
+
+
+def _open_actions(n: int) -> str:
+    """'1 of its actions is', '3 of its actions are' (CLOSED_WITH_OPEN_ACTIONS)."""
+    return f"{n} of its actions {'is' if n == 1 else 'are'}"

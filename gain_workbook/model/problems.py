@@ -51,6 +51,7 @@ def make_problem(code: str, sheet: str, cell: str, header: str, value, **fmt) ->
     rule = RULES[code]
     text = display(value)
     short = text if len(text) <= 60 else text[:57] + "..."
+    header = " ".join(header.split()) if header else header    # ('Statws\nStatus': one line)
     message = rule.message.format(value=short, header=header or "the column", **fmt)
     return Problem(code, rule.severity, sheet, cell, header or "", text, message)
 

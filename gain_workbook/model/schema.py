@@ -934,8 +934,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "Revised due {value} is earlier than the original due date {due}; a revised date "
        "usually moves later. Check it."),
     _R("CLOSED_WITH_OPEN_ACTIONS", "warning", "A closed item still has open actions",
-       "HMICFRS status is '{value}' but {open} of its actions are not finished; update the "
-       "actions or the status."),
+       "HMICFRS status is '{value}' but {open} not finished; update the actions or the "
+       "status."),
     _R("NOTE_BELOW_TABLE", "warning", "Text below the table was not read as a row",
        "'{value}' below the table looks like a note, not a row, and was not read."),
     _R("DUPLICATE_COLUMN", "warning", "Two columns mean the same thing",

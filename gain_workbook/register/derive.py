@@ -245,6 +245,7 @@ def derive_values(tables, ctx, plan=None) -> None:
     if plan is not None:
         describe_notes(plan, ctx)
     not_for_force_rows(tables, ctx.problems)
+    not_for_force_statuses(tables[ITEMS], tables[ACTIONS], ctx.problems)
 
 
 def not_for_force(text) -> bool:
@@ -260,6 +261,9 @@ def not_for_force(text) -> bool:
 _NOT_FOR_FORCE = tuple(lead for lead, word, _ in schema.YES_NO_LEADS
                        if word == "No" and lead not in ("no", "n"))
 _US = re.compile(r"\b(?:force|us|we)\b", re.I)
+# 'N/A - NPCC', 'Not applicable: Home Office': whom, after the dash, with no 'for'
+_NA_WHO = re.compile(r"^(?:n\s*/\s*a|na|not\s+applicable|not\s+relevant)\s*[-–—:;(]\s*"
+                     r"(?P<who>[A-Z][\w&'’ ]{0,60}?)\)?$", re.I)
 _FOR_SOMEONE = re.compile(r"^(?:(?:n\s*/\s*a|na|not\s+applicable|not\s+relevant)\b[\s\-–—:;,(]*)?"
                           r"(?:(?:it\s+is\s+|this\s+is\s+)?(?:for|to)\s+)(?P<who>.+)$",
                           re.I)
@@ -326,6 +330,31 @@ def not_for_force_rows(tables, problems) -> None:
         actions.frame = f.drop(index=sorted(dropped))
 
 
+def not_for_force_statuses(items: Table, actions: Table, problems) -> None:
+    """An item's own status saying it is not for the force ('N/A - NPCC', 'Not
+    applicable – Home Office') where no column says whether it applies: it does not
+    (so it has no actions to want, nor a Red 'No actions'), its addressee from the words
+    where it has none. Once for each distinct phrase."""
+    fi = items.frame
+    if not len(fi) or "force_status" not in fi or \
+            any("applies" in part.headers for part in items.parts):
+        return
+    with_actions = set(actions.frame["action_item_id"].tolist()) if len(actions.frame) else set()
+    said: dict = {}
+    for item, status, iid in zip(fi.index, fi["force_status"], fi["item_id"]):
+        if type(status) is not str or not not_for_force(status) or iid in with_actions:
+            continue
+        outcome = _not_for_force_item(items, fi, item, status, False)
+        phrase = norm_key(status)
+        if phrase in said:
+            continue
+        said[phrase] = True
+        problems.append(make_problem("NOT_FOR_FORCE_ROW", *items.where("force_status", item),
+                                     status, outcome=outcome.replace(", and the row not as "
+                                                                     "an action", ""),
+                                     also=""))
+
+
 def _extras_to_item(actions: Table, items: Table, row, item) -> None:
     """The office's own columns of a row that is not an action go with its item (adopt
     keeps them there)."""
@@ -347,7 +376,7 @@ def _not_for_force_item(items: Table, fi, item, value: str, has_actions: bool) -
         fi.at[item, "applies"] = "No"
         items.raw.setdefault(("applies", item),
                              own if isinstance(own, str) and own.strip() else value)
-    who = _FOR_SOMEONE.match(value.strip())
+    who = _FOR_SOMEONE.match(value.strip()) or _NA_WHO.match(value.strip())
     # (the trailing stops and brackets are stripped here: a lazy pattern before them
     # would be quadratic on a line of them)
     name = who.group("who").rstrip(" \t\n\r\f\v.)") if who else ""

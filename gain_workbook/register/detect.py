@@ -175,7 +175,7 @@ class Plan:
             for c in s.columns:
                 if c.key and c.how == "content":
                     where = f"'{s.name}'!{c.letter}" if several else c.letter
-                    shown = f"'{c.header}'" if c.header else "(no header)"
+                    shown = f"'{' '.join(c.header.split())}'" if c.header else "(no header)"
                     out.append(f"read {where} {shown} as {BY_KEY[c.key].header}, from its "
                                "values" + (" (per cent complete)" if c.convert else ""))
         return out
@@ -210,7 +210,8 @@ class Plan:
             out.append("")
             head = f"Sheet '{s.name}': {ROLE_TEXT[s.role]}"
             if s.archive:
-                head += " (archive: read with the open rows)"
+                head += (" (archive: read with the open rows)" if s.read else
+                         " (an archive, by its name)")
             if s.hidden:
                 head += f" [{s.hidden}]"
             out.append(head)
@@ -229,7 +230,7 @@ class Plan:
             for key, (value, cell) in s.meta.items():
                 out.append(f"  {BY_KEY[key].header:<18} {_plain(value)}  (from {cell})")
             for c in s.columns:
-                shown = c.header or "(no header)"
+                shown = " ".join(c.header.split()) if c.header else "(no header)"
                 if c.key:
                     col = BY_KEY[c.key]
                     target = col.header if c.key != "item_inspection_id" else "Inspection ID"
