@@ -1311,3 +1311,13 @@ def test_a_count_the_report_says_it_found_is_compared(runner, example_register, 
     assert got["stated"] == {"Cause of concern": 2, "Area for improvement": 1}
     res = run(runner, "add-report", example_register, source)
     assert "BUT THE REPORT SAYS 2 CAUSES OF CONCERN" in res.stdout
+
+
+def test_a_footnotes_number_after_a_paragraphs_last_stop_is_not_its_words():
+    from gain_workbook.newreport.source import lines_to_blocks
+
+    texts = [b.text for b in lines_to_blocks(
+        ["The Home Office should fund long-term interventions.1", "",
+         "Forces should adopt version 2.1", "", "See paragraph 3.12"])]
+    assert texts == ["The Home Office should fund long-term interventions.",
+                     "Forces should adopt version 2.1", "See paragraph 3.12"]

@@ -490,3 +490,23 @@ def test_an_items_own_status_saying_not_for_the_force(tmp_path):
     assert list(items["addressee"]) == [None, "NPCC"], list(items["addressee"])
     assert any(p.code == "NOT_FOR_FORCE_ROW" and p.where == "Sheet!E3" for p in report.problems)
     assert not any(p.code == "NO_ACTIONS" for p in report.problems)
+
+
+def test_two_causes_of_concerns_rec_1_are_told_apart_in_messages(tmp_path):
+    """Each cause of concern's recommendations are numbered from 1: a message about one
+    names its cause of concern too ('INS-1 CoC 2 Rec 1'), so the two are told apart."""
+    data = base_data()
+    for n in (1, 2):
+        data["items"].append({"Item ID": f"INS-1-CoC{n}", "Inspection ID": "INS-1",
+                              "Kind": "Cause of concern", "Number": str(n),
+                              "Text": f"Concern {n}.", "Applies to force": "Yes",
+                              "HMICFRS status": "Open"})
+        data["items"].append({"Item ID": f"INS-1-CoC{n}-R1", "Inspection ID": "INS-1",
+                              "Kind": "Recommendation", "Number": "1",
+                              "Text": f"The force should act on concern {n}.",
+                              "Applies to force": "Yes", "HMICFRS status": "Open"})
+    under = [None] * 3 + [None, "INS-1-CoC1", None, "INS-1-CoC2"]
+    _, report = check(write_register(tmp_path / "r.xlsx", data,
+                                     extra={"items": {"Under": under}}))
+    named = {p.subject for p in report.problems if p.code == "NO_ACTIONS"}
+    assert {"INS-1 CoC 1 Rec 1", "INS-1 CoC 2 Rec 1"} <= named, named

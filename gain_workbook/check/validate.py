@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections import Counter
 
 from gain_workbook.model import schema
 from gain_workbook.core.dates import as_datetime64
@@ -415,6 +416,27 @@ def validate(register: Register) -> ValidationReport:
                             register.counts)
 
 
+def _item_subjects(items, written: dict) -> dict:
+    """{item id: 'PEEL-2026 AFI 2'}; where two items of a report share a label (each cause
+    of concern's 'Rec 1'), each names its cause of concern too: 'PEEL-2026 CoC 2 Rec 1'."""
+    from gain_workbook.model.refs import item_label
+
+    own, parent_of = {}, {}
+    for index, iid, ins, kind, number, parent in zip(
+            items.index, items["item_id"], items["item_inspection_id"], items["kind"],
+            items["number"], items["parent_item"]):
+        if as_text(iid):
+            label = written.get(("number", index)) or item_label(kind, number)
+            own.setdefault(as_text(iid), (as_text(ins), label))
+            parent_of.setdefault(as_text(iid), as_text(parent))
+    shared = Counter(own.values())
+    out = {}
+    for iid, (ins, label) in own.items():
+        above = own.get(parent_of[iid]) if shared[(ins, label)] > 1 else None
+        out[iid] = " ".join(t for t in (ins, above[1] if above else "", label) if t)
+    return out
+
+
 def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
     """Each problem with what its row is, in the board's words: 'PEEL-2026 AFI 2',
     'PEEL-2026 AFI 2, action A3', 'PEEL-2026' (the cell reference says where)."""
@@ -426,14 +448,7 @@ def name_subjects(register: Register, problems: list[Problem]) -> list[Problem]:
         return list(problems)                  # nothing to name (a clean register)
     items = register.items.frame
     written = register.items.raw
-    item_of = {}
-    for index, iid, ins, kind, number in zip(items.index, items["item_id"],
-                                             items["item_inspection_id"], items["kind"],
-                                             items["number"]):
-        if as_text(iid):
-            item_of.setdefault(as_text(iid), " ".join(
-                t for t in (as_text(ins), written.get(("number", index))
-                            or item_label(kind, number)) if t))
+    item_of = _item_subjects(items, written)
 
     def subject(table: Table, r: dict) -> str:
         if table.name == schema.INSPECTIONS:

@@ -695,10 +695,30 @@ def _repeats(items, text: str) -> bool:
 
 def _title_from_first(found: Found, blocks) -> None:
     """No 'Title' line: the page's title, else its first heading, else its first line."""
+    first = next((n for n, b in enumerate(blocks[:30]) if b.heading), None)
     for b in blocks[:30]:
-        if b.heading and 10 <= len(b.text) <= 300 and not label_of(b.text):
+        # (a section's heading, 'Overall summary', is no title: the lines above it may be)
+        if b.heading and 10 <= len(b.text) <= 300 and not label_of(b.text) and \
+                not (_SECTION_HEADING.match(b.text) and _titled(blocks[:first])):
             found.title, found.title_from = b.text, "its first heading"
             return
+    _title_from_lines(found, blocks)
+
+
+_SECTION_HEADING = re.compile(r"^(?:overall\s+summary|summary|executive\s+summary|introduction|"
+                              r"contents|foreword|background|about\s+this\s+(?:inspection|"
+                              r"report)|key\s+findings|our\s+findings|conclusions?)\s*$", re.I)
+
+
+def _titled(blocks) -> bool:
+    """Do these lines give a title (as _title_from_lines would find one)?"""
+    probe = Found()
+    _title_from_lines(probe, blocks)
+    return bool(probe.title)
+
+
+def _title_from_lines(found: Found, blocks) -> None:
+    """The first of the first lines that has a year or names a report."""
     lines = [b.text for b in blocks[:12] if 10 <= len(b.text) <= 300 and not label_of(b.text)
              and not reads_like_item(b.text) and not _BOILERPLATE.match(b.text)
              and not _NOT_TITLE.match(b.text) and not _PUBLISHED.match(b.text)
@@ -706,7 +726,7 @@ def _title_from_first(found: Found, blocks) -> None:
     # a line with a year, else one that names a report: not a grade ('Outstanding'), a
     # letter's 'From:' or date line ('Published 8 January 2025', '18 December 2023'); else
     # no title (--apply then asks for --title)
-    titles = [t for t in lines if re.search(r"\b(?:19|20)\d{2}\b", t)] or \
+    titles = [t for t in lines if re.search(r"\b(?:19|20)\d{2}s?\b", t)] or \
         [t for t in lines if _REPORTISH.search(t)]
     if titles:
         # (two lines of a title page joined as one paragraph keep their break as a colon:
@@ -731,7 +751,8 @@ def _prose(text: str) -> bool:
     """Is the line a sentence of the letter's prose ('In our 2024 PEEL inspection of the
     force, we identified a cause of concern ... .'), not a title? A title does not end
     with a full stop; a short line that does may still be one."""
-    return text.rstrip().endswith(".") and len(text.split()) >= 10
+    return (text.rstrip().endswith(".") and len(text.split()) >= 10) or \
+        re.search(r"[a-z][.!?]\s+[A-Z]", text) is not None      # two sentences
 
 
 def _only_a_date(text: str) -> bool:

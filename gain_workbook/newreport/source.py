@@ -67,8 +67,13 @@ def _block(text: str, heading: bool = False, bullet: bool = False,
            cleaned: bool = False) -> Block:
     """A paragraph, its soft hyphens (invisible but for a break) and what no workbook can
     store removed; ``cleaned`` says the latter was there (or was before: a line's)."""
-    clean = xml_safe(text).replace(SOFT_HYPHEN, "")
+    clean = _FOOTNOTE_MARK.sub("", xml_safe(text).replace(SOFT_HYPHEN, ""))
     return Block(clean, heading, bullet, cleaned or has_xml_illegal(text))
+
+
+# A footnote's number after a paragraph's last word and stop, as a PDF's text gives it
+# ('... long-term interventions.1'): not the paragraph's words.
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_][.;)])\d{1,2}$")
 
 
 def read_source(path) -> tuple[list[Block], str]:
