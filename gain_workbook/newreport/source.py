@@ -310,8 +310,8 @@ _NEVER_LAST = frozenset({"a", "an", "the", "of", "and", "or", "to", "for", "in",
                          "be", "as", "into", "than", "all", "any", "each", "every"})
 # An item's first words up to its deadline's comma ('By 30 September 2024, Cleveland'):
 # the rest, with its 'should', is on the next line.
-_DEADLINE_LEAD = re.compile(rf"^(?:by|before|within|not later than|no later than)\s[^,]{{1,40}},"
-                            rf"\s", re.I)
+_DEADLINE_LEAD = re.compile(r"^(?:by|before|within|not later than|no later than)\s[^,]{1,40},"
+                            r"\s", re.I)
 
 
 def _continues(previous: str, line: str, usual: int) -> bool:
