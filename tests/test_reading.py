@@ -510,3 +510,39 @@ def test_two_causes_of_concerns_rec_1_are_told_apart_in_messages(tmp_path):
                                      extra={"items": {"Under": under}}))
     named = {p.subject for p in report.problems if p.code == "NO_ACTIONS"}
     assert {"INS-1 CoC 1 Rec 1", "INS-1 CoC 2 Rec 1"} <= named, named
+
+
+def test_an_items_words_typed_down_the_rows_below_it_are_its_own(tmp_path):
+    """A flat tracker where a long recommendation's words go on down the rows under it
+    (the Ref, Report and Action cells blank; one such row with an action of its own):
+    the words join the item above, the row's action is that item's, and it is said; an
+    unnumbered item's own words in capitals are a new item, not more words of the one
+    above."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Date of Report", "Ref", "Recommendation", "Action", "Officer",
+               "Target date", "Status"])
+    pub = dt.datetime(2024, 9, 5)
+    for row in (["Activism 2024", pub, "R1", "By 31 March 2025, chief constables should review",
+                 "Review policy", "ACC Grant", dt.datetime(2025, 3, 31), "Complete"],
+                [None, None, None, "policies on staff networks.", None, None, None, None],
+                ["Activism 2024", pub, "R2", "By 30 June 2025, chief constables should make sure",
+                 "Publish guidance", "Head of Comms", dt.datetime(2025, 6, 30), "In progress"],
+                [None, None, None, "staff understand the guidance on", "Brief supervisors",
+                 "Supt Cole", dt.datetime(2025, 9, 30), "Not started"],
+                [None, None, None, "impartiality.", None, None, None, None],
+                ["Activism 2024", pub, None, "Forces should publish their data.", "Publish",
+                 "Head of Data", dt.datetime(2025, 9, 30), "Not started"]):
+        ws.append(row)
+    p = tmp_path / "wrapped.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    texts = list(reg.items.frame["item_text"])
+    assert texts == ["By 31 March 2025, chief constables should review policies on staff "
+                     "networks.",
+                     "By 30 June 2025, chief constables should make sure staff understand the "
+                     "guidance on impartiality.", "Forces should publish their data."]
+    acts = reg.actions.frame
+    assert list(acts["action_item_id"].value_counts().sort_index()) == [1, 2, 1]
+    said = [(p.code, p.where) for p in report.problems if p.code == "TEXT_CONTINUED"]
+    assert said == [("TEXT_CONTINUED", "Sheet!D3"), ("TEXT_CONTINUED", "Sheet!D5")]

@@ -970,6 +970,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "'{value}' was read as '{normalised}': an action is overdue by its dates, which "
        "gain-pack works out, so its status says where the work stands. Pick one from the "
        "list to silence this."),
+    _R("TEXT_CONTINUED", "warning", "An item's words go on over the rows below it",
+       "'{value}' has no ref or report of its own and carries on the words of the item "
+       "above ({item}): it was read as more of that item's text{also}. Put an item's "
+       "words in one cell (Alt+Enter breaks a line) to silence this."),
     _R("ROW_SKIPPED", "warning", "A row in the table was not read",
        "The row was not read: {reason}."),
     _R("RAG_BETTER_THAN_OURS", "warning", "Your RAG is better than the one worked out",

@@ -146,6 +146,7 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
     default_kind = kind_named(srcs.get("item_text", ("", ""))[1]) \
         or BY_KEY["kind"].absent_default
     defaulted: list = []
+    continued: list = []
     last_item = last_ins = None
     for i, r in enumerate(sheet.rows):
         excel = sheet.base + r
@@ -159,6 +160,7 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
                 short.get(get["title"][i], get["title"][i])
         _merge_group(ins, insp_cols, get, i, excel, sheet.plan.name, srcs, problems,
                      "inspection")
+        _text_goes_on(groups, sheet, i, last_item, ins_key, continued)
         item, last_item = _item_of(groups, sheet, i, ins_key, ins["values"]["inspection_id"],
                                    last_item, default_kind, defaulted)
         _merge_group(item, item_cols, get, i, excel, sheet.plan.name, srcs, problems, "item")
@@ -174,7 +176,45 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
         elif get["force"][i] not in (None, ""):
             item["values"].setdefault("item_force", get["force"][i])   # a row of its own
     _kind_warning(sheet, groups, default_kind, defaulted, problems)
+    _continued_warning(sheet, groups, continued, problems)
     _sheet_parts(sheet, groups, insp_cols, item_cols, action_cols)
+
+
+def _text_goes_on(groups: _Groups, sheet: _Sheet, i: int, last_item, ins_key,
+                  continued: list) -> None:
+    """A row whose only item cell is words that carry on the item above's (no ref, no
+    report of its own; they start in lower case, or the words above stopped mid-sentence):
+    its text wrapped over rows, as a long recommendation typed down the sheet is. The
+    words join the item above's; the row is the item above's (an action on it is its)."""
+    get = sheet.get
+    text = get["item_text"][i]
+    if last_item is None or last_item[0] != ins_key or type(text) is not str or \
+            any(get[k][i] for k in ("number", "item_id", "inspection_id", "title")):
+        return
+    item = groups.items.get(last_item)
+    above = item["values"].get("item_text") if item else None
+    refs = "number" in sheet.srcs or "item_id" in sheet.srcs    # (items have refs here)
+    if type(above) is not str or not (text[:1].islower() or (
+            refs and not above.rstrip().endswith((".", ";", ":", "!", "?")))):
+        return
+    item["values"]["item_text"] = f"{above.rstrip()} {text.strip()}"
+    get["item_text"][i] = None
+    continued.append((sheet.base + sheet.rows[i], text, item["values"]["item_id"]))
+
+
+def _continued_warning(sheet: _Sheet, groups: _Groups, continued: list, problems) -> None:
+    """TEXT_CONTINUED once for each item whose words went on over rows below it."""
+    by_item: dict = {}
+    for row, text, item_id in continued:
+        by_item.setdefault(item_id, []).append((row, text))
+    col = sheet.srcs.get("item_text", ("", ""))[0]
+    for item_id, rows in by_item.items():
+        (row, text), more = rows[0], len(rows) - 1
+        problems.append(make_problem(
+            "TEXT_CONTINUED", sheet.plan.name, f"{col}{row - sheet.base + 1}" if col else "",
+            sheet.srcs.get("item_text", ("", ""))[1], text, item=item_id,
+            also=(f", as are the words on the {plural(more, 'row')} under it" if more > 1
+                  else ", as are the words on the row under it" if more else "")))
 
 
 def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_item,
