@@ -190,6 +190,9 @@ CASES = {
                                                   "HIDDEN_SHEET", "Actions (old)"),
     "last_years_tracker_pasted_in_beside_the_register": (
         option(post=flat_tracker_beside("Tracker 2024")), "SHEET_NOT_READ", "Tracker 2024"),
+    "dates_typed_month_first_on_a_sheet": (
+        both(setv("actions", 0, "Due", "03/15/2027"), setv("actions", 1, "Due", "04/05/2027")),
+        "DATE_ORDER_UNSURE", "Actions!E3"),
     "owner_address_missing_its_domain": (option(post=owners_sheet(
         ("Ch Insp Custody", "ch.insp.custody@"), ("Custody QA", "qa@force.example"))),
         "BAD_EMAIL", "Owners!B2"),

@@ -902,6 +902,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("BAD_DATE", "error", "A date cannot be read",
        "'{value}' in {header} is not a date we can read; type it like 31/12/2024 or use a "
        "date cell (years 1900 to 2199)."),
+    _R("DATE_ORDER_UNSURE", "error", "A date could be read two ways",
+       "'{value}' in {header} could be day first or month first, and its sheet writes "
+       "some dates month first ('{us}'), so it was not read; type it as a date cell, or "
+       "with the month in words (4 May 2027)."),
     _R("NORMALISED", "warning", "A value was read as one of the allowed words",
        "'{value}' was read as '{normalised}'; pick '{normalised}' from the list to "
        "silence this."),

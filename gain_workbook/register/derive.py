@@ -261,6 +261,14 @@ def not_for_force(text) -> bool:
 _NOT_FOR_FORCE = tuple(lead for lead, word, _ in schema.YES_NO_LEADS
                        if word == "No" and lead not in ("no", "n"))
 _US = re.compile(r"\b(?:force|us|we)\b", re.I)
+def _named(m):
+    """The match, when what follows the dash is a body's name ('NPCC', 'Home Office',
+    'College of Policing'), not a reason ('CPD offer already received')."""
+    words = m.group("who").split() if m else []
+    return m if 0 < len(words) <= 6 and all(
+        w[:1].isupper() or w in ("of", "and", "the", "&", "for") for w in words) else None
+
+
 # 'N/A - NPCC', 'Not applicable: Home Office': whom, after the dash, with no 'for'
 _NA_WHO = re.compile(r"^(?:n\s*/\s*a|na|not\s+applicable|not\s+relevant)\s*[-–—:;(]\s*"
                      r"(?P<who>[A-Z][\w&'’ ]{0,60}?)\)?$", re.I)
@@ -376,7 +384,7 @@ def _not_for_force_item(items: Table, fi, item, value: str, has_actions: bool) -
         fi.at[item, "applies"] = "No"
         items.raw.setdefault(("applies", item),
                              own if isinstance(own, str) and own.strip() else value)
-    who = _FOR_SOMEONE.match(value.strip()) or _NA_WHO.match(value.strip())
+    who = _FOR_SOMEONE.match(value.strip()) or _named(_NA_WHO.match(value.strip()))
     # (the trailing stops and brackets are stripped here: a lazy pattern before them
     # would be quadratic on a line of them)
     name = who.group("who").rstrip(" \t\n\r\f\v.)") if who else ""

@@ -18,7 +18,7 @@ from gain_workbook.core.sniff import col_letter
 from gain_workbook.core.text import plural, shorten
 from gain_workbook.register.content import status_of_percent
 from gain_workbook.register.detect import SheetPlan
-from gain_workbook.register.values import Context, normalise
+from gain_workbook.register.values import Context, month_first_in, normalise
 
 
 def fill_merged(grid, merged, header_row: int) -> None:
@@ -175,6 +175,10 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
         return base + r
 
     converted = {c.index for c in plan.columns if c.convert == "percent"}
+    # (a sheet that writes one date month first may write any so: each date column is told)
+    ctx.month_first = next((us for key, (idx, _) in mapping.items()
+                            if BY_KEY[key].kind == "date" and idx < len(columns)
+                            and (us := month_first_in(columns[idx]))), None)
     for key, (idx, text) in mapping.items():
         values = columns[idx] if idx < len(columns) else ("",) * len(rows)   # read, not changed
         if idx in converted:
@@ -182,6 +186,7 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
         data[key] = normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
                                raw, index_of)
         srcs[key] = (col_letter(idx), text)
+    ctx.month_first = None
     used = {i for i, _ in mapping.values()}
     extra = [c.header for c in plan.columns if c.header and (c.index not in used
                                                              or c.index in converted)]

@@ -38,6 +38,14 @@ class Context:
     # list's words ('On track' as In progress, 'N/A - for the Home Office' as No): adopt
     # keeps them beside our column (keys are unique across the tables)
     written: dict = field(default_factory=dict)
+    # a date the sheet being read writes month first ('03/15/2027'), if it writes one
+    month_first: str | None = None
+
+
+def month_first_in(values) -> str | None:
+    """The first text date among ``values`` that can only be month first ('03/15/2027')."""
+    return next((v.strip() for v in values if type(v) is str and (m := _DAY_MONTH.match(v))
+                 and int(m.group(1)) <= 12 < int(m.group(2)) <= 31), None)
 
 
 def cell_text(v):
@@ -120,6 +128,9 @@ _DUE_KEYS = frozenset({"due", "revised_due"})
 _IMMEDIATE = re.compile(r"(?:with\s+)?immediate(?:ly)?(?:\s+effect)?", re.I)
 
 
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{2}|\d{4})\s*$")
+
+
 def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
     """A date column: dates, None for 'TBC' and the like (said), a month or quarter read
     as its last day (said), and what is not a date kept as text for BAD_DATE."""
@@ -128,7 +139,17 @@ def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
     out = []
     days: dict = {}                    # date cell -> its day (in range)
     held: dict = {}                    # each day as one object (see _shared)
+    # a column that writes some dates month first ('03/15/2027', which no day-first date
+    # can be) may write them all so: there, '04/05/2027' is not surely 4 May
+    us = ctx.month_first or month_first_in(values)
     for v, r in zip(values, rows):
+        if us is not None and type(v) is str and (m := _DAY_MONTH.match(v)) and \
+                int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and m.group(1) != m.group(2):
+            problems.append(make_problem("DATE_ORDER_UNSURE", sheet, f"{letter}{r + 1}",
+                                         header, v.strip(), us=us))
+            raw[(col.key, index_of(r))] = v.strip()
+            out.append(None)
+            continue
         if type(v) is dt.date or type(v) is dt.datetime:
             d = days.get(v)
             if d is None and EARLIEST <= (d := v if type(v) is dt.date else v.date()) <= LATEST:
