@@ -95,14 +95,13 @@ def _sheets_not_read(reg: Register) -> list:
     book = open_calamine(calamine_source(check_workbook(reg.path)))
     try:
         out = []
-        taken = set(_OURS)
         for s in names:
-            name = s.name
-            while name.casefold() in taken:
-                name = f"{name[:25]} (yours)" if not name.endswith("(yours)") else f"{name[:24]}_"
-            taken.add(name.casefold())
+            # (a sheet of one of our names, our own Guide or Lists say, the template makes
+            # anew; under another name it could be read as a table of ours)
+            if s.name.casefold() in _OURS:
+                continue
             rows = book.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
-            out.append((name, rows, bool(s.hidden)))
+            out.append((s.name, rows, bool(s.hidden)))
         return out
     finally:
         book.close()
