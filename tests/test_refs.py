@@ -44,3 +44,15 @@ def test_refs_sort_as_a_person_reads_them():
     assert ordered.index("AFI 2") < ordered.index("AFI 10")
     assert [r for r in ordered if r and r[0] in "EP"] == ["E1", "E2", "EF1", "P1"]
     assert ordered[-1] is None
+
+
+def test_a_ref_with_its_reports_code_before_a_slash_gives_kind_and_number():
+    """'2023/04/R3' (a report's code, then the recommendation), 'PEEL23/AFI2': the kind and
+    number are the last part's; words before it are not a code ('see R1' is no ref)."""
+    from gain_workbook.model.refs import parse_ref
+
+    assert (parse_ref("2023/04/R3").kind, parse_ref("2023/04/R3").number) == \
+        ("Recommendation", "3")
+    assert (parse_ref("PEEL23/AFI2").kind, parse_ref("PEEL23/AFI2").number) == \
+        ("Area for improvement", "2")
+    assert parse_ref("some text/R1") is None and parse_ref("see R1") is None

@@ -68,7 +68,14 @@ def parse_ref(text) -> Ref | None:
         return Ref(_WORD_KIND[m.group("word").lower()], m.group("num"))
     if _PILLAR.match(s):
         return Ref(None, None)
+    # a report's code before it, with a slash: '2023/04/R3', 'PEEL23/AFI2'
+    head, sep, tail = s.rpartition("/")
+    if sep and len(s) <= 40 and _CODE.match(head) and (m := _REF.match(tail.strip())):
+        return Ref(_WORD_KIND[m.group("word").lower()], m.group("num"))
     return None
+
+
+_CODE = re.compile(r"^[A-Za-z0-9][\w.\-/]*$")
 
 
 _KIND_ONLY = re.compile(rf"^(?P<word>{_KIND})\.?$", re.I)
