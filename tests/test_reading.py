@@ -546,3 +546,25 @@ def test_an_items_words_typed_down_the_rows_below_it_are_its_own(tmp_path):
     assert list(acts["action_item_id"].value_counts().sort_index()) == [1, 2, 1]
     said = [(p.code, p.where) for p in report.problems if p.code == "TEXT_CONTINUED"]
     assert said == [("TEXT_CONTINUED", "Sheet!D3"), ("TEXT_CONTINUED", "Sheet!D5")]
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_a_title_on_the_row_just_above_the_headers_is_no_group_header(tmp_path, merged):
+    """'HMICFRS Recommendations Tracker' on the row right above the headers, alone (or
+    merged across the whole table): a title, not a group header over every column (the
+    tracker was refused, and the fix offered was to take the title for the Action)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["HMICFRS Recommendations Tracker"])
+    ws.append(["Report", "Date of Report", "Ref", "Recommendation", "Action",
+               "Responsible Officer", "Target Completion Date", "Status"])
+    ws.append(["Activism 2024", dt.datetime(2024, 9, 5), "R1", "Chief constables should "
+               "review policy.", "Review policy", "ACC Grant", dt.datetime(2025, 3, 31),
+               "Complete"])
+    if merged:
+        ws.merge_cells("A1:H1")
+    p = tmp_path / "tracker.xlsx"
+    wb.save(p)
+    reg, _ = check(p)
+    assert reg.layout == "flat" and len(reg.actions) == 1
+    assert reg.actions.frame["action_text"].iloc[0] == "Review policy"

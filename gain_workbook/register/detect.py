@@ -788,6 +788,8 @@ def group_row_ok(grid, group_row: int, header_row: int, width: int, merged=(),
         return False
     is_merged = any(r0 <= group_row <= r1 < header_row and c1 > c0
                     for (r0, c0), (r1, c1) in merged)
+    if len(gcells) == 1 and (not is_merged or all(c in groups for c, _ in hcells)):
+        return False    # one text, not merged, or merged over the whole table: a title
     if not all(group_table(g) for g in by_group) and not is_merged:
         return False
     if not any(group_table(g) for g in by_group):
