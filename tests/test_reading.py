@@ -568,3 +568,23 @@ def test_a_title_on_the_row_just_above_the_headers_is_no_group_header(tmp_path, 
     reg, _ = check(p)
     assert reg.layout == "flat" and len(reg.actions) == 1
     assert reg.actions.frame["action_text"].iloc[0] == "Review policy"
+
+
+def test_a_column_of_counts_named_like_actions_is_not_the_actions_words(tmp_path):
+    """'Sub actions' holding 2, 3 (how many there are) is not the actions' words: read so,
+    every action was called '2' or '3'. With no other column of them the tracker is
+    refused, saying it has no column for Action, not read with numbers for actions."""
+    from gain_workbook.core.errors import RegisterError
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Sub actions", "Owner", "Due",
+               "Status"])
+    for n, count in ((1, 2), (2, 3)):
+        ws.append(["Values and culture 2023", dt.datetime(2023, 3, 30), f"R{n}",
+                   f"The service should act on culture {n}.", count, "AM Smith",
+                   dt.datetime(2027, 3, 31), "In progress"])
+    p = tmp_path / "counts.xlsx"
+    wb.save(p)
+    with pytest.raises(RegisterError, match="no column for Action"):
+        read_register(p)

@@ -422,9 +422,27 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     dupes += _take_ambiguous(grid, header_row, pending, taken)
     _refs_are_not_the_text(grid, header_row, cols, taken, dupes, index)
     _kinds_that_are_refs(grid, header_row, cols, taken, index)
+    _words_not_numbers(grid, header_row, cols, taken)
     _ref_of_the_items(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
     return cols, dupes
+
+
+def _words_not_numbers(grid, header_row: int, cols: list, taken: dict) -> None:
+    """A header that names an item's or an action's words ('Sub actions') over cells that
+    are all numbers (2, 3, 4: a count of them) is not those words: not read as them, and
+    said in describe."""
+    for key in ("action_text", "item_text"):
+        if key not in taken:
+            continue
+        values = _sample(grid, header_row, taken[key])
+        if len(values) >= 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                    or (isinstance(v, str) and v.strip().isdecimal())
+                                    for v in values):
+            col = next(c for c in cols if c.index == taken[key])
+            col.key, col.how = None, ""
+            col.note = f"its cells are numbers, not {BY_KEY[key].header}'s words"
+            del taken[key]
 
 
 def _kinds_that_are_refs(grid, header_row: int, cols: list, taken: dict,
