@@ -853,3 +853,22 @@ def test_open_with_no_response_waiting_is_a_note_not_an_error(runner, tmp_path,
     assert "gain-pack: note: no inspection is waiting for its response (every one has been " \
         "sent or published, or needs none), so nothing was written." in r.stderr
     assert list(tmp_path.iterdir()) == [] and "Wrote" not in r.stdout
+
+
+def test_a_title_longer_than_words_core_properties_hold(runner, tmp_path):
+    """A report's title of 300 characters: the Word document's title property holds 255,
+    so it is cut there (it was a crash, exit 70); the document's heading keeps it whole."""
+    import docx
+
+    data = base_data()
+    data["inspections"][0]["Title"] = "An inspection of custody " + "and its records " * 17
+    reg = write_register(tmp_path / "long.xlsx", data)
+    out = tmp_path / "response.xlsx"
+    result = runner.invoke(cli, ["response", str(reg), "--all", "--as-of", "2025-03-10",
+                                 "--docx", "-o", str(out)])
+    assert result.exit_code == 0, result.output + result.stderr
+    doc = docx.Document(str(out.with_suffix(".docx")))
+    assert len(doc.core_properties.title) <= 255
+    texts = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows
+                                                 for c in r.cells]
+    assert any(data["inspections"][0]["Title"].strip() in t for t in texts)

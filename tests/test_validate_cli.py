@@ -180,3 +180,37 @@ def test_validate_register_with_only_warnings_exits_0(runner, tmp_path):
     result = runner.invoke(cli, ["validate", str(write_register(tmp_path / "w.xlsx", data))])
     assert result.exit_code == 0
     assert "valid - 0 errors, 1 warning" in result.stdout
+
+
+def test_annotate_marks_a_problem_in_merged_cells_on_the_first_of_them(runner, tmp_path):
+    """Two items' Item ID cells merged (A2:A3): the second reads the first's id, a
+    DUPLICATE_ID on A3, a merged cell, which openpyxl cannot comment (it was a crash,
+    exit 70): its mark goes on the merged range's first cell."""
+    reg = write_register(tmp_path / "merged.xlsx", base_data(),
+                         post=lambda wb: wb["Items"].merge_cells("A2:A3"))
+    out = tmp_path / "marked.xlsx"
+    result = runner.invoke(cli, ["validate", str(reg), "--annotate", str(out)])
+    assert result.exit_code == 1, result.output + result.stderr
+    assert "DUPLICATE_ID" in openpyxl.load_workbook(out)["Items"]["A2"].comment.text
+
+
+def test_annotate_of_a_workbook_openpyxl_cannot_open_is_one_sentence(runner, tmp_path):
+    """A cell whose style number is past the workbook's styles (python-calamine reads it;
+    openpyxl cannot): the problems are listed, the marked copy refused in one sentence,
+    exit 2, no traceback, nothing written."""
+    import re
+    import zipfile
+
+    good = write_register(tmp_path / "good.xlsx", base_data())
+    bad = tmp_path / "bad style.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = re.sub(rb'<c r="A2"( s="\d+")?', b'<c r="A2" s="999"', data, count=1)
+            dst.writestr(info, data)
+    out = tmp_path / "marked.xlsx"
+    result = runner.invoke(cli, ["validate", str(bad), "--annotate", str(out)])
+    assert result.exit_code == 2, result.output + result.stderr
+    assert "Cannot write the marked copy" in result.stderr and "Traceback" not in result.output
+    assert not out.exists()

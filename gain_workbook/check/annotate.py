@@ -34,9 +34,16 @@ def annotate(register_path, report: ValidationReport, out_path) -> Path:
     from openpyxl.styles import PatternFill
 
     out_path = Path(out_path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")       # openpyxl warns about extensions it drops
-        wb = openpyxl.load_workbook(register_path, rich_text=False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")       # openpyxl warns about extensions it drops
+            wb = openpyxl.load_workbook(register_path, rich_text=False)
+    except Exception:      # (openpyxl's own errors: a style it cannot find, say)
+        from gain_workbook.core.errors import OutputError
+
+        raise OutputError(f"Cannot write the marked copy of '{Path(register_path).name}': "
+                          "a part of the workbook the copy must keep is damaged (open it in "
+                          "Excel and save it again); the problems are listed above.") from None
     fills = {sev: PatternFill("solid", fgColor=colour.lstrip("#"))
              for sev, colour in styles.PROBLEM_FILL.items()}
     _mark_cells(wb, report, fills)
@@ -61,12 +68,24 @@ def _mark_cells(wb, report: ValidationReport, fills: dict) -> None:
         if p.cell and p.sheet in wb.sheetnames:
             by_cell.setdefault((p.sheet, p.cell), []).append(p)
     for (sheet, ref), probs in by_cell.items():
-        cell = wb[sheet][ref]
+        cell = _owner(wb[sheet], ref)
         sev = "error" if any(p.severity == "error" for p in probs) else "warning"
         cell.fill = fills[sev]
         text = "\n".join(f"{p.severity.upper()} {p.code}: {p.message}" for p in probs)
         cell.comment = Comment(text[:30000], "gain-pack", width=320,
                                height=min(60 + 40 * len(probs), 400))
+
+
+def _owner(ws, ref: str):
+    """The cell that holds ``ref``'s value: itself, or the first cell of the merged range
+    it is in (a merged cell below or right of it can hold no fill or comment)."""
+    cell = ws[ref]
+    if type(cell).__name__ != "MergedCell":
+        return cell
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return ws.cell(rng.min_row, rng.min_col)
+    return cell
 
 
 def _problems_sheet(wb, report: ValidationReport, fills: dict) -> None:

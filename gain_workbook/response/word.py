@@ -296,7 +296,10 @@ def write_docx(responses: list, settings, as_of: dt.date, out_path, working: boo
                 end.addprevious(el)
     props = doc.core_properties
     day = dt.datetime(as_of.year, as_of.month, as_of.day)
-    props.title = document_title(responses, working)
+    title = document_title(responses, working)
+    # (Word's core properties hold 255 characters: a long report's title is cut there;
+    # the document's own heading keeps it whole)
+    props.title = title if len(title) <= 255 else title[:254].rstrip() + "…"
     props.language = LANGUAGE
     props.subject = marking
     props.author = "gain-workbook"
