@@ -96,6 +96,12 @@ def running():
     """The command's own work: a stop signal landing in it raises KeyboardInterrupt
     (with ``signum``), so the code's cleanup runs; after it, signals are ignored."""
     global _phase, _raised, _holding
+    # Python finds its temporary folder by making a file of a random name there and
+    # removing it, the first time one is asked for: a stop landing between the two left
+    # that file behind (CI saw one). It is found now, before a stop can land in it.
+    import tempfile
+
+    tempfile.gettempdir()
     _phase, _raised, _holding = RUNNING, None, False
     _pending.clear()
     try:
