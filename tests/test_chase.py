@@ -975,3 +975,31 @@ def test_a_request_as_sent_named_beside_its_reply_never_displaces_it(month, runn
         assert "SAME_REPLY_TWICE" in blocks[sent.name]
         assert "SAME_REPLY_TWICE" not in blocks["ppqa.xlsx"]
         assert "Q3 audit done." in out.stdout or "CONFLICT" in blocks["ppqa.xlsx"]
+
+
+def test_a_status_the_office_typed_in_as_the_reply_says_does_not_lose_the_rest(tmp_path,
+                                                                              runner):
+    """After the request went out the office set the action's status by hand to what the
+    owner's reply then says ('In progress'): that is no conflict, and the reply's update,
+    evidence and new date asked for are taken (they were lost as 'nothing to change').
+    Merged again, it is all there: nothing to change, truly."""
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, FCR), tmp_path / "fcr.xlsx", {
+        "INS-2023-07-R4-A2": {"new_status": "In progress", "update": "Training booked.",
+                              "evidence": "CN-123", "asked_due": dt.datetime(2027, 3, 31),
+                              "reason": "Supplier delay"}})
+    wb = openpyxl.load_workbook(reg)
+    ws = wb["Actions"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value == "INS-2023-07-R4-A2")
+    status_col = next(c.column_letter for c in ws[1] if c.value == "Status")
+    assert ws[f"{status_col}{row}"].value != "In progress"
+    ws[f"{status_col}{row}"] = "In progress"
+    wb.save(reg)
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "2026-12-10",
+                              "--apply"])
+    assert out.exit_code == 0, out.output + out.stderr
+    assert "Training booked." in out.stdout and "CONFLICT" not in out.stdout
+    assert "new due date asked for" in out.stdout
+    again = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "2026-12-10"])
+    assert "nothing to change: the register already says this" in again.stdout

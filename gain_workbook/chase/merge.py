@@ -384,8 +384,12 @@ def _changed_since(rp: ReplyPlan, row, aid: str, now: dict, wanted: dict) -> boo
         return False
     merged = {**wanted, "last_updated": rp.replied_on} if wanted else {}
     if all(k in merged and now[k] == value_json(merged[k]) for k in changed):
-        rp.already.append(aid)       # this reply, merged before
-        return True
+        if all(now.get(k) == value_json(v) for k, v in merged.items()):
+            rp.already.append(aid)   # this reply, merged before: all of it is there
+            return True
+        # the register was changed since to say what the reply says (a status typed in by
+        # hand): no conflict, and the rest of the reply (its update, evidence) still applies
+        return False
     what = "; ".join(f"{BY_KEY[k].header}: was '{shorten(row.values.get(k) or '', 80)}' at "
                      f"the request, is '{shorten(now[k] or '', 80)}' in the register now"
                      + (f", reply says '{shorten(value_json(wanted[k]) or '', 80)}'"
