@@ -13,6 +13,7 @@ import email.policy
 import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_tool, sha256, write_register, base_data
+from conftest import ROOT, run_tool, sha256, write_register, base_data
 
 from gain_workbook import api
 from gain_workbook.cli import cli
@@ -1003,3 +1004,55 @@ def test_a_status_the_office_typed_in_as_the_reply_says_does_not_lose_the_rest(t
     assert "new due date asked for" in out.stdout
     again = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "2026-12-10"])
     assert "nothing to change: the register already says this" in again.stdout
+
+
+def test_two_merges_at_once_never_lose_one(tmp_path):
+    """Two `merge --apply` of two owners' replies started together on one register: each
+    that says it applied is in the register; the other refuses, saying the register
+    changed after it read it (one merge's changes were lost in silence before: both
+    saw the register unchanged, the second's file replaced the first's)."""
+    import sys
+
+    cmd = [sys.executable, "-m", "gain_workbook"]
+    for attempt in range(3):
+        reg = month_register(tmp_path / f"office {attempt}")
+        res = api.requests(reg, as_of=AS_OF)
+        replies = [fill(request_of(res, FCR), tmp_path / f"fcr {attempt}.xlsx", {
+                       "INS-2023-07-R4-A2": {"update": "Training booked (FCR)."}}),
+                   fill(request_of(res, HIS), tmp_path / f"his {attempt}.xlsx", {
+                       "INS-2023-07-R4-A3": {"update": "Board report drafted (HIS)."}})]
+        procs = [subprocess.Popen(cmd + ["merge", str(reg), str(r), "--as-of", "2026-12-10",
+                                         "--apply"], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                 for r in replies]
+        outs = [p.communicate(timeout=300) for p in procs]
+        texts = {str(v) for ws in openpyxl.load_workbook(reg) for row in
+                 ws.iter_rows(values_only=True) for v in row if v is not None}
+        codes = [p.returncode for p in procs]
+        assert 0 in codes, outs
+        for code, (out, err), said in zip(codes, outs, ("Training booked (FCR).",
+                                                         "Board report drafted (HIS).")):
+            if code == 0:
+                assert said in texts, (out, err)
+            else:
+                assert code == 2 and "changed after merge read it" in err, (code, err)
+        assert not list(reg.parent.glob(".~gain-lock-*"))
+
+
+def test_a_lock_left_by_a_run_that_died_is_taken_over(tmp_path, runner):
+    """A `.~gain-lock-` file left beside the register by a killed run (its process gone)
+    does not stop the next merge; it is taken over and removed."""
+    from gain_workbook.core.files import LOCK_PREFIX, _host
+
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, FCR), tmp_path / "fcr.xlsx", {
+        "INS-2023-07-R4-A2": {"update": "Training booked."}})
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    lock = reg.with_name(LOCK_PREFIX + reg.name)
+    lock.write_text(f"{dead.pid}@{_host()}\n")
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "2026-12-10",
+                              "--apply"])
+    assert out.exit_code == 0, out.output + out.stderr
+    assert not lock.exists()

@@ -45,6 +45,9 @@ from gain_workbook.core.errors import Hint, OutputError
 TEMP_PREFIX = ".~gain-"     # our temporary files beside an output: .~gain-<pid>@<host>-xxxx.xlsx
 WORK_PREFIX = "gain-work-"  # xlsxwriter's scratch folder in TMPDIR: gain-work-<pid>@<host>-xxxx
 STALE_AGE = 24 * 3600       # for files whose process cannot be checked (another PC, Windows)
+LOCK_PREFIX = ".~gain-lock-"    # beside a register being rewritten: .~gain-lock-<its name>
+LOCK_WAIT = 30.0            # seconds a command waits for another's rewrite of the register
+LOCK_STALE = 600            # a lock this old is a crashed run's, whoever made it
 
 _inputs: dict[str, str] = {}     # absolute path -> what it is ("the register" ...)
 
@@ -290,6 +293,61 @@ def atomic_path(target, overwrite: bool = True, rewrite: bool = False):
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def rewriting(target, command: str):
+    """Only one gain-pack command rewrites a file at a time: a lock file beside it, made
+    exclusively, for the time from checking the file is the one read to putting the new
+    one in place. Two `merge --apply` at once on one register lost one merge's changes:
+    each saw the register unchanged, and the second's replaced the first's. A command
+    that finds the lock waits (the other's rewrite takes seconds), then checks as ever
+    that the register is still the one it read, which it is not, and says so. A lock
+    left by a run that died (its process gone; or old) is taken over."""
+    target = Path(target)
+    lock = target.with_name(LOCK_PREFIX + target.name)
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            break
+        except FileExistsError:
+            if _lock_stale(lock):
+                with contextlib.suppress(OSError):
+                    os.unlink(lock)
+                continue
+            if time.monotonic() > deadline:
+                raise OutputError(f"Cannot write '{target.name}' ({command}): another "
+                                  "gain-pack command is writing it; try again when it has "
+                                  "finished (nothing was changed).") from None
+            time.sleep(0.1)
+        except OSError as exc:
+            raise fault(target, exc) from None
+    try:
+        try:
+            os.write(fd, f"{os.getpid()}@{_host()}\n".encode())
+        except OSError as exc:                 # (a full disk)
+            raise fault(target, exc) from None
+        finally:
+            os.close(fd)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+
+
+def _lock_stale(lock: Path) -> bool:
+    """Is the lock a dead run's: this machine's, its process gone; or older than any
+    rewrite takes?"""
+    try:
+        tag = lock.read_text(encoding="ascii", errors="replace").strip()
+        age = time.time() - lock.stat().st_mtime
+    except OSError:
+        return False                # (gone meanwhile: the next try makes it)
+    pid_text, _, host = tag.partition("@")
+    if host == _host() and sys.platform != "win32" and pid_text.isdigit():
+        return not _pid_alive(int(pid_text))
+    return age > LOCK_STALE
 
 
 class _Batch:

@@ -107,6 +107,14 @@ def write(register, changes: Changes, now: dt.datetime, command: str,
     bytes (named for ``command`` and ``now``): (backup path, notes on what was added).
     ``meanwhile`` (for tests) is called once the new workbook is made, before it is put
     in place."""
+    from gain_workbook.core.files import rewriting
+
+    with rewriting(register.path, command):
+        return _write(register, changes, now, command, meanwhile)
+
+
+def _write(register, changes: Changes, now: dt.datetime, command: str,
+           meanwhile=None) -> tuple[Path, list[str]]:
     from gain_workbook.core.files import atomic_path, write_new
     from gain_workbook.excel.package import Package
 
@@ -114,8 +122,9 @@ def write(register, changes: Changes, now: dt.datetime, command: str,
     check_rewritable(register, command)
     before = path.read_bytes()
     if getattr(register, "stamp", None) is not None and _stamp(path) != register.stamp:
-        raise OutputError(f"'{path.name}' changed after {command} read it (saved in Excel?); "
-                          f"nothing was changed: {_again(command)}.")
+        raise OutputError(f"'{path.name}' changed after {command} read it (saved in Excel, "
+                          "or written by another gain-pack command?); nothing was changed: "
+                          f"{_again(command)}.")
     pkg = Package(before, path.name)
     notes: list[str] = []
     _put_cells(pkg, register, changes.cells, notes, command)
