@@ -1056,3 +1056,21 @@ def test_a_lock_left_by_a_run_that_died_is_taken_over(tmp_path, runner):
                               "--apply"])
     assert out.exit_code == 0, out.output + out.stderr
     assert not lock.exists()
+
+
+def test_a_reply_longer_than_a_cell_holds_is_cut_there_and_said(tmp_path, runner):
+    """An update of 20,000 emoji, 40,000 characters as Excel counts them (two each; its
+    cells hold 32,767, a reply's own cell can be made to hold more): the register's cell
+    is cut to what a cell holds, ending in '…', never more (Excel would 'repair' the
+    register), and merge says so."""
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, FCR), tmp_path / "fcr.xlsx", {
+        "INS-2023-07-R4-A2": {"update": "Training booked. " + "\U0001F600" * 20000}})
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "2026-12-10",
+                              "--apply"])
+    assert out.exit_code == 0, out.output + out.stderr
+    assert "more than the 32,767 a cell holds" in out.output + out.stderr
+    longest = max(len(str(v).encode("utf-16-le")) // 2 for ws in openpyxl.load_workbook(reg)
+                  for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    assert 32700 < longest <= 32767

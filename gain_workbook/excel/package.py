@@ -289,6 +289,24 @@ def cell_text(value: str) -> str:
     return _OOXML_ESCAPE.sub(r"_x005F_\1", xml_safe(value))
 
 
+CELL_LIMIT = 32767       # characters (UTF-16 code units) a cell holds in Excel
+
+
+def fit_cell(text: str) -> str:
+    """``text`` as a cell can hold it: whole, or cut to CELL_LIMIT (counted as Excel counts,
+    a character beyond the Basic Multilingual Plane two) ending in '…'."""
+    if len(text.encode("utf-16-le")) // 2 <= CELL_LIMIT:
+        return text
+    out, used = [], 1                       # (the '…')
+    for ch in text:
+        n = 2 if ord(ch) > 0xFFFF else 1
+        if used + n > CELL_LIMIT:
+            break
+        out.append(ch)
+        used += n
+    return "".join(out) + "…"
+
+
 def _text_xml(text: str, p: bytes) -> bytes:
     from xml.sax.saxutils import escape
 
@@ -1243,6 +1261,12 @@ class Sheet:
             body = None
         else:
             text = str(value)
+            if len(text) > CELL_LIMIT // 2 and (fit := fit_cell(text)) != text:
+                self.pkg.notes.append(
+                    f"'{self.name}'!{ref.decode()} held {len(text):,} characters, more than "
+                    f"the {CELL_LIMIT:,} a cell holds: its text was cut there (the rest is in "
+                    "what it came from)")
+                text = fit
             if self.pkg.strings.shared:
                 attrs[b"t"] = b"s"
                 body = b"<" + p + b"v>" + str(self.pkg.strings.ref(text)).encode() + \
