@@ -193,6 +193,11 @@ CASES = {
     "dates_typed_month_first_on_a_sheet": (
         both(setv("actions", 0, "Due", "03/15/2027"), setv("actions", 1, "Due", "04/05/2027")),
         "DATE_ORDER_UNSURE", "Actions!E3"),
+    "recommendation_under_a_cause_of_concern_not_on_the_register": (
+        option(extra={"items": {"Under": ["INS-1-CoC9", None, None]}}), "UNKNOWN_PARENT",
+        "Items!N2"),
+    "item_under_itself": (option(extra={"items": {"Under": [None, None, "INS-1-AFI1"]}}),
+                          "UNDER_ITSELF", "Items!N4"),
     "owner_address_missing_its_domain": (option(post=owners_sheet(
         ("Ch Insp Custody", "ch.insp.custody@"), ("Custody QA", "qa@force.example"))),
         "BAD_EMAIL", "Owners!B2"),

@@ -184,7 +184,7 @@ def _owner_problems(reg: Register) -> list[Problem]:
 def _cross_problems(reg: Register) -> list[Problem]:
     """The checks across tables, in the order the board reads their problems."""
     counts = _action_counts(reg)
-    return (_unknown_links(reg) + _items_without_actions(reg, counts)
+    return (_unknown_links(reg) + _parent_problems(reg) + _items_without_actions(reg, counts)
             + _closed_with_open_actions(reg, counts) + _done_without_date(reg)
             + _early_dates(reg))
 
@@ -202,6 +202,34 @@ def _unknown_links(reg: Register) -> list[Problem]:
         for row, value in f.loc[bad, ref].items():
             out.append(make_problem(code, *tbl.where(ref, row), value,
                                     target=" and ".join(target_tbl.sheets)))
+    return out
+
+
+def _parent_problems(reg: Register) -> list[Problem]:
+    """An item's 'Under' must name another item of the register, and no item may be under
+    itself, directly or round a loop (its actions would be counted twice, or for ever)."""
+    f = reg.items.frame
+    if "parent_item" not in f or not f["parent_item"].notna().any():
+        return []
+    parent_of = {as_text(i): as_text(p) for i, p in zip(f["item_id"], f["parent_item"])
+                 if as_text(i) and as_text(p)}
+    known = set(as_text(i) for i in f["item_id"] if as_text(i))
+    out = []
+    for row, iid, parent in zip(f.index, f["item_id"], f["parent_item"]):
+        iid, parent = as_text(iid), as_text(parent)
+        if not parent:
+            continue
+        if parent not in known:
+            out.append(make_problem("UNKNOWN_PARENT", *reg.items.where("parent_item", row),
+                                    parent, target=" and ".join(reg.items.sheets)))
+            continue
+        chain, at = [iid], parent
+        while at and at not in chain and len(chain) <= len(parent_of):
+            chain.append(at)
+            at = parent_of.get(at)
+        if at == iid:
+            out.append(make_problem("UNDER_ITSELF", *reg.items.where("parent_item", row),
+                                    parent, loop=" under ".join(chain + [iid])))
     return out
 
 

@@ -897,6 +897,12 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "inspection."),
     _R("UNKNOWN_ITEM", "error", "An action names an item that is not on the register",
        "There is no item '{value}' on the {target} sheet; check the {header} or add the item."),
+    _R("UNKNOWN_PARENT", "error", "An item is under an item that is not on the register",
+       "There is no item '{value}' on the {target} sheet for it to be under; check the "
+       "{header} or add the cause of concern."),
+    _R("UNDER_ITSELF", "error", "An item is under itself",
+       "The item is under itself ({loop}), so its actions would be counted again and again; "
+       "clear its {header} or name the cause of concern it is under."),
     _R("NOT_IN_LIST", "error", "A value is not one of the allowed words",
        "'{value}' is not an allowed {header}; choose one of: {allowed}."),
     _R("BAD_DATE", "error", "A date cannot be read",

@@ -299,7 +299,8 @@ def _count_actions(it, actions) -> None:
     import pandas as pd
 
     up = actions["action_item_id"].map(dict(zip(it["item_id"], it["parent_item"])))
-    under = up.notna()
+    # (an item under itself, which validate calls an error, is not counted twice)
+    under = up.notna() & (up != actions["action_item_id"])
     own = _action_counts(it, actions)
     if under.any():
         actions = pd.concat([actions, actions[under].assign(action_item_id=up[under])],
