@@ -1074,3 +1074,22 @@ def test_a_reply_longer_than_a_cell_holds_is_cut_there_and_said(tmp_path, runner
     longest = max(len(str(v).encode("utf-16-le")) // 2 for ws in openpyxl.load_workbook(reg)
                   for row in ws.iter_rows(values_only=True) for v in row if v is not None)
     assert 32700 < longest <= 32767
+
+
+def test_a_reply_with_a_column_inserted_is_refused_not_read_by_place(tmp_path, runner):
+    """An owner unprotects the request and inserts a column of their own notes before the
+    update: read by place, their note became the Latest update and their update the
+    Evidence, with no problems. The reply is refused, saying which column moved, and the
+    register is untouched."""
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, FCR), tmp_path / "fcr.xlsx", {
+        "INS-2023-07-R4-A2": {"update": "Training booked.", "evidence": "CN-1"}},
+        post=lambda ws: (ws.insert_cols(11), ws.__setitem__("K7", "My notes"),
+                         ws.__setitem__("K8", "private: chase HR")))
+    before = sha256(reg)
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "2026-12-10",
+                              "--apply"])
+    assert out.exit_code == 2 and "its columns were changed (column K is headed 'My notes'" \
+        in out.stderr, out.output + out.stderr
+    assert sha256(reg) == before

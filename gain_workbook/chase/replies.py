@@ -19,7 +19,8 @@ from gain_workbook.chase.requests import FINGERPRINT_KEYS
 from gain_workbook.core.errors import InputError, RegisterError
 from gain_workbook.chase.request_sheet import (COLUMNS, FILLED, FIRST_ROW, LOCKED, META,
                                          META_TABLE_ROW, REQUEST_MARKER, REQUEST_SHEET, SHEET)
-from gain_workbook.core.text import one_line
+from gain_workbook.core.sniff import col_letter
+from gain_workbook.core.text import one_line, shorten
 
 
 @dataclass
@@ -192,6 +193,14 @@ def _rows(meta_grid, grid) -> list[ReplyRow]:
             raise InputError("the request details of the reply are damaged") from None
         asked[str(row[1])] = ReplyRow(int(float(row[0] or 0)), str(row[1]), str(row[2] or ""),
                                       values, shown)
+    heads = list(grid[FIRST_ROW - 1]) if len(grid) >= FIRST_ROW else []
+    for i, col in enumerate(COLUMNS):     # read by place: the places must be the request's
+        got = _cell(heads[i]) if i < len(heads) else None
+        if " ".join(str(got or "").split()) != " ".join(col.header.split()):
+            raise InputError(f"its columns were changed (column {col_letter(i)} is headed "
+                             f"'{shorten(str(got or ''), 40)}', where the request had "
+                             f"'{col.header}': a column inserted, deleted or renamed), so its "
+                             "cells cannot be told apart")
     at = {c.key: i for i, c in enumerate(COLUMNS)}
     locked_at = [at[c.key] for c in LOCKED]
     out = []
