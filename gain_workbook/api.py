@@ -59,8 +59,17 @@ def adopt(register, output, *, force: bool = False):
     from gain_workbook.check.validate import check
     from gain_workbook.register import commands
 
+    from gain_workbook.core.errors import OutputError, RegisterError
+
     res = commands.adopt(register, output, force=force, today=_day(None))
-    _, res.report = check(res.path)
+    try:
+        _, res.report = check(res.path)
+    except RegisterError as exc:
+        # never so, if adopt is right: a register it cannot read back is not left about
+        res.path.unlink(missing_ok=True)
+        raise OutputError(f"adopt wrote a register it could not read back ({exc}); it was "
+                          "removed. This is a bug in gain-pack: please report it, with "
+                          "the register.") from None
     return res
 
 
