@@ -50,7 +50,8 @@ def make_problem(code: str, sheet: str, cell: str, header: str, value, **fmt) ->
     """Build a Problem from a rule code, filling the rule's message template."""
     rule = RULES[code]
     text = display(value)
-    short = text if len(text) <= 60 else text[:57] + "..."
+    short = " ".join(text.split()) if "\n" in text or "\r" in text else text   # (one line)
+    short = short if len(short) <= 60 else short[:57] + "..."
     header = " ".join(header.split()) if header else header    # ('Statws\nStatus': one line)
     message = rule.message.format(value=short, header=header or "the column", **fmt)
     return Problem(code, rule.severity, sheet, cell, header or "", text, message)
