@@ -94,6 +94,13 @@ def hidden_copy(sheet):
     return post
 
 
+def second_inspection(inspection_id):
+    """The register's one report entered again under an id written another way."""
+    def mutate(data, opts):
+        data["inspections"].append({**data["inspections"][0], "Inspection ID": inspection_id})
+    return mutate
+
+
 CASES = {
     # name: (mutation, rule code, where)
     "action_without_owner": (setv("actions", 0, "Owner", None), "REQUIRED_MISSING", "Actions!D2"),
@@ -198,6 +205,8 @@ CASES = {
         "Items!N2"),
     "item_under_itself": (option(extra={"items": {"Under": [None, None, "INS-1-AFI1"]}}),
                           "UNDER_ITSELF", "Items!N4"),
+    "one_report_entered_twice_its_id_written_two_ways": (
+        second_inspection("INS 1"), "ONE_REPORT_TWO_WAYS", "Inspections!A3"),
     "owner_address_missing_its_domain": (option(post=owners_sheet(
         ("Ch Insp Custody", "ch.insp.custody@"), ("Custody QA", "qa@force.example"))),
         "BAD_EMAIL", "Owners!B2"),

@@ -184,7 +184,8 @@ def _owner_problems(reg: Register) -> list[Problem]:
 def _cross_problems(reg: Register) -> list[Problem]:
     """The checks across tables, in the order the board reads their problems."""
     counts = _action_counts(reg)
-    return (_unknown_links(reg) + _parent_problems(reg) + _items_without_actions(reg, counts)
+    return (_unknown_links(reg) + _parent_problems(reg) + _one_report_two_ways(reg)
+            + _items_without_actions(reg, counts)
             + _closed_with_open_actions(reg, counts) + _done_without_date(reg)
             + _early_dates(reg))
 
@@ -202,6 +203,28 @@ def _unknown_links(reg: Register) -> list[Problem]:
         for row, value in f.loc[bad, ref].items():
             out.append(make_problem(code, *tbl.where(ref, row), value,
                                     target=" and ".join(target_tbl.sheets)))
+    return out
+
+
+def _one_report_two_ways(reg: Register) -> list[Problem]:
+    """Two inspections whose ids (or titles) differ only in their punctuation, spaces or
+    capitals ('PEEL 2021/22', 'PEEL 2021-22'), published the same day: one report typed two
+    ways is read as two; said on the second."""
+    import re
+
+    f = reg.inspections.frame
+    seen: dict = {}
+    out = []
+    for row, iid, title, published in zip(f.index, f["inspection_id"], f["title"],
+                                          f["published"]):
+        shown = as_text(iid) or as_text(title)
+        key = (re.sub(r"[\W_]+", "", shown).casefold(), published)
+        if not key[0]:
+            continue
+        first = seen.setdefault(key, shown)
+        if first != shown:
+            out.append(make_problem("ONE_REPORT_TWO_WAYS", *reg.inspections.where(
+                "inspection_id" if as_text(iid) else "title", row), shown, first=first))
     return out
 
 

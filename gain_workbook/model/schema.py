@@ -897,6 +897,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "inspection."),
     _R("UNKNOWN_ITEM", "error", "An action names an item that is not on the register",
        "There is no item '{value}' on the {target} sheet; check the {header} or add the item."),
+    _R("ONE_REPORT_TWO_WAYS", "warning", "One report looks typed two ways",
+       "'{value}' and '{first}' differ only in their punctuation or spaces and were "
+       "published the same day, but were read as two reports; write them alike if they "
+       "are one."),
     _R("UNKNOWN_PARENT", "error", "An item is under an item that is not on the register",
        "There is no item '{value}' on the {target} sheet for it to be under; check the "
        "{header} or add the cause of concern."),
