@@ -588,3 +588,17 @@ def test_a_column_of_counts_named_like_actions_is_not_the_actions_words(tmp_path
     wb.save(p)
     with pytest.raises(RegisterError, match="no column for Action"):
         read_register(p)
+
+
+def test_one_month_first_slip_in_a_day_first_register_leaves_its_dates_alone(tmp_path):
+    """A register that writes its dates day first ('25/03/2025', '30/06/2025') with one
+    slip month first ('03/15/2027'): the slip is a BAD_DATE; its other dates that could
+    be either way ('04/05/2027') are read day first, not all made unsure."""
+    data = base_data()
+    for action, due in zip(data["actions"], ("25/03/2025", "03/15/2027", "04/05/2027")):
+        action["Due"] = due
+    data["actions"][1]["Revised due"] = "30/06/2025"
+    reg, report = check(write_register(tmp_path / "r.xlsx", data))
+    assert not any(p.code == "DATE_ORDER_UNSURE" for p in report.problems)
+    assert any(p.code == "BAD_DATE" and p.where == "Actions!E3" for p in report.problems)
+    assert reg.actions.frame.at[4, "due"] == dt.date(2027, 5, 4)

@@ -176,9 +176,8 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
 
     converted = {c.index for c in plan.columns if c.convert == "percent"}
     # (a sheet that writes one date month first may write any so: each date column is told)
-    ctx.month_first = next((us for key, (idx, _) in mapping.items()
-                            if BY_KEY[key].kind == "date" and idx < len(columns)
-                            and (us := month_first_in(columns[idx]))), None)
+    ctx.month_first = month_first_in(*(columns[idx] for key, (idx, _) in mapping.items()
+                                       if BY_KEY[key].kind == "date" and idx < len(columns)))
     for key, (idx, text) in mapping.items():
         values = columns[idx] if idx < len(columns) else ("",) * len(rows)   # read, not changed
         if idx in converted:

@@ -42,10 +42,22 @@ class Context:
     month_first: str | None = None
 
 
-def month_first_in(values) -> str | None:
-    """The first text date among ``values`` that can only be month first ('03/15/2027')."""
-    return next((v.strip() for v in values if type(v) is str and (m := _DAY_MONTH.match(v))
-                 and int(m.group(1)) <= 12 < int(m.group(2)) <= 31), None)
+def month_first_in(*columns) -> str | None:
+    """The first text date among the columns' values that can only be month first
+    ('03/15/2027'), where more of them can only be so than can only be day first
+    ('25/03/2027'): one slip in a register that writes day first does not make its
+    every date unsure."""
+    first, month_first, day_first = None, 0, 0
+    for values in columns:
+        for v in values:
+            if type(v) is str and (m := _DAY_MONTH.match(v)):
+                a, b = int(m.group(1)), int(m.group(2))
+                if a <= 12 < b <= 31:
+                    month_first += 1
+                    first = first or v.strip()
+                elif b <= 12 < a <= 31:
+                    day_first += 1
+    return first if month_first > day_first else None
 
 
 def cell_text(v):
