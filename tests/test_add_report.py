@@ -1321,3 +1321,17 @@ def test_a_footnotes_number_after_a_paragraphs_last_stop_is_not_its_words():
          "Forces should adopt version 2.1", "", "See paragraph 3.12"])]
     assert texts == ["The Home Office should fund long-term interventions.",
                      "Forces should adopt version 2.1", "See paragraph 3.12"]
+
+
+def test_the_next_id_looks_at_the_registers_ids_once(monkeypatch):
+    """next_inspection_id weighed every id against the spans of all of them: quadratic,
+    65 s for add-report --apply on a register of 7,833 reports (bench.py's 100,000
+    actions). The spans are worked out once."""
+    from gain_workbook.newreport import add
+
+    calls = []
+    real = add._spans
+    monkeypatch.setattr(add, "_spans", lambda ids: calls.append(1) or real(ids))
+    ids = [f"INS-{2000 + n // 100}-{n % 100:02d}" for n in range(2000)] + ["PEEL 2023-25"]
+    assert add.next_inspection_id(ids, 2026).startswith("INS-2026-")
+    assert len(calls) == 1

@@ -74,7 +74,8 @@ def next_inspection_id(existing: list[str], year: int, title: str = "",
     whole title), gets a name made as adopt makes them, from ``title`` and the year."""
     taken = {norm_key(e) for e in existing}
     styles = Counter()
-    numbered = [e for e in existing if e not in _spans(existing)]
+    spans = _spans(existing)                     # (once: a register has thousands)
+    numbered = [e for e in existing if e not in spans]
     for e in numbered:
         if m := _YEAR_ID.match(e):
             styles[("year", m.group("pre"), m.group("sep"), len(m.group("n")))] += 1
