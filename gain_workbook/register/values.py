@@ -49,8 +49,8 @@ def month_first_in(*columns) -> str | None:
     every date unsure."""
     first, month_first, day_first = None, 0, 0
     for values in columns:
-        for v in values:
-            if type(v) is str and (m := _DAY_MONTH.match(v)):
+        for v in [v for v in values if type(v) is str]:   # (most are date cells: skipped)
+            if m := _DAY_MONTH.match(v):
                 a, b = int(m.group(1)), int(m.group(2))
                 if a <= 12 < b <= 31:
                     month_first += 1
