@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from gain_workbook.core.errors import OutputError
 from gain_workbook.core.sniff import declares_entities, markup_declarations, zip_bomb
-from gain_workbook.core.text import xml_safe
+from gain_workbook.core.text import truncate_utf16, utf16_len, xml_safe
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -295,16 +295,9 @@ CELL_LIMIT = 32767       # characters (UTF-16 code units) a cell holds in Excel
 def fit_cell(text: str) -> str:
     """``text`` as a cell can hold it: whole, or cut to CELL_LIMIT (counted as Excel counts,
     a character beyond the Basic Multilingual Plane two) ending in '…'."""
-    if len(text.encode("utf-16-le")) // 2 <= CELL_LIMIT:
+    if utf16_len(text) <= CELL_LIMIT:
         return text
-    out, used = [], 1                       # (the '…')
-    for ch in text:
-        n = 2 if ord(ch) > 0xFFFF else 1
-        if used + n > CELL_LIMIT:
-            break
-        out.append(ch)
-        used += n
-    return "".join(out) + "…"
+    return truncate_utf16(text, CELL_LIMIT - 1) + "…"
 
 
 def _text_xml(text: str, p: bytes) -> bytes:
