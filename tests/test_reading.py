@@ -602,3 +602,25 @@ def test_one_month_first_slip_in_a_day_first_register_leaves_its_dates_alone(tmp
     assert not any(p.code == "DATE_ORDER_UNSURE" for p in report.problems)
     assert any(p.code == "BAD_DATE" and p.where == "Actions!E3" for p in report.problems)
     assert reg.actions.frame.at[4, "due"] == dt.date(2027, 5, 4)
+
+
+def test_an_items_words_again_on_its_next_row_without_its_ref_are_the_same_item(tmp_path):
+    """One row per action, the item's words on every row but its ref only on the first:
+    the second row's action is the same item's (it was made an item of its own, 'item
+    2', with the same words)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+               "Status"])
+    pub = dt.datetime(2024, 4, 3)
+    for ref, text, action in (("R1", "The force should improve detainee checks", "Review"),
+                              (None, "The force should improve detainee checks", "Train"),
+                              ("R2", "Publish data", "Publish")):
+        ws.append(["Custody 2024", pub, ref, text, action, "Insp A", dt.datetime(2027, 6, 30),
+                   "In progress"])
+    p = tmp_path / "repeated.xlsx"
+    wb.save(p)
+    reg, _ = check(p)
+    assert len(reg.items) == 2
+    assert list(reg.actions.frame["action_item_id"]) == ["Custody 2024 R1"] * 2 + \
+        ["Custody 2024 R2"]

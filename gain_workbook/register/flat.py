@@ -194,9 +194,10 @@ def _text_goes_on(groups: _Groups, sheet: _Sheet, i: int, last_item, ins_key,
     item = groups.items.get(last_item)
     above = item["values"].get("item_text") if item else None
     refs = "number" in sheet.srcs or "item_id" in sheet.srcs    # (items have refs here)
-    if type(above) is not str or not (text[:1].islower() or (
-            refs and not above.rstrip().endswith((".", ";", ":", "!", "?")))):
-        return
+    if type(above) is not str or above.strip() == text.strip() or not (
+            text[:1].islower() or (refs and not above.rstrip().endswith(
+                (".", ";", ":", "!", "?")))):
+        return          # (the same words again are the item above's: _item_of's)
     item["values"]["item_text"] = f"{above.rstrip()} {text.strip()}"
     get["item_text"][i] = None
     continued.append((sheet.base + sheet.rows[i], text, item["values"]["item_id"]))
@@ -233,6 +234,9 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         item_key = (ins_key, "id", get["item_id"][i])
     elif number:
         item_key = (ins_key, kind, number)
+    elif last_item is not None and last_item[0] == ins_key and _same_words(
+            groups.items.get(last_item), get["item_text"][i]):
+        item_key = last_item           # its words again, its ref only on its first row
     elif get["item_text"][i]:
         item_key = (ins_key, "text", get["item_text"][i])
     elif last_item is not None and last_item[0] == ins_key:
@@ -259,6 +263,12 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
                     not (sheet.kinds and sheet.kinds[i]):
                 defaulted.append(kind)
     return item, item_key
+
+
+def _same_words(item, text) -> bool:
+    """Are ``text`` the words the item already has (given again on a later row)?"""
+    words = item["values"].get("item_text") if item else None
+    return type(words) is str and type(text) is str and words.strip() == text.strip()
 
 
 def _kind_warning(sheet: _Sheet, groups: _Groups, default_kind: str, defaulted: list,
