@@ -624,3 +624,25 @@ def test_an_items_words_again_on_its_next_row_without_its_ref_are_the_same_item(
     assert len(reg.items) == 2
     assert list(reg.actions.frame["action_item_id"]) == ["Custody 2024 R1"] * 2 + \
         ["Custody 2024 R2"]
+
+
+def test_a_kind_heading_names_no_report_where_headings_name_reports(tmp_path):
+    """A tracker's own title above its table, reports named by section headings ('Custody
+    2024'), and within a report its kinds by headings ('Areas for improvement'): the
+    kind heading is no report of its own (it was read as one)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["Force HMICFRS tracker"], [],
+                ["Published", "Ref", "Recommendation", "Action", "Owner", "Due", "Status"],
+                ["Custody 2024"],
+                [dt.datetime(2024, 4, 3), "1", "The force should improve checks.", "Review",
+                 "Insp A", dt.datetime(2027, 6, 30), "In progress"],
+                ["Areas for improvement"],
+                [dt.datetime(2024, 4, 3), "1", "The force should improve files.", "Train",
+                 "Insp B", dt.datetime(2027, 6, 30), "In progress"]):
+        ws.append(row)
+    p = tmp_path / "headings.xlsx"
+    wb.save(p)
+    reg, _ = check(p)
+    assert list(reg.inspections.frame["title"]) == ["Custody 2024"]
+    assert sorted(reg.items.frame["kind"]) == ["Area for improvement", "Recommendation"]

@@ -427,6 +427,9 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
 
     (Where the sheet has a report column or a report's title above its table, a heading
     is a part of the report, such as a pillar, and names nothing.)"""
+    # (a heading that names a kind, 'Areas for improvement', or a pillar names no report)
+    headings = {r: h for r, h in headings.items()
+                if not heading_kind(h) and norm_key(str(h)) not in PILLARS}
     if not headings or "inspection_id" in srcs or "title" in srcs:
         return
     plan.reason = "its section headings name the reports"
