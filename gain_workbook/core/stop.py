@@ -44,9 +44,26 @@ _raised: int | None = None  # the stop signal raised into the running command
 
 def catch_signals() -> None:
     """Install the stop handlers (for the whole process: call it from the entry point)."""
+    import sys
+
     for name in STOP_SIGNALS:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _on_signal)
+    sys.unraisablehook = _quiet_about_stops(sys.unraisablehook)
+
+
+def _quiet_about_stops(hook):
+    """Python's hook for what it cannot raise (the stop landed in a weakref's callback,
+    the import system's module lock say): it printed a traceback. The stop is recorded
+    (``raised``) and acted on at the next ``check``, before any output is put in place,
+    and the CLI ends the run as stopped; so it is not printed. Anything else is, as
+    before."""
+    def quiet(unraisable):
+        exc = getattr(unraisable, "exc_value", None)
+        if isinstance(exc, KeyboardInterrupt) and getattr(exc, "signum", None) is not None:
+            return
+        hook(unraisable)
+    return quiet
 
 
 def _ignore_signals() -> None:
