@@ -646,3 +646,38 @@ def test_a_kind_heading_names_no_report_where_headings_name_reports(tmp_path):
     reg, _ = check(p)
     assert list(reg.inspections.frame["title"]) == ["Custody 2024"]
     assert sorted(reg.items.frame["kind"]) == ["Area for improvement", "Recommendation"]
+
+
+def test_a_report_sheets_progress_of_status_words_headings_and_wrapped_words(tmp_path):
+    """A sheet per report ('Inspection:' and 'Date published:' above), 'No.' beside
+    'Recommendation / AFI', 'Progress' holding status words with no Status column (it is
+    the status; 'Comments' the update), kind headings over numbers from 1, and a
+    recommendation's words going on to the row below: read whole (it was refused, the fix
+    offered being to take 'Comments' for the status)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Vetting 2022"
+    for row in (["Inspection:", "An inspection of vetting, misconduct and misogyny"],
+                ["Date published:", dt.datetime(2022, 11, 2)], [],
+                ["No.", "Recommendation / AFI", "Action(s) taken", "Lead officer", "Target",
+                 "Progress", "Comments"],
+                ["Areas for improvement"],
+                [1, "Forces should improve vetting records", "Audit vetting files",
+                 "Head of PSD", dt.datetime(2023, 5, 31), "Complete", "Done"],
+                [None, None, "Re-vet 100 officers", "Head of PSD", dt.datetime(2027, 5, 31),
+                 "In progress", "60 done"],
+                ["Recommendations"],
+                [1, "By 31 May 2023, chief constables should make sure vetting decisions are",
+                 "Policy change", "ACC Ops", dt.datetime(2023, 5, 31), "Complete", ""],
+                [None, "recorded in full.", None, None, None, None, None]):
+        ws.append(row)
+    p = tmp_path / "vetting.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    items = reg.items.frame
+    assert list(zip(items["kind"], items["number"])) == [
+        ("Area for improvement", "1"), ("Recommendation", "1")]
+    assert items["item_text"].iloc[1].endswith("decisions are recorded in full.")
+    acts = reg.actions.frame
+    assert list(acts["action_status"]) == ["Complete", "In progress", "Complete"]
+    assert list(acts["latest_update"])[:2] == ["Done", "60 done"]

@@ -423,9 +423,33 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     _refs_are_not_the_text(grid, header_row, cols, taken, dupes, index)
     _kinds_that_are_refs(grid, header_row, cols, taken, index)
     _words_not_numbers(grid, header_row, cols, taken)
+    _status_in_an_update_column(grid, header_row, cols, taken, dupes, index)
     _ref_of_the_items(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
     return cols, dupes
+
+
+def _status_in_an_update_column(grid, header_row: int, cols: list, taken: dict,
+                                dupes: list, index: HeaderIndex) -> None:
+    """'Progress' read as the latest update by its header, its cells status words
+    ('Complete', 'In progress'), and no Status column: it is the status; a column that
+    repeated the update ('Comments') is then the update."""
+    if "action_status" in taken or "latest_update" not in taken or \
+            "action_status" not in index.keys:
+        return
+    col = next(c for c in cols if c.index == taken["latest_update"])
+    if not content.is_status_column(_sample(grid, header_row, col.index)):
+        return
+    col.key, col.how = "action_status", "content"
+    col.note = f"from its values (status words), not its words ({BY_KEY['latest_update'].header})"
+    taken["action_status"] = col.index
+    del taken["latest_update"]
+    other = next((d for d in dupes if d[2] == "latest_update"), None)
+    if other is not None:
+        was = next(c for c in cols if c.index == other[0])
+        was.key, was.how, was.note = "latest_update", "alias", ""
+        taken["latest_update"] = was.index
+        dupes.remove(other)
 
 
 def _words_not_numbers(grid, header_row: int, cols: list, taken: dict) -> None:

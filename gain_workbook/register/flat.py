@@ -188,8 +188,11 @@ def _text_goes_on(groups: _Groups, sheet: _Sheet, i: int, last_item, ins_key,
     words join the item above's; the row is the item above's (an action on it is its)."""
     get = sheet.get
     text = get["item_text"][i]
+    # (a report's title above a sheet per report is on every row: only a column's counts)
+    own = ("number", "item_id", *(k for k in ("inspection_id", "title")
+                                  if k in sheet.plan.mapping))
     if last_item is None or last_item[0] != ins_key or type(text) is not str or \
-            any(get[k][i] for k in ("number", "item_id", "inspection_id", "title")):
+            any(get[k][i] for k in own):
         return
     item = groups.items.get(last_item)
     above = item["values"].get("item_text") if item else None
