@@ -7,6 +7,8 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import base_data, make_register, write_register
 from gain_workbook.register.reader import read_register
@@ -681,3 +683,62 @@ def test_a_report_sheets_progress_of_status_words_headings_and_wrapped_words(tmp
     acts = reg.actions.frame
     assert list(acts["action_status"]) == ["Complete", "In progress", "Complete"]
     assert list(acts["latest_update"])[:2] == ["Done", "60 done"]
+
+
+_PERIOD_FAMILIES = {
+    # (the periods in time order, whether their headers say when)
+    "bare quarters": (["Q1", "Q2", "Q3", "Q4"], True),
+    "financial quarters": (["Q4 2024/25", "Q1 2025/26", "Q2 2025/26", "Q3 2025/26"], True),
+    "months": (["Sept 25", "Oct 25", "Nov-25", "December 2025"], True),
+    "dates": (["30/06/2025", "30/09/2025", "31/12/2025", "31/03/2026"], True),
+    "months without a year": (["October", "November", "December", "January"], False),
+}
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(family=st.sampled_from(sorted(_PERIOD_FAMILIES)), n=st.integers(2, 4),
+       shuffle=st.randoms(use_true_random=False), placed=st.sampled_from(["before", "after"]),
+       blanks=st.lists(st.booleans(), min_size=3, max_size=3))
+def test_a_column_kept_per_period_is_read_from_the_latest(tmp_path, family, n, shuffle,
+                                                          placed, blanks):
+    """'Q1 status', 'Q2 status', 'Q3 status' (a tracker that gains a column a quarter):
+    each row's latest period that has a value is its status and update, whatever order
+    the columns stand in when their headers say when (else the rightmost is the latest);
+    the first one found was read before, in silence."""
+    periods, dated = _PERIOD_FAMILIES[family]
+    periods = periods[:n]
+    order = list(range(n))
+    if dated:
+        shuffle.shuffle(order)
+    statuses = ["Not started", "In progress", "Complete", "On hold"]
+    head = ["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due"]
+    cols = []
+    for i in order:
+        pair = [f"{periods[i]} status", f"Update {periods[i]}"] if placed == "after" else \
+            [f"Status {periods[i]}", f"{periods[i]} update"]
+        cols.append((i, pair))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(head + [h for _, pair in cols for h in pair])
+    want = []
+    for r, blank in enumerate(blanks):
+        row = ["PEEL 2025", dt.datetime(2025, 3, 1), f"Rec {r + 1}", f"The force should {r}.",
+               f"Act {r}", "DCI Jones", dt.datetime(2027, 3, 31)]
+        cells = {}
+        for i in range(n):
+            latest_blank = blank and i == n - 1
+            cells[i] = (None, None) if latest_blank else \
+                (statuses[(i + r) % 4], f"update {r} in {periods[i]}")
+        given_ = [i for i in range(n) if cells[i][0]]
+        want.append(cells[max(given_)])
+        for i, _ in cols:
+            row += list(cells[i])
+        ws.append(row)
+    p = tmp_path / f"periods {family} {n}.xlsx"
+    wb.save(p)
+    reg = read_register(p)
+    got = list(zip(reg.actions.frame["action_status"], reg.actions.frame["latest_update"]))
+    assert got == want
+    notes = " ".join(c.note for s in reg.plan.sheets for c in s.columns)
+    assert notes.count(f"the latest of {n} period columns") == 2     # status and update

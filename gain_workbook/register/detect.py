@@ -27,7 +27,7 @@ from gain_workbook.core.dates import UNREADABLE, is_no_date, month_or_quarter, p
 from gain_workbook.model.history import history_kind
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, header_key, norm_key
 from gain_workbook.register import cards as card_layout
-from gain_workbook.register import content
+from gain_workbook.register import content, periods
 from gain_workbook.core.sniff import col_letter
 from gain_workbook.core.text import json_text, plural, shorten
 
@@ -82,6 +82,7 @@ class ColumnPlan:
     how: str              # exact | alias | setting | words | content | '' (not used)
     note: str = ""
     convert: str = ""     # 'percent': progress figures read as the action's status
+    earlier: tuple = ()   # columns of earlier periods, latest first, read where it is blank
 
     @property
     def letter(self) -> str:
@@ -420,6 +421,7 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     taken: dict[str, int] = {}
     dupes = _take_single(singles, taken)
     dupes += _take_ambiguous(grid, header_row, pending, taken)
+    _latest_period(cols, taken, dupes, index)
     _refs_are_not_the_text(grid, header_row, cols, taken, dupes, index)
     _kinds_that_are_refs(grid, header_row, cols, taken, index)
     _words_not_numbers(grid, header_row, cols, taken)
@@ -427,6 +429,43 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     _ref_of_the_items(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
     return cols, dupes
+
+
+def _latest_period(cols: list, taken: dict, dupes: list, index: HeaderIndex) -> None:
+    """Columns kept one per period ('Q1 status', 'Q2 status', 'Q3 status'): the same
+    words less the period, every one naming one. The latest period's column is read
+    (the first taken was the earliest), and where its cell is blank the latest earlier
+    one that is not (an action complete in Q2 has no Q3 status). Said in describe."""
+    groups: dict = {}
+    for c in cols:
+        found = periods.period_of(c.header) if c.header else None
+        if found is None:
+            continue
+        if c.key is not None:
+            key = c.key
+        elif c.note.startswith(("its words suggest", "means the same")):
+            key = next(iter(match_header(c.header, index)), (None,))[0]
+        else:
+            continue
+        groups.setdefault((key, found[0]), []).append((c, found[1]))
+    for (key, _), members in groups.items():
+        holder = next((c for c, _ in members if c.key == key), None)
+        if len(members) < 2 or holder is None or taken.get(key) != holder.index:
+            continue
+        by_index = {c.index: c for c, _ in members}
+        order = periods.latest_first([(c.index, p) for c, p in members])
+        latest = by_index[order[0]]
+        latest.key, latest.how = key, holder.how
+        latest.earlier = tuple(order[1:])
+        letters = ", ".join(col_letter(i) for i in order[1:])
+        latest.note = (f"the latest of {len(order)} period columns; where its cell is blank, "
+                       f"the latest of {letters} that is not")
+        for i in order[1:]:
+            by_index[i].key, by_index[i].how = None, ""
+            by_index[i].note = (f"an earlier period's {BY_KEY[key].header}: read where column "
+                                f"{col_letter(latest.index)} is blank")
+        taken[key] = latest.index
+        dupes[:] = [d for d in dupes if d[0] not in by_index]
 
 
 def _status_in_an_update_column(grid, header_row: int, cols: list, taken: dict,

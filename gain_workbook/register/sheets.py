@@ -179,7 +179,7 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
     ctx.month_first = month_first_in(*(columns[idx] for key, (idx, _) in mapping.items()
                                        if BY_KEY[key].kind == "date" and idx < len(columns)))
     for key, (idx, text) in mapping.items():
-        values = columns[idx] if idx < len(columns) else ("",) * len(rows)   # read, not changed
+        values = _cells(plan, columns, idx, len(rows))
         if idx in converted:
             values = [status_of_percent(v) or v for v in values]
         data[key] = normalise(BY_KEY[key], values, rows, sheet, col_letter(idx), text, ctx,
@@ -196,6 +196,27 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
                                 if v not in ("", None)}
     plan.extras = extras
     return rows, data, srcs, extra
+
+
+def _cells(plan: SheetPlan, columns: list, idx: int, n: int):
+    """A mapped column's cells (read, not changed); a column kept one per period with
+    the earlier periods' (``ColumnPlan.earlier``) where its own are blank."""
+    values = columns[idx] if idx < len(columns) else ("",) * n
+    before = next((c.earlier for c in plan.columns if c.index == idx), ())
+    if before:
+        values = latest_given(values, [columns[i] for i in before if i < len(columns)])
+    return values
+
+
+def latest_given(values, before: list) -> list:
+    """A column kept one per period, read with the earlier periods' (``before``, latest
+    first): each row's latest cell that is not blank."""
+    out = list(values)
+    for i, v in enumerate(out):
+        if v in ("", None) or (isinstance(v, str) and not v.strip()):
+            out[i] = next((col[i] for col in before if col[i] not in ("", None)
+                           and not (isinstance(col[i], str) and not col[i].strip())), v)
+    return out
 
 
 def drop_grid(grids: dict, name: str) -> None:
