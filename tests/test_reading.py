@@ -742,3 +742,134 @@ def test_a_column_kept_per_period_is_read_from_the_latest(tmp_path, family, n, s
     assert got == want
     notes = " ".join(c.note for s in reg.plan.sheets for c in s.columns)
     assert notes.count(f"the latest of {n} period columns") == 2     # status and update
+
+
+def _refs_tracker(path, words_header):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Inspection", "Published", "Rec/AFI", "No."] +
+              ([words_header] if words_header else []) +
+              ["Action", "Lead officer", "Target date", "Status"])
+    for n, words in ((1, "The force should improve how it records crime against children."),
+                     (2, "By 30 April 2025, the force should review its vetting decisions.")):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), "AFI", n] +
+                  ([words] if words_header else []) +
+                  [f"Action {n}", "DCI Reed", dt.datetime(2027, 3, 31), "In progress"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("header", ["Detail", "Details", "Description", "HMICFRS wording",
+                                    "What HMICFRS said", "Full text"])
+def test_a_column_headed_only_the_words_beside_the_actions_is_the_items_words(tmp_path,
+                                                                              header):
+    """'Detail' beside 'Action' on a sheet of one row per action: the items' words. It
+    was 'not used', every item's words lost, and validate said nothing."""
+    reg = read_register(_refs_tracker(tmp_path / "t.xlsx", header))
+    assert list(reg.items.frame["item_text"]) == [
+        "The force should improve how it records crime against children.",
+        "By 30 April 2025, the force should review its vetting decisions."]
+
+
+def test_items_known_by_their_refs_alone_are_said_to_have_no_words(tmp_path):
+    reg, report = check(_refs_tracker(tmp_path / "t.xlsx", None))
+    said = [p for p in report.problems if p.code == "MISSING_COLUMN" and "Text" in p.message]
+    assert len(said) == 1 and "no words" in said[0].message
+
+
+def _blocks_tracker(path, dated: bool, repeat_headers: bool):
+    """A PCC's tracker of report blocks pasted one under another: a merged heading per
+    report, each block with the header row again (City of London Police's appendix)."""
+    head = ["Rec/AFI Ref", "Recommendation / AFI", "Action(s) being taken", "Lead",
+            "Target Date", "Status", "Update"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["HMICFRS recommendations tracker (as at 30 November 2025)"])
+    ws.append([])
+    ws.append(head)
+    blocks = (("PEEL 2023-25: An inspection of Northshire Police", "14 March 2024",
+               [("AFI 1", "The force should improve how it answers 999 calls.")]),
+              ("Stalking and harassment: joint thematic", "5 September 2024",
+               [("Rec 3", "Chief constables should consider protection orders."),
+                ("Rec 4", "Chief constables should train call handlers in stalking.")]))
+    for n, (title, day, items) in enumerate(blocks):
+        if n:
+            ws.append([])
+        ws.append([f"{title} (published {day})" if dated else title])
+        ws.merge_cells(f"A{ws.max_row}:G{ws.max_row}")
+        if n and repeat_headers:
+            ws.append(head)
+        for ref, words in items:
+            ws.append([ref, words, f"Act on {ref}", "DI Jones", dt.datetime(2026, 3, 31),
+                       "In progress", "Started."])
+    p = path
+    wb.save(p)
+    return p
+
+
+def test_a_header_row_pasted_again_for_a_second_report_is_not_an_item(tmp_path):
+    """It was read as item 'Rec/AFI Ref' with an action 'Action(s) being taken' owned by
+    'Lead', and validate blamed 'Status' for not being a status."""
+    p = _blocks_tracker(tmp_path / "blocks.xlsx", dated=True, repeat_headers=True)
+    reg, report = check(p)
+    assert sorted(zip(reg.items.frame["item_id"], reg.items.frame["kind"])) == [
+        ("AFI 1", "Area for improvement"), ("Rec 3", "Recommendation"),
+        ("Rec 4", "Recommendation")]
+    assert "Lead" not in set(reg.actions.frame["owner"])
+    assert any(p.code == "ROW_SKIPPED" and "repeats the headers" in p.message
+               for p in report.problems)
+
+
+def test_section_headings_that_say_when_each_report_was_published_date_them(tmp_path):
+    """'PEEL 2023-25 ... (published 14 March 2024)' heading each block: the report's
+    title and date. The tracker was refused for want of a Published column (or, with a
+    'Published:' row above, read with no dates: no s55 day 56, said nowhere)."""
+    reg = read_register(_blocks_tracker(tmp_path / "b.xlsx", dated=True, repeat_headers=False))
+    got = dict(zip(reg.inspections.frame["title"], reg.inspections.frame["published"]))
+    assert got == {"PEEL 2023-25: An inspection of Northshire Police": dt.date(2024, 3, 14),
+                   "Stalking and harassment: joint thematic": dt.date(2024, 9, 5)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=st.text(st.characters(whitelist_categories=("L", "N", "Zs"),
+                                   whitelist_characters=":-,&'"), min_size=3, max_size=60)
+       .filter(lambda t: "published" not in t.lower() and t.strip(" -–:;,")),
+       day=st.dates(dt.date(2014, 1, 1), dt.date(2029, 12, 31)),
+       form=st.sampled_from(["({} published {})", "({} report published {})",
+                             "{} - published {}", "{} published on {}"]),
+       written=st.sampled_from(["%d %B %Y", "%d/%m/%Y", "%-d %b %Y"]))
+def test_a_headings_publication_date_and_the_title_it_leaves(title, day, form, written):
+    from gain_workbook.core.dates import parse_date
+    from gain_workbook.register.detect import heading_published
+
+    text = form.format(title, day.strftime(written)) if form.startswith("{") else \
+        f"{title} " + form.format("", day.strftime(written)).replace("( ", "(")
+    found = heading_published(text)
+    assert found is not None and parse_date(found[0]) == day
+    assert found[1] == " ".join(title.split()).strip(" -–:;,")
+
+
+def test_an_item_id_column_of_refs_gives_each_item_its_kind(tmp_path):
+    """A 'Rec/AFI Ref' column read as the Item ID ('PEEL23 AFI 1', 'PEEL23 CoC 1',
+    'PEEL23 CoC1-R1'): its refs say each item's kind, and link the cause of concern's
+    recommendation to it. All were Recommendations, with a warning that the refs did
+    not say their kind."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Rec/AFI Ref", "Recommendation / AFI", "Action",
+               "Lead", "Target date", "Status"])
+    for ref, words in (("PEEL23 AFI 1", "The force should improve how it answers calls."),
+                       ("PEEL23 CoC 1", "The force isn't managing registered sex offenders."),
+                       ("PEEL23 CoC1-R1", "Within six months, the force should clear ARMS."),
+                       ("PEEL23 Rec 2", "The force should review its vetting.")):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref, words, f"Act on {ref}",
+                   "DI Jones", dt.datetime(2027, 3, 31), "In progress"])
+    p = tmp_path / "refs.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    f = reg.items.frame
+    assert list(f["kind"]) == ["Area for improvement", "Cause of concern", "Recommendation",
+                               "Recommendation"]
+    assert list(f["parent_item"])[2] == list(f["item_id"])[1]
+    assert not any(p.code == "MISSING_COLUMN" and "Kind" in p.message for p in report.problems)
+

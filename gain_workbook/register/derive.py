@@ -74,7 +74,7 @@ def _kinds_and_parents(tables, problems) -> None:
 
     def ref_of(n):
         if n not in refs:
-            refs[n] = parse_ref(numbers[n]) or parse_ref(_last_word(ids[n]))
+            refs[n] = parse_ref(numbers[n]) or ref_at_end(ids[n])
         return refs[n]
 
     defaulted = []
@@ -132,8 +132,21 @@ _CONCERNS = ("Cause of concern", "Accelerated cause of concern")
 _MAY_BE_UNDER = re.compile(r"[a-z]\s*+\d++(?:\s*+[-–./]|[^\S ]*+ )\s*+[a-z]", re.I)
 
 
-def _last_word(text):
-    return str(text).split(" ")[-1] if text else None
+def ref_at_end(text):
+    """The ref an item's id ends with: 'PEEL23 AFI 1' is AFI 1, 'PEEL23 CoC1-R1' CoC 1's
+    recommendation 1, 'PCC 2024 12' plain 12 (its last words that read as a ref with a
+    kind, the fewest first; else its last word's)."""
+    if not text:
+        return None
+    words = str(text).split()
+    plain = None
+    for k in range(1, min(len(words), 3) + 1):
+        ref = parse_ref(" ".join(words[-k:]))
+        if ref is not None and ref.kind:
+            return ref
+        if k == 1:
+            plain = ref
+    return plain
 
 
 def qualify_action_ids(actions: Table) -> None:

@@ -117,6 +117,7 @@ class SheetPlan:
     skipped: list = field(default_factory=list)   # (cell, why) of rows not read
     extras: dict = field(default_factory=dict)    # header -> {index: value}, columns not used
     titles: list = field(default_factory=list)    # (cell, text) above the headers, not read
+    dated_headings: bool = False      # section headings below say when reports were published
     read_rows: list | None = None     # 0-based rows read (filled by the reader)
     group_row: int | None = None      # 0-based row of group headers above the headers
     cards: list = field(default_factory=list)     # cards.Card of a sheet laid out as cards
@@ -427,6 +428,7 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     _words_not_numbers(grid, header_row, cols, taken)
     _status_in_an_update_column(grid, header_row, cols, taken, dupes, index)
     _ref_of_the_items(grid, header_row, cols, taken, index)
+    _the_items_words(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
     return cols, dupes
 
@@ -466,6 +468,36 @@ def _latest_period(cols: list, taken: dict, dupes: list, index: HeaderIndex) -> 
                                 f"{col_letter(latest.index)} is blank")
         taken[key] = latest.index
         dupes[:] = [d for d in dupes if d[0] not in by_index]
+
+
+# A header that says only 'the words' ('Detail', 'Description', 'HMICFRS wording', 'What
+# HMICFRS said'): on a sheet whose actions' words have a column, the items' words.
+_WORDS_OF = frozenset({"detail", "details", "description", "wording", "text", "said",
+                       "says", "finding", "findings", "narrative"})
+_WORDS_ALSO = frozenset({"what", "hmicfrs", "hmic", "inspectorate", "report", "reports",
+                         "the", "full", "of", "s", "summary", "issue", "in"})
+
+
+def _the_items_words(grid, header_row: int, cols: list, taken: dict,
+                     index: HeaderIndex) -> None:
+    """A sheet of rows of actions with no column for the items' words, but one headed
+    only 'Detail' (or 'Description', 'HMICFRS wording') holding sentences: those are the
+    items' words (read as nothing before, every item's words were lost in silence)."""
+    if "item_text" in taken or "action_text" not in taken or "item_text" not in index.keys:
+        return
+    found = []
+    for c in cols:
+        words = set(header_key(c.header).split()) if c.key is None and c.header else set()
+        if words & _WORDS_OF and words <= _WORDS_OF | _WORDS_ALSO:
+            values = _sample(grid, header_row, c.index)
+            if values and sum(isinstance(v, str) and len(v.split()) >= 5
+                              for v in values) * 2 > len(values):
+                found.append(c)
+    if len(found) == 1:
+        c = found[0]
+        c.key, c.how = "item_text", "content"
+        c.note = "from its values (sentences beside the actions'): the items' words"
+        taken["item_text"] = c.index
 
 
 def _status_in_an_update_column(grid, header_row: int, cols: list, taken: dict,
@@ -946,6 +978,8 @@ def classify(name: str, grid, indexes: dict, merged=()) -> SheetPlan | None:
     elif plan.role == "flat" and not {"title", "inspection_id"} & set(plan.mapping):
         plan.role = "report"
         plan.meta, plan.plain_meta, plan.labels = report_meta(grid, top)
+        if "published" not in plan.meta and "published" not in plan.mapping:
+            plan.dated_headings = dated_headings(grid, r)
     if g is not None:
         plan.labels |= {f"{col_letter(c)}{g + 1}" for c, v in enumerate(grid[g])
                         if v not in ("", None)}
@@ -1015,6 +1049,35 @@ def _filled_quickly(grid, header_row: int, width: int) -> set[int]:
 _PUBLISHED_IN_WORDS = re.compile(
     r"\b(?:date\s+)?published(?:\s+on)?\s+(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b", re.I)
+
+
+def heading_published(text) -> tuple[str, str] | None:
+    """A section heading's own publication date ('PEEL 2023-25 (published 14 March
+    2024)'): (the date as written, the heading without it), or None."""
+    if not isinstance(text, str) or len(text) > 300:
+        return None
+    said = _PUBLISHED_IN_WORDS.search(text)
+    if said is None or parse_date(said.group(1)) in (UNREADABLE, None):
+        return None
+    start, end = said.span()
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    if before.endswith("(") and after.startswith(")"):     # '(published ...)'
+        before, after = before[:-1], after[1:]
+    elif before.lower().endswith(("(report", "(the report")) and after.startswith(")"):
+        before, after = before[:before.rindex("(")], after[1:]
+    rest = " ".join(f"{before} {after}".split()).strip(" -–:;,")
+    return said.group(1), rest or text.strip()
+
+
+def dated_headings(grid, header_row: int) -> bool:
+    """Does a section heading below the headers (a row of one text) say when its report
+    was published?"""
+    for row in grid[header_row + 1:]:
+        filled = [v for v in row if v not in ("", None)]
+        if filled and isinstance(filled[0], str) and filled.count(filled[0]) == len(filled) \
+                and heading_published(filled[0]):
+            return True
+    return False
 
 
 def report_meta(grid, header_row: int) -> tuple[dict, set, set]:
@@ -1190,7 +1253,7 @@ def required_missing(s: SheetPlan) -> list[str]:
     if s.role in schema.TABLES:
         need = [c.key for c in schema.columns_of(s.role) if c.required_column]
     else:
-        present |= set(s.meta)
+        present |= set(s.meta) | ({"published"} if s.dated_headings else set())
         if s.role in ("report", "cards"):
             present |= {"title"}               # the sheet's name stands in
         if s.role == "cards":

@@ -16,7 +16,7 @@ from gain_workbook.model.refs import kind_word, parse_ref
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
-from gain_workbook.register.derive import kind_named
+from gain_workbook.register.derive import kind_named, ref_at_end
 from gain_workbook.register.detect import SheetPlan
 from gain_workbook.register.values import Context, normalise
 
@@ -227,10 +227,11 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
     number, its words, or (all blank) the item above."""
     get, srcs = sheet.get, sheet.srcs
     number = get["number"][i]
+    # (with no number, an id's refs say the kind: 'PEEL23 AFI 1')
+    ref = parse_ref(number) if number else ref_at_end(get["item_id"][i])
     if "kind" in srcs and get["kind"][i]:
         kind = get["kind"][i]
     else:
-        ref = parse_ref(number)
         kind = ref.kind if ref is not None and ref.kind else kind_word(number) or \
             (sheet.kinds[i] if sheet.kinds else None) or default_kind
     if get["item_id"][i]:
@@ -261,7 +262,6 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
             "item_id": item_id, "item_inspection_id": ins_id}}
         if "kind" not in srcs or not get["kind"][i]:
             item["values"]["kind"] = kind
-            ref = parse_ref(number)
             if (ref is None or not ref.kind) and not kind_word(number) and \
                     not (sheet.kinds and sheet.kinds[i]):
                 defaulted.append(kind)
@@ -436,16 +436,34 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
     if not headings or "inspection_id" in srcs or "title" in srcs:
         return
     plan.reason = "its section headings name the reports"
-    current = None
+    current = when = None
     marks = sorted(headings)
     j = 0
+    dated = False
     for i, r in enumerate(rows):
         while j < len(marks) and marks[j] < r:
-            current = headings[marks[j]]
+            current, when = _heading_and_date(headings[marks[j]])
             j += 1
         if not get["title"][i] and current:
             get["title"][i] = current
+        if when is not None and "published" not in srcs and get["published"][i] in (None, ""):
+            get["published"][i] = when
+            dated = True
     srcs.setdefault("title", ("", "(section heading)"))
+    if dated:
+        srcs["published"] = ("", "(section heading)")
+
+
+def _heading_and_date(heading: str):
+    """A section heading as a report's title, and the date it says the report was
+    published ('... (published 14 March 2024)'), or None."""
+    from gain_workbook.core.dates import parse_date
+    from gain_workbook.register.detect import heading_published
+
+    found = heading_published(heading)
+    if found is None:
+        return heading, None
+    return found[1], parse_date(found[0])
 
 
 def _keep_with_actions(plan: SheetPlan, get: dict, srcs: dict, rows: list, base: int) -> None:

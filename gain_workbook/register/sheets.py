@@ -49,6 +49,7 @@ def data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
     """
     rows = []
     seen_blank = False
+    again = _headers_again(grid[header_row] if header_row < len(grid) else [], cols)
     for r in range(header_row + 1, len(grid)):
         if r in skip:
             seen_blank = False
@@ -67,6 +68,10 @@ def data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
                                     len(cols) >= 3 and lone not in not_heading, headings)
         if skipped is None:
             skipped = _not_data_problem(sheet, row, r, seen_blank, cols)
+        if skipped is None and not again[0].isdisjoint(row) and again[1](row):
+            first = next(v for v in row if v not in ("", None))
+            skipped = make_problem("ROW_SKIPPED", sheet, f"{col_letter(row.index(first))}{r + 1}",
+                                   "", first, reason="it repeats the headers")
         if skipped is not None:
             problems.append(skipped)
             continue
@@ -75,6 +80,26 @@ def data_rows(sheet: str, grid, header_row: int, cols: list[int], problems,
 
 
 _BLANK = -1
+
+
+def _headers_again(head, cols: list[int]):
+    """(the header row's texts, a test): does a row repeat the headers (a block of rows
+    pasted with its header row, for a second report)? Most of the mapped columns that
+    have a value, and at least two, hold their own header."""
+    heads = {i: norm_key(head[i]) for i in cols
+             if i < len(head) and isinstance(head[i], str) and head[i].strip()}
+
+    def repeats(row) -> bool:
+        filled = same = 0
+        for i in cols:
+            v = row[i] if i < len(row) else None
+            if v in ("", None):
+                continue
+            filled += 1
+            same += isinstance(v, str) and i in heads and norm_key(v) == heads[i]
+        return same >= 2 and same * 2 > filled
+
+    return frozenset(head[i] for i in heads), repeats
 
 
 def _rows_follow(grid, r: int) -> bool:
@@ -258,6 +283,11 @@ def report_absent(table: str, sheet: str, srcs: dict, data: dict, n: int, proble
         elif col.required and not col.required_column:
             problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
                                          noun=schema.ROW_NOUN[table], assumed=""))
+        elif col.key == "item_text" and n:     # items known by their refs alone
+            problems.append(make_problem(
+                "MISSING_COLUMN", sheet, "", col.header, "", noun=schema.ROW_NOUN[table],
+                assumed=" (the items' words), so the pack and the PCC's response show each "
+                        "item by its ref alone, with no words"))
 
 
 # The words of an item's own status that say HMICFRS closed it, and how: a register with
