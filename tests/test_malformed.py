@@ -101,6 +101,13 @@ def second_inspection(inspection_id):
     return mutate
 
 
+def second_item(item_id):
+    """The register's last item entered again under an id written another way."""
+    def mutate(data, opts):
+        data["items"].append({**data["items"][-1], "Item ID": item_id})
+    return mutate
+
+
 CASES = {
     # name: (mutation, rule code, where)
     "action_without_owner": (setv("actions", 0, "Owner", None), "REQUIRED_MISSING", "Actions!D2"),
@@ -145,6 +152,8 @@ CASES = {
     "due_tbc": (setv("actions", 0, "Due", "TBC"), "DATE_NOT_GIVEN", "Actions!E2"),
     "due_a_quarter": (setv("actions", 0, "Due", "Q1 2026"), "DATE_READ_AS", "Actions!E2"),
     "due_a_month": (setv("actions", 2, "Due", "Dec-25"), "DATE_READ_AS", "Actions!E4"),
+    "due_typed_as_a_month_in_excel": (option(post=lambda wb: setattr(
+        wb["Actions"]["E3"], "number_format", "mmm-yy")), "DATE_SHOWN_AS_MONTH", "Actions!E3"),
     "status_misspelt": (setv("actions", 0, "Status", "In progres"), "WORD_READ_AS",
                         "Actions!G2"),
     "status_typed_overdue": (setv("actions", 2, "Status", "Overdue"), "OVERDUE_WORD",
@@ -207,6 +216,8 @@ CASES = {
                           "UNDER_ITSELF", "Items!N4"),
     "one_report_entered_twice_its_id_written_two_ways": (
         second_inspection("INS 1"), "ONE_REPORT_TWO_WAYS", "Inspections!A3"),
+    "one_item_entered_twice_its_id_in_other_capitals": (
+        second_item("ins-1-afi1"), "ONE_ITEM_TWO_WAYS", "Items!A5"),
     "owner_address_missing_its_domain": (option(post=owners_sheet(
         ("Ch Insp Custody", "ch.insp.custody@"), ("Custody QA", "qa@force.example"))),
         "BAD_EMAIL", "Owners!B2"),

@@ -830,6 +830,19 @@ def test_section_headings_that_say_when_each_report_was_published_date_them(tmp_
                    "Stalking and harassment: joint thematic": dt.date(2024, 9, 5)}
 
 
+
+def test_reports_named_by_headings_with_no_dates_are_said_to_have_none(tmp_path):
+    """A 'Published:' row above a tracker whose headings name two reports says nothing
+    of which: the reports were read with no dates, and nothing said so (no day 56)."""
+    p = _blocks_tracker(tmp_path / "b.xlsx", dated=False, repeat_headers=False)
+    wb = openpyxl.load_workbook(p)
+    wb.active["A2"], wb.active["B2"] = "Published:", dt.datetime(2024, 3, 14)
+    wb.save(p)
+    reg, report = check(p)
+    assert list(reg.inspections.frame["published"]) == [None, None]
+    assert any(p.code == "MISSING_COLUMN" and "day 56" in p.message for p in report.problems)
+
+
 @settings(max_examples=60, deadline=None)
 @given(title=st.text(st.characters(whitelist_categories=("L", "N", "Zs"),
                                    whitelist_characters=":-,&'"), min_size=3, max_size=60)
@@ -873,3 +886,63 @@ def test_an_item_id_column_of_refs_gives_each_item_its_kind(tmp_path):
     assert list(f["parent_item"])[2] == list(f["item_id"])[1]
     assert not any(p.code == "MISSING_COLUMN" and "Kind" in p.message for p in report.problems)
 
+
+@pytest.mark.parametrize("code, month", [
+    ("mmm-yy", True), ("mmmm yyyy", True), ("[$-809]mmm-yy;@", True), ('mmm" "yyyy', True),
+    ("mm/yyyy", True), ("dd/mm/yyyy", False), ("d-mmm-yy", False), ("dd mmmm yyyy", False),
+    ("[$-F800]dddd, mmmm dd, yyyy", False), ("h:mm", False), ("General", False),
+    ("0.00", False), ('"Due "mmm-yy', True), ("mmm", False), ("yyyy", False)])
+def test_a_format_that_shows_only_a_month(code, month):
+    from gain_workbook.register.shown_months import month_only
+
+    assert month_only(code) is month
+
+
+def test_a_due_date_typed_as_a_month_in_excel_is_the_months_last_day(tmp_path):
+    """'Jan-26' typed into Excel is 1 January 2026 shown as 'mmm-yy': read as the 1st,
+    every such action fell due a month early (overdue in silence). Read as the month's
+    last day, as the same words typed as text are; a date shown with its day is not."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner",
+               "Target date", "Revised target date", "Status", "Date completed"])
+    rows = [("Rec 1", dt.datetime(2026, 1, 1), "mmm-yy", None, dt.datetime(2026, 1, 1)),
+            ("Rec 2", dt.datetime(2026, 2, 1), "dd/mm/yyyy", dt.datetime(2026, 6, 1), None),
+            ("Rec 3", dt.datetime(2026, 3, 1), "[$-809]mmmm yyyy;@", None, None)]
+    for n, (ref, due, fmt, revised, done) in enumerate(rows, start=2):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), ref, f"The force should {ref}.",
+                   f"Act {ref}", "DCI Jones", due, revised,
+                   "Complete" if done else "In progress", done])
+        ws.cell(n, 7).number_format = fmt
+        ws.cell(n, 10).number_format = "mmm-yy"          # a completion: as read
+        if revised:
+            ws.cell(n, 8).number_format = "mmm-yy"
+    p = tmp_path / "months.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    f = reg.actions.frame
+    assert list(f["due"]) == [dt.date(2026, 1, 31), dt.date(2026, 2, 1), dt.date(2026, 3, 31)]
+    assert list(f["revised_due"]) == [None, dt.date(2026, 6, 30), None]
+    assert list(f["completed"])[0] == dt.date(2026, 1, 1)
+    said = [p for p in report.problems if p.code == "DATE_SHOWN_AS_MONTH"]
+    assert [(p.cell, p.value) for p in said] == [("G2", "Jan-26"), ("H3", "Jun-26")]
+    assert "1 more" in said[0].message
+
+
+def test_a_kind_column_of_refs_some_odd_is_the_items_ref(tmp_path):
+    """'Rec/AFI' over 'PEEL23 AFI 1', 'AFI 2', 'R1a', 'AFI 3 & 4': refs, most saying
+    their kind. Read as the Kind (one odd ref was enough to stop it), every number was a
+    'note' and every item numberless."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Rec/AFI", "Recommendation / AFI", "Action", "Owner",
+               "Due", "Status"])
+    for ref in ("PEEL23 AFI 1", "AFI 2", "R1a", "AFI 3 & 4", "CoC1-R2"):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref, f"The force should {ref}.",
+                   f"Act on {ref}", "DI Jones", dt.datetime(2027, 3, 31), "In progress"])
+    p = tmp_path / "kinds.xlsx"
+    wb.save(p)
+    f = read_register(p).items.frame
+    kinds = dict(zip(f["item_id"].str.replace("PEEL 2023-25 ", ""), f["kind"]))
+    assert kinds["PEEL23 AFI 1"] == kinds["AFI 2"] == "Area for improvement"
+    assert kinds["R1a"] == kinds["CoC1-R2"] == "Recommendation"

@@ -185,6 +185,7 @@ def _cross_problems(reg: Register) -> list[Problem]:
     """The checks across tables, in the order the board reads their problems."""
     counts = _action_counts(reg)
     return (_unknown_links(reg) + _parent_problems(reg) + _one_report_two_ways(reg)
+            + _one_item_two_ways(reg)
             + _items_without_actions(reg, counts)
             + _closed_with_open_actions(reg, counts) + _done_without_date(reg)
             + _early_dates(reg))
@@ -225,6 +226,30 @@ def _one_report_two_ways(reg: Register) -> list[Problem]:
         if first != shown:
             out.append(make_problem("ONE_REPORT_TWO_WAYS", *reg.inspections.where(
                 "inspection_id" if as_text(iid) else "title", row), shown, first=first))
+    return out
+
+
+# what an item's id may differ by and still be the same item typed again
+_ID_NOISE = str.maketrans("", "", " -_./")
+
+
+def _one_item_two_ways(reg: Register) -> list[Problem]:
+    """Two items of one inspection whose ids differ only in capitals, spaces or
+    punctuation ('INS-1-R1', 'ins-1-r1', 'INS 1 R1'): read as two items, silently, and
+    an action naming one is not the other's; said on the second."""
+    f = reg.items.frame
+    ids = [as_text(i) for i in f["item_id"]]
+    folded = [i.casefold().translate(_ID_NOISE) for i in ids]
+    if len(set(zip(f["item_inspection_id"], folded))) == len(set(zip(f["item_inspection_id"],
+                                                                     ids))):
+        return []
+    seen: dict = {}
+    out = []
+    for row, ins, shown, key in zip(f.index, f["item_inspection_id"], ids, folded):
+        first = seen.setdefault((ins, key), shown)
+        if key and first != shown:
+            out.append(make_problem("ONE_ITEM_TWO_WAYS", *reg.items.where("item_id", row),
+                                    shown, first=first))
     return out
 
 

@@ -112,3 +112,20 @@ def item_label(kind, number) -> str:
         return str(number)
     short = _SHORT_KIND.get(kind, kind or "Item")
     return f"{short} {number}" if number else short
+
+
+def ref_at_end(text):
+    """The ref an item's id ends with: 'PEEL23 AFI 1' is AFI 1, 'PEEL23 CoC1-R1' CoC 1's
+    recommendation 1, 'PCC 2024 12' plain 12 (its last words that read as a ref with a
+    kind, the fewest first; else its last word's)."""
+    if not text:
+        return None
+    words = str(text).split()
+    plain = None
+    for k in range(1, min(len(words), 3) + 1):
+        ref = parse_ref(" ".join(words[-k:]))
+        if ref is not None and ref.kind:
+            return ref
+        if k == 1:
+            plain = ref
+    return plain

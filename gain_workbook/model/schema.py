@@ -901,6 +901,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "'{value}' and '{first}' differ only in their punctuation or spaces and were "
        "published the same day, but were read as two reports; write them alike if they "
        "are one."),
+    _R("ONE_ITEM_TWO_WAYS", "warning", "One item looks typed two ways",
+       "'{value}' and '{first}' differ only in their capitals, spaces or punctuation, but "
+       "were read as two items of the report; write them alike if they are one."),
     _R("UNKNOWN_PARENT", "error", "An item is under an item that is not on the register",
        "There is no item '{value}' on the {target} sheet for it to be under; check the "
        "{header} or add the cause of concern."),
@@ -977,6 +980,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "when it is known."),
     _R("DATE_READ_AS", "warning", "A date was read from a month or a quarter",
        "'{value}' in {header} was read as {date} ({why}); type the day to silence this."),
+    _R("DATE_SHOWN_AS_MONTH", "warning", "A date was shown as a month",
+       "'{value}' in {header} is a date shown as a month (its cell's format shows no "
+       "day), so it was read as the month's last day, {date}{more}; format the cells to "
+       "show the day if a day is meant."),
     _R("WORD_READ_AS", "warning", "A misspelt word was read as the nearest allowed one",
        "'{value}' is not an allowed {header}; it was read as '{normalised}', the nearest "
        "word. Pick '{normalised}' from the list to silence this."),

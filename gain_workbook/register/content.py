@@ -14,7 +14,7 @@ import re
 
 from gain_workbook.core.dates import UNREADABLE, is_no_date, month_or_quarter, parse_date
 from gain_workbook.model import schema
-from gain_workbook.model.refs import parse_ref
+from gain_workbook.model.refs import parse_ref, ref_at_end
 from gain_workbook.model.schema import BY_KEY, norm_key
 
 # Most of a column's cells must have a meaning for the column to have it.
@@ -115,8 +115,10 @@ def is_ref_column(values: list) -> bool:
 
 
 def kinds_named(values: list) -> int:
-    """How many cells are refs that say their kind ('AFI 2', 'CoC1-R1'; not 'E1' or '3')."""
-    return sum(1 for v in values if (r := parse_ref(v)) is not None and r.kind)
+    """How many cells are refs that say their kind ('AFI 2', 'CoC1-R1', 'PEEL23 AFI 1';
+    not 'E1' or '3')."""
+    return sum(1 for v in values if (r := parse_ref(v) or ref_at_end(v)) is not None
+               and r.kind)
 
 
 def looks_like_name(v) -> bool:

@@ -10,7 +10,7 @@ import re
 
 from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, deadline_phrase, parse_deadline
-from gain_workbook.model.refs import kind_word, parse_ref
+from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end
 from gain_workbook.model.problems import make_problem
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Table
@@ -130,23 +130,6 @@ _CONCERNS = ("Cause of concern", "Accelerated cause of concern")
 # The separator is one of -–./ or a space within the spaces: said so that a run of spaces
 # has one way to match, not one per split (tests/test_patterns.py).
 _MAY_BE_UNDER = re.compile(r"[a-z]\s*+\d++(?:\s*+[-–./]|[^\S ]*+ )\s*+[a-z]", re.I)
-
-
-def ref_at_end(text):
-    """The ref an item's id ends with: 'PEEL23 AFI 1' is AFI 1, 'PEEL23 CoC1-R1' CoC 1's
-    recommendation 1, 'PCC 2024 12' plain 12 (its last words that read as a ref with a
-    kind, the fewest first; else its last word's)."""
-    if not text:
-        return None
-    words = str(text).split()
-    plain = None
-    for k in range(1, min(len(words), 3) + 1):
-        ref = parse_ref(" ".join(words[-k:]))
-        if ref is not None and ref.kind:
-            return ref
-        if k == 1:
-            plain = ref
-    return plain
 
 
 def qualify_action_ids(actions: Table) -> None:

@@ -25,7 +25,7 @@ from gain_workbook.model.tables import PART_SPAN
 
 # The status columns a row must have, whose empty cells are looked at.
 STATUS_KEYS = ((ACTIONS, "action_status"), (ITEMS, "hmicfrs_status"))
-_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -76,7 +76,7 @@ def _filled_cells(path: Path, wanted: dict) -> dict[str, list[str]]:
         fills = _filled_styles(z)
         if not fills:
             return {}
-        parts = _sheet_parts(z)
+        parts = sheet_parts(z)
         out: dict[str, list[str]] = {}
         for sheet, columns in wanted.items():
             part = parts.get(sheet)
@@ -84,11 +84,11 @@ def _filled_cells(path: Path, wanted: dict) -> dict[str, list[str]]:
                 continue
             xml = z.read(part)
             rows = {letter.encode(): set(r) for letter, r in columns.items()}
-            for m in _CELL_TAG.finditer(xml):       # one pass over the sheet, every column
+            for m in CELL_TAG.finditer(xml):       # one pass over the sheet, every column
                 letter, row = m.group(1), int(m.group(2))
                 if row not in rows.get(letter, ()):
                     continue
-                style = _STYLE.search(m.group(0))
+                style = STYLE.search(m.group(0))
                 if style and int(style.group(1)) in fills:
                     out.setdefault(sheet, []).append(f"{letter.decode()}{row}")
         return out
@@ -96,8 +96,8 @@ def _filled_cells(path: Path, wanted: dict) -> dict[str, list[str]]:
 
 # A cell's tag and its reference; its style. (A tag's attributes stop at the next '<'
 # or '>', so a search is linear on any sheet, as tests/test_patterns.py checks.)
-_CELL_TAG = re.compile(rb'<c\b[^<>]*?\br="([A-Z]{1,3})(\d{1,7})"[^<>]*>')
-_STYLE = re.compile(rb'\bs="(\d+)"')
+CELL_TAG = re.compile(rb'<c\b[^<>]*?\br="([A-Z]{1,3})(\d{1,7})"[^<>]*>')
+STYLE = re.compile(rb'\bs="(\d+)"')
 
 
 def _filled_styles(z: zipfile.ZipFile) -> set[int]:
@@ -108,7 +108,7 @@ def _filled_styles(z: zipfile.ZipFile) -> set[int]:
     if name not in z.namelist():
         return set()
     root = ET.fromstring(z.read(name))
-    ns = {"m": _SHEET_NS}
+    ns = {"m": SHEET_NS}
     coloured = set()
     for n, fill in enumerate(root.findall("m:fills/m:fill", ns)):
         pattern = fill.find("m:patternFill", ns)
@@ -120,7 +120,7 @@ def _filled_styles(z: zipfile.ZipFile) -> set[int]:
             if int(xf.get("fillId", "0")) in coloured}
 
 
-def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """{sheet name: its part in the zip ('xl/worksheets/sheet1.xml')}."""
     from defusedxml import ElementTree as ET
 
@@ -128,7 +128,7 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
     target = {r.get("Id"): r.get("Target") for r in rels.findall(f"{{{_PKG_REL_NS}}}Relationship")}
     out = {}
-    for sheet in book.iter(f"{{{_SHEET_NS}}}sheet"):
+    for sheet in book.iter(f"{{{SHEET_NS}}}sheet"):
         t = target.get(sheet.get(f"{{{_REL_NS}}}id"))
         if t:
             out[sheet.get("name")] = (t.lstrip("/") if t.startswith("/")

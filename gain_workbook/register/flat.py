@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from gain_workbook.core.text import plural
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
-from gain_workbook.model.refs import kind_word, parse_ref
+from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
-from gain_workbook.register.derive import kind_named, ref_at_end
+from gain_workbook.register.derive import kind_named
 from gain_workbook.register.detect import SheetPlan
 from gain_workbook.register.values import Context, normalise
 
@@ -228,7 +228,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
     get, srcs = sheet.get, sheet.srcs
     number = get["number"][i]
     # (with no number, an id's refs say the kind: 'PEEL23 AFI 1')
-    ref = parse_ref(number) if number else ref_at_end(get["item_id"][i])
+    ref = (parse_ref(number) or ref_at_end(number)) if number else ref_at_end(get["item_id"][i])
     if "kind" in srcs and get["kind"][i]:
         kind = get["kind"][i]
     else:

@@ -35,6 +35,7 @@ from gain_workbook.register import detect, explain, sheets
 from gain_workbook.register.derive import (derive_deadlines, derive_refs, derive_values,
                                            qualify_action_ids)
 from gain_workbook.register.fills import colour_only_statuses
+from gain_workbook.register.shown_months import months_shown
 from gain_workbook.register.forces import read_forces
 from gain_workbook.register.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.register.flat import read_flat
@@ -252,6 +253,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
         tables = read_flat(plan.chosen(), grids, ctx)
     if plan.layout == "per report" and not plan.chosen("report"):
         plan.layout = "flat"
+    months_shown(path, tables, problems)
     derive_refs(tables, problems)
     qualify_action_ids(tables[ACTIONS])
     derive_deadlines(tables, date1904, problems)

@@ -260,6 +260,16 @@ def frame(table: str, index: list[int], data: dict):
     return pd.DataFrame(cols, index=pd.Index(index, name="row"), dtype=object)
 
 
+# Columns a sheet may be read without, and what their absence costs: items known by
+# their refs alone; reports named by section headings that do not say when.
+_SAID_WHEN_ABSENT = {
+    "item_text": " (the items' words), so the pack and the PCC's response show each item "
+                 "by its ref alone, with no words",
+    "published": " (the day each report was published), so no report has a day 56 for "
+                 "the PCC's response (a heading naming a report may say it: '... (published "
+                 "14 March 2024)')"}
+
+
 def report_absent(table: str, sheet: str, srcs: dict, data: dict, n: int, problems,
             later: frozenset = frozenset()) -> None:
     """Report useful columns that are missing, filling the assumed value where we have one.
@@ -283,11 +293,10 @@ def report_absent(table: str, sheet: str, srcs: dict, data: dict, n: int, proble
         elif col.required and not col.required_column:
             problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
                                          noun=schema.ROW_NOUN[table], assumed=""))
-        elif col.key == "item_text" and n:     # items known by their refs alone
-            problems.append(make_problem(
-                "MISSING_COLUMN", sheet, "", col.header, "", noun=schema.ROW_NOUN[table],
-                assumed=" (the items' words), so the pack and the PCC's response show each "
-                        "item by its ref alone, with no words"))
+        elif col.key in _SAID_WHEN_ABSENT and n:   # (a sheet read without them)
+            problems.append(make_problem("MISSING_COLUMN", sheet, "", col.header, "",
+                                         noun=schema.ROW_NOUN[table],
+                                         assumed=_SAID_WHEN_ABSENT[col.key]))
 
 
 # The words of an item's own status that say HMICFRS closed it, and how: a register with
