@@ -946,3 +946,36 @@ def test_a_kind_column_of_refs_some_odd_is_the_items_ref(tmp_path):
     kinds = dict(zip(f["item_id"].str.replace("PEEL 2023-25 ", ""), f["kind"]))
     assert kinds["PEEL23 AFI 1"] == kinds["AFI 2"] == "Area for improvement"
     assert kinds["R1a"] == kinds["CoC1-R2"] == "Recommendation"
+
+
+@pytest.mark.parametrize("given", [("owner", "due", "status"), ("owner",), ("status",),
+                                   ("due", "status")])
+def test_an_items_own_row_above_its_actions_is_the_items_not_an_action(tmp_path, given):
+    """An item's row giving its lead, date or status beside its words, its actions on
+    the rows below with no item cells: the item's own row. Read as an action with no
+    words, it was an error whose fix ('every action needs one') was wrong."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+               "Status"])
+    own = {"owner": "Supt Contact", "due": dt.datetime(2026, 3, 31), "status": "In progress"}
+    for ref, actions in (("AFI 1", ("Recruit call handlers", "Build a dashboard")),
+                         ("AFI 2", ("Audit crime data",))):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), ref, f"The force should {ref}.",
+                   None] + [own[k] if k in given else None for k in ("owner", "due", "status")])
+        for words in actions:
+            ws.append([None, None, None, None, words, "DI Jones", dt.datetime(2026, 6, 30),
+                       "Not started"])
+    p = tmp_path / "own rows.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    assert list(reg.actions.frame["action_text"]) == ["Recruit call handlers",
+                                                      "Build a dashboard", "Audit crime data"]
+    items = reg.items.frame
+    if "owner" in given:
+        assert list(items["item_lead"]) == ["Supt Contact"] * 2
+    if "due" in given:
+        assert list(items["deadline"]) == [dt.date(2026, 3, 31)] * 2
+    said = [p for p in report.problems if p.code == "ITEM_OWN_ROW"]
+    assert len(said) == 1 and "1 other item" in said[0].message
+    assert not any(p.code == "REQUIRED_MISSING" for p in report.problems)

@@ -953,6 +953,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("CLOSED_WITH_OPEN_ACTIONS", "warning", "A closed item still has open actions",
        "HMICFRS status is '{value}' but {open} not finished; update the actions or the "
        "status."),
+    _R("ITEM_OWN_ROW", "warning", "An item's own row was read as the item's, not an action",
+       "The row that gives {item}'s words has a lead, a date or a status but no action's "
+       "words, and its actions are on the rows below: its lead, date and status were read "
+       "as the item's Lead, Deadline date and Force's status, not as an action{also}."),
     _R("NOTE_BELOW_TABLE", "warning", "Text below the table was not read as a row",
        "'{value}' below the table looks like a note, not a row, and was not read."),
     _R("DUPLICATE_COLUMN", "warning", "Two columns mean the same thing",

@@ -147,6 +147,7 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
         or BY_KEY["kind"].absent_default
     defaulted: list = []
     continued: list = []
+    own: list = []                      # (row, item id): an item's own row, not an action
     last_item = last_ins = None
     for i, r in enumerate(sheet.rows):
         excel = sheet.base + r
@@ -164,8 +165,10 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
         item, last_item = _item_of(groups, sheet, i, ins_key, ins["values"]["inspection_id"],
                                    last_item, default_kind, defaulted)
         _merge_group(item, item_cols, get, i, excel, sheet.plan.name, srcs, problems, "item")
-        if any(get[k][i] not in (None, "") for k in ("action_text", "action_id", "due",
-                                                      "action_status", "owner")):
+        if item["row"] == excel and _items_own_row(sheet, i):
+            own.append((excel, _as_the_items(item, get, i)))
+        elif any(get[k][i] not in (None, "") for k in ("action_text", "action_id", "due",
+                                                        "action_status", "owner")):
             item_id = item["values"]["item_id"]
             groups.action_counter[item_id] = groups.action_counter.get(item_id, 0) + 1
             values = {k: get[k][i] for k in action_cols}
@@ -177,7 +180,50 @@ def _group_sheet(sheet: _Sheet, groups: _Groups, short: dict, problems: list) ->
             item["values"].setdefault("item_force", get["force"][i])   # a row of its own
     _kind_warning(sheet, groups, default_kind, defaulted, problems)
     _continued_warning(sheet, groups, continued, problems)
+    _own_row_warning(sheet, own, problems)
     _sheet_parts(sheet, groups, insp_cols, item_cols, action_cols)
+
+
+# An item's own row: its lead, date and status beside its words, its actions below.
+_ITEM_REFS = ("number", "item_id", "item_text")
+
+
+def _items_own_row(sheet: _Sheet, i: int) -> bool:
+    """Is row i, which starts an item, the item's own (a lead, a date, a status, but no
+    action's words), its actions on the rows below (their words, no item cells)? Read
+    as an action, it was an action with no words (an error whose fix was wrong)."""
+    get = sheet.get
+    if "action_text" not in sheet.srcs or get["action_text"][i] not in (None, "") or \
+            get["action_id"][i] not in (None, "") or i + 1 >= len(sheet.rows):
+        return False
+    if get["action_text"][i + 1] in (None, "") or \
+            any(get[k][i + 1] not in (None, "") for k in _ITEM_REFS):
+        return False
+    return any(get[k][i] not in (None, "") for k in ("owner", "due", "action_status"))
+
+
+def _as_the_items(item: dict, get: dict, i: int) -> str:
+    """The row's lead, date and status as its item's (where the item has none), the row
+    no action; returns the item's id."""
+    values = item["values"]
+    for mine, theirs in (("owner", "item_lead"), ("due", "deadline"),
+                         ("action_status", "force_status")):
+        if get[mine][i] not in (None, "") and values.get(theirs) in (None, ""):
+            values[theirs] = get[mine][i]
+    return values["item_id"]
+
+
+def _own_row_warning(sheet: _Sheet, own: list, problems) -> None:
+    """ITEM_OWN_ROW once for a sheet: the rows read as their items' own."""
+    if not own:
+        return
+    (row, item_id), more = own[0], len(own) - 1
+    col = sheet.srcs.get("owner", sheet.srcs.get("due", ("", "")))[0]
+    problems.append(make_problem(
+        "ITEM_OWN_ROW", sheet.plan.name, f"{col}{row - sheet.base + 1}" if col else "",
+        "", item_id, item=item_id,
+        also=f" (and so {'was' if more == 1 else 'were'} {plural(more, 'other item')}'s)"
+        if more else ""))
 
 
 def _text_goes_on(groups: _Groups, sheet: _Sheet, i: int, last_item, ins_key,
