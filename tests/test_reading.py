@@ -979,3 +979,35 @@ def test_an_items_own_row_above_its_actions_is_the_items_not_an_action(tmp_path,
     said = [p for p in report.problems if p.code == "ITEM_OWN_ROW"]
     assert len(said) == 1 and "1 other item" in said[0].message
     assert not any(p.code == "REQUIRED_MISSING" for p in report.problems)
+
+
+@pytest.mark.parametrize("per_report", [False, True])
+def test_a_sheet_of_one_row_per_item_with_no_actions_reads_each_item_as_its_action(
+        tmp_path, per_report):
+    """Ref | Recommendation | Lead | Target date | Status | Update, no Action column: many
+    trackers list items only. It was refused with no advice that worked; each item is now
+    its own one action (its words, the row's owner, date, status), said so."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    head = ["Ref", "Recommendation", "Lead", "Target date", "Status", "Update"]
+    if per_report:
+        ws.title = "PEEL 2025"
+        ws.append(["PEEL 2025: An inspection of Northshire Police"])
+        ws.append(["Published:", dt.datetime(2025, 3, 1)])
+        ws.append(head)
+    else:
+        ws.append(["Report", "Published"] + head)
+    for ref, due, status in (("AFI 1", dt.datetime(2026, 3, 31), "In progress"),
+                             ("AFI 2", dt.datetime(2026, 6, 30), "Complete")):
+        row = [ref, f"The force should {ref}.", "Supt Contact", due, status, "Moving."]
+        ws.append(row if per_report else ["PEEL 2025", dt.datetime(2025, 3, 1)] + row)
+    p = tmp_path / "items only.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    a = reg.actions.frame
+    assert list(a["action_text"]) == ["The force should AFI 1.", "The force should AFI 2."]
+    assert list(a["owner"]) == ["Supt Contact"] * 2
+    assert list(a["due"]) == [dt.date(2026, 3, 31), dt.date(2026, 6, 30)]
+    assert list(a["action_status"]) == ["In progress", "Complete"]
+    assert list(reg.items.frame["kind"]) == ["Area for improvement"] * 2
+    assert [p.code for p in report.problems].count("ITEMS_AS_ACTIONS") == 1

@@ -953,6 +953,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("CLOSED_WITH_OPEN_ACTIONS", "warning", "A closed item still has open actions",
        "HMICFRS status is '{value}' but {open} not finished; update the actions or the "
        "status."),
+    _R("ITEMS_AS_ACTIONS", "warning", "Each item was read as its own one action",
+       "The sheet has one row per item and no column for actions, so each item was read "
+       "as one action of its own: the item's words as the action's, with the row's owner, "
+       "due date and status; add an Action column (one row per action) to plan more."),
     _R("ITEM_OWN_ROW", "warning", "An item's own row was read as the item's, not an action",
        "The row that gives {item}'s words has a lead, a date or a status but no action's "
        "words, and its actions are on the rows below: its lead, date and status were read "

@@ -118,6 +118,7 @@ class SheetPlan:
     extras: dict = field(default_factory=dict)    # header -> {index: value}, columns not used
     titles: list = field(default_factory=list)    # (cell, text) above the headers, not read
     dated_headings: bool = False      # section headings below say when reports were published
+    items_as_actions: bool = False    # one row per item, no actions: each item its own action
     read_rows: list | None = None     # 0-based rows read (filled by the reader)
     group_row: int | None = None      # 0-based row of group headers above the headers
     cards: list = field(default_factory=list)     # cards.Card of a sheet laid out as cards
@@ -937,8 +938,15 @@ def header_cells(grid, header_row: int, group_row: int | None, width: int,
     return out
 
 
-def classify(name: str, grid, indexes: dict, merged=()) -> SheetPlan | None:
-    """The role a sheet's table has, with its header row and columns; None if no table."""
+# What an item's row gives when it is its own action (one row per item, no actions).
+_AS_AN_ACTION = frozenset({"owner", "due", "action_status", "latest_update"})
+
+
+def classify(name: str, grid, indexes: dict, merged=(),
+             items_as_actions: bool = False) -> SheetPlan | None:
+    """The role a sheet's table has, with its header row and columns; None if no table.
+    ``items_as_actions``: read it only as one row per item, each item its own action
+    (its owner, due date, status), when it has no column of actions' words."""
     known = _Known(indexes)
     found = find_header_row(grid, indexes, merged, known)
     if found is None:
@@ -952,9 +960,15 @@ def classify(name: str, grid, indexes: dict, merged=()) -> SheetPlan | None:
     width = _width(grid)
     filled = _filled_quickly(grid, r, width)
     heads = header_cells(grid, r, g, width, merged)
-    for role in schema.ROLES:
+    for role in ("flat",) if items_as_actions else schema.ROLES:
         cols, dupes = map_columns(grid, r, indexes[role], filled, width, heads)
         keys = {c.key for c in cols if c.key}
+        if items_as_actions:
+            if "action_text" in keys or "item_text" not in keys or \
+                    len(_AS_AN_ACTION & keys) < 2:
+                return None
+            options.append((len(keys), role, cols, dupes))
+            continue
         # a sheet named as ours is that table even when a column it needs is missing:
         # the missing column is then named, with its fix
         if _role_ok(role, keys) or role == named:
@@ -968,9 +982,9 @@ def classify(name: str, grid, indexes: dict, merged=()) -> SheetPlan | None:
     ours = [o for o in options if o[1] == named]
     score, role, cols, dupes = ours[0] if ours else max(options, key=lambda o: o[0])
     plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes,
-                     group_row=g)
+                     group_row=g, items_as_actions=items_as_actions)
     top = r if g is None else g
-    if role in (ACTIONS, "flat") and not named:
+    if role in (ACTIONS, "flat") and not named and not items_as_actions:
         _as_cards(plan, grid, heads, indexes, known, filled, width)
     if plan.role == "cards":
         top = plan.cards[0].first_row
@@ -1175,11 +1189,33 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
         if layout is None:
             for s in summaries:
                 s.looks_like, s.role, s.reason = s.role, "not read", "a summary sheet, by its name"
+    if layout is None:
+        layout = plan.layout = _items_as_actions(plan, grids, indexes, usable)
     if layout is not None:
         _mark_unread(plan, usable)
     for s in plan.chosen():
         s.missing = required_missing(s)
     return plan
+
+
+def _items_as_actions(plan: Plan, grids: dict, indexes: dict, usable) -> str | None:
+    """With no sheet of actions anywhere, a sheet of one row per item that gives each
+    item's owner, due date or status (and no actions' words) is read so: each item its
+    own one action. The layout, or None (the sheets as they were) when there is none."""
+    was = list(plan.sheets)
+    for n, s in enumerate(plan.sheets):
+        if s.role == ITEMS or s.looks_like == ITEMS:
+            grid, merged = grids[s.name]
+            again = classify(s.name, grid, indexes, merged, items_as_actions=True)
+            if again is not None:
+                again.hidden = s.hidden
+                again.reason = ("one row per item and no column of actions: each item is "
+                                "read as its own one action")
+                plan.sheets[n] = again
+    layout = _choose(plan.sheets, usable, True) or _choose(plan.sheets, usable, False)
+    if layout is None:
+        plan.sheets[:] = was
+    return layout
 
 
 def owners_plan(name: str, grid, aliases: dict) -> SheetPlan:
@@ -1254,7 +1290,8 @@ def required_missing(s: SheetPlan) -> list[str]:
     if s.role in schema.TABLES:
         need = [c.key for c in schema.columns_of(s.role) if c.required_column]
     else:
-        present |= set(s.meta) | ({"published"} if s.dated_headings else set())
+        present |= set(s.meta) | ({"published"} if s.dated_headings else set()) | \
+            ({"action_text"} if s.items_as_actions else set())
         if s.role in ("report", "cards"):
             present |= {"title"}               # the sheet's name stands in
         if s.role == "cards":

@@ -89,6 +89,10 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     rows, data, srcs, extra = sheets.read_columns(plan, grid, keys, ctx, part_no, raw, headings,
                                                   skip)
     get = {k: data.get(k, [None] * len(rows)) for k in keys}
+    if plan.items_as_actions:            # each item its own action: its words the action's
+        get["action_text"] = list(get["item_text"])
+        srcs["action_text"] = srcs["item_text"]
+        ctx.problems.append(make_problem("ITEMS_AS_ACTIONS", plan.name, "", "", ""))
     if plan.role == "cards":
         rows = cards.fill_cards(plan, grid, rows, get, srcs, ctx)
     sheets.drop_grid(grids, plan.name)
