@@ -1011,3 +1011,38 @@ def test_a_sheet_of_one_row_per_item_with_no_actions_reads_each_item_as_its_acti
     assert list(a["action_status"]) == ["In progress", "Complete"]
     assert list(reg.items.frame["kind"]) == ["Area for improvement"] * 2
     assert [p.code for p in report.problems].count("ITEMS_AS_ACTIONS") == 1
+
+
+@pytest.mark.parametrize("periods", [("Q1 2025/26", "Q2 2025/26", "Q3 2025/26"),
+                                     ("October 2025", "November 2025"),
+                                     ("Q3", "Q4")])
+def test_a_periods_columns_under_its_merged_period_header(tmp_path, periods):
+    """'Q1 2025/26' merged over 'Status' and 'Update', 'Q2 2025/26' over the same: two
+    rows of headers whose groups are periods. It was refused ('no column for Status')."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    fixed = ["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due"]
+    top = fixed + [x for p in periods for x in (p, None)]
+    ws.append(top)
+    ws.append([None] * len(fixed) + ["Status", "Update"] * len(periods))
+    for n in range(1, len(fixed) + 1):
+        ws.merge_cells(start_row=1, start_column=n, end_row=2, end_column=n)
+    for k in range(len(periods)):
+        c = len(fixed) + 1 + 2 * k
+        ws.merge_cells(start_row=1, start_column=c, end_row=1, end_column=c + 1)
+    statuses = ["Not started", "In progress", "Complete"]
+    for r, blank_last in enumerate((False, True)):
+        cells = []
+        for k in range(len(periods)):
+            last = k == len(periods) - 1
+            cells += [None, None] if (last and blank_last) else \
+                [statuses[min(k, 2)], f"update {r} {k}"]
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), f"AFI {r + 1}",
+                   f"The force should act {r}.", f"Act {r}", "DCI Jones",
+                   dt.datetime(2026, 3, 31)] + cells)
+    p = tmp_path / "merged periods.xlsx"
+    wb.save(p)
+    a = read_register(p).actions.frame
+    n = len(periods)
+    assert list(a["latest_update"]) == [f"update 0 {n - 1}", f"update 1 {n - 2}"]
+    assert list(a["action_status"]) == [statuses[min(n - 1, 2)], statuses[min(n - 2, 2)]]

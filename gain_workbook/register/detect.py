@@ -440,6 +440,7 @@ def _latest_period(cols: list, taken: dict, dupes: list, index: HeaderIndex) -> 
     (the first taken was the earliest), and where its cell is blank the latest earlier
     one that is not (an action complete in Q2 has no Q3 status). Said in describe."""
     groups: dict = {}
+    duplicate = {d[0]: d[2] for d in dupes}      # (a header under a group: its key)
     for c in cols:
         found = periods.period_of(c.header) if c.header else None
         if found is None:
@@ -447,7 +448,8 @@ def _latest_period(cols: list, taken: dict, dupes: list, index: HeaderIndex) -> 
         if c.key is not None:
             key = c.key
         elif c.note.startswith(("its words suggest", "means the same")):
-            key = next(iter(match_header(c.header, index)), (None,))[0]
+            key = duplicate.get(c.index) or next(iter(match_header(c.header, index)),
+                                                 (None,))[0]
         else:
             continue
         groups.setdefault((key, found[0]), []).append((c, found[1]))
@@ -907,7 +909,9 @@ def group_row_ok(grid, group_row: int, header_row: int, width: int, merged=(),
         return False    # one text, not merged, or merged over the whole table: a title
     if not all(group_table(g) for g in by_group) and not is_merged:
         return False
-    if not any(group_table(g) for g in by_group):
+    # (a quarter's or month's columns under its period, merged: 'Q1 2025/26' over
+    # 'Status' and 'Update')
+    if not any(group_table(g) or (is_merged and periods.is_period(g)) for g in by_group):
         return False
     keys = [header_key(v) for _, v in hcells]
     if is_merged or len(set(keys)) < len(keys):

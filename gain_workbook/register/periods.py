@@ -48,6 +48,14 @@ def period_of(header: str) -> tuple[str, str] | None:
     return words, m.group(0).strip()
 
 
+def is_period(text) -> bool:
+    """Is the text a period and nothing else ('Q1 2025/26', 'October 2025'): a group
+    header over a period's columns?"""
+    if not isinstance(text, str) or len(text) > 40:
+        return False
+    return _PERIOD.fullmatch(" ".join(text.split()).strip(" :-")) is not None
+
+
 def _when(period: str):
     """A period's place in time: ('date', day) when it says a day, a month or a quarter
     with its year; ('quarter', n) for a bare 'Q3'; None otherwise."""
