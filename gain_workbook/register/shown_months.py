@@ -29,7 +29,9 @@ from gain_workbook.register.fills import CELL_TAG, SHEET_NS, STYLE, sheet_parts
 DUE_KEYS = ((ACTIONS, "due"), (ACTIONS, "revised_due"), (ITEMS, "deadline"),
             (ITEMS, "agreed_deadline"))
 _BUILTIN_MONTH = {17}                   # Excel's built-in 'mmm-yy'
-_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+# a format's literal text, colours and locales, escapes: none of them shows a date part
+# (a bracket cannot hold another, so a search for one ends at the next: linear)
+_QUOTED = re.compile(r'"[^"]*"|\[[^\][]*\]|\\.')
 _TEXT_CELL = re.compile(rb'\bt="(?:s|str|inlineStr)"')
 
 
