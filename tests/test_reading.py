@@ -687,7 +687,8 @@ def test_a_report_sheets_progress_of_status_words_headings_and_wrapped_words(tmp
 
 _PERIOD_FAMILIES = {
     # (the periods in time order, whether their headers say when)
-    "bare quarters": (["Q1", "Q2", "Q3", "Q4"], True),
+    "bare quarters": (["Q1", "Q2", "Q3", "Q4"], False),
+    "bare quarters into a new year": (["Q3", "Q4", "Q1", "Q2"], False),
     "financial quarters": (["Q4 2024/25", "Q1 2025/26", "Q2 2025/26", "Q3 2025/26"], True),
     "months": (["Sept 25", "Oct 25", "Nov-25", "December 2025"], True),
     "dates": (["30/06/2025", "30/09/2025", "31/12/2025", "31/03/2026"], True),
@@ -1046,3 +1047,29 @@ def test_a_periods_columns_under_its_merged_period_header(tmp_path, periods):
     n = len(periods)
     assert list(a["latest_update"]) == [f"update 0 {n - 1}", f"update 1 {n - 2}"]
     assert list(a["action_status"]) == [statuses[min(n - 1, 2)], statuses[min(n - 2, 2)]]
+
+
+@pytest.mark.parametrize("subs", [("Sept 25", "Oct 25", "Nov 25"),
+                                  (dt.datetime(2025, 9, 30), dt.datetime(2025, 10, 31),
+                                   dt.datetime(2025, 11, 30))])
+def test_an_update_column_a_month_under_its_merged_header(tmp_path, subs):
+    """'Progress update' merged over 'Sept 25', 'Oct 25', 'Nov 25' (or the month-end
+    dates themselves): the latest month's update is each row's. The columns were 'not
+    used' and every update lost, validate silent."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    fixed = ["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+             "Status"]
+    ws.append(fixed + ["Progress update", None, None])
+    ws.append([None] * len(fixed) + list(subs))
+    for n in range(1, len(fixed) + 1):
+        ws.merge_cells(start_row=1, start_column=n, end_row=2, end_column=n)
+    ws.merge_cells(start_row=1, start_column=len(fixed) + 1, end_row=1,
+                   end_column=len(fixed) + 3)
+    for r, updates in enumerate((("a", "b", "c"), ("d", "e", None))):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), f"AFI {r + 1}",
+                   f"The force should act {r}.", f"Act {r}", "DCI Jones",
+                   dt.datetime(2026, 3, 31), "In progress"] + list(updates))
+    p = tmp_path / "monthly updates.xlsx"
+    wb.save(p)
+    assert list(read_register(p).actions.frame["latest_update"]) == ["c", "e"]

@@ -638,6 +638,8 @@ def _header_candidates(heads: dict, filled: set[int], width: int, index: HeaderI
         cols.append(plan)
         cands = (index.spellings.get(header_key(text)) or match_grouped(sub, group, index)) \
             if group else match_header(text, index)
+        if not cands and group and periods.is_period(sub):
+            cands = match_header(group, index)    # 'Progress update' over 'Sept 25', 'Oct 25'
         (singles if len(cands) == 1 else pending).append((plan, cands))
     return cols, singles, pending
 
@@ -838,7 +840,12 @@ def find_header_row(grid, indexes: dict, merged=(), known: _Known | None = None
 
 
 def _text_of(v) -> str:
-    return v.strip() if isinstance(v, str) else ("" if v in ("", None) else str(v))
+    """A header cell's text; a date as the day it is ('01/09/2025': a period's column)."""
+    if isinstance(v, str):
+        return v.strip()
+    if hasattr(v, "strftime") and hasattr(v, "day"):
+        return v.strftime("%d/%m/%Y")
+    return "" if v in ("", None) else str(v)
 
 
 def _cell(row, c):
@@ -895,7 +902,9 @@ def group_row_ok(grid, group_row: int, header_row: int, width: int, merged=(),
         return False
     hcells = [(c, v) for c, v in enumerate(hrow) if v not in ("", None)
               and not (isinstance(v, str) and not v.strip())]
-    if len(hcells) < 2 or any(not isinstance(v, str) for _, v in hcells):
+    # (a date may head a column under its group: 'Progress update' over 30/09/2025, ...)
+    if len(hcells) < 2 or any(not isinstance(v, str) and not hasattr(v, "strftime")
+                              for _, v in hcells):
         return False
     groups, _ = group_spans(grid, group_row, header_row, width, merged)
     by_group: dict = {}

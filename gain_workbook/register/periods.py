@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 
-from gain_workbook.core.dates import month_or_quarter, parse_text_date
+from gain_workbook.core.dates import MONTH_WORDS, month_or_quarter, parse_text_date
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-          r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _YEAR = r"(?:(?:19|20)\d{2}(?: ?[/-] ?\d{2}(?:\d{2})?)?|\d{2} ?/ ?\d{2})"
 # one period in a header (its spaces made single): a quarter (with its year or not), a
 # month (with its year or not), a date, a year or financial year
@@ -22,11 +20,10 @@ _PERIOD = re.compile(
     r"(?<![a-z0-9])(?:"
     rf"q[1-4](?: ?[-'] ?| )?(?:{_YEAR})?"
     rf"|quarter ?[1-4](?: ?{_YEAR})?"
-    rf"|{_MONTH}(?: ?[-'’] ?| )?(?:(?:19|20)\d{{2}}|\d{{2}})?"
+    rf"|{MONTH_WORDS}(?: ?[-'’] ?| )?(?:(?:19|20)\d{{2}}|\d{{2}})?"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
     rf"|{_YEAR}"
     r")(?![a-z0-9])", re.IGNORECASE)
-_QUARTER_ONLY = re.compile(r"(?:q|quarter ?)([1-4])", re.IGNORECASE)
 _JOINS = str.maketrans({"-": " ", "'": " ", "’": " "})
 
 
@@ -58,27 +55,22 @@ def is_period(text) -> bool:
 
 def _when(period: str):
     """A period's place in time: ('date', day) when it says a day, a month or a quarter
-    with its year; ('quarter', n) for a bare 'Q3'; None otherwise."""
+    with its year; None otherwise (a bare 'Q3' may be this year's or last: 'Q3', 'Q4',
+    'Q1' run into a new year)."""
     s = " ".join(period.translate(_JOINS).split())
     found = month_or_quarter(s) or month_or_quarter(period)
     if found:
         return "date", found[0]
     day = parse_text_date(period)
-    if day:
-        return "date", day
-    m = _QUARTER_ONLY.fullmatch(period.strip())
-    if m:
-        return "quarter", int(m.group(1))
-    return None
+    return ("date", day) if day else None
 
 
 def latest_first(columns: list[tuple[int, str]]) -> list[int]:
     """The columns (index, period) of one group, the latest period first: by the dates
-    their periods say when every one says one (or every one is a bare quarter), else
-    by their places on the sheet, the rightmost being the latest, as a tracker grows."""
+    their periods say when every one says one, else by their places on the sheet, the
+    rightmost being the latest, as a tracker grows."""
     whens = [_when(p) for _, p in columns]
-    kinds = {w[0] for w in whens if w}
-    if None not in whens and len(kinds) == 1:
+    if None not in whens:
         order = sorted(zip(whens, columns), key=lambda wc: (wc[0][1], wc[1][0]))
         return [c[0] for _, c in reversed(order)]
     return [i for i, _ in sorted(columns, reverse=True)]
