@@ -212,6 +212,8 @@ CASES = {
     "recommendation_under_a_cause_of_concern_not_on_the_register": (
         option(extra={"items": {"Under": ["INS-1-CoC9", None, None]}}), "UNKNOWN_PARENT",
         "Items!N2"),
+    "recommendation_under_a_cause_of_concern_the_register_lacks": (
+        setv("items", 0, "Number", "CoC1-R1"), "NO_SUCH_CONCERN", "Items!D2"),
     "item_under_itself": (option(extra={"items": {"Under": [None, None, "INS-1-AFI1"]}}),
                           "UNDER_ITSELF", "Items!N4"),
     "one_report_entered_twice_its_id_written_two_ways": (

@@ -574,10 +574,8 @@ def test_a_title_on_the_row_just_above_the_headers_is_no_group_header(tmp_path, 
 
 def test_a_column_of_counts_named_like_actions_is_not_the_actions_words(tmp_path):
     """'Sub actions' holding 2, 3 (how many there are) is not the actions' words: read so,
-    every action was called '2' or '3'. With no other column of them the tracker is
-    refused, saying it has no column for Action, not read with numbers for actions."""
-    from gain_workbook.core.errors import RegisterError
-
+    every action was called '2' or '3'. With no other column of them, one row per item,
+    each item is its own action (said), its words the action's, not a number."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Report", "Published", "Ref", "Recommendation", "Sub actions", "Owner", "Due",
@@ -588,8 +586,10 @@ def test_a_column_of_counts_named_like_actions_is_not_the_actions_words(tmp_path
                    dt.datetime(2027, 3, 31), "In progress"])
     p = tmp_path / "counts.xlsx"
     wb.save(p)
-    with pytest.raises(RegisterError, match="no column for Action"):
-        read_register(p)
+    reg, report = check(p)
+    assert list(reg.actions.frame["action_text"]) == [
+        "The service should act on culture 1.", "The service should act on culture 2."]
+    assert any(p.code == "ITEMS_AS_ACTIONS" for p in report.problems)
 
 
 def test_one_month_first_slip_in_a_day_first_register_leaves_its_dates_alone(tmp_path):
@@ -778,16 +778,21 @@ def test_items_known_by_their_refs_alone_are_said_to_have_no_words(tmp_path):
     assert len(said) == 1 and "no words" in said[0].message
 
 
-def _blocks_tracker(path, dated: bool, repeat_headers: bool):
+def _blocks_tracker(path, dated: bool, repeat_headers: bool, layout: str = "title"):
     """A PCC's tracker of report blocks pasted one under another: a merged heading per
-    report, each block with the header row again (City of London Police's appendix)."""
+    report, each block with the header row again (City of London Police's appendix).
+    ``layout``: 'title' (the tracker's title, then the headers, then the first heading),
+    'first above' (the first block's heading above the headers, as every block has it),
+    'title and first above' (the tracker's title, then that)."""
     head = ["Rec/AFI Ref", "Recommendation / AFI", "Action(s) being taken", "Lead",
             "Target Date", "Status", "Update"]
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["HMICFRS recommendations tracker (as at 30 November 2025)"])
-    ws.append([])
-    ws.append(head)
+    if layout != "first above":
+        ws.append(["HMICFRS recommendations tracker (as at 30 November 2025)"])
+        ws.append([])
+    if layout == "title":
+        ws.append(head)
     blocks = (("PEEL 2023-25: An inspection of Northshire Police", "14 March 2024",
                [("AFI 1", "The force should improve how it answers 999 calls.")]),
               ("Stalking and harassment: joint thematic", "5 September 2024",
@@ -796,9 +801,10 @@ def _blocks_tracker(path, dated: bool, repeat_headers: bool):
     for n, (title, day, items) in enumerate(blocks):
         if n:
             ws.append([])
-        ws.append([f"{title} (published {day})" if dated else title])
+        ws.append([f"{title} (published: {day})" if dated and n else
+                   f"{title} (published {day})" if dated else title])
         ws.merge_cells(f"A{ws.max_row}:G{ws.max_row}")
-        if n and repeat_headers:
+        if (n and repeat_headers) or (not n and layout != "title"):
             ws.append(head)
         for ref, words in items:
             ws.append([ref, words, f"Act on {ref}", "DI Jones", dt.datetime(2026, 3, 31),
@@ -821,11 +827,17 @@ def test_a_header_row_pasted_again_for_a_second_report_is_not_an_item(tmp_path):
                for p in report.problems)
 
 
-def test_section_headings_that_say_when_each_report_was_published_date_them(tmp_path):
+@pytest.mark.parametrize("layout, repeat", [("title", False), ("first above", True),
+                                            ("title and first above", True)])
+def test_section_headings_that_say_when_each_report_was_published_date_them(tmp_path,
+                                                                             layout, repeat):
     """'PEEL 2023-25 ... (published 14 March 2024)' heading each block: the report's
     title and date. The tracker was refused for want of a Published column (or, with a
-    'Published:' row above, read with no dates: no s55 day 56, said nowhere)."""
-    reg = read_register(_blocks_tracker(tmp_path / "b.xlsx", dated=True, repeat_headers=False))
+    'Published:' row above, read with no dates: no s55 day 56, said nowhere). The first
+    block's heading above the headers (every block with its heading and header row) left
+    its rows with no report."""
+    reg = read_register(_blocks_tracker(tmp_path / "b.xlsx", dated=True, repeat_headers=repeat,
+                                        layout=layout))
     got = dict(zip(reg.inspections.frame["title"], reg.inspections.frame["published"]))
     assert got == {"PEEL 2023-25: An inspection of Northshire Police": dt.date(2024, 3, 14),
                    "Stalking and harassment: joint thematic": dt.date(2024, 9, 5)}
@@ -1073,3 +1085,47 @@ def test_an_update_column_a_month_under_its_merged_header(tmp_path, subs):
     p = tmp_path / "monthly updates.xlsx"
     wb.save(p)
     assert list(read_register(p).actions.frame["latest_update"]) == ["c", "e"]
+
+
+
+def test_a_ref_typed_again_in_other_capitals_is_the_same_items(tmp_path):
+    """'AFI 1' on one action's row and 'afi 1' on the next (the same item's words): the
+    Ref column was taken for the actions' refs, every item lost its kind. Now one item,
+    the slip said (FLAT_CONFLICT); 'PEEL-AFI3' is AFI 3."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation / AFI", "Action", "Owner", "Due",
+               "Status"])
+    for ref, words, action in (("AFI 1", "The force should record vulnerability.", "Train"),
+                               ("afi 1", "The force should record vulnerability.", "Audit"),
+                               ("AFI 2", "The force should supervise.", "Template"),
+                               ("PEEL-AFI3", "The force should improve stop search.", "Publish"),
+                               ("peel-afi3", "The force should improve stop search.", "Panel")):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref, words, action, "Supt Jones",
+                   dt.datetime(2026, 6, 30), "In progress"])
+    p = tmp_path / "case.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    f = reg.items.frame
+    assert len(f) == 3 and set(f["kind"]) == {"Area for improvement"}
+    assert len(reg.actions.frame) == 5
+    assert sum(p.code == "FLAT_CONFLICT" for p in report.problems) == 2
+
+
+def test_a_description_that_differs_between_one_items_actions_is_not_the_items_words(
+        tmp_path):
+    """'Description' holding each action's words (two per item): read as the items' words,
+    each item took its first action's and the second's were dropped."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Action", "Description", "Owner", "Due",
+               "Status"])
+    for ref, n, words in (("AFI 1", 1, "Review the training on risk for all call handlers"),
+                          ("AFI 1", 2, "Audit one hundred calls a month for risk recording"),
+                          ("AFI 2", 1, "Introduce a supervision template for every crime")):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref, f"Action {n}", words,
+                   "DCI Reed", dt.datetime(2026, 6, 30), "In progress"])
+    p = tmp_path / "description.xlsx"
+    wb.save(p)
+    reg = read_register(p)
+    assert all(t is None for t in reg.items.frame["item_text"])

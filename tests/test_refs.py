@@ -56,3 +56,20 @@ def test_a_ref_with_its_reports_code_before_a_slash_gives_kind_and_number():
     assert (parse_ref("PEEL23/AFI2").kind, parse_ref("PEEL23/AFI2").number) == \
         ("Area for improvement", "2")
     assert parse_ref("some text/R1") is None and parse_ref("see R1") is None
+
+
+@pytest.mark.parametrize("text, kind, number, parent", [
+    ("PEEL23 AFI 1", "Area for improvement", "1", None),
+    ("PEEL23 CoC 1", "Cause of concern", "1", None),
+    ("PEEL23 CoC1-R1", "Recommendation", "1", ("Cause of concern", "1")),
+    ("PEEL23/CoC1-R1", "Recommendation", "1", ("Cause of concern", "1")),
+    ("PEEL-AFI3", "Area for improvement", "3", None),
+    ("peel-afi3", "Area for improvement", "3", None),
+    ("INS-1-R2", "Recommendation", "2", None),
+    ("PEEL 2023 Rec 2", "Recommendation", "2", None),
+    ("12", None, "12", None)])
+def test_the_ref_an_items_id_ends_with(text, kind, number, parent):
+    from gain_workbook.model.refs import ref_at_end
+
+    ref = ref_at_end(text)
+    assert (ref.kind, ref.number, ref.parent) == (kind, number, parent)

@@ -17,6 +17,7 @@ from gain_workbook.model import schema
 from gain_workbook.core.dates import as_datetime64
 from gain_workbook.register.reader import PART_SPAN, Register, Table, read_register
 from gain_workbook.model.problems import Problem, ValidationReport, display, make_problem
+from gain_workbook.model.refs import ref_key
 from gain_workbook.model.schema import ACTION_DONE, HMICFRS_CLOSED
 from gain_workbook.core.text import as_text
 
@@ -229,17 +230,13 @@ def _one_report_two_ways(reg: Register) -> list[Problem]:
     return out
 
 
-# what an item's id may differ by and still be the same item typed again
-_ID_NOISE = str.maketrans("", "", " -_./")
-
-
 def _one_item_two_ways(reg: Register) -> list[Problem]:
     """Two items of one inspection whose ids differ only in capitals, spaces or
     punctuation ('INS-1-R1', 'ins-1-r1', 'INS 1 R1'): read as two items, silently, and
     an action naming one is not the other's; said on the second."""
     f = reg.items.frame
     ids = [as_text(i) for i in f["item_id"]]
-    folded = [i.casefold().translate(_ID_NOISE) for i in ids]
+    folded = [ref_key(i) for i in ids]
     if len(set(zip(f["item_inspection_id"], folded))) == len(set(zip(f["item_inspection_id"],
                                                                      ids))):
         return []

@@ -114,18 +114,30 @@ def item_label(kind, number) -> str:
     return f"{short} {number}" if number else short
 
 
-def ref_at_end(text):
-    """The ref an item's id ends with: 'PEEL23 AFI 1' is AFI 1, 'PEEL23 CoC1-R1' CoC 1's
-    recommendation 1, 'PCC 2024 12' plain 12 (its last words that read as a ref with a
-    kind, the fewest first; else its last word's)."""
+def ref_at_end(text, parts: bool = True):
+    """The ref an item's id ends with: 'PEEL23 AFI 1' is AFI 1, 'PEEL23 CoC1-R1' and
+    'PEEL23/CoC1-R1' CoC 1's recommendation 1, 'PEEL-AFI3' AFI 3, 'PCC 2024 12' plain
+    12 (its last words, or parts after a '/' or '-', that read as a ref with a kind, the
+    fewest first; else its last word's). ``parts`` False: its last words only (an id
+    such as 'INS-2024-001-R1' is then no ref: it names its report too)."""
     if not text:
         return None
-    words = str(text).split()
-    plain = None
-    for k in range(1, min(len(words), 3) + 1):
-        ref = parse_ref(" ".join(words[-k:]))
-        if ref is not None and ref.kind:
-            return ref
-        if k == 1:
-            plain = ref
-    return plain
+    text = str(text)
+    for sep in (None, "/", "-") if parts else (None,):
+        parts = text.split(sep)
+        for k in range(1, min(len(parts), 3) + 1):
+            ref = parse_ref((" " if sep is None else sep).join(parts[-k:]))
+            if ref is not None and ref.kind:
+                return ref
+    words = text.split()
+    return parse_ref(words[-1]) if words else None
+
+
+# what a ref may differ by and still be the same ref typed again: capitals, spaces and
+# the punctuation between its parts ('AFI 1', 'afi 1', 'AFI-1'; 'PEEL-AFI3', 'peel afi3')
+_REF_NOISE = str.maketrans("", "", " -_./")
+
+
+def ref_key(text) -> str:
+    """A ref folded for comparing two typings of it ('AFI 1' and 'afi-1' are 'afi1')."""
+    return str(text).casefold().translate(_REF_NOISE) if text is not None else ""

@@ -904,6 +904,11 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("ONE_ITEM_TWO_WAYS", "warning", "One item looks typed two ways",
        "'{value}' and '{first}' differ only in their capitals, spaces or punctuation, but "
        "were read as two items of the report; write them alike if they are one."),
+    _R("NO_SUCH_CONCERN", "warning", "A recommendation is under a cause of concern the "
+       "register does not have",
+       "'{value}' says it was made under {concern}{also}, but {report} has no {concern} on "
+       "the register, so it stands alone; add the cause of concern (its words) if its "
+       "recommendations are to be counted with it."),
     _R("UNKNOWN_PARENT", "error", "An item is under an item that is not on the register",
        "There is no item '{value}' on the {target} sheet for it to be under; check the "
        "{header} or add the cause of concern."),

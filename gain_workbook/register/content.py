@@ -117,7 +117,7 @@ def is_ref_column(values: list) -> bool:
 def kinds_named(values: list) -> int:
     """How many cells are refs that say their kind ('AFI 2', 'CoC1-R1', 'PEEL23 AFI 1';
     not 'E1' or '3')."""
-    return sum(1 for v in values if (r := parse_ref(v) or ref_at_end(v)) is not None
+    return sum(1 for v in values if (r := parse_ref(v) or ref_at_end(v, parts=False)) is not None
                and r.kind)
 
 

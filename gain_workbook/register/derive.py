@@ -12,6 +12,7 @@ from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, deadline_phrase, parse_deadline
 from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end
 from gain_workbook.model.problems import make_problem
+from gain_workbook.core.text import plural
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Table
 
@@ -21,7 +22,37 @@ def derive_refs(tables, problems) -> None:
     recommendation made under a cause of concern linked to it ('Under'), and each
     item's number read from its ref ('AFI 7' -> 7; the ref is kept as written)."""
     _kinds_and_parents(tables, problems)
+    _no_such_concern(tables[ITEMS], problems)
     split_numbers(tables[ITEMS])
+
+
+def _no_such_concern(items: Table, problems) -> None:
+    """A recommendation whose ref says it was made under a cause of concern ('CoC1-R2')
+    that the register does not have: it stands alone, said once for each such cause of
+    concern of a report (its recommendations were not counted with it, in silence)."""
+    frame = items.frame
+    if not len(frame) or "parent_item" not in frame:
+        return
+    search = _MAY_BE_UNDER.search
+    said: dict = {}
+    for index, parent, num, iid, ins in zip(frame.index, frame["parent_item"],
+                                            frame["number"], frame["item_id"],
+                                            frame["item_inspection_id"]):
+        shown = num if num is not None else iid
+        if parent is not None or shown is None or not search(str(shown)):
+            continue
+        ref = parse_ref(num) if num is not None else None
+        ref = ref if ref is not None and ref.parent else ref_at_end(iid)
+        if ref is not None and ref.parent is not None:
+            said.setdefault((ins, ref.parent), []).append((index, shown))
+    for (ins, (kind, number)), rows in said.items():
+        (index, shown), more = rows[0], len(rows) - 1
+        problems.append(make_problem(
+            "NO_SUCH_CONCERN", *items.where("number" if items.has("number", index)
+                                            else "item_id", index), shown,
+            concern=f"{kind.lower()} {number}", report=ins,
+            also=f" (as {'does' if more == 1 else 'do'} {plural(more, 'other')})"
+            if more else ""))
 
 
 def split_numbers(items: Table) -> None:

@@ -25,6 +25,7 @@ from functools import lru_cache
 from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, is_no_date, month_or_quarter, parse_date
 from gain_workbook.model.history import history_kind
+from gain_workbook.model.refs import ref_key
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, header_key, norm_key
 from gain_workbook.register import cards as card_layout
 from gain_workbook.register import content, periods
@@ -429,8 +430,8 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     _words_not_numbers(grid, header_row, cols, taken)
     _status_in_an_update_column(grid, header_row, cols, taken, dupes, index)
     _ref_of_the_items(grid, header_row, cols, taken, index)
-    _the_items_words(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
+    _the_items_words(grid, header_row, cols, taken, index)
     return cols, dupes
 
 
@@ -494,13 +495,32 @@ def _the_items_words(grid, header_row: int, cols: list, taken: dict,
         if words & _WORDS_OF and words <= _WORDS_OF | _WORDS_ALSO:
             values = _sample(grid, header_row, c.index)
             if values and sum(isinstance(v, str) and len(v.split()) >= 5
-                              for v in values) * 2 > len(values):
+                              for v in values) * 2 > len(values) and \
+                    _same_for_each_item(grid, header_row, c.index, taken):
                 found.append(c)
     if len(found) == 1:
         c = found[0]
         c.key, c.how = "item_text", "content"
         c.note = "from its values (sentences beside the actions'): the items' words"
         taken["item_text"] = c.index
+
+
+def _same_for_each_item(grid, header_row: int, idx: int, taken: dict) -> bool:
+    """Does a column hold one value for each item (by its ref, a blank ref the item
+    above's)? A column of the actions' words differs between one item's rows."""
+    ref = taken.get("number", taken.get("item_id"))
+    if ref is None:
+        return True                              # (no refs to tell by)
+    seen: dict = {}
+    current = None
+    for row in grid[header_row + 1:]:
+        key = row[ref] if ref < len(row) else None
+        current = key if key not in ("", None) else current
+        v = row[idx] if idx < len(row) else None
+        if current is not None and v not in ("", None) and \
+                seen.setdefault(current, v) != v:
+            return False
+    return True
 
 
 def _status_in_an_update_column(grid, header_row: int, cols: list, taken: dict,
@@ -583,7 +603,8 @@ def _ref_of_the_items(grid, header_row: int, cols: list, taken: dict,
         if value in ("", None) or len(row) - row.count("") - row.count(None) < 2:
             continue                       # (a heading or a note is not the column's)
         words = row[text] if text < len(row) else None
-        if words in ("", None) or seen.setdefault(words, value) != value:
+        # (the same ref in other capitals, 'AFI 1' and 'afi 1', is the same ref)
+        if words in ("", None) or seen.setdefault(words, ref_key(value)) != ref_key(value):
             per_item = False
             break
     if not seen:
@@ -955,11 +976,34 @@ def header_cells(grid, header_row: int, group_row: int | None, width: int,
 _AS_AN_ACTION = frozenset({"owner", "due", "action_status", "latest_update"})
 
 
+def _item_is_its_action(grid, header_row: int, cols: list, keys: set) -> bool:
+    """Can a sheet with no actions' words be read as one row per item, each item its own
+    action: it has the items' words, at least two of an action's owner, due date,
+    status and update, and each item on one row of its own?"""
+    return "action_text" not in keys and "item_text" in keys and \
+        len(_AS_AN_ACTION & keys) >= 2 and _one_row_each(grid, header_row, cols)
+
+
+def _one_row_each(grid, header_row: int, cols: list) -> bool:
+    """Does each item stand on one row of its own (its words, and its ref where there is
+    one, on every row, none twice)? Rows of actions repeat their item, or leave it blank."""
+    keys = {c.key: c.index for c in cols if c.key}
+    idx = [keys[k] for k in ("item_id", "number", "item_text") if k in keys]
+    seen = set()
+    for row in grid[header_row + 1:]:
+        if len(row) - row.count("") - row.count(None) < 2:
+            continue                             # (a heading, a note: not an item's row)
+        values = tuple(row[i] if i < len(row) else None for i in idx)
+        if any(v in ("", None) for v in values[-1:]) or values in seen:
+            return False
+        seen.add(values)
+    return bool(seen)
+
+
 def classify(name: str, grid, indexes: dict, merged=(),
              items_as_actions: bool = False) -> SheetPlan | None:
     """The role a sheet's table has, with its header row and columns; None if no table.
-    ``items_as_actions``: read it only as one row per item, each item its own action
-    (its owner, due date, status), when it has no column of actions' words."""
+    ``items_as_actions``: only as one row per item, each item its own action."""
     known = _Known(indexes)
     found = find_header_row(grid, indexes, merged, known)
     if found is None:
@@ -977,8 +1021,7 @@ def classify(name: str, grid, indexes: dict, merged=(),
         cols, dupes = map_columns(grid, r, indexes[role], filled, width, heads)
         keys = {c.key for c in cols if c.key}
         if items_as_actions:
-            if "action_text" in keys or "item_text" not in keys or \
-                    len(_AS_AN_ACTION & keys) < 2:
+            if not _item_is_its_action(grid, r, cols, keys):
                 return None
             options.append((len(keys), role, cols, dupes))
             continue
@@ -1075,7 +1118,7 @@ def _filled_quickly(grid, header_row: int, width: int) -> set[int]:
 # A publication date in a line's words, with no colon: 'Published 3 April 2024',
 # '(report published on 17 October 2023)', 'Date published 12/06/2025'.
 _PUBLISHED_IN_WORDS = re.compile(
-    r"\b(?:date\s+)?published(?:\s+on)?\s+(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}"
+    r"\b(?:date\s+)?published(?::|\s+on)?\s+(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\s+\d{4}"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b", re.I)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from gain_workbook.core.text import plural
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
-from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end
+from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end, ref_key
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
@@ -95,21 +95,42 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
         ctx.problems.append(make_problem("ITEMS_AS_ACTIONS", plan.name, "", "", ""))
     if plan.role == "cards":
         rows = cards.fill_cards(plan, grid, rows, get, srcs, ctx)
+    nearest = _nearest_text_above(grid, plan.header_row if plan.group_row is None
+                                  else plan.group_row) if headings else None
     sheets.drop_grid(grids, plan.name)
     del grid
     n = len(rows)
     if headings and plan.role == "report" and "title" in plan.plain_meta and \
             not all(norm_key(str(h)) in PILLARS for h in headings.values()):
-        # section headings name the reports; the text above is the tracker's own title
+        # section headings name the reports; the text above is the tracker's own title,
+        # or, where rows come before the first heading, the first report's heading
         plan.role, plan.reason = "flat", "its section headings name the reports"
         value, cell = plan.meta.pop("title")
-        plan.titles.insert(0, (cell, value))
+        first = rows and rows[0] < min(headings) and nearest is not None
+        if first:              # rows before the first heading: the text nearest above
+            headings[-1] = nearest[1]               # them is their report's heading
+            if plan.meta.get("published", (None, None))[1] == nearest[0]:
+                del plan.meta["published"]          # (its own date: read with it)
+        if not first or cell != nearest[0]:
+            plan.titles.insert(0, (cell, value))
     _fill_report(plan, get, srcs, n, ctx)
     kinds = _kinds_from_headings(rows, headings)
     _titles_from_headings(plan, rows, headings, get, srcs)
     base = part_no * PART_SPAN + 1
     _keep_with_actions(plan, get, srcs, rows, base)
     return _Sheet(part_no, plan, rows, get, srcs, extra, base, kinds)
+
+
+def _nearest_text_above(grid, top: int):
+    """(cell, text) of the lone text nearest above a sheet's headers, or None."""
+    for r in range(top - 1, -1, -1):
+        filled = [(c, v) for c, v in enumerate(grid[r]) if v not in ("", None)]
+        if filled:
+            c, v = filled[0]
+            if isinstance(v, str) and all(x == v for _, x in filled):
+                return f"{sheets.col_letter(c)}{r + 1}", v.strip()
+            return None
+    return None
 
 
 def heading_kind(text) -> str | None:
@@ -287,7 +308,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
     if get["item_id"][i]:
         item_key = (ins_key, "id", get["item_id"][i])
     elif number:
-        item_key = (ins_key, kind, number)
+        item_key = (ins_key, kind, ref_key(number))     # ('AFI 1' and 'afi 1': one item)
     elif last_item is not None and last_item[0] == ins_key and _same_words(
             groups.items.get(last_item), get["item_text"][i]):
         item_key = last_item           # its words again, its ref only on its first row
@@ -499,9 +520,10 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
         if when is not None and "published" not in srcs and get["published"][i] in (None, ""):
             get["published"][i] = when
             dated = True
-    srcs.setdefault("title", ("", "(section heading)"))
+    srcs.setdefault("title", ("", "The report's section heading"))
     if dated:
-        srcs["published"] = ("", "(section heading)")
+        srcs["published"] = ("", "The date in a report's section heading ('... (published "
+                                 "14 March 2024)')")
 
 
 def _heading_and_date(heading: str):
