@@ -1129,3 +1129,42 @@ def test_a_description_that_differs_between_one_items_actions_is_not_the_items_w
     wb.save(p)
     reg = read_register(p)
     assert all(t is None for t in reg.items.frame["item_text"])
+
+
+def test_a_header_of_two_halves_one_naming_the_actions_is_their_words(tmp_path):
+    """'Force response / action' over each row's action: its first half was taken for
+    the report's force response (not used, 'differs between the rows'), the actions
+    lost, the items read as their own actions."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "No.", "Finding", "Force response / action", "Lead",
+               "Target date", "Status"])
+    for n, action in ((1, "Commission a demand study"), (2, "Recruit ten call handlers")):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), n, f"The force should improve {n}.",
+                   action, "Supt Contact", dt.datetime(2026, 3, 31), "In progress"])
+    p = tmp_path / "halves.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    assert list(reg.actions.frame["action_text"]) == ["Commission a demand study",
+                                                      "Recruit ten call handlers"]
+    assert not any(p.code == "ITEMS_AS_ACTIONS" for p in report.problems)
+
+
+def test_a_refusal_for_want_of_a_status_guesses_no_column_without_status_words(tmp_path):
+    """With no Status column the refusal guessed the first short column ('Proposed for
+    closure?', 'Q1 24/25 update'): pasting its advice read Yes/No or updates as
+    statuses. It now guesses only a column of status words, else asks for the header."""
+    from gain_workbook.core.errors import RegisterError
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "No.", "Recommendation", "Action", "Lead",
+               "Target date", "Q1 24/25 update", "Q2 24/25 update", "Proposed for closure?"])
+    for n in (1, 2):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), n, f"The force should improve {n}.",
+                   f"Act {n}", "Supt Contact", dt.datetime(2026, 3, 31), "Scoping", None, "No"])
+    p = tmp_path / "no status.xlsx"
+    wb.save(p)
+    with pytest.raises(RegisterError) as refusal:
+        read_register(p)
+    assert "Alias: Status = <your header>" in str(refusal.value)

@@ -432,6 +432,7 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     _ref_of_the_items(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
     _the_items_words(grid, header_row, cols, taken, index)
+    _actions_by_half_a_header(cols, taken, index)
     return cols, dupes
 
 
@@ -503,6 +504,26 @@ def _the_items_words(grid, header_row: int, cols: list, taken: dict,
         c.key, c.how = "item_text", "content"
         c.note = "from its values (sentences beside the actions'): the items' words"
         taken["item_text"] = c.index
+
+
+def _actions_by_half_a_header(cols: list, taken: dict, index: HeaderIndex) -> None:
+    """'Force response / action': a header of two halves, the first taken for a report's
+    column (its force response), the second naming the actions' words, on a sheet with
+    no other column of them: it is the actions' words (one for each row, as the
+    report's narrative would not be)."""
+    if "action_text" in taken or "action_text" not in index.keys:
+        return
+    for c in cols:
+        if c.key is None or BY_KEY[c.key].table != INSPECTIONS or BY_KEY[c.key].kind != "text":
+            continue
+        halves = schema.header_halves(c.header)
+        if len(halves) == 2 and any(next(iter(match_header(h, index)), (None,))[0]
+                                    == "action_text" for h in halves):
+            del taken[c.key]
+            c.note = f"its halves name {BY_KEY[c.key].header} and the actions: read as the actions'"
+            c.key, c.how = "action_text", "words"
+            taken["action_text"] = c.index
+            return
 
 
 def _same_for_each_item(grid, header_row: int, idx: int, taken: dict) -> bool:
@@ -1363,7 +1384,9 @@ def fix_line(s: SheetPlan, key: str, grid) -> str:
     """One sentence: the required column a sheet lacks, its unplaced headers, the fix."""
     col = BY_KEY[key]
     unplaced = [c for c in s.columns if c.key is None and c.header]
-    guess = _guess(col, unplaced, grid, s.header_row)
+    # (an earlier period's column is read, where the latest is blank: no column to guess)
+    guess = _guess(col, [c for c in unplaced if not c.note.startswith("an earlier period")],
+                   grid, s.header_row)
     names = ", ".join(f"'{c.header}'" for c in unplaced[:10]) or "none"
     fix = (f"if {guess!r} is it, add a row to the Settings sheet: Alias: {col.header} = {guess}"
            if guess else f"add a row to the Settings sheet: Alias: {col.header} = <your header>")
@@ -1389,6 +1412,7 @@ def _guess(col, unplaced, grid, header_row):
         if col.kind == "text" and (best is None or length > best[0]) and \
                 content.is_long_text_column(values):      # (not a date's digits, nor refs)
             best = (length, c.header)
-        if col.kind == "vocab" and length < 25 and best is None:
-            best = (length, c.header)
+        if col.kind == "vocab" and length < 25 and best is None and (
+                col.key != "action_status" or content.is_status_column(values)):
+            best = (length, c.header)          # (a status's guess holds status words)
     return best[1] if best else None
