@@ -946,6 +946,27 @@ def test_merge_takes_a_folder_of_replies_saved_beside_the_requests(month, runner
     assert none.stderr.count("\n") == 1 and "Traceback" not in none.stderr
 
 
+def test_a_damaged_reply_in_the_folder_is_named_and_the_rest_are_merged(month, runner,
+                                                                         tmp_path):
+    """One owner's reply damaged (saved half-way, a truncated file) among good ones: the
+    whole merge stopped, every other owner's reply waiting on that one. Now the good
+    replies are merged and the damaged one named, to be asked for again."""
+    reg, res, r = month
+    folder = tmp_path / "Update requests 2026-12"
+    folder.mkdir()
+    shutil.copy(r["ppqa"], folder / "PPQA reply.xlsx")
+    data = r["ppqa"].read_bytes()
+    (folder / "Custody reply.xlsx").write_bytes(data[:len(data) // 2])
+    out = runner.invoke(cli, ["merge", str(reg), str(folder), "--as-of", "10/12/2026"])
+    assert out.exit_code in (0, 1), out.stderr
+    assert "NOT MERGED: 1 reply in the folder could not be read" in out.stderr
+    assert "'Custody reply.xlsx'" in out.stderr and "Traceback" not in out.stderr
+    assert "Dry run (nothing changed): 1 reply:" in out.stdout
+    (folder / "PPQA reply.xlsx").unlink()
+    alone = runner.invoke(cli, ["merge", str(reg), str(folder)])
+    assert alone.exit_code == 2 and "'Custody reply.xlsx'" in alone.stderr
+
+
 @given(st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
        st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
        st.one_of(st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31))))

@@ -155,19 +155,25 @@ def _read_replies(paths) -> tuple[list, list[str]]:
     answered yet, or answered in another file beside it) is left out, each said.
     (replies, notes saying what was done)."""
     from gain_workbook.chase.replies import NotAReply, read_reply, reply_files
-    from gain_workbook.core.errors import InputError
+    from gain_workbook.core.errors import InputError, RegisterError
 
     got, notes = [], []
     for path in map(Path, paths):
         if not path.is_dir():
             got.append(read_reply(path))
             continue
-        found, others = [], []
+        found, others, unread = [], [], []
         for file in reply_files(path):
             try:
                 found.append(read_reply(file))
             except NotAReply:
                 others.append(file.name)
+            except (RegisterError, InputError) as exc:   # damaged, or its columns changed:
+                unread.append(exc)                       # the others are still merged
+        if unread and not found:
+            raise unread[0]
+        if unread:
+            notes.append(_left_unread(unread))
         if not found:
             raise InputError(f"The folder '{path.name}' has no update requests in it to "
                              "merge; give the folder the owners' replies were saved in, or "
@@ -192,6 +198,15 @@ def _read_replies(paths) -> tuple[list, list[str]]:
         notes.append(said + ".")
         got += filled
     return got, notes
+
+
+def _left_unread(errors: list) -> str:
+    """The note for replies in a folder that could not be read: each one's sentence."""
+    said = "; ".join(str(e).rstrip(".") for e in errors[:3])
+    more = f"; and {plural(len(errors) - 3, 'more')}" if len(errors) > 3 else ""
+    return (f"NOT MERGED: {plural(len(errors), 'reply', 'replies')} in the folder could not "
+            f"be read, and {'was' if len(errors) == 1 else 'were'} left out (the rest were "
+            f"merged; ask for {'it' if len(errors) == 1 else 'them'} again): {said}{more}.")
 
 
 def merge(register, replies, day: dt.date, apply: bool = False,
