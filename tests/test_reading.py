@@ -1168,3 +1168,25 @@ def test_a_refusal_for_want_of_a_status_guesses_no_column_without_status_words(t
     with pytest.raises(RegisterError) as refusal:
         read_register(p)
     assert "Alias: Status = <your header>" in str(refusal.value)
+
+
+def test_adopt_says_each_item_became_its_own_action(tmp_path):
+    from click.testing import CliRunner
+
+    from gain_workbook.cli import cli
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Lead", "Target date",
+               "Status"])
+    for n in (1, 2):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), f"AFI {n}",
+                   f"The force should improve {n}.", "Supt Contact",
+                   dt.datetime(2026, 3, 31), "In progress"])
+    p = tmp_path / "items only.xlsx"
+    wb.save(p)
+    out = CliRunner().invoke(cli, ["adopt", str(p), "-o", str(tmp_path / "ours.xlsx")])
+    assert out.exit_code == 0, out.output
+    assert "each item became its own one action (2 actions" in out.stderr
+    assert list(read_register(tmp_path / "ours.xlsx").actions.frame["action_text"]) == [
+        "The force should improve 1.", "The force should improve 2."]

@@ -89,6 +89,12 @@ def adopt(register, output, force: bool = False, today=None) -> AdoptResult:
                          f"{'was' if len(done.copied) == 1 else 'were'} copied after ours, as "
                          f"{'it was' if len(done.copied) == 1 else 'they were'}: "
                          + ", ".join(f"'{n}'" for n in done.copied) + ".")
+    if any(s.items_as_actions for s in done.register.plan.chosen()):
+        n = len(done.register.actions)
+        res.notes.append(f"the register lists its items with no actions: each item became "
+                         f"its own one action ({plural(n, 'action')} on the Actions sheet, "
+                         "each with its item's words, owner, due date and status); add "
+                         "actions under an item there as the force plans them.")
     if done.adopted_on is not None:
         res.notes.append(f"the register kept no response dates: 'Adopted on' is "
                          f"{uk_date(done.adopted_on)} on the Settings sheet, so a report "
