@@ -159,6 +159,15 @@ def test_a_register_of_two_forces_with_neither_chosen_says_so_in_every_command(t
     assert "Every force's rows, pooled (West Mercia Police and Warwickshire Police): the " \
            "Settings sheet's 'Rows for force' does not say whose" in cells
     assert exp.counts == read_register(path).counts          # nothing left out
+    # pooled, each row of Items and Actions says whose it is (a regional pack's reader
+    # could not tell West Mercia's Rec 1 from Warwickshire's)
+    book = openpyxl.load_workbook(pack, read_only=True)
+    for sheet in ("Items", "Actions"):
+        rows = [list(r) for r in book[sheet].iter_rows(values_only=True)]
+        head = rows[3]
+        assert head[:2] == ["Inspection ID", "Force"], (sheet, head)
+        shown = {r[1] for r in rows[4:] if r[0]}
+        assert {"West Mercia Police", "Warwickshire Police"} <= shown, (sheet, shown)
 
 
 def test_a_force_the_setting_names_that_is_not_in_the_register_is_an_error(tmp_path):

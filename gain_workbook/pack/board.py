@@ -150,11 +150,21 @@ def _items(ctx, ws, progress) -> None:
         shown = ("The force's items of every inspection: status, RAG and why "
                  f"({plural(hidden, 'item')} not for the force left off, as Settings ask)")
     it = report_order(it, ("published", "item_inspection_id", "_others"), (False, True, True))
+    cols = _with_force(ctx, ITEM_COLS, "force_shown")
     ctx.page(ws, "Items", repeat=3)
     ctx.title(ws, "Items", shown)
-    last = write_table(ctx, ws, 3, ITEM_COLS, it, progress=progress)
+    last = write_table(ctx, ws, 3, cols, it, progress=progress)
     ws.freeze_panes(4, 3)
-    ws.autofilter(3, 0, max(last - 1, 3), len(ITEM_COLS) - 1)
+    ws.autofilter(3, 0, max(last - 1, 3), len(cols) - 1)
+
+
+def _with_force(ctx, cols: list, key: str) -> list:
+    """A table's columns, with whose row each is (Force: rollup's 'force_shown') after
+    the inspection's when the register's forces were read together: pooled, the rows
+    could not be told apart."""
+    if not ctx.rollup.force_column:
+        return list(cols)
+    return [cols[0], Col("Force", key, "wrap", 12), *cols[1:]]
 
 
 MOVE_COLS = [
@@ -197,7 +207,7 @@ def _actions(ctx, ws, progress) -> None:
     flags = np.where(a["on_hold"], np.char.add(flags, np.where(flags != "", ", on hold",
                                                                "on hold")), flags)
     a["flags"] = flags
-    cols = list(ACTION_COLS)
+    cols = _with_force(ctx, ACTION_COLS, "force_shown")
     if a["status_note"].astype(bool).any():     # what followed a status word in its cell
         at = next(n for n, c in enumerate(cols) if c.key == "action_status") + 1
         cols.insert(at, Col("Status note", "status_note", "wrap", 18))

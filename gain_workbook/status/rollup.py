@@ -79,6 +79,7 @@ class RollUp:
     items: object            # one row per item
     actions: object          # one row per action
     forces: str = ""         # whose rows, in a register of several forces (the pack's cover)
+    force_column: bool = False   # several forces' rows read together: each row says whose
 
     def headline(self) -> dict:
         """The headline figures the Summary sheet shows."""
@@ -168,8 +169,37 @@ def roll_up(register, as_of: dt.date, settings: Settings | None = None) -> RollU
     inspections = roll_up_inspections(inspections, items, as_of, settings,
                                       unrecorded_before=_unrecorded_before(register, as_of))
     forces = getattr(register, "forces", None)
+    together = forces is not None and forces.several and forces.chosen in (None, "all")
+    if together:
+        items["force_shown"], actions["force_shown"] = _whose(forces.lookup, items, actions)
     return RollUp(as_of, settings, inspections, items, actions,
-                  forces=getattr(forces, "cover", "") or "")
+                  forces=getattr(forces, "cover", "") or "", force_column=together)
+
+
+EVERY_FORCE = "Every force"
+
+
+def _whose(names, items, actions) -> tuple[list, list]:
+    """Whose each item and action is, in a register of several forces read together:
+    the forces its own Force cell names (as the register names them best; 'Both', 'All'
+    or blank on an action: its item's, else every force), an item without one its
+    actions' ({forces.of})."""
+    def shown(value):
+        got = names.of(value) if value is not None and value == value else None
+        return ", ".join(got) if got else None
+
+    own_items = [shown(v) for v in items["item_force"]]
+    of_item = dict(zip(items["item_id"], own_items))
+    acts = [shown(v) or of_item.get(i) or EVERY_FORCE
+            for v, i in zip(actions["force"], actions["action_item_id"])]
+    by_item: dict = {}
+    for i, f in zip(actions["action_item_id"], acts):
+        for one in f.split(", "):
+            if one not in by_item.setdefault(i, []):
+                by_item[i].append(one)
+    its = [f or ", ".join(sorted(by_item.get(i, []), key=lambda x: x == EVERY_FORCE)) or None
+           for f, i in zip(own_items, items["item_id"])]
+    return its, acts
 
 
 def _notes(table, key: str, rows) -> list[str]:
