@@ -342,8 +342,12 @@ def _month(res: MonthlyResult, register: Path, day, folder: Path, meeting, no_em
             wrote = response.respond(ok, built.rollup, chosen, text, day, target,
                                      now=dt.datetime.now())
             res.responses = wrote.written[0]
+            unready = [w for w in wrote.warnings if "is not ready to publish" in w]
+            res.warnings += wrote.warnings
+            notes += [w[0].upper() + w[1:] for w in unready]    # (said in the pack's email)
             res.steps.append(("responses", f"{len(chosen)} in {res.responses.name}" + "".join(
-                f" (kept the previous version as {backup.name})" for _, backup in wrote.kept)))
+                f" (kept the previous version as {backup.name})" for _, backup in wrote.kept)
+                + (f"; {len(unready)} not ready to publish" if unready else "")))
         else:
             res.steps.append(("responses", "none open"))
     except GainError as exc:

@@ -420,12 +420,12 @@ def test_a_pack_that_records_a_path_for_its_register(runner, forged_packs, recor
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _response_folder(tmp_path, runner, *formats):
+def _response_folder(tmp_path, runner, *formats, ready=True):
     data = base_data()
     data["settings"].update({"Response to": "s55@homeoffice.example; hmicfrs@hmicfrs.example",
                              "Response cc": "office@pcc.example",
                              "Email to": "board@force.example"})
-    data["inspections"][0]["PCC comment"] = "Welcome."
+    data["inspections"][0]["PCC comment"] = "Welcome." if ready else None
     reg = write_register(tmp_path / "Inspection register.xlsx", data)
     out = tmp_path / "PCC response INS-1.xlsx"
     r = runner.invoke(cli, ["response", str(reg), "--inspection", "INS-1", "-o", str(out),
@@ -564,3 +564,25 @@ def test_a_pdf_is_refused_for_encryption_before_any_password_is_asked(runner, tm
     assert "A PDF cannot be encrypted this way" in r.stderr
     assert "is needed" not in r.stderr             # no password was asked for
     assert not (tmp_path / "PCC response INS-1.eml").exists()
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf", ".xlsx", ".html"])
+def test_a_response_still_marked_to_be_added_is_not_sent(runner, tmp_path, suffix):
+    """A trial sent a response with no summary and four items unanswered ('[To be added:
+    ...]') to the Home Office and HMICFRS, exit 0, though `response` had just said it was
+    not ready. --send now refuses it, saying why; a draft says it is not ready; a gap
+    filled in by hand in the file itself is not counted."""
+    _, out = _response_folder(tmp_path, runner, "--docx", "--pdf", "--html", ready=False)
+    file = out.with_suffix(suffix)
+    r = runner.invoke(cli, ["email", str(file), "--send", "--smtp-host", "127.0.0.1",
+                            "--smtp-port", "9", "--from", "pcc@pcc.example"])
+    assert r.exit_code == 2, r.stderr
+    assert "marked '[To be added: ...]', so it is not sent" in r.stderr
+    assert "Traceback" not in r.stderr
+    d = runner.invoke(cli, ["email", str(file)])
+    assert d.exit_code == 0 and "this draft is not ready to send" in d.stderr, d.stderr
+    if suffix == ".html":
+        text = file.read_text(encoding="utf-8").replace("[To be added", "[Now written")
+        file.write_text(text, encoding="utf-8")
+        again = runner.invoke(cli, ["email", str(file)])
+        assert "not ready" not in again.stderr, again.stderr

@@ -238,3 +238,22 @@ def test_the_log_joins_steps_without_a_stop_before_each_semicolon():
                                       ("build", "pack.xlsx")], None,
                     dt.datetime(2026, 12, 7, 9, 0))
     assert line.endswith("| validate: valid; read as one sheet (row 1); build: pack.xlsx")
+
+
+def test_a_response_not_ready_to_publish_is_said_in_the_output_the_log_and_the_email(
+        tmp_path, runner):
+    """A trial's month said only 'responses: 1 in PCC responses 2027-01.xlsx', the log
+    'OK' and the pack's email 'due in 10 days', with five parts of it missing."""
+    reg = _register(tmp_path, {("inspections", 0): {"PCC comment": None,
+                                                     "Executive summary": None}})
+    r = runner.invoke(cli, ["monthly", str(reg), "--as-of", "2024-02-20"])
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "is not ready to publish" in r.stderr
+    log = (tmp_path / "gain-pack.log").read_text()
+    assert "responses: 1 in PCC responses 2024-02.xlsx; 1 not ready to publish" in log
+    msg = email.message_from_bytes((tmp_path / "GAIN board pack 2024-02.eml").read_bytes(),
+                                   policy=policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "is not ready to publish" in body
+    # no meeting given: 'for the next meeting', not 'for the meeting on the next meeting'
+    assert "(GAIN board pack 2024-02.xlsx), for the next meeting." in body

@@ -264,6 +264,34 @@ def is_response(path, data: bytes) -> bool:
 
 
 
+GAP = "[To be added"      # how a response marks what it still needs (response.document)
+
+
+def gaps_in(path, data: bytes) -> int:
+    """How many parts of a response are still marked '[To be added: ...]': read from the
+    file itself, so a gap filled in by hand (in Word, say) is not counted."""
+    import io
+    import zipfile
+
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix == ".html":
+            return _html_text(data).count(GAP)
+        if suffix == ".pdf":
+            import pypdf
+
+            text = "".join(page.extract_text() or "" for page in
+                           pypdf.PdfReader(io.BytesIO(data)).pages)
+            return " ".join(text.split()).count(GAP)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            parts = [n for n in z.namelist() if n in ("word/document.xml",
+                                                      "xl/sharedStrings.xml")
+                     or n.startswith("xl/worksheets/sheet")]
+            return sum(z.read(n).decode("utf-8", "replace").count(GAP) for n in parts)
+    except Exception:                   # (checked already: a file we can open)
+        return 0
+
+
 def register_beside(path) -> list[Path]:
     """The registers in the folder of ``path``: workbooks with a Settings sheet that are
     not a pack, a response, merge's backup of a register or an Excel lock file (the

@@ -151,6 +151,7 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
         protect(body_template, "the email template")
         body = read_wording_file(body_template, "the email template")
     draft = not sending.get("send")
+    gaps = _response_gaps(sent, draft)
     if sent.response:
         mail = compose_response(sent.path, settings, to=to, cc=cc, subject=subject,
                                 body_template=body, attachment=data, draft=draft)
@@ -162,7 +163,7 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
     way, via = transport(settings, draft_path, secrets, dry_run, **sending)
     msg = build_message(mail, draft=way.draft, sender=way.sender)
     res = EmailResult(message=msg, mail=mail, via=via, draft=way.draft, dry_run=dry_run,
-                      encrypted=encrypt, warnings=list(mail.warnings))
+                      encrypted=encrypt, warnings=gaps + list(mail.warnings))
     try:
         if not dry_run:
             res.outcome = way.send(msg)
@@ -171,6 +172,26 @@ def email(sent: Letter, settings, *, subject=None, body_template=None, output=No
         raise
     res.notes += mail.notes + secrets.notes
     return res
+
+
+def _response_gaps(sent: Letter, draft: bool) -> list[str]:
+    """A response still marked '[To be added: ...]' is not sent to the Home Office and
+    HMICFRS (an InputError); as a draft, a warning says what it lacks."""
+    from gain_workbook.mail.attachment import gaps_in
+
+    n = gaps_in(sent.path, sent.data) if sent.response else 0
+    if not n:
+        return []
+    what = (f"'{sent.path.name}' still has {n} part{'s' if n > 1 else ''} marked "
+            "'[To be added: ...]'")
+    if not draft:
+        from gain_workbook.core.errors import InputError
+
+        raise InputError(f"{what}, so it is not sent: fill {'them' if n > 1 else 'it'} in "
+                         "(in the register, then gain-pack response again; or in the file "
+                         "itself) and send it then.")
+    return [f"{what}: this draft is not ready to send; fill "
+            f"{'them' if n > 1 else 'it'} in first."]
 
 
 SEND_BY = ("smtp", "smtp oauth", "graph")

@@ -178,6 +178,9 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
     values = {"board": settings.board_name, "force": settings.force_name, "marking": marking,
               "month": month or "this month", "file": filename or path.name,
               "meeting": (info.meeting if info is not None else "") or "the next meeting",
+              # (with no meeting date, 'for the meeting on the next meeting' read wrong)
+              "for_meeting": f"for the meeting on {info.meeting}"
+              if info is not None and info.meeting else "for the next meeting",
               **{key: head.get(key, "-") for _, key in HEADLINE},
               "signature": signature(settings)}
     body = _body(body_template, BODY_TEMPLATE, path.name, {k: _num(v) for k, v in values.items()})
