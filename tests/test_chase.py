@@ -331,6 +331,29 @@ def test_merging_a_reply_again_rewrites_nothing(shape, tmp_path, runner):
 
 # Superintendent Safeguarding's action INS-2023-07-AFI1-A1: On hold, due 31/10/2024 revised
 # to 31/01/2027, of a report published 08/12/2023; the reply is saved on 09/12/2026.
+def test_a_reply_merged_again_after_the_board_agreed_its_new_date_adds_nothing(tmp_path,
+                                                                              runner):
+    """A trial merged the replies folder again after the meeting (late replies come in):
+    the reply whose new date the board had agreed since was a PROBLEM, 'New due date
+    30/06/2027 is not later than the action's revised due date (30/06/2027)', exit 1."""
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx",
+                 {"INS-2023-07-AFI1-A1": SHAPES["only a new due date"]})
+    args = ["merge", str(reg), str(reply), "--apply", "--as-of", "10/12/2026"]
+    assert runner.invoke(cli, args).exit_code == 0
+    wb = openpyxl.load_workbook(reg)               # the board agreed it: the revised date
+    ws = wb["Actions"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "INS-2023-07-AFI1-A1")
+    row[head.index("Revised due")].value = dt.datetime(2027, 6, 30)
+    wb.save(reg)
+    again = runner.invoke(cli, args[:-3] + ["--as-of", "10/12/2026"])
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "PROBLEM" not in again.stdout
+    assert "nothing to change: the register already says this" in again.stdout
+
+
 UNLIKELY = {
     "completed in 1900": ({"new_status": "Complete", "completed": dt.datetime(1900, 1, 1)},
                           "Completed on 01/01/1900 is before the report was published "

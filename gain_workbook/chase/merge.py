@@ -300,8 +300,11 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -
     index = rows_of[row.action_id]
     now = {k: value_json(frame.at[index, k]) for k in FINGERPRINT_KEYS}
     wanted, bad = _wanted(row, rp.replied_on)
+    asked = row.filled.get("asked_due")
+    key = (reply.request, aid, value_json(parse_date(asked))) if asked not in (None, "") \
+        else None
     bad += _unlikely_dates(row.filled, wanted, frame.loc[index], published.get(row.action_id),
-                           rp.replied_on)
+                           rp.replied_on, key in asked_before)
     rp.problems += [MergeProblem(code, aid, message) for code, message in bad]
     if bad:
         return
@@ -322,11 +325,9 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -
     if status in ACTION_DONE and not (wanted.get("completed") or frame.at[index, "completed"]):
         rp.notes.append(f"{aid} is '{status}' but no completion date was given; the register "
                         "will ask for one")
-    asked = row.filled.get("asked_due")
-    if asked not in (None, ""):
+    if key is not None:
         day = parse_date(asked)
         current = frame.at[index, "revised_due"] or frame.at[index, "due"]
-        key = (reply.request, aid, value_json(day))
         if key not in asked_before:
             rp.extensions.append(Extension(aid, current if isinstance(current, dt.date) else None,
                                            day, as_text(row.filled.get("reason"))))
@@ -383,6 +384,10 @@ def _changed_since(rp: ReplyPlan, row, aid: str, now: dict, wanted: dict) -> boo
     if not changed:
         return False
     merged = {**wanted, "last_updated": rp.replied_on} if wanted else {}
+    asked = parse_date(row.filled.get("asked_due")) if row.filled.get("asked_due") \
+        not in (None, "") else None
+    if isinstance(asked, dt.date) and "revised_due" in changed:
+        merged["revised_due"] = asked      # the new date it asked for, agreed by the board
     if all(k in merged and now[k] == value_json(merged[k]) for k in changed):
         if all(now.get(k) == value_json(v) for k, v in merged.items()):
             rp.already.append(aid)   # this reply, merged before: all of it is there
@@ -433,10 +438,12 @@ def _wanted(row, replied_on: dt.date) -> tuple[dict, list]:
     return out, bad
 
 
-def _unlikely_dates(filled: dict, wanted: dict, now, published, replied_on) -> list:
+def _unlikely_dates(filled: dict, wanted: dict, now, published, replied_on,
+                    asked_already: bool = False) -> list:
     """Dates that read as dates but cannot be meant: a completion before the report was
     published, or on an action the reply leaves not finished; a new due date that is not
-    in the future or not later than the date the action is due by now."""
+    in the future or not later than the date the action is due by now (unless that
+    reply asked for it before, ``asked_already``: the board has agreed it since)."""
     bad = []
     done = wanted.get("completed")
     status = wanted.get("action_status", now["action_status"])
@@ -456,7 +463,8 @@ def _unlikely_dates(filled: dict, wanted: dict, now, published, replied_on) -> l
     if asked <= replied_on:
         bad.append(("BAD_DATE", f"New due date {uk_date(asked)} is not in the future (the "
                     f"reply was saved on {uk_date(replied_on)}); ask for a later date"))
-    elif due is not None and asked <= due:
+    elif due is not None and asked <= due and not (asked == due and asked_already):
+        # (asked already, and agreed since: the reply merged again adds nothing)
         bad.append(("BAD_DATE", f"New due date {uk_date(asked)} is not later than the "
                     f"action's {which} ({uk_date(due)}); a new date moves it later"))
     return bad
