@@ -663,3 +663,35 @@ def test_adopt_keeps_the_words_of_a_row_not_for_the_force(tmp_path, runner):
     assert rec2["Scrutiny Notes"] == "National rec – for Home Office"
     assert "Y" not in {v for r in rows[1:] for v in r}         # 'Y' says no more than Yes
     assert list(read_register(new).items.frame["applies"]) == ["Yes", "No"]
+
+
+def test_adopt_writes_our_no_for_a_status_of_na_and_keeps_who_and_the_words(tmp_path,
+                                                                            runner):
+    """Status 'N/A', Action 'N/A - for the Home Office' (a new user's month): adopt wrote
+    'N/A' into the new register's Applies to force (three NORMALISED warnings in a
+    register just made) and left the Addressee blank. Now our No, the addressee from the
+    action's words, and those words as why the item has no action."""
+    import datetime as dt
+
+    import openpyxl
+
+    from shapes import write
+
+    head = ["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Target Date",
+            "Status"]
+    rep, day = "Vetting, misconduct and misogyny", dt.date(2022, 11, 2)
+    path = write(tmp_path / "tracker.xlsx", {"Tracker": [head, [
+        rep, day, "R1", "Chief constables should re-vet officers.", "Re-vet all officers",
+        "DCI Reed", dt.date(2027, 3, 31), "In progress"], [
+        rep, day, "R2", "The Home Office should amend the regulations.",
+        "N/A - for the Home Office", None, None, "N/A"]]})
+    new = tmp_path / "adopted.xlsx"
+    r = runner.invoke(cli, ["adopt", str(path), "-o", str(new)])
+    assert r.exit_code == 0, r.stderr
+    rows = list(openpyxl.load_workbook(new)["Items"].iter_rows(values_only=True))
+    rec2 = dict(zip(rows[0], next(r for r in rows if r[0] and r[0].endswith("R2"))))
+    assert rec2["Applies to force"] == "No"
+    assert rec2["Addressee"] == "the Home Office"
+    assert rec2["No action because"] == "N/A - for the Home Office"
+    _, report = check(new)
+    assert not [p for p in report.problems if p.code == "NORMALISED"], report.to_text()

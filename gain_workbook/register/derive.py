@@ -344,7 +344,11 @@ def not_for_force_rows(tables, problems) -> None:
             dropped.discard(row)          # an unknown item: left for UNKNOWN_ITEM
             continue
         _extras_to_item(actions, items, row, item)
-        outcome = _not_for_force_item(items, fi, item, value, item_ids[n] in kept_items)
+        # ('N/A' in its status, 'N/A - for the Home Office' in its action: the words that
+        # say who the item is for are the action's)
+        words = texts[n] if key == "action_status" and texts[n] and \
+            not_for_force(texts[n]) else value
+        outcome = _not_for_force_item(items, fi, item, words, item_ids[n] in kept_items)
         if fi.at[item, "item_force"] is None and f["force"].iat[n] is not None:
             fi.at[item, "item_force"] = f["force"].iat[n]     # whose item it is, kept
         phrase = (key, norm_key(value))
@@ -406,11 +410,14 @@ def _not_for_force_item(items: Table, fi, item, value: str, has_actions: bool) -
                f"its {items.header('applies', item)} says Yes")
         return f"the row was not read as an action ({why})"
     if fi.at[item, "applies"] != "No":
-        # adopt keeps the words: its own Applies cell's ('N – national'), else the row's
+        # adopt keeps the words: its own Applies cell's ('N – national'); the row's are
+        # why the item has no action (its No action because, where that is blank)
         own = fi.at[item, "applies"] if items.has("applies", item) else None
         fi.at[item, "applies"] = "No"
-        items.raw.setdefault(("applies", item),
-                             own if isinstance(own, str) and own.strip() else value)
+        if isinstance(own, str) and own.strip():
+            items.raw.setdefault(("applies", item), own)
+        if "no_action_reason" in fi and fi.at[item, "no_action_reason"] is None:
+            fi.at[item, "no_action_reason"] = value.strip()
     who = _FOR_SOMEONE.match(value.strip()) or _named(_NA_WHO.match(value.strip()))
     # (the trailing stops and brackets are stripped here: a lazy pattern before them
     # would be quadratic on a line of them)
