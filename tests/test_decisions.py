@@ -522,6 +522,12 @@ def test_three_months_as_a_new_user_runs_them(tmp_path, runner):
     assert not set(signs[:2]) & set(rows) and "plan INS-2026-001" not in rows
     assert "the board decided: Deferred" in rows[closes[1]]["Evidence"]
     move = sheet_rows(dec, "Movement")
+    # a decision's words ('Deferred: bring the evidence ...') wrap in Was and Now: they
+    # ran past the table's edge and the printed page
+    ws = openpyxl.load_workbook(dec)["Movement"]
+    long = [c for col in ("F", "G") for c in ws[col] if isinstance(c.value, str)
+            and len(c.value) > 20]
+    assert long and all(c.alignment.wrap_text for c in long)
     kinds = [r[0] for r in move]
     assert kinds.count("Board decisions") == 5
     assert kinds.count("Closed or ready for closure") == 2

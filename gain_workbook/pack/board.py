@@ -173,8 +173,8 @@ MOVE_COLS = [
     Col("Item", "item", "text", 8),
     Col("Action (or item)", "action", "wrap", 44),
     Col("Owner", "owner", "wrap", 15),
-    Col("Was", "was", "text", 16),
-    Col("Now", "now", "text", 16),
+    Col("Was", "was", "wrap", 16),
+    Col("Now", "now", "wrap", 16),
     Col("Days", "days", "int", 7),
 ]
 
