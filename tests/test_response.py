@@ -333,6 +333,22 @@ def test_a_new_report_without_plenary_or_comments_is_written_and_says_what_is_mi
     assert "[To be added: the PCC's comment" in docx_text(out.with_suffix(".docx"))
 
 
+def test_whether_the_force_is_quoted_not_said_is_a_gap_not_two_empty_boxes(tmp_path,
+                                                                          runner):
+    """Force quoted blank printed '☐ Yes ☐ No' (in HTML read out as 'none recorded') and
+    the not-ready warning did not name it: a gap to fill like any other."""
+    reg = _register(tmp_path, {"Force quoted": None, "PCC comment": "Welcome."})
+    r, out = _respond(runner, reg, "--docx")
+    assert r.exit_code == 0, r.stderr
+    assert "[To be added: Yes or No (Force quoted on the register).]" in xlsx_text(out)
+    assert "[To be added: Yes or No" in docx_text(out.with_suffix(".docx"))
+    assert "not ready to publish: not said whether the force is quoted" in r.stderr
+    (tmp_path / "b").mkdir()
+    done, _ = _respond(runner, _register(tmp_path / "b", {"Force quoted": "Yes",
+                                                          "PCC comment": "Welcome."}))
+    assert "not said whether" not in done.stderr
+
+
 def test_a_plenary_is_said_once_held_by_the_day_of_the_response(tmp_path, runner):
     reg = _register(tmp_path, {"Plenary session": D(2024, 2, 1), "PCC comment": "Welcome."})
     r, out = _respond(runner, reg)

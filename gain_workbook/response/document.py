@@ -368,7 +368,7 @@ def document(rollup, ins, process_text: str, working: bool = False,
     b.append(Block("title", f"Response by the PCC to HMICFRS inspections of {s.force_name}"))
     if working:
         b.append(Block("banner", WORKING_BANNER))
-    _details(b, ins, s.force_name, working)
+    _details(b, missing, ins, s.force_name, working)
     _executive_summary(b, missing, ins)
     items = report_order(lookup.items_of(ins["inspection_id"]))
     counts = items["kind"].value_counts().to_dict()
@@ -383,9 +383,10 @@ def document(rollup, ins, process_text: str, working: bool = False,
     return Response(iid, ins["published"], b, missing, _t(ins["title"]), notes)
 
 
-def _details(b, ins, force: str, working: bool) -> None:
+def _details(b, missing, ins, force: str, working: bool) -> None:
     """The inspection's details: title, date, the type check boxes, whether the force is
-    quoted (and, in the working copy, the register's id)."""
+    quoted, or a gap to fill where the register does not say (and, in the working copy,
+    the register's id)."""
     b.append(Block("heading", "Inspection details"))
     b.append(Block("field", RESPONSE_FIELDS[0], _t(ins["title"]), bold=True))
     b.append(Block("field", RESPONSE_FIELDS[1], long_date(ins["published"])))
@@ -395,9 +396,14 @@ def _details(b, ins, force: str, working: bool) -> None:
     boxes += [f"{TICK} {t}" for t in sorted(types - {k for k, _ in TYPE_BOXES} - {""})]
     b.append(Block("boxes", "Type of inspection", values=tuple(boxes)))
     quoted = ins["force_quoted"]
-    b.append(Block("field", f"Is {force} quoted in the report?",
-                   f"{TICK if quoted == 'Yes' else BOX} Yes    "
-                   f"{TICK if quoted == 'No' else BOX} No"))
+    asked = f"Is {force} quoted in the report?"
+    if quoted not in ("Yes", "No"):       # (neither box ticked read as an answer)
+        gap = _to_add(missing, "not said whether the force is quoted",
+                      "Yes or No (Force quoted on the register)")
+        b.append(Block("field", asked, gap.text))
+    else:
+        b.append(Block("field", asked, f"{TICK if quoted == 'Yes' else BOX} Yes    "
+                                       f"{TICK if quoted == 'No' else BOX} No"))
     if working:
         b.append(Block("field", "Inspection ID (not published)", str(ins["inspection_id"])))
 
