@@ -115,7 +115,8 @@ def _status_reason_by_row(r, under: str) -> str:
     if r.status == "Ready for closure":
         return f"all actions finished; signed off by the board on {uk_date(r.board_ready_date)}"
     if r.status == "Awaiting sign-off":
-        return f"all {plural(r.n_actions, 'action')}{under} finished; awaiting board sign-off"
+        each = "its one action" if r.n_actions == 1 else f"all {plural(r.n_actions, 'action')}"
+        return f"{each}{under} finished; awaiting board sign-off"
     if r.status == "Awaiting plenary":
         return "awaiting the report's plenary session, which agrees the actions"
     nxt = f"; next due {uk_date(r.next_due)}" if r.next_due == r.next_due and r.next_due is not None else ""

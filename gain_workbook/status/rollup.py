@@ -522,7 +522,7 @@ def _status_reasons(it, under):
          lambda c, rows: "no action: " + _each(c("no_action_reason"), str)),
         ("Ready for closure", lambda c, rows: "all actions finished; signed off by the board "
          "on " + _uk_dates(c("board_ready_date"))),
-        ("Awaiting sign-off", lambda c, rows: "all " + _plurals(c("n_actions"), "action")
+        ("Awaiting sign-off", lambda c, rows: _each(c("n_actions"), _all_of)
          + under[rows] + " finished; awaiting board sign-off"),
         ("Awaiting plenary", lambda c, rows: "awaiting the report's plenary session, which "
          "agrees the actions"),
@@ -533,6 +533,11 @@ def _status_reasons(it, under):
         if len(rows):
             out[rows] = words(lambda key: it[key].iloc[rows], rows)
     return out
+
+
+def _all_of(n) -> str:
+    """'its one action' (not 'all 1 action'), 'all 3 actions'."""
+    return "its one action" if n == 1 else f"all {plural(n, 'action')}"
 
 
 def _plurals(counts, word: str):
