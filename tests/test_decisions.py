@@ -239,6 +239,9 @@ def test_decisions_dry_run_changes_nothing_then_apply_records_each(tmp_path, run
     assert "A1 Status: 'Complete' -> 'Closed'" in dry.stdout
     assert "A3 Status: 'Ready for closure' -> 'In progress'" in dry.stdout
     assert "A4 Revised due: (blank) -> 31/03/2027" in dry.stdout
+    # the extension as asked, not its key ('extension A4 2027-03-31 req-1')
+    assert "  extension A4 (Agree the new due date: 31/03/2027): Agreed" in dry.stdout
+    assert "req-1" not in dry.stdout
     done = decide(runner, reg, pack, "--apply")
     assert done.exit_code == 0, done.output
     backup = next(tmp_path.glob("register (before decisions *).xlsx"))

@@ -94,6 +94,13 @@ class Decision:
     changes: list[Change] = field(default_factory=list)
     extension: tuple | None = None      # the Extension requests row written, when decided
 
+    @property
+    def shown(self) -> str:
+        """The decision as the clerk knows it: 'sign-off VMM-2022 R1', and where its key
+        carries more (a new date and the request's own mark), what was asked, not them."""
+        plain = f"{self.kind} {self.subject}"
+        return plain if self.key == plain else f"{plain} ({shorten(self.asked, 60)})"
+
 
 @dataclass
 class DecisionProblem:
@@ -136,7 +143,7 @@ class DecisionPlan:
     def to_text(self, applied: bool = False, asked: bool = False) -> str:
         out = [f"{self.pack}: decisions of the meeting of {uk_date(self.meeting)}"]
         for d in self.decisions:
-            out.append(f"  {d.key}: {d.decision}" + (f" ({shorten(d.note, 70)})" if d.note
+            out.append(f"  {d.shown}: {d.decision}" + (f" ({shorten(d.note, 70)})" if d.note
                                                     else ""))
             if d.read_as:
                 out.append(f"    read as {d.decision}: {d.read_as}")
@@ -147,7 +154,7 @@ class DecisionPlan:
             if not d.changes and d.extension is None:
                 out.append("    nothing changes; the decision and its note go on Updates")
         for d in self.already:
-            out.append(f"  {d.key}: {d.decision}: recorded before; nothing to do")
+            out.append(f"  {d.shown}: {d.decision}: recorded before; nothing to do")
         for p in self.problems:
             out.append(f"  PROBLEM {p.code} (row {p.row}{', ' + p.key if p.key else ''}): "
                        f"{p.message}")
