@@ -1190,3 +1190,26 @@ def test_adopt_says_each_item_became_its_own_action(tmp_path):
     assert "each item became its own one action (2 actions" in out.stderr
     assert list(read_register(tmp_path / "ours.xlsx").actions.frame["action_text"]) == [
         "The force should improve 1.", "The force should improve 2."]
+
+
+@pytest.mark.parametrize("heads, rows, want", [
+    (("Q2 25/26 update", "Q3 25/26 update"), [["Q2 words", "Q3 words"], ["Q2 only", None]],
+     [dt.date(2025, 12, 31), dt.date(2025, 9, 30)]),
+    (("Update Nov 25",), [["Nov words"], [None]], [dt.date(2025, 11, 30), None]),
+    (("Update",), [["words"], [None]], [None, None])])
+def test_an_update_is_dated_by_its_columns_period_where_the_sheet_has_no_date(
+        tmp_path, heads, rows, want):
+    """'Q3 25/26 update' and no date of update: each update was undated, and the pack
+    called it stale from the report's publication (1,496 days). Its period's last day
+    now dates it (an earlier period's, where the latest is blank)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+               "Status", *heads])
+    for n, upd in enumerate(rows):
+        ws.append(["PEEL 2022", dt.datetime(2022, 11, 2), f"AFI {n + 1}",
+                   f"The force should {n}.", f"Act {n}", "DCI Reed", dt.datetime(2027, 3, 31),
+                   "In progress", *upd])
+    p = tmp_path / "dated.xlsx"
+    wb.save(p)
+    assert list(read_register(p).actions.frame["last_updated"]) == want

@@ -345,7 +345,9 @@ def _done_without_date(reg: Register) -> list[Problem]:
     for i in done.to_numpy().nonzero()[0]:
         dated[i] = isinstance(completed[i], dt.date)
     for n, part in enumerate(acts.parts):
-        date_key = next((k for k in ("completed", "last_updated") if k in part.headers), None)
+        # (a date of update worked out from its column's period is no column of dates)
+        date_key = next((k for k in ("completed", "last_updated")
+                         if k in part.headers and part.headers[k][0]), None)
         lacking = done & (part_of == n) & ~dated
         if date_key == "last_updated":
             lacking &= ~fa[date_key].map(lambda v: isinstance(v, dt.date))

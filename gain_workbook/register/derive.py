@@ -313,21 +313,8 @@ def not_for_force_rows(tables, problems) -> None:
     f = actions.frame
     if not len(f):
         return
-    vocab = frozenset(schema.ACTION_STATUSES)
-    texts, statuses, dues = f["action_text"].tolist(), f["action_status"].tolist(), \
-        f["due"].tolist()
-    # (a cheap first look: a status not from the list, an action starting with N)
-    maybe = sorted({n for n, status in enumerate(statuses) if status is not None
-                    and status not in vocab}
-                   | {n for n, text in enumerate(texts) if text and text[0] in "Nn"})
-    hits = []                      # (position, key, value)
-    for n in maybe:
-        text, status, due = texts[n], statuses[n], dues[n]
-        if status is not None and status not in vocab and not_for_force(status):
-            hits.append((n, "action_status", status))
-        elif (text and text[0] in "Nn" and due is None and not_for_force(text)
-              and (status is None or (status not in vocab and not_for_force(status)))):
-            hits.append((n, "action_text", text))
+    texts = f["action_text"].tolist()
+    hits = _rows_saying_not_for_force(texts, f["action_status"].tolist(), f["due"].tolist())
     if not hits:
         return
     index = f.index
@@ -367,6 +354,25 @@ def not_for_force_rows(tables, problems) -> None:
                 f" (as in {len(cells) - 1} other row{'s' if len(cells) > 2 else ''})."))
     if dropped:
         actions.frame = f.drop(index=sorted(dropped))
+
+
+def _rows_saying_not_for_force(texts: list, statuses: list, dues: list) -> list:
+    """[(position, key, value)] of the action rows whose status, or whose action with no
+    status or due date, says the item is not for the force."""
+    vocab = frozenset(schema.ACTION_STATUSES)
+    # (a cheap first look: a status not from the list, an action starting with N)
+    maybe = sorted({n for n, status in enumerate(statuses) if status is not None
+                    and status not in vocab}
+                   | {n for n, text in enumerate(texts) if text and text[0] in "Nn"})
+    hits = []
+    for n in maybe:
+        text, status, due = texts[n], statuses[n], dues[n]
+        if status is not None and status not in vocab and not_for_force(status):
+            hits.append((n, "action_status", status))
+        elif (text and text[0] in "Nn" and due is None and not_for_force(text)
+              and (status is None or (status not in vocab and not_for_force(status)))):
+            hits.append((n, "action_text", text))
+    return hits
 
 
 def not_for_force_statuses(items: Table, actions: Table, problems) -> None:

@@ -53,6 +53,14 @@ def is_period(text) -> bool:
     return _PERIOD.fullmatch(" ".join(text.split()).strip(" :-")) is not None
 
 
+def period_day(header):
+    """The last day of the period a header names ('Q3 25/26 update': 31/12/2025,
+    'Update Nov 25': 30/11/2025), or None when it names none, or none with its year."""
+    found = period_of(header)
+    when = _when(found[1]) if found else None
+    return when[1] if when else None
+
+
 def _when(period: str):
     """A period's place in time: ('date', day) when it says a day, a month or a quarter
     with its year; None otherwise (a bare 'Q3' may be this year's or last: 'Q3', 'Q4',

@@ -17,6 +17,7 @@ from gain_workbook.model.tables import PART_SPAN
 from gain_workbook.core.sniff import col_letter
 from gain_workbook.core.text import plural, shorten
 from gain_workbook.register.content import status_of_percent
+from gain_workbook.register import periods
 from gain_workbook.register.detect import SheetPlan
 from gain_workbook.register.values import Context, month_first_in, normalise
 
@@ -211,6 +212,7 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
                                raw, index_of)
         srcs[key] = (col_letter(idx), text)
     ctx.month_first = None
+    _updates_dated_by_period(plan, columns, mapping, data, srcs, table_keys)
     used = {i for i, _ in mapping.values()}
     extra = [c.header for c in plan.columns if c.header and (c.index not in used
                                                              or c.index in converted)]
@@ -221,6 +223,32 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
                                 if v not in ("", None)}
     plan.extras = extras
     return rows, data, srcs, extra
+
+
+def _updates_dated_by_period(plan: SheetPlan, columns: list, mapping: dict, data: dict,
+                             srcs: dict, table_keys) -> None:
+    """A sheet with no date of update whose updates' column names a period ('Q3 25/26
+    update', 'Update Nov 25'; and an earlier period's where the latest is blank): each
+    update is dated by its period's last day, not left undated (an undated update was
+    counted as stale from the report's publication, years)."""
+    if "latest_update" not in mapping or "last_updated" in mapping or \
+            "last_updated" not in table_keys:
+        return
+    idx = mapping["latest_update"][0]
+    col = next(c for c in plan.columns if c.index == idx)
+    heads = {c.index: c.header for c in plan.columns}
+    order = [(i, periods.period_day(heads.get(i, ""))) for i in (idx, *col.earlier)]
+    if not any(day for _, day in order) or idx >= len(columns):
+        return
+    out = []
+    for r in range(len(columns[idx])):
+        got = next(((i, day) for i, day in order if i < len(columns)
+                    and columns[i][r] not in ("", None)), (None, None))
+        out.append(got[1])
+    data["last_updated"] = out
+    srcs["last_updated"] = ("", f"the period of '{col.header}'")
+    col.note = (col.note + "; " if col.note else "") + \
+        "each update dated by its period's last day (the sheet has no date of update)"
 
 
 def _cells(plan: SheetPlan, columns: list, idx: int, n: int):
