@@ -845,8 +845,13 @@ def test_a_request_draft_counts_each_action_once(example_register, day):
         req.email = req.email or "owner@force.example"
         body = compose_request(req, reg.settings, attachment=b"", filename="r.xlsx",
                                reply_by=day, replies_to="").body
-        listed = re.findall(r"^- .*, action (\S+):", body, re.M)
+        listed = re.findall(r"^- (.*, action \S+):", body, re.M)
         assert len(listed) == len(set(listed))
+        # each names its report by its title, and the action by its own ref, not the
+        # item's again ('INS-1 R1, action INS-1-R1-A2')
+        for a, line in zip([x for x in req.actions if x.overdue or x.due_soon], listed):
+            assert a.title[:30] in line or a.title == a.inspection, line
+            assert line.count(a.item) == 1 or a.item in a.inspection, line
         other = re.search(r"also lists (\d+) other open action", body)
         assert len(listed) + (int(other[1]) if other else 0) == len(req.actions) \
             or (not listed and "overdue or due in the next" in body)

@@ -42,6 +42,7 @@ class AskedAction:
     overdue: bool
     due_soon: bool
     values: dict               # FINGERPRINT_KEYS -> value as JSON (dates as YYYY-MM-DD)
+    title: str = ""            # the report's title (the email names the report by it)
 
     @property
     def when(self) -> str:
@@ -167,8 +168,10 @@ def owner_requests(rolled, register, as_of: dt.date, only=()) -> tuple[list[Owne
     groups: dict[str, list] = {}
     for owner, r, v in zip(order["owner"], records, values):
         groups.setdefault(" ".join(str(owner).split()), []).append((r, v))
+    titles = dict(zip(rolled.inspections["inspection_id"].map(as_text),
+                      rolled.inspections["title"].map(as_text)))
     for owner in sorted(groups):
-        asked = [_asked(r, v) for r, v in groups[owner]]
+        asked = [_asked(r, v, titles) for r, v in groups[owner]]
         email, why, copy = contacts.get(owner_key(owner), ("", _why_none(register), ()))
         worst = max((x.days or 0 for x in asked if x.overdue), default=0)
         escalated = bool(copy) and worst > days_od
@@ -199,7 +202,7 @@ def _why_none(register) -> str:
         "the Owners sheet has no one on it yet"
 
 
-def _asked(r: dict, row: dict) -> AskedAction:
+def _asked(r: dict, row: dict, titles: dict) -> AskedAction:
     values = {k: value_json(row[k]) for k in FINGERPRINT_KEYS}
     days = r["days_to_due"]
     return AskedAction(
@@ -209,7 +212,8 @@ def _asked(r: dict, row: dict) -> AskedAction:
         revised_due=_day(r["revised_due"]),
         days=None if days != days else -int(days), status=as_text(r["action_status"]),
         last_updated=_day(r["last_updated"]), latest_update=as_text(r["latest_update"]),
-        overdue=bool(r["overdue"]), due_soon=bool(r["due_soon"]), values=values)
+        overdue=bool(r["overdue"]), due_soon=bool(r["due_soon"]), values=values,
+        title=titles.get(as_text(r["inspection_id"]), ""))
 
 
 def _contacts(register) -> dict:

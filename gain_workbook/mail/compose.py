@@ -195,6 +195,21 @@ def compose(path, settings, to=(), cc=(), subject=None, body_template: str | Non
 
 
 
+def _named(a) -> str:
+    """An asked action as its owner knows it: the report (its title beside a short id),
+    the item, the action's own ref ('PEEL 2025 (PEEL 2025: An inspection of Northshire
+    Police), CoC1-R1, action A2'), not the action's id repeating the item's."""
+    from gain_workbook.core.text import shorten
+
+    prefix = f"{a.inspection} {a.item}".strip()
+    own = a.action_id[len(prefix):].strip() if a.action_id.startswith(prefix + " ") \
+        else a.action_id
+    title = one_line(a.title or "")
+    report = a.inspection + (f" ({shorten(title, 70)})" if title and title != a.inspection
+                             else "")
+    return f"{report}, {a.item}, action {own}"
+
+
 def compose_request(req, settings, *, attachment: bytes, filename: str, reply_by,
                     replies_to: str) -> Mail:
     """The mail that goes with an owner's update request (``chase.OwnerRequest``): to the
@@ -214,8 +229,7 @@ def compose_request(req, settings, *, attachment: bytes, filename: str, reply_by
              f"attached workbook, save it and {back}."]
 
     def listed(title, actions):
-        lines = [f"- {a.inspection} {a.item}, action {a.action_id}: "
-                 f"{one_line(a.action_text)[:150]} (due "
+        lines = [f"- {_named(a)}: {one_line(a.action_text)[:150]} (due "
                  f"{uk_date(a.revised_due or a.due) or 'date not set'}, {a.when})"
                  for a in actions]
         return title + "\n" + "\n".join(lines)
