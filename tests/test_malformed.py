@@ -316,3 +316,17 @@ def test_no_settings_sheet_says_to_add_one(tmp_path):
     assert p.message.startswith("The register has no Settings sheet to give the force's "
                                 "name, so the pack")
     assert "add a sheet named Settings with 'Force name' in cell A1" in p.message
+
+
+def test_an_unknown_item_written_otherwise_names_the_one_it_may_mean(tmp_path):
+    """'ins-1-afi1' on an action, the item being 'INS-1-AFI1': UNKNOWN_ITEM said only
+    'check the Item ID' (a trial); it now names the item written otherwise."""
+    data = base_data()
+    data["actions"][2]["Item ID"] = "ins-1-afi1"
+    _, report = check(write_register(tmp_path / "r.xlsx", data))
+    (p,) = [p for p in report.problems if p.code == "UNKNOWN_ITEM"]
+    assert "(there is 'INS-1-AFI1', written otherwise)" in p.message
+    data["actions"][2]["Item ID"] = "INS-1-R9"
+    _, report = check(write_register(tmp_path / "s.xlsx", data))
+    (p,) = [p for p in report.problems if p.code == "UNKNOWN_ITEM"]
+    assert "written otherwise" not in p.message

@@ -202,9 +202,13 @@ def _unknown_links(reg: Register) -> list[Problem]:
         f = tbl.frame
         known = set(target_tbl.frame[target_key].dropna())
         bad = f[ref].notna() & ~f[ref].isin(known)
+        folded = {ref_key(k): k for k in known} if bad.any() else {}
         for row, value in f.loc[bad, ref].items():
+            near = folded.get(ref_key(value))      # ('peel-afi1' for 'PEEL-AFI1')
             out.append(make_problem(code, *tbl.where(ref, row), value,
-                                    target=" and ".join(target_tbl.sheets)))
+                                    target=" and ".join(target_tbl.sheets),
+                                    near=f" (there is '{near}', written otherwise)"
+                                    if near else ""))
     return out
 
 

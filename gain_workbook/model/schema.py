@@ -893,10 +893,11 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("DUPLICATE_ID", "error", "The same id is used twice",
        "'{value}' is used for more than one {noun}; give each {noun} its own {header}."),
     _R("UNKNOWN_INSPECTION", "error", "An item names an inspection that is not on the register",
-       "There is no inspection '{value}' on the {target} sheet; check the {header} or add the "
-       "inspection."),
+       "There is no inspection '{value}' on the {target} sheet{near}; check the {header} or "
+       "add the inspection."),
     _R("UNKNOWN_ITEM", "error", "An action names an item that is not on the register",
-       "There is no item '{value}' on the {target} sheet; check the {header} or add the item."),
+       "There is no item '{value}' on the {target} sheet{near}; check the {header} or add "
+       "the item."),
     _R("ONE_REPORT_TWO_WAYS", "warning", "One report looks typed two ways",
        "'{value}' and '{first}' differ only in their punctuation or spaces and were "
        "published the same day, but were read as two reports; write them alike if they "
