@@ -1213,3 +1213,21 @@ def test_an_update_is_dated_by_its_columns_period_where_the_sheet_has_no_date(
     p = tmp_path / "dated.xlsx"
     wb.save(p)
     assert list(read_register(p).actions.frame["last_updated"]) == want
+
+
+@pytest.mark.parametrize("ref, kind", [("AFI 3 & 4", "Area for improvement"),
+                                       ("Rec 2(b)", "Recommendation"),
+                                       ("AFI 3 and 4", "Area for improvement")])
+def test_a_ref_no_pattern_reads_takes_the_kind_its_first_word_names(tmp_path, ref, kind):
+    """'AFI 3 & 4' (one row for two items) was an item of the default kind, a
+    Recommendation, warned only by 'the refs of 1 item do not say their kind'."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation / AFI", "Action", "Owner", "Due",
+               "Status"])
+    for r in ("AFI 1", ref):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), r, f"The force should act {r}.",
+                   f"Act {r}", "DCI Jones", dt.datetime(2027, 3, 31), "In progress"])
+    p = tmp_path / "refs.xlsx"
+    wb.save(p)
+    assert list(read_register(p).items.frame["kind"])[1] == kind

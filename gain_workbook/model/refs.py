@@ -141,3 +141,13 @@ _REF_NOISE = str.maketrans("", "", " -_./")
 def ref_key(text) -> str:
     """A ref folded for comparing two typings of it ('AFI 1' and 'afi-1' are 'afi1')."""
     return str(text).casefold().translate(_REF_NOISE) if text is not None else ""
+
+
+def leading_kind(text) -> str | None:
+    """The kind a ref's words name, alone ('AFI') or first ('AFI 3 & 4', 'Rec 2(b)', an
+    office's ref for two items or a part of one, which no ref pattern reads)."""
+    if text is None:
+        return None
+    found = kind_word(text)
+    words = str(text).split()
+    return found or (kind_word(words[0].strip(".:,;-–")) if len(words) > 1 else None)

@@ -10,7 +10,7 @@ import re
 
 from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, deadline_phrase, parse_deadline
-from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end
+from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end, leading_kind
 from gain_workbook.model.problems import make_problem
 from gain_workbook.core.text import plural
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
@@ -114,8 +114,8 @@ def _kinds_and_parents(tables, problems) -> None:
         ref = ref_of(n)
         if ref is not None and ref.kind:
             kinds[n] = ref.kind
-        elif kind_word(numbers[n]):
-            kinds[n] = kind_word(numbers[n])      # 'AFI' alone
+        elif leading_kind(numbers[n]):
+            kinds[n] = leading_kind(numbers[n])   # 'AFI' alone, 'AFI 3 & 4'
         else:
             kinds[n] = kind_named(items.header("item_text", index[n])) \
                 or BY_KEY["kind"].absent_default

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from gain_workbook.core.text import plural
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
-from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end, ref_key
+from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end, ref_key, leading_kind
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
@@ -303,7 +303,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
     if "kind" in srcs and get["kind"][i]:
         kind = get["kind"][i]
     else:
-        kind = ref.kind if ref is not None and ref.kind else kind_word(number) or \
+        kind = ref.kind if ref is not None and ref.kind else leading_kind(number) or \
             (sheet.kinds[i] if sheet.kinds else None) or default_kind
     if get["item_id"][i]:
         item_key = (ins_key, "id", get["item_id"][i])
@@ -333,7 +333,7 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
             "item_id": item_id, "item_inspection_id": ins_id}}
         if "kind" not in srcs or not get["kind"][i]:
             item["values"]["kind"] = kind
-            if (ref is None or not ref.kind) and not kind_word(number) and \
+            if (ref is None or not ref.kind) and not leading_kind(number) and \
                     not (sheet.kinds and sheet.kinds[i]):
                 defaulted.append(kind)
     return item, item_key
