@@ -586,3 +586,41 @@ def test_a_response_still_marked_to_be_added_is_not_sent(runner, tmp_path, suffi
         file.write_text(text, encoding="utf-8")
         again = runner.invoke(cli, ["email", str(file)])
         assert "not ready" not in again.stderr, again.stderr
+
+
+def test_a_response_that_cannot_be_read_to_check_it_is_not_sent(runner, tmp_path):
+    """Hostile inputs (helper): a truncated or forged PDF passed the gaps check (which
+    could not read it, so counted none) and would have gone; Word's split runs hid a
+    gap; a .docx whose text node unpacks to 600 MB crashed python-docx (exit 70)."""
+    import zipfile
+
+    _, out = _response_folder(tmp_path, runner, "--docx", "--pdf", ready=False)
+    send = ["--send", "--smtp-host", "127.0.0.1", "--smtp-port", "9", "--from",
+            "pcc@pcc.example"]
+    pdf = out.with_suffix(".pdf")
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(pdf.read_bytes()[: len(pdf.read_bytes()) * 9 // 10])
+    r = runner.invoke(cli, ["email", str(cut), *send])
+    assert r.exit_code == 2 and "cannot be read to check" in r.stderr, r.stderr
+    # a gap split over two runs, as Word leaves it after an edit
+    docx = out.with_suffix(".docx")
+    split, big = tmp_path / "split.docx", tmp_path / "big.docx"
+    with zipfile.ZipFile(docx) as z, zipfile.ZipFile(split, "w") as s, \
+            zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as b:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "word/document.xml":
+                s.writestr(info.filename, data.replace(b"[To be added", b"[To be</w:t></w:r>"
+                                              b"<w:proofErr w:type=\"spellStart\"/><w:r>"
+                                              b"<w:t xml:space=\"preserve\"> added"))
+                b.writestr(info.filename, data.replace(b"</w:body>", b"<w:p><w:r><w:t>"
+                                                       + b"x" * (65 * 1024 * 1024)
+                                                       + b"</w:t></w:r></w:p></w:body>"))
+            else:                # (one ZipInfo cannot serve two archives)
+                s.writestr(info.filename, data)
+                b.writestr(info.filename, data)
+    r = runner.invoke(cli, ["email", str(split), *send])
+    assert r.exit_code == 2 and "marked '[To be added: ...]'" in r.stderr, r.stderr
+    for args in (["email", str(big)], ["email", str(big), *send]):
+        r = runner.invoke(cli, args)
+        assert r.exit_code == 2 and "unpacks to 65 MB" in r.stderr, r.stderr

@@ -74,12 +74,38 @@ def _document_bytes(path: Path) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             ok = "word/document.xml" in zf.namelist()
-    except zipfile.BadZipFile:
-        ok = False
+            why = _unsafe_parts(zf) if ok else ""
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        ok, why = False, ""
     if not ok:
         raise InputError(f"'{path.name}' cannot be opened as a Word document, so it is not "
                          "attached.")
+    if why:
+        raise InputError(f"'{path.name}' {why}, so it is not attached.")
     return data
+
+
+# A response's Word parts are small: a part that unpacks to more is no response of ours
+# (a zip bomb, or a run of text made to exhaust the parser).
+DOCX_PART_LIMIT = 64 * 1024 * 1024
+
+
+def _unsafe_parts(zf) -> str:
+    """Why a .docx's parts are not safe to read ('' when they are): one unpacking past
+    DOCX_PART_LIMIT, or XML declaring entities (Word never writes them)."""
+    from gain_workbook.core.sniff import declares_entities
+
+    for info in zf.infolist():
+        if info.file_size > DOCX_PART_LIMIT:
+            return (f"has a part ('{info.filename}') that unpacks to "
+                    f"{info.file_size // (1024 * 1024):,} MB, more than any response")
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with zf.open(info) as part:
+                if declares_entities(part.read(DOCX_PART_LIMIT)):
+                    return (f"declares XML entities in its part '{info.filename}', which "
+                            "Word never writes; it was refused as unsafe")
+    return ""
 
 
 
@@ -142,7 +168,11 @@ def response_facts(path) -> list[tuple[str, str]]:
     if suffix == ".docx":
         import docx
 
-        doc = docx.Document(str(path))
+        try:
+            doc = docx.Document(str(path))
+        except Exception:          # (lxml's and python-docx's own errors: any is damage)
+            raise InputError(f"'{path.name}' cannot be opened as a Word document, so it is "
+                             "not attached.") from None
         rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
     elif suffix == ".xlsx":
         wb = open_workbook(path)
@@ -267,29 +297,35 @@ def is_response(path, data: bytes) -> bool:
 GAP = "[To be added"      # how a response marks what it still needs (response.document)
 
 
-def gaps_in(path, data: bytes) -> int:
+# a tag, for the text between them (Word splits a phrase over runs as it is edited)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def gaps_in(path, data: bytes) -> int | None:
     """How many parts of a response are still marked '[To be added: ...]': read from the
-    file itself, so a gap filled in by hand (in Word, say) is not counted."""
+    file itself (its text, not its markup: Word splits words over runs), so a gap filled
+    in by hand is not counted. None when the file cannot be read to tell."""
     import io
     import zipfile
 
     suffix = Path(path).suffix.lower()
     try:
         if suffix == ".html":
-            return _html_text(data).count(GAP)
+            return _TAG.sub("", _html_text(data)).count(GAP)
         if suffix == ".pdf":
             import pypdf
 
-            text = "".join(page.extract_text() or "" for page in
-                           pypdf.PdfReader(io.BytesIO(data)).pages)
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+            text = "".join(page.extract_text() or "" for page in reader.pages)
             return " ".join(text.split()).count(GAP)
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             parts = [n for n in z.namelist() if n in ("word/document.xml",
                                                       "xl/sharedStrings.xml")
                      or n.startswith("xl/worksheets/sheet")]
-            return sum(z.read(n).decode("utf-8", "replace").count(GAP) for n in parts)
-    except Exception:                   # (checked already: a file we can open)
-        return 0
+            return sum(_TAG.sub("", z.read(n).decode("utf-8", "replace")).count(GAP)
+                       for n in parts)
+    except Exception:           # (pypdf's and zipfile's errors: it cannot be told)
+        return None
 
 
 def register_beside(path) -> list[Path]:

@@ -180,18 +180,23 @@ def _response_gaps(sent: Letter, draft: bool) -> list[str]:
     from gain_workbook.mail.attachment import gaps_in
 
     n = gaps_in(sent.path, sent.data) if sent.response else 0
-    if not n:
+    if n == 0:
         return []
-    what = (f"'{sent.path.name}' still has {n} part{'s' if n > 1 else ''} marked "
-            "'[To be added: ...]'")
+    if n is None:
+        what = (f"'{sent.path.name}' cannot be read to check that nothing in it is still to "
+                "be added (it may be damaged)")
+        fix = "write it again with gain-pack response"
+    else:
+        them = "them" if n > 1 else "it"
+        what = (f"'{sent.path.name}' still has {n} part{'s' if n > 1 else ''} marked "
+                "'[To be added: ...]'")
+        fix = (f"fill {them} in (in the register, then gain-pack response again; or in the "
+               "file itself)")
     if not draft:
         from gain_workbook.core.errors import InputError
 
-        raise InputError(f"{what}, so it is not sent: fill {'them' if n > 1 else 'it'} in "
-                         "(in the register, then gain-pack response again; or in the file "
-                         "itself) and send it then.")
-    return [f"{what}: this draft is not ready to send; fill "
-            f"{'them' if n > 1 else 'it'} in first."]
+        raise InputError(f"{what}, so it is not sent: {fix}, and send it then.")
+    return [f"{what}: this draft is not ready to send; {fix} first."]
 
 
 SEND_BY = ("smtp", "smtp oauth", "graph")
