@@ -904,7 +904,8 @@ def test_an_item_id_column_of_refs_gives_each_item_its_kind(tmp_path):
     ("mmm-yy", True), ("mmmm yyyy", True), ("[$-809]mmm-yy;@", True), ('mmm" "yyyy', True),
     ("mm/yyyy", True), ("dd/mm/yyyy", False), ("d-mmm-yy", False), ("dd mmmm yyyy", False),
     ("[$-F800]dddd, mmmm dd, yyyy", False), ("h:mm", False), ("General", False),
-    ("0.00", False), ('"Due "mmm-yy', True), ("mmm", False), ("yyyy", False)])
+    ("0.00", False), ('"Due "mmm-yy', True), ("mmm", False), ("yyyy", False),
+    ('";"mmm-yy', True)])
 def test_a_format_that_shows_only_a_month(code, month):
     from gain_workbook.register.shown_months import month_only
 
@@ -1231,3 +1232,59 @@ def test_a_ref_no_pattern_reads_takes_the_kind_its_first_word_names(tmp_path, re
     p = tmp_path / "refs.xlsx"
     wb.save(p)
     assert list(read_register(p).items.frame["kind"])[1] == kind
+
+
+
+def test_a_blank_cell_shown_as_a_month_moves_no_date(tmp_path):
+    """'Revised due Q2' blank but formatted 'mmm-yy' (a whole column formatted), the date
+    read from 'Revised due Q1' (15/06/2026, shown with its day): it was moved to 30/06
+    and the warning pointed at the blank cell (hostile-input pass)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+               "Revised due Q1", "Revised due Q2", "Status"])
+    ws.append(["PEEL 2025", dt.datetime(2025, 3, 1), "AFI 1", "The force should act.",
+               "Act", "DCI Jones", dt.datetime(2026, 3, 31), dt.datetime(2026, 6, 15), None,
+               "In progress"])
+    ws["H2"].number_format = "dd/mm/yyyy"
+    ws["I2"].number_format = "mmm-yy"
+    p = tmp_path / "blank month.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    assert list(reg.actions.frame["revised_due"]) == [dt.date(2026, 6, 15)]
+    assert not any(p.code == "DATE_SHOWN_AS_MONTH" for p in report.problems)
+
+
+def _headed_blocks(path, headings):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tracker of HMICFRS recommendations"])
+    ws.append([])
+    ws.append(["Ref", "Recommendation", "Action", "Owner", "Due", "Status"])
+    for n, heading in enumerate(headings):
+        ws.append([heading])
+        ws.merge_cells(f"A{ws.max_row}:F{ws.max_row}")
+        ws.append([f"AFI {n + 1}", f"The force should improve {n}.", f"Act {n}", "DCI Reed",
+                   dt.datetime(2027, 3, 31), "In progress"])
+    wb.save(path)
+    return path
+
+
+def test_one_heading_title_with_two_dates_is_two_reports(tmp_path):
+    """'Custody inspection (published 2 May 2023)' and '... (published 5 June 2025)': a
+    revisit. Read as one report, the second date dropped with no word (hostile pass)."""
+    p = _headed_blocks(tmp_path / "revisit.xlsx", [
+        "Custody inspection (published 2 May 2023)", "Custody inspection (published 5 June 2025)"])
+    f = read_register(p).inspections.frame
+    assert sorted(f["published"]) == [dt.date(2023, 5, 2), dt.date(2025, 6, 5)]
+
+
+def test_a_headings_date_that_is_no_date_is_named(tmp_path):
+    """'(published 31 February 2024)': REQUIRED_MISSING named no heading and quoted a
+    made-up example; BAD_DATE now names the heading and its words."""
+    p = _headed_blocks(tmp_path / "feb31.xlsx", [
+        "PEEL 2023-25 (published 31 February 2024)", "Custody (published 5 June 2025)"])
+    _, report = check(p)
+    (bad,) = [p for p in report.problems if p.code == "BAD_DATE"]
+    assert "'31 February 2024' in the heading 'PEEL 2023-25 (published 31 February 2024)'" \
+        in bad.message

@@ -115,7 +115,7 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
             plan.titles.insert(0, (cell, value))
     _fill_report(plan, get, srcs, n, ctx)
     kinds = _kinds_from_headings(rows, headings)
-    _titles_from_headings(plan, rows, headings, get, srcs)
+    _titles_from_headings(plan, rows, headings, get, srcs, ctx.problems)
     base = part_no * PART_SPAN + 1
     _keep_with_actions(plan, get, srcs, rows, base)
     return _Sheet(part_no, plan, rows, get, srcs, extra, base, kinds)
@@ -496,7 +496,7 @@ def _one_report_or_refuse(plan: SheetPlan, get: dict, srcs: dict, meta: dict) ->
 
 
 def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get: dict,
-                          srcs: dict) -> None:
+                          srcs: dict, problems: list) -> None:
     """On a sheet with no report column, the section heading above a row names its report.
 
     (Where the sheet has a report column or a report's title above its table, a heading
@@ -507,13 +507,21 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
     if not headings or "inspection_id" in srcs or "title" in srcs:
         return
     plan.reason = "its section headings name the reports"
+    read = {r: _heading_and_date(h) for r, h in headings.items()}
+    _unreadable_heading_dates(plan.name, headings, problems)
+    # one title with two dates is two reports (a revisit): each keeps its whole heading
+    dates: dict = {}
+    for title, day in read.values():
+        dates.setdefault(title, set()).add(day)
+    read = {r: (headings[r].strip() if len(dates[t]) > 1 else t, d)
+            for r, (t, d) in read.items()}
     current = when = None
     marks = sorted(headings)
     j = 0
     dated = False
     for i, r in enumerate(rows):
         while j < len(marks) and marks[j] < r:
-            current, when = _heading_and_date(headings[marks[j]])
+            current, when = read[marks[j]]
             j += 1
         if not get["title"][i] and current:
             get["title"][i] = current
@@ -522,8 +530,20 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
             dated = True
     srcs.setdefault("title", ("", "The report's section heading"))
     if dated:
-        srcs["published"] = ("", "The date in a report's section heading ('... (published "
-                                 "14 March 2024)')")
+        srcs["published"] = ("", "The publication date in its report's section heading")
+
+
+def _unreadable_heading_dates(sheet: str, headings: dict, problems: list) -> None:
+    """BAD_DATE for a heading whose publication date is no date ('published 31 February
+    2024'): its report has none, and REQUIRED_MISSING alone named no heading."""
+    from gain_workbook.core.text import shorten
+    from gain_workbook.register.detect import unreadable_heading_date
+
+    for r in sorted(headings):
+        bad = unreadable_heading_date(headings[r])
+        if bad:
+            problems.append(make_problem("BAD_DATE", sheet, "",
+                                         f"the heading '{shorten(headings[r], 70)}'", bad))
 
 
 def _heading_and_date(heading: str):

@@ -37,7 +37,7 @@ _TEXT_CELL = re.compile(rb'\bt="(?:s|str|inlineStr)"')
 
 def month_only(code: str) -> bool:
     """Does a number format show a month and a year with no day (and no time)?"""
-    plain = _QUOTED.sub("", code.split(";")[0]).lower()
+    plain = _QUOTED.sub("", code).split(";")[0].lower()    # (a ';' in quotes is text)
     return "m" in plain and "y" in plain and not any(ch in plain for ch in "dhs")
 
 
@@ -68,9 +68,18 @@ def _month_styles(z: zipfile.ZipFile) -> set[int]:
     months = set(_BUILTIN_MONTH)
     for fmt in root.findall("m:numFmts/m:numFmt", ns):
         if month_only(fmt.get("formatCode", "")):
-            months.add(int(fmt.get("numFmtId", "-1")))
+            months.add(_number(fmt.get("numFmtId")))
+    # (a stray style with no number, or not a number, is no month's: it stops nothing)
     return {n for n, xf in enumerate(root.findall("m:cellXfs/m:xf", ns))
-            if int(xf.get("numFmtId", "0")) in months}
+            if _number(xf.get("numFmtId")) in months}
+
+
+def _number(text) -> int:
+    """An attribute's whole number, -1 when it is not one."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _shown(z: zipfile.ZipFile, styles: set[int], tables: dict) -> dict:
@@ -93,12 +102,18 @@ def _shown(z: zipfile.ZipFile, styles: set[int], tables: dict) -> dict:
         part = parts.get(sheet)
         if part is None or part not in z.namelist():
             continue
-        for m in CELL_TAG.finditer(z.read(part)):
+        xml = z.read(part)
+        for m in CELL_TAG.finditer(xml):
             got = columns.get(m.group(1), {}).get(int(m.group(2)))
             if got is None:
                 continue
-            style = STYLE.search(m.group(0))
-            if style and int(style.group(1)) in styles and not _TEXT_CELL.search(m.group(0)):
+            tag = m.group(0)
+            style = STYLE.search(tag)
+            # (a cell with no value, only a format, is not where the date came from: a
+            # period's column read from an earlier one where it is blank)
+            empty = tag.endswith(b"/>") or xml.startswith(b"</", m.end())
+            if style and int(style.group(1)) in styles and not _TEXT_CELL.search(tag) \
+                    and not empty:
                 out.setdefault(got[:2], []).append(got[2])
     return out
 
