@@ -91,7 +91,8 @@ _BODIES = re.compile(r"\b(?:home\s+office|(?:home\s+)?secretary(?:\s+of\s+state)
 _SECTION = re.compile(
     r"^(?:(?:part|chapter|section|annex|appendix)\s+[a-z0-9]{1,4}\b[\s:.\-–—]*+)?"
     r"(?:(?:a\s+)?summary\s+of\s+|list\s+of\s+|our\s+|the\s+|full\s+|key\s+)?(?:the\s+)?"
-    r"(?P<kind>recommendations|areas\s+for\s+improvement|causes\s+(?:of|for)\s+concern)"
+    r"(?P<kind>recommendations|recommendation(?=\s+(?:to|for)\s)|areas\s+for\s+improvement"
+    r"|causes\s+(?:of|for)\s+concern)"
     r"(?:\s+(?:to|for|on|from|of|in|by|made\s+(?:to|by|for))\s+[^.;:!?…\d]*+)?$", re.I)
 
 
@@ -157,7 +158,8 @@ def heading_like(text: str) -> bool:
 
 def section_heading(text: str) -> str | None:
     """The kind a heading over a list of items names ('Summary of recommendations' ->
-    'Recommendation'), or None; a contents line ('Recommendations ...... 21') is none."""
+    'Recommendation'; 'Recommendation to the Home Office', one body's only one), or None;
+    a contents line ('Recommendations ...... 21') is none."""
     if len(text) > 120 or len(text.split()) > 12:
         return None
     m = _SECTION.match(text.strip())

@@ -80,11 +80,11 @@ _PUBLISHED = re.compile(r"^(?:date\s+(?:inspection\s+|report\s+)?published|date\
                         r"publication|publication\s+date|published(?:\s+on)?|report\s+published"
                         r"|date\s+published)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.I)
 _PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({DATE_WORDS})", re.I)
-_STATED = re.compile(r"\b(?:made|makes|identified|identifies|raised|raises|set\s+out|"
-                     r"contained|contains|found|finds|there\s+(?:are|were|is|was))\s+"
+_STATED = re.compile(r"\b(?:made|makes?|identified|identif(?:y|ies)|raised|raises?|set\s+out|"
+                     r"contained|contains|found|finds?|there\s+(?:are|were|is|was))\s+"
                      r"(?P<n1>\d+|[a-z]+)\s+(?P<k1>recommendations?|areas?\s+for\s+improvement|"
-                     r"causes?\s+of\s+concern)(?:(?:\s*+,)?\s+and\s+(?:(?:also\s+)?(?:made|"
-                     r"identified|raised|found)\s+)?(?P<n2>\d+|[a-z]+)\s+(?P<k2>recommendations?|"
+                     r"causes?\s+of\s+concern)(?:(?:\s*+,)?\s+and\s+(?:(?:also\s+)?(?:made|make|"
+                     r"identified|identify|raised|raise|found|find)\s+)?(?P<n2>\d+|[a-z]+)\s+(?P<k2>recommendations?|"
                      r"areas?\s+for\s+improvement|causes?\s+of\s+concern))?", re.I)
 # a tracker's heading with its count: 'Areas for Improvement (8)', 'Recommendations (14)'
 _COUNTED = re.compile(r"^(recommendations|areas\s+for\s+improvement|causes\s+(?:of|for)\s+"
