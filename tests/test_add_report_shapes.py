@@ -458,3 +458,36 @@ def test_the_count_a_report_says_in_the_present_tense_is_read(said, counts):
     count, so a trial's two lost recommendations went unsaid."""
     found = read(f"An inspection of vetting\n\nSummary\n\n{said}\n")
     assert found.stated == counts
+
+
+@pytest.mark.parametrize("heading", ["", "Recommendations"])
+@pytest.mark.parametrize("lead", [
+    "By 19 September 2023, the service should provide an action plan, and it should have an "
+    "effective process in place. The service should make sure:",
+    "Within 28 days, the service should make sure:"])
+def test_a_cause_of_concerns_lead_in_and_bullets_are_its_recommendations(heading, lead):
+    """A fire service's revisit letter: 'Cause of concern', its words, then a lead-in and
+    six bullets with no 'Recommendations' heading between. The bullets were lost, the
+    lead-in 'not placed' (a trial); with the heading they were read."""
+    bullets = ["it has identified all premises that need a risk visit;",
+               "staff are trained to carry out a risk visit;",
+               "risk information is uploaded in a timely manner."]
+    text = "\n\n".join(["Avon Fire and Rescue Service: Causes of concern revisit letter",
+                        "We inspected the service from May 2023. During the inspection, we "
+                        "identified two accelerated causes of concern. On 16 August 2023, we "
+                        "issued these accelerated causes of concern and made the following "
+                        "recommendations:",
+                        "Cause of concern",
+                        "The service still doesn't have an effective system to record risk "
+                        "information.", *([heading] if heading else []), lead,
+                        "\n".join(f"  • {b}" for b in bullets),
+                        "Cause of concern",
+                        "The service's mobilisation system isn't reliable.",
+                        "Recommendations",
+                        "By 19 September 2023, the service should develop an action plan to "
+                        "make sure:", "  • its mobilisation system is effective."])
+    found = read(text)
+    kinds = [(it.kind, it.parent) for it in found.items]
+    assert kinds == [("Cause of concern", None)] + [("Recommendation", 0)] * 3 + \
+        [("Cause of concern", None), ("Recommendation", 4)]
+    assert not found.unplaced

@@ -575,6 +575,8 @@ class _Reader:
         and the report does not label them; else not placed."""
         text = block.text
         kind = self.section or (REC if self.parent is not None else None)
+        if kind in (COC, ACOC) and self.parent is not None:
+            kind = REC     # under a cause of concern, what reads like an item is its recommendation
         entries = self.numbered
         if entries is not None and not entries.bullets and text.endswith(":") and \
                 len(text) <= 300:
