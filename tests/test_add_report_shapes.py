@@ -491,3 +491,21 @@ def test_a_cause_of_concerns_lead_in_and_bullets_are_its_recommendations(heading
     assert kinds == [("Cause of concern", None)] + [("Recommendation", 0)] * 3 + \
         [("Cause of concern", None), ("Recommendation", 4)]
     assert not found.unplaced
+
+
+@pytest.mark.parametrize("addressee, expected", [
+    ("The chief constable of the Metropolitan Police Service", "other force"),
+    ("The Chief Constable of Northumbria Police", "other force"),
+    ("The chief constables of Durham and Northumbria", "other force"),
+    ("The chief constables of Durham, Northumbria and Cleveland", "force"),
+    ("The chief constable of Cleveland Police", "force"),
+    ("The chief constables of forces in the North East region", "some forces"),
+    ("Chief constables", "force"),
+    ("Chief constables and the National Police Chiefs' Council", "force"),
+    ("Durham Constabulary", "other force")])
+def test_one_named_forces_chief_is_not_every_force(addressee, expected):
+    """'the chief constable of the Metropolitan Police Service should ...' was for the
+    force (Cleveland's register), as 'chief constables' are (a trial)."""
+    from gain_workbook.newreport.grammar import who
+
+    assert who(addressee, "Cleveland Police") == expected

@@ -68,10 +68,21 @@ _FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|eve
 # capitalised words is not tried from each of them to its end
 _OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:(?:and|&|of)\s*)?[A-Z][a-z]+){0,5})\s+"
                           r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service)\b")
-# 'those forces using ...', 'chief constables of forces that are yet to ...': some forces only
+# 'those forces using ...', 'chief constables of forces that are yet to ...', 'forces in the
+# North East region': some forces only
 _SOME_FORCES = re.compile(r"\bthose\s+forces\b|\b(?:chief\s+constables?|forces?)\b(?:\s+of\s+"
                           r"(?:the\s+)?(?:\w+\s+)?forces?)?\s+(?:that|which|where|whose|who|"
-                          r"yet\s+to|not\s+yet|without)\b", re.I)
+                          r"yet\s+to|not\s+yet|without|(?:in|across)\s+(?:the\s+)?(?:\w+\s+){0,3}"
+                          r"(?:region|regions|area|areas)\b)\b", re.I)
+# 'the chief constables of Durham, Northumbria and Cleveland': named forces' chiefs only
+_CHIEFS_OF_NAMES = re.compile(r"(?i:\bchief\s+constables\s+of\s+)(?P<names>[A-Z][a-z]+"
+                              r"(?:(?:,\s*|\s+and\s+|\s+&\s+)[A-Z][a-z]+){1,8})\b")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+# 'the chief constable of the Metropolitan Police Service', 'the Chief Constable of
+# Northumbria Police': one force's chief, by its name (not every force's)
+_CHIEF_OF = re.compile(r"\bchief\s+constables?\s+of\s+(?:the\s+)?(?P<name>[A-Z][a-z]+"
+                       r"(?:\s+(?:(?:and|&)\s+)?[A-Z][a-z]+){0,4})\s+(?:Police|Constabulary)\b",
+                       re.I)
 # National bodies HMICFRS addresses: an item for these alone is not the force's.
 _BODIES = re.compile(r"\b(?:home\s+office|(?:home\s+)?secretary(?:\s+of\s+state)?|"
                      r"department\s+for\s+\w+|department\s+of\s+\w+|ministry\s+of\s+\w+|"
@@ -218,6 +229,14 @@ def who(addressee: str, force_name: str) -> str:
         return "some forces"
     if force_name and norm_key(force_name) in norm_key(addressee):
         return "force"
+    if (chief := _CHIEF_OF.search(addressee)) and chief.group("name")[:1].isupper():
+        return "named force" if not force_name else "other force"
+    if chiefs := _CHIEFS_OF_NAMES.search(addressee):
+        names = _CAPITALISED.findall(chiefs.group("names"))
+        ours = set(norm_key(force_name).split()) if force_name else set()
+        if not ours:
+            return "some forces"
+        return "force" if any(norm_key(n) in ours for n in names) else "other force"
     if _FORCE.search(addressee):
         return "force"
     if named := _OTHER_FORCE.search(addressee):
