@@ -509,3 +509,26 @@ def test_one_named_forces_chief_is_not_every_force(addressee, expected):
     from gain_workbook.newreport.grammar import who
 
     assert who(addressee, "Cleveland Police") == expected
+
+
+def test_concerns_stated_under_a_causes_of_concern_heading_take_their_recommendations():
+    """'Causes of concern', 'HMIC is concerned that ...', 'To address this cause of
+    concern, HMIC recommends that:' and bullets (a 2016 PEEL report): the
+    recommendations stood alone, their Under empty (a trial); a second concern under the
+    same heading is a cause of its own, not a recommendation of the first."""
+    text = "\n\n".join([
+        "PEEL: Police effectiveness 2016", "Causes of concern",
+        "HMIC is concerned that the force is not always providing an effective response to "
+        "vulnerable people.",
+        "To address this cause of concern, HMIC recommends that:",
+        "  • the force should immediately review how it grades calls;\n"
+        "  • within three months, the force should make sure supervisors review risk.",
+        "HMIC is also concerned that the force does not manage sex offenders well.",
+        "To address this cause of concern, HMIC recommends that:",
+        "  • within six months, the force should clear its backlog of visits.",
+        "Areas for improvement",
+        "The force should improve how it records information about missing children."])
+    found = read(text)
+    assert [(it.kind, it.parent) for it in found.items] == [
+        ("Cause of concern", None), ("Recommendation", 0), ("Recommendation", 0),
+        ("Cause of concern", None), ("Recommendation", 3), ("Area for improvement", None)]

@@ -556,6 +556,9 @@ class _Reader:
             self._add(self.lead_kind, "", [f"{self.lead} {text}"],
                       block.cleaned or self.lead_cleaned, "list", self.lead, text)
             return True
+        if _STATES_CONCERN.search(text) and self.section in (COC, ACOC):
+            self.lead, self.listed = None, False   # the next cause of concern: its list ends
+            return False
         if RECOMMENDS_LEAD.search(self.lead) and self.like(i):
             self.listed = True
             self._add(self.lead_kind, "", [text], block.cleaned, "grammar")
@@ -575,7 +578,7 @@ class _Reader:
         and the report does not label them; else not placed."""
         text = block.text
         kind = self.section or (REC if self.parent is not None else None)
-        if kind in (COC, ACOC) and self.parent is not None:
+        if kind in (COC, ACOC) and self.parent is not None and not _STATES_CONCERN.search(text):
             kind = REC     # under a cause of concern, what reads like an item is its recommendation
         entries = self.numbered
         if entries is not None and not entries.bullets and text.endswith(":") and \
@@ -594,6 +597,8 @@ class _Reader:
                 return
             number, self.number = self.number or "", None
             self.current = self._add(kind, number, [text], block.cleaned, "grammar")
+            if kind in (COC, ACOC):       # what follows it ('To address this cause of
+                self.parent = len(self.items) - 1     # concern, HMIC recommends that:') is its
             return
         self.found.unplaced.append(text)
         if self.items:
