@@ -532,3 +532,19 @@ def test_concerns_stated_under_a_causes_of_concern_heading_take_their_recommenda
     assert [(it.kind, it.parent) for it in found.items] == [
         ("Cause of concern", None), ("Recommendation", 0), ("Recommendation", 0),
         ("Cause of concern", None), ("Recommendation", 3), ("Area for improvement", None)]
+
+
+@pytest.mark.parametrize("lines, title", [
+    (["PEEL 2023–25", "Police effectiveness, efficiency and legitimacy",
+      "An inspection of Cleveland Police"], "PEEL 2023–25: An inspection of Cleveland Police"),
+    (["Fire and Rescue Service Inspection 2023–2025", "Effectiveness, efficiency and people",
+      "An inspection of Gloucestershire Fire and Rescue Service"],
+     "Fire and Rescue Service Inspection 2023–2025: An inspection of Gloucestershire Fire "
+     "and Rescue Service"),
+    (["PEEL 2023–25", "An inspection of Cleveland Police"],
+     "PEEL 2023–25: An inspection of Cleveland Police")])
+def test_a_title_page_with_a_subtitle_between_keeps_whom_it_inspected(lines, title):
+    """The title was cut to 'PEEL 2023–25' when a subtitle line stood between it and
+    'An inspection of Cleveland Police' (a trial), so the report was not the force's own."""
+    text = "\n\n".join(lines) + "\n\nPublished on: 12 September 2024\n\nOverall summary\n"
+    assert read(text).title == title

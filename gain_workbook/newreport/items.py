@@ -743,9 +743,14 @@ def _title_from_lines(found: Found, blocks) -> None:
         # and the line under it that names whom it inspected ('An inspection of Shropshire
         # Fire and Rescue Service' under 'Fire and Rescue Service ... 2021/22')
         at = next(i for i, b in enumerate(blocks) if b.text == titles[0])
-        under = blocks[at + 1].text if at + 1 < len(blocks) else ""
-        if _INSPECTION_OF.match(under) and len(under) <= 200 and under not in found.title:
-            found.title = f"{found.title}: {under}"
+        # (or the line under a subtitle: 'PEEL 2023-25', 'Police effectiveness, efficiency
+        # and legitimacy', 'An inspection of Cleveland Police')
+        for under in (b.text for b in blocks[at + 1:at + 3]):
+            if _INSPECTION_OF.match(under) and len(under) <= 200 and under not in found.title:
+                found.title = f"{found.title}: {under}"
+                break
+            if len(under) > 80 or not under or _PUBLISHED.match(under):
+                break
 
 
 _INSPECTION_OF_WITHIN = re.compile(r"([\w)’'])\s+(An?\s+(?:joint\s+|thematic\s+|unannounced\s+)*"
