@@ -548,3 +548,16 @@ def test_a_title_page_with_a_subtitle_between_keeps_whom_it_inspected(lines, tit
     'An inspection of Cleveland Police' (a trial), so the report was not the force's own."""
     text = "\n\n".join(lines) + "\n\nPublished on: 12 September 2024\n\nOverall summary\n"
     assert read(text).title == title
+
+
+def test_an_item_for_others_that_asks_chief_constables_too_is_to_check():
+    """'the College of Policing and the NPCC should develop ..., and chief constables
+    should make sure their officers complete it': for others only, nothing to check (a
+    trial); the forces' part is now said."""
+    text = ("Recommendations\n\nBy 31 March 2024, the College of Policing and the National "
+            "Police Chiefs' Council should develop training on digital evidence, and chief "
+            "constables should make sure their officers complete it.\n\nBy 31 March 2024, the "
+            "Home Office should publish guidance.\n")
+    first, second = read(text).items
+    assert not first.applies and any("also asks 'chief constables'" in c for c in first.checks)
+    assert not any("also asks" in c for c in second.checks)

@@ -235,6 +235,13 @@ UNADDRESSED = "the text does not say who it is for; say whether it applies to th
 _THE_INSPECTED = re.compile(r"^\s*(?:the|this)\s+(?:service|force|constabulary)\b", re.I)
 
 
+# a later clause of an item for others that asks forces too ('..., and chief constables
+# should make sure ...'); bounded, so a long text is not tried from each word to its end
+_FORCES_LATER = re.compile(r"\b(?:and|while|with)\s+(?P<who>(?:all\s+|each\s+|the\s+)?"
+                           r"(?:chief\s+constables?|forces|police\s+forces))\s+(?:should|must)\b",
+                           re.I)
+
+
 def _applies_to(it, addressee: str, who: str, force_name: str) -> None:
     """Whether an item addressed to ``addressee`` is the force's, and what to check."""
     it.applies = who in ("force", "named force")
@@ -250,3 +257,8 @@ def _applies_to(it, addressee: str, who: str, force_name: str) -> None:
     elif who not in ("force", "other"):
         it.checks.append(f"who '{shorten(addressee, 60)}' is could not be told; say whether it "
                          "applies to the force")
+    elif who == "other" and (later := _FORCES_LATER.search(it.text)):
+        # '... the College should develop it, and chief constables should make sure their
+        # officers complete it': the forces are asked too, after the first clause
+        it.checks.append(f"it also asks '{shorten(later.group('who'), 40)}' to act; say "
+                         "Yes if it is for the force")
