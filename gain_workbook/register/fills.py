@@ -100,14 +100,19 @@ CELL_TAG = re.compile(rb'<c\b[^<>]*?\br="([A-Z]{1,3})(\d{1,7})"[^<>]*>')
 STYLE = re.compile(rb'\bs="(\d+)"')
 
 
-def _filled_styles(z: zipfile.ZipFile) -> set[int]:
-    """The cell styles (cellXfs positions) whose fill is a colour."""
+def styles_root(z: zipfile.ZipFile):
+    """The parsed styles.xml (defusedxml), or None when the workbook has none."""
     from defusedxml import ElementTree as ET
 
     name = "xl/styles.xml"
-    if name not in z.namelist():
+    return ET.fromstring(z.read(name)) if name in z.namelist() else None
+
+
+def _filled_styles(z: zipfile.ZipFile) -> set[int]:
+    """The cell styles (cellXfs positions) whose fill is a colour."""
+    root = styles_root(z)
+    if root is None:
         return set()
-    root = ET.fromstring(z.read(name))
     ns = {"m": SHEET_NS}
     coloured = set()
     for n, fill in enumerate(root.findall("m:fills/m:fill", ns)):

@@ -23,7 +23,7 @@ from pathlib import Path
 from gain_workbook.model.problems import make_problem
 from gain_workbook.model.schema import ACTIONS, ITEMS
 from gain_workbook.model.tables import PART_SPAN
-from gain_workbook.register.fills import CELL_TAG, SHEET_NS, STYLE, sheet_parts
+from gain_workbook.register.fills import CELL_TAG, SHEET_NS, STYLE, sheet_parts, styles_root
 
 # The dates a month stands for (a due date, a deadline): read as the month's last day.
 DUE_KEYS = ((ACTIONS, "due"), (ACTIONS, "revised_due"), (ITEMS, "deadline"),
@@ -58,12 +58,9 @@ def months_shown(path, tables: dict, problems: list) -> None:
 
 def _month_styles(z: zipfile.ZipFile) -> set[int]:
     """The cell styles (cellXfs positions) whose number format shows only a month."""
-    from defusedxml import ElementTree as ET
-
-    name = "xl/styles.xml"
-    if name not in z.namelist():
+    root = styles_root(z)
+    if root is None:
         return set()
-    root = ET.fromstring(z.read(name))
     ns = {"m": SHEET_NS}
     months = set(_BUILTIN_MONTH)
     for fmt in root.findall("m:numFmts/m:numFmt", ns):
