@@ -561,3 +561,19 @@ def test_an_item_for_others_that_asks_chief_constables_too_is_to_check():
     first, second = read(text).items
     assert not first.applies and any("also asks 'chief constables'" in c for c in first.checks)
     assert not any("also asks" in c for c in second.checks)
+
+
+@pytest.mark.parametrize("title, types", [
+    ("A joint thematic inspection of the criminal justice journey",
+     "National, Thematic, Partner/joint"),
+    ("An inspection of how well the police use digital forensics", "National"),
+    ("A thematic inspection of stalking", "National, Thematic")])
+def test_a_national_reports_title_says_it_is_thematic_or_joint(title, types):
+    """'A joint thematic inspection of ...' was typed 'National' only (a trial)."""
+    from gain_workbook.newreport.add import _types
+
+    text = (f"{title}\n\nPublished on: 2 November 2022\n\nRecommendations\n\nBy 31 March "
+            "2024, chief constables should review their training.\n\nBy 31 March 2024, the "
+            "Home Office should publish guidance.\n")
+    found = read(text)
+    assert _types(found, title)[0] == types

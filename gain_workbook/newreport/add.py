@@ -143,8 +143,17 @@ def _types(found, title: str) -> tuple[str, str]:
     if m := (ONE_BODY_INSPECTED.search(title or "") or ONE_BODY_FIRST.match(title or "")):
         return "Force-specific", f"the title names one: {m.group('who')}"
     if national or any(not it.applies for it in found.items):
-        return "National", "its items are for all forces or national bodies"
+        said = sorted({_TITLE_TYPES[w.lower()] for w in _TITLE_TYPE.findall(title or "")},
+                      key=INSPECTION_TYPES.index)
+        return ", ".join(["National", *said]), "its items are for all forces or national " \
+            "bodies" + (f"; the title says {' and '.join(t.lower() for t in said)}"
+                        if said else "")
     return "Force-specific", "its items are for the force"
+
+
+# what a national report's title says it also is: 'a joint thematic inspection'
+_TITLE_TYPE = re.compile(r"\b(thematic|joint)\b", re.I)
+_TITLE_TYPES = {"thematic": "Thematic", "joint": "Partner/joint"}
 
 
 # A title naming the one force or service inspected: 'An inspection of Shropshire Fire and
