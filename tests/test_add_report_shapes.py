@@ -577,3 +577,21 @@ def test_a_national_reports_title_says_it_is_thematic_or_joint(title, types):
             "Home Office should publish guidance.\n")
     found = read(text)
     assert _types(found, title)[0] == types
+
+
+@pytest.mark.parametrize("said, checked", [
+    ("On 13 September 2023, we issued the cause of concern and made these recommendations:",
+     True),
+    ("We issued the cause of concern on 13 September 2023.", True),
+    ("We visited the service in March 2023.", False)])
+def test_a_letters_deadline_within_days_of_an_earlier_issue_is_to_check(said, checked):
+    """A revisit letter published 15 March 2024 whose cause of concern was issued on 13
+    September 2023: 'Within 28 days' was 12/04/2024 with nothing to check (a trial)."""
+    text = "\n\n".join([
+        "Warwickshire Fire and Rescue Service: Cause of concern revisit letter",
+        "Published on: 15 March 2024", said, "Cause of concern",
+        "The service hasn't done enough to protect the public.", "Recommendations",
+        "Within 28 days, the service should provide an action plan."])
+    found = read(text)
+    rec = next(it for it in found.items if it.kind == "Recommendation")
+    assert any("text says it was issued on 13/09/2023" in c for c in rec.checks) is checked

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gain_workbook.core.dates import UNREADABLE
+from gain_workbook.core.dates import UNREADABLE, uk_date
 from gain_workbook.core.text import shorten
 from gain_workbook.newreport.grammar import (ACOC, AFI, COC, MODAL, RECOMMENDS, SUB_ITEM, fold,
                                              head, names_forces, names_the_force, who_and_when)
@@ -44,6 +44,7 @@ def finish(found, force_name: str) -> None:
     counts = Counter(it.kind for it in items)
     for it in items:
         place(it, items, found.published, force_name)
+        _issued_before(it, found)
         if it.found_by == "grammar" and (it.counted or it.ordinal) and \
                 found.stated.get(it.kind) != counts[it.kind]:
             it.checks.append(_numbered_in_order(it))
@@ -167,6 +168,19 @@ def _numbered_in_order(it) -> str:
 
 
 # ---------------------------------------------------------------- who each is for, by when
+
+def _issued_before(it, found) -> None:
+    """A deadline 'within 28 days' counts from the publication date; a letter that says
+    its causes of concern were issued earlier ('On 16 August 2023, we issued ...') means
+    from then: said, to check (the date is the clerk's to judge)."""
+    issued, published = getattr(found, "issued", None), found.published
+    if issued is None or published is None or issued >= published or \
+            not it.deadline_text or not it.deadline_text.lower().startswith("within"):
+        return
+    it.checks.append(f"'{it.deadline_text}' was counted from the publication date "
+                     f"({uk_date(published)}), but the text says it was issued on "
+                     f"{uk_date(issued)}: check the deadline")
+
 
 def place(it, items, published, force_name: str) -> None:
     """An item's addressee, deadline and whether it applies to the force, each with what

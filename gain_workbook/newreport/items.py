@@ -79,6 +79,12 @@ _TITLE = re.compile(r"^(?:title\s+of\s+(?:the\s+)?(?:inspection|report)|(?:inspe
 _PUBLISHED = re.compile(r"^(?:date\s+(?:inspection\s+|report\s+)?published|date\s+of\s+"
                         r"publication|publication\s+date|published(?:\s+on)?|report\s+published"
                         r"|date\s+published)\b\s*[:\-–]?\s*(?P<rest>.*)$", re.I)
+# the day a cause of concern and its recommendations were issued, before a revisit
+# letter was published: 'On 16 August 2023, we issued ...', '... issued on 13 September
+# 2023': a deadline 'within 28 days' counted from it, not from the letter
+_ISSUED_ON = re.compile(rf"\b(?:on\s+(?P<day>{DATE_WORDS}),?\s+we\s+(?:issued|raised|wrote)|"
+                        rf"(?:issued|raised)\s+(?:[a-z]+\s+){{0,6}}on\s+"
+                        rf"(?P<day2>{DATE_WORDS}))", re.I)
 _PUBLISHED_IN = re.compile(rf"\bpublished\s+on\s+(?:the\s+)?({DATE_WORDS})", re.I)
 _STATED = re.compile(r"\b(?:made|makes?|identified|identif(?:y|ies)|raised|raises?|set\s+out|"
                      r"contained|contains|found|finds?|there\s+(?:are|were|is|was))\s+"
@@ -171,6 +177,7 @@ class Found:
     title: str = ""
     title_from: str = ""             # where the title was read ('Title of Inspection', ...)
     published: dt.date | None = None
+    issued: dt.date | None = None          # 'On 16 August 2023, we issued ...' (a letter's)
     published_from: str = ""
     items: list = field(default_factory=list)
     unplaced: list = field(default_factory=list)    # paragraphs that read like items
@@ -785,6 +792,8 @@ def _meta(found: Found, i: int, text: str) -> None:
                 found.stated.setdefault(kind_of(k), count)
     if m := _COUNTED.match(text.strip()):
         found.stated.setdefault(kind_of(m.group(1)), int(m.group(2)))
+    if found.issued is None and (m := _ISSUED_ON.search(text)):
+        found.issued = _day(m.group("day") or m.group("day2"))
     for m in re.finditer(r"☒\s*([A-Za-z][A-Za-z -]{2,30}?)(?=\s*(?:☐|☒|$))", text):
         found.types.append(m.group(1).strip())
     if not found.title_from and i < 40 and (m := _TITLE_IN.search(text)):
