@@ -1288,3 +1288,40 @@ def test_a_headings_date_that_is_no_date_is_named(tmp_path):
     (bad,) = [p for p in report.problems if p.code == "BAD_DATE"]
     assert "'31 February 2024' in the heading 'PEEL 2023-25 (published 31 February 2024)'" \
         in bad.message
+
+
+def test_generalised_families_one_more_each(tmp_path):
+    """One more of each family taught this session, made after the fact (before-stop
+    check 5): a year-first quarter ('2025/26 Q3 status'); headings naming reports under
+    no title at all ('(report published on ...)', '– published 12/06/2025'); the header
+    row again in capitals. Each was read wrong: the first quarter's status, one report
+    named for the sheet with no date, an item 'REPORT REF'."""
+    def save(name, rows):
+        wb = openpyxl.Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(tmp_path / name)
+        return read_register(tmp_path / name)
+
+    head = ["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due"]
+    pub = ["PEEL 2025", dt.datetime(2025, 3, 1)]
+    due = dt.datetime(2027, 3, 31)
+    reg = save("q.xlsx", [head + ["2025/26 Q2 status", "2025/26 Q3 status"],
+                          pub + ["AFI 1", "The force should act.", "Act", "DCI A", due,
+                                 "Not started", "Complete"]])
+    assert list(reg.actions.frame["action_status"]) == ["Complete"]
+    reg = save("h.xlsx", [["Tracker"], [], ["Ref", "Recommendation", "Action", "Owner", "Due",
+                                            "Status"],
+                          ["Vetting (report published on 2 November 2022)"],
+                          ["R1", "Chief constables should vet.", "Vet", "DCI A", due, "Open"],
+                          [], ["Custody – published 12/06/2025"],
+                          ["AFI 1", "The force should improve custody.", "Audit", "DCI B", due,
+                           "Open"]])
+    assert reg.inspections.frame[["title", "published"]].values.tolist() == [
+        ["Vetting", dt.date(2022, 11, 2)], ["Custody", dt.date(2025, 6, 12)]]
+    cols = ["Ref", "Recommendation", "Action", "Owner", "Due", "Status", "Report", "Published"]
+    reg = save("r.xlsx", [cols, ["R1", "Chief constables should vet.", "Vet", "DCI A", due,
+                                 "Not started", *pub], [c.upper() for c in cols],
+                          ["R2", "Chief constables should audit.", "Audit", "DCI A", due,
+                           "Not started", *pub]])
+    assert list(reg.items.frame["item_id"]) == ["PEEL 2025 R1", "PEEL 2025 R2"]

@@ -100,18 +100,24 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     sheets.drop_grid(grids, plan.name)
     del grid
     n = len(rows)
-    if headings and plan.role == "report" and "title" in plan.plain_meta and \
-            not all(norm_key(str(h)) in PILLARS for h in headings.values()):
+    # (a plain text above that is the tracker's own title, or none at all and headings
+    # that name reports: the headings name them)
+    naming = any(not heading_kind(h) and norm_key(str(h)) not in PILLARS
+                 for h in headings.values())
+    if headings and plan.role == "report" and (
+            ("title" in plan.plain_meta and not all(norm_key(str(h)) in PILLARS
+                                                    for h in headings.values()))
+            or ("title" not in plan.meta and naming)):
         # section headings name the reports; the text above is the tracker's own title,
         # or, where rows come before the first heading, the first report's heading
         plan.role, plan.reason = "flat", "its section headings name the reports"
-        value, cell = plan.meta.pop("title")
+        value, cell = plan.meta.pop("title", (None, ""))
         first = rows and rows[0] < min(headings) and nearest is not None
         if first:              # rows before the first heading: the text nearest above
             headings[-1] = nearest[1]               # them is their report's heading
             if plan.meta.get("published", (None, None))[1] == nearest[0]:
                 del plan.meta["published"]          # (its own date: read with it)
-        if not first or cell != nearest[0]:
+        if value is not None and (not first or cell != nearest[0]):
             plan.titles.insert(0, (cell, value))
     _fill_report(plan, get, srcs, n, ctx)
     kinds = _kinds_from_headings(rows, headings)

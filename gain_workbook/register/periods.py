@@ -18,7 +18,8 @@ _YEAR = r"(?:(?:19|20)\d{2}(?: ?[/-] ?\d{2}(?:\d{2})?)?|\d{2} ?/ ?\d{2})"
 # month (with its year or not), a date, a year or financial year
 _PERIOD = re.compile(
     r"(?<![a-z0-9])(?:"
-    rf"q[1-4](?: ?[-'] ?| )?(?:{_YEAR})?"
+    rf"{_YEAR} q[1-4]"                      # '2025/26 Q2': the year first
+    rf"|q[1-4](?: ?[-'] ?| )?(?:{_YEAR})?"
     rf"|quarter ?[1-4](?: ?{_YEAR})?"
     rf"|{MONTH_WORDS}(?: ?[-'’] ?| )?(?:(?:19|20)\d{{2}}|\d{{2}})?"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"

@@ -100,7 +100,10 @@ def _headers_again(head, cols: list[int]):
             same += isinstance(v, str) and i in heads and norm_key(v) == heads[i]
         return same >= 2 and same * 2 > filled
 
-    return frozenset(head[i] for i in heads), repeats
+    # (the first look is on the texts as typed: the headers again in other capitals too)
+    typed = [head[i] for i in heads]
+    return frozenset(typed + [f(t) for t in typed for f in (str.upper, str.lower,
+                                                             str.title)]), repeats
 
 
 def _rows_follow(grid, r: int) -> bool:
