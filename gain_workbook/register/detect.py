@@ -1143,21 +1143,25 @@ _PUBLISHED_IN_WORDS = re.compile(
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b", re.I)
 
 
+def _said_published(text):
+    """(the match of 'published <date>' in a heading, whether its date is a date)."""
+    said = _PUBLISHED_IN_WORDS.search(text) if isinstance(text, str) and len(text) <= 300 \
+        else None
+    return said, said is not None and parse_date(said.group(1)) not in (UNREADABLE, None)
+
+
 def unreadable_heading_date(text) -> str | None:
     """The date a heading says its report was published on, where that is no date
     ('published 31 February 2024'), else None."""
-    said = _PUBLISHED_IN_WORDS.search(text) if isinstance(text, str) and len(text) <= 300 \
-        else None
-    return said.group(1) if said and parse_date(said.group(1)) in (UNREADABLE, None) else None
+    said, readable = _said_published(text)
+    return said.group(1) if said and not readable else None
 
 
 def heading_published(text) -> tuple[str, str] | None:
     """A section heading's own publication date ('PEEL 2023-25 (published 14 March
     2024)'): (the date as written, the heading without it), or None."""
-    if not isinstance(text, str) or len(text) > 300:
-        return None
-    said = _PUBLISHED_IN_WORDS.search(text)
-    if said is None or parse_date(said.group(1)) in (UNREADABLE, None):
+    said, readable = _said_published(text)
+    if not readable:
         return None
     start, end = said.span()
     before, after = text[:start].rstrip(), text[end:].lstrip()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gain_workbook.core.text import plural
+from gain_workbook.core.dates import parse_date
+from gain_workbook.core.text import plural, shorten
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
 from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end, ref_key, leading_kind
@@ -17,7 +18,7 @@ from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
 from gain_workbook.register.derive import kind_named
-from gain_workbook.register.detect import SheetPlan
+from gain_workbook.register.detect import SheetPlan, heading_published, unreadable_heading_date
 from gain_workbook.register.values import Context, normalise
 
 ITEM_ABBR = {"Recommendation": "R", "Area for improvement": "AFI", "Cause of concern": "CoC",
@@ -542,9 +543,6 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
 def _unreadable_heading_dates(sheet: str, headings: dict, problems: list) -> None:
     """BAD_DATE for a heading whose publication date is no date ('published 31 February
     2024'): its report has none, and REQUIRED_MISSING alone named no heading."""
-    from gain_workbook.core.text import shorten
-    from gain_workbook.register.detect import unreadable_heading_date
-
     for r in sorted(headings):
         bad = unreadable_heading_date(headings[r])
         if bad:
@@ -555,9 +553,6 @@ def _unreadable_heading_dates(sheet: str, headings: dict, problems: list) -> Non
 def _heading_and_date(heading: str):
     """A section heading as a report's title, and the date it says the report was
     published ('... (published 14 March 2024)'), or None."""
-    from gain_workbook.core.dates import parse_date
-    from gain_workbook.register.detect import heading_published
-
     found = heading_published(heading)
     if found is None:
         return heading, None
