@@ -772,6 +772,35 @@ def test_a_column_headed_only_the_words_beside_the_actions_is_the_items_words(tm
         "By 30 April 2025, the force should review its vetting decisions."]
 
 
+@pytest.mark.parametrize("label", ["Action {n}", "A{n}", "{i}.{n}", "Act. {n}", "#{n}",
+                                   "ACTION NO. {n}"])
+@pytest.mark.parametrize("header", ["Description", "Detail", "Details of action"])
+@pytest.mark.parametrize("items_words", [True, False])
+def test_an_action_column_of_labels_beside_the_words_reads_the_words(tmp_path, label,
+                                                                     header, items_words):
+    """'Action' holding 'Action 1', 'Action 2' beside 'Description' holding what the
+    force will do: the labels are the actions' refs, the sentences their words. The
+    Description was 'not used' and every action's words were 'Action 1' in the pack."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref"] + (["Recommendation"] if items_words else []) +
+              ["Action", header, "Owner", "Due date", "Status"])
+    want = []
+    for i, ref in enumerate(("AFI 1", "AFI 2"), start=1):
+        for n in (1, 2):
+            words = f"Do the {n} thing for {ref} within the month"
+            want.append(words)
+            ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref] +
+                      ([f"The force should improve {ref}."] if items_words else []) +
+                      [label.format(i=i, n=n), words, "DCI Smith",
+                       dt.datetime(2026, 3, 31), "In progress"])
+    wb.save(tmp_path / "labels.xlsx")
+    reg = read_register(tmp_path / "labels.xlsx")
+    assert list(reg.actions.frame["action_text"]) == want
+    labels = [label.format(i=i, n=n) for i in (1, 2) for n in (1, 2)]
+    assert [a[-len(lab):] for a, lab in zip(reg.actions.frame["action_id"], labels)] == labels
+
+
 def test_items_known_by_their_refs_alone_are_said_to_have_no_words(tmp_path):
     reg, report = check(_refs_tracker(tmp_path / "t.xlsx", None))
     said = [p for p in report.problems if p.code == "MISSING_COLUMN" and "Text" in p.message]

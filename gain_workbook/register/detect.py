@@ -431,6 +431,7 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     _status_in_an_update_column(grid, header_row, cols, taken, dupes, index)
     _ref_of_the_items(grid, header_row, cols, taken, index)
     _read_content(grid, header_row, cols, taken, index)
+    _actions_labelled(grid, header_row, cols, taken, index)
     _the_items_words(grid, header_row, cols, taken, index)
     _actions_by_half_a_header(cols, taken, index)
     return cols, dupes
@@ -504,6 +505,45 @@ def _the_items_words(grid, header_row: int, cols: list, taken: dict,
         c.key, c.how = "item_text", "content"
         c.note = "from its values (sentences beside the actions'): the items' words"
         taken["item_text"] = c.index
+
+
+# An action's label, not its words: 'Action 1', 'Action 2.1', 'A3', 'Act. 4', '1.2', '#5'
+# (spaces made single and the case folded first).
+_ACTION_LABEL = re.compile(r"(?:(?:action|act|a)\.? ?(?:no\.? ?)?)?#?\d{1,3}(?:[.\-/]\d{1,3})*[a-z]?")
+
+
+def _actions_labelled(grid, header_row: int, cols: list, taken: dict,
+                      index: HeaderIndex) -> None:
+    """An Action column of labels ('Action 1', 'Action 2') beside one headed only
+    'Description' (or 'Detail') holding sentences that differ between one item's rows:
+    the labels are the actions' refs and the sentences their words (the words were lost
+    in silence, every action 'Action 1'). Not when the sentences are one for each item
+    (those are the items' words: _the_items_words)."""
+    if "action_text" not in taken or "action_id" in taken or "action_id" not in index.keys:
+        return
+    labels = _sample(grid, header_row, taken["action_text"])
+    if not labels or not all(_ACTION_LABEL.fullmatch(" ".join(str(v).split()).lower())
+                             for v in labels):
+        return
+    found = []
+    for c in cols:
+        words = set(header_key(c.header).split()) if c.key is None and c.header else set()
+        if words & _WORDS_OF and words <= _WORDS_OF | _WORDS_ALSO | {"action", "actions"}:
+            values = _sample(grid, header_row, c.index)
+            if values and sum(isinstance(v, str) and len(v.split()) >= 3
+                              for v in values) * 2 > len(values) and (
+                    "item_text" in taken or not _same_for_each_item(grid, header_row,
+                                                                    c.index, taken)):
+                found.append(c)
+    if len(found) != 1:
+        return
+    label = next(c for c in cols if c.index == taken["action_text"])
+    label.key, label.how = "action_id", "content"
+    label.note = f"from its values (labels), not the words of {BY_KEY['action_text'].header}"
+    words = found[0]
+    words.key, words.how = "action_text", "content"
+    words.note = f"from its values (sentences beside the labels in {label.header!r}): the actions' words"
+    taken["action_id"], taken["action_text"] = label.index, words.index
 
 
 def _actions_by_half_a_header(cols: list, taken: dict, index: HeaderIndex) -> None:
