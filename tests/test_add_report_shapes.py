@@ -595,3 +595,27 @@ def test_a_letters_deadline_within_days_of_an_earlier_issue_is_to_check(said, ch
     found = read(text)
     rec = next(it for it in found.items if it.kind == "Recommendation")
     assert any("text says it was issued on 13/09/2023" in c for c in rec.checks) is checked
+
+
+@pytest.mark.parametrize("question", [
+    "How effective is the force at preventing crime?",
+    "How good is the force at providing a service to victims of crime and tackling "
+    "antisocial behaviour?",
+    "To what extent does the force treat the public fairly?"])
+@pytest.mark.parametrize("marked", ["plain", "markdown"])
+def test_a_peel_question_ends_the_list_before_it(question, marked):
+    """An older PEEL report's chapter opens with its question; the narrative after it
+    ('The force should continue to develop ...') was read as one more area for
+    improvement of the list above (a trial). A question is a heading, and no item."""
+    heading = f"## {question}" if marked == "markdown" else question
+    text = "\n\n".join([
+        "PEEL: Police effectiveness 2016", "Areas for improvement",
+        "The force should improve how it records information about missing children.",
+        "The force should make sure it has enough trained detectives.",
+        heading,
+        "The force should continue to develop its neighbourhood policing model. The force "
+        "has made progress since our last inspection."])
+    found = read(text)
+    assert [it.paragraphs[0][:40] for it in found.items] == [
+        "The force should improve how it records ",
+        "The force should make sure it has enough"]

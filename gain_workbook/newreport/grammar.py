@@ -159,10 +159,15 @@ def label_of(text: str):
 def heading_like(text: str) -> bool:
     """Does the line read as a heading: a few words, starting with a capital, with no full
     stop (or other end) and no list mark ('1.', '(a)'), and a colon only in a short one
-    ('Powers and sanctions', 'Independence: funding', 'Background')?"""
+    ('Powers and sanctions', 'Independence: funding', 'Background')? A PEEL report's
+    question is one too ('How effective is the force at preventing crime?'): no item
+    is a question, and the narrative after it is not the list before it."""
     words = text.split()
-    return 0 < len(words) <= 12 and len(text) <= 120 and not text[:1].islower() \
-        and not ENDS.search(text) and not text.endswith(",") and \
+    most_words, most_chars = (20, 180) if text.endswith("?") else (12, 120)
+    if text.endswith("?"):
+        text = text[:-1]
+    return 0 < len(words) <= most_words and len(text) <= most_chars and \
+        not text[:1].islower() and not ENDS.search(text) and not text.endswith(",") and \
         (": " not in text or len(words) <= 6) and ". " not in text and \
         not SUB_ITEM.match(text) and not NUMBERED.match(text)
 

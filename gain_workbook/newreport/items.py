@@ -442,7 +442,7 @@ class _Reader:
         entries, section, parent, labelled = \
             self.numbered, self.section, self.parent, self.labelled
         going_on = (entries is not None or section is not None) and \
-            self._goes_on(i, entries_only=True)
+            not block.text.endswith("?") and self._goes_on(i, entries_only=True)
         self._close()
         if going_on and entries is not None:
             self.numbered, self.parent, self.section = entries, entries.parent, entries.kind
@@ -549,7 +549,10 @@ class _Reader:
             return True
         if not heading_like(text):
             return False
-        if (self.section or self.lead is not None or self.numbered) and not self._goes_on(i):
+        if (self.section or self.lead is not None or self.numbered) and (
+                text.endswith("?") or not self._goes_on(i)):
+            # (a PEEL report's question opens a chapter of narrative: what reads like an
+            # item after it, 'The force should continue to ...', is its text, not the list's)
             self._close(keep_parent=True)
         return True
 
