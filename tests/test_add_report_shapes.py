@@ -619,3 +619,40 @@ def test_a_peel_question_ends_the_list_before_it(question, marked):
     assert [it.paragraphs[0][:40] for it in found.items] == [
         "The force should improve how it records ",
         "The force should make sure it has enough"]
+
+
+_WRAPPED_ITEMS = [
+    "The Home Office should work with the National Police Chiefs’ Council and the College "
+    "of Policing to establish a national lead.",
+    "Chief constables should work with the National Police Chiefs' Council (NPCC) to "
+    "review support services for victims.",
+    "Chief constables should make sure officers use powers (e.g. stop and search) fairly "
+    "and record why.",
+    "Chief constables should make sure that officers record the “voice of the child” when "
+    "attending domestic abuse incidents.",
+    "Chief constables should adopt the Home Office's 'Tackling VAWG' strategy and its "
+    "action plan.",
+    "By 31 March 2023, chief constables should make sure that their forces have a strategy "
+    "aligned with the national strategy.3"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(width=st.integers(45, 110), numbered=st.booleans())
+def test_a_pdfs_line_break_after_a_quote_bracket_or_footnote_loses_nothing(width, numbered):
+    """A PDF's lines break anywhere: after 'Chiefs’', '(NPCC)', '(e.g.', '”' or a
+    footnote's mark ('strategy.3'). The line was taken as the end of the item, and the
+    rest of its words were lost in silence (a trial); a footnote mark before the next
+    '3. By ...' merged two recommendations into one (the Home Office's made the force's).
+    Each item is wrapped as a PDF's text is, at one width for the page."""
+    import textwrap
+
+    lines = ["A thematic inspection of policing", "Published on: 17 September 2021",
+             "Recommendations"]
+    want = []
+    for n, text in enumerate(_WRAPPED_ITEMS, start=1):
+        head = f"{n}. " if numbered else f"Recommendation {n}: "
+        lines += textwrap.wrap(head + text, width, break_on_hyphens=False)
+        want.append(text.removesuffix(".3") + "." if text.endswith(".3") else text)
+    found = read("\n".join(lines))
+    got = [" ".join(it.paragraphs) for it in found.items]
+    assert [g.split(": ", 1)[-1] if not numbered else g for g in got] == want

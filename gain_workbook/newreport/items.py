@@ -667,8 +667,8 @@ def _carries_on(item: FoundItem, text: str, block, like: bool) -> bool:
         return True
     if text[:1] in QUOTES and (last.endswith(":") or not TERMINATED.search(last)):
         return True                       # a quotation it introduces ('... This is' '"...')
-    if text[:1].islower() and not TERMINATED.search(last):
-        return True                       # a sentence running on over a break
+    if text.lstrip("([“‘\"'")[:1].islower() and not TERMINATED.search(last):
+        return True                       # a sentence running on over a break ('(e.g. ...')
     if item.kind in (COC, ACOC):
         return not like and not heading_like(text)
     if like:

@@ -158,7 +158,13 @@ _UNCHECKED = re.compile(r"<input\b[^<>]*type=.?checkbox[^<>]*>", re.I)
 _BULLET = re.compile(r"^\s*+(?:[-*•▪◦·‣–⁃●■○◆►▸➢➤✓✔]\s+|[\uf020-\uf0ff]\s*)")
 _RULE = re.compile(r"^\s*+(?:[-=_*]{3,}|\|?(?:\s*+:?-{2,}:?\s*+\|)+\s*+:?-*:?\s*+)$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.I)
-_ENDS_SENTENCE = re.compile(r"(?:[.:;!?)\]\"'’”]|;\s*(?:and|or))\s*$")   # '...; and' ends a list's entry
+# A line that ends a sentence: its stop, perhaps inside a bracket or quote ('...lead.)',
+# '... child.”'), or '...; and' (a list's entry). A bracket or quote alone does not end
+# one: a PDF's line breaks anywhere ('the National Police Chiefs’' / 'Council and ...',
+# '... Council (NPCC)' / 'to review ...'), and nor does an abbreviation's stop ('(e.g.').
+_ENDS_SENTENCE = re.compile(r"(?:[.:;!?][)\]\"'’”]{0,3}|;\s*(?:and|or))\s*$")
+_ABBREVIATION_AT_END = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|cf|viz|vs|para|paras|pp|no|nos)\.$",
+                                  re.I)
 
 
 def _clean_line(line: str) -> tuple[str, bool, bool]:
@@ -303,6 +309,13 @@ _STARTS = re.compile(r"^(?:[A-Z][A-Za-z’' ]{1,40}:\s|(?:Recommendations?|Areas
                      r"\(?(?:[a-z]|[ivx]{2,5})\)\s)")
 
 
+_OPENERS = "([“‘\"'"
+# A line that starts a numbered entry ('3. By 31 March 2024, the Home Office ...'), and the
+# words that point at a number on the next line ('... set out in paragraph' / '3. ...').
+_NUMBERED_LINE = re.compile(r"\(?\d{1,4}[.)] [A-Z]")
+_POINTS_TO = frozenset({"paragraph", "paragraphs", "recommendation", "recommendations",
+                        "section", "sections", "page", "pages", "chapter", "figure", "annex",
+                        "appendix", "table", "item", "number", "no.", "para", "see"})
 # Words no paragraph ends with: a line that ends with one was wrapped ('... the College of'
 # / 'Policing should ...'), however short it is.
 _NEVER_LAST = frozenset({"a", "an", "the", "of", "and", "or", "to", "for", "in", "on", "with",
@@ -316,11 +329,14 @@ _DEADLINE_LEAD = re.compile(r"^(?:by|before|within|not later than|no later than)
 
 def _continues(previous: str, line: str, usual: int) -> bool:
     """Is ``line`` the rest of a paragraph that ``previous`` wrapped?"""
-    if _ENDS_SENTENCE.search(previous) or _STARTS.match(line) or previous.isdecimal():
+    if (_ENDS_SENTENCE.search(previous) and not _ABBREVIATION_AT_END.search(previous.rstrip())) \
+            or _STARTS.match(line) or previous.isdecimal():
         return False
-    if previous.endswith(("-", ",", SOFT_HYPHEN)) or line[:1].islower():
-        return True
+    if previous.endswith(("-", ",", SOFT_HYPHEN)) or line.lstrip(_OPENERS)[:1].islower():
+        return True         # (a wrapped line may open a bracket or quote: '(e.g. stop ...')
     last = previous.rsplit(None, 1)[-1].casefold() if previous.strip() else ""
+    if _NUMBERED_LINE.match(line) and last not in _NEVER_LAST and last not in _POINTS_TO:
+        return False    # the list's next entry, after one ending in a footnote's mark ('strategy.3')
     if last in _NEVER_LAST or (_DEADLINE_LEAD.match(previous) and not MODAL.search(previous)
                                and MODAL.search(line)):
         return True
