@@ -801,6 +801,45 @@ def test_an_action_column_of_labels_beside_the_words_reads_the_words(tmp_path, l
     assert [a[-len(lab):] for a, lab in zip(reg.actions.frame["action_id"], labels)] == labels
 
 
+_LABELLED = [("AFI {n}", "Area for improvement", None),
+             ("Area for improvement {n}", "Area for improvement", None),
+             ("Cause of concern {n}", "Cause of concern", None),
+             ("Recommendation {n} (CoC 1)", "Recommendation", "Cause of concern 1"),
+             ("Rec {n}", "Recommendation", None), ("R{n}", "Recommendation", None)]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(_LABELLED))),
+       sep=st.sampled_from([" – ", " - ", ": ", ". ", " —", "- "]))
+def test_items_words_that_begin_with_their_refs_give_kind_and_number(tmp_path, order, sep):
+    """'AFI 1 – The force should ...' in the items' words, no column of refs: every item
+    was a recommendation numbered by its row, a cause of concern among them with its
+    recommendations not under it, and the response counted 'five recommendations'."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Date published", "Recommendation / AFI", "Action", "Owner", "Due",
+               "Status"])
+    ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), "Cause of concern 1: The force is slow.",
+               "Act", "DI Green", dt.datetime(2026, 6, 30), "In progress"])
+    want = [("Cause of concern", "The force is slow.")]
+    for n, k in enumerate(order, start=2):
+        label, kind, _ = _LABELLED[k]
+        ref = label.format(n=n)
+        words = f"The force should do thing {n} well."
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), f"{ref}{sep}{words}",
+                   f"Act on {n}", "DI Green", dt.datetime(2026, 6, 30), "In progress"])
+        want.append((kind, words))
+    wb.save(tmp_path / "labelled.xlsx")
+    reg = read_register(tmp_path / "labelled.xlsx")
+    items = reg.items.frame
+    assert list(zip(items["kind"], items["item_text"])) == want
+    concern = items.loc[items["item_text"] == "The force is slow.", "item_id"].iloc[0]
+    under = [p for p, (label, *_) in zip(items["parent_item"][1:],
+                                         [_LABELLED[k] for k in order]) if "(CoC 1)" in label]
+    assert under == [concern]
+
+
 def test_items_known_by_their_refs_alone_are_said_to_have_no_words(tmp_path):
     reg, report = check(_refs_tracker(tmp_path / "t.xlsx", None))
     said = [p for p in report.problems if p.code == "MISSING_COLUMN" and "Text" in p.message]

@@ -20,6 +20,11 @@ R, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern
     ("CfC1-R1", Ref(R, "1", (COC, "1"))),
     ("E1", Ref(None, None)), ("P1", Ref(None, None)), ("EF1", Ref(None, None)),
     ("3", Ref(None, "3")),
+    # a dash between the kind and its number, a number with a part (a trial: these were
+    # recommendations, in silence)
+    ("AFI-5", Ref(AFI, "5")), ("AFI2.4", Ref(AFI, "2.4")), ("AFI 2.3", Ref(AFI, "2.3")),
+    ("Recommendation 1 (CoC 1)", Ref(R, "1", (COC, "1"))),
+    ("Rec 2 (CoC2)", Ref(R, "2", (COC, "2"))),
 ])
 def test_refs_as_offices_write_them(text, ref):
     assert parse_ref(text) == ref

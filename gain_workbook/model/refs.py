@@ -30,8 +30,13 @@ KIND_WORDS = (
 KIND_SPELLING = {"acoc": "ACoC", "accelerated coc": "Accelerated CoC", "coc": "CoC",
                  "cfc": "CfC", "afi": "AFI", "rec": "Rec", "r": "R"}
 _KIND = "|".join(re.escape(w) for w, _ in KIND_WORDS)
-_ONE = rf"(?P<word>{_KIND})\.?\s*(?:no\.?\s*)?(?P<num>\d+[a-z]?)"
+# (a dash may stand between the kind and its number, 'AFI-5'; a number may have a part,
+# 'AFI 2.4', 'AFI2.4')
+_ONE = rf"(?P<word>{_KIND})\.?[\s\-–]*(?:no\.?\s*)?(?P<num>\d+(?:\.\d+)?[a-z]?)"
 _REF = re.compile(rf"^{_ONE}$", re.I)
+# the cause of concern it was made under, in brackets after: 'Recommendation 1 (CoC 1)'
+_UNDER_AFTER = re.compile(rf"^{_ONE}\s*\(\s*(?P<pword>{_KIND})\.?[\s\-–]*(?P<pnum>\d+)\s*\)$",
+                          re.I)
 # the separator: one of -–./, or a space within the spaces (one way to match a run of them)
 _UNDER = re.compile(rf"^(?P<pword>{_KIND})\.?\s*(?P<pnum>\d+)(?:\s*+[\-–./]|[^\S ]*+ )\s*+"
                     rf"{_ONE}$", re.I)
@@ -66,6 +71,9 @@ def parse_ref(text) -> Ref | None:
         return Ref(_WORD_KIND[m.group("word").lower()], m.group("num"), parent)
     if m := _REF.match(s):
         return Ref(_WORD_KIND[m.group("word").lower()], m.group("num"))
+    if m := _UNDER_AFTER.match(s):
+        parent = (_WORD_KIND[m.group("pword").lower()], m.group("pnum"))
+        return Ref(_WORD_KIND[m.group("word").lower()], m.group("num"), parent)
     if _PILLAR.match(s):
         return Ref(None, None)
     # a report's code before it, with a slash: '2023/04/R3', 'PEEL23/AFI2'
@@ -151,3 +159,20 @@ def leading_kind(text) -> str | None:
     found = kind_word(text)
     words = str(text).split()
     return found or (kind_word(words[0].strip(".:,;-–")) if len(words) > 1 else None)
+
+
+# An item's words that begin with its ref: 'AFI 1 – The force should ...', 'Recommendation
+# 7 - By 30 April 2023, ...', 'Recommendation 1 (CoC 1): Within three months, ...'.
+_LABEL_AT_START = re.compile(
+    rf"(?P<ref>(?:{_KIND})\.?[ \-–]?(?:no\.? ?)?\d{{1,3}}(?:\.\d{{1,3}})?[a-z]?"
+    rf"(?: ?\((?:{_KIND})\.?[ \-–]?\d{{1,3}}\))?) ?[-–—:.] ?(?=\S)", re.I)
+
+
+def label_at_start(text) -> tuple[str, str] | None:
+    """(the ref, the words after it) of an item's words that begin with its ref, or None."""
+    if type(text) is not str:
+        return None
+    m = _LABEL_AT_START.match(text)
+    if m is None or parse_ref(m.group("ref")) is None:
+        return None
+    return " ".join(m.group("ref").split()), text[m.end():]

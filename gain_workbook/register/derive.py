@@ -160,7 +160,8 @@ _CONCERNS = ("Cause of concern", "Accelerated cause of concern")
 # 'CoC1-R2': a kind word and number, a separator, another kind word (a cheap first look).
 # The separator is one of -–./ or a space within the spaces: said so that a run of spaces
 # has one way to match, not one per split (tests/test_patterns.py).
-_MAY_BE_UNDER = re.compile(r"[a-z]\s*+\d++(?:\s*+[-–./]|[^\S ]*+ )\s*+[a-z]", re.I)
+# (or the cause of concern in brackets after: 'Recommendation 1 (CoC 1)')
+_MAY_BE_UNDER = re.compile(r"[a-z]\s*+\d++(?:\s*+[-–./]|[^\S ]*+ )\s*+\(?[a-z]", re.I)
 
 
 def qualify_action_ids(actions: Table) -> None:

@@ -13,7 +13,8 @@ from gain_workbook.core.dates import parse_date
 from gain_workbook.core.text import plural, shorten
 from gain_workbook.model import schema
 from gain_workbook.model.problems import display, make_problem
-from gain_workbook.model.refs import kind_word, parse_ref, ref_at_end, ref_key, leading_kind
+from gain_workbook.model.refs import (kind_word, label_at_start, leading_kind, parse_ref,
+                                      ref_at_end, ref_key)
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, norm_key
 from gain_workbook.model.tables import PART_SPAN, Part, Table
 from gain_workbook.register import cards, sheets
@@ -90,6 +91,7 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     rows, data, srcs, extra = sheets.read_columns(plan, grid, keys, ctx, part_no, raw, headings,
                                                   skip)
     get = {k: data.get(k, [None] * len(rows)) for k in keys}
+    _refs_in_the_words(plan, get, srcs)
     if plan.items_as_actions:            # each item its own action: its words the action's
         get["action_text"] = list(get["item_text"])
         srcs["action_text"] = srcs["item_text"]
@@ -126,6 +128,31 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     base = part_no * PART_SPAN + 1
     _keep_with_actions(plan, get, srcs, rows, base)
     return _Sheet(part_no, plan, rows, get, srcs, extra, base, kinds)
+
+
+def _refs_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:
+    """Items' words that begin with their refs ('AFI 1 – The force should ...',
+    'Recommendation 1 (CoC 1): Within three months, ...') on a sheet with no column of
+    refs: each ref is the item's, its words what follow. Every item was a
+    recommendation numbered by its row (a cause of concern among them, and the
+    response counted them all as recommendations), in silence. Only where most of the
+    items' words begin so; said in describe."""
+    if "item_text" not in srcs or "number" in srcs or "item_id" in srcs:
+        return
+    texts = get["item_text"]
+    found = [label_at_start(t) for t in texts]
+    given = sum(1 for t in texts if t not in (None, ""))
+    hits = sum(1 for f in found if f is not None)
+    if not hits or hits * 2 < given:
+        return
+    for i, f in enumerate(found):
+        if f is not None:
+            get["number"][i], texts[i] = f
+    srcs["number"] = srcs["item_text"]
+    col = next((c for c in plan.columns if c.key == "item_text"), None)
+    if col is not None:
+        col.note = (col.note + "; " if col.note else "") + \
+            f"the refs its words begin with ('{shorten(next(f for f in found if f)[0], 30)}') are the items' refs"
 
 
 def _nearest_text_above(grid, top: int):
