@@ -266,8 +266,15 @@ def value_forms() -> str:
         "of that month; 'Q1 2026' the last day of that quarter, financial quarters by "
         "default (Q1 = April to June, as UK public bodies count; the `Quarters` setting "
         "says `calendar` for Q1 = January to March); 'Q4 2025/26' and 'Q4 25/26' are always "
-        "financial. Each such reading is a warning (`DATE_READ_AS`) that shows the date "
-        "used. Months may be written in Welsh ('15 Ionawr 2025', 'Mawrth 2026').",
+        "financial; 'End of', 'By end of' or 'By the end of' before either means the "
+        "same. A financial year ('FY 2025/26', '2025/26') means 31 March at its end, its "
+        "halves ('H1 2026/27', 'H2 2026/27') 30 September and 31 March; a week commencing "
+        "('w/c 3 March 2026') its last day; and a date among words, the only one they give "
+        "('31/03/2026 (revised)', 'Extension agreed to 30/09/2026'), that date. Each such "
+        "reading is a warning (`DATE_READ_AS`) that shows the date used, the words kept as "
+        "written. Months may be written in Welsh ('15 Ionawr 2025', 'Mawrth 2026'), and a "
+        "day with a short month and year as Excel shows one ('31-Mar-25', '31 Mar 26') is "
+        "that day.",
         "- **Status words** beyond the list (table above) and **typos one letter away** "
         "('Compelte', `WORD_READ_AS`). A typed "
         f"{overdue} means the action is still open (`OVERDUE_WORD`): overdue is worked out "

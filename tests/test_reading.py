@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import copy
 import datetime as dt
 
@@ -461,6 +462,14 @@ def test_a_report_sheets_kind_headings_set_the_kind_of_the_refs_under_them(tmp_p
     ("Q4 23/24", D(2024, 3, 31), "DATE_READ_AS"),       # a financial year in two digits each
     ("TBC / I'w gadarnhau", None, "DATE_NOT_GIVEN"),    # both halves of a bilingual word
     ("With immediate effect", None, "DATE_NOT_GIVEN"),  # an action: no day to be due by
+    # (a trial: each was BAD_DATE, the register refused)
+    ("31-Mar-25", D(2025, 3, 31), None), ("31 Mar 26", D(2026, 3, 31), None),
+    ("End of Q3 2025/26", D(2025, 12, 31), "DATE_READ_AS"),
+    ("By end of March 2026", D(2026, 3, 31), "DATE_READ_AS"),
+    ("FY 2025/26", D(2026, 3, 31), "DATE_READ_AS"), ("H1 2026/27", D(2026, 9, 30), "DATE_READ_AS"),
+    ("w/c 3 March 2026", D(2026, 3, 9), "DATE_READ_AS"),
+    ("31/03/2026 (revised)", D(2026, 3, 31), "DATE_READ_AS"),
+    ("Extension agreed to 30/09/2026", D(2026, 9, 30), "DATE_READ_AS"),
 ])
 def test_due_dates_in_welsh_quarters_and_words(tmp_path, typed, expected, code):
     data = base_data()
@@ -470,6 +479,40 @@ def test_due_dates_in_welsh_quarters_and_words(tmp_path, typed, expected, code):
     assert reg.actions.frame.at[2, "due"] == expected
     if code:
         assert any(p.code == code and p.where == "Actions!E2" for p in report.problems)
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2150, 12, 31)),
+       style=st.sampled_from(["%d-%b-%y", "%d-%b-%Y", "%d %b %y", "%-d %B %Y", "%d/%m/%Y"]),
+       words=st.sampled_from(["{}", "{} (revised)", "Extension agreed to {}", "Revised: {}",
+                              "{} - agreed at GAIN"]))
+def test_a_day_written_any_way_and_among_words_reads_as_that_day(day, style, words):
+    """Excel's '31-Mar-25' typed as text, and a date among words ('31/03/2026 (revised)')
+    in a date column: the day, never another (they were BAD_DATE)."""
+    from gain_workbook.core.dates import UNREADABLE, date_among_words, parse_date
+
+    if "%y" in style:                   # (a year in two digits is this century's)
+        day = day.replace(year=2000 + day.year % 100)
+    text = words.format(day.strftime(style))
+    got = parse_date(text)
+    if got is UNREADABLE:
+        found = date_among_words(text)
+        got = found[0] if found else None
+    assert got == day
+
+
+@settings(max_examples=100, deadline=None)
+@given(year=st.integers(1990, 2150), q=st.integers(1, 4), short=st.booleans(),
+       lead=st.sampled_from(["", "End ", "End of ", "By end of ", "by the end of "]))
+def test_a_quarter_or_financial_year_after_end_of_is_its_last_day(year, q, short, lead):
+    from gain_workbook.core.dates import month_or_quarter
+
+    fy = f"{year}/{str(year + 1)[2:] if short else year + 1}"
+    end_q = dt.date(year + (q == 4), 3 * q + 3 if q < 4 else 3, 1)
+    end_q = dt.date(end_q.year, end_q.month, calendar.monthrange(end_q.year, end_q.month)[1])
+    assert month_or_quarter(f"{lead}Q{q} {fy}")[0] == end_q
+    assert month_or_quarter(f"{lead}FY {fy}")[0] == dt.date(year + 1, 3, 31)
+    assert month_or_quarter(f"H1 {fy}")[0] == dt.date(year, 9, 30)
 
 
 def test_an_items_own_status_saying_not_for_the_force(tmp_path):

@@ -34,6 +34,9 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _WORDY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
 _US_WORDY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
 _MONTH_YEAR = re.compile(r"^(?:end of\s+)?([a-z]+)\.?\s+(\d{4})$")
+_DAY_MON_YEAR = re.compile(r"^(\d{1,2})[\-/.]([a-z]{3,9})\.?[\-/.](\d{4})$")
+# '31-Mar-25', '31-Mar-2025', '31 Mar 26', '31.Mar.25' (Excel's d-mmm-yy typed as text)
+_DAY_MON_YY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]([a-z]{3,9})\.?[\s\-/.,]+(\d{2})$")
 _PREFIX = re.compile(
     r"^(?:by(?: the end of)?|not later than|no later than|on or before|before|deadline:?|"
     r"due(?: by)?|until)\s+", re.I)
@@ -56,6 +59,10 @@ DEADLINE_PHRASE = re.compile(
     r"(?:days?|weeks?|months?|years?)(?:\s+of\s+(?:the\s+)?(?:publication|date)"
     r"(?:\s+of\s+this\s+report)?)?|with\s+immediate\s+effect|immediately)\b", re.I)
 MODAL = re.compile(r"\b(?:should|must|needs?\s+to)\b", re.I)
+# a whole date in words ('31 March 2026', '31/03/2026', '2026-03-31'), as one token
+_WHOLE_DATE = re.compile(rf"(?<![\w/.\-])(?:\d{{1,2}}(?:st|nd|rd|th)?[ \-./]{MONTH_WORDS}\.?"
+                         r"(?: |[\-./]|, )(?:\d{4}|\d{2})|"
+                         r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})(?![\w/\-])", re.I)
 
 
 def word_number(text) -> int | None:
@@ -91,6 +98,9 @@ def parse_text_date(text: str) -> dt.date | None:
             return dt.date(y, mo, d)
         if (m := _WORDY.match(s)) and m.group(2) in _MONTHS:
             return dt.date(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1)))
+        if (m := _DAY_MON_YY.match(s) or _DAY_MON_YEAR.match(s)) and m.group(2) in _MONTHS:
+            y = int(m.group(3))
+            return dt.date(y + 2000 if y < 100 else y, _MONTHS[m.group(2)], int(m.group(1)))
         if (m := _US_WORDY.match(s)) and m.group(1) in _MONTHS:
             return dt.date(int(m.group(3)), _MONTHS[m.group(1)], int(m.group(2)))
         if (m := _MONTH_YEAR.match(s)) and m.group(1) in _MONTHS:
@@ -142,6 +152,12 @@ _MON_YY = re.compile(r"^(?:end of\s+)?([a-z]{3,9})\.?[\-\s'/]+'?(\d{2}|\d{4})$")
 _QUARTER = re.compile(r"^q([1-4])\s*[\-/ ]?\s*(?:fy\s*)?(\d{4}|\d{2}(?=\s*[/\-]\s*\d{2}$))"
                       r"(?:\s*[/\-]\s*(\d{2}|\d{4}))?$")
 _QUARTER_AFTER = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*q([1-4])$")
+# 'By end of', 'End of the', 'by the end of' before a month or quarter: the same last day
+_END_OF = re.compile(r"^(?:by )?(?:the )?end(?: of)?(?: the)? (?=\S)")
+# a financial year ('FY 2025/26', '2025/26', '2025-2026') or its half ('H1 2026/27')
+_FINANCIAL_YEAR = re.compile(r"^(?:h([12]) ?)?(?:fy ?)?(\d{4}) ?[/\-] ?(\d{2}|\d{4})$")
+# the week commencing a day ('w/c 3 March 2026', 'W/C 03/03/2026', 'week commencing ...')
+_WEEK_OF = re.compile(r"^(?:w/c|wc|w\.c\.|week commencing|week beginning) (?=\S)")
 
 
 def is_no_date(text) -> bool:
@@ -166,6 +182,14 @@ def month_or_quarter(text, quarters: str = "financial"):
     if not isinstance(text, str):
         return None
     s = re.sub(r"\s+", " ", text.strip().lower())
+    s = _END_OF.sub("", s, count=1)
+    if m := _WEEK_OF.match(s):
+        first = parse_text_date(s[m.end():])
+        if first is None or first > LATEST - dt.timedelta(days=6):
+            return None
+        return first + dt.timedelta(days=6), f"the last day of the week commencing {uk_day(first)}"
+    if m := _FINANCIAL_YEAR.match(s):
+        return _financial_year(m)
     if (m := _MON_YY.match(s)) and m.group(1) in _MONTHS:
         y = int(m.group(2))
         y = y + 2000 if y < 100 else y
@@ -194,6 +218,37 @@ def month_or_quarter(text, quarters: str = "financial"):
         why = (f"the end of calendar quarter {q} of {year}; the Quarters setting can say "
                "financial")
     return dt.date(end_y, end_m, calendar.monthrange(end_y, end_m)[1]), why
+
+
+def _financial_year(m):
+    """The last day of a financial year ('2025/26': 31 March 2026) or of its half ('H1
+    2026/27': 30 September 2026), or None when the two years do not follow on."""
+    half, first, second = m.group(1), int(m.group(2)), int(m.group(3))
+    if not 1900 <= first <= 2198 or second not in (first + 1, (first + 1) % 100):
+        return None
+    name = f"{first}/{str(first + 1)[2:]}"
+    if half == "1":
+        return dt.date(first, 9, 30), f"the end of the first half of financial year {name}"
+    what = "the second half of financial year" if half else "financial year"
+    return dt.date(first + 1, 3, 31), f"the end of {what} {name}"
+
+
+def date_among_words(text) -> tuple[dt.date, str] | None:
+    """(the date, how it was read) of words that give one whole date and no other
+    ('31/03/2026 (revised)', 'Extension agreed to 30/09/2026'), or None."""
+    if not isinstance(text, str) or len(text) > 200:
+        return None
+    found = _WHOLE_DATE.findall(text)
+    if len(found) != 1:
+        return None
+    day = parse_text_date(found[0])
+    if day is None or not EARLIEST <= day <= LATEST:
+        return None
+    return day, "the one date its words give"
+
+
+def uk_day(day: dt.date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

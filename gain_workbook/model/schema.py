@@ -992,7 +992,7 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("DATE_NOT_GIVEN", "warning", "A date column says there is no date yet",
        "'{value}' in {header} was read as no date yet (the text is kept); type the date "
        "when it is known."),
-    _R("DATE_READ_AS", "warning", "A date was read from a month or a quarter",
+    _R("DATE_READ_AS", "warning", "A date was read from a month, a quarter or words",
        "'{value}' in {header} was read as {date} ({why}); type the day to silence this."),
     _R("DATE_SHOWN_AS_MONTH", "warning", "A date was shown as a month",
        "'{value}' in {header} is a date shown as a month (its cell's format shows no "

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from gain_workbook.model import schema
 from gain_workbook.core.dates import (DATE_WORDS, EARLIEST, LATEST, UNREADABLE, is_no_date,
-                                      month_or_quarter, parse_date, parse_text_date)
+                                      date_among_words, month_or_quarter, parse_date,
+                                      parse_text_date)
 from gain_workbook.model.problems import display, make_problem
 from gain_workbook.model.schema import SYNONYMS, norm_key
 from gain_workbook.model.settings import Settings
@@ -179,7 +180,8 @@ def _dates(col: schema.Column, values: list, rows: list[int], where) -> list:
                 raw[(col.key, index_of(r))] = v.strip()
                 out.append(None)
                 continue
-            loose = month_or_quarter(v, ctx.settings.quarters)
+            loose = month_or_quarter(v, ctx.settings.quarters) or \
+                (date_among_words(v) if parse_date(v, ctx.date1904) is UNREADABLE else None)
             if loose is not None:
                 problems.append(make_problem("DATE_READ_AS", sheet, f"{letter}{r + 1}",
                                              header, v.strip(), date=display(loose[0]),
