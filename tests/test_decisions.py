@@ -380,20 +380,27 @@ def test_owners_cannot_close_their_own_actions(tmp_path, runner):
     (dv,) = [v for v in ws.data_validations.dataValidation if v.type == "list"]
     assert dv.formula1 == '"Not started,In progress,On hold,Complete"'
     rows = {ws[f"C{r}"].value: r for r in range(8, ws.max_row + 1) if ws[f"C{r}"].value}
-    ws[f"J{rows['A4']}"] = "Closed"
+    ws[f"J{rows['A4']}"] = "Ready for closure"
     ws[f"K{rows['A4']}"] = "Trainer booked for January."
+    ws[f"M{rows['A4']}"] = dt.datetime(2026, 12, 1)           # Completed on
     reply = tmp_path / "reply.xlsx"
     ws.parent.save(reply)
     out = runner.invoke(cli, ["merge", str(reg), str(reply), "--apply", "--as-of", "10/12/2026"])
-    assert out.exit_code == 1
-    assert "PROBLEM BOARD_CLOSES: the reply sets the status to 'Closed', but closure is the " \
-        "board's decision" in out.stdout
+    assert out.exit_code == 0, out.output
+    assert "A4: the reply says 'Ready for closure', but closure is the board's decision: " \
+        "recorded as Complete, for the board to close at its meeting" in out.stdout
     acts = api.rollup(reg, as_of=D(2026, 12, 10)).rollup.actions.set_index("action_id")
-    assert acts.at["A4", "action_status"] == "In progress"          # not applied ...
-    assert acts.at["A4", "latest_update"] == "Trainer booked for January."   # ... the rest is
-    # and the closing line says so (it said nothing was taken: a new user's trial)
-    assert "1 problem (nothing is taken from the actions or replies they are on; but for a " \
-        "status only the board sets, the rest of its row is)." in out.stdout, out.stdout
+    # the owner's word for done, with the rest of the row: the status was left 'In
+    # progress' beside a completion date (a trial), and the board never saw it
+    assert acts.at["A4", "action_status"] == "Complete"
+    assert acts.at["A4", "latest_update"] == "Trainer booked for January."
+    assert pd.Timestamp(acts.at["A4", "completed"]).date() == D(2026, 12, 1)
+    # and it reaches the board: its item (A4 its last open action) is to be signed off
+    pack = api.build(reg, as_of=D(2026, 12, 10), output=tmp_path / "pack.xlsx").path
+    rows = [r for r in openpyxl.load_workbook(pack)["For decision"].iter_rows(values_only=True)
+            if r[1] == "AFI 1"]
+    assert len(rows) == 1 and rows[0][3].startswith("Sign the item off") and \
+        "All 2 actions finished, the last on 01/12/2026" in rows[0][6]
 
 
 # ---------------------------------------------------------------- words for the board

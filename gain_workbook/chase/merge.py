@@ -116,10 +116,7 @@ class MergePlan:
                 + (f", {plural(got, 'reply', 'replies')} recorded as received with nothing "
                    "to change" if got else "") + "; "
                 + (f"{plural(len(probs), 'problem')} (nothing is taken from the actions or "
-                   "replies they are on" + ("; but for a status only the board sets, the "
-                                            "rest of its row is" if any(
-                                                p.code == "BOARD_CLOSES" for _, p in probs)
-                                            else "") + ")." if probs else "no problems."))
+                   "replies they are on)." if probs else "no problems."))
 
     def to_text(self, applied: bool = False, asked: bool = False) -> str:
         """``applied``: written to the register; ``asked``: --apply was given (with
@@ -308,11 +305,14 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -
     rp.problems += [MergeProblem(code, aid, message) for code, message in bad]
     if bad:
         return
-    if wanted.get("action_status") in BOARD_STATUSES:      # the rest of the row still applies
-        rp.problems.append(MergeProblem("BOARD_CLOSES", aid, (
-            f"the reply sets the status to '{wanted.pop('action_status')}', but closure is "
-            "the board's decision: the status was not changed (an owner picks one of "
-            f"{', '.join(OWNER_STATUSES)}; the board closes it at its meeting)")))
+    if wanted.get("action_status") in BOARD_STATUSES:
+        # the owner says it is done; closing is the board's: the owner's word for done,
+        # so the action goes to the board for closure (the status left as it was, with the
+        # rest of the row applied, gave 'Not started' with a completion date)
+        said = wanted["action_status"]
+        wanted["action_status"] = "Complete"
+        rp.notes.append(f"{aid}: the reply says '{said}', but closure is the board's decision: "
+                        "recorded as Complete, for the board to close at its meeting")
     if _changed_since(rp, row, aid, now, wanted):
         return
     changes = [Change(aid, key, frame.at[index, key], new, index)
