@@ -527,9 +527,16 @@ def requests(register, output, as_of, respond_by, owner, **opts):
         how = outcome if res.sent and outcome else ("draft written" if outcome else
                                                    f"NO EMAIL: {req.no_email}")
         _echo(f"{req.owner}: {plural(len(req.actions), 'open action')} -> {book.name} ({how})")
+    missing = len(res.no_address)
     _echo(f"Wrote {plural(len(res.requests), 'update request')} in {res.folder}, reply by "
-          f"{res.reply_by:%d/%m/%Y}" + (f"; {len(res.no_address)} without an email address"
-                                        if res.no_address else "") + ".")
+          f"{res.reply_by:%d/%m/%Y}" + (
+              f"; {missing} {'was' if missing == 1 else 'were'} not emailed, for want of an "
+              "email address that can be used (send their workbooks by hand, or correct "
+              "the Owners sheet and run again with --owner)" if missing and res.sent else
+              f"; {missing} with no draft addressed, for want of an email address that can "
+              "be used" if missing else "") + ".")
+    if res.sent and missing:
+        sys.exit(EXIT_DATA)             # (a scheduled run must see that some were not sent)
 
 
 @cli.command()

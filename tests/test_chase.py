@@ -520,7 +520,8 @@ def test_owners_without_an_address_are_listed_and_still_get_a_workbook(tmp_path,
     assert out.exit_code == 0, out.stderr
     assert ("Ch Insp Custody: 1 open action -> Update request 2026-12 - Ch Insp Custody.xlsx "
             "(NO EMAIL: the register has no Owners sheet)") in out.stdout
-    assert "2 without an email address" in out.stdout
+    assert "2 with no draft addressed, for want of an email address that can be used" \
+        in out.stdout
     folder = tmp_path / "Update requests 2026-12"
     assert sorted(p.name for p in folder.iterdir()) == [
         "Update request 2026-12 - Ch Insp Custody.xlsx",
@@ -755,6 +756,31 @@ def test_a_request_the_server_refuses_is_said_and_the_others_still_go(tmp_path, 
     folder = tmp_path / "Update requests 2026-12"
     assert sorted(p.name for p in folder.glob("*.xlsx")) == [
         "Update request 2026-12 - Ch Insp Custody.xlsx", "Update request 2026-12 - Custody QA.xlsx"]
+
+
+def test_sending_when_an_owner_cannot_be_emailed_ends_1_and_the_pack_says_so(
+        tmp_path, smtp_server, runner):
+    """'a@b' on the Owners sheet: requests --send ended 0 ('3 without an email address')
+    and the pack's Exceptions said the owner was 'Asked' (a trial): a scheduled run
+    looked clean and the board was told an owner was chased who never was."""
+    def owners(wb):
+        ws = wb.create_sheet("Owners")
+        ws.append(["Name", "Email"])
+        ws.append(["Ch Insp Custody", "a@b"])
+        ws.append(["Custody QA", "qa@force.example"])
+    reg = write_register(tmp_path / "r.xlsx", base_data(), post=owners)
+    port, inbox = smtp_server()
+    out = runner.invoke(cli, ["requests", str(reg), "--as-of", "02/12/2026", "--send",
+                              "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                              "--smtp-security", "none", "--from", "gain@force.example"])
+    assert out.exit_code == 1, out.output
+    assert "1 was not emailed, for want of an email address that can be used" in out.stdout
+    assert [rcpts for _, rcpts, _ in inbox.messages] == [["qa@force.example"]]
+    pack = api.build(reg, as_of=D(2026, 12, 10), output=tmp_path / "pack.xlsx").path
+    details = {r[4]: r[-1] for r in openpyxl.load_workbook(pack)["Exceptions"].iter_rows(
+        values_only=True) if r and r[0] == "No reply"}
+    assert details["Ch Insp Custody"].startswith("Request written 02/12/2026 but not emailed")
+    assert details["Custody QA"].startswith("Asked 02/12/2026")
 
 
 def test_a_damaged_requests_manifest_is_said_not_passed_over(month, runner):

@@ -63,7 +63,7 @@ def received(register, rolled, since: dt.date, manifest: dict | None) -> Receive
             if as_text(r.get("request")) not in replied:
                 out.silent.append({"owner": as_text(r.get("owner")),
                                    "actions": len(r.get("actions") or []),
-                                   "asked": day,
+                                   "asked": day, "emailed": bool(r.get("email")),
                                    "reply_by": _day(r.get("reply_by", manifest.get("reply_by"))),
                                    "file": as_text(r.get("file"))})
     out.waiting = [{"action_id": as_text(e.get("Action ID")), "owner": as_text(e.get("From")),

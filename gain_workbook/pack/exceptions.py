@@ -110,7 +110,9 @@ def _received_groups(ctx, a) -> list:
             "date": pd.to_datetime([s["reply_by"] for s in sl]),
             "days": [max((ctx.as_of - s["reply_by"]).days, 0) if s["reply_by"] else None
                      for s in sl],
-            "detail": [f"Asked {uk_date(s['asked'])}; reply by {uk_date(s['reply_by'])}."
+            "detail": [(f"Asked {uk_date(s['asked'])}" if s.get("emailed", True) else
+                        f"Request written {uk_date(s['asked'])} but not emailed (no email "
+                        "address that can be used)") + f"; reply by {uk_date(s['reply_by'])}."
                        for s in sl]}, columns=[c.key for c in EXC_COLS])))
     up = got.updates
     ids = [u["action_id"] for u in up]
