@@ -883,6 +883,44 @@ def test_items_words_that_begin_with_their_refs_give_kind_and_number(tmp_path, o
     assert under == [concern]
 
 
+@pytest.mark.parametrize("whole", [False, True])
+def test_recommendations_numbered_as_parts_of_a_cause_of_concern_go_under_it(tmp_path, whole):
+    """Kind 'Cause of concern' numbered 1, then Kind 'Recommendation' numbered 1.1 and
+    1.2: the recommendations were not under it, the cause of concern Red with 'no
+    actions' (a trial). Not where the report has a recommendation numbered 1 too."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Type", "Detail", "Action", "Lead", "Target date",
+               "Status"])
+    rows = [("1", "Cause of concern", "The force does not answer 999 calls promptly.", None),
+            ("1.1", "Recommendation", "Within three months, recruit call handlers.", "Recruit"),
+            ("1.2", "Recommendation", "Within six months, review THRIVE.", "Review"),
+            ("2", "Area for improvement", "The force should improve files.", "Train")]
+    if whole:
+        rows.append(("1", "Recommendation", "The force should do one more thing.", "Do it"))
+    for ref, kind, words, action in rows:
+        ws.append(["PEEL 2023", dt.datetime(2024, 3, 14), ref, kind, words, action,
+                   "Supt Contact" if action else None,
+                   dt.datetime(2026, 6, 30) if action else None,
+                   "In progress" if action else None])
+    wb.save(tmp_path / "parts.xlsx")
+    items = read_register(tmp_path / "parts.xlsx").items.frame.set_index("number")
+    concern = items.loc[items["kind"] == "Cause of concern", "item_id"].iloc[0]
+    under = list(items.loc[["1.1", "1.2"], "parent_item"])
+    assert under == ([None, None] if whole else [concern, concern])
+
+
+def test_a_ref_that_starts_with_its_reports_id_is_not_given_it_twice(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Item Ref", "Recommendation / AFI", "Action", "Owner",
+               "Due", "Status"])
+    ws.append(["PEEL 2023", dt.datetime(2024, 3, 14), "PEEL 2023 AFI7", "The force should.",
+               "Act", "DI Green", dt.datetime(2026, 6, 30), "In progress"])
+    wb.save(tmp_path / "ids.xlsx")
+    assert list(read_register(tmp_path / "ids.xlsx").items.frame["item_id"]) == ["PEEL 2023 AFI7"]
+
+
 def test_items_known_by_their_refs_alone_are_said_to_have_no_words(tmp_path):
     reg, report = check(_refs_tracker(tmp_path / "t.xlsx", None))
     said = [p for p in report.problems if p.code == "MISSING_COLUMN" and "Text" in p.message]

@@ -140,12 +140,42 @@ def _kinds_and_parents(tables, problems) -> None:
             ref = ref_of(n)
             if ref is not None and ref.parent is not None:
                 parents[n] = by_number.get((inspections[n], ref.parent[1]))
+    under += _numbered_under(kinds, parents, numbers, ids, frame["item_inspection_id"].tolist())
     import pandas as pd
 
     if no_kind.any():
         frame["kind"] = pd.Series(kinds, index=frame.index, dtype=object)
     if under:
         frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
+
+
+_PART_OF = re.compile(r"(\d{1,3})\.\d{1,3}")
+
+
+def _numbered_under(kinds: list, parents: list, numbers: list, ids: list,
+                    inspections: list) -> list:
+    """Recommendations numbered as parts of a cause of concern's number ('1.1', '1.2'
+    after cause of concern 1, a Kind column saying which is which): linked to it, as
+    'CoC1-R1' is. They stood alone, the cause of concern Red with 'no actions' (a
+    trial). Only where the report has that cause of concern and no recommendation
+    numbered as the whole ('1'). Returns the rows linked."""
+    concerns, whole = {}, set()
+    for kind, num, iid, ins in zip(kinds, numbers, ids, inspections):
+        key = str(num).strip() if num is not None else None
+        if kind in _CONCERNS and key:
+            concerns.setdefault((ins, key), iid)
+        elif kind == "Recommendation" and key:
+            whole.add((ins, key))
+    if not concerns:
+        return []
+    linked = []
+    for n, (kind, num, parent, ins) in enumerate(zip(kinds, numbers, parents, inspections)):
+        m = _PART_OF.fullmatch(str(num).strip()) if kind == "Recommendation" and \
+            parent is None and num is not None else None
+        if m and (ins, m.group(1)) in concerns and (ins, m.group(1)) not in whole:
+            parents[n] = concerns[(ins, m.group(1))]
+            linked.append(n)
+    return linked
 
 
 def kind_named(header: str) -> str | None:

@@ -433,6 +433,8 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     _read_content(grid, header_row, cols, taken, index)
     _actions_labelled(grid, header_row, cols, taken, index)
     _the_items_words(grid, header_row, cols, taken, index)
+    if "number" not in taken:           # (the items' words found from their cells: a bare
+        _ref_of_the_items(grid, header_row, cols, taken, index)   # 'Ref' beside them)
     _actions_by_half_a_header(cols, taken, index)
     return cols, dupes
 

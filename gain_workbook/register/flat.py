@@ -358,7 +358,10 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         if get["item_id"][i]:
             item_id = get["item_id"][i]
         elif number and not str(number).isdecimal():
-            item_id = f"{ins_id} {number}"          # a ref as the office wrote it
+            # a ref as the office wrote it (one that starts with its report's id already,
+            # 'PEEL 2023 AFI7' of 'PEEL 2023', is not given it twice)
+            item_id = str(number) if ref_key(number).startswith(ref_key(ins_id)) else \
+                f"{ins_id} {number}"
         elif number:
             item_id = f"{ins_id} {ITEM_ABBR.get(kind, 'R')}{number}"
         else:
