@@ -963,6 +963,51 @@ def _blocks_tracker(path, dated: bool, repeat_headers: bool, layout: str = "titl
     return p
 
 
+@pytest.mark.parametrize("form", ["dated headings", "numbered part", "date column",
+                                  "date column, a report's name"])
+def test_a_topic_heading_inside_a_reports_block_is_not_a_report(tmp_path, form):
+    """'Vetting and counter-corruption' (or 'Section 2: Vetting') between a report's rows:
+    it was a report of its own, the report's later items and actions its (a trial). A
+    heading that names a report ('Custody inspection 2024') is one, even so."""
+    column = form != "dated headings"
+    topic = {"dated headings": "Vetting and counter-corruption",
+             "numbered part": "Section 2: Vetting",
+             "date column": "Vetting and counter-corruption",
+             "date column, a report's name": "Custody inspection 2024"}[form]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Ref", "Area for Improvement / Recommendation"] +
+              (["Report date"] if column else []) + ["Action", "Owner", "Due Date", "Status"])
+    peel, vawg = dt.datetime(2024, 3, 14), dt.datetime(2021, 9, 16)
+
+    def row(ref, words, day):
+        ws.append([ref, words] + ([day] if column else []) +
+                  [f"Act on {ref}", "DI Green", dt.datetime(2026, 6, 30), "In progress"])
+    ws.append(["PEEL 2023-25 (published 14 March 2024)" if form == "dated headings"
+               else "PEEL 2023-25"])
+    row("AFI 1", "The force should improve supervision.", peel)
+    ws.append([topic])
+    row("AFI 2", "The force should clear its vetting backlog.", peel)
+    row("AFI 3", "The force should identify repeat victims.", peel)
+    ws.append(["Police response to violence against women and girls (published 16 "
+               "September 2021)" if form == "dated headings" else
+               "Police response to violence against women and girls"])
+    row("AFI 1", "Forces should keep victims updated.", vawg)
+    p = tmp_path / "topics.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    items = reg.items.frame
+    of = dict(zip(items["item_text"], items["item_inspection_id"]))
+    peel_id = of["The force should improve supervision."]
+    want = 3 if form == "date column, a report's name" else 2
+    assert len(reg.inspections.frame) == want
+    if want == 2:
+        assert of["The force should clear its vetting backlog."] == peel_id
+        assert of["The force should identify repeat victims."] == peel_id
+    else:
+        assert of["The force should clear its vetting backlog."] != peel_id
+
+
 def test_a_header_row_pasted_again_for_a_second_report_is_not_an_item(tmp_path):
     """It was read as item 'Rec/AFI Ref' with an action 'Action(s) being taken' owned by
     'Lead', and validate blamed 'Status' for not being a status."""

@@ -552,8 +552,10 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
         dates.setdefault(title, set()).add(day)
     read = {r: (headings[r].strip() if len(dates[t]) > 1 else t, d)
             for r, (t, d) in read.items()}
+    for r in _topics(read, headings, rows, get, srcs):
+        del read[r]                     # a part of the report above: its rows stay its
     current = when = None
-    marks = sorted(headings)
+    marks = sorted(read)
     j = 0
     dated = False
     for i, r in enumerate(rows):
@@ -568,6 +570,55 @@ def _titles_from_headings(plan: SheetPlan, rows: list[int], headings: dict, get:
     srcs.setdefault("title", ("", "The report's section heading"))
     if dated:
         srcs["published"] = ("", "The publication date in its report's section heading")
+
+
+# a heading that numbers a part of something: 'Section 2: Vetting', 'Part 3', 'Theme 1 -'
+_PART_HEADING = re.compile(r"(?:section|part|chapter|theme|area|pillar)\s?\d{1,2}\b", re.I)
+# words (or a year) only a report's name has: such a heading is never taken for a part
+_NAMES_A_REPORT = re.compile(r"\b(?:inspection|report|review|peel|thematic|joint|letter|"
+                             r"revisit|spotlight|super-complaint|(?:19|20)\d\d)", re.I)
+
+
+def _topics(read: dict, headings: dict, rows: list[int], get: dict, srcs: dict) -> list:
+    """The headings that are a part of the report above, not a report ('Vetting and
+    counter-corruption' inside the PEEL block): they made a report of their own, the
+    items under them taken from theirs (a trial). A heading is a part when it numbers
+    one ('Section 2: Vetting'); when the sheet's headings give reports' dates and it
+    gives none; or when its rows have the report above's publication date and none of
+    their refs is one of that report's (a new report's refs start again)."""
+    marks = sorted(read)
+    dated = any(d is not None for _, d in read.values())
+    under: dict = {r: [] for r in marks}
+    j = -1
+    for i, r in enumerate(rows):
+        while j + 1 < len(marks) and marks[j + 1] < r:
+            j += 1
+        if j >= 0:
+            under[marks[j]].append(i)
+    out, report = [], None              # the heading of the report the rows are under
+    for r in marks:
+        if report is not None and (
+                _PART_HEADING.match(str(headings[r]).strip())
+                or (dated and read[r][1] is None)
+                or ("published" in srcs and not _NAMES_A_REPORT.search(str(headings[r]))
+                    and _same_report(under[report], under[r], get))):
+            out.append(r)
+            under[report] = under[report] + under[r]
+            continue
+        report = r
+    return out
+
+
+def _same_report(above: list, rows: list, get: dict) -> bool:
+    """Do the rows under a heading carry the report above's publication date, and refs
+    that do not start again (none of them one of the report above's)?"""
+    days = {get["published"][i] for i in above} - {None, ""}
+    mine = {get["published"][i] for i in rows} - {None, ""}
+    if not days or mine != days or len(days) != 1:
+        return False
+    refs = {ref_key(get["number"][i]) for i in above if get["number"][i] not in (None, "")}
+    ours = {ref_key(get["number"][i]) for i in rows if get["number"][i] not in (None, "")}
+    return bool(refs) and bool(ours) and not refs & ours
 
 
 def _unreadable_heading_dates(sheet: str, headings: dict, problems: list) -> None:
