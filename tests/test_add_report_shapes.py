@@ -502,7 +502,14 @@ def test_a_cause_of_concerns_lead_in_and_bullets_are_its_recommendations(heading
     ("The chief constables of forces in the North East region", "some forces"),
     ("Chief constables", "force"),
     ("Chief constables and the National Police Chiefs' Council", "force"),
-    ("Durham Constabulary", "other force")])
+    ("Durham Constabulary", "other force"),
+    # one nation's forces are some forces; 'the police service' is every force (a trial:
+    # Welsh forces' items were the force's, 'the police service' none at all)
+    ("Chief constables of forces in Wales", "some forces"),
+    ("Chief constables in Wales", "some forces"), ("Welsh forces", "some forces"),
+    ("The four forces in Wales", "some forces"), ("Forces in England", "some forces"),
+    ("Chief constables in England and Wales", "force"), ("The police service", "force"),
+    ("The Police Service of Northern Ireland", "other force")])
 def test_one_named_forces_chief_is_not_every_force(addressee, expected):
     """'the chief constable of the Metropolitan Police Service should ...' was for the
     force (Cleveland's register), as 'chief constables' are (a trial)."""

@@ -68,9 +68,19 @@ _FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|eve
 # capitalised words is not tried from each of them to its end
 _OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:(?:and|&|of)\s*)?[A-Z][a-z]+){0,5})\s+"
                           r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service)\b")
+# 'The police service should ...' is every force (the Police Service of Northern Ireland
+# is one by its name); only as the whole addressee ('an enhanced system ... for the
+# Police Service' is no force)
+_POLICE_SERVICE = re.compile(r"(?:the\s+)?police\s+service$", re.I)
 # 'those forces using ...', 'chief constables of forces that are yet to ...', 'forces in the
 # North East region': some forces only
-_SOME_FORCES = re.compile(r"\bthose\s+forces\b|\b(?:chief\s+constables?|forces?)\b(?:\s+of\s+"
+# (and the forces of one nation: 'chief constables of forces in Wales', 'Welsh forces',
+# 'forces in England', but not 'in England and Wales', which is every force)
+_SOME_FORCES = re.compile(r"\bthose\s+forces\b|\b(?:welsh|english)\s+(?:police\s+)?"
+                          r"(?:forces|chief\s+constables)\b|\b(?:chief\s+constables?|forces?)\b"
+                          r"(?:\s+of\s+(?:the\s+)?(?:\w+\s+)?forces?)?\s+in\s+(?:england|wales)\b"
+                          r"(?!\s+(?:and|&)\s+(?:wales|england))|"
+                          r"\b(?:chief\s+constables?|forces?)\b(?:\s+of\s+"
                           r"(?:the\s+)?(?:\w+\s+)?forces?)?\s+(?:that|which|where|whose|who|"
                           r"yet\s+to|not\s+yet|without|(?:in|across)\s+(?:the\s+)?(?:\w+\s+){0,3}"
                           r"(?:region|regions|area|areas)\b)\b", re.I)
@@ -242,7 +252,7 @@ def who(addressee: str, force_name: str) -> str:
         if not ours:
             return "some forces"
         return "force" if any(norm_key(n) in ours for n in names) else "other force"
-    if _FORCE.search(addressee):
+    if _FORCE.search(addressee) or _POLICE_SERVICE.match(addressee):
         return "force"
     if named := _OTHER_FORCE.search(addressee):
         # 'City of London Police' is a national body; in 'X Fire and Rescue Service' only
