@@ -663,3 +663,15 @@ def test_a_pdfs_line_break_after_a_quote_bracket_or_footnote_loses_nothing(width
     found = read("\n".join(lines))
     got = [" ".join(it.paragraphs) for it in found.items]
     assert [g.split(": ", 1)[-1] if not numbered else g for g in got] == want
+
+
+@pytest.mark.parametrize("ticked, empty", [("[X]", "[ ]"), ("[x]", "[]"), ("☒", "☐"),
+                                           ("[✓]", "[ ]"), ("☑", "☐")])
+def test_a_responses_boxes_ticked_in_plain_text_give_the_type(ticked, empty):
+    """'Type of inspection: [X] National  [X] Thematic  [ ] Force-specific' (a PCC
+    response saved as text) gave 'National' only, from its words (a trial); ☒ was read."""
+    found = read("\n\n".join([
+        "PCC response to: Stalking and harassment: a joint thematic inspection",
+        f"Type of inspection: {ticked} National  {ticked} Thematic  {empty} Force-specific",
+        "Recommendations", "1. Chief constables should train call handlers in stalking."]))
+    assert found.types == ["National", "Thematic"]

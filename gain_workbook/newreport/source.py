@@ -151,6 +151,9 @@ _MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\[]|\([^()\[]*\))*\)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I)     # a ticked box, as ☒
+# a box ticked or left empty in plain text: '[X] National  [ ] Force-specific', '☑', '[✓]'
+_TICKED_IN_TEXT = re.compile(r"\[ ?[xX✓✔] ?\]|[☑✅]")
+_EMPTY_IN_TEXT = re.compile(r"\[ ?\]")
 _UNCHECKED = re.compile(r"<input\b[^<>]*type=.?checkbox[^<>]*>", re.I)
 # A list's mark: the usual ones, and the private-use characters Word's Symbol and
 # Wingdings bullets become in a PDF's text or a paste from one (U+F0B7 '', U+F0A7 '',
@@ -176,6 +179,8 @@ def _clean_line(line: str) -> tuple[str, bool, bool]:
     s = _MD_LINK.sub(r"\1", s)
     s = _CHECKED.sub("☒ ", s)
     s = _UNCHECKED.sub("☐ ", s)
+    s = _TICKED_IN_TEXT.sub("☒ ", s)
+    s = _EMPTY_IN_TEXT.sub("☐ ", s)
     s = _TAG.sub(" ", s)
     s = s.replace("**", "").replace("__", "")
     s = re.sub(r"\s+", " ", s).strip()
