@@ -675,3 +675,33 @@ def test_a_responses_boxes_ticked_in_plain_text_give_the_type(ticked, empty):
         f"Type of inspection: {ticked} National  {ticked} Thematic  {empty} Force-specific",
         "Recommendations", "1. Chief constables should train call handlers in stalking."]))
     assert found.types == ["National", "Thematic"]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_an_accelerated_cause_of_concern_letter_gives_its_title_and_its_concern(gap):
+    """Its title line 'Accelerated cause of concern: Cleveland Police' and its subject
+    line after 'Dear Chief Constable,' were two items (one worded 'Cleveland Police',
+    one the letter's prose), its date missed, and its 'Cause of concern' not accelerated
+    (a trial)."""
+    from gain_workbook.newreport.source import lines_to_blocks as blocks_of
+
+    text = gap.join([
+        "Accelerated cause of concern: Cleveland Police", "Published on: 27 September 2023",
+        "From:", "Wendy Williams CBE", "Sent on:", "13 September 2023",
+        "Dear Chief Constable,",
+        "Accelerated cause of concern – Cleveland Police's response to the public",
+        "During our PEEL 2023–25 inspection of Cleveland Police, we identified serious "
+        "concerns about how the force responds to the public.",
+        "Cause of concern",
+        "Cleveland Police isn't answering 999 and 101 calls quickly enough.",
+        "Recommendations", "Within three months, Cleveland Police should:",
+        "• make sure it answers 999 calls within ten seconds; and",
+        "• reduce the number of abandoned 101 calls.",
+        "Yours sincerely,"])
+    found = find_items(blocks_of(text.splitlines()), "Cleveland Police")
+    assert found.title == "Accelerated cause of concern: Cleveland Police"
+    assert found.published == dt.date(2023, 9, 27)
+    assert [(it.kind, it.parent) for it in found.items] == [
+        ("Accelerated cause of concern", None), ("Recommendation", 0), ("Recommendation", 0)]
+    assert found.items[0].paragraphs == [
+        "Cleveland Police isn't answering 999 and 101 calls quickly enough."]

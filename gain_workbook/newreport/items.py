@@ -176,6 +176,7 @@ class Found:
 
     title: str = ""
     title_from: str = ""             # where the title was read ('Title of Inspection', ...)
+    accelerated: bool = False        # a letter headed 'Accelerated cause of concern
     published: dt.date | None = None
     issued: dt.date | None = None          # 'On 16 August 2023, we issued ...' (a letter's)
     published_from: str = ""
@@ -201,6 +202,10 @@ def find_items(blocks, force_name: str = "", published: dt.date | None = None,
     found = Found(cleaned=sum(1 for b in blocks if b.cleaned))
     blocks = _split_labels(blocks)
     _Reader(blocks, found).read()
+    if found.accelerated and not any(it.kind == ACOC for it in found.items):
+        for it in found.items:          # ('Cause of concern' in a letter so headed)
+            if it.kind == COC:
+                it.kind = ACOC
     if title:
         found.title, found.title_from = xml_safe(title), "the title given"
         found.title_cleaned = has_xml_illegal(title)
@@ -279,7 +284,9 @@ class _Reader:
             at = self._report_line(i, block.text)
             if at >= 0:
                 return at
-        if label := label_of(block.text):
+        if (label := label_of(block.text)) and self._letters_heading(i, block, label):
+            pass
+        elif label:
             self._label(label, block)
         elif self._numbered_entry(i, block):
             pass
@@ -369,6 +376,24 @@ class _Reader:
         return True
 
     # ------------------------------------------------------------ each kind of paragraph
+
+    def _letters_heading(self, i: int, block, label) -> bool:
+        """A letter's title ('Accelerated cause of concern: Cleveland Police', its first
+        line) or its subject line (the line after 'Dear Chief Constable,'), which name
+        the kind of what the letter gives, not an item: they made two items of a
+        force's name and the letter's own prose (a trial). The title is the report's;
+        a letter so headed 'Accelerated cause of concern' gives accelerated ones."""
+        kind, num, rest, plural = label
+        first = next((n for n, b in enumerate(self.blocks[:5]) if b.text and
+                      not _BOILERPLATE.match(b.text)), None)
+        after_dear = i > 0 and _SALUTATION.match(self.blocks[i - 1].text) is not None
+        if plural or num or self.items or not rest or ENDS.search(rest) or \
+                len(rest.split()) > 12 or not (i == first or after_dear):
+            return False
+        if i == first and not self.found.title:
+            self.found.title, self.found.title_from = block.text, "its first line"
+        self.found.accelerated = self.found.accelerated or kind == ACOC
+        return True
 
     def _label(self, label, block) -> None:
         """'Recommendation 2', 'Cause of concern', 'Areas for improvement' ..."""
@@ -722,6 +747,7 @@ def _title_from_first(found: Found, blocks) -> None:
     _title_from_lines(found, blocks)
 
 
+_SALUTATION = re.compile(r"^dear\s+\S", re.I)
 _SECTION_HEADING = re.compile(r"^(?:overall\s+summary|summary|executive\s+summary|introduction|"
                               r"contents|foreword|background|about\s+this\s+(?:inspection|"
                               r"report)|key\s+findings|our\s+findings|conclusions?)\s*$", re.I)

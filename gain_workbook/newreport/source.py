@@ -296,8 +296,8 @@ def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
         text, heading, bullet, was = c
         if not text:
             continue
-        if current and not heading and not bullet and not flags[0] and _continues(current[-1],
-                                                                                   text, usual):
+        if current and not heading and not bullet and not flags[0] and _continues(
+                current[-1], text, usual) and not _subject_line(blocks, current):
             current.append(text)
             dirty = dirty or was
             continue
@@ -330,6 +330,16 @@ _NEVER_LAST = frozenset({"a", "an", "the", "of", "and", "or", "to", "for", "in",
 # the rest, with its 'should', is on the next line.
 _DEADLINE_LEAD = re.compile(r"^(?:by|before|within|not later than|no later than)\s[^,]{1,40},"
                             r"\s", re.I)
+
+
+def _subject_line(blocks: list, current: list) -> bool:
+    """Is the paragraph under way a letter's subject line (the one line after 'Dear Chief
+    Constable,', no stop at its end), which the letter's prose does not go on from?"""
+    return len(current) == 1 and bool(blocks) and _SALUTATION.match(blocks[-1].text) is not None \
+        and not _ENDS_SENTENCE.search(current[0])
+
+
+_SALUTATION = re.compile(r"dear\s+\S.{0,60},?$", re.I)
 
 
 def _continues(previous: str, line: str, usual: int) -> bool:
