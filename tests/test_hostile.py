@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, base_data, make_register, sha256, write_register
+from gain_workbook import api
 from gain_workbook.cli import cli
 
 D = dt.date
@@ -536,6 +537,28 @@ def test_control_character_in_a_status_with_annotate_writes_the_copy(runner, tmp
     assert r.exit_code in (0, 1) and "bug in gain-pack" not in r.stderr, r.stderr
     assert "CONTROL_CHARACTER" in r.stdout
     opens_cleanly(out)
+    assert sha256(reg) == before
+
+
+def test_a_text_longer_than_a_cell_is_cut_visibly_and_said(runner, tmp_path):
+    """A 40,000-character update (written by a program: Excel cannot) was cut at 32,767
+    in the pack and 32,000 in the request, the end lost with no '…' and no word (a
+    trial). Read cut, ending '…', with TEXT_TOO_LONG on its cell; the register kept."""
+    data = base_data()
+    data["actions"][0]["Latest update"] = "LONGTEXT"
+    reg = write_register(tmp_path / "register.xlsx", data,
+                         xml_replace={"LONGTEXT": "Progress made. " * 2700 + "END"})
+    before = sha256(reg)
+    r = runner.invoke(cli, ["validate", str(reg)])
+    assert "TEXT_TOO_LONG" in r.stdout and "40,503 characters" in r.stdout, r.stdout
+    pack = api.build(reg, as_of=dt.date(2026, 11, 28), output=tmp_path / "pack.xlsx").path
+    texts = [c for row in openpyxl.load_workbook(pack)["Actions"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str) and c.startswith("Progress made.")]
+    assert texts and all(t.endswith("…") and len(t) <= 32767 for t in texts)
+    book = api.requests(reg, as_of=dt.date(2026, 12, 2)).workbooks
+    cells = [c for b in book for row in openpyxl.load_workbook(b)["Update request"].iter_rows(
+        values_only=True) for c in row if isinstance(c, str) and "Progress made." in c]
+    assert cells and all(t.endswith("…") for t in cells)
     assert sha256(reg) == before
 
 

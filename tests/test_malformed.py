@@ -202,6 +202,11 @@ CASES = {
         both(setv("actions", 0, "Latest update", "Draft CTRL written."),
              option(xml_replace={"CTRL": "_x001B_[31m_x0007_"})), "CONTROL_CHARACTER",
         "Actions!J2"),
+    "update_longer_than_a_cell_written_by_another_program": (
+        # (openpyxl cuts it at 32,767: the XML is written as another program would)
+        both(setv("actions", 0, "Latest update", "LONGTEXT"),
+             option(xml_replace={"LONGTEXT": "Progress. " * 4000 + "END"})), "TEXT_TOO_LONG",
+        "Actions!J2"),
     "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
                                                   "HIDDEN_SHEET", "Actions (old)"),
     "last_years_tracker_pasted_in_beside_the_register": (

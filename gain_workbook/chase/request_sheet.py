@@ -20,7 +20,7 @@ from gain_workbook.excel import styles
 from gain_workbook.chase.requests import REQUEST_FORMAT, OwnerRequest, fingerprint
 from gain_workbook.core.dates import long_date, uk_date
 from gain_workbook.model.schema import ACTION_STATUSES
-from gain_workbook.core.text import plural
+from gain_workbook.core.text import fit_cell, plural
 from gain_workbook.excel.writer import Part, header_footer, workbook_at
 
 REQUEST_MARKER = "gain-pack update request"
@@ -74,7 +74,7 @@ def shown_values(asked) -> list:
     out = []
     for col in LOCKED:
         v = _value(asked, col.key)
-        text = str(v)[:MAX_CELL].strip() if v and not isinstance(v, dt.date) else ""
+        text = fit_cell(str(v), MAX_CELL).strip() if v and not isinstance(v, dt.date) else ""
         out.append(v.isoformat() if isinstance(v, dt.date) else (text or None))
     return out
 
@@ -202,7 +202,7 @@ def _rows(ws, fmt, extra, req, as_of) -> None:
             if col.kind == "date" and v:
                 ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), fmt["date"])
             elif v:
-                ws.write_string(r, c, str(v)[:MAX_CELL], fmt["wrap"])
+                ws.write_string(r, c, fit_cell(str(v), MAX_CELL), fmt["wrap"])
                 tall = max(tall, styles.wrapped_lines(str(v), col.width))
             else:
                 ws.write_blank(r, c, None, fmt["wrap"])

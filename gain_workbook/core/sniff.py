@@ -39,7 +39,8 @@ class WorkbookInfo:
     date1904: bool
     lock_file: Path | None   # Excel's ~$ owner file beside it: the register is open in Excel
     # False when no part can hold a control character (Excel's _x0007_ escape, or a raw
-    # one a lenient parser would pass on): the reader then need not look for them
+    # one a lenient parser would pass on) or a text longer than a cell holds (written by
+    # a program, not Excel): the reader then need not look for them
     may_hold_controls: bool = True
     # the worksheet parts holding a number no date or time can be (see FAR_NUMBER)
     far_numbers: tuple = ()
@@ -199,6 +200,9 @@ def zip_bomb(infos, what: str = "register", most: int = MAX_UNPACKED) -> str | N
 
 
 CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+# a text that may be longer than a cell holds (32,767 UTF-16 units need 32,768 bytes or
+# more; cut anywhere between chunks, one side keeps half of them)
+_LONG_TEXT = re.compile(rb">[^<]{16384}")
 NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 
 
@@ -231,7 +235,8 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, di
                                   "entities, which Excel never writes; the file was "
                                   "refused as unsafe.")
                 if not controls:
-                    controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL))
+                    controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL)) \
+                        or _LONG_TEXT.search(body) is not None
                 if extent is not None:
                     extent.add(body)
                     far_number = far_number or FAR_NUMBER.search(body) is not None

@@ -100,6 +100,17 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
+CELL_LIMIT = 32767       # characters (UTF-16 code units) a cell holds in Excel
+
+
+def fit_cell(text: str, limit: int = CELL_LIMIT) -> str:
+    """``text`` as a cell can hold it: whole, or cut to ``limit`` (counted as Excel counts,
+    a character beyond the Basic Multilingual Plane two) ending in '…'."""
+    if len(text) <= limit // 2 or utf16_len(text) <= limit:
+        return text
+    return truncate_utf16(text, limit - 1) + "…"
+
+
 def truncate_utf16(text: str, limit: int) -> str:
     """The longest start of ``text`` that is at most ``limit`` UTF-16 units."""
     if utf16_len(text) <= limit:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from gain_workbook.core.errors import OutputError
 from gain_workbook.core.sniff import declares_entities, markup_declarations, zip_bomb
-from gain_workbook.core.text import truncate_utf16, utf16_len, xml_safe
+from gain_workbook.core.text import CELL_LIMIT, fit_cell, xml_safe
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -287,17 +287,6 @@ def cell_text(value: str) -> str:
     """Text as a cell stores it: what XML cannot hold removed, and a literal '_x0041_'
     escaped (Excel would read it as the character it names)."""
     return _OOXML_ESCAPE.sub(r"_x005F_\1", xml_safe(value))
-
-
-CELL_LIMIT = 32767       # characters (UTF-16 code units) a cell holds in Excel
-
-
-def fit_cell(text: str) -> str:
-    """``text`` as a cell can hold it: whole, or cut to CELL_LIMIT (counted as Excel counts,
-    a character beyond the Basic Multilingual Plane two) ending in '…'."""
-    if utf16_len(text) <= CELL_LIMIT:
-        return text
-    return truncate_utf16(text, CELL_LIMIT - 1) + "…"
 
 
 def _text_xml(text: str, p: bytes) -> bytes:

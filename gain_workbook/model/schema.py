@@ -979,6 +979,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("CONTROL_CHARACTER", "warning", "A cell held characters a workbook cannot store",
        "The cell held control characters, which no workbook can store; they were removed "
        "and it was read as '{value}'. Retype it in Excel if that is not right."),
+    _R("TEXT_TOO_LONG", "warning", "A cell held more text than Excel allows",
+       "The cell held {length} characters, more than the {limit} a cell of Excel holds (it "
+       "was written by another program); it was read cut there, ending '...{value}', as the "
+       "pack, the requests and the response would show it. Shorten it in the register."),
     _R("UNCALCULATED_FORMULA", "warning", "Formulas were saved without their values",
        "{what} (the file was written by a program that does not calculate), so {them} "
        "read as empty; open the workbook in Excel, save it, and read it again."),

@@ -25,7 +25,7 @@ from gain_workbook.core import stop
 from gain_workbook.core.errors import RegisterError
 from gain_workbook.core.sniff import (check_workbook, col_letter, uncalculated_cells,
                                       uncalculated_in)
-from gain_workbook.core.text import has_xml_illegal, plural, xml_safe
+from gain_workbook.core.text import CELL_LIMIT, fit_cell, has_xml_illegal, plural, xml_safe
 from gain_workbook.model import history, schema
 from gain_workbook.model.problems import Problem, make_problem
 from gain_workbook.model.schema import ACTIONS, INSPECTIONS, ITEMS, norm_key
@@ -220,7 +220,8 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     ``hidden`` names the sheets the user cannot see ({name: "hidden"/"very hidden"}):
     a visible sheet always wins; a hidden one is read only when no visible sheet
     has the register, and each hidden sheet that looks like a register is reported.
-    ``clean`` False skips looking for control characters (the sniff found none possible).
+    ``clean`` False skips looking for control characters and texts too long for a cell
+    (the sniff found none possible).
     ``uncalculated``: the sniff's {sheet: (count, first cells)} of formulas with no
     value saved, said of each sheet that is read (WorkbookInfo.uncalculated).
     """
@@ -397,9 +398,14 @@ def _clean_grid(sheet: str, grid, problems: list) -> None:
     """Remove what XML 1.0 cannot hold from every text cell, with a warning on its cell.
 
     Such a character (a control character pasted from another system, a lone
-    surrogate) would make any workbook we write from the value unreadable.
+    surrogate) would make any workbook we write from the value unreadable. A text
+    longer than a cell holds (written by a program, not Excel) is cut as every
+    workbook we write would cut it, ending '…', said on its cell (TEXT_TOO_LONG):
+    the pack and the requests cut it in silence.
     """
     texts = [v for row in grid for v in row if type(v) is str]
+    if texts and max(map(len, texts)) > CELL_LIMIT // 2:
+        _cut_long_texts(sheet, grid, problems)
     if not texts or not has_xml_illegal("\n".join(texts)):
         return
     for r, row in enumerate(grid):
@@ -408,6 +414,16 @@ def _clean_grid(sheet: str, grid, problems: list) -> None:
                 row[c] = clean = xml_safe(v)
                 problems.append(make_problem("CONTROL_CHARACTER", sheet,
                                              f"{col_letter(c)}{r + 1}", "", clean))
+
+
+def _cut_long_texts(sheet: str, grid, problems: list) -> None:
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if type(v) is str and (fit := fit_cell(v)) is not v:
+                row[c] = fit
+                problems.append(make_problem("TEXT_TOO_LONG", sheet, f"{col_letter(c)}{r + 1}",
+                                             "", fit[-40:], length=f"{len(v):,}",
+                                             limit=f"{CELL_LIMIT:,}"))
 
 
 def _setting_row(grid, label: str) -> int | None:
