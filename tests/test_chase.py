@@ -187,6 +187,32 @@ Dry run (nothing changed): 6 replies: 7 changes to 2 actions, 1 extension reques
 """
 
 
+def test_a_reply_to_the_register_renamed_merges_and_one_from_another_is_refused(
+        tmp_path, runner):
+    """Merge told registers apart by file name alone: the register saved under a new name
+    refused every reply (OTHER_REGISTER), and another register of the same name took
+    them, each action 'no longer on the register' (a trial)."""
+    office = tmp_path / "office"
+    reg = month_register(office)
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, HIS), tmp_path / "his.xlsx", {
+        "INS-2023-07-R4-A1": {"update": "Flag live in the RMS."}})
+    renamed = office / "Register 2026 (saved again).xlsx"
+    shutil.copy(reg, renamed)
+    out = runner.invoke(cli, ["merge", str(renamed), str(reply), "--as-of", "10/12/2026"])
+    assert out.exit_code == 0, out.output
+    assert f"it was made from the register '{reg.name}'; every action it asks about is on " \
+        f"'{renamed.name}'" in out.stdout
+    assert "Latest update:" in out.stdout
+    other = tmp_path / "elsewhere" / reg.name
+    other.parent.mkdir()
+    write_register(other, base_data())            # another office's, of the same name
+    out = runner.invoke(cli, ["merge", str(other), str(reply), "--as-of", "10/12/2026"])
+    assert out.exit_code == 1, out.output
+    assert "PROBLEM OTHER_REGISTER: none of the actions it asks about is on " in out.stdout
+    assert "ACTION_GONE" not in out.stdout
+
+
 def test_requests_write_a_workbook_and_a_draft_per_owner(month):
     reg, res, _ = month
     owners = sorted(r.owner for r in res.requests)

@@ -23,7 +23,7 @@ from gain_workbook.core.results import plan_head
 from gain_workbook.model.schema import ACTION_DONE, ACTIONS, BY_KEY, norm_key
 from gain_workbook.core.text import as_text, json_text, one_line, plural, shorten
 from gain_workbook.check.validate import owner_key
-from gain_workbook.chase.request_sheet import BOARD_STATUSES, OWNER_STATUSES
+from gain_workbook.chase.request_sheet import BOARD_STATUSES, LOCKED, OWNER_STATUSES
 
 # What a reply's cells set in the register.
 FIELD_OF = {"new_status": "action_status", "update": "latest_update", "evidence": "evidence",
@@ -237,7 +237,13 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
     for i in order:
         reply = replies[i]
         rp = plans[i] = ReplyPlan(reply, reply.replied_on(today))
-        whole = _whole_reply_problem(reply, register, seen, newest, merged)
+        here = _actions_here(reply, frame, rows_of)
+        whole = _whole_reply_problem(reply, register, seen, newest, merged, here)
+        name = reply.meta.get("Register", "")
+        if whole is None and name and name != register.path.name:
+            rp.notes.append(f"it was made from the register '{name}'; every action it asks "
+                            f"about is on '{register.path.name}' as it was asked (the "
+                            "register renamed or saved under another name), so it is merged")
         if whole:
             rp.problems.append(MergeProblem(whole[0], "", whole[1]))
             continue
@@ -251,11 +257,35 @@ def plan_merge(register, replies, today: dt.date) -> MergePlan:
     return plan
 
 
-def _whole_reply_problem(reply, register, seen, newest, merged):
+def _actions_here(reply, frame, rows_of) -> str:
+    """Are the actions a reply asks about this register's: 'all' (each on it, with the
+    words it was asked with), 'none' (not one of them on it), else 'some'."""
+    asked = [r for r in reply.rows if r.asked and r.action_id]
+    if not asked:
+        return "some"
+    words_at = next((n for n, c in enumerate(LOCKED) if c.key == "action_text"), None)
+    found = same = 0
+    for row in asked:
+        index = rows_of.get(row.action_id)
+        if index is None:
+            continue
+        found += 1
+        now = as_text(frame.at[index, "action_text"])
+        shown = as_text(row.shown[words_at]) if words_at is not None and \
+            words_at < len(row.shown) else now
+        same += one_line(now) == one_line(shown)
+    return "none" if not found else "all" if same == len(asked) else "some"
+
+
+def _whole_reply_problem(reply, register, seen, newest, merged, here: str):
     name = reply.meta.get("Register", "")
-    if name and name != register.path.name:
+    if name and name != register.path.name and here != "all":
         return ("OTHER_REGISTER", f"it was made from the register '{name}', not "
                 f"'{register.path.name}'; merge it into that register")
+    if here == "none":
+        return ("OTHER_REGISTER", f"none of the actions it asks about is on "
+                f"'{register.path.name}': it was made from another register of that name; "
+                "merge it into that register")
     if reply.request in seen:
         return ("SAME_REPLY_TWICE", f"it answers the same request as '{seen[reply.request]}' "
                 "(same owner and date), which is merged instead; merge one reply per request")
