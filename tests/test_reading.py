@@ -1206,18 +1206,24 @@ def test_a_sheet_of_one_row_per_item_with_no_actions_reads_each_item_as_its_acti
     else:
         ws.append(["Report", "Published"] + head)
     for ref, due, status in (("AFI 1", dt.datetime(2026, 3, 31), "In progress"),
-                             ("AFI 2", dt.datetime(2026, 6, 30), "Complete")):
+                             ("AFI 2", dt.datetime(2026, 6, 30), "Complete"),
+                             ("AFI 3", dt.datetime(2025, 12, 31), "Superseded by PEEL AFI 4")):
         row = [ref, f"The force should {ref}.", "Supt Contact", due, status, "Moving."]
         ws.append(row if per_report else ["PEEL 2025", dt.datetime(2025, 3, 1)] + row)
+    # a totals row under the list (the register was refused: 'no column for Action')
+    ws.append(["Total", None, 3] if per_report else ["Total", None, None, None, 3])
     p = tmp_path / "items only.xlsx"
     wb.save(p)
     reg, report = check(p)
     a = reg.actions.frame
-    assert list(a["action_text"]) == ["The force should AFI 1.", "The force should AFI 2."]
-    assert list(a["owner"]) == ["Supt Contact"] * 2
-    assert list(a["due"]) == [dt.date(2026, 3, 31), dt.date(2026, 6, 30)]
-    assert list(a["action_status"]) == ["In progress", "Complete"]
-    assert list(reg.items.frame["kind"]) == ["Area for improvement"] * 2
+    assert list(a["action_text"]) == ["The force should AFI 1.", "The force should AFI 2.",
+                                      "The force should AFI 3."]
+    assert list(a["owner"]) == ["Supt Contact"] * 3
+    assert list(a["due"]) == [dt.date(2026, 3, 31), dt.date(2026, 6, 30), dt.date(2025, 12, 31)]
+    assert list(a["action_status"]) == ["In progress", "Complete", "Closed"]
+    assert list(reg.items.frame["kind"]) == ["Area for improvement"] * 3
+    # the status is the item's own too: 'Superseded ...' says HMICFRS closed it
+    assert list(reg.items.frame["hmicfrs_status"]) == ["Open", "Open", "Closed – superseded"]
     assert [p.code for p in report.problems].count("ITEMS_AS_ACTIONS") == 1
 
 

@@ -185,3 +185,14 @@ KINDS = (
     ("due", is_date_column, "dates"),
     ("owner", is_name_column, "names"),
 )
+
+
+def totals_label(row):
+    """The first text of a totals row below a table ('Total', 'Totals: 7'), or None."""
+    first = row[0] if row else None
+    if first == "" or first is None:
+        first = next((v for v in row if v not in ("", None)), None)
+    if type(first) is str and first[:1] in "Tt" and first[:5].lower() == "total" and \
+            norm_key(first).split(" ")[0] in ("total", "totals"):
+        return first
+    return None

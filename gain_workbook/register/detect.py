@@ -1054,8 +1054,8 @@ def _one_row_each(grid, header_row: int, cols: list) -> bool:
     idx = [keys[k] for k in ("item_id", "number", "item_text") if k in keys]
     seen = set()
     for row in grid[header_row + 1:]:
-        if len(row) - row.count("") - row.count(None) < 2:
-            continue                             # (a heading, a note: not an item's row)
+        if len(row) - row.count("") - row.count(None) < 2 or content.totals_label(row):
+            continue                   # (a heading, a note, a totals row: not an item's row)
         values = tuple(row[i] if i < len(row) else None for i in idx)
         if any(v in ("", None) for v in values[-1:]) or values in seen:
             return False

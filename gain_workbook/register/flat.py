@@ -95,6 +95,7 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     if plan.items_as_actions:            # each item its own action: its words the action's
         get["action_text"] = list(get["item_text"])
         srcs["action_text"] = srcs["item_text"]
+        _status_as_the_items(plan, grid, rows, get, srcs)
         ctx.problems.append(make_problem("ITEMS_AS_ACTIONS", plan.name, "", "", ""))
     if plan.role == "cards":
         rows = cards.fill_cards(plan, grid, rows, get, srcs, ctx)
@@ -128,6 +129,20 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     base = part_no * PART_SPAN + 1
     _keep_with_actions(plan, get, srcs, rows, base)
     return _Sheet(part_no, plan, rows, get, srcs, extra, base, kinds)
+
+
+def _status_as_the_items(plan: SheetPlan, grid, rows: list, get: dict, srcs: dict) -> None:
+    """Each item its own action: the status is the item's own too, as written (its
+    Force's status), so a status that says HMICFRS closed it ('Superseded by PEEL AFI 4')
+    is its HMICFRS status; it was only the action's 'Closed', the item left Open and
+    'awaiting sign-off' (a trial)."""
+    if "force_status" in srcs or "action_status" not in srcs:
+        return
+    idx = plan.mapping["action_status"][0]
+    get["force_status"] = [" ".join(str(grid[r][idx]).split()) or None
+                           if idx < len(grid[r]) and grid[r][idx] not in ("", None) else None
+                           for r in rows]
+    srcs["force_status"] = srcs["action_status"]
 
 
 def _refs_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:

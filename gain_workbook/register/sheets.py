@@ -16,7 +16,7 @@ from gain_workbook.model.schema import ACTIONS, BY_KEY, norm_key
 from gain_workbook.model.tables import PART_SPAN
 from gain_workbook.core.sniff import col_letter
 from gain_workbook.core.text import plural, shorten
-from gain_workbook.register.content import status_of_percent
+from gain_workbook.register.content import status_of_percent, totals_label
 from gain_workbook.register import periods
 from gain_workbook.register.detect import SheetPlan
 from gain_workbook.register.values import Context, month_first_in, normalise
@@ -147,13 +147,12 @@ def _lone_problem(sheet: str, row, r: int, lone: int, seen_blank: bool, may_head
 def _not_data_problem(sheet: str, row, r: int, seen_blank: bool, cols: list[int]):
     """A totals row, a key below the table, or a row with nothing in the mapped columns
     (a note): the problem that says so; None for a row of data."""
+    if (total := totals_label(row)) is not None:
+        return make_problem("ROW_SKIPPED", sheet, f"{col_letter(row.index(total))}{r + 1}", "",
+                            total, reason="it is a totals row")
     first = row[0]
     if first == "" or first is None:
         first = next((v for v in row if v not in ("", None)), None)
-    if type(first) is str and first[:1] in "Tt" and first[:5].lower() == "total" and \
-            norm_key(first).split(" ")[0] in ("total", "totals"):
-        return make_problem("ROW_SKIPPED", sheet, f"{col_letter(row.index(first))}{r + 1}", "",
-                            first, reason="it is a totals row")
     if seen_blank and isinstance(first, str) and norm_key(first).split(" ")[0] in _KEY_WORDS:
         return make_problem("ROW_SKIPPED", sheet, f"{col_letter(row.index(first))}{r + 1}", "",
                             first, reason="it is a key or note below the table")
