@@ -23,6 +23,14 @@ def setv(table, index, header, value):
     return mutate
 
 
+def strike(sheet, cell):
+    """Strike a cell's text through, as an office marks an action withdrawn."""
+    def post(wb):
+        from openpyxl.styles import Font
+        wb[sheet][cell].font = Font(strike=True)
+    return post
+
+
 def remove(table, index):
     def mutate(data, opts):
         del data[table][index]
@@ -207,6 +215,8 @@ CASES = {
         both(setv("actions", 0, "Latest update", "LONGTEXT"),
              option(xml_replace={"LONGTEXT": "Progress. " * 4000 + "END"})), "TEXT_TOO_LONG",
         "Actions!J2"),
+    "withdrawn_action_struck_through_as_offices_mark_one": (
+        option(post=strike("Actions", "C2")), "ACTION_STRUCK_THROUGH", "Actions!C2"),
     "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
                                                   "HIDDEN_SHEET", "Actions (old)"),
     "last_years_tracker_pasted_in_beside_the_register": (

@@ -36,6 +36,7 @@ from gain_workbook.register.derive import (derive_deadlines, derive_refs, derive
                                            qualify_action_ids)
 from gain_workbook.register.fills import colour_only_statuses
 from gain_workbook.register.shown_months import months_shown
+from gain_workbook.register.struck import struck_actions
 from gain_workbook.register.forces import read_forces
 from gain_workbook.register.detect import ROLE_TEXT, SETTINGS_SHEETS, Plan, SheetPlan
 from gain_workbook.register.flat import read_flat
@@ -260,6 +261,7 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     derive_deadlines(tables, date1904, problems)
     derive_values(tables, ctx, plan)
     colour_only_statuses(path, tables, problems)
+    struck_actions(path, tables, problems)
     reg = Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
                    settings, problems, list(grids), plan=plan, written=ctx.written)
     _read_beside(reg, plan, grids, ctx)
