@@ -337,8 +337,9 @@ def value_forms() -> str:
         "item's ref, not its kind with a note. A bare 'Ref' (or 'No.', 'ID') on a sheet of "
         "one row per action is read from its cells: the item's number when its refs stand "
         "only on rows that give the item's words, one to each item ('1' on the item's first "
-        "row, its further actions' rows blank); each action's own ref when one item's "
-        "words have several ('1.1', '1.2'), or a further action's row has one; `describe` "
+        "row, its further actions' rows blank or giving '1' again); each action's own ref "
+        "when one item's words have several ('1.1', '1.2'), or a further action's row has "
+        "another; `describe` "
         "says which.",
         "- **Action refs that restart** in each item ('1', '2'; '1.1'; 'R2.1'): an action is "
         "its item and its ref, shown as 'item ref'; only a repeat within one item is a "

@@ -910,6 +910,44 @@ def test_recommendations_numbered_as_parts_of_a_cause_of_concern_go_under_it(tmp
     assert under == ([None, None] if whole else [concern, concern])
 
 
+def test_a_sheet_per_report_one_without_a_type_line_and_refs_repeated_down_an_items_rows(
+        tmp_path):
+    """Two report sheets, 'Type:' above one table only; a bare 'Ref' repeated on the row
+    of an item's second action (its words blank there); a totals row. It was refused:
+    DUPLICATE_ID (the refs read as the actions'), and 'Type is empty', an error,
+    though a register with no Type at all is only warned (a trial)."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "Custody 2024"
+    for row in (["Report:", "Report on an inspection visit to police custody"],
+                ["Published:", dt.datetime(2024, 4, 3)], ["Type:", "Force-specific"], [],
+                ["Ref", "Recommendation", "Action", "Owner", "Target date", "Status"],
+                ["R1", "The force should improve governance.", "Monthly review", "Ch Insp",
+                 dt.datetime(2025, 1, 31), "Complete"],
+                ["R1", None, "Publish data quarterly", "Ch Insp", dt.datetime(2025, 4, 30),
+                 "In progress"],
+                ["R2", "The force should ensure rights are given.", "Training", "Sgt Lead",
+                 dt.datetime(2025, 7, 31), "Not started"],
+                [], ["Total", None, 3]):
+        first.append(row)
+    second = wb.create_sheet("Firearms 2025")
+    for row in (["Report:", "An inspection of firearms licensing"],
+                ["Published:", "3 April 2025"], [],
+                ["Ref", "Recommendation", "Action", "Owner", "Target date", "Status"],
+                ["R1", "Chief constables should train staff.", "Accredited training",
+                 "Licensing Manager", dt.datetime(2026, 3, 31), "In progress"]):
+        second.append(row)
+    p = tmp_path / "per report.xlsx"
+    wb.save(p)
+    reg, report = check(p)
+    assert not report.errors, report.to_text()
+    items = reg.items.frame
+    assert sorted(items["number"].astype(str)) == ["1", "1", "2"]
+    assert len(reg.actions.frame) == 4
+    said = [p for p in report.problems if p.code == "MISSING_COLUMN" and "Type" in p.message]
+    assert [p.sheet for p in said] == ["Firearms 2025"]
+
+
 def test_a_ref_that_starts_with_its_reports_id_is_not_given_it_twice(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

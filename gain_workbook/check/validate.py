@@ -119,8 +119,20 @@ def _schema_problems(table: Table, excused: tuple = (frozenset(), frozenset(), {
             continue
         if code == "REQUIRED_MISSING" and ((column, index) in table.raw
                                            or (column, index) in cells or index in rows
-                                           or index in by_key.get(column, ())):
-            continue            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning)
+                                           or index in by_key.get(column, ())
+                                           or not table.has(column, index)):
+            # 'TBC': no date yet, said as DATE_NOT_GIVEN (a warning); or the row's own
+            # sheet has no such column (a sheet per report, one of them with no 'Type:'
+            # line), said as a missing column, as for a register with none at all
+            sheet = table.part(index).sheet
+            if code == "REQUIRED_MISSING" and not table.has(column, index) and \
+                    ("MISSING_COLUMN", column, sheet) not in seen:
+                seen.add(("MISSING_COLUMN", column, sheet))
+                problems.append(make_problem(
+                    "MISSING_COLUMN", sheet, "", schema.BY_KEY[column].header, "", noun=noun,
+                    assumed=" on this sheet, though others have one, so its "
+                            f"{noun} has none"))
+            continue
         seen.add((code, column, index))
         col = schema.BY_KEY[column]
         value = table.raw.get((column, index), table.frame.at[index, column])

@@ -661,15 +661,20 @@ def _ref_of_the_items(grid, header_row: int, cols: list, taken: dict,
     ref, text = bare[0].index, taken["item_text"]
     seen: dict = {}
     per_item = True
+    last = None                            # the ref of the item whose rows these are
     for row in grid[header_row + 1:]:
         value = row[ref] if ref < len(row) else None
-        if value in ("", None) or len(row) - row.count("") - row.count(None) < 2:
-            continue                       # (a heading or a note is not the column's)
+        if value in ("", None) or len(row) - row.count("") - row.count(None) < 2 or \
+                content.totals_label(row):
+            continue                       # (a heading, a note, a totals row: not the column's)
         words = row[text] if text < len(row) else None
+        if words in ("", None) and ref_key(value) == last:
+            continue                       # a further action's row, its item's ref repeated
         # (the same ref in other capitals, 'AFI 1' and 'afi 1', is the same ref)
         if words in ("", None) or seen.setdefault(words, ref_key(value)) != ref_key(value):
             per_item = False
             break
+        last = ref_key(value)
     if not seen:
         return
     key = "number" if per_item else "action_id"
