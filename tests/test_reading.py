@@ -948,6 +948,25 @@ def test_a_sheet_per_report_one_without_a_type_line_and_refs_repeated_down_an_it
     assert [p.sheet for p in said] == ["Firearms 2025"]
 
 
+@pytest.mark.parametrize("name", ["Inspections", "Items", "Actions"])
+def test_a_tracker_on_a_sheet_named_as_one_of_our_tables_is_read(tmp_path, name):
+    """A whole tracker kept on a sheet named 'Inspections' (or 'Items', 'Actions') was
+    taken for that one table of our layout and the workbook refused (a trial)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = name
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due date",
+               "Status"])
+    for ref, action in (("AFI 1", "Audit monthly"), ("AFI 2", "Review deployment")):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref, f"The force should {ref}.",
+                   action, "DCI Smith", dt.datetime(2026, 3, 31), "In progress"])
+    wb.save(tmp_path / "named.xlsx")
+    reg, report = check(tmp_path / "named.xlsx")
+    assert reg.layout == "flat" and not report.errors
+    assert list(reg.actions.frame["action_text"]) == ["Audit monthly", "Review deployment"]
+    assert "named as our" in reg.plan.sheets[0].reason
+
+
 def test_a_ref_that_starts_with_its_reports_id_is_not_given_it_twice(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -1068,20 +1068,28 @@ def _one_row_each(grid, header_row: int, cols: list) -> bool:
     return bool(seen)
 
 
+def _name_says(name: str, ignore_name: bool) -> tuple:
+    """(the name folded, the role its words hint at, the table it names exactly)."""
+    folded = norm_key(name)
+    hint = next((role for role, words in NAME_HINTS.items() if any(w in folded for w in words)),
+                None)
+    named = next((t for t in schema.TABLES if folded == norm_key(schema.SHEET_NAMES[t])
+                  and not ignore_name), None)
+    return folded, hint, named
+
+
 def classify(name: str, grid, indexes: dict, merged=(),
-             items_as_actions: bool = False) -> SheetPlan | None:
+             items_as_actions: bool = False, ignore_name: bool = False) -> SheetPlan | None:
     """The role a sheet's table has, with its header row and columns; None if no table.
-    ``items_as_actions``: only as one row per item, each item its own action."""
+    ``items_as_actions``: only as one row per item, each its own action; ``ignore_name``:
+    by its columns alone, though it is named as one of our tables."""
     known = _Known(indexes)
     found = find_header_row(grid, indexes, merged, known)
     if found is None:
         return None
     r, g = found
-    folded = norm_key(name)
-    hint = next((role for role, words in NAME_HINTS.items() if any(w in folded for w in words)),
-                None)
+    folded, hint, named = _name_says(name, ignore_name)
     options = []
-    named = next((t for t in schema.TABLES if folded == norm_key(schema.SHEET_NAMES[t])), None)
     width = _width(grid)
     filled = _filled_quickly(grid, r, width)
     heads = header_cells(grid, r, g, width, merged)
@@ -1102,7 +1110,7 @@ def classify(name: str, grid, indexes: dict, merged=(),
             options.append((len(keys) + bonus, role, cols, dupes))
     if not options:
         return None
-    # a sheet named as ours ('Actions') is that table
+    # a sheet named as ours ('Actions') is that table (but see _named_as_ours)
     ours = [o for o in options if o[1] == named]
     score, role, cols, dupes = ours[0] if ours else max(options, key=lambda o: o[0])
     plan = SheetPlan(name, role, header_row=r, columns=cols, score=score, dupes=dupes,
@@ -1326,12 +1334,40 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
             for s in summaries:
                 s.looks_like, s.role, s.reason = s.role, "not read", "a summary sheet, by its name"
     if layout is None:
+        layout = plan.layout = _named_as_ours(plan, grids, indexes, usable)
+    if layout is None:
         layout = plan.layout = _items_as_actions(plan, grids, indexes, usable)
     if layout is not None:
         _mark_unread(plan, usable)
     for s in plan.chosen():
         s.missing = required_missing(s)
     return plan
+
+
+def _named_as_ours(plan: Plan, grids: dict, indexes: dict, usable) -> str | None:
+    """With no layout found, a sheet named as one of our tables ('Inspections', 'Actions')
+    read by its columns alone: a whole tracker kept on a sheet so named was taken for
+    that one table and the workbook refused (a trial). The layout, or None (the sheets
+    as they were)."""
+    was = list(plan.sheets)
+    changed = False
+    for n, s in enumerate(plan.sheets):
+        if norm_key(s.name) in _OUR_NAMES and s.role in schema.TABLES:
+            grid, merged = grids[s.name]
+            again = classify(s.name, grid, indexes, merged, ignore_name=True)
+            if again is not None and again.role != s.role:
+                again.hidden = s.hidden
+                again.reason = (f"named as our {ROLE_TEXT[s.role]} sheet, but read by its "
+                                "columns: the workbook has no other sheets of ours")
+                plan.sheets[n], changed = again, True
+    layout = (_choose(plan.sheets, usable, True) or _choose(plan.sheets, usable, False)) \
+        if changed else None
+    if layout is None:
+        plan.sheets[:] = was
+    return layout
+
+
+_OUR_NAMES = frozenset(norm_key(schema.SHEET_NAMES[t]) for t in schema.TABLES)
 
 
 def _items_as_actions(plan: Plan, grids: dict, indexes: dict, usable) -> str | None:
