@@ -665,6 +665,26 @@ def test_a_meeting_before_the_packs_date_is_said(runner, tmp_path):
         assert r.exit_code == 0 and "before the date the pack" not in r.stderr, r.stderr
 
 
+def test_a_pack_built_as_at_a_day_before_the_registers_updates_says_so(runner, tmp_path):
+    """Replies merged on 7 December, the pack built as at 1 December: it showed the new
+    statuses and updates but 'Actions updated this month: 0' and no update received, in
+    silence (a trial). One warning names both days; built as at the latest, none."""
+    data = base_data()
+    data["actions"][0]["Last updated"] = dt.datetime(2026, 12, 7)
+    reg = write_register(tmp_path / "r.xlsx", data)
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "early.xlsx"), "--as-of",
+                            "2026-12-01"])
+    assert r.exit_code == 0, r.stderr
+    said = [line for line in r.stderr.splitlines() if "updated after" in line]
+    assert said == ["gain-pack: warning: the register holds 1 action updated after 01/12/2026, "
+                    "the day the pack is built for (the latest on 07/12/2026): the pack shows "
+                    "the register as it is now but counts none of those updates as received; "
+                    "build it as at 07/12/2026 or later for one day's figures"], r.stderr
+    r = runner.invoke(cli, ["build", str(reg), "-o", str(tmp_path / "late.xlsx"), "--as-of",
+                            "2026-12-07"])
+    assert r.exit_code == 0 and "updated after" not in r.stderr, r.stderr
+
+
 def test_an_inspection_with_nothing_but_grey_items_is_no_empty_bar(runner, tmp_path):
     """A new report awaiting its plenary has only Grey items: on the bar chart it was an
     inspection with no bar (seen running the office's month). It is left out of that

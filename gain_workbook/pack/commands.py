@@ -65,6 +65,7 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
         notes.append(f"the meeting ({uk_date(meeting)}) is before the date the pack is "
                      f"built for ({uk_date(day)}), so the board would see figures from "
                      "after it met; check the two dates")
+    notes += _updated_after(reg, day)
     # what came back from owners: since the previous pack, else the as-of date's month
     since = (movement.previous_as_of + dt.timedelta(days=1)
              if movement is not None and movement.previous_as_of else day.replace(day=1))
@@ -77,6 +78,26 @@ def build(checked, out, day: dt.date, meeting: dt.date | None = None, previous=N
                       raw={**reg.items.raw, **reg.actions.raw})
     return BuildResult(path=Path(path), register=reg, rollup=result, report=report,
                        warnings=notes, notes=[kept] if kept else [])
+
+
+def _updated_after(reg, day: dt.date) -> list[str]:
+    """A note when the register holds updates dated after the day the pack is built for
+    (replies merged on 7 December, the pack built as at 1 December): the pack shows them
+    (the register as it is now), but counts them nowhere as this month's, and its
+    figures mix two days (a trial). Built for a later day, it is one day's."""
+    import pandas as pd
+
+    from gain_workbook.core.dates import uk_date
+
+    stamps = pd.to_datetime(reg.actions.frame["last_updated"], errors="coerce")
+    latest = stamps.max()
+    if pd.isna(latest) or latest.date() <= day:
+        return []
+    after = int((stamps > pd.Timestamp(day)).sum())
+    return [f"the register holds {plural(after, 'action')} updated after {uk_date(day)}, the "
+            f"day the pack is built for (the latest on {uk_date(latest.date())}): the pack "
+            "shows the register as it is now but counts none of those updates as received; "
+            f"build it as at {uk_date(latest.date())} or later for one day's figures"]
 
 
 def _keep_decided_pack(out: Path, pack, decided: int) -> str:
