@@ -267,6 +267,9 @@ def test_decisions_dry_run_changes_nothing_then_apply_records_each(tmp_path, run
     again = for_decision(build(reg, tmp_path / "next.xlsx", as_of=D(2026, 12, 28),
                                meeting=D(2027, 1, 7)).path)
     assert "plan INS-2" in again and "extension A4 2027-03-31 req-1" not in again
+    # (the force's comments agreed: the response is the PCC's to send, not asked again;
+    # it was, every month until sent, in a new user's trial)
+    assert "response INS-2" not in again
     assert "Deferred: Bring back with costings." in again["plan INS-2"]["Evidence"]
     assert ".." not in again["plan INS-2"]["Evidence"]
     # the same pack again records nothing twice

@@ -105,11 +105,14 @@ class Rows:
         self.actions = register.actions.frame
         self.inspections = register.inspections.frame
         self.decided: dict[str, str] = {}
+        self.agreed: set[str] = set()       # the questions whose last decision was Agreed
         for u in register.updates:
             if u.get("Field") == history.DECISION_FIELD:
                 ref = as_text(u.get("Request"))
                 key = ref.split(": ", 1)[1] if ": " in ref else ""
                 said = as_text(u.get("New value")).rstrip()
+                agreed = said.split(":", 1)[0].strip() == history.DECISION_WORDS[0]
+                self.agreed = self.agreed | {key} if agreed else self.agreed - {key}
                 self.decided[key] = (f"At the meeting of {_day_text(u.get('Date'))} the board "
                                      f"decided: {said}" + ("" if said.endswith((".", "!", "?"))
                                                             else "."))
@@ -388,6 +391,8 @@ def _responses(ctx: Rows, rolled, meeting) -> list[Question]:
     due = ins[ins["response_state"].isin(PENDING_RESPONSE) & (ins["s55_last_day"] <= by)]
     out = []
     for r in due.sort_values("s55_last_day", kind="stable").itertuples(index=False):
+        if f"{RESPONSE} {r.inspection_id}" in ctx.agreed:
+            continue    # the board agreed the force's comments: the PCC's to send, not asked again
         comments = (f"Chief constable's comments received {uk_date(r.cc_comments_received)}."
                     if _day(r.cc_comments_received) else
                     "Chief constable's comments not yet received.")
