@@ -705,3 +705,41 @@ def test_an_accelerated_cause_of_concern_letter_gives_its_title_and_its_concern(
         ("Accelerated cause of concern", None), ("Recommendation", 0), ("Recommendation", 0)]
     assert found.items[0].paragraphs == [
         "Cleveland Police isn't answering 999 and 101 calls quickly enough."]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_custody_reports_items_numbered_by_paragraph(gap):
+    """A joint custody inspection numbers its items by paragraph ('7.1 Cause of concern:
+    ...', '7.2 The force should ...'). The causes of concern were lost, '7.2 The force'
+    was the addressee, an area for improvement after a long sub-heading was glued to it
+    or lost, and '7.9 Health services should ...' was lost (a trial)."""
+    from gain_workbook.newreport.source import lines_to_blocks as blocks_of
+
+    text = gap.join([
+        "Report on an unannounced inspection visit to police custody suites in Cleveland",
+        "Published: 9 July 2024",
+        "Section 7. Summary of causes of concern, recommendations and areas for improvement",
+        "Causes of concern and recommendations",
+        "7.1 Cause of concern: The force does not have sufficient oversight of the use of",
+        "force in custody.", "Recommendation",
+        "7.2 The force should make sure that all use of force in custody is recorded.",
+        "Areas for improvement", "Leadership",
+        "7.3 The force should make sure that it has effective performance data on custody.",
+        "In the custody suite: booking in, individual needs and legal rights",
+        "7.4 The force should make sure that detainees' individual needs are identified and",
+        "met, including for women and children.",
+        "7.5 Health services should make sure that detainees can get their medication.",
+        "7.6 The force should make sure that detainees are released safely."])
+    found = find_items(blocks_of(text.splitlines()), "Cleveland Police")
+    got = [(it.kind, it.number, it.parent, it.paragraphs[0][:30]) for it in found.items]
+    assert got == [
+        ("Cause of concern", "7.1", None, "The force does not have suffic"),
+        ("Recommendation", "7.2", 0, "The force should make sure tha"),
+        ("Area for improvement", "7.3", None, "The force should make sure tha"),
+        ("Area for improvement", "7.4", None, "The force should make sure tha"),
+        ("Area for improvement", "7.5", None, "Health services should make su"),
+        ("Area for improvement", "7.6", None, "The force should make sure tha")]
+    assert " ".join(found.items[3].paragraphs) == (
+        "The force should make sure that detainees' individual needs are identified and met, "
+        "including for women and children.")
+    assert [it.applies for it in found.items] == [True, True, True, True, False, True]

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gain_workbook.core.dates import DATE_WORDS, parse_date, word_number
 from gain_workbook.core.text import has_xml_illegal, xml_safe
@@ -115,6 +115,8 @@ _REPORTISH = re.compile(r"\b(?:inspections?|reports?|peel|assessment|review|hmic
 _SITE_SUFFIX = re.compile(r"(?<!\s)\s+[-–|]\s+(?:(?:his|her)\s+majesty['’]s\s+inspectorate|"
                           r"hmicfrs|justice\s+inspectorates).*$", re.I)
 _LONE_NUMBER = re.compile(r"\d{1,4}")
+# a paragraph's number within its section, before its words: '7.2 The force should ...'
+_PARAGRAPH_NUMBER = re.compile(r"(?P<num>\d{1,2}\.\d{1,3})\s(?=[A-Z])")
 LOOK_AHEAD = 40                 # paragraphs looked through for what follows a heading
 _HERE = object()                # an item's cause of concern: the one it stands under
 
@@ -280,6 +282,7 @@ class _Reader:
 
     def _step(self, i: int, block) -> int:
         """Read one paragraph; the index of the last paragraph it took, or -1."""
+        block = self._paragraph_number(i, block)
         if not block.bullet and self.current is None:
             at = self._report_line(i, block.text)
             if at >= 0:
@@ -395,9 +398,27 @@ class _Reader:
         self.found.accelerated = self.found.accelerated or kind == ACOC
         return True
 
+    def _paragraph_number(self, i: int, block):
+        """A paragraph numbered by its section ('7.2 The force should ...', a custody
+        report's, whose items are known by those numbers): the number is the next item's,
+        the words read without it ('7.1 Cause of concern: ...' is a label; it was read as
+        narrative, and '7.2' the start of the addressee). In a list of items, such a
+        paragraph that says someone should do something is an item, whoever it names
+        ('7.9 Health services should ...' was lost)."""
+        m = _PARAGRAPH_NUMBER.match(block.text)
+        if m is None or block.bullet:
+            return block
+        self.number = m.group("num")
+        block = self.blocks[i] = replace(block, text=block.text[m.end():])
+        self._like.pop(i, None)
+        if self.section is not None and MODAL.search(head(block.text)):
+            self._like[i] = True
+        return block
+
     def _label(self, label, block) -> None:
         """'Recommendation 2', 'Cause of concern', 'Areas for improvement' ..."""
         kind, num, rest, plural = label
+        num = num or (self.number if not plural else None)
         self.current, self.lead, self.listed, self.number, self.numbered = \
             None, None, False, None, None
         if plural:
@@ -503,6 +524,8 @@ class _Reader:
             return False
         if self._split(cur, block):
             return False
+        if not cur.paragraphs and not cur.number and self.number:
+            cur.number, self.number = self.number, None    # ('Recommendation', '7.4 ...')
         if not cur.paragraphs or _carries_on(cur, text, block, self.like(i)):
             cur.paragraphs.append(text)
             cur.cleaned = cur.cleaned or block.cleaned

@@ -315,9 +315,10 @@ _STARTS = re.compile(r"^(?:[A-Z][A-Za-z’' ]{1,40}:\s|(?:Recommendations?|Areas
 
 
 _OPENERS = "([“‘\"'"
-# A line that starts a numbered entry ('3. By 31 March 2024, the Home Office ...'), and the
+# A line that starts a numbered entry ('3. By 31 March 2024, the Home Office ...', a
+# custody report's '7.7 The force should ...'), and the
 # words that point at a number on the next line ('... set out in paragraph' / '3. ...').
-_NUMBERED_LINE = re.compile(r"\(?\d{1,4}[.)] [A-Z]")
+_NUMBERED_LINE = re.compile(r"(?:\(?\d{1,4}[.)]|\d{1,2}\.\d{1,3}) [A-Z]")
 _POINTS_TO = frozenset({"paragraph", "paragraphs", "recommendation", "recommendations",
                         "section", "sections", "page", "pages", "chapter", "figure", "annex",
                         "appendix", "table", "item", "number", "no.", "para", "see"})
