@@ -383,19 +383,19 @@ def test_owners_cannot_close_their_own_actions(tmp_path, runner):
     (dv,) = [v for v in ws.data_validations.dataValidation if v.type == "list"]
     assert dv.formula1 == '"Not started,In progress,On hold,Complete"'
     rows = {ws[f"C{r}"].value: r for r in range(8, ws.max_row + 1) if ws[f"C{r}"].value}
-    ws[f"J{rows['A4']}"] = "Ready for closure"
+    ws[f"J{rows['A4']}"] = "Closed"
     ws[f"K{rows['A4']}"] = "Trainer booked for January."
     ws[f"M{rows['A4']}"] = dt.datetime(2026, 12, 1)           # Completed on
     reply = tmp_path / "reply.xlsx"
     ws.parent.save(reply)
     out = runner.invoke(cli, ["merge", str(reg), str(reply), "--apply", "--as-of", "10/12/2026"])
     assert out.exit_code == 0, out.output
-    assert "A4: the reply says 'Ready for closure', but closure is the board's decision: " \
-        "recorded as Complete, for the board to close at its meeting" in out.stdout
+    assert "A4: the reply says 'Closed', but closure is the board's decision: recorded as " \
+        "Ready for closure, for the board to close at its meeting" in out.stdout
     acts = api.rollup(reg, as_of=D(2026, 12, 10)).rollup.actions.set_index("action_id")
-    # the owner's word for done, with the rest of the row: the status was left 'In
-    # progress' beside a completion date (a trial), and the board never saw it
-    assert acts.at["A4", "action_status"] == "Complete"
+    # proposed for closure, with the rest of the row: the status was left 'In progress'
+    # beside a completion date (a trial), and the board never saw it
+    assert acts.at["A4", "action_status"] == "Ready for closure"
     assert acts.at["A4", "latest_update"] == "Trainer booked for January."
     assert pd.Timestamp(acts.at["A4", "completed"]).date() == D(2026, 12, 1)
     # and it reaches the board: its item (A4 its last open action) is to be signed off
@@ -404,6 +404,25 @@ def test_owners_cannot_close_their_own_actions(tmp_path, runner):
             if r[1] == "AFI 1"]
     assert len(rows) == 1 and rows[0][3].startswith("Sign the item off") and \
         "All 2 actions finished, the last on 01/12/2026" in rows[0][6]
+
+
+@pytest.mark.parametrize("said", ["Ready for closure", "Closed"])
+def test_an_owners_closure_reaches_the_board_as_proposed(tmp_path, said):
+    """An owner who writes 'Ready for closure' (or 'Closed') over the list: the action is
+    proposed for closure (the board closes it: For decision), not left as it was."""
+    (tmp_path / "office").mkdir()
+    reg = board_register(tmp_path / "office" / "register.xlsx", extension=False)
+    res = api.requests(reg, as_of=D(2026, 12, 2))
+    book = next(b for r, b in zip(res.requests, res.workbooks) if r.owner == "Custody QA")
+    ws = openpyxl.load_workbook(book)["Update request"]
+    rows = {ws[f"C{r}"].value: r for r in range(8, ws.max_row + 1) if ws[f"C{r}"].value}
+    ws[f"J{rows['A4']}"] = said
+    ws.parent.save(tmp_path / "reply.xlsx")
+    api.merge(reg, [tmp_path / "reply.xlsx"], apply=True, as_of=D(2026, 12, 10))
+    acts = api.rollup(reg, as_of=D(2026, 12, 10)).rollup.actions.set_index("action_id")
+    assert acts.at["A4", "action_status"] == "Ready for closure"
+    pack = api.build(reg, as_of=D(2026, 12, 10), output=tmp_path / "pack.xlsx").path
+    assert "sign-off INS-1-AFI1" in for_decision(pack)      # (A4 its last open action)
 
 
 # ---------------------------------------------------------------- words for the board

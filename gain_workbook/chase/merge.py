@@ -25,6 +25,8 @@ from gain_workbook.core.text import as_text, json_text, one_line, plural, shorte
 from gain_workbook.check.validate import owner_key
 from gain_workbook.chase.request_sheet import BOARD_STATUSES, LOCKED, OWNER_STATUSES
 
+PROPOSED = BOARD_STATUSES[0]          # 'Ready for closure': for the board to close
+
 # What a reply's cells set in the register.
 FIELD_OF = {"new_status": "action_status", "update": "latest_update", "evidence": "evidence",
             "completed": "completed"}
@@ -336,13 +338,16 @@ def _weigh(rp: ReplyPlan, row, reply, frame, rows_of, asked_before, published) -
     if bad:
         return
     if wanted.get("action_status") in BOARD_STATUSES:
-        # the owner says it is done; closing is the board's: the owner's word for done,
-        # so the action goes to the board for closure (the status left as it was, with the
-        # rest of the row applied, gave 'Not started' with a completion date)
+        # the owner says it is done and may be closed; closing is the board's: proposed
+        # for closure, so it goes to the board (the status left as it was, with the rest
+        # of the row applied, gave 'Not started' with a completion date, and the board
+        # never saw it)
         said = wanted["action_status"]
-        wanted["action_status"] = "Complete"
-        rp.notes.append(f"{aid}: the reply says '{said}', but closure is the board's decision: "
-                        "recorded as Complete, for the board to close at its meeting")
+        wanted["action_status"] = PROPOSED
+        if said != PROPOSED:
+            rp.notes.append(f"{aid}: the reply says '{said}', but closure is the board's "
+                            f"decision: recorded as {PROPOSED}, for the board to close at "
+                            "its meeting")
     if _changed_since(rp, row, aid, now, wanted):
         return
     changes = [Change(aid, key, frame.at[index, key], new, index)
