@@ -124,9 +124,21 @@ def build(register, *, output=None, as_of: dt.date | None = None,
     from gain_workbook.pack.board import default_pack_name
 
     day = _day(as_of)
-    return commands.build(checked(register, allow_errors),
-                          output or default_pack_name(register, day), day, meeting=meeting,
-                          previous=previous, progress=progress, requests=requests)
+    out, note = output, None
+    if out is None:
+        out = default_pack_name(register, day)
+        if previous is not None and meeting is not None and meeting.month != day.month and \
+                Path(previous).resolve() == out.resolve():
+            # built late in the month for next month's meeting, last month's pack given
+            # as --previous: named by the meeting's month, not over last month's
+            out = default_pack_name(register, meeting)
+            note = (f"'{Path(previous).name}' is last month's pack, so this one is named for "
+                    f"the meeting's month: '{out.name}'")
+    res = commands.build(checked(register, allow_errors), out, day, meeting=meeting,
+                         previous=previous, progress=progress, requests=requests)
+    if note:
+        res.notes.append(note)
+    return res
 
 
 def decisions(register, pack, *, meeting: dt.date | None = None, apply: bool = False,

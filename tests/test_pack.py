@@ -685,6 +685,26 @@ def test_a_pack_built_as_at_a_day_before_the_registers_updates_says_so(runner, t
     assert r.exit_code == 0 and "updated after" not in r.stderr, r.stderr
 
 
+def test_a_pack_built_late_in_the_month_for_next_months_meeting_takes_its_name(runner,
+                                                                                  tmp_path):
+    """Built on 28 December for the meeting of 7 January, with December's pack as
+    --previous: the default name was December's, and the build was refused ('it is last
+    month's pack') (a new user's trial). It is named for the meeting's month, said."""
+    reg = write_register(tmp_path / "r.xlsx", base_data())
+    r = runner.invoke(cli, ["build", str(reg), "--as-of", "2026-12-02", "--meeting",
+                            "2026-12-10"])
+    assert r.exit_code == 0, r.stderr
+    december = tmp_path / "GAIN board pack 2026-12.xlsx"
+    before = december.read_bytes()
+    r = runner.invoke(cli, ["build", str(reg), "--as-of", "2026-12-28", "--meeting",
+                            "2027-01-07", "--previous", str(december)])
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "GAIN board pack 2027-01.xlsx").is_file()
+    assert december.read_bytes() == before
+    assert "so this one is named for the meeting's month: 'GAIN board pack 2027-01.xlsx'" \
+        in r.stderr
+
+
 def test_an_inspection_with_nothing_but_grey_items_is_no_empty_bar(runner, tmp_path):
     """A new report awaiting its plenary has only Grey items: on the bar chart it was an
     inspection with no bar (seen running the office's month). It is left out of that
