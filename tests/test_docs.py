@@ -308,7 +308,7 @@ def test_the_python_example_runs(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "GAIN board pack" in out and "open items" in out
     stem = ("PCC response – An inspection of the effectiveness of the police and law "
-            "enforcement bodies' – 8 December 2023")
+            "enforcement bodies' response to group-based – 8 December 2023")
     assert repr([f"{stem}.xlsx", f"{stem}.docx"]) in out
     assert (tmp_path / "Inspection register.xlsx").is_file()
     assert (tmp_path / "GAIN board pack 2026-11.xlsx").is_file()

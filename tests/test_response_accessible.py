@@ -26,7 +26,7 @@ D = dt.date
 TITLE = ("An inspection of the effectiveness of the police and law enforcement bodies' "
          "response to group-based child sexual exploitation in England and Wales")
 EXAMPLE_STEM = ("PCC response – An inspection of the effectiveness of the police and law "
-                "enforcement bodies' – 8 December 2023")
+                "enforcement bodies' response to group-based – 8 December 2023")
 STANDARD_TAGS = {"Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC",
                  "TOCI", "Index", "NonStruct", "Private", "P", "H", "H1", "H2", "H3", "H4",
                  "H5", "H6", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD", "THead",
@@ -432,9 +432,15 @@ def test_a_title_cut_for_a_file_name_keeps_its_subject():
     from gain_workbook.response.document import title_for_file
 
     title = ("An inspection of how well the police respond to victims of anti-social "
-             "behaviour and crime in their neighbourhoods")
+             "behaviour and crime in their neighbourhoods, and how they work with partners")
     assert title_for_file(title) == ("An inspection of how well the police respond to "
-                                     "victims of anti-social behaviour")
+                                     "victims of anti-social behaviour and crime")
+    # a PEEL title whole, its colon a dash as the name's other parts are ('... - An
+    # inspection' lost whom it inspected, a second trial)
+    assert title_for_file("PEEL 2025–27 Police effectiveness, efficiency and legitimacy: An "
+                          "inspection of Northshire Police") == (
+        "PEEL 2025–27 Police effectiveness, efficiency and legitimacy – An inspection of "
+        "Northshire Police")
 
 
 def test_a_file_name_is_made_for_any_title(tmp_path):

@@ -641,12 +641,13 @@ def documents(rollup, inspections: list, process_text: str | None = None,
     return [document(rollup, ins, text, working, lookup) for ins in inspections]
 
 
-FILE_TITLE_LIMIT = 80       # characters of the report's title in a file name
+FILE_TITLE_LIMIT = 100      # characters of the report's title in a file name
 # words a title cut short does not end on ('... how well the police respond to')
 _TRAILING = frozenset({"a", "an", "and", "about", "at", "by", "for", "from", "how", "in",
-                       "into", "of", "on", "or", "the", "to", "with"})
+                       "into", "of", "on", "or", "the", "to", "with", "their", "its", "our",
+                       "his", "her"})
 # what Windows refuses in a file name, and what it would read as something else
-_UNSAFE_NAME = str.maketrans({":": " -", "/": "-", "\\": "-", "|": "-", '"': "'", "<": "(",
+_UNSAFE_NAME = str.maketrans({":": " –", "/": "-", "\\": "-", "|": "-", '"': "'", "<": "(",
                               ">": ")", "?": "", "*": ""})
 
 
