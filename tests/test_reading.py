@@ -967,6 +967,30 @@ def test_a_tracker_on_a_sheet_named_as_one_of_our_tables_is_read(tmp_path, name)
     assert "named as our" in reg.plan.sheets[0].reason
 
 
+def test_one_ref_typed_two_ways_does_not_make_the_refs_the_actions(tmp_path):
+    """'AFI_06' on an item's first row, 'AFI 6' on its second: the whole Ref column was
+    read as the actions' refs, every item numberless and a recommendation (a trial)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+               "Status"])
+    for ref, words, action in (("CC1", "The force does not answer calls promptly.", "Plan"),
+                               ("CC1 R1", "Within three months, recruit.", "Recruit"),
+                               ("AFI 05", "The force should improve files.", "Train"),
+                               ("AFI_06", "The force should improve data.", "Audit"),
+                               ("AFI 6", None, "Dashboard")):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref, words, action, "DI Green",
+                   dt.datetime(2026, 6, 30), "In progress"])
+    wb.save(tmp_path / "slip.xlsx")
+    reg, report = check(tmp_path / "slip.xlsx")
+    items = reg.items.frame
+    assert list(items["kind"]) == ["Cause of concern", "Recommendation",
+                                   "Area for improvement", "Area for improvement"]
+    assert items["parent_item"].iloc[1] == items["item_id"].iloc[0]
+    assert len(reg.actions.frame) == 5
+    assert any(p.code == "FLAT_CONFLICT" and "'AFI 6'" in p.message for p in report.problems)
+
+
 def test_a_ref_that_starts_with_its_reports_id_is_not_given_it_twice(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active

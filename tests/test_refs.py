@@ -25,6 +25,7 @@ R, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern
     ("AFI-5", Ref(AFI, "5")), ("AFI2.4", Ref(AFI, "2.4")), ("AFI 2.3", Ref(AFI, "2.3")),
     ("Recommendation 1 (CoC 1)", Ref(R, "1", (COC, "1"))),
     ("Rec 2 (CoC2)", Ref(R, "2", (COC, "2"))),
+    ("AFI_06", Ref(AFI, "06")), ("CC1", Ref(COC, "1")), ("CC1 R2", Ref(R, "2", (COC, "1"))),
 ])
 def test_refs_as_offices_write_them(text, ref):
     assert parse_ref(text) == ref
@@ -78,3 +79,12 @@ def test_the_ref_an_items_id_ends_with(text, kind, number, parent):
 
     ref = ref_at_end(text)
     assert (ref.kind, ref.number, ref.parent) == (kind, number, parent)
+
+
+@pytest.mark.parametrize("a, b", [("AFI 6", "AFI_06"), ("afi-6", "AFI 06"), ("R1", "r01"),
+                                  ("CoC1-R2", "coc 01 r 02")])
+def test_a_ref_typed_again_with_a_leading_zero_or_underscore_is_the_same_ref(a, b):
+    from gain_workbook.model.refs import ref_key
+
+    assert ref_key(a) == ref_key(b)
+    assert ref_key("AFI 10") != ref_key("AFI 1") and ref_key("R 20") != ref_key("R 2")

@@ -20,6 +20,7 @@ KIND_WORDS = (
     ("cause for concern", "Cause of concern"),
     ("coc", "Cause of concern"),
     ("cfc", "Cause of concern"),
+    ("cc", "Cause of concern"),
     ("area for improvement", "Area for improvement"),
     ("afi", "Area for improvement"),
     ("recommendation", "Recommendation"),
@@ -28,11 +29,11 @@ KIND_WORDS = (
 )
 # How the docs write each kind word.
 KIND_SPELLING = {"acoc": "ACoC", "accelerated coc": "Accelerated CoC", "coc": "CoC",
-                 "cfc": "CfC", "afi": "AFI", "rec": "Rec", "r": "R"}
+                 "cfc": "CfC", "cc": "CC", "afi": "AFI", "rec": "Rec", "r": "R"}
 _KIND = "|".join(re.escape(w) for w, _ in KIND_WORDS)
 # (a dash may stand between the kind and its number, 'AFI-5'; a number may have a part,
 # 'AFI 2.4', 'AFI2.4')
-_ONE = rf"(?P<word>{_KIND})\.?[\s\-–]*(?:no\.?\s*)?(?P<num>\d+(?:\.\d+)?[a-z]?)"
+_ONE = rf"(?P<word>{_KIND})\.?[\s\-–_]*(?:no\.?\s*)?(?P<num>\d+(?:\.\d+)?[a-z]?)"
 _REF = re.compile(rf"^{_ONE}$", re.I)
 # the cause of concern it was made under, in brackets after: 'Recommendation 1 (CoC 1)'
 _UNDER_AFTER = re.compile(rf"^{_ONE}\s*\(\s*(?P<pword>{_KIND})\.?[\s\-–]*(?P<pnum>\d+)\s*\)$",
@@ -146,9 +147,16 @@ def ref_at_end(text, parts: bool = True):
 _REF_NOISE = str.maketrans("", "", " -_./")
 
 
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+
+
 def ref_key(text) -> str:
-    """A ref folded for comparing two typings of it ('AFI 1' and 'afi-1' are 'afi1')."""
-    return str(text).casefold().translate(_REF_NOISE) if text is not None else ""
+    """A ref folded for comparing two typings of it ('AFI 1', 'afi-1' and 'AFI_01' are
+    'afi1')."""
+    if text is None:
+        return ""
+    key = str(text).casefold().translate(_REF_NOISE)
+    return _LEADING_ZEROS.sub("", key) if "0" in key else key
 
 
 def leading_kind(text) -> str | None:
