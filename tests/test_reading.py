@@ -1002,6 +1002,57 @@ def test_a_ref_that_starts_with_its_reports_id_is_not_given_it_twice(tmp_path):
     assert list(read_register(tmp_path / "ids.xlsx").items.frame["item_id"]) == ["PEEL 2023 AFI7"]
 
 
+@pytest.mark.parametrize("typed, kind, number", [
+    ("[AFI 4] The force should do it.", "Area for improvement", "4"),
+    ("(AFI 1) The force should do it.", "Area for improvement", "1"),
+    ("AFI#1 The force should do it.", "Area for improvement", "1"),
+    ("AFI #2 The force should do it.", "Area for improvement", "2"),
+    ("AFI1 The force should do it.", "Area for improvement", "1"),
+    ("AFI3  The force should do it.", "Area for improvement", "3"),
+    ("Recommendation One: The force should do it.", "Recommendation", "1"),
+    ("CoC 2. The force does not do it.", "Cause of concern", "2"),
+    ("Rec 3 (CoC 2) By 30 September 2025, the force should do it.", "Recommendation", "3")])
+def test_refs_at_the_start_of_the_words_as_offices_type_them(tmp_path, typed, kind, number):
+    """The next office's ways of typing a ref before an item's words (brackets, '#', a
+    number in words, no stop before the words): each item was a numberless
+    recommendation (a second trial). Beside two plainly typed ones, as a sheet would."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "HMICFRS finding", "Action", "Owner", "Due", "Status"])
+    for words in (typed, "AFI 7: The force should improve files.",
+                  "Recommendation 9 - The force should train staff."):
+        ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), words, "Act", "DI Green",
+                   dt.datetime(2026, 6, 30), "In progress"])
+    wb.save(tmp_path / "typed.xlsx")
+    items = read_register(tmp_path / "typed.xlsx").items.frame
+    assert (items["kind"].iloc[0], str(items["number"].iloc[0])) == (kind, number)
+    assert not items["item_text"].iloc[0].startswith(("[", "(", "AFI", "Rec", "CoC"))
+
+
+def test_recommendations_lettered_or_numbered_under_a_concern_and_two_kinds_one_number(
+        tmp_path):
+    """'1a', '1b' under cause of concern '1'; '2.1' under 'CoC 2'; a recommendation 2.1 and
+    an area for improvement 2.1 (a Kind column tells them apart): the recommendations
+    stood alone, and the two 2.1s were one id, DUPLICATE_ID (a second trial)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Type", "Detail", "Action", "Lead", "Due",
+               "Status"])
+    for ref, kind in (("1", "Cause of concern"), ("1a", "Recommendation"),
+                      ("1b", "Recommendation"), ("CoC 2", "Cause of concern"),
+                      ("2.1", "Recommendation"), ("2.1", "Area for improvement")):
+        ws.append(["PEEL 2023", dt.datetime(2024, 3, 14), ref, kind,
+                   f"The words of {kind} {ref} here.", f"Act on {ref}", "Supt A",
+                   dt.datetime(2026, 6, 30), "In progress"])
+    wb.save(tmp_path / "parts2.xlsx")
+    reg, report = check(tmp_path / "parts2.xlsx")
+    assert not report.errors, report.to_text()
+    items = reg.items.frame
+    ids = list(items["item_id"])
+    assert list(items["parent_item"]) == [None, ids[0], ids[0], None, ids[3], None]
+    assert len(set(ids)) == 6
+
+
 def test_items_known_by_their_refs_alone_are_said_to_have_no_words(tmp_path):
     reg, report = check(_refs_tracker(tmp_path / "t.xlsx", None))
     said = [p for p in report.problems if p.code == "MISSING_COLUMN" and "Text" in p.message]

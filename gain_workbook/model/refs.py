@@ -170,10 +170,16 @@ def leading_kind(text) -> str | None:
 
 
 # An item's words that begin with its ref: 'AFI 1 – The force should ...', 'Recommendation
-# 7 - By 30 April 2023, ...', 'Recommendation 1 (CoC 1): Within three months, ...'.
+# 7 - By 30 April 2023, ...', 'Recommendation 1 (CoC 1): Within three months, ...', and as
+# offices also type them: in brackets ('[AFI 4] ...'), with a '#' ('AFI #2'), its number in
+# words ('Recommendation One: ...'), or with no stop before the words ('AFI1 The force').
+_NUMBER_WORD = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty")
 _LABEL_AT_START = re.compile(
-    rf"(?P<ref>(?:{_KIND})\.?[ \-–]?(?:no\.? ?)?\d{{1,3}}(?:\.\d{{1,3}})?[a-z]?"
-    rf"(?: ?\((?:{_KIND})\.?[ \-–]?\d{{1,3}}\))?) ?[-–—:.] ?(?=\S)", re.I)
+    rf"(?P<open>[\[(])?(?P<word>(?i:{_KIND}))\.?[ \-–_]?(?i:no\.? ?|# ?)?"
+    rf"(?P<num>\d{{1,3}}(?:\.\d{{1,3}})?[a-z]?|(?i:{_NUMBER_WORD})\b)"
+    rf"(?: ?\((?P<under>(?i:{_KIND})\.?[ \-–]?\d{{1,3}})\))?(?(open)[\])]) ?"
+    r"(?:[-–—:.] ?|(?<=[\])]) ?| +(?=[A-Z\[(\d]))(?=\S)")
 
 
 def label_at_start(text) -> tuple[str, str] | None:
@@ -181,6 +187,16 @@ def label_at_start(text) -> tuple[str, str] | None:
     if type(text) is not str:
         return None
     m = _LABEL_AT_START.match(text)
-    if m is None or parse_ref(m.group("ref")) is None:
+    if m is None:
         return None
-    return " ".join(m.group("ref").split()), text[m.end():]
+    num = m.group("num")
+    ref = " ".join(text[m.start("word"):m.end("under") + 1 if m.group("under")
+                        else m.end("num")].split())        # the ref as written
+    if not num[0].isdigit() or "#" in ref:                  # ('Recommendation One', 'AFI#1')
+        if not num[0].isdigit():
+            num = str(_NUMBER_WORD.split("|").index(num.lower()) + 1)
+        ref = f"{m.group('word')} {num}" + (f" ({' '.join(m.group('under').split())})"
+                                             if m.group("under") else "")
+    if parse_ref(ref) is None:
+        return None
+    return ref, text[m.end():]

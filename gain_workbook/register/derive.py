@@ -149,7 +149,16 @@ def _kinds_and_parents(tables, problems) -> None:
         frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
 
 
-_PART_OF = re.compile(r"(\d{1,3})\.\d{1,3}")
+_PART_OF = re.compile(r"(\d{1,3})(?:\.\d{1,3}|[a-z])")     # '1.1', '1.2'; '1a', '1b'
+
+
+def _own_number(num) -> str | None:
+    """An item's number as its ref gives it: '1.1' of 'Recommendation 1.1', '1' of 'CoC 1'
+    and of '1'; None when there is none."""
+    if num is None or num != num:
+        return None
+    ref = parse_ref(num)
+    return ref.number if ref is not None and ref.number else str(num).strip() or None
 
 
 def _numbered_under(kinds: list, parents: list, numbers: list, ids: list,
@@ -160,8 +169,8 @@ def _numbered_under(kinds: list, parents: list, numbers: list, ids: list,
     trial). Only where the report has that cause of concern and no recommendation
     numbered as the whole ('1'). Returns the rows linked."""
     concerns, whole = {}, set()
-    for kind, num, iid, ins in zip(kinds, numbers, ids, inspections):
-        key = str(num).strip() if num is not None else None
+    keys = [_own_number(num) for num in numbers]
+    for kind, key, iid, ins in zip(kinds, keys, ids, inspections):
         if kind in _CONCERNS and key:
             concerns.setdefault((ins, key), iid)
         elif kind == "Recommendation" and key:
@@ -169,9 +178,9 @@ def _numbered_under(kinds: list, parents: list, numbers: list, ids: list,
     if not concerns:
         return []
     linked = []
-    for n, (kind, num, parent, ins) in enumerate(zip(kinds, numbers, parents, inspections)):
-        m = _PART_OF.fullmatch(str(num).strip()) if kind == "Recommendation" and \
-            parent is None and num is not None else None
+    for n, (kind, key, parent, ins) in enumerate(zip(kinds, keys, parents, inspections)):
+        m = _PART_OF.fullmatch(key) if kind == "Recommendation" and parent is None and \
+            key else None
         if m and (ins, m.group(1)) in concerns and (ins, m.group(1)) not in whole:
             parents[n] = concerns[(ins, m.group(1))]
             linked.append(n)

@@ -372,12 +372,13 @@ def _item_of(groups: _Groups, sheet: _Sheet, i: int, ins_key, ins_id: str, last_
         groups.item_counter[ins_key] = groups.item_counter.get(ins_key, 0) + 1
         if get["item_id"][i]:
             item_id = get["item_id"][i]
-        elif number and not str(number).isdecimal():
+        elif number and any(ch.isalpha() for ch in str(number)):
             # a ref as the office wrote it (one that starts with its report's id already,
             # 'PEEL 2023 AFI7' of 'PEEL 2023', is not given it twice)
             item_id = str(number) if ref_key(number).startswith(ref_key(ins_id)) else \
                 f"{ins_id} {number}"
-        elif number:
+        elif number:                    # ('1', '2.1': its kind's letters, so a
+            # recommendation 2.1 and an area for improvement 2.1 are two ids)
             item_id = f"{ins_id} {ITEM_ABBR.get(kind, 'R')}{number}"
         else:
             item_id = f"{ins_id} item {groups.item_counter[ins_key]}"
