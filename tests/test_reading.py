@@ -470,6 +470,7 @@ def test_a_report_sheets_kind_headings_set_the_kind_of_the_refs_under_them(tmp_p
     ("w/c 3 March 2026", D(2026, 3, 9), "DATE_READ_AS"),
     ("31/03/2026 (revised)", D(2026, 3, 31), "DATE_READ_AS"),
     ("Extension agreed to 30/09/2026", D(2026, 9, 30), "DATE_READ_AS"),
+    ("FY 26/27", D(2027, 3, 31), "DATE_READ_AS"), ("Dec 2026 (TBC)", D(2026, 12, 31), "DATE_READ_AS"),
 ])
 def test_due_dates_in_welsh_quarters_and_words(tmp_path, typed, expected, code):
     data = base_data()
@@ -513,6 +514,25 @@ def test_a_quarter_or_financial_year_after_end_of_is_its_last_day(year, q, short
     assert month_or_quarter(f"{lead}Q{q} {fy}")[0] == end_q
     assert month_or_quarter(f"{lead}FY {fy}")[0] == dt.date(year + 1, 3, 31)
     assert month_or_quarter(f"H1 {fy}")[0] == dt.date(year, 9, 30)
+
+
+@pytest.mark.parametrize("label", ["Count of recommendations", "Number of actions",
+                                   "Subtotal", "Grand total"])
+def test_a_count_row_under_a_block_is_not_an_item(tmp_path, label):
+    """'Count of recommendations | 3' under a report's rows was read as an item with no
+    words (REQUIRED_MISSING errors); 'Total' was already skipped (a second trial)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+               "Status"])
+    ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), "R1", "The force should do it.",
+               "Act", "DI Green", dt.datetime(2026, 6, 30), "In progress"])
+    ws.append([label, None, 1])
+    wb.save(tmp_path / "count.xlsx")
+    reg, report = check(tmp_path / "count.xlsx")
+    assert not report.errors, report.to_text()
+    assert len(reg.items.frame) == 1
+    assert any(p.code == "ROW_SKIPPED" and "totals row" in p.message for p in report.problems)
 
 
 def test_an_items_own_status_saying_not_for_the_force(tmp_path):
@@ -816,8 +836,9 @@ def test_a_column_headed_only_the_words_beside_the_actions_is_the_items_words(tm
 
 
 @pytest.mark.parametrize("label", ["Action {n}", "A{n}", "{i}.{n}", "Act. {n}", "#{n}",
-                                   "ACTION NO. {n}"])
-@pytest.mark.parametrize("header", ["Description", "Detail", "Details of action"])
+                                   "ACTION NO. {n}", "AP{i}.{n}", "Step {n}"])
+@pytest.mark.parametrize("header", ["Description", "Detail", "Details of action",
+                                    "What we will do", "Task description"])
 @pytest.mark.parametrize("items_words", [True, False])
 def test_an_action_column_of_labels_beside_the_words_reads_the_words(tmp_path, label,
                                                                      header, items_words):
@@ -1096,7 +1117,7 @@ def _blocks_tracker(path, dated: bool, repeat_headers: bool, layout: str = "titl
 
 
 @pytest.mark.parametrize("form", ["dated headings", "numbered part", "date column",
-                                  "date column, a report's name"])
+                                  "date column, a report's name", "straight under the title"])
 def test_a_topic_heading_inside_a_reports_block_is_not_a_report(tmp_path, form):
     """'Vetting and counter-corruption' (or 'Section 2: Vetting') between a report's rows:
     it was a report of its own, the report's later items and actions its (a trial). A
@@ -1105,7 +1126,8 @@ def test_a_topic_heading_inside_a_reports_block_is_not_a_report(tmp_path, form):
     topic = {"dated headings": "Vetting and counter-corruption",
              "numbered part": "Section 2: Vetting",
              "date column": "Vetting and counter-corruption",
-             "date column, a report's name": "Custody inspection 2024"}[form]
+             "date column, a report's name": "Custody inspection 2024",
+             "straight under the title": "Vetting and counter-corruption"}[form]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Ref", "Area for Improvement / Recommendation"] +
@@ -1117,6 +1139,8 @@ def test_a_topic_heading_inside_a_reports_block_is_not_a_report(tmp_path, form):
                   [f"Act on {ref}", "DI Green", dt.datetime(2026, 6, 30), "In progress"])
     ws.append(["PEEL 2023-25 (published 14 March 2024)" if form == "dated headings"
                else "PEEL 2023-25"])
+    if form == "straight under the title":       # (its first part before any of its rows:
+        ws.append(["Leadership"])                 # the report was named 'Leadership')
     row("AFI 1", "The force should improve supervision.", peel)
     ws.append([topic])
     row("AFI 2", "The force should clear its vetting backlog.", peel)
@@ -1134,6 +1158,8 @@ def test_a_topic_heading_inside_a_reports_block_is_not_a_report(tmp_path, form):
     want = 3 if form == "date column, a report's name" else 2
     assert len(reg.inspections.frame) == want
     if want == 2:
+        assert set(reg.inspections.frame["title"]) == {
+            "PEEL 2023-25", "Police response to violence against women and girls"}
         assert of["The force should clear its vetting backlog."] == peel_id
         assert of["The force should identify repeat victims."] == peel_id
     else:

@@ -155,7 +155,10 @@ _QUARTER_AFTER = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*q([1-
 # 'By end of', 'End of the', 'by the end of' before a month or quarter: the same last day
 _END_OF = re.compile(r"^(?:by )?(?:the )?end(?: of)?(?: the)? (?=\S)")
 # a financial year ('FY 2025/26', '2025/26', '2025-2026') or its half ('H1 2026/27')
-_FINANCIAL_YEAR = re.compile(r"^(?:h([12]) ?)?(?:fy ?)?(\d{4}) ?[/\-] ?(\d{2}|\d{4})$")
+_FINANCIAL_YEAR = re.compile(r"^(?:h([12]) ?)?(?:fy ?)?(\d{4}|(?<=fy)\d{2}|(?<=fy )\d{2}) ?[/\-] ?"
+                             r"(\d{2}|\d{4})$")
+# a note in brackets after a month or quarter: 'Dec 2026 (TBC)', 'Q3 2025/26 (revised)'
+_NOTE_AFTER = re.compile(r" ?\([^()]{1,40}\)$")
 # the week commencing a day ('w/c 3 March 2026', 'W/C 03/03/2026', 'week commencing ...')
 _WEEK_OF = re.compile(r"^(?:w/c|wc|w\.c\.|week commencing|week beginning) (?=\S)")
 
@@ -182,7 +185,7 @@ def month_or_quarter(text, quarters: str = "financial"):
     if not isinstance(text, str):
         return None
     s = re.sub(r"\s+", " ", text.strip().lower())
-    s = _END_OF.sub("", s, count=1)
+    s = _NOTE_AFTER.sub("", _END_OF.sub("", s, count=1), count=1)
     if m := _WEEK_OF.match(s):
         first = parse_text_date(s[m.end():])
         if first is None or first > LATEST - dt.timedelta(days=6):
@@ -224,6 +227,7 @@ def _financial_year(m):
     """The last day of a financial year ('2025/26': 31 March 2026) or of its half ('H1
     2026/27': 30 September 2026), or None when the two years do not follow on."""
     half, first, second = m.group(1), int(m.group(2)), int(m.group(3))
+    first = first + 2000 if first < 100 else first           # ('FY 26/27')
     if not 1900 <= first <= 2198 or second not in (first + 1, (first + 1) % 100):
         return None
     name = f"{first}/{str(first + 1)[2:]}"

@@ -192,7 +192,13 @@ def totals_label(row):
     first = row[0] if row else None
     if first == "" or first is None:
         first = next((v for v in row if v not in ("", None)), None)
-    if type(first) is str and first[:1] in "Tt" and first[:5].lower() == "total" and \
-            norm_key(first).split(" ")[0] in ("total", "totals"):
+    if type(first) is str and first[:1] in "TtCcSsGgNn" and \
+            _TOTAL_WORDS.match(norm_key(first)) is not None:
         return first
     return None
+
+
+# 'Total', 'Totals: 7', 'Subtotal', 'Grand total', 'Count of recommendations', 'Number of
+# actions', 'Sum'
+_TOTAL_WORDS = re.compile(r"(?:totals?|sub ?totals?|grand totals?|sum|count of|number of)"
+                          r"(?: |$)")

@@ -511,7 +511,13 @@ def _the_items_words(grid, header_row: int, cols: list, taken: dict,
 
 # An action's label, not its words: 'Action 1', 'Action 2.1', 'A3', 'Act. 4', '1.2', '#5'
 # (spaces made single and the case folded first).
-_ACTION_LABEL = re.compile(r"(?:(?:action|act|a)\.? ?(?:no\.? ?)?)?#?\d{1,3}(?:[.\-/]\d{1,3})*[a-z]?")
+_ACTION_LABEL = re.compile(r"(?:[a-z]{1,6}\.? ?(?:no\.? ?)?)?#?\d{1,3}(?:[.\-/]\d{1,3})*[a-z]?")
+# A header of the actions' words in an office's own terms ('What we will do', 'Task
+# description', 'Planned activity'), beside a column of labels.
+_ACTIONS_WORDS = frozenset({"do", "task", "tasks", "step", "steps", "activity", "activities",
+                            "measures", "planned", "plan"})
+_ACTIONS_ALSO = frozenset({"action", "actions", "we", "will", "be", "to", "taken", "are",
+                           "going"})
 
 
 def _actions_labelled(grid, header_row: int, cols: list, taken: dict,
@@ -530,9 +536,10 @@ def _actions_labelled(grid, header_row: int, cols: list, taken: dict,
     found = []
     for c in cols:
         words = set(header_key(c.header).split()) if c.key is None and c.header else set()
-        if words & _WORDS_OF and words <= _WORDS_OF | _WORDS_ALSO | {"action", "actions"}:
+        if words & (_WORDS_OF | _ACTIONS_WORDS) and \
+                words <= _WORDS_OF | _WORDS_ALSO | _ACTIONS_WORDS | _ACTIONS_ALSO:
             values = _sample(grid, header_row, c.index)
-            if values and sum(isinstance(v, str) and len(v.split()) >= 3
+            if values and sum(isinstance(v, str) and len(v.split()) >= 2
                               for v in values) * 2 > len(values) and (
                     "item_text" in taken or not _same_for_each_item(grid, header_row,
                                                                     c.index, taken)):

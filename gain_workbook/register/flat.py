@@ -616,6 +616,9 @@ def _topics(read: dict, headings: dict, rows: list[int], get: dict, srcs: dict) 
         if report is not None and (
                 _PART_HEADING.match(str(headings[r]).strip())
                 or (dated and read[r][1] is None)
+                # (straight under a report's heading, before any of its rows, 'Leadership':
+                # its first part; the report was named 'Leadership', its title lost)
+                or (not under[report] and not _NAMES_A_REPORT.search(str(headings[r])))
                 or ("published" in srcs and not _NAMES_A_REPORT.search(str(headings[r]))
                     and _same_report(under[report], under[r], get))):
             out.append(r)
