@@ -727,7 +727,7 @@ def test_a_custody_reports_items_numbered_by_paragraph(gap):
         "7.3 The force should make sure that it has effective performance data on custody.",
         "In the custody suite: booking in, individual needs and legal rights",
         "7.4 The force should make sure that detainees' individual needs are identified and",
-        "met, including for women and children.",
+        "met, including for women and children.", "Detainee healthcare",
         "7.5 Health services should make sure that detainees can get their medication.",
         "7.6 The force should make sure that detainees are released safely."])
     found = find_items(blocks_of(text.splitlines()), "Cleveland Police")
@@ -743,3 +743,69 @@ def test_a_custody_reports_items_numbered_by_paragraph(gap):
         "The force should make sure that detainees' individual needs are identified and met, "
         "including for women and children.")
     assert [it.applies for it in found.items] == [True, True, True, True, False, True]
+
+
+def test_recommendations_grouped_by_whom_they_are_for():
+    """A super-complaint report's recommendations grouped under headings naming whom they
+    are for: the Home Office's took the chief constables' lead-in (for the force: Yes,
+    their deadline), and the last group's took the College's (a second trial)."""
+    text = "\n".join([
+        "A duty to protect: a super-complaint report", "Published: 26 April 2021",
+        "Recommendations", "For chief constables",
+        "By 30 September 2021, chief constables should:",
+        "1. make sure that pre-charge bail is used where it is necessary;",
+        "2. review their use of non-molestation orders.",
+        "For the Home Office",
+        "3. By 31 March 2022, the Home Office should evaluate protection orders.",
+        "For the College of Policing",
+        "The College of Policing should, by 31 December 2021:",
+        "4. update its guidance on bail conditions.",
+        "For chief constables and police and crime commissioners",
+        "5. By 31 March 2022, make sure that victims are told about protective measures."])
+    found = read(text, "Cleveland Police")
+    got = [(it.addressee, it.applies, str(it.deadline)) for it in found.items]
+    assert got == [("Chief constables", True, "2021-09-30"), ("Chief constables", True, "2021-09-30"),
+                   ("The Home Office", False, "2022-03-31"),
+                   ("The College of Policing", False, "2021-12-31"),
+                   ("Chief constables and police and crime commissioners", True, "2022-03-31")]
+
+
+@pytest.mark.parametrize("addressee, expected", [
+    ("The police service in England and Wales", "force"), ("The police and CPS", "force"),
+    ("The CPS and the police", "force"), ("The police and crime commissioner", "other"),
+    ("The brigade", "force"), ("Each fire brigade", "force")])
+def test_the_police_among_other_bodies_is_the_force(addressee, expected):
+    from gain_workbook.newreport.grammar import who
+
+    assert who(addressee, "Cleveland Police") == expected
+
+
+def test_a_lead_in_that_recommends_gives_the_addressee_after_that():
+    found = read("\n\n".join(["PEEL 2017: Effectiveness", "Cause of concern",
+                              "The force is not protecting vulnerable people well enough.",
+                              "To address this cause of concern, we recommend that the force "
+                              "should immediately:", "• review its risk assessments."]),
+                 "Cleveland Police")
+    assert [it.addressee for it in found.items] == ["", "The force"]
+
+
+@pytest.mark.parametrize("line, types", [
+    ("Inspection type:  [ X ] National   [   ] Thematic   [ X ] Follow-up", ["National", "Follow-up"]),
+    ("Type: National [X] Thematic [ ] Follow-up [X] Force-specific [ ]", ["National", "Follow-up"]),
+    ("Type: [x] National\n[x] Partner/joint", ["National", "Partner/joint"])])
+def test_ticks_typed_in_other_ways(line, types):
+    """'[ X ]' with its spaces, a box after its word, 'Partner/joint': the ticks were not
+    read, or read as the next word's (a second trial)."""
+    found = read(f"Custody healthcare\n\nPublished: 3 October 2024\n\n{line}\n\n"
+                 "Recommendations\n\n1. Chief constables should review contracts.")
+    assert found.types == types
+
+
+def test_a_page_headers_protective_marking_is_not_part_of_an_item():
+    """'OFFICIAL' at each page's top, left among an item's lines by a PDF's copy: it was
+    the last word of the item (a second trial)."""
+    found = read("\n".join(["OFFICIAL", "A thematic inspection", "Published: 3 October 2024",
+                            "Recommendations", "Recommendation 1: Chief constables should review",
+                            "OFFICIAL", "investigations regularly.", "OFFICIAL-SENSITIVE"]))
+    assert [" ".join(it.paragraphs) for it in found.items] == [
+        "Chief constables should review investigations regularly."]

@@ -160,11 +160,11 @@ _TITLE_TYPES = {"thematic": "Thematic", "joint": "Partner/joint"}
 # Rescue Service', 'PEEL 2023–25: An inspection of Cleveland Police'.
 ONE_BODY_INSPECTED = re.compile(
     r"\binspection\s+of\s+(?:the\s+)?(?P<who>(?:[A-Z][\w'’&-]*\s+){1,5}(?:Police(?:\s+Service)?|"
-    r"Constabulary|Fire\s+(?:and|&)\s+Rescue\s+(?:Service|Authority)))\b")
+    r"Constabulary|Fire\s+(?:and|&)\s+Rescue\s+(?:Service|Authority)|Fire\s+Brigade))\b")
 # ... or at its start, before a colon: 'Cleveland Police: an inspection of custody arrangements'
 ONE_BODY_FIRST = re.compile(
     r"^(?P<who>(?:[A-Z][\w'’&-]*\s+){1,5}(?:Police(?:\s+Service)?|Constabulary|"
-    r"Fire\s+(?:and|&)\s+Rescue\s+(?:Service|Authority)))\s*[:–—-]\s")
+    r"Fire\s+(?:and|&)\s+Rescue\s+(?:Service|Authority)|Fire\s+Brigade))\s*[:–—-]\s")
 
 
 SAME_TITLE = "same title and publication date"

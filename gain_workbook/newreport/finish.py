@@ -26,6 +26,7 @@ from gain_workbook.core.dates import UNREADABLE, uk_date
 from gain_workbook.core.text import shorten
 from gain_workbook.newreport.grammar import (ACOC, AFI, COC, MODAL, RECOMMENDS, SUB_ITEM, fold,
                                              head, names_forces, names_the_force, who_and_when)
+from gain_workbook.newreport.grammar import who as who_is         # (who: a local name here)
 
 # what an item whose text held control characters says to the clerk (validate's code for a cell)
 CONTROL_CHECK = ("CONTROL_CHARACTER: its text held control characters, which no workbook can "
@@ -227,6 +228,9 @@ def _who_and_when_of(it, published, force_name: str) -> tuple:
             not SUB_ITEM.match(it.paragraphs[1]) and not it.paragraphs[1][:1].islower() and \
             not MODAL.search(head(RECOMMENDS.sub("", first))):
         addressee, _, _, who = who_and_when(it.paragraphs[1], published, force_name)
+    if not addressee and it.group_for:          # ('For chief constables and PCCs', above it)
+        addressee = it.group_for[:1].upper() + it.group_for[1:]
+        who = who_is(addressee, force_name)
     return addressee, deadline_text, deadline, who
 
 

@@ -63,15 +63,21 @@ _FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|eve
                     # a fire and rescue service's report says 'the service should'
                     r"(?:all|each|every|the|individual)\s+(?:fire\s+(?:and|&)\s+rescue\s+)?"
                     r"services?|fire\s+(?:and|&)\s+rescue\s+services|frss?|chief\s+fire\s+"
-                    r"officers?)\b", re.I)
+                    r"officers?|(?:all|each|every|the)\s+(?:fire\s+)?brigades?)\b", re.I)
 # a force's name is a few capitalised words ('Devon and Cornwall'): bounded, so a page of
 # capitalised words is not tried from each of them to its end
 _OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:(?:and|&|of)\s*)?[A-Z][a-z]+){0,5})\s+"
-                          r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service)\b")
+                          r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service|"
+                          r"Fire\s+Brigade)\b")
 # 'The police service should ...' is every force (the Police Service of Northern Ireland
 # is one by its name); only as the whole addressee ('an enhanced system ... for the
 # Police Service' is no force)
-_POLICE_SERVICE = re.compile(r"(?:the\s+)?police\s+service$", re.I)
+_POLICE_SERVICE = re.compile(r"(?:the\s+)?police(?:\s+service)?(?:\s+in\s+(?:england(?:\s+and"
+                             r"\s+wales)?|wales))?$", re.I)
+# (a police and crime commissioner is one body, not the police and another)
+_PCC = re.compile(r"police\s+(?:and|&)\s+crime", re.I)
+# the bodies an addressee joins: 'The police and CPS', 'The CPS, the police and NHS England'
+_JOINED = re.compile(r", ?(?:and )?| and | & ", re.I)        # (spaces made single first)
 # 'those forces using ...', 'chief constables of forces that are yet to ...', 'forces in the
 # North East region': some forces only
 # (and the forces of one nation: 'chief constables of forces in Wales', 'Welsh forces',
@@ -233,6 +239,9 @@ def who_and_when(text: str, published, force_name: str) -> tuple[str, str, objec
             subject = subject[:m.start()] + subject[m.end():]
         addressee = re.sub(r"\s+", " ", subject).strip(" ,;:–-")
         addressee = re.sub(r"^(?:that|and)\s+", "", addressee, flags=re.I).strip(" ,")
+        said = max(addressee.lower().rfind(w) for w in (" recommend that ", " recommends that "))
+        if said >= 0:       # 'To address this cause of concern, we recommend that the force'
+            addressee = addressee[addressee.index(" that ", said) + 6:].strip(" ,")
         if addressee:
             addressee = addressee[0].upper() + addressee[1:]
     return addressee, deadline_text, deadline, who(addressee, force_name) if addressee else ""
@@ -252,8 +261,9 @@ def who(addressee: str, force_name: str) -> str:
         if not ours:
             return "some forces"
         return "force" if any(norm_key(n) in ours for n in names) else "other force"
-    if _FORCE.search(addressee) or _POLICE_SERVICE.match(addressee):
-        return "force"
+    parts = _JOINED.split(_PCC.sub("PCC", " ".join(addressee.split())))
+    if _FORCE.search(addressee) or any(_POLICE_SERVICE.match(p.strip(" ,")) for p in parts):
+        return "force"      # ('The police and the CPS': the police among others)
     if named := _OTHER_FORCE.search(addressee):
         # 'City of London Police' is a national body; in 'X Fire and Rescue Service' only
         # the name can say so ('service' alone is one of the bodies)

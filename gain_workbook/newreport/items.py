@@ -59,7 +59,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from gain_workbook.core.dates import DATE_WORDS, parse_date, word_number
+from gain_workbook.core.dates import DATE_WORDS, deadline_in, parse_date, word_number
 from gain_workbook.core.text import has_xml_illegal, xml_safe
 from gain_workbook.newreport.finish import CONTROL_CHECK, finish
 from gain_workbook.newreport.grammar import (ACOC, AFI, COC, CONTINUES, ENDS,
@@ -145,6 +145,7 @@ class FoundItem:
     counted: bool = False               # its number was counted in order, not the report's
     ordinal: str = ""                   # that number, where the Number is left empty
     sub_next: int = 0                   # the next number of its own numbered list ('1.' ...)
+    group_for: str = ""                 # whom its group's heading names ('For the Home Office')
 
     _folded: tuple = field(default=(), repr=False, compare=False)
 
@@ -256,6 +257,7 @@ class _Reader:
         self.number: str | None = None          # a number on its own line, for the next item
         self.labelled: set = set()              # kinds the report labels here ('Recommendation 2')
         self.numbered: _List | None = None      # a numbered list of items under way
+        self.group_for = ""                     # whom a group's heading names
         guess = Found()
         _title_from_first(guess, blocks)
         first = next((b.text for b in blocks[:5] if b.text and not _BOILERPLATE.match(b.text)),
@@ -350,6 +352,12 @@ class _Reader:
                 continue
             if label_of(b.text) or (self.like(j) and not entries_only):
                 return True
+            last = self.items[-1].number if self.items else ""
+            if (m := _PARAGRAPH_NUMBER.match(b.text)) and "." in last and \
+                    m.group("num").split(".")[0] == last.split(".")[0] and \
+                    MODAL.search(head(b.text[m.end():])):
+                return True     # the section's next numbered paragraph ('5.11 Health services
+                #                 should ...' under 'Detainee healthcare'), whoever it names
             return self._next_entry(b.text) or (
                 b.bullet and (self.numbered is None or self.numbered.bullets))
         return False
@@ -438,7 +446,8 @@ class _Reader:
         if parent is _HERE:
             parent = self.parent
         item = FoundItem(kind, number, paragraphs, parent=parent if kind == REC else None,
-                         lead=lead, entry=entry, cleaned=cleaned, found_by=found_by)
+                         lead=lead, entry=entry, cleaned=cleaned, found_by=found_by,
+                         group_for=self.group_for)
         self.items.append(item)
         return item
 
@@ -468,10 +477,13 @@ class _Reader:
             entries = self.numbered = _List(n, kind, self.parent if kind == REC else None,
                                             self.lead or "", self.lead_cleaned)
         entries.next = n + 1
-        text = f"{entries.lead} {rest}" if entries.lead else rest
+        # (an entry that names who should do it is in its own words, not the lead-in's:
+        # '4. By 31 March 2022, the Home Office should ...' after 'chief constables should:')
+        lead = entries.lead if entries.lead and not _says_who(rest) else ""
+        text = f"{lead} {rest}" if lead else rest
         self.current = self._add(entries.kind, str(n), [text], block.cleaned or
-                                 entries.lead_cleaned, "numbered", entries.lead,
-                                 rest if entries.lead else "", entries.parent)
+                                 entries.lead_cleaned, "numbered", lead,
+                                 rest if lead else "", entries.parent)
         return True
 
     def _heading(self, i: int, block) -> None:
@@ -504,6 +516,8 @@ class _Reader:
                     self.numbered.lead, self.numbered.lead_cleaned = text, block.cleaned
                 self.lead, self.lead_kind, self.listed, self.lead_cleaned = \
                     text, self.section or REC, False, block.cleaned
+            elif _FOR_WHOM.match(text):
+                self._new_group(text)
 
     def _carry(self, i: int, block) -> bool:
         """Does the paragraph go on with the current item? If not, the item is done."""
@@ -602,7 +616,20 @@ class _Reader:
             # (a PEEL report's question opens a chapter of narrative: what reads like an
             # item after it, 'The force should continue to ...', is its text, not the list's)
             self._close(keep_parent=True)
+        elif _FOR_WHOM.match(text):
+            self._new_group(text)
         return True
+
+    def _new_group(self, heading: str) -> None:
+        """A heading that names whom the entries under it are for ('For the Home Office',
+        'Recommendations for chief constables'): the lead-in above was another group's,
+        and its words and addressee are not theirs (they took them, in silence); the
+        entries that name no one are for whom the heading names."""
+        self.lead, self.listed = None, False
+        if self.numbered is not None:
+            self.numbered.lead = ""
+        who = _FOR_WHOM.match(heading)
+        self.group_for = heading[who.end() - 1:].strip(" :") if who else ""
 
     def _lead_entry(self, i: int, block) -> bool:
         """An entry of the lead-in's list: an item of its own, carrying the lead-in's words;
@@ -665,6 +692,43 @@ class _Reader:
 
 # How a report states a cause of concern in words, not as a recommendation: 'HMIC is
 # concerned that', 'we are concerned about', '... is a cause of concern'.
+# a heading naming whom a group of items is for: 'For the Home Office', 'Recommendations
+# for chief constables', 'Recommendation to the College of Policing'
+_FOR_WHOM = re.compile(r"(?:(?:recommendations?|areas? for improvement)(?:\(s\))?\s+)?(?:for|to)\s+"
+                       r"(?:the\s+)?[A-Za-z]", re.I)
+
+
+def _says_who(text: str) -> bool:
+    """Does an entry name who should do it, before its 'should' ('By 31 March 2022, the
+    Home Office should ...'), not only what to do ('make sure that ...')?"""
+    clause = head(text)
+    modal = MODAL.search(clause)
+    if modal is None:
+        return False
+    subject = clause[:modal.start()]
+    if (m := deadline_in(subject)) is not None:
+        subject = subject[:m.start()] + subject[m.end():]
+    subject = subject.strip(" ,;:")
+    return bool(subject) and subject[:1].isupper() or subject.lower().startswith("the ")
+
+
+# a box before its word ('☒ National ☐ Thematic'), or after it ('National ☒ Thematic ☐')
+_BOX_BEFORE = re.compile(r"☒\s*([A-Za-z][A-Za-z /-]{2,30}?)(?=\s*(?:☐|☒|$))")
+_BOX_AFTER = re.compile(r"([A-Za-z][A-Za-z /-]{1,30}?)\s*([☒☐])")
+
+
+def _ticked(text: str) -> list[str]:
+    """The words a line's ticked boxes stand beside: before each box's word, or (where the
+    line, after its label, starts with a word and ends with a box) after it."""
+    if "☒" not in text:
+        return []
+    body = text.split(":", 1)[1] if ":" in text[:40] else text
+    body = body.strip()
+    if body[:1] not in "☒☐" and body[-1:] in "☒☐":
+        return [m.group(1).strip() for m in _BOX_AFTER.finditer(body) if m.group(2) == "☒"]
+    return [m.group(1).strip() for m in _BOX_BEFORE.finditer(text)]
+
+
 _STATES_CONCERN = re.compile(r"\b(?:(?:is|are|was|were|remains?)\s+(?:also\s+|still\s+)?"
                              r"concerned\s+(?:that|about|by)|(?:an?|our|the)\s+(?:accelerated\s+)?"
                              r"causes?\s+(?:of|for)\s+concern\b)", re.I)
@@ -846,8 +910,7 @@ def _meta(found: Found, i: int, text: str) -> None:
         found.stated.setdefault(kind_of(m.group(1)), int(m.group(2)))
     if found.issued is None and (m := _ISSUED_ON.search(text)):
         found.issued = _day(m.group("day") or m.group("day2"))
-    for m in re.finditer(r"☒\s*([A-Za-z][A-Za-z -]{2,30}?)(?=\s*(?:☐|☒|$))", text):
-        found.types.append(m.group(1).strip())
+    found.types += _ticked(text)
     if not found.title_from and i < 40 and (m := _TITLE_IN.search(text)):
         found.title, found.title_from = m.group("title").strip(), "'the report ... published " \
             "on' in its text"

@@ -151,9 +151,13 @@ _MD_LINK = re.compile(r"\[([^\[\]]*)\]\((?:[^()\[]|\([^()\[]*\))*\)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _TAG = re.compile(r"<[^>]{0,200}>")
 _CHECKED = re.compile(r"<input\b[^<>]*\bchecked\b[^<>]*>", re.I)     # a ticked box, as ☒
+# a page's header or footer that is only its protective marking (a PDF's copied text
+# puts it among an item's lines: '... review investigations regularly OFFICIAL')
+_MARKING_LINE = re.compile(r"(?:OFFICIAL(?:[ \-–—]+SENSITIVE)?|NOT PROTECTIVELY MARKED|"
+                           r"UNCLASSIFIED)(?:[ \-–—]+[A-Z]+)?", re.I)
 # a box ticked or left empty in plain text: '[X] National  [ ] Force-specific', '☑', '[✓]'
-_TICKED_IN_TEXT = re.compile(r"\[ ?[xX✓✔] ?\]|[☑✅]")
-_EMPTY_IN_TEXT = re.compile(r"\[ ?\]")
+_TICKED_IN_TEXT = re.compile(r"\[ {0,3}[xX✓✔] {0,3}\]|[☑✅]")
+_EMPTY_IN_TEXT = re.compile(r"\[ {0,3}\]")
 _UNCHECKED = re.compile(r"<input\b[^<>]*type=.?checkbox[^<>]*>", re.I)
 # A list's mark: the usual ones, and the private-use characters Word's Symbol and
 # Wingdings bullets become in a PDF's text or a paste from one (U+F0B7 '', U+F0A7 '',
@@ -257,8 +261,8 @@ def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
         dirty = has_xml_illegal(raw)
         if dirty:
             raw = xml_safe(raw)
-        if pages and _PAGE_NUMBER.match(raw):
-            continue
+        if (pages and _PAGE_NUMBER.match(raw)) or _MARKING_LINE.fullmatch(raw.strip()):
+            continue        # (a page's number, or its protective marking: 'OFFICIAL')
         kept.append(raw)
         if not raw.strip() or _RULE.match(raw):
             cleaned.append(None)
