@@ -809,3 +809,19 @@ def test_a_page_headers_protective_marking_is_not_part_of_an_item():
                             "OFFICIAL", "investigations regularly.", "OFFICIAL-SENSITIVE"]))
     assert [" ".join(it.paragraphs) for it in found.items] == [
         "Chief constables should review investigations regularly."]
+
+
+@pytest.mark.parametrize("second", ["Within six months, the force should:",
+                                    "Within six months, Cleveland Police should:"])
+def test_a_second_lead_in_after_a_numbered_list_gives_its_bullets_its_own_words(second):
+    """'Within three months, Cleveland Police should:' and '1.' to '3.', then 'Within six
+    months, the force should:' and a bullet: the bullet took the first lead-in, its
+    deadline three months, not six (a second trial)."""
+    found = read("\n".join([
+        "Accelerated cause of concern: Cleveland Police", "Published: 18 July 2024",
+        "Recommendations", "Within three months, Cleveland Police should:",
+        "1. make sure that it has enough trained staff;", "2. complete overdue visits; and",
+        "3. make sure that supervisors oversee the work.", "", second,
+        "• review its use of ancillary orders."]), "Cleveland Police", published=None)
+    assert [str(it.deadline) for it in found.items] == ["2024-10-18"] * 3 + ["2025-01-18"]
+    assert found.items[3].lead == second

@@ -669,8 +669,12 @@ class _Reader:
         if entries is not None and not entries.bullets and text.endswith(":") and \
                 len(text) <= 300:
             # the list's entries go on under a new lead-in ('Police forces should:' after
-            # the Home Office's '1.' and '2.'): theirs are its words, and its addressee
+            # the Home Office's '1.' and '2.'): theirs are its words, and its addressee;
+            # so are a bulleted list's after it ('Within six months, the force should:' and
+            # a bullet took the 'Within three months' lead-in above, in silence)
             entries.lead, entries.lead_cleaned = text, block.cleaned
+            self.lead, self.lead_kind, self.listed, self.lead_cleaned = \
+                text, entries.kind, False, block.cleaned
             self.current = None
             return
         if entries is not None and not entries.bullets and entries.kind == kind:
