@@ -31,6 +31,17 @@ def strike(sheet, cell):
     return post
 
 
+def strike_words(sheet, cell):
+    """Strike a cell's old words through in Excel's edit mode (rich text runs), the new
+    words after them."""
+    def post(wb):
+        from openpyxl.cell.rich_text import CellRichText, TextBlock
+        from openpyxl.cell.text import InlineFont
+        wb[sheet][cell].value = CellRichText(TextBlock(InlineFont(strike=True), "Old plan"),
+                                             " New plan")
+    return post
+
+
 def remove(table, index):
     def mutate(data, opts):
         del data[table][index]
@@ -217,6 +228,8 @@ CASES = {
         "Actions!J2"),
     "withdrawn_action_struck_through_as_offices_mark_one": (
         option(post=strike("Actions", "C2")), "ACTION_STRUCK_THROUGH", "Actions!C2"),
+    "action_struck_through_in_excels_edit_mode_word_by_word": (
+        option(post=strike_words("Actions", "C3")), "ACTION_STRUCK_THROUGH", "Actions!C3"),
     "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
                                                   "HIDDEN_SHEET", "Actions (old)"),
     "last_years_tracker_pasted_in_beside_the_register": (

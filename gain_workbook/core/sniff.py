@@ -49,6 +49,9 @@ class WorkbookInfo:
     # calculate): python-calamine reads them as empty (see UNCALCULATED, and
     # uncalculated_in for those within a range the reader reads)
     uncalculated: dict = field(default_factory=dict)
+    # False when no part says 'strike' (no text struck through anywhere): the reader then
+    # need not look for actions struck through
+    may_strike: bool = True
 
 
 def _refuse(path: Path, why: str) -> RegisterError:
@@ -77,15 +80,15 @@ def check_workbook(path: str | os.PathLike, role: str = "the register",
         infos = zf.infolist()
         _refuse_other_documents(path, {i.filename for i in infos})
         _check_sizes(path, infos)
-        controls, far, blank = _scan_parts(path, zf, infos if sheets is None else
-                                           _without_other_sheets(zf, infos, sheets))
+        controls, far, blank, strike = _scan_parts(path, zf, infos if sheets is None else
+                                                   _without_other_sheets(zf, infos, sheets))
         date1904 = _date1904(path, zf)
         named = {p.casefold(): n for n, p in (_sheet_targets(zf, strict=False) or [])} \
             if blank else {}            # (the workbook's parts read once for all of them)
         uncalculated = {named.get(part.casefold(), part): got for part, got in blank.items()}
     lock = path.with_name("~$" + path.name)
     return WorkbookInfo(path, date1904, lock if lock.exists() else None, controls, far,
-                        uncalculated)
+                        uncalculated, strike)
 
 
 def _refuse_non_files(path: Path) -> None:
@@ -206,19 +209,19 @@ _LONG_TEXT = re.compile(rb">[^<]{16384}")
 NOT_CONTROL = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 
 
-def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, dict]:
+def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, dict, bool]:
     """Read every XML part once, in chunks, before any parser does.
 
     Returns whether any part may hold a control character, the worksheet parts that
-    hold a number no date can be, and {worksheet part: (count, first cells)} of its
-    formulas with no value saved (see WorkbookInfo).
+    hold a number no date can be, {worksheet part: (count, first cells)} of its
+    formulas with no value saved, and whether any part says 'strike' (see WorkbookInfo).
 
     * Excel never writes a DTD: a DOCTYPE or ENTITY anywhere in a part (not only in
       its first bytes) is an entity-expansion attack or worse, and is refused.
     * A worksheet whose cells reach so far that its grid would exceed MAX_CELLS is
       refused, naming how far it reaches (see MAX_CELLS and _Extent).
     """
-    controls = False
+    controls = strike = False
     far: list[str] = []
     blank: dict = {}
     for info in infos:
@@ -237,6 +240,7 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, di
                 if not controls:
                     controls = b"_x00" in body or bool(body.translate(None, NOT_CONTROL)) \
                         or _LONG_TEXT.search(body) is not None
+                strike = strike or b"strike" in body
                 if extent is not None:
                     extent.add(body)
                     far_number = far_number or FAR_NUMBER.search(body) is not None
@@ -264,7 +268,7 @@ def _scan_parts(path: Path, zf: zipfile.ZipFile, infos) -> tuple[bool, tuple, di
                           f"{col_letter(cols - 1)}{rows}), a grid of {rows * cols:,} cells, more than the "
                           f"{MAX_CELLS:,} gain-pack reads; in Excel press Ctrl+End on that "
                           "sheet, delete the stray cells beyond the table, save and try again.")
-    return controls, tuple(far), blank
+    return controls, tuple(far), blank, strike
 
 
 # A cell's number that no date can be: negative, 9 or more digits before the point (a

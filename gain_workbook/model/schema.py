@@ -980,9 +980,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "The cell held control characters, which no workbook can store; they were removed "
        "and it was read as '{value}'. Retype it in Excel if that is not right."),
     _R("ACTION_STRUCK_THROUGH", "warning", "An action's words are struck through",
-       "'{value}' is struck through, as an office marks an action withdrawn or replaced, but "
-       "it was read as written (its status: {status}); if it was withdrawn, set its Status "
-       "to Closed and say why in its update, or delete its row."),
+       "'{value}' {what}, as an office marks an action withdrawn or replaced, but it was "
+       "read as written (its status: {status}); if it was withdrawn, set its Status to "
+       "Closed and say why in its update (or delete the words struck, or its row)."),
     _R("TEXT_TOO_LONG", "warning", "A cell held more text than Excel allows",
        "The cell held {length} characters, more than the {limit} a cell of Excel holds (it "
        "was written by another program); it was read cut there, ending '...{value}', as the "

@@ -115,7 +115,8 @@ def read_register(path, settings: Settings | None = None, meanwhile=None) -> Reg
     hidden: dict[str, str] = {}
     grids = _load_grids(info, meanwhile, hidden)
     reg = build_register(info.path, grids, info.date1904, settings, hidden,
-                         clean=info.may_hold_controls, uncalculated=info.uncalculated)
+                         clean=info.may_hold_controls, uncalculated=info.uncalculated,
+                         strike=info.may_strike)
     reg.open_in_excel = info.lock_file is not None
     reg.stamp = stamp
     return reg
@@ -215,14 +216,15 @@ def _parse_sheets(path: Path, source, book, names: list[str]) -> dict:
 
 def build_register(path: Path, grids: dict, date1904: bool = False,
                    overrides: Settings | None = None, hidden: dict | None = None,
-                   clean: bool = True, uncalculated: dict | None = None) -> Register:
+                   clean: bool = True, uncalculated: dict | None = None,
+                   strike: bool = True) -> Register:
     """Canonical tables from sheet grids ({name: (rows, merged ranges)}).
 
     ``hidden`` names the sheets the user cannot see ({name: "hidden"/"very hidden"}):
     a visible sheet always wins; a hidden one is read only when no visible sheet
     has the register, and each hidden sheet that looks like a register is reported.
     ``clean`` False skips looking for control characters and texts too long for a cell
-    (the sniff found none possible).
+    (the sniff found none possible); ``strike`` False, for actions struck through.
     ``uncalculated``: the sniff's {sheet: (count, first cells)} of formulas with no
     value saved, said of each sheet that is read (WorkbookInfo.uncalculated).
     """
@@ -261,7 +263,8 @@ def build_register(path: Path, grids: dict, date1904: bool = False,
     derive_deadlines(tables, date1904, problems)
     derive_values(tables, ctx, plan)
     colour_only_statuses(path, tables, problems)
-    struck_actions(path, tables, problems)
+    if strike:                          # (the sniff saw 'strike' in some part)
+        struck_actions(path, tables, problems)
     reg = Register(path, plan.layout, tables[INSPECTIONS], tables[ITEMS], tables[ACTIONS],
                    settings, problems, list(grids), plan=plan, written=ctx.written)
     _read_beside(reg, plan, grids, ctx)

@@ -13,6 +13,7 @@ with defusedxml.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -30,8 +31,8 @@ def struck_actions(path, tables: dict, problems: list) -> None:
         return
     try:
         with zipfile.ZipFile(path) as z:
-            struck = _struck_styles(z)
-            found = _struck_cells(z, struck, table) if struck else []
+            struck, runs = _struck_styles(z), _struck_strings(z)
+            found = _struck_cells(z, struck, runs, table)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
         return                      # not an xlsx we can look into: the actions stand as read
     frame = table.frame
@@ -40,7 +41,39 @@ def struck_actions(path, tables: dict, problems: list) -> None:
         problems.append(make_problem(
             "ACTION_STRUCK_THROUGH", sheet, cell, header,
             shorten(str(frame.at[index, "action_text"] or ""), 60),
+            what="is struck through" if found[index] == WHOLE else
+            "has words struck through (read with the rest)",
             status=frame.at[index, "action_status"] or "no status"))
+
+
+WHOLE, PART = "whole", "part"
+
+
+def _struck_strings(z: zipfile.ZipFile) -> dict[int, str]:
+    """{shared string index: WHOLE or PART} of the texts struck through word by word, as
+    Excel saves a cell struck in its edit mode (runs of rich text); only where the part
+    has a struck run at all."""
+    from defusedxml import ElementTree as ET
+
+    name = "xl/sharedStrings.xml"
+    if name not in z.namelist():
+        return {}
+    data = z.read(name)
+    if b"strike" not in data:
+        return {}
+    ns = {"m": SHEET_NS}
+    out = {}
+    for n, si in enumerate(ET.fromstring(data).findall("m:si", ns)):
+        runs = [r for r in si.findall("m:r", ns)
+                if (r.findtext("m:t", default="", namespaces=ns) or "").strip()]
+        struck = [r for r in runs if _strike_on(r.find("m:rPr/m:strike", ns))]
+        if struck:
+            out[n] = WHOLE if len(struck) == len(runs) else PART
+    return out
+
+
+def _strike_on(strike) -> bool:
+    return strike is not None and strike.get("val", "1").lower() not in ("0", "false")
 
 
 def _struck_styles(z: zipfile.ZipFile) -> set[int]:
@@ -49,19 +82,17 @@ def _struck_styles(z: zipfile.ZipFile) -> set[int]:
     if root is None:
         return set()
     ns = {"m": SHEET_NS}
-    fonts = set()
-    for n, font in enumerate(root.findall("m:fonts/m:font", ns)):
-        strike = font.find("m:strike", ns)
-        if strike is not None and strike.get("val", "1").lower() not in ("0", "false"):
-            fonts.add(n)
+    fonts = {n for n, font in enumerate(root.findall("m:fonts/m:font", ns))
+             if _strike_on(font.find("m:strike", ns))}
     if not fonts:
         return set()
     return {n for n, xf in enumerate(root.findall("m:cellXfs/m:xf", ns))
             if xf.get("fontId", "0").isdecimal() and int(xf.get("fontId", "0")) in fonts}
 
 
-def _struck_cells(z: zipfile.ZipFile, struck: set[int], table) -> list:
-    """The indexes of the actions whose words' cells have those styles."""
+def _struck_cells(z: zipfile.ZipFile, struck: set[int], runs: dict, table) -> dict:
+    """{action index: WHOLE or PART} of the actions whose words' cells have those styles,
+    or hold shared strings struck word by word (``runs``)."""
     wanted: dict = {}                   # sheet -> letter -> {Excel row: index}
     for index in table.frame.index:
         part = table.part(index)
@@ -70,14 +101,44 @@ def _struck_cells(z: zipfile.ZipFile, struck: set[int], table) -> list:
             wanted.setdefault(part.sheet, {}).setdefault(src[0].encode(), {})[
                 int(index) % PART_SPAN] = index
     parts = sheet_parts(z) if wanted else {}
-    out = []
+    out: dict = {}
     for sheet, columns in wanted.items():
         part = parts.get(sheet)
         if part is None or part not in z.namelist():
             continue
-        for m in CELL_TAG.finditer(z.read(part)):
+        xml = z.read(part)
+        if not struck and not runs and b"strike" not in xml:
+            continue                    # (no text struck on this sheet: not looked through)
+        for m in CELL_TAG.finditer(xml):
             index = columns.get(m.group(1), {}).get(int(m.group(2)))
-            style = STYLE.search(m.group(0)) if index is not None else None
+            if index is None:
+                continue
+            style = STYLE.search(m.group(0))
             if style and int(style.group(1)) in struck:
-                out.append(index)
+                out[index] = WHOLE
+            elif runs and b't="s"' in m.group(0) and (v := _VALUE.match(xml, m.end())):
+                if int(v.group(1)) in runs:
+                    out[index] = runs[int(v.group(1))]
+            elif b"inlineStr" in m.group(0):
+                end = xml.find(b"</c>", m.end())
+                body = xml[m.end():end if end != -1 else len(xml)]
+                if b"strike" in body and (got := _runs_struck(body)):
+                    out[index] = got
     return out
+
+
+_VALUE = re.compile(rb"\s{0,16}<v>(\d{1,9})</v>")
+_RUN_START = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?r[ >]")
+_RUN_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?t(?: [^<>]{0,200})?>\s*[^<\s]")
+_STRIKE_OFF = re.compile(rb'strike val="(?:0|false)"')
+
+
+def _runs_struck(body: bytes) -> str | None:
+    """WHOLE, PART or None: an inline rich text's runs (a cell struck in Excel's edit mode,
+    or partly) that are struck through, of those with words."""
+    runs = [r for r in _RUN_START.split(body)[1:] if _RUN_TEXT.search(r)]
+    struck = [r for r in runs if b"strike" in r.split(b"</", 1)[0] + r.split(b"<t", 1)[0]
+              and not _STRIKE_OFF.search(r)]
+    if not struck:
+        return None
+    return WHOLE if len(struck) == len(runs) else PART
