@@ -380,6 +380,30 @@ def test_a_reply_merged_again_after_the_board_agreed_its_new_date_adds_nothing(t
     assert "nothing to change: the register already says this" in again.stdout
 
 
+@pytest.mark.parametrize("said", ["Complete", "Ready for closure"])
+def test_a_reply_merged_again_after_the_board_closed_its_action_adds_nothing(tmp_path,
+                                                                            runner, said):
+    """Merged again after the meeting, a reply whose action the owner finished (or asked
+    to close) and the board has since closed was a CONFLICT ('is Closed in the register
+    now, reply says Ready for closure'), exit 1 (running the office's month)."""
+    reg = month_register(tmp_path / "office")
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, SS), tmp_path / "ss.xlsx", {"INS-2023-07-AFI1-A1": {
+        "new_status": said, "update": "Done.", "completed": dt.datetime(2026, 12, 1)}})
+    args = ["merge", str(reg), str(reply), "--apply", "--as-of", "10/12/2026"]
+    assert runner.invoke(cli, args).exit_code == 0
+    wb = openpyxl.load_workbook(reg)               # the board closed it at its meeting
+    ws = wb["Actions"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "INS-2023-07-AFI1-A1")
+    row[head.index("Status")].value = "Closed"
+    wb.save(reg)
+    again = runner.invoke(cli, args[:-3] + ["--as-of", "10/12/2026"])
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "PROBLEM" not in again.stdout
+    assert "nothing to change: the register already says this" in again.stdout
+
+
 UNLIKELY = {
     "completed in 1900": ({"new_status": "Complete", "completed": dt.datetime(1900, 1, 1)},
                           "Completed on 01/01/1900 is before the report was published "

@@ -423,6 +423,8 @@ def _changed_since(rp: ReplyPlan, row, aid: str, now: dict, wanted: dict) -> boo
         not in (None, "") else None
     if isinstance(asked, dt.date) and "revised_due" in changed:
         merged["revised_due"] = asked      # the new date it asked for, agreed by the board
+    if merged.get("action_status") in ACTION_DONE and now["action_status"] == "Closed":
+        merged["action_status"] = "Closed"   # finished, and closed by the board since
     if all(k in merged and now[k] == value_json(merged[k]) for k in changed):
         if all(now.get(k) == value_json(v) for k, v in merged.items()):
             rp.already.append(aid)   # this reply, merged before: all of it is there
