@@ -62,6 +62,7 @@ from dataclasses import dataclass, field, replace
 from gain_workbook.core.dates import DATE_WORDS, deadline_in, parse_date, word_number
 from gain_workbook.core.text import has_xml_illegal, xml_safe
 from gain_workbook.newreport.finish import CONTROL_CHECK, finish
+from gain_workbook.newreport.source import SALUTATION
 from gain_workbook.newreport.grammar import (ACOC, AFI, COC, CONTINUES, ENDS,
                                              MODAL, NUMBERED, QUOTES, REC, RECOMMENDS,
                                              RECOMMENDS_LEAD, SUB_ITEM, TERMINATED, fold,
@@ -179,7 +180,7 @@ class Found:
 
     title: str = ""
     title_from: str = ""             # where the title was read ('Title of Inspection', ...)
-    accelerated: bool = False        # a letter headed 'Accelerated cause of concern
+    accelerated: bool = False        # a letter headed 'Accelerated cause of concern'
     published: dt.date | None = None
     issued: dt.date | None = None          # 'On 16 August 2023, we issued ...' (a letter's)
     published_from: str = ""
@@ -397,7 +398,7 @@ class _Reader:
         kind, num, rest, plural = label
         first = next((n for n, b in enumerate(self.blocks[:5]) if b.text and
                       not _BOILERPLATE.match(b.text)), None)
-        after_dear = i > 0 and _SALUTATION.match(self.blocks[i - 1].text) is not None
+        after_dear = i > 0 and SALUTATION.match(self.blocks[i - 1].text) is not None
         if plural or num or self.items or not rest or ENDS.search(rest) or \
                 len(rest.split()) > 12 or not (i == first or after_dear):
             return False
@@ -698,8 +699,8 @@ class _Reader:
 # concerned that', 'we are concerned about', '... is a cause of concern'.
 # a heading naming whom a group of items is for: 'For the Home Office', 'Recommendations
 # for chief constables', 'Recommendation to the College of Policing'
-_FOR_WHOM = re.compile(r"(?:(?:recommendations?|areas? for improvement)(?:\(s\))?\s+)?(?:for|to)\s+"
-                       r"(?:the\s+)?[A-Za-z]", re.I)
+_FOR_WHOM = re.compile(r"(?:(?:recommendations?|areas? for improvement)(?:\(s\))?\s+(?:for|to)|"
+                       r"for)\s+(?:the\s+)?[A-Za-z]", re.I)
 
 
 def _says_who(text: str) -> bool:
@@ -713,7 +714,7 @@ def _says_who(text: str) -> bool:
     if (m := deadline_in(subject)) is not None:
         subject = subject[:m.start()] + subject[m.end():]
     subject = subject.strip(" ,;:")
-    return bool(subject) and subject[:1].isupper() or subject.lower().startswith("the ")
+    return bool(subject) and (subject[:1].isupper() or subject.lower().startswith("the "))
 
 
 # a box before its word ('☒ National ☐ Thematic'), or after it ('National ☒ Thematic ☐')
@@ -838,7 +839,6 @@ def _title_from_first(found: Found, blocks) -> None:
     _title_from_lines(found, blocks)
 
 
-_SALUTATION = re.compile(r"^dear\s+\S", re.I)
 _SECTION_HEADING = re.compile(r"^(?:overall\s+summary|summary|executive\s+summary|introduction|"
                               r"contents|foreword|background|about\s+this\s+(?:inspection|"
                               r"report)|key\s+findings|our\s+findings|conclusions?)\s*$", re.I)

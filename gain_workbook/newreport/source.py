@@ -340,11 +340,12 @@ _DEADLINE_LEAD = re.compile(r"^(?:by|before|within|not later than|no later than)
 def _subject_line(blocks: list, current: list) -> bool:
     """Is the paragraph under way a letter's subject line (the one line after 'Dear Chief
     Constable,', no stop at its end), which the letter's prose does not go on from?"""
-    return len(current) == 1 and bool(blocks) and _SALUTATION.match(blocks[-1].text) is not None \
+    return len(current) == 1 and bool(blocks) and SALUTATION.match(blocks[-1].text) is not None \
         and not _ENDS_SENTENCE.search(current[0])
 
 
-_SALUTATION = re.compile(r"dear\s+\S.{0,60},?$", re.I)
+# a letter's salutation: 'Dear Chief Constable,' (its next line is the letter's subject)
+SALUTATION = re.compile(r"dear\s+\S.{0,60},?$", re.I)
 
 
 def _continues(previous: str, line: str, usual: int) -> bool:

@@ -166,8 +166,9 @@ def _refs_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:
     srcs["number"] = srcs["item_text"]
     col = next((c for c in plan.columns if c.key == "item_text"), None)
     if col is not None:
+        first = shorten(next(f for f in found if f)[0], 30)
         col.note = (col.note + "; " if col.note else "") + \
-            f"the refs its words begin with ('{shorten(next(f for f in found if f)[0], 30)}') are the items' refs"
+            f"the refs its words begin with ('{first}') are the items' refs"
 
 
 def _nearest_text_above(grid, top: int):
@@ -600,8 +601,9 @@ def _topics(read: dict, headings: dict, rows: list[int], get: dict, srcs: dict) 
     counter-corruption' inside the PEEL block): they made a report of their own, the
     items under them taken from theirs (a trial). A heading is a part when it numbers
     one ('Section 2: Vetting'); when the sheet's headings give reports' dates and it
-    gives none; or when its rows have the report above's publication date and none of
-    their refs is one of that report's (a new report's refs start again)."""
+    gives none; when it names no report and stands straight under one that does,
+    before any of its rows; or when its rows have the report above's publication date
+    and none of their refs is one of that report's (a new report's refs start again)."""
     marks = sorted(read)
     dated = any(d is not None for _, d in read.values())
     under: dict = {r: [] for r in marks}
@@ -616,9 +618,10 @@ def _topics(read: dict, headings: dict, rows: list[int], get: dict, srcs: dict) 
         if report is not None and (
                 _PART_HEADING.match(str(headings[r]).strip())
                 or (dated and read[r][1] is None)
-                # (straight under a report's heading, before any of its rows, 'Leadership':
-                # its first part; the report was named 'Leadership', its title lost)
-                or (not under[report] and not _NAMES_A_REPORT.search(str(headings[r])))
+                # (straight under a heading that names a report, before any of its rows,
+                # 'Leadership': its first part; the report was named 'Leadership')
+                or (not under[report] and _NAMES_A_REPORT.search(str(headings[report]))
+                    and not _NAMES_A_REPORT.search(str(headings[r])))
                 or ("published" in srcs and not _NAMES_A_REPORT.search(str(headings[r]))
                     and _same_report(under[report], under[r], get))):
             out.append(r)
