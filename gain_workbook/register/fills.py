@@ -76,13 +76,8 @@ def _filled_cells(path: Path, wanted: dict) -> dict[str, list[str]]:
         fills = _filled_styles(z)
         if not fills:
             return {}
-        parts = sheet_parts(z)
         out: dict[str, list[str]] = {}
-        for sheet, columns in wanted.items():
-            part = parts.get(sheet)
-            if part is None or part not in z.namelist():
-                continue
-            xml = z.read(part)
+        for sheet, columns, xml in sheets_wanted(z, wanted):
             rows = {letter.encode(): set(r) for letter, r in columns.items()}
             for m in CELL_TAG.finditer(xml):       # one pass over the sheet, every column
                 letter, row = m.group(1), int(m.group(2))
@@ -123,6 +118,17 @@ def _filled_styles(z: zipfile.ZipFile) -> set[int]:
             coloured.add(n)
     return {n for n, xf in enumerate(root.findall("m:cellXfs/m:xf", ns))
             if int(xf.get("fillId", "0")) in coloured}
+
+
+def sheets_wanted(z: zipfile.ZipFile, wanted: dict):
+    """(sheet, what is wanted of it, its XML) of each sheet named in ``wanted`` that the
+    workbook has: the one pass over a sheet that fills, shown_months and struck make."""
+    parts = sheet_parts(z) if wanted else {}
+    names = set(z.namelist())
+    for sheet, columns in wanted.items():
+        part = parts.get(sheet)
+        if part is not None and part in names:
+            yield sheet, columns, z.read(part)
 
 
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from gain_workbook.model.problems import make_problem
 from gain_workbook.model.schema import ACTIONS, ITEMS
 from gain_workbook.model.tables import PART_SPAN
-from gain_workbook.register.fills import CELL_TAG, SHEET_NS, STYLE, sheet_parts, styles_root
+from gain_workbook.register.fills import CELL_TAG, SHEET_NS, STYLE, sheets_wanted, styles_root
 
 # The dates a month stands for (a due date, a deadline): read as the month's last day.
 DUE_KEYS = ((ACTIONS, "due"), (ACTIONS, "revised_due"), (ITEMS, "deadline"),
@@ -93,13 +93,8 @@ def _shown(z: zipfile.ZipFile, styles: set[int], tables: dict) -> dict:
                 if src and src[0]:
                     wanted.setdefault(table.part(index).sheet, {}).setdefault(
                         src[0].encode(), {})[int(index) % PART_SPAN] = (table_name, key, index)
-    parts = sheet_parts(z) if wanted else {}
     out: dict = {}
-    for sheet, columns in wanted.items():
-        part = parts.get(sheet)
-        if part is None or part not in z.namelist():
-            continue
-        xml = z.read(part)
+    for _, columns, xml in sheets_wanted(z, wanted):
         for m in CELL_TAG.finditer(xml):
             got = columns.get(m.group(1), {}).get(int(m.group(2)))
             if got is None:

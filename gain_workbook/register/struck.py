@@ -21,7 +21,7 @@ from gain_workbook.core.text import shorten
 from gain_workbook.model.problems import make_problem
 from gain_workbook.model.schema import ACTIONS
 from gain_workbook.model.tables import PART_SPAN
-from gain_workbook.register.fills import CELL_TAG, SHEET_NS, STYLE, sheet_parts, styles_root
+from gain_workbook.register.fills import CELL_TAG, SHEET_NS, STYLE, sheets_wanted, styles_root
 
 
 def struck_actions(path, tables: dict, problems: list) -> None:
@@ -100,13 +100,8 @@ def _struck_cells(z: zipfile.ZipFile, struck: set[int], runs: dict, table) -> di
         if src and src[0]:
             wanted.setdefault(part.sheet, {}).setdefault(src[0].encode(), {})[
                 int(index) % PART_SPAN] = index
-    parts = sheet_parts(z) if wanted else {}
     out: dict = {}
-    for sheet, columns in wanted.items():
-        part = parts.get(sheet)
-        if part is None or part not in z.namelist():
-            continue
-        xml = z.read(part)
+    for _, columns, xml in sheets_wanted(z, wanted):
         if not struck and not runs and b"strike" not in xml:
             continue                    # (no text struck on this sheet: not looked through)
         for m in CELL_TAG.finditer(xml):
