@@ -825,3 +825,19 @@ def test_a_second_lead_in_after_a_numbered_list_gives_its_bullets_its_own_words(
         "• review its use of ancillary orders."]), "Cleveland Police", published=None)
     assert [str(it.deadline) for it in found.items] == ["2024-10-18"] * 3 + ["2025-01-18"]
     assert found.items[3].lead == second
+
+
+def test_a_list_heading_that_names_whom_gives_its_entries_their_addressee():
+    """'Recommendations for the Home Office' is a heading over a list and says whom it is
+    for: '3. By 31 March 2025, review funding.' under it is the Home Office's (one more of
+    the grouped family, tried after the trial's)."""
+    found = read("\n".join([
+        "A thematic inspection", "Published: 9 July 2024",
+        "Recommendations for chief constables",
+        "1. By 31 March 2025, chief constables should review vetting.",
+        "2. By 31 March 2025, review training.",
+        "Recommendations for the Home Office", "3. By 31 March 2025, review funding."]),
+        "Cleveland Police", published=None)
+    assert [(it.number, it.applies) for it in found.items] == [("1", True), ("2", True),
+                                                               ("3", False)]
+    assert "Home Office" in found.items[2].addressee

@@ -495,6 +495,7 @@ class _Reader:
         self.current = None
         if kind := section_heading(block.text):
             self._open(kind)
+            self._for_whom(block.text)
             return
         if self._title_list(i, block.text):
             return
@@ -607,6 +608,7 @@ class _Reader:
         any other ends the list unless an item follows it. True if it was one."""
         if kind := section_heading(text):
             self._open(kind)
+            self._for_whom(text)
             return True
         if self._title_list(i, text):
             return True
@@ -620,6 +622,14 @@ class _Reader:
         elif _FOR_WHOM.match(text):
             self._new_group(text)
         return True
+
+    def _for_whom(self, heading: str) -> None:
+        """A heading over a list that names whom it is for ('Recommendations for the Home
+        Office') starts a group (_new_group); any other, a list for no one named."""
+        if _FOR_WHOM.match(heading):
+            self._new_group(heading)
+        else:
+            self.group_for = ""
 
     def _new_group(self, heading: str) -> None:
         """A heading that names whom the entries under it are for ('For the Home Office',
