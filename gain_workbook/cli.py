@@ -511,7 +511,8 @@ def requests(register, output, as_of, respond_by, owner, **opts):
     actions with yellow cells to fill in, and an Outlook draft (.eml) to them with it
     attached, their overdue and due-soon actions named (with --send, emailed through
     the SMTP server instead). Addresses come from the register's Owners sheet; owners
-    without one are listed and their workbooks still written. The register is only read.
+    without one that can be used are listed and their workbooks still written (with
+    --send, the command then ends with exit code 1). The register is only read.
 
     \b
     Example:
@@ -554,9 +555,10 @@ def requests(register, output, as_of, respond_by, owner, **opts):
 def merge(register, replies, apply, fmt, as_of):
     """Merge owners' replies (the request workbooks, filled in) into REGISTER: list per
     action what would change (field: old -> new) and every problem (a conflict with a
-    change made since the request, a bad date, a status not in the list, a status only
-    the board sets (Ready for closure, Closed), a locked cell edited, another owner's
-    action, the same reply twice). With --apply, the accepted
+    change made since the request, a bad date, a status not in the list, a locked cell
+    edited, another owner's action, the same reply twice, a reply from another
+    register). An owner's 'Ready for closure' or 'Closed' is recorded as Ready for
+    closure, for the board to close. With --apply, the accepted
     changes are written into the register, each on its Updates sheet; new due dates
     asked for go on its Extension requests sheet for the board, not into Due. A folder
     given as REPLIES stands for the replies saved in it.
