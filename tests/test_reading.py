@@ -8,7 +8,7 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import base_data, make_register, write_register
@@ -1074,6 +1074,30 @@ def test_recommendations_lettered_or_numbered_under_a_concern_and_two_kinds_one_
     assert len(set(ids)) == 6
 
 
+@pytest.mark.parametrize("mark", [". ", ") ", ".  "])
+def test_items_numbered_in_their_words_under_kind_headings_keep_their_numbers(tmp_path, mark):
+    """'Recommendations' then '1. Within three months, ...', '2. ...'; 'Areas for
+    improvement' then '1. ...': the kinds were right but the items 'item 1' to 'item 5'
+    (Recommendation 1 shown as 'item 2') (a second trial)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Inspection", "Date published", "HMICFRS finding", "Action", "Lead", "Due",
+               "Status"])
+    for heading, words in (("Recommendations", ["The force should do one.",
+                                                 "The force should do two."]),
+                           ("Areas for improvement", ["The force should improve three."])):
+        ws.append([heading])
+        for n, w in enumerate(words, start=1):
+            ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), f"{n}{mark}{w}", "Act",
+                       "Supt Lee", dt.datetime(2026, 6, 30), "In progress"])
+    wb.save(tmp_path / "numbered.xlsx")
+    items = read_register(tmp_path / "numbered.xlsx").items.frame
+    assert [(k, str(n)) for k, n in zip(items["kind"], items["number"])] == [
+        ("Recommendation", "1"), ("Recommendation", "2"), ("Area for improvement", "1")]
+    assert list(items["item_text"]) == ["The force should do one.", "The force should do two.",
+                                        "The force should improve three."]
+
+
 def test_items_known_by_their_refs_alone_are_said_to_have_no_words(tmp_path):
     reg, report = check(_refs_tracker(tmp_path / "t.xlsx", None))
     said = [p for p in report.problems if p.code == "MISSING_COLUMN" and "Text" in p.message]
@@ -1216,6 +1240,12 @@ def test_reports_named_by_headings_with_no_dates_are_said_to_have_none(tmp_path)
        form=st.sampled_from(["({} published {})", "({} report published {})",
                              "{} - published {}", "{} published on {}"]),
        written=st.sampled_from(["%d %B %Y", "%d/%m/%Y", "%-d %b %Y"]))
+@example(title="DATE", day=dt.date(2014, 1, 1), form="{} published on {}",
+         written="%d %B %Y")         # (a title 'Date' was taken for 'date published')
+@example(title="'DATE", day=dt.date(2014, 1, 1), form="{} published on {}",
+         written="%d %B %Y")
+@example(title="0-DATE", day=dt.date(2014, 1, 1), form="{} published on {}",
+         written="%d %B %Y")
 def test_a_headings_publication_date_and_the_title_it_leaves(title, day, form, written):
     from gain_workbook.core.dates import parse_date
     from gain_workbook.register.detect import heading_published

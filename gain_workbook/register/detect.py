@@ -1226,6 +1226,12 @@ def heading_published(text) -> tuple[str, str] | None:
     if not readable:
         return None
     start, end = said.span()
+    prefix = text[:start]
+    if text[start:start + 4].lower() == "date" and not (
+            prefix.endswith("(") or (prefix[-1:].isspace() and prefix.rstrip()[-1:] in "-–:;,(")
+            and any(ch.isalnum() for ch in prefix)):
+        start += 4      # 'date' is the title's last word ('Key date published on ...'), not
+        #                 the phrase's first ('PEEL 2023 - date published 14 March 2024')
     before, after = text[:start].rstrip(), text[end:].lstrip()
     if before.endswith("(") and after.startswith(")"):     # '(published ...)'
         before, after = before[:-1], after[1:]

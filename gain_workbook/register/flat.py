@@ -125,6 +125,8 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
             plan.titles.insert(0, (cell, value))
     _fill_report(plan, get, srcs, n, ctx)
     kinds = _kinds_from_headings(rows, headings)
+    if kinds:
+        _numbers_in_the_words(plan, get, srcs)
     _titles_from_headings(plan, rows, headings, get, srcs, ctx.problems)
     base = part_no * PART_SPAN + 1
     _keep_with_actions(plan, get, srcs, rows, base)
@@ -169,6 +171,33 @@ def _refs_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:
         first = shorten(next(f for f in found if f)[0], 30)
         col.note = (col.note + "; " if col.note else "") + \
             f"the refs its words begin with ('{first}') are the items' refs"
+
+
+# an item's number before its words, under a heading that says its kind: '1. The force ...'
+_NUMBER_AT_START = re.compile(r"(\d{1,3})[.)] +(?=\S)")
+
+
+def _numbers_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:
+    """Items' words numbered '1. ...', '2. ...' under headings that say their kind
+    ('Recommendations', 'Areas for improvement'), on a sheet with no column of refs:
+    the numbers are the items' (they were 'item 1' ... 'item 5', Recommendation 1 shown
+    as 'item 2'). Only where most of the items' words begin so; said in describe."""
+    if "item_text" not in srcs or "number" in srcs or "item_id" in srcs:
+        return
+    texts = get["item_text"]
+    found = [_NUMBER_AT_START.match(t) if type(t) is str else None for t in texts]
+    given = sum(1 for t in texts if t not in (None, ""))
+    hits = sum(1 for m in found if m is not None)
+    if not hits or hits * 2 < given:
+        return
+    for i, m in enumerate(found):
+        if m is not None:
+            get["number"][i], texts[i] = m.group(1), texts[i][m.end():]
+    srcs["number"] = srcs["item_text"]
+    col = next((c for c in plan.columns if c.key == "item_text"), None)
+    if col is not None:
+        col.note = (col.note + "; " if col.note else "") + \
+            "the numbers its words begin with ('1.') are the items', their kind the heading's"
 
 
 def _nearest_text_above(grid, top: int):
