@@ -787,19 +787,26 @@ def test_a_backup_beside_the_register_is_not_taken_for_a_register(month):
     assert register_beside(reg.parent / "PCC responses.pdf") == [reg]
 
 
-def test_a_request_the_server_refuses_is_said_and_the_others_still_go(tmp_path, smtp_server,
-                                                                        runner):
+def _send_requests(tmp_path, smtp_server, runner, custody_address: str):
+    """requests --send of the small register through a real SMTP server on 127.0.0.1, Ch
+    Insp Custody's address ``custody_address``: (register, result, the server's inbox)."""
     def owners(wb):
         ws = wb.create_sheet("Owners")
         ws.append(["Name", "Email"])
-        ws.append(["Ch Insp Custody", "nobody@force.example"])      # the server refuses it
+        ws.append(["Ch Insp Custody", custody_address])
         ws.append(["Custody QA", "qa@force.example"])
-    data = base_data()
-    reg = write_register(tmp_path / "r.xlsx", data, post=owners)
+    reg = write_register(tmp_path / "r.xlsx", base_data(), post=owners)
     port, inbox = smtp_server()
     out = runner.invoke(cli, ["requests", str(reg), "--as-of", "02/12/2026", "--send",
                               "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
                               "--smtp-security", "none", "--from", "gain@force.example"])
+    return reg, out, inbox
+
+
+def test_a_request_the_server_refuses_is_said_and_the_others_still_go(tmp_path, smtp_server,
+                                                                        runner):
+    # (the server refuses nobody@)
+    reg, out, inbox = _send_requests(tmp_path, smtp_server, runner, "nobody@force.example")
     assert out.exit_code == 1, out.stderr
     assert "1 request of 2 could not be sent (Ch Insp Custody: " in out.stderr
     assert [rcpts for _, rcpts, _ in inbox.messages] == [["qa@force.example"]]
@@ -813,16 +820,7 @@ def test_sending_when_an_owner_cannot_be_emailed_ends_1_and_the_pack_says_so(
     """'a@b' on the Owners sheet: requests --send ended 0 ('3 without an email address')
     and the pack's Exceptions said the owner was 'Asked' (a trial): a scheduled run
     looked clean and the board was told an owner was chased who never was."""
-    def owners(wb):
-        ws = wb.create_sheet("Owners")
-        ws.append(["Name", "Email"])
-        ws.append(["Ch Insp Custody", "a@b"])
-        ws.append(["Custody QA", "qa@force.example"])
-    reg = write_register(tmp_path / "r.xlsx", base_data(), post=owners)
-    port, inbox = smtp_server()
-    out = runner.invoke(cli, ["requests", str(reg), "--as-of", "02/12/2026", "--send",
-                              "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
-                              "--smtp-security", "none", "--from", "gain@force.example"])
+    reg, out, inbox = _send_requests(tmp_path, smtp_server, runner, "a@b")
     assert out.exit_code == 1, out.output
     assert "1 was not emailed, for want of an email address that can be used" in out.stdout
     assert [rcpts for _, rcpts, _ in inbox.messages] == [["qa@force.example"]]

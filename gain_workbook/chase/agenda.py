@@ -111,8 +111,10 @@ class Rows:
                 ref = as_text(u.get("Request"))
                 key = ref.split(": ", 1)[1] if ": " in ref else ""
                 said = as_text(u.get("New value")).rstrip()
-                agreed = said.split(":", 1)[0].strip() == history.DECISION_WORDS[0]
-                self.agreed = self.agreed | {key} if agreed else self.agreed - {key}
+                if said.split(":", 1)[0].strip() == history.DECISION_WORDS[0]:
+                    self.agreed.add(key)
+                else:
+                    self.agreed.discard(key)
                 self.decided[key] = (f"At the meeting of {_day_text(u.get('Date'))} the board "
                                      f"decided: {said}" + ("" if said.endswith((".", "!", "?"))
                                                             else "."))

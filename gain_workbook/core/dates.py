@@ -190,7 +190,7 @@ def month_or_quarter(text, quarters: str = "financial"):
         first = parse_text_date(s[m.end():])
         if first is None or first > LATEST - dt.timedelta(days=6):
             return None
-        return first + dt.timedelta(days=6), f"the last day of the week commencing {uk_day(first)}"
+        return first + dt.timedelta(days=6), f"the last day of the week commencing {long_date(first)}"
     if m := _FINANCIAL_YEAR.match(s):
         return _financial_year(m)
     if (m := _MON_YY.match(s)) and m.group(1) in _MONTHS:
@@ -249,10 +249,6 @@ def date_among_words(text) -> tuple[dt.date, str] | None:
     if day is None or not EARLIEST <= day <= LATEST:
         return None
     return day, "the one date its words give"
-
-
-def uk_day(day: dt.date) -> str:
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

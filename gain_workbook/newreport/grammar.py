@@ -232,12 +232,8 @@ def who_and_when(text: str, published, force_name: str) -> tuple[str, str, objec
         deadline_text = m.group(0)
         deadline_text = re.sub(r"\s+", " ", deadline_text[0].upper() + deadline_text[1:])
         deadline = parse_deadline(deadline_text, published)
-    addressee = ""
-    if modal:
-        subject = clause[:modal.start()]
-        if m and m.start() < modal.start():
-            subject = subject[:m.start()] + subject[m.end():]
-        addressee = re.sub(r"\s+", " ", subject).strip(" ,;:–-")
+    addressee = subject_of(clause, modal, m)
+    if addressee:
         addressee = re.sub(r"^(?:that|and)\s+", "", addressee, flags=re.I).strip(" ,")
         said = max(addressee.lower().rfind(w) for w in (" recommend that ", " recommends that "))
         if said >= 0:       # 'To address this cause of concern, we recommend that the force'
@@ -245,6 +241,20 @@ def who_and_when(text: str, published, force_name: str) -> tuple[str, str, objec
         if addressee:
             addressee = addressee[0].upper() + addressee[1:]
     return addressee, deadline_text, deadline, who(addressee, force_name) if addressee else ""
+
+
+def subject_of(clause: str, modal=None, deadline=None) -> str:
+    """The words before a clause's 'should', without its deadline ('By 31 March 2022, the
+    Home Office should ...' -> 'the Home Office'); '' when it has no 'should'. ``modal``,
+    ``deadline``: their matches, when already found."""
+    modal = modal or MODAL.search(clause)
+    if modal is None:
+        return ""
+    subject = clause[:modal.start()]
+    deadline = deadline or deadline_in(subject)
+    if deadline and deadline.start() < modal.start():
+        subject = subject[:deadline.start()] + subject[deadline.end():]
+    return re.sub(r"\s+", " ", subject).strip(" ,;:–-")
 
 
 def who(addressee: str, force_name: str) -> str:

@@ -59,7 +59,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from gain_workbook.core.dates import DATE_WORDS, deadline_in, parse_date, word_number
+from gain_workbook.core.dates import DATE_WORDS, parse_date, word_number
 from gain_workbook.core.text import has_xml_illegal, xml_safe
 from gain_workbook.newreport.finish import CONTROL_CHECK, finish
 from gain_workbook.newreport.source import SALUTATION
@@ -67,7 +67,7 @@ from gain_workbook.newreport.grammar import (ACOC, AFI, COC, CONTINUES, ENDS,
                                              MODAL, NUMBERED, QUOTES, REC, RECOMMENDS,
                                              RECOMMENDS_LEAD, SUB_ITEM, TERMINATED, fold,
                                              head, heading_like, kind_of, label_of,
-                                             reads_like_item, section_heading)
+                                             reads_like_item, section_heading, subject_of)
 
 __all__ = ["ACOC", "AFI", "COC", "CONTROL_CHECK", "REC", "Found", "FoundItem", "find_items",
            "fold", "kind_of", "reads_like_item"]
@@ -716,14 +716,7 @@ _FOR_WHOM = re.compile(r"(?:(?:recommendations?|areas? for improvement)(?:\(s\))
 def _says_who(text: str) -> bool:
     """Does an entry name who should do it, before its 'should' ('By 31 March 2022, the
     Home Office should ...'), not only what to do ('make sure that ...')?"""
-    clause = head(text)
-    modal = MODAL.search(clause)
-    if modal is None:
-        return False
-    subject = clause[:modal.start()]
-    if (m := deadline_in(subject)) is not None:
-        subject = subject[:m.start()] + subject[m.end():]
-    subject = subject.strip(" ,;:")
+    subject = subject_of(head(text))
     return bool(subject) and (subject[:1].isupper() or subject.lower().startswith("the "))
 
 

@@ -493,15 +493,8 @@ def _the_items_words(grid, header_row: int, cols: list, taken: dict,
     items' words (read as nothing before, every item's words were lost in silence)."""
     if "item_text" in taken or "action_text" not in taken or "item_text" not in index.keys:
         return
-    found = []
-    for c in cols:
-        words = set(header_key(c.header).split()) if c.key is None and c.header else set()
-        if words & _WORDS_OF and words <= _WORDS_OF | _WORDS_ALSO:
-            values = _sample(grid, header_row, c.index)
-            if values and sum(isinstance(v, str) and len(v.split()) >= 5
-                              for v in values) * 2 > len(values) and \
-                    _same_for_each_item(grid, header_row, c.index, taken):
-                found.append(c)
+    found = [c for c in _words_columns(grid, header_row, cols, _WORDS_OF, _WORDS_ALSO, 5)
+             if _same_for_each_item(grid, header_row, c.index, taken)]
     if len(found) == 1:
         c = found[0]
         c.key, c.how = "item_text", "content"
@@ -533,17 +526,10 @@ def _actions_labelled(grid, header_row: int, cols: list, taken: dict,
     if not labels or not all(_ACTION_LABEL.fullmatch(" ".join(str(v).split()).lower())
                              for v in labels):
         return
-    found = []
-    for c in cols:
-        words = set(header_key(c.header).split()) if c.key is None and c.header else set()
-        if words & (_WORDS_OF | _ACTIONS_WORDS) and \
-                words <= _WORDS_OF | _WORDS_ALSO | _ACTIONS_WORDS | _ACTIONS_ALSO:
-            values = _sample(grid, header_row, c.index)
-            if values and sum(isinstance(v, str) and len(v.split()) >= 2
-                              for v in values) * 2 > len(values) and (
-                    "item_text" in taken or not _same_for_each_item(grid, header_row,
-                                                                    c.index, taken)):
-                found.append(c)
+    found = [c for c in _words_columns(grid, header_row, cols, _WORDS_OF | _ACTIONS_WORDS,
+                                       _WORDS_ALSO | _ACTIONS_ALSO, 2)
+             if "item_text" in taken or not _same_for_each_item(grid, header_row, c.index,
+                                                                 taken)]
     if len(found) != 1:
         return
     label = next(c for c in cols if c.index == taken["action_text"])
@@ -551,7 +537,8 @@ def _actions_labelled(grid, header_row: int, cols: list, taken: dict,
     label.note = f"from its values (labels), not the words of {BY_KEY['action_text'].header}"
     words = found[0]
     words.key, words.how = "action_text", "content"
-    words.note = f"from its values (sentences beside the labels in {label.header!r}): the actions' words"
+    words.note = (f"from its values (sentences beside the labels in {label.header!r}): "
+                  "the actions' words")
     taken["action_id"], taken["action_text"] = label.index, words.index
 
 
@@ -573,6 +560,22 @@ def _actions_by_half_a_header(cols: list, taken: dict, index: HeaderIndex) -> No
             c.key, c.how = "action_text", "words"
             taken["action_text"] = c.index
             return
+
+
+def _words_columns(grid, header_row: int, cols: list, named: frozenset, also: frozenset,
+                   least: int) -> list:
+    """The columns not read yet whose header says only 'the words' (one of ``named``, the
+    rest of ``also``: 'Detail', 'What HMICFRS said', 'What we will do') and most of whose
+    cells are sentences of ``least`` words or more."""
+    out = []
+    for c in cols:
+        words = set(header_key(c.header).split()) if c.key is None and c.header else set()
+        if words & named and words <= named | also:
+            values = _sample(grid, header_row, c.index)
+            if values and sum(isinstance(v, str) and len(v.split()) >= least
+                              for v in values) * 2 > len(values):
+                out.append(c)
+    return out
 
 
 def _same_for_each_item(grid, header_row: int, idx: int, taken: dict) -> bool:

@@ -126,7 +126,8 @@ def _prepare(part_no: int, plan: SheetPlan, grids: dict, keys: set, ctx: Context
     _fill_report(plan, get, srcs, n, ctx)
     kinds = _kinds_from_headings(rows, headings)
     if kinds:
-        _numbers_in_the_words(plan, get, srcs)
+        _refs_in_the_words(plan, get, srcs, _number_at_start, "the numbers its words begin "
+                           "with ('{first}.') are the items', their kind the heading's")
     _titles_from_headings(plan, rows, headings, get, srcs, ctx.problems)
     base = part_no * PART_SPAN + 1
     _keep_with_actions(plan, get, srcs, rows, base)
@@ -147,17 +148,20 @@ def _status_as_the_items(plan: SheetPlan, grid, rows: list, get: dict, srcs: dic
     srcs["force_status"] = srcs["action_status"]
 
 
-def _refs_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:
+def _refs_in_the_words(plan: SheetPlan, get: dict, srcs: dict, read=label_at_start,
+                       said: str = "the refs its words begin with ('{first}') are the items' "
+                                   "refs") -> None:
     """Items' words that begin with their refs ('AFI 1 – The force should ...',
     'Recommendation 1 (CoC 1): Within three months, ...') on a sheet with no column of
     refs: each ref is the item's, its words what follow. Every item was a
     recommendation numbered by its row (a cause of concern among them, and the
     response counted them all as recommendations), in silence. Only where most of the
-    items' words begin so; said in describe."""
+    items' words begin so; said in describe (``said``). ``read``: a text's (ref, rest),
+    or None (_number_at_start for numbers under headings that say the kind)."""
     if "item_text" not in srcs or "number" in srcs or "item_id" in srcs:
         return
     texts = get["item_text"]
-    found = [label_at_start(t) for t in texts]
+    found = [read(t) for t in texts]
     given = sum(1 for t in texts if t not in (None, ""))
     hits = sum(1 for f in found if f is not None)
     if not hits or hits * 2 < given:
@@ -169,35 +173,18 @@ def _refs_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:
     col = next((c for c in plan.columns if c.key == "item_text"), None)
     if col is not None:
         first = shorten(next(f for f in found if f)[0], 30)
-        col.note = (col.note + "; " if col.note else "") + \
-            f"the refs its words begin with ('{first}') are the items' refs"
+        col.note = (col.note + "; " if col.note else "") + said.format(first=first)
 
 
 # an item's number before its words, under a heading that says its kind: '1. The force ...'
 _NUMBER_AT_START = re.compile(r"(\d{1,3})[.)] +(?=\S)")
 
 
-def _numbers_in_the_words(plan: SheetPlan, get: dict, srcs: dict) -> None:
-    """Items' words numbered '1. ...', '2. ...' under headings that say their kind
-    ('Recommendations', 'Areas for improvement'), on a sheet with no column of refs:
-    the numbers are the items' (they were 'item 1' ... 'item 5', Recommendation 1 shown
-    as 'item 2'). Only where most of the items' words begin so; said in describe."""
-    if "item_text" not in srcs or "number" in srcs or "item_id" in srcs:
-        return
-    texts = get["item_text"]
-    found = [_NUMBER_AT_START.match(t) if type(t) is str else None for t in texts]
-    given = sum(1 for t in texts if t not in (None, ""))
-    hits = sum(1 for m in found if m is not None)
-    if not hits or hits * 2 < given:
-        return
-    for i, m in enumerate(found):
-        if m is not None:
-            get["number"][i], texts[i] = m.group(1), texts[i][m.end():]
-    srcs["number"] = srcs["item_text"]
-    col = next((c for c in plan.columns if c.key == "item_text"), None)
-    if col is not None:
-        col.note = (col.note + "; " if col.note else "") + \
-            "the numbers its words begin with ('1.') are the items', their kind the heading's"
+def _number_at_start(text) -> tuple[str, str] | None:
+    """(the number, the words after it) of items' words numbered '1. ...', '2. ...' under
+    headings that say their kind ('Recommendations'): they were 'item 1' ... 'item 5'."""
+    m = _NUMBER_AT_START.match(text) if type(text) is str else None
+    return (m.group(1), text[m.end():]) if m else None
 
 
 def _nearest_text_above(grid, top: int):

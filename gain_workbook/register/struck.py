@@ -132,8 +132,8 @@ def _runs_struck(body: bytes) -> str | None:
     """WHOLE, PART or None: an inline rich text's runs (a cell struck in Excel's edit mode,
     or partly) that are struck through, of those with words."""
     runs = [r for r in _RUN_START.split(body)[1:] if _RUN_TEXT.search(r)]
-    struck = [r for r in runs if b"strike" in r.split(b"</", 1)[0] + r.split(b"<t", 1)[0]
-              and not _STRIKE_OFF.search(r)]
+    # (a run's properties come before its text: '<rPr><strike/></rPr><t>...</t>')
+    struck = [r for r in runs if b"strike" in r.split(b"<t", 1)[0] and not _STRIKE_OFF.search(r)]
     if not struck:
         return None
     return WHOLE if len(struck) == len(runs) else PART
