@@ -988,6 +988,34 @@ def test_a_tracker_on_a_sheet_named_as_one_of_our_tables_is_read(tmp_path, name)
     assert "named as our" in reg.plan.sheets[0].reason
 
 
+def test_a_tracker_on_a_sheet_named_actions_beside_its_archive_reads_both(tmp_path):
+    """The open rows on a sheet named 'Actions', the closed ones on 'Closed actions': the
+    archive alone was read as the register (a layout was found, so the sheet named as ours
+    was never read by its columns), two open actions gone in silence (a trial)."""
+    wb = openpyxl.Workbook()
+    head = ["Report", "Published", "Ref", "Recommendation", "Action", "Owner", "Due",
+            "Status"]
+    rows = {"Actions": [("AFI 1", "Introduce call-back", "In progress"),
+                        ("AFI 2", "Supervision training", "Not started")],
+            "Closed actions": [("AFI 1", "Recruit call handlers", "Complete"),
+                               ("AFI 3", "Wellbeing strategy", "Complete")]}
+    for n, (name, lines) in enumerate(rows.items()):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(head)
+        for ref, action, status in lines:
+            ws.append(["PEEL 2023-25", dt.datetime(2024, 3, 14), ref,
+                       f"The force should improve {ref}.", action, "DCI Smith",
+                       dt.datetime(2026, 3, 31), status])
+    wb.save(tmp_path / "open and closed.xlsx")
+    reg, report = check(tmp_path / "open and closed.xlsx")
+    assert reg.layout == "flat" and not report.errors, report.to_text()
+    assert sorted(reg.actions.frame["action_text"]) == sorted(
+        a for lines in rows.values() for _, a, _ in lines)
+    assert sorted(reg.items.frame["number"].astype(str)) == ["1", "2", "3"]
+    assert [s.read for s in reg.plan.sheets] == [True, True]
+
+
 def test_one_ref_typed_two_ways_does_not_make_the_refs_the_actions(tmp_path):
     """'AFI_06' on an item's first row, 'AFI 6' on its second: the whole Ref column was
     read as the actions' refs, every item numberless and a recommendation (a trial)."""

@@ -1349,8 +1349,9 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
         if layout is None:
             for s in summaries:
                 s.looks_like, s.role, s.reason = s.role, "not read", "a summary sheet, by its name"
-    if layout is None:
-        layout = plan.layout = _named_as_ours(plan, grids, indexes, usable)
+    if layout is None or all(s.archive for s in plan.sheets if s.read):
+        # (an archive alone is not the register: its open rows are on a sheet of ours)
+        layout = plan.layout = _named_as_ours(plan, grids, indexes, usable) or layout
     if layout is None:
         layout = plan.layout = _items_as_actions(plan, grids, indexes, usable)
     if layout is not None:
@@ -1361,8 +1362,8 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
 
 
 def _named_as_ours(plan: Plan, grids: dict, indexes: dict, usable) -> str | None:
-    """With no layout found, a sheet named as one of our tables ('Inspections', 'Actions')
-    read by its columns alone: a whole tracker kept on a sheet so named was taken for
+    """With no layout found (or only an archive), a sheet named as one of our tables
+    ('Inspections', 'Actions') read by its columns alone: a whole tracker kept on a sheet so named was taken for
     that one table and the workbook refused (a trial). The layout, or None (the sheets
     as they were)."""
     was = list(plan.sheets)
@@ -1374,7 +1375,8 @@ def _named_as_ours(plan: Plan, grids: dict, indexes: dict, usable) -> str | None
             if again is not None and again.role != s.role:
                 again.hidden = s.hidden
                 again.reason = (f"named as our {ROLE_TEXT[s.role]} sheet, but read by its "
-                                "columns: the workbook has no other sheets of ours")
+                                "columns: the workbook has no Inspections, Items and "
+                                "Actions sheets of ours")
                 plan.sheets[n], changed = again, True
     layout = (_choose(plan.sheets, usable, True) or _choose(plan.sheets, usable, False)) \
         if changed else None
