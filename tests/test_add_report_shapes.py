@@ -448,6 +448,43 @@ def test_a_numbered_list_on_a_web_page_where_the_browser_draws_the_numbers(case)
 
 
 
+_ENTRIES = [
+    "<li><p>By 31 October 2023, chief constables should make sure that their vetting units "
+    "are adequately resourced.</p></li>",
+    "<li><p>By 30 April 2023, the College of Policing should amend its guidance so that it:"
+    "</p><ul><li>requires forces to record the rationale for vetting decisions; and</li>"
+    "<li>makes clear what checks must be done.</li></ul></li>",
+    "<li>By 31 March 2023, the Home Office should change the law so that vetting is "
+    "statutory.</li>",
+    "<li><p>With immediate effect, chief constables should make sure that all staff are "
+    "vetted to the correct level.</p><p>This should include those on secondment.</p></li>"]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (1, 2, 3, 0), (3, 1, 0, 2), (2, 3, 0, 1)])
+@pytest.mark.parametrize("furniture", [
+    "", "<aside><h3>Related publications</h3><ol><li>Police officers should be vetted: our "
+    "2019 report</li></ol></aside>",
+    "<footer><p>Forces should read our guidance. © Crown copyright</p></footer>"])
+def test_a_web_pages_list_entry_holding_a_list_or_paragraphs_is_one_item(order, furniture):
+    """An <ol> whose entry holds its own bulleted list (or a second paragraph): every entry
+    after it was taken for that list's bullets, three recommendations read as one (or the
+    second paragraph an item of its own); a sidebar's and the footer's words were areas for
+    improvement (a trial)."""
+    from gain_workbook.newreport.source import _page_blocks
+
+    page = ("<html><body><main><h1>An inspection of vetting</h1><p>Published on: 2 November "
+            "2022</p><h2>Recommendations</h2><ol>" + "".join(_ENTRIES[i] for i in order) +
+            "</ol><h2>Areas for improvement</h2><ol><li>Forces should improve the quality of "
+            "their vetting interviews.</li></ol>" + furniture + "</main></body></html>")
+    found = find_items(_page_blocks(page, "page.html"), published=PUBLISHED)
+    got = [(it.kind, it.number or it.ordinal, len(it.paragraphs)) for it in found.items]
+    parts = {0: 1, 1: 3, 2: 1, 3: 2}
+    assert got == [("Recommendation", str(n), parts[i]) for n, i in enumerate(order, 1)] + [
+        ("Area for improvement", "1", 1)]
+    assert all(p.startswith(("By ", "With ", "requires", "makes", "This", "Forces"))
+               for it in found.items for p in it.paragraphs)
+
+
 @pytest.mark.parametrize("said, counts", [
     ("We make 7 recommendations and identify 2 areas for improvement.",
      {"Recommendation": 7, "Area for improvement": 2}),

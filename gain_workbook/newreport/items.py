@@ -147,6 +147,8 @@ class FoundItem:
     ordinal: str = ""                   # that number, where the Number is left empty
     sub_next: int = 0                   # the next number of its own numbered list ('1.' ...)
     group_for: str = ""                 # whom its group's heading names ('For the Home Office')
+    level: int = 0                      # a web page's list entry: its list's depth, and
+    entry: int = 0                      # which entry (<li>) it is
 
     _folded: tuple = field(default=(), repr=False, compare=False)
 
@@ -599,6 +601,7 @@ class _Reader:
             number, self.number = self.number or "", None
             self.current = self._add(kind, number, [text], block.cleaned, "list",
                                      parent=self.numbered.parent)
+            self.current.level, self.current.entry = block.level, block.entry
             return
         if like:
             self._unlabelled(block)
@@ -777,7 +780,11 @@ def _carries_on(item: FoundItem, text: str, block, like: bool) -> bool:
         return False                      # 'HMIC recommends that:': a list of items follows
     if SUB_ITEM.match(text):
         return True                       # '(a) ...': a part of the item, never one
+    if block.entry and block.entry == item.entry:
+        return True                       # a web page's entry's next paragraph
     if block.bullet:                      # a bullet is more of it only as its own list
+        if 0 < block.level <= item.level:
+            return False                  # (the next entry of the list it is an entry of)
         if last.endswith(":") or item.listing == "bullets":
             item.listing = "bullets"
             return True
@@ -960,6 +967,6 @@ def _split_labels(blocks) -> list:
         if len(parts) == 1:
             out.append(b)
         else:
-            out += [Block(p.strip(), b.heading, b.bullet, b.cleaned)
+            out += [Block(p.strip(), b.heading, b.bullet, b.cleaned, b.level, b.entry)
                     for p in parts if p.strip()]
     return out

@@ -61,14 +61,16 @@ class Block:
     heading: bool = False
     bullet: bool = False
     cleaned: bool = False       # control characters were removed from its text
+    level: int = 0              # a web page's list entry: how deep its list is (1 the outer)
+    entry: int = 0              # ... and which entry (<li>) of the page it is in
 
 
 def _block(text: str, heading: bool = False, bullet: bool = False,
-           cleaned: bool = False) -> Block:
+           cleaned: bool = False, level: int = 0, entry: int = 0) -> Block:
     """A paragraph, its soft hyphens (invisible but for a break) and what no workbook can
     store removed; ``cleaned`` says the latter was there (or was before: a line's)."""
     clean = _FOOTNOTE_MARK.sub("", xml_safe(text).replace(SOFT_HYPHEN, ""))
-    return Block(clean, heading, bullet, cleaned or has_xml_illegal(text))
+    return Block(clean, heading, bullet, cleaned or has_xml_illegal(text), level, entry)
 
 
 # A footnote's number after a paragraph's last word and stop, as a PDF's text gives it
@@ -374,8 +376,9 @@ _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th",
                "section", "article", "blockquote", "dt", "dd", "br", "ul", "ol", "table",
                "caption", "figcaption", "summary", "details", "aside", "main", "title",
                "pre", "hr"}
+# (a page's furniture too: its <nav>, the <aside> of related pages, the <footer>)
 _SKIP_TAGS = {"script", "style", "nav", "noscript", "form", "button", "select", "svg",
-              "template", "iframe", "object", "head"}
+              "template", "iframe", "object", "head", "aside", "footer"}
 _VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
               "param", "source", "track", "wbr"}
 _HEAD_TAGS = {"title", "meta", "link", "style", "script", "base", "noscript", "template"}
@@ -409,13 +412,17 @@ class _Page(HTMLParser):
         self._over: list[str] = []    # the open elements of what is passed over, outermost first
         self._heading = 0
         self._bullet = 0
+        self._lists = 0              # the lists (<ul>, <ol>) open; the entries (<li>) open,
+        self._entries: list[tuple[int, int]] = []     # each (its depth, its place)
+        self._count = 0
         self._in_title = False
         self._flags = (False, False)
 
     def _flush(self):
         text = re.sub(r"\s+", " ", "".join(self._text)).strip()
         if text:
-            self.blocks.append(_block(text, *self._flags))
+            level, entry = self._entries[-1] if self._entries else (0, 0)
+            self.blocks.append(_block(text, *self._flags, level=level, entry=entry))
         self._text = []
 
     def _closed_by(self, tag) -> None:
@@ -454,6 +461,10 @@ class _Page(HTMLParser):
                 self._heading += 1
             if tag == "li":
                 self._bullet += 1
+                self._count += 1
+                self._entries.append((max(1, self._lists), self._count))
+            elif tag in ("ul", "ol"):
+                self._lists += 1
             self._flags = (self._heading > 0, self._bullet > 0)
 
     def handle_startendtag(self, tag, attrs):
@@ -478,6 +489,9 @@ class _Page(HTMLParser):
                 self._heading = max(0, self._heading - 1)
             if tag == "li":
                 self._bullet = max(0, self._bullet - 1)
+                self._entries = self._entries[:-1]
+            elif tag in ("ul", "ol"):
+                self._lists = max(0, self._lists - 1)
             self._flags = (self._heading > 0, self._bullet > 0)
 
     def handle_data(self, data):
