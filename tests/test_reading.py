@@ -1016,6 +1016,36 @@ def test_a_tracker_on_a_sheet_named_actions_beside_its_archive_reads_both(tmp_pa
     assert [s.read for s in reg.plan.sheets] == [True, True]
 
 
+@pytest.mark.parametrize("header", ["HMICFRS Ref", "Report ref", "Inspection no"])
+@pytest.mark.parametrize("own_ref", [False, True])
+def test_a_report_id_header_over_the_items_refs_is_their_number(tmp_path, header, own_ref):
+    """'HMICFRS Ref' (an alias of the report's id) over 'Rec 2', 'AFI 1': each item was a
+    report of its own, every area for improvement a recommendation, in silence (a trial)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append((["Force Ref"] if own_ref else []) + [
+        "Report Title", "Report Date", header, "Recommendation / AFI", "Action",
+        "Lead Officer", "Deadline", "Status"])
+    youth = ("Serious youth violence", dt.datetime(2023, 6, 27))
+    peel = ("PEEL 2023-25: Northshire Police", dt.datetime(2024, 4, 18))
+    for n, (report, ref, action) in enumerate(((youth, "Rec 2", "Data sharing"),
+                                               (youth, "Rec 2", "Monthly return"),
+                                               (youth, "Rec 5", "Evaluation"),
+                                               (peel, "AFI 1", "Shifts"),
+                                               (peel, "AFI 3", "Audit"))):
+        ws.append(([f"NS-{40 + n}"] if own_ref else []) + [
+            *report, ref, f"The force should do {ref}.", action, "Supt Quinn",
+            dt.datetime(2026, 12, 31), "In progress"])
+    wb.save(tmp_path / "refs.xlsx")
+    reg, report = check(tmp_path / "refs.xlsx")
+    assert not report.errors, report.to_text()
+    assert len(reg.inspections.frame) == 2
+    items = reg.items.frame
+    assert sorted(zip(items["kind"], items["number"].astype(str))) == [
+        ("Area for improvement", "1"), ("Area for improvement", "3"), ("Recommendation", "2"),
+        ("Recommendation", "5")]
+
+
 def test_one_ref_typed_two_ways_does_not_make_the_refs_the_actions(tmp_path):
     """'AFI_06' on an item's first row, 'AFI 6' on its second: the whole Ref column was
     read as the actions' refs, every item numberless and a recommendation (a trial)."""

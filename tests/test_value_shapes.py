@@ -3,6 +3,8 @@ sources in tests/data/value-shapes/README.md): read to what a clerk reads in the
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from click.testing import CliRunner
 
@@ -168,6 +170,42 @@ def test_a_register_of_two_forces_with_neither_chosen_says_so_in_every_command(t
         assert head[:2] == ["Inspection ID", "Force"], (sheet, head)
         shown = {r[1] for r in rows[4:] if r[0]}
         assert {"West Mercia Police", "Warwickshire Police"} <= shown, (sheet, shown)
+
+
+@pytest.mark.parametrize("chosen", ["Eastshire", "Westshire"])
+def test_a_blank_force_cell_under_an_items_first_row_carries_its_force_on(tmp_path, chosen):
+    """One row per action, the Force given (like the Report and Ref) only on an item's
+    first row: the blank under it was 'every force', so Westshire's overdue action went
+    into Eastshire's pack (a trial). It carries on its item's first row, else its
+    report's; 'Both' and a force named on an action's own row keep their meaning."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Force", "Ref", "Recommendation / AFI", "Action",
+               "Owner", "Due", "Status"])
+    west, east, joint = "PEEL 2025: Westshire Police", "PEEL 2025: Eastshire Police", \
+        "Joint custody inspection"
+    d = dt.datetime
+    for row in (
+            [west, d(2025, 6, 1), "Westshire", "AFI 1", "Improve call handling.", "Recruit"],
+            [None, None, None, None, None, "New IVR system"],
+            [east, d(2025, 7, 1), "Eastshire", "AFI 1", "Improve crime recording.", "Audit"],
+            [None, None, None, "AFI 2", "Improve vetting.", "Clear backlog"],
+            [joint, d(2025, 1, 15), "Both", "Rec 1", "Improve healthcare.", "Contract"],
+            [None, None, "Eastshire", None, None, "Eastshire refit"],
+            [None, None, "Westshire", None, None, "Westshire refit"]):
+        ws.append(row + ["Supt Reed", d(2026, 3, 31), "In progress"])
+    settings = wb.create_sheet("Settings")
+    settings.append(["Rows for force", chosen])
+    wb.save(tmp_path / "alliance.xlsx")
+    reg = read_register(tmp_path / "alliance.xlsx")
+    from gain_workbook.register.forces import select
+
+    kept = set(select(reg).actions.frame["action_text"])
+    own = {"Eastshire": {"Audit", "Clear backlog", "Eastshire refit"},
+           "Westshire": {"Recruit", "New IVR system", "Westshire refit"}}[chosen]
+    assert kept == own | {"Contract"}
 
 
 def test_a_force_the_setting_names_that_is_not_in_the_register_is_an_error(tmp_path):

@@ -837,22 +837,30 @@ def _read_content(grid, header_row: int, cols: list, taken: dict, index: HeaderI
             plan.note = f"from its values (status words), not its words ({BY_KEY[plan.key].header})"
             plan.key, plan.how = "action_status", "content"
             taken["action_status"] = plan.index
-    if index.role == "flat" and "number" in allowed and "number" not in taken and \
-            "item_id" in taken:
-        # 'Rec / AFI Ref' holding 'AFI 1', 'Rec 2': on a sheet of several reports a ref
-        # that names its kind is the item's number, not an id (each report has an AFI 1)
-        plan = next(c for c in cols if c.key == "item_id")
-        values = sample(plan)
-        if values and content.kinds_named(values) == len(values):
-            del taken["item_id"]
-            plan.note = f"from its values (refs), not its words ({BY_KEY['item_id'].header})"
-            plan.key, plan.how = "number", "content"
-            taken["number"] = plan.index
+    if "number" in allowed:
+        _ids_that_are_refs(cols, taken, sample, index.role)
     for c in cols:
         if c.key is None and c.header and not c.note and content.is_percent_column(sample(c)):
             c.note = "per cent complete (progress): kept as your column, the status is read " \
                      f"from column {col_letter(taken['action_status'])}" \
                 if "action_status" in taken else "per cent complete (progress)"
+
+
+def _ids_that_are_refs(cols: list, taken: dict, sample, role: str) -> None:
+    """A column taken for an id whose cells all name their kind ('AFI 1', 'Rec 2') is the
+    item's number: 'Rec / AFI Ref' on a sheet of several reports (each has an AFI 1), or
+    'HMICFRS Ref', which names the report's id (each item was a report of its own, every
+    area for improvement a recommendation)."""
+    for key, roles in (("item_id", ("flat",)), ("inspection_id", ("flat", ITEMS))):
+        if role not in roles or key not in taken or "number" in taken:
+            continue
+        plan = next(c for c in cols if c.key == key)
+        values = sample(plan)
+        if values and content.kinds_named(values) == len(values):
+            del taken[key]
+            plan.note = f"from its values (refs), not its words ({BY_KEY[key].header})"
+            plan.key, plan.how = "number", "content"
+            taken["number"] = plan.index
 
 
 # ---------------------------------------------------------------- classifying sheets

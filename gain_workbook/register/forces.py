@@ -186,15 +186,26 @@ def _say(forces: Forces, reg, names: _Names) -> None:
 
 def _action_forces(reg, names: _Names) -> list:
     """Each action's forces (None: every force): its own, else its item's, else its
-    inspection's."""
+    inspection's. Where only the actions have Force cells (one row per action), a blank
+    one carries on the rows above as the sheet's other cells do: its item's first row's
+    force, else its report's first row's (another force's action was this one's)."""
     ins_f, item_f, act_f = _cells(reg)
-    ins_of = dict(zip(reg.inspections.frame["inspection_id"], ins_f))
-    items = reg.items.frame
+    items, acts = reg.items.frame, reg.actions.frame
+    first_item: dict = {}
+    first_ins: dict = {}
+    if all(v is None for v in (*ins_f, *item_f)):
+        ins_of_item = dict(zip(items["item_id"], items["item_inspection_id"]))
+        for item, own in zip(acts["action_item_id"], act_f):
+            first_item.setdefault(item, own)
+            first_ins.setdefault(ins_of_item.get(item), own)
+    ins_of = {i: own if own is not None else first_ins.get(i)
+              for i, own in zip(reg.inspections.frame["inspection_id"], ins_f)}
     item_of = {}
     for iid, ins, own in zip(items["item_id"], items["item_inspection_id"], item_f):
-        item_of.setdefault(iid, names.of(own) if own is not None else names.of(ins_of.get(ins)))
+        own = own if own is not None else first_item.get(iid)
+        item_of.setdefault(iid, names.of(own if own is not None else ins_of.get(ins)))
     return [names.of(own) if own is not None else item_of.get(item)
-            for item, own in zip(reg.actions.frame["action_item_id"], act_f)]
+            for item, own in zip(acts["action_item_id"], act_f)]
 
 
 def select(reg):
