@@ -728,7 +728,13 @@ def test_a_listings_own_numbers_are_kept_and_a_pdfs_page_numbers_dropped(runner,
     assert [b.text for b in lines_to_blocks(lines, pages=True)] == [
         "By 31 March 2027, chief constables should make sure that the vetting unit has "
         "enough staff."]
-    assert [b.text for b in lines_to_blocks(lines)][1] == "12"
+    # pasted, a lone number that breaks a sentence is a page's too (the rest of the item
+    # was lost); one after '... in paragraph' stays
+    assert [b.text for b in lines_to_blocks(lines)] == [
+        "By 31 March 2027, chief constables should make sure that the vetting unit has "
+        "enough staff."]
+    assert [b.text for b in lines_to_blocks(["as set out in paragraph", "12",
+                                             "of the code."])][1] == "12"
 
 
 # ---------------------------------------------------------------- refusals

@@ -448,6 +448,46 @@ def test_a_numbered_list_on_a_web_page_where_the_browser_draws_the_numbers(case)
 
 
 
+_STALKING = [
+    "By 31 March 2025, chief constables should make sure that every stalking report is risk "
+    "assessed and that every victim is offered the support of a stalking advocate.",
+    "By 31 March 2025, the College of Policing should update its guidance on stalking "
+    "protection orders.",
+    "By 31 December 2024, chief constables should review how stalking is recorded, and make "
+    "sure that their forces: (a) flag every stalking report; and (b) audit their records.",
+    "By 31 December 2024, the Home Office should review the stalking legislation."]
+
+
+@settings(max_examples=40, deadline=None)
+@given(width=st.integers(45, 100), page=st.integers(2, 4),
+       furniture=st.sampled_from(["{n}", "Page {n}", "{n} of 14", "Stalking inspection",
+                                  "Stalking inspection   Page {n}", "OFFICIAL"]))
+def test_a_page_number_or_running_line_inside_an_item_is_not_its_words(width, page, furniture):
+    """Pasted from a PDF, a page's number ('2', 'Page 2') or its running header or footer
+    stands between the lines of an item: the rest of the item was lost in silence (Leveson
+    with a number at each page's foot lost the end of 14 of its 92 recommendations), or the
+    footer read into its words and addressee (a trial). Wrapped at any width, a page break
+    every few lines: each item whole, the furniture in none."""
+    import textwrap
+
+    lines = ["An inspection of the police response to stalking",
+             "Published on: 5 July 2024", "", "Recommendations", ""]
+    for n, words in enumerate(_STALKING, 1):
+        body = words.replace(": (a)", ":\n(a)").replace("; and (b)", "; and\n(b)")
+        for k, part in enumerate(body.split("\n")):
+            lines += textwrap.wrap(part, width, initial_indent="" if k else f"{n}. ")
+        lines.append("")
+    paged, n = [], 1
+    for k, line in enumerate(lines):
+        paged.append(line)
+        if k > 4 and k % page == 0:
+            n += 1
+            paged += ["", furniture.format(n=n), ""]
+    found = read("\n".join(paged))
+    got = [" ".join(" ".join(it.paragraphs).split()) for it in found.items]
+    assert got == _STALKING, paged
+
+
 _ENTRIES = [
     "<li><p>By 31 October 2023, chief constables should make sure that their vetting units "
     "are adequately resourced.</p></li>",

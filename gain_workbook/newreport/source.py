@@ -253,10 +253,11 @@ def glue(previous: str, line: str, words: set[str], soft: bool) -> tuple[str, st
 
 
 def lines_to_blocks(lines: list[str], pages: bool = False) -> list[Block]:
-    """Lines (pasted text, or a PDF's) as paragraphs: wrapped lines joined. ``pages``: the
-    lines are a PDF's, whose lone numbers are page numbers (in pasted text, a tracker's
-    item numbers), dropped so a paragraph carries on over the page. Control characters
-    are removed from each line first, and its paragraph marked."""
+    """Lines (pasted text, or a PDF's) as paragraphs, wrapped lines joined; a PDF's lone
+    numbers (``pages``) dropped as page numbers (pasted text's where one breaks a sentence:
+    :func:`without_page_furniture`). Control characters removed, the paragraph marked."""
+    if not pages:
+        lines = without_page_furniture(lines)
     cleaned: list = []     # (text, heading, bullet, cleaned) per line; None ends a paragraph
     kept: list[str] = []
     for raw in lines:
@@ -369,6 +370,90 @@ def _continues(previous: str, line: str, usual: int) -> bool:
 def _text_blocks(data: bytes, name: str) -> list[Block]:
     return lines_to_blocks(_decode(data, name).splitlines())
 
+
+# A stop that ends a sentence, perhaps inside a bracket or quote; a short label that starts
+# an item ('AFI 2', 'Rec 3', 'R4:'), which is never a page's furniture, however often seen.
+_FULL_STOP = re.compile(r"[.!?][)\]\"'’”]{0,3}\s*$")
+_SHORT_LABEL = re.compile(r"^(?:afi|rec|r|coc|acoc|aac)\s?\d", re.I)
+_PART = re.compile(r"\(?[a-z]{1,4}\)\s")          # a list's part: '(b) ...', 'iv) ...'
+
+
+def without_page_furniture(lines: list[str]) -> list[str]:
+    """Pasted text without the page furniture a PDF's copy carries into it: a lone page
+    number ('2', 'Page 2') or a running header or footer ('Stalking inspection', 'Digital
+    forensics inspection   Page 4') where one breaks a sentence (see :func:`_breaks`). A
+    running line is one seen three times or more (twice, its number changing), never a
+    label nor a sentence; all of its times go, but for the text's first line (its title).
+    The blank lines around what goes go too, so the sentence joins again. A lone number
+    that breaks nothing stays (a tracker's item number, or '... in paragraph' / '12')."""
+    text = [i for i, x in enumerate(lines) if x.strip()]
+    if not text:
+        return lines
+    lengths = sorted(len(lines[i].strip()) for i in text)
+    usual = lengths[int(len(lengths) * 0.9)]
+    furniture: set[int] = set()
+    groups: dict[str, list[int]] = {}
+    for i in text:
+        line = re.sub(r"\s+", " ", lines[i].strip())
+        if len(line) <= 100 and not _STARTS.match(line) and not _SHORT_LABEL.match(line) \
+                and not _ENDS_SENTENCE.search(line) and not _FULL_STOP.search(line) \
+                and not _NUMBERED_LINE.match(line) and not _PAGE_NUMBER.match(line):
+            groups.setdefault(re.sub(r"\d+", "#", line).casefold(), []).append(i)
+    before, after = _around(lines, text, furniture)
+    for key, where in groups.items():
+        varies = "#" in key and len({lines[i].strip() for i in where}) > 1
+        if (len(where) >= 3 or (len(where) == 2 and varies)) and \
+                any(_breaks(before[i], after[i], 0) for i in where):
+            furniture.update(i for i in where if i != text[0])
+    before, after = _around(lines, text, furniture)
+    for i in text:
+        if _PAGE_NUMBER.match(lines[i]) and _breaks(before[i], after[i], usual) and \
+                before[i].rsplit(None, 1)[-1].casefold() not in _POINTS_TO:
+            furniture.add(i)
+    if not furniture:
+        return lines
+    gaps, last, passed = set(), None, False     # (the blank lines where a sentence joins)
+    for i in text:
+        if i in furniture:
+            passed = True
+            continue
+        if passed and last is not None:
+            gaps.update(range(last + 1, i))
+        last, passed = i, False
+    return [x for i, x in enumerate(lines) if i not in furniture and i not in gaps]
+
+
+def _around(lines: list[str], text: list[int], furniture: set) -> tuple[dict, dict]:
+    """Each text line's nearest line of words before and after it (lone numbers and what
+    is furniture already passed over)."""
+    words = [i for i in text if i not in furniture and not _PAGE_NUMBER.match(lines[i])]
+    before, after, n = {}, {}, 0
+    for i in text:
+        while n < len(words) and words[n] < i:
+            n += 1
+        before[i] = lines[words[n - 1]].strip() if n else ""
+        later = n + 1 if n < len(words) and words[n] == i else n
+        after[i] = lines[words[later]].strip() if later < len(words) else ""
+    return before, after
+
+
+def _breaks(before: str, after: str, usual: int) -> bool:
+    """Does what stands between ``before`` and ``after`` break a sentence: ``before`` ends
+    with no stop and ``after`` goes on in lower case, or with a list's part '(b)', or
+    ``before`` ends on a word no sentence ends on ('the', 'of'). For a lone page number
+    (``usual``, the text's usual line length, given) also where the two lines would join
+    as one wrapped paragraph; for a running line (0), a lone word after goes on a sentence
+    only to its stop ('advocate.': a tracker's 'Action Taken' over 'xxx' is no furniture)."""
+    if not before or not after or _FULL_STOP.search(before):
+        return False
+    part = bool(_PART.match(after))
+    lower = after.lstrip(_OPENERS)[:1].islower() and (
+        " " in after or usual > 0 or _FULL_STOP.search(after) is not None)
+    if re.search(r";\s*(?:and|or)$", before):
+        return part or (lower and usual > 0)      # a list's next part
+    last = before.rsplit(None, 1)[-1].casefold()
+    return lower or part or before.endswith(",") or last in _NEVER_LAST or (
+        usual > 0 and _continues(before, after, usual))
 
 # ---------------------------------------------------------------- a saved web page
 
