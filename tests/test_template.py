@@ -117,9 +117,28 @@ def test_init_never_overwrites_without_force(tmp_path, runner):
     assert result.exit_code == 2
     assert "already exists; choose another name, or pass --force to replace it" in result.stderr
     assert out.read_bytes() == b"precious"
-    assert runner.invoke(cli, ["init", "--force", str(out)]).exit_code == 0
+    lock = tmp_path / "~$r.xlsx"                 # open in Excel: refused, nothing written
+    lock.write_bytes(b"x")
+    result = runner.invoke(cli, ["init", "--force", str(out)])
+    assert result.exit_code == 2 and "is open in Excel" in result.stderr
+    assert out.read_bytes() == b"precious"
+    lock.unlink()
+    result = runner.invoke(cli, ["init", "--force", str(out)])
+    assert result.exit_code == 0
     assert out.read_bytes()[:2] == b"PK"
-    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]     # no temp file left
+    # what it replaced (a full register, retyped by a tired clerk) is kept beside it
+    (kept,) = [p for p in tmp_path.iterdir() if p.name != "r.xlsx"]   # no temp file left
+    assert kept.name.startswith("r (before init ") and kept.read_bytes() == b"precious"
+    assert f"kept the workbook it replaced as '{kept.name}'" in result.stderr
+
+
+def test_adopt_force_keeps_the_register_it_replaces(tmp_path, runner, example_register):
+    out = tmp_path / "Inspection register.xlsx"
+    out.write_bytes(example_register.read_bytes())
+    result = runner.invoke(cli, ["adopt", str(example_register), "-o", str(out), "--force"])
+    assert result.exit_code == 0, result.stderr
+    (kept,) = [p for p in tmp_path.iterdir() if "(before adopt " in p.name]
+    assert kept.read_bytes() == example_register.read_bytes()
 
 
 def test_init_is_byte_identical(tmp_path):

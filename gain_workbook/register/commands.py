@@ -4,6 +4,8 @@ register gives the mail commands."""
 
 from __future__ import annotations
 
+import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,13 +19,41 @@ class InitResult(Result):
     path: Path
 
 
+@contextmanager
+def _replacing(path, force: bool, command: str, notes: list):
+    """With ``force``, a workbook at ``path`` (a register, perhaps full) is kept beside it
+    before it is replaced, '<name> (before init ...).xlsx', and said in ``notes``; a
+    workbook open in Excel (its ~$ lock file beside it) is refused, nothing written."""
+    from gain_workbook.core.errors import OutputError
+    from gain_workbook.core.files import keeping_previous
+    from gain_workbook.model.history import backup_paths
+
+    if not force or path is None or not Path(path).is_file():
+        yield
+        return
+    path = Path(path)
+    if path.with_name("~$" + path.name).exists():
+        raise OutputError(f"'{path.name}' is open in Excel (its lock file '~${path.name}' is "
+                          f"beside it); close it in Excel and run {command} again. Nothing "
+                          "was changed.")
+    now = dt.datetime.now()
+    with keeping_previous(lambda p: backup_paths(p, now, command)) as kept:
+        yield
+    notes += [f"kept the workbook it replaced as '{backup.name}'" for _, backup in kept]
+
+
 def init(path, force_name: str = "", example: bool = False,
          force: bool = False) -> InitResult:
-    """Write a new register (blank, or the worked example) to ``path``."""
+    """Write a new register (blank, or the worked example) to ``path``; with ``force``, a
+    file there is replaced, a copy of it kept beside it."""
     from gain_workbook.register.template import write_register_template
 
-    out = write_register_template(path, example=example, force=force, force_name=force_name)
+    notes: list = []
+    with _replacing(path, force, "init", notes):
+        out = write_register_template(path, example=example, force=force,
+                                      force_name=force_name)
     res = InitResult(path=out)
+    res.notes += notes
     if not force_name and not example:
         res.notes.append("Force name is blank on the Settings sheet; fill it in before the "
                          "first pack (the pack, the response and emails print it).")
@@ -57,8 +87,11 @@ def adopt(register, output, force: bool = False, today=None) -> AdoptResult:
     from gain_workbook.core.dates import uk_date
     from gain_workbook.register.adopt import adopt as adopt_register
 
-    done = adopt_register(register, output, force=force, today=today)
+    notes: list = []
+    with _replacing(output, force, "adopt", notes):
+        done = adopt_register(register, output, force=force, today=today)
     res = AdoptResult(path=done.path, register=done.register, short_ids=done.short_ids)
+    res.notes += notes
     if done.short_ids:
         shown = "; ".join(f"'{new}' for '{old}'" for old, new in
                           list(done.short_ids.items())[:5])
