@@ -259,7 +259,8 @@ def cli(debug):
 @click.option("--example", is_flag=True, help="Fill it with the worked example instead: "
               "another force's inspection, items and actions, to try the commands on.")
 @click.option("--blank", is_flag=True, hidden=True)      # the default now; kept for old scripts
-@click.option("--force", is_flag=True, help="Replace PATH if it already exists (a copy of it is kept beside it).")
+@click.option("--force", is_flag=True,
+              help="Replace PATH if it already exists (a copy of it is kept beside it).")
 @debug_option
 def init(path, force_name, example, blank, force):
     """Write a new, empty register workbook to PATH: Inspections, Items and Actions
@@ -284,7 +285,8 @@ def init(path, force_name, example, blank, force):
 @register_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The new register to write (our template).")
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it already exists (a copy of it is kept beside it).")
+@click.option("--force", is_flag=True,
+              help="Replace OUTPUT if it already exists (a copy of it is kept beside it).")
 @debug_option
 def adopt(register, output, force):
     """Write REGISTER (a register your office already keeps, in any layout describe

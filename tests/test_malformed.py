@@ -97,6 +97,17 @@ def fill(sheet, cell, colour):
     return post
 
 
+def second_action_across(sheet, words):
+    """A second action typed across the row, under 'Action 2' at the table's right, as
+    trackers of one row per item lay their actions out."""
+    def post(wb):
+        ws = wb[sheet]
+        col = ws.max_column + 1
+        ws.cell(1, col, "Action 2")
+        ws.cell(3, col, words)
+    return post
+
+
 def both(*mutations):
     def mutate(data, opts):
         for m in mutations:
@@ -230,6 +241,9 @@ CASES = {
         option(post=strike("Actions", "C2")), "ACTION_STRUCK_THROUGH", "Actions!C2"),
     "action_struck_through_in_excels_edit_mode_word_by_word": (
         option(post=strike_words("Actions", "C3")), "ACTION_STRUCK_THROUGH", "Actions!C3"),
+    "second_action_typed_across_the_row": (
+        option(post=second_action_across("Actions", "Train supervisors")),
+        "ACTIONS_ACROSS_COLUMNS", "Actions!L3"),
     "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
                                                   "HIDDEN_SHEET", "Actions (old)"),
     "last_years_tracker_pasted_in_beside_the_register": (

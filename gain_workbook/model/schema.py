@@ -979,6 +979,10 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     _R("CONTROL_CHARACTER", "warning", "A cell held characters a workbook cannot store",
        "The cell held control characters, which no workbook can store; they were removed "
        "and it was read as '{value}'. Retype it in Excel if that is not right."),
+    _R("ACTIONS_ACROSS_COLUMNS", "error", "A second action is laid across the row",
+       "{header} holds another action on the same row ('{value}'), and only {other} is read "
+       "as the row's action: put each action on its own row under its item (one row per "
+       "action, its owner, date and status beside it), or this one is lost."),
     _R("ACTION_STRUCK_THROUGH", "warning", "An action's words are struck through",
        "'{value}' {what}, as an office marks an action withdrawn or replaced, but it was "
        "read as written (its status: {status}); if it was withdrawn, set its Status to "

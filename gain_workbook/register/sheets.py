@@ -224,7 +224,32 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
             extras[c.header] = {index_of(r): v for r, v in zip(rows, columns[c.index])
                                 if v not in ("", None)}
     plan.extras = extras
+    _actions_across_the_row(plan, mapping, ctx)
     return rows, data, srcs, extra
+
+
+_NUMBERED_HEADER = re.compile(r"^(.*?)\s*(?:no\.?|#)?\s*(\d{1,2})$", re.I)
+
+
+def _actions_across_the_row(plan: SheetPlan, mapping: dict, ctx: Context) -> None:
+    """A row's further actions laid across it ('Action 1', 'Owner 1', 'Due 1' ...,
+    'Action 2', 'Owner 2' ...): only the first group is read, the others were lost in
+    silence (and the item looked finished with an overdue action beside it). Each unread
+    column named as the action's column is, with another number, that holds a value is an
+    error at its first value, so the register is refused until each action has its row."""
+    if "action_text" not in mapping:
+        return
+    idx, read_as = mapping["action_text"]
+    m = _NUMBERED_HEADER.match(read_as.strip())
+    base = norm_key(m.group(1) if m else read_as)
+    for c in plan.columns:
+        n = _NUMBERED_HEADER.match(c.header.strip()) if c.header else None
+        values = plan.extras.get(c.header) if c.index != idx else None
+        if n and values and norm_key(n.group(1)) == base:
+            row, value = min(values.items())
+            cell = f"{col_letter(c.index)}{(row - 1) % PART_SPAN + 1}"
+            ctx.problems.append(make_problem("ACTIONS_ACROSS_COLUMNS", plan.name, cell,
+                                             c.header, value, other=f"'{read_as}'"))
 
 
 def _updates_dated_by_period(plan: SheetPlan, columns: list, mapping: dict, data: dict,
