@@ -448,6 +448,25 @@ def test_a_numbered_list_on_a_web_page_where_the_browser_draws_the_numbers(case)
 
 
 
+@pytest.mark.parametrize("label, kind", [
+    ("Rec {n}:", "Recommendation"), ("Rec {n} -", "Recommendation"), ("R{n}:", "Recommendation"),
+    ("R {n}.", "Recommendation"), ("AFI{n}:", "Area for improvement"),
+    ("Area for improvement (AFI) {n}:", "Area for improvement"),
+    ("Recommendation (Rec) {n}:", "Recommendation"), ("CoC {n}:", "Cause of concern")])
+def test_an_items_short_label_is_read_as_its_kind_and_number(label, kind):
+    """'Rec 1:' and 'R4:' items were lost in silence (nothing under Not placed), 'Rec 2 -'
+    counted as item 1 with 'Rec 2 - , chief constables' its addressee, and 'Area for
+    improvement (AFI) 2:' lost (a trial): each is the item its label names."""
+    words = ["By 31 December 2025, chief constables should review Prevent referrals.",
+             "With immediate effect, chief constables should share intelligence.",
+             "By 30 June 2025, the Home Office should review funding."]
+    text = "An inspection of counter-terrorism policing\n\nPublished on: 10 March 2025\n\n" + \
+        "".join(f"{label.format(n=n)} {w}\n\n" for n, w in enumerate(words, 1))
+    found = read(text)
+    assert [(it.kind, it.number, it.text) for it in found.items] == [
+        (kind, str(n), w) for n, w in enumerate(words, 1)]
+
+
 _STALKING = [
     "By 31 March 2025, chief constables should make sure that every stalking report is risk "
     "assessed and that every victim is offered the support of a stalking advocate.",

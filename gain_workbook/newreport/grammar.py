@@ -30,10 +30,11 @@ from gain_workbook.model.schema import norm_key
 REC, AFI, COC, ACOC = ("Recommendation", "Area for improvement", "Cause of concern",
                        "Accelerated cause of concern")
 _KIND = (r"(?P<kind>accelerated\s+causes?\s+(?:of|for)\s+concern|causes?\s+(?:of|for)\s+concern|"
-         r"areas?\s+for\s+improvement|recommendations?|acoc|coc|afi)")
+         r"areas?\s+for\s+improvement|recommendations?|acoc|coc|afi|rec|r(?=\s?\d))")
 # (a letter's heading may begin with 'The', 'Our' or 'This': 'The cause of concern')
 _LABEL = re.compile(
-    rf"^(?:(?:the|our|this)\s+)?{_KIND}\b\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,4}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
+    # (its short form may follow in brackets: 'Area for improvement (AFI) 2:')
+    rf"^(?:(?:the|our|this)\s+)?{_KIND}(?:\b|(?=\d))(?:\s{{0,3}}\((?:acoc|coc|afi|rec)\))?\.?\s*(?:no\.?\s*)?(?P<num>\d{{1,4}}[a-z]?\b|(?:{'|'.join(NUMBER_WORDS)})\b)?"
     r"\s*(?P<sep>[:.)\-–—]\s*)?(?P<rest>.*)$", re.I)
 ENDS = re.compile(r"[.:;!?]\s*$")
 # a paragraph ended as a sentence or a list's entry ends ('... and (5)', '"... ?"')
@@ -160,7 +161,7 @@ def label_of(text: str):
         return None                   # 'Recommendations 5': a contents line, or a count
     if re.fullmatch(r"\(\d{1,4}\)", rest):
         rest = ""                     # 'Areas for improvement (8)': a count, as trackers write
-    short = norm_key(word) in ("afi", "coc", "acoc")
+    short = norm_key(word) in ("afi", "coc", "acoc", "rec", "r")
     num = _number(m.group("num"))
     if short and not num:
         return None

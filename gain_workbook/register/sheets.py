@@ -228,7 +228,17 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
     return rows, data, srcs, extra
 
 
-_NUMBERED_HEADER = re.compile(r"^(.*?)\s*(?:no\.?|#)?\s*(\d{1,2})$", re.I)
+_HEADER_NUMBER = re.compile(r"(?<!\d)\d{1,2}$")        # 'Action 2': its number
+
+
+def _numbered(header: str) -> str | None:
+    """The words of a numbered header ('Action 2', 'Action no. 2', 'Action #2' -> 'action'),
+    or None when it has no number."""
+    m = _HEADER_NUMBER.search(header.strip())
+    if m is None:
+        return None
+    words = header.strip()[:m.start()].rstrip(" #.")
+    return norm_key(words[:-2] if words.casefold().endswith("no") else words)
 
 
 def _actions_across_the_row(plan: SheetPlan, mapping: dict, ctx: Context) -> None:
@@ -240,12 +250,10 @@ def _actions_across_the_row(plan: SheetPlan, mapping: dict, ctx: Context) -> Non
     if "action_text" not in mapping:
         return
     idx, read_as = mapping["action_text"]
-    m = _NUMBERED_HEADER.match(read_as.strip())
-    base = norm_key(m.group(1) if m else read_as)
+    base = _numbered(read_as) or norm_key(read_as)
     for c in plan.columns:
-        n = _NUMBERED_HEADER.match(c.header.strip()) if c.header else None
-        values = plan.extras.get(c.header) if c.index != idx else None
-        if n and values and norm_key(n.group(1)) == base:
+        values = plan.extras.get(c.header) if c.index != idx and c.header else None
+        if values and _numbered(c.header) == base:
             row, value = min(values.items())
             cell = f"{col_letter(c.index)}{(row - 1) % PART_SPAN + 1}"
             ctx.problems.append(make_problem("ACTIONS_ACROSS_COLUMNS", plan.name, cell,
