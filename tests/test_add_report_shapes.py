@@ -467,6 +467,28 @@ def test_an_items_short_label_is_read_as_its_kind_and_number(label, kind):
         (kind, str(n), w) for n, w in enumerate(words, 1)]
 
 
+@pytest.mark.parametrize("first, rest", [
+    ("1. Chief constables should make sure that every stalking report is risk assessed by 31 "
+     "March", "2025. This should include a check of previous reports."),
+    ("1. Chief constables should make sure that every report is reviewed by the end of Sept",
+     "2025. This should include a check of previous reports."),
+    ("1. By 31 March 2025, chief constables should implement the guidance set out in",
+     "Recommendation 3 of our 2017 report, Living in fear, and review every stalking report."),
+    ("1. By 31 March 2025, chief constables should act on the",
+     "Areas for improvement in our 2023 report on stalking and review every report.")])
+def test_a_line_wrapped_before_a_year_or_a_label_goes_on_the_item(first, rest):
+    """A PDF's line broken before '2025. This ...' made 'Recommendation 2025' (and the
+    report's title) and cut the item; broken before 'Recommendation 3 of our 2017 report'
+    it cut the item there, the rest in no item (a trial)."""
+    text = (f"An inspection of the police response to stalking\nPublished on: 5 July 2024\n\n"
+            f"Recommendations\n\n{first}\n{rest}\n2. The College of Policing should update "
+            f"its guidance.\n")
+    found = read(text)
+    assert [(it.number, it.text) for it in found.items] == [
+        ("1", f"{first[3:]} {rest}"), ("2", "The College of Policing should update its guidance.")]
+    assert found.title == "An inspection of the police response to stalking"
+
+
 _STALKING = [
     "By 31 March 2025, chief constables should make sure that every stalking report is risk "
     "assessed and that every victim is offered the support of a stalking advocate.",

@@ -38,6 +38,7 @@ Nothing here decides what is an item; each reader only keeps what the text says.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -340,6 +341,11 @@ _DEADLINE_LEAD = re.compile(r"^(?:by|before|within|not later than|no later than)
                             r"\s", re.I)
 
 
+_YEAR_AFTER_MONTH = re.compile(r"(?:19|20)\d\d\b")
+_MONTH_WORDS = frozenset(m.casefold() for m in (*calendar.month_name[1:],
+                                                *calendar.month_abbr[1:], "Sept"))
+
+
 def _subject_line(blocks: list, current: list) -> bool:
     """Is the paragraph under way a letter's subject line (the one line after 'Dear Chief
     Constable,', no stop at its end), which the letter's prose does not go on from?"""
@@ -353,12 +359,17 @@ SALUTATION = re.compile(r"dear\s+\S.{0,60},?$", re.I)
 
 def _continues(previous: str, line: str, usual: int) -> bool:
     """Is ``line`` the rest of a paragraph that ``previous`` wrapped?"""
-    if (_ENDS_SENTENCE.search(previous) and not _ABBREVIATION_AT_END.search(previous.rstrip())) \
-            or _STARTS.match(line) or previous.isdecimal():
+    if _ENDS_SENTENCE.search(previous) and not _ABBREVIATION_AT_END.search(previous.rstrip()):
+        return False
+    last = previous.rsplit(None, 1)[-1].casefold() if previous.strip() else ""
+    if _YEAR_AFTER_MONTH.match(line) and last.rstrip(".") in _MONTH_WORDS:
+        return True         # a date broken over the lines: '... by 31 March' / '2025. This ...'
+    if last in _NEVER_LAST and previous.strip() != last and not _PART.match(line):
+        return True         # '... set out in' / 'Recommendation 3 of our 2017 report ...'
+    if _STARTS.match(line) or previous.isdecimal():
         return False
     if previous.endswith(("-", ",", SOFT_HYPHEN)) or line.lstrip(_OPENERS)[:1].islower():
         return True         # (a wrapped line may open a bracket or quote: '(e.g. stop ...')
-    last = previous.rsplit(None, 1)[-1].casefold() if previous.strip() else ""
     if _NUMBERED_LINE.match(line) and last not in _NEVER_LAST and last not in _POINTS_TO:
         return False    # the list's next entry, after one ending in a footnote's mark ('strategy.3')
     if last in _NEVER_LAST or (_DEADLINE_LEAD.match(previous) and not MODAL.search(previous)
