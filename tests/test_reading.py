@@ -1132,6 +1132,32 @@ def test_recommendations_lettered_or_numbered_under_a_concern_and_two_kinds_one_
     assert len(set(ids)) == 6
 
 
+@pytest.mark.parametrize("part", ["(a)", " (a)", "a", ".1"])
+def test_a_concerns_ref_with_a_part_of_its_number_is_its_recommendation(tmp_path, part):
+    """'CoC 1', then 'CoC 1(a)', 'CoC 1(b)' (no Kind column): each was a cause of concern
+    of its own, CoC 1 Red with 'no actions' and the response listing three causes and no
+    recommendations (a trial). They are its recommendations."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Detail", "Action", "Owner", "Due", "Status"])
+    second = part.replace("a", "b").replace("1", "2")
+    for ref, action in (("CoC 1", None), (f"CoC 1{part}", "Screening review"),
+                        (f"CoC 1{second}", "Supervision audit"), ("CoC 2", "Plan"),
+                        ("AFI 1", "Demand review")):
+        ws.append(["PEEL 2025", dt.datetime(2025, 3, 20), ref, f"The words of {ref}.", action,
+                   "DCI Ash" if action else None, dt.datetime(2026, 6, 30) if action else None,
+                   "In progress" if action else None])
+    wb.save(tmp_path / "lettered.xlsx")
+    reg, report = check(tmp_path / "lettered.xlsx")
+    assert not report.errors, report.to_text()
+    items = reg.items.frame
+    ids = list(items["item_id"])
+    assert list(items["kind"]) == ["Cause of concern", "Recommendation", "Recommendation",
+                                   "Cause of concern", "Area for improvement"]
+    assert list(items["parent_item"]) == [None, ids[0], ids[0], None, None]
+    assert not [p for p in report.problems if p.code == "NO_ACTIONS"]
+
+
 @pytest.mark.parametrize("mark", [". ", ") ", ".  "])
 def test_items_numbered_in_their_words_under_kind_headings_keep_their_numbers(tmp_path, mark):
     """'Recommendations' then '1. Within three months, ...', '2. ...'; 'Areas for

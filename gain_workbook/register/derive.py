@@ -143,13 +143,13 @@ def _kinds_and_parents(tables, problems) -> None:
     under += _numbered_under(kinds, parents, numbers, ids, frame["item_inspection_id"].tolist())
     import pandas as pd
 
-    if no_kind.any():
+    if no_kind.any() or under:      # (a cause of concern numbered as a part: a recommendation)
         frame["kind"] = pd.Series(kinds, index=frame.index, dtype=object)
     if under:
         frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
 
 
-_PART_OF = re.compile(r"(\d{1,3})(?:\.\d{1,3}|[a-z])")     # '1.1', '1.2'; '1a', '1b'
+_PART_OF = re.compile(r"(\d{1,3})(?:\.\d{1,3}|[a-z]|\s?\([a-z]\))")   # '1.1'; '1a'; '1(a)'
 
 
 def _own_number(num) -> str | None:
@@ -167,7 +167,10 @@ def _numbered_under(kinds: list, parents: list, numbers: list, ids: list,
     after cause of concern 1, a Kind column saying which is which): linked to it, as
     'CoC1-R1' is. They stood alone, the cause of concern Red with 'no actions' (a
     trial). Only where the report has that cause of concern and no recommendation
-    numbered as the whole ('1'). Returns the rows linked."""
+    numbered as the whole ('1'). A cause of concern numbered as a part of another's
+    ('CoC 1(a)', 'CoC 1a', 'CoC 1.1' beside 'CoC 1') is its recommendation too: it was a
+    cause of concern of its own, and the published response listed three causes and no
+    recommendations (a trial). Returns the rows linked."""
     concerns, whole = {}, set()
     keys = [_own_number(num) for num in numbers]
     for kind, key, iid, ins in zip(kinds, keys, ids, inspections):
@@ -179,9 +182,10 @@ def _numbered_under(kinds: list, parents: list, numbers: list, ids: list,
         return []
     linked = []
     for n, (kind, key, parent, ins) in enumerate(zip(kinds, keys, parents, inspections)):
-        m = _PART_OF.fullmatch(key) if kind == "Recommendation" and parent is None and \
-            key else None
+        part = kind == "Recommendation" or kind in _CONCERNS
+        m = _PART_OF.fullmatch(key) if part and parent is None and key else None
         if m and (ins, m.group(1)) in concerns and (ins, m.group(1)) not in whole:
+            kinds[n] = "Recommendation"
             parents[n] = concerns[(ins, m.group(1))]
             linked.append(n)
     return linked
