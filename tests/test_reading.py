@@ -1158,6 +1158,29 @@ def test_a_concerns_ref_with_a_part_of_its_number_is_its_recommendation(tmp_path
     assert not [p for p in report.problems if p.code == "NO_ACTIONS"]
 
 
+def test_two_items_given_one_ref_are_refused_and_a_slip_is_a_warning(tmp_path):
+    """AFIs numbered again in each part of a PEEL report ('Investigating crime' AFI 1,
+    'Protecting vulnerable people' AFI 1): read as one item, the second's words lost under
+    a warning of a slip (a trial). Another item's words under the same ref are an error;
+    the same item's words typed again with a slip stay a warning."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "PEEL area", "AFI No.", "Area for improvement", "Action",
+               "Owner", "Due", "Status"])
+    rows = (("Investigating crime", 1, "The force should improve supervision of investigations."),
+            ("Investigating crime", 2, "The force should reduce its digital backlog."),
+            ("Protecting vulnerable people", 1, "The force should improve its use of DVPOs."),
+            ("Protecting vulnerable people", 2, "The force should reduce its digital backlogs"))
+    for area, n, words in rows:
+        ws.append(["PEEL 2021/22", dt.datetime(2022, 5, 5), area, n, words, f"Act {area} {n}",
+                   "DI Four", dt.datetime(2026, 12, 31), "In progress"])
+    wb.save(tmp_path / "restart.xlsx")
+    _, report = check(tmp_path / "restart.xlsx")
+    assert [(p.code, p.cell) for p in report.errors] == [("ONE_REF_TWO_ITEMS", "E4")]
+    assert [(p.code, p.cell) for p in report.problems if p.code == "FLAT_CONFLICT"] == [
+        ("FLAT_CONFLICT", "E5")]
+
+
 @pytest.mark.parametrize("mark", [". ", ") ", ".  "])
 def test_items_numbered_in_their_words_under_kind_headings_keep_their_numbers(tmp_path, mark):
     """'Recommendations' then '1. Within three months, ...', '2. ...'; 'Areas for

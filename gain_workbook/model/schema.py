@@ -971,6 +971,11 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "'{value}' below the table looks like a note, not a row, and was not read."),
     _R("DUPLICATE_COLUMN", "warning", "Two columns mean the same thing",
        "{header} means the same as an earlier column ({other}); only the first was read."),
+    _R("ONE_REF_TWO_ITEMS", "error", "Two items are given one ref",
+       "'{value}' is another item's words than '{first}', given for the same {noun} in row "
+       "{first_row}: read as one item, the second would be lost. Give each its own ref "
+       "(where a report numbers its items again in each part, put the part in the ref: "
+       "'Investigating crime AFI 1'), or correct the words if both rows are one item's."),
     _R("MISSING_COLUMN", "warning", "A useful column is missing",
        "There is no {header} column{assumed}; add one so every {noun} can have a value."),
     _R("FLAT_CONFLICT", "warning", "Rows of the same item or inspection disagree",
