@@ -1181,6 +1181,33 @@ def test_two_items_given_one_ref_are_refused_and_a_slip_is_a_warning(tmp_path):
         ("FLAT_CONFLICT", "E5")]
 
 
+def test_items_addressed_only_to_other_bodies_do_not_apply_to_the_force(tmp_path):
+    """A joint inspection's plan with an 'Addressed to' column and no Applies column: the
+    CPS's, NHS England's and the Home Office's recommendations counted as the force's, each
+    Red with 'no actions' (a trial). Addressed only to another body, with no action of the
+    force's, an item does not apply; addressed to the police (among others), it does."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Report", "Published", "Ref", "Addressed to", "Recommendation", "Action",
+               "Owner", "Due", "Status"])
+    for ref, who, action in (("Rec 1", "Police", "Custody review"), ("Rec 2", "CPS", None),
+                             ("Rec 3", "Police and CPS", "Joint protocol"),
+                             ("Rec 4", "NHS England", None), ("Rec 5", "Home Office", None),
+                             ("Rec 6", "CPS", "Liaison officer")):
+        ws.append(["Joint inspection of case files", dt.datetime(2025, 2, 1), ref, who,
+                   f"{who} should act on {ref}.", action, "DI Lee" if action else None,
+                   dt.datetime(2026, 6, 30) if action else None,
+                   "In progress" if action else None])
+    wb.save(tmp_path / "joint.xlsx")
+    reg, report = check(tmp_path / "joint.xlsx")
+    items = reg.items.frame
+    assert dict(zip(items["number"].astype(str), items["applies"])) == {
+        "1": "Yes", "2": "No", "3": "Yes", "4": "No", "5": "No", "6": "Yes"}
+    assert not [p for p in report.problems if p.code == "NO_ACTIONS"]
+    said = [p.cell for p in report.problems if p.code == "NOT_FOR_FORCE_ROW"]
+    assert said == ["D3", "D5", "D6"]
+
+
 @pytest.mark.parametrize("mark", [". ", ") ", ".  "])
 def test_items_numbered_in_their_words_under_kind_headings_keep_their_numbers(tmp_path, mark):
     """'Recommendations' then '1. Within three months, ...', '2. ...'; 'Areas for

@@ -317,6 +317,34 @@ def derive_values(tables, ctx, plan=None) -> None:
         describe_notes(plan, ctx)
     not_for_force_rows(tables, ctx.problems)
     not_for_force_statuses(tables[ITEMS], tables[ACTIONS], ctx.problems)
+    addressed_elsewhere(tables[ITEMS], tables[ACTIONS], ctx.problems,
+                        getattr(ctx.settings, "force_name", "") or "")
+
+
+def addressed_elsewhere(items: Table, actions: Table, problems, force_name: str) -> None:
+    """An item whose Addressee names only another body ('CPS', 'NHS England', 'Home
+    Office'), where no column says whether items apply to the force and the item has no
+    actions of the force's: it does not apply (it was Red, 'applies to the force but has
+    no actions', in a joint inspection's register). Said once for each distinct addressee."""
+    from gain_workbook.model.addressees import who
+
+    fi = items.frame
+    if not len(fi) or "addressee" not in fi or fi["addressee"].isna().all() or \
+            any("applies" in part.headers for part in items.parts):
+        return
+    with_actions = set(actions.frame["action_item_id"].tolist()) if len(actions.frame) else set()
+    said = set()
+    for item, addressee, iid in zip(fi.index, fi["addressee"], fi["item_id"]):
+        if type(addressee) is not str or iid in with_actions or \
+                fi.at[item, "applies"] == "No" or not items.has("addressee", item) or \
+                who(addressee, force_name) not in ("other", "other force"):
+            continue          # (an addressee a row's 'N/A - for ...' gave has been said)
+        fi.at[item, "applies"] = "No"
+        if norm_key(addressee) not in said:
+            said.add(norm_key(addressee))
+            problems.append(make_problem(
+                "NOT_FOR_FORCE_ROW", *items.where("addressee", item), addressee,
+                outcome=f"the item was read as {BY_KEY['applies'].header} 'No'", also=""))
 
 
 def not_for_force(text) -> bool:
