@@ -305,7 +305,11 @@ def value_forms() -> str:
         "once for each phrase). An action of an item not for the force needs no owner, due "
         "date or status either. Where no column says whether an item applies, the item's "
         "own status saying so ('N/A - NPCC' in 'Overall Status') does the same for an item "
-        "with no actions, its addressee taken from the words after the dash.",
+        "with no actions, its addressee taken from the words after the dash; and so does "
+        "an Addressee column ('Addressed to') naming only another body ('CPS', 'NHS "
+        "England', 'the Home Office', another force by its name) for an item with no "
+        "actions: a joint inspection's items for its other agencies (an addressee naming "
+        "the police, chief constables or forces among others applies).",
         "- **A deadline only in the item's words** ('By 31 October 2023, chief constables "
         "should ...', 'Within three months, the force should: ...', 'With immediate "
         "effect'), on a sheet with no deadline column: read by the rules `add-report` uses, "
