@@ -1061,6 +1061,16 @@ def test_a_damaged_reply_in_the_folder_is_named_and_the_rest_are_merged(month, r
     (folder / "Custody reply.xlsx").write_bytes(data[:len(data) // 2])
     out = runner.invoke(cli, ["merge", str(reg), str(folder), "--as-of", "10/12/2026"])
     assert out.exit_code in (0, 1), out.stderr
+    # a reply left out is a problem: with only a clean reply beside it, a scheduled run
+    # ended 0, 'no problems' (a trial)
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    fill(request_of(res, HIS), clean / "HIS reply.xlsx",
+         {"INS-2023-07-R4-A3": {"update": "Board report drafted."}})
+    alone_clean = runner.invoke(cli, ["merge", str(reg), str(clean), "--as-of", "10/12/2026"])
+    shutil.copy(folder / "Custody reply.xlsx", clean / "Custody reply.xlsx")
+    with_damaged = runner.invoke(cli, ["merge", str(reg), str(clean), "--as-of", "10/12/2026"])
+    assert (alone_clean.exit_code, with_damaged.exit_code) == (0, 1), with_damaged.stderr
     assert "NOT MERGED: 1 reply in the folder could not be read" in out.stderr
     assert "'Custody reply.xlsx'" in out.stderr and "Traceback" not in out.stderr
     assert "Dry run (nothing changed): 1 reply:" in out.stdout

@@ -144,8 +144,17 @@ def _send_request(req, book: Path, settings, reply_by, replies_to, transport, fo
         return f"NOT SENT: {exc}"
 
 
+@dataclass(kw_only=True)
 class MergeResult(PlanResult):
-    """What `gain-pack merge` did: ``plan`` is a merge.MergePlan."""
+    """What `gain-pack merge` did: ``plan`` is a merge.MergePlan; ``unread``, the replies
+    in a folder that could not be read and were left out (not clean: a scheduled run must
+    notice them)."""
+
+    unread: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return self.plan.clean and not self.unread
 
 
 def _read_replies(paths) -> tuple[list, list[str]]:
@@ -153,11 +162,11 @@ def _read_replies(paths) -> tuple[list, list[str]]:
     the owners' replies were saved into, say): there, a workbook that is no request at
     all is passed over, and a request with nothing filled in (as it was sent: not
     answered yet, or answered in another file beside it) is left out, each said.
-    (replies, notes saying what was done)."""
+    (replies, notes saying what was done, how many replies could not be read)."""
     from gain_workbook.chase.replies import NotAReply, read_reply, reply_files
     from gain_workbook.core.errors import InputError, RegisterError
 
-    got, notes = [], []
+    got, notes, left_out = [], [], 0
     for path in map(Path, paths):
         if not path.is_dir():
             got.append(read_reply(path))
@@ -174,6 +183,7 @@ def _read_replies(paths) -> tuple[list, list[str]]:
             raise unread[0]
         if unread:
             notes.append(_left_unread(unread))
+            left_out += len(unread)
         if not found:
             raise InputError(f"The folder '{path.name}' has no update requests in it to "
                              "merge; give the folder the owners' replies were saved in, or "
@@ -197,7 +207,7 @@ def _read_replies(paths) -> tuple[list, list[str]]:
                      f"({first_few(others)})")
         notes.append(said + ".")
         got += filled
-    return got, notes
+    return got, notes, left_out
 
 
 def _left_unread(errors: list) -> str:
@@ -205,8 +215,9 @@ def _left_unread(errors: list) -> str:
     said = "; ".join(str(e).rstrip(".") for e in errors[:3])
     more = f"; and {plural(len(errors) - 3, 'more')}" if len(errors) > 3 else ""
     return (f"NOT MERGED: {plural(len(errors), 'reply', 'replies')} in the folder could not "
-            f"be read, and {'was' if len(errors) == 1 else 'were'} left out (the rest were "
-            f"merged; ask for {'it' if len(errors) == 1 else 'them'} again): {said}{more}.")
+            f"be read, and {'was' if len(errors) == 1 else 'were'} left out (the others are "
+            f"weighed below; ask for {'it' if len(errors) == 1 else 'them'} again): "
+            f"{said}{more}.")
 
 
 def merge(register, replies, day: dt.date, apply: bool = False,
@@ -219,14 +230,14 @@ def merge(register, replies, day: dt.date, apply: bool = False,
     from gain_workbook.register.reader import read_register
 
     protect(register, "the register")
-    got, notes = _read_replies(replies)
+    got, notes, unread = _read_replies(replies)
     reg = read_register(register)
     if apply:
         from gain_workbook.register.edit import check_rewritable
 
         check_rewritable(reg)
     plan = plan_merge(reg, got, day)
-    res = MergeResult(register=reg, plan=plan)
+    res = MergeResult(register=reg, plan=plan, unread=unread)
     res.notes += notes
     ups, exts = updates_rows(plan), extension_rows(plan)
     if apply and (ups or exts):
