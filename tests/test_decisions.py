@@ -303,6 +303,39 @@ def test_a_row_changed_since_the_pack_or_gone_is_a_problem_and_the_rest_applies(
     assert pd.isna(items.at["INS-1-R1", "board_ready_date"])        # not signed off
 
 
+@pytest.mark.parametrize("copy", ["Not agreed", "Agreed"])
+def test_a_row_copied_and_decided_two_ways_records_neither(tmp_path, runner, copy):
+    """The clerk copied a For decision row and typed 'Agreed' on one, 'Not agreed' on the
+    copy: the first was recorded (the item signed off) and only the copy flagged (a
+    trial). Decided two ways, the board's decision is not known: neither is recorded. The
+    same decision typed twice keeps the first, the copy flagged, as before."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    type_decisions(pack, {"sign-off INS-1-R1": "Agreed", "extension A4 2027-03-31 req-1":
+                          "Agreed"})
+    wb = openpyxl.load_workbook(pack)
+    ws = wb["For decision"]
+    header = [c.value for c in ws[4]]
+    first = next(r for r in range(5, ws.max_row + 1)
+                 if ws.cell(r, header.index("Key") + 1).value == "sign-off INS-1-R1")
+    last = ws.max_row + 2
+    for c in range(1, len(header) + 1):
+        ws.cell(last, c).value = ws.cell(first, c).value
+    ws.cell(last, header.index("Decision") + 1).value = copy
+    wb.save(pack)
+    out = decide(runner, reg, pack, "--apply")
+    assert out.exit_code == 1
+    items = api.rollup(reg, as_of=AS_OF).rollup.items.set_index("item_id")
+    acts = api.rollup(reg, as_of=AS_OF).rollup.actions.set_index("action_id")
+    assert acts.at["A4", "revised_due"] == dt.datetime(2027, 3, 31)    # the other applied
+    if copy == "Agreed":
+        assert f"PROBLEM TWICE (row {last}, sign-off INS-1-R1)" in out.stdout
+        assert not pd.isna(items.at["INS-1-R1", "board_ready_date"])
+    else:
+        assert f"rows {first} and {last} ('Agreed' and 'Not agreed'" in out.stdout
+        assert pd.isna(items.at["INS-1-R1", "board_ready_date"])       # neither recorded
+
+
 def test_a_decision_in_the_wrong_cell_or_form_is_read_or_a_problem_never_guessed(tmp_path,
                                                                                 runner):
     reg = board_register(tmp_path / "register.xlsx")

@@ -290,6 +290,37 @@ def _recorded_otherwise(d: Decision, before: str, meeting: dt.date) -> DecisionP
 
 # ---------------------------------------------------------------- the plan
 
+def _twice(t, split: dict, seen: dict):
+    """The problem of a row decided again (a copied row): decided two ways, neither is
+    recorded; the same way, the first is. None for a row decided once."""
+    if t.key in split:
+        rows, words = split[t.key]
+        return DecisionProblem(t.row, t.key, "TWICE", (
+            f"the same row is decided two ways, on rows {' and '.join(map(str, rows))} "
+            f"({' and '.join(repr(w) for w in words)}: a copied row?), so the board's "
+            "decision is not known and neither was recorded; keep the one it made"))
+    if t.key in seen:
+        return DecisionProblem(t.row, t.key, "TWICE", (
+            f"the same row is decided again on row {seen[t.key]} (a copied row?); keep one"))
+    return None
+
+
+def _decided_two_ways(typed: list, facts: dict) -> dict:
+    """{key: (rows, decisions)} of the pack's rows decided more than once, differently
+    ('Agreed' on the row, 'Not agreed' on a copy of it): the first was recorded, the item
+    signed off, and only the copy flagged (a trial)."""
+    words: dict = {}
+    for t in typed:
+        row = facts.get(t.key)
+        if row is None:
+            continue
+        word, _, problem = read_decision(t, row)
+        if word is not None and not problem:
+            words.setdefault(t.key, []).append((t.row, word))
+    return {key: ([r for r, _ in got], list(dict.fromkeys(w for _, w in got)))
+            for key, got in words.items() if len({w for _, w in got}) > 1}
+
+
 def plan_decisions(register, pack_name: str, facts: dict, typed: list, meeting: dt.date,
                    board: str) -> DecisionPlan:
     """Weigh every decision typed into the pack against the register; changes nothing.
@@ -298,6 +329,7 @@ def plan_decisions(register, pack_name: str, facts: dict, typed: list, meeting: 
     ctx = agenda.Rows(register)
     recorded = recorded_decisions(register.updates)
     seen: dict[str, int] = {}
+    split = _decided_two_ways(typed, facts)
     for t in typed:
         row = facts.get(t.key)
         if row is None:
@@ -314,10 +346,8 @@ def plan_decisions(register, pack_name: str, facts: dict, typed: list, meeting: 
         if word is None:
             plan.undecided += 1
             continue
-        if t.key in seen:
-            plan.problems.append(DecisionProblem(t.row, t.key, "TWICE", (
-                f"the same row is decided again on row {seen[t.key]} (a copied row?); "
-                "keep one")))
+        if (twice := _twice(t, split, seen)) is not None:
+            plan.problems.append(twice)
             continue
         seen[t.key] = t.row
         d = Decision(t.row, t.key, row.kind, row.subject, row.asked, word, note_of(t.note),
