@@ -260,6 +260,33 @@ def test_nothing_in_a_shape_is_dropped_without_a_word(tmp_path, name):
     assert unaccounted(path, read_register(path)) == []
 
 
+def test_adopt_keeps_values_typed_in_a_column_with_no_header(tmp_path, runner,
+                                                              example_register):
+    """Notes typed beside the Actions table in a column with no header ('Chased by phone
+    3/12'): adopt said 'every value kept' and left them behind (a trial). They go with
+    the office's own columns, headed by their column."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(example_register)
+    ws = wb["Actions"]
+    free = ws.max_column + 1
+    ws.cell(2, free, "Chased by phone 3/12")
+    ws.cell(5, free, "Escalated to ACC")
+    ws.cell(1, free + 1, "Office notes")
+    ws.cell(2, free + 1, "kept?")
+    wb.save(tmp_path / "old.xlsx")
+    new = tmp_path / "new.xlsx"
+    r = runner.invoke(cli, ["adopt", str(tmp_path / "old.xlsx"), "-o", str(new)])
+    assert r.exit_code == 0 and "every value kept" in r.stdout, r.stderr
+    rows = list(openpyxl.load_workbook(new, read_only=True)["Actions"].iter_rows(
+        values_only=True))
+    letter = openpyxl.utils.get_column_letter(free)
+    col = rows[0].index(f"Column {letter} (no header)")
+    assert [row[col] for row in rows[1:] if row[col]] == ["Chased by phone 3/12",
+                                                          "Escalated to ACC"]
+    assert [row[rows[0].index("Office notes")] for row in rows[1:2]] == ["kept?"]
+
+
 def test_adopt_says_what_the_template_still_needs(tmp_path, runner):
     """A register with no Type column adopts (every value kept), and the clerk is told
     which required values the template still needs, before the first build."""

@@ -218,14 +218,23 @@ def read_columns(plan: SheetPlan, grid, table_keys, ctx: Context, part_no: int, 
     used = {i for i, _ in mapping.values()}
     extra = [c.header for c in plan.columns if c.header and (c.index not in used
                                                              or c.index in converted)]
-    extras = {}
-    for c in plan.columns:
-        if c.header and (c.index not in used or c.index in converted) and c.index < len(columns):
-            extras[c.header] = {index_of(r): v for r, v in zip(rows, columns[c.index])
-                                if v not in ("", None)}
-    plan.extras = extras
+    plan.extras = _own_columns(plan, columns, rows, used - converted, index_of)
     _actions_across_the_row(plan, mapping, ctx)
     return rows, data, srcs, extra
+
+
+def _own_columns(plan: SheetPlan, columns: list, rows: list, used: set, index_of) -> dict:
+    """The office's own columns, not read as ours: {header: {index: value}}. Values in a
+    column with no header are the office's too, headed by their column ('Column M (no
+    header)'): adopt said 'every value kept' and left them behind (a trial)."""
+    extras = {}
+    for c in plan.columns:
+        if c.index not in used and c.index < len(columns):
+            cells = {index_of(r): v for r, v in zip(rows, columns[c.index])
+                     if v not in ("", None)}
+            if c.header or cells:
+                extras[c.header or f"Column {c.letter} (no header)"] = cells
+    return extras
 
 
 _HEADER_NUMBER = re.compile(r"(?<!\d)\d{1,2}$")        # 'Action 2': its number
