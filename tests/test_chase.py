@@ -209,8 +209,39 @@ def test_a_reply_to_the_register_renamed_merges_and_one_from_another_is_refused(
     write_register(other, base_data())            # another office's, of the same name
     out = runner.invoke(cli, ["merge", str(other), str(reply), "--as-of", "10/12/2026"])
     assert out.exit_code == 1, out.output
-    assert "PROBLEM OTHER_REGISTER: none of the actions it asks about is on " in out.stdout
+    # (another office's register names another force, which says so first)
+    assert "PROBLEM OTHER_REGISTER: " in out.stdout
     assert "ACTION_GONE" not in out.stdout
+
+
+@pytest.mark.parametrize("theirs, refused", [("Durham Constabulary", True),
+                                             ("Northshire", False), ("", False)])
+def test_a_reply_made_for_another_force_is_refused(tmp_path, runner, theirs, refused):
+    """Two forces' registers of the same name, made from one template (the same action
+    ids and national words): Durham's reply merged cleanly into Cleveland's register (a
+    trial). A request records the force it was made for; another force's is refused.
+    The same force's name written another way ('Northshire' for 'Northshire Police') is
+    not another force."""
+    office = tmp_path / "office"
+    reg = month_register(office)
+    wb = openpyxl.load_workbook(reg)
+    ws = wb["Settings"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Force name")
+    ws.cell(row, 2).value = "Northshire Police"
+    wb.save(reg)
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, HIS), tmp_path / "his.xlsx", {
+        "INS-2023-07-R4-A3": {"update": "Board report drafted."}})
+    wb = openpyxl.load_workbook(reply)
+    meta = wb["gain-pack request"]
+    row = next(r for r in range(1, meta.max_row + 1) if meta.cell(r, 1).value == "Force")
+    assert meta.cell(row, 2).value == "Northshire Police"
+    meta.cell(row, 2).value = theirs
+    wb.save(reply)
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "10/12/2026"])
+    assert out.exit_code == (1 if refused else 0), out.output
+    assert ("PROBLEM OTHER_REGISTER: it was made for Durham Constabulary, not Northshire "
+            "Police" in out.stdout) == refused
 
 
 def test_requests_write_a_workbook_and_a_draft_per_owner(month):

@@ -279,7 +279,24 @@ def _actions_here(reply, frame, rows_of) -> str:
     return "none" if not found else "all" if same == len(asked) else "some"
 
 
+_FORCE_WORDS = frozenset({"police", "constabulary", "service", "the", "of", "and", "force"})
+
+
+def _other_force(reply, register) -> str:
+    """The force a reply's request was made for, where it is not this register's (by
+    their names' words: 'Northshire' and 'Northshire Police' are one); else ''. A reply
+    from another force's register of the same name and actions merged cleanly (a trial)."""
+    theirs = reply.meta.get("Force", "") or ""
+    ours = getattr(register.settings, "force_name", "") or ""
+    words = [set(norm_key(n).split()) - _FORCE_WORDS for n in (theirs, ours)]
+    return theirs if all(words) and not words[0] & words[1] else ""
+
+
 def _whole_reply_problem(reply, register, seen, newest, merged, here: str):
+    if force := _other_force(reply, register):
+        return ("OTHER_REGISTER", f"it was made for {force}, not "
+                f"{register.settings.force_name} (this register's Force name); merge it "
+                f"into {force}'s register")
     name = reply.meta.get("Register", "")
     if name and name != register.path.name and here != "all":
         return ("OTHER_REGISTER", f"it was made from the register '{name}', not "
