@@ -448,6 +448,42 @@ def test_a_numbered_list_on_a_web_page_where_the_browser_draws_the_numbers(case)
 
 
 
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (1, 2, 3, 0), (3, 1, 0, 2)])
+def test_a_word_lists_entry_holding_a_list_or_a_paragraph_is_one_item(tmp_path, order):
+    """A Word numbered list ('List Number') whose entry holds its own bullets ('List
+    Bullet 2'): every later entry was taken for those bullets, three recommendations read
+    as one (the Home Office's among the force's); a 'List Continue' paragraph was an item
+    of its own (a trial). As on a web page, each entry is one item."""
+    import docx
+
+    from gain_workbook.newreport.source import _docx_blocks
+
+    d = docx.Document()
+    d.add_paragraph("An inspection of vetting", style="Title")
+    d.add_paragraph("Published on: 2 November 2022")
+    d.add_heading("Recommendations", level=1)
+    entries = [
+        [("By 31 October 2023, chief constables should make sure that their vetting units are "
+          "adequately resourced.", "List Number")],
+        [("By 30 April 2023, the College of Policing should amend its guidance so that it:",
+          "List Number"), ("requires forces to record the rationale for vetting decisions; "
+                           "and", "List Bullet 2"),
+         ("makes clear what checks must be done.", "List Bullet 2")],
+        [("By 31 March 2023, the Home Office should change the law so that vetting is "
+          "statutory.", "List Number")],
+        [("With immediate effect, chief constables should make sure that all staff are vetted "
+          "to the correct level.", "List Number"),
+         ("This should include those on secondment.", "List Continue")]]
+    for i in order:
+        for text, style in entries[i]:
+            d.add_paragraph(text, style=style)
+    d.save(tmp_path / "report.docx")
+    found = find_items(_docx_blocks((tmp_path / "report.docx").read_bytes(), "report.docx"),
+                       published=PUBLISHED)
+    assert [(it.number or it.ordinal, it.paragraphs) for it in found.items] == [
+        (str(n), [t for t, _ in entries[i]]) for n, i in enumerate(order, 1)]
+
+
 @pytest.mark.parametrize("label, kind", [
     ("Rec {n}:", "Recommendation"), ("Rec {n} -", "Recommendation"), ("R{n}:", "Recommendation"),
     ("R {n}.", "Recommendation"), ("AFI{n}:", "Area for improvement"),

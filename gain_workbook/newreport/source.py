@@ -718,6 +718,7 @@ def _docx_blocks(data: bytes, name: str, depth: int = 0) -> list[Block]:
                          "damaged, or an old .doc renamed; save it again from Word as a "
                          ".docx, or paste its text into a .txt file.") from None
     blocks: list[Block] = []
+    entries = [0]              # the list's entries so far: each paragraph of one is one
 
     def add(par: Paragraph):
         text = re.sub(r"\s+", " ", par.text).strip()
@@ -725,9 +726,17 @@ def _docx_blocks(data: bytes, name: str, depth: int = 0) -> list[Block]:
             return
         style = (par.style.name if par.style is not None else "") or ""
         heading = style.startswith(("Heading", "Title"))
+        if style.startswith("List Continue") and entries[0]:
+            # (the entry above goes on: its next paragraph, not an entry of its own)
+            blocks.append(_block(text, entry=entries[0]))
+            return
         ppr = par._p.pPr
-        bullet = style.startswith("List") or (ppr is not None and ppr.numPr is not None)
-        blocks.append(_block(text, heading, bullet and not heading))
+        numbered = ppr is not None and ppr.numPr is not None
+        bullet = (style.startswith("List") or numbered) and not heading
+        entries[0] += bullet
+        blocks.append(_block(text, heading, bullet,
+                             level=_list_level(style, ppr.numPr if numbered else None)
+                             if bullet else 0, entry=entries[0] if bullet else 0))
 
     def walk(element):
         for child in element.iterchildren():
@@ -747,6 +756,17 @@ def _docx_blocks(data: bytes, name: str, depth: int = 0) -> list[Block]:
 
     walk(document.element.body)
     return blocks
+
+
+def _list_level(style: str, num_pr) -> int:
+    """How deep a Word list's paragraph is (1 the outer list): its numbering's level, else
+    its style's number ('List Bullet 2'); a bullet list inside a numbered entry was taken
+    for the entry's own, and every later entry with it (a trial)."""
+    ilvl = getattr(num_pr, "ilvl", None)
+    if ilvl is not None and getattr(ilvl, "val", None) is not None:
+        return int(ilvl.val) + 1
+    m = re.search(r"\s(\d)$", style)
+    return int(m.group(1)) if m else 1
 
 
 def _chunk_blocks(document, element, name: str, depth: int) -> list[Block]:
