@@ -565,6 +565,57 @@ def test_a_page_number_or_running_line_inside_an_item_is_not_its_words(width, pa
     assert got == _STALKING, paged
 
 
+@pytest.mark.parametrize("text, numbers", [
+    # a tracker's own numbers between entries with no stop: not page numbers
+    ("Recommendations\n\n1\nBy 31 March 2026, chief constables should make sure that orders "
+     "are considered in every case\n2\nBy 30 June 2026, chief constables should make sure "
+     "that their forces record offences correctly\n3\nBy 30 September 2026, chief constables "
+     "should review their use of bail\n4\nthe force should improve how it supervises "
+     "investigations.\n", ["1", "2", "3", "4"]),
+    # items' first lines alike but for a number: not a running header
+    ("Areas for improvement\n\nArea for improvement 1\nWithin 6 months, the force\nshould "
+     "improve how it supervises investigations.\n\nArea for improvement 2\nWithin 12 "
+     "months, the force\nshould make sure victims are told about orders.\n\nArea for "
+     "improvement 3\nWithin 18 months, the force\nshould improve its use of bail.\n",
+     ["1", "2", "3"]),
+    # an entry ending on 'all' with no stop, the next label below: not run on
+    ("Areas for improvement\n\nArea for improvement 1\nThe force should make sure that "
+     "advice is available to all\nArea for improvement 2\nThe force should improve how it "
+     "supervises investigations\nArea for improvement 3\nThe force should improve its "
+     "victim contact.\n", ["1", "2", "3"])])
+def test_what_is_not_page_furniture_stays(text, numbers):
+    """What dropping a pasted PDF's page furniture must not take (a second trial): a
+    tracker's item numbers between entries that end with no stop, items' first lines that
+    differ only by a number, and a label after an entry ending on a word like 'all'."""
+    found = read("An inspection of stalking\nPublished on: 8 December 2025\n\n" + text)
+    assert [it.number for it in found.items] == numbers
+    assert all(len(it.paragraphs) == 1 and "Area for" not in it.text for it in found.items)
+
+
+def test_a_deadline_a_heading_gives_or_the_sentence_ends_with_is_read():
+    """Deadlines a trial found missed: given by a heading over the items ('Immediately',
+    'Within three months', as older inspections grouped them), at the end of the sentence
+    ('... risk assessed by 31 March 2025.', '... within 12 months.') or after 'in any
+    event'. A date the words speak of ('data from before 31 March 2020 ...') is none."""
+    found = read(
+        "Northshire Police – National child protection inspection\nPublished on: 14 March "
+        "2019\n\nRecommendations\n\nImmediately\n1. The force should review how it records "
+        "the voice of the child.\n\nWithin three months\n2. The force should develop a plan "
+        "for missing children.\n3. The force should review its referrals within 12 months."
+        "\n\nWithin six months:\n4. Chief constables should make sure that every report is "
+        "risk assessed by 31 March 2020.\n5. Chief constables should, as soon as possible and "
+        "in any event by 30 June 2020, review their policies.\n", published=dt.date(2019, 3, 14))
+    assert [(it.number, it.deadline_text, it.deadline) for it in found.items] == [
+        ("1", "Immediately", dt.date(2019, 3, 14)),
+        ("2", "Within three months", dt.date(2019, 6, 14)),
+        ("3", "Within 12 months", dt.date(2020, 3, 14)),
+        ("4", "By 31 March 2020", dt.date(2020, 3, 31)),
+        ("5", "By 30 June 2020", dt.date(2020, 6, 30))]
+    spoken = read("Recommendations\n\n1. The force should publish data from before 31 March "
+                  "2020 on its website.\n")
+    assert spoken.items[0].deadline_text == ""
+
+
 _ENTRIES = [
     "<li><p>By 31 October 2023, chief constables should make sure that their vetting units "
     "are adequately resourced.</p></li>",
@@ -574,10 +625,13 @@ _ENTRIES = [
     "<li>By 31 March 2023, the Home Office should change the law so that vetting is "
     "statutory.</li>",
     "<li><p>With immediate effect, chief constables should make sure that all staff are "
-    "vetted to the correct level.</p><p>This should include those on secondment.</p></li>"]
+    "vetted to the correct level.</p><p>This should include those on secondment.</p></li>",
+    "<li>By 30 June 2023, chief constables should tell applicants the outcome.<ul><li>in "
+    "writing; and</li><li>within 48 hours.</li></ul></li>"]
 
 
-@pytest.mark.parametrize("order", [(0, 1, 2, 3), (1, 2, 3, 0), (3, 1, 0, 2), (2, 3, 0, 1)])
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (1, 2, 3, 0), (3, 1, 0, 2), (2, 3, 0, 1),
+                                   (4, 0, 1, 2), (0, 4, 3)])
 @pytest.mark.parametrize("furniture", [
     "", "<aside><h3>Related publications</h3><ol><li>Police officers should be vetted: our "
     "2019 report</li></ol></aside>",
@@ -595,10 +649,11 @@ def test_a_web_pages_list_entry_holding_a_list_or_paragraphs_is_one_item(order, 
             "their vetting interviews.</li></ol>" + furniture + "</main></body></html>")
     found = find_items(_page_blocks(page, "page.html"), published=PUBLISHED)
     got = [(it.kind, it.number or it.ordinal, len(it.paragraphs)) for it in found.items]
-    parts = {0: 1, 1: 3, 2: 1, 3: 2}
+    parts = {0: 1, 1: 3, 2: 1, 3: 2, 4: 3}
     assert got == [("Recommendation", str(n), parts[i]) for n, i in enumerate(order, 1)] + [
         ("Area for improvement", "1", 1)]
-    assert all(p.startswith(("By ", "With ", "requires", "makes", "This", "Forces"))
+    assert all(p.startswith(("By ", "With ", "requires", "makes", "This", "Forces", "in ",
+                             "within "))
                for it in found.items for p in it.paragraphs)
 
 

@@ -311,9 +311,22 @@ def first_clause(text: str) -> str:
 def deadline_in(head: str):
     """The deadline an item's first clause gives ('By 31 October 2023, chief constables
     should ...' -> a match of 'By 31 October 2023'), or None: before its 'should' (and
-    just after it: 'should, within six months, ...'), else anywhere in the clause."""
+    just after it: 'should, within six months, ...'), else anywhere in the clause; after
+    its 'should', one that ends the clause ('... is risk assessed by 31 March 2025.') or
+    follows 'in any event' ('as soon as possible and in any event by 30 June 2025'), not
+    a date the words speak of ('data from before 31 March 2020 ...')."""
     modal = MODAL.search(head)
-    return DEADLINE_PHRASE.search(head if modal is None else head[:modal.end() + 30])
+    if modal is None:
+        return DEADLINE_PHRASE.search(head)
+    near = DEADLINE_PHRASE.search(head[:modal.end() + 30])
+    if near is not None:
+        return near
+    for m in DEADLINE_PHRASE.finditer(head, modal.end()):
+        if not head[m.end():].strip(" \t\r\n.;:,)]") or \
+                head[max(0, m.start() - 16):m.start()].rstrip().lower().endswith("any event"):
+            return m
+    return None
+
 
 
 def deadline_phrase(text: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from gain_workbook.core.dates import UNREADABLE, uk_date
+from gain_workbook.core.dates import UNREADABLE, parse_deadline, uk_date
 from gain_workbook.core.text import shorten
 from gain_workbook.newreport.grammar import (ACOC, AFI, COC, MODAL, RECOMMENDS, SUB_ITEM, fold,
                                              head, names_forces, names_the_force, who_and_when)
@@ -228,6 +228,9 @@ def _who_and_when_of(it, published, force_name: str) -> tuple:
             not SUB_ITEM.match(it.paragraphs[1]) and not it.paragraphs[1][:1].islower() and \
             not MODAL.search(head(RECOMMENDS.sub("", first))):
         addressee, _, _, who = who_and_when(it.paragraphs[1], published, force_name)
+    if not deadline_text and it.when:         # ('Within three months', a heading above it)
+        deadline_text = it.when[:1].upper() + it.when[1:]
+        deadline = parse_deadline(deadline_text, published)
     if not addressee and it.group_for:          # ('For chief constables and PCCs', above it)
         addressee = it.group_for[:1].upper() + it.group_for[1:]
         who = who_is(addressee, force_name)

@@ -147,6 +147,7 @@ class FoundItem:
     ordinal: str = ""                   # that number, where the Number is left empty
     sub_next: int = 0                   # the next number of its own numbered list ('1.' ...)
     group_for: str = ""                 # whom its group's heading names ('For the Home Office')
+    when: str = ""                      # the deadline a heading over it gives ('Immediately')
     level: int = 0                      # a web page's list entry: its list's depth, and
     entry: int = 0                      # which entry (<li>) it is
 
@@ -261,6 +262,7 @@ class _Reader:
         self.labelled: set = set()              # kinds the report labels here ('Recommendation 2')
         self.numbered: _List | None = None      # a numbered list of items under way
         self.group_for = ""                     # whom a group's heading names
+        self.when = ""                          # the deadline a heading gives the items below
         guess = Found()
         _title_from_first(guess, blocks)
         first = next((b.text for b in blocks[:5] if b.text and not _BOILERPLATE.match(b.text)),
@@ -302,6 +304,9 @@ class _Reader:
             self._heading(i, block)
         elif self.current is None or not self._carry(i, block):
             self._paragraph(i, block)
+        if (block.heading or heading_like(block.text)) and \
+                (when := _WHEN_HEADING.fullmatch(block.text.strip())):
+            self.when = when.group(1)    # 'Within three months' over the items below it
         return -1
 
     # ------------------------------------------------------------ what the report says of itself
@@ -342,6 +347,7 @@ class _Reader:
         """The list of items has ended: what follows is the report's own text."""
         self.current, self.section, self.lead, self.listed, self.numbered = \
             None, None, None, False, None
+        self.when = ""
         if not keep_parent:
             self.parent, self.labelled = None, set()
 
@@ -450,7 +456,7 @@ class _Reader:
             parent = self.parent
         item = FoundItem(kind, number, paragraphs, parent=parent if kind == REC else None,
                          lead=lead, entry=entry, cleaned=cleaned, found_by=found_by,
-                         group_for=self.group_for)
+                         group_for=self.group_for, when=self.when)
         self.items.append(item)
         return item
 
@@ -766,6 +772,13 @@ def _is_title(text: str, *titles: str) -> bool:
     return False
 
 
+# a heading that is a deadline alone, over the items it is for ('Immediately', 'Within
+# three months:'), as older inspection reports group their recommendations
+_WHEN_HEADING = re.compile(r"((?:within\s+(?:the\s+next\s+)?[a-z0-9]+(?:[- ][a-z]+)?\s+"
+                           r"(?:days?|weeks?|months?|years?)|immediately|with\s+immediate\s+"
+                           r"effect))\s{0,3}:?", re.I)
+
+
 def _entry(text: str, block) -> bool:
     """An entry of a lead-in's list: a bullet, '(a) ...', '1. ...', or a line that carries
     the lead-in on ('ensure ...;')."""
@@ -785,6 +798,9 @@ def _carries_on(item: FoundItem, text: str, block, like: bool) -> bool:
     if block.bullet:                      # a bullet is more of it only as its own list
         if 0 < block.level <= item.level:
             return False                  # (the next entry of the list it is an entry of)
+        if 0 < item.level < block.level:
+            item.listing = "bullets"      # a list nested in its entry, after a stop or not
+            return True
         if last.endswith(":") or item.listing == "bullets":
             item.listing = "bullets"
             return True

@@ -341,6 +341,15 @@ _DEADLINE_LEAD = re.compile(r"^(?:by|before|within|not later than|no later than)
                             r"\s", re.I)
 
 
+# a label that starts an item ('Recommendation 2', 'AFI 3:'), and a line that speaks of
+# another report's item ('Recommendation 3 of our 2017 report ...'), which starts none
+_LABEL_LINE = re.compile(r"(?:recommendations?|areas?\s+for\s+improvement|(?:accelerated\s+)?"
+                         r"causes?\s+(?:of|for)\s+concern|afi|rec|coc)\s?\d{1,3}[a-z]?"
+                         r"\s{0,3}(?:[:.)\-–—]|$)", re.I)
+_REFERENCE = re.compile(r"(?:recommendation|area\s+for\s+improvement|cause\s+of\s+concern)"
+                        r"\s\d{1,3}[a-z]?\s(?:of|in|from)\s(?:our|the|its|this|that|his|her)\b",
+                        re.I)
+_DEADLINE_START = re.compile(r"(?:by|before|within|not later than|no later than)\s", re.I)
 _YEAR_AFTER_MONTH = re.compile(r"(?:19|20)\d\d\b")
 _MONTH_WORDS = frozenset(m.casefold() for m in (*calendar.month_name[1:],
                                                 *calendar.month_abbr[1:], "Sept"))
@@ -364,7 +373,8 @@ def _continues(previous: str, line: str, usual: int) -> bool:
     last = previous.rsplit(None, 1)[-1].casefold() if previous.strip() else ""
     if _YEAR_AFTER_MONTH.match(line) and last.rstrip(".") in _MONTH_WORDS:
         return True         # a date broken over the lines: '... by 31 March' / '2025. This ...'
-    if last in _NEVER_LAST and previous.strip() != last and not _PART.match(line):
+    if (last in _NEVER_LAST and previous.strip() != last and not _PART.match(line)
+            and not _LABEL_LINE.match(line)) or _REFERENCE.match(line):
         return True         # '... set out in' / 'Recommendation 3 of our 2017 report ...'
     if _STARTS.match(line) or previous.isdecimal():
         return False
@@ -387,6 +397,8 @@ def _text_blocks(data: bytes, name: str) -> list[Block]:
 _FULL_STOP = re.compile(r"[.!?][)\]\"'’”]{0,3}\s*$")
 _SHORT_LABEL = re.compile(r"^(?:afi|rec|r|coc|acoc|aac)\s?\d", re.I)
 _PART = re.compile(r"\(?[a-z]{1,4}\)\s")          # a list's part: '(b) ...', 'iv) ...'
+# an item's own start: a few words of who, then 'should' ('the force should improve ...')
+_ITEM_START = re.compile(r"^[\w'’]{1,30}(?: [\w'’]{1,30}){0,5} (?:should|must)\b", re.I)
 
 
 def without_page_furniture(lines: list[str]) -> list[str]:
@@ -408,11 +420,16 @@ def without_page_furniture(lines: list[str]) -> list[str]:
         line = re.sub(r"\s+", " ", lines[i].strip())
         if len(line) <= 100 and not _STARTS.match(line) and not _SHORT_LABEL.match(line) \
                 and not _ENDS_SENTENCE.search(line) and not _FULL_STOP.search(line) \
-                and not _NUMBERED_LINE.match(line) and not _PAGE_NUMBER.match(line):
+                and not _NUMBERED_LINE.match(line) and not _PAGE_NUMBER.match(line) \
+                and not MODAL.search(line) and not _DEADLINE_START.match(line) \
+                and not line.endswith(",") and \
+                line.rsplit(None, 1)[-1].casefold() not in _NEVER_LAST:
             groups.setdefault(re.sub(r"\d+", "#", line).casefold(), []).append(i)
     before, after = _around(lines, text, furniture)
     for key, where in groups.items():
-        varies = "#" in key and len({lines[i].strip() for i in where}) > 1
+        # (a page's number changes at the line's start or end: 'Page 4', '4 Stalking ...')
+        varies = key.strip("#").count("#") == 0 and "#" in key and \
+            len({lines[i].strip() for i in where}) > 1
         if (len(where) >= 3 or (len(where) == 2 and varies)) and \
                 any(_breaks(before[i], after[i], 0) for i in where):
             furniture.update(i for i in where if i != text[0])
@@ -462,9 +479,10 @@ def _breaks(before: str, after: str, usual: int) -> bool:
         " " in after or usual > 0 or _FULL_STOP.search(after) is not None)
     if re.search(r";\s*(?:and|or)$", before):
         return part or (lower and usual > 0)      # a list's next part
-    last = before.rsplit(None, 1)[-1].casefold()
-    return lower or part or before.endswith(",") or last in _NEVER_LAST or (
-        usual > 0 and _continues(before, after, usual))
+    if before.rsplit(None, 1)[-1].casefold() in _NEVER_LAST:
+        return True                       # ('... the' / '176' / 'law must ...')
+    # (an item of its own after one with no stop: 'the force should ...', a tracker's)
+    return not _ITEM_START.match(after) and (lower or part or before.endswith(","))
 
 # ---------------------------------------------------------------- a saved web page
 
