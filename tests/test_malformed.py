@@ -97,13 +97,13 @@ def fill(sheet, cell, colour):
     return post
 
 
-def second_action_across(sheet, words):
+def second_action_across(sheet, words, header="Action 2"):
     """A second action typed across the row, under 'Action 2' at the table's right, as
     trackers of one row per item lay their actions out."""
     def post(wb):
         ws = wb[sheet]
         col = ws.max_column + 1
-        ws.cell(1, col, "Action 2")
+        ws.cell(1, col, header)
         ws.cell(3, col, words)
     return post
 
@@ -243,6 +243,12 @@ CASES = {
         option(post=strike_words("Actions", "C3")), "ACTION_STRUCK_THROUGH", "Actions!C3"),
     "second_action_typed_across_the_row": (
         option(post=second_action_across("Actions", "Train supervisors")),
+        "ACTIONS_ACROSS_COLUMNS", "Actions!L3"),
+    "second_action_typed_across_the_row_headed_in_words": (
+        option(post=second_action_across("Actions", "Train supervisors", "Further action")),
+        "ACTIONS_ACROSS_COLUMNS", "Actions!L3"),
+    "second_action_typed_across_the_row_numbered_in_brackets": (
+        option(post=second_action_across("Actions", "Train supervisors", "Action (2)")),
         "ACTIONS_ACROSS_COLUMNS", "Actions!L3"),
     "old_copy_of_the_actions_on_a_hidden_sheet": (option(post=hidden_copy("Actions")),
                                                   "HIDDEN_SHEET", "Actions (old)"),

@@ -1017,23 +1017,30 @@ def test_a_tracker_on_a_sheet_named_actions_beside_its_archive_reads_both(tmp_pa
 
 
 @pytest.mark.parametrize("header", ["HMICFRS Ref", "Report ref", "Inspection no"])
-@pytest.mark.parametrize("own_ref", [False, True])
-def test_a_report_id_header_over_the_items_refs_is_their_number(tmp_path, header, own_ref):
+@pytest.mark.parametrize("own_ref", [None, "Force Ref", "Inspection ID"])
+@pytest.mark.parametrize("bare", [False, True])
+def test_a_report_id_header_over_the_items_refs_is_their_number(tmp_path, header, own_ref,
+                                                               bare):
     """'HMICFRS Ref' (an alias of the report's id) over 'Rec 2', 'AFI 1': each item was a
-    report of its own, every area for improvement a recommendation, in silence (a trial)."""
+    report of its own, every area for improvement a recommendation, in silence (a trial);
+    and so with a bare number among them ('2'), or beside an Inspection ID, which set it
+    aside as the same column twice (a second trial)."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append((["Force Ref"] if own_ref else []) + [
+    ws.append(([own_ref] if own_ref else []) + [
         "Report Title", "Report Date", header, "Recommendation / AFI", "Action",
         "Lead Officer", "Deadline", "Status"])
     youth = ("Serious youth violence", dt.datetime(2023, 6, 27))
     peel = ("PEEL 2023-25: Northshire Police", dt.datetime(2024, 4, 18))
-    for n, (report, ref, action) in enumerate(((youth, "Rec 2", "Data sharing"),
-                                               (youth, "Rec 2", "Monthly return"),
+    two = "2" if bare else "Rec 2"
+    for n, (report, ref, action) in enumerate(((youth, two, "Data sharing"),
+                                               (youth, two, "Monthly return"),
                                                (youth, "Rec 5", "Evaluation"),
                                                (peel, "AFI 1", "Shifts"),
                                                (peel, "AFI 3", "Audit"))):
-        ws.append(([f"NS-{40 + n}"] if own_ref else []) + [
+        own = {"Force Ref": f"NS-{40 + n}",
+               "Inspection ID": "SYV-23" if report is youth else "PEEL-24"}.get(own_ref)
+        ws.append(([own] if own_ref else []) + [
             *report, ref, f"The force should do {ref}.", action, "Supt Quinn",
             dt.datetime(2026, 12, 31), "In progress"])
     wb.save(tmp_path / "refs.xlsx")
@@ -1132,15 +1139,16 @@ def test_recommendations_lettered_or_numbered_under_a_concern_and_two_kinds_one_
     assert len(set(ids)) == 6
 
 
-@pytest.mark.parametrize("part", ["(a)", " (a)", "a", ".1"])
-def test_a_concerns_ref_with_a_part_of_its_number_is_its_recommendation(tmp_path, part):
+@pytest.mark.parametrize("part, second", [("(a)", "(b)"), (" (a)", " (b)"), ("a", "b"),
+                                          (".1", ".2"), ("(i)", "(ii)")])
+def test_a_concerns_ref_with_a_part_of_its_number_is_its_recommendation(tmp_path, part,
+                                                                         second):
     """'CoC 1', then 'CoC 1(a)', 'CoC 1(b)' (no Kind column): each was a cause of concern
     of its own, CoC 1 Red with 'no actions' and the response listing three causes and no
     recommendations (a trial). They are its recommendations."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Report", "Published", "Ref", "Detail", "Action", "Owner", "Due", "Status"])
-    second = part.replace("a", "b").replace("1", "2")
     for ref, action in (("CoC 1", None), (f"CoC 1{part}", "Screening review"),
                         (f"CoC 1{second}", "Supervision audit"), ("CoC 2", "Plan"),
                         ("AFI 1", "Demand review")):
@@ -1170,7 +1178,9 @@ def test_two_items_given_one_ref_are_refused_and_a_slip_is_a_warning(tmp_path):
     rows = (("Investigating crime", 1, "The force should improve supervision of investigations."),
             ("Investigating crime", 2, "The force should reduce its digital backlog."),
             ("Protecting vulnerable people", 1, "The force should improve its use of DVPOs."),
-            ("Protecting vulnerable people", 2, "The force should reduce its digital backlogs"))
+            ("Protecting vulnerable people", 2, "The force should reduce its digital backlogs"),
+            ("Protecting vulnerable people", 1, "The force should improve supervison of "
+                                                "investigations."))
     for area, n, words in rows:
         ws.append(["PEEL 2021/22", dt.datetime(2022, 5, 5), area, n, words, f"Act {area} {n}",
                    "DI Four", dt.datetime(2026, 12, 31), "In progress"])
@@ -1178,22 +1188,30 @@ def test_two_items_given_one_ref_are_refused_and_a_slip_is_a_warning(tmp_path):
     _, report = check(tmp_path / "restart.xlsx")
     assert [(p.code, p.cell) for p in report.errors] == [("ONE_REF_TWO_ITEMS", "E4")]
     assert [(p.code, p.cell) for p in report.problems if p.code == "FLAT_CONFLICT"] == [
-        ("FLAT_CONFLICT", "E5")]
+        ("FLAT_CONFLICT", "E5"), ("FLAT_CONFLICT", "E6")]        # (a typo is a slip)
 
 
-def test_items_addressed_only_to_other_bodies_do_not_apply_to_the_force(tmp_path):
+@pytest.mark.parametrize("header", ["Addressed to", "Lead agency", "Recommendation for"])
+@pytest.mark.parametrize("force_name", [None, "Westshire Police"])
+def test_items_addressed_only_to_other_bodies_do_not_apply_to_the_force(tmp_path, header,
+                                                                        force_name):
     """A joint inspection's plan with an 'Addressed to' column and no Applies column: the
     CPS's, NHS England's and the Home Office's recommendations counted as the force's, each
     Red with 'no actions' (a trial). Addressed only to another body, with no action of the
-    force's, an item does not apply; addressed to the police (among others), it does."""
+    force's, an item does not apply; addressed to the police (among others: 'Police / CPS'),
+    or to the force by its name (with no Force name set, not told from another's), it
+    does; so under other headers (a second trial)."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Report", "Published", "Ref", "Addressed to", "Recommendation", "Action",
+    ws.append(["Report", "Published", "Ref", header, "Recommendation", "Action",
                "Owner", "Due", "Status"])
+    if force_name:
+        wb.create_sheet("Settings").append(["Force name", force_name])
     for ref, who, action in (("Rec 1", "Police", "Custody review"), ("Rec 2", "CPS", None),
-                             ("Rec 3", "Police and CPS", "Joint protocol"),
+                             ("Rec 3", "Police / CPS", None),
                              ("Rec 4", "NHS England", None), ("Rec 5", "Home Office", None),
-                             ("Rec 6", "CPS", "Liaison officer")):
+                             ("Rec 6", "CPS", "Liaison officer"),
+                             ("Rec 7", "Westshire Police", None)):
         ws.append(["Joint inspection of case files", dt.datetime(2025, 2, 1), ref, who,
                    f"{who} should act on {ref}.", action, "DI Lee" if action else None,
                    dt.datetime(2026, 6, 30) if action else None,
@@ -1202,8 +1220,7 @@ def test_items_addressed_only_to_other_bodies_do_not_apply_to_the_force(tmp_path
     reg, report = check(tmp_path / "joint.xlsx")
     items = reg.items.frame
     assert dict(zip(items["number"].astype(str), items["applies"])) == {
-        "1": "Yes", "2": "No", "3": "Yes", "4": "No", "5": "No", "6": "Yes"}
-    assert not [p for p in report.problems if p.code == "NO_ACTIONS"]
+        "1": "Yes", "2": "No", "3": "Yes", "4": "No", "5": "No", "6": "Yes", "7": "Yes"}
     said = [p.cell for p in report.problems if p.code == "NOT_FOR_FORCE_ROW"]
     assert said == ["D3", "D5", "D6"]
 

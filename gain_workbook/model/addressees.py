@@ -31,7 +31,7 @@ _POLICE_SERVICE = re.compile(r"(?:the\s+)?police(?:\s+service)?(?:\s+in\s+(?:eng
 # (a police and crime commissioner is one body, not the police and another)
 _PCC = re.compile(r"police\s+(?:and|&)\s+crime", re.I)
 # the bodies an addressee joins: 'The police and CPS', 'The CPS, the police and NHS England'
-_JOINED = re.compile(r", ?(?:and )?| and | & ", re.I)        # (spaces made single first)
+_JOINED = re.compile(r", ?(?:and )?| and | & | ?/ ?", re.I)        # (spaces made single first)
 # 'those forces using ...', 'chief constables of forces that are yet to ...', 'forces in the
 # North East region': some forces only
 # (and the forces of one nation: 'chief constables of forces in Wales', 'Welsh forces',

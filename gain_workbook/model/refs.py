@@ -33,7 +33,7 @@ KIND_SPELLING = {"acoc": "ACoC", "accelerated coc": "Accelerated CoC", "coc": "C
 _KIND = "|".join(re.escape(w) for w, _ in KIND_WORDS)
 # (a dash may stand between the kind and its number, 'AFI-5'; a number may have a part,
 # 'AFI2.4'), or a letter, in brackets or not ('CoC 1a', 'CoC 1(a)')
-_ONE = rf"(?P<word>{_KIND})\.?[\s\-–_]*(?:no\.?\s*)?(?P<num>\d+(?:\.\d+)?(?:[a-z]|\s?\([a-z]\))?)"
+_ONE = rf"(?P<word>{_KIND})\.?[\s\-–_]*(?:no\.?\s*)?(?P<num>\d+(?:\.\d+)?(?:[a-z]|\s?\((?:[a-z]|[ivx]{{1,4}})\))?)"
 _REF = re.compile(rf"^{_ONE}$", re.I)
 # the cause of concern it was made under, in brackets after: 'Recommendation 1 (CoC 1)'
 _UNDER_AFTER = re.compile(rf"^{_ONE}\s*\(\s*(?P<pword>{_KIND})\.?[\s\-–]*(?P<pnum>\d+)\s*\)$",

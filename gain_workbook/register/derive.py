@@ -149,7 +149,7 @@ def _kinds_and_parents(tables, problems) -> None:
         frame["parent_item"] = pd.Series(parents, index=frame.index, dtype=object)
 
 
-_PART_OF = re.compile(r"(\d{1,3})(?:\.\d{1,3}|[a-z]|\s?\([a-z]\))")   # '1.1'; '1a'; '1(a)'
+_PART_OF = re.compile(r"(\d{1,3})(?:\.\d{1,3}|[a-z]|\s?\((?:[a-z]|[ivx]{1,4})\))")   # '1.1'; '1a'; '1(a)'
 
 
 def _own_number(num) -> str | None:
@@ -318,7 +318,7 @@ def derive_values(tables, ctx, plan=None) -> None:
     not_for_force_rows(tables, ctx.problems)
     not_for_force_statuses(tables[ITEMS], tables[ACTIONS], ctx.problems)
     addressed_elsewhere(tables[ITEMS], tables[ACTIONS], ctx.problems,
-                        getattr(ctx.settings, "force_name", "") or "")
+                        getattr(ctx.settings, "named_force", "") or "")
 
 
 def addressed_elsewhere(items: Table, actions: Table, problems, force_name: str) -> None:
@@ -337,8 +337,10 @@ def addressed_elsewhere(items: Table, actions: Table, problems, force_name: str)
     for item, addressee, iid in zip(fi.index, fi["addressee"], fi["item_id"]):
         if type(addressee) is not str or iid in with_actions or \
                 fi.at[item, "applies"] == "No" or not items.has("addressee", item) or \
-                who(addressee, force_name) not in ("other", "other force"):
-            continue          # (an addressee a row's 'N/A - for ...' gave has been said)
+                who(addressee, force_name) not in ("other", "other force" if force_name
+                                                   else "other"):
+            # (with no force's name, a force named is none we can tell from ours)
+            continue          # (and an addressee a row's 'N/A - for ...' gave was said)
         fi.at[item, "applies"] = "No"
         if norm_key(addressee) not in said:
             said.add(norm_key(addressee))

@@ -25,7 +25,7 @@ from functools import lru_cache
 from gain_workbook.model import schema
 from gain_workbook.core.dates import UNREADABLE, is_no_date, month_or_quarter, parse_date
 from gain_workbook.model.history import history_kind
-from gain_workbook.model.refs import ref_key
+from gain_workbook.model.refs import parse_ref, ref_key
 from gain_workbook.model.schema import ACTIONS, BY_KEY, INSPECTIONS, ITEMS, header_key, norm_key
 from gain_workbook.register import cards as card_layout
 from gain_workbook.register import content, periods
@@ -426,6 +426,7 @@ def map_columns(grid, header_row: int, index: HeaderIndex, filled: set[int] | No
     dupes += _take_ambiguous(grid, header_row, pending, taken)
     _latest_period(cols, taken, dupes, index)
     _refs_are_not_the_text(grid, header_row, cols, taken, dupes, index)
+    _dupe_ids_that_are_refs(grid, header_row, cols, taken, dupes, index)
     _kinds_that_are_refs(grid, header_row, cols, taken, index)
     _words_not_numbers(grid, header_row, cols, taken)
     _status_in_an_update_column(grid, header_row, cols, taken, dupes, index)
@@ -850,17 +851,48 @@ def _ids_that_are_refs(cols: list, taken: dict, sample, role: str) -> None:
     """A column taken for an id whose cells all name their kind ('AFI 1', 'Rec 2') is the
     item's number: 'Rec / AFI Ref' on a sheet of several reports (each has an AFI 1), or
     'HMICFRS Ref', which names the report's id (each item was a report of its own, every
-    area for improvement a recommendation)."""
+    area for improvement a recommendation; so too with a bare number or two among them,
+    '2', 'AFI 1', as a report's id never is)."""
     for key, roles in (("item_id", ("flat",)), ("inspection_id", ("flat", ITEMS))):
         if role not in roles or key not in taken or "number" in taken:
             continue
         plan = next(c for c in cols if c.key == key)
-        values = sample(plan)
-        if values and content.kinds_named(values) == len(values):
+        if _refs_in(sample(plan), mixed=key == "inspection_id"):
             del taken[key]
             plan.note = f"from its values (refs), not its words ({BY_KEY[key].header})"
             plan.key, plan.how = "number", "content"
             taken["number"] = plan.index
+
+
+def _refs_in(values: list, mixed: bool) -> bool:
+    """Are the cells items' refs: all naming their kind ('AFI 1'), or (``mixed``) half of
+    them at least, the rest bare numbers ('2')?"""
+    if not values:
+        return False
+    named = content.kinds_named(values)
+    if named == len(values) or not mixed:
+        return named == len(values)
+    distinct = {int(v) if isinstance(v, float) and v.is_integer() else v for v in values}
+    return content.kinds_named(list(distinct)) * 2 >= len(distinct) and all(
+        parse_ref(v) is not None for v in distinct)
+
+
+def _dupe_ids_that_are_refs(grid, header_row: int, cols: list, taken: dict, dupes: list,
+                            index: HeaderIndex) -> None:
+    """'HMICFRS Ref' beside an 'Inspection ID': both headers name the report's id, and the
+    second was set aside as the same column twice, its refs ('Rec 2', 'AFI 1') lost and
+    every area for improvement a recommendation (a second trial). It is the item's number."""
+    if "number" in taken or "number" not in index.keys:
+        return
+    for n, (idx, _, key) in enumerate(dupes):
+        if key in ("inspection_id", "item_id") and \
+                _refs_in(_sample(grid, header_row, idx), mixed=key == "inspection_id"):
+            col = next(c for c in cols if c.index == idx)
+            col.key, col.how = "number", "content"
+            col.note = f"from its values (refs), not its words ({BY_KEY[key].header})"
+            taken["number"] = idx
+            del dupes[n]
+            return
 
 
 # ---------------------------------------------------------------- classifying sheets

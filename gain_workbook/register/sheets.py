@@ -240,13 +240,21 @@ def _own_columns(plan: SheetPlan, columns: list, rows: list, used: set, index_of
 _HEADER_NUMBER = re.compile(r"(?<!\d)\d{1,2}$")        # 'Action 2': its number
 
 
+_ORDINAL_HEADER = re.compile(r"(?:second|third|fourth|fifth|further|additional|another|"
+                             r"2nd|3rd|4th|5th)\s", re.I)
+
+
 def _numbered(header: str) -> str | None:
-    """The words of a numbered header ('Action 2', 'Action no. 2', 'Action #2' -> 'action'),
-    or None when it has no number."""
-    m = _HEADER_NUMBER.search(header.strip())
+    """The words of a numbered header ('Action 2', 'Action no. 2', 'Action #2', 'Action
+    (2)', 'Second action', 'Further action' -> 'action'), or None when it has none."""
+    h = header.strip()
+    if m := _ORDINAL_HEADER.match(h):
+        return norm_key(h[m.end():])
+    h = h.rstrip(")").rstrip()
+    m = _HEADER_NUMBER.search(h)
     if m is None:
         return None
-    words = header.strip()[:m.start()].rstrip(" #.")
+    words = h[:m.start()].rstrip(" #.(")
     return norm_key(words[:-2] if words.casefold().endswith("no") else words)
 
 
