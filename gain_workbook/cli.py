@@ -11,6 +11,7 @@ and pandera are imported inside the commands, so `gain-pack --help` stays fast.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -160,7 +161,7 @@ class DateType(click.ParamType):
     within the years gain-pack handles."""
 
     name = "date"
-    FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
+    FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y", "%d %B %Y")
 
     def get_metavar(self, param, ctx=None):
         return "DD/MM/YYYY"
@@ -179,11 +180,18 @@ class DateType(click.ParamType):
             except ValueError:
                 continue
         if day is None:
-            self.fail(f"'{value}' is not a date on the calendar; write it as day/month/year, "
+            # (the shape of a date, '31/02/2026', but no such day; else no date we read:
+            # 'yesterday', '12/31/2024', '31/12/24')
+            shaped = re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2}", text)
+            said = "is not a day on the calendar" if shaped else "is not a date gain-pack reads"
+            us = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{4}", text)
+            if us and int(us.group(1)) <= 12 < int(us.group(2)) <= 31:
+                said += " read day first (it is month first)"
+            self.fail(f"'{value}' {said}; write it as day/month/year, "
                       "e.g. 28/11/2026 (or 2026-11-28)", param, ctx)
         if not EARLIEST <= day <= LATEST:
-            self.fail(f"{day:%d/%m/%Y} is outside the years gain-pack works with "
-                      f"({EARLIEST.year} to {LATEST.year})", param, ctx)
+            self.fail(f"{day.day:02d}/{day.month:02d}/{day.year:04d} is outside the years "
+                      f"gain-pack works with ({EARLIEST.year} to {LATEST.year})", param, ctx)
         return day
 
 

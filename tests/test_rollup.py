@@ -213,11 +213,21 @@ def test_bad_as_of_is_exit_2(runner, base_register):
 
 
 def test_date_options_are_typed_the_uk_way_or_iso(runner, base_register):
-    """--as-of 28/11/2026 and 2026-11-28 are the same day, and --help says so."""
+    """--as-of 28/11/2026 and 2026-11-28 are the same day, and --help says so; so are the
+    ways a person writes a whole day ('1 Aug 2024', '01-08-2024'). What is refused says
+    why: no such day ('31/02/2026'; '12/31/2024' month first), or no date gain-pack reads
+    ('yesterday') (each was 'not a date on the calendar', a trial)."""
     outs = [runner.invoke(cli, ["rollup", str(base_register), "--as-of", day, "--format", "json"])
-            for day in ("01/08/2024", "2024-08-01", "1/8/2024")]
+            for day in ("01/08/2024", "2024-08-01", "1/8/2024", "1 Aug 2024", "01-08-2024",
+                        "1 August 2024")]
     assert all(r.exit_code == 0 for r in outs), outs[0].stderr
-    assert outs[0].stdout == outs[1].stdout == outs[2].stdout
+    assert len({r.stdout for r in outs}) == 1
+    for bad, said in (("31/02/2026", "is not a day on the calendar;"),
+                      ("12/31/2024", "is not a day on the calendar read day first (it is "
+                                     "month first)"),
+                      ("yesterday", "is not a date gain-pack reads;")):
+        r = runner.invoke(cli, ["rollup", str(base_register), "--as-of", bad])
+        assert r.exit_code == 2 and f"'{bad}' {said}" in r.stderr, r.stderr
     for command in ("rollup", "build", "response", "monthly"):
         text = " ".join(runner.invoke(cli, [command, "--help"]).stdout.split())
         assert "DD/MM/YYYY" in text and "28/11/2026 or 2026-11-28" in text
