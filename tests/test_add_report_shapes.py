@@ -616,6 +616,20 @@ def test_a_deadline_a_heading_gives_or_the_sentence_ends_with_is_read():
     assert spoken.items[0].deadline_text == ""
 
 
+@pytest.mark.parametrize("line, day", [("Published: November 2022", None),
+                                       ("Date of publication: November 2022", None),
+                                       ("Published: 2 November 2022", dt.date(2022, 11, 2)),
+                                       ("Published on: 2nd November 2022",
+                                        dt.date(2022, 11, 2))])
+def test_a_publication_month_without_its_day_is_no_date(line, day):
+    """'Date of publication: November 2022' was read as 30/11/2022 in silence: the PCC's
+    s55 day and every 'within six months' hung on a day assumed (a trial). A month alone
+    is no publication date: add-report asks for --published."""
+    found = read(f"An inspection of vetting\n{line}\n\nRecommendations\n\n1. The force "
+                 f"should review its vetting.\n", published=None)
+    assert found.published == day
+
+
 _ENTRIES = [
     "<li><p>By 31 October 2023, chief constables should make sure that their vetting units "
     "are adequately resourced.</p></li>",

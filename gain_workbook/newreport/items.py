@@ -321,7 +321,9 @@ class _Reader:
                 return at
         if (m := _PUBLISHED.match(text)) and found.published_from != FROM_PUBLISHED_LINE:
             value, at = _meta_value(self.blocks, i, m.group("rest"))
-            if day := _date_in(value):
+            # (a month alone, 'November 2022', gives no day: the s55 day and every 'within
+            # six months' hung on the month's last day, assumed in silence (a trial))
+            if (day := _date_in(value)) and _DAY_GIVEN.search(value):
                 found.published, found.published_from = day, FROM_PUBLISHED_LINE
                 return at
         return -1
@@ -964,6 +966,9 @@ def _day(text: str) -> dt.date | None:
     """The date ``text`` gives, if it is one a register can hold (not 31 December 9999)."""
     day = parse_date(text)
     return day if isinstance(day, dt.date) else None
+
+
+_DAY_GIVEN = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 
 
 def _date_in(text: str):
