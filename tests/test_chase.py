@@ -214,6 +214,24 @@ def test_a_reply_to_the_register_renamed_merges_and_one_from_another_is_refused(
     assert "ACTION_GONE" not in out.stdout
 
 
+def test_a_reply_whose_sheet_was_renamed_says_so(tmp_path, runner):
+    """An owner renamed the sheet 'Update request' to 'My update': merge said the file was
+    'not an update request made by gain-pack requests', though its request details were
+    there (a trial). It says the sheet was renamed, and how to put it right."""
+    office = tmp_path / "office"
+    reg = month_register(office)
+    res = api.requests(reg, as_of=AS_OF)
+    reply = fill(request_of(res, HIS), tmp_path / "his.xlsx", {
+        "INS-2023-07-R4-A3": {"update": "Board report drafted."}})
+    wb = openpyxl.load_workbook(reply)
+    wb["Update request"].title = "My update"
+    wb.save(reply)
+    out = runner.invoke(cli, ["merge", str(reg), str(reply), "--as-of", "10/12/2026"])
+    assert out.exit_code == 2
+    assert "is an update request whose sheet 'Update request' was renamed or deleted (its " \
+        "sheets: 'My update'); rename the sheet back" in out.stderr
+
+
 @pytest.mark.parametrize("theirs, refused", [("Durham Constabulary", True),
                                              ("Northshire", False), ("", False)])
 def test_a_reply_made_for_another_force_is_refused(tmp_path, runner, theirs, refused):

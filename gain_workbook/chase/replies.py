@@ -132,6 +132,12 @@ def read_reply(path) -> Reply:
         book = open_calamine(calamine_source(info))
         try:
             names = [m.name for m in book.sheets_metadata]
+            if REQUEST_SHEET in names and SHEET not in names:
+                shown = ", ".join(f"'{n}'" for n in names if n != REQUEST_SHEET)
+                raise InputError(
+                    f"'{path.name}' is an update request whose sheet '{SHEET}' was renamed "
+                    f"or deleted (its sheets: {shown or 'none'}); rename the sheet back to "
+                    f"'{SHEET}' in Excel, save it and merge it again.")
             if REQUEST_SHEET not in names or SHEET not in names:
                 raise NotAReply(
                     f"'{path.name}' is not an update request made by gain-pack requests (it "
