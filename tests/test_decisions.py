@@ -402,6 +402,29 @@ def test_a_pack_with_no_meeting_date_asks_for_one_and_other_packs_are_refused(tm
     assert "Traceback" not in out.output + out.stderr
 
 
+@pytest.mark.parametrize("change, said", [
+    ("rename", "has had its 'For decision' sheet renamed or deleted (rename it back"),
+    ("delete", "has had its 'For decision' sheet renamed or deleted"),
+    ("facts", "has had its hidden record of the For decision rows deleted")])
+def test_a_pack_whose_for_decision_sheet_was_renamed_says_so(tmp_path, runner, change, said):
+    """A pack of today's whose For decision sheet was renamed (or deleted, or its hidden
+    record deleted) was said to be 'built by an older gain-pack' (a trial)."""
+    reg = board_register(tmp_path / "register.xlsx")
+    pack = build(reg, tmp_path / "pack.xlsx").path
+    wb = openpyxl.load_workbook(pack)
+    if change == "rename":
+        wb["For decision"].title = "Decisions"
+    elif change == "delete":
+        del wb["For decision"]
+    else:
+        from gain_workbook.excel.packfile import DECISION_FACTS_SHEET
+
+        del wb[DECISION_FACTS_SHEET]
+    wb.save(pack)
+    out = decide(runner, reg, pack)
+    assert out.exit_code == 2 and said in out.stderr, out.stderr
+
+
 # ---------------------------------------------------------------- owners cannot close
 
 def test_owners_cannot_close_their_own_actions(tmp_path, runner):

@@ -228,7 +228,15 @@ def read_decision_facts(wb, name: str) -> dict:
 
     if not is_pack(wb.sheet_names):
         raise _no_decisions(name, "is not a board pack written by gain-pack")
-    if DECISION_FACTS_SHEET not in wb.sheet_names or FOR_DECISION_SHEET not in wb.sheet_names:
+    if DECISION_FACTS_SHEET in wb.sheet_names and FOR_DECISION_SHEET not in wb.sheet_names:
+        # (a pack of today's with its sheet renamed or deleted: not 'an older gain-pack's')
+        raise _no_decisions(name, f"has had its '{FOR_DECISION_SHEET}' sheet renamed or "
+                                  f"deleted (rename it back to '{FOR_DECISION_SHEET}' if it "
+                                  "was renamed)")
+    if FOR_DECISION_SHEET in wb.sheet_names and DECISION_FACTS_SHEET not in wb.sheet_names:
+        raise _no_decisions(name, "has had its hidden record of the For decision rows "
+                                  "deleted")
+    if DECISION_FACTS_SHEET not in wb.sheet_names:
         raise _no_decisions(name, "has no For decision sheet (it was built by an older "
                                   "gain-pack)")
     grid = wb.get_sheet_by_name(DECISION_FACTS_SHEET).to_python()
