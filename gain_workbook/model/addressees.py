@@ -12,17 +12,17 @@ import re
 from gain_workbook.model.schema import norm_key
 
 FORCE = re.compile(r"\b(?:chief\s+constables?|chief\s+officers?|(?:all|each|every|the|"
-                    r"police|other|those|these|their|individual)\s+forces?|forces|the\s+"
-                    r"constabulary|"
-                    # a fire and rescue service's report says 'the service should'
-                    r"(?:all|each|every|the|individual)\s+(?:fire\s+(?:and|&)\s+rescue\s+)?"
-                    r"services?|fire\s+(?:and|&)\s+rescue\s+services|frss?|chief\s+fire\s+"
-                    r"officers?|(?:all|each|every|the)\s+(?:fire\s+)?brigades?)\b", re.I)
+                   r"police|other|those|these|their|individual)\s+forces?|forces|the\s+"
+                   r"constabulary|"
+                   # a fire and rescue service's report says 'the service should'
+                   r"(?:all|each|every|the|individual)\s+(?:fire\s+(?:and|&)\s+rescue\s+)?"
+                   r"services?|fire\s+(?:and|&)\s+rescue\s+services|frss?|chief\s+fire\s+"
+                   r"officers?|(?:all|each|every|the)\s+(?:fire\s+)?brigades?)\b", re.I)
 # a force's name is a few capitalised words ('Devon and Cornwall'): bounded, so a page of
 # capitalised words is not tried from each of them to its end
 OTHER_FORCE = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:\s+(?:(?:and|&|of)\s*)?[A-Z][a-z]+){0,5})\s+"
-                          r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service|"
-                          r"Fire\s+Brigade)\b")
+                         r"(?:Police|Constabulary|Fire\s+(?:and|&)\s+Rescue\s+Service|"
+                         r"Fire\s+Brigade)\b")
 # 'The police service should ...' is every force (the Police Service of Northern Ireland
 # is one by its name); only as the whole addressee ('an enhanced system ... for the
 # Police Service' is no force)
@@ -55,18 +55,18 @@ _CHIEF_OF = re.compile(r"\bchief\s+constables?\s+of\s+(?:the\s+)?(?P<name>[A-Z][
                        re.I)
 # National bodies HMICFRS addresses: an item for these alone is not the force's.
 BODIES = re.compile(r"\b(?:home\s+office|(?:home\s+)?secretary(?:\s+of\s+state)?|"
-                     r"department\s+for\s+\w+|department\s+of\s+\w+|ministry\s+of\s+\w+|"
-                     r"welsh\s+government|government|national\s+crime\s+agency|nca|"
-                     r"national\s+police\s+chiefs['’]?\s+council|npcc|"
-                     r"college\s+of\s+policing|hmicfrs|independent\s+office\s+for\s+police\s+"
-                     r"conduct|iopc|crown\s+prosecution\s+service|cps|association\s+of\s+"
-                     r"police\s+and\s+crime\s+commissioners|apcc|police\s+and\s+crime\s+"
-                     r"commissioners?|pccs?|local\s+policing\s+bod(?:y|ies)|police\s+digital"
-                     r"\s+service|nhs(?:\s+england)?|local\s+authorit(?:y|ies)|business\s+"
-                     r"user\s+groups?|his\s+majesty['’]s\s+\w+(?:\s+\w+)?|hm\s+\w+(?:\s+\w+)?|"
-                     r"crown\s+\w+|city\s+of\s+london\s+police|national\s+\w+(?:\s+\w+)?|"
-                     r"college|council|agency|service|office|commission(?:er)?s?|"
-                     r"inspectorate|board|partnership|programme)\b", re.I)
+                    r"department\s+for\s+\w+|department\s+of\s+\w+|ministry\s+of\s+\w+|"
+                    r"welsh\s+government|government|national\s+crime\s+agency|nca|"
+                    r"national\s+police\s+chiefs['’]?\s+council|npcc|"
+                    r"college\s+of\s+policing|hmicfrs|independent\s+office\s+for\s+police\s+"
+                    r"conduct|iopc|crown\s+prosecution\s+service|cps|association\s+of\s+"
+                    r"police\s+and\s+crime\s+commissioners|apcc|police\s+and\s+crime\s+"
+                    r"commissioners?|pccs?|local\s+policing\s+bod(?:y|ies)|police\s+digital"
+                    r"\s+service|nhs(?:\s+england)?|local\s+authorit(?:y|ies)|business\s+"
+                    r"user\s+groups?|his\s+majesty['’]s\s+\w+(?:\s+\w+)?|hm\s+\w+(?:\s+\w+)?|"
+                    r"crown\s+\w+|city\s+of\s+london\s+police|national\s+\w+(?:\s+\w+)?|"
+                    r"college|council|agency|service|office|commission(?:er)?s?|"
+                    r"inspectorate|board|partnership|programme)\b", re.I)
 
 
 def who(addressee: str, force_name: str) -> str:
