@@ -538,7 +538,9 @@ _STALKING = [
 @settings(max_examples=40, deadline=None)
 @given(width=st.integers(45, 100), page=st.integers(2, 4),
        furniture=st.sampled_from(["{n}", "Page {n}", "{n} of 14", "Stalking inspection",
-                                  "Stalking inspection   Page {n}", "OFFICIAL"]))
+                                  "Stalking inspection   Page {n}", "OFFICIAL",
+                                  "Stalking: an inspection   Page {n} of 40",
+                                  "OFFICIAL-SENSITIVE\nStalking inspection   {n}"]))
 def test_a_page_number_or_running_line_inside_an_item_is_not_its_words(width, page, furniture):
     """Pasted from a PDF, a page's number ('2', 'Page 2') or its running header or footer
     stands between the lines of an item: the rest of the item was lost in silence (Leveson

@@ -396,6 +396,12 @@ def _text_blocks(data: bytes, name: str) -> list[Block]:
 # an item ('AFI 2', 'Rec 3', 'R4:'), which is never a page's furniture, however often seen.
 _FULL_STOP = re.compile(r"[.!?][)\]\"'’”]{0,3}\s*$")
 _SHORT_LABEL = re.compile(r"^(?:afi|rec|r|coc|acoc|aac)\s?\d", re.I)
+# a line that starts an item or its part, which no running line does ('Recommendations',
+# 'Area for improvement 2', '(b) ...'; a running line may have a colon: 'Stalking: an
+# inspection   Page 14 of 40')
+_KIND_START = re.compile(r"(?:recommendations?|areas?\s+for\s+improvement|(?:accelerated\s+)?"
+                         r"causes?\s+(?:of|for)\s+concern)\b|\(?(?:[a-z]|[ivx]{2,5})\)\s", re.I)
+_PAGE_OF = re.compile(r"\bpage\s{1,3}\d{1,4}(?:\s{1,3}of\s{1,3}\d{1,4})?\b", re.I)
 _PART = re.compile(r"\(?[a-z]{1,4}\)\s")          # a list's part: '(b) ...', 'iv) ...'
 # an item's own start: a few words of who, then 'should' ('the force should improve ...')
 _ITEM_START = re.compile(r"^[\w'’]{1,30}(?: [\w'’]{1,30}){0,5} (?:should|must)\b", re.I)
@@ -414,17 +420,20 @@ def without_page_furniture(lines: list[str]) -> list[str]:
         return lines
     lengths = sorted(len(lines[i].strip()) for i in text)
     usual = lengths[int(len(lengths) * 0.9)]
-    furniture: set[int] = set()
+    # (a page's protective marking, 'OFFICIAL-SENSITIVE', is dropped by lines_to_blocks;
+    # it stands with the rest of the page's furniture)
+    furniture = {i for i in text if _MARKING_LINE.fullmatch(lines[i].strip())}
     groups: dict[str, list[int]] = {}
     for i in text:
         line = re.sub(r"\s+", " ", lines[i].strip())
-        if len(line) <= 100 and not _STARTS.match(line) and not _SHORT_LABEL.match(line) \
+        if len(line) <= 100 and not _KIND_START.match(line) and not _SHORT_LABEL.match(line) \
                 and not _ENDS_SENTENCE.search(line) and not _FULL_STOP.search(line) \
                 and not _NUMBERED_LINE.match(line) and not _PAGE_NUMBER.match(line) \
                 and not MODAL.search(line) and not _DEADLINE_START.match(line) \
                 and not line.endswith(",") and \
                 line.rsplit(None, 1)[-1].casefold() not in _NEVER_LAST:
-            groups.setdefault(re.sub(r"\d+", "#", line).casefold(), []).append(i)
+            key = re.sub(r"\d+", "#", _PAGE_OF.sub("page #", line)).casefold()
+            groups.setdefault(key, []).append(i)
     before, after = _around(lines, text, furniture)
     for key, where in groups.items():
         # (a page's number changes at the line's start or end: 'Page 4', '4 Stalking ...')
