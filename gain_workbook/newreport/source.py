@@ -418,8 +418,6 @@ def without_page_furniture(lines: list[str]) -> list[str]:
     text = [i for i, x in enumerate(lines) if x.strip()]
     if not text:
         return lines
-    lengths = sorted(len(lines[i].strip()) for i in text)
-    usual = lengths[int(len(lengths) * 0.9)]
     # (a page's protective marking, 'OFFICIAL-SENSITIVE', is dropped by lines_to_blocks;
     # it stands with the rest of the page's furniture)
     furniture = {i for i in text if _MARKING_LINE.fullmatch(lines[i].strip())}
@@ -440,11 +438,11 @@ def without_page_furniture(lines: list[str]) -> list[str]:
         varies = key.strip("#").count("#") == 0 and "#" in key and \
             len({lines[i].strip() for i in where}) > 1
         if (len(where) >= 3 or (len(where) == 2 and varies)) and \
-                any(_breaks(before[i], after[i], 0) for i in where):
+                any(_breaks(before[i], after[i], lone=False) for i in where):
             furniture.update(i for i in where if i != text[0])
     before, after = _around(lines, text, furniture)
     for i in text:
-        if _PAGE_NUMBER.match(lines[i]) and _breaks(before[i], after[i], usual) and \
+        if _PAGE_NUMBER.match(lines[i]) and _breaks(before[i], after[i], lone=True) and \
                 before[i].rsplit(None, 1)[-1].casefold() not in _POINTS_TO:
             furniture.add(i)
     if not furniture:
@@ -474,20 +472,20 @@ def _around(lines: list[str], text: list[int], furniture: set) -> tuple[dict, di
     return before, after
 
 
-def _breaks(before: str, after: str, usual: int) -> bool:
+def _breaks(before: str, after: str, lone: bool) -> bool:
     """Does what stands between ``before`` and ``after`` break a sentence: ``before`` ends
     with no stop and ``after`` goes on in lower case, or with a list's part '(b)', or
-    ``before`` ends on a word no sentence ends on ('the', 'of'). For a lone page number
-    (``usual``, the text's usual line length, given) also where the two lines would join
-    as one wrapped paragraph; for a running line (0), a lone word after goes on a sentence
-    only to its stop ('advocate.': a tracker's 'Action Taken' over 'xxx' is no furniture)."""
+    ``before`` ends on a word no sentence ends on ('the', 'of'), and ``after`` is no item
+    of its own ('the force should ...'). For a running line (not ``lone``, a lone number),
+    a lone word after goes on a sentence only to its stop ('advocate.': a tracker's
+    'Action Taken' over 'xxx' is no furniture), and after '...; and' only a part '(b)'."""
     if not before or not after or _FULL_STOP.search(before):
         return False
     part = bool(_PART.match(after))
     lower = after.lstrip(_OPENERS)[:1].islower() and (
-        " " in after or usual > 0 or _FULL_STOP.search(after) is not None)
+        " " in after or lone or _FULL_STOP.search(after) is not None)
     if re.search(r";\s*(?:and|or)$", before):
-        return part or (lower and usual > 0)      # a list's next part
+        return part or (lower and lone)           # a list's next part
     if before.rsplit(None, 1)[-1].casefold() in _NEVER_LAST:
         return True                       # ('... the' / '176' / 'law must ...')
     # (an item of its own after one with no stop: 'the force should ...', a tracker's)

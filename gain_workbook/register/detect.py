@@ -1403,9 +1403,9 @@ def plan_workbook(path_name: str, grids: dict, aliases: dict, hidden: dict,
 
 def _named_as_ours(plan: Plan, grids: dict, indexes: dict, usable) -> str | None:
     """With no layout found (or only an archive), a sheet named as one of our tables
-    ('Inspections', 'Actions') read by its columns alone: a whole tracker kept on a sheet so named was taken for
-    that one table and the workbook refused (a trial). The layout, or None (the sheets
-    as they were)."""
+    ('Inspections', 'Actions') read by its columns alone: a whole tracker kept on a sheet
+    so named was taken for that one table and the workbook refused, or its archive read
+    alone (trials). The layout, or None (the sheets as they were)."""
     was = list(plan.sheets)
     changed = False
     for n, s in enumerate(plan.sheets):

@@ -254,8 +254,8 @@ def _numbered(header: str) -> str | None:
     m = _HEADER_NUMBER.search(h)
     if m is None:
         return None
-    words = h[:m.start()].rstrip(" #.(")
-    return norm_key(words[:-2] if words.casefold().endswith("no") else words)
+    words = re.sub(r"\s(?:no|number)$", "", h[:m.start()].rstrip(" #.("), flags=re.I)
+    return norm_key(words)
 
 
 def _actions_across_the_row(plan: SheetPlan, mapping: dict, ctx: Context) -> None:
