@@ -459,7 +459,7 @@ def test_owners_cannot_close_their_own_actions(tmp_path, runner):
     rows = [r for r in openpyxl.load_workbook(pack)["For decision"].iter_rows(values_only=True)
             if r[1] == "AFI 1"]
     assert len(rows) == 1 and rows[0][3].startswith("Sign the item off") and \
-        "All 2 actions finished, the last on 01/12/2026" in rows[0][6]
+        "Both actions finished, the last on 01/12/2026" in rows[0][6]
 
 
 @pytest.mark.parametrize("said", ["Ready for closure", "Closed"])

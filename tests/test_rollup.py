@@ -411,3 +411,13 @@ def test_an_item_waits_for_its_reports_plenary_in_grey_not_red(tmp_path, age, pl
         assert r.headline()["open_items"] == 2          # still open for the force
     else:
         assert (afi["status"], afi["rag"]) == ("No actions", "Red")
+
+
+@pytest.mark.parametrize("n, said", [(1, "its one action"), (2, "both actions"),
+                                     (3, "all 3 actions")])
+def test_a_count_of_actions_reads_as_a_board_member_says_it(n, said):
+    """'All 2 actions finished' in the pack's For decision evidence and the roll-up's
+    reasons (a trial): 'both actions'."""
+    from gain_workbook.core.text import all_of
+
+    assert all_of(n) == said

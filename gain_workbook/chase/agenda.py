@@ -24,7 +24,7 @@ from functools import cached_property
 
 from gain_workbook.chase.requests import value_json
 from gain_workbook.core.dates import add_months, uk_date
-from gain_workbook.core.text import as_text, plural, shorten
+from gain_workbook.core.text import all_of, as_text, plural, shorten
 from gain_workbook.model import history
 from gain_workbook.model.schema import BY_KEY
 
@@ -285,7 +285,7 @@ def _sign_off(ctx: Rows, r) -> Question:
     said = [as_text(ctx.get(ctx.actions, i, "evidence")) for i in rows]
     said = [e for e in said if e]
     n = int(r.n_actions)
-    evidence = ((f"All {n} actions finished" if n > 1 else "Its one action finished")
+    evidence = (all_of(n).capitalize() + " finished"
                 + (f", the last on {uk_date(last)}" if last else "")
                 + "." + (f" Evidence: {'; '.join(dict.fromkeys(said))}." if said else
                          " No evidence recorded."))

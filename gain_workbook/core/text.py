@@ -130,6 +130,13 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def all_of(n: int, word: str = "action") -> str:
+    """'its one action' (not 'all 1 action'), 'both actions' (not 'all 2 actions'), 'all 3
+    actions'."""
+    return f"its one {word}" if n == 1 else f"both {word}s" if n == 2 else \
+        f"all {plural(n, word)}"
+
+
 def first_few(names, n: int = 3) -> str:
     """"'a.xlsx', 'b.xlsx', 'c.xlsx' ..." : the first ``n`` names quoted, '...' for more."""
     names = list(names)

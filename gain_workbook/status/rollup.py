@@ -25,7 +25,7 @@ from gain_workbook.model import schema
 from gain_workbook.core.dates import (DATE_WORDS, S55_DAYS_AFTER_PUBLICATION, as_datetime64, closed_day, given,
                                  uk_date, working_day_before)
 from gain_workbook.model.refs import item_label, sort_key
-from gain_workbook.core.text import plural
+from gain_workbook.core.text import all_of, plural
 from gain_workbook.model.settings import Settings
 
 RAG_ORDER = {"Grey": 0, "Blue": 1, "Green": 2, "Amber": 3, "Red": 4}
@@ -522,7 +522,7 @@ def _status_reasons(it, under):
          lambda c, rows: "no action: " + _each(c("no_action_reason"), str)),
         ("Ready for closure", lambda c, rows: "all actions finished; signed off by the board "
          "on " + _uk_dates(c("board_ready_date"))),
-        ("Awaiting sign-off", lambda c, rows: _each(c("n_actions"), _all_of)
+        ("Awaiting sign-off", lambda c, rows: _each(c("n_actions"), all_of)
          + under[rows] + " finished; awaiting board sign-off"),
         ("Awaiting plenary", lambda c, rows: "awaiting the report's plenary session, which "
          "agrees the actions"),
@@ -533,11 +533,6 @@ def _status_reasons(it, under):
         if len(rows):
             out[rows] = words(lambda key: it[key].iloc[rows], rows)
     return out
-
-
-def _all_of(n) -> str:
-    """'its one action' (not 'all 1 action'), 'all 3 actions'."""
-    return "its one action" if n == 1 else f"all {plural(n, 'action')}"
 
 
 def _plurals(counts, word: str):
